@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# migcheck: conformance and fuzzing harness for VFIO device migration v2.
+# `make help` lists every target and knob.
+
+CC        ?= cc
+BUILD     ?= build
+V         ?= 0
+Q         := $(if $(filter 1,$(V)),,@)
+
+VERSION   := 0.1.0
+COMMIT    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+             -Wwrite-strings -Werror
+BASEFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iharness -I$(BUILD)/gen -MMD -MP
+OPT       ?= -O2 -g
+
+LIB_SRCS  := $(sort $(filter-out harness/cli.c,$(wildcard harness/*.c)))
+CASE_FILES:= $(sort $(wildcard cases/*.cases))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+
+# Flavours never share objects: build/<flavour>/...
+FLAVOURS  := plain asan static
+CFLAGS_plain  := $(BASEFLAGS) $(OPT)
+CFLAGS_asan   := $(BASEFLAGS) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+                 -fno-sanitize-recover=undefined
+CFLAGS_static := $(BASEFLAGS) $(OPT)
+LDFLAGS_plain  :=
+LDFLAGS_asan   := -fsanitize=address,undefined
+LDFLAGS_static := -static
+LIBS      := -lpthread
+
+GEN_SRCS  := $(BUILD)/gen/cases_embed.c
+GEN_HDRS  := $(BUILD)/gen/mc_version.h
+
+objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
+       $(BUILD)/$(1)/gen/cases_embed.o
+
+.PHONY: all static asan check unit sim-check deps help clean FORCE
+all: $(BUILD)/migcheck
+
+# ---------------------------------------------------------------- generated sources
+$(BUILD)/gen/mc_version.h: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define MC_VERSION "%s"\n#define MC_COMMIT "%s"\n' '$(VERSION)' '$(COMMIT)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/gen/embed: tools/embed.c
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O1 -o $@ $<
+
+$(BUILD)/gen/cases_embed.c: $(BUILD)/gen/embed $(CASE_FILES)
+	$(Q)$(BUILD)/gen/embed $(CASE_FILES) > $@.tmp && mv $@.tmp $@
+
+# ---------------------------------------------------------------- objects per flavour
+define flavour_rules
+$(BUILD)/$(1)/harness/%.o: harness/%.c $(GEN_HDRS)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+$(BUILD)/$(1)/gen/%.o: $(BUILD)/gen/%.c
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+$(BUILD)/$(1)/tests/%.o: tests/%.c $(GEN_HDRS)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS_$(1)) -Itests $$(shell pkg-config --cflags check 2>/dev/null) -c -o $$@ $$<
+$(BUILD)/$(1)/libmigcheck.a: $(call objs,$(1))
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach f,$(FLAVOURS),$(eval $(call flavour_rules,$(f))))
+
+$(BUILD)/migcheck: $(BUILD)/plain/harness/cli.o $(BUILD)/plain/libmigcheck.a
+	$(Q)$(CC) $(LDFLAGS_plain) -o $@ $^ $(LIBS)
+	@echo "  LD  $@"
+
+static: $(BUILD)/migcheck-static
+$(BUILD)/migcheck-static: $(BUILD)/static/harness/cli.o $(BUILD)/static/libmigcheck.a
+	$(Q)$(CC) $(LDFLAGS_static) -o $@ $^ $(LIBS)
+	@echo "  LD  $@"
+
+asan: $(BUILD)/migcheck-asan
+$(BUILD)/migcheck-asan: $(BUILD)/asan/harness/cli.o $(BUILD)/asan/libmigcheck.a
+	$(Q)$(CC) $(LDFLAGS_asan) -o $@ $^ $(LIBS)
+
+# ---------------------------------------------------------------- unit tests (Check)
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
+$(BUILD)/asan/tests/test_%: $(BUILD)/asan/tests/test_%.o $(BUILD)/asan/libmigcheck.a
+	$(Q)$(CC) $(LDFLAGS_asan) -o $@ $^ $$(pkg-config --libs check) $(LIBS)
+
+unit: deps $(TEST_BINS)
+	$(Q)set -e; for t in $(TEST_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
+
+# The full case set against the simulated device, every flag set.
+SIM_FLAGS ?= 1 3 5 7
+sim-check: $(BUILD)/migcheck-asan
+	$(Q)set -e; for f in $(SIM_FLAGS); do \
+	  echo "== migcheck run --device sim:flags=$$f"; \
+	  $(BUILD)/migcheck-asan run --device sim:flags=$$f --out $(BUILD)/reports/sim-$$f --quiet; \
+	done
+
+check: deps all unit sim-check
+	@echo "make check: all passed"
+
+# ---------------------------------------------------------------- dependencies
+DEB_PKGS ?= check pkg-config
+deps:
+	$(Q)missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "error: need root to install:$$missing" >&2; exit 2; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || \
+	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; } || \
+	  { echo "error: apt-get install$$missing failed" >&2; exit 2; }; \
+	fi
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "migcheck $(VERSION) — targets:"
+	@echo "  make              build build/migcheck"
+	@echo "  make static       build build/migcheck-static (for guests)"
+	@echo "  make asan         build build/migcheck-asan (ASan+UBSan)"
+	@echo "  make check        install deps, unit tests (Check), full case set on sim flags 1 3 5 7"
+	@echo "  make unit         Check unit tests only"
+	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
+	@echo "  make deps         install missing Debian packages ($(DEB_PKGS))"
+	@echo "  make clean        remove $(BUILD)/"
+	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

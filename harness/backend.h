@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The device backend seam. Every way migcheck reaches a device (kernel VFIO, the
+ * in-process simulated device) fills one const struct mc_backend_ops. The library
+ * (dev.c) is the only caller; cases and fuzzers go through the mc_dev API.
+ *
+ * Conventions for every member: return 0 (or a byte count) on success and -errno on
+ * failure, captured right after the syscall. Members marked "may be NULL" are optional;
+ * the library answers -EOPNOTSUPP for them. No member ever exits the process.
+ */
+#ifndef MC_BACKEND_H
+#define MC_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "mc_uapi.h"
+
+/* A parsed device spec: "sim[:k=v]...", "mdev:<uuid>", "pci:<bdf>", "/dev/vfio/devices/vfioN". */
+#define MC_SPEC_MAX_PARAMS 16
+struct mc_devspec {
+	char kind[16];		/* "sim", "mdev", "pci", "cdev" */
+	char target[128];	/* uuid, bdf or cdev path; "" for sim */
+	int nparams;
+	struct {
+		char key[32];
+		char val[128];
+	} params[MC_SPEC_MAX_PARAMS];
+};
+
+/* What a backend knows about the device it opened (for reports). Strings may be "". */
+struct mc_dev_ident {
+	char driver[64];	/* "mtty", "sim", "vfio-pci", ... */
+	char type[64];		/* mdev type ("mtty-2"), PCI IDs ("8086:1533"), sim type */
+	char path[256];		/* sysfs path, cdev path or "sim" */
+	char module_version[64];
+	char module_srcversion[64];
+	char access[32];	/* "group/container", "cdev/iommufd", "in-process" */
+};
+
+/* Fault injection kinds (simulated device only; see fault member). */
+enum mc_fault_kind {
+	MC_FAULT_NONE = 0,
+	MC_FAULT_ARC_FAIL,	/* the arc (arg = from << 8 | to) fails with EIO; state = last step reached */
+	MC_FAULT_ARC_ERROR,	/* the arc fails with EIO and the device enters ERROR */
+};
+
+struct mc_backend_ops {
+	const char *name;
+
+	/*
+	 * open: open the device named by @spec. On failure return -errno and write one
+	 * line for the user into @err (names the device and what went wrong, e.g. "not
+	 * bound to a VFIO driver"). On success *@priv is the backend's private handle.
+	 */
+	int (*open)(const struct mc_devspec *spec, void **priv, char *err, size_t errlen);
+	/* close: release everything open() acquired, including data fds still open. */
+	void (*close)(void *priv);
+	/* ident: fill @id; never fails. */
+	void (*ident)(void *priv, struct mc_dev_ident *id);
+
+	/*
+	 * feature: issue VFIO_DEVICE_FEATURE with @buf as the argument, exactly as given.
+	 * @buf starts with struct vfio_device_feature whose argsz/flags the caller set,
+	 * possibly malformed on purpose. @buflen is how many bytes the caller owns at
+	 * @buf; an implementation that emulates the kernel must treat accesses past it as
+	 * a fault (-EFAULT). On success with SET of MIG_DEVICE_STATE the returned data_fd
+	 * (if any) belongs to the caller, who releases it with data_close.
+	 */
+	int (*feature)(void *priv, void *buf, size_t buflen);
+	/* reset: VFIO_DEVICE_RESET. */
+	int (*reset)(void *priv);
+
+	/* Data fd operations on an fd returned through feature(). */
+	ssize_t (*data_read)(void *priv, int fd, void *buf, size_t len);
+	ssize_t (*data_write)(void *priv, int fd, const void *buf, size_t len);
+	ssize_t (*data_writev)(void *priv, int fd, const struct iovec *iov, int iovcnt);
+	ssize_t (*data_pread)(void *priv, int fd, void *buf, size_t len, off_t off);
+	off_t (*data_lseek)(void *priv, int fd, off_t off, int whence);
+	/* data_ioctl: @arg is the ioctl's pointer argument (e.g. struct vfio_precopy_info). */
+	int (*data_ioctl)(void *priv, int fd, unsigned long cmd, void *arg);
+	/* data_poll: poll(2) for @events with @timeout_ms; returns revents (>= 0) or -errno. */
+	int (*data_poll)(void *priv, int fd, short events, int timeout_ms);
+	int (*data_close)(void *priv, int fd);
+
+	/* Regions (VFIO_DEVICE_GET_REGION_INFO and pread/pwrite on the device fd). */
+	int (*region_info)(void *priv, uint32_t index, struct vfio_region_info *ri);
+	ssize_t (*region_read)(void *priv, uint32_t index, uint64_t off, void *buf, size_t len);
+	ssize_t (*region_write)(void *priv, uint32_t index, uint64_t off, const void *buf,
+				size_t len);
+
+	/*
+	 * klog_read: may be NULL. Copy kernel log records that appeared since the last
+	 * call (the first call returns nothing and only sets the position) into @buf,
+	 * NUL-terminated, one record per line. Returns bytes copied or -errno.
+	 */
+	ssize_t (*klog_read)(void *priv, char *buf, size_t len);
+
+	/* fault: may be NULL (real devices). Arm one fault; MC_FAULT_NONE disarms. */
+	int (*fault)(void *priv, enum mc_fault_kind kind, uint32_t arg);
+};
+
+extern const struct mc_backend_ops mc_sim_ops;
+extern const struct mc_backend_ops mc_kernel_ops;
+
+/* Parse @text into @spec; on error write one line into @err and return -EINVAL. */
+int mc_devspec_parse(const char *text, struct mc_devspec *spec, char *err, size_t errlen);
+/* Value of parameter @key in @spec, or NULL. */
+const char *mc_devspec_get(const struct mc_devspec *spec, const char *key);
+
+#endif /* MC_BACKEND_H */
