@@ -114,20 +114,79 @@ extern const struct mc_reporter_ops mc_ktap_reporter;	/* stdout, streaming */
 extern const struct mc_reporter_ops mc_json_reporter;	/* <outdir>/report.json */
 extern const struct mc_reporter_ops mc_junit_reporter;	/* <outdir>/junit.xml */
 
-/* Roll the case results of @rep up into rep->clauses and rep->counts. */
+/*
+ * Roll the case results of @rep up into rep->clauses and rep->counts; call it before
+ * the reporters' end(). A NULL rep->clauses is allocated here (one entry per clause;
+ * the report's owner free()s it; on ENOMEM it stays NULL with nclauses 0); a non-NULL
+ * one must have room for mc_clause_count() entries.
+ */
 void mc_report_rollup(struct mc_report *rep);
 
 /*
  * Atomic file output: mc_atomic_open() creates "<dir>/.<name>.tmp.<pid>"; write into
  * the returned FILE; mc_atomic_commit() flushes, fsyncs and renames it over
- * "<dir>/<name>" (and closes the FILE either way). Both return 0 or -errno.
+ * "<dir>/<name>" (and closes the FILE either way). mc_atomic_open() returns NULL with
+ * errno set, mc_atomic_commit() returns 0 or -errno; on failure both remove the
+ * temporary and print one line on stderr naming the file, so callers need not.
  */
 FILE *mc_atomic_open(const char *dir, const char *name, char *tmppath, size_t tmplen);
 int mc_atomic_commit(FILE *f, const char *tmppath, const char *dir, const char *name);
 
-/* Write @s to @f as a JSON string literal (quotes included), escaping everything needed. */
+/*
+ * Write @s to @f as a JSON string literal (quotes included), escaping everything needed;
+ * invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON. NULL -> null.
+ */
 void mc_json_str(FILE *f, const char *s);
-/* Write @s to @f with XML escaping (&, <, >, ", ' and control characters). */
+/*
+ * Write @s to @f with XML escaping (&, <, >, ", ' and CR); characters XML 1.0 forbids
+ * are dropped and invalid UTF-8 bytes become U+FFFD. NULL writes nothing.
+ */
 void mc_xml_str(FILE *f, const char *s);
+
+/* ---------------------------------------------------------------- additions */
+
+/* Number of clauses in mc_clauses[], the terminator not counted. */
+int mc_clause_count(void);
+
+/* Inverse of mc_status_name() / mc_level_name(): the enum value, or -1 when unknown. */
+int mc_status_parse(const char *name);
+int mc_level_parse(const char *name);
+/* The worse of @a and @b in rollup order fail > error > warn > pass > skip. */
+enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
+
+/*
+ * Whole-run verdict of a rolled-up @rep: "fail" when any case failed (or warned under
+ * strict), else "error" when any case errored, else "pass" when any case passed or
+ * warned, else "skipped". The CLI maps it to an exit code; report.json records both.
+ */
+const char *mc_report_verdict(const struct mc_report *rep);
+
+/*
+ * Symbolic name of an errno value, sign ignored: "EINVAL" for EINVAL or -EINVAL, "0"
+ * for 0, kernel-internal values that leak to user space ("ENOTSUPP" for 524), or
+ * "E<n>" (thread-local buffer, valid until the next call) for anything unknown.
+ */
+const char *mc_errno_name(int err);
+
+/* As mc_xml_str(), for attribute values: also writes tab, newline and CR as references. */
+void mc_xml_attr(FILE *f, const char *s);
+
+/* Abandon a file from mc_atomic_open(): close it and remove the temporary. */
+void mc_atomic_abort(FILE *f, const char *tmppath);
+
+/*
+ * Render a complete, rolled-up report to @f (what the reporters' end() writes into
+ * the output directory; also used to re-render a report and by the unit tests).
+ * Return 0 or -errno (-EIO when @f reported an error).
+ */
+int mc_json_write_report(FILE *f, const struct mc_report *rep);
+int mc_junit_write(FILE *f, const struct mc_report *rep);
+int mc_ktap_write(FILE *f, const struct mc_report *rep);
+
+/*
+ * Where mc_ktap_reporter writes: @f, or stdout when NULL (the default). Takes effect
+ * at the next begin(); the caller keeps ownership of @f.
+ */
+void mc_ktap_set_stream(FILE *f);
 
 #endif /* MC_REPORT_H */

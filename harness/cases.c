@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Case files: parsing and validating rows, loading the built-in set or a directory,
+ * expanding rows into instances, and the verdict helpers operations report through.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases.h"
+#include "model.h"
+
+#define MAX_CASE_FILE (1 << 20)
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} pre_names[] = {
+	{ "p2p", MC_PRE_P2P },
+	{ "pre_copy", MC_PRE_PRE_COPY },
+	{ "log", MC_PRE_LOG },
+	{ "fault", MC_PRE_FAULT },
+};
+
+static int parse_pre(const char *text, unsigned *pre)
+{
+	char buf[64], *save = NULL;
+
+	*pre = 0;
+	if (!strcmp(text, "-"))
+		return 0;
+	if (strlen(text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, text);
+	for (char *t = strtok_r(buf, "+", &save); t; t = strtok_r(NULL, "+", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(pre_names) / sizeof(pre_names[0]); i++)
+			if (!strcmp(t, pre_names[i].name))
+				break;
+		if (i == sizeof(pre_names) / sizeof(pre_names[0]))
+			return -EINVAL;
+		*pre |= pre_names[i].bit;
+	}
+	return 0;
+}
+
+/* Copy the next whitespace-separated field of *@p into @out; false when none. */
+static bool next_field(const char **p, char *out, size_t len, bool *too_long)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return false;
+	while (*s && *s != ' ' && *s != '\t') {
+		if (n + 1 < len)
+			out[n++] = *s;
+		else
+			*too_long = true;
+		s++;
+	}
+	out[n] = '\0';
+	*p = s;
+	return true;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+			return false;
+	return true;
+}
+
+__attribute__((format(printf, 5, 6)))
+static int row_error(char *err, size_t errlen, const char *fname, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "%s:%d: ", fname, line);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_row(const char *fname, int lineno, const char *line, struct mc_case *c,
+		     char *err, size_t errlen)
+{
+	char clause[32], pre[64], op[32];
+	const char *p = line;
+	bool too_long = false;
+
+	memset(c, 0, sizeof(*c));
+	if (!next_field(&p, c->name, sizeof(c->name), &too_long) ||
+	    !next_field(&p, clause, sizeof(clause), &too_long) ||
+	    !next_field(&p, pre, sizeof(pre), &too_long) ||
+	    !next_field(&p, op, sizeof(op), &too_long) ||
+	    !next_field(&p, c->args, sizeof(c->args), &too_long) ||
+	    !next_field(&p, c->expect, sizeof(c->expect), &too_long))
+		return row_error(err, errlen, fname, lineno,
+				 "expected 7 columns: name clause pre op args expect description");
+	if (too_long)
+		return row_error(err, errlen, fname, lineno, "a column is too long");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return row_error(err, errlen, fname, lineno, "case '%s' has no description",
+				 c->name);
+	snprintf(c->description, sizeof(c->description), "%s", p);
+	snprintf(c->where, sizeof(c->where), "%s:%d", fname, lineno);
+	if (!valid_name(c->name))
+		return row_error(err, errlen, fname, lineno,
+				 "case name '%s' must start with a letter and use [A-Za-z0-9._-]",
+				 c->name);
+	c->clause = mc_clause_find(clause);
+	if (!c->clause)
+		return row_error(err, errlen, fname, lineno, "unknown clause '%s' (see CLAUSES.md)",
+				 clause);
+	if (parse_pre(pre, &c->pre))
+		return row_error(err, errlen, fname, lineno,
+				 "unknown precondition '%s' (use -, p2p, pre_copy, log, fault joined by +)",
+				 pre);
+	c->op = mc_op_find(op);
+	if (!c->op)
+		return row_error(err, errlen, fname, lineno, "unknown operation '%s'", op);
+	if (c->op->check) {
+		char why[256];
+
+		if (c->op->check(c, why, sizeof(why)))
+			return row_error(err, errlen, fname, lineno, "case '%s': %s", c->name, why);
+	} else if (strcmp(c->args, "-") || strcmp(c->expect, "model")) {
+		return row_error(err, errlen, fname, lineno,
+				 "operation '%s' takes args '-' and expect 'model'", op);
+	}
+	return 0;
+}
+
+int mc_cases_parse(const char *fname, const char *text, struct mc_caseset *cs, char *err,
+		   size_t errlen)
+{
+	int lineno = 0;
+
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char line[1024];
+		struct mc_case c, *grown;
+		const char *s;
+
+		lineno++;
+		if (len >= sizeof(line))
+			return row_error(err, errlen, fname, lineno, "line longer than %zu bytes",
+					 sizeof(line) - 1);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p = eol ? eol + 1 : p + len;
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		if (!*s || *s == '#')
+			continue;
+		for (const char *q = s; *q; q++)
+			if ((unsigned char)*q < 0x20 && *q != '\t')
+				return row_error(err, errlen, fname, lineno, "control character in row");
+		if (parse_row(fname, lineno, s, &c, err, errlen))
+			return -EINVAL;
+		for (int i = 0; i < cs->n; i++)
+			if (!strcmp(cs->cases[i].name, c.name))
+				return row_error(err, errlen, fname, lineno,
+						 "case name '%s' already used at %s", c.name,
+						 cs->cases[i].where);
+		grown = realloc(cs->cases, sizeof(*grown) * (size_t)(cs->n + 1));
+		if (!grown)
+			return row_error(err, errlen, fname, lineno, "out of memory");
+		cs->cases = grown;
+		cs->cases[cs->n++] = c;
+	}
+	return 0;
+}
+
+int mc_cases_load_builtin(struct mc_caseset *cs, char *err, size_t errlen)
+{
+	for (const struct mc_embedded_file *f = mc_embedded_cases; f->name; f++) {
+		int rc = mc_cases_parse(f->name, f->text, cs, err, errlen);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_file(const char *path, struct mc_caseset *cs, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t n;
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	text = malloc(MAX_CASE_FILE + 1);
+	if (!text) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	n = fread(text, 1, MAX_CASE_FILE + 1, f);
+	rc = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (!rc && n > MAX_CASE_FILE) {
+		snprintf(err, errlen, "%s: larger than %d bytes", path, MAX_CASE_FILE);
+		rc = -EFBIG;
+	} else if (!rc && memchr(text, '\0', n)) {
+		snprintf(err, errlen, "%s: contains a NUL byte (not a case file)", path);
+		rc = -EINVAL;
+	} else if (rc) {
+		snprintf(err, errlen, "%s: read error", path);
+	} else {
+		text[n] = '\0';
+		rc = mc_cases_parse(path, text, cs, err, errlen);
+	}
+	free(text);
+	return rc;
+}
+
+int mc_cases_load_dir(const char *dir, struct mc_caseset *cs, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL;
+	int n = 0, rc = 0;
+	struct dirent *de;
+
+	if (!d) {
+		snprintf(err, errlen, "case directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		char **grown;
+
+		if (l < 7 || strcmp(de->d_name + l - 6, ".cases"))
+			continue;
+		grown = realloc(names, sizeof(*names) * (size_t)(n + 1));
+		if (!grown || !(grown[n] = strdup(de->d_name))) {
+			names = grown ? grown : names;
+			rc = -ENOMEM;
+			snprintf(err, errlen, "case directory %s: out of memory", dir);
+			break;
+		}
+		names = grown;
+		n++;
+	}
+	closedir(d);
+	if (!rc && !n) {
+		snprintf(err, errlen, "case directory %s: no *.cases files", dir);
+		rc = -ENOENT;
+	}
+	if (!rc)
+		qsort(names, (size_t)n, sizeof(*names), by_name);
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+
+		if (!rc) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			rc = load_file(path, cs, err, errlen);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+void mc_cases_free(struct mc_caseset *cs)
+{
+	free(cs->cases);
+	cs->cases = NULL;
+	cs->n = 0;
+}
+
+bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = c->args; *p;) {
+		const char *end = strchr(p, ',');
+		size_t flen = end ? (size_t)(end - p) : strlen(p);
+
+		if (flen > klen && !strncmp(p, key, klen) && p[klen] == '=') {
+			size_t vlen = flen - klen - 1;
+
+			if (vlen >= len)
+				vlen = len - 1;
+			memcpy(val, p + klen + 1, vlen);
+			val[vlen] = '\0';
+			return true;
+		}
+		p = end ? end + 1 : p + flen;
+	}
+	return false;
+}
+
+int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out, int max)
+{
+	int n = 0;
+
+	switch (c->op->expand) {
+	case MC_EXPAND_NONE:
+		if (max < 1)
+			return 0;
+		memset(&out[0], 0, sizeof(out[0]));
+		return 1;
+	case MC_EXPAND_STATE:
+		for (uint32_t s = 1; s < MC_NSTATES && n < max; s++) {
+			if (!mc_model_supported(flags, s))
+				continue;
+			out[n] = (struct mc_param){ .a = s };
+			snprintf(out[n].label, sizeof(out[n].label), "%s", mc_state_name(s));
+			n++;
+		}
+		return n;
+	case MC_EXPAND_RESUME_EXIT:
+		for (uint32_t s = 1; s < MC_NSTATES && n < max; s++) {
+			if (!mc_model_supported(flags, s) || s == VFIO_DEVICE_STATE_RESUMING)
+				continue;
+			out[n] = (struct mc_param){ .a = VFIO_DEVICE_STATE_RESUMING, .b = s };
+			snprintf(out[n].label, sizeof(out[n].label), "RESUMING->%s", mc_state_name(s));
+			n++;
+		}
+		return n;
+	case MC_EXPAND_PAIR:
+	case MC_EXPAND_LONG_PAIR:
+		/* Every supported start state against every target 0..7, the model decides. */
+		for (uint32_t a = 1; a < MC_NSTATES; a++) {
+			for (uint32_t b = 0; b < MC_NSTATES && n < max; b++) {
+				uint32_t path[MC_MAX_PATH];
+
+				if (!mc_model_supported(flags, a))
+					continue;
+				if (c->op->expand == MC_EXPAND_LONG_PAIR &&
+				    mc_model_path(flags, a, b, path) < 2)
+					continue;
+				out[n] = (struct mc_param){ .a = a, .b = b };
+				snprintf(out[n].label, sizeof(out[n].label), "%s->%s",
+					 mc_state_name(a), mc_state_name(b));
+				n++;
+			}
+		}
+		return n;
+	}
+	return 0;
+}
+
+/* Append a line to the result's detail, keeping it NUL-terminated when full. */
+static void add_detail(struct mc_case_result *r, const char *fmt, va_list ap)
+{
+	size_t used = strlen(r->detail);
+
+	if (used && used + 1 < sizeof(r->detail))
+		r->detail[used++] = '\n', r->detail[used] = '\0';
+	if (used + 1 < sizeof(r->detail))
+		vsnprintf(r->detail + used, sizeof(r->detail) - used, fmt, ap);
+}
+
+static void verdict(struct mc_ctx *ctx, enum mc_status st, const char *fmt, va_list ap)
+{
+	/* fail > error > warn > pass; a skip only replaces a plain pass. */
+	static const int rank[MC_NSTATUS] = {
+		[MC_SKIP] = 0, [MC_PASS] = 0, [MC_WARN] = 1, [MC_ERROR] = 2, [MC_FAIL] = 3,
+	};
+	enum mc_status cur = ctx->res->status;
+
+	if (st == MC_SKIP ? cur == MC_PASS : rank[st] > rank[cur])
+		ctx->res->status = st;
+	add_detail(ctx->res, fmt, ap);
+}
+
+void mc_violation(struct mc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	enum mc_status st = ctx->c->clause->level == MC_MUST ? MC_FAIL : MC_WARN;
+
+	if (ctx->c->clause->level == MC_INFO)
+		st = MC_PASS;	/* INFO clauses never give a verdict without a budget */
+	va_start(ap, fmt);
+	verdict(ctx, st, fmt, ap);
+	va_end(ap);
+}
+
+void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verdict(ctx, MC_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void mc_skip(struct mc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verdict(ctx, MC_SKIP, fmt, ap);
+	va_end(ap);
+}
+
+void mc_note(struct mc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_detail(ctx->res, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Case tables: the rows of the files in cases/, their parser, and the registry of operations
+ * a row can name. A row is data (name, clause, precondition, operation, arguments,
+ * expectation, description); the operation is library code that drives the device and
+ * judges against the expectation. See cases/README.md for the format.
+ */
+#ifndef MC_CASES_H
+#define MC_CASES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "migcheck.h"
+#include "report.h"
+
+/* The case files built into the binary (generated from cases/ by tools/embed.c). */
+struct mc_embedded_file {
+	const char *name;
+	const char *text;
+};
+extern const struct mc_embedded_file mc_embedded_cases[];
+
+/* Preconditions a row may require; a device lacking one gets `skip` with the reason. */
+enum {
+	MC_PRE_P2P = 1u << 0,		/* VFIO_MIGRATION_P2P advertised */
+	MC_PRE_PRE_COPY = 1u << 1,	/* VFIO_MIGRATION_PRE_COPY advertised */
+	MC_PRE_LOG = 1u << 2,		/* PROBE of DMA_LOGGING_START succeeds */
+	MC_PRE_FAULT = 1u << 3,		/* the backend can inject faults (simulated device) */
+	MC_PRE_FLAGS = 1u << 4,		/* usable migration flags were read (implicit for non-FEAT) */
+};
+
+struct mc_op;
+
+struct mc_case {
+	char name[64];
+	const struct mc_clause *clause;
+	unsigned pre;
+	const struct mc_op *op;
+	char args[160];		/* "-" or op-specific key=value list, comma separated */
+	char expect[64];	/* "model", "ok", an errno name, ... (op-specific) */
+	char description[256];
+	char where[96];		/* "cases/fsm.cases:12" */
+};
+
+struct mc_caseset {
+	struct mc_case *cases;
+	int n;
+};
+
+/*
+ * Parse one case file's @text (named @fname in messages) and append its rows to @cs.
+ * On a malformed row returns -EINVAL with "file:line: what is wrong" in @err; @cs then
+ * holds the rows before it. Duplicate case names across the set are an error.
+ */
+int mc_cases_parse(const char *fname, const char *text, struct mc_caseset *cs, char *err,
+		   size_t errlen);
+/* Load the built-in case set. */
+int mc_cases_load_builtin(struct mc_caseset *cs, char *err, size_t errlen);
+/* Load every *.cases file of @dir (sorted by name) instead of the built-in set. */
+int mc_cases_load_dir(const char *dir, struct mc_caseset *cs, char *err, size_t errlen);
+void mc_cases_free(struct mc_caseset *cs);
+
+/* Value of key @key in a row's argument list ("a=1,b=x"), copied into @val. */
+bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len);
+
+/* One instance of a row: a row expands to one or more instances over its parameter. */
+struct mc_param {
+	uint32_t a, b;		/* meaning per expansion: (from, to), (state, -), ... */
+	char label[48];		/* appended to the row name: "STOP->RUNNING" */
+};
+
+/* What the runner knows about the device before the cases start. */
+struct mc_devinfo {
+	uint64_t flags;		/* migration flags as read (raw) */
+	bool flags_ok;		/* GET MIGRATION succeeded with STOP_COPY set */
+	bool log;		/* PROBE of DMA_LOGGING_START succeeded */
+	bool fault;		/* the backend can inject faults */
+	bool klog;		/* the kernel log can be read */
+	const char *klog_findings;	/* ROB-01: "case: line" per finding, "" when none */
+	const uint8_t *stream;	/* a valid stream for RESUMING (from the peer if given) */
+	size_t stream_len;
+	const char *peer_spec;	/* NULL without --peer */
+	uint64_t seed;
+};
+
+/* The context of one case instance while it runs (in the isolated child). */
+struct mc_ctx {
+	struct mc_dev *dev;
+	const struct mc_devinfo *di;
+	uint64_t flags;		/* flags the model uses: di->flags & 7 */
+	const struct mc_case *c;
+	const struct mc_param *p;
+	struct mc_case_result *res;
+	struct mc_arc_cell *cell;	/* matrix cell to fill (pair cases), else NULL */
+	bool *cell_set;
+};
+
+/* Verdicts from inside an operation. The worst one wins; details accumulate. */
+__attribute__((format(printf, 2, 3))) void mc_violation(struct mc_ctx *ctx, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void mc_skip(struct mc_ctx *ctx, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const char *fmt, ...);
+
+/* Parameter expansions an operation can use. */
+enum mc_expand {
+	MC_EXPAND_NONE = 0,	/* one instance */
+	MC_EXPAND_STATE,	/* a = every supported state */
+	MC_EXPAND_PAIR,		/* (a, b) = every supported state a, every target b in 0..7 */
+	MC_EXPAND_LONG_PAIR,	/* pairs whose model path has 2 arcs or more */
+	MC_EXPAND_RESUME_EXIT,	/* b = every supported target other than RESUMING */
+};
+
+struct mc_op {
+	const char *name;
+	enum mc_expand expand;
+	/* check: validate a row's args/expect at load time; NULL accepts "-" only. */
+	int (*check)(const struct mc_case *c, char *err, size_t errlen);
+	void (*run)(struct mc_ctx *ctx);
+	bool last;		/* runs after every other case (judges the whole run) */
+};
+
+/* The registry (ops.c): NULL-terminated; mc_op_find returns NULL for unknown names. */
+const struct mc_op *mc_op_find(const char *name);
+
+/* Instances of @c for a device with model flags @flags; returns the count (<= @max). */
+int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out, int max);
+
+#endif /* MC_CASES_H */

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The clause table: every requirement of shared/CLAUSES.md with its stable ID, group
+ * and level, restated in our own words for reports. IDs are never renumbered or
+ * reused; a retired clause stays here with its text prefixed "(retired)".
+ */
+#include <string.h>
+
+#include "report.h"
+
+#define C(grp, num, lvl, txt) { .id = grp "-" num, .group = grp, .level = lvl, .text = txt }
+
+const struct mc_clause mc_clauses[] = {
+	/* FEAT: discovery and the feature ioctl */
+	C("FEAT", "01", MC_MUST,
+	  "Reading the MIGRATION feature works, reports STOP_COPY, and the flag set is "
+	  "1, 3, 5 or 7."),
+	C("FEAT", "02", MC_MUST,
+	  "Probing features 1 and 2 returns 0 and leaves the payload alone; trying to SET "
+	  "feature 1 yields EINVAL."),
+	C("FEAT", "03", MC_MUST,
+	  "Ill-formed feature requests get EINVAL: too small an argsz, any of flag bits "
+	  "19-31, GET combined with SET outside a probe, or neither GET nor SET."),
+	C("FEAT", "04", MC_SHOULD,
+	  "Reading MIG_DATA_SIZE works in each state the device supports."),
+
+	/* FSM: the state machine */
+	C("FSM", "01", MC_MUST,
+	  "For each ordered pair of supported states, SET works if and only if the model "
+	  "knows a path between them, and a GET afterwards returns the target."),
+	C("FSM", "02", MC_MUST,
+	  "A SET hands back a data fd only when the final arc walked opens a session "
+	  "(RUNNING->PRE_COPY, RUNNING_P2P->PRE_COPY_P2P, STOP->STOP_COPY, STOP->RESUMING); "
+	  "any other SET reports data_fd -1."),
+	C("FSM", "03", MC_MUST,
+	  "Requesting ERROR, an optional state the device lacks, or any value of 8 and "
+	  "above fails with EINVAL without moving the device."),
+	C("FSM", "04", MC_MUST,
+	  "STOP_COPY cannot go back to PRE_COPY or PRE_COPY_P2P: EINVAL, and both the state "
+	  "and the running session stay as they were."),
+	C("FSM", "05", MC_MUST,
+	  "Asking for the state the device is already in succeeds, yields no fd and does "
+	  "not disturb an open session."),
+	C("FSM", "06", MC_MUST,
+	  "A successful SET is complete on return: GET keeps reporting the target, even "
+	  "after waiting, and the device never moves on its own."),
+	C("FSM", "07", MC_MUST,
+	  "When a SET fails, GET reports the starting state, some state on the path that "
+	  "SET would have walked, or ERROR, and nothing else."),
+	C("FSM", "08", MC_MUST,
+	  "Moves within the saving group (PRE_COPY <-> PRE_COPY_P2P, on to STOP_COPY) hand "
+	  "back no new fd; the existing fd carries on with the same single stream."),
+	C("FSM", "09", MC_MUST,
+	  "Each arc gives the same result no matter which predecessor state the device "
+	  "came from (all predecessors crossed with all arcs)."),
+
+	/* SAVE: the save side of the data fd */
+	C("SAVE", "01", MC_MUST,
+	  "In STOP_COPY the stream finishes with read() returning 0, keeps returning 0 "
+	  "afterwards, and read() never reports ENOMSG there."),
+	C("SAVE", "02", MC_MUST,
+	  "How the stream is read (single bytes, odd lengths, pages, one big buffer) does "
+	  "not matter: the results are identical for a deterministic device, or each "
+	  "one resumes."),
+	C("SAVE", "03", MC_MUST,
+	  "After a save session is over (the device left the saving group, was reset or "
+	  "closed), its fd yields no more data: read() errors or returns 0."),
+	C("SAVE", "04", MC_MUST,
+	  "The save fd behaves as a stream: lseek and pread give ESPIPE and write gives "
+	  "EBADF."),
+	C("SAVE", "05", MC_INFO,
+	  "How MIG_DATA_SIZE compares with the number of bytes really read in STOP_COPY "
+	  "(reported as a ratio)."),
+
+	/* RES: the resume side */
+	C("RES", "01", MC_MUST,
+	  "A good stream is accepted however it is cut into writes: whole, byte by byte, "
+	  "random pieces, every split point near the first 64 bytes, page size +-1, "
+	  "writev; only the byte order counts."),
+	C("RES", "02", MC_MUST,
+	  "The resumed device matches its source: saving it again gives the same stream "
+	  "(deterministic device) or one the device's declared oracle deems equivalent."),
+	C("RES", "03", MC_MUST,
+	  "RESUMING->STOP must fail unless the bytes the device accepted, in order, form "
+	  "one complete valid stream; truncated, empty or gapped (a failed write in the "
+	  "middle) input is refused."),
+	C("RES", "04", MC_MUST,
+	  "Streams the device rejected, and streams taken from an incompatible device, "
+	  "never lead to a successful RESUMING->STOP."),
+	C("RES", "05", MC_MUST,
+	  "No stream content can crash, hang or taint the kernel; afterwards GET works, "
+	  "reset brings RUNNING and a clean migration succeeds. An accepted stream leaves "
+	  "the device usable through its regions without kernel errors."),
+	C("RES", "06", MC_MUST,
+	  "After a resume session is over, writes to its fd fail. The resume fd behaves "
+	  "as a stream: lseek gives ESPIPE and read gives EBADF."),
+
+	/* PRE: PRE_COPY */
+	C("PRE", "01", MC_SHOULD,
+	  "VFIO_MIG_GET_PRECOPY_INFO works in PRE_COPY and PRE_COPY_P2P and gives EINVAL "
+	  "in all other states."),
+	C("PRE", "02", MC_MUST,
+	  "While the session is read, initial_bytes only goes down or stays; dirty_bytes "
+	  "begins at 0."),
+	C("PRE", "03", MC_SHOULD,
+	  "When pre-copy data runs out for now, read() reports ENOMSG instead of "
+	  "returning 0."),
+	C("PRE", "04", MC_MUST,
+	  "The pre-copy bytes and the STOP_COPY bytes read from one fd together make a "
+	  "single stream that resumes."),
+	C("PRE", "05", MC_MUST,
+	  "Any device that advertises PRE_COPY implements VFIO_MIG_GET_PRECOPY_INFO, "
+	  "rejecting an argsz under 24 with EINVAL."),
+
+	/* ERR: ERROR and reset */
+	C("ERR", "01", MC_MUST,
+	  "VFIO_DEVICE_RESET brings every reachable state back to RUNNING and closes any "
+	  "session in progress (its fds then obey SAVE-03 / RES-06)."),
+	C("ERR", "02", MC_MUST,
+	  "In ERROR, every SET is refused and GET reports ERROR until a reset."),
+	C("ERR", "03", MC_MUST,
+	  "Whatever SET failed, the device can be recovered: reset yields RUNNING and a "
+	  "full migration succeeds afterwards."),
+	C("ERR", "04", MC_MUST,
+	  "Resetting during RESUMING leaves RUNNING, kills the old fd, and a fresh "
+	  "session works."),
+
+	/* LOG: device DMA dirty logging */
+	C("LOG", "01", MC_MUST,
+	  "START with well-formed ranges succeeds and returns a page size; STOP succeeds; "
+	  "REPORT over a started range succeeds."),
+	C("LOG", "02", MC_MUST,
+	  "START rejects an empty range list (EINVAL), more ranges than allowed (E2BIG), "
+	  "misaligned or overlapping ranges (EINVAL) and ranges that wrap (EOVERFLOW)."),
+	C("LOG", "03", MC_SHOULD,
+	  "REPORT before any START fails, and so does a second START without a STOP in "
+	  "between."),
+	C("LOG", "04", MC_MUST,
+	  "REPORT with a page size under 4096 or not a power of two gives EINVAL."),
+
+	/* TIME: latency and downtime */
+	C("TIME", "01", MC_INFO,
+	  "Latency of each arc: number of samples, median, 99th percentile and maximum."),
+	C("TIME", "02", MC_INFO,
+	  "Stop-copy downtime, from SET STOP_COPY until end of stream, plus the "
+	  "destination's RESUMING->STOP; bytes moved and throughput."),
+
+	/* ROB: robustness of the whole run */
+	C("ROB", "01", MC_MUST,
+	  "The kernel log, where readable, shows no WARN, BUG, Oops, KASAN or slab-debug "
+	  "report for the duration of the run."),
+	C("ROB", "02", MC_MUST,
+	  "Closing the device fd while sessions are open and opening it again gives a "
+	  "device that works (after a reset)."),
+	C("ROB", "03", MC_MUST,
+	  "(destructive, opt-in) A data fd that outlives its device (device fd closed, "
+	  "device removed) fails cleanly and leaves the kernel undisturbed."),
+
+	{ .id = NULL },
+};
+
+#undef C
+
+int mc_clause_count(void)
+{
+	int n = 0;
+
+	while (mc_clauses[n].id)
+		n++;
+	return n;
+}
+
+const struct mc_clause *mc_clause_find(const char *id)
+{
+	if (!id)
+		return NULL;
+	for (const struct mc_clause *c = mc_clauses; c->id; c++)
+		if (!strcmp(c->id, id))
+			return c;
+	return NULL;
+}

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The migcheck command line: list, run, walk, cases, version. The only place that turns
+ * results into exit codes: 0 no MUST failed, 1 a failure, 2 usage or harness error,
+ * 4 everything skipped.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "devlist.h"
+#include "mc_version.h"
+#include "runner.h"
+
+#define EXIT_USAGE 2
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: migcheck <command> [options]\n"
+		"\n"
+		"commands:\n"
+		"  list                 VFIO devices found, with their migration flags\n"
+		"  run                  run every case against a device and write reports\n"
+		"  walk                 the arc matrix (every SET from every state) as a table\n"
+		"  cases                list the case rows (validates --cases DIR)\n"
+		"  version              print the version\n"
+		"\n"
+		"options for run and walk:\n"
+		"  --device SPEC        sim[:flags=N][:defect=NAME][:id=N][:mem=BYTES], mdev:<uuid>,\n"
+		"                       pci:<bdf> or /dev/vfio/devices/vfioN; default: the single\n"
+		"                       VFIO device with migration, if there is exactly one\n"
+		"  --peer SPEC          second device: streams for RESUMING are saved from it\n"
+		"  --out DIR            report directory (default reports/<device>-<time>/)\n"
+		"  --only LIST          comma list of clause IDs (FSM-01), groups (FSM) or case names\n"
+		"  --strict             SHOULD violations (warn) count as failures\n"
+		"  --seed N             seed for randomised choices (default 1)\n"
+		"  --timeout MS         per case (default 60000)\n"
+		"  --op-timeout MS      per device operation (default 10000)\n"
+		"  --cases DIR          load *.cases from DIR instead of the built-in set\n"
+		"  --stream-limit BYTES largest reference stream kept (default 256M)\n"
+		"  --quiet              no KTAP on stdout\n"
+		"  --no-fork            run cases in-process (debugging: no timeouts)\n"
+		"\n"
+		"exit: 0 no MUST clause failed, 1 a clause failed, 2 usage or harness error,\n"
+		"      4 every case was skipped\n");
+}
+
+/* Parse a size with an optional k/m/g suffix. */
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end || !v)
+		return -EINVAL;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || end == s || *end || *out > max || *s == '-' ? -EINVAL : 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[4096];
+
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Pick the single VFIO device with migration, or say why not. */
+static int autodetect(char *spec, size_t len)
+{
+	struct mc_devlist_entry *e = NULL;
+	char err[512];
+	int n = 0, found = 0, rc;
+
+	rc = mc_devlist_scan(&e, &n, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "migcheck: no --device given and scanning for VFIO devices failed: "
+			"%s\n", err);
+		return rc;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!e[i].open_err && (e[i].mig_flags & VFIO_MIGRATION_STOP_COPY)) {
+			if (!found++)
+				snprintf(spec, len, "%s", e[i].spec);
+		}
+	}
+	mc_devlist_free(e, n);
+	if (found == 1)
+		return 0;
+	fprintf(stderr, "migcheck: no --device given and %s VFIO devices with migration "
+		"support were found; name one with --device (or try --device sim)\n",
+		found ? "several" : "no");
+	return -ENODEV;
+}
+
+static void print_matrix(const struct mc_report *rep)
+{
+	uint64_t flags = rep->info.mig_flags & 7;
+	int mismatches = 0;
+
+	printf("device %s  flags %#llx\n", rep->info.device_spec,
+	       (unsigned long long)rep->info.mig_flags);
+	printf("row = current state, column = SET target; ok / ok+fd / errno; "
+	       "'!' marks a cell that differs from the model (model in brackets)\n\n");
+	printf("%-13s", "from \\ to");
+	for (uint32_t t = 0; t < MC_NSTATES; t++)
+		printf(" %-13s", mc_state_name(t));
+	printf("\n");
+	for (uint32_t f = 1; f < MC_NSTATES; f++) {
+		if (!mc_model_supported(flags, f))
+			continue;
+		printf("%-13s", mc_state_name(f));
+		for (uint32_t t = 0; t < MC_NSTATES; t++) {
+			const struct mc_arc_cell *c = &rep->matrix[f][t];
+			char cell[48], exp[24];
+
+			if (c->verdict == MC_CELL_UNTESTED || c->verdict == MC_CELL_ERROR) {
+				snprintf(cell, sizeof(cell), "%s", c->verdict ? "error" : "-");
+			} else {
+				snprintf(cell, sizeof(cell), "%s%s%s", c->verdict == MC_CELL_MISMATCH ? "!" : "",
+					 c->obs_err ? mc_errno_name(c->obs_err) : "ok",
+					 !c->obs_err && c->obs_fd ? "+fd" : "");
+				if (c->verdict == MC_CELL_MISMATCH) {
+					snprintf(exp, sizeof(exp), "[%s%s]",
+						 c->exp_err ? mc_errno_name(c->exp_err) : "ok",
+						 !c->exp_err && c->exp_fd ? "+fd" : "");
+					strncat(cell, exp, sizeof(cell) - strlen(cell) - 1);
+					mismatches++;
+				}
+			}
+			printf(" %-13s", cell);
+		}
+		printf("\n");
+	}
+	printf("\n%d cell(s) differ from the model\n", mismatches);
+}
+
+static int cmd_list(void)
+{
+	struct mc_devlist_entry *e = NULL;
+	char err[512];
+	int n = 0, rc = mc_devlist_scan(&e, &n, err, sizeof(err));
+
+	if (rc) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (!n)
+		printf("no VFIO devices found (try: migcheck run --device sim)\n");
+	for (int i = 0; i < n; i++) {
+		if (e[i].open_err)
+			printf("%-44s %-12s %-10s group %-4d  %s\n", e[i].spec, e[i].driver, e[i].type,
+			       e[i].group, e[i].error);
+		else
+			printf("%-44s %-12s %-10s group %-4d  migration flags %#llx\n", e[i].spec,
+			       e[i].driver, e[i].type, e[i].group, (unsigned long long)e[i].mig_flags);
+	}
+	mc_devlist_free(e, n);
+	return 0;
+}
+
+static int cmd_cases(const char *dir)
+{
+	struct mc_caseset cs = { 0 };
+	char err[1024];
+	int rc = dir ? mc_cases_load_dir(dir, &cs, err, sizeof(err))
+		     : mc_cases_load_builtin(&cs, err, sizeof(err));
+
+	if (rc) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < cs.n; i++)
+		printf("%-28s %-8s %-5s %s\n", cs.cases[i].name, cs.cases[i].clause->id,
+		       mc_level_name(cs.cases[i].clause->level), cs.cases[i].description);
+	mc_cases_free(&cs);
+	return 0;
+}
+
+/* "sim:flags=7" -> "sim-flags-7" for a directory name. */
+static void sanitize(const char *in, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < len; i++)
+		out[i] = (in[i] == '/' || in[i] == ':' || in[i] == '=' || in[i] == ' ') ? '-' : in[i];
+	out[i] = '\0';
+}
+
+static int cmd_run(int argc, char **argv, bool walk)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "peer", required_argument, NULL, 'p' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "op-timeout", required_argument, NULL, 'T' },
+		{ "cases", required_argument, NULL, 'c' },
+		{ "stream-limit", required_argument, NULL, 'L' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-fork", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mc_run_opts o = {
+		.seed = 1, .timeout_ms = 60000, .op_timeout_ms = 10000, .stream_limit = 256u << 20,
+	};
+	char spec[256], outdir[512], cmdline[1024] = "", err[512];
+	struct mc_report *rep = NULL;
+	unsigned long long v;
+	struct mc_devspec ds;
+	int opt, code;
+
+	for (int i = 0; i < argc; i++)
+		snprintf(cmdline + strlen(cmdline), sizeof(cmdline) - strlen(cmdline), "%s%s",
+			 i ? " " : "migcheck ", argv[i]);
+	o.cmdline = cmdline;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': o.device = optarg; break;
+		case 'p': o.peer = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'O': o.only = optarg; break;
+		case 's': o.strict = true; break;
+		case 'c': o.cases_dir = optarg; break;
+		case 'q': o.quiet = true; break;
+		case 'F': o.no_fork = true; break;
+		case 'S':
+			if (parse_uint(optarg, UINT64_MAX, &v))
+				goto bad_value;
+			o.seed = v;
+			break;
+		case 't':
+		case 'T':
+			if (parse_uint(optarg, 86400000, &v) || !v)
+				goto bad_value;
+			*(opt == 't' ? &o.timeout_ms : &o.op_timeout_ms) = (unsigned)v;
+			break;
+		case 'L':
+			if (parse_size(optarg, &o.stream_limit))
+				goto bad_value;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "migcheck: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!o.device) {
+		if (autodetect(spec, sizeof(spec)))
+			return EXIT_USAGE;
+		o.device = spec;
+	}
+	if (mc_devspec_parse(o.device, &ds, err, sizeof(err)) ||
+	    (o.peer && mc_devspec_parse(o.peer, &ds, err, sizeof(err)))) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (walk) {
+		o.only = "fsm.pair";
+		o.quiet = true;
+		o.out = NULL;
+	} else {
+		if (!o.out) {
+			char clean[128], stamp[32];
+			time_t t = time(NULL);
+
+			sanitize(o.device, clean, sizeof(clean));
+			strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&t));
+			snprintf(outdir, sizeof(outdir), "reports/%s-%s", clean, stamp);
+			o.out = outdir;
+		}
+		if (mkdir_p(o.out)) {
+			fprintf(stderr, "migcheck: cannot create report directory %s: %s\n", o.out,
+				strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	code = mc_run(&o, &rep);
+	if (walk && rep && rep->have_matrix)
+		print_matrix(rep);
+	else if (!walk && rep && rep->ncases && o.quiet)
+		printf("migcheck: %s: exit %d, reports in %s\n", o.device, code, o.out);
+	mc_report_free(rep);
+	return code;
+
+bad_value:
+	fprintf(stderr, "migcheck: invalid value '%s' for --%s\n", optarg,
+		opt == 'S' ? "seed" : opt == 't' ? "timeout" : opt == 'T' ? "op-timeout" : "stream-limit");
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		usage(cmd ? stdout : stderr);
+		return cmd ? 0 : EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("migcheck %s (%s)\n", MC_VERSION, MC_COMMIT);
+		return 0;
+	}
+	if (!strcmp(cmd, "list"))
+		return argc == 2 ? cmd_list() : (usage(stderr), EXIT_USAGE);
+	if (!strcmp(cmd, "cases")) {
+		if (argc == 2)
+			return cmd_cases(NULL);
+		if (argc == 4 && !strcmp(argv[2], "--cases"))
+			return cmd_cases(argv[3]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "run") || !strcmp(cmd, "walk"))
+		return cmd_run(argc - 1, argv + 1, !strcmp(cmd, "walk"));
+	fprintf(stderr, "migcheck: unknown command '%s' (try migcheck help)\n", cmd);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * migcheck's device API: open a device by spec and drive it. Every call goes through
+ * the backend seam, is named in the watchdog slot while it runs (so a hung device op is
+ * reported by name) and is recorded in a short operation log used as evidence.
+ * Raw forms return 0, a count or -errno and never judge; cases judge.
+ */
+#ifndef MIGCHECK_H
+#define MIGCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "backend.h"
+
+struct mc_dev;
+
+/*
+ * The watchdog slot: lives in memory shared with the supervising process. The library
+ * fills it around every device operation; the supervisor reads it on timeout.
+ */
+struct mc_watch {
+	volatile int in_device;		/* 1 while a device operation runs */
+	volatile uint64_t op_start_ns;	/* CLOCK_MONOTONIC start of the current op */
+	char op[160];			/* current (or last) device operation */
+};
+
+/*
+ * mc_dev_open: parse @spec and open it with the matching backend. On failure returns
+ * -errno with one line in @err (a bad spec is -EINVAL). *@devp is owned by the caller
+ * and released with mc_dev_close(), which also closes data fds still open.
+ */
+int mc_dev_open(const char *spec, struct mc_dev **devp, char *err, size_t errlen);
+void mc_dev_close(struct mc_dev *dev);
+/* The spec string the device was opened with, its identity, and its backend's name. */
+const char *mc_dev_spec(const struct mc_dev *dev);
+const struct mc_dev_ident *mc_dev_ident(const struct mc_dev *dev);
+/* Attach the watchdog slot (may be NULL to detach). */
+void mc_dev_set_watch(struct mc_dev *dev, struct mc_watch *w);
+/* Render the last operations, oldest first, one per line, into @buf. */
+void mc_dev_oplog(const struct mc_dev *dev, char *buf, size_t len);
+/* Forget the operation log (a case starts with an empty log). */
+void mc_dev_oplog_clear(struct mc_dev *dev);
+/* Nanoseconds the last completed device operation took. */
+uint64_t mc_dev_last_op_ns(const struct mc_dev *dev);
+
+/* VFIO_DEVICE_FEATURE with a caller-built argument (possibly malformed on purpose). */
+int mc_feature_raw(struct mc_dev *dev, void *buf, size_t buflen);
+/* GET VFIO_DEVICE_FEATURE_MIGRATION: the migration flags. */
+int mc_get_flags(struct mc_dev *dev, uint64_t *flags);
+/* GET MIG_DEVICE_STATE. */
+int mc_get_state(struct mc_dev *dev, uint32_t *state);
+/*
+ * SET MIG_DEVICE_STATE to @state. *@data_fd (may be NULL) receives the returned fd or -1;
+ * with NULL, a returned fd is closed at once.
+ */
+int mc_set_state(struct mc_dev *dev, uint32_t state, int *data_fd);
+/* GET MIG_DATA_SIZE. */
+int mc_get_data_size(struct mc_dev *dev, uint64_t *len);
+/* VFIO_DEVICE_RESET. */
+int mc_reset(struct mc_dev *dev);
+
+ssize_t mc_data_read(struct mc_dev *dev, int fd, void *buf, size_t len);
+ssize_t mc_data_write(struct mc_dev *dev, int fd, const void *buf, size_t len);
+ssize_t mc_data_writev(struct mc_dev *dev, int fd, const struct iovec *iov, int iovcnt);
+ssize_t mc_data_pread(struct mc_dev *dev, int fd, void *buf, size_t len, off_t off);
+off_t mc_data_lseek(struct mc_dev *dev, int fd, off_t off, int whence);
+int mc_data_ioctl(struct mc_dev *dev, int fd, unsigned long cmd, void *arg);
+int mc_data_poll(struct mc_dev *dev, int fd, short events, int timeout_ms);
+/* Close @fd if >= 0; returns 0 or -errno. */
+int mc_data_close(struct mc_dev *dev, int fd);
+/* VFIO_MIG_GET_PRECOPY_INFO on @fd with argsz = sizeof(*info). */
+int mc_precopy_info(struct mc_dev *dev, int fd, struct vfio_precopy_info *info);
+
+int mc_region_info(struct mc_dev *dev, uint32_t index, struct vfio_region_info *ri);
+ssize_t mc_region_read(struct mc_dev *dev, uint32_t index, uint64_t off, void *buf, size_t len);
+ssize_t mc_region_write(struct mc_dev *dev, uint32_t index, uint64_t off, const void *buf,
+			size_t len);
+
+/* Kernel log since the last call; -EOPNOTSUPP when the backend has no log. */
+ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len);
+/* True when the backend can inject faults (simulated device). */
+bool mc_dev_can_fault(const struct mc_dev *dev);
+int mc_fault(struct mc_dev *dev, enum mc_fault_kind kind, uint32_t arg);
+
+/*
+ * Read a save fd until end of stream (read() == 0) into a growing buffer, at most
+ * @limit bytes. *@buf is malloc'd, owned by the caller. PRE_COPY's ENOMSG ends the read
+ * too (reported through *@enomsg when non-NULL). Returns bytes read or -errno; -EFBIG
+ * when the stream exceeds @limit.
+ */
+ssize_t mc_read_all(struct mc_dev *dev, int fd, size_t chunk, size_t limit, uint8_t **buf,
+		    bool *enomsg);
+/* Write all of @buf with writes of at most @chunk bytes, continuing short writes. */
+ssize_t mc_write_all(struct mc_dev *dev, int fd, const uint8_t *buf, size_t len, size_t chunk);
+
+#endif /* MIGCHECK_H */

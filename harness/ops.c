@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The registry of operations a case row can name: name, how the row expands into
+ * instances, the load-time argument check, and the function that runs an instance.
+ */
+#include <string.h>
+
+#include "ops.h"
+
+static const struct mc_op ops[] = {
+	{ .name = "mig_flags", .run = mc_op_mig_flags },
+	{ .name = "feature", .check = mc_op_feature_check, .run = mc_op_feature },
+	{ .name = "data_size", .expand = MC_EXPAND_STATE, .run = mc_op_data_size },
+	{ .name = "pair_state", .expand = MC_EXPAND_PAIR, .run = mc_op_pair_state },
+	{ .name = "pair_fd", .expand = MC_EXPAND_PAIR, .run = mc_op_pair_fd },
+	{ .name = "bad_target", .expand = MC_EXPAND_STATE, .run = mc_op_bad_target },
+	{ .name = "stopcopy_back", .check = mc_op_target_check, .run = mc_op_stopcopy_back },
+	{ .name = "same_state", .expand = MC_EXPAND_STATE, .run = mc_op_same_state },
+	{ .name = "sync", .expand = MC_EXPAND_STATE, .run = mc_op_sync },
+	{ .name = "failed_resume", .expand = MC_EXPAND_RESUME_EXIT,
+	  .check = mc_op_failed_resume_check, .run = mc_op_failed_resume },
+	{ .name = "failed_fault", .expand = MC_EXPAND_LONG_PAIR, .run = mc_op_failed_fault },
+	{ .name = "saving_group", .run = mc_op_saving_group },
+	{ .name = "arc_preds", .expand = MC_EXPAND_PAIR, .run = mc_op_arc_preds },
+	{ .name = "reset_from", .expand = MC_EXPAND_STATE, .run = mc_op_reset_from },
+	{ .name = "error_state", .run = mc_op_error_state },
+	{ .name = "recover", .check = mc_op_recover_check, .run = mc_op_recover },
+	{ .name = "resume_reset", .run = mc_op_resume_reset },
+	{ .name = "klog", .run = mc_op_klog, .last = true },
+	{ .name = NULL },
+};
+
+const struct mc_op *mc_op_find(const char *name)
+{
+	for (const struct mc_op *op = ops; op->name; op++)
+		if (!strcmp(op->name, name))
+			return op;
+	return NULL;
+}

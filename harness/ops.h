@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The operations case rows can name (registry in ops.c). Each judges one clause's
+ * requirement against the reference model; see cases/README.md for their arguments.
+ */
+#ifndef MC_OPS_H
+#define MC_OPS_H
+
+#include "cases.h"
+
+/* FEAT */
+void mc_op_mig_flags(struct mc_ctx *ctx);
+int mc_op_feature_check(const struct mc_case *c, char *err, size_t len);
+void mc_op_feature(struct mc_ctx *ctx);
+void mc_op_data_size(struct mc_ctx *ctx);
+
+/* FSM */
+void mc_op_pair_state(struct mc_ctx *ctx);
+void mc_op_pair_fd(struct mc_ctx *ctx);
+void mc_op_bad_target(struct mc_ctx *ctx);
+int mc_op_target_check(const struct mc_case *c, char *err, size_t len);
+void mc_op_stopcopy_back(struct mc_ctx *ctx);
+void mc_op_same_state(struct mc_ctx *ctx);
+void mc_op_sync(struct mc_ctx *ctx);
+int mc_op_failed_resume_check(const struct mc_case *c, char *err, size_t len);
+void mc_op_failed_resume(struct mc_ctx *ctx);
+void mc_op_failed_fault(struct mc_ctx *ctx);
+void mc_op_saving_group(struct mc_ctx *ctx);
+void mc_op_arc_preds(struct mc_ctx *ctx);
+
+/* ERR */
+void mc_op_reset_from(struct mc_ctx *ctx);
+void mc_op_error_state(struct mc_ctx *ctx);
+int mc_op_recover_check(const struct mc_case *c, char *err, size_t len);
+void mc_op_recover(struct mc_ctx *ctx);
+void mc_op_resume_reset(struct mc_ctx *ctx);
+
+/* ROB */
+void mc_op_klog(struct mc_ctx *ctx);
+
+/* Helpers shared by operations. */
+/* After @what went wrong or right, check that reset gives RUNNING and a full migration
+ * (save in STOP_COPY, resume, RESUMING->STOP->RUNNING) works; violations are recorded. */
+void mc_check_full_migration(struct mc_ctx *ctx, const char *after);
+/* Check that save fd @fd delivers nothing more (read gives 0 or an error). */
+void mc_check_save_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
+/* Check that resume fd @fd refuses a write. */
+void mc_check_resume_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
+
+#endif /* MC_OPS_H */

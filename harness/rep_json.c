@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * report.json: the complete machine-readable record of a run (schema in
+ * reports/README.md, version MC_REPORT_SCHEMA), written atomically into the output
+ * directory at end(). Indented two spaces, small objects on one line, so that two
+ * runs diff well with plain text tools too.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define JW_MAX_DEPTH 8
+
+/* A tiny streaming writer that knows where commas and newlines go. */
+struct jw {
+	FILE *f;
+	int depth;
+	int flat;	/* depth from which members stay on one line; 0 = none */
+	bool more[JW_MAX_DEPTH + 1];
+};
+
+static void jw_sep(struct jw *w, const char *key)
+{
+	bool had = w->more[w->depth];
+
+	w->more[w->depth] = true;
+	if (w->flat && w->depth >= w->flat)
+		fputs(had ? ", " : "", w->f);
+	else
+		fprintf(w->f, "%s\n%*s", had ? "," : "", 2 * w->depth, "");
+	if (key) {
+		mc_json_str(w->f, key);
+		fputs(": ", w->f);
+	}
+}
+
+static void jw_open(struct jw *w, const char *key, char c, bool flat)
+{
+	jw_sep(w, key);
+	putc(c, w->f);
+	if (flat && !w->flat)
+		w->flat = w->depth + 1;
+	w->depth++;
+	w->more[w->depth] = false;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+	bool had = w->more[w->depth];
+
+	w->depth--;
+	if (w->flat && w->depth + 1 >= w->flat) {
+		if (w->depth + 1 == w->flat)
+			w->flat = 0;
+	} else if (had) {
+		fprintf(w->f, "\n%*s", 2 * w->depth, "");
+	}
+	putc(c, w->f);
+}
+
+static void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_sep(w, key);
+	mc_json_str(w->f, s);
+}
+
+static void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_sep(w, key);
+	fprintf(w->f, "%" PRIu64, v);
+}
+
+static void jw_int(struct jw *w, const char *key, long long v)
+{
+	jw_sep(w, key);
+	fprintf(w->f, "%lld", v);
+}
+
+static void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_sep(w, key);
+	fputs(v ? "true" : "false", w->f);
+}
+
+static void jw_null(struct jw *w, const char *key)
+{
+	jw_sep(w, key);
+	fputs("null", w->f);
+}
+
+/* An errno as its name, or null for success. */
+static void jw_err(struct jw *w, const char *key, int err)
+{
+	if (err)
+		jw_str(w, key, mc_errno_name(err));
+	else
+		jw_null(w, key);
+}
+
+static void write_counts(struct jw *w, const int counts[MC_NSTATUS])
+{
+	static const enum mc_status order[] = { MC_PASS, MC_FAIL, MC_WARN, MC_SKIP, MC_ERROR };
+
+	jw_open(w, "counts", '{', true);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		jw_int(w, mc_status_name(order[i]), counts[order[i]]);
+	jw_close(w, '}');
+}
+
+static void write_run(struct jw *w, const struct mc_run_info *in)
+{
+	char seed[24];
+
+	jw_open(w, "tool", '{', true);
+	jw_str(w, "name", "migcheck");
+	jw_str(w, "version", in->tool_version);
+	jw_str(w, "commit", in->tool_commit);
+	jw_close(w, '}');
+
+	jw_open(w, "run", '{', false);
+	jw_str(w, "started", in->started);
+	jw_str(w, "finished", in->finished);
+	jw_str(w, "cmdline", in->cmdline);
+	/* A string: 64-bit seeds do not survive a trip through a double. */
+	snprintf(seed, sizeof(seed), "%" PRIu64, in->seed);
+	jw_str(w, "seed", seed);
+	jw_bool(w, "strict", in->strict);
+	jw_str(w, "only", in->only);
+	jw_str(w, "hostname", in->hostname);
+	jw_close(w, '}');
+
+	jw_open(w, "kernel", '{', true);
+	jw_str(w, "release", in->kernel_release);
+	jw_close(w, '}');
+
+	jw_open(w, "device", '{', false);
+	jw_str(w, "spec", in->device_spec);
+	jw_str(w, "driver", in->ident.driver);
+	jw_str(w, "type", in->ident.type);
+	jw_str(w, "path", in->ident.path);
+	jw_str(w, "access", in->ident.access);
+	jw_str(w, "module_version", in->ident.module_version);
+	jw_str(w, "module_srcversion", in->ident.module_srcversion);
+	jw_u64(w, "flags", in->mig_flags);
+	jw_bool(w, "flags_known", in->flags_known);
+	jw_open(w, "flag_names", '[', true);
+	if (in->mig_flags & VFIO_MIGRATION_STOP_COPY)
+		jw_str(w, NULL, "STOP_COPY");
+	if (in->mig_flags & VFIO_MIGRATION_P2P)
+		jw_str(w, NULL, "P2P");
+	if (in->mig_flags & VFIO_MIGRATION_PRE_COPY)
+		jw_str(w, NULL, "PRE_COPY");
+	jw_close(w, ']');
+	jw_str(w, "peer", in->peer_spec);
+	jw_close(w, '}');
+}
+
+static void write_case(struct jw *w, const struct mc_case_result *r)
+{
+	const char *p = r->oplog;
+
+	jw_open(w, NULL, '{', false);
+	jw_str(w, "id", r->name);
+	jw_str(w, "clause", r->clause ? r->clause->id : NULL);
+	jw_str(w, "status", mc_status_name(r->status));
+	jw_str(w, "detail", r->detail);
+	jw_open(w, "oplog", '[', false);
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char buf[MC_OPLOG_MAX];
+
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		jw_str(w, NULL, buf);
+		p += n;
+		if (*p)
+			p++;
+	}
+	jw_close(w, ']');
+	jw_u64(w, "duration_us", r->duration_us);
+	jw_str(w, "description", r->description ? r->description : "");
+	jw_close(w, '}');
+}
+
+static void write_matrix(struct jw *w, const struct mc_report *rep)
+{
+	static const char *const cell_names[] = {
+		[MC_CELL_UNTESTED] = "untested", [MC_CELL_MATCH] = "match",
+		[MC_CELL_MISMATCH] = "mismatch", [MC_CELL_ERROR] = "error",
+	};
+
+	if (!rep->have_matrix) {
+		jw_null(w, "matrix");
+		return;
+	}
+	jw_open(w, "matrix", '[', false);
+	for (uint32_t from = 0; from < MC_NSTATES; from++) {
+		jw_open(w, NULL, '[', false);
+		for (uint32_t to = 0; to < MC_NSTATES; to++) {
+			const struct mc_arc_cell *c = &rep->matrix[from][to];
+
+			jw_open(w, NULL, '{', true);
+			jw_str(w, "from", mc_state_name(from));
+			jw_str(w, "to", mc_state_name(to));
+			jw_str(w, "verdict", (unsigned)c->verdict <= MC_CELL_ERROR ?
+					     cell_names[c->verdict] : "unknown");
+			jw_open(w, "expected", '{', true);
+			jw_err(w, "err", c->exp_err);
+			jw_bool(w, "fd", c->exp_fd);
+			jw_close(w, '}');
+			if (c->verdict == MC_CELL_UNTESTED) {
+				jw_null(w, "observed");
+			} else {
+				jw_open(w, "observed", '{', true);
+				jw_err(w, "err", c->obs_err);
+				jw_bool(w, "fd", c->obs_fd);
+				jw_str(w, "state", mc_state_name(c->obs_state));
+				jw_close(w, '}');
+			}
+			jw_close(w, '}');
+		}
+		jw_close(w, ']');
+	}
+	jw_close(w, ']');
+}
+
+int mc_json_write_report(FILE *f, const struct mc_report *rep)
+{
+	struct jw w = { .f = f };
+
+	putc('{', f);
+	w.depth = 1;
+	jw_int(&w, "schema", MC_REPORT_SCHEMA);
+	write_run(&w, &rep->info);
+
+	jw_open(&w, "summary", '{', false);
+	jw_str(&w, "verdict", mc_report_verdict(rep));
+	jw_int(&w, "exit_code", rep->exit_code);
+	write_counts(&w, rep->counts);
+	jw_close(&w, '}');
+
+	jw_open(&w, "clauses", '[', false);
+	for (int i = 0; i < rep->nclauses; i++) {
+		const struct mc_clause_result *cr = &rep->clauses[i];
+
+		jw_open(&w, NULL, '{', false);
+		jw_str(&w, "id", cr->clause->id);
+		jw_str(&w, "group", cr->clause->group);
+		jw_str(&w, "level", mc_level_name(cr->clause->level));
+		jw_str(&w, "text", cr->clause->text);
+		jw_str(&w, "status", mc_status_name(cr->status));
+		write_counts(&w, cr->counts);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+
+	jw_open(&w, "cases", '[', false);
+	for (int i = 0; i < rep->ncases; i++)
+		write_case(&w, &rep->cases[i]);
+	jw_close(&w, ']');
+
+	write_matrix(&w, rep);
+	fputs("\n}\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---------------------------------------------------------------- reporter */
+
+struct json_rep {
+	char *outdir;
+};
+
+static int json_begin(void **priv, const struct mc_run_info *info, int nplanned,
+		      const char *outdir)
+{
+	struct json_rep *j;
+
+	(void)info;
+	(void)nplanned;
+	if (!outdir) {
+		fprintf(stderr, "migcheck: report.json: no output directory given\n");
+		return -EINVAL;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j || !(j->outdir = strdup(outdir))) {
+		free(j);
+		fprintf(stderr, "migcheck: %s/report.json: %s\n", outdir, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	*priv = j;
+	return 0;
+}
+
+static int json_result(void *priv, const struct mc_case_result *r, int index)
+{
+	(void)priv;	/* everything is written at end(), from the complete report */
+	(void)r;
+	(void)index;
+	return 0;
+}
+
+static int json_end(void *priv, const struct mc_report *rep)
+{
+	struct json_rep *j = priv;
+	char tmp[4096];
+	FILE *f;
+	int rc;
+
+	f = mc_atomic_open(j->outdir, "report.json", tmp, sizeof(tmp));
+	if (!f) {
+		rc = -errno;
+		goto out_free;
+	}
+	rc = mc_json_write_report(f, rep);
+	if (rc) {
+		mc_atomic_abort(f, tmp);
+		fprintf(stderr, "migcheck: cannot write %s/report.json: %s\n", j->outdir,
+			strerror(-rc));
+		goto out_free;
+	}
+	rc = mc_atomic_commit(f, tmp, j->outdir, "report.json");
+out_free:
+	free(j->outdir);
+	free(j);
+	return rc;
+}
+
+const struct mc_reporter_ops mc_json_reporter = {
+	.name = "json",
+	.begin = json_begin,
+	.result = json_result,
+	.end = json_end,
+};

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * junit.xml for CI dashboards: one <testsuite> per clause group (FEAT, FSM, ...), one
+ * <testcase> per case named "<case> [<CLAUSE>]". Mapping in reports/README.md. Every
+ * string goes through the XML escaper, so the file is well-formed whatever a device
+ * put into a detail or oplog.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define NO_GROUP "UNCLASSIFIED"	/* cases without a clause: a harness bug, kept visible */
+
+struct tally {
+	int tests, failures, errors, skipped;
+	uint64_t us;
+};
+
+static const char *group_of(const struct mc_case_result *r)
+{
+	return r->clause && r->clause->group ? r->clause->group : NO_GROUP;
+}
+
+static bool counts_as_failure(const struct mc_case_result *r, bool strict)
+{
+	return r->status == MC_FAIL || (strict && r->status == MC_WARN);
+}
+
+static void add(struct tally *t, const struct mc_case_result *r, bool strict)
+{
+	t->tests++;
+	t->us += r->duration_us;
+	if (counts_as_failure(r, strict))
+		t->failures++;
+	else if (r->status != MC_PASS && r->status != MC_WARN && r->status != MC_SKIP)
+		t->errors++;
+	else if (r->status == MC_SKIP)
+		t->skipped++;
+}
+
+/* Seconds with microsecond precision, without going through the locale's printf %f. */
+static void put_time(FILE *f, uint64_t us)
+{
+	fprintf(f, "%" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+}
+
+static void put_tally(FILE *f, const struct tally *t)
+{
+	fprintf(f, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"",
+		t->tests, t->failures, t->errors, t->skipped);
+	put_time(f, t->us);
+	putc('"', f);
+}
+
+static void property(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "      <property name=\"%s\" value=\"", name);
+	mc_xml_attr(f, value ? value : "");
+	fputs("\"/>\n", f);
+}
+
+static void put_properties(FILE *f, const struct mc_run_info *in)
+{
+	char num[24];
+
+	fputs("    <properties>\n", f);
+	property(f, "device", in->device_spec);
+	property(f, "driver", in->ident.driver);
+	property(f, "kernel", in->kernel_release);
+	snprintf(num, sizeof(num), "%" PRIu64, in->mig_flags);
+	property(f, "flags", in->flags_known ? num : "unknown");
+	snprintf(num, sizeof(num), "%" PRIu64, in->seed);
+	property(f, "seed", num);
+	property(f, "strict", in->strict ? "true" : "false");
+	property(f, "migcheck", in->tool_version);
+	property(f, "commit", in->tool_commit);
+	fputs("    </properties>\n", f);
+}
+
+/* message="": the first line of the detail, which is what dashboards show. */
+static void put_message(FILE *f, const char *detail)
+{
+	char first[MC_DETAIL_MAX];
+	size_t n = strcspn(detail, "\n");
+
+	if (n >= sizeof(first))
+		n = sizeof(first) - 1;
+	memcpy(first, detail, n);
+	first[n] = '\0';
+	fputs(" message=\"", f);
+	mc_xml_attr(f, first);
+	putc('"', f);
+}
+
+/* <failure>/<error> with the whole detail and the oplog as text. */
+static void put_problem(FILE *f, const char *tag, const char *type,
+			const struct mc_case_result *r)
+{
+	fprintf(f, "      <%s", tag);
+	put_message(f, r->detail);
+	fprintf(f, " type=\"%s\">", type);
+	mc_xml_str(f, r->detail);
+	if (r->oplog[0]) {
+		fputs("\n\noplog:\n", f);
+		mc_xml_str(f, r->oplog);
+	}
+	fprintf(f, "</%s>\n", tag);
+}
+
+static void put_case(FILE *f, const struct mc_case_result *r, bool strict)
+{
+	const char *cl = r->clause ? r->clause->id : NULL;
+
+	fputs("    <testcase classname=\"", f);
+	mc_xml_attr(f, group_of(r));
+	fputs("\" name=\"", f);
+	mc_xml_attr(f, r->name[0] ? r->name : "unnamed");
+	if (cl) {
+		fputs(" [", f);
+		mc_xml_attr(f, cl);
+		putc(']', f);
+	}
+	fputs("\" time=\"", f);
+	put_time(f, r->duration_us);
+	fputs("\">\n", f);
+	switch (r->status) {
+	case MC_FAIL:
+		put_problem(f, "failure", cl ? cl : "fail", r);
+		break;
+	case MC_WARN:
+		if (strict) {
+			put_problem(f, "failure", "warn", r);
+			break;
+		}
+		fputs("      <system-out>warn: ", f);
+		mc_xml_str(f, r->detail);
+		fputs("</system-out>\n", f);
+		break;
+	case MC_SKIP:
+		fputs("      <skipped", f);
+		put_message(f, r->detail);
+		fputs("/>\n", f);
+		break;
+	case MC_PASS:
+		if (r->detail[0]) {	/* INFO measurements */
+			fputs("      <system-out>", f);
+			mc_xml_str(f, r->detail);
+			fputs("</system-out>\n", f);
+		}
+		break;
+	case MC_ERROR:
+	default:
+		put_problem(f, "error", "error", r);
+		break;
+	}
+	fputs("    </testcase>\n", f);
+}
+
+/* Has a group with this name already been written (it appears earlier)? */
+static bool group_seen(const char *const *groups, int n, const char *g)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(groups[i], g))
+			return true;
+	return false;
+}
+
+static void put_suite(FILE *f, const struct mc_report *rep, const char *group)
+{
+	struct tally t = { 0 };
+	bool strict = rep->info.strict;
+
+	for (int i = 0; i < rep->ncases; i++)
+		if (!strcmp(group_of(&rep->cases[i]), group))
+			add(&t, &rep->cases[i], strict);
+	if (!t.tests)
+		return;
+	fputs("  <testsuite name=\"", f);
+	mc_xml_attr(f, group);
+	putc('"', f);
+	put_tally(f, &t);
+	fputs(" timestamp=\"", f);
+	mc_xml_attr(f, rep->info.started);
+	fputs("\" hostname=\"", f);
+	mc_xml_attr(f, rep->info.hostname);
+	fputs("\">\n", f);
+	put_properties(f, &rep->info);
+	for (int i = 0; i < rep->ncases; i++)
+		if (!strcmp(group_of(&rep->cases[i]), group))
+			put_case(f, &rep->cases[i], strict);
+	fputs("  </testsuite>\n", f);
+}
+
+int mc_junit_write(FILE *f, const struct mc_report *rep)
+{
+	int n = mc_clause_count(), ngroups = 0;
+	const char **groups = calloc((size_t)(n + rep->ncases + 1), sizeof(*groups));
+	struct tally all = { 0 };
+
+	if (!groups)
+		return -ENOMEM;
+	/* Suites in clause-table order; groups only cases know (none, so far) after. */
+	for (int i = 0; i < n; i++)
+		if (!group_seen(groups, ngroups, mc_clauses[i].group))
+			groups[ngroups++] = mc_clauses[i].group;
+	for (int i = 0; i < rep->ncases; i++) {
+		if (!group_seen(groups, ngroups, group_of(&rep->cases[i])))
+			groups[ngroups++] = group_of(&rep->cases[i]);
+		add(&all, &rep->cases[i], rep->info.strict);
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"migcheck\"", f);
+	put_tally(f, &all);
+	fputs(">\n", f);
+	for (int i = 0; i < ngroups; i++)
+		put_suite(f, rep, groups[i]);
+	fputs("</testsuites>\n", f);
+	free(groups);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---------------------------------------------------------------- reporter */
+
+static int junit_begin(void **priv, const struct mc_run_info *info, int nplanned,
+		       const char *outdir)
+{
+	(void)info;
+	(void)nplanned;
+	if (!outdir) {
+		fprintf(stderr, "migcheck: junit.xml: no output directory given\n");
+		return -EINVAL;
+	}
+	*priv = strdup(outdir);
+	if (!*priv) {
+		fprintf(stderr, "migcheck: %s/junit.xml: %s\n", outdir, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int junit_result(void *priv, const struct mc_case_result *r, int index)
+{
+	(void)priv;	/* suites group cases, so the file is written at end() */
+	(void)r;
+	(void)index;
+	return 0;
+}
+
+static int junit_end(void *priv, const struct mc_report *rep)
+{
+	char *outdir = priv, tmp[4096];
+	FILE *f;
+	int rc;
+
+	f = mc_atomic_open(outdir, "junit.xml", tmp, sizeof(tmp));
+	if (!f) {
+		rc = -errno;
+		goto out_free;
+	}
+	rc = mc_junit_write(f, rep);
+	if (rc) {
+		mc_atomic_abort(f, tmp);
+		fprintf(stderr, "migcheck: cannot write %s/junit.xml: %s\n", outdir,
+			strerror(-rc));
+		goto out_free;
+	}
+	rc = mc_atomic_commit(f, tmp, outdir, "junit.xml");
+out_free:
+	free(outdir);
+	return rc;
+}
+
+const struct mc_reporter_ops mc_junit_reporter = {
+	.name = "junit",
+	.begin = junit_begin,
+	.result = junit_result,
+	.end = junit_end,
+};

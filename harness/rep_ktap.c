@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KTAP version 1 on stdout (kernel Documentation/dev-tools/ktap.rst), streamed and
+ * flushed line by line so a hung or killed run still shows how far it got. Result
+ * lines read "ok <n> <case name> [<CLAUSE>]"; the format is documented in
+ * reports/README.md, and the closing "migcheck: N passed, N failed, N skipped".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "report.h"
+
+static FILE *ktap_stream;	/* NULL: stdout */
+
+struct ktap {
+	FILE *f;
+	bool strict;
+	int nplanned;
+	int nresults;	/* result lines written: KTAP numbers them 1, 2, ... */
+	int err;	/* first write error, reported once */
+};
+
+void mc_ktap_set_stream(FILE *f)
+{
+	ktap_stream = f;
+}
+
+/* Write @n bytes of @s on one line: no newline, no control character, valid UTF-8;
+ * in a test name also no '#', which would start a directive. */
+static void put_clean(FILE *f, const char *s, size_t n, bool name)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		uint32_t cp;
+		int len;
+
+		if (*p < 0x80) {
+			if (*p < 0x20 || *p == 0x7f)
+				putc(name ? '_' : ' ', f);
+			else
+				putc(name && *p == '#' ? '_' : *p, f);
+			p++;
+			continue;
+		}
+		len = mc_utf8_decode(p, (size_t)(end - p), &cp);
+		if (len < 0) {
+			putc('?', f);
+			p++;
+		} else {
+			fwrite(p, 1, (size_t)len, f);
+			p += len;
+		}
+	}
+}
+
+static int ktap_flush(struct ktap *k)
+{
+	if (fflush(k->f) == EOF || ferror(k->f)) {
+		if (!k->err) {
+			k->err = -(errno ? errno : EIO);
+			fprintf(stderr, "migcheck: writing KTAP output: %s\n", strerror(-k->err));
+		}
+		clearerr(k->f);
+	}
+	return k->err;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void line(struct ktap *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(k->f, fmt, ap);
+	va_end(ap);
+	putc('\n', k->f);
+	ktap_flush(k);
+}
+
+/*
+ * One diagnostic block: "# <head>: <first line of text>", then "# <indent><line>" for
+ * every further line. Empty @text gives "# <head>" alone.
+ */
+static void diag(struct ktap *k, const char *head, const char *indent, const char *text)
+{
+	const char *p = text;
+
+	fprintf(k->f, "# %s", head);
+	if (!*p) {
+		line(k, "%s", "");
+		return;
+	}
+	fputs(": ", k->f);
+	for (;;) {
+		size_t n = strcspn(p, "\n");
+
+		put_clean(k->f, p, n, false);
+		line(k, "%s", "");
+		p += n;
+		if (!p[0] || !p[1])	/* end, or a final newline */
+			break;
+		p++;
+		fprintf(k->f, "# %s", indent);
+	}
+}
+
+static const char *clause_id(const struct mc_case_result *r)
+{
+	return r->clause && r->clause->id ? r->clause->id : NULL;
+}
+
+static int ktap_begin_on(struct ktap *k, const struct mc_run_info *info, int nplanned)
+{
+	const char *ver = info->tool_version ? info->tool_version : "unknown";
+	const char *spec = info->device_spec ? info->device_spec : "";
+
+	fputs("KTAP version 1\n# migcheck ", k->f);
+	put_clean(k->f, ver, strlen(ver), true);
+	fputs(" device ", k->f);
+	put_clean(k->f, spec, strlen(spec), false);
+	if (info->flags_known)
+		line(k, " flags %" PRIu64, info->mig_flags);
+	else
+		line(k, " flags unknown");
+	if (info->strict)
+		line(k, "# strict: SHOULD violations (warn) are reported as not ok");
+	line(k, "1..%d", nplanned < 0 ? 0 : nplanned);
+	return k->err;
+}
+
+static int ktap_result_on(struct ktap *k, const struct mc_case_result *r)
+{
+	const char *cl = clause_id(r);
+	bool ok;
+	char head[64];
+
+	k->nresults++;
+	switch (r->status) {
+	case MC_PASS:
+		ok = true;
+		if (r->detail[0])
+			diag(k, "info", "", r->detail);
+		break;
+	case MC_SKIP:
+		ok = true;
+		break;
+	case MC_WARN:
+		ok = !k->strict;
+		diag(k, "warn", "", r->detail);
+		break;
+	case MC_FAIL:
+		ok = false;
+		snprintf(head, sizeof(head), "fail [%s]", cl ? cl : "?");
+		diag(k, head, "", r->detail);
+		break;
+	case MC_ERROR:
+	default:
+		ok = false;
+		diag(k, "error", "", r->detail[0] ? r->detail : "(no detail)");
+		break;
+	}
+	if (!ok && r->oplog[0])
+		diag(k, "oplog", "  ", r->oplog[0] == '\n' ? r->oplog + 1 : r->oplog);
+
+	fprintf(k->f, "%s %d ", ok ? "ok" : "not ok", k->nresults);
+	if (r->name[0])
+		put_clean(k->f, r->name, strnlen(r->name, sizeof(r->name)), true);
+	else
+		fputs("unnamed", k->f);
+	if (cl)
+		fprintf(k->f, " [%s]", cl);
+	if (r->status == MC_SKIP) {
+		fputs(" # SKIP", k->f);
+		if (r->detail[0]) {
+			putc(' ', k->f);
+			put_clean(k->f, r->detail, strlen(r->detail), false);
+		}
+	}
+	line(k, "%s", "");
+	return k->err;
+}
+
+static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
+{
+	const int *c = rep->counts;
+	int failed = c[MC_FAIL] + c[MC_ERROR] + (k->strict ? c[MC_WARN] : 0);
+	int passed = c[MC_PASS] + (k->strict ? 0 : c[MC_WARN]);
+
+	if (k->nresults < k->nplanned)
+		line(k, "# %d of %d planned cases did not run", k->nplanned - k->nresults,
+		     k->nplanned);
+	line(k, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d", c[MC_PASS], c[MC_FAIL],
+	     c[MC_WARN], c[MC_SKIP], c[MC_ERROR]);
+	line(k, "migcheck: %d passed, %d failed, %d skipped", passed, failed, c[MC_SKIP]);
+	return k->err;
+}
+
+static int ktap_begin(void **priv, const struct mc_run_info *info, int nplanned,
+		      const char *outdir)
+{
+	struct ktap *k = calloc(1, sizeof(*k));
+
+	(void)outdir;
+	if (!k) {
+		fprintf(stderr, "migcheck: KTAP output: %s\n", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	k->f = ktap_stream ? ktap_stream : stdout;
+	k->strict = info->strict;
+	k->nplanned = nplanned;
+	*priv = k;
+	return ktap_begin_on(k, info, nplanned);
+}
+
+static int ktap_result(void *priv, const struct mc_case_result *r, int index)
+{
+	(void)index;	/* KTAP numbers by our own count: 1, 2, ... without gaps */
+	return ktap_result_on(priv, r);
+}
+
+static int ktap_end(void *priv, const struct mc_report *rep)
+{
+	struct ktap *k = priv;
+	int rc = ktap_end_on(k, rep);
+
+	free(k);
+	return rc;
+}
+
+const struct mc_reporter_ops mc_ktap_reporter = {
+	.name = "ktap",
+	.begin = ktap_begin,
+	.result = ktap_result,
+	.end = ktap_end,
+};
+
+int mc_ktap_write(FILE *f, const struct mc_report *rep)
+{
+	struct ktap k = {
+		.f = f,
+		.strict = rep->info.strict,
+		.nplanned = rep->ncases,
+	};
+
+	ktap_begin_on(&k, &rep->info, rep->ncases);
+	for (int i = 0; i < rep->ncases; i++)
+		ktap_result_on(&k, &rep->cases[i]);
+	return ktap_end_on(&k, rep);
+}

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Shared by every reporter: status and level names, the per-clause rollup and run
+ * verdict, errno names, JSON/XML string escaping that always yields valid output,
+ * and atomic file creation (temporary in the same directory, fsync, rename).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "report.h"
+
+static const char *const status_names[MC_NSTATUS] = {
+	[MC_PASS] = "pass", [MC_SKIP] = "skip", [MC_WARN] = "warn",
+	[MC_ERROR] = "error", [MC_FAIL] = "fail",
+};
+
+/* Rollup order: a clause is as bad as its worst case. */
+static const int status_rank[MC_NSTATUS] = {
+	[MC_SKIP] = 0, [MC_PASS] = 1, [MC_WARN] = 2, [MC_ERROR] = 3, [MC_FAIL] = 4,
+};
+
+static const char *const level_names[] = {
+	[MC_MUST] = "must", [MC_SHOULD] = "should", [MC_INFO] = "info",
+};
+
+const char *mc_status_name(enum mc_status st)
+{
+	return (unsigned)st < MC_NSTATUS ? status_names[st] : "unknown";
+}
+
+const char *mc_level_name(enum mc_level lv)
+{
+	return (unsigned)lv <= MC_INFO ? level_names[lv] : "unknown";
+}
+
+int mc_status_parse(const char *name)
+{
+	for (int i = 0; name && i < MC_NSTATUS; i++)
+		if (!strcmp(name, status_names[i]))
+			return i;
+	return -1;
+}
+
+int mc_level_parse(const char *name)
+{
+	for (int i = 0; name && i <= MC_INFO; i++)
+		if (!strcmp(name, level_names[i]))
+			return i;
+	return -1;
+}
+
+/* An out-of-range status is the harness's own breakage: treat it as error. */
+static enum mc_status sane(enum mc_status st)
+{
+	return (unsigned)st < MC_NSTATUS ? st : MC_ERROR;
+}
+
+enum mc_status mc_status_worse(enum mc_status a, enum mc_status b)
+{
+	a = sane(a);
+	b = sane(b);
+	return status_rank[b] > status_rank[a] ? b : a;
+}
+
+static int clause_index(const struct mc_clause *c, int nclauses)
+{
+	const struct mc_clause *found;
+
+	if (!c)
+		return -1;
+	if (c >= mc_clauses && c < mc_clauses + nclauses)
+		return (int)(c - mc_clauses);
+	found = mc_clause_find(c->id);	/* a copy of a table row */
+	return found ? (int)(found - mc_clauses) : -1;
+}
+
+void mc_report_rollup(struct mc_report *rep)
+{
+	int n = mc_clause_count();
+
+	memset(rep->counts, 0, sizeof(rep->counts));
+	if (!rep->clauses)
+		rep->clauses = calloc((size_t)n, sizeof(*rep->clauses));
+	rep->nclauses = rep->clauses ? n : 0;
+	for (int i = 0; i < rep->nclauses; i++)
+		rep->clauses[i] = (struct mc_clause_result){
+			.clause = &mc_clauses[i],
+			.status = MC_SKIP,
+		};
+	for (int i = 0; i < rep->ncases; i++) {
+		const struct mc_case_result *r = &rep->cases[i];
+		enum mc_status st = sane(r->status);
+		int ci = clause_index(r->clause, n);
+
+		rep->counts[st]++;
+		if (ci < 0 || ci >= rep->nclauses)
+			continue;
+		rep->clauses[ci].counts[st]++;
+		rep->clauses[ci].status = mc_status_worse(rep->clauses[ci].status, st);
+	}
+}
+
+const char *mc_report_verdict(const struct mc_report *rep)
+{
+	const int *c = rep->counts;
+
+	if (c[MC_FAIL] || (rep->info.strict && c[MC_WARN]))
+		return "fail";
+	if (c[MC_ERROR])
+		return "error";
+	if (c[MC_PASS] || c[MC_WARN])
+		return "pass";
+	return "skipped";
+}
+
+#define E(x) [x] = #x
+static const char *const errno_names[] = {
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(ENOEXEC),
+	E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(ENOTBLK),
+	E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL),
+	E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE),
+	E(EROFS), E(EMLINK), E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
+	E(ENOLCK), E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENOSTR),
+	E(ENODATA), E(ETIME), E(ENOSR), E(ENOLINK), E(EPROTO), E(EBADMSG), E(EOVERFLOW),
+	E(EBADFD), E(EILSEQ), E(EUSERS), E(ENOTSOCK), E(EDESTADDRREQ), E(EMSGSIZE),
+	E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(EADDRINUSE),
+	E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH), E(ECONNABORTED), E(ECONNRESET),
+	E(ENOBUFS), E(EISCONN), E(ENOTCONN), E(ESHUTDOWN), E(ETIMEDOUT), E(ECONNREFUSED),
+	E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS), E(ESTALE), E(EDQUOT),
+	E(ECANCELED), E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL), E(EHWPOISON),
+	/* Kernel-internal codes (include/linux/errno.h) that drivers sometimes leak. */
+	[512] = "ERESTARTSYS", [513] = "ERESTARTNOINTR", [514] = "ERESTARTNOHAND",
+	[515] = "ENOIOCTLCMD", [516] = "ERESTART_RESTARTBLOCK", [517] = "EPROBE_DEFER",
+	[518] = "EOPENSTALE", [519] = "ENOPARAM", [521] = "EBADHANDLE",
+	[522] = "ENOTSYNC", [523] = "EBADCOOKIE", [524] = "ENOTSUPP", [525] = "ETOOSMALL",
+	[526] = "ESERVERFAULT", [527] = "EBADTYPE", [528] = "EJUKEBOX", [529] = "EIOCBQUEUED",
+	[530] = "ERECALLCONFLICT",
+};
+#undef E
+
+const char *mc_errno_name(int err)
+{
+	static __thread char buf[24];
+	unsigned e = err < 0 ? 0u - (unsigned)err : (unsigned)err;
+
+	if (!e)
+		return "0";
+	if (e < sizeof(errno_names) / sizeof(errno_names[0]) && errno_names[e])
+		return errno_names[e];
+	snprintf(buf, sizeof(buf), "E%u", e);
+	return buf;
+}
+
+/* ---------------------------------------------------------------- escaping */
+
+#define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
+
+void mc_json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	end = p + strlen(s);
+	putc('"', f);
+	while (p < end) {
+		uint32_t cp;
+		int n;
+
+		if (*p < 0x80) {
+			switch (*p) {
+			case '"': fputs("\\\"", f); break;
+			case '\\': fputs("\\\\", f); break;
+			case '\n': fputs("\\n", f); break;
+			case '\r': fputs("\\r", f); break;
+			case '\t': fputs("\\t", f); break;
+			default:
+				if (*p < 0x20 || *p == 0x7f)
+					fprintf(f, "\\u%04x", *p);
+				else
+					putc(*p, f);
+			}
+			p++;
+			continue;
+		}
+		n = mc_utf8_decode(p, (size_t)(end - p), &cp);
+		if (n < 0) {
+			fputs(REPLACEMENT, f);
+			p++;
+			continue;
+		}
+		/* Valid JSON either way; escaped so the file is also safe to embed in JS. */
+		if (cp == 0x2028 || cp == 0x2029)
+			fprintf(f, "\\u%04x", cp);
+		else
+			fwrite(p, 1, (size_t)n, f);
+		p += n;
+	}
+	putc('"', f);
+}
+
+static void xml_write(FILE *f, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+
+	if (!s)
+		return;
+	end = p + strlen(s);
+	while (p < end) {
+		uint32_t cp;
+		int n;
+
+		if (*p < 0x80) {
+			switch (*p) {
+			case '&': fputs("&amp;", f); break;
+			case '<': fputs("&lt;", f); break;
+			case '>': fputs("&gt;", f); break;	/* also defuses "]]>" */
+			case '"': fputs("&quot;", f); break;
+			case '\'': fputs("&apos;", f); break;
+			case '\r': fputs("&#13;", f); break;	/* parsers would normalise it */
+			case '\n': fputs(attr ? "&#10;" : "\n", f); break;
+			case '\t': fputs(attr ? "&#9;" : "\t", f); break;
+			default:
+				if (*p >= 0x20)	/* other C0 controls are not XML 1.0 */
+					putc(*p, f);
+			}
+			p++;
+			continue;
+		}
+		n = mc_utf8_decode(p, (size_t)(end - p), &cp);
+		if (n < 0) {
+			fputs(REPLACEMENT, f);
+			p++;
+			continue;
+		}
+		if (cp != 0xfffe && cp != 0xffff)
+			fwrite(p, 1, (size_t)n, f);
+		p += n;
+	}
+}
+
+void mc_xml_str(FILE *f, const char *s)
+{
+	xml_write(f, s, false);
+}
+
+void mc_xml_attr(FILE *f, const char *s)
+{
+	xml_write(f, s, true);
+}
+
+/* ---------------------------------------------------------------- atomic files */
+
+FILE *mc_atomic_open(const char *dir, const char *name, char *tmppath, size_t tmplen)
+{
+	int fd, n, err;
+	FILE *f;
+
+	n = snprintf(tmppath, tmplen, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+	if (n < 0 || (size_t)n >= tmplen) {
+		err = ENAMETOOLONG;
+		goto out_err;
+	}
+	unlink(tmppath);	/* a stale leftover of an earlier process with our pid */
+	fd = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = errno;
+		goto out_err;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = errno;
+		goto out_close_fd;
+	}
+	return f;
+
+out_close_fd:
+	close(fd);
+	unlink(tmppath);
+out_err:
+	fprintf(stderr, "migcheck: cannot create %s/%s: %s\n", dir, name, strerror(err));
+	errno = err;
+	return NULL;
+}
+
+void mc_atomic_abort(FILE *f, const char *tmppath)
+{
+	if (f)
+		fclose(f);
+	if (tmppath)
+		unlink(tmppath);
+}
+
+/* Make the rename durable; a directory that cannot be fsynced is not an error. */
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int mc_atomic_commit(FILE *f, const char *tmppath, const char *dir, const char *name)
+{
+	char final[PATH_MAX];
+	int rc = 0, n;
+
+	if (!f)
+		return -EINVAL;
+	errno = 0;
+	if (fflush(f) == EOF)
+		rc = -(errno ? errno : EIO);
+	else if (ferror(f))	/* an earlier write was lost; its errno is gone */
+		rc = -EIO;
+	else if (fsync(fileno(f)) < 0)
+		rc = -errno;
+	if (fclose(f) == EOF && !rc)
+		rc = -errno;
+	if (!rc) {
+		n = snprintf(final, sizeof(final), "%s/%s", dir, name);
+		if (n < 0 || (size_t)n >= sizeof(final))
+			rc = -ENAMETOOLONG;
+		else if (rename(tmppath, final) < 0)
+			rc = -errno;
+	}
+	if (rc) {
+		unlink(tmppath);
+		fprintf(stderr, "migcheck: cannot write %s/%s: %s\n", dir, name, strerror(-rc));
+		return rc;
+	}
+	sync_dir(dir);
+	return 0;
+}

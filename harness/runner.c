@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The runner. Every case instance runs in a child process that opens the device, runs
+ * the operation and writes its result into memory shared with the parent; the parent
+ * watches the watchdog slot and kills a child whose device operation or case outlives
+ * its timeout. A child stuck in the kernel is abandoned, never waited for forever.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mc_version.h"
+#include "runner.h"
+#include "walker.h"
+
+#define MAX_INSTANCES 128
+#define KLOG_MAX 4096
+
+/* Memory shared between the parent and one child at a time. */
+struct shm {
+	struct mc_watch watch;
+	struct mc_case_result res;
+	struct mc_arc_cell cell;
+	bool cell_set;
+	bool done;
+	char klog[KLOG_MAX];		/* kernel-log findings of this case */
+	/* preflight */
+	int open_rc;
+	char open_err[512];
+	int flags_rc;
+	uint64_t flags;
+	struct mc_dev_ident ident;
+	bool log, fault, klog_ok;
+	int stream_rc;
+	bool stream_open_failed;
+	char stream_err[MC_DETAIL_MAX + 256];
+	size_t stream_len;
+	uint8_t stream[];
+};
+
+struct runner {
+	const struct mc_run_opts *o;
+	struct shm *shm;
+	size_t shm_len;
+	struct mc_devinfo di;
+	uint8_t *stream;		/* parent's copy of the reference stream */
+	char *findings;			/* ROB-01 evidence over the run */
+	size_t findings_len;
+	pid_t stuck;			/* a child we had to abandon, or 0 */
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Kernel-log lines that ROB-01 counts as a report. */
+static bool klog_is_report(const char *line)
+{
+	static const char *const pats[] = {
+		"WARNING:", "BUG:", "Oops", "KASAN", "general protection fault", "kernel BUG",
+		"Poison overwritten", "Redzone", "Object already free", "slab", "UBSAN",
+		"refcount_t:", "list_add corruption", "list_del corruption", NULL,
+	};
+
+	for (int i = 0; pats[i]; i++)
+		if (strstr(line, pats[i]))
+			return true;
+	return false;
+}
+
+/* In the child: keep the report lines of the kernel log read since the device opened. */
+static void collect_klog(struct mc_dev *dev, struct shm *shm)
+{
+	char *buf = malloc(1 << 16), *save = NULL;
+	size_t used = strlen(shm->klog);
+	ssize_t n;
+
+	if (!buf)
+		return;
+	while ((n = mc_klog_read(dev, buf, 1 << 16)) > 0) {
+		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			if (!klog_is_report(l) || used + 2 >= KLOG_MAX)
+				continue;
+			used += (size_t)snprintf(shm->klog + used, KLOG_MAX - used, "%s\n", l);
+			if (used >= KLOG_MAX)
+				used = KLOG_MAX - 1;
+		}
+		if ((size_t)n < (1 << 16) - 1)
+			break;
+	}
+	free(buf);
+}
+
+enum outcome { RAN, CRASHED, HUNG_OP, TIMED_OUT, STUCK };
+
+/*
+ * Run @fn(@arg) in a child with the watchdog; returns how it ended. *@sig gets the
+ * signal of a crashed child.
+ */
+static enum outcome isolated(struct runner *r, void (*fn)(struct runner *, void *), void *arg,
+			     int *sig)
+{
+	const struct mc_run_opts *o = r->o;
+	uint64_t start = now_ns(), deadline = start + (uint64_t)o->timeout_ms * 1000000ull;
+	enum outcome how = RAN;
+	int pidfd, status;
+	pid_t pid;
+
+	if (o->no_fork) {
+		fn(r, arg);
+		return RAN;
+	}
+	r->shm->watch.in_device = 0;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return CRASHED;
+	if (pid == 0) {
+		fn(r, arg);
+		_exit(0);
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+		uint64_t t;
+
+		if (pidfd >= 0 ? poll(&pfd, 1, 50) > 0 : waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		if (pidfd < 0)
+			usleep(2000);
+		t = now_ns();
+		if (r->shm->watch.in_device &&
+		    t - r->shm->watch.op_start_ns > (uint64_t)o->op_timeout_ms * 1000000ull)
+			how = HUNG_OP;
+		else if (t > deadline)
+			how = r->shm->watch.in_device ? HUNG_OP : TIMED_OUT;
+		if (how != RAN) {
+			kill(pid, SIGKILL);
+			break;
+		}
+	}
+	/* A child blocked in the kernel may not die at once; wait a bounded time. */
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			if (pidfd >= 0)
+				close(pidfd);
+			if (how == RAN && WIFSIGNALED(status)) {
+				*sig = WTERMSIG(status);
+				return CRASHED;
+			}
+			return how == RAN && !r->shm->done ? CRASHED : how;
+		}
+		usleep(50000);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	r->stuck = pid;
+	return STUCK;
+}
+
+/* ---------------------------------------------------------------- preflight */
+
+static void preflight_child(struct runner *r, void *arg)
+{
+	struct shm *shm = r->shm;
+	struct mc_dev *dev;
+	uint8_t probe[16] = { 0 };
+	struct vfio_device_feature *hdr = (void *)probe;
+	char buf[256];
+
+	(void)arg;
+	shm->open_rc = mc_dev_open(r->o->device, &dev, shm->open_err, sizeof(shm->open_err));
+	if (shm->open_rc) {
+		shm->done = true;
+		return;
+	}
+	mc_dev_set_watch(dev, &shm->watch);
+	shm->ident = *mc_dev_ident(dev);
+	shm->flags_rc = mc_get_flags(dev, &shm->flags);
+	hdr->argsz = 8;
+	hdr->flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+		     VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
+	shm->log = mc_feature_raw(dev, probe, sizeof(probe)) == 0;
+	shm->fault = mc_dev_can_fault(dev);
+	shm->klog_ok = mc_klog_read(dev, buf, sizeof(buf)) >= 0;
+	mc_dev_close(dev);
+	shm->done = true;
+}
+
+/* Save the reference stream, from the peer when there is one. */
+static void stream_child(struct runner *r, void *arg)
+{
+	const char *spec = arg;
+	struct shm *shm = r->shm;
+	struct mc_case_result res = { .status = MC_PASS };
+	struct mc_devinfo di = { 0 };
+	struct mc_case c = { .name = "preflight" };
+	struct mc_clause cl = { .id = "FSM-01", .level = MC_MUST };
+	struct mc_ctx ctx = { .di = &di, .c = &c, .res = &res };
+	uint64_t flags = 0;
+	uint8_t *buf;
+	ssize_t n;
+
+	c.clause = &cl;
+	shm->stream_rc = mc_dev_open(spec, &ctx.dev, shm->stream_err, sizeof(shm->stream_err));
+	if (shm->stream_rc) {
+		shm->stream_open_failed = true;
+		goto out;
+	}
+	mc_dev_set_watch(ctx.dev, &shm->watch);
+	shm->stream_rc = mc_get_flags(ctx.dev, &flags);
+	if (shm->stream_rc) {
+		snprintf(shm->stream_err, sizeof(shm->stream_err), "%s: GET MIGRATION: %s", spec,
+			 mc_errno_name(shm->stream_rc));
+		goto out_close;
+	}
+	ctx.flags = flags & 7;
+	n = mc_save_stream(&ctx, 65536, &buf);
+	if (n < 0) {
+		shm->stream_rc = (int)n;
+		snprintf(shm->stream_err, sizeof(shm->stream_err), "%s: %s", spec, res.detail);
+	} else if ((size_t)n > r->o->stream_limit) {
+		shm->stream_rc = -EFBIG;
+		snprintf(shm->stream_err, sizeof(shm->stream_err),
+			 "%s: stream of %zd bytes exceeds --stream-limit %zu", spec, n,
+			 r->o->stream_limit);
+		free(buf);
+	} else {
+		memcpy(shm->stream, buf, (size_t)n);
+		shm->stream_len = (size_t)n;
+		free(buf);
+	}
+	mc_reset(ctx.dev);
+out_close:
+	mc_dev_close(ctx.dev);
+out:
+	shm->done = true;
+}
+
+/* ---------------------------------------------------------------- one case */
+
+struct job {
+	const struct mc_case *c;
+	const struct mc_param *p;
+};
+
+static void case_child(struct runner *r, void *arg)
+{
+	struct job *j = arg;
+	struct shm *shm = r->shm;
+	struct mc_ctx ctx = {
+		.di = &r->di, .flags = r->di.flags & 7, .c = j->c, .p = j->p, .res = &shm->res,
+		.cell = &shm->cell, .cell_set = &shm->cell_set,
+	};
+	char err[512];
+	int rc;
+
+	rc = mc_dev_open(r->o->device, &ctx.dev, err, sizeof(err));
+	if (rc) {
+		mc_harness_error(&ctx, "could not open the device: %s", err);
+		shm->done = true;
+		return;
+	}
+	mc_dev_set_watch(ctx.dev, &shm->watch);
+	mc_dev_oplog_clear(ctx.dev);
+	j->c->op->run(&ctx);
+	if (shm->res.status == MC_FAIL || shm->res.status == MC_ERROR || shm->res.status == MC_WARN)
+		mc_dev_oplog(ctx.dev, shm->res.oplog, sizeof(shm->res.oplog));
+	mc_reset(ctx.dev);	/* leave the device RUNNING for whoever comes next */
+	collect_klog(ctx.dev, shm);
+	mc_dev_close(ctx.dev);
+	shm->done = true;
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static bool selected(const struct mc_case *c, const char *only)
+{
+	char buf[512], *save = NULL;
+
+	if (!only || !*only)
+		return true;
+	snprintf(buf, sizeof(buf), "%s", only);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcasecmp(t, c->clause->id) || !strcasecmp(t, c->clause->group) ||
+		    !strncmp(c->name, t, strlen(t)))
+			return true;
+	}
+	return false;
+}
+
+/* Why @c cannot run on this device, or NULL. */
+static const char *precondition(const struct runner *r, const struct mc_case *c)
+{
+	if ((c->pre & MC_PRE_P2P) && !(r->di.flags & VFIO_MIGRATION_P2P))
+		return "the device does not advertise VFIO_MIGRATION_P2P";
+	if ((c->pre & MC_PRE_PRE_COPY) && !(r->di.flags & VFIO_MIGRATION_PRE_COPY))
+		return "the device does not advertise VFIO_MIGRATION_PRE_COPY";
+	if ((c->pre & MC_PRE_LOG) && !r->di.log)
+		return "PROBE of DMA_LOGGING_START failed: no device dirty logging";
+	if ((c->pre & MC_PRE_FAULT) && !r->di.fault)
+		return "the backend cannot inject faults (only the simulated device can)";
+	return NULL;
+}
+
+static void run_one(struct runner *r, struct mc_report *rep, const struct mc_case *c,
+		    const struct mc_param *p, struct mc_case_result *res)
+{
+	struct job j = { .c = c, .p = p };
+	uint64_t t0 = now_ns();
+	const char *why;
+	int sig = 0;
+
+	memset(r->shm, 0, sizeof(*r->shm));
+	r->shm->res.status = MC_PASS;
+	if (r->stuck) {
+		res->status = MC_ERROR;
+		snprintf(res->detail, sizeof(res->detail),
+			 "not run: the process of an earlier case (pid %d) is stuck in the device",
+			 (int)r->stuck);
+		return;
+	}
+	if (!r->di.flags_ok && strcmp(c->clause->group, "FEAT")) {
+		res->status = MC_ERROR;
+		snprintf(res->detail, sizeof(res->detail),
+			 "not run: the device reported no usable migration flags (see FEAT-01)");
+		return;
+	}
+	why = precondition(r, c);
+	if (why) {
+		res->status = MC_SKIP;
+		snprintf(res->detail, sizeof(res->detail), "%s", why);
+		return;
+	}
+	switch (isolated(r, case_child, &j, &sig)) {
+	case RAN:
+		*res = r->shm->res;
+		break;
+	case CRASHED:
+		*res = r->shm->res;
+		res->status = MC_ERROR;
+		snprintf(res->detail, sizeof(res->detail), "the case process died%s%s (last op: %s)",
+			 sig ? ": " : " without a result", sig ? strsignal(sig) : "",
+			 r->shm->watch.op[0] ? r->shm->watch.op : "none");
+		break;
+	case HUNG_OP:
+	case STUCK:
+		res->status = MC_FAIL;
+		snprintf(res->detail, sizeof(res->detail),
+			 "device operation hung: %s (no answer within %u ms)%s", r->shm->watch.op,
+			 r->o->op_timeout_ms,
+			 r->stuck ? "; the process could not be killed and was abandoned" : "");
+		break;
+	case TIMED_OUT:
+		res->status = MC_ERROR;
+		snprintf(res->detail, sizeof(res->detail),
+			 "the case exceeded its %u ms timeout outside device operations (last op: %s)",
+			 r->o->timeout_ms, r->shm->watch.op);
+		break;
+	}
+	res->duration_us = (now_ns() - t0) / 1000;
+	if (r->shm->cell_set && !strcmp(c->clause->id, "FSM-01") && p->a < MC_NSTATES &&
+	    p->b < MC_NSTATES) {
+		rep->matrix[p->a][p->b] = r->shm->cell;
+		rep->have_matrix = true;
+	}
+	if (r->shm->klog[0]) {
+		size_t add = strlen(r->shm->klog) + strlen(res->name) + 4;
+		char *grown = realloc(r->findings, r->findings_len + add + 1);
+
+		if (grown) {
+			r->findings = grown;
+			r->findings_len += (size_t)sprintf(grown + r->findings_len, "%s: %s",
+							   res->name, r->shm->klog);
+		}
+		snprintf(res->detail + strlen(res->detail),
+			 sizeof(res->detail) - strlen(res->detail), "%skernel log report(s): %s",
+			 res->detail[0] ? "\n" : "", r->shm->klog);
+	}
+}
+
+struct planned {
+	const struct mc_case *c;
+	struct mc_param p;
+};
+
+static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **out)
+{
+	struct planned *pl = NULL;
+	int n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < cs->n; i++) {
+			const struct mc_case *c = &cs->cases[i];
+			struct mc_param ps[MAX_INSTANCES];
+			int k;
+
+			if (c->op->last != (pass == 1) || !selected(c, r->o->only))
+				continue;
+			k = r->di.flags_ok ? mc_case_expand(c, r->di.flags & 7, ps, MAX_INSTANCES) : 1;
+			if (!r->di.flags_ok)
+				memset(ps, 0, sizeof(ps[0]));
+			if (!k)
+				continue;
+			pl = realloc(pl, sizeof(*pl) * (size_t)(n + k));
+			if (!pl)
+				return -ENOMEM;
+			for (int m = 0; m < k; m++)
+				pl[n++] = (struct planned){ .c = c, .p = ps[m] };
+		}
+	}
+	*out = pl;
+	return n;
+}
+
+static int exit_code(const struct mc_report *rep, bool strict)
+{
+	if (rep->counts[MC_FAIL] || (strict && rep->counts[MC_WARN]))
+		return 1;
+	if (rep->counts[MC_ERROR])
+		return 2;
+	if (!rep->counts[MC_PASS] && !rep->counts[MC_WARN])
+		return 4;
+	return 0;
+}
+
+static void fill_info(struct runner *r, struct mc_run_info *info)
+{
+	const struct mc_run_opts *o = r->o;
+	struct utsname u;
+	time_t t = time(NULL);
+
+	info->tool_version = MC_VERSION;
+	info->tool_commit = MC_COMMIT;
+	info->device_spec = o->device;
+	info->peer_spec = o->peer;
+	info->ident = r->shm->ident;
+	info->mig_flags = r->shm->flags;
+	info->flags_known = r->shm->flags_rc == 0;
+	if (!uname(&u)) {
+		snprintf(info->kernel_release, sizeof(info->kernel_release), "%s", u.release);
+		snprintf(info->hostname, sizeof(info->hostname), "%.*s", (int)sizeof(info->hostname) - 1,
+			 u.nodename);
+	}
+	info->seed = o->seed;
+	info->strict = o->strict;
+	info->only = o->only;
+	snprintf(info->cmdline, sizeof(info->cmdline), "%s", o->cmdline ? o->cmdline : "");
+	strftime(info->started, sizeof(info->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+}
+
+/* Preflight: open the device, read its flags, save the reference stream. */
+static int preflight(struct runner *r)
+{
+	struct shm *shm = r->shm;
+	int sig = 0;
+
+	if (isolated(r, preflight_child, NULL, &sig) != RAN || !shm->done) {
+		fprintf(stderr, "migcheck: %s: opening the device hung or crashed (last op: %s)\n",
+			r->o->device, shm->watch.op);
+		return -EIO;
+	}
+	if (shm->open_rc) {
+		fprintf(stderr, "migcheck: %s\n", shm->open_err);
+		return shm->open_rc;
+	}
+	r->di.flags = shm->flags;
+	r->di.flags_ok = !shm->flags_rc && (shm->flags & VFIO_MIGRATION_STOP_COPY);
+	r->di.log = shm->log;
+	r->di.fault = shm->fault;
+	r->di.klog = shm->klog_ok;
+	r->di.peer_spec = r->o->peer;
+	r->di.seed = r->o->seed;
+	if (!r->di.flags_ok)
+		return 0;
+	shm->done = false;
+	if (isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig) !=
+		    RAN || shm->stream_rc) {
+		if (r->o->peer && shm->stream_open_failed) {
+			fprintf(stderr, "migcheck: peer: %s\n", shm->stream_err);
+			return shm->stream_rc;
+		}
+		fprintf(stderr, "migcheck: warning: no reference stream: %s\n",
+			shm->stream_err[0] ? shm->stream_err : shm->watch.op);
+		return 0;
+	}
+	r->stream = malloc(shm->stream_len ? shm->stream_len : 1);
+	if (!r->stream)
+		return -ENOMEM;
+	memcpy(r->stream, shm->stream, shm->stream_len);
+	r->di.stream = r->stream;
+	r->di.stream_len = shm->stream_len;
+	return 0;
+}
+
+void mc_report_free(struct mc_report *rep)
+{
+	if (!rep)
+		return;
+	free(rep->cases);
+	free(rep->clauses);
+	free(rep);
+}
+
+int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
+{
+	const struct mc_reporter_ops *reps[3];
+	void *rpriv[3] = { NULL };
+	struct runner r = { .o = o };
+	struct mc_caseset cs = { 0 };
+	struct planned *pl = NULL;
+	struct mc_report *rep;
+	char err[1024];
+	int nrep = 0, n, rc, code = 2;
+
+	*repp = rep = calloc(1, sizeof(*rep));
+	if (!rep)
+		return 2;
+	rc = o->cases_dir ? mc_cases_load_dir(o->cases_dir, &cs, err, sizeof(err))
+			  : mc_cases_load_builtin(&cs, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		goto out;
+	}
+	r.shm_len = sizeof(*r.shm) + o->stream_limit;
+	r.shm = mmap(NULL, r.shm_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (r.shm == MAP_FAILED) {
+		fprintf(stderr, "migcheck: shared memory of %zu bytes: %s\n", r.shm_len,
+			strerror(errno));
+		r.shm = NULL;
+		goto out;
+	}
+	if (preflight(&r))
+		goto out;
+	fill_info(&r, &rep->info);
+	n = plan(&r, &cs, &pl);
+	if (n < 0)
+		goto out;
+	if (!n) {
+		fprintf(stderr, "migcheck: --only '%s' selects no case\n", o->only ? o->only : "");
+		goto out;
+	}
+	rep->cases = calloc((size_t)n, sizeof(*rep->cases));
+	if (!rep->cases)
+		goto out;
+	if (!o->quiet)
+		reps[nrep++] = &mc_ktap_reporter;
+	if (o->out) {
+		reps[nrep++] = &mc_json_reporter;
+		reps[nrep++] = &mc_junit_reporter;
+	}
+	for (int i = 0; i < nrep; i++)
+		if (reps[i]->begin(&rpriv[i], &rep->info, n, o->out))
+			goto out_end;
+	for (int i = 0; i < n; i++) {
+		struct mc_case_result *res = &rep->cases[i];
+
+		if (pl[i].c->op->last)
+			r.di.klog_findings = r.findings ? r.findings : "";
+		memset(res, 0, sizeof(*res));
+		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
+			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		run_one(&r, rep, pl[i].c, &pl[i].p, res);
+		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
+			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		res->clause = pl[i].c->clause;
+		res->description = pl[i].c->description;
+		rep->ncases++;
+		for (int k = 0; k < nrep; k++)
+			reps[k]->result(rpriv[k], res, i);
+	}
+	mc_report_rollup(rep);
+	code = rep->exit_code = exit_code(rep, o->strict);
+out_end:
+	{
+		time_t t = time(NULL);
+
+		strftime(rep->info.finished, sizeof(rep->info.finished), "%Y-%m-%dT%H:%M:%SZ",
+			 gmtime(&t));
+	}
+	for (int i = 0; i < nrep; i++)
+		if (rpriv[i] && reps[i]->end(rpriv[i], rep))
+			code = 2;
+	rep->exit_code = code;
+out:
+	free(pl);
+	free(r.stream);
+	free(r.findings);
+	if (r.shm)
+		munmap(r.shm, r.shm_len);
+	mc_cases_free(&cs);
+	return code;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The runner: preflight a device (flags, identity, a reference stream), expand the case
+ * set, run every instance isolated in its own process under a timeout, and hand the
+ * results to the reporters. A hung device operation is a `fail` naming the operation.
+ */
+#ifndef MC_RUNNER_H
+#define MC_RUNNER_H
+
+#include "cases.h"
+#include "report.h"
+
+struct mc_run_opts {
+	const char *device;		/* device spec (required) */
+	const char *peer;		/* peer spec or NULL */
+	const char *out;		/* report directory or NULL for no files */
+	const char *only;		/* comma list of clause IDs, groups or case-name prefixes */
+	const char *cases_dir;		/* load cases from here instead of the built-in set */
+	bool strict;			/* warn counts as a failure */
+	bool quiet;			/* no KTAP on stdout */
+	bool no_fork;			/* run cases in-process (debugging; no timeouts) */
+	uint64_t seed;
+	unsigned timeout_ms;		/* per case instance */
+	unsigned op_timeout_ms;		/* per device operation */
+	size_t stream_limit;		/* reference stream size limit */
+	const char *cmdline;
+};
+
+/*
+ * mc_run: run the case set. *@rep receives the whole report (free with mc_report_free).
+ * Returns the exit code for the CLI: 0 no MUST failed, 1 a failure, 2 a usage or harness
+ * error (with one line on stderr), 4 everything skipped.
+ */
+int mc_run(const struct mc_run_opts *o, struct mc_report **rep);
+void mc_report_free(struct mc_report *rep);
+
+#endif /* MC_RUNNER_H */

@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The simulated device backend (mc_sim_ops): an in-process reference device that
+ * implements the VFIO migration v2 uAPI exactly, for flag sets 1, 3, 5 and 7, with
+ * injectable defects. This file holds the spec parameters, the regions, reset, faults
+ * and the data fd operations (VFS behaviour of SPEC §7.2); see sim_core.c for the rest.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "mc_uapi.h"
+#include "model.h"
+#include "sim.h"
+
+#define DEFAULT_ID 0x4d430001u
+#define DEFAULT_MEM 65536u
+#define TASK_SIZE_MAX 0x00007ffffffff000ull	/* x86-64 access_ok() limit */
+#define MAX_RW_COUNT (0x7fffffffu & ~(MC_SIM_PAGE - 1))
+#define SEEK_MAX_WHENCE 4			/* SEEK_HOLE */
+#define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
+
+static const struct mc_sim_defect defects[] = {
+#define MC_SIM_X_ROW(e, n, d, c) [MC_SIM_DEFECT_IDX_##e] = { .name = n, .description = d, .clauses = c },
+	MC_SIM_DEFECT_LIST(MC_SIM_X_ROW)
+#undef MC_SIM_X_ROW
+};
+
+const struct mc_sim_defect *mc_sim_defects(int *n)
+{
+	*n = MC_SIM_NDEFECTS;
+	return defects;
+}
+
+/* ------------------------------------------------------------------ device memory */
+
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+uint8_t *mc_sim_page(struct mc_sim_dev *dev, uint64_t page)
+{
+	uint8_t *p = dev->mem + page * MC_SIM_PAGE;
+
+	if (!mc_sim_bit(dev->born, page)) {
+		/* xorshift64 seeded per page: any page can be born first, same bytes. */
+		uint64_t x = splitmix64(dev->seed ^ splitmix64(page)) | 1;
+
+		for (unsigned i = 0; i < MC_SIM_PAGE; i += 8) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			for (unsigned b = 0; b < 8; b++)
+				p[i + b] = (uint8_t)(x >> (8 * b));
+		}
+		mc_sim_setbit(dev->born, page);
+	}
+	return p;
+}
+
+static void cfg_init(struct mc_sim_dev *dev)
+{
+	static const uint8_t head[] = {
+		0x36, 0x1b, 0x43, 0x4d,	/* vendor 0x1b36, device 0x4d43 ("MC") */
+		0x00, 0x00, 0x10, 0x00,	/* command, status (capabilities list) */
+		0x01, 0x00, 0x80, 0xff,	/* revision 1, class ff.80.00 (other) */
+		0x00, 0x00, 0x00, 0x00,	/* cache line, latency, header type 0, BIST */
+	};
+
+	memset(dev->cfg, 0, sizeof(dev->cfg));
+	memcpy(dev->cfg, head, sizeof(head));
+	dev->cfg[0x2c] = 0x36;	/* subsystem vendor 0x1b36, subsystem id = low id bits */
+	dev->cfg[0x2d] = 0x1b;
+	dev->cfg[0x2e] = (uint8_t)dev->id;
+	dev->cfg[0x2f] = (uint8_t)(dev->id >> 8);
+	dev->cfg[0x34] = 0x40;	/* capabilities pointer: the writable area */
+}
+
+/* ------------------------------------------------------------------ open / close */
+
+static int parse_u64(const char *val, uint64_t *out, bool suffix)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(val, &end, 0);
+	if (errno || end == val || *val == '-')
+		return -EINVAL;
+	if (suffix && *end) {
+		const char *units = "kmg";
+		const char *u = strchr(units, *end | 0x20);
+
+		if (!u || end[1])
+			return -EINVAL;
+		shift = 10 * (int)(u - units + 1);
+		end++;
+		if (v > (UINT64_MAX >> shift))
+			return -EINVAL;
+	}
+	if (*end)
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static int parse_defects(const char *val, uint32_t *mask, char *err, size_t errlen)
+{
+	char buf[sizeof(((struct mc_devspec *)0)->params[0].val)], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *tok = strtok_r(buf, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
+		int i;
+
+		for (i = 0; i < MC_SIM_NDEFECTS && strcmp(tok, defects[i].name); i++)
+			;
+		if (i == MC_SIM_NDEFECTS) {
+			int off = snprintf(err, errlen, "sim: unknown defect '%s' (valid:", tok);
+
+			for (i = 0; i < MC_SIM_NDEFECTS && off > 0 && (size_t)off < errlen; i++)
+				off += snprintf(err + off, errlen - (size_t)off, " %s",
+						defects[i].name);
+			if (off > 0 && (size_t)off < errlen)
+				snprintf(err + off, errlen - (size_t)off, ")");
+			return -EINVAL;
+		}
+		*mask |= 1u << i;
+	}
+	return 0;
+}
+
+/* Read sim:k=v parameters into @dev; one line into @err on failure. */
+static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, char *err,
+		      size_t errlen)
+{
+	static const char *const keys[] = { "flags", "defect", "id", "mem", "seed" };
+	uint64_t v;
+
+	if (strcmp(spec->kind, "sim")) {
+		snprintf(err, errlen, "sim: device spec kind is '%s', not 'sim'", spec->kind);
+		return -EINVAL;
+	}
+	for (int i = 0; i < spec->nparams; i++) {
+		const char *k = spec->params[i].key;
+		size_t j;
+
+		for (j = 0; j < sizeof(keys) / sizeof(keys[0]) && strcmp(k, keys[j]); j++)
+			;
+		if (j == sizeof(keys) / sizeof(keys[0])) {
+			snprintf(err, errlen,
+				 "sim: unknown parameter '%s' (valid: flags, defect, id, mem, seed)", k);
+			return -EINVAL;
+		}
+	}
+	dev->flags = 7;
+	dev->id = DEFAULT_ID;
+	dev->mem_size = DEFAULT_MEM;
+	dev->seed = 1;
+	if (mc_devspec_get(spec, "flags")) {
+		if (parse_u64(mc_devspec_get(spec, "flags"), &v, false) ||
+		    !mc_model_flags_valid(v)) {
+			snprintf(err, errlen, "sim: flags=%s is not one of 1, 3, 5, 7",
+				 mc_devspec_get(spec, "flags"));
+			return -EINVAL;
+		}
+		dev->flags = v;
+	}
+	if (mc_devspec_get(spec, "id")) {
+		if (parse_u64(mc_devspec_get(spec, "id"), &v, false) || v > UINT32_MAX) {
+			snprintf(err, errlen, "sim: id=%s is not a 32-bit number",
+				 mc_devspec_get(spec, "id"));
+			return -EINVAL;
+		}
+		dev->id = (uint32_t)v;
+	}
+	if (mc_devspec_get(spec, "mem")) {
+		if (parse_u64(mc_devspec_get(spec, "mem"), &v, true) || v < MC_SIM_PAGE ||
+		    v % MC_SIM_PAGE || v > (1ull << 44)) {
+			snprintf(err, errlen,
+				 "sim: mem=%s must be a multiple of 4096 from 4096 to 16t "
+				 "(suffixes k, m, g)", mc_devspec_get(spec, "mem"));
+			return -EINVAL;
+		}
+		dev->mem_size = v;
+	}
+	if (mc_devspec_get(spec, "seed") && parse_u64(mc_devspec_get(spec, "seed"), &dev->seed,
+						      false)) {
+		snprintf(err, errlen, "sim: seed=%s is not a number", mc_devspec_get(spec, "seed"));
+		return -EINVAL;
+	}
+	if (mc_devspec_get(spec, "defect"))
+		return parse_defects(mc_devspec_get(spec, "defect"), &dev->defects, err, errlen);
+	return 0;
+}
+
+static void sim_close(void *priv)
+{
+	struct mc_sim_dev *dev = priv;
+
+	if (!dev)
+		return;
+	for (size_t i = 0; i < dev->nfds; i++)
+		close(dev->fds[i].fd);
+	free(dev->fds);
+	mc_sim_end_save(dev);
+	mc_sim_end_resume(dev);
+	mc_sim_log_reset(dev);
+	free(dev->mem);
+	free(dev->born);
+	pthread_mutex_destroy(&dev->lock);
+	free(dev);
+}
+
+static int sim_open(const struct mc_devspec *spec, void **priv, char *err, size_t errlen)
+{
+	struct mc_sim_dev *dev = calloc(1, sizeof(*dev));
+	int ret;
+
+	*priv = NULL;
+	if (!dev) {
+		snprintf(err, errlen, "sim: out of memory");
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&dev->lock, NULL);
+	ret = parse_spec(spec, dev, err, errlen);
+	if (ret)
+		goto out_close;
+	dev->npages = dev->mem_size / MC_SIM_PAGE;
+	/* calloc of a large size maps lazily; pages are generated on first touch. */
+	dev->mem = calloc(1, dev->mem_size);
+	dev->born = calloc((dev->npages + 63) / 64, sizeof(uint64_t));
+	if (!dev->mem || !dev->born) {
+		snprintf(err, errlen, "sim: cannot allocate %" PRIu64 " bytes of device memory",
+			 dev->mem_size);
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	cfg_init(dev);
+	dev->state = VFIO_DEVICE_STATE_RUNNING;
+	*priv = dev;
+	return 0;
+out_close:
+	sim_close(dev);
+	return ret;
+}
+
+static void sim_ident(void *priv, struct mc_dev_ident *id)
+{
+	struct mc_sim_dev *dev = priv;
+
+	memset(id, 0, sizeof(*id));
+	snprintf(id->driver, sizeof(id->driver), "sim");
+	snprintf(id->type, sizeof(id->type), "sim-id%08x-flags%" PRIu64, dev->id, dev->flags);
+	snprintf(id->path, sizeof(id->path), "sim");
+	snprintf(id->access, sizeof(id->access), "in-process");
+}
+
+/* ------------------------------------------------------------------ device ops */
+
+static int sim_feature(void *priv, void *buf, size_t buflen)
+{
+	struct mc_sim_dev *dev = priv;
+	int ret;
+
+	pthread_mutex_lock(&dev->lock);
+	ret = mc_sim_feature(dev, buf, buflen);
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+static int sim_reset(void *priv)
+{
+	struct mc_sim_dev *dev = priv;
+
+	pthread_mutex_lock(&dev->lock);
+	if (!(dev->defects & MC_SIM_D_ERROR_STICKY) || dev->state != VFIO_DEVICE_STATE_ERROR)
+		dev->state = VFIO_DEVICE_STATE_RUNNING;
+	if (!(dev->defects & MC_SIM_D_RESET_KEEPS_SESSION))
+		mc_sim_end_save(dev);
+	if (!(dev->defects & MC_SIM_D_RESUME_RESET_KEEPS_FD))
+		mc_sim_end_resume(dev);
+	mc_sim_log_reset(dev);
+	dev->stale_pending = false;
+	pthread_mutex_unlock(&dev->lock);
+	return 0;
+}
+
+static int sim_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
+{
+	struct mc_sim_dev *dev = priv;
+
+	if (kind != MC_FAULT_NONE && kind != MC_FAULT_ARC_FAIL && kind != MC_FAULT_ARC_ERROR)
+		return -EINVAL;
+	if (kind != MC_FAULT_NONE && (arg >> 16 || (arg >> 8) >= MC_NSTATES ||
+				      (arg & 0xff) >= MC_NSTATES))
+		return -EINVAL;
+	pthread_mutex_lock(&dev->lock);
+	dev->fault = kind;
+	dev->fault_arc = arg;
+	pthread_mutex_unlock(&dev->lock);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ regions */
+
+static uint64_t region_size(const struct mc_sim_dev *dev, uint32_t index)
+{
+	switch (index) {
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		return dev->mem_size;
+	case 1:
+		return MC_SIM_BAR1_SIZE;
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		return MC_SIM_CFG_SIZE;
+	default:
+		return 0;
+	}
+}
+
+static int sim_region_info(void *priv, uint32_t index, struct vfio_region_info *ri)
+{
+	uint64_t size = region_size(priv, index);
+
+	if (!size)
+		return -EINVAL;
+	*ri = (struct vfio_region_info){
+		.argsz = sizeof(*ri),
+		.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
+		.index = index,
+		.size = size,
+		.offset = (uint64_t)index << 40,	/* VFIO_PCI_INDEX_TO_OFFSET */
+	};
+	return 0;
+}
+
+static uint64_t bar1_reg(const struct mc_sim_dev *dev, uint64_t off)
+{
+	switch (off) {
+	case MC_SIM_REG_ID:
+		return dev->id;
+	case MC_SIM_REG_WCOUNT:
+		return dev->wcount;
+	case MC_SIM_REG_DMA_IOVA:
+		return dev->dma_iova;
+	case MC_SIM_REG_DMA_LEN:
+		return dev->dma_len;
+	default:
+		return 0;
+	}
+}
+
+static ssize_t sim_region_read(void *priv, uint32_t index, uint64_t off, void *buf, size_t len)
+{
+	struct mc_sim_dev *dev = priv;
+	uint64_t size = region_size(dev, index);
+	uint8_t *out = buf;
+
+	if (!size || off >= size)
+		return -EINVAL;
+	len = len > size - off ? (size_t)(size - off) : len;
+	pthread_mutex_lock(&dev->lock);
+	for (size_t n = 0; n < len;) {
+		uint64_t o = off + n;
+		size_t chunk = 1;
+
+		if (index == VFIO_PCI_BAR0_REGION_INDEX) {
+			chunk = MC_SIM_PAGE - o % MC_SIM_PAGE;
+			chunk = chunk > len - n ? len - n : chunk;
+			memcpy(out + n, mc_sim_page(dev, o / MC_SIM_PAGE) + o % MC_SIM_PAGE, chunk);
+		} else if (index == 1) {
+			out[n] = (uint8_t)(bar1_reg(dev, o & ~7ull) >> (8 * (o & 7)));
+		} else {
+			out[n] = dev->cfg[o];
+		}
+		n += chunk;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return (ssize_t)len;
+}
+
+static int bar1_write(struct mc_sim_dev *dev, uint64_t off, const uint8_t *in, size_t len)
+{
+	if (off % 8 || len % 8)
+		return -EINVAL;
+	for (size_t n = 0; n < len; n += 8) {
+		uint64_t v = 0;
+
+		for (int b = 0; b < 8; b++)
+			v |= (uint64_t)in[n + (size_t)b] << (8 * b);
+		if (off + n == MC_SIM_REG_DMA_IOVA)
+			dev->dma_iova = v;
+		else if (off + n == MC_SIM_REG_DMA_LEN)
+			dev->dma_len = v;
+		else if (off + n == MC_SIM_REG_DMA_DOORBELL && v == 1)
+			mc_sim_log_dma(dev, dev->dma_iova, dev->dma_len);
+	}
+	return 0;
+}
+
+static ssize_t sim_region_write(void *priv, uint32_t index, uint64_t off, const void *buf,
+				size_t len)
+{
+	struct mc_sim_dev *dev = priv;
+	uint64_t size = region_size(dev, index);
+	const uint8_t *in = buf;
+	ssize_t ret = (ssize_t)len;
+
+	if (!size || off >= size)
+		return -EINVAL;
+	len = len > size - off ? (size_t)(size - off) : len;
+	ret = (ssize_t)len;
+	pthread_mutex_lock(&dev->lock);
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		for (size_t n = 0; n < len; n++)
+			if (off + n >= MC_SIM_CFG_RW)
+				dev->cfg[off + n] = in[n];
+	} else if (dev->state != VFIO_DEVICE_STATE_RUNNING &&
+		   dev->state != VFIO_DEVICE_STATE_RUNNING_P2P &&
+		   dev->state != VFIO_DEVICE_STATE_PRE_COPY &&
+		   dev->state != VFIO_DEVICE_STATE_PRE_COPY_P2P) {
+		ret = -EIO;	/* a stopped device takes no writes to its BARs */
+	} else if (index == 1) {
+		ret = bar1_write(dev, off, in, len) ?: (ssize_t)len;
+	} else {
+		for (size_t n = 0; n < len;) {
+			uint64_t o = off + n;
+			size_t chunk = MC_SIM_PAGE - o % MC_SIM_PAGE;
+
+			chunk = chunk > len - n ? len - n : chunk;
+			memcpy(mc_sim_page(dev, o / MC_SIM_PAGE) + o % MC_SIM_PAGE, in + n, chunk);
+			n += chunk;
+		}
+		dev->wcount++;
+		if (dev->save)
+			mc_sim_save_touch(dev, dev->save, off, len);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ data fds */
+
+static struct mc_sim_fd *fd_find(struct mc_sim_dev *dev, int fd)
+{
+	for (size_t i = 0; i < dev->nfds; i++)
+		if (dev->fds[i].fd == fd)
+			return &dev->fds[i];
+	return NULL;
+}
+
+static struct mc_sim_save *fd_save(struct mc_sim_dev *dev, const struct mc_sim_fd *e)
+{
+	return dev->save && e->sess == dev->save->id ? dev->save : NULL;
+}
+
+static struct mc_sim_resume *fd_resume(struct mc_sim_dev *dev, const struct mc_sim_fd *e)
+{
+	return dev->resume && e->sess == dev->resume->id ? dev->resume : NULL;
+}
+
+/* vfs_read()/vfs_write() checks before the file op: direction, access_ok(), count. */
+static int vfs_rw_check(struct mc_sim_dev *dev, int fd, enum mc_sim_fd_kind kind,
+			const void *buf, size_t *len, struct mc_sim_fd **e)
+{
+	*e = fd_find(dev, fd);
+	if (!*e || (*e)->kind != kind)
+		return -EBADF;
+	if ((uintptr_t)buf + *len < (uintptr_t)buf || (uintptr_t)buf + *len > TASK_SIZE_MAX)
+		return -EFAULT;
+	if (*len > MAX_RW_COUNT)
+		*len = MAX_RW_COUNT;
+	return 0;
+}
+
+static ssize_t sim_data_read(void *priv, int fd, void *buf, size_t len)
+{
+	struct mc_sim_dev *dev = priv;
+	struct mc_sim_fd *e;
+	ssize_t ret;
+
+	pthread_mutex_lock(&dev->lock);
+	ret = vfs_rw_check(dev, fd, MC_SIM_FD_SAVE, buf, &len, &e);
+	if (!ret)
+		ret = fd_save(dev, e) ? mc_sim_save_read(dev, fd_save(dev, e), buf, len) : -ENODEV;
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+/* The driver's write: the whole buffer must be readable before any byte counts. */
+static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const void *buf,
+			    size_t len)
+{
+	struct mc_sim_resume *r = fd_resume(dev, e);
+	uint8_t probe[4096];
+	int ret;
+
+	if (!r)
+		return -ENODEV;
+	if (r->poisoned)
+		return -EINVAL;
+	for (size_t n = 0; n < len; n += sizeof(probe))
+		if (mc_sim_uread(probe, (const uint8_t *)buf + n,
+				 len - n < sizeof(probe) ? len - n : sizeof(probe)))
+			return -EFAULT;
+	ret = mc_sim_resume_feed(dev, r, buf, len);
+	return ret ? ret : (ssize_t)len;
+}
+
+static ssize_t sim_data_write(void *priv, int fd, const void *buf, size_t len)
+{
+	struct mc_sim_dev *dev = priv;
+	struct mc_sim_fd *e;
+	ssize_t ret;
+
+	pthread_mutex_lock(&dev->lock);
+	ret = vfs_rw_check(dev, fd, MC_SIM_FD_RESUME, buf, &len, &e);
+	if (!ret)
+		ret = resume_write(dev, e, buf, len);
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+/* vfs_writev() on a file with only .write: import_iovec(), then one write per segment. */
+static ssize_t sim_data_writev(void *priv, int fd, const struct iovec *uiov, int iovcnt)
+{
+	struct mc_sim_dev *dev = priv;
+	struct iovec iov[UIO_MAXIOV];
+	struct mc_sim_fd *e;
+	size_t total = 0, done = 0;
+	ssize_t ret = 0;
+
+	pthread_mutex_lock(&dev->lock);
+	e = fd_find(dev, fd);
+	if (!e || e->kind != MC_SIM_FD_RESUME)
+		ret = -EBADF;
+	else if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
+		ret = -EINVAL;
+	else if (mc_sim_uread(iov, uiov, (size_t)iovcnt * sizeof(*iov)))
+		ret = -EFAULT;
+	for (int i = 0; !ret && i < iovcnt; i++) {
+		if ((ssize_t)iov[i].iov_len < 0)
+			ret = -EINVAL;
+		else if (vfs_rw_check(dev, fd, MC_SIM_FD_RESUME, iov[i].iov_base, &iov[i].iov_len,
+				      &e))
+			ret = -EFAULT;
+		if (iov[i].iov_len > MAX_RW_COUNT - total)
+			iov[i].iov_len = MAX_RW_COUNT - total;
+		total += iov[i].iov_len;
+	}
+	for (int i = 0; !ret && i < iovcnt && done < total; i++) {
+		ssize_t n;
+
+		if (!iov[i].iov_len)
+			continue;
+		n = resume_write(dev, e, iov[i].iov_base, iov[i].iov_len);
+		if (n < 0) {
+			ret = done ? 0 : n;
+			break;
+		}
+		done += (size_t)n;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return ret ? ret : (ssize_t)done;
+}
+
+static ssize_t sim_data_pread(void *priv, int fd, void *buf, size_t len, off_t off)
+{
+	struct mc_sim_dev *dev = priv;
+	ssize_t ret;
+
+	(void)buf;
+	(void)len;
+	if (off < 0)
+		return -EINVAL;	/* ksys_pread64() checks before looking up the fd */
+	pthread_mutex_lock(&dev->lock);
+	ret = fd_find(dev, fd) ? -ESPIPE : -EBADF;	/* stream_open() cleared FMODE_PREAD */
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+static off_t sim_data_lseek(void *priv, int fd, off_t off, int whence)
+{
+	struct mc_sim_dev *dev = priv;
+	off_t ret;
+
+	(void)off;
+	pthread_mutex_lock(&dev->lock);
+	if (!fd_find(dev, fd))
+		ret = -EBADF;
+	else if (whence < 0 || whence > SEEK_MAX_WHENCE)
+		ret = -EINVAL;
+	else
+		ret = -ESPIPE;
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+/* The save file's unlocked_ioctl: VFIO_MIG_GET_PRECOPY_INFO only (mtty's order). */
+static int precopy_info(struct mc_sim_dev *dev, struct mc_sim_fd *e, void *arg)
+{
+	struct vfio_precopy_info info;
+
+	if (mc_sim_uread(&info, arg, sizeof(info)))
+		return -EFAULT;
+	if (info.argsz < sizeof(info))
+		return -EINVAL;
+	if (dev->state != VFIO_DEVICE_STATE_PRE_COPY &&
+	    dev->state != VFIO_DEVICE_STATE_PRE_COPY_P2P)
+		return -EINVAL;
+	if (!fd_save(dev, e))
+		return -ENODEV;
+	mc_sim_save_info(dev, fd_save(dev, e), &info.initial_bytes, &info.dirty_bytes);
+	return mc_sim_uwrite(arg, &info, sizeof(info));
+}
+
+static int sim_data_ioctl(void *priv, int fd, unsigned long cmd, void *arg)
+{
+	struct mc_sim_dev *dev = priv;
+	struct mc_sim_fd *e;
+	int ret, on;
+
+	pthread_mutex_lock(&dev->lock);
+	e = fd_find(dev, fd);
+	if (!e)
+		ret = -EBADF;
+	else if (cmd == FIOCLEX || cmd == FIONCLEX)
+		ret = 0;	/* do_vfs_ioctl() handles these for every file */
+	else if (cmd == FIONBIO || cmd == FIOASYNC)
+		ret = mc_sim_uread(&on, arg, sizeof(on)) ? -EFAULT
+		      : cmd == FIOASYNC && on ? -ENOTTY : 0;	/* no .fasync */
+	else if (e->kind != MC_SIM_FD_SAVE || cmd != VFIO_MIG_GET_PRECOPY_INFO)
+		ret = -ENOTTY;
+	else
+		ret = precopy_info(dev, e, arg);
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+static int sim_data_poll(void *priv, int fd, short events, int timeout_ms)
+{
+	struct mc_sim_dev *dev = priv;
+	int ret;
+
+	(void)timeout_ms;	/* always ready: nothing to wait for */
+	pthread_mutex_lock(&dev->lock);
+	/* No .poll op: DEFAULT_POLLMASK, filtered like poll(2); unknown fd: POLLNVAL. */
+	ret = fd_find(dev, fd) ? DEFAULT_POLLMASK & (events | POLLERR | POLLHUP) : POLLNVAL;
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+static int sim_data_close(void *priv, int fd)
+{
+	struct mc_sim_dev *dev = priv;
+	struct mc_sim_fd *e;
+	int ret = -EBADF;
+
+	pthread_mutex_lock(&dev->lock);
+	e = fd_find(dev, fd);
+	if (e) {
+		/* The session lives on in the driver, as with a released anon file. */
+		close(e->fd);
+		*e = dev->fds[--dev->nfds];
+		ret = 0;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+const struct mc_backend_ops mc_sim_ops = {
+	.name = "sim",
+	.open = sim_open,
+	.close = sim_close,
+	.ident = sim_ident,
+	.feature = sim_feature,
+	.reset = sim_reset,
+	.data_read = sim_data_read,
+	.data_write = sim_data_write,
+	.data_writev = sim_data_writev,
+	.data_pread = sim_data_pread,
+	.data_lseek = sim_data_lseek,
+	.data_ioctl = sim_data_ioctl,
+	.data_poll = sim_data_poll,
+	.data_close = sim_data_close,
+	.region_info = sim_region_info,
+	.region_read = sim_region_read,
+	.region_write = sim_region_write,
+	.klog_read = NULL,
+	.fault = sim_fault,
+};

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VFIO_DEVICE_FEATURE on the simulated device: the kernel core's dispatch and
+ * vfio_check_feature() in their exact errno order (SPEC §3, §6), and a well-behaved
+ * driver behind it whose set-state loop steps through mc_model_next() the way in-tree
+ * drivers step through vfio_mig_get_next_state(). Defects hook in at named points.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "mc_uapi.h"
+#include "model.h"
+#include "sim.h"
+
+#define GET VFIO_DEVICE_FEATURE_GET
+#define SET VFIO_DEVICE_FEATURE_SET
+#define PROBE VFIO_DEVICE_FEATURE_PROBE
+#define HAS(dev, d) (((dev)->defects & MC_SIM_D_##d) != 0)
+
+/* ------------------------------------------------------------------ user memory */
+
+/* Fallback when process_vm_{read,write}v are filtered: the kernel copies via a pipe. */
+static int pipe_copy(void *dst, const void *src, size_t n)
+{
+	int p[2], ret = 0;
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK))
+		return -EFAULT;
+	while (n && !ret) {
+		size_t chunk = n < 4096 ? n : 4096;
+
+		if (write(p[1], src, chunk) != (ssize_t)chunk ||
+		    read(p[0], dst, chunk) != (ssize_t)chunk)
+			ret = -EFAULT;
+		src = (const uint8_t *)src + chunk;
+		dst = (uint8_t *)dst + chunk;
+		n -= chunk;
+	}
+	close(p[0]);
+	close(p[1]);
+	return ret;
+}
+
+static int vm_copy(void *dst, const void *src, size_t n, bool to_user)
+{
+	struct iovec local = { .iov_base = to_user ? (void *)src : dst, .iov_len = n };
+	struct iovec remote = { .iov_base = to_user ? dst : (void *)src, .iov_len = n };
+	ssize_t got;
+
+	if (!n)
+		return 0;
+	got = to_user ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0)
+		      : process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	if (got == (ssize_t)n)
+		return 0;
+	if (got < 0 && (errno == ENOSYS || errno == EPERM))
+		return pipe_copy(dst, src, n);
+	return -EFAULT;
+}
+
+int mc_sim_uread(void *dst, const void *usrc, size_t n)
+{
+	return vm_copy(dst, usrc, n, false);
+}
+
+int mc_sim_uwrite(void *udst, const void *src, size_t n)
+{
+	return vm_copy(udst, src, n, true);
+}
+
+/* ------------------------------------------------------------------ sessions */
+
+void mc_sim_end_save(struct mc_sim_dev *dev)
+{
+	mc_sim_save_free(dev->save);
+	dev->save = NULL;
+}
+
+void mc_sim_end_resume(struct mc_sim_dev *dev)
+{
+	mc_sim_resume_free(dev->resume);
+	dev->resume = NULL;
+}
+
+static int start_save(struct mc_sim_dev *dev, bool final)
+{
+	struct mc_sim_save *s = mc_sim_save_new(dev, final);
+
+	if (!s)
+		return -ENOMEM;
+	mc_sim_end_save(dev);
+	dev->save = s;
+	return 0;
+}
+
+/* Reserve a real, unique fd number standing for a data file. */
+static int fd_add(struct mc_sim_dev *dev, enum mc_sim_fd_kind kind, uint64_t sess)
+{
+	int fd;
+
+	if (dev->nfds == dev->capfds) {
+		size_t cap = dev->capfds ? 2 * dev->capfds : 8;
+		struct mc_sim_fd *n = realloc(dev->fds, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		dev->fds = n;
+		dev->capfds = cap;
+	}
+	fd = eventfd(0, EFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dev->fds[dev->nfds++] = (struct mc_sim_fd){ .fd = fd, .kind = kind, .sess = sess };
+	return fd;
+}
+
+/* ------------------------------------------------------------------ the driver */
+
+/* An armed fault on arc @from -> @to fires once: EIO, and ERROR for ARC_ERROR. */
+static int arc_fault(struct mc_sim_dev *dev, uint32_t from, uint32_t to)
+{
+	enum mc_fault_kind kind = dev->fault;
+
+	if (kind == MC_FAULT_NONE || dev->fault_arc != (from << 8 | to))
+		return 0;
+	dev->fault = MC_FAULT_NONE;
+	if (kind == MC_FAULT_ARC_ERROR) {
+		mc_sim_end_save(dev);
+		mc_sim_end_resume(dev);
+		dev->state = VFIO_DEVICE_STATE_ERROR;
+	}
+	return -EIO;
+}
+
+/*
+ * Execute one base arc (SPEC §4.1). *@kind tells which session the arc opened and
+ * whose fd the SET must return (0: none).
+ */
+static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
+		   enum mc_sim_fd_kind *kind)
+{
+	int ret = arc_fault(dev, from, to);
+
+	*kind = 0;
+	if (ret)
+		return ret;
+	if (mc_model_arc_starts_session(from, to) && to != VFIO_DEVICE_STATE_RESUMING) {
+		ret = start_save(dev, to == VFIO_DEVICE_STATE_STOP_COPY);
+		*kind = MC_SIM_FD_SAVE;
+	} else if (to == VFIO_DEVICE_STATE_STOP_COPY) {
+		/* From a pre-copy state: the session goes on (a new one if it was lost). */
+		if (dev->save) {
+			dev->save->final = true;
+		} else {
+			ret = start_save(dev, true);
+			*kind = MC_SIM_FD_SAVE;
+		}
+	} else if (from == VFIO_DEVICE_STATE_STOP && to == VFIO_DEVICE_STATE_RESUMING) {
+		struct mc_sim_resume *r = mc_sim_resume_new(dev);
+
+		if (!r)
+			return -ENOMEM;
+		mc_sim_end_resume(dev);
+		dev->resume = r;
+		*kind = HAS(dev, NO_FD_RESUMING) ? 0 : MC_SIM_FD_RESUME;
+	} else if (from == VFIO_DEVICE_STATE_RESUMING) {
+		ret = dev->resume ? mc_sim_resume_apply(dev, dev->resume) : -EINVAL;
+		if (!ret)
+			mc_sim_end_resume(dev);
+	} else if (mc_model_saving(from) && !mc_model_saving(to)) {
+		mc_sim_end_save(dev);
+	}
+	return ret;
+}
+
+/* Hand the caller an fd for the session the last arc opened (or a bogus one). */
+static int set_fd(struct mc_sim_dev *dev, enum mc_sim_fd_kind kind, uint32_t last_to, int *fd)
+{
+	int ret;
+
+	*fd = -1;
+	if (kind == MC_SIM_FD_SAVE)
+		*fd = fd_add(dev, kind, dev->save->id);
+	else if (kind == MC_SIM_FD_RESUME)
+		*fd = fd_add(dev, kind, dev->resume->id);
+	else if (HAS(dev, FD_ON_NONSESSION) && last_to == VFIO_DEVICE_STATE_RUNNING)
+		*fd = fd_add(dev, MC_SIM_FD_SAVE, 0);
+	if (*fd >= 0)
+		return 0;
+	ret = *fd;
+	*fd = -1;
+	/* Like a full fd table in the kernel: the transition has already happened. */
+	return kind ? ret : 0;
+}
+
+/* migration_set_state(): walk to @target one helper step at a time. */
+static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
+{
+	enum mc_sim_fd_kind kind = 0;
+	uint32_t start, cur, next;
+	int narcs = 0, ret = 0;
+
+	*data_fd = -1;
+	if (dev->state == VFIO_DEVICE_STATE_ERROR) {
+		/* Like pds: never run the helper from ERROR (it would WARN). */
+		if (!HAS(dev, SET_IN_ERROR))
+			return -EIO;
+		dev->state = VFIO_DEVICE_STATE_RUNNING;
+	}
+	if (HAS(dev, BAD_TARGET_MASKED) && target >= VFIO_DEVICE_STATE_NR)
+		target &= 7;
+	start = cur = dev->state;
+	if (HAS(dev, STOPCOPY_TO_PRECOPY) && cur == VFIO_DEVICE_STATE_STOP_COPY &&
+	    (target == VFIO_DEVICE_STATE_PRE_COPY || target == VFIO_DEVICE_STATE_PRE_COPY_P2P) &&
+	    mc_model_supported(dev->flags, target)) {
+		dev->state = cur = target;
+		narcs = 1;
+	} else if (HAS(dev, SAME_STATE_NEW_FD) && cur == target && mc_model_saving(cur)) {
+		ret = start_save(dev, cur == VFIO_DEVICE_STATE_STOP_COPY);
+		if (ret)
+			return ret;
+		kind = MC_SIM_FD_SAVE;
+	}
+	while (cur != target) {
+		ret = mc_model_next(dev->flags, cur, target, &next, NULL);
+		if (ret)
+			return ret;
+		if (HAS(dev, WRONG_NEXT_STEP) && next == target && narcs >= 1)
+			break;
+		ret = sim_arc(dev, cur, next, &kind);
+		if (!ret && kind && next != target)
+			ret = -EINVAL;	/* an fd from an interior arc is a driver bug */
+		if (ret)
+			goto fail;
+		dev->state = cur = next;
+		narcs++;
+	}
+	if (narcs && HAS(dev, STALE_GET)) {
+		dev->stale_pending = true;
+		dev->stale_state = start;
+	}
+	ret = set_fd(dev, kind, narcs ? cur : VFIO_DEVICE_STATE_NR, data_fd);
+	if (ret)
+		*data_fd = -1;
+	return ret;
+fail:
+	if (HAS(dev, FAIL_OFF_PATH)) {
+		mc_sim_end_save(dev);
+		mc_sim_end_resume(dev);
+		dev->state = VFIO_DEVICE_STATE_RUNNING;
+	}
+	return ret;
+}
+
+/* migration_get_state(). */
+static uint32_t sim_get_state(struct mc_sim_dev *dev)
+{
+	if (dev->stale_pending) {
+		dev->stale_pending = false;
+		return dev->stale_state;
+	}
+	if (HAS(dev, ASYNC_STATE) && dev->state == VFIO_DEVICE_STATE_STOP &&
+	    ++dev->stop_gets % 3 == 0)
+		dev->state = VFIO_DEVICE_STATE_RUNNING;
+	return dev->state;
+}
+
+/* ------------------------------------------------------------------ the core */
+
+int mc_sim_check_feature(uint32_t flags, size_t plen, uint32_t ops, size_t minsz)
+{
+	if (flags & (GET | SET) & ~ops)
+		return -EINVAL;
+	if (flags & PROBE)
+		return 0;
+	if (!(flags & (GET | SET)))
+		return -EINVAL;
+	if (plen < minsz)
+		return -EINVAL;
+	return 1;
+}
+
+static int feat_migration(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload,
+			  size_t plen, size_t avail)
+{
+	struct vfio_device_feature_migration mig = { .flags = dev->flags };
+	int ret = mc_sim_check_feature(flags, plen, GET, sizeof(mig));
+
+	if (HAS(dev, NO_STOP_COPY_FLAG))
+		mig.flags &= ~(uint64_t)VFIO_MIGRATION_STOP_COPY;
+	if (ret == 0 && HAS(dev, PROBE_WRITES_PAYLOAD) && avail >= sizeof(mig))
+		memcpy(payload, &mig, sizeof(mig));
+	if (ret != 1)
+		return ret;
+	if (avail < sizeof(mig))
+		return -EFAULT;
+	memcpy(payload, &mig, sizeof(mig));
+	return 0;
+}
+
+static int feat_mig_state(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload,
+			  size_t plen, size_t avail)
+{
+	struct vfio_device_feature_mig_state mig;
+	int ret = mc_sim_check_feature(flags, plen, GET | SET,
+				       HAS(dev, ARGSZ_UNCHECKED) ? 0 : sizeof(mig));
+	int fd;
+
+	if (ret != 1)
+		return ret;
+	if (avail < sizeof(mig))
+		return -EFAULT;
+	memcpy(&mig, payload, sizeof(mig));
+	if (flags & GET) {
+		mig.device_state = sim_get_state(dev);
+		ret = 0;
+		fd = -1;
+	} else {
+		/* Written back on failure too: device_state as given, data_fd -1. */
+		ret = sim_set_state(dev, mig.device_state, &fd);
+	}
+	mig.data_fd = fd;
+	memcpy(payload, &mig, sizeof(mig));
+	return ret;
+}
+
+static int feat_data_size(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload,
+			  size_t plen, size_t avail)
+{
+	struct vfio_device_feature_mig_data_size ds;
+	int ret = mc_sim_check_feature(flags, plen, GET, sizeof(ds));
+
+	if (ret != 1)
+		return ret;
+	if (HAS(dev, DATA_SIZE_FAILS_RESUMING) && dev->state == VFIO_DEVICE_STATE_RESUMING)
+		return -EIO;
+	ds.stop_copy_length = mc_sim_stream_size(dev);
+	if (avail < sizeof(ds))
+		return -EFAULT;
+	memcpy(payload, &ds, sizeof(ds));
+	return 0;
+}
+
+int mc_sim_feature(struct mc_sim_dev *dev, void *buf, size_t buflen)
+{
+	const uint32_t known = VFIO_DEVICE_FEATURE_MASK | GET | SET | PROBE;
+	struct vfio_device_feature hdr;
+	uint8_t *payload = (uint8_t *)buf + sizeof(hdr);
+	size_t plen, avail;
+
+	if (!buf || buflen < sizeof(hdr))
+		return -EFAULT;
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (hdr.argsz < sizeof(hdr))
+		return -EINVAL;
+	if (hdr.flags & ~known)
+		return -EINVAL;
+	if ((hdr.flags & (GET | SET)) == (GET | SET) && !(hdr.flags & PROBE))
+		return -EINVAL;
+	plen = hdr.argsz - sizeof(hdr);
+	avail = buflen - sizeof(hdr);
+
+	switch (hdr.flags & VFIO_DEVICE_FEATURE_MASK) {
+	case VFIO_DEVICE_FEATURE_MIGRATION:
+		return feat_migration(dev, hdr.flags, payload, plen, avail);
+	case VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE:
+		return feat_mig_state(dev, hdr.flags, payload, plen, avail);
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_START:
+		return mc_sim_log_start(dev, hdr.flags, payload, plen, avail);
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP:
+		return mc_sim_log_stop(dev, hdr.flags, plen);
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT:
+		return mc_sim_log_report(dev, hdr.flags, payload, plen, avail);
+	case VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:
+		return feat_data_size(dev, hdr.flags, payload, plen, avail);
+	default:
+		return -ENOTTY;	/* no device_feature op (6.12; EINVAL before ~6.3) */
+	}
+}

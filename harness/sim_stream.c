@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The simulated device's migration stream: a lazy producer for save sessions, an
+ * incremental byte-order-only parser for resume sessions, and crc32. The stream of a
+ * STOP->STOP_COPY save is a pure function of the device state.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_uapi.h"
+#include "sim.h"
+
+/*
+ * Stream format, version 1. Every integer is little endian.
+ *
+ *   header, 32 bytes:
+ *     0  8  magic "MCSIMSTR"
+ *     8  4  version (1)
+ *    12  4  device id (the id= spec parameter); a resume into another id is refused
+ *    16  4  migration flags of the source (informational, not checked)
+ *    20  4  page size (4096)
+ *    24  8  BAR0 size in bytes; must equal the destination's
+ *   then records { u32 type; u32 len; u8 payload[len] }, len exact per type:
+ *     1 PAGE    4104  u64 page index (< BAR0 size / 4096), then the 4096 page bytes
+ *     2 CONFIG   192  PCI config bytes 0x40..0xFF
+ *     3 REGS       8  u64 BAR1 write counter
+ *     4 END        4  u32 crc32 (IEEE, as zlib) of every stream byte before the END record
+ *
+ * A STOP->STOP_COPY save is header, PAGE 0..n-1 in order, CONFIG, REGS, END. A
+ * PRE_COPY session first serves the initial chunk (header + every page, each page
+ * snapshotted when the cursor reaches it), then PAGE records of pages written after
+ * they were sent, lowest index first; entering STOP_COPY appends what is left of both,
+ * then CONFIG, REGS, END. Later PAGE records of the same index override earlier ones.
+ *
+ * The resume side checks every field as soon as its bytes are in: magic byte by byte,
+ * version, id, page size, BAR0 size, each record's type and length, each page index.
+ * END must carry the right crc and follow at least one PAGE of every index, a CONFIG
+ * and a REGS. Anything else, or any byte after END, is invalid: the write fails with
+ * EINVAL and the session is poisoned. Nothing reaches the device before RESUMING->STOP.
+ */
+
+#define HDR_SIZE 32u
+#define REC_HDR 8u
+#define REC_PAGE 1u
+#define REC_CONFIG 2u
+#define REC_REGS 3u
+#define REC_END 4u
+#define LEN_PAGE (8u + MC_SIM_PAGE)
+#define LEN_CONFIG (MC_SIM_CFG_SIZE - MC_SIM_CFG_RW)
+#define LEN_REGS 8u
+#define LEN_END 4u
+#define STREAM_VERSION 1u
+
+static const char magic[8] = { 'M', 'C', 'S', 'I', 'M', 'S', 'T', 'R' };
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+uint32_t mc_sim_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	pthread_once(&crc_once, crc_init);
+	crc = ~crc;
+	while (len--)
+		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+uint64_t mc_sim_stream_size(const struct mc_sim_dev *dev)
+{
+	return HDR_SIZE + dev->npages * (REC_HDR + LEN_PAGE) + REC_HDR + LEN_CONFIG + REC_HDR +
+	       LEN_REGS + REC_HDR + LEN_END;
+}
+
+/* ------------------------------------------------------------------ producer */
+
+enum { PH_HDR, PH_PAGES, PH_DIRTY, PH_CONFIG, PH_REGS, PH_END, PH_DONE };
+
+struct mc_sim_save *mc_sim_save_new(struct mc_sim_dev *dev, bool final)
+{
+	struct mc_sim_save *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->dirty = calloc((dev->npages + 63) / 64, sizeof(uint64_t));
+	if (!s->dirty) {
+		free(s);
+		return NULL;
+	}
+	s->id = ++dev->next_sess;
+	s->final = final;
+	s->phase = PH_HDR;
+	return s;
+}
+
+void mc_sim_save_free(struct mc_sim_save *s)
+{
+	if (!s)
+		return;
+	free(s->dirty);
+	free(s);
+}
+
+static void rec_start(struct mc_sim_save *s, uint32_t type, uint32_t len)
+{
+	put32(s->rec, type);
+	put32(s->rec + 4, len);
+	s->rec_len = REC_HDR + len;
+	s->rec_off = 0;
+}
+
+static void rec_page(struct mc_sim_dev *dev, struct mc_sim_save *s, uint64_t page)
+{
+	rec_start(s, REC_PAGE, LEN_PAGE);
+	put64(s->rec + REC_HDR, page);
+	memcpy(s->rec + REC_HDR + 8, mc_sim_page(dev, page), MC_SIM_PAGE);
+}
+
+static uint64_t first_dirty(const struct mc_sim_dev *dev, const struct mc_sim_save *s)
+{
+	for (uint64_t w = 0; w < (dev->npages + 63) / 64; w++)
+		if (s->dirty[w])
+			return w * 64 + (uint64_t)__builtin_ctzll(s->dirty[w]);
+	return dev->npages;
+}
+
+/* Generate the next record into s->rec; false at a (temporary or final) end. */
+static bool produce(struct mc_sim_dev *dev, struct mc_sim_save *s)
+{
+	s->rec_dirty = false;
+	switch (s->phase) {
+	case PH_HDR:
+		memcpy(s->rec, magic, sizeof(magic));
+		put32(s->rec + 8, STREAM_VERSION);
+		put32(s->rec + 12, dev->id);
+		put32(s->rec + 16, (uint32_t)dev->flags);
+		put32(s->rec + 20, MC_SIM_PAGE);
+		put64(s->rec + 24, dev->mem_size);
+		s->rec_len = HDR_SIZE;
+		s->rec_off = 0;
+		s->phase = PH_PAGES;
+		break;
+	case PH_PAGES:
+		rec_page(dev, s, s->cursor++);
+		if (s->cursor == dev->npages)
+			s->phase = PH_DIRTY;
+		break;
+	case PH_DIRTY:
+		if (s->ndirty) {
+			uint64_t page = first_dirty(dev, s);
+
+			mc_sim_clrbit(s->dirty, page);
+			s->ndirty--;
+			rec_page(dev, s, page);
+			s->rec_dirty = true;
+			break;
+		}
+		if (!s->final)
+			return false;
+		s->phase = PH_CONFIG;	/* the tail follows the last dirty page */
+		__attribute__((fallthrough));
+	case PH_CONFIG:
+		rec_start(s, REC_CONFIG, LEN_CONFIG);
+		memcpy(s->rec + REC_HDR, dev->cfg + MC_SIM_CFG_RW, LEN_CONFIG);
+		s->phase = PH_REGS;
+		break;
+	case PH_REGS:
+		rec_start(s, REC_REGS, LEN_REGS);
+		put64(s->rec + REC_HDR, dev->wcount);
+		s->phase = PH_END;
+		break;
+	case PH_END:
+		rec_start(s, REC_END, LEN_END);
+		put32(s->rec + REC_HDR, s->crc);
+		s->phase = PH_DONE;
+		return true;	/* the END record is not part of its own crc */
+	default:
+		return false;
+	}
+	s->crc = mc_sim_crc32(s->crc, s->rec, s->rec_len);
+	return true;
+}
+
+ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ubuf, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return 0;
+	while (n < len) {
+		size_t chunk;
+
+		if (s->rec_off == s->rec_len && !produce(dev, s))
+			break;
+		chunk = s->rec_len - s->rec_off;
+		if (chunk > len - n)
+			chunk = len - n;
+		/* A fault delivers nothing of this chunk: it is served again next time. */
+		if (mc_sim_uwrite((uint8_t *)ubuf + n, s->rec + s->rec_off, chunk))
+			return n ? (ssize_t)n : -EFAULT;
+		s->rec_off += chunk;
+		s->pos += chunk;
+		n += chunk;
+	}
+	if (n)
+		return (ssize_t)n;
+	/* Nothing now: end of stream once END is out, else a temporary end (pre-copy). */
+	return s->phase == PH_DONE ? 0 : -ENOMSG;
+}
+
+void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
+		      uint64_t *initial, uint64_t *dirty)
+{
+	uint64_t total = HDR_SIZE + dev->npages * (REC_HDR + LEN_PAGE);
+
+	*initial = s->pos < total ? total - s->pos : 0;
+	*dirty = s->ndirty * (REC_HDR + LEN_PAGE) + (s->rec_dirty ? s->rec_len - s->rec_off : 0);
+}
+
+void mc_sim_save_touch(const struct mc_sim_dev *dev, struct mc_sim_save *s, uint64_t off,
+		       uint64_t len)
+{
+	if (!len || s->phase > PH_DIRTY)
+		return;
+	for (uint64_t p = off / MC_SIM_PAGE; p <= (off + len - 1) / MC_SIM_PAGE; p++) {
+		/* A page not yet snapshotted is simply sent later with its new contents. */
+		if (p >= dev->npages || p >= s->cursor || mc_sim_bit(s->dirty, p))
+			continue;
+		mc_sim_setbit(s->dirty, p);
+		s->ndirty++;
+	}
+}
+
+/* ------------------------------------------------------------------ parser */
+
+enum { RP_HDR, RP_RHDR, RP_PAGEIDX, RP_PAGEDATA, RP_CONFIG, RP_REGS, RP_END, RP_DONE };
+
+struct mc_sim_resume *mc_sim_resume_new(struct mc_sim_dev *dev)
+{
+	struct mc_sim_resume *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->got = calloc((dev->npages + 63) / 64, sizeof(uint64_t));
+	if (!r->got) {
+		free(r);
+		return NULL;
+	}
+	r->id = ++dev->next_sess;
+	r->phase = RP_HDR;
+	return r;
+}
+
+void mc_sim_resume_free(struct mc_sim_resume *r)
+{
+	if (!r)
+		return;
+	free(r->mem);
+	free(r->got);
+	free(r);
+}
+
+/* Header field checks, run as soon as byte @n (1-based) of the header is in. */
+static bool hdr_byte_ok(const struct mc_sim_dev *dev, const uint8_t *h, size_t n)
+{
+	if (n <= sizeof(magic))
+		return h[n - 1] == (uint8_t)magic[n - 1];
+	switch (n) {
+	case 12:
+		return get32(h + 8) == STREAM_VERSION;
+	case 16:
+		return get32(h + 12) == dev->id;
+	case 24:
+		return get32(h + 20) == MC_SIM_PAGE;
+	case 32:
+		return get64(h + 24) == dev->mem_size;
+	default:
+		return true;
+	}
+}
+
+static bool rec_len_ok(uint32_t type, uint32_t len)
+{
+	static const uint32_t want[] = {
+		[REC_PAGE] = LEN_PAGE, [REC_CONFIG] = LEN_CONFIG,
+		[REC_REGS] = LEN_REGS, [REC_END] = LEN_END,
+	};
+
+	return len == want[type];
+}
+
+/* Start a record's payload once its 8-byte header is in; false when invalid. */
+static bool rec_begin(struct mc_sim_resume *r)
+{
+	static const int phase_of[] = {
+		[REC_PAGE] = RP_PAGEIDX, [REC_CONFIG] = RP_CONFIG,
+		[REC_REGS] = RP_REGS, [REC_END] = RP_END,
+	};
+
+	r->rlen = get32(r->hdr + 4);
+	if (!rec_len_ok(r->rtype, r->rlen))
+		return false;
+	r->phase = phase_of[r->rtype];
+	r->have = 0;
+	return true;
+}
+
+/* A small field of @need bytes: collect into r->hdr, true when complete. */
+static bool collect(struct mc_sim_resume *r, const uint8_t **p, size_t *len, size_t need)
+{
+	size_t n = need - r->have;
+
+	if (n > *len)
+		n = *len;
+	memcpy(r->hdr + r->have, *p, n);
+	r->crc = mc_sim_crc32(r->crc, *p, n);
+	r->have += n;
+	*p += n;
+	*len -= n;
+	return r->have == need;
+}
+
+static void next_record(struct mc_sim_resume *r)
+{
+	r->phase = RP_RHDR;
+	r->have = 0;
+	r->crc_rec = r->crc;
+}
+
+/* One step of the parser; consumes at least one byte. 0, -EINVAL or -ENOMEM. */
+static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t **p,
+		      size_t *len)
+{
+	size_t n;
+
+	switch (r->phase) {
+	case RP_HDR:
+		collect(r, p, len, r->have + 1);
+		if (!hdr_byte_ok(dev, r->hdr, r->have))
+			return -EINVAL;
+		if (r->have == HDR_SIZE)
+			next_record(r);
+		return 0;
+	case RP_RHDR:
+		collect(r, p, len, r->have + 1);
+		if (r->have == 4) {
+			r->rtype = get32(r->hdr);
+			if (r->rtype < REC_PAGE || r->rtype > REC_END)
+				return -EINVAL;
+		}
+		return r->have == REC_HDR && !rec_begin(r) ? -EINVAL : 0;
+	case RP_PAGEIDX:
+		if (!collect(r, p, len, 8))
+			return 0;
+		r->page = get64(r->hdr);
+		if (r->page >= dev->npages)
+			return -EINVAL;
+		if (!r->mem && !(r->mem = calloc(1, dev->mem_size)))
+			return -ENOMEM;
+		r->phase = RP_PAGEDATA;
+		r->have = 0;
+		return 0;
+	case RP_PAGEDATA:
+		n = MC_SIM_PAGE - r->have;
+		if (n > *len)
+			n = *len;
+		memcpy(r->mem + r->page * MC_SIM_PAGE + r->have, *p, n);
+		r->crc = mc_sim_crc32(r->crc, *p, n);
+		r->have += n;
+		*p += n;
+		*len -= n;
+		if (r->have == MC_SIM_PAGE) {
+			if (!mc_sim_bit(r->got, r->page))
+				r->ngot++;
+			mc_sim_setbit(r->got, r->page);
+			next_record(r);
+		}
+		return 0;
+	case RP_CONFIG:
+		if (!collect(r, p, len, LEN_CONFIG))
+			return 0;
+		memcpy(r->cfg + MC_SIM_CFG_RW, r->hdr, LEN_CONFIG);
+		r->got_cfg = true;
+		next_record(r);
+		return 0;
+	case RP_REGS:
+		if (!collect(r, p, len, LEN_REGS))
+			return 0;
+		r->wcount = get64(r->hdr);
+		r->got_regs = true;
+		next_record(r);
+		return 0;
+	case RP_END:
+		if (!collect(r, p, len, LEN_END))
+			return 0;
+		if (get32(r->hdr) != r->crc_rec || r->ngot != dev->npages || !r->got_cfg ||
+		    !r->got_regs)
+			return -EINVAL;
+		r->phase = RP_DONE;
+		r->done = true;
+		return 0;
+	default:
+		return -EINVAL;	/* a byte after END */
+	}
+}
+
+int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t *p,
+		       size_t len)
+{
+	if (r->poisoned)
+		return -EINVAL;
+	while (len) {
+		int ret = parse_step(dev, r, &p, &len);
+
+		if (ret) {
+			/* The write fails as a whole; the session can never complete. */
+			r->poisoned = true;
+			r->done = false;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r)
+{
+	if (r->poisoned || !r->done)
+		return -EINVAL;
+	/* Every page arrived, so the staged image is complete: swap it in. */
+	free(dev->mem);
+	dev->mem = r->mem;
+	r->mem = NULL;
+	memset(dev->born, 0xff, (dev->npages + 63) / 64 * sizeof(uint64_t));
+	memcpy(dev->cfg + MC_SIM_CFG_RW, r->cfg + MC_SIM_CFG_RW, LEN_CONFIG);
+	dev->wcount = r->wcount;
+	return 0;
+}

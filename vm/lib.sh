@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash disable=SC2034 # globals here are used by the sourcing scripts
+# Shared helpers for the real-kernel rig (sourced, never run): error convention, cache
+# layout, the resolved-kernel record written by fetch.sh, and module dependency resolution.
+# Every failure of the rig itself is "error: <reason>" on stderr and exit status 2.
+
+MC_CACHE=${MC_CACHE:-/var/cache/migcheck}
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$VM_DIR/.." && pwd)
+# Fixed mdev UUIDs (lower case: mdev names devices with %pUl whatever case was written).
+MDEV_UUID1=${MDEV_UUID1:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d1}
+MDEV_UUID2=${MDEV_UUID2:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d2}
+# Modules every guest loads: the VFIO core stack plus virtio_blk for the results disk.
+BASE_MODULES="vfio vfio_iommu_type1 mdev irqbypass virtio_blk"
+
+die() { echo "error: $*" >&2; exit 2; }
+note() { echo "vm: $*" >&2; }
+
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || die "'$c' not found (install it, e.g. apt-get install ${PKG_HINT:-$c})"
+	done
+}
+
+# Root for apt-get install; the caller names what needs it.
+need_root() {
+	[ "$(id -u)" = 0 ] || die "need root to $*"
+}
+
+# Install Debian packages (exact "pkg=version" allowed) unless already installed.
+apt_install() {
+	local spec pkg ver missing=()
+	for spec in "$@"; do
+		pkg=${spec%%=*}
+		ver=${spec#*=}
+		[ "$ver" = "$spec" ] && ver=""
+		if [ -n "$ver" ]; then
+			[ "$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null)" = "install ok installed $ver" ] && continue
+		else
+			dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' && continue
+		fi
+		missing+=("$spec")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	need_root "apt-get install ${missing[*]}"
+	note "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+# fetch.sh records the resolved kernel here; later steps read it.
+kernel_env_file() { echo "$MC_CACHE/current-kernel.env"; }
+
+load_kernel_env() {
+	local f
+	f=$(kernel_env_file)
+	[ -r "$f" ] || die "no resolved kernel in $f (run vm/fetch.sh first)"
+	# shellcheck source=/dev/null
+	. "$f"
+	if [ -z "${KABI:-}" ] || [ -z "${KPKGVER:-}" ] || [ -z "${KDIR:-}" ]; then
+		die "$f is incomplete; rerun vm/fetch.sh"
+	fi
+	[ -r "$KDIR/vmlinuz" ] || die "$KDIR/vmlinuz missing; rerun vm/fetch.sh"
+	HEADERS_DIR=/usr/src/linux-headers-$KABI-amd64
+}
+
+# Build dir of the driver selected by DRIVER_SRC (default: mtty from linux-source).
+driver_build_dir() {
+	if [ -n "${DRIVER_SRC:-}" ]; then
+		local abs
+		abs=$(cd "$DRIVER_SRC" 2>/dev/null && pwd) || die "DRIVER_SRC=$DRIVER_SRC is not a directory"
+		echo "$MC_CACHE/build/$KABI/src-$(printf '%s' "$abs" | sha256sum | cut -c1-12)"
+	else
+		echo "$MC_CACHE/build/$KABI/mtty"
+	fi
+}
+
+# Default initramfs of the selected driver (mkinitramfs.sh writes it, run.sh boots it).
+initramfs_path() {
+	local b
+	b=$(driver_build_dir)
+	echo "$(dirname "$b")/initramfs-$(basename "$b").cpio.gz"
+}
+
+# --- module dependency resolution over the extracted module tree ($KDIR/modtree) ---------
+declare -A MOD_PATH=() MOD_SEEN=()
+MOD_ORDER=()
+
+mod_index() {
+	local p n
+	MOD_PATH=()
+	while IFS= read -r p; do
+		n=${p##*/}
+		n=${n%%.ko*}
+		MOD_PATH[${n//-/_}]=$p
+	done < <(find "$KDIR/modtree" -name '*.ko*' -type f)
+	[ ${#MOD_PATH[@]} -gt 0 ] || die "no modules under $KDIR/modtree; rerun vm/fetch.sh"
+}
+
+mod_builtin() {
+	local n=$1
+	grep -Eq "/(${n}|${n//_/-})\.ko$" "$KDIR/modules.builtin" 2>/dev/null
+}
+
+# Depth-first: dependencies land in MOD_ORDER before their users.
+mod_visit() {
+	local n=${1//-/_} dep deps path
+	[ -n "${MOD_SEEN[$n]:-}" ] && return 0
+	MOD_SEEN[$n]=1
+	path=${MOD_PATH[$n]:-}
+	if [ -z "$path" ]; then
+		mod_builtin "$n" && return 0
+		die "kernel module '$n' is neither in linux-image-$KABI-amd64-unsigned nor built in"
+	fi
+	deps=$(modinfo -F depends "$path") || die "modinfo $path failed"
+	for dep in ${deps//,/ }; do
+		mod_visit "$dep"
+	done
+	MOD_ORDER+=("$path")
+}
+
+# mod_resolve <name|path.ko>...: print module files in load order, deps first. A path is an
+# out-of-tree module: its in-tree dependencies are resolved, the file itself is not printed.
+mod_resolve() {
+	local m dep deps
+	[ ${#MOD_PATH[@]} -gt 0 ] || mod_index
+	for m in "$@"; do
+		if [ -f "$m" ]; then
+			deps=$(modinfo -F depends "$m") || die "modinfo $m failed"
+			for dep in ${deps//,/ }; do
+				[ -n "${MOD_PATH[${dep//-/_}]:-}" ] || mod_builtin "${dep//-/_}" || continue
+				mod_visit "$dep"
+			done
+		else
+			mod_visit "$m"
+		fi
+	done
+	printf '%s\n' "${MOD_ORDER[@]}"
+}
+
+# stage_modules <dir> <name|path.ko>...: decompress the resolved in-tree modules (busybox
+# insmod wants plain ELF) into <dir> and list them, deps first, in <dir>/load.list.
+stage_modules() {
+	local dir=$1 list m n
+	shift
+	list=$(mod_resolve "$@")
+	mkdir -p "$dir"
+	: >"$dir/load.list"
+	for m in $list; do
+		n=${m##*/}
+		case "$n" in
+		*.xz) xz -dc "$m" >"$dir/${n%.xz}" ;;
+		*.zst) zstd -qdc "$m" >"$dir/${n%.zst}" ;;
+		*.gz) gzip -dc "$m" >"$dir/${n%.gz}" ;;
+		*) cp "$m" "$dir/$n" ;;
+		esac || die "cannot decompress $m"
+		echo "${n%.ko*}.ko" >>"$dir/load.list"
+	done
+}
+
+# Quote a value for a POSIX sh (busybox ash) config file.
+sh_quote() {
+	local s=${1//\'/\'\\\'\'}
+	printf "'%s'" "$s"
+}

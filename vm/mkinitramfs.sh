@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build the guest initramfs (newc cpio, gzip): busybox-static with applet symlinks, vm/init,
+# the in-tree modules (BASE_MODULES + VM_MODULES + the driver's dependencies, in load order),
+# the driver built by build-driver.sh, the static migcheck binary and VM_EXTRA_BINS.
+# Run-time settings are not baked in: run.sh appends a small config archive per run.
+# Usage: mkinitramfs.sh <static migcheck binary> [output.cpio.gz]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $0 <static migcheck binary> [output.cpio.gz]" >&2
+	exit 2
+fi
+MIGCHECK_BIN=$1
+PKG_HINT=busybox-static need_cmd busybox
+PKG_HINT=cpio need_cmd cpio
+need_cmd gzip readelf
+load_kernel_env
+BDIR=$(driver_build_dir)
+OUT=${2:-$(initramfs_path)}
+
+# A dynamic binary would die in the guest with a confusing "not found"; refuse it here.
+is_static() {
+	readelf -h "$1" >/dev/null 2>&1 || die "$1 is not an ELF binary"
+	! readelf -l "$1" 2>/dev/null | grep -q 'Requesting program interpreter'
+}
+[ -x "$MIGCHECK_BIN" ] || die "migcheck binary '$MIGCHECK_BIN' not found (make static builds build/migcheck-static)"
+is_static "$MIGCHECK_BIN" || die "$MIGCHECK_BIN is dynamically linked; the guest needs a static binary"
+[ -s "$BDIR/driver.list" ] || die "no driver built in $BDIR (run vm/build-driver.sh)"
+
+BUSYBOX=$(command -v busybox)
+is_static "$BUSYBOX" || die "$BUSYBOX is not static (apt-get install busybox-static)"
+
+STAGE=$(mktemp -d "${TMPDIR:-/tmp}/mc-initramfs.XXXXXX")
+trap 'rm -rf "$STAGE"' EXIT
+mkdir -p "$STAGE"/{bin,sbin,dev,proc,sys,tmp,out,etc,extra,lib/modules}
+
+cp "$BUSYBOX" "$STAGE/bin/busybox"
+for a in $("$BUSYBOX" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$STAGE/bin/$a"
+done
+install -m 0755 "$VM_DIR/init" "$STAGE/init"
+install -m 0755 "$MIGCHECK_BIN" "$STAGE/bin/migcheck"
+
+# In-tree modules: the base set, extra named modules, and whatever the driver needs.
+drivers=()
+while IFS= read -r k; do drivers+=("$BDIR/$k"); done <"$BDIR/driver.list"
+# shellcheck disable=SC2086 # word lists
+stage_modules "$STAGE/lib/modules" $BASE_MODULES ${VM_MODULES:-} "${drivers[@]}"
+for k in "${drivers[@]}"; do
+	cp "$k" "$STAGE/lib/modules/"
+	echo "${k##*/}" >>"$STAGE/lib/modules/load.list"
+done
+
+for x in ${VM_EXTRA_BINS:-}; do
+	[ -x "$x" ] || die "VM_EXTRA_BINS: '$x' is not an executable"
+	is_static "$x" || die "VM_EXTRA_BINS: $x is dynamically linked"
+	install -m 0755 "$x" "$STAGE/extra/"
+done
+
+mkdir -p "$(dirname "$OUT")"
+(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$OUT.tmp" ||
+	die "cpio/gzip of $STAGE failed"
+mv "$OUT.tmp" "$OUT"
+note "initramfs $OUT ($(du -h "$OUT" | cut -f1); modules: $(tr '\n' ' ' <"$STAGE/lib/modules/load.list"))"

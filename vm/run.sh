@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot the resolved Debian kernel with the rig's initramfs under QEMU, show the guest's serial
+# console live, and collect the results disk into reports/vm-<timestamp>/. Exit status is
+# migcheck's exit status in the guest; any failure of the rig itself (boot failure, timeout,
+# panic, missing pieces) prints "error: <reason>" and exits 2.
+# Usage: run.sh [initramfs.cpio.gz]   (default: the one mkinitramfs.sh built for the driver)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKG_HINT=qemu-system-x86 need_cmd qemu-system-x86_64
+PKG_HINT=cpio need_cmd cpio
+need_cmd timeout tar gzip truncate
+load_kernel_env
+INITRD=${1:-$(initramfs_path)}
+[ -r "$INITRD" ] || die "initramfs $INITRD missing (run vm/mkinitramfs.sh)"
+
+VM_TIMEOUT=${VM_TIMEOUT:-600}
+VM_MEM=${VM_MEM:-1024}
+VM_SMP=${VM_SMP:-2}
+VM_ACCEL=${VM_ACCEL:-auto}
+VM_RESULT_MB=${VM_RESULT_MB:-256}
+VM_LOGLEVEL=${VM_LOGLEVEL:-5}
+VM_REPORTS=${VM_REPORTS:-$REPO_DIR/reports}
+MDEV_PARENT=${MDEV_PARENT:-mtty}
+MDEV_TYPE=${MDEV_TYPE:-mtty-2}
+case "$VM_TIMEOUT" in '' | *[!0-9]*) die "VM_TIMEOUT=$VM_TIMEOUT is not a number of seconds" ;; esac
+margin=$((VM_TIMEOUT / 10 > 30 ? VM_TIMEOUT / 10 : 30))
+MIGCHECK_TIMEOUT=${MIGCHECK_TIMEOUT:-$((VM_TIMEOUT - margin > 10 ? VM_TIMEOUT - margin : 10))}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mc-vm.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+APPEND="console=ttyS0 slub_debug=FZPU panic_on_warn=0 panic=-1 rdinit=/init loglevel=$VM_LOGLEVEL"
+
+# qemu_cmd <accel> <initrd> <serial log> [extra kernel args]: the common command line.
+qemu_cmd() {
+	QEMU=(qemu-system-x86_64 -accel "$1" ${VM_CPU:+-cpu "$VM_CPU"} -m "$VM_MEM" -smp "$VM_SMP"
+		-nodefaults -no-user-config
+		-display none -no-reboot
+		-chardev "stdio,id=con,signal=on,logfile=$3" -serial chardev:con
+		-kernel "$KDIR/vmlinuz" -initrd "$2" -append "$APPEND${4:+ $4}")
+}
+
+# --- accelerator: KVM only if a trial boot of this kernel works here; cached per host+qemu.
+pick_accel() {
+	local key cache=$MC_CACHE/accel.cache res
+	key="$(uname -r)|$(qemu-system-x86_64 --version | head -n1)|$KABI"
+	if [ "$VM_ACCEL" != auto ]; then
+		echo "$VM_ACCEL"
+		return
+	fi
+	res=$(awk -F'\t' -v k="$key" '$1 == k { print $2 }' "$cache" 2>/dev/null | tail -n1)
+	if [ -z "$res" ]; then
+		res=tcg
+		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+			note "trial boot with KVM (result cached in $cache)"
+			qemu_cmd kvm "$INITRD" "$WORK/trial.log" mc.trial=1
+			timeout -k 5 15 "${QEMU[@]}" </dev/null >/dev/null 2>&1 || true
+			grep -q MC-TRIAL-BOOT-OK "$WORK/trial.log" 2>/dev/null && res=kvm
+		fi
+		printf '%s\t%s\n' "$key" "$res" >>"$cache"
+	fi
+	echo "$res"
+}
+ACCEL=$(pick_accel)
+
+# --- per-run config, appended to the initramfs as a second cpio member.
+mkdir -p "$WORK/conf/etc"
+{
+	for v in MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 MIGCHECK_ARGS VM_DEVICE_SPEC VM_PEER_SPEC \
+		VM_EXTRA_ARGS MIGCHECK_TIMEOUT; do
+		printf '%s=%s\n' "$v" "$(sh_quote "${!v:-}")"
+	done
+	printf 'MC_GUEST_TIMEOUT=%s\n' "$MIGCHECK_TIMEOUT"
+} >"$WORK/conf/etc/migcheck.conf"
+if [ -n "${VM_GUEST_SETUP:-}" ]; then
+	[ -r "$VM_GUEST_SETUP" ] || die "VM_GUEST_SETUP=$VM_GUEST_SETUP is not readable"
+	install -m 0755 "$VM_GUEST_SETUP" "$WORK/conf/etc/migcheck-setup.sh"
+fi
+(cd "$WORK/conf" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$WORK/conf.cpio.gz"
+cat "$INITRD" "$WORK/conf.cpio.gz" >"$WORK/initrd.img"
+
+# --- results disk: a sparse raw image the guest writes a tar onto.
+truncate -s "${VM_RESULT_MB}M" "$WORK/results.img"
+
+mkdir -p "$VM_REPORTS"
+base=$VM_REPORTS/vm-$(date +%Y%m%d-%H%M%S)
+OUT=$base n=1
+while ! mkdir "$OUT" 2>/dev/null; do
+	n=$((n + 1)) OUT=$base-$n
+	[ $n -lt 100 ] || die "cannot create a report dir $base-N"
+done
+SERIAL=$OUT/serial.log
+
+qemu_cmd "$ACCEL" "$WORK/initrd.img" "$SERIAL"
+# shellcheck disable=SC2206,SC2054 # VM_QEMU_ARGS is a word list; commas are qemu syntax
+QEMU+=(-drive "if=none,id=results,format=raw,file=$WORK/results.img"
+	-device virtio-blk-pci,drive=results,serial=mcresults ${VM_QEMU_ARGS:-})
+note "kernel $KABI ($KPKGVER), accel $ACCEL, timeout ${VM_TIMEOUT}s, reports in $OUT"
+echo "${QEMU[*]}" >"$OUT/qemu.cmdline"
+start=$(date +%s)
+set +e
+timeout -k 10 "$VM_TIMEOUT" "${QEMU[@]}" </dev/null
+qrc=$?
+set -e
+echo
+note "guest ran $(($(date +%s) - start))s, qemu exit status $qrc"
+
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	die "guest did not finish within VM_TIMEOUT=${VM_TIMEOUT}s (serial log: $SERIAL)"
+fi
+[ "$qrc" = 0 ] || die "qemu failed with status $qrc (serial log: $SERIAL)"
+
+tar -xf "$WORK/results.img" -C "$OUT" --no-overwrite-dir 2>"$WORK/tar.err" || true
+if [ ! -s "$OUT/vm-status" ]; then
+	why=$(grep -a -m1 -E 'Kernel panic|BUG:|Oops' "$SERIAL" | tr -d '\r' || true)
+	die "guest never reported results${why:+ ($why)} (serial log: $SERIAL)"
+fi
+ln -sfn "${OUT##*/}" "$VM_REPORTS/vm-latest"
+read -r kind rest <"$OUT/vm-status"
+case "$kind" in
+ok)
+	case "$rest" in '' | *[!0-9]*) die "guest status '$kind $rest' is malformed" ;; esac
+	note "migcheck exit status $rest; reports in $OUT"
+	exit "$rest"
+	;;
+*) die "guest: ${rest:-$kind} (reports in $OUT)" ;;
+esac
