@@ -94,6 +94,7 @@ struct mc_report {
 	struct mc_arc_cell matrix[MC_NSTATES][MC_NSTATES];
 	bool have_matrix;
 	int exit_code;		/* what the CLI returns for this run */
+	void *owned;		/* the runner's case set the descriptions point into */
 	int counts[MC_NSTATUS];	/* over all cases */
 };
 

@@ -510,6 +510,10 @@ void mc_report_free(struct mc_report *rep)
 {
 	if (!rep)
 		return;
+	if (rep->owned) {
+		mc_cases_free(rep->owned);
+		free(rep->owned);
+	}
 	free(rep->cases);
 	free(rep->clauses);
 	free(rep);
@@ -520,17 +524,20 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	const struct mc_reporter_ops *reps[3];
 	void *rpriv[3] = { NULL };
 	struct runner r = { .o = o };
-	struct mc_caseset cs = { 0 };
+	struct mc_caseset *csp = calloc(1, sizeof(*csp));
 	struct planned *pl = NULL;
 	struct mc_report *rep;
 	char err[1024];
 	int nrep = 0, n, rc, code = 2;
 
 	*repp = rep = calloc(1, sizeof(*rep));
-	if (!rep)
+	if (!rep || !csp) {
+		free(csp);
 		return 2;
-	rc = o->cases_dir ? mc_cases_load_dir(o->cases_dir, &cs, err, sizeof(err))
-			  : mc_cases_load_builtin(&cs, err, sizeof(err));
+	}
+	rep->owned = csp;
+	rc = o->cases_dir ? mc_cases_load_dir(o->cases_dir, csp, err, sizeof(err))
+			  : mc_cases_load_builtin(csp, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "migcheck: %s\n", err);
 		goto out;
@@ -546,7 +553,7 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	if (preflight(&r))
 		goto out;
 	fill_info(&r, &rep->info);
-	n = plan(&r, &cs, &pl);
+	n = plan(&r, csp, &pl);
 	if (n < 0)
 		goto out;
 	if (!n) {
@@ -601,6 +608,5 @@ out:
 	free(r.findings);
 	if (r.shm)
 		munmap(r.shm, r.shm_len);
-	mc_cases_free(&cs);
 	return code;
 }

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Real-kernel rig: boots Debian's Linux 6.12 under QEMU with the VFIO stack, an out-of-tree
+# vendor driver (mtty by default) and build/migcheck-static, and collects the reports.
+# Included from the top-level Makefile; `make vm-help` lists targets and knobs.
+
+VM_DIR          := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+MC_CACHE        ?= /var/cache/migcheck
+MIGCHECK_STATIC ?= $(or $(BUILD),build)/migcheck-static
+
+# Knobs the scripts read from the environment (empty = the script's default).
+VM_KNOBS := MC_CACHE KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 \
+            MIGCHECK_ARGS MIGCHECK_TIMEOUT VM_TIMEOUT VM_MEM VM_SMP VM_CPU VM_ACCEL \
+            VM_RESULT_MB VM_LOGLEVEL VM_REPORTS VM_MODULES VM_EXTRA_BINS VM_EXTRA_ARGS \
+            VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS
+export $(VM_KNOBS)
+
+.PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help
+
+# Kernel debs + headers + extracted kernel, then the driver. Cached in $(MC_CACHE).
+vm-prepare:
+	$(VM_DIR)/fetch.sh
+	$(VM_DIR)/build-driver.sh
+
+vm-initramfs: vm-prepare $(MIGCHECK_STATIC)
+	$(VM_DIR)/mkinitramfs.sh $(MIGCHECK_STATIC)
+
+# Boot and run; the exit status is migcheck's in the guest, 2 for any rig failure.
+vmtest: vm-initramfs
+	$(VM_DIR)/run.sh
+
+# Boot the last built initramfs again without re-checking apt or rebuilding anything.
+vm-run:
+	$(VM_DIR)/run.sh
+
+# Derived files only; downloaded debs stay unless VM_PURGE=1.
+vm-clean:
+	rm -rf $(MC_CACHE)/build $(MC_CACHE)/kernel $(MC_CACHE)/src \
+	       $(MC_CACHE)/current-kernel.env $(MC_CACHE)/accel.cache
+	$(if $(filter 1,$(VM_PURGE)),rm -rf $(MC_CACHE)/debs)
+
+vm-help:
+	@echo "real-kernel rig (see vm/README.md):"
+	@echo "  make vmtest       fetch + build driver + initramfs + boot; exit = migcheck's (2 = rig error)"
+	@echo "  make vm-prepare   resolve/download/extract Debian 6.12 and build the driver only"
+	@echo "  make vm-run       boot the last built initramfs again"
+	@echo "  make vm-clean     drop derived files in MC_CACHE (VM_PURGE=1: the debs too)"
+	@echo "knobs (environment or make VAR=value):"
+	@echo "  MC_CACHE=/var/cache/migcheck   debs, extracted kernel, driver builds, initramfs"
+	@echo "  KERNEL_VERSION=                6.12.N, 6.12.N-1~deb12u1 or 6.12.N+deb12 (default: newest)"
+	@echo "  DRIVER_SRC=                    dir with Kbuild/Makefile of a vendor driver (default: mtty)"
+	@echo "  MDEV_PARENT=mtty MDEV_TYPE=mtty-2 MDEV_UUID1= MDEV_UUID2=   mdevs to create"
+	@echo "  MIGCHECK_ARGS=                 extra words for 'migcheck run' in the guest"
+	@echo "  MIGCHECK_STATIC=$(MIGCHECK_STATIC)   static binary put in the guest"
+	@echo "  VM_TIMEOUT=600 MIGCHECK_TIMEOUT=VM_TIMEOUT-max(30,10%)   host / guest wall clocks (s)"
+	@echo "  VM_MEM=1024 VM_SMP=2 VM_ACCEL=auto|tcg|kvm VM_CPU= VM_LOGLEVEL=5 VM_RESULT_MB=256"
+	@echo "  VM_REPORTS=reports             reports land in VM_REPORTS/vm-<timestamp>/"
+	@echo "  VM_MODULES=                    extra in-tree modules to load (deps resolved)"
+	@echo "  VM_EXTRA_BINS= VM_EXTRA_ARGS='\"\$$MC_DEVICE\"'   static programs run after migcheck"
+	@echo "  VM_DEVICE_SPEC= VM_PEER_SPEC= VM_GUEST_SETUP= VM_QEMU_ARGS=   non-mdev devices (README)"
