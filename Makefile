@@ -129,4 +129,6 @@ help:
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 
+include vm/vm.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

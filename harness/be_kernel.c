@@ -109,6 +109,10 @@ void mc_kernel_open_errmsg(const char *dev, const char *path, int group, int err
 		else if (ends_with(path, "/iommu"))
 			snprintf(buf, len, "%s: no %s: the kernel lacks iommufd (CONFIG_IOMMUFD): %s",
 				 dev, path, strerror(err));
+		else if (strstr(path, "/vfio/devices/"))
+			snprintf(buf, len,
+				 "%s: no such VFIO cdev %s (no such device, or the kernel lacks CONFIG_VFIO_DEVICE_CDEV): %s",
+				 dev, path, strerror(err));
 		else if (group >= 0)
 			snprintf(buf, len, "%s: no %s for group %d (is the device bound to vfio?): %s",
 				 dev, path, group, strerror(err));

@@ -377,7 +377,7 @@ END_TEST
 
 START_TEST(test_cdev_paths)
 {
-	open_fails("cdev", "/dev/vfio/devices/vfio0", ENOENT, "no such device node");
+	open_fails("cdev", "/dev/vfio/devices/vfio0", ENOENT, "no such VFIO cdev");
 	put(at("dev/vfio/devices/vfio0"), "", 0666);
 	open_fails("cdev", "/dev/vfio/devices/vfio0", ENOENT, "the kernel lacks iommufd");
 	put(at("dev/iommu"), "", 0666);

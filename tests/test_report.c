@@ -373,7 +373,7 @@ static const char *const hostile[] = {
 static struct mc_report *make_hostile_report(void)
 {
 	struct mc_report *rep = make_report(false);
-	static const enum mc_status st[] = { MC_FAIL, MC_SKIP, MC_WARN, MC_ERROR, MC_PASS,
+	static const enum mc_status st[] = { MC_SKIP, MC_FAIL, MC_WARN, MC_ERROR, MC_PASS,
 					     MC_FAIL };
 
 	rep->cases = realloc(rep->cases, NHOSTILE * sizeof(*rep->cases));
