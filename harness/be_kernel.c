@@ -169,8 +169,8 @@ static int check_container(struct kdev *kd, const char *cpath, bool noiommu, cha
 			     kd->label, cpath, rc, VFIO_API_VERSION);
 	rc = pick_iommu(kd->containerfd, noiommu);
 	if (rc < 0)
-		return kfail(err, errlen, rc, "%s: VFIO_CHECK_EXTENSION on %s: no %s IOMMU backend%s",
-			     kd->label, cpath, noiommu ? "no-IOMMU" : "type1",
+		return kfail(err, errlen, rc, "%s: VFIO_CHECK_EXTENSION on %s: no %s backend%s",
+			     kd->label, cpath, noiommu ? "no-IOMMU" : "type1 IOMMU",
 			     noiommu ? "" : " (is vfio_iommu_type1 loaded?)");
 	return rc;
 }
