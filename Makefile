@@ -37,6 +37,7 @@ objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
 .PHONY: all static asan check unit sim-check deps help clean FORCE
+.SECONDARY:
 all: $(BUILD)/migcheck
 
 # ---------------------------------------------------------------- generated sources

@@ -128,6 +128,15 @@ static int autodetect(char *spec, size_t len)
 	return -ENODEV;
 }
 
+static const char *short_state(uint32_t s)
+{
+	static const char *const names[MC_NSTATES] = {
+		"ERR", "STOP", "RUN", "SC", "RES", "P2P", "PRE", "PREP2P",
+	};
+
+	return s < MC_NSTATES ? names[s] : "?";
+}
+
 static void print_matrix(const struct mc_report *rep)
 {
 	uint64_t flags = rep->info.mig_flags & 7;
@@ -135,11 +144,12 @@ static void print_matrix(const struct mc_report *rep)
 
 	printf("device %s  flags %#llx\n", rep->info.device_spec,
 	       (unsigned long long)rep->info.mig_flags);
-	printf("row = current state, column = SET target; ok / ok+fd / errno; "
-	       "'!' marks a cell that differs from the model (model in brackets)\n\n");
+	printf("row = current state, column = SET target; ok / ok+fd / errno, @STATE when GET\n"
+	       "then reports another state; '!' marks a cell that differs from the model\n"
+	       "(the model's answer in brackets)\n\n");
 	printf("%-13s", "from \\ to");
 	for (uint32_t t = 0; t < MC_NSTATES; t++)
-		printf(" %-13s", mc_state_name(t));
+		printf(" %-16s", mc_state_name(t));
 	printf("\n");
 	for (uint32_t f = 1; f < MC_NSTATES; f++) {
 		if (!mc_model_supported(flags, f))
@@ -152,9 +162,13 @@ static void print_matrix(const struct mc_report *rep)
 			if (c->verdict == MC_CELL_UNTESTED || c->verdict == MC_CELL_ERROR) {
 				snprintf(cell, sizeof(cell), "%s", c->verdict ? "error" : "-");
 			} else {
-				snprintf(cell, sizeof(cell), "%s%s%s", c->verdict == MC_CELL_MISMATCH ? "!" : "",
+				/* "@STATE" when GET did not report what the model expects. */
+				snprintf(cell, sizeof(cell), "%s%s%s%s%s",
+					 c->verdict == MC_CELL_MISMATCH ? "!" : "",
 					 c->obs_err ? mc_errno_name(c->obs_err) : "ok",
-					 !c->obs_err && c->obs_fd ? "+fd" : "");
+					 !c->obs_err && c->obs_fd ? "+fd" : "",
+					 c->obs_state != (c->exp_err ? f : t) ? "@" : "",
+					 c->obs_state != (c->exp_err ? f : t) ? short_state(c->obs_state) : "");
 				if (c->verdict == MC_CELL_MISMATCH) {
 					snprintf(exp, sizeof(exp), "[%s%s]",
 						 c->exp_err ? mc_errno_name(c->exp_err) : "ok",
@@ -163,7 +177,7 @@ static void print_matrix(const struct mc_report *rep)
 					mismatches++;
 				}
 			}
-			printf(" %-13s", cell);
+			printf(" %-16s", cell);
 		}
 		printf("\n");
 	}
