@@ -346,6 +346,31 @@ int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out
 			n++;
 		}
 		return n;
+	case MC_EXPAND_SESSION: {
+		char kind[16] = "", fate[16] = "";
+
+		mc_case_arg(c, "fd", kind, sizeof(kind));
+		mc_case_arg(c, "fate", fate, sizeof(fate));
+		for (uint32_t a = 1; a < MC_NSTATES; a++) {
+			bool save = mc_model_saving(a);
+
+			if (!mc_model_supported(flags, a) || !mc_model_has_session(a) ||
+			    save != !strcmp(kind, "save"))
+				continue;
+			for (uint32_t b = 0; b < MC_NSTATES && n < max; b++) {
+				struct mc_expect e;
+
+				mc_model_expect(flags, a, b, &e);
+				if ((e.old_session == MC_SESSION_ENDED) != !strcmp(fate, "ended"))
+					continue;
+				out[n] = (struct mc_param){ .a = a, .b = b };
+				snprintf(out[n].label, sizeof(out[n].label), "%s->%s",
+					 mc_state_name(a), mc_state_name(b));
+				n++;
+			}
+		}
+		return n;
+	}
 	case MC_EXPAND_PAIR:
 	case MC_EXPAND_LONG_PAIR:
 		/* Every supported start state against every target 0..7, the model decides. */

@@ -110,6 +110,8 @@ enum mc_expand {
 	MC_EXPAND_PAIR,		/* (a, b) = every supported state a, every target b in 0..7 */
 	MC_EXPAND_LONG_PAIR,	/* pairs whose model path has 2 arcs or more */
 	MC_EXPAND_RESUME_EXIT,	/* b = every supported target other than RESUMING */
+	MC_EXPAND_SESSION,	/* (a, b): a has a session of the row's fd= kind, b in 0..7,
+				 * and the model's fate of that session is the row's fate= */
 };
 
 struct mc_op {

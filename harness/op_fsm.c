@@ -484,3 +484,61 @@ void mc_op_arc_preds(struct mc_ctx *ctx)
 	if (!tried)
 		mc_note(ctx, "no predecessor other than reset reaches %s", mc_state_name(from));
 }
+
+int mc_op_session_check(const struct mc_case *c, char *err, size_t len)
+{
+	char fd[16], fate[16];
+
+	if (mc_case_arg(c, "fd", fd, sizeof(fd)) && mc_case_arg(c, "fate", fate, sizeof(fate)) &&
+	    (!strcmp(fd, "save") || !strcmp(fd, "resume")) &&
+	    (!strcmp(fate, "ended") || !strcmp(fate, "kept")) && !strcmp(c->expect, "model"))
+		return 0;
+	snprintf(err, len, "args need fd=save|resume,fate=ended|kept, expect 'model'");
+	return -EINVAL;
+}
+
+/*
+ * What a SET does to the session open in its start state: an ended session's fd delivers
+ * nothing (save) or refuses writes (resume); a kept one goes on delivering.
+ */
+void mc_op_session_fate(struct mc_ctx *ctx)
+{
+	uint32_t from = ctx->p->a, to = ctx->p->b;
+	struct mc_expect e;
+	char after[64];
+	struct mc_obs o;
+	int fd;
+
+	mc_model_expect(ctx->flags, from, to, &e);
+	if (mc_reach(ctx, from, &fd))
+		return;
+	/* Leaving RESUMING validates: write the stream first (the probe does). */
+	if (mc_probe(ctx, from, to, fd, &o))
+		goto out_close_fd;
+	if (o.rc != e.err) {
+		mc_skip(ctx, "SET %s->%s gave %s, not the model's %s (judged by FSM-01)",
+			mc_state_name(from), mc_state_name(to), mc_errno_name(o.rc),
+			mc_errno_name(e.err));
+		goto out_close_fd;
+	}
+	snprintf(after, sizeof(after), "SET %s->%s", mc_state_name(from), mc_state_name(to));
+	if (e.old_session == MC_SESSION_ENDED) {
+		if (from == VFIO_DEVICE_STATE_RESUMING)
+			mc_check_resume_fd_dead(ctx, fd, after);
+		else
+			mc_check_save_fd_dead(ctx, fd, after);
+	} else if (from != VFIO_DEVICE_STATE_RESUMING) {
+		uint8_t b[READ_CHUNK];
+		ssize_t n = mc_data_read(ctx->dev, fd, b, sizeof(b));
+
+		if (n < 0 && n != -ENOMSG)
+			mc_violation(ctx, "after %s the session's fd must go on, but read gave %s",
+				     after, mc_errno_name((int)n));
+		else if (n == 0 && (to == VFIO_DEVICE_STATE_STOP_COPY || from == to) &&
+			 e.state_after == VFIO_DEVICE_STATE_STOP_COPY)
+			mc_violation(ctx, "after %s the save fd is at end of stream before any "
+				     "STOP_COPY data was read", after);
+	}
+out_close_fd:
+	mc_data_close(ctx->dev, fd);
+}

@@ -22,6 +22,8 @@ static const struct mc_op ops[] = {
 	{ .name = "failed_fault", .expand = MC_EXPAND_LONG_PAIR, .run = mc_op_failed_fault },
 	{ .name = "saving_group", .run = mc_op_saving_group },
 	{ .name = "arc_preds", .expand = MC_EXPAND_PAIR, .run = mc_op_arc_preds },
+	{ .name = "session_fate", .expand = MC_EXPAND_SESSION, .check = mc_op_session_check,
+	  .run = mc_op_session_fate },
 	{ .name = "reset_from", .expand = MC_EXPAND_STATE, .run = mc_op_reset_from },
 	{ .name = "error_state", .run = mc_op_error_state },
 	{ .name = "recover", .check = mc_op_recover_check, .run = mc_op_recover },

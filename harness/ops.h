@@ -27,6 +27,8 @@ void mc_op_failed_resume(struct mc_ctx *ctx);
 void mc_op_failed_fault(struct mc_ctx *ctx);
 void mc_op_saving_group(struct mc_ctx *ctx);
 void mc_op_arc_preds(struct mc_ctx *ctx);
+int mc_op_session_check(const struct mc_case *c, char *err, size_t len);
+void mc_op_session_fate(struct mc_ctx *ctx);
 
 /* ERR */
 void mc_op_reset_from(struct mc_ctx *ctx);
