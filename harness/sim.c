@@ -5,6 +5,7 @@
  * injectable defects. This file holds the spec parameters, the regions, reset, faults
  * and the data fd operations (VFS behaviour of SPEC §7.2); see sim_core.c for the rest.
  */
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -56,11 +57,13 @@ uint8_t *mc_sim_page(struct mc_sim_dev *dev, uint64_t page)
 		uint64_t x = splitmix64(dev->seed ^ splitmix64(page)) | 1;
 
 		for (unsigned i = 0; i < MC_SIM_PAGE; i += 8) {
+			uint64_t le;
+
 			x ^= x << 13;
 			x ^= x >> 7;
 			x ^= x << 17;
-			for (unsigned b = 0; b < 8; b++)
-				p[i + b] = (uint8_t)(x >> (8 * b));
+			le = htole64(x);
+			memcpy(p + i, &le, sizeof(le));
 		}
 		mc_sim_setbit(dev->born, page);
 	}

@@ -30,7 +30,7 @@ MIGCHECK_TIMEOUT=${MIGCHECK_TIMEOUT:-$((VM_TIMEOUT - margin > 10 ? VM_TIMEOUT - 
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mc-vm.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-APPEND="console=ttyS0 slub_debug=FZPU panic_on_warn=0 panic=-1 rdinit=/init loglevel=$VM_LOGLEVEL"
+APPEND="console=ttyS0 slub_debug=FZPU panic_on_warn=0 panic=-1 rdinit=/init loglevel=$VM_LOGLEVEL${VM_APPEND:+ $VM_APPEND}"
 
 # qemu_cmd <accel> <initrd> <serial log> [extra kernel args]: the common command line.
 qemu_cmd() {

@@ -11,7 +11,7 @@ MIGCHECK_STATIC ?= $(or $(BUILD),build)/migcheck-static
 VM_KNOBS := MC_CACHE KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 \
             MIGCHECK_ARGS MIGCHECK_TIMEOUT VM_TIMEOUT VM_MEM VM_SMP VM_CPU VM_ACCEL \
             VM_RESULT_MB VM_LOGLEVEL VM_REPORTS VM_MODULES VM_EXTRA_BINS VM_EXTRA_ARGS \
-            VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS
+            VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS VM_APPEND
 export $(VM_KNOBS)
 
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help
@@ -56,4 +56,4 @@ vm-help:
 	@echo "  VM_REPORTS=reports             reports land in VM_REPORTS/vm-<timestamp>/"
 	@echo "  VM_MODULES=                    extra in-tree modules to load (deps resolved)"
 	@echo "  VM_EXTRA_BINS= VM_EXTRA_ARGS='\"\$$MC_DEVICE\"'   static programs run after migcheck"
-	@echo "  VM_DEVICE_SPEC= VM_PEER_SPEC= VM_GUEST_SETUP= VM_QEMU_ARGS=   non-mdev devices (README)"
+	@echo "  VM_DEVICE_SPEC= VM_PEER_SPEC= VM_GUEST_SETUP= VM_QEMU_ARGS= VM_APPEND=   non-mdev devices (README)"
