@@ -395,6 +395,7 @@ int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out
 }
 
 /* Append a line to the result's detail, keeping it NUL-terminated when full. */
+__attribute__((format(printf, 2, 0)))
 static void add_detail(struct mc_case_result *r, const char *fmt, va_list ap)
 {
 	size_t used = strlen(r->detail);
@@ -405,6 +406,7 @@ static void add_detail(struct mc_case_result *r, const char *fmt, va_list ap)
 		vsnprintf(r->detail + used, sizeof(r->detail) - used, fmt, ap);
 }
 
+__attribute__((format(printf, 3, 0)))
 static void verdict(struct mc_ctx *ctx, enum mc_status st, const char *fmt, va_list ap)
 {
 	/* fail > error > warn > pass; a skip only replaces a plain pass. */

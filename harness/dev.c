@@ -196,8 +196,13 @@ int mc_get_state(struct mc_dev *dev, uint32_t *state)
 			      VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st,
 			      sizeof(st));
 
-	if (!rc)
+	if (!rc) {
+		char *last = dev->oplog[(dev->oplog_next + OPLOG_N - 1) % OPLOG_N];
+		size_t l = strlen(last);
+
+		snprintf(last + l, OPLOG_LEN - l, " (%s)", mc_state_name(st.device_state));
 		*state = st.device_state;
+	}
 	return rc;
 }
 

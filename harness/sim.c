@@ -2,10 +2,10 @@
 /*
  * The simulated device backend (mc_sim_ops): an in-process reference device that
  * implements the VFIO migration v2 uAPI exactly, for flag sets 1, 3, 5 and 7, with
- * injectable defects. This file holds the spec parameters, the regions, reset, faults
- * and the data fd operations (VFS behaviour of SPEC §7.2); see sim_core.c for the rest.
+ * injectable defects. This file holds the spec parameters, open/close, reset, faults and
+ * the data fd operations (VFS behaviour of SPEC §7.2). sim_core.c: the feature ioctl;
+ * sim_stream.c: the stream; sim_log.c: regions and DMA logging.
  */
-#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -36,56 +36,6 @@ const struct mc_sim_defect *mc_sim_defects(int *n)
 {
 	*n = MC_SIM_NDEFECTS;
 	return defects;
-}
-
-/* ------------------------------------------------------------------ device memory */
-
-static uint64_t splitmix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-uint8_t *mc_sim_page(struct mc_sim_dev *dev, uint64_t page)
-{
-	uint8_t *p = dev->mem + page * MC_SIM_PAGE;
-
-	if (!mc_sim_bit(dev->born, page)) {
-		/* xorshift64 seeded per page: any page can be born first, same bytes. */
-		uint64_t x = splitmix64(dev->seed ^ splitmix64(page)) | 1;
-
-		for (unsigned i = 0; i < MC_SIM_PAGE; i += 8) {
-			uint64_t le;
-
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			le = htole64(x);
-			memcpy(p + i, &le, sizeof(le));
-		}
-		mc_sim_setbit(dev->born, page);
-	}
-	return p;
-}
-
-static void cfg_init(struct mc_sim_dev *dev)
-{
-	static const uint8_t head[] = {
-		0x36, 0x1b, 0x43, 0x4d,	/* vendor 0x1b36, device 0x4d43 ("MC") */
-		0x00, 0x00, 0x10, 0x00,	/* command, status (capabilities list) */
-		0x01, 0x00, 0x80, 0xff,	/* revision 1, class ff.80.00 (other) */
-		0x00, 0x00, 0x00, 0x00,	/* cache line, latency, header type 0, BIST */
-	};
-
-	memset(dev->cfg, 0, sizeof(dev->cfg));
-	memcpy(dev->cfg, head, sizeof(head));
-	dev->cfg[0x2c] = 0x36;	/* subsystem vendor 0x1b36, subsystem id = low id bits */
-	dev->cfg[0x2d] = 0x1b;
-	dev->cfg[0x2e] = (uint8_t)dev->id;
-	dev->cfg[0x2f] = (uint8_t)(dev->id >> 8);
-	dev->cfg[0x34] = 0x40;	/* capabilities pointer: the writable area */
 }
 
 /* ------------------------------------------------------------------ open / close */
@@ -190,7 +140,7 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 		if (parse_u64(mc_devspec_get(spec, "mem"), &v, true) || v < MC_SIM_PAGE ||
 		    v % MC_SIM_PAGE || v > (1ull << 44)) {
 			snprintf(err, errlen,
-				 "sim: mem=%s must be a multiple of 4096 from 4096 to 16t "
+				 "sim: mem=%s must be a multiple of 4096, at least 4096 and at most 16384g "
 				 "(suffixes k, m, g)", mc_devspec_get(spec, "mem"));
 			return -EINVAL;
 		}
@@ -248,7 +198,7 @@ static int sim_open(const struct mc_devspec *spec, void **priv, char *err, size_
 		ret = -ENOMEM;
 		goto out_close;
 	}
-	cfg_init(dev);
+	mc_sim_cfg_init(dev);
 	dev->state = VFIO_DEVICE_STATE_RUNNING;
 	*priv = dev;
 	return 0;
@@ -312,143 +262,6 @@ static int sim_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
 	dev->fault_arc = arg;
 	pthread_mutex_unlock(&dev->lock);
 	return 0;
-}
-
-/* ------------------------------------------------------------------ regions */
-
-static uint64_t region_size(const struct mc_sim_dev *dev, uint32_t index)
-{
-	switch (index) {
-	case VFIO_PCI_BAR0_REGION_INDEX:
-		return dev->mem_size;
-	case 1:
-		return MC_SIM_BAR1_SIZE;
-	case VFIO_PCI_CONFIG_REGION_INDEX:
-		return MC_SIM_CFG_SIZE;
-	default:
-		return 0;
-	}
-}
-
-static int sim_region_info(void *priv, uint32_t index, struct vfio_region_info *ri)
-{
-	uint64_t size = region_size(priv, index);
-
-	if (!size)
-		return -EINVAL;
-	*ri = (struct vfio_region_info){
-		.argsz = sizeof(*ri),
-		.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
-		.index = index,
-		.size = size,
-		.offset = (uint64_t)index << 40,	/* VFIO_PCI_INDEX_TO_OFFSET */
-	};
-	return 0;
-}
-
-static uint64_t bar1_reg(const struct mc_sim_dev *dev, uint64_t off)
-{
-	switch (off) {
-	case MC_SIM_REG_ID:
-		return dev->id;
-	case MC_SIM_REG_WCOUNT:
-		return dev->wcount;
-	case MC_SIM_REG_DMA_IOVA:
-		return dev->dma_iova;
-	case MC_SIM_REG_DMA_LEN:
-		return dev->dma_len;
-	default:
-		return 0;
-	}
-}
-
-static ssize_t sim_region_read(void *priv, uint32_t index, uint64_t off, void *buf, size_t len)
-{
-	struct mc_sim_dev *dev = priv;
-	uint64_t size = region_size(dev, index);
-	uint8_t *out = buf;
-
-	if (!size || off >= size)
-		return -EINVAL;
-	len = len > size - off ? (size_t)(size - off) : len;
-	pthread_mutex_lock(&dev->lock);
-	for (size_t n = 0; n < len;) {
-		uint64_t o = off + n;
-		size_t chunk = 1;
-
-		if (index == VFIO_PCI_BAR0_REGION_INDEX) {
-			chunk = MC_SIM_PAGE - o % MC_SIM_PAGE;
-			chunk = chunk > len - n ? len - n : chunk;
-			memcpy(out + n, mc_sim_page(dev, o / MC_SIM_PAGE) + o % MC_SIM_PAGE, chunk);
-		} else if (index == 1) {
-			out[n] = (uint8_t)(bar1_reg(dev, o & ~7ull) >> (8 * (o & 7)));
-		} else {
-			out[n] = dev->cfg[o];
-		}
-		n += chunk;
-	}
-	pthread_mutex_unlock(&dev->lock);
-	return (ssize_t)len;
-}
-
-static int bar1_write(struct mc_sim_dev *dev, uint64_t off, const uint8_t *in, size_t len)
-{
-	if (off % 8 || len % 8)
-		return -EINVAL;
-	for (size_t n = 0; n < len; n += 8) {
-		uint64_t v = 0;
-
-		for (int b = 0; b < 8; b++)
-			v |= (uint64_t)in[n + (size_t)b] << (8 * b);
-		if (off + n == MC_SIM_REG_DMA_IOVA)
-			dev->dma_iova = v;
-		else if (off + n == MC_SIM_REG_DMA_LEN)
-			dev->dma_len = v;
-		else if (off + n == MC_SIM_REG_DMA_DOORBELL && v == 1)
-			mc_sim_log_dma(dev, dev->dma_iova, dev->dma_len);
-	}
-	return 0;
-}
-
-static ssize_t sim_region_write(void *priv, uint32_t index, uint64_t off, const void *buf,
-				size_t len)
-{
-	struct mc_sim_dev *dev = priv;
-	uint64_t size = region_size(dev, index);
-	const uint8_t *in = buf;
-	ssize_t ret = (ssize_t)len;
-
-	if (!size || off >= size)
-		return -EINVAL;
-	len = len > size - off ? (size_t)(size - off) : len;
-	ret = (ssize_t)len;
-	pthread_mutex_lock(&dev->lock);
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
-		for (size_t n = 0; n < len; n++)
-			if (off + n >= MC_SIM_CFG_RW)
-				dev->cfg[off + n] = in[n];
-	} else if (dev->state != VFIO_DEVICE_STATE_RUNNING &&
-		   dev->state != VFIO_DEVICE_STATE_RUNNING_P2P &&
-		   dev->state != VFIO_DEVICE_STATE_PRE_COPY &&
-		   dev->state != VFIO_DEVICE_STATE_PRE_COPY_P2P) {
-		ret = -EIO;	/* a stopped device takes no writes to its BARs */
-	} else if (index == 1) {
-		ret = bar1_write(dev, off, in, len) ?: (ssize_t)len;
-	} else {
-		for (size_t n = 0; n < len;) {
-			uint64_t o = off + n;
-			size_t chunk = MC_SIM_PAGE - o % MC_SIM_PAGE;
-
-			chunk = chunk > len - n ? len - n : chunk;
-			memcpy(mc_sim_page(dev, o / MC_SIM_PAGE) + o % MC_SIM_PAGE, in + n, chunk);
-			n += chunk;
-		}
-		dev->wcount++;
-		if (dev->save)
-			mc_sim_save_touch(dev, dev->save, off, len);
-	}
-	pthread_mutex_unlock(&dev->lock);
-	return ret;
 }
 
 /* ------------------------------------------------------------------ data fds */
@@ -695,9 +508,9 @@ const struct mc_backend_ops mc_sim_ops = {
 	.data_ioctl = sim_data_ioctl,
 	.data_poll = sim_data_poll,
 	.data_close = sim_data_close,
-	.region_info = sim_region_info,
-	.region_read = sim_region_read,
-	.region_write = sim_region_write,
+	.region_info = mc_sim_region_info,
+	.region_read = mc_sim_region_read,
+	.region_write = mc_sim_region_write,
 	.klog_read = NULL,
 	.fault = sim_fault,
 };

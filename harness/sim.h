@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Private header of the simulated device backend (sim.c, sim_core.c, sim_stream.c,
- * sim_log.c): the device structure, the defect list and the helpers the files share.
+ * Private header of the simulated device backend: sim.c (spec, reset, data fds, ops
+ * table), sim_core.c (feature ioctl and driver FSM), sim_stream.c (stream producer and
+ * parser), sim_log.c (memory, regions, DMA logging). Structures and shared helpers.
  * Nothing here is part of the backend seam except mc_sim_defects(), which the CLI uses
  * for `migcheck list-defects`.
  */
@@ -196,8 +197,15 @@ static inline void mc_sim_clrbit(uint64_t *bm, uint64_t i)
 	bm[i / 64] &= ~(1ull << (i % 64));
 }
 
-/* sim.c: a BAR0 page, generated from the seed on first touch (never NULL). */
+/* sim_log.c: a BAR0 page, generated from the seed on first touch (never NULL). */
 uint8_t *mc_sim_page(struct mc_sim_dev *dev, uint64_t page);
+/* sim_log.c: power-on config space (ids in 0x00..0x3f, zeroes above). */
+void mc_sim_cfg_init(struct mc_sim_dev *dev);
+/* sim_log.c: the backend's region members; they take dev->lock themselves. */
+int mc_sim_region_info(void *priv, uint32_t index, struct vfio_region_info *ri);
+ssize_t mc_sim_region_read(void *priv, uint32_t index, uint64_t off, void *buf, size_t len);
+ssize_t mc_sim_region_write(void *priv, uint32_t index, uint64_t off, const void *buf,
+			    size_t len);
 
 /*
  * sim_core.c: copy to/from a caller pointer that is not covered by a buffer length

@@ -375,12 +375,44 @@ static void next_record(struct mc_sim_resume *r)
 	r->crc_rec = r->crc;
 }
 
-/* One step of the parser; consumes at least one byte. 0, -EINVAL or -ENOMEM. */
-static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t **p,
+/* A PAGE record's payload: the index, then the bytes straight into the staged image. */
+static int parse_page(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t **p,
 		      size_t *len)
 {
 	size_t n;
 
+	if (r->phase == RP_PAGEIDX) {
+		if (!collect(r, p, len, 8))
+			return 0;
+		r->page = get64(r->hdr);
+		if (r->page >= dev->npages)
+			return -EINVAL;
+		if (!r->mem && !(r->mem = calloc(1, dev->mem_size)))
+			return -ENOMEM;
+		r->phase = RP_PAGEDATA;
+		r->have = 0;
+		return 0;
+	}
+	n = MC_SIM_PAGE - r->have;
+	n = n > *len ? *len : n;
+	memcpy(r->mem + r->page * MC_SIM_PAGE + r->have, *p, n);
+	r->crc = mc_sim_crc32(r->crc, *p, n);
+	r->have += n;
+	*p += n;
+	*len -= n;
+	if (r->have == MC_SIM_PAGE) {
+		if (!mc_sim_bit(r->got, r->page))
+			r->ngot++;
+		mc_sim_setbit(r->got, r->page);
+		next_record(r);
+	}
+	return 0;
+}
+
+/* One step of the parser; consumes at least one byte. 0, -EINVAL or -ENOMEM. */
+static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t **p,
+		      size_t *len)
+{
 	switch (r->phase) {
 	case RP_HDR:
 		collect(r, p, len, r->have + 1);
@@ -398,32 +430,8 @@ static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uin
 		}
 		return r->have == REC_HDR && !rec_begin(r) ? -EINVAL : 0;
 	case RP_PAGEIDX:
-		if (!collect(r, p, len, 8))
-			return 0;
-		r->page = get64(r->hdr);
-		if (r->page >= dev->npages)
-			return -EINVAL;
-		if (!r->mem && !(r->mem = calloc(1, dev->mem_size)))
-			return -ENOMEM;
-		r->phase = RP_PAGEDATA;
-		r->have = 0;
-		return 0;
 	case RP_PAGEDATA:
-		n = MC_SIM_PAGE - r->have;
-		if (n > *len)
-			n = *len;
-		memcpy(r->mem + r->page * MC_SIM_PAGE + r->have, *p, n);
-		r->crc = mc_sim_crc32(r->crc, *p, n);
-		r->have += n;
-		*p += n;
-		*len -= n;
-		if (r->have == MC_SIM_PAGE) {
-			if (!mc_sim_bit(r->got, r->page))
-				r->ngot++;
-			mc_sim_setbit(r->got, r->page);
-			next_record(r);
-		}
-		return 0;
+		return parse_page(dev, r, p, len);
 	case RP_CONFIG:
 		if (!collect(r, p, len, LEN_CONFIG))
 			return 0;
@@ -441,6 +449,7 @@ static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uin
 	case RP_END:
 		if (!collect(r, p, len, LEN_END))
 			return 0;
+		/* The right crc, after every page, CONFIG and REGS. */
 		if (get32(r->hdr) != r->crc_rec || r->ngot != dev->npages || !r->got_cfg ||
 		    !r->got_regs)
 			return -EINVAL;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Build-time tool: turn the case tables (cases/*.cases) into a C array so the migcheck
+ * Build-time tool: turn the case tables in cases/ into a C array so the migcheck
  * binary carries its default case set. Output: mc_embedded_cases[] of {name, text}.
  */
 #include <stdio.h>
