@@ -27,7 +27,8 @@
 #define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
 
 static const struct mc_sim_defect defects[] = {
-#define MC_SIM_X_ROW(e, n, d, c) [MC_SIM_DEFECT_IDX_##e] = { .name = n, .description = d, .clauses = c },
+#define MC_SIM_X_ROW(e, n, d, c) \
+	[MC_SIM_DEFECT_IDX_##e] = { .name = n, .description = d, .clauses = c },
 	MC_SIM_DEFECT_LIST(MC_SIM_X_ROW)
 #undef MC_SIM_X_ROW
 };
@@ -48,7 +49,7 @@ static int parse_u64(const char *val, uint64_t *out, bool suffix)
 
 	errno = 0;
 	v = strtoull(val, &end, 0);
-	if (errno || end == val || *val == '-')
+	if (errno || end == val || strchr(val, '-'))
 		return -EINVAL;
 	if (suffix && *end) {
 		const char *units = "kmg";

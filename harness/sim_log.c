@@ -163,12 +163,12 @@ static int bar1_write(struct mc_sim_dev *dev, uint64_t off, const uint8_t *in, s
 }
 
 ssize_t mc_sim_region_write(void *priv, uint32_t index, uint64_t off, const void *buf,
-				size_t len)
+			    size_t len)
 {
 	struct mc_sim_dev *dev = priv;
 	uint64_t size = region_size(dev, index);
 	const uint8_t *in = buf;
-	ssize_t ret = (ssize_t)len;
+	ssize_t ret;
 
 	if (!size || off >= size)
 		return -EINVAL;

@@ -6,6 +6,7 @@
 # written to). Output: <build dir>/*.ko plus driver.list (load order), under $MC_CACHE/build.
 # Skips the build when sources and kernel are unchanged.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_cmd make gcc sha256sum tar

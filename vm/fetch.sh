@@ -6,6 +6,7 @@
 # Knobs: MC_CACHE, KERNEL_VERSION (package version "6.12.117-1~deb12u1", upstream "6.12.117"
 # or ABI "6.12.117+deb12"; default: newest version present for all three packages).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_cmd apt-cache apt-get dpkg-deb dpkg tar xz

@@ -6,6 +6,7 @@
 # Run-time settings are not baked in: run.sh appends a small config archive per run.
 # Usage: mkinitramfs.sh <static migcheck binary> [output.cpio.gz]
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then

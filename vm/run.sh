@@ -6,6 +6,7 @@
 # panic, missing pieces) prints "error: <reason>" and exits 2.
 # Usage: run.sh [initramfs.cpio.gz]   (default: the one mkinitramfs.sh built for the driver)
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PKG_HINT=qemu-system-x86 need_cmd qemu-system-x86_64
