@@ -50,20 +50,6 @@ struct kdev {
 	char klog_line[KB_KMSG_REC + 64];
 };
 
-static int kfail(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int kfail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 /* Copy @src into @dst (size @len), truncating; always NUL-terminated. */
 static void copy_str(char *dst, size_t len, const char *src)
 {
@@ -161,15 +147,15 @@ static int check_container(struct kdev *kd, const char *cpath, bool noiommu, cha
 
 	if (rc < 0) {
 		rc = -errno;
-		return kfail(err, errlen, rc, "%s: VFIO_GET_API_VERSION on %s: %s%s", kd->label,
+		return mc_kfail(err, errlen, rc, "%s: VFIO_GET_API_VERSION on %s: %s%s", kd->label,
 			     cpath, strerror(-rc), rc == -ENOTTY ? " (not a VFIO container)" : "");
 	}
 	if (rc != VFIO_API_VERSION)
-		return kfail(err, errlen, -EPROTO, "%s: %s speaks VFIO API %d, migcheck needs %d",
+		return mc_kfail(err, errlen, -EPROTO, "%s: %s speaks VFIO API %d, migcheck needs %d",
 			     kd->label, cpath, rc, VFIO_API_VERSION);
 	rc = pick_iommu(kd->containerfd, noiommu);
 	if (rc < 0)
-		return kfail(err, errlen, rc, "%s: VFIO_CHECK_EXTENSION on %s: no %s backend%s",
+		return mc_kfail(err, errlen, rc, "%s: VFIO_CHECK_EXTENSION on %s: no %s backend%s",
 			     kd->label, cpath, noiommu ? "no-IOMMU" : "type1 IOMMU",
 			     noiommu ? "" : " (is vfio_iommu_type1 loaded?)");
 	return rc;
@@ -185,17 +171,17 @@ static int attach_group(struct kdev *kd, const struct mc_ksysfs *ks, int iommu, 
 	rc = ioctl(kd->groupfd, VFIO_GROUP_GET_STATUS, &st);
 	if (rc < 0) {
 		rc = -errno;
-		return kfail(err, errlen, rc, "%s: VFIO_GROUP_GET_STATUS on group %d: %s", kd->label,
+		return mc_kfail(err, errlen, rc, "%s: VFIO_GROUP_GET_STATUS on group %d: %s", kd->label,
 			     kd->group, strerror(-rc));
 	}
 	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return kfail(err, errlen, -EBUSY,
+		return mc_kfail(err, errlen, -EBUSY,
 			     "%s: group %d not viable: other devices in the group are not bound to vfio",
 			     kd->label, kd->group);
 	rc = ioctl(kd->groupfd, VFIO_GROUP_SET_CONTAINER, &kd->containerfd);
 	if (rc < 0) {
 		rc = -errno;
-		return kfail(err, errlen, rc, "%s: VFIO_GROUP_SET_CONTAINER on group %d: %s",
+		return mc_kfail(err, errlen, rc, "%s: VFIO_GROUP_SET_CONTAINER on group %d: %s",
 			     kd->label, kd->group, strerror(-rc));
 	}
 	rc = ioctl(kd->containerfd, VFIO_SET_IOMMU, iommu);
@@ -203,13 +189,13 @@ static int attach_group(struct kdev *kd, const struct mc_ksysfs *ks, int iommu, 
 		rc = ioctl(kd->containerfd, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU);
 	if (rc < 0) {
 		rc = -errno;
-		return kfail(err, errlen, rc, "%s: VFIO_SET_IOMMU (type %d) for group %d: %s",
+		return mc_kfail(err, errlen, rc, "%s: VFIO_SET_IOMMU (type %d) for group %d: %s",
 			     kd->label, iommu, kd->group, strerror(-rc));
 	}
 	kd->devfd = ioctl(kd->groupfd, VFIO_GROUP_GET_DEVICE_FD, ks->name);
 	if (kd->devfd < 0) {
 		rc = -errno;
-		return kfail(err, errlen, rc, "%s: VFIO_GROUP_GET_DEVICE_FD(\"%s\") on group %d: %s%s",
+		return mc_kfail(err, errlen, rc, "%s: VFIO_GROUP_GET_DEVICE_FD(\"%s\") on group %d: %s%s",
 			     kd->label, ks->name, kd->group, strerror(-rc),
 			     rc == -EPERM ? " (no-IOMMU groups need CAP_SYS_RAWIO)" : "");
 	}
@@ -226,7 +212,7 @@ static int open_group(struct kdev *kd, const struct mc_ksysfs *ks, char *err, si
 	if (mc_kpath(cpath, sizeof(cpath), false, "/vfio/vfio") ||
 	    mc_kpath(gpath, sizeof(gpath), false, "/vfio/%d", ks->group) ||
 	    mc_kpath(npath, sizeof(npath), false, "/vfio/noiommu-%d", ks->group))
-		return kfail(err, errlen, -ENAMETOOLONG, "%s: MC_DEV_ROOT path too long", kd->label);
+		return mc_kfail(err, errlen, -ENAMETOOLONG, "%s: MC_DEV_ROOT path too long", kd->label);
 	if (access(gpath, F_OK) && !access(npath, F_OK)) {
 		memcpy(gpath, npath, sizeof(gpath));
 		noiommu = true;
@@ -272,7 +258,7 @@ static int open_cdev(struct kdev *kd, const struct mc_ksysfs *ks, char *err, siz
 		return rc;
 	kd->devfd = rc;
 	if (mc_kpath(ipath, sizeof(ipath), false, "/iommu")) {
-		rc = kfail(err, errlen, -ENAMETOOLONG, "%s: MC_DEV_ROOT path too long", kd->label);
+		rc = mc_kfail(err, errlen, -ENAMETOOLONG, "%s: MC_DEV_ROOT path too long", kd->label);
 		goto out_close_device;
 	}
 	rc = open_node(kd->label, ipath, -1, err, errlen);
@@ -282,20 +268,20 @@ static int open_cdev(struct kdev *kd, const struct mc_ksysfs *ks, char *err, siz
 	bind.iommufd = kd->iommufd;
 	if (ioctl(kd->devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
 		rc = -errno;
-		kfail(err, errlen, rc, "%s: VFIO_DEVICE_BIND_IOMMUFD: %s%s", kd->label,
+		mc_kfail(err, errlen, rc, "%s: VFIO_DEVICE_BIND_IOMMUFD: %s%s", kd->label,
 		      strerror(-rc), rc == -EBUSY ? " (its group is open through /dev/vfio/N?)" : "");
 		goto out_close_iommufd;
 	}
 	if (ioctl(kd->iommufd, IOMMU_IOAS_ALLOC, &ioas) < 0) {
 		rc = -errno;
-		kfail(err, errlen, rc, "%s: IOMMU_IOAS_ALLOC on %s: %s", kd->label, ipath,
+		mc_kfail(err, errlen, rc, "%s: IOMMU_IOAS_ALLOC on %s: %s", kd->label, ipath,
 		      strerror(-rc));
 		goto out_close_iommufd;
 	}
 	attach.pt_id = ioas.out_ioas_id;
 	if (ioctl(kd->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
 		rc = -errno;
-		kfail(err, errlen, rc, "%s: VFIO_DEVICE_ATTACH_IOMMUFD_PT (ioas %u): %s", kd->label,
+		mc_kfail(err, errlen, rc, "%s: VFIO_DEVICE_ATTACH_IOMMUFD_PT (ioas %u): %s", kd->label,
 		      ioas.out_ioas_id, strerror(-rc));
 		goto out_close_iommufd;
 	}
@@ -327,10 +313,10 @@ static int check_migration(struct kdev *kd, char *err, size_t errlen)
 		return 0;
 	rc = -errno;
 	if (rc == -ENOTTY)
-		return kfail(err, errlen, -EOPNOTSUPP,
+		return mc_kfail(err, errlen, -EOPNOTSUPP,
 			     "%s: device has no migration support (VFIO_DEVICE_FEATURE_MIGRATION: ENOTTY)",
 			     kd->label);
-	return kfail(err, errlen, rc, "%s: GET VFIO_DEVICE_FEATURE_MIGRATION: %s", kd->label,
+	return mc_kfail(err, errlen, rc, "%s: GET VFIO_DEVICE_FEATURE_MIGRATION: %s", kd->label,
 		     strerror(-rc));
 }
 
@@ -372,7 +358,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 		return rc;
 	kd = calloc(1, sizeof(*kd));
 	if (!kd)
-		return kfail(err, errlen, -ENOMEM, "%s: out of memory", ks.label);
+		return mc_kfail(err, errlen, -ENOMEM, "%s: out of memory", ks.label);
 	kd->devfd = kd->groupfd = kd->containerfd = kd->iommufd = kd->klogfd = -1;
 	kd->group = -1;
 	copy_str(kd->label, sizeof(kd->label), ks.label);

@@ -124,9 +124,7 @@ bool mc_kdriver_is_vfio(const char *driver)
 
 /* ------------------------------------------------------------------ resolving a spec */
 
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
+int mc_kfail(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -180,31 +178,31 @@ static int resolve_bus(struct mc_ksysfs *ks, const char *bus, char *err, size_t 
 
 	rc = mc_kpath(ks->dir, sizeof(ks->dir), true, "/bus/%s/devices/%s", bus, ks->name);
 	if (rc)
-		return say(err, errlen, rc, "%s: sysfs path too long", ks->label);
+		return mc_kfail(err, errlen, rc, "%s: sysfs path too long", ks->label);
 	if (!path_exists(ks->dir)) {
 		rc = mc_kpath(busdir, sizeof(busdir), true, "/bus/%s", bus);
 		if (!rc && !path_exists(busdir) && ks->is_mdev)
-			return say(err, errlen, -ENOENT,
+			return mc_kfail(err, errlen, -ENOENT,
 				   "%s: no such mdev device (%s is missing: is the mdev module loaded?)",
 				   ks->label, busdir);
-		return say(err, errlen, -ENOENT, "%s: no such %s device (%s does not exist)",
+		return mc_kfail(err, errlen, -ENOENT, "%s: no such %s device (%s does not exist)",
 			   ks->label, ks->is_mdev ? "mdev" : "PCI", ks->dir);
 	}
 	rc = link_base(ks->dir, "driver", ks->driver, sizeof(ks->driver));
 	if (rc == -ENOENT || (!ks->is_mdev && !mc_kdriver_is_vfio(ks->driver)))
-		return say(err, errlen, -ENODEV, "%s: not bound to a VFIO driver (bound to %s)",
+		return mc_kfail(err, errlen, -ENODEV, "%s: not bound to a VFIO driver (bound to %s)",
 			   ks->label, ks->driver[0] ? ks->driver : "none");
 	if (rc)
-		return say(err, errlen, rc, "%s: reading %s/driver: %s", ks->label, ks->dir,
+		return mc_kfail(err, errlen, rc, "%s: reading %s/driver: %s", ks->label, ks->dir,
 			   strerror(-rc));
 	rc = read_group(ks->dir, &ks->group);
 	if (rc == -ENOENT)
-		return say(err, errlen, -ENODEV, "%s: no IOMMU group (%s/iommu_group is missing: %s)",
+		return mc_kfail(err, errlen, -ENODEV, "%s: no IOMMU group (%s/iommu_group is missing: %s)",
 			   ks->label, ks->dir,
 			   ks->is_mdev ? "the vendor driver did not register the mdev with VFIO"
 				       : "no IOMMU, and vfio noiommu mode is off");
 	if (rc)
-		return say(err, errlen, rc, "%s: reading %s/iommu_group: %s", ks->label, ks->dir,
+		return mc_kfail(err, errlen, rc, "%s: reading %s/iommu_group: %s", ks->label, ks->dir,
 			   strerror(-rc));
 	return 0;
 }
@@ -225,7 +223,7 @@ static int resolve_cdev(const struct mc_devspec *spec, struct mc_ksysfs *ks, cha
 			     -ENAMETOOLONG : 0;
 	copy_str(ks->name, sizeof(ks->name), slash ? slash + 1 : t);
 	if (rc || !ks->name[0])
-		return say(err, errlen, rc ? rc : -EINVAL, "%s: not a usable cdev path", t);
+		return mc_kfail(err, errlen, rc ? rc : -EINVAL, "%s: not a usable cdev path", t);
 	/* The sysfs side is informational only: a cdev opens without it. */
 	if (!mc_kpath(ks->dir, sizeof(ks->dir), true, "/class/vfio-dev/%s/device", ks->name) &&
 	    path_exists(ks->dir)) {
@@ -249,7 +247,7 @@ int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char 
 	if (strcmp(spec->kind, "mdev") == 0) {
 		if (!normalise(spec->target, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", ks->name,
 			       sizeof(ks->name)))
-			return say(err, errlen, -EINVAL,
+			return mc_kfail(err, errlen, -EINVAL,
 				   "mdev:%s: not a UUID (expected 8-4-4-4-12 hex digits)",
 				   spec->target);
 		ks->is_mdev = true;
@@ -259,7 +257,7 @@ int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char 
 	if (strcmp(spec->kind, "pci") == 0) {
 		if (!normalise(spec->target, "xxxx:xx:xx.x", ks->name, sizeof(ks->name))) {
 			if (!normalise(spec->target, "xx:xx.x", bdf, sizeof(bdf)))
-				return say(err, errlen, -EINVAL,
+				return mc_kfail(err, errlen, -EINVAL,
 					   "pci:%s: not a PCI address (expected [dddd:]bb:dd.f)",
 					   spec->target);
 			snprintf(ks->name, sizeof(ks->name), "0000:%s", bdf);
@@ -269,7 +267,7 @@ int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char 
 	}
 	if (strcmp(spec->kind, "cdev") == 0)
 		return resolve_cdev(spec, ks, err, errlen);
-	return say(err, errlen, -EINVAL, "%s:%s: not a kernel device (kind must be mdev, pci or cdev)",
+	return mc_kfail(err, errlen, -EINVAL, "%s:%s: not a kernel device (kind must be mdev, pci or cdev)",
 		   spec->kind, spec->target);
 }
 
@@ -511,7 +509,7 @@ int mc_devlist_scan(struct mc_devlist_entry **out, int *n, char *err, size_t err
 		rc = scan_one(&sc, k);
 	if (rc) {
 		mc_devlist_free(sc.v, sc.n);
-		return say(err, errlen, rc, "device scan (%s devices): %s", scan_dirs[k - 1].kind,
+		return mc_kfail(err, errlen, rc, "device scan (%s devices): %s", scan_dirs[k - 1].kind,
 			   strerror(-rc));
 	}
 	*out = sc.v;

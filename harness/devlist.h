@@ -73,6 +73,10 @@ struct mc_ksysfs {
  * MC_DEV_ROOT, read from the environment on every call. @fmt gives the suffix, which
  * starts with '/'. Returns 0 or -ENAMETOOLONG.
  */
+/* Write the one-line message @fmt into @err (when non-NULL) and return @rc. */
+int mc_kfail(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 int mc_kpath(char *buf, size_t len, bool sysfs, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
