@@ -98,7 +98,7 @@ sim-check: $(BUILD)/migcheck-asan
 	  $(BUILD)/migcheck-asan run --device sim:flags=$$f --out $(BUILD)/reports/sim-$$f --quiet; \
 	done
 
-check: deps all unit sim-check
+check: deps all unit sim-check vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
@@ -123,7 +123,8 @@ help:
 	@echo "  make              build build/migcheck"
 	@echo "  make static       build build/migcheck-static (for guests)"
 	@echo "  make asan         build build/migcheck-asan (ASan+UBSan)"
-	@echo "  make check        install deps, unit tests (Check), full case set on sim flags 1 3 5 7"
+	@echo "  make check        install deps, unit tests (Check), full case set on sim flags 1 3 5 7,"
+	@echo "                    then the real-kernel rig (vmcheck, vmcheck-driver-src; vm/README.md)"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
 	@echo "  make deps         install missing Debian packages ($(DEB_PKGS))"

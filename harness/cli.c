@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "devlist.h"
+#include "expect.h"
 #include "mc_version.h"
 #include "runner.h"
 
@@ -28,6 +29,11 @@ static void usage(FILE *f)
 		"  run                  run every case against a device and write reports\n"
 		"  walk                 the arc matrix (every SET from every state) as a table\n"
 		"  cases                list the case rows (validates --cases DIR)\n"
+		"  expect check EXPECTED REPORT\n"
+		"                       compare a report.json with an expected-verdict file: same\n"
+		"                       device, same case set, same verdicts (exit 1 on a change)\n"
+		"  expect write REPORT EXPECTED\n"
+		"                       write the expected-verdict file of a complete run\n"
 		"  version              print the version\n"
 		"\n"
 		"options for run and walk:\n"
@@ -349,6 +355,76 @@ bad_value:
 	return EXIT_USAGE;
 }
 
+static int load_json(const char *path, struct mc_json_doc **doc)
+{
+	struct mc_json_error je;
+
+	if (!mc_json_parse_file(path, NULL, doc, &je))
+		return 0;
+	if (je.line)
+		fprintf(stderr, "migcheck: %s:%u:%u: %s\n", path, je.line, je.col, je.msg);
+	else
+		fprintf(stderr, "migcheck: %s: %s\n", path, je.msg);
+	return -1;
+}
+
+/* Split @path into directory and file name for mc_atomic_open(). */
+static void split_path(const char *path, char *dir, size_t dlen, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(dir, dlen, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (slash == path)
+		snprintf(dir, dlen, "/");
+	*name = slash ? slash + 1 : path;
+}
+
+static int cmd_expect(int argc, char **argv)
+{
+	struct mc_json_doc *a = NULL, *b = NULL;
+	char err[512], dir[4096], tmp[4200];
+	const char *name;
+	int rc = EXIT_USAGE;
+	FILE *f;
+
+	if (argc != 4 || (strcmp(argv[1], "check") && strcmp(argv[1], "write"))) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_json(argv[2], &a))
+		goto out;
+	if (!strcmp(argv[1], "check")) {
+		if (load_json(argv[3], &b))
+			goto out;
+		int n = mc_expect_check(mc_json_root(a), mc_json_root(b), stdout, err, sizeof(err));
+
+		if (n < 0)
+			fprintf(stderr, "migcheck: %s\n", err);
+		else
+			printf("%s: %d difference(s) from %s\n", argv[3], n, argv[2]);
+		rc = n < 0 ? EXIT_USAGE : n ? 1 : 0;
+		goto out;
+	}
+	split_path(argv[3], dir, sizeof(dir), &name);
+	f = mc_atomic_open(dir, name, tmp, sizeof(tmp));
+	if (!f) {
+		fprintf(stderr, "migcheck: %s: %s\n", argv[3], strerror(errno));
+		goto out;
+	}
+	if (mc_expect_write(f, mc_json_root(a), err, sizeof(err))) {
+		mc_atomic_abort(f, tmp);
+		fprintf(stderr, "migcheck: %s: %s\n", argv[2], err);
+		goto out;
+	}
+	rc = mc_atomic_commit(f, tmp, dir, name) ? EXIT_USAGE : 0;
+	if (rc)
+		fprintf(stderr, "migcheck: %s: cannot write\n", argv[3]);
+out:
+	mc_json_free(a);
+	mc_json_free(b);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -371,6 +447,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (!strcmp(cmd, "expect"))
+		return cmd_expect(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run") || !strcmp(cmd, "walk"))
 		return cmd_run(argc - 1, argv + 1, !strcmp(cmd, "walk"));
 	fprintf(stderr, "migcheck: unknown command '%s' (try migcheck help)\n", cmd);

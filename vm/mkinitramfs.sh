@@ -14,8 +14,8 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 	exit 2
 fi
 MIGCHECK_BIN=$1
-PKG_HINT=busybox-static need_cmd busybox
-PKG_HINT=cpio need_cmd cpio
+apt_install busybox-static cpio
+need_cmd busybox cpio
 need_cmd gzip readelf
 load_kernel_env
 BDIR=$(driver_build_dir)

@@ -9,8 +9,8 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-PKG_HINT=qemu-system-x86 need_cmd qemu-system-x86_64
-PKG_HINT=cpio need_cmd cpio
+apt_install qemu-system-x86 cpio
+need_cmd qemu-system-x86_64 cpio
 need_cmd timeout tar gzip truncate
 load_kernel_env
 INITRD=${1:-$(initramfs_path)}

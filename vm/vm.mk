@@ -14,7 +14,11 @@ VM_KNOBS := MC_CACHE KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 
             VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS VM_APPEND
 export $(VM_KNOBS)
 
-.PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help
+.PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-driver-src \
+        vm-expect-update
+MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
+VM_EXPECTED     ?= $(VM_DIR)/EXPECTED-mtty.json
+VM_VENDOR_COPY  ?= $(abspath $(or $(BUILD),build)/vm-vendor-mtty)
 
 # Kernel debs + headers + extracted kernel, then the driver. Cached in $(MC_CACHE).
 vm-prepare:
@@ -27,6 +31,22 @@ vm-initramfs: vm-prepare $(MIGCHECK_STATIC)
 # Boot and run; the exit status is migcheck's in the guest, 2 for any rig failure.
 vmtest: vm-initramfs
 	$(VM_DIR)/run.sh
+
+# The rig's test in `make check`: a complete run on the real driver whose every verdict
+# matches $(VM_EXPECTED) (a real driver may fail clauses; a change in verdict fails).
+vmcheck: vm-initramfs $(MIGCHECK_HOST)
+	$(VM_DIR)/check.sh $(MIGCHECK_HOST) $(VM_EXPECTED)
+
+# The vendor-driver path: mtty.c copied into another directory with its own Kbuild and built
+# as DRIVER_SRC must get exactly the verdicts of the default build.
+vmcheck-driver-src: vm-prepare $(MIGCHECK_HOST)
+	$(VM_DIR)/check.sh --stage-vendor $(VM_VENDOR_COPY)
+	$(MAKE) --no-print-directory vmcheck DRIVER_SRC=$(VM_VENDOR_COPY)
+
+# Record the verdicts of the last run as the expected ones (a reviewed change).
+vm-expect-update: $(MIGCHECK_HOST)
+	$(MIGCHECK_HOST) expect write $(or $(VM_REPORTS),reports)/vm-latest/report.json $(VM_EXPECTED)
+	git --no-pager diff --stat -- $(VM_EXPECTED) || true
 
 # Boot the last built initramfs again without re-checking apt or rebuilding anything.
 vm-run:
@@ -43,9 +63,13 @@ vm-help:
 	@echo "  make vmtest       fetch + build driver + initramfs + boot; exit = migcheck's (2 = rig error)"
 	@echo "  make vm-prepare   resolve/download/extract Debian 6.12 and build the driver only"
 	@echo "  make vm-run       boot the last built initramfs again"
+	@echo "  make vmcheck      vmtest + require a complete run with the verdicts of VM_EXPECTED"
+	@echo "  make vmcheck-driver-src   the same with a copy of mtty.c built as DRIVER_SRC"
+	@echo "  make vm-expect-update     record vm-latest's verdicts in VM_EXPECTED (review the diff)"
 	@echo "  make vm-clean     drop derived files in MC_CACHE (VM_PURGE=1: the debs too)"
 	@echo "knobs (environment or make VAR=value):"
 	@echo "  MC_CACHE=/var/cache/migcheck   debs, extracted kernel, driver builds, initramfs"
+	@echo "  VM_EXPECTED=vm/EXPECTED-mtty.json   expected verdicts for vmcheck"
 	@echo "  KERNEL_VERSION=                6.12.N, 6.12.N-1~deb12u1 or 6.12.N+deb12 (default: newest)"
 	@echo "  DRIVER_SRC=                    dir with Kbuild/Makefile of a vendor driver (default: mtty)"
 	@echo "  MDEV_PARENT=mtty MDEV_TYPE=mtty-2 MDEV_UUID1= MDEV_UUID2=   mdevs to create"

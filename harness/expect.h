@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Expected-verdict files: the verdicts one real driver is known to get, kept in the
+ * tree (vm/EXPECTED-mtty.json) so that a change in any verdict is a reviewed edit.
+ * Written from a report.json, compared against a later one. Format in vm/README.md.
+ */
+#ifndef MC_EXPECT_H
+#define MC_EXPECT_H
+
+#include <stdio.h>
+
+#include "json.h"
+
+#define MC_EXPECT_SCHEMA 1
+
+/*
+ * mc_expect_write: write the expected-verdict file for report.json root @rep to @f.
+ * Refuses (-EINVAL, reason in @err) a report that is not a complete run: one made with
+ * --only, one with a harness error, or one that is not a report at all.
+ */
+int mc_expect_write(FILE *f, const struct mc_json *rep, char *err, size_t errlen);
+
+/*
+ * mc_expect_check: compare report.json root @rep with expected file root @exp. Prints
+ * one line per difference on @out and returns how many there were (0 = same device,
+ * same case set, same verdicts). A file of the wrong shape is -EINVAL with @err set.
+ */
+int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *out,
+		    char *err, size_t errlen);
+
+#endif /* MC_EXPECT_H */

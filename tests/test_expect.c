@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Expected-verdict files: written from a complete report, read back and compared; every
+ * kind of change (verdict, case set, device, incomplete run) is reported, and files of
+ * the wrong shape are refused rather than compared.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "expect.h"
+#include "mc_test.h"
+
+#define REPORT(only, flags, st2, extra)                                                  \
+	"{\"run\":{\"only\":" only "},\"kernel\":{\"release\":\"6.12.1\"},"              \
+	"\"device\":{\"driver\":\"mtty\",\"type\":\"mtty-2\",\"flags\":" flags "},"     \
+	"\"clauses\":[{\"id\":\"FSM-01\",\"status\":\"pass\"},"                          \
+	"{\"id\":\"ERR-02\",\"status\":\"" st2 "\"}],"                                   \
+	"\"cases\":[{\"id\":\"fsm.pair:STOP->RUNNING\",\"status\":\"pass\"},"           \
+	"{\"id\":\"err.fault:STOP\",\"status\":\"" st2 "\"}" extra "]}"
+
+static const char good[] = REPORT("null", "7", "skip", "");
+
+static struct mc_json_doc *parse(const char *s)
+{
+	struct mc_json_doc *d = NULL;
+	struct mc_json_error e;
+
+	ck_assert_msg(!mc_json_parse(s, strlen(s), NULL, &d, &e), "parse: %s", e.msg);
+	return d;
+}
+
+/* Write the expected file of @from, then compare @to with it; *@text gets the lines. */
+static int roundtrip(const char *from, const char *to, char *text, size_t len)
+{
+	struct mc_json_doc *a = parse(from), *b = parse(to), *e;
+	char err[256], *buf = NULL;
+	size_t blen = 0;
+	FILE *f = open_memstream(&buf, &blen);
+	int n;
+
+	ck_assert_int_eq(mc_expect_write(f, mc_json_root(a), err, sizeof(err)), 0);
+	fclose(f);
+	e = parse(buf);
+	f = fmemopen(text, len, "w");
+	n = mc_expect_check(mc_json_root(e), mc_json_root(b), f, err, sizeof(err));
+	fclose(f);
+	free(buf);
+	mc_json_free(a);
+	mc_json_free(b);
+	mc_json_free(e);
+	return n;
+}
+
+START_TEST(same_run_no_difference)
+{
+	char t[1024] = "";
+
+	ck_assert_int_eq(roundtrip(good, good, t, sizeof(t)), 0);
+	ck_assert_str_eq(t, "");
+}
+END_TEST
+
+START_TEST(changed_verdict_reported)
+{
+	char t[1024] = "";
+
+	ck_assert_int_eq(roundtrip(good, REPORT("null", "7", "fail", ""), t, sizeof(t)), 2);
+	ck_assert_ptr_nonnull(strstr(t, "changed case err.fault:STOP: expected skip, got fail"));
+	ck_assert_ptr_nonnull(strstr(t, "changed clause ERR-02: expected skip, got fail"));
+}
+END_TEST
+
+START_TEST(case_set_changes_reported)
+{
+	char t[1024] = "";
+	const char *more = REPORT("null", "7", "skip", ",{\"id\":\"x.new\",\"status\":\"pass\"}");
+
+	ck_assert_int_eq(roundtrip(good, more, t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "new case x.new: pass"));
+	ck_assert_int_eq(roundtrip(more, good, t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "missing case x.new (expected pass)"));
+}
+END_TEST
+
+START_TEST(device_and_partial_runs_reported)
+{
+	char t[1024] = "";
+
+	ck_assert_int_eq(roundtrip(good, REPORT("null", "3", "skip", ""), t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "changed device: expected mtty mtty-2 flags 7"));
+	ck_assert_int_eq(roundtrip(good, REPORT("\"FSM\"", "7", "skip", ""), t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "incomplete run: the run was restricted with --only"));
+	ck_assert_int_eq(roundtrip(good, REPORT("null", "7", "error", ""), t, sizeof(t)), 3);
+	ck_assert_ptr_nonnull(strstr(t, "incomplete run: a case ended in a harness error"));
+}
+END_TEST
+
+START_TEST(write_refuses_incomplete_runs)
+{
+	const char *bad[] = {
+		REPORT("\"FSM\"", "7", "skip", ""),
+		REPORT("null", "7", "error", ""),
+		"{\"cases\":[],\"clauses\":[]}",
+		"[1,2]",
+		REPORT("null", "\"seven\"", "skip", ""),
+		REPORT("null", "7", "bogus", ""),
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct mc_json_doc *d = parse(bad[i]);
+		char err[256] = "", buf[4096];
+		FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+		ck_assert_int_eq(mc_expect_write(f, mc_json_root(d), err, sizeof(err)), -EINVAL);
+		ck_assert_msg(err[0], "no reason for bad report %zu", i);
+		fclose(f);
+		mc_json_free(d);
+	}
+}
+END_TEST
+
+START_TEST(malformed_expected_refused)
+{
+	const char *bad[] = {
+		"{}",
+		"{\"schema\":2,\"clauses\":{},\"cases\":{}}",
+		"{\"schema\":1,\"clauses\":[],\"cases\":{}}",
+		"{\"schema\":1,\"clauses\":{},\"cases\":{\"a\":\"maybe\"}}",
+		"{\"schema\":1,\"clauses\":{},\"cases\":{\"a\":3}}",
+	};
+	struct mc_json_doc *r = parse(good);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct mc_json_doc *d = parse(bad[i]);
+		char err[256] = "";
+
+		ck_assert_int_eq(mc_expect_check(mc_json_root(d), mc_json_root(r), stdout, err,
+						 sizeof(err)), -EINVAL);
+		ck_assert_msg(err[0], "no reason for bad file %zu", i);
+		mc_json_free(d);
+	}
+	mc_json_free(r);
+}
+END_TEST
+
+static Suite *expect_suite(void)
+{
+	Suite *s = suite_create("expect");
+	TCase *tc = tcase_create("expect");
+
+	tcase_add_test(tc, same_run_no_difference);
+	tcase_add_test(tc, changed_verdict_reported);
+	tcase_add_test(tc, case_set_changes_reported);
+	tcase_add_test(tc, device_and_partial_runs_reported);
+	tcase_add_test(tc, write_refuses_incomplete_runs);
+	tcase_add_test(tc, malformed_expected_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MC_TEST_MAIN(expect_suite)
