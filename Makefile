@@ -28,7 +28,7 @@ CFLAGS_static := $(BASEFLAGS) $(OPT)
 LDFLAGS_plain  :=
 LDFLAGS_asan   := -fsanitize=address,undefined
 LDFLAGS_static := -static
-LIBS      := -lpthread
+LIBS      := -luring -lpthread
 
 GEN_SRCS  := $(BUILD)/gen/cases_embed.c
 GEN_HDRS  := $(BUILD)/gen/mc_version.h
@@ -102,7 +102,7 @@ check: deps all unit sim-check vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
-DEB_PKGS ?= check pkg-config
+DEB_PKGS ?= check pkg-config liburing-dev
 deps:
 	$(Q)missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

@@ -458,3 +458,59 @@ void mc_note(struct mc_ctx *ctx, const char *fmt, ...)
 	add_detail(ctx->res, fmt, ap);
 	va_end(ap);
 }
+
+static struct mc_metric *metric_slot(struct mc_ctx *ctx, const char *name, const char *unit)
+{
+	struct mc_metric *m;
+
+	if (ctx->res->nmetrics >= MC_METRICS_MAX)
+		return NULL;
+	m = &ctx->res->metrics[ctx->res->nmetrics++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	snprintf(m->unit, sizeof(m->unit), "%s", unit);
+	return m;
+}
+
+void mc_metric_value(struct mc_ctx *ctx, const char *name, const char *unit, double v)
+{
+	struct mc_metric *m = metric_slot(ctx, name, unit);
+
+	if (m) {
+		m->count = 1;
+		m->value = m->p50 = m->p99 = m->max = v;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted @s. */
+static double rank(const double *s, unsigned n, unsigned pct)
+{
+	unsigned r = (unsigned)(((uint64_t)pct * n + 99) / 100);
+
+	return s[r ? r - 1 : 0];
+}
+
+void mc_metric_samples(struct mc_ctx *ctx, const char *name, const char *unit, double *s,
+		       unsigned n)
+{
+	struct mc_metric *m;
+	double sum = 0;
+
+	if (!n || !(m = metric_slot(ctx, name, unit)))
+		return;
+	qsort(s, n, sizeof(*s), cmp_double);
+	for (unsigned i = 0; i < n; i++)
+		sum += s[i];
+	m->count = n;
+	m->value = sum / n;
+	m->p50 = rank(s, n, 50);
+	m->p99 = rank(s, n, 99);
+	m->max = s[n - 1];
+}

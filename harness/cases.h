@@ -103,6 +103,14 @@ __attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, 
 __attribute__((format(printf, 2, 3))) void mc_skip(struct mc_ctx *ctx, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const char *fmt, ...);
 
+/*
+ * Measurements: a single value, or the distribution of @n samples (sorted in place;
+ * p50/p99 by nearest rank). At most MC_METRICS_MAX per case; extra ones are dropped.
+ */
+void mc_metric_value(struct mc_ctx *ctx, const char *name, const char *unit, double v);
+void mc_metric_samples(struct mc_ctx *ctx, const char *name, const char *unit, double *s,
+		       unsigned n);
+
 /* Parameter expansions an operation can use. */
 enum mc_expand {
 	MC_EXPAND_NONE = 0,	/* one instance */

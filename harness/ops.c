@@ -32,10 +32,16 @@ static const struct mc_op ops[] = {
 	{ .name = NULL },
 };
 
+/* Each clause area's file keeps its own table; this is the list of them. */
+static const struct mc_op *const tables[] = {
+	ops, mc_ops_pre, mc_ops_log,
+};
+
 const struct mc_op *mc_op_find(const char *name)
 {
-	for (const struct mc_op *op = ops; op->name; op++)
-		if (!strcmp(op->name, name))
-			return op;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct mc_op *op = tables[t]; op->name; op++)
+			if (!strcmp(op->name, name))
+				return op;
 	return NULL;
 }

@@ -40,6 +40,10 @@ void mc_op_resume_reset(struct mc_ctx *ctx);
 /* ROB */
 void mc_op_klog(struct mc_ctx *ctx);
 
+/* Tables of the areas that keep their operations in their own file (NULL-terminated). */
+extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
+extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
+
 /* Helpers shared by operations. */
 /* After @what went wrong or right, check that reset gives RUNNING and a full migration
  * (save in STOP_COPY, resume, RESUMING->STOP->RUNNING) works; violations are recorded. */

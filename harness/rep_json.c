@@ -158,6 +158,30 @@ static void write_run(struct jw *w, const struct mc_run_info *in)
 	jw_close(w, '}');
 }
 
+static void jw_num(struct jw *w, const char *key, double v)
+{
+	jw_sep(w, key);
+	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15)
+		fprintf(w->f, "%" PRId64, (int64_t)v);
+	else
+		fprintf(w->f, "%.6g", v);
+}
+
+static void write_metric(struct jw *w, const struct mc_metric *m)
+{
+	jw_open(w, NULL, '{', true);
+	jw_str(w, "name", m->name);
+	jw_str(w, "unit", m->unit);
+	jw_u64(w, "count", m->count);
+	jw_num(w, "value", m->value);
+	if (m->count > 1) {
+		jw_num(w, "p50", m->p50);
+		jw_num(w, "p99", m->p99);
+		jw_num(w, "max", m->max);
+	}
+	jw_close(w, '}');
+}
+
 static void write_case(struct jw *w, const struct mc_case_result *r)
 {
 	const char *p = r->oplog;
@@ -181,6 +205,12 @@ static void write_case(struct jw *w, const struct mc_case_result *r)
 	}
 	jw_close(w, ']');
 	jw_u64(w, "duration_us", r->duration_us);
+	if (r->nmetrics) {
+		jw_open(w, "metrics", '[', false);
+		for (unsigned i = 0; i < r->nmetrics && i < MC_METRICS_MAX; i++)
+			write_metric(w, &r->metrics[i]);
+		jw_close(w, ']');
+	}
 	jw_str(w, "description", r->description ? r->description : "");
 	jw_close(w, '}');
 }

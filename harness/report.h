@@ -39,6 +39,19 @@ const struct mc_clause *mc_clause_find(const char *id);
 #define MC_DETAIL_MAX 1024
 #define MC_OPLOG_MAX 2048
 
+/*
+ * A measurement a case reports (TIME, SAVE-05, PRE convergence): a single value
+ * (count 1) or the distribution of @count samples. Units: "ns", "B", "B/s", "ratio".
+ */
+#define MC_METRICS_MAX 8
+struct mc_metric {
+	char name[40];			/* "latency", "downtime", "bytes", ... */
+	char unit[8];
+	uint32_t count;			/* samples; 1 = a single value */
+	double value;			/* the value, or the mean of the samples */
+	double p50, p99, max;		/* when count > 1 */
+};
+
 /* One executed case instance. */
 struct mc_case_result {
 	char name[128];			/* "fsm.pair:STOP->RUNNING" */
@@ -48,6 +61,8 @@ struct mc_case_result {
 	char detail[MC_DETAIL_MAX];	/* why: errno, states, bytes; "" on a plain pass */
 	char oplog[MC_OPLOG_MAX];	/* last device operations, one per line; may be "" */
 	uint64_t duration_us;
+	struct mc_metric metrics[MC_METRICS_MAX];
+	unsigned nmetrics;
 };
 
 /* The observed arc matrix (FSM-01/02), for the report. */
