@@ -50,7 +50,13 @@ $(BUILD)/gen/embed: tools/embed.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O1 -o $@ $<
 
-$(BUILD)/gen/cases_embed.c: $(BUILD)/gen/embed $(CASE_FILES)
+# The list of case files, rewritten only when it changes: a removed file rebuilds too.
+$(BUILD)/gen/cases.list: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '$(CASE_FILES)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/gen/cases_embed.c: $(BUILD)/gen/embed $(CASE_FILES) $(BUILD)/gen/cases.list
 	$(Q)$(BUILD)/gen/embed $(CASE_FILES) > $@.tmp && mv $@.tmp $@
 
 # ---------------------------------------------------------------- objects per flavour

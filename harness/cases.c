@@ -373,6 +373,7 @@ int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out
 	}
 	case MC_EXPAND_PAIR:
 	case MC_EXPAND_LONG_PAIR:
+	case MC_EXPAND_ARC:
 		/* Every supported start state against every target 0..7, the model decides. */
 		for (uint32_t a = 1; a < MC_NSTATES; a++) {
 			for (uint32_t b = 0; b < MC_NSTATES && n < max; b++) {
@@ -382,6 +383,9 @@ int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out
 					continue;
 				if (c->op->expand == MC_EXPAND_LONG_PAIR &&
 				    mc_model_path(flags, a, b, path) < 2)
+					continue;
+				if (c->op->expand == MC_EXPAND_ARC &&
+				    (a == b || mc_model_path(flags, a, b, path) != 1))
 					continue;
 				out[n] = (struct mc_param){ .a = a, .b = b };
 				snprintf(out[n].label, sizeof(out[n].label), "%s->%s",
@@ -429,6 +433,15 @@ void mc_violation(struct mc_ctx *ctx, const char *fmt, ...)
 		st = MC_PASS;	/* INFO clauses never give a verdict without a budget */
 	va_start(ap, fmt);
 	verdict(ctx, st, fmt, ap);
+	va_end(ap);
+}
+
+void mc_budget_fail(struct mc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verdict(ctx, MC_FAIL, fmt, ap);
 	va_end(ap);
 }
 

@@ -72,6 +72,17 @@ struct mc_param {
 };
 
 /* What the runner knows about the device before the cases start. */
+/* --budget: TIME clauses turn into verdicts when a measurement exceeds one. 0 = none. */
+struct mc_budgets {
+	uint64_t arc_ns[MC_NSTATES][MC_NSTATES];	/* [from][to], judged on the max */
+	uint64_t downtime_ns;
+};
+/*
+ * Parse one --budget word into @b: "arc=TO:TIME", "arc=FROM->TO:TIME" or
+ * "downtime=TIME", TIME = N[ns|us|ms|s] (default ms). -EINVAL with a reason in @err.
+ */
+int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t errlen);
+
 struct mc_devinfo {
 	uint64_t flags;		/* migration flags as read (raw) */
 	bool flags_ok;		/* GET MIGRATION succeeded with STOP_COPY set */
@@ -83,7 +94,17 @@ struct mc_devinfo {
 	size_t stream_len;
 	const char *peer_spec;	/* NULL without --peer */
 	uint64_t seed;
+	const char *device_spec;	/* to reopen the device (ROB-02) */
+	/* A stream saved from a device of another type (--foreign, or derived for sim). */
+	const uint8_t *foreign;
+	size_t foreign_len;
+	const char *foreign_spec;	/* NULL when there is none */
+	const char *foreign_why;	/* why there is none (for the skip) */
+	const struct mc_budgets *budgets;
+	int io;				/* enum mc_io of stream.h: how data moves */
+	bool destructive;		/* --destructive: ROB-03 may remove the device */
 };
+
 
 /* The context of one case instance while it runs (in the isolated child). */
 struct mc_ctx {
@@ -102,6 +123,8 @@ __attribute__((format(printf, 2, 3))) void mc_violation(struct mc_ctx *ctx, cons
 __attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void mc_skip(struct mc_ctx *ctx, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const char *fmt, ...);
+/* A verdict from a budget the user set (--budget): fail whatever the clause level. */
+__attribute__((format(printf, 2, 3))) void mc_budget_fail(struct mc_ctx *ctx, const char *fmt, ...);
 
 /*
  * Measurements: a single value, or the distribution of @n samples (sorted in place;
@@ -118,6 +141,7 @@ enum mc_expand {
 	MC_EXPAND_PAIR,		/* (a, b) = every supported state a, every target b in 0..7 */
 	MC_EXPAND_LONG_PAIR,	/* pairs whose model path has 2 arcs or more */
 	MC_EXPAND_RESUME_EXIT,	/* b = every supported target other than RESUMING */
+	MC_EXPAND_ARC,		/* (a, b): every base arc of the model (a one-step path) */
 	MC_EXPAND_SESSION,	/* (a, b): a has a session of the row's fd= kind, b in 0..7,
 				 * and the model's fate of that session is the row's fate= */
 };

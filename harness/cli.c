@@ -14,6 +14,7 @@
 
 #include "devlist.h"
 #include "expect.h"
+#include "stream.h"
 #include "mc_version.h"
 #include "runner.h"
 
@@ -41,6 +42,12 @@ static void usage(FILE *f)
 		"                       pci:<bdf> or /dev/vfio/devices/vfioN; default: the single\n"
 		"                       VFIO device with migration, if there is exactly one\n"
 		"  --peer SPEC          second device: streams for RESUMING are saved from it\n"
+		"  --foreign SPEC       a device of another type whose stream must be refused\n"
+		"                       (RES-04; derived automatically for sim devices)\n"
+		"  --io rw|uring        move stream data with read/write (default) or io_uring\n"
+		"  --budget B           arc=[FROM->]TO:TIME or downtime=TIME (TIME: N[ns|us|ms|s]);\n"
+		"                       a TIME measurement over budget fails; repeatable\n"
+		"  --destructive        allow ROB-03 to remove the device (mdev/pci) at the end\n"
 		"  --out DIR            report directory (default reports/<device>-<time>/)\n"
 		"  --only LIST          comma list of clause IDs (FSM-01), groups (FSM) or case names\n"
 		"  --strict             SHOULD violations (warn) count as failures\n"
@@ -257,6 +264,10 @@ static int cmd_run(int argc, char **argv, bool walk)
 		{ "stream-limit", required_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-fork", no_argument, NULL, 'F' },
+		{ "foreign", required_argument, NULL, 'f' },
+		{ "budget", required_argument, NULL, 'B' },
+		{ "io", required_argument, NULL, 'I' },
+		{ "destructive", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -265,6 +276,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 	};
 	char spec[256], outdir[512], cmdline[1024] = "", err[512];
 	struct mc_report *rep = NULL;
+	static struct mc_budgets budgets;
 	unsigned long long v;
 	struct mc_devspec ds;
 	int opt, code;
@@ -284,6 +296,23 @@ static int cmd_run(int argc, char **argv, bool walk)
 		case 'c': o.cases_dir = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'F': o.no_fork = true; break;
+		case 'f': o.foreign = optarg; break;
+		case 'D': o.destructive = true; break;
+		case 'B':
+			if (mc_budget_parse(optarg, &budgets, err, sizeof(err))) {
+				fprintf(stderr, "migcheck: %s\n", err);
+				return EXIT_USAGE;
+			}
+			o.budgets = &budgets;
+			break;
+		case 'I':
+			if (!strcmp(optarg, "rw"))
+				o.io = MC_IO_RW;
+			else if (!strcmp(optarg, "uring"))
+				o.io = MC_IO_URING;
+			else
+				goto bad_value;
+			break;
 		case 'S':
 			if (parse_uint(optarg, UINT64_MAX, &v))
 				goto bad_value;
@@ -317,7 +346,8 @@ static int cmd_run(int argc, char **argv, bool walk)
 		o.device = spec;
 	}
 	if (mc_devspec_parse(o.device, &ds, err, sizeof(err)) ||
-	    (o.peer && mc_devspec_parse(o.peer, &ds, err, sizeof(err)))) {
+	    (o.peer && mc_devspec_parse(o.peer, &ds, err, sizeof(err))) ||
+	    (o.foreign && mc_devspec_parse(o.foreign, &ds, err, sizeof(err)))) {
 		fprintf(stderr, "migcheck: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -351,7 +381,8 @@ static int cmd_run(int argc, char **argv, bool walk)
 
 bad_value:
 	fprintf(stderr, "migcheck: invalid value '%s' for --%s\n", optarg,
-		opt == 'S' ? "seed" : opt == 't' ? "timeout" : opt == 'T' ? "op-timeout" : "stream-limit");
+		opt == 'S' ? "seed" : opt == 't' ? "timeout" : opt == 'T' ? "op-timeout" :
+		opt == 'I' ? "io (rw or uring)" : "stream-limit");
 	return EXIT_USAGE;
 }
 

@@ -43,6 +43,8 @@ void mc_op_klog(struct mc_ctx *ctx);
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
+extern const struct mc_op mc_ops_stream[];	/* op_stream.c: SAVE, RES */
+extern const struct mc_op mc_ops_time[];	/* op_time.c: TIME */
 
 /* Helpers shared by operations. */
 /* After @what went wrong or right, check that reset gives RUNNING and a full migration
@@ -50,6 +52,11 @@ extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
 void mc_check_full_migration(struct mc_ctx *ctx, const char *after);
 /* Check that save fd @fd delivers nothing more (read gives 0 or an error). */
 void mc_check_save_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
+/*
+ * RES-05: use the device through its regions (config space, the first bytes of every
+ * readable BAR). False with a violation recorded when a read fails.
+ */
+bool mc_exercise_regions(struct mc_ctx *ctx, const char *after);
 /* Check that resume fd @fd refuses a write. */
 void mc_check_resume_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
 

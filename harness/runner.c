@@ -49,6 +49,9 @@ struct shm {
 
 struct runner {
 	const struct mc_run_opts *o;
+	uint8_t *foreign;		/* parent's copy of the foreign device's stream */
+	char foreign_spec[300];
+	char foreign_why[MC_DETAIL_MAX + 320];
 	struct shm *shm;
 	size_t shm_len;
 	struct mc_devinfo di;
@@ -462,6 +465,72 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 	strftime(info->started, sizeof(info->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 }
 
+/*
+ * The simulated device of another type: the same spec with another id, so its stream
+ * carries a different device id. Real devices need --foreign.
+ */
+static int derive_foreign(const char *spec, char *out, size_t len)
+{
+	struct mc_devspec ds;
+	char err[256];
+	bool has_id = false;
+	size_t n;
+
+	if (mc_devspec_parse(spec, &ds, err, sizeof(err)) || strcmp(ds.kind, "sim"))
+		return -ENOENT;
+	n = (size_t)snprintf(out, len, "sim");
+	for (int i = 0; i < ds.nparams && n < len; i++) {
+		bool id = !strcmp(ds.params[i].key, "id");
+		unsigned long long v = id ? strtoull(ds.params[i].val, NULL, 0) : 0;
+
+		has_id |= id;
+		if (id)
+			n += (size_t)snprintf(out + n, len - n, ":id=%llu", v ^ 1);
+		else
+			n += (size_t)snprintf(out + n, len - n, ":%s=%s", ds.params[i].key,
+					      ds.params[i].val);
+	}
+	if (!has_id && n < len)
+		n += (size_t)snprintf(out + n, len - n, ":id=1");
+	return n < len ? 0 : -ENAMETOOLONG;
+}
+
+/* RES-04's material: a stream saved from a device of another type, when there is one. */
+static void preflight_foreign(struct runner *r)
+{
+	struct shm *shm = r->shm;
+	int sig = 0;
+
+	if (r->o->foreign)
+		snprintf(r->foreign_spec, sizeof(r->foreign_spec), "%s", r->o->foreign);
+	else if (derive_foreign(r->o->device, r->foreign_spec, sizeof(r->foreign_spec))) {
+		r->foreign_spec[0] = '\0';
+		snprintf(r->foreign_why, sizeof(r->foreign_why),
+			 "no device of another type to save a foreign stream from (--foreign SPEC)");
+		return;
+	}
+	shm->done = false;
+	shm->stream_rc = 0;
+	shm->stream_err[0] = '\0';
+	if (isolated(r, stream_child, r->foreign_spec, &sig) != RAN || shm->stream_rc) {
+		snprintf(r->foreign_why, sizeof(r->foreign_why),
+			 "could not save a stream from --foreign %s: %s", r->foreign_spec,
+			 shm->stream_err[0] ? shm->stream_err : shm->watch.op);
+		r->foreign_spec[0] = '\0';
+		return;
+	}
+	r->foreign = malloc(shm->stream_len ? shm->stream_len : 1);
+	if (!r->foreign) {
+		snprintf(r->foreign_why, sizeof(r->foreign_why), "out of memory");
+		r->foreign_spec[0] = '\0';
+		return;
+	}
+	memcpy(r->foreign, shm->stream, shm->stream_len);
+	r->di.foreign = r->foreign;
+	r->di.foreign_len = shm->stream_len;
+	r->di.foreign_spec = r->foreign_spec;
+}
+
 /* Preflight: open the device, read its flags, save the reference stream. */
 static int preflight(struct runner *r)
 {
@@ -484,6 +553,11 @@ static int preflight(struct runner *r)
 	r->di.klog = shm->klog_ok;
 	r->di.peer_spec = r->o->peer;
 	r->di.seed = r->o->seed;
+	r->di.device_spec = r->o->device;
+	r->di.budgets = r->o->budgets;
+	r->di.io = r->o->io;
+	r->di.destructive = r->o->destructive;
+	r->di.foreign_why = r->foreign_why;
 	if (!r->di.flags_ok)
 		return 0;
 	shm->done = false;
@@ -503,6 +577,7 @@ static int preflight(struct runner *r)
 	memcpy(r->stream, shm->stream, shm->stream_len);
 	r->di.stream = r->stream;
 	r->di.stream_len = shm->stream_len;
+	preflight_foreign(r);
 	return 0;
 }
 
@@ -605,6 +680,7 @@ out_end:
 out:
 	free(pl);
 	free(r.stream);
+	free(r.foreign);
 	free(r.findings);
 	if (r.shm)
 		munmap(r.shm, r.shm_len);

@@ -24,6 +24,10 @@ struct mc_run_opts {
 	unsigned op_timeout_ms;		/* per device operation */
 	size_t stream_limit;		/* reference stream size limit */
 	const char *cmdline;
+	const char *foreign;		/* a device of another type, or NULL (sim: derived) */
+	const struct mc_budgets *budgets;	/* NULL = none */
+	int io;				/* enum mc_io: MC_IO_RW or MC_IO_URING */
+	bool destructive;		/* allow ROB-03 to remove the device */
 };
 
 /*

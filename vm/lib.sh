@@ -10,6 +10,7 @@ REPO_DIR=$(cd "$VM_DIR/.." && pwd)
 # Fixed mdev UUIDs (lower case: mdev names devices with %pUl whatever case was written).
 MDEV_UUID1=${MDEV_UUID1:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d1}
 MDEV_UUID2=${MDEV_UUID2:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d2}
+MDEV_UUID3=${MDEV_UUID3:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d3}
 # Modules every guest loads: the VFIO core stack plus virtio_blk for the results disk.
 BASE_MODULES="vfio vfio_iommu_type1 mdev irqbypass virtio_blk"
 

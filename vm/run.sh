@@ -25,6 +25,12 @@ VM_LOGLEVEL=${VM_LOGLEVEL:-5}
 VM_REPORTS=${VM_REPORTS:-$REPO_DIR/reports}
 MDEV_PARENT=${MDEV_PARENT:-mtty}
 MDEV_TYPE=${MDEV_TYPE:-mtty-2}
+# The foreign device's type: default mtty-1 for mtty (another port count); "none" for none.
+if [ -z "${MDEV_FOREIGN_TYPE:-}" ] && [ "$MDEV_PARENT" = mtty ]; then
+	MDEV_FOREIGN_TYPE=$([ "$MDEV_TYPE" = mtty-1 ] && echo mtty-2 || echo mtty-1)
+fi
+[ "${MDEV_FOREIGN_TYPE:-}" = none ] && MDEV_FOREIGN_TYPE=''
+export MDEV_FOREIGN_TYPE
 case "$VM_TIMEOUT" in '' | *[!0-9]*) die "VM_TIMEOUT=$VM_TIMEOUT is not a number of seconds" ;; esac
 margin=$((VM_TIMEOUT / 10 > 30 ? VM_TIMEOUT / 10 : 30))
 MIGCHECK_TIMEOUT=${MIGCHECK_TIMEOUT:-$((VM_TIMEOUT - margin > 10 ? VM_TIMEOUT - margin : 10))}
@@ -68,7 +74,8 @@ ACCEL=$(pick_accel)
 # --- per-run config, appended to the initramfs as a second cpio member.
 mkdir -p "$WORK/conf/etc"
 {
-	for v in MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 MIGCHECK_ARGS VM_DEVICE_SPEC VM_PEER_SPEC \
+	for v in MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 MDEV_UUID3 MDEV_FOREIGN_TYPE MIGCHECK_ARGS \
+		VM_DEVICE_SPEC VM_PEER_SPEC VM_FOREIGN_SPEC \
 		VM_EXTRA_ARGS MIGCHECK_TIMEOUT; do
 		printf '%s=%s\n' "$v" "$(sh_quote "${!v:-}")"
 	done

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * --budget: the limits that turn TIME measurements (INFO) into verdicts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases.h"
+#include "model.h"
+
+/* "50ms", "200us", "1s", "750000ns"; a bare number is milliseconds. */
+static int parse_time(const char *s, uint64_t *ns)
+{
+	static const struct { const char *sfx; uint64_t mul; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 }, { "", 1000000 },
+	};
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].sfx))
+			continue;
+		if (!v || v > UINT64_MAX / units[i].mul)
+			return -EINVAL;
+		*ns = v * units[i].mul;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t len)
+{
+	char buf[96], *colon, *arrow;
+	uint64_t ns;
+	int from = -1, to;
+
+	if (!strncmp(s, "downtime=", 9)) {
+		if (parse_time(s + 9, &ns))
+			goto bad_time;
+		b->downtime_ns = ns;
+		return 0;
+	}
+	if (strncmp(s, "arc=", 4) || strlen(s + 4) >= sizeof(buf)) {
+		snprintf(err, len, "--budget '%s': expected arc=[FROM->]TO:TIME or downtime=TIME", s);
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", s + 4);
+	colon = strrchr(buf, ':');
+	if (!colon) {
+		snprintf(err, len, "--budget '%s': no ':TIME' after the arc", s);
+		return -EINVAL;
+	}
+	*colon = '\0';
+	if (parse_time(colon + 1, &ns))
+		goto bad_time;
+	arrow = strstr(buf, "->");
+	if (arrow) {
+		*arrow = '\0';
+		from = mc_state_parse(buf);
+	}
+	to = mc_state_parse(arrow ? arrow + 2 : buf);
+	if (to <= 0 || (arrow && from <= 0)) {
+		snprintf(err, len, "--budget '%s': unknown state (STOP, RUNNING, STOP_COPY, RESUMING, RUNNING_P2P, PRE_COPY, PRE_COPY_P2P)",
+			 s);
+		return -EINVAL;
+	}
+	for (int f = 1; f < MC_NSTATES; f++)
+		if (from < 0 || f == from)
+			b->arc_ns[f][to] = ns;
+	return 0;
+bad_time:
+	snprintf(err, len, "--budget '%s': bad time (N followed by ns, us, ms or s)", s);
+	return -EINVAL;
+}
