@@ -116,6 +116,7 @@ struct mc_ctx {
 	struct mc_case_result *res;
 	struct mc_arc_cell *cell;	/* matrix cell to fill (pair cases), else NULL */
 	bool *cell_set;
+	struct mc_watch *watch;		/* the watchdog slot, for a device reopened by an op */
 };
 
 /* Verdicts from inside an operation. The worst one wins; details accumulate. */

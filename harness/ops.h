@@ -39,6 +39,7 @@ void mc_op_resume_reset(struct mc_ctx *ctx);
 
 /* ROB */
 void mc_op_klog(struct mc_ctx *ctx);
+void mc_op_reopen(struct mc_ctx *ctx);
 
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
@@ -47,6 +48,8 @@ extern const struct mc_op mc_ops_stream[];	/* op_stream.c: SAVE, RES */
 extern const struct mc_op mc_ops_time[];	/* op_time.c: TIME */
 
 /* Helpers shared by operations. */
+/* Load-time check of a row whose args are state=<STATE> (not ERROR) and expect '-'. */
+int mc_op_state_arg_check(const struct mc_case *c, char *err, size_t len);
 /* After @what went wrong or right, check that reset gives RUNNING and a full migration
  * (save in STOP_COPY, resume, RESUMING->STOP->RUNNING) works; violations are recorded. */
 void mc_check_full_migration(struct mc_ctx *ctx, const char *after);

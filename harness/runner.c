@@ -266,7 +266,7 @@ static void case_child(struct runner *r, void *arg)
 	struct shm *shm = r->shm;
 	struct mc_ctx ctx = {
 		.di = &r->di, .flags = r->di.flags & 7, .c = j->c, .p = j->p, .res = &shm->res,
-		.cell = &shm->cell, .cell_set = &shm->cell_set,
+		.cell = &shm->cell, .cell_set = &shm->cell_set, .watch = &shm->watch,
 	};
 	char err[512];
 	int rc;
@@ -280,6 +280,10 @@ static void case_child(struct runner *r, void *arg)
 	mc_dev_set_watch(ctx.dev, &shm->watch);
 	mc_dev_oplog_clear(ctx.dev);
 	j->c->op->run(&ctx);
+	if (!ctx.dev) {		/* the op closed the device and could not reopen it */
+		shm->done = true;
+		return;
+	}
 	if (shm->res.status == MC_FAIL || shm->res.status == MC_ERROR || shm->res.status == MC_WARN)
 		mc_dev_oplog(ctx.dev, shm->res.oplog, sizeof(shm->res.oplog));
 	mc_reset(ctx.dev);	/* leave the device RUNNING for whoever comes next */
