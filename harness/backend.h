@@ -100,6 +100,13 @@ struct mc_backend_ops {
 
 	/* fault: may be NULL (real devices). Arm one fault; MC_FAULT_NONE disarms. */
 	int (*fault)(void *priv, enum mc_fault_kind kind, uint32_t arg);
+
+	/*
+	 * data_rawfd: may be NULL (the backend has no kernel fds, like the simulated
+	 * device). The kernel fd number behind data fd @fd, for data paths that bypass
+	 * data_read/data_write (io_uring); -EBADF when @fd is not open.
+	 */
+	int (*data_rawfd)(void *priv, int fd);
 };
 
 extern const struct mc_backend_ops mc_sim_ops;

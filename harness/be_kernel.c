@@ -502,6 +502,13 @@ static int kernel_data_poll(void *priv, int fd, short events, int timeout_ms)
 	return rc ? pfd.revents : 0;
 }
 
+/* The kernel backend's data fds are the kernel's own: the same number, if still open. */
+static int kernel_data_rawfd(void *priv, int fd)
+{
+	(void)priv;
+	return fcntl(fd, F_GETFD) < 0 ? -errno : fd;
+}
+
 static int kernel_data_close(void *priv, int fd)
 {
 	struct kdev *kd = priv;
@@ -681,4 +688,5 @@ const struct mc_backend_ops mc_kernel_ops = {
 	.region_write = kernel_region_write,
 	.klog_read = kernel_klog_read,
 	.fault = NULL,
+	.data_rawfd = kernel_data_rawfd,
 };

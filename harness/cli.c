@@ -14,6 +14,7 @@
 
 #include "devlist.h"
 #include "expect.h"
+#include "sim.h"
 #include "stream.h"
 #include "mc_version.h"
 #include "runner.h"
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 		"                       device, same case set, same verdicts (exit 1 on a change)\n"
 		"  expect write REPORT EXPECTED\n"
 		"                       write the expected-verdict file of a complete run\n"
+		"  defects              the simulated device's injectable defects and their clauses\n"
 		"  version              print the version\n"
 		"\n"
 		"options for run and walk:\n"
@@ -477,6 +479,14 @@ int main(int argc, char **argv)
 			return cmd_cases(argv[3]);
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "defects") && argc == 2) {
+		int n;
+		const struct mc_sim_defect *d = mc_sim_defects(&n);
+
+		for (int i = 0; i < n; i++)
+			printf("%-28s %-16s %s\n", d[i].name, d[i].clauses, d[i].description);
+		return 0;
 	}
 	if (!strcmp(cmd, "expect"))
 		return cmd_expect(argc - 1, argv + 1);

@@ -410,3 +410,26 @@ ssize_t mc_write_all(struct mc_dev *dev, int fd, const uint8_t *buf, size_t len,
 	}
 	return (ssize_t)done;
 }
+
+int mc_data_rawfd(struct mc_dev *dev, int fd)
+{
+	if (!dev->be->data_rawfd)
+		return -EOPNOTSUPP;
+	return dev->be->data_rawfd(dev->priv, fd);
+}
+
+void mc_dev_op_begin(struct mc_dev *dev, const char *fmt, ...)
+{
+	char what[sizeof(dev->watch->op)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	op_begin(dev, "%s", what);
+}
+
+long mc_dev_op_end(struct mc_dev *dev, long rc)
+{
+	return op_end(dev, rc);
+}

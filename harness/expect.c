@@ -20,6 +20,7 @@
 #include "expect.h"
 #include "report.h"
 
+__attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;

@@ -97,4 +97,19 @@ ssize_t mc_read_all(struct mc_dev *dev, int fd, size_t chunk, size_t limit, uint
 /* Write all of @buf with writes of at most @chunk bytes, continuing short writes. */
 ssize_t mc_write_all(struct mc_dev *dev, int fd, const uint8_t *buf, size_t len, size_t chunk);
 
+/*
+ * mc_data_rawfd: the kernel fd behind data fd @fd, for io_uring. -EOPNOTSUPP when the
+ * backend has no kernel fds (answered before looking at @fd, so @fd -1 asks just that),
+ * else the fd or -errno (-EBADF: not an open fd).
+ */
+int mc_data_rawfd(struct mc_dev *dev, int fd);
+/*
+ * For data paths that issue their syscalls themselves (io_uring, stream.c): name the
+ * operation in the watchdog slot before it runs and record it with its result in the
+ * operation log after, exactly as mc_data_read() does. mc_dev_op_end() returns @rc.
+ */
+__attribute__((format(printf, 2, 3)))
+void mc_dev_op_begin(struct mc_dev *dev, const char *fmt, ...);
+long mc_dev_op_end(struct mc_dev *dev, long rc);
+
 #endif /* MIGCHECK_H */

@@ -51,7 +51,7 @@ struct runner {
 	const struct mc_run_opts *o;
 	uint8_t *foreign;		/* parent's copy of the foreign device's stream */
 	char foreign_spec[300];
-	char foreign_why[MC_DETAIL_MAX + 320];
+	char foreign_why[MC_DETAIL_MAX + 400];
 	struct shm *shm;
 	size_t shm_len;
 	struct mc_devinfo di;
@@ -144,11 +144,18 @@ static enum outcome isolated(struct runner *r, void (*fn)(struct runner *, void 
 			break;
 		if (pidfd < 0)
 			usleep(2000);
-		t = now_ns();
-		if (r->shm->watch.in_device &&
-		    t - r->shm->watch.op_start_ns > (uint64_t)o->op_timeout_ms * 1000000ull)
-			how = HUNG_OP;
-		else if (t > deadline)
+		/* Read the op's start before the clock: an op that starts in between must not
+		 * look like one that started in the future (unsigned underflow = "hung"). */
+		{
+			uint64_t op_start = __atomic_load_n(&r->shm->watch.op_start_ns, __ATOMIC_SEQ_CST);
+			int in_dev = __atomic_load_n(&r->shm->watch.in_device, __ATOMIC_SEQ_CST);
+
+			t = now_ns();
+			if (in_dev && t > op_start &&
+			    t - op_start > (uint64_t)o->op_timeout_ms * 1000000ull)
+				how = HUNG_OP;
+		}
+		if (how == RAN && t > deadline)
 			how = r->shm->watch.in_device ? HUNG_OP : TIMED_OUT;
 		if (how != RAN) {
 			kill(pid, SIGKILL);
@@ -312,10 +319,10 @@ static bool selected(const struct mc_case *c, const char *only)
 /* Why @c cannot run on this device, or NULL. */
 static const char *precondition(const struct runner *r, const struct mc_case *c)
 {
-	if ((c->pre & MC_PRE_P2P) && !(r->di.flags & VFIO_MIGRATION_P2P))
-		return "the device does not advertise VFIO_MIGRATION_P2P";
 	if ((c->pre & MC_PRE_PRE_COPY) && !(r->di.flags & VFIO_MIGRATION_PRE_COPY))
 		return "the device does not advertise VFIO_MIGRATION_PRE_COPY";
+	if ((c->pre & MC_PRE_P2P) && !(r->di.flags & VFIO_MIGRATION_P2P))
+		return "the device does not advertise VFIO_MIGRATION_P2P";
 	if ((c->pre & MC_PRE_LOG) && !r->di.log)
 		return "PROBE of DMA_LOGGING_START failed: no device dirty logging";
 	if ((c->pre & MC_PRE_FAULT) && !r->di.fault)
@@ -518,8 +525,8 @@ static void preflight_foreign(struct runner *r)
 	shm->stream_err[0] = '\0';
 	if (isolated(r, stream_child, r->foreign_spec, &sig) != RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
-			 "could not save a stream from --foreign %s: %s", r->foreign_spec,
-			 shm->stream_err[0] ? shm->stream_err : shm->watch.op);
+			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
+			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : shm->watch.op);
 		r->foreign_spec[0] = '\0';
 		return;
 	}

@@ -68,7 +68,9 @@ static int parse_u64(const char *val, uint64_t *out, bool suffix)
 	return 0;
 }
 
-static int parse_defects(const char *val, uint32_t *mask, char *err, size_t errlen)
+_Static_assert(MC_SIM_NDEFECTS <= 64, "the defect mask is 64 bits");
+
+static int parse_defects(const char *val, uint64_t *mask, char *err, size_t errlen)
 {
 	char buf[sizeof(((struct mc_devspec *)0)->params[0].val)], *save = NULL;
 
@@ -79,16 +81,11 @@ static int parse_defects(const char *val, uint32_t *mask, char *err, size_t errl
 		for (i = 0; i < MC_SIM_NDEFECTS && strcmp(tok, defects[i].name); i++)
 			;
 		if (i == MC_SIM_NDEFECTS) {
-			int off = snprintf(err, errlen, "sim: unknown defect '%s' (valid:", tok);
-
-			for (i = 0; i < MC_SIM_NDEFECTS && off > 0 && (size_t)off < errlen; i++)
-				off += snprintf(err + off, errlen - (size_t)off, " %s",
-						defects[i].name);
-			if (off > 0 && (size_t)off < errlen)
-				snprintf(err + off, errlen - (size_t)off, ")");
+			snprintf(err, errlen, "sim: unknown defect '%s' (`migcheck defects` lists the %d defects)",
+				 tok, MC_SIM_NDEFECTS);
 			return -EINVAL;
 		}
-		*mask |= 1u << i;
+		*mask |= 1ull << i;
 	}
 	return 0;
 }
@@ -237,11 +234,11 @@ static int sim_reset(void *priv)
 	struct mc_sim_dev *dev = priv;
 
 	pthread_mutex_lock(&dev->lock);
-	if (!(dev->defects & MC_SIM_D_ERROR_STICKY) || dev->state != VFIO_DEVICE_STATE_ERROR)
+	if (!MC_SIM_HAS(dev, ERROR_STICKY) || dev->state != VFIO_DEVICE_STATE_ERROR)
 		dev->state = VFIO_DEVICE_STATE_RUNNING;
-	if (!(dev->defects & MC_SIM_D_RESET_KEEPS_SESSION))
+	if (!MC_SIM_HAS(dev, RESET_KEEPS_SESSION))
 		mc_sim_end_save(dev);
-	if (!(dev->defects & MC_SIM_D_RESUME_RESET_KEEPS_FD))
+	if (!MC_SIM_HAS(dev, RESUME_RESET_KEEPS_FD))
 		mc_sim_end_resume(dev);
 	mc_sim_log_reset(dev);
 	dev->stale_pending = false;

@@ -70,14 +70,41 @@
 	X(DATA_SIZE_FAILS_RESUMING, "data_size_fails_resuming",                                \
 	  "GET MIG_DATA_SIZE fails with EIO in RESUMING", "FEAT-04")                           \
 	X(RESUME_RESET_KEEPS_FD, "resume_reset_keeps_fd",                                      \
-	  "reset during RESUMING leaves the old resume fd accepting writes", "ERR-04")
+	  "reset during RESUMING leaves the old resume fd accepting writes", "ERR-04")          \
+	X(INITIAL_BYTES_GROWS, "initial_bytes_grows",                                          \
+	  "PRECOPY_INFO counts the unread rest of the record being served twice, so "          \
+	  "initial_bytes grows after a partial read", "PRE-02")                                \
+	X(DIRTY_NONZERO_AT_START, "dirty_nonzero_at_start",                                    \
+	  "PRECOPY_INFO reports one page record too many in dirty_bytes, so it starts "        \
+	  "non-zero", "PRE-02")                                                                \
+	X(ENOMSG_AS_EOF, "enomsg_as_eof",                                                      \
+	  "at the temporary end of pre-copy data read() returns 0 instead of failing with "    \
+	  "ENOMSG (as mtty does)", "PRE-03")                                                   \
+	X(STOPCOPY_RESTARTS_STREAM, "stopcopy_restarts_stream",                                \
+	  "a session begun in PRE_COPY starts the stream over (header, every page) when it "   \
+	  "enters STOP_COPY", "PRE-04,FSM-08")                                                 \
+	X(LOG_NO_RANGE_CHECK, "log_no_range_check",                                            \
+	  "DMA_LOGGING_START accepts zero ranges and more than 256 (tracking the first 256)",  \
+	  "LOG-02")                                                                             \
+	X(LOG_OVERLAP_OK, "log_overlap_ok", "DMA_LOGGING_START accepts overlapping ranges",    \
+	  "LOG-02")                                                                             \
+	X(LOG_REPORT_WITHOUT_START, "log_report_without_start",                                \
+	  "DMA_LOGGING_REPORT succeeds, reporting nothing, when logging is not started",       \
+	  "LOG-03")                                                                             \
+	X(LOG_DOUBLE_START, "log_double_start",                                                \
+	  "a second DMA_LOGGING_START before STOP succeeds and replaces the ranges", "LOG-03") \
+	X(LOG_REPORT_BAD_PGSIZE, "log_report_bad_pgsize",                                      \
+	  "DMA_LOGGING_REPORT accepts page sizes below 4096 and non-powers of two (refuses "   \
+	  "only 0)", "LOG-04")                                                                 \
+	X(LOG_REPORT_END_OFF_BY_ONE, "log_report_end_off_by_one",                              \
+	  "DMA_LOGGING_REPORT refuses (EINVAL) a range that ends exactly where a started "     \
+	  "range ends", "LOG-01")
 
 #define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_DEFECT_IDX_##e,
 enum { MC_SIM_DEFECT_LIST(MC_SIM_X_ENUM) MC_SIM_NDEFECTS };
 #undef MC_SIM_X_ENUM
-#define MC_SIM_X_BIT(e, n, d, c) MC_SIM_D_##e = 1u << MC_SIM_DEFECT_IDX_##e,
-enum { MC_SIM_DEFECT_LIST(MC_SIM_X_BIT) };
-#undef MC_SIM_X_BIT
+/* Whether @dev carries defect @d (the ENUM part of its list entry). */
+#define MC_SIM_HAS(dev, d) ((((dev)->defects) >> MC_SIM_DEFECT_IDX_##d) & 1u)
 
 /* One injectable defect, for `migcheck list-defects` and defect-coverage tests. */
 struct mc_sim_defect {
@@ -157,7 +184,7 @@ struct mc_sim_dev {
 	uint32_t id;
 	uint64_t mem_size, npages;
 	uint64_t seed;
-	uint32_t defects;		/* MC_SIM_D_* */
+	uint64_t defects;		/* bit MC_SIM_DEFECT_IDX_* per defect */
 
 	uint32_t state;
 	uint8_t cfg[MC_SIM_CFG_SIZE];

@@ -20,7 +20,6 @@
 #define GET VFIO_DEVICE_FEATURE_GET
 #define SET VFIO_DEVICE_FEATURE_SET
 #define PROBE VFIO_DEVICE_FEATURE_PROBE
-#define HAS(dev, d) (((dev)->defects & MC_SIM_D_##d) != 0)
 
 /* ------------------------------------------------------------------ user memory */
 
@@ -167,7 +166,7 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 			return -ENOMEM;
 		mc_sim_end_resume(dev);
 		dev->resume = r;
-		*kind = HAS(dev, NO_FD_RESUMING) ? 0 : MC_SIM_FD_RESUME;
+		*kind = MC_SIM_HAS(dev, NO_FD_RESUMING) ? 0 : MC_SIM_FD_RESUME;
 	} else if (from == VFIO_DEVICE_STATE_RESUMING) {
 		ret = dev->resume ? mc_sim_resume_apply(dev, dev->resume) : -EINVAL;
 		if (!ret)
@@ -188,7 +187,7 @@ static int set_fd(struct mc_sim_dev *dev, enum mc_sim_fd_kind kind, uint32_t las
 		*fd = fd_add(dev, kind, dev->save->id);
 	else if (kind == MC_SIM_FD_RESUME)
 		*fd = fd_add(dev, kind, dev->resume->id);
-	else if (HAS(dev, FD_ON_NONSESSION) && last_to == VFIO_DEVICE_STATE_RUNNING)
+	else if (MC_SIM_HAS(dev, FD_ON_NONSESSION) && last_to == VFIO_DEVICE_STATE_RUNNING)
 		*fd = fd_add(dev, MC_SIM_FD_SAVE, 0);
 	if (*fd >= 0)
 		return 0;
@@ -208,19 +207,19 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 	*data_fd = -1;
 	if (dev->state == VFIO_DEVICE_STATE_ERROR) {
 		/* Like pds: never run the helper from ERROR (it would WARN). */
-		if (!HAS(dev, SET_IN_ERROR))
+		if (!MC_SIM_HAS(dev, SET_IN_ERROR))
 			return -EIO;
 		dev->state = VFIO_DEVICE_STATE_RUNNING;
 	}
-	if (HAS(dev, BAD_TARGET_MASKED) && target >= VFIO_DEVICE_STATE_NR)
+	if (MC_SIM_HAS(dev, BAD_TARGET_MASKED) && target >= VFIO_DEVICE_STATE_NR)
 		target &= 7;
 	start = cur = dev->state;
-	if (HAS(dev, STOPCOPY_TO_PRECOPY) && cur == VFIO_DEVICE_STATE_STOP_COPY &&
+	if (MC_SIM_HAS(dev, STOPCOPY_TO_PRECOPY) && cur == VFIO_DEVICE_STATE_STOP_COPY &&
 	    (target == VFIO_DEVICE_STATE_PRE_COPY || target == VFIO_DEVICE_STATE_PRE_COPY_P2P) &&
 	    mc_model_supported(dev->flags, target)) {
 		dev->state = cur = target;
 		narcs = 1;
-	} else if (HAS(dev, SAME_STATE_NEW_FD) && cur == target && mc_model_saving(cur)) {
+	} else if (MC_SIM_HAS(dev, SAME_STATE_NEW_FD) && cur == target && mc_model_saving(cur)) {
 		ret = start_save(dev, cur == VFIO_DEVICE_STATE_STOP_COPY);
 		if (ret)
 			return ret;
@@ -230,7 +229,7 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 		ret = mc_model_next(dev->flags, cur, target, &next, NULL);
 		if (ret)
 			return ret;
-		if (HAS(dev, WRONG_NEXT_STEP) && next == target && narcs >= 1)
+		if (MC_SIM_HAS(dev, WRONG_NEXT_STEP) && next == target && narcs >= 1)
 			break;
 		ret = sim_arc(dev, cur, next, &kind);
 		if (!ret && kind && next != target)
@@ -240,7 +239,7 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 		dev->state = cur = next;
 		narcs++;
 	}
-	if (narcs && HAS(dev, STALE_GET)) {
+	if (narcs && MC_SIM_HAS(dev, STALE_GET)) {
 		dev->stale_pending = true;
 		dev->stale_state = start;
 	}
@@ -249,7 +248,7 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 		*data_fd = -1;
 	return ret;
 fail:
-	if (HAS(dev, FAIL_OFF_PATH)) {
+	if (MC_SIM_HAS(dev, FAIL_OFF_PATH)) {
 		mc_sim_end_save(dev);
 		mc_sim_end_resume(dev);
 		dev->state = VFIO_DEVICE_STATE_RUNNING;
@@ -264,7 +263,7 @@ static uint32_t sim_get_state(struct mc_sim_dev *dev)
 		dev->stale_pending = false;
 		return dev->stale_state;
 	}
-	if (HAS(dev, ASYNC_STATE) && dev->state == VFIO_DEVICE_STATE_STOP &&
+	if (MC_SIM_HAS(dev, ASYNC_STATE) && dev->state == VFIO_DEVICE_STATE_STOP &&
 	    ++dev->stop_gets % 3 == 0)
 		dev->state = VFIO_DEVICE_STATE_RUNNING;
 	return dev->state;
@@ -291,9 +290,9 @@ static int feat_migration(struct mc_sim_dev *dev, uint32_t flags, uint8_t *paylo
 	struct vfio_device_feature_migration mig = { .flags = dev->flags };
 	int ret = mc_sim_check_feature(flags, plen, GET, sizeof(mig));
 
-	if (HAS(dev, NO_STOP_COPY_FLAG))
+	if (MC_SIM_HAS(dev, NO_STOP_COPY_FLAG))
 		mig.flags &= ~(uint64_t)VFIO_MIGRATION_STOP_COPY;
-	if (ret == 0 && HAS(dev, PROBE_WRITES_PAYLOAD) && avail >= sizeof(mig))
+	if (ret == 0 && MC_SIM_HAS(dev, PROBE_WRITES_PAYLOAD) && avail >= sizeof(mig))
 		memcpy(payload, &mig, sizeof(mig));
 	if (ret != 1)
 		return ret;
@@ -308,7 +307,7 @@ static int feat_mig_state(struct mc_sim_dev *dev, uint32_t flags, uint8_t *paylo
 {
 	struct vfio_device_feature_mig_state mig;
 	int ret = mc_sim_check_feature(flags, plen, GET | SET,
-				       HAS(dev, ARGSZ_UNCHECKED) ? 0 : sizeof(mig));
+				       MC_SIM_HAS(dev, ARGSZ_UNCHECKED) ? 0 : sizeof(mig));
 	int fd;
 
 	if (ret != 1)
@@ -337,7 +336,7 @@ static int feat_data_size(struct mc_sim_dev *dev, uint32_t flags, uint8_t *paylo
 
 	if (ret != 1)
 		return ret;
-	if (HAS(dev, DATA_SIZE_FAILS_RESUMING) && dev->state == VFIO_DEVICE_STATE_RESUMING)
+	if (MC_SIM_HAS(dev, DATA_SIZE_FAILS_RESUMING) && dev->state == VFIO_DEVICE_STATE_RESUMING)
 		return -EIO;
 	ds.stop_copy_length = mc_sim_stream_size(dev);
 	if (avail < sizeof(ds))

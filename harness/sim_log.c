@@ -311,17 +311,21 @@ int mc_sim_log_start(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, s
 	struct mc_sim_log *log = &dev->log;
 	uint64_t start[MC_SIM_LOG_MAX_RANGES], last[MC_SIM_LOG_MAX_RANGES];
 	int ret = mc_sim_check_feature(flags, plen, VFIO_DEVICE_FEATURE_SET, sizeof(ctl));
+	uint32_t n;
 
 	if (ret != 1)
 		return ret;
 	if (avail < sizeof(ctl))
 		return -EFAULT;
 	memcpy(&ctl, payload, sizeof(ctl));
-	if (!ctl.num_ranges)
+	n = ctl.num_ranges;
+	if (MC_SIM_HAS(dev, LOG_NO_RANGE_CHECK))
+		n = n < MC_SIM_LOG_MAX_RANGES ? n : MC_SIM_LOG_MAX_RANGES;
+	else if (!n)
 		return -EINVAL;
-	if (ctl.num_ranges > MC_SIM_LOG_MAX_RANGES)
+	else if (n > MC_SIM_LOG_MAX_RANGES)
 		return -E2BIG;
-	for (uint32_t i = 0; i < ctl.num_ranges; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		struct vfio_device_feature_dma_logging_range r;
 		uintptr_t up = (uintptr_t)(ctl.ranges + (uint64_t)i * sizeof(r));
 
@@ -334,16 +338,16 @@ int mc_sim_log_start(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, s
 		start[i] = r.iova;
 		last[i] = r.iova + r.length - 1;
 		/* interval_tree_iter_first(): any earlier node meeting [start, last]. */
-		for (uint32_t k = 0; k < i; k++)
+		for (uint32_t k = 0; k < i && !MC_SIM_HAS(dev, LOG_OVERLAP_OK); k++)
 			if (start[k] <= last[i] && start[i] <= last[k])
 				return -EINVAL;
 	}
 	/* The driver: one START until STOP; it tracks at 4 KiB whatever was asked. */
-	if (log->started)
+	if (log->started && !MC_SIM_HAS(dev, LOG_DOUBLE_START))
 		return -EBUSY;
 	log->started = true;
-	log->nranges = ctl.num_ranges;
-	for (uint32_t i = 0; i < ctl.num_ranges; i++) {
+	log->nranges = n;
+	for (uint32_t i = 0; i < n; i++) {
 		log->ranges[i].start = start[i];
 		log->ranges[i].last = last[i];
 	}
@@ -417,12 +421,17 @@ int mc_sim_log_report(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, 
 	if (avail < sizeof(rep))
 		return -EFAULT;
 	memcpy(&rep, payload, sizeof(rep));
-	if (rep.page_size < MC_SIM_PAGE || (rep.page_size & (rep.page_size - 1)))
+	if (MC_SIM_HAS(dev, LOG_REPORT_BAD_PGSIZE) ? !rep.page_size
+	    : rep.page_size < MC_SIM_PAGE || (rep.page_size & (rep.page_size - 1)))
 		return -EINVAL;
 	if (rep.iova + rep.length < rep.iova)
 		return -EOVERFLOW;
 	/* The driver: reporting without START is an error. */
-	if (!dev->log.started)
+	if (!dev->log.started && !MC_SIM_HAS(dev, LOG_REPORT_WITHOUT_START))
 		return -EINVAL;
+	for (uint32_t i = 0; rep.length && MC_SIM_HAS(dev, LOG_REPORT_END_OFF_BY_ONE) &&
+			     i < dev->log.nranges; i++)
+		if (rep.iova + rep.length - 1 == dev->log.ranges[i].last)
+			return -EINVAL;	/* the defect: "end < last" where "end <= last" was meant */
 	return rep.length ? read_and_clear(&dev->log, &rep) : 0;
 }

@@ -123,6 +123,20 @@ uint64_t mc_sim_stream_size(const struct mc_sim_dev *dev)
 /* ------------------------------------------------------------------ producer */
 
 enum { PH_HDR, PH_PAGES, PH_DIRTY, PH_CONFIG, PH_REGS, PH_END, PH_DONE };
+/* s->phase: the phase in the low byte; above it, whether the session began in pre-copy. */
+#define PH_MASK 0xff
+#define PH_BORN_PRECOPY 0x100
+
+
+static int phase(const struct mc_sim_save *s)
+{
+	return s->phase & PH_MASK;
+}
+
+static void set_phase(struct mc_sim_save *s, int ph)
+{
+	s->phase = (s->phase & ~PH_MASK) | ph;
+}
 
 struct mc_sim_save *mc_sim_save_new(struct mc_sim_dev *dev, bool final)
 {
@@ -137,7 +151,7 @@ struct mc_sim_save *mc_sim_save_new(struct mc_sim_dev *dev, bool final)
 	}
 	s->id = ++dev->next_sess;
 	s->final = final;
-	s->phase = PH_HDR;
+	s->phase = PH_HDR | (final ? 0 : PH_BORN_PRECOPY);
 	return s;
 }
 
@@ -172,11 +186,23 @@ static uint64_t first_dirty(const struct mc_sim_dev *dev, const struct mc_sim_sa
 	return dev->npages;
 }
 
+/* Defect stopcopy_restarts_stream: STOP_COPY serves a whole new image after pre-copy's. */
+static void restart_in_stopcopy(const struct mc_sim_dev *dev, struct mc_sim_save *s)
+{
+	s->phase = PH_HDR;	/* also forgets PH_BORN_PRECOPY: this happens once */
+	s->cursor = 0;
+	s->crc = 0;
+	memset(s->dirty, 0, (dev->npages + 63) / 64 * sizeof(uint64_t));
+	s->ndirty = 0;
+}
+
 /* Generate the next record into s->rec; false at a (temporary or final) end. */
 static bool produce(struct mc_sim_dev *dev, struct mc_sim_save *s)
 {
 	s->rec_dirty = false;
-	switch (s->phase) {
+	if (MC_SIM_HAS(dev, STOPCOPY_RESTARTS_STREAM) && s->final && (s->phase & PH_BORN_PRECOPY))
+		restart_in_stopcopy(dev, s);
+	switch (phase(s)) {
 	case PH_HDR:
 		memcpy(s->rec, magic, sizeof(magic));
 		put32(s->rec + 8, STREAM_VERSION);
@@ -186,12 +212,12 @@ static bool produce(struct mc_sim_dev *dev, struct mc_sim_save *s)
 		put64(s->rec + 24, dev->mem_size);
 		s->rec_len = HDR_SIZE;
 		s->rec_off = 0;
-		s->phase = PH_PAGES;
+		set_phase(s, PH_PAGES);
 		break;
 	case PH_PAGES:
 		rec_page(dev, s, s->cursor++);
 		if (s->cursor == dev->npages)
-			s->phase = PH_DIRTY;
+			set_phase(s, PH_DIRTY);
 		break;
 	case PH_DIRTY:
 		if (s->ndirty) {
@@ -205,22 +231,22 @@ static bool produce(struct mc_sim_dev *dev, struct mc_sim_save *s)
 		}
 		if (!s->final)
 			return false;
-		s->phase = PH_CONFIG;	/* the tail follows the last dirty page */
+		set_phase(s, PH_CONFIG);	/* the tail follows the last dirty page */
 		__attribute__((fallthrough));
 	case PH_CONFIG:
 		rec_start(s, REC_CONFIG, LEN_CONFIG);
 		memcpy(s->rec + REC_HDR, dev->cfg + MC_SIM_CFG_RW, LEN_CONFIG);
-		s->phase = PH_REGS;
+		set_phase(s, PH_REGS);
 		break;
 	case PH_REGS:
 		rec_start(s, REC_REGS, LEN_REGS);
 		put64(s->rec + REC_HDR, dev->wcount);
-		s->phase = PH_END;
+		set_phase(s, PH_END);
 		break;
 	case PH_END:
 		rec_start(s, REC_END, LEN_END);
 		put32(s->rec + REC_HDR, s->crc);
-		s->phase = PH_DONE;
+		set_phase(s, PH_DONE);
 		return true;	/* the END record is not part of its own crc */
 	default:
 		return false;
@@ -253,7 +279,9 @@ ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ub
 	if (n)
 		return (ssize_t)n;
 	/* Nothing now: end of stream once END is out, else a temporary end (pre-copy). */
-	return s->phase == PH_DONE ? 0 : -ENOMSG;
+	if (phase(s) == PH_DONE || MC_SIM_HAS(dev, ENOMSG_AS_EOF))
+		return 0;
+	return -ENOMSG;
 }
 
 void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
@@ -263,12 +291,16 @@ void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
 
 	*initial = s->pos < total ? total - s->pos : 0;
 	*dirty = s->ndirty * (REC_HDR + LEN_PAGE) + (s->rec_dirty ? s->rec_len - s->rec_off : 0);
+	if (MC_SIM_HAS(dev, INITIAL_BYTES_GROWS) && *initial && !s->rec_dirty)
+		*initial += s->rec_len - s->rec_off;
+	if (MC_SIM_HAS(dev, DIRTY_NONZERO_AT_START))
+		*dirty += REC_HDR + LEN_PAGE;
 }
 
 void mc_sim_save_touch(const struct mc_sim_dev *dev, struct mc_sim_save *s, uint64_t off,
 		       uint64_t len)
 {
-	if (!len || s->phase > PH_DIRTY)
+	if (!len || phase(s) > PH_DIRTY)
 		return;
 	for (uint64_t p = off / MC_SIM_PAGE; p <= (off + len - 1) / MC_SIM_PAGE; p++) {
 		/* A page not yet snapshotted is simply sent later with its new contents. */
