@@ -35,8 +35,12 @@ static size_t min_sz(size_t a, size_t b)
 /* ------------------------------------------------------------------ plans: text */
 
 static const char *const plan_names[] = {
-	[MC_PLAN_ONE] = "one",	   [MC_PLAN_FIXED] = "fixed", [MC_PLAN_LIST] = "list",
-	[MC_PLAN_RANDOM] = "random", [MC_PLAN_PAGE] = "page",	  [MC_PLAN_SPLIT] = "split",
+	[MC_PLAN_ONE] = "one",
+	[MC_PLAN_FIXED] = "fixed",
+	[MC_PLAN_LIST] = "list",
+	[MC_PLAN_RANDOM] = "random",
+	[MC_PLAN_PAGE] = "page",
+	[MC_PLAN_SPLIT] = "split",
 	[MC_PLAN_WRITEV] = "writev",
 };
 

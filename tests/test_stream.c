@@ -140,11 +140,14 @@ static void assert_same(const struct mc_stream *a, const struct mc_stream *b, co
 
 /* ------------------------------------------------------------------ 1. plan text */
 
+/* A plan text and what must come of it: its canonical form, or words of the refusal. */
+struct plan_row {
+	const char *text, *want;
+};
+
 START_TEST(plan_parse_valid)
 {
-	static const struct {
-		const char *text, *canon;
-	} ok[] = {
+	static const struct plan_row ok[] = {
 		{ "one", "one" },
 		{ "fixed:1", "fixed:1" },
 		{ "fixed:1048576", "fixed:1048576" },
@@ -171,7 +174,7 @@ START_TEST(plan_parse_valid)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		p = plan_of(ok[i].text);
 		mc_plan_format(&p, buf, sizeof(buf));
-		ck_assert_str_eq(buf, ok[i].canon);
+		ck_assert_str_eq(buf, ok[i].want);
 		ck_assert_int_eq(mc_plan_parse(buf, &q, err, sizeof(err)), 0);
 		ck_assert_msg(plan_eq(&p, &q), "%s does not round-trip", ok[i].text);
 	}
@@ -234,9 +237,7 @@ END_TEST
 
 START_TEST(plan_parse_invalid)
 {
-	static const struct {
-		const char *text, *want;
-	} bad[] = {
+	static const struct plan_row bad[] = {
 		{ "fixed:0", "size 0 is not 1..1048576" },
 		{ "fixed:", "missing size" },
 		{ "fixed", "'fixed' needs an argument" },
@@ -803,22 +804,49 @@ START_TEST(resume_after_session_ended)
 END_TEST
 
 /*
- * @ref copied to @shift bytes into page-aligned memory whose pages @bad[] are unreadable
- * (writes from them fail with EFAULT); *@s wraps the copy. Returns the mapping.
+ * Two simulated devices and a stream saved from the first, copied to @shift bytes into
+ * page-aligned memory whose pages @bad[] are unreadable: writes from them fail with
+ * EFAULT (the device is not poisoned by that), every other byte reaches the device.
  */
-static uint8_t *holed_copy(const struct mc_stream *ref, const unsigned *bad, int nbad,
-			   size_t shift, size_t *maplen, struct mc_stream *s)
-{
-	uint8_t *m;
+struct holed {
+	struct mc_dev *src, *dst;
+	struct mc_stream ref, s;	/* the saved stream; its copy with holes (wrapped) */
+	uint8_t *map;
+	size_t maplen;
+};
 
-	*maplen = (shift + ref->len + 4095) & ~4095ull;
-	m = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ck_assert(m != MAP_FAILED);
-	ck_assert_int_eq(mc_stream_pread(ref, m + shift, ref->len, 0), (ssize_t)ref->len);
+static void holed_open(struct holed *h, const unsigned *bad, int nbad, size_t shift)
+{
+	h->src = dev_open("sim:flags=7");
+	h->dst = dev_open("sim:flags=7");
+	save_with(h->src, NULL, 0, &h->ref);
+	h->maplen = (shift + h->ref.len + 4095) & ~4095ull;
+	h->map = mmap(NULL, h->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		      0);
+	ck_assert(h->map != MAP_FAILED);
+	ck_assert_int_eq(mc_stream_pread(&h->ref, h->map + shift, h->ref.len, 0),
+			 (ssize_t)h->ref.len);
 	for (int i = 0; i < nbad; i++)
-		ck_assert_int_eq(mprotect(m + bad[i] * 4096u, 4096, PROT_NONE), 0);
-	mc_stream_wrap(s, m + shift, ref->len);
-	return m;
+		ck_assert_int_eq(mprotect(h->map + bad[i] * 4096u, 4096, PROT_NONE), 0);
+	mc_stream_wrap(&h->s, h->map + shift, h->ref.len);
+}
+
+/* Resume all of the holed copy into the second device; returns SET STOP's result. */
+static int holed_resume(struct holed *h, const struct mc_io_opts *o, struct mc_resume_result *r,
+			int *wrc)
+{
+	ck_assert_int_eq(mc_reset(h->dst), 0);
+	go(h->dst, S_STOP, NULL);
+	return resume_with(h->dst, o, &h->s, 0, h->s.len, r, wrc);
+}
+
+static void holed_close(struct holed *h)
+{
+	mc_stream_free(&h->s);
+	munmap(h->map, h->maplen);
+	mc_stream_free(&h->ref);
+	mc_dev_close(h->src);
+	mc_dev_close(h->dst);
 }
 
 static bool touches(uint64_t a, uint64_t b, const unsigned *bad, int nbad)
@@ -837,43 +865,39 @@ static bool touches(uint64_t a, uint64_t b, const unsigned *bad, int nbad)
 START_TEST(resume_gaps_exact)
 {
 	static const unsigned bad[] = { 3, 10 };
-	struct mc_dev *src = dev_open("sim:flags=7"), *dst = dev_open("sim:flags=7");
 	struct mc_plan p = plan_of("list:32/4112");
 	struct mc_io_opts o = { .plan = &p, .continue_after_error = true };
 	struct { uint64_t start, end; } want[8];
 	struct mc_resume_result r;
-	struct mc_stream ref, holed;
-	uint64_t pos, acked = 0, first = ~0ull;
+	uint64_t pos, len, acked = 0, first = ~0ull;
 	unsigned nwant = 0, calls = 0;
-	size_t maplen;
-	uint8_t *m;
+	struct holed h;
 	int rc, wrc;
 
-	save_with(src, NULL, 0, &ref);
-	m = holed_copy(&ref, bad, 2, 0, &maplen, &holed);
-	for (pos = 0; pos < ref.len; calls++) {
-		uint64_t len = pos ? SIM_PAGE_REC : SIM_HDR;
+	holed_open(&h, bad, 2, 0);
+	len = h.ref.len;
+	ck_assert_uint_eq(len - SIM_HDR - SIM_TAIL, 16 * SIM_PAGE_REC);	/* the layout */
+	for (pos = 0; pos < len; calls++) {
+		uint64_t n = pos ? SIM_PAGE_REC : SIM_HDR;
 
-		len = len < ref.len - pos ? len : ref.len - pos;
-		if (touches(pos, pos + len, bad, 2) || pos + len == ref.len) {
+		n = n < len - pos ? n : len - pos;
+		if (touches(pos, pos + n, bad, 2) || pos + n == len) {
 			first = first == ~0ull ? pos : first;
 			if (nwant && want[nwant - 1].end == pos)
-				want[nwant - 1].end = pos + len;
+				want[nwant - 1].end = pos + n;
 			else
-				want[nwant].start = pos, want[nwant++].end = pos + len;
+				want[nwant].start = pos, want[nwant++].end = pos + n;
 		} else {
-			acked += len;
+			acked += n;
 		}
-		pos += len;
+		pos += n;
 	}
-	ck_assert_uint_eq(ref.len - SIM_HDR - SIM_TAIL, 16 * SIM_PAGE_REC);	/* the layout */
 	ck_assert_uint_eq(nwant, 3);
-	go(dst, S_STOP, NULL);
-	rc = resume_with(dst, &o, &holed, 0, holed.len, &r, &wrc);
+	rc = holed_resume(&h, &o, &r, &wrc);
 	ck_assert_int_eq(wrc, -EFAULT);
 	ck_assert_int_eq(r.first_err, -EFAULT);
 	ck_assert_uint_eq(r.first_err_off, first);
-	ck_assert_uint_eq(r.offered, ref.len);
+	ck_assert_uint_eq(r.offered, len);
 	ck_assert_uint_eq(r.acked, acked);
 	ck_assert_uint_eq(r.calls, calls);
 	ck_assert_uint_eq(r.ngaps, nwant);
@@ -882,13 +906,9 @@ START_TEST(resume_gaps_exact)
 		ck_assert_uint_eq(r.gaps[i].end, want[i].end);
 	}
 	ck_assert(!r.gaps_truncated);
-	ck_assert(!mc_resume_complete(&r, ref.len));
+	ck_assert(!mc_resume_complete(&r, len));
 	ck_assert_int_ne(rc, 0);
-	mc_stream_free(&holed);
-	munmap(m, maplen);
-	mc_stream_free(&ref);
-	mc_dev_close(src);
-	mc_dev_close(dst);
+	holed_close(&h);
 }
 END_TEST
 
@@ -899,24 +919,20 @@ END_TEST
 START_TEST(resume_short_then_fail)
 {
 	static const unsigned bad[] = { 5 };
-	struct mc_dev *src = dev_open("sim:flags=7"), *dst = dev_open("sim:flags=7");
 	struct mc_plan p = plan_of("writev:8:512");
 	struct mc_io_opts o = { .plan = &p };
 	struct mc_resume_result r;
-	struct mc_stream ref, holed;
 	uint64_t chunk = 0, seg;
-	size_t maplen;
-	uint8_t *m;
+	struct holed h;
 	int rc, wrc;
 
-	save_with(src, NULL, 0, &ref);
 	/*
 	 * The copy starts 1000 bytes into its memory so a 4096-byte chunk straddles the
 	 * unreadable page 5 (stream offsets 19480..23575). @chunk is where that chunk
 	 * starts, @seg where its first segment touching the page starts (the device takes
 	 * every segment before it).
 	 */
-	m = holed_copy(&ref, bad, 1, 1000, &maplen, &holed);
+	holed_open(&h, bad, 1, 1000);
 	while (chunk + 4096 <= 5 * 4096u - 1000)
 		chunk += 4096;
 	for (seg = chunk; seg + 512 <= 5 * 4096u - 1000; seg += 512)
@@ -927,9 +943,7 @@ START_TEST(resume_short_then_fail)
 		uint64_t sum = 0;
 
 		o.continue_after_error = cont;
-		mc_reset(dst);
-		go(dst, S_STOP, NULL);
-		rc = resume_with(dst, &o, &holed, 0, ref.len, &r, &wrc);
+		rc = holed_resume(&h, &o, &r, &wrc);
 		ck_assert_int_eq(wrc, -EFAULT);
 		ck_assert_int_eq(r.first_err, -EFAULT);
 		ck_assert_uint_eq(r.first_err_off, seg);
@@ -946,14 +960,10 @@ START_TEST(resume_short_then_fail)
 		ck_assert_uint_ge(r.gaps[0].end, chunk + 4096);
 		for (unsigned i = 0; i < r.ngaps; i++)
 			sum += r.gaps[i].end - r.gaps[i].start;
-		ck_assert_uint_eq(r.acked + sum, ref.len);	/* every byte accounted */
-		ck_assert_uint_eq(r.offered, ref.len);
+		ck_assert_uint_eq(r.acked + sum, h.ref.len);	/* every byte accounted */
+		ck_assert_uint_eq(r.offered, h.ref.len);
 	}
-	mc_stream_free(&holed);
-	munmap(m, maplen);
-	mc_stream_free(&ref);
-	mc_dev_close(src);
-	mc_dev_close(dst);
+	holed_close(&h);
 }
 END_TEST
 
