@@ -26,6 +26,14 @@
 
 /* ---------------------------------------------------------------- shared steps */
 
+/* The sample offsets and damage of the RES cases: xorshift64, seeded from --seed. */
+static void xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+}
+
 static void io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct mc_plan *p)
 {
 	memset(o, 0, sizeof(*o));
@@ -539,7 +547,7 @@ static void op_resume_truncated(struct mc_ctx *ctx)
 		cuts[ncut++] = s.len - 1;
 		cuts[ncut++] = s.len / 2;
 		while (ncut < 24 && s.len > 66) {
-			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			xorshift(&rng);
 			cuts[ncut++] = 65 + rng % (s.len - 66);
 		}
 	}
@@ -600,7 +608,7 @@ static void op_resume_corrupt(struct mc_ctx *ctx)
 			at[n++] = k;
 	} else {
 		while (n < 32 && s.len > 64) {
-			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			xorshift(&rng);
 			at[n++] = 64 + rng % (s.len - 64);
 		}
 	}
@@ -780,7 +788,7 @@ static void op_resume_random(struct mc_ctx *ctx)
 			return;
 		}
 		for (uint64_t k = 0; k < r.mem_len; k++) {
-			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			xorshift(&rng);
 			/* even rounds: all random; odd rounds: one byte in 8 changed */
 			if (!(i & 1) || !(rng & 7))
 				r.mem[k] = (uint8_t)(rng >> 24);

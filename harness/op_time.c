@@ -170,7 +170,7 @@ static void op_downtime(struct mc_ctx *ctx)
 	mc_metric_samples(ctx, "stop_copy", "ns", save, reps);
 	mc_metric_samples(ctx, "resume_to_stop", "ns", load, reps);
 	mc_metric_value(ctx, "bytes", "B", (double)bytes);
-	if (down[reps / 2] > 0)
+	if (save[reps / 2] > 0)
 		mc_metric_value(ctx, "throughput", "B/s", (double)bytes * 1e9 / save[reps / 2]);
 	mc_note(ctx, "%u migrations of %llu bytes: downtime p50 %.3f ms, max %.3f ms", reps,
 		(unsigned long long)bytes, down[reps / 2] / 1e6, down[reps - 1] / 1e6);
