@@ -107,6 +107,14 @@ struct mc_backend_ops {
 	 * data_read/data_write (io_uring); -EBADF when @fd is not open.
 	 */
 	int (*data_rawfd)(void *priv, int fd);
+
+	/*
+	 * remove: may be NULL. (ROB-03, destructive) Close the device fd and remove the
+	 * device from the system, keeping the data fds the caller holds open. Afterwards
+	 * only the data_* members, klog_read and close are called. 0 or -errno with one
+	 * line in @err.
+	 */
+	int (*remove)(void *priv, char *err, size_t errlen);
 };
 
 extern const struct mc_backend_ops mc_sim_ops;

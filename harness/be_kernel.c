@@ -34,6 +34,7 @@ struct kdev {
 	int iommufd;		/* cdev path */
 	int group;
 	char label[160];	/* the device as messages name it */
+	char sysdir[PATH_MAX];	/* the device's sysfs directory (ROB-03 removes it there) */
 	struct mc_dev_ident id;
 
 	int *datafds;		/* data fds handed out by SET MIG_DEVICE_STATE, not yet closed */
@@ -369,6 +370,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 	rc = check_migration(kd, err, errlen);
 	if (rc)
 		goto out_close_device;
+	copy_str(kd->sysdir, sizeof(kd->sysdir), ks.dir);
 	mc_ksysfs_ident(ks.dir, &kd->id);
 	if (ks.node[0])
 		copy_str(kd->id.path, sizeof(kd->id.path), ks.node);
@@ -441,6 +443,34 @@ static int kernel_reset(void *priv)
 	const struct kdev *kd = priv;
 
 	return ioctl(kd->devfd, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
+}
+
+/*
+ * ROB-03: close the device fd and what it is attached to, as a dying process would,
+ * keeping the data fds; then remove the device through sysfs ("remove" of an mdev
+ * or a PCI function). Only --destructive runs get here.
+ */
+static int kernel_remove(void *priv, char *err, size_t errlen)
+{
+	struct kdev *kd = priv;
+	char path[PATH_MAX + 8];
+	int fd, rc = 0;
+
+	close_fd(&kd->devfd);
+	close_fd(&kd->groupfd);
+	close_fd(&kd->containerfd);
+	close_fd(&kd->iommufd);
+	if (snprintf(path, sizeof(path), "%s/remove", kd->sysdir) >= (int)sizeof(path))
+		return mc_kfail(err, errlen, -ENAMETOOLONG, "%s: sysfs path too long", kd->label);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mc_kfail(err, errlen, -errno, "%s: open %s: %s", kd->label, path,
+				strerror(errno));
+	if (write(fd, "1", 1) != 1)
+		rc = mc_kfail(err, errlen, -errno, "%s: write 1 to %s: %s", kd->label, path,
+			      strerror(errno));
+	close(fd);
+	return rc;
 }
 
 static ssize_t kernel_data_read(void *priv, int fd, void *buf, size_t len)
@@ -689,4 +719,5 @@ const struct mc_backend_ops mc_kernel_ops = {
 	.klog_read = kernel_klog_read,
 	.fault = NULL,
 	.data_rawfd = kernel_data_rawfd,
+	.remove = kernel_remove,
 };

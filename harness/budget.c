@@ -48,8 +48,23 @@ int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t len)
 		b->downtime_ns = ns;
 		return 0;
 	}
+	if (!strncmp(s, "datasize=", 9)) {
+		char *end;
+		double r;
+
+		errno = 0;
+		r = strtod(s + 9, &end);
+		if (errno || *end || s[9] < '0' || s[9] > '9' || !(r >= 1.0) || r > 1e9) {
+			snprintf(err, len, "--budget '%s': expected datasize=RATIO with RATIO >= 1 (e.g. 2 or 1.5)",
+				 s);
+			return -EINVAL;
+		}
+		b->datasize_ratio = r;
+		return 0;
+	}
 	if (strncmp(s, "arc=", 4) || strlen(s + 4) >= sizeof(buf)) {
-		snprintf(err, len, "--budget '%s': expected arc=[FROM->]TO:TIME or downtime=TIME", s);
+		snprintf(err, len, "--budget '%s': expected arc=[FROM->]TO:TIME, downtime=TIME or datasize=RATIO",
+			 s);
 		return -EINVAL;
 	}
 	snprintf(buf, sizeof(buf), "%s", s + 4);

@@ -76,12 +76,36 @@ struct mc_param {
 struct mc_budgets {
 	uint64_t arc_ns[MC_NSTATES][MC_NSTATES];	/* [from][to], judged on the max */
 	uint64_t downtime_ns;
+	double datasize_ratio;	/* SAVE-05: MIG_DATA_SIZE / bytes read must lie in [1/r, r] */
 };
 /*
  * Parse one --budget word into @b: "arc=TO:TIME", "arc=FROM->TO:TIME" or
  * "downtime=TIME", TIME = N[ns|us|ms|s] (default ms). -EINVAL with a reason in @err.
  */
 int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t errlen);
+
+/* Region accesses of --dirty and --state-regions (regspec.c). */
+#define MC_REGACC_MAX 64	/* bytes per item */
+#define MC_REGACCS_MAX 16	/* items per list */
+struct mc_regacc {
+	uint32_t index;		/* VFIO region index */
+	uint32_t len;
+	uint64_t off;
+	uint8_t data[MC_REGACC_MAX];	/* --dirty: the bytes to write */
+};
+struct mc_regaccs {
+	int n;
+	struct mc_regacc a[MC_REGACCS_MAX];
+};
+/* Parse "R@OFF=HEX,..." (@with_data) or "R@OFF+LEN,..."; -EINVAL with a reason. */
+int mc_regacc_parse(const char *s, bool with_data, struct mc_regaccs *out, char *err,
+		    size_t errlen);
+struct mc_dev;
+/* Do the writes of @w in order; 0 or -errno with a reason. */
+int mc_regacc_write(struct mc_dev *dev, const struct mc_regaccs *w, char *err, size_t errlen);
+/* Read the ranges of @r, concatenated, into @buf; bytes read or -errno with a reason. */
+ssize_t mc_regacc_read(struct mc_dev *dev, const struct mc_regaccs *r, uint8_t *buf, size_t len,
+		       char *err, size_t errlen);
 
 struct mc_devinfo {
 	uint64_t flags;		/* migration flags as read (raw) */
@@ -103,6 +127,12 @@ struct mc_devinfo {
 	const struct mc_budgets *budgets;
 	int io;				/* enum mc_io of stream.h: how data moves */
 	bool destructive;		/* --destructive: ROB-03 may remove the device */
+	/* RES-02: what the source looked like when its stream was saved. */
+	const struct mc_regaccs *dirty;		/* writes made to the source first, or NULL */
+	const struct mc_regaccs *state_regions;	/* --state-regions, or NULL */
+	bool stream_nondet;		/* --nondeterministic: compare regions, not streams */
+	const uint8_t *ref_regions;	/* the source's state regions before the save */
+	size_t ref_regions_len;
 };
 
 
@@ -147,13 +177,20 @@ enum mc_expand {
 				 * and the model's fate of that session is the row's fate= */
 };
 
+enum { MC_ORDER_NORMAL, MC_ORDER_DESTRUCTIVE, MC_ORDER_LAST, MC_ORDER_N };
+
 struct mc_op {
 	const char *name;
 	enum mc_expand expand;
 	/* check: validate a row's args/expect at load time; NULL accepts "-" only. */
 	int (*check)(const struct mc_case *c, char *err, size_t errlen);
 	void (*run)(struct mc_ctx *ctx);
-	bool last;		/* runs after every other case (judges the whole run) */
+	/*
+	 * order: MC_ORDER_NORMAL in file order; MC_ORDER_DESTRUCTIVE after those (the
+	 * device may be gone afterwards); MC_ORDER_LAST after everything (judges the run).
+	 */
+	int order;
+	bool no_device;		/* runs without opening the device (judges collected results) */
 };
 
 /* The registry (ops.c): NULL-terminated; mc_op_find returns NULL for unknown names. */

@@ -47,9 +47,15 @@ static void usage(FILE *f)
 		"  --foreign SPEC       a device of another type whose stream must be refused\n"
 		"                       (RES-04; derived automatically for sim devices)\n"
 		"  --io rw|uring        move stream data with read/write (default) or io_uring\n"
-		"  --budget B           arc=[FROM->]TO:TIME or downtime=TIME (TIME: N[ns|us|ms|s]);\n"
-		"                       a TIME measurement over budget fails; repeatable\n"
+		"  --budget B           arc=[FROM->]TO:TIME, downtime=TIME (TIME: N[ns|us|ms|s]) or\n"
+		"                       datasize=RATIO; an INFO measurement over budget fails; repeatable\n"
 		"  --destructive        allow ROB-03 to remove the device (mdev/pci) at the end\n"
+		"  --dirty LIST         R@OFF=HEX,... region writes that change the source before\n"
+		"                       its reference stream is saved (RES-02; sim: built in)\n"
+		"  --state-regions LIST R@OFF+LEN,... ranges safe to read that hold device state;\n"
+		"                       RES-02 also compares them between source and destination\n"
+		"  --nondeterministic   the device's streams differ run to run: RES-02 compares\n"
+		"                       --state-regions only\n"
 		"  --out DIR            report directory (default reports/<device>-<time>/)\n"
 		"  --only LIST          comma list of clause IDs (FSM-01), groups (FSM) or case names\n"
 		"  --strict             SHOULD violations (warn) count as failures\n"
@@ -270,6 +276,9 @@ static int cmd_run(int argc, char **argv, bool walk)
 		{ "budget", required_argument, NULL, 'B' },
 		{ "io", required_argument, NULL, 'I' },
 		{ "destructive", no_argument, NULL, 'D' },
+		{ "dirty", required_argument, NULL, 'y' },
+		{ "state-regions", required_argument, NULL, 'R' },
+		{ "nondeterministic", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -279,6 +288,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 	char spec[256], outdir[512], cmdline[1024] = "", err[512];
 	struct mc_report *rep = NULL;
 	static struct mc_budgets budgets;
+	static struct mc_regaccs dirty, state_regions;
 	unsigned long long v;
 	struct mc_devspec ds;
 	int opt, code;
@@ -300,6 +310,17 @@ static int cmd_run(int argc, char **argv, bool walk)
 		case 'F': o.no_fork = true; break;
 		case 'f': o.foreign = optarg; break;
 		case 'D': o.destructive = true; break;
+		case 'N': o.nondet = true; break;
+		case 'y':
+		case 'R':
+			if (mc_regacc_parse(optarg, opt == 'y', opt == 'y' ? &dirty : &state_regions,
+					    err, sizeof(err))) {
+				fprintf(stderr, "migcheck: %s\n", err);
+				return EXIT_USAGE;
+			}
+			*(opt == 'y' ? &o.dirty : &o.state_regions) = opt == 'y' ? &dirty
+										  : &state_regions;
+			break;
 		case 'B':
 			if (mc_budget_parse(optarg, &budgets, err, sizeof(err))) {
 				fprintf(stderr, "migcheck: %s\n", err);
@@ -340,6 +361,10 @@ static int cmd_run(int argc, char **argv, bool walk)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "migcheck: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (o.nondet && !o.state_regions) {
+		fprintf(stderr, "migcheck: --nondeterministic needs --state-regions (what RES-02 compares instead)\n");
 		return EXIT_USAGE;
 	}
 	if (!o.device) {

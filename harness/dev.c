@@ -333,6 +333,16 @@ ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len)
 	return dev->be->klog_read(dev->priv, buf, len);
 }
 
+int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen)
+{
+	if (!dev->be->remove) {
+		snprintf(err, errlen, "the %s backend cannot remove a device", dev->be->name);
+		return -EOPNOTSUPP;
+	}
+	op_begin(dev, "remove the device");
+	return (int)op_end(dev, dev->be->remove(dev->priv, err, errlen));
+}
+
 bool mc_dev_can_fault(const struct mc_dev *dev)
 {
 	return dev->be->fault != NULL;

@@ -83,6 +83,11 @@ ssize_t mc_region_write(struct mc_dev *dev, uint32_t index, uint64_t off, const 
 /* Kernel log since the last call; -EOPNOTSUPP when the backend has no log. */
 ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len);
 /* True when the backend can inject faults (simulated device). */
+/*
+ * ROB-03 (destructive): close the device fd and remove the device, keeping its data
+ * fds open. Afterwards only mc_data_*, mc_klog_read and mc_dev_close are valid.
+ */
+int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen);
 bool mc_dev_can_fault(const struct mc_dev *dev);
 int mc_fault(struct mc_dev *dev, enum mc_fault_kind kind, uint32_t arg);
 

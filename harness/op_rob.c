@@ -69,3 +69,65 @@ void mc_op_reopen(struct mc_ctx *ctx)
 	}
 	mc_check_full_migration(ctx, "a close with a session open and a reopen");
 }
+
+/*
+ * ROB-03 (destructive, only with --destructive): open a session and read or write a
+ * little, close the device fd and remove the device, then use the session's fd. Reads
+ * must fail or return 0, writes must fail, and closing the fd must be clean; the kernel
+ * log is read after the case as after every case. Args: state=STATE with the session.
+ * The device is gone afterwards: the runner puts this after every other case.
+ */
+void mc_op_outlive(struct mc_ctx *ctx)
+{
+	uint32_t st = VFIO_DEVICE_STATE_STOP_COPY;
+	char v[24], err[512];
+	uint8_t b[256] = { 0 };
+	ssize_t n;
+	int fd, rc;
+
+	if (!ctx->di->destructive) {
+		mc_skip(ctx, "destructive: it removes the device, so it runs only with --destructive");
+		return;
+	}
+	if (mc_case_arg(ctx->c, "state", v, sizeof(v)))
+		st = (uint32_t)mc_state_parse(v);
+	if (mc_reach(ctx, st, &fd))
+		return;
+	if (st != VFIO_DEVICE_STATE_RESUMING)
+		mc_data_read(ctx->dev, fd, b, 16);	/* a session in progress */
+	rc = mc_dev_remove(ctx->dev, err, sizeof(err));
+	if (rc) {
+		mc_harness_error(ctx, "removing the device failed: %s", err);
+		mc_data_close(ctx->dev, fd);
+		return;
+	}
+	if (st == VFIO_DEVICE_STATE_RESUMING) {
+		n = mc_data_write(ctx->dev, fd, b, sizeof(b));
+		if (n >= 0)
+			mc_violation(ctx, "after the device was removed, a write of %zu bytes to its resume fd returned %zd",
+				     sizeof(b), n);
+		else
+			mc_note(ctx, "after removal the resume fd's write fails with %s",
+				mc_errno_name((int)n));
+	} else {
+		uint64_t got = 0;
+
+		/* A few reads: none may deliver data once the device is gone. */
+		for (int i = 0; i < 4; i++) {
+			n = mc_data_read(ctx->dev, fd, b, sizeof(b));
+			if (n <= 0)
+				break;
+			got += (uint64_t)n;
+		}
+		if (got)
+			mc_violation(ctx, "after the device was removed, its %s save fd still delivered %llu bytes",
+				     mc_state_name(st), (unsigned long long)got);
+		else
+			mc_note(ctx, "after removal the save fd's read gives %s",
+				n < 0 ? mc_errno_name((int)n) : "0 (end of file)");
+	}
+	rc = mc_data_close(ctx->dev, fd);
+	if (rc)
+		mc_violation(ctx, "closing the data fd of the removed device failed: %s",
+			     mc_errno_name(rc));
+}

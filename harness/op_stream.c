@@ -360,6 +360,18 @@ static void op_save_fd_ops(struct mc_ctx *ctx)
 }
 
 /* SAVE-05 (INFO): MIG_DATA_SIZE in STOP_COPY against the bytes actually read. */
+/* --budget datasize=R: the estimate must lie within a factor R of the bytes read. */
+static void budget_ratio(struct mc_ctx *ctx, uint64_t est, uint64_t len)
+{
+	double r = ctx->di->budgets ? ctx->di->budgets->datasize_ratio : 0;
+
+	if (!r || !len)
+		return;
+	if ((double)est * r < (double)len || (double)est > (double)len * r)
+		mc_budget_fail(ctx, "MIG_DATA_SIZE %llu is not within a factor %g of the %llu bytes read (--budget datasize=%g)",
+			       (unsigned long long)est, r, (unsigned long long)len, r);
+}
+
 static void op_data_size_ratio(struct mc_ctx *ctx)
 {
 	struct mc_plan one = { .kind = MC_PLAN_ONE };
@@ -386,6 +398,7 @@ static void op_data_size_ratio(struct mc_ctx *ctx)
 			mc_metric_value(ctx, "data_size_ratio", "ratio", (double)est / (double)s.len);
 		mc_note(ctx, "MIG_DATA_SIZE %llu, stream %llu bytes", (unsigned long long)est,
 			(unsigned long long)s.len);
+		budget_ratio(ctx, est, s.len);
 	}
 	mc_stream_free(&s);
 	mc_data_close(ctx->dev, fd);
@@ -448,44 +461,138 @@ static void op_resume_plan(struct mc_ctx *ctx)
 			a.rr.short_calls, (unsigned long long)a.rr.acked);
 }
 
+/* Save the device's whole stream from STOP_COPY into @out (reached from where it is). */
+static int save_now(struct mc_ctx *ctx, struct mc_stream *out)
+{
+	struct mc_plan one = { .kind = MC_PLAN_ONE };
+	struct mc_save_result sr;
+	struct mc_io_opts o;
+	int rc, fd = -1;
+
+	rc = mc_set_state(ctx->dev, ST_STOP, NULL);
+	if (!rc)
+		rc = mc_set_state(ctx->dev, ST_STOP_COPY, &fd);
+	if (!rc && fd < 0)
+		rc = -EBADF;
+	if (rc)
+		return rc;
+	io_opts(ctx, &o, &one);
+	rc = mc_stream_save(ctx->dev, fd, &o, out, &sr);
+	mc_data_close(ctx->dev, fd);
+	return rc;
+}
+
+/* Whether the device's state regions equal the source's; -errno when unreadable. */
+static int regions_equal(struct mc_ctx *ctx, size_t *first_diff, char *err, size_t errlen)
+{
+	uint8_t buf[MC_REGACCS_MAX * MC_REGACC_MAX];
+	ssize_t n = mc_regacc_read(ctx->dev, ctx->di->state_regions, buf, sizeof(buf), err,
+				   errlen);
+
+	if (n < 0)
+		return (int)n;
+	for (size_t i = 0; i < (size_t)n; i++)
+		if (i >= ctx->di->ref_regions_len || buf[i] != ctx->di->ref_regions[i]) {
+			*first_diff = i;
+			return 0;
+		}
+	return (size_t)n == ctx->di->ref_regions_len;
+}
+
+/*
+ * RES-02 proves something only when the destination did not hold the source's state
+ * already. True when it did (then the case is skipped with the reason).
+ */
+static bool vacuous(struct mc_ctx *ctx, const struct mc_stream *ref)
+{
+	struct mc_stream mine;
+	uint64_t diff;
+	size_t d;
+	char err[256];
+	int rc;
+
+	if (ctx->di->state_regions) {
+		rc = regions_equal(ctx, &d, err, sizeof(err));
+		if (rc < 0) {
+			mc_harness_error(ctx, "before the resume: --state-regions: %s", err);
+			return true;
+		}
+		if (rc > 0) {
+			mc_skip(ctx, "the destination's --state-regions already equal the source's before the resume; change the source with --dirty so RES-02 compares something");
+			return true;
+		}
+		if (ctx->di->stream_nondet)
+			return false;
+	}
+	mc_stream_init(&mine, 0);
+	rc = save_now(ctx, &mine);
+	if (rc) {
+		mc_violation(ctx, "saving the destination before the resume failed: %s",
+			     mc_errno_name(rc));
+		mc_stream_free(&mine);
+		return true;
+	}
+	rc = mc_stream_cmp(ref, &mine, &diff);
+	mc_stream_free(&mine);
+	if (rc == 0) {
+		mc_skip(ctx, "the destination saves the source's stream before any resume: the source's state was never changed (give --dirty), so RES-02 would compare nothing");
+		return true;
+	}
+	if (mc_reset(ctx->dev)) {
+		mc_harness_error(ctx, "reset after the pre-resume save failed");
+		return true;
+	}
+	return false;
+}
+
 /*
  * RES-02: after resuming the reference stream, the device saves the same stream again
- * (byte-identical), or, for a device that declared it is not deterministic, the same
- * device-visible state. The reference stream is the source's (the peer's with --peer).
+ * (byte-identical), and, with --state-regions, its state regions read what the source's
+ * did; a device declared --nondeterministic is judged by the regions alone. The source
+ * was changed by --dirty writes first (sim: built in), and the case is skipped when the
+ * destination held the source's state before the resume.
  */
 static void op_resume_equiv(struct mc_ctx *ctx)
 {
-	struct mc_plan one = { .kind = MC_PLAN_ONE }, p;
-	struct mc_save_result sr;
+	struct mc_plan p;
 	struct mc_stream s, again;
 	struct attempt a;
 	uint64_t diff = 0;
-	char err[128], pt[96], what[128];
-	int rc, fd;
+	size_t d = 0;
+	char err[256], pt[96], what[128];
+	int rc;
 
 	if (!ref_stream(ctx, &s))
+		return;
+	if (ctx->di->stream_nondet && !ctx->di->state_regions) {
+		mc_harness_error(ctx, "--nondeterministic needs --state-regions: nothing to compare");
+		return;
+	}
+	if (vacuous(ctx, &s))
 		return;
 	row_plan(ctx->c, &p, err, sizeof(err));
 	snprintf(what, sizeof(what), "resume with plan %s", plan_text(&p, pt, sizeof(pt)));
 	if (attempt(ctx, &s, 0, s.len, &p, false, &a) || !judge_valid(ctx, &a, s.len, what))
 		return;
+	if (ctx->di->state_regions) {
+		rc = regions_equal(ctx, &d, err, sizeof(err));
+		if (rc < 0) {
+			mc_violation(ctx, "after %s, reading the state regions failed: %s", what, err);
+			return;
+		}
+		if (!rc) {
+			mc_violation(ctx, "after %s the state regions differ from the source's at byte %zu of %zu",
+				     what, d, ctx->di->ref_regions_len);
+			return;
+		}
+		mc_note(ctx, "%s: the %zu bytes of state regions equal the source's", what,
+			ctx->di->ref_regions_len);
+		if (ctx->di->stream_nondet)
+			return;
+	}
 	/* The device is RUNNING now; save it again without a reset in between. */
 	mc_stream_init(&again, 0);
-	rc = mc_set_state(ctx->dev, ST_STOP, NULL);
-	fd = -1;
-	if (!rc)
-		rc = mc_set_state(ctx->dev, ST_STOP_COPY, &fd);
-	if (rc || fd < 0) {
-		mc_violation(ctx, "after %s, SET STOP->STOP_COPY gave %s%s", what, mc_errno_name(rc),
-			     !rc ? " without a data fd" : "");
-		goto out;
-	}
-	{
-		struct mc_io_opts o;
-
-		io_opts(ctx, &o, &one);
-		rc = mc_stream_save(ctx->dev, fd, &o, &again, &sr);
-	}
+	rc = save_now(ctx, &again);
 	if (rc) {
 		mc_violation(ctx, "after %s, saving the restored device failed: %s", what,
 			     mc_errno_name(rc));
@@ -502,7 +609,6 @@ static void op_resume_equiv(struct mc_ctx *ctx)
 		mc_note(ctx, "%s: the restored device saves the source's %llu bytes again", what,
 			(unsigned long long)s.len);
 out:
-	mc_data_close(ctx->dev, fd);
 	mc_stream_free(&again);
 }
 

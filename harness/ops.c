@@ -45,7 +45,9 @@ static const struct mc_op ops[] = {
 	{ .name = "recover", .check = mc_op_recover_check, .run = mc_op_recover },
 	{ .name = "resume_reset", .run = mc_op_resume_reset },
 	{ .name = "reopen", .check = mc_op_state_arg_check, .run = mc_op_reopen },
-	{ .name = "klog", .run = mc_op_klog, .last = true },
+	{ .name = "outlive", .check = mc_op_state_arg_check, .run = mc_op_outlive,
+	  .order = MC_ORDER_DESTRUCTIVE },
+	{ .name = "klog", .run = mc_op_klog, .order = MC_ORDER_LAST, .no_device = true },
 	{ .name = NULL },
 };
 

@@ -40,6 +40,7 @@ void mc_op_resume_reset(struct mc_ctx *ctx);
 /* ROB */
 void mc_op_klog(struct mc_ctx *ctx);
 void mc_op_reopen(struct mc_ctx *ctx);
+void mc_op_outlive(struct mc_ctx *ctx);
 
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */

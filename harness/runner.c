@@ -43,6 +43,10 @@ struct shm {
 	int stream_rc;
 	bool stream_open_failed;
 	char stream_err[MC_DETAIL_MAX + 256];
+	bool stream_ref;		/* the reference stream: dirty the source first */
+	bool dirtied;
+	size_t regions_len;		/* the source's --state-regions before the save */
+	uint8_t regions[MC_REGACCS_MAX * MC_REGACC_MAX];
 	size_t stream_len;
 	uint8_t stream[];
 };
@@ -56,6 +60,8 @@ struct runner {
 	size_t shm_len;
 	struct mc_devinfo di;
 	uint8_t *stream;		/* parent's copy of the reference stream */
+	struct mc_regaccs dirty;	/* --dirty, or the simulated device's default */
+	uint8_t ref_regions[MC_REGACCS_MAX * MC_REGACC_MAX];
 	char *findings;			/* ROB-01 evidence over the run */
 	size_t findings_len;
 	pid_t stuck;			/* a child we had to abandon, or 0 */
@@ -210,7 +216,17 @@ static void preflight_child(struct runner *r, void *arg)
 	shm->done = true;
 }
 
-/* Save the reference stream, from the peer when there is one. */
+/*
+ * What a simulated source gets written before its reference stream is saved, so that
+ * RES-02 compares a changed state, not two power-on states: 8 bytes of BAR0 (which
+ * also counts a BAR write) and 4 bytes of writable config space.
+ */
+#define SIM_DIRTY "0@0x100=6d6967636865636b,7@0x40=a55a5aa5"
+
+/*
+ * Save a stream from @arg (a spec): the reference stream (from the peer when there is
+ * one, after the --dirty writes) or the foreign one.
+ */
 static void stream_child(struct runner *r, void *arg)
 {
 	const char *spec = arg;
@@ -238,6 +254,30 @@ static void stream_child(struct runner *r, void *arg)
 		goto out_close;
 	}
 	ctx.flags = flags & 7;
+	if (shm->stream_ref && r->dirty.n) {
+		char why[256];
+
+		shm->stream_rc = mc_regacc_write(ctx.dev, &r->dirty, why, sizeof(why));
+		if (shm->stream_rc) {
+			snprintf(shm->stream_err, sizeof(shm->stream_err), "%s: --dirty: %s", spec,
+				 why);
+			goto out_close;
+		}
+		shm->dirtied = true;
+	}
+	if (shm->stream_ref && r->o->state_regions) {
+		char why[256];
+		ssize_t got = mc_regacc_read(ctx.dev, r->o->state_regions, shm->regions,
+					     sizeof(shm->regions), why, sizeof(why));
+
+		if (got < 0) {
+			shm->stream_rc = (int)got;
+			snprintf(shm->stream_err, sizeof(shm->stream_err), "%s: --state-regions: %s",
+				 spec, why);
+			goto out_close;
+		}
+		shm->regions_len = (size_t)got;
+	}
 	n = mc_save_stream(&ctx, 65536, &buf);
 	if (n < 0) {
 		shm->stream_rc = (int)n;
@@ -278,6 +318,11 @@ static void case_child(struct runner *r, void *arg)
 	char err[512];
 	int rc;
 
+	if (j->c->op->no_device) {
+		j->c->op->run(&ctx);
+		shm->done = true;
+		return;
+	}
 	rc = mc_dev_open(r->o->device, &ctx.dev, err, sizeof(err));
 	if (rc) {
 		mc_harness_error(&ctx, "could not open the device: %s", err);
@@ -416,13 +461,13 @@ static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **
 	struct planned *pl = NULL;
 	int n = 0;
 
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < MC_ORDER_N; pass++) {
 		for (int i = 0; i < cs->n; i++) {
 			const struct mc_case *c = &cs->cases[i];
 			struct mc_param ps[MAX_INSTANCES];
 			int k;
 
-			if (c->op->last != (pass == 1) || !selected(c, r->o->only))
+			if (c->op->order != pass || !selected(c, r->o->only))
 				continue;
 			k = r->di.flags_ok ? mc_case_expand(c, r->di.flags & 7, ps, MAX_INSTANCES) : 1;
 			if (!r->di.flags_ok)
@@ -523,6 +568,7 @@ static void preflight_foreign(struct runner *r)
 	shm->done = false;
 	shm->stream_rc = 0;
 	shm->stream_err[0] = '\0';
+	shm->stream_ref = false;
 	if (isolated(r, stream_child, r->foreign_spec, &sig) != RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
@@ -569,9 +615,16 @@ static int preflight(struct runner *r)
 	r->di.io = r->o->io;
 	r->di.destructive = r->o->destructive;
 	r->di.foreign_why = r->foreign_why;
+	r->di.state_regions = r->o->state_regions;
+	r->di.stream_nondet = r->o->nondet;
 	if (!r->di.flags_ok)
 		return 0;
+	if (r->o->dirty)
+		r->dirty = *r->o->dirty;
+	else if (!strcmp(shm->ident.driver, "sim"))
+		mc_regacc_parse(SIM_DIRTY, true, &r->dirty, NULL, 0);
 	shm->done = false;
+	shm->stream_ref = true;
 	if (isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig) !=
 		    RAN || shm->stream_rc) {
 		if (r->o->peer && shm->stream_open_failed) {
@@ -588,6 +641,10 @@ static int preflight(struct runner *r)
 	memcpy(r->stream, shm->stream, shm->stream_len);
 	r->di.stream = r->stream;
 	r->di.stream_len = shm->stream_len;
+	r->di.dirty = shm->dirtied ? &r->dirty : NULL;
+	memcpy(r->ref_regions, shm->regions, shm->regions_len);
+	r->di.ref_regions = r->ref_regions;
+	r->di.ref_regions_len = shm->regions_len;
 	preflight_foreign(r);
 	return 0;
 }
@@ -661,7 +718,7 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	for (int i = 0; i < n; i++) {
 		struct mc_case_result *res = &rep->cases[i];
 
-		if (pl[i].c->op->last)
+		if (pl[i].c->op->order == MC_ORDER_LAST)
 			r.di.klog_findings = r.findings ? r.findings : "";
 		memset(res, 0, sizeof(*res));
 		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,

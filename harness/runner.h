@@ -28,6 +28,9 @@ struct mc_run_opts {
 	const struct mc_budgets *budgets;	/* NULL = none */
 	int io;				/* enum mc_io: MC_IO_RW or MC_IO_URING */
 	bool destructive;		/* allow ROB-03 to remove the device */
+	const struct mc_regaccs *dirty;	/* --dirty: writes to the source before its save */
+	const struct mc_regaccs *state_regions;	/* --state-regions: RES-02 region oracle */
+	bool nondet;			/* --nondeterministic: streams differ, compare regions */
 };
 
 /*

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,8 @@
 #include "mc_uapi.h"
 #include "model.h"
 #include "sim.h"
+
+#define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
 
 #define DEFAULT_ID 0x4d430001u
 #define DEFAULT_MEM 65536u
@@ -154,12 +158,65 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 	return 0;
 }
 
+/*
+ * Defect close_leaks_session: sessions leaked by a close outlive the open file, as a
+ * driver's would outlive the device fd. Keyed by device id, for this process.
+ */
+static pthread_mutex_t leak_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t leaked_ids[16];
+static int nleaked;
+
+static void leak_add(uint32_t id)
+{
+	pthread_mutex_lock(&leak_lock);
+	if (nleaked < (int)(sizeof(leaked_ids) / sizeof(leaked_ids[0])))
+		leaked_ids[nleaked++] = id;
+	pthread_mutex_unlock(&leak_lock);
+}
+
+static bool leak_find(uint32_t id)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&leak_lock);
+	for (int i = 0; i < nleaked && !found; i++)
+		found = leaked_ids[i] == id;
+	pthread_mutex_unlock(&leak_lock);
+	return found;
+}
+
+void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
+{
+	char line[512];
+	char *grown;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	grown = realloc(dev->klog, dev->klog_len + (size_t)n + 1);
+	if (!grown)
+		return;
+	memcpy(grown + dev->klog_len, line, (size_t)n);
+	dev->klog = grown;
+	dev->klog_len += (size_t)n;
+	dev->klog[dev->klog_len] = 0;
+}
+
 static void sim_close(void *priv)
 {
 	struct mc_sim_dev *dev = priv;
 
 	if (!dev)
 		return;
+	if (MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && !dev->removed && (dev->save || dev->resume))
+		leak_add(dev->id);
+	free(dev->klog);
 	for (size_t i = 0; i < dev->nfds; i++)
 		close(dev->fds[i].fd);
 	free(dev->fds);
@@ -197,7 +254,8 @@ static int sim_open(const struct mc_devspec *spec, void **priv, char *err, size_
 		goto out_close;
 	}
 	mc_sim_cfg_init(dev);
-	dev->state = VFIO_DEVICE_STATE_RUNNING;
+	dev->state = dev->prev_state = VFIO_DEVICE_STATE_RUNNING;
+	dev->leaked = MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && leak_find(dev->id);
 	*priv = dev;
 	return 0;
 out_close:
@@ -242,6 +300,50 @@ static int sim_reset(void *priv)
 		mc_sim_end_resume(dev);
 	mc_sim_log_reset(dev);
 	dev->stale_pending = false;
+	dev->prev_state = VFIO_DEVICE_STATE_RUNNING;
+	pthread_mutex_unlock(&dev->lock);
+	return 0;
+}
+
+/* The simulated kernel log: what the driver printed since the device was opened. */
+static ssize_t sim_klog_read(void *priv, char *buf, size_t len)
+{
+	struct mc_sim_dev *dev = priv;
+	size_t n;
+
+	if (!len)
+		return -EINVAL;
+	pthread_mutex_lock(&dev->lock);
+	n = dev->klog_len - dev->klog_off;
+	if (n > len - 1)
+		n = len - 1;
+	/* Whole lines only. */
+	while (n && dev->klog[dev->klog_off + n - 1] != '\n')
+		n--;
+	if (n)
+		memcpy(buf, dev->klog + dev->klog_off, n);
+	buf[n] = 0;
+	dev->klog_off += n;
+	pthread_mutex_unlock(&dev->lock);
+	return (ssize_t)n;
+}
+
+/*
+ * ROB-03: the device fd is closed (close_device disables the data files) and the device
+ * is removed. The fds stay in the table so the caller can try them.
+ */
+static int sim_remove(void *priv, char *err, size_t errlen)
+{
+	struct mc_sim_dev *dev = priv;
+
+	(void)err;
+	(void)errlen;
+	pthread_mutex_lock(&dev->lock);
+	if (!MC_SIM_HAS(dev, FD_OUTLIVES_DEVICE))
+		mc_sim_end_save(dev);
+	mc_sim_end_resume(dev);
+	dev->removed = true;
+	dev->state = VFIO_DEVICE_STATE_RUNNING;
 	pthread_mutex_unlock(&dev->lock);
 	return 0;
 }
@@ -310,6 +412,22 @@ static ssize_t sim_data_read(void *priv, int fd, void *buf, size_t len)
 	return ret;
 }
 
+/* Defect resume_fd_readable: a read op on the resume file that returns 0. */
+static ssize_t sim_data_read_any(void *priv, int fd, void *buf, size_t len)
+{
+	struct mc_sim_dev *dev = priv;
+	struct mc_sim_fd *e;
+
+	if (MC_SIM_HAS(dev, RESUME_FD_READABLE)) {
+		pthread_mutex_lock(&dev->lock);
+		e = fd_find(dev, fd);
+		pthread_mutex_unlock(&dev->lock);
+		if (e && e->kind == MC_SIM_FD_RESUME)
+			return 0;
+	}
+	return sim_data_read(priv, fd, buf, len);
+}
+
 /* The driver's write: the whole buffer must be readable before any byte counts. */
 static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const void *buf,
 			    size_t len)
@@ -319,14 +437,30 @@ static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const v
 	int ret;
 
 	if (!r)
-		return -ENODEV;
+		return MC_SIM_HAS(dev, WRITES_AFTER_RESUME_END) && !dev->removed ? (ssize_t)len
+										: -ENODEV;
+	if (dev->wedged)
+		return -EIO;
 	if (r->poisoned)
+		return -EINVAL;
+	if (MC_SIM_HAS(dev, REJECTS_SMALL_WRITES) && len < 8)
 		return -EINVAL;
 	for (size_t n = 0; n < len; n += sizeof(probe))
 		if (mc_sim_uread(probe, (const uint8_t *)buf + n,
-				 len - n < sizeof(probe) ? len - n : sizeof(probe)))
+				 len - n < sizeof(probe) ? len - n : sizeof(probe))) {
+			/* Defect failed_write_counts: the offset moved before the copy. */
+			if (MC_SIM_HAS(dev, FAILED_WRITE_COUNTS))
+				mc_sim_resume_skip(dev, r, len);
 			return -EFAULT;
+		}
 	ret = mc_sim_resume_feed(dev, r, buf, len);
+	if (ret == -EINVAL) {
+		if (MC_SIM_HAS(dev, BAD_STREAM_WEDGES))
+			dev->wedged = true;
+		if (MC_SIM_HAS(dev, WARN_ON_BAD_STREAM))
+			mc_sim_printk(dev, "WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim_stream.c:%d mc_sim_resume_feed+0x%zx/0x400 [sim]",
+				      (int)getpid(), 512, len & 0x3ff);
+	}
 	return ret ? ret : (ssize_t)len;
 }
 
@@ -392,13 +526,17 @@ static ssize_t sim_data_pread(void *priv, int fd, void *buf, size_t len, off_t o
 	struct mc_sim_dev *dev = priv;
 	ssize_t ret;
 
-	(void)buf;
-	(void)len;
+	struct mc_sim_fd *e;
+
 	if (off < 0)
 		return -EINVAL;	/* ksys_pread64() checks before looking up the fd */
 	pthread_mutex_lock(&dev->lock);
-	ret = fd_find(dev, fd) ? -ESPIPE : -EBADF;	/* stream_open() cleared FMODE_PREAD */
+	e = fd_find(dev, fd);
+	ret = e ? -ESPIPE : -EBADF;	/* stream_open() cleared FMODE_PREAD */
 	pthread_mutex_unlock(&dev->lock);
+	/* Defect save_fd_seekable: without stream_open() pread reaches .read. */
+	if (e && ret == -ESPIPE && MC_SIM_HAS(dev, SAVE_FD_SEEKABLE))
+		ret = sim_data_read(priv, fd, buf, len);
 	return ret;
 }
 
@@ -414,7 +552,7 @@ static off_t sim_data_lseek(void *priv, int fd, off_t off, int whence)
 	else if (whence < 0 || whence > SEEK_MAX_WHENCE)
 		ret = -EINVAL;
 	else
-		ret = -ESPIPE;
+		ret = MC_SIM_HAS(dev, SAVE_FD_SEEKABLE) ? 0 : -ESPIPE;	/* noop_llseek */
 	pthread_mutex_unlock(&dev->lock);
 	return ret;
 }
@@ -426,10 +564,12 @@ static int precopy_info(struct mc_sim_dev *dev, struct mc_sim_fd *e, void *arg)
 
 	if (mc_sim_uread(&info, arg, sizeof(info)))
 		return -EFAULT;
-	if (info.argsz < sizeof(info))
+	if (info.argsz < (MC_SIM_HAS(dev, PRECOPY_INFO_SHORT_ARGSZ)
+			  ? offsetofend(struct vfio_precopy_info, initial_bytes) : sizeof(info)))
 		return -EINVAL;
 	if (dev->state != VFIO_DEVICE_STATE_PRE_COPY &&
-	    dev->state != VFIO_DEVICE_STATE_PRE_COPY_P2P)
+	    dev->state != VFIO_DEVICE_STATE_PRE_COPY_P2P &&
+	    !(MC_SIM_HAS(dev, PRECOPY_INFO_ANY_STATE) && dev->state == VFIO_DEVICE_STATE_STOP_COPY))
 		return -EINVAL;
 	if (!fd_save(dev, e))
 		return -ENODEV;
@@ -498,7 +638,7 @@ const struct mc_backend_ops mc_sim_ops = {
 	.ident = sim_ident,
 	.feature = sim_feature,
 	.reset = sim_reset,
-	.data_read = sim_data_read,
+	.data_read = sim_data_read_any,
 	.data_write = sim_data_write,
 	.data_writev = sim_data_writev,
 	.data_pread = sim_data_pread,
@@ -509,6 +649,7 @@ const struct mc_backend_ops mc_sim_ops = {
 	.region_info = mc_sim_region_info,
 	.region_read = mc_sim_region_read,
 	.region_write = mc_sim_region_write,
-	.klog_read = NULL,
+	.klog_read = sim_klog_read,
 	.fault = sim_fault,
+	.remove = sim_remove,
 };

@@ -98,7 +98,69 @@
 	  "only 0)", "LOG-04")                                                                 \
 	X(LOG_REPORT_END_OFF_BY_ONE, "log_report_end_off_by_one",                              \
 	  "DMA_LOGGING_REPORT refuses (EINVAL) a range that ends exactly where a started "     \
-	  "range ends", "LOG-01")
+	  "range ends", "LOG-01")                                                              \
+	X(PATH_DEPENDENT_ARC, "path_dependent_arc",                                            \
+	  "the arc out of STOP toward RUNNING(_P2P) fails with EIO when STOP was entered from " \
+	  "STOP_COPY (a stale save buffer blocks the restart)", "FSM-09,FSM-01")                                       \
+	X(EOF_NOT_PERMANENT, "eof_not_permanent",                                              \
+	  "after the STOP_COPY stream has returned 0 once, the next read serves it again from " \
+	  "the header", "SAVE-01")                                                             \
+	X(ENOMSG_IN_STOPCOPY, "enomsg_in_stopcopy",                                            \
+	  "in STOP_COPY the first read after the pages fails once with ENOMSG, as in "         \
+	  "pre-copy", "SAVE-01")                                                               \
+	X(READ_SIZE_DEPENDENT, "read_size_dependent",                                          \
+	  "a read that ends inside an 8-byte record header skips the rest of that header",     \
+	  "SAVE-02")                                                                            \
+	X(SESSION_SURVIVES_STOP, "session_survives_stop",                                      \
+	  "STOP_COPY->STOP does not end the save session: its fd keeps delivering",            \
+	  "SAVE-03")                                                                            \
+	X(SAVE_FD_SEEKABLE, "save_fd_seekable",                                                \
+	  "the save fd is not opened as a stream: lseek returns 0 and pread reads on",         \
+	  "SAVE-04")                                                                            \
+	X(DATA_SIZE_ZERO, "data_size_zero",                                                    \
+	  "MIG_DATA_SIZE reports 0 (caught against a --budget datasize=RATIO)", "SAVE-05")     \
+	X(REJECTS_SMALL_WRITES, "rejects_small_writes",                                        \
+	  "resume writes shorter than 8 bytes fail with EINVAL", "RES-01")                     \
+	X(HEADER_NEEDS_ONE_WRITE, "header_needs_one_write",                                    \
+	  "the 32-byte stream header is parsed only from a single write that holds all of it", \
+	  "RES-01")                                                                             \
+	X(REGS_NOT_RESTORED, "regs_not_restored",                                              \
+	  "the REGS record is parsed but its write counter is not restored", "RES-02")         \
+	X(TRUNCATED_ACCEPTED, "truncated_accepted",                                            \
+	  "RESUMING->STOP applies whatever arrived without waiting for the END record",        \
+	  "RES-03")                                                                             \
+	X(FAILED_WRITE_COUNTS, "failed_write_counts",                                          \
+	  "a write failing with EFAULT still advances the stream offset (its bytes stay zero) " \
+	  "and nothing checks the data (END's crc is ignored), as mtty", "RES-03")             \
+	X(FOREIGN_ACCEPTED, "foreign_accepted",                                                \
+	  "the device id in the stream header is not compared with the destination's",         \
+	  "RES-04")                                                                             \
+	X(REJECTED_WRITE_COUNTS, "rejected_write_counts",                                      \
+	  "a write rejected with EINVAL still counts its bytes; RESUMING->STOP succeeds once "  \
+	  "the count reaches the stream size (as mtty)", "RES-04")                             \
+	X(BAD_STREAM_WEDGES, "bad_stream_wedges",                                              \
+	  "a rejected stream wedges the resume engine: every later resume write fails with "   \
+	  "EIO, reset does not help", "RES-05")                                                \
+	X(RESUME_FD_READABLE, "resume_fd_readable",                                            \
+	  "the resume fd has a read op that returns 0", "RES-06")                              \
+	X(WRITES_AFTER_RESUME_END, "writes_after_resume_end",                                  \
+	  "after RESUMING->STOP the old resume fd still accepts (and drops) writes", "RES-06")  \
+	X(PRECOPY_INFO_ANY_STATE, "precopy_info_any_state",                                    \
+	  "PRECOPY_INFO does not check the state: it succeeds in STOP_COPY", "PRE-01")         \
+	X(PRECOPY_INFO_SHORT_ARGSZ, "precopy_info_short_argsz",                                \
+	  "PRECOPY_INFO checks argsz against 16 (initial_bytes only), not 24", "PRE-05")       \
+	X(SLOW_STOP_COPY, "slow_stop_copy",                                                    \
+	  "STOP->STOP_COPY sleeps 30 ms (caught against --budget arc=STOP_COPY:10ms)",         \
+	  "TIME-01,TIME-02")                                                                    \
+	X(WARN_ON_BAD_STREAM, "warn_on_bad_stream",                                            \
+	  "a rejected resume write logs a WARNING splat to the (simulated) kernel log",        \
+	  "ROB-01")                                                                             \
+	X(CLOSE_LEAKS_SESSION, "close_leaks_session",                                          \
+	  "closing the device with a session open leaks it: after reopening, every SET fails " \
+	  "with EBUSY, reset does not help", "ROB-02")                                         \
+	X(FD_OUTLIVES_DEVICE, "fd_outlives_device",                                            \
+	  "closing and removing the device does not disable its data fds: a save fd keeps "    \
+	  "delivering", "ROB-03")
 
 #define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_DEFECT_IDX_##e,
 enum { MC_SIM_DEFECT_LIST(MC_SIM_X_ENUM) MC_SIM_NDEFECTS };
@@ -129,6 +191,8 @@ struct mc_sim_save {
 	uint64_t pos;			/* bytes delivered */
 	uint32_t crc;			/* over every byte generated so far */
 	bool rec_dirty;			/* the buffered record is a dirty-page record */
+	bool eof_seen;			/* defect eof_not_permanent */
+	bool enomsg_done;		/* defect enomsg_in_stopcopy */
 	size_t rec_len, rec_off;
 	uint8_t rec[MC_SIM_PAGE + 64];
 };
@@ -150,6 +214,8 @@ struct mc_sim_resume {
 	uint8_t cfg[MC_SIM_CFG_SIZE];
 	uint64_t wcount;
 	bool got_cfg, got_regs;
+	bool lenient;			/* rejected_write_counts: only counting bytes now */
+	uint64_t nbytes;		/* bytes taken by successful or counted writes */
 };
 
 /* ------------------------------------------------------------------ DMA logging */
@@ -207,6 +273,14 @@ struct mc_sim_dev {
 	bool stale_pending;		/* defect stale_get */
 	uint32_t stale_state;
 	uint64_t stop_gets;		/* defect async_state */
+	uint32_t prev_state;		/* the state before dev->state (path_dependent_arc) */
+	bool wedged;			/* bad_stream_wedges: the resume engine refuses all */
+	bool leaked;			/* close_leaks_session: a leaked session blocks SETs */
+	bool removed;			/* the device was removed; its data fds stay */
+
+	/* The simulated kernel log: lines the driver printed, read once by klog_read. */
+	char *klog;
+	size_t klog_len, klog_off;
 };
 
 static inline bool mc_sim_bit(const uint64_t *bm, uint64_t i)
@@ -224,6 +298,9 @@ static inline void mc_sim_clrbit(uint64_t *bm, uint64_t i)
 	bm[i / 64] &= ~(1ull << (i % 64));
 }
 
+/* sim.c: append one line to the simulated kernel log (dropped on ENOMEM). */
+void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* sim_log.c: a BAR0 page, generated from the seed on first touch (never NULL). */
 uint8_t *mc_sim_page(struct mc_sim_dev *dev, uint64_t page);
 /* sim_log.c: power-on config space (ids in 0x00..0x3f, zeroes above). */
@@ -271,6 +348,8 @@ int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const ui
 		       size_t len);
 /* sim_stream.c: RESUMING->STOP: apply a complete valid stream atomically, or -EINVAL. */
 int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r);
+/* sim_stream.c: feed @len zero bytes (defect failed_write_counts); 0 or -errno. */
+int mc_sim_resume_skip(struct mc_sim_dev *dev, struct mc_sim_resume *r, size_t len);
 
 /* sim_log.c: the three DMA logging features (core checks and driver). */
 int mc_sim_log_start(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, size_t plen,

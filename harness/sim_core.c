@@ -148,6 +148,13 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 	*kind = 0;
 	if (ret)
 		return ret;
+	if (MC_SIM_HAS(dev, PATH_DEPENDENT_ARC) && from == VFIO_DEVICE_STATE_STOP &&
+	    (to == VFIO_DEVICE_STATE_RUNNING || to == VFIO_DEVICE_STATE_RUNNING_P2P) &&
+	    dev->prev_state == VFIO_DEVICE_STATE_STOP_COPY)
+		return -EIO;
+	if (MC_SIM_HAS(dev, SLOW_STOP_COPY) && from == VFIO_DEVICE_STATE_STOP &&
+	    to == VFIO_DEVICE_STATE_STOP_COPY)
+		usleep(30000);
 	if (mc_model_arc_starts_session(from, to) && to != VFIO_DEVICE_STATE_RESUMING) {
 		ret = start_save(dev, to == VFIO_DEVICE_STATE_STOP_COPY);
 		*kind = MC_SIM_FD_SAVE;
@@ -172,7 +179,8 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 		if (!ret)
 			mc_sim_end_resume(dev);
 	} else if (mc_model_saving(from) && !mc_model_saving(to)) {
-		mc_sim_end_save(dev);
+		if (!MC_SIM_HAS(dev, SESSION_SURVIVES_STOP) || from != VFIO_DEVICE_STATE_STOP_COPY)
+			mc_sim_end_save(dev);
 	}
 	return ret;
 }
@@ -205,6 +213,8 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 	int narcs = 0, ret = 0;
 
 	*data_fd = -1;
+	if (dev->leaked)
+		return -EBUSY;	/* defect close_leaks_session: the old session holds the device */
 	if (dev->state == VFIO_DEVICE_STATE_ERROR) {
 		/* Like pds: never run the helper from ERROR (it would WARN). */
 		if (!MC_SIM_HAS(dev, SET_IN_ERROR))
@@ -236,6 +246,7 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 			ret = -EINVAL;	/* an fd from an interior arc is a driver bug */
 		if (ret)
 			goto fail;
+		dev->prev_state = cur;
 		dev->state = cur = next;
 		narcs++;
 	}
@@ -338,7 +349,7 @@ static int feat_data_size(struct mc_sim_dev *dev, uint32_t flags, uint8_t *paylo
 		return ret;
 	if (MC_SIM_HAS(dev, DATA_SIZE_FAILS_RESUMING) && dev->state == VFIO_DEVICE_STATE_RESUMING)
 		return -EIO;
-	ds.stop_copy_length = mc_sim_stream_size(dev);
+	ds.stop_copy_length = MC_SIM_HAS(dev, DATA_SIZE_ZERO) ? 0 : mc_sim_stream_size(dev);
 	if (avail < sizeof(ds))
 		return -EFAULT;
 	memcpy(payload, &ds, sizeof(ds));

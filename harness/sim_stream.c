@@ -261,6 +261,17 @@ ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ub
 
 	if (!len)
 		return 0;
+	/* Defect eof_not_permanent: a read after EOF starts the stream over. */
+	if (MC_SIM_HAS(dev, EOF_NOT_PERMANENT) && s->eof_seen) {
+		restart_in_stopcopy(dev, s);
+		s->eof_seen = false;
+	}
+	/* Defect enomsg_in_stopcopy: the end of the pages looks like pre-copy's end. */
+	if (MC_SIM_HAS(dev, ENOMSG_IN_STOPCOPY) && s->final && !s->enomsg_done &&
+	    phase(s) == PH_DIRTY && !s->ndirty && s->rec_off == s->rec_len) {
+		s->enomsg_done = true;
+		return -ENOMSG;
+	}
 	while (n < len) {
 		size_t chunk;
 
@@ -275,11 +286,18 @@ ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ub
 		s->rec_off += chunk;
 		s->pos += chunk;
 		n += chunk;
+		/* Defect read_size_dependent: a read ending in a record's first 8 bytes. */
+		if (MC_SIM_HAS(dev, READ_SIZE_DEPENDENT) && s->rec_off < REC_HDR)
+			s->rec_off = REC_HDR;
 	}
 	if (n)
 		return (ssize_t)n;
 	/* Nothing now: end of stream once END is out, else a temporary end (pre-copy). */
-	if (phase(s) == PH_DONE || MC_SIM_HAS(dev, ENOMSG_AS_EOF))
+	if (phase(s) == PH_DONE) {
+		s->eof_seen = true;
+		return 0;
+	}
+	if (MC_SIM_HAS(dev, ENOMSG_AS_EOF))
 		return 0;
 	return -ENOMSG;
 }
@@ -349,7 +367,7 @@ static bool hdr_byte_ok(const struct mc_sim_dev *dev, const uint8_t *h, size_t n
 	case 12:
 		return get32(h + 8) == STREAM_VERSION;
 	case 16:
-		return get32(h + 12) == dev->id;
+		return get32(h + 12) == dev->id || MC_SIM_HAS(dev, FOREIGN_ACCEPTED);
 	case 24:
 		return get32(h + 20) == MC_SIM_PAGE;
 	case 32:
@@ -482,8 +500,8 @@ static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uin
 		if (!collect(r, p, len, LEN_END))
 			return 0;
 		/* The right crc, after every page, CONFIG and REGS. */
-		if (get32(r->hdr) != r->crc_rec || r->ngot != dev->npages || !r->got_cfg ||
-		    !r->got_regs)
+		if ((get32(r->hdr) != r->crc_rec && !MC_SIM_HAS(dev, FAILED_WRITE_COUNTS)) ||
+		    r->ngot != dev->npages || !r->got_cfg || !r->got_regs)
 			return -EINVAL;
 		r->phase = RP_DONE;
 		r->done = true;
@@ -498,9 +516,22 @@ int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const ui
 {
 	if (r->poisoned)
 		return -EINVAL;
+	/* Defect header_needs_one_write: the header is only taken whole, from one write. */
+	if (MC_SIM_HAS(dev, HEADER_NEEDS_ONE_WRITE) && r->phase == RP_HDR &&
+	    (r->have || len < HDR_SIZE)) {
+		r->poisoned = true;
+		return -EINVAL;
+	}
+	r->nbytes += len;
+	if (r->lenient)
+		return 0;
 	while (len) {
 		int ret = parse_step(dev, r, &p, &len);
 
+		if (ret && MC_SIM_HAS(dev, REJECTED_WRITE_COUNTS) && ret == -EINVAL) {
+			r->lenient = true;	/* the bytes count, the error is returned */
+			return ret;
+		}
 		if (ret) {
 			/* The write fails as a whole; the session can never complete. */
 			r->poisoned = true;
@@ -511,16 +542,43 @@ int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const ui
 	return 0;
 }
 
+/* Defect failed_write_counts: advance the parser over @len bytes that never arrived. */
+int mc_sim_resume_skip(struct mc_sim_dev *dev, struct mc_sim_resume *r, size_t len)
+{
+	static const uint8_t zero[256];
+	int ret = 0;
+
+	while (len && !ret) {
+		size_t n = len < sizeof(zero) ? len : sizeof(zero);
+
+		ret = mc_sim_resume_feed(dev, r, zero, n);
+		len -= n;
+	}
+	return ret;
+}
+
 int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r)
 {
-	if (r->poisoned || !r->done)
+	if (r->lenient)
+		return r->nbytes >= mc_sim_stream_size(dev) ? 0 : -EINVAL;
+	if (r->poisoned || (!r->done && !MC_SIM_HAS(dev, TRUNCATED_ACCEPTED)))
 		return -EINVAL;
-	/* Every page arrived, so the staged image is complete: swap it in. */
-	free(dev->mem);
-	dev->mem = r->mem;
-	r->mem = NULL;
-	memset(dev->born, 0xff, (dev->npages + 63) / 64 * sizeof(uint64_t));
-	memcpy(dev->cfg + MC_SIM_CFG_RW, r->cfg + MC_SIM_CFG_RW, LEN_CONFIG);
-	dev->wcount = r->wcount;
+	if (!r->done) {
+		/* Defect truncated_accepted: apply the pages that arrived, and the rest. */
+		for (uint64_t pg = 0; r->mem && pg < dev->npages; pg++)
+			if (mc_sim_bit(r->got, pg))
+				memcpy(mc_sim_page(dev, pg), r->mem + pg * MC_SIM_PAGE,
+				       MC_SIM_PAGE);
+	} else {
+		/* Every page arrived, so the staged image is complete: swap it in. */
+		free(dev->mem);
+		dev->mem = r->mem;
+		r->mem = NULL;
+		memset(dev->born, 0xff, (dev->npages + 63) / 64 * sizeof(uint64_t));
+	}
+	if (r->got_cfg)
+		memcpy(dev->cfg + MC_SIM_CFG_RW, r->cfg + MC_SIM_CFG_RW, LEN_CONFIG);
+	if (r->got_regs && !MC_SIM_HAS(dev, REGS_NOT_RESTORED))
+		dev->wcount = r->wcount;
 	return 0;
 }
