@@ -9,7 +9,7 @@ MIGCHECK_STATIC ?= $(or $(BUILD),build)/migcheck-static
 
 # Knobs the scripts read from the environment (empty = the script's default).
 VM_KNOBS := MC_CACHE KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 \
-            MDEV_UUID3 MDEV_FOREIGN_TYPE VM_FOREIGN_SPEC \
+            MDEV_UUID3 MDEV_FOREIGN_TYPE VM_FOREIGN_SPEC VM_DIRTY VM_STATE_REGIONS VM_DESTRUCTIVE \
             MIGCHECK_ARGS MIGCHECK_TIMEOUT VM_TIMEOUT VM_MEM VM_SMP VM_CPU VM_ACCEL \
             VM_RESULT_MB VM_LOGLEVEL VM_REPORTS VM_MODULES VM_EXTRA_BINS VM_EXTRA_ARGS \
             VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS VM_APPEND
@@ -75,6 +75,8 @@ vm-help:
 	@echo "  DRIVER_SRC=                    dir with Kbuild/Makefile of a vendor driver (default: mtty)"
 	@echo "  MDEV_PARENT=mtty MDEV_TYPE=mtty-2 MDEV_UUID1= MDEV_UUID2=   mdevs to create"
 	@echo "  MDEV_FOREIGN_TYPE=mtty-1 MDEV_UUID3=   a third mdev of another type (--foreign; none = off)"
+	@echo "  VM_DIRTY= VM_STATE_REGIONS=    RES-02: --dirty / --state-regions (mtty: scratch registers)"
+	@echo "  VM_DESTRUCTIVE=1               pass --destructive (ROB-03 removes the mdev at the end)"
 	@echo "  MIGCHECK_ARGS=                 extra words for 'migcheck run' in the guest"
 	@echo "  MIGCHECK_STATIC=$(MIGCHECK_STATIC)   static binary put in the guest"
 	@echo "  VM_TIMEOUT=600 MIGCHECK_TIMEOUT=VM_TIMEOUT-max(30,10%)   host / guest wall clocks (s)"
