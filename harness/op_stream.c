@@ -15,6 +15,7 @@
 
 #include "model.h"
 #include "ops.h"
+#include "sim.h"
 #include "stream.h"
 #include "walker.h"
 
@@ -663,10 +664,49 @@ static bool judge_refused(struct mc_ctx *ctx, const struct attempt *a, uint64_t 
 }
 
 /* RES-03: truncated streams (every header offset, a sample beyond, empty) are refused. */
+/*
+ * Cuts at record boundaries: from the format when the stream is the simulated device's,
+ * else every offset of a stream small enough (which includes every boundary of any
+ * format). At most MAX_CUTS: the first and last halves of the list when there are more.
+ * Returns the count, or 0 with *@why set when the boundaries cannot be located.
+ */
+#define MAX_CUTS 4096u
+static unsigned record_cuts(const struct mc_stream *s, uint64_t *cuts, const char **why)
+{
+	const uint8_t *p = s->mem_len == s->len ? s->mem : NULL;	/* all in memory */
+	uint64_t *all;
+	long n;
+
+	if (p && (n = mc_sim_stream_bounds(p, (size_t)s->len, NULL, 0)) > 0) {
+		all = calloc((size_t)n, sizeof(*all));
+		if (!all) {
+			*why = "out of memory";
+			return 0;
+		}
+		mc_sim_stream_bounds(p, (size_t)s->len, all, (size_t)n);
+		if ((unsigned long)n <= MAX_CUTS) {
+			memcpy(cuts, all, (size_t)n * sizeof(*all));
+		} else {
+			memcpy(cuts, all, MAX_CUTS / 2 * sizeof(*all));
+			memcpy(cuts + MAX_CUTS / 2, all + n - MAX_CUTS / 2, MAX_CUTS / 2 * sizeof(*all));
+			n = MAX_CUTS;
+		}
+		free(all);
+		return (unsigned)n;
+	}
+	if (s->len > MAX_CUTS) {
+		*why = "the stream's format is unknown and it is longer than 4096 bytes: its record boundaries cannot be located (res.trunc.header and res.trunc.sample still cut it)";
+		return 0;
+	}
+	for (uint64_t k = 1; k < s->len; k++)
+		cuts[k - 1] = k;
+	return (unsigned)(s->len - 1);
+}
+
 static void op_resume_truncated(struct mc_ctx *ctx)
 {
 	struct mc_plan one = { .kind = MC_PLAN_ONE };
-	uint64_t cuts[96];
+	static uint64_t cuts[MAX_CUTS];
 	unsigned ncut = 0, bad = 0;
 	struct mc_stream s;
 	struct attempt a;
@@ -681,6 +721,14 @@ static void op_resume_truncated(struct mc_ctx *ctx)
 	} else if (!strcmp(v, "header")) {
 		for (uint64_t k = 1; k <= 64 && k < s.len; k++)
 			cuts[ncut++] = k;
+	} else if (!strcmp(v, "records")) {
+		const char *why = NULL;
+
+		ncut = record_cuts(&s, cuts, &why);
+		if (!ncut) {
+			mc_skip(ctx, "%s", why ? why : "the stream has no record boundary");
+			return;
+		}
 	} else {
 		/* the last byte, the middle, and random cuts beyond the first 64 bytes */
 		cuts[ncut++] = s.len - 1;
@@ -1087,7 +1135,7 @@ static int dir_check(const struct mc_case *c, char *err, size_t len)
 
 static int trunc_check(const struct mc_case *c, char *err, size_t len)
 {
-	static const char *const ok[] = { "header", "sample", "empty", NULL };
+	static const char *const ok[] = { "header", "sample", "empty", "records", NULL };
 
 	return one_of(c, "at", ok, err, len);
 }

@@ -20,6 +20,7 @@
 
 #include "mc_version.h"
 #include "runner.h"
+#include "stream.h"
 #include "walker.h"
 
 #define MAX_INSTANCES 128
@@ -40,6 +41,8 @@ struct shm {
 	uint64_t flags;
 	struct mc_dev_ident ident;
 	bool log, fault, klog_ok;
+	int io_rc;			/* the --io data path works with this device */
+	char io_why[256];
 	int stream_rc;
 	bool stream_open_failed;
 	char stream_err[MC_DETAIL_MAX + 256];
@@ -212,6 +215,7 @@ static void preflight_child(struct runner *r, void *arg)
 	shm->log = mc_feature_raw(dev, probe, sizeof(probe)) == 0;
 	shm->fault = mc_dev_can_fault(dev);
 	shm->klog_ok = mc_klog_read(dev, buf, sizeof(buf)) >= 0;
+	shm->io_rc = mc_io_available(dev, r->o->io, shm->io_why, sizeof(shm->io_why));
 	mc_dev_close(dev);
 	shm->done = true;
 }
@@ -602,6 +606,11 @@ static int preflight(struct runner *r)
 	if (shm->open_rc) {
 		fprintf(stderr, "migcheck: %s\n", shm->open_err);
 		return shm->open_rc;
+	}
+	if (shm->io_rc) {
+		fprintf(stderr, "migcheck: %s: --io %s: %s\n", r->o->device,
+			r->o->io == MC_IO_URING ? "uring" : "rw", shm->io_why);
+		return -EINVAL;
 	}
 	r->di.flags = shm->flags;
 	r->di.flags_ok = !shm->flags_rc && (shm->flags & VFIO_MIGRATION_STOP_COPY);

@@ -129,6 +129,9 @@
 	X(TRUNCATED_ACCEPTED, "truncated_accepted",                                            \
 	  "RESUMING->STOP applies whatever arrived without waiting for the END record",        \
 	  "RES-03")                                                                             \
+	X(END_OPTIONAL, "end_optional",                                                        \
+	  "RESUMING->STOP accepts a stream that stops at the record boundary before END once " \
+	  "every page, CONFIG and REGS arrived (END and its crc are optional)", "RES-03")      \
 	X(FAILED_WRITE_COUNTS, "failed_write_counts",                                          \
 	  "a write failing with EFAULT still advances the stream offset (its bytes stay zero) " \
 	  "and nothing checks the data (END's crc is ignored), as mtty", "RES-03")             \
@@ -348,6 +351,13 @@ int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const ui
 		       size_t len);
 /* sim_stream.c: RESUMING->STOP: apply a complete valid stream atomically, or -EINVAL. */
 int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r);
+/*
+ * sim_stream.c: the record boundaries of a simulated device's stream @s (the offsets
+ * where the header and each record end, the end of the stream excluded), up to @max
+ * into @out. Returns how many there are (may exceed @max), or -EINVAL when @s is not
+ * in the simulated device's format.
+ */
+long mc_sim_stream_bounds(const uint8_t *s, size_t len, uint64_t *out, size_t max);
 /* sim_stream.c: feed @len zero bytes (defect failed_write_counts); 0 or -errno. */
 int mc_sim_resume_skip(struct mc_sim_dev *dev, struct mc_sim_resume *r, size_t len);
 

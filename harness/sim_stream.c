@@ -561,6 +561,9 @@ int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r)
 {
 	if (r->lenient)
 		return r->nbytes >= mc_sim_stream_size(dev) ? 0 : -EINVAL;
+	if (MC_SIM_HAS(dev, END_OPTIONAL) && !r->poisoned && !r->done && r->phase == RP_RHDR &&
+	    !r->have && r->ngot == dev->npages && r->got_cfg && r->got_regs)
+		r->done = true;
 	if (r->poisoned || (!r->done && !MC_SIM_HAS(dev, TRUNCATED_ACCEPTED)))
 		return -EINVAL;
 	if (!r->done) {
@@ -581,4 +584,29 @@ int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r)
 	if (r->got_regs && !MC_SIM_HAS(dev, REGS_NOT_RESTORED))
 		dev->wcount = r->wcount;
 	return 0;
+}
+
+long mc_sim_stream_bounds(const uint8_t *s, size_t len, uint64_t *out, size_t max)
+{
+	uint64_t off = HDR_SIZE;
+	long n = 0;
+
+	if (len < HDR_SIZE || memcmp(s, magic, sizeof(magic)))
+		return -EINVAL;
+	while (off < len) {
+		uint32_t type, rlen;
+
+		if ((size_t)n < max)
+			out[n] = off;
+		n++;
+		if (len - off < REC_HDR)
+			return -EINVAL;
+		type = get32(s + off);
+		rlen = get32(s + off + 4);
+		if (type < REC_PAGE || type > REC_END || !rec_len_ok(type, rlen) ||
+		    len - off - REC_HDR < rlen)
+			return -EINVAL;
+		off += REC_HDR + rlen;
+	}
+	return n;
 }
