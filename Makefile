@@ -36,7 +36,7 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check unit sim-check deps help clean FORCE
+.PHONY: all static asan check unit sim-check mutants deps help clean FORCE
 .SECONDARY:
 all: $(BUILD)/migcheck
 
@@ -104,7 +104,13 @@ sim-check: $(BUILD)/migcheck-asan
 	  $(BUILD)/migcheck-asan run --device sim:flags=$$f --out $(BUILD)/reports/sim-$$f --quiet; \
 	done
 
-check: deps all unit sim-check vmcheck vmcheck-driver-src
+# Self-validation: every sim defect caught by its intended clause, no false alarm on the
+# conforming variants (kill matrix on stdout, build/mutants.json).
+MUTANT_JOBS ?= 2
+mutants: $(BUILD)/migcheck
+	$(Q)$(BUILD)/migcheck mutants --jobs $(MUTANT_JOBS) --json $(BUILD)/mutants.json
+
+check: deps all unit sim-check mutants vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
@@ -133,6 +139,7 @@ help:
 	@echo "                    then the real-kernel rig (vmcheck, vmcheck-driver-src; vm/README.md)"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
+	@echo "  make mutants      every sim defect and conforming variant: kill matrix (MUTANT_JOBS=2)"
 	@echo "  make deps         install missing Debian packages ($(DEB_PKGS))"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"

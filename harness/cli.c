@@ -17,6 +17,7 @@
 #include "sim.h"
 #include "stream.h"
 #include "mc_version.h"
+#include "mutants.h"
 #include "runner.h"
 
 #define EXIT_USAGE 2
@@ -36,7 +37,11 @@ static void usage(FILE *f)
 		"                       device, same case set, same verdicts (exit 1 on a change)\n"
 		"  expect write REPORT EXPECTED\n"
 		"                       write the expected-verdict file of a complete run\n"
-		"  defects              the simulated device's injectable defects and their clauses\n"
+		"  defects              the simulated device's injectable defects and their clauses,\n"
+		"                       and its conforming variants\n"
+		"  mutants [--jobs N] [--flags F] [--json FILE]\n"
+		"                       the case set against every defect and conforming variant:\n"
+		"                       kill matrix; exit 1 unless all caught and no false alarm\n"
 		"  version              print the version\n"
 		"\n"
 		"options for run and walk:\n"
@@ -483,6 +488,41 @@ out:
 	return rc;
 }
 
+/* migcheck mutants [--jobs N] [--flags F] [--json FILE] [--cases DIR] */
+static int cmd_mutants(int argc, char **argv)
+{
+	struct mc_mutants_opts mo = { .flags = 7, .jobs = 2 };
+	unsigned long long v;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!val)
+			goto usage;
+		if (!strcmp(a, "--jobs") && !parse_uint(val, 16, &v) && v)
+			mo.jobs = (int)v;
+		else if (!strcmp(a, "--flags") && !parse_uint(val, 7, &v) && mc_model_flags_valid(v))
+			mo.flags = (int)v;
+		else if (!strcmp(a, "--json"))
+			mo.json = val;
+		else if (!strcmp(a, "--cases"))
+			mo.cases_dir = val;
+		else
+			goto usage;
+		i++;
+	}
+	rc = mc_mutants(&mo);
+	if (rc < 0) {
+		fprintf(stderr, "migcheck: mutants: %s\n", strerror(-rc));
+		return EXIT_USAGE;
+	}
+	return rc;
+usage:
+	fprintf(stderr, "usage: migcheck mutants [--jobs 1..16] [--flags 1|3|5|7] [--json FILE] [--cases DIR]\n");
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -511,8 +551,15 @@ int main(int argc, char **argv)
 
 		for (int i = 0; i < n; i++)
 			printf("%-28s %-16s %s\n", d[i].name, d[i].clauses, d[i].description);
+		d = mc_sim_variants(&n);
+		printf("\n# conforming variants (sim:variant=NAME): no fail or warn allowed\n");
+		for (int i = 0; i < n; i++)
+			printf("%-28s %s%s%s\n", d[i].name, d[i].description,
+			       d[i].clauses[0] ? "; run with " : "", d[i].clauses);
 		return 0;
 	}
+	if (!strcmp(cmd, "mutants"))
+		return cmd_mutants(argc - 1, argv + 1);
 	if (!strcmp(cmd, "expect"))
 		return cmd_expect(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run") || !strcmp(cmd, "walk"))

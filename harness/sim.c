@@ -43,6 +43,19 @@ const struct mc_sim_defect *mc_sim_defects(int *n)
 	return defects;
 }
 
+static const struct mc_sim_defect variants[] = {
+#define MC_SIM_X_ROW(e, n, d, c) \
+	[MC_SIM_VARIANT_IDX_##e] = { .name = n, .description = d, .clauses = c },
+	MC_SIM_VARIANT_LIST(MC_SIM_X_ROW)
+#undef MC_SIM_X_ROW
+};
+
+const struct mc_sim_defect *mc_sim_variants(int *n)
+{
+	*n = MC_SIM_NVARIANTS;
+	return variants;
+}
+
 /* ------------------------------------------------------------------ open / close */
 
 static int parse_u64(const char *val, uint64_t *out, bool suffix)
@@ -74,7 +87,9 @@ static int parse_u64(const char *val, uint64_t *out, bool suffix)
 
 _Static_assert(MC_SIM_NDEFECTS <= 64, "the defect mask is 64 bits");
 
-static int parse_defects(const char *val, uint64_t *mask, char *err, size_t errlen)
+/* "a+b+c" over table @tab of @n names into bits of @mask. */
+static int parse_names(const char *val, const struct mc_sim_defect *tab, int n,
+		       const char *what, uint64_t *mask, char *err, size_t errlen)
 {
 	char buf[sizeof(((struct mc_devspec *)0)->params[0].val)], *save = NULL;
 
@@ -82,11 +97,11 @@ static int parse_defects(const char *val, uint64_t *mask, char *err, size_t errl
 	for (char *tok = strtok_r(buf, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
 		int i;
 
-		for (i = 0; i < MC_SIM_NDEFECTS && strcmp(tok, defects[i].name); i++)
+		for (i = 0; i < n && strcmp(tok, tab[i].name); i++)
 			;
-		if (i == MC_SIM_NDEFECTS) {
-			snprintf(err, errlen, "sim: unknown defect '%s' (`migcheck defects` lists the %d defects)",
-				 tok, MC_SIM_NDEFECTS);
+		if (i == n) {
+			snprintf(err, errlen, "sim: unknown %s '%s' (`migcheck defects` lists the %d %ss)",
+				 what, tok, n, what);
 			return -EINVAL;
 		}
 		*mask |= 1ull << i;
@@ -98,7 +113,8 @@ static int parse_defects(const char *val, uint64_t *mask, char *err, size_t errl
 static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, char *err,
 		      size_t errlen)
 {
-	static const char *const keys[] = { "flags", "defect", "id", "mem", "seed" };
+	static const char *const keys[] = { "flags", "defect", "id", "mem", "seed", "variant" };
+	uint64_t vmask = 0;
 	uint64_t v;
 
 	if (strcmp(spec->kind, "sim")) {
@@ -113,7 +129,8 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 			;
 		if (j == sizeof(keys) / sizeof(keys[0])) {
 			snprintf(err, errlen,
-				 "sim: unknown parameter '%s' (valid: flags, defect, id, mem, seed)", k);
+				 "sim: unknown parameter '%s' (valid: flags, defect, variant, id, mem, seed)",
+				 k);
 			return -EINVAL;
 		}
 	}
@@ -121,6 +138,14 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 	dev->id = DEFAULT_ID;
 	dev->mem_size = DEFAULT_MEM;
 	dev->seed = 1;
+	if (mc_devspec_get(spec, "variant")) {
+		if (parse_names(mc_devspec_get(spec, "variant"), variants, MC_SIM_NVARIANTS,
+				"variant", &vmask, err, errlen))
+			return -EINVAL;
+		dev->variants = (uint32_t)vmask;
+		if (MC_SIM_IS(dev, BIG_STATE))
+			dev->mem_size = 1u << 20;
+	}
 	if (mc_devspec_get(spec, "flags")) {
 		if (parse_u64(mc_devspec_get(spec, "flags"), &v, false) ||
 		    !mc_model_flags_valid(v)) {
@@ -154,7 +179,8 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 		return -EINVAL;
 	}
 	if (mc_devspec_get(spec, "defect"))
-		return parse_defects(mc_devspec_get(spec, "defect"), &dev->defects, err, errlen);
+		return parse_names(mc_devspec_get(spec, "defect"), defects, MC_SIM_NDEFECTS,
+				   "defect", &dev->defects, err, errlen);
 	return 0;
 }
 
@@ -406,6 +432,8 @@ static ssize_t sim_data_read(void *priv, int fd, void *buf, size_t len)
 
 	pthread_mutex_lock(&dev->lock);
 	ret = vfs_rw_check(dev, fd, MC_SIM_FD_SAVE, buf, &len, &e);
+	if (MC_SIM_IS(dev, SHORT_READS) && len > 100)
+		len = 100;
 	if (!ret)
 		ret = fd_save(dev, e) ? mc_sim_save_read(dev, fd_save(dev, e), buf, len) : -ENODEV;
 	pthread_mutex_unlock(&dev->lock);

@@ -165,9 +165,33 @@
 	  "closing and removing the device does not disable its data fds: a save fd keeps "    \
 	  "delivering", "ROB-03")
 
+/*
+ * Conforming variants: X(ENUM, "name", "how it differs from the default, within the
+ * uAPI", "run options it needs"). A variant must draw no fail and no warn.
+ */
+#define MC_SIM_VARIANT_LIST(X)                                                                 \
+	X(ERROR_ON_BAD_RESUME, "error_on_bad_resume",                                          \
+	  "a RESUMING->STOP that refuses the stream enters ERROR instead of staying in "       \
+	  "RESUMING", "")                                                                       \
+	X(NONDET_STREAM, "nondet_stream",                                                      \
+	  "every save carries a fresh session nonce in the header's informational word: "      \
+	  "streams differ byte for byte, the state they carry does not",                       \
+	  "--nondeterministic --state-regions 0@0x100+8,config@0x40+4,1@8+8")                  \
+	X(SHORT_READS, "short_reads", "read() returns at most 100 bytes per call", "")         \
+	X(PRECOPY_EMPTY, "precopy_empty",                                                      \
+	  "pre-copy has no data: PRECOPY_INFO reports 0/0 and read() fails with ENOMSG at "    \
+	  "once; the whole stream comes in STOP_COPY", "")                                     \
+	X(BIG_STATE, "big_state", "a BAR0 of 1 MiB (16 times the default): 256 page records", \
+	  "")
+
 #define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_DEFECT_IDX_##e,
 enum { MC_SIM_DEFECT_LIST(MC_SIM_X_ENUM) MC_SIM_NDEFECTS };
 #undef MC_SIM_X_ENUM
+#define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_VARIANT_IDX_##e,
+enum { MC_SIM_VARIANT_LIST(MC_SIM_X_ENUM) MC_SIM_NVARIANTS };
+#undef MC_SIM_X_ENUM
+/* Whether @dev is variant @v (the ENUM part of its list entry). */
+#define MC_SIM_IS(dev, v) ((((dev)->variants) >> MC_SIM_VARIANT_IDX_##v) & 1u)
 /* Whether @dev carries defect @d (the ENUM part of its list entry). */
 #define MC_SIM_HAS(dev, d) ((((dev)->defects) >> MC_SIM_DEFECT_IDX_##d) & 1u)
 
@@ -180,6 +204,11 @@ struct mc_sim_defect {
 
 /* The defect table (static storage, never NULL); *@n receives the number of entries. */
 const struct mc_sim_defect *mc_sim_defects(int *n);
+/*
+ * The conforming variants (sim:variant=<name>[+<name>...]), in the same shape: the
+ * clauses field holds the run options the variant needs ("" for none).
+ */
+const struct mc_sim_defect *mc_sim_variants(int *n);
 
 /* ------------------------------------------------------------------ save stream */
 
@@ -195,6 +224,7 @@ struct mc_sim_save {
 	uint32_t crc;			/* over every byte generated so far */
 	bool rec_dirty;			/* the buffered record is a dirty-page record */
 	bool eof_seen;			/* defect eof_not_permanent */
+	uint32_t nonce;			/* variant nondet_stream */
 	bool enomsg_done;		/* defect enomsg_in_stopcopy */
 	size_t rec_len, rec_off;
 	uint8_t rec[MC_SIM_PAGE + 64];
@@ -254,6 +284,8 @@ struct mc_sim_dev {
 	uint64_t mem_size, npages;
 	uint64_t seed;
 	uint64_t defects;		/* bit MC_SIM_DEFECT_IDX_* per defect */
+	uint32_t variants;		/* bit MC_SIM_VARIANT_IDX_* per conforming variant */
+	uint32_t nonce;			/* nondet_stream: bumped for every save session */
 
 	uint32_t state;
 	uint8_t cfg[MC_SIM_CFG_SIZE];

@@ -176,8 +176,12 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 		*kind = MC_SIM_HAS(dev, NO_FD_RESUMING) ? 0 : MC_SIM_FD_RESUME;
 	} else if (from == VFIO_DEVICE_STATE_RESUMING) {
 		ret = dev->resume ? mc_sim_resume_apply(dev, dev->resume) : -EINVAL;
-		if (!ret)
+		if (!ret) {
 			mc_sim_end_resume(dev);
+		} else if (MC_SIM_IS(dev, ERROR_ON_BAD_RESUME)) {
+			mc_sim_end_resume(dev);
+			dev->state = VFIO_DEVICE_STATE_ERROR;
+		}
 	} else if (mc_model_saving(from) && !mc_model_saving(to)) {
 		if (!MC_SIM_HAS(dev, SESSION_SURVIVES_STOP) || from != VFIO_DEVICE_STATE_STOP_COPY)
 			mc_sim_end_save(dev);

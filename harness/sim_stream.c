@@ -18,7 +18,8 @@
  *     0  8  magic "MCSIMSTR"
  *     8  4  version (1)
  *    12  4  device id (the id= spec parameter); a resume into another id is refused
- *    16  4  migration flags of the source (informational, not checked)
+ *    16  4  migration flags of the source (informational, not checked; the variant
+ *             nondet_stream puts a per-session nonce in bits 8..31)
  *    20  4  page size (4096)
  *    24  8  BAR0 size in bytes; must equal the destination's
  *   then records { u32 type; u32 len; u8 payload[len] }, len exact per type:
@@ -151,6 +152,7 @@ struct mc_sim_save *mc_sim_save_new(struct mc_sim_dev *dev, bool final)
 	}
 	s->id = ++dev->next_sess;
 	s->final = final;
+	s->nonce = MC_SIM_IS(dev, NONDET_STREAM) ? ++dev->nonce : 0;
 	s->phase = PH_HDR | (final ? 0 : PH_BORN_PRECOPY);
 	return s;
 }
@@ -202,12 +204,14 @@ static bool produce(struct mc_sim_dev *dev, struct mc_sim_save *s)
 	s->rec_dirty = false;
 	if (MC_SIM_HAS(dev, STOPCOPY_RESTARTS_STREAM) && s->final && (s->phase & PH_BORN_PRECOPY))
 		restart_in_stopcopy(dev, s);
+	if (MC_SIM_IS(dev, PRECOPY_EMPTY) && !s->final)
+		return false;	/* nothing before STOP_COPY */
 	switch (phase(s)) {
 	case PH_HDR:
 		memcpy(s->rec, magic, sizeof(magic));
 		put32(s->rec + 8, STREAM_VERSION);
 		put32(s->rec + 12, dev->id);
-		put32(s->rec + 16, (uint32_t)dev->flags);
+		put32(s->rec + 16, (uint32_t)dev->flags | s->nonce << 8);
 		put32(s->rec + 20, MC_SIM_PAGE);
 		put64(s->rec + 24, dev->mem_size);
 		s->rec_len = HDR_SIZE;
@@ -307,6 +311,10 @@ void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
 {
 	uint64_t total = HDR_SIZE + dev->npages * (REC_HDR + LEN_PAGE);
 
+	if (MC_SIM_IS(dev, PRECOPY_EMPTY)) {
+		*initial = *dirty = 0;
+		return;
+	}
 	*initial = s->pos < total ? total - s->pos : 0;
 	*dirty = s->ndirty * (REC_HDR + LEN_PAGE) + (s->rec_dirty ? s->rec_len - s->rec_off : 0);
 	if (MC_SIM_HAS(dev, INITIAL_BYTES_GROWS) && *initial && !s->rec_dirty)
