@@ -16,7 +16,7 @@ VM_KNOBS := MC_CACHE KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 
 export $(VM_KNOBS)
 
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-driver-src \
-        vm-expect-update
+        vm-expect-update vmmutants
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
 VM_EXPECTED     ?= $(VM_DIR)/EXPECTED-mtty.json
 VM_VENDOR_COPY  ?= $(abspath $(or $(BUILD),build)/vm-vendor-mtty)
@@ -43,6 +43,12 @@ vmcheck: vm-initramfs $(MIGCHECK_HOST)
 vmcheck-driver-src: vm-prepare $(MIGCHECK_HOST)
 	$(VM_DIR)/check.sh --stage-vendor $(VM_VENDOR_COPY)
 	$(MAKE) --no-print-directory vmcheck DRIVER_SRC=$(VM_VENDOR_COPY)
+
+# Single-bug variants of mtty.c (vm/mutants/*.sed), each booted with the whole case set:
+# every mutant must be caught by its intended clause, the conforming variant must add no
+# fail or warn. VMMUTANTS="a b" runs only those.
+vmmutants: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
+	$(VM_DIR)/mutants.sh $(MIGCHECK_HOST) $(VM_EXPECTED) $(VMMUTANTS)
 
 # Record the verdicts of the last run as the expected ones (a reviewed change).
 vm-expect-update: $(MIGCHECK_HOST)
