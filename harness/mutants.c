@@ -52,7 +52,7 @@ static void run_job(struct job *j, const struct mc_mutants_opts *mo)
 	struct mc_budgets b;
 	struct mc_run_opts o = {
 		.device = j->spec, .quiet = true, .seed = 1, .timeout_ms = 60000,
-		.op_timeout_ms = 10000, .stream_limit = 256u << 20, .destructive = true,
+		.op_timeout_ms = 3000, .stream_limit = 256u << 20, .destructive = true,
 		.budgets = &b, .cases_dir = mo->cases_dir,
 	};
 	struct mc_report *rep = NULL;

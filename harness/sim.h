@@ -111,6 +111,9 @@
 	X(READ_SIZE_DEPENDENT, "read_size_dependent",                                          \
 	  "a read that ends inside an 8-byte record header skips the rest of that header",     \
 	  "SAVE-02")                                                                            \
+	X(READ_HANGS_AT_EOF, "read_hangs_at_eof",                                              \
+	  "a read after the end of the STOP_COPY stream blocks for ever instead of returning " \
+	  "0 again", "SAVE-01")                                                                \
 	X(SESSION_SURVIVES_STOP, "session_survives_stop",                                      \
 	  "STOP_COPY->STOP does not end the save session: its fd keeps delivering",            \
 	  "SAVE-03")                                                                            \
@@ -124,6 +127,9 @@
 	X(HEADER_NEEDS_ONE_WRITE, "header_needs_one_write",                                    \
 	  "the 32-byte stream header is parsed only from a single write that holds all of it", \
 	  "RES-01")                                                                             \
+	X(DROPS_SPLIT_BYTES, "drops_split_bytes",                                              \
+	  "a write that ends inside a page's data completes that page with what it had: the "  \
+	  "rest, in the next write, is parsed as the next record", "RES-01")                   \
 	X(REGS_NOT_RESTORED, "regs_not_restored",                                              \
 	  "the REGS record is parsed but its write counter is not restored", "RES-02")         \
 	X(TRUNCATED_ACCEPTED, "truncated_accepted",                                            \

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mc_uapi.h"
 #include "sim.h"
@@ -266,6 +267,10 @@ ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ub
 	if (!len)
 		return 0;
 	/* Defect eof_not_permanent: a read after EOF starts the stream over. */
+	/* Defect read_hangs_at_eof: wait for data that never comes (killable, like a
+	 * wait_event_killable() in a driver). */
+	while (MC_SIM_HAS(dev, READ_HANGS_AT_EOF) && s->eof_seen)
+		pause();
 	if (MC_SIM_HAS(dev, EOF_NOT_PERMANENT) && s->eof_seen) {
 		restart_in_stopcopy(dev, s);
 		s->eof_seen = false;
@@ -539,6 +544,14 @@ int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const ui
 		if (ret && MC_SIM_HAS(dev, REJECTED_WRITE_COUNTS) && ret == -EINVAL) {
 			r->lenient = true;	/* the bytes count, the error is returned */
 			return ret;
+		}
+		if (!ret && !len && MC_SIM_HAS(dev, DROPS_SPLIT_BYTES) &&
+		    r->phase == RP_PAGEDATA && r->have) {
+			/* Defect drops_split_bytes: the page is taken as it is. */
+			if (!mc_sim_bit(r->got, r->page))
+				r->ngot++;
+			mc_sim_setbit(r->got, r->page);
+			next_record(r);
 		}
 		if (ret) {
 			/* The write fails as a whole; the session can never complete. */

@@ -71,7 +71,7 @@ static struct mc_report *run_sim_only(const char *spec, const char *only,
 {
 	struct mc_run_opts o = {
 		.device = spec, .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 10000, .stream_limit = 64u << 20, .destructive = true,
+		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .destructive = true,
 		.only = only, .budgets = b,
 	};
 	struct mc_report *rep = NULL;
