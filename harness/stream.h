@@ -33,6 +33,7 @@
 
 #define MC_PLAN_MAX_LIST 16
 #define MC_PLAN_MAX_CALL (1u << 20)	/* largest single read/write a plan issues */
+#define MC_PLAN_MAX_IOV 1024		/* UIO_MAXIOV: writev() refuses more */
 #define MC_PLAN_TEXT_MAX 192		/* a buffer this size holds any mc_plan_format() */
 #define MC_PLAN_RANDOM_MAX 4096u	/* random's default MAX */
 
@@ -78,6 +79,8 @@ void mc_plan_iter_init(struct mc_plan_iter *it, const struct mc_plan *p);
  * (writes know what remains; reads pass 0).
  */
 size_t mc_plan_next(struct mc_plan_iter *it, uint64_t remaining);
+/* The largest call @p ever issues: the size of a read or bounce buffer for it. */
+size_t mc_plan_max_call(const struct mc_plan *p);
 
 /*
  * A byte sequence in memory, spilling to an unlinked temp file past @mem_limit: made
