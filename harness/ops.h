@@ -45,7 +45,8 @@ void mc_op_outlive(struct mc_ctx *ctx);
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
-extern const struct mc_op mc_ops_stream[];	/* op_stream.c: SAVE, RES */
+extern const struct mc_op mc_ops_stream[];	/* op_stream.c: SAVE, io_equiv */
+extern const struct mc_op mc_ops_resume[];	/* op_resume.c: RES */
 extern const struct mc_op mc_ops_time[];	/* op_time.c: TIME */
 
 /* Helpers shared by operations. */

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Steps shared by the stream operations (op_stream.c: SAVE and the shared steps;
+ * op_resume.c: RES). Internal to those two files.
+ */
+#ifndef MC_OP_STREAM_H
+#define MC_OP_STREAM_H
+
+#include "cases.h"
+#include "stream.h"
+
+#define ST_STOP VFIO_DEVICE_STATE_STOP
+#define ST_STOP_COPY VFIO_DEVICE_STATE_STOP_COPY
+#define ST_RESUMING VFIO_DEVICE_STATE_RESUMING
+#define ST_PRE_COPY VFIO_DEVICE_STATE_PRE_COPY
+#define ST_RUNNING VFIO_DEVICE_STATE_RUNNING
+
+/* One resume attempt and what the device did with it. */
+struct mc_attempt {
+	struct mc_resume_result rr;
+	int write_rc;		/* mc_stream_resume's result */
+	int stop_rc;		/* SET RESUMING->STOP */
+	uint32_t state;		/* GET after the SET (valid when get_rc == 0) */
+	int get_rc;
+};
+
+/* The sample offsets and damage of the RES cases: xorshift64, seeded from --seed. */
+void mc_os_xorshift(uint64_t *x);
+/* The run's I/O options (--io) for a transfer with plan @p. */
+void mc_os_io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct mc_plan *p);
+/* The plan named by the row's plan= argument ("one" when absent). */
+int mc_os_row_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t len);
+/* Row checks: a valid plan=; no args at all; @key one of @ok (NULL-terminated). */
+int mc_os_plan_check(const struct mc_case *c, char *err, size_t len);
+int mc_os_no_args(const struct mc_case *c, char *err, size_t len);
+int mc_os_one_of(const struct mc_case *c, const char *key, const char *const *ok, char *err,
+		 size_t len);
+const char *mc_os_plan_text(const struct mc_plan *p, char *buf, size_t len);
+/*
+ * Save a whole stream with read plan @p, from STOP_COPY or (@via_pre) PRE_COPY first.
+ * 0, or -errno with the reason recorded.
+ */
+int mc_os_save_whole(struct mc_ctx *ctx, const struct mc_plan *p, bool via_pre,
+		     struct mc_stream *out, struct mc_save_result *r);
+/* The reference stream (from --peer, or saved before the cases ran); false: recorded. */
+bool mc_os_ref_stream(struct mc_ctx *ctx, struct mc_stream *s);
+/*
+ * Reach RESUMING, write [@off, @off+@len) of @s with @p (@cont: go on writing after a
+ * failed write), SET STOP, GET. Returns 0 or -errno when the harness could not set up
+ * (recorded).
+ */
+int mc_os_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t off, uint64_t len,
+		  const struct mc_plan *p, bool cont, struct mc_attempt *a);
+/* "acked 24 of 96 bytes (first error EFAULT at 0)" */
+const char *mc_os_acked_text(const struct mc_attempt *a, uint64_t offered, char *buf,
+			     size_t len);
+/* After a resume the device accepted: GET works, the regions work, it can run. */
+void mc_os_accepted_usable(struct mc_ctx *ctx, const struct mc_attempt *a, const char *what);
+/* A whole valid stream: every byte acknowledged, RESUMING->STOP accepted, usable. */
+bool mc_os_judge_valid(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t len,
+		       const char *what);
+/* Acknowledged bytes that are not a complete valid stream: RESUMING->STOP must fail. */
+bool mc_os_judge_refused(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t offered,
+			 const char *what);
+
+#endif /* MC_OP_STREAM_H */
