@@ -36,7 +36,7 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check unit sim-check mutants deps help clean FORCE
+.PHONY: all static asan check unit sim-check mutants bench deps help clean FORCE
 .SECONDARY:
 all: $(BUILD)/migcheck
 
@@ -109,6 +109,18 @@ sim-check: $(BUILD)/migcheck-asan
 MUTANT_JOBS ?= 2
 mutants: $(BUILD)/migcheck
 	$(Q)$(BUILD)/migcheck mutants --jobs $(MUTANT_JOBS) --json $(BUILD)/mutants.json
+
+# Benchmarks (bench/bench.c): ratios against baselines measured in the same run.
+BENCH_STREAM_SIZE ?= 1073741824
+$(BUILD)/mcbench: $(BUILD)/plain/bench/bench.o $(BUILD)/plain/libmigcheck.a
+	$(Q)$(CC) $(LDFLAGS_plain) -o $@ $^ $(LIBS)
+$(BUILD)/mcbench-static: $(BUILD)/static/bench/bench.o $(BUILD)/static/libmigcheck.a
+	$(Q)$(CC) $(LDFLAGS_static) -o $@ $^ $(LIBS)
+$(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_$*) -c -o $@ $<
+bench: $(BUILD)/mcbench $(BUILD)/mcbench-static
+	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
 check: deps all unit sim-check mutants vmcheck vmcheck-driver-src
 	@echo "make check: all passed"

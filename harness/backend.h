@@ -115,6 +115,9 @@ struct mc_backend_ops {
 	 * line in @err.
 	 */
 	int (*remove)(void *priv, char *err, size_t errlen);
+
+	/* dev_rawfd: may be NULL. The kernel device fd, for tools that time bare ioctls. */
+	int (*dev_rawfd)(void *priv);
 };
 
 extern const struct mc_backend_ops mc_sim_ops;

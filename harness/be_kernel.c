@@ -473,6 +473,13 @@ static int kernel_remove(void *priv, char *err, size_t errlen)
 	return rc;
 }
 
+static int kernel_dev_rawfd(void *priv)
+{
+	const struct kdev *kd = priv;
+
+	return kd->devfd >= 0 ? kd->devfd : -EBADF;
+}
+
 static ssize_t kernel_data_read(void *priv, int fd, void *buf, size_t len)
 {
 	ssize_t n = read(fd, buf, len);
@@ -720,4 +727,5 @@ const struct mc_backend_ops mc_kernel_ops = {
 	.fault = NULL,
 	.data_rawfd = kernel_data_rawfd,
 	.remove = kernel_remove,
+	.dev_rawfd = kernel_dev_rawfd,
 };

@@ -15,7 +15,23 @@
 #include "report.h"
 
 #define OPLOG_N 24
-#define OPLOG_LEN 192
+#define TEXT_LEN 96
+
+/* What an operation was; mc_op_format() turns a descriptor into its text. */
+enum op_kind {
+	OPK_NONE, OPK_TEXT, OPK_CLOSE_DEV, OPK_FEATURE, OPK_GET_FLAGS, OPK_GET_STATE,
+	OPK_SET_STATE, OPK_DATA_SIZE, OPK_RESET, OPK_READ, OPK_WRITE, OPK_WRITEV, OPK_PREAD,
+	OPK_LSEEK, OPK_IOCTL, OPK_POLL, OPK_CLOSE, OPK_PRECOPY, OPK_REGION_INFO,
+	OPK_REGION_READ, OPK_REGION_WRITE, OPK_REMOVE,
+};
+
+struct oplog_entry {
+	struct mc_op_desc d;
+	long rc;
+	int note_fd;			/* SET: the data_fd handed over, or -1 */
+	int note_state;			/* GET state: the state read, or -1 */
+	char text[TEXT_LEN];		/* OPK_TEXT only */
+};
 
 struct mc_dev {
 	const struct mc_backend_ops *be;
@@ -25,50 +41,96 @@ struct mc_dev {
 	struct mc_watch *watch;
 	struct mc_watch own_watch;	/* used when no shared slot is attached */
 	uint64_t last_op_ns;
-	char oplog[OPLOG_N][OPLOG_LEN];
+	bool precise;			/* time each operation (mc_dev_precise_timing) */
+	struct oplog_entry oplog[OPLOG_N];
 	unsigned oplog_next;
 	unsigned oplog_count;
+	char text[TEXT_LEN];		/* the pending OPK_TEXT operation */
 };
 
-static uint64_t now_ns(void)
+static uint64_t clock_ns(clockid_t clk)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clk, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Name the operation in the watchdog slot before it runs. */
-__attribute__((format(printf, 2, 3)))
-static void op_begin(struct mc_dev *dev, const char *fmt, ...)
+static void op_format(const struct mc_op_desc *d, const char *text, char *buf, size_t len)
+{
+	unsigned long long a = d->a, b = d->b, c = d->c;
+
+	switch (d->kind) {
+	case OPK_TEXT: snprintf(buf, len, "%s", text); break;
+	case OPK_CLOSE_DEV: snprintf(buf, len, "close device"); break;
+	case OPK_FEATURE: snprintf(buf, len, "FEATURE argsz=%llu flags=%#llx", a, b); break;
+	case OPK_GET_FLAGS: snprintf(buf, len, "GET MIGRATION"); break;
+	case OPK_GET_STATE: snprintf(buf, len, "GET state"); break;
+	case OPK_SET_STATE: snprintf(buf, len, "SET %s", mc_state_name((uint32_t)a)); break;
+	case OPK_DATA_SIZE: snprintf(buf, len, "GET MIG_DATA_SIZE"); break;
+	case OPK_RESET: snprintf(buf, len, "RESET"); break;
+	case OPK_READ: snprintf(buf, len, "read(fd %d, %llu)", d->fd, a); break;
+	case OPK_WRITE: snprintf(buf, len, "write(fd %d, %llu)", d->fd, a); break;
+	case OPK_WRITEV: snprintf(buf, len, "writev(fd %d, %llu iovecs)", d->fd, a); break;
+	case OPK_PREAD: snprintf(buf, len, "pread(fd %d, %llu, %lld)", d->fd, a, (long long)b); break;
+	case OPK_LSEEK: snprintf(buf, len, "lseek(fd %d, %lld, %llu)", d->fd, (long long)a, b); break;
+	case OPK_IOCTL: snprintf(buf, len, "ioctl(fd %d, %#llx)", d->fd, a); break;
+	case OPK_POLL: snprintf(buf, len, "poll(fd %d, %#llx, %lld ms)", d->fd, a, (long long)b); break;
+	case OPK_CLOSE: snprintf(buf, len, "close(fd %d)", d->fd); break;
+	case OPK_PRECOPY: snprintf(buf, len, "PRECOPY_INFO(fd %d)", d->fd); break;
+	case OPK_REGION_INFO: snprintf(buf, len, "REGION_INFO(%llu)", a); break;
+	case OPK_REGION_READ: snprintf(buf, len, "region %llu read(%#llx, %llu)", a, b, c); break;
+	case OPK_REGION_WRITE: snprintf(buf, len, "region %llu write(%#llx, %llu)", a, b, c); break;
+	case OPK_REMOVE: snprintf(buf, len, "remove the device"); break;
+	default: snprintf(buf, len, "none"); break;
+	}
+}
+
+const char *mc_watch_op(struct mc_watch *w)
+{
+	/* OPK_TEXT operations leave their text in w->op already. */
+	if (w->desc.kind != OPK_TEXT)
+		op_format(&w->desc, "", w->op, sizeof(w->op));
+	return w->op;
+}
+
+/* Name the operation in the watchdog slot before it runs: no formatting here. */
+static void op_begin(struct mc_dev *dev, int kind, int fd, uint64_t a, uint64_t b, uint64_t c)
 {
 	struct mc_watch *w = dev->watch;
-	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(w->op, sizeof(w->op), fmt, ap);
-	va_end(ap);
-	w->op_start_ns = now_ns();
-	__atomic_store_n(&w->in_device, 1, __ATOMIC_SEQ_CST);
+	w->desc = (struct mc_op_desc){ .kind = kind, .fd = fd, .a = a, .b = b, .c = c };
+	/*
+	 * The watchdog needs only milliseconds: the coarse clock (same timeline, no
+	 * hardware read) unless this device's operations are being timed.
+	 */
+	w->op_start_ns = clock_ns(dev->precise ? CLOCK_MONOTONIC : CLOCK_MONOTONIC_COARSE);
+	__atomic_store_n(&w->in_device, 1, __ATOMIC_RELEASE);	/* after desc and start */
 }
 
 /* Record the finished operation and its result in the log. */
 static long op_end(struct mc_dev *dev, long rc)
 {
 	struct mc_watch *w = dev->watch;
-	char *slot = dev->oplog[dev->oplog_next];
-	const char *what = w->op;
+	struct oplog_entry *e = &dev->oplog[dev->oplog_next];
 
-	__atomic_store_n(&w->in_device, 0, __ATOMIC_SEQ_CST);
-	dev->last_op_ns = now_ns() - w->op_start_ns;
-	if (rc < 0)
-		snprintf(slot, OPLOG_LEN, "%s = %s", what, mc_errno_name((int)rc));
-	else
-		snprintf(slot, OPLOG_LEN, "%s = %ld", what, rc);
+	__atomic_store_n(&w->in_device, 0, __ATOMIC_RELEASE);
+	if (dev->precise)
+		dev->last_op_ns = clock_ns(CLOCK_MONOTONIC) - w->op_start_ns;
+	e->d = w->desc;
+	e->rc = rc;
+	e->note_fd = e->note_state = -1;
+	if (w->desc.kind == OPK_TEXT)
+		memcpy(e->text, dev->text, sizeof(e->text));
 	dev->oplog_next = (dev->oplog_next + 1) % OPLOG_N;
 	if (dev->oplog_count < OPLOG_N)
 		dev->oplog_count++;
 	return rc;
+}
+
+static struct oplog_entry *last_entry(struct mc_dev *dev)
+{
+	return &dev->oplog[(dev->oplog_next + OPLOG_N - 1) % OPLOG_N];
 }
 
 int mc_dev_open(const char *spec, struct mc_dev **devp, char *err, size_t errlen)
@@ -103,7 +165,7 @@ void mc_dev_close(struct mc_dev *dev)
 {
 	if (!dev)
 		return;
-	op_begin(dev, "close device");
+	op_begin(dev, OPK_CLOSE_DEV, -1, 0, 0, 0);
 	dev->be->close(dev->priv);
 	op_end(dev, 0);
 	free(dev);
@@ -132,8 +194,20 @@ void mc_dev_oplog(const struct mc_dev *dev, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	for (unsigned i = 0; i < dev->oplog_count && used + 1 < len; i++) {
-		int n = snprintf(buf + used, len - used, "%s\n", dev->oplog[(first + i) % OPLOG_N]);
+		const struct oplog_entry *e = &dev->oplog[(first + i) % OPLOG_N];
+		char what[160], note[48] = "";
+		int n;
 
+		op_format(&e->d, e->text, what, sizeof(what));
+		if (e->note_state >= 0)
+			snprintf(note, sizeof(note), " (%s)", mc_state_name((uint32_t)e->note_state));
+		else if (e->note_fd >= 0)
+			snprintf(note, sizeof(note), " fd=%d", e->note_fd);
+		if (e->rc < 0)
+			n = snprintf(buf + used, len - used, "%s = %s%s\n", what,
+				     mc_errno_name((int)e->rc), note);
+		else
+			n = snprintf(buf + used, len - used, "%s = %ld%s\n", what, e->rc, note);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -146,6 +220,12 @@ void mc_dev_oplog_clear(struct mc_dev *dev)
 	dev->oplog_next = 0;
 }
 
+void mc_dev_precise_timing(struct mc_dev *dev, bool on)
+{
+	dev->precise = on;
+	dev->last_op_ns = 0;
+}
+
 uint64_t mc_dev_last_op_ns(const struct mc_dev *dev)
 {
 	return dev->last_op_ns;
@@ -155,14 +235,14 @@ int mc_feature_raw(struct mc_dev *dev, void *buf, size_t buflen)
 {
 	const struct vfio_device_feature *hdr = buf;
 
-	op_begin(dev, "FEATURE argsz=%u flags=%#x", buflen >= 4 ? hdr->argsz : 0,
-		 buflen >= 8 ? hdr->flags : 0);
+	op_begin(dev, OPK_FEATURE, -1, buflen >= 4 ? hdr->argsz : 0, buflen >= 8 ? hdr->flags : 0,
+		 0);
 	return (int)op_end(dev, dev->be->feature(dev->priv, buf, buflen));
 }
 
 /* A well-formed GET/SET of feature @index with @len payload bytes at @payload. */
-static int feature_call(struct mc_dev *dev, const char *what, uint32_t flags, void *payload,
-			size_t len)
+static int feature_call(struct mc_dev *dev, int kind, uint64_t arg, uint32_t flags,
+			void *payload, size_t len)
 {
 	uint64_t buf[8];
 	struct vfio_device_feature *hdr = (void *)buf;
@@ -171,7 +251,7 @@ static int feature_call(struct mc_dev *dev, const char *what, uint32_t flags, vo
 	hdr->argsz = (uint32_t)(sizeof(*hdr) + len);
 	hdr->flags = flags;
 	memcpy(hdr->data, payload, len);
-	op_begin(dev, "%s", what);
+	op_begin(dev, kind, -1, arg, 0, 0);
 	rc = (int)op_end(dev, dev->be->feature(dev->priv, buf, sizeof(*hdr) + len));
 	memcpy(payload, hdr->data, len);
 	return rc;
@@ -180,7 +260,7 @@ static int feature_call(struct mc_dev *dev, const char *what, uint32_t flags, vo
 int mc_get_flags(struct mc_dev *dev, uint64_t *flags)
 {
 	struct vfio_device_feature_migration mig = { 0 };
-	int rc = feature_call(dev, "GET MIGRATION",
+	int rc = feature_call(dev, OPK_GET_FLAGS, 0,
 			      VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION, &mig,
 			      sizeof(mig));
 
@@ -192,15 +272,12 @@ int mc_get_flags(struct mc_dev *dev, uint64_t *flags)
 int mc_get_state(struct mc_dev *dev, uint32_t *state)
 {
 	struct vfio_device_feature_mig_state st = { .device_state = ~0u, .data_fd = -1 };
-	int rc = feature_call(dev, "GET state",
+	int rc = feature_call(dev, OPK_GET_STATE, 0,
 			      VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st,
 			      sizeof(st));
 
 	if (!rc) {
-		char *last = dev->oplog[(dev->oplog_next + OPLOG_N - 1) % OPLOG_N];
-		size_t l = strlen(last);
-
-		snprintf(last + l, OPLOG_LEN - l, " (%s)", mc_state_name(st.device_state));
+		last_entry(dev)->note_state = (int)(st.device_state & 0x7fffffff);
 		*state = st.device_state;
 	}
 	return rc;
@@ -209,21 +286,16 @@ int mc_get_state(struct mc_dev *dev, uint32_t *state)
 int mc_set_state(struct mc_dev *dev, uint32_t state, int *data_fd)
 {
 	struct vfio_device_feature_mig_state st = { .device_state = state, .data_fd = -1 };
-	char what[64];
 	int rc;
 
-	snprintf(what, sizeof(what), "SET %s", mc_state_name(state));
-	rc = feature_call(dev, what, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
-			  &st, sizeof(st));
+	rc = feature_call(dev, OPK_SET_STATE, state,
+			  VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st,
+			  sizeof(st));
 	/* The kernel writes data_fd back even on failure; only a success hands one over. */
 	if (rc || st.data_fd < 0)
 		st.data_fd = -1;
-	else if (dev->oplog_count) {
-		char *last = dev->oplog[(dev->oplog_next + OPLOG_N - 1) % OPLOG_N];
-		size_t l = strlen(last);
-
-		snprintf(last + l, OPLOG_LEN - l, " fd=%d", st.data_fd);
-	}
+	else if (dev->oplog_count)
+		last_entry(dev)->note_fd = st.data_fd;
 	if (data_fd)
 		*data_fd = st.data_fd;
 	else if (st.data_fd >= 0)
@@ -234,7 +306,7 @@ int mc_set_state(struct mc_dev *dev, uint32_t state, int *data_fd)
 int mc_get_data_size(struct mc_dev *dev, uint64_t *len)
 {
 	struct vfio_device_feature_mig_data_size ds = { 0 };
-	int rc = feature_call(dev, "GET MIG_DATA_SIZE",
+	int rc = feature_call(dev, OPK_DATA_SIZE, 0,
 			      VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, &ds,
 			      sizeof(ds));
 
@@ -245,49 +317,49 @@ int mc_get_data_size(struct mc_dev *dev, uint64_t *len)
 
 int mc_reset(struct mc_dev *dev)
 {
-	op_begin(dev, "RESET");
+	op_begin(dev, OPK_RESET, -1, 0, 0, 0);
 	return (int)op_end(dev, dev->be->reset(dev->priv));
 }
 
 ssize_t mc_data_read(struct mc_dev *dev, int fd, void *buf, size_t len)
 {
-	op_begin(dev, "read(fd %d, %zu)", fd, len);
+	op_begin(dev, OPK_READ, fd, len, 0, 0);
 	return op_end(dev, dev->be->data_read(dev->priv, fd, buf, len));
 }
 
 ssize_t mc_data_write(struct mc_dev *dev, int fd, const void *buf, size_t len)
 {
-	op_begin(dev, "write(fd %d, %zu)", fd, len);
+	op_begin(dev, OPK_WRITE, fd, len, 0, 0);
 	return op_end(dev, dev->be->data_write(dev->priv, fd, buf, len));
 }
 
 ssize_t mc_data_writev(struct mc_dev *dev, int fd, const struct iovec *iov, int iovcnt)
 {
-	op_begin(dev, "writev(fd %d, %d iovecs)", fd, iovcnt);
+	op_begin(dev, OPK_WRITEV, fd, (uint64_t)iovcnt, 0, 0);
 	return op_end(dev, dev->be->data_writev(dev->priv, fd, iov, iovcnt));
 }
 
 ssize_t mc_data_pread(struct mc_dev *dev, int fd, void *buf, size_t len, off_t off)
 {
-	op_begin(dev, "pread(fd %d, %zu, %lld)", fd, len, (long long)off);
+	op_begin(dev, OPK_PREAD, fd, len, (uint64_t)off, 0);
 	return op_end(dev, dev->be->data_pread(dev->priv, fd, buf, len, off));
 }
 
 off_t mc_data_lseek(struct mc_dev *dev, int fd, off_t off, int whence)
 {
-	op_begin(dev, "lseek(fd %d, %lld, %d)", fd, (long long)off, whence);
+	op_begin(dev, OPK_LSEEK, fd, (uint64_t)off, (uint64_t)whence, 0);
 	return op_end(dev, dev->be->data_lseek(dev->priv, fd, off, whence));
 }
 
 int mc_data_ioctl(struct mc_dev *dev, int fd, unsigned long cmd, void *arg)
 {
-	op_begin(dev, "ioctl(fd %d, %#lx)", fd, cmd);
+	op_begin(dev, OPK_IOCTL, fd, cmd, 0, 0);
 	return (int)op_end(dev, dev->be->data_ioctl(dev->priv, fd, cmd, arg));
 }
 
 int mc_data_poll(struct mc_dev *dev, int fd, short events, int timeout_ms)
 {
-	op_begin(dev, "poll(fd %d, %#x, %d ms)", fd, (unsigned)events, timeout_ms);
+	op_begin(dev, OPK_POLL, fd, (uint16_t)events, (uint64_t)timeout_ms, 0);
 	return (int)op_end(dev, dev->be->data_poll(dev->priv, fd, events, timeout_ms));
 }
 
@@ -295,7 +367,7 @@ int mc_data_close(struct mc_dev *dev, int fd)
 {
 	if (fd < 0)
 		return 0;
-	op_begin(dev, "close(fd %d)", fd);
+	op_begin(dev, OPK_CLOSE, fd, 0, 0, 0);
 	return (int)op_end(dev, dev->be->data_close(dev->priv, fd));
 }
 
@@ -303,26 +375,26 @@ int mc_precopy_info(struct mc_dev *dev, int fd, struct vfio_precopy_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->argsz = sizeof(*info);
-	op_begin(dev, "PRECOPY_INFO(fd %d)", fd);
+	op_begin(dev, OPK_PRECOPY, fd, 0, 0, 0);
 	return (int)op_end(dev, dev->be->data_ioctl(dev->priv, fd, VFIO_MIG_GET_PRECOPY_INFO, info));
 }
 
 int mc_region_info(struct mc_dev *dev, uint32_t index, struct vfio_region_info *ri)
 {
-	op_begin(dev, "REGION_INFO(%u)", index);
+	op_begin(dev, OPK_REGION_INFO, -1, index, 0, 0);
 	return (int)op_end(dev, dev->be->region_info(dev->priv, index, ri));
 }
 
 ssize_t mc_region_read(struct mc_dev *dev, uint32_t index, uint64_t off, void *buf, size_t len)
 {
-	op_begin(dev, "region %u read(%#llx, %zu)", index, (unsigned long long)off, len);
+	op_begin(dev, OPK_REGION_READ, -1, index, off, len);
 	return op_end(dev, dev->be->region_read(dev->priv, index, off, buf, len));
 }
 
 ssize_t mc_region_write(struct mc_dev *dev, uint32_t index, uint64_t off, const void *buf,
 			size_t len)
 {
-	op_begin(dev, "region %u write(%#llx, %zu)", index, (unsigned long long)off, len);
+	op_begin(dev, OPK_REGION_WRITE, -1, index, off, len);
 	return op_end(dev, dev->be->region_write(dev->priv, index, off, buf, len));
 }
 
@@ -339,8 +411,13 @@ int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen)
 		snprintf(err, errlen, "the %s backend cannot remove a device", dev->be->name);
 		return -EOPNOTSUPP;
 	}
-	op_begin(dev, "remove the device");
+	op_begin(dev, OPK_REMOVE, -1, 0, 0, 0);
 	return (int)op_end(dev, dev->be->remove(dev->priv, err, errlen));
+}
+
+int mc_dev_rawfd(struct mc_dev *dev)
+{
+	return dev->be->dev_rawfd ? dev->be->dev_rawfd(dev->priv) : -EOPNOTSUPP;
 }
 
 bool mc_dev_can_fault(const struct mc_dev *dev)
@@ -430,13 +507,14 @@ int mc_data_rawfd(struct mc_dev *dev, int fd)
 
 void mc_dev_op_begin(struct mc_dev *dev, const char *fmt, ...)
 {
-	char what[sizeof(dev->watch->op)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vsnprintf(dev->text, sizeof(dev->text), fmt, ap);
 	va_end(ap);
-	op_begin(dev, "%s", what);
+	/* The watchdog's reader finds the text in place. */
+	snprintf(dev->watch->op, sizeof(dev->watch->op), "%s", dev->text);
+	op_begin(dev, OPK_TEXT, -1, 0, 0, 0);
 }
 
 long mc_dev_op_end(struct mc_dev *dev, long rc)

@@ -22,11 +22,25 @@ struct mc_dev;
  * The watchdog slot: lives in memory shared with the supervising process. The library
  * fills it around every device operation; the supervisor reads it on timeout.
  */
+/*
+ * A device operation as recorded: the kind and its numbers, formatted only when
+ * someone reads it (mc_op_format), so that recording costs no formatting.
+ */
+struct mc_op_desc {
+	int kind;			/* private to dev.c; 0 = none */
+	int fd;
+	uint64_t a, b, c;
+};
+
 struct mc_watch {
 	volatile int in_device;		/* 1 while a device operation runs */
 	volatile uint64_t op_start_ns;	/* CLOCK_MONOTONIC start of the current op */
-	char op[160];			/* current (or last) device operation */
+	struct mc_op_desc desc;		/* current (or last) device operation */
+	char op[160];			/* its text: see mc_watch_op() */
 };
+
+/* The current (or last) operation of @w as text ("none" when there was none). */
+const char *mc_watch_op(struct mc_watch *w);
 
 /*
  * mc_dev_open: parse @spec and open it with the matching backend. On failure returns
@@ -46,6 +60,11 @@ void mc_dev_oplog(const struct mc_dev *dev, char *buf, size_t len);
 void mc_dev_oplog_clear(struct mc_dev *dev);
 /* Nanoseconds the last completed device operation took. */
 uint64_t mc_dev_last_op_ns(const struct mc_dev *dev);
+/*
+ * Time every operation of @dev with the precise clock, for mc_dev_last_op_ns(). Off by
+ * default: then only the watchdog's coarse start time is taken and last_op_ns stays 0.
+ */
+void mc_dev_precise_timing(struct mc_dev *dev, bool on);
 
 /* VFIO_DEVICE_FEATURE with a caller-built argument (possibly malformed on purpose). */
 int mc_feature_raw(struct mc_dev *dev, void *buf, size_t buflen);
@@ -88,6 +107,8 @@ ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len);
  * fds open. Afterwards only mc_data_*, mc_klog_read and mc_dev_close are valid.
  */
 int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen);
+/* The kernel device fd (for benchmarks timing bare ioctls), or -EOPNOTSUPP (sim). */
+int mc_dev_rawfd(struct mc_dev *dev);
 bool mc_dev_can_fault(const struct mc_dev *dev);
 int mc_fault(struct mc_dev *dev, enum mc_fault_kind kind, uint32_t arg);
 

@@ -79,6 +79,7 @@ static void op_arc_latency(struct mc_ctx *ctx)
 		return;
 	}
 	snprintf(what, sizeof(what), "%s->%s", mc_state_name(from), mc_state_name(to));
+	mc_dev_precise_timing(ctx->dev, true);
 	for (unsigned i = 0; i < reps; i++) {
 		int nfd = -1;
 

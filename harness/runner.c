@@ -153,11 +153,14 @@ static enum outcome isolated(struct runner *r, void (*fn)(struct runner *, void 
 			break;
 		if (pidfd < 0)
 			usleep(2000);
-		/* Read the op's start before the clock: an op that starts in between must not
-		 * look like one that started in the future (unsigned underflow = "hung"). */
+		/*
+		 * in_device first (acquire: the child stores it after the op's start), then
+		 * the start, then the clock: the start read belongs to the op seen running or
+		 * to a later one, never to an earlier one, and never lies in the future.
+		 */
 		{
-			uint64_t op_start = __atomic_load_n(&r->shm->watch.op_start_ns, __ATOMIC_SEQ_CST);
-			int in_dev = __atomic_load_n(&r->shm->watch.in_device, __ATOMIC_SEQ_CST);
+			int in_dev = __atomic_load_n(&r->shm->watch.in_device, __ATOMIC_ACQUIRE);
+			uint64_t op_start = __atomic_load_n(&r->shm->watch.op_start_ns, __ATOMIC_ACQUIRE);
 
 			t = now_ns();
 			if (in_dev && t > op_start &&
@@ -417,13 +420,13 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		res->status = MC_ERROR;
 		snprintf(res->detail, sizeof(res->detail), "the case process died%s%s (last op: %s)",
 			 sig ? ": " : " without a result", sig ? strsignal(sig) : "",
-			 r->shm->watch.op[0] ? r->shm->watch.op : "none");
+			 mc_watch_op(&r->shm->watch));
 		break;
 	case HUNG_OP:
 	case STUCK:
 		res->status = MC_FAIL;
 		snprintf(res->detail, sizeof(res->detail),
-			 "device operation hung: %s (no answer within %u ms)%s", r->shm->watch.op,
+			 "device operation hung: %s (no answer within %u ms)%s", mc_watch_op(&r->shm->watch),
 			 r->o->op_timeout_ms,
 			 r->stuck ? "; the process could not be killed and was abandoned" : "");
 		break;
@@ -431,7 +434,7 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		res->status = MC_ERROR;
 		snprintf(res->detail, sizeof(res->detail),
 			 "the case exceeded its %u ms timeout outside device operations (last op: %s)",
-			 r->o->timeout_ms, r->shm->watch.op);
+			 r->o->timeout_ms, mc_watch_op(&r->shm->watch));
 		break;
 	}
 	res->duration_us = (now_ns() - t0) / 1000;
@@ -576,7 +579,7 @@ static void preflight_foreign(struct runner *r)
 	if (isolated(r, stream_child, r->foreign_spec, &sig) != RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
-			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : shm->watch.op);
+			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
 		r->foreign_spec[0] = '\0';
 		return;
 	}
@@ -600,7 +603,7 @@ static int preflight(struct runner *r)
 
 	if (isolated(r, preflight_child, NULL, &sig) != RAN || !shm->done) {
 		fprintf(stderr, "migcheck: %s: opening the device hung or crashed (last op: %s)\n",
-			r->o->device, shm->watch.op);
+			r->o->device, mc_watch_op(&shm->watch));
 		return -EIO;
 	}
 	if (shm->open_rc) {
@@ -641,7 +644,7 @@ static int preflight(struct runner *r)
 			return shm->stream_rc;
 		}
 		fprintf(stderr, "migcheck: warning: no reference stream: %s\n",
-			shm->stream_err[0] ? shm->stream_err : shm->watch.op);
+			shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
 		return 0;
 	}
 	r->stream = malloc(shm->stream_len ? shm->stream_len : 1);
