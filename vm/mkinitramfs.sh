@@ -54,10 +54,31 @@ for k in "${drivers[@]}"; do
 	echo "${k##*/}" >>"$STAGE/lib/modules/load.list"
 done
 
+# Extra programs. A dynamically linked one (a libFuzzer binary cannot be static) brings
+# the host's shared libraries and loader along, at the same paths: host and guest are
+# both this Debian's x86_64 userland.
 for x in ${VM_EXTRA_BINS:-}; do
 	[ -x "$x" ] || die "VM_EXTRA_BINS: '$x' is not an executable"
-	is_static "$x" || die "VM_EXTRA_BINS: $x is dynamically linked"
+	if ! is_static "$x"; then
+		need_cmd ldd
+		libs=$(ldd "$x" | awk '/=> \// { print $3 } /^\t\// { print $1 }') ||
+			die "VM_EXTRA_BINS: ldd $x failed"
+		for l in $libs; do
+			[ -r "$l" ] || die "VM_EXTRA_BINS: $x needs $l, which is not readable"
+			mkdir -p "$STAGE$(dirname "$l")"
+			cp -L "$l" "$STAGE$l"
+		done
+	fi
 	install -m 0755 "$x" "$STAGE/extra/"
+done
+
+# Extra files for them: VM_EXTRA_FILES="SRC:DEST ..." (a file or a directory, copied).
+for fd in ${VM_EXTRA_FILES:-}; do
+	src=${fd%%:*} dst=${fd#*:}
+	[ -e "$src" ] && [ "$dst" != "$fd" ] && [ "${dst#/}" != "$dst" ] ||
+		die "VM_EXTRA_FILES: '$fd' is not SRC:/DEST with an existing SRC"
+	mkdir -p "$STAGE$(dirname "$dst")"
+	cp -a "$src" "$STAGE$dst"
 done
 
 mkdir -p "$(dirname "$OUT")"
