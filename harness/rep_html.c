@@ -54,14 +54,16 @@ static const char css[] =
 	".c-skip .n{color:var(--skip)}.c-error .n{color:var(--error)}.c-waived .n{color:var(--waived)}"
 	".two{display:grid;grid-template-columns:1fr 1fr;gap:24px}"
 	"@media(max-width:900px){.two{grid-template-columns:1fr}}"
-	"table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;"
+	"table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:baseline;"
 	"padding:5px 8px;border-bottom:1px solid var(--line)}th{background:var(--bg);font-weight:600}"
-	"table.kv th{width:34%;background:none;color:var(--muted);font-weight:500}"
+	"table.kv th{width:190px;background:none;color:var(--muted);font-weight:500}"
+	"table.kv td{word-break:break-word}td.hash{font-family:ui-monospace,monospace;"
+	"font-size:12px;word-break:break-all}"
 	"code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}"
 	"pre{margin:0;white-space:pre-wrap;word-break:break-word}"
 	"pre.log{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px;"
 	"max-height:420px;overflow:auto}"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
+	"td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	"tr.area td{background:#eef1f4;font-weight:600}"
 	"table.matrix{width:auto}table.matrix td,table.matrix th{text-align:center;"
 	"border:1px solid #fff;padding:6px 4px;min-width:96px;font-size:12px}"
@@ -238,14 +240,20 @@ static void summary(FILE *f, const struct mc_report *rep)
 	      f);
 }
 
-static void kv(FILE *f, const char *k, const char *v)
+/* One row of a key/value table; @cls (may be "") styles the value cell. */
+static void kv_cls(FILE *f, const char *k, const char *v, const char *cls)
 {
-	fprintf(f, "<tr><th>%s</th><td>", k);
+	fprintf(f, "<tr><th>%s</th><td class=\"%s\">", k, cls);
 	if (v && v[0])
 		H(v);
 	else
 		fputs("<span class=\"muted\">not recorded</span>", f);
 	fputs("</td></tr>", f);
+}
+
+static void kv(FILE *f, const char *k, const char *v)
+{
+	kv_cls(f, k, v, "");
 }
 
 static void identity(FILE *f, const struct mc_report *rep)
@@ -257,7 +265,7 @@ static void identity(FILE *f, const struct mc_report *rep)
 	      "<div><h3>Device under test</h3><table class=\"kv\" id=\"device\">", f);
 	kv(f, "Driver", in->ident.driver);
 	kv(f, "Module version", in->ident.module_version);
-	kv(f, "Module srcversion (checksum)", in->ident.module_srcversion);
+	kv_cls(f, "Module srcversion (checksum)", in->ident.module_srcversion, "hash");
 	kv(f, "Type (mdev type / PCI IDs)", in->ident.type);
 	kv(f, "Device", in->device_spec);
 	kv(f, "sysfs path", in->ident.path);
@@ -269,10 +277,10 @@ static void identity(FILE *f, const struct mc_report *rep)
 	else
 		snprintf(buf, sizeof(buf), "unknown (GET MIGRATION failed)");
 	kv(f, "Advertised migration flags", buf);
-	kv(f, "Peer device", in->peer_spec);
+	kv(f, "Peer device", in->peer_spec ? in->peer_spec : "none");
 	fputs("</table></div><div><h3>Environment</h3><table class=\"kv\" id=\"environment\">", f);
 	kv(f, "Kernel release", in->kernel_release);
-	kv(f, "Kernel config SHA-256", in->kernel_config);
+	kv_cls(f, "Kernel config SHA-256", in->kernel_config, "hash");
 	kv(f, "Kernel config source", in->kernel_config_src);
 	snprintf(buf, sizeof(buf), "%s (commit %s)", in->tool_version ? in->tool_version : "?",
 		 in->tool_commit ? in->tool_commit : "?");
@@ -366,9 +374,13 @@ static void case_row(FILE *f, const struct mc_case_result *r)
 	}
 	fputs("</pre>", f);
 	if (r->oplog[0] && r->status != MC_PASS) {
-		fputs("<pre class=\"log\">", f);
-		H(oplog_tail(r->oplog, 8));
+		const char *tail = oplog_tail(r->oplog, 8);
+		char *ops = strndup(tail, strlen(tail) - (tail[0] && tail[strlen(tail) - 1] == '\n'));
+
+		fputs("<pre class=\"log\" title=\"the last device operations\">", f);
+		H(ops ? ops : tail);
 		fputs("</pre>", f);
+		free(ops);
 	}
 	fprintf(f, "</td><td class=\"num\">%.3f ms</td></tr>\n", (double)r->duration_us / 1e3);
 }

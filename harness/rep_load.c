@@ -447,8 +447,12 @@ int mc_report_from_json(const struct mc_json *root, struct mc_report **repp, cha
 		rc = load_matrix(&l, root, &ld->rep);
 	if (!rc)
 		rc = load_waivers(&l, root, ld);
-	if (!rc)
+	if (!rc) {
+		int code = ld->rep.exit_code;	/* as recorded, not as recomputed */
+
 		rc = mc_waivers_apply(&ld->rep, &ld->waivers, err, errlen);
+		ld->rep.exit_code = code;
+	}
 	if (rc) {
 		mc_report_unload(&ld->rep);
 		return rc;

@@ -247,6 +247,42 @@ static void check_waivers(struct vf *v, const struct mc_rfiles *fs, const struct
 	mc_waivers_free(&w);
 }
 
+/* The next KTAP result line ("ok ..." / "not ok ...") of [*p, end) into @buf. */
+static bool next_result(const char **p, const char *end, char *buf, size_t len)
+{
+	while (*p < end) {
+		const char *eol = memchr(*p, '\n', (size_t)(end - *p)), *l = *p;
+
+		eol = eol ? eol : end;
+		*p = eol + 1;
+		if (!strncmp(l, "ok ", 3) || !strncmp(l, "not ok ", 7)) {
+			snprintf(buf, len, "%.*s", (int)(eol - l), l);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Name the cases whose KTAP result line differs: the bundled report.ktap was written
+ * from the results as they were, so this points at the edited result itself.
+ */
+static void ktap_cases(struct vf *v, const char *want, size_t wlen, const struct mc_rfile *got)
+{
+	const char *a = want, *b = got->data;
+	char la[512], lb[512];
+	int shown = 0;
+
+	while (shown < 5 && next_result(&a, want + wlen, la, sizeof(la)) &&
+	       next_result(&b, got->data + got->len, lb, sizeof(lb))) {
+		if (strcmp(la, lb)) {
+			mismatch(v, "report.json's result renders as \"%s\", report.ktap has \"%s\"",
+				 la, lb);
+			shown++;
+		}
+	}
+}
+
 /* (3) each derived file against its rendering from report.json. */
 static void check_renderings(struct vf *v, const struct mc_rfiles *fs, const struct mc_report *rep)
 {
@@ -271,9 +307,12 @@ static void check_renderings(struct vf *v, const struct mc_rfiles *fs, const str
 		}
 		for (k = 0; k < len && k < rf->len && buf[k] == rf->data[k]; k++)
 			line += buf[k] == '\n';
-		if (k != len || k != rf->len)
+		if (k != len || k != rf->len) {
 			mismatch(v, "%s does not match report.json (first difference at line %d)",
 				 name, line);
+			if (!strcmp(formats[i], "ktap"))
+				ktap_cases(v, buf, len, rf);
+		}
 		free(buf);
 	}
 	mc_render_extra_free(&e);

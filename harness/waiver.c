@@ -204,6 +204,7 @@ int mc_waivers_apply(struct mc_report *rep, const struct mc_waivers *w, char *er
 	for (int i = 0; i < rep->ncases; i++)
 		rep->cases[i].waiver = mc_waiver_for(rep->waivers, &rep->cases[i]);
 	mc_report_recount(rep);
+	rep->exit_code = mc_report_exit_code(rep);
 	return 0;
 }
 

@@ -48,7 +48,7 @@ const struct mc_waiver *mc_waiver_for(const struct mc_waivers *w, const struct m
 
 /*
  * mc_waivers_apply: attach @w (may be NULL: remove all waivers) to @rep, set every
- * case's waiver and recount. A waiver naming a clause @rep does not have is -EINVAL
+ * case's waiver, recount and set rep->exit_code to what the verdict now gives. A waiver naming a clause @rep does not have is -EINVAL
  * with the reason in @err (a typo must not silently waive nothing). @w must outlive
  * @rep's use.
  */

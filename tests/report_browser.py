@@ -4,7 +4,7 @@
 standard library only), run checks in the page and fail on any console error, uncaught
 exception, CSP violation or network request other than the page itself.
 
-usage: report_browser.py CHROMIUM PAGE.html CHECKS.js [--screenshot OUT.png[:Y:H]]...
+usage: report_browser.py CHROMIUM PAGE.html CHECKS.js [--screenshot OUT.png[:Y:H|:#ID]]...
 CHECKS.js is an expression evaluating to a list of [name, ok, detail] triples."""
 import base64
 import fcntl
@@ -140,7 +140,14 @@ def main():
             failed += not ok
         for shot in shots:
             path, _, rng = shot.partition(":")
-            y, h = (int(v) for v in rng.split(":")) if rng else (0, 2000)
+            if rng.startswith("#"):  # an element: from its top, its height (at most 3000)
+                box = b.call("Runtime.evaluate", {"returnByValue": True, "expression":
+                             "(function(){var r=document.querySelector(%s).getBoundingClientRect();"
+                             "return [Math.floor(r.top+scrollY),Math.ceil(r.height)];})()"
+                             % json.dumps(rng)}, session=s)["result"]["value"]
+                y, h = box[0], min(box[1], 3000)
+            else:
+                y, h = (int(v) for v in rng.split(":")) if rng else (0, 2000)
             img = b.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
                          "clip": {"x": 0, "y": y, "width": 1400, "height": h, "scale": 1}},
                          session=s)
