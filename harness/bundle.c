@@ -6,6 +6,7 @@
  * even with its digest fixed up in the manifest -- shows up as a named mismatch.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,19 @@ static int write_tar(const struct mc_rfiles *fs, const char *top, const char *pa
 	return mc_atomic_commit(f, tmp, dir, name);
 }
 
+/* A bundle written into the directory it packs must not pack its predecessor. */
+static void drop_self(struct mc_rfiles *fs, const char *dir, const char *path)
+{
+	char rdir[PATH_MAX], rout[PATH_MAX], parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? path : ".");
+	if (realpath(dir, rdir) && realpath(slash == path ? "/" : parent, rout) &&
+	    !strcmp(rdir, rout))
+		mc_rfiles_del(fs, slash ? slash + 1 : path);
+}
+
 int mc_bundle_create(const struct mc_bundle_opts *o, char *path, size_t pathlen)
 {
 	struct mc_rfiles fs = { 0 };
@@ -225,6 +239,7 @@ int mc_bundle_create(const struct mc_bundle_opts *o, char *path, size_t pathlen)
 		fprintf(stderr, "migcheck: bundle: %s\n", err);
 		return rc;
 	}
+	drop_self(&fs, clean, path);
 	rj = mc_rfiles_get(&fs, "report.json");
 	if (!rj) {
 		fprintf(stderr, "migcheck: bundle: %s has no report.json\n", clean);

@@ -243,7 +243,7 @@ static void summary(FILE *f, const struct mc_report *rep)
 /* One row of a key/value table; @cls (may be "") styles the value cell. */
 static void kv_cls(FILE *f, const char *k, const char *v, const char *cls)
 {
-	fprintf(f, "<tr><th>%s</th><td class=\"%s\">", k, cls);
+	fprintf(f, "<tr><th>%s</th><td class=\"%s\">", k, v && v[0] ? cls : "");
 	if (v && v[0])
 		H(v);
 	else
