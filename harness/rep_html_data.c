@@ -269,7 +269,7 @@ static void fuzz_cell(FILE *f, const struct mc_json *o, const char *key)
 	if (s)
 		H(s);
 	else if (!mc_json_number(v, &d))
-		fprintf(f, d == (double)(long long)d && d < 1e15 && d > -1e15 ? "%.0f" : "%.2f", d);
+		fprintf(f, d < 1e15 && d > -1e15 && d == (double)(long long)d ? "%.0f" : "%.2f", d);
 	else
 		fputs("–", f);
 	fputs("</td>", f);

@@ -167,7 +167,7 @@ static void jw_num(struct jw *w, const char *key, double v)
 	char buf[40];
 
 	jw_sep(w, key);
-	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
+	if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {	/* range first: no UB */
 		fprintf(w->f, "%" PRId64, (int64_t)v);
 		return;
 	}

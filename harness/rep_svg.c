@@ -55,9 +55,10 @@ void mc_fmt_metric(char *buf, size_t len, double v, const char *unit)
 	}
 }
 
+/* log10, clamped to [0, 18]: the axis arithmetic casts it to int. */
 static double lg(double v)
 {
-	return log10(v > 1 ? v : 1);
+	return log10(v > 1 ? (v < 1e18 ? v : 1e18) : 1);
 }
 
 static void text(FILE *f, double x, double y, const char *anchor, const char *cls, const char *s)

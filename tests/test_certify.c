@@ -161,6 +161,34 @@ START_TEST(test_load_roundtrip)
 }
 END_TEST
 
+/* Absurd measurements render in every format without undefined behaviour (UBSan aborts). */
+START_TEST(test_extreme_metrics)
+{
+	static const char *const fmts[] = { "json", "junit", "ktap", "html" };
+	struct mc_report *rep = fixture();
+
+	for (int i = 0; i < rep->ncases; i++) {
+		struct mc_metric *m = &rep->cases[i].metrics[0];
+
+		if (!rep->cases[i].nmetrics)
+			continue;
+		m->value = i % 2 ? 1e300 : -1e300;
+		m->p50 = 1e-300;
+		m->p99 = 1e20;
+		m->max = 1e300;
+		m->nseries = 2;
+		m->series[0] = 1e300;
+		m->series[1] = -1e300;
+	}
+	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		size_t len;
+
+		free(render(rep, fmts[f], &len));
+	}
+	mc_report_unload(rep);
+}
+END_TEST
+
 /* Truncated at many offsets, or with a member of the wrong type: an error, never a crash. */
 START_TEST(test_load_malformed)
 {
@@ -314,6 +342,7 @@ static Suite *certify_suite(void)
 	tcase_add_test(tc, test_waiver_errors);
 	tcase_add_test(tc, test_waiver_apply);
 	tcase_add_test(tc, test_load_roundtrip);
+	tcase_add_test(tc, test_extreme_metrics);
 	tcase_add_test(tc, test_load_malformed);
 	tcase_add_test(tc, test_html_escaping);
 	tcase_add_test(tc, test_diff);
