@@ -527,3 +527,18 @@ void mc_metric_samples(struct mc_ctx *ctx, const char *name, const char *unit, d
 	m->p99 = rank(s, n, 99);
 	m->max = s[n - 1];
 }
+
+void mc_metric_series(struct mc_ctx *ctx, const char *name, const char *unit, const double *v,
+		      unsigned n)
+{
+	struct mc_metric *m;
+
+	if (!n || !(m = metric_slot(ctx, name, unit)))
+		return;
+	if (n > MC_SERIES_MAX)
+		n = MC_SERIES_MAX;
+	m->count = 1;
+	m->value = m->p50 = m->p99 = m->max = v[n - 1];
+	memcpy(m->series, v, n * sizeof(*v));
+	m->nseries = n;
+}

@@ -164,6 +164,12 @@ __attribute__((format(printf, 2, 3))) void mc_budget_fail(struct mc_ctx *ctx, co
 void mc_metric_value(struct mc_ctx *ctx, const char *name, const char *unit, double v);
 void mc_metric_samples(struct mc_ctx *ctx, const char *name, const char *unit, double *s,
 		       unsigned n);
+/*
+ * A sequence in the order it was taken (e.g. initial_bytes after each read): @n points,
+ * at most MC_SERIES_MAX (the caller thins longer ones); its value is the last point.
+ */
+void mc_metric_series(struct mc_ctx *ctx, const char *name, const char *unit, const double *v,
+		      unsigned n);
 
 /* Parameter expansions an operation can use. */
 enum mc_expand {

@@ -12,13 +12,16 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cmd_report.h"
 #include "devlist.h"
 #include "expect.h"
 #include "sim.h"
 #include "stream.h"
 #include "mc_version.h"
 #include "mutants.h"
+#include "render.h"
 #include "runner.h"
+#include "waiver.h"
 
 #define EXIT_USAGE 2
 
@@ -42,6 +45,7 @@ static void usage(FILE *f)
 		"  mutants [--jobs N] [--flags F] [--json FILE]\n"
 		"                       the case set against every defect and conforming variant:\n"
 		"                       kill matrix; exit 1 unless all caught and no false alarm\n"
+		"%s"
 		"  version              print the version\n"
 		"\n"
 		"options for run and walk:\n"
@@ -68,12 +72,14 @@ static void usage(FILE *f)
 		"  --timeout MS         per case (default 60000)\n"
 		"  --op-timeout MS      per device operation (default 10000)\n"
 		"  --cases DIR          load *.cases from DIR instead of the built-in set\n"
+		"  --waivers FILE       known deviations (CLAUSE reason ref=URL per line): their\n"
+		"                       fail/warn show as waived and do not fail the run\n"
 		"  --stream-limit BYTES largest reference stream kept (default 256M)\n"
 		"  --quiet              no KTAP on stdout\n"
 		"  --no-fork            run cases in-process (debugging: no timeouts)\n"
 		"\n"
 		"exit: 0 no MUST clause failed, 1 a clause failed, 2 usage or harness error,\n"
-		"      4 every case was skipped\n");
+		"      4 every case was skipped\n", mc_cmd_report_usage);
 }
 
 /* Parse a size with an optional k/m/g suffix. */
@@ -104,26 +110,6 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 	errno = 0;
 	*out = strtoull(s, &end, 0);
 	return errno || end == s || *end || *out > max || *s == '-' ? -EINVAL : 0;
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 /* Pick the single VFIO device with migration, or say why not. */
@@ -284,6 +270,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 		{ "dirty", required_argument, NULL, 'y' },
 		{ "state-regions", required_argument, NULL, 'R' },
 		{ "nondeterministic", no_argument, NULL, 'N' },
+		{ "waivers", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -294,6 +281,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 	struct mc_report *rep = NULL;
 	static struct mc_budgets budgets;
 	static struct mc_regaccs dirty, state_regions;
+	static struct mc_waivers waivers;
 	unsigned long long v;
 	struct mc_devspec ds;
 	int opt, code;
@@ -316,6 +304,14 @@ static int cmd_run(int argc, char **argv, bool walk)
 		case 'f': o.foreign = optarg; break;
 		case 'D': o.destructive = true; break;
 		case 'N': o.nondet = true; break;
+		case 'W':
+			if (mc_waivers_load(optarg, &waivers, err, sizeof(err)) ||
+			    mc_waivers_validate(&waivers, err, sizeof(err))) {
+				fprintf(stderr, "migcheck: %s\n", err);
+				return EXIT_USAGE;
+			}
+			o.waivers = &waivers;
+			break;
 		case 'y':
 		case 'R':
 			if (mc_regacc_parse(optarg, opt == 'y', opt == 'y' ? &dirty : &state_regions,
@@ -397,7 +393,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 			snprintf(outdir, sizeof(outdir), "reports/%s-%s", clean, stamp);
 			o.out = outdir;
 		}
-		if (mkdir_p(o.out)) {
+		if (mc_mkdir_p(o.out)) {
 			fprintf(stderr, "migcheck: cannot create report directory %s: %s\n", o.out,
 				strerror(errno));
 			return EXIT_USAGE;
@@ -562,6 +558,14 @@ int main(int argc, char **argv)
 		return cmd_mutants(argc - 1, argv + 1);
 	if (!strcmp(cmd, "expect"))
 		return cmd_expect(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return mc_cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "bundle"))
+		return mc_cmd_bundle(argc - 1, argv + 1);
+	if (!strcmp(cmd, "verify"))
+		return mc_cmd_verify(argc - 1, argv + 1);
+	if (!strcmp(cmd, "diff"))
+		return mc_cmd_diff(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run") || !strcmp(cmd, "walk"))
 		return cmd_run(argc - 1, argv + 1, !strcmp(cmd, "walk"));
 	fprintf(stderr, "migcheck: unknown command '%s' (try migcheck help)\n", cmd);

@@ -157,8 +157,60 @@ static int info_or_skip(struct mc_ctx *ctx, int fd, size_t done, struct vfio_pre
 	return rc;
 }
 
+/*
+ * PRE_COPY convergence for the report: (bytes read, initial_bytes, dirty_bytes) after
+ * each read, thinned to MC_SERIES_MAX points by keeping every step-th sample and
+ * doubling the step when full; the last sample is always kept.
+ */
+struct conv {
+	double x[MC_SERIES_MAX], ini[MC_SERIES_MAX], dirty[MC_SERIES_MAX];
+	double last[3];
+	unsigned n, step, seen;
+	bool pending;		/* @last is newer than the last kept point */
+};
+
+static void conv_add(struct conv *c, double x, const struct vfio_precopy_info *info)
+{
+	unsigned idx = c->seen++;
+
+	c->last[0] = x;
+	c->last[1] = (double)info->initial_bytes;
+	c->last[2] = (double)info->dirty_bytes;
+	c->pending = true;
+	if (idx % c->step)
+		return;
+	if (c->n == MC_SERIES_MAX - 1) {	/* one slot stays free for the last sample */
+		for (unsigned i = 0; 2 * i < c->n; i++) {
+			c->x[i] = c->x[2 * i];
+			c->ini[i] = c->ini[2 * i];
+			c->dirty[i] = c->dirty[2 * i];
+		}
+		c->n = (c->n + 1) / 2;
+		c->step *= 2;
+		if (idx % c->step)
+			return;
+	}
+	c->x[c->n] = x;
+	c->ini[c->n] = c->last[1];
+	c->dirty[c->n++] = c->last[2];
+	c->pending = false;
+}
+
+static void conv_report(struct mc_ctx *ctx, struct conv *c)
+{
+	if (c->pending) {
+		c->x[c->n] = c->last[0];
+		c->ini[c->n] = c->last[1];
+		c->dirty[c->n++] = c->last[2];
+	}
+	mc_metric_series(ctx, "read_bytes", "B", c->x, c->n);
+	mc_metric_series(ctx, "initial_bytes", "B", c->ini, c->n);
+	mc_metric_series(ctx, "dirty_bytes", "B", c->dirty, c->n);
+}
+
 static void op_drain(struct mc_ctx *ctx)
 {
+	struct conv conv = { .step = 1 };
 	struct drain_args da;
 	struct vfio_precopy_info info;
 	uint8_t buf[READ_CHUNK];
@@ -173,6 +225,7 @@ static void op_drain(struct mc_ctx *ctx)
 		return;
 	if (info_or_skip(ctx, fd, 0, &info))
 		goto out_close_fd;
+	conv_add(&conv, 0, &info);
 	if (info.dirty_bytes)
 		mc_violation(ctx, "right after the session opened in %s, dirty_bytes is %llu "
 			     "(initial_bytes %llu); it must start at 0", mc_state_name(da.state),
@@ -192,6 +245,7 @@ static void op_drain(struct mc_ctx *ctx)
 		reads++;
 		if (info_or_skip(ctx, fd, total, &info))
 			goto out_close_fd;
+		conv_add(&conv, (double)total, &info);
 		if (info.initial_bytes > prev) {
 			mc_violation(ctx, "initial_bytes grew from %llu to %llu after read #%u "
 				     "(%zd bytes; %zu read in all, %zu-byte reads, %s)",
@@ -205,6 +259,8 @@ static void op_drain(struct mc_ctx *ctx)
 		da.chunk, total, (unsigned long long)first, (unsigned long long)prev,
 		n > 0 ? " (stopped before the end of pre-copy data)" : "");
 out_close_fd:
+	if (conv.n)
+		conv_report(ctx, &conv);
 	mc_data_close(ctx->dev, fd);
 }
 

@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+#include "waiver.h"
 
 #define JW_MAX_DEPTH 8
 
@@ -134,6 +136,8 @@ static void write_run(struct jw *w, const struct mc_run_info *in)
 
 	jw_open(w, "kernel", '{', true);
 	jw_str(w, "release", in->kernel_release);
+	jw_str(w, "config_sha256", in->kernel_config);
+	jw_str(w, "config_source", in->kernel_config_src);
 	jw_close(w, '}');
 
 	jw_open(w, "device", '{', false);
@@ -160,11 +164,20 @@ static void write_run(struct jw *w, const struct mc_run_info *in)
 
 static void jw_num(struct jw *w, const char *key, double v)
 {
+	char buf[40];
+
 	jw_sep(w, key);
-	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15)
+	if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {	/* range first: no UB */
 		fprintf(w->f, "%" PRId64, (int64_t)v);
-	else
-		fprintf(w->f, "%.6g", v);
+		return;
+	}
+	/* The shortest form that reads back as the same double: re-rendering is exact. */
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	fputs(isfinite(v) ? buf : "null", w->f);
 }
 
 static void write_metric(struct jw *w, const struct mc_metric *m)
@@ -178,6 +191,12 @@ static void write_metric(struct jw *w, const struct mc_metric *m)
 		jw_num(w, "p50", m->p50);
 		jw_num(w, "p99", m->p99);
 		jw_num(w, "max", m->max);
+	}
+	if (m->nseries) {
+		jw_open(w, "series", '[', true);
+		for (uint32_t i = 0; i < m->nseries && i < MC_SERIES_MAX; i++)
+			jw_num(w, NULL, m->series[i]);
+		jw_close(w, ']');
 	}
 	jw_close(w, '}');
 }
@@ -212,7 +231,28 @@ static void write_case(struct jw *w, const struct mc_case_result *r)
 		jw_close(w, ']');
 	}
 	jw_str(w, "description", r->description ? r->description : "");
+	if (r->waiver) {
+		jw_open(w, "waiver", '{', true);
+		jw_str(w, "reason", r->waiver->reason);
+		jw_str(w, "ref", r->waiver->ref);
+		jw_close(w, '}');
+	}
 	jw_close(w, '}');
+}
+
+static void write_waivers(struct jw *w, const struct mc_waivers *wv)
+{
+	if (!wv)
+		return;
+	jw_open(w, "waivers", '[', false);
+	for (int i = 0; i < wv->n; i++) {
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "clause", wv->w[i].clause);
+		jw_str(w, "reason", wv->w[i].reason);
+		jw_str(w, "ref", wv->w[i].ref);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
 }
 
 static void write_matrix(struct jw *w, const struct mc_report *rep)
@@ -270,6 +310,8 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 	jw_str(&w, "verdict", mc_report_verdict(rep));
 	jw_int(&w, "exit_code", rep->exit_code);
 	write_counts(&w, rep->counts);
+	if (rep->waivers)
+		jw_int(&w, "waived", rep->waived[MC_FAIL] + rep->waived[MC_WARN]);
 	jw_close(&w, '}');
 
 	jw_open(&w, "clauses", '[', false);
@@ -283,6 +325,10 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 		jw_str(&w, "text", cr->clause->text);
 		jw_str(&w, "status", mc_status_name(cr->status));
 		write_counts(&w, cr->counts);
+		if (rep->waivers) {
+			jw_int(&w, "waived", cr->waived);
+			jw_str(&w, "effective", mc_clause_effective(cr));
+		}
 		jw_close(&w, '}');
 	}
 	jw_close(&w, ']');
@@ -293,6 +339,7 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 	jw_close(&w, ']');
 
 	write_matrix(&w, rep);
+	write_waivers(&w, rep->waivers);
 	fputs("\n}\n", f);
 	return ferror(f) ? -EIO : 0;
 }
@@ -335,24 +382,8 @@ static int json_result(void *priv, const struct mc_case_result *r, int index)
 static int json_end(void *priv, const struct mc_report *rep)
 {
 	struct json_rep *j = priv;
-	char tmp[4096];
-	FILE *f;
-	int rc;
+	int rc = mc_report_write_file(j->outdir, "report.json", mc_json_write_report, rep);
 
-	f = mc_atomic_open(j->outdir, "report.json", tmp, sizeof(tmp));
-	if (!f) {
-		rc = -errno;
-		goto out_free;
-	}
-	rc = mc_json_write_report(f, rep);
-	if (rc) {
-		mc_atomic_abort(f, tmp);
-		fprintf(stderr, "migcheck: cannot write %s/report.json: %s\n", j->outdir,
-			strerror(-rc));
-		goto out_free;
-	}
-	rc = mc_atomic_commit(f, tmp, j->outdir, "report.json");
-out_free:
 	free(j->outdir);
 	free(j);
 	return rc;

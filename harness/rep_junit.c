@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "waiver.h"
 
 #define NO_GROUP "UNCLASSIFIED"	/* cases without a clause: a harness bug, kept visible */
 
@@ -26,7 +27,7 @@ static const char *group_of(const struct mc_case_result *r)
 
 static bool counts_as_failure(const struct mc_case_result *r, bool strict)
 {
-	return r->status == MC_FAIL || (strict && r->status == MC_WARN);
+	return !r->waiver && (r->status == MC_FAIL || (strict && r->status == MC_WARN));
 }
 
 static void add(struct tally *t, const struct mc_case_result *r, bool strict)
@@ -35,6 +36,8 @@ static void add(struct tally *t, const struct mc_case_result *r, bool strict)
 	t->us += r->duration_us;
 	if (counts_as_failure(r, strict))
 		t->failures++;
+	else if (r->waiver)
+		t->skipped++;	/* a known deviation: never a pass, not a new failure */
 	else if (r->status != MC_PASS && r->status != MC_WARN && r->status != MC_SKIP)
 		t->errors++;
 	else if (r->status == MC_SKIP)
@@ -110,6 +113,26 @@ static void put_problem(FILE *f, const char *tag, const char *type,
 	fprintf(f, "</%s>\n", tag);
 }
 
+/* A waived fail or warn: skipped with the waiver as message, the evidence as output. */
+static void put_waived(FILE *f, const struct mc_case_result *r)
+{
+	char msg[MC_DETAIL_MAX + 600];
+
+	snprintf(msg, sizeof(msg), "waived %s: %s; ref=%s", mc_status_name(r->status),
+		 r->waiver->reason, r->waiver->ref);
+	fputs("      <skipped", f);
+	put_message(f, msg);
+	fputs("/>\n      <system-out>waived ", f);
+	fputs(mc_status_name(r->status), f);
+	fputs(": ", f);
+	mc_xml_str(f, r->detail);
+	if (r->oplog[0]) {
+		fputs("\n\noplog:\n", f);
+		mc_xml_str(f, r->oplog);
+	}
+	fputs("</system-out>\n", f);
+}
+
 static void put_case(FILE *f, const struct mc_case_result *r, bool strict)
 {
 	const char *cl = r->clause ? r->clause->id : NULL;
@@ -126,7 +149,10 @@ static void put_case(FILE *f, const struct mc_case_result *r, bool strict)
 	fputs("\" time=\"", f);
 	put_time(f, r->duration_us);
 	fputs("\">\n", f);
-	switch (r->status) {
+	switch (r->waiver ? MC_NSTATUS : r->status) {
+	case MC_NSTATUS:
+		put_waived(f, r);
+		break;
 	case MC_FAIL:
 		put_problem(f, "failure", cl ? cl : "fail", r);
 		break;
@@ -250,25 +276,9 @@ static int junit_result(void *priv, const struct mc_case_result *r, int index)
 
 static int junit_end(void *priv, const struct mc_report *rep)
 {
-	char *outdir = priv, tmp[4096];
-	FILE *f;
-	int rc;
+	int rc = mc_report_write_file(priv, "junit.xml", mc_junit_write, rep);
 
-	f = mc_atomic_open(outdir, "junit.xml", tmp, sizeof(tmp));
-	if (!f) {
-		rc = -errno;
-		goto out_free;
-	}
-	rc = mc_junit_write(f, rep);
-	if (rc) {
-		mc_atomic_abort(f, tmp);
-		fprintf(stderr, "migcheck: cannot write %s/junit.xml: %s\n", outdir,
-			strerror(-rc));
-		goto out_free;
-	}
-	rc = mc_atomic_commit(f, tmp, outdir, "junit.xml");
-out_free:
-	free(outdir);
+	free(priv);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 
 #include "json.h"
 #include "report.h"
+#include "waiver.h"
 
 static FILE *ktap_stream;	/* NULL: stdout */
 
@@ -133,6 +134,19 @@ static int ktap_begin_on(struct ktap *k, const struct mc_run_info *info, int npl
 	return k->err;
 }
 
+/* "ok N name [CL] # XFAIL waived: reason ref=..." (kselftest's expected failure). */
+static int ktap_xfail(struct ktap *k, const struct mc_case_result *r, const char *cl)
+{
+	fprintf(k->f, "ok %d ", k->nresults);
+	put_clean(k->f, r->name, strnlen(r->name, sizeof(r->name)), true);
+	fprintf(k->f, " [%s] # XFAIL waived: ", cl ? cl : "?");
+	put_clean(k->f, r->waiver->reason, strlen(r->waiver->reason), false);
+	fputs(" ref=", k->f);
+	put_clean(k->f, r->waiver->ref, strlen(r->waiver->ref), false);
+	line(k, "%s", "");
+	return k->err;
+}
+
 static int ktap_result_on(struct ktap *k, const struct mc_case_result *r)
 {
 	const char *cl = clause_id(r);
@@ -140,6 +154,14 @@ static int ktap_result_on(struct ktap *k, const struct mc_case_result *r)
 	char head[64];
 
 	k->nresults++;
+	if (r->waiver) {
+		snprintf(head, sizeof(head), "waived %s [%s]", mc_status_name(r->status),
+			 cl ? cl : "?");
+		diag(k, head, "", r->detail);
+		if (r->oplog[0])
+			diag(k, "oplog", "  ", r->oplog[0] == '\n' ? r->oplog + 1 : r->oplog);
+		return ktap_xfail(k, r, cl);
+	}
 	switch (r->status) {
 	case MC_PASS:
 		ok = true;
@@ -187,16 +209,25 @@ static int ktap_result_on(struct ktap *k, const struct mc_case_result *r)
 
 static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 {
-	const int *c = rep->counts;
-	int failed = c[MC_FAIL] + c[MC_ERROR] + (k->strict ? c[MC_WARN] : 0);
-	int passed = c[MC_PASS] + (k->strict ? 0 : c[MC_WARN]);
+	const int *c = rep->counts, *w = rep->waived;
+	int waived = w[MC_FAIL] + w[MC_WARN];
+	int failed = c[MC_FAIL] - w[MC_FAIL] + c[MC_ERROR] + (k->strict ? c[MC_WARN] - w[MC_WARN] : 0);
+	int passed = c[MC_PASS] + (k->strict ? 0 : c[MC_WARN] - w[MC_WARN]);
 
 	if (k->nresults < k->nplanned)
 		line(k, "# %d of %d planned cases did not run", k->nplanned - k->nresults,
 		     k->nplanned);
-	line(k, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d", c[MC_PASS], c[MC_FAIL],
-	     c[MC_WARN], c[MC_SKIP], c[MC_ERROR]);
-	line(k, "migcheck: %d passed, %d failed, %d skipped", passed, failed, c[MC_SKIP]);
+	if (rep->waivers)
+		line(k, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d waived=%d", c[MC_PASS],
+		     c[MC_FAIL], c[MC_WARN], c[MC_SKIP], c[MC_ERROR], waived);
+	else
+		line(k, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d", c[MC_PASS],
+		     c[MC_FAIL], c[MC_WARN], c[MC_SKIP], c[MC_ERROR]);
+	if (waived)
+		line(k, "migcheck: %d passed, %d failed, %d skipped, %d waived", passed, failed,
+		     c[MC_SKIP], waived);
+	else
+		line(k, "migcheck: %d passed, %d failed, %d skipped", passed, failed, c[MC_SKIP]);
 	return k->err;
 }
 

@@ -68,55 +68,87 @@ enum mc_status mc_status_worse(enum mc_status a, enum mc_status b)
 	return status_rank[b] > status_rank[a] ? b : a;
 }
 
-static int clause_index(const struct mc_clause *c, int nclauses)
+/* Index of @c's clause in rep->clauses: the same row, or a row with the same ID. */
+static int clause_index(const struct mc_report *rep, const struct mc_clause *c)
 {
-	const struct mc_clause *found;
+	for (int i = 0; c && i < rep->nclauses; i++)
+		if (rep->clauses[i].clause == c)
+			return i;
+	for (int i = 0; c && c->id && i < rep->nclauses; i++)
+		if (!strcmp(rep->clauses[i].clause->id, c->id))
+			return i;
+	return -1;
+}
 
-	if (!c)
-		return -1;
-	if (c >= mc_clauses && c < mc_clauses + nclauses)
-		return (int)(c - mc_clauses);
-	found = mc_clause_find(c->id);	/* a copy of a table row */
-	return found ? (int)(found - mc_clauses) : -1;
+void mc_report_recount(struct mc_report *rep)
+{
+	memset(rep->counts, 0, sizeof(rep->counts));
+	memset(rep->waived, 0, sizeof(rep->waived));
+	for (int i = 0; i < rep->nclauses; i++) {
+		struct mc_clause_result *cr = &rep->clauses[i];
+
+		memset(cr->counts, 0, sizeof(cr->counts));
+		cr->status = cr->unwaived = MC_SKIP;
+		cr->waived = 0;
+	}
+	for (int i = 0; i < rep->ncases; i++) {
+		const struct mc_case_result *r = &rep->cases[i];
+		enum mc_status st = sane(r->status);
+		int ci = clause_index(rep, r->clause);
+
+		rep->counts[st]++;
+		if (r->waiver)
+			rep->waived[st]++;
+		if (ci < 0)
+			continue;
+		rep->clauses[ci].counts[st]++;
+		rep->clauses[ci].status = mc_status_worse(rep->clauses[ci].status, st);
+		if (r->waiver)
+			rep->clauses[ci].waived++;
+		else
+			rep->clauses[ci].unwaived = mc_status_worse(rep->clauses[ci].unwaived, st);
+	}
 }
 
 void mc_report_rollup(struct mc_report *rep)
 {
 	int n = mc_clause_count();
 
-	memset(rep->counts, 0, sizeof(rep->counts));
 	if (!rep->clauses)
 		rep->clauses = calloc((size_t)n, sizeof(*rep->clauses));
 	rep->nclauses = rep->clauses ? n : 0;
 	for (int i = 0; i < rep->nclauses; i++)
-		rep->clauses[i] = (struct mc_clause_result){
-			.clause = &mc_clauses[i],
-			.status = MC_SKIP,
-		};
-	for (int i = 0; i < rep->ncases; i++) {
-		const struct mc_case_result *r = &rep->cases[i];
-		enum mc_status st = sane(r->status);
-		int ci = clause_index(r->clause, n);
-
-		rep->counts[st]++;
-		if (ci < 0 || ci >= rep->nclauses)
-			continue;
-		rep->clauses[ci].counts[st]++;
-		rep->clauses[ci].status = mc_status_worse(rep->clauses[ci].status, st);
-	}
+		rep->clauses[i] = (struct mc_clause_result){ .clause = &mc_clauses[i] };
+	mc_report_recount(rep);
 }
 
 const char *mc_report_verdict(const struct mc_report *rep)
 {
-	const int *c = rep->counts;
+	int c[MC_NSTATUS];
 
+	for (int i = 0; i < MC_NSTATUS; i++)
+		c[i] = rep->counts[i] - rep->waived[i];
 	if (c[MC_FAIL] || (rep->info.strict && c[MC_WARN]))
 		return "fail";
 	if (c[MC_ERROR])
 		return "error";
-	if (c[MC_PASS] || c[MC_WARN])
-		return "pass";
+	if (c[MC_PASS] || rep->counts[MC_WARN] || rep->counts[MC_FAIL])
+		return "pass";	/* waived fails and warns count as run, never as failed */
 	return "skipped";
+}
+
+int mc_report_exit_code(const struct mc_report *rep)
+{
+	const char *v = mc_report_verdict(rep);
+
+	return !strcmp(v, "fail") ? 1 : !strcmp(v, "error") ? 2 : !strcmp(v, "skipped") ? 4 : 0;
+}
+
+const char *mc_clause_effective(const struct mc_clause_result *cr)
+{
+	if (cr->waived && (cr->unwaived == MC_PASS || cr->unwaived == MC_SKIP))
+		return "waived";
+	return mc_status_name(cr->waived ? cr->unwaived : cr->status);
 }
 
 #define E(x) [x] = #x
@@ -340,4 +372,23 @@ int mc_atomic_commit(FILE *f, const char *tmppath, const char *dir, const char *
 	}
 	sync_dir(dir);
 	return 0;
+}
+
+int mc_report_write_file(const char *dir, const char *name,
+			 int (*write)(FILE *f, const struct mc_report *rep),
+			 const struct mc_report *rep)
+{
+	char tmp[4352];
+	FILE *f = mc_atomic_open(dir, name, tmp, sizeof(tmp));
+	int rc;
+
+	if (!f)
+		return -errno;
+	rc = write(f, rep);
+	if (rc) {
+		mc_atomic_abort(f, tmp);
+		fprintf(stderr, "migcheck: cannot write %s/%s: %s\n", dir, name, strerror(-rc));
+		return rc;
+	}
+	return mc_atomic_commit(f, tmp, dir, name);
 }

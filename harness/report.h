@@ -42,15 +42,24 @@ const struct mc_clause *mc_clause_find(const char *id);
 /*
  * A measurement a case reports (TIME, SAVE-05, PRE convergence): a single value
  * (count 1) or the distribution of @count samples. Units: "ns", "B", "B/s", "ratio".
+ * A metric may also keep the sequence it was taken in (@series, @nseries points in
+ * order, e.g. initial_bytes after each read of a PRE_COPY session); @value is then
+ * the last point.
  */
 #define MC_METRICS_MAX 8
+#define MC_SERIES_MAX 64
 struct mc_metric {
 	char name[40];			/* "latency", "downtime", "bytes", ... */
 	char unit[8];
 	uint32_t count;			/* samples; 1 = a single value */
 	double value;			/* the value, or the mean of the samples */
 	double p50, p99, max;		/* when count > 1 */
+	uint32_t nseries;		/* points in @series; 0 = no sequence kept */
+	double series[MC_SERIES_MAX];
 };
+
+struct mc_waiver;	/* waiver.h: a known deviation, accepted with a reason */
+struct mc_waivers;
 
 /* One executed case instance. */
 struct mc_case_result {
@@ -63,6 +72,8 @@ struct mc_case_result {
 	uint64_t duration_us;
 	struct mc_metric metrics[MC_METRICS_MAX];
 	unsigned nmetrics;
+	/* The waiver covering this case's fail or warn, or NULL (mc_waivers_apply()). */
+	const struct mc_waiver *waiver;
 };
 
 /* The observed arc matrix (FSM-01/02), for the report. */
@@ -85,6 +96,8 @@ struct mc_run_info {
 	uint64_t mig_flags;
 	bool flags_known;		/* false when GET MIGRATION failed */
 	char kernel_release[128];
+	char kernel_config[72];		/* SHA-256 (hex) of the kernel's config, or "" */
+	char kernel_config_src[64];	/* where it was read ("/proc/config.gz"), or "" */
 	char hostname[64];
 	uint64_t seed;
 	bool strict;
@@ -98,6 +111,8 @@ struct mc_clause_result {
 	const struct mc_clause *clause;
 	enum mc_status status;	/* rolled up: fail > error > warn > pass > skip */
 	int counts[MC_NSTATUS];
+	int waived;		/* cases whose fail/warn a waiver covers */
+	enum mc_status unwaived;	/* rolled up over the cases no waiver covers */
 };
 
 struct mc_report {
@@ -111,6 +126,8 @@ struct mc_report {
 	int exit_code;		/* what the CLI returns for this run */
 	void *owned;		/* the runner's case set the descriptions point into */
 	int counts[MC_NSTATUS];	/* over all cases */
+	const struct mc_waivers *waivers;	/* applied waiver file, or NULL */
+	int waived[MC_NSTATUS];	/* waived cases by their own status (fail, warn) */
 };
 
 /*
@@ -129,6 +146,7 @@ struct mc_reporter_ops {
 extern const struct mc_reporter_ops mc_ktap_reporter;	/* stdout, streaming */
 extern const struct mc_reporter_ops mc_json_reporter;	/* <outdir>/report.json */
 extern const struct mc_reporter_ops mc_junit_reporter;	/* <outdir>/junit.xml */
+extern const struct mc_reporter_ops mc_html_reporter;	/* <outdir>/report.html */
 
 /*
  * Roll the case results of @rep up into rep->clauses and rep->counts; call it before
@@ -137,6 +155,12 @@ extern const struct mc_reporter_ops mc_junit_reporter;	/* <outdir>/junit.xml */
  * one must have room for mc_clause_count() entries.
  */
 void mc_report_rollup(struct mc_report *rep);
+/*
+ * Recount rep->counts, rep->waived and every entry of rep->clauses (whatever clause
+ * rows they point to) from the case results; mc_report_rollup() ends with it. A case
+ * belongs to the entry with its clause row or, failing that, its clause ID.
+ */
+void mc_report_recount(struct mc_report *rep);
 
 /*
  * Atomic file output: mc_atomic_open() creates "<dir>/.<name>.tmp.<pid>"; write into
@@ -174,8 +198,17 @@ enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
  * Whole-run verdict of a rolled-up @rep: "fail" when any case failed (or warned under
  * strict), else "error" when any case errored, else "pass" when any case passed or
  * warned, else "skipped". The CLI maps it to an exit code; report.json records both.
+ * A waived fail or warn counts as neither: it makes the verdict "pass", never "fail".
  */
 const char *mc_report_verdict(const struct mc_report *rep);
+/* The CLI's exit code for a rolled-up @rep: fail 1, error 2, skipped 4, pass 0. */
+int mc_report_exit_code(const struct mc_report *rep);
+/*
+ * Status shown for a clause once waivers apply: "waived" when waivers cover some of
+ * its cases and the rest pass or skip, else the name of cr->unwaived. Without waivers
+ * that is the plain rolled-up status.
+ */
+const char *mc_clause_effective(const struct mc_clause_result *cr);
 
 /*
  * Symbolic name of an errno value, sign ignored: "EINVAL" for EINVAL or -EINVAL, "0"
@@ -189,6 +222,13 @@ void mc_xml_attr(FILE *f, const char *s);
 
 /* Abandon a file from mc_atomic_open(): close it and remove the temporary. */
 void mc_atomic_abort(FILE *f, const char *tmppath);
+/*
+ * Write @dir/@name atomically with @write(f, @rep): what the file reporters' end() do.
+ * 0 or -errno, with one line on stderr naming the file on failure.
+ */
+int mc_report_write_file(const char *dir, const char *name,
+			 int (*write)(FILE *f, const struct mc_report *rep),
+			 const struct mc_report *rep);
 
 /*
  * Render a complete, rolled-up report to @f (what the reporters' end() writes into
@@ -198,6 +238,22 @@ void mc_atomic_abort(FILE *f, const char *tmppath);
 int mc_json_write_report(FILE *f, const struct mc_report *rep);
 int mc_junit_write(FILE *f, const struct mc_report *rep);
 int mc_ktap_write(FILE *f, const struct mc_report *rep);
+
+/*
+ * Inputs of report.html beyond the report itself, all optional (NULL/0 = none):
+ * the kernel log of the run (for the lines around a ROB finding) and fuzz campaign
+ * statistics (parsed fuzz-stats.json roots, each an object or an array of objects).
+ */
+struct mc_json;
+struct mc_html_extra {
+	const char *klog;		/* NUL-terminated kernel.log text */
+	const char *klog_name;		/* where it came from, for the page */
+	const struct mc_json *const *fuzz;
+	const char *const *fuzz_names;	/* file of each fuzz[] entry */
+	int nfuzz;
+};
+/* report.html: self-contained (inline CSS/SVG, no network), every string escaped. */
+int mc_html_write(FILE *f, const struct mc_report *rep, const struct mc_html_extra *x);
 
 /*
  * Where mc_ktap_reporter writes: @f, or stdout when NULL (the default). Takes effect

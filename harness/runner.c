@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include "mc_version.h"
+#include "sha256.h"
 #include "runner.h"
 #include "stream.h"
 #include "walker.h"
+#include "waiver.h"
 
 #define MAX_INSTANCES 128
 #define KLOG_MAX 4096
@@ -444,13 +446,15 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		rep->have_matrix = true;
 	}
 	if (r->shm->klog[0]) {
-		size_t add = strlen(r->shm->klog) + strlen(res->name) + 4;
+		size_t add = strlen(r->shm->klog) + strlen(c->name) + strlen(p->label) + 5;
 		char *grown = realloc(r->findings, r->findings_len + add + 1);
 
 		if (grown) {
 			r->findings = grown;
-			r->findings_len += (size_t)sprintf(grown + r->findings_len, "%s: %s",
-							   res->name, r->shm->klog);
+			/* res->name is not set yet: the case's own name and label. */
+			r->findings_len += (size_t)sprintf(grown + r->findings_len, "%s%s%s: %s",
+							   c->name, p->label[0] ? ":" : "",
+							   p->label, r->shm->klog);
 		}
 		snprintf(res->detail + strlen(res->detail),
 			 sizeof(res->detail) - strlen(res->detail), "%skernel log report(s): %s",
@@ -492,17 +496,6 @@ static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **
 	return n;
 }
 
-static int exit_code(const struct mc_report *rep, bool strict)
-{
-	if (rep->counts[MC_FAIL] || (strict && rep->counts[MC_WARN]))
-		return 1;
-	if (rep->counts[MC_ERROR])
-		return 2;
-	if (!rep->counts[MC_PASS] && !rep->counts[MC_WARN])
-		return 4;
-	return 0;
-}
-
 static void fill_info(struct runner *r, struct mc_run_info *info)
 {
 	const struct mc_run_opts *o = r->o;
@@ -520,6 +513,8 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 		snprintf(info->kernel_release, sizeof(info->kernel_release), "%s", u.release);
 		snprintf(info->hostname, sizeof(info->hostname), "%.*s", (int)sizeof(info->hostname) - 1,
 			 u.nodename);
+		mc_kernel_config_hash(u.release, info->kernel_config, info->kernel_config_src,
+				      sizeof(info->kernel_config_src));
 	}
 	info->seed = o->seed;
 	info->strict = o->strict;
@@ -676,8 +671,8 @@ void mc_report_free(struct mc_report *rep)
 
 int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 {
-	const struct mc_reporter_ops *reps[3];
-	void *rpriv[3] = { NULL };
+	const struct mc_reporter_ops *reps[4];
+	void *rpriv[4] = { NULL };
 	struct runner r = { .o = o };
 	struct mc_caseset *csp = calloc(1, sizeof(*csp));
 	struct planned *pl = NULL;
@@ -723,6 +718,7 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	if (o->out) {
 		reps[nrep++] = &mc_json_reporter;
 		reps[nrep++] = &mc_junit_reporter;
+		reps[nrep++] = &mc_html_reporter;
 	}
 	for (int i = 0; i < nrep; i++)
 		if (reps[i]->begin(&rpriv[i], &rep->info, n, o->out))
@@ -740,12 +736,14 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
 		res->clause = pl[i].c->clause;
 		res->description = pl[i].c->description;
+		res->waiver = mc_waiver_for(o->waivers, res);
 		rep->ncases++;
 		for (int k = 0; k < nrep; k++)
 			reps[k]->result(rpriv[k], res, i);
 	}
+	rep->waivers = o->waivers && o->waivers->n ? o->waivers : NULL;
 	mc_report_rollup(rep);
-	code = rep->exit_code = exit_code(rep, o->strict);
+	code = rep->exit_code = mc_report_exit_code(rep);
 out_end:
 	{
 		time_t t = time(NULL);

@@ -31,6 +31,7 @@ struct mc_run_opts {
 	const struct mc_regaccs *dirty;	/* --dirty: writes to the source before its save */
 	const struct mc_regaccs *state_regions;	/* --state-regions: RES-02 region oracle */
 	bool nondet;			/* --nondeterministic: streams differ, compare regions */
+	const struct mc_waivers *waivers;	/* --waivers: known deviations, or NULL */
 };
 
 /*

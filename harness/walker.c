@@ -18,7 +18,7 @@ int mc_errno_parse(const char *name)
 {
 	if (!strcmp(name, "ok") || !strcmp(name, "0"))
 		return 0;
-	for (int e = 1; e < 200; e++)
+	for (int e = 1; e < 4096; e++)	/* also kernel-internal codes (ENOTSUPP, 524) */
 		if (!strcmp(mc_errno_name(e), name))
 			return e;
 	return -1;

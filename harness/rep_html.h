@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to the HTML report (rep_html.c, rep_svg.c): inline SVG charts and number
+ * formatting. Every label goes through the XML escaper.
+ */
+#ifndef MC_REP_HTML_H
+#define MC_REP_HTML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* One row of a distribution chart: p50 bar, p99 extension, max tick (nanoseconds). */
+struct mc_bar {
+	const char *label;
+	double p50, p99, max;
+	unsigned count;
+};
+
+/* Horizontal bars on a log time axis; @id names the <svg> for tests and links. */
+void mc_svg_bars(FILE *f, const char *id, const char *title, const struct mc_bar *rows, int n);
+
+/*
+ * A line chart of @y1 (and @y2 when not NULL) over @x, @n points, bytes on both axes.
+ * @sparse draws only the given points with a dashed line (a report that kept only the
+ * first and last value).
+ */
+void mc_svg_lines(FILE *f, const char *id, const char *title, const double *x, const double *y1,
+		  const double *y2, int n, bool sparse);
+
+/* "1.2 µs", "3.40 ms"; "96 B", "64.3 KiB"; "2.8 MB/s". */
+void mc_fmt_ns(char *buf, size_t len, double ns);
+void mc_fmt_bytes(char *buf, size_t len, double b);
+void mc_fmt_metric(char *buf, size_t len, double v, const char *unit);
+
+#define H(s) mc_xml_str(f, (s))
+#define A(s) mc_xml_attr(f, (s))
+
+struct mc_report;
+struct mc_case_result;
+struct mc_html_extra;
+
+/* "pass", ... or "waived" for a waived case; a coloured status pill. */
+const char *mc_html_case_status(const struct mc_case_result *r);
+void mc_html_badge(FILE *f, const char *status);
+
+/* The measured sections of the page (rep_html_data.c), each one <section>. */
+void mc_html_matrix(FILE *f, const struct mc_report *rep);
+void mc_html_timing(FILE *f, const struct mc_report *rep);
+void mc_html_precopy(FILE *f, const struct mc_report *rep);
+void mc_html_fuzz(FILE *f, const struct mc_html_extra *x);
+void mc_html_klog(FILE *f, const struct mc_report *rep, const struct mc_html_extra *x);
+void mc_html_waivers(FILE *f, const struct mc_report *rep);
+
+#endif /* MC_REP_HTML_H */

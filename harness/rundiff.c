@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Differences between two reports. Statuses are compared as shown (a waived fail is
+ * "waived"), ranked pass < skip < waived < warn < error < fail: moving right is worse,
+ * so a pass that turns into a skip (lost coverage) counts too. Metrics compare their
+ * p50 and p99 (or the single value); only time (ns, higher is worse) and throughput
+ * (B/s, lower is worse) can be worse, sizes and ratios are only reported.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "rep_html.h"
+#include "rundiff.h"
+
+struct diff {
+	FILE *out;
+	int changes, worse;
+};
+
+static int rank(const char *st)
+{
+	static const char *const order[] = { "pass", "skip", "waived", "warn", "error", "fail" };
+
+	for (int i = 0; i < 6; i++)
+		if (!strcmp(st, order[i]))
+			return i;
+	return 6;
+}
+
+static const char *shown(const struct mc_case_result *r)
+{
+	return r->waiver ? "waived" : mc_status_name(r->status);
+}
+
+/* One line; "WORSE" in front when @worse. */
+__attribute__((format(printf, 3, 4)))
+static void change(struct diff *d, bool worse, const char *fmt, ...)
+{
+	va_list ap;
+
+	d->changes++;
+	d->worse += worse;
+	fputs(worse ? "WORSE  " : "       ", d->out);
+	va_start(ap, fmt);
+	vfprintf(d->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', d->out);
+}
+
+static void field(struct diff *d, const char *what, const char *a, const char *b)
+{
+	if (strcmp(a ? a : "", b ? b : ""))
+		change(d, false, "%s: %s -> %s", what, a && a[0] ? a : "(none)",
+		       b && b[0] ? b : "(none)");
+}
+
+static void identity(struct diff *d, const struct mc_run_info *a, const struct mc_run_info *b)
+{
+	char fa[24], fb[24];
+
+	field(d, "device driver", a->ident.driver, b->ident.driver);
+	field(d, "device type", a->ident.type, b->ident.type);
+	field(d, "module version", a->ident.module_version, b->ident.module_version);
+	field(d, "module srcversion", a->ident.module_srcversion, b->ident.module_srcversion);
+	snprintf(fa, sizeof(fa), "%llu", a->flags_known ? (unsigned long long)a->mig_flags : 0);
+	snprintf(fb, sizeof(fb), "%llu", b->flags_known ? (unsigned long long)b->mig_flags : 0);
+	field(d, "migration flags", fa, fb);
+	field(d, "kernel", a->kernel_release, b->kernel_release);
+	field(d, "kernel config", a->kernel_config, b->kernel_config);
+	field(d, "migcheck version", a->tool_version, b->tool_version);
+	field(d, "migcheck commit", a->tool_commit, b->tool_commit);
+}
+
+static const struct mc_case_result *find_case(const struct mc_report *rep, const char *name)
+{
+	for (int i = 0; i < rep->ncases; i++)
+		if (!strcmp(rep->cases[i].name, name))
+			return &rep->cases[i];
+	return NULL;
+}
+
+/* Compare one number of a metric; @dir +1 when higher is worse, -1 lower, 0 neither. */
+static void number(struct diff *d, const char *cs, const struct mc_metric *m, const char *what,
+		   double a, double b, int dir, double thr)
+{
+	char va[48], vb[48], label[300];
+	double rel = a ? (b - a) / fabs(a) : (b ? INFINITY : 0);
+
+	if (fabs(rel) <= thr)
+		return;
+	mc_fmt_metric(va, sizeof(va), a, m->unit);
+	mc_fmt_metric(vb, sizeof(vb), b, m->unit);
+	snprintf(label, sizeof(label), "metric %s %s %s (%+.0f%%)", cs, m->name, what,
+		 isfinite(rel) ? rel * 100 : 100.0);
+	change(d, (dir > 0 && rel > 0) || (dir < 0 && rel < 0), "%s: %s -> %s", label, va, vb);
+}
+
+static void metrics(struct diff *d, const struct mc_case_result *a, const struct mc_case_result *b,
+		    double thr)
+{
+	for (unsigned i = 0; i < b->nmetrics && i < MC_METRICS_MAX; i++) {
+		const struct mc_metric *mb = &b->metrics[i], *ma = NULL;
+		int dir = !strcmp(mb->unit, "ns") ? 1 : !strcmp(mb->unit, "B/s") ? -1 : 0;
+
+		for (unsigned k = 0; k < a->nmetrics && k < MC_METRICS_MAX && !ma; k++)
+			if (!strcmp(a->metrics[k].name, mb->name))
+				ma = &a->metrics[k];
+		if (!ma || strcmp(ma->unit, mb->unit))
+			continue;
+		if (ma->count > 1 && mb->count > 1) {
+			number(d, b->name, mb, "p50", ma->p50, mb->p50, dir, thr);
+			number(d, b->name, mb, "p99", ma->p99, mb->p99, dir, thr);
+		} else {
+			number(d, b->name, mb, "value", ma->value, mb->value, dir, thr);
+		}
+	}
+}
+
+static void cases(struct diff *d, const struct mc_report *old, const struct mc_report *new,
+		  double thr)
+{
+	for (int i = 0; i < new->ncases; i++) {
+		const struct mc_case_result *b = &new->cases[i], *a = find_case(old, b->name);
+		char first[200];
+
+		if (!a) {
+			change(d, false, "new case %s: %s", b->name, shown(b));
+			continue;
+		}
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(b->detail, "\n"), b->detail);
+		if (strcmp(shown(a), shown(b)))
+			change(d, rank(shown(b)) > rank(shown(a)), "case %s: %s -> %s%s%s", b->name,
+			       shown(a), shown(b), first[0] ? ": " : "", first);
+		metrics(d, a, b, thr);
+	}
+	for (int i = 0; i < old->ncases; i++)
+		if (!find_case(new, old->cases[i].name))
+			change(d, true, "missing case %s (was %s)", old->cases[i].name,
+			       shown(&old->cases[i]));
+}
+
+static void clauses(struct diff *d, const struct mc_report *old, const struct mc_report *new)
+{
+	for (int i = 0; i < new->nclauses; i++) {
+		const struct mc_clause_result *b = &new->clauses[i], *a = NULL;
+
+		for (int k = 0; k < old->nclauses && !a; k++)
+			if (!strcmp(old->clauses[k].clause->id, b->clause->id))
+				a = &old->clauses[k];
+		if (!a)
+			change(d, false, "new clause %s: %s", b->clause->id, mc_clause_effective(b));
+		else if (strcmp(mc_clause_effective(a), mc_clause_effective(b)))
+			change(d, rank(mc_clause_effective(b)) > rank(mc_clause_effective(a)),
+			       "clause %s: %s -> %s", b->clause->id, mc_clause_effective(a),
+			       mc_clause_effective(b));
+	}
+}
+
+int mc_report_diff(const struct mc_report *old, const struct mc_report *new,
+		   const struct mc_diff_opts *o, FILE *out, int *changes)
+{
+	struct diff d = { .out = out };
+	const char *va = mc_report_verdict(old), *vb = mc_report_verdict(new);
+
+	identity(&d, &old->info, &new->info);
+	if (strcmp(va, vb))
+		change(&d, (!strcmp(vb, "fail") || !strcmp(vb, "error")) && strcmp(va, "fail"),
+		       "verdict: %s -> %s", va, vb);
+	clauses(&d, old, new);
+	cases(&d, old, new, o->threshold);
+	fprintf(out, "%d change(s), %d worse\n", d.changes, d.worse);
+	if (changes)
+		*changes = d.changes;
+	return d.worse;
+}

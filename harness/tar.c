@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ustar (POSIX.1-1988 as extended by POSIX.1-2001's header layout) for bundles. The
+ * writer emits only what a bundle needs; the reader trusts nothing: every header's
+ * checksum, octal fields, sizes and the end marker are checked before any byte is used.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tar.h"
+
+#define BLOCK 512
+
+struct ustar {
+	char name[100], mode[8], uid[8], gid[8], size[12], mtime[12], chksum[8];
+	char typeflag, linkname[100], magic[6], version[2], uname[32], gname[32];
+	char devmajor[8], devminor[8], prefix[155], pad[12];
+};
+_Static_assert(sizeof(struct ustar) == BLOCK, "ustar header is one block");
+
+static unsigned checksum(const struct ustar *h)
+{
+	const unsigned char *p = (const unsigned char *)h;
+	unsigned sum = 0;
+
+	for (size_t i = 0; i < BLOCK; i++)
+		sum += (i >= offsetof(struct ustar, chksum) &&
+			i < offsetof(struct ustar, chksum) + sizeof(h->chksum)) ? ' ' : p[i];
+	return sum;
+}
+
+/* Octal, zero-padded to @len - 1 digits and NUL-terminated. */
+static void octal(char *field, size_t len, uint64_t v)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%0*llo", (int)len - 1, (unsigned long long)v);
+	memcpy(field, tmp, len - 1);
+	field[len - 1] = '\0';
+}
+
+/* Split @name into ustar name and prefix at a '/'; false when it cannot fit. */
+static bool put_name(struct ustar *h, const char *name)
+{
+	size_t n = strlen(name);
+	const char *cut;
+
+	if (!n)
+		return false;
+	if (n < sizeof(h->name)) {
+		memcpy(h->name, name, n);
+		return true;
+	}
+	for (cut = name + n - 1; cut > name; cut--) {
+		if (*cut != '/')
+			continue;
+		if ((size_t)(cut - name) <= sizeof(h->prefix) &&
+		    strlen(cut + 1) < sizeof(h->name) && cut[1]) {
+			memcpy(h->prefix, name, (size_t)(cut - name));
+			memcpy(h->name, cut + 1, strlen(cut + 1));
+			return true;
+		}
+	}
+	return false;
+}
+
+int mc_tar_add(FILE *f, const char *name, const void *data, size_t len, int64_t mtime)
+{
+	static const char zero[BLOCK];
+	struct ustar h;
+
+	memset(&h, 0, sizeof(h));
+	if (!put_name(&h, name))
+		return -ENAMETOOLONG;
+	octal(h.mode, sizeof(h.mode), 0644);
+	octal(h.uid, sizeof(h.uid), 0);
+	octal(h.gid, sizeof(h.gid), 0);
+	octal(h.size, sizeof(h.size), len);
+	octal(h.mtime, sizeof(h.mtime), mtime > 0 ? (uint64_t)mtime : 0);
+	h.typeflag = '0';
+	memcpy(h.magic, "ustar", 6);
+	memcpy(h.version, "00", 2);
+	snprintf(h.uname, sizeof(h.uname), "root");
+	snprintf(h.gname, sizeof(h.gname), "root");
+	snprintf(h.chksum, sizeof(h.chksum), "%06o", checksum(&h));
+	h.chksum[7] = ' ';
+	fwrite(&h, 1, BLOCK, f);
+	if (len)
+		fwrite(data, 1, len, f);
+	if (len % BLOCK)
+		fwrite(zero, 1, BLOCK - len % BLOCK, f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int mc_tar_finish(FILE *f)
+{
+	static const char zero[2 * BLOCK];
+
+	fwrite(zero, 1, sizeof(zero), f);
+	return ferror(f) ? -EIO : 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int bad(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* An octal field: digits, then NULs or spaces; false on anything else. */
+static bool parse_octal(const char *field, size_t len, uint64_t *out)
+{
+	size_t i = 0;
+	uint64_t v = 0;
+
+	while (i < len && field[i] == ' ')
+		i++;
+	if (i == len || field[i] < '0' || field[i] > '7')
+		return false;
+	for (; i < len && field[i] >= '0' && field[i] <= '7'; i++) {
+		if (v >> 60)
+			return false;
+		v = v * 8 + (uint64_t)(field[i] - '0');
+	}
+	for (; i < len; i++)
+		if (field[i] != '\0' && field[i] != ' ')
+			return false;
+	*out = v;
+	return true;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* The header at @h as an entry; @off is its offset for messages. */
+static int header(const struct ustar *h, size_t off, struct mc_tar_entry *e, char *err,
+		  size_t errlen)
+{
+	uint64_t sum, size, mtime;
+	int np = (int)strnlen(h->prefix, sizeof(h->prefix));
+	int nn = (int)strnlen(h->name, sizeof(h->name));
+
+	if (!parse_octal(h->chksum, sizeof(h->chksum), &sum) || sum != checksum(h))
+		return bad(err, errlen, "header at byte %zu: bad checksum (not a tar archive, "
+			   "or a corrupted one)", off);
+	if (memcmp(h->magic, "ustar", 5))
+		return bad(err, errlen, "header at byte %zu: not a ustar header", off);
+	if (!parse_octal(h->size, sizeof(h->size), &size) ||
+	    !parse_octal(h->mtime, sizeof(h->mtime), &mtime))
+		return bad(err, errlen, "header at byte %zu: bad size or time field", off);
+	if (!nn)
+		return bad(err, errlen, "header at byte %zu: empty file name", off);
+	snprintf(e->name, sizeof(e->name), "%.*s%s%.*s", np, h->prefix, np ? "/" : "", nn,
+		 h->name);
+	e->len = (size_t)size;
+	e->mtime = (int64_t)mtime;
+	if (size > SIZE_MAX / 2)
+		return bad(err, errlen, "%s: size %llu is absurd", e->name,
+			   (unsigned long long)size);
+	return 0;
+}
+
+int mc_tar_parse(const uint8_t *buf, size_t len, struct mc_tar_entry **out, int *n,
+		 char *err, size_t errlen)
+{
+	struct mc_tar_entry *list = NULL, e;
+	size_t off = 0;
+	int cnt = 0, rc;
+
+	*out = NULL;
+	*n = 0;
+	for (;;) {
+		const struct ustar *h = (const void *)(buf + off);
+		struct mc_tar_entry *grown;
+		size_t padded;
+
+		if (len - off < BLOCK) {
+			rc = bad(err, errlen, "truncated: the archive ends at byte %zu without its "
+				 "end-of-archive marker", len);
+			goto out_free;
+		}
+		if (all_zero(buf + off, BLOCK)) {
+			if (len - off < 2 * BLOCK || !all_zero(buf + off + BLOCK, BLOCK)) {
+				rc = bad(err, errlen, "truncated: incomplete end-of-archive marker "
+					 "at byte %zu", off);
+				goto out_free;
+			}
+			break;
+		}
+		rc = header(h, off, &e, err, errlen);
+		if (rc)
+			goto out_free;
+		off += BLOCK;
+		padded = (e.len + BLOCK - 1) / BLOCK * BLOCK;
+		if (padded > len - off) {
+			rc = bad(err, errlen, "truncated: %s needs %zu bytes at byte %zu, the archive "
+				 "has %zu", e.name, e.len, off, len - off);
+			goto out_free;
+		}
+		e.data = buf + off;
+		off += padded;
+		if (h->typeflag == '5')
+			continue;
+		if (h->typeflag != '0' && h->typeflag != '\0') {
+			rc = bad(err, errlen, "%s: entry type '%c' is not a regular file", e.name,
+				 h->typeflag);
+			goto out_free;
+		}
+		grown = realloc(list, (size_t)(cnt + 1) * sizeof(*list));
+		if (!grown) {
+			rc = -ENOMEM;
+			snprintf(err, errlen, "out of memory");
+			goto out_free;
+		}
+		list = grown;
+		list[cnt++] = e;
+	}
+	*out = list;
+	*n = cnt;
+	return 0;
+
+out_free:
+	free(list);
+	return rc;
+}

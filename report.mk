@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Certification reports: the HTML report checked in a headless Chromium (key elements,
+# no console errors, no network, hostile strings inert, a screenshot), re-rendering from
+# report.json, bundles and their verification, and run diffs on the real mtty fixture.
+# Included from the top-level Makefile.
+
+LIBS += -lm
+
+REPORT_DEB_PKGS ?= chromium python3
+REPORT_CHECK_DIR ?= $(BUILD)/report-check
+
+.PHONY: report-check report-deps
+
+# Installs what the browser test needs, the way `make deps` does (nothing when present).
+report-deps:
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(REPORT_DEB_PKGS)"
+
+# The screenshot lands in $(BUILD)/report-screenshot.png.
+report-check: report-deps $(BUILD)/migcheck
+	$(Q)tests/report-check.sh $(BUILD)/migcheck $(REPORT_CHECK_DIR) $(BUILD)/report-screenshot.png

@@ -1,0 +1,295 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make report-check: the certification report end to end.
+#  - report.json -> report.html/junit.xml/report.ktap, byte-identical to what a run wrote
+#    (also for the real mtty run in tests/data/mtty, whose junit.xml came from the VM);
+#  - junit.xml and KTAP well-formed; the HTML in headless Chromium: key elements, hover
+#    expectations, charts, no console error, no network, hostile strings inert; screenshots;
+#  - bundle + verify (also cross-checked with GNU tar and sha256sum), a single edited result
+#    rejected, truncated/garbage bundles refused; diff; bad input gives exit 2, no crash.
+# Usage: report-check.sh MIGCHECK WORKDIR SCREENSHOT.png
+set -uo pipefail
+
+MC=$(realpath "$1")
+W=$2
+SHOT=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+CHROMIUM=$(command -v chromium || true)
+failures=0
+
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; failures=$((failures + 1)); }
+check() { # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
+	local what=$1
+	shift
+	if "$@" >"$W/last.out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/     /' "$W/last.out" | head -20; fi
+}
+expect_rc() { # expect_rc RC DESCRIPTION COMMAND...: COMMAND exits with RC (output in $W/last.out)
+	local want=$1 what=$2 rc
+	shift 2
+	"$@" >"$W/last.out" 2>&1
+	rc=$?
+	if [ "$rc" = "$want" ]; then ok "$what (exit $rc)"; else
+		bad "$what: exit $rc, expected $want"
+		sed 's/^/     /' "$W/last.out" | head -20
+	fi
+}
+has() { grep -q -- "$1" "$W/last.out" || { bad "output lacks: $1"; sed 's/^/     /' "$W/last.out" | head -20; }; }
+
+rm -rf "$W"
+mkdir -p "$W"
+[ -x "$PY" ] || { echo "error: $PY missing (make report-deps)"; exit 2; }
+[ -n "$CHROMIUM" ] || { echo "error: chromium missing (make report-deps)"; exit 2; }
+
+# ---------------------------------------------------------------- re-rendering
+mkdir -p "$W/sim"
+"$MC" run --device sim:flags=7 --out "$W/sim" >"$W/sim.ktap"
+check "sim run writes report.json, junit.xml, report.html" test -s "$W/sim/report.json" -a -s "$W/sim/junit.xml" -a -s "$W/sim/report.html"
+expect_rc 0 "report render of the sim run" "$MC" report render "$W/sim/report.json" --out "$W/sim-r"
+for f in report.json junit.xml report.html; do
+	check "re-rendered $f equals what the run wrote" cmp "$W/sim/$f" "$W/sim-r/$f"
+done
+check "re-rendered report.ktap equals the run's KTAP stdout" cmp "$W/sim.ktap" "$W/sim-r/report.ktap"
+
+cp -r "$HERE/data/mtty" "$W/mtty"
+cp "$W/mtty/junit.xml" "$W/mtty-vm-junit.xml"
+expect_rc 0 "report render of the real mtty run" "$MC" report render "$W/mtty/report.json"
+check "junit.xml from the JSON equals the one the VM run wrote" cmp "$W/mtty-vm-junit.xml" "$W/mtty/junit.xml"
+
+check "junit.xml: well-formed, one testcase per case, classname = clause group" "$PY" - "$W/mtty" <<'PYEOF'
+import json, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+rep = json.load(open(d + "/report.json"))
+root = ET.parse(d + "/junit.xml").getroot()
+tcs = root.findall(".//testcase")
+assert len(tcs) == len(rep["cases"]), (len(tcs), len(rep["cases"]))
+for tc, c in zip(tcs, sorted(rep["cases"], key=lambda c: [x["group"] for x in rep["clauses"]].index(c["clause"].split("-")[0]))):
+    assert tc.get("classname") == c["clause"].split("-")[0], (tc.get("classname"), c["id"])
+fails = sum(1 for c in rep["cases"] if c["status"] == "fail")
+assert int(root.get("failures")) == fails and int(root.get("tests")) == len(tcs)
+assert len(root.findall(".//testcase/failure")) == fails
+PYEOF
+
+ktap_ok() { # the KTAP grammar of reports/README.md, numbering and plan
+	"$PY" - "$1" <<'PYEOF'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[0] == "KTAP version 1", lines[0]
+res = re.compile(r"^(ok|not ok) (\d+) (.*) \[([A-Z]+-\d{2})\]( # (SKIP|XFAIL).*)?$")
+plan, n = None, 0
+for l in lines[1:]:
+    if not l or l.startswith("#"):
+        continue
+    m = re.match(r"^1\.\.(\d+)$", l)
+    if m:
+        plan = int(m.group(1)); continue
+    m = res.match(l)
+    if m:
+        n += 1
+        assert int(m.group(2)) == n, l
+        continue
+    assert re.match(r"^migcheck: \d+ passed, \d+ failed, \d+ skipped(, \d+ waived)?$", l), l
+assert plan == n and n > 0, (plan, n)
+PYEOF
+}
+check "report.ktap follows the KTAP grammar" ktap_ok "$W/mtty/report.ktap"
+
+# ---------------------------------------------------------------- browser
+expect_of() { # expect_of REPORT.json [hostile]: the EXPECT object of report-checks.js, from the JSON
+	"$PY" - "$@" <<'PYEOF'
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+cs = r["cases"]
+lat = sum(1 for c in cs if c["clause"] == "TIME-01" and any(m["name"] == "latency" for m in c.get("metrics", [])))
+pre = sum(1 for c in cs if c["clause"] == "PRE-02" and c["status"] != "skip" and
+          (any(m["name"] == "read_bytes" for m in c.get("metrics", [])) or re.match(r"\d+ reads of up to", c["detail"])))
+rob = any(c["clause"].startswith("ROB") and c["status"] not in ("pass", "skip") for c in cs)
+e = {"verdict": r["summary"]["verdict"], "driver": r["device"]["driver"], "kernel": r["kernel"]["release"],
+     "mismatches": sum(1 for row in (r["matrix"] or []) for c in row if c["verdict"] == "mismatch"),
+     "latency": lat, "precopy": pre, "clauses": len(r["clauses"]), "cases": len(cs),
+     "waivers": len(r.get("waivers", [])), "waived": sum(1 for c in cs if "waiver" in c),
+     "fuzz": int(sys.argv[2]), "klog": rob, "hostile": sys.argv[3] if len(sys.argv) > 3 else ""}
+print("var EXPECT = %s;" % json.dumps(e))
+PYEOF
+}
+browse() { # browse NAME DIR FUZZROWS [HOSTILE] -- [--screenshot ...]
+	local name=$1 dir=$2 fuzz=$3 hostile=${4:-}
+	shift 4
+	{ expect_of "$dir/report.json" "$fuzz" "$hostile"; cat "$HERE/report-checks.js"; } >"$W/$name.js"
+	echo "== $name: $dir/report.html in headless Chromium"
+	if "$PY" "$HERE/report_browser.py" "$CHROMIUM" "$dir/report.html" "$W/$name.js" "$@" >"$W/$name.browser" 2>&1; then
+		sed 's/^/  /' "$W/$name.browser"
+		ok "$name: page checks, no console error, no network"
+	else
+		sed 's/^/  /' "$W/$name.browser"
+		bad "$name: browser checks"
+	fi
+}
+
+# The real mtty run, its kernel.log next to it; the screenshots look at this one.
+"$PY" - "$W/mtty/report.json" <<'PYEOF' || bad "the mtty fixture is not what the browser checks expect"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["device"]["driver"] == "mtty" and len(r["cases"]) == 415 and len(r["clauses"]) == 42
+PYEOF
+browse mtty "$W/mtty" 0 "" --screenshot "$SHOT:0:1900" \
+	--screenshot "${SHOT%.png}-2.png:2550:2300" --screenshot "${SHOT%.png}-3.png:4850:1500"
+
+# A simulated device with a kernel WARNING (ROB-01, waived) and a state machine defect,
+# a kernel.log around the finding and two fuzz campaigns next to the report.
+mkdir -p "$W/defects"
+"$MC" run --device sim:flags=7:defect=warn_on_bad_stream+path_dependent_arc --out "$W/defects" --quiet >/dev/null
+printf 'ROB-01  the simulated driver WARNs on a rejected stream; fix queued  ref=https://example.org/sim/1\n' >"$W/waivers.txt"
+"$PY" - "$W/defects" <<'PYEOF'
+import json, sys
+d = sys.argv[1]
+r = json.load(open(d + "/report.json"))
+klog = [c for c in r["cases"] if c["id"] == "rob.klog"][0]["detail"].split("\n")[1:]
+with open(d + "/kernel.log", "w") as f:
+    for i in range(40):
+        f.write("[    1.%06d] boot line %d\n" % (i, i))
+    t = klog[0].split(": ", 1)[1]
+    f.write("[   12.000000] %s\n" % t)
+    for l in ["Modules linked in: sim vfio_iommu_type1 vfio", "CPU: 0 PID: 9610 Comm: migcheck Not tainted",
+              "RIP: 0010:mc_sim_resume_feed+0x204/0x400 [sim]", "Call Trace:", " <TASK>",
+              " vfs_write+0xd2/0x3d0", " ksys_write+0x6b/0xf0", " </TASK>", "---[ end trace 0000000000000000 ]---"]:
+        f.write("[   12.000001] %s\n" % l)
+    for i in range(10):
+        f.write("[   13.%06d] later line %d\n" % (i, i))
+json.dump({"target": "fsm", "engine": "libfuzzer", "execs": 1234567, "exec_per_s": 4115.2,
+           "coverage": 812, "corpus_size": 143, "crashes": 0, "seconds": 300}, open(d + "/fuzz-stats.json", "w"))
+import os
+os.makedirs(d + "/fuzz-stream", exist_ok=True)
+json.dump([{"target": "stream", "engine": "afl++", "execs": 98765, "exec_per_s": 329.2,
+            "coverage": 455, "corpus_size": 61, "crashes": 2, "seconds": 300}],
+          open(d + "/fuzz-stream/fuzz-stats.json", "w"))
+PYEOF
+expect_rc 0 "render with waivers (the verdict stays fail: the state machine defect)" \
+	"$MC" report render "$W/defects/report.json" --waivers "$W/waivers.txt"
+has "verdict fail"
+check "the ROB-01 finding is waived in report.json" grep -q '"effective": "waived"' "$W/defects/report.json"
+check "junit.xml: waived as skipped with the waiver as message" grep -q '<skipped message="waived fail: the simulated driver' "$W/defects/junit.xml"
+check "report.ktap: waived as XFAIL" grep -q '^ok [0-9]* rob.klog \[ROB-01\] # XFAIL waived: ' "$W/defects/report.ktap"
+check "report.ktap with waivers follows the KTAP grammar" ktap_ok "$W/defects/report.ktap"
+browse defects "$W/defects" 2 "" --screenshot "${SHOT%.png}-4.png:0:1400"
+
+# Hostile strings everywhere a device, a kernel or a file can put them.
+mkdir -p "$W/hostile"
+HOSTILE='<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+"$PY" - "$HERE/data/mtty" "$W/hostile" "$HOSTILE" <<'PYEOF'
+import json, sys
+src, d, h = sys.argv[1:4]
+r = json.load(open(src + "/report.json"))
+dev = r["device"]
+for k in ("driver", "type", "path", "module_version", "module_srcversion"):
+    dev[k] = h[:60] if k in ("driver", "type", "module_version", "module_srcversion") else h
+r["run"]["cmdline"] = "migcheck run '\"><svg onload=window.__pwned=5> " + h
+r["run"]["hostname"] = h[:60]
+r["kernel"]["release"] = h[:100]
+r["clauses"][0]["text"] = "clause " + h
+c = r["cases"][0]
+c["id"] = "feat.<b>bold</b>&amp;" + h[:40]
+c["detail"] = "detail \u0001\u001b[31m " + h + "\n</pre></td></tr></table>" + h
+c["oplog"] = [h, "]]> --> <!-- " + h]
+c["description"] = h
+for k in r["cases"]:
+    if k["id"] == "rob.klog":
+        k["status"] = "fail"
+        k["detail"] = "kernel log reports during the run, by case:\nres.random: 4,99: WARNING: " + h
+    for m in k.get("metrics", []):
+        if m["name"] == "latency":
+            m["name"] = "<i>lat</i>"
+json.dump(r, open(d + "/report.json", "w"), indent=2)
+open(d + "/kernel.log", "w").write("[ 1.0] ok\n[ 2.0] WARNING: %s\n[ 3.0] %s\n" % (h, h))
+json.dump({"target": h, "engine": h, "execs": 1, "exec_per_s": 1, "coverage": h, "corpus_size": 1,
+           "crashes": 0, "seconds": 1}, open(d + "/fuzz-stats.json", "w"))
+open(d + "/waivers.txt", "w").write("RES-04 %s ref=https://e.org/\"><script>window.__pwned=3</script>\n" % h)
+PYEOF
+expect_rc 0 "render of a report full of markup" "$MC" report render "$W/hostile/report.json" --waivers "$W/hostile/waivers.txt"
+browse hostile "$W/hostile" 1 '<script>window.__pwned=1</script>' 
+
+# ---------------------------------------------------------------- bundle and verify
+B=$W/bundle
+mkdir -p "$B"
+cp -r "$HERE/data/mtty" "$B/mtty"
+expect_rc 0 "bundle of the real mtty run" "$MC" bundle "$B/mtty" -o "$B/mtty.tar"
+expect_rc 0 "verify accepts the fresh bundle" "$MC" verify "$B/mtty.tar"
+has "bundle intact"
+mkdir -p "$B/x"
+check "GNU tar reads the bundle" tar -xf "$B/mtty.tar" -C "$B/x"
+check "sha256sum -c accepts its MANIFEST.sha256" sh -c "cd '$B/x/mtty' && sha256sum -c --quiet MANIFEST.sha256"
+check "the bundle has reports, kernel log, environment, manifest" sh -c \
+	"cd '$B/x/mtty' && ls report.json report.html junit.xml report.ktap kernel.log environment.json MANIFEST.sha256"
+
+edit_result() { # edit_result DIR: one case result of report.json, fail -> pass, nothing else
+	"$PY" - "$1/report.json" <<'PYEOF'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+i = s.index('"id": "res.corrupt.header"')
+j = s.index('"status": "fail"', i)
+open(p, "w").write(s[:j] + '"status": "pass"' + s[j + 16:])
+PYEOF
+}
+cp -r "$B/x" "$B/t1"
+edit_result "$B/t1/mtty"
+tar --format=ustar -cf "$B/t1.tar" -C "$B/t1" mtty
+expect_rc 1 "verify rejects a bundle with a single edited result" "$MC" verify "$B/t1.tar"
+has "MISMATCH: report.json: SHA-256"
+has "clause RES-04 is recorded as fail, its cases give pass"
+has 'report.ktap has "not ok 359 res.corrupt.header \[RES-04\]"'
+cp -r "$B/t1" "$B/t2"
+(cd "$B/t2/mtty" && grep -v '  report.json$' MANIFEST.sha256 >m && sha256sum report.json >>m && sort -k2 m >MANIFEST.sha256 && rm m)
+tar --format=ustar -cf "$B/t2.tar" -C "$B/t2" mtty
+expect_rc 1 "... also when the manifest digest was fixed up" "$MC" verify "$B/t2.tar"
+has "summary.verdict is fail, the case results give pass"
+expect_rc 0 "bundle with a waiver file" "$MC" bundle "$W/defects" --waivers "$W/waivers.txt" -o "$B/defects.tar"
+expect_rc 0 "verify accounts for the waivers" "$MC" verify "$B/defects.tar"
+mkdir -p "$B/w"
+tar -xf "$B/defects.tar" -C "$B/w"
+sed -i 's/fix queued/fix queued, honest/' "$B/w/defects/waivers.txt"
+tar --format=ustar -cf "$B/w.tar" -C "$B/w" defects
+expect_rc 1 "verify rejects an edited waiver" "$MC" verify "$B/w.tar"
+has "the waiver of ROB-01 is not the one report.json records"
+head -c 30000 "$B/mtty.tar" >"$B/trunc.tar"
+expect_rc 2 "verify refuses a truncated bundle" "$MC" verify "$B/trunc.tar"
+has "truncated"
+head -c 4096 /dev/urandom >"$B/garbage.tar"
+expect_rc 2 "verify refuses garbage" "$MC" verify "$B/garbage.tar"
+expect_rc 2 "verify of a missing file" "$MC" verify "$B/nonexistent.tar"
+: >"$B/empty.tar"
+expect_rc 2 "verify of an empty file" "$MC" verify "$B/empty.tar"
+
+# ---------------------------------------------------------------- diff
+expect_rc 0 "diff of a run with itself" "$MC" diff "$W/mtty/report.json" "$W/mtty/report.json"
+has "0 change(s), 0 worse"
+expect_rc 1 "diff: a result that got worse" "$MC" diff "$B/t1/mtty/report.json" "$W/mtty/report.json"
+has "WORSE  case res.corrupt.header: pass -> fail"
+expect_rc 0 "diff: a result that got better" "$MC" diff "$W/mtty/report.json" "$B/t1/mtty/report.json"
+expect_rc 1 "diff: a sim defect against the conforming sim" "$MC" diff "$W/sim/report.json" "$W/defects/report.json"
+has "WORSE  clause FSM-09: pass -> fail"
+
+# ---------------------------------------------------------------- bad input
+printf '{"schema": 1, "tool": ' >"$W/trunc.json"
+expect_rc 2 "render of a truncated report.json" "$MC" report render "$W/trunc.json"
+has "trunc.json:1:"
+echo '{"schema": 1}' >"$W/empty-report.json"
+expect_rc 2 "render of a report.json without members" "$MC" report render "$W/empty-report.json"
+expect_rc 2 "render of a missing file" "$MC" report render "$W/nonexistent.json"
+sed 's/"status": "pass"/"status": "maybe"/' "$HERE/data/mtty/report.json" >"$W/badstatus.json"
+expect_rc 2 "render of a report with an unknown status" "$MC" report render "$W/badstatus.json" --out "$W/bs"
+has "cases\[0\].status"
+printf 'RES-04 reason but no reference\n' >"$W/bad-waivers.txt"
+expect_rc 2 "a waiver without ref=" "$MC" report render "$W/mtty/report.json" --waivers "$W/bad-waivers.txt"
+expect_rc 2 "run --waivers with an unknown clause" sh -c \
+	"printf 'XYZ-99 r ref=x\n' >'$W/w2.txt' && '$MC' run --device sim --waivers '$W/w2.txt' --out '$W/w2'"
+expect_rc 2 "bundle of a directory without report.json" "$MC" bundle "$W/bundle/x" -o "$W/none.tar"
+expect_rc 2 "diff with a malformed file" "$MC" diff "$W/trunc.json" "$W/mtty/report.json"
+
+echo
+if [ "$failures" -gt 0 ]; then
+	echo "report-check: $failures check(s) failed"
+	exit 1
+fi
+echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png)"

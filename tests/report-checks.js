@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Checks run inside report.html by tests/report_browser.py; EXPECT is prepended by
+// tests/report-check.sh. Evaluates to a list of [name, ok, detail].
+(function () {
+  var r = [], q = function (s) { return document.querySelectorAll(s); };
+  var one = function (s) { return document.querySelector(s); };
+  function ck(n, ok, d) { r.push([n, !!ok, d === undefined ? "" : String(d)]); }
+  function text(s) { var e = one(s); return e ? e.textContent : ""; }
+
+  ck("title names the driver and verdict", document.title.indexOf("migcheck report") === 0 &&
+     document.title.indexOf(EXPECT.verdict) > 0, document.title);
+  ck("verdict badge", one("#verdict") && one("#verdict").dataset.verdict === EXPECT.verdict,
+     one("#verdict") && one("#verdict").textContent);
+  ck("device identity", text("#device").indexOf(EXPECT.driver) >= 0 &&
+     text("#device").indexOf("Module srcversion") >= 0 && text("#device").indexOf("STOP_COPY") >= 0);
+  ck("environment", text("#environment").indexOf(EXPECT.kernel) >= 0 &&
+     text("#environment").indexOf("Kernel config SHA-256") >= 0 &&
+     text("#environment").indexOf("Seed") >= 0 && text("#environment").indexOf("Command line") >= 0);
+  ck("summary cards", q("#summary .card").length === 6, q("#summary .card").length);
+  var cells = q("#arc-matrix td.cell");
+  var tips = Array.prototype.every.call(cells, function (c) { return /model expects/.test(c.title); });
+  ck("8x8 arc matrix with the model's expectation on hover", cells.length === 64 && tips, cells.length);
+  ck("matrix mismatches", q("#arc-matrix td.m-mismatch").length === EXPECT.mismatches,
+     q("#arc-matrix td.m-mismatch").length);
+  ck("latency chart", q("svg#latency-chart g.row").length === EXPECT.latency,
+     q("svg#latency-chart g.row").length);
+  ck("downtime chart", q("svg#downtime-chart g.row").length === 3, q("svg#downtime-chart g.row").length);
+  ck("PRE_COPY convergence charts", q("#precopy svg.conv").length === EXPECT.precopy,
+     q("#precopy svg.conv").length);
+  if (EXPECT.fuzz)
+    ck("fuzz campaigns", q("#fuzz-table tbody tr").length === EXPECT.fuzz, q("#fuzz-table tbody tr").length);
+  else
+    ck("no fuzz campaign", /no campaign/.test(text("#fuzz-none")), text("#fuzz"));
+  if (EXPECT.klog)
+    ck("kernel log excerpt of the ROB finding", q("#klog pre.klog-excerpt").length >= 1 &&
+       /WARNING/.test(text("#klog pre.klog-excerpt")), q("#klog pre.klog-excerpt").length);
+  else
+    ck("no ROB finding", !!one("#klog-none"), text("#klog"));
+  ck("waivers", q("#waiver-table tbody tr").length === EXPECT.waivers, q("#waiver-table tbody tr").length);
+  ck("waived cases shown as waived", q("table.cases .badge.b-waived").length === EXPECT.waived,
+     q("table.cases .badge.b-waived").length);
+  ck("one <details> per clause", q("details.clause").length === EXPECT.clauses, q("details.clause").length);
+  ck("one row per case", q("table.cases tbody tr").length === EXPECT.cases, q("table.cases tbody tr").length);
+  ck("requirement text in every clause", Array.prototype.every.call(q("details.clause .req"),
+     function (e) { return e.textContent.length > 20; }));
+  ck("failing clauses open", Array.prototype.every.call(q("details.cl-fail"), function (d) { return d.open; }));
+  ck("page fits 1400 px", document.documentElement.scrollWidth <= 1400, document.documentElement.scrollWidth);
+
+  var box = one("#only-problems"), pass = one("details.cl-pass");
+  box.click();
+  ck("'only problems' hides passing clauses", document.body.classList.contains("problems") &&
+     (!pass || getComputedStyle(pass).display === "none"));
+  box.click();
+  one("#expand-all").click();
+  ck("'expand all' opens every clause", Array.prototype.every.call(q("details.clause"),
+     function (d) { return d.open; }));
+  one("#expand-all").click();
+
+  ck("no injected markup", window.__pwned === undefined && q("img, iframe, object, embed").length === 0 &&
+     q("[onerror],[onload],[onclick],[onmouseover]").length === 0 && q("script").length === 1,
+     String(window.__pwned));
+  if (EXPECT.hostile)
+    ck("hostile strings shown as text", document.body.textContent.indexOf(EXPECT.hostile) >= 0);
+  return r;
+})()
