@@ -491,7 +491,7 @@ static int cmd_mutants(int argc, char **argv)
 	unsigned long long v;
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {	/* options come in pairs */
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!val)
@@ -506,7 +506,6 @@ static int cmd_mutants(int argc, char **argv)
 			mo.cases_dir = val;
 		else
 			goto usage;
-		i++;
 	}
 	rc = mc_mutants(&mo);
 	if (rc < 0) {
