@@ -125,6 +125,12 @@ if [ ! -s "$OUT/vm-status" ]; then
 	die "guest never reported results${why:+ ($why)} (serial log: $SERIAL)"
 fi
 ln -sfn "${OUT##*/}" "$VM_REPORTS/vm-latest"
+# The guest wrote report.html before its kernel.log existed: render it again on the host,
+# from report.json plus kernel.log, so ROB findings carry their kernel-log excerpt.
+if [ -x "${MIGCHECK_HOST:-}" ] && [ -s "$OUT/report.json" ]; then
+	"$MIGCHECK_HOST" report render "$OUT/report.json" --out "$OUT" >"$WORK/render.log" 2>&1 ||
+		note "warning: re-rendering $OUT/report.html failed (see $WORK/render.log)"
+fi
 read -r kind rest <"$OUT/vm-status"
 case "$kind" in
 ok)

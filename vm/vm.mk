@@ -18,6 +18,7 @@ export $(VM_KNOBS)
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-driver-src \
         vm-expect-update vmmutants
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
+export MIGCHECK_HOST
 VM_EXPECTED     ?= $(VM_DIR)/EXPECTED-mtty.json
 VM_VENDOR_COPY  ?= $(abspath $(or $(BUILD),build)/vm-vendor-mtty)
 
@@ -30,7 +31,7 @@ vm-initramfs: vm-prepare $(MIGCHECK_STATIC)
 	$(VM_DIR)/mkinitramfs.sh $(MIGCHECK_STATIC)
 
 # Boot and run; the exit status is migcheck's in the guest, 2 for any rig failure.
-vmtest: vm-initramfs
+vmtest: vm-initramfs $(MIGCHECK_HOST)
 	$(VM_DIR)/run.sh
 
 # The rig's test in `make check`: a complete run on the real driver whose every verdict
