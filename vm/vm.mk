@@ -16,7 +16,7 @@ VM_KNOBS := MC_CACHE KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 
 export $(VM_KNOBS)
 
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-driver-src \
-        vm-expect-update vmmutants
+        vm-expect-update vmmutants vmfuzz
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
 export MIGCHECK_HOST
 VM_EXPECTED     ?= $(VM_DIR)/EXPECTED-mtty.json
@@ -50,6 +50,11 @@ vmcheck-driver-src: vm-prepare $(MIGCHECK_HOST)
 # fail or warn. VMMUTANTS="a b" runs only those.
 vmmutants: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(VM_DIR)/mutants.sh $(MIGCHECK_HOST) $(VM_EXPECTED) $(VMMUTANTS)
+
+# A libFuzzer campaign against the real driver in the guest (vm/vmfuzz.sh).
+vmfuzz: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
+	$(MAKE) --no-print-directory $(or $(BUILD),build)/fuzz-lf/$(or $(TARGET),resume_stream)
+	$(VM_DIR)/vmfuzz.sh $(or $(TARGET),resume_stream) $(or $(SECONDS),600)
 
 # Record the verdicts of the last run as the expected ones (a reviewed change).
 vm-expect-update: $(MIGCHECK_HOST)

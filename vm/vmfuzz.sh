@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# `make vmfuzz TARGET=t SECONDS=n`: a libFuzzer campaign against the real driver in the
+# guest. The target's libFuzzer build (ASan/UBSan on migcheck's side; the kernel side is
+# watched through its log) boots as an extra program with the committed corpus; every
+# input is written to the kernel log before it runs (MIGCHECK_FUZZ_KMSG=1), so even an
+# input that takes the kernel down is on the serial console. Brought back into the report
+# directory: the fuzzer's log, its new corpus units (fuzz-corpus/), crashing inputs
+# (crash-*), kernel.log, and fuzz-stats.json (execs, exec/s, coverage, corpus, crashes,
+# kernel-log reports, seconds). A kernel-log report counts as a crash.
+# Usage: vmfuzz.sh <target> <seconds>   (run from make: BUILD, MC_CACHE, ... in the env)
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 2 ] || { echo "usage: $0 <target> <seconds>" >&2; exit 2; }
+TARGET=$1 SECS=$2
+case "$SECS" in '' | *[!0-9]*) die "SECONDS=$SECS is not a number of seconds" ;; esac
+BUILD_DIR=$REPO_DIR/${BUILD:-build}
+BIN=$BUILD_DIR/fuzz-lf/$TARGET
+[ -x "$BIN" ] || die "$BIN missing (make $BUILD_DIR/fuzz-lf/$TARGET)"
+[ -d "$REPO_DIR/corpus/$TARGET" ] || die "no corpus/$TARGET"
+WORKDIR=$BUILD_DIR/vmfuzz/$TARGET
+mkdir -p "$WORKDIR/reports"
+
+export VM_EXTRA_BINS="$BIN" VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus" \
+	VM_EXTRA_ARGS="-max_total_time=$SECS -timeout=20 -print_final_stats=1 -close_fd_mask=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
+	VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
+	VM_TIMEOUT=$((SECS + 240)) MIGCHECK_TIMEOUT=120
+"$VM_DIR/mkinitramfs.sh" "$BUILD_DIR/migcheck-static" >/dev/null
+set +e
+"$VM_DIR/run.sh"
+rc=$?
+set -e
+# Leave the default initramfs as the other targets expect it.
+env -u VM_EXTRA_BINS -u VM_EXTRA_FILES "$VM_DIR/mkinitramfs.sh" "$BUILD_DIR/migcheck-static" >/dev/null
+out=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || echo none)
+log=$out/extra-${TARGET}.log
+[ -s "$log" ] || die "no fuzzer log from the guest (run.sh status $rc; see $out/serial.log)"
+
+stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
+execs=$(stat number_of_executed_units)
+eps=$(stat average_exec_per_sec)
+cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+grown=$(find "$out/fuzz-corpus" -type f 2>/dev/null | wc -l)
+corpus=$(($(find "$REPO_DIR/corpus/$TARGET" -type f | wc -l) + grown))
+crashes=$(find "$out" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'leak-*' | wc -l)
+reports=$(grep -c -E 'WARNING:|BUG:|Oops|KASAN|general protection fault|kernel BUG|UBSAN|refcount_t:|list_(add|del) corruption' \
+	"$out/kernel.log" 2>/dev/null || true)
+cat >"$out/fuzz-stats.json" <<JSON
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "kernel_log_reports": ${reports:-0}, "seconds": $SECS}
+JSON
+note "vmfuzz $TARGET: $(cat "$out/fuzz-stats.json")"
+note "results in $out (fuzzer log $log)"
+[ "$crashes" = 0 ] && [ "${reports:-0}" = 0 ]
