@@ -98,7 +98,16 @@
 	  "only 0)", "LOG-04")                                                                 \
 	X(LOG_REPORT_END_OFF_BY_ONE, "log_report_end_off_by_one",                              \
 	  "DMA_LOGGING_REPORT refuses (EINVAL) a range that ends exactly where a started "     \
-	  "range ends", "LOG-01")
+	  "range ends", "LOG-01")                                                              \
+	X(RESUME_ACCEPTS_TRUNCATED, "resume_accepts_truncated",                                \
+	  "RESUMING->STOP applies a stream whose END record is missing or cut short, once "    \
+	  "every page, CONFIG and REGS arrived", "RES-03")                                     \
+	X(RESUME_IGNORES_ID, "resume_ignores_id",                                              \
+	  "the stream header's device id is not checked: a stream saved from a device of "     \
+	  "another type resumes", "RES-04")                                                    \
+	X(RESUME_SPLIT_HEADER, "resume_split_header",                                          \
+	  "a record header split across two writes loses the bytes of the first (the parser "  \
+	  "restarts the header at every write)", "RES-01")
 
 #define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_DEFECT_IDX_##e,
 enum { MC_SIM_DEFECT_LIST(MC_SIM_X_ENUM) MC_SIM_NDEFECTS };
