@@ -104,7 +104,7 @@ sim-check: $(BUILD)/migcheck-asan
 	  $(BUILD)/migcheck-asan run --device sim:flags=$$f --out $(BUILD)/reports/sim-$$f --quiet; \
 	done
 
-check: deps all unit sim-check vmcheck vmcheck-driver-src
+check: deps all unit sim-check fuzz-check vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
@@ -138,5 +138,6 @@ help:
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 
 include vm/vm.mk
+include fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

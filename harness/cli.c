@@ -14,6 +14,7 @@
 
 #include "devlist.h"
 #include "expect.h"
+#include "fuzz.h"
 #include "sim.h"
 #include "stream.h"
 #include "mc_version.h"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 		"  expect write REPORT EXPECTED\n"
 		"                       write the expected-verdict file of a complete run\n"
 		"  defects              the simulated device's injectable defects and their clauses\n"
+		"  replay FILE|DIR...   replay fuzz inputs against a device (replay --help)\n"
 		"  version              print the version\n"
 		"\n"
 		"options for run and walk:\n"
@@ -490,6 +492,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "expect"))
 		return cmd_expect(argc - 1, argv + 1);
+	if (!strcmp(cmd, "replay"))
+		return mc_fuzz_replay_main(argc - 1, argv + 1, NULL);
 	if (!strcmp(cmd, "run") || !strcmp(cmd, "walk"))
 		return cmd_run(argc - 1, argv + 1, !strcmp(cmd, "walk"));
 	fprintf(stderr, "migcheck: unknown command '%s' (try migcheck help)\n", cmd);

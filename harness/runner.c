@@ -69,8 +69,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Kernel-log lines that ROB-01 counts as a report. */
-static bool klog_is_report(const char *line)
+bool mc_klog_is_report(const char *line)
 {
 	static const char *const pats[] = {
 		"WARNING:", "BUG:", "Oops", "KASAN", "general protection fault", "kernel BUG",
@@ -95,7 +94,7 @@ static void collect_klog(struct mc_dev *dev, struct shm *shm)
 		return;
 	while ((n = mc_klog_read(dev, buf, 1 << 16)) > 0) {
 		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			if (!klog_is_report(l) || used + 2 >= KLOG_MAX)
+			if (!mc_klog_is_report(l) || used + 2 >= KLOG_MAX)
 				continue;
 			used += (size_t)snprintf(shm->klog + used, KLOG_MAX - used, "%s\n", l);
 			if (used >= KLOG_MAX)
