@@ -180,6 +180,8 @@ void mc_fuzz_wres_free(struct mc_fuzz_wres *r);
  * Every step returns 0, 1 with @f filled (the device violated the clause named), or
  * -errno (harness). @what names the situation in messages.
  */
+/* The clause a SET the model has no path for violates when it succeeds. */
+const char *mc_fuzz_no_path_clause(uint64_t flags, uint32_t from, uint32_t to);
 /* Start of an input: flags valid (FEAT-01), RESET gives 0 and RUNNING (ERR-01). */
 int mc_fuzz_begin(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f);
 /* From RUNNING: a STOP_COPY save read to EOF, then RUNNING again. *@buf is malloc'd. */

@@ -47,33 +47,6 @@ static bool env_bool(const char *name, bool dflt)
 	return v && *v ? strcmp(v, "0") != 0 : dflt;
 }
 
-/* The simulated device of another type: @spec with its id changed (as the runner does). */
-static int derive_foreign(const char *spec, char *out, size_t len)
-{
-	struct mc_devspec ds;
-	char err[256];
-	size_t n;
-	bool has_id = false;
-
-	if (mc_devspec_parse(spec, &ds, err, sizeof(err)) || strcmp(ds.kind, "sim"))
-		return -ENOENT;
-	n = (size_t)snprintf(out, len, "sim");
-	for (int i = 0; i < ds.nparams && n < len; i++) {
-		bool id = !strcmp(ds.params[i].key, "id");
-
-		has_id |= id;
-		if (id)
-			n += (size_t)snprintf(out + n, len - n, ":id=%llu",
-					      strtoull(ds.params[i].val, NULL, 0) ^ 1);
-		else
-			n += (size_t)snprintf(out + n, len - n, ":%s=%s", ds.params[i].key,
-					      ds.params[i].val);
-	}
-	if (!has_id && n < len)
-		n += (size_t)snprintf(out + n, len - n, ":id=1");
-	return n < len ? 0 : -ENAMETOOLONG;
-}
-
 /* Save one STOP_COPY stream of the foreign device; without one, RES-04 is not judged. */
 static void save_foreign(struct mc_fuzz_ctx *ctx)
 {
@@ -86,7 +59,7 @@ static void save_foreign(struct mc_fuzz_ctx *ctx)
 
 	if (spec && *spec)
 		snprintf(ctx->foreign_spec, sizeof(ctx->foreign_spec), "%s", spec);
-	else if (derive_foreign(ctx->spec, ctx->foreign_spec, sizeof(ctx->foreign_spec)))
+	else if (mc_devspec_foreign(ctx->spec, ctx->foreign_spec, sizeof(ctx->foreign_spec)))
 		return;
 	if (mc_dev_open(ctx->foreign_spec, &dev, err, sizeof(err)))
 		goto out;

@@ -208,6 +208,30 @@ void mc_fuzz_wres_free(struct mc_fuzz_wres *r)
 
 /* ---------------------------------------------------------------- device steps */
 
+const char *mc_fuzz_no_path_clause(uint64_t flags, uint32_t from, uint32_t to)
+{
+	if (from == ST_STOP_COPY && (to == VFIO_DEVICE_STATE_PRE_COPY ||
+				     to == VFIO_DEVICE_STATE_PRE_COPY_P2P))
+		return "FSM-04";
+	return mc_model_supported(flags, to) ? "FSM-01" : "FSM-03";
+}
+
+/* SET @to from @from, a path that returns no fd: 0, or 1 with @f (FSM-01/02). */
+static int set_plain(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint32_t from,
+		     uint32_t to, const char *clause, const char *what)
+{
+	int fd = -1, rc = mc_set_state(ctx->dev, to, &fd);
+
+	mc_data_close(ctx->dev, fd);
+	if (rc)
+		return mc_fuzz_fail(f, clause, rc, from, "%s: SET %s->%s failed: %s", what,
+				    mc_state_name(from), mc_state_name(to), mc_errno_name(rc));
+	if (fd >= 0)
+		return mc_fuzz_fail(f, "FSM-02", 0, to, "%s: SET %s->%s returned a data fd", what,
+				    mc_state_name(from), mc_state_name(to));
+	return 0;
+}
+
 int mc_fuzz_begin(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
 {
 	uint32_t st = ST_ERROR;
@@ -253,11 +277,7 @@ int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **b
 		return mc_fuzz_fail(f, "SAVE-01", (int)n, ST_STOP_COPY,
 				    "reading the STOP_COPY stream failed: %s", mc_errno_name((int)n));
 	*len = (size_t)n;
-	rc = mc_set_state(ctx->dev, ST_RUNNING, NULL);
-	if (rc)
-		return mc_fuzz_fail(f, "FSM-01", rc, ST_STOP_COPY,
-				    "SET STOP_COPY->RUNNING after a save failed: %s", mc_errno_name(rc));
-	return 0;
+	return set_plain(ctx, f, ST_STOP_COPY, ST_RUNNING, "FSM-01", "after a save");
 }
 
 int mc_fuzz_recover(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, int old_fd,
@@ -303,13 +323,14 @@ int mc_fuzz_usable(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const cha
 					    "%s: reading %zu bytes of region %u gave %s", what, n, idx,
 					    got < 0 ? mc_errno_name((int)got) : "a short read");
 	}
-	rc = mc_set_state(ctx->dev, ST_RUNNING, NULL);
-	if (!rc)
-		rc = mc_get_state(ctx->dev, &st);
+	rc = set_plain(ctx, f, ST_STOP, ST_RUNNING, "RES-05", what);
+	if (rc)
+		return rc;
+	rc = mc_get_state(ctx->dev, &st);
 	if (rc || st != ST_RUNNING)
-		return mc_fuzz_fail(f, "RES-05", rc, ST_STOP,
-				    "%s: the device would not run: SET RUNNING %s, GET %s", what,
-				    mc_errno_name(rc), rc ? "-" : mc_state_name(st));
+		return mc_fuzz_fail(f, "RES-05", rc, ST_RUNNING,
+				    "%s: SET STOP->RUNNING succeeded, then GET gave %s %s", what,
+				    mc_errno_name(rc), rc ? "" : mc_state_name(st));
 	return 0;
 }
 
@@ -337,7 +358,7 @@ int mc_fuzz_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uin
 		   size_t len, struct mc_fuzz_in *plan, unsigned nrec, unsigned wflags,
 		   unsigned ropts, struct mc_fuzz_attempt *a)
 {
-	int rc;
+	int rc, stray = -1;
 
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
@@ -358,7 +379,11 @@ int mc_fuzz_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uin
 	}
 	if (ropts & MC_FUZZ_R_ABORT)
 		return abort_resume(ctx, f, a);
-	a->stop_rc = mc_set_state(ctx->dev, ST_STOP, NULL);
+	a->stop_rc = mc_set_state(ctx->dev, ST_STOP, &stray);
+	if (stray >= 0) {
+		mc_data_close(ctx->dev, stray);
+		return mc_fuzz_fail(f, "FSM-02", 0, ST_STOP, "SET RESUMING->STOP returned a data fd");
+	}
 	rc = mc_get_state(ctx->dev, &a->state);
 	if (rc)
 		return mc_fuzz_fail(f, "RES-05", rc, ST_STOP, "GET after RESUMING->STOP (%s) failed: %s",

@@ -162,13 +162,6 @@ static int resume_validity(const struct seq *q)
 
 /* ---------------------------------------------------------------- SET */
 
-static const char *no_path_clause(uint32_t from, uint32_t to, uint64_t flags)
-{
-	if (from == ST_STOP_COPY && (to == ST_PRE_COPY || to == ST_PRE_COPY_P2P))
-		return "FSM-04";
-	return mc_model_supported(flags, to) ? "FSM-01" : "FSM-03";
-}
-
 /* A successful SET: the fd it returned and the fate of the sessions. */
 static int set_ok(struct seq *q, const struct mc_expect *e, uint32_t from, uint32_t to, int fd)
 {
@@ -233,11 +226,11 @@ static int act_set(struct seq *q, uint32_t to)
 	if (e.err) {
 		mc_data_close(q->ctx->dev, fd);
 		if (!rc)
-			return fail(q, no_path_clause(from, to, q->ctx->flags), 0,
+			return fail(q, mc_fuzz_no_path_clause(q->ctx->flags, from, to), 0,
 				    "SET %s->%s succeeded; the model has no path", mc_state_name(from),
 				    mc_state_name(to));
 		if (rc != -EINVAL)
-			return fail(q, no_path_clause(from, to, q->ctx->flags), rc,
+			return fail(q, mc_fuzz_no_path_clause(q->ctx->flags, from, to), rc,
 				    "SET %s->%s gave %s, not EINVAL", mc_state_name(from),
 				    mc_state_name(to), mc_errno_name(rc));
 		q->get_clause = "FSM-06";
@@ -360,20 +353,27 @@ static int act_read(struct seq *q, struct slot *sl, size_t n, bool all)
 	return rc;
 }
 
-/* A write of @n bytes to @sl: the saved stream's next bytes (@junk: pattern bytes). */
+/*
+ * A write of @n bytes to @sl: the saved stream's next bytes (@junk: pattern bytes). An
+ * ended session's fd gets the saved stream's first bytes: bytes a session that wrongly
+ * lived on would take.
+ */
 static int act_write(struct seq *q, struct slot *sl, size_t n, bool junk)
 {
 	const uint8_t *p = q->buf;
-	bool from_saved;
+	bool from_saved, prefix;
 	ssize_t rc;
 
 	if (!sl)
 		return 0;
 	from_saved = !junk && sl->life == LIVE && !sl->save && q->res_clean && q->saved &&
 		     q->res_pos < q->saved_len;
-	if (from_saved) {
-		p = q->saved + q->res_pos;
-		n = n > q->saved_len - q->res_pos ? q->saved_len - q->res_pos : n;
+	prefix = !junk && sl->life != LIVE && q->saved;
+	if (from_saved || prefix) {
+		size_t at = from_saved ? q->res_pos : 0;
+
+		p = q->saved + at;
+		n = n > q->saved_len - at ? q->saved_len - at : n;
 	} else {
 		n = n > BUF_SIZE ? BUF_SIZE : n;
 		for (size_t i = 0; i < n; i++)
