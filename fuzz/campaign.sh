@@ -112,7 +112,7 @@ afl)
 		END { printf "{\"engine\": \"afl++\", \"target\": \"%s\", \"device\": \"%s\", \"seconds\": %d, \"instances\": %d, \"execs\": %d, \"exec_per_sec\": %.0f, \"bitmap_cvg\": %.2f, \"corpus_size\": %d, \"crashes\": %d}\n", t, dev, secs, jobs, execs, rate, cvg, corpus, crashes }
 	' "$d"/sync/*/fuzzer_stats > "$d/stats.json"
 	cat "$d/stats.json"
-	find "$d/sync" -path '*/crashes/id*' | head -n 5
+	find "$d/sync" -path '*/crashes/id*' | head -n 5 || true
 	exit $rc
 	;;
 minimize)
@@ -137,7 +137,7 @@ minimize)
 	;;
 smoke)
 	# Every target for MC_SECONDS, as many at once as there are CPUs; any finding fails.
-	targets=(${MC_TARGET:?})
+	read -r -a targets <<< "${MC_TARGET:?}"
 	par=$(nproc 2>/dev/null || echo 1)
 	fail=0
 	for ((i = 0; i < ${#targets[@]}; i += par)); do
@@ -154,7 +154,7 @@ smoke)
 				echo "== fuzz $t: $(cat "$build/fuzz-smoke/$t/stats.json")"
 			else
 				echo "== fuzz $t FAILED:"; grep -E -A3 '^(FINDING|==[0-9]+==ERROR|SUMMARY)' \
-					"$build/fuzz-smoke/$t/log" | head -n 20
+					"$build/fuzz-smoke/$t/log" | head -n 20 || true
 				fail=1
 			fi
 		done

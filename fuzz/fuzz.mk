@@ -29,8 +29,8 @@ fuzz_objs = $(patsubst $(FUZZ_DIR)/%.c,$(BUILD)/$(1)/fuzz/%.o,$(FUZZ_LIB_SRCS))
 # ---------------------------------------------------------------- flavours
 CFLAGS_fuzz-lf  := $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer \
                    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
-CFLAGS_fuzz-afl := $(BASEFLAGS) -O2 -g \
-                   $(if $(filter 1,$(AFL_ASAN)),-fsanitize=address,undefined -fno-sanitize-recover=undefined)
+FUZZ_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+CFLAGS_fuzz-afl := $(BASEFLAGS) -O2 -g $(if $(filter 1,$(AFL_ASAN)),$(FUZZ_SAN_FLAGS))
 # Each fuzz flavour compiles everything under its directory with its own compiler
 # (private: the generators built on the way keep $(CC)).
 $(BUILD)/fuzz-lf/%: private CC := $(FUZZ_CC)
@@ -125,9 +125,10 @@ fuzz-seeds: $(FUZZ_SEEDS_BIN)
 	$(Q)$(FUZZ_SEEDS_BIN) corpus
 
 # The OSS-Fuzz / ClusterFuzzLite build (fuzz/build.sh) with local defaults, into build/oss-fuzz/.
+FUZZ_OSS_FLAGS := -O1 -g -fsanitize=address,undefined,fuzzer-no-link
 fuzz-oss:
 	$(Q)CC=$(FUZZ_CC) CXX=$(FUZZ_CC:clang%=clang++%) \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link" \
+	  CFLAGS="$(FUZZ_OSS_FLAGS)" CXXFLAGS="$(FUZZ_OSS_FLAGS)" \
 	  LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$(abspath $(BUILD))/oss-fuzz/out \
 	  WORK=$(abspath $(BUILD))/oss-fuzz/work $(FUZZ_DIR)/build.sh
 
