@@ -26,7 +26,7 @@ struct replay {
 	struct mc_fuzz_ctx *ctx;
 	char *keys[MAX_KEYS];
 	int nkeys;
-	unsigned inputs, findings, errors, unexpected;
+	unsigned inputs, findings, errors, unexpected, defects;
 };
 
 /* The first MC_FUZZ_MAX_INPUT bytes of @path into a malloc'd *@buf. */
@@ -124,6 +124,7 @@ static void check_defect(struct replay *r, const struct mc_fuzz_target *t, const
 		return;
 	}
 	rc = mc_fuzz_run(ctx, t, data, len, &f);
+	r->defects += rc > 0;
 	if (rc > 0 && r->verbose)
 		printf("ok (defect %s found: %s %s) %s\n", name, f.clause, f.msg, path);
 	else if (rc == 0)
@@ -274,9 +275,11 @@ int mc_fuzz_replay_main(int argc, char **argv, const char *default_target)
 	}
 	for (int i = optind; i < argc; i++)
 		replay_path(&r, argv[i]);
-	printf("replay: %u input(s) on %s: %u finding(s), %d distinct, %u error(s)%s\n", r.inputs,
-	       r.ctx->spec, r.findings, r.nkeys, r.errors,
-	       r.unexpected ? " - not as expected" : "");
+	printf("replay: %u input(s) on %s: %u finding(s), %d distinct, %u error(s)", r.inputs,
+	       r.ctx->spec, r.findings, r.nkeys, r.errors);
+	if (r.check_defects)
+		printf("; %u defect-* input(s) found their defect", r.defects);
+	printf("%s\n", r.unexpected ? " - not as expected" : "");
 	mc_fuzz_ctx_close(r.ctx);
 	for (int i = 0; i < r.nkeys; i++)
 		free(r.keys[i]);

@@ -422,9 +422,13 @@ static void list_regressions(const char *target)
 	for (int i = 0; i < n; i++) {
 		const char *d = names[i]->d_name, *sep = strstr(d, "--");
 
-		if (!strncmp(d, "defect-", 7) && sep)
-			fprintf(readme, "| `%s` | %s | %.*s: %s |\n", target, d, (int)(sep - d - 7),
-				d + 7, sep + 2);
+		if (!strncmp(d, "defect-", 7) && sep) {
+			fprintf(readme, "| `%s` | `%s` | `%.*s` | ", target, d, (int)(sep - d - 7),
+				d + 7);
+			for (const char *c = sep + 2; *c; c++)
+				fputc(*c == '-' ? ' ' : *c, readme);
+			fprintf(readme, " |\n");
+		}
 		free(names[i]);
 	}
 	free(n >= 0 ? names : NULL);
@@ -467,7 +471,8 @@ int main(int argc, char **argv)
 		else
 			feature_ioctl_seeds();
 	}
-	fprintf(readme, "\n## Regression inputs\n\n| target | file | defect: what |\n|---|---|---|\n");
+	fprintf(readme, "\n## Regression inputs\n\n| target | file | defect | what the oracle sees |\n"
+		"|---|---|---|---|\n");
 	for (int t = 0; t < 4; t++)
 		list_regressions(targets[t]);
 	return fclose(readme) ? 2 : 0;
