@@ -133,6 +133,7 @@ help:
 	@echo "                    then the real-kernel rig (vmcheck, vmcheck-driver-src; vm/README.md)"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
+	@echo "  make fuzz-check   replay the fuzz corpora, then each fuzz target briefly (make fuzz-help)"
 	@echo "  make deps         install missing Debian packages ($(DEB_PKGS))"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"

@@ -80,8 +80,11 @@ FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_
            MC_MERGE='$(MERGE)' MC_ENGINE='$(ENGINE)' MC_INPUT='$(INPUT)' MC_SAVE='$(SAVE)' \
            MC_OUT='$(FUZZ_OUT)' MC_FUZZ_DIR='$(FUZZ_DIR)'
 
+# Compilers first: everything clang-14 or afl-clang-fast builds waits for them.
 fuzz-deps:
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_DEB_PKGS)"
+$(foreach f,fuzz-lf fuzz-afl,$(call objs,$(f)) $(call fuzz_objs,$(f))) $(FUZZ_LF_BINS) \
+  $(FUZZ_AFL_BINS): | fuzz-deps
 
 fuzz-target-ok:
 	$(Q)case " $(FUZZ_TARGETS) " in *" $(TARGET) "*) ;; \
@@ -90,26 +93,23 @@ fuzz-target-ok:
 fuzz-build: $(FUZZ_LF_BINS) $(FUZZ_REPLAY_BINS)
 
 # A libFuzzer campaign on a copy of corpus/$(TARGET) (MERGE=1 merges new inputs back).
-fuzz: fuzz-deps fuzz-target-ok
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/fuzz-lf/$(TARGET)
+FUZZ_T := $(filter $(TARGET),$(FUZZ_TARGETS))
+fuzz: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/fuzz-lf/%)
 	$(Q)$(FUZZ_ENV) $(FUZZ_DIR)/campaign.sh libfuzzer
 
 # An AFL++ campaign: one -M and JOBS-1 -S instances on one sync directory.
-afl: fuzz-deps fuzz-target-ok
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/fuzz-afl/$(TARGET)
+afl: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/fuzz-afl/%)
 	$(Q)$(FUZZ_ENV) $(FUZZ_DIR)/campaign.sh afl
 
 # Shrink a crashing input: libFuzzer -minimize_crash, or afl-tmin with ENGINE=afl.
-minimize: fuzz-deps fuzz-target-ok
+minimize: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/asan/fuzz/replay_%) \
+          $(FUZZ_T:%=$(BUILD)/$(if $(filter afl,$(ENGINE)),fuzz-afl,fuzz-lf)/%)
 	$(Q)test -n "$(INPUT)" || { echo "error: INPUT=<crashing input> is required" >&2; exit 2; }
-	$(Q)$(MAKE) --no-print-directory $(if $(filter afl,$(ENGINE)),$(BUILD)/fuzz-afl/$(TARGET),$(BUILD)/fuzz-lf/$(TARGET)) \
-	  $(BUILD)/asan/fuzz/replay_$(TARGET)
 	$(Q)$(FUZZ_ENV) $(FUZZ_DIR)/campaign.sh minimize
 
 # Every corpus replayed under ASan/UBSan (defect-* files must also trip their defect),
 # then each libFuzzer target for FUZZ_SMOKE_SECONDS against the simulated device.
-fuzz-check: fuzz-deps
-	$(Q)$(MAKE) --no-print-directory fuzz-replay fuzz-smoke
+fuzz-check: fuzz-replay fuzz-smoke
 
 fuzz-replay: $(FUZZ_REPLAY_BINS)
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
