@@ -322,6 +322,25 @@ static int after_success(struct fz *z, uint32_t idx, const uint8_t *pl, const ch
 	}
 }
 
+/*
+ * A valid payload for feature @idx, which the input's payload bytes overlay: a short
+ * input still makes a well-formed START or REPORT (the pointers are put in later).
+ */
+static void template(uint32_t idx, uint8_t *pl)
+{
+	static const uint64_t start[2] = { 4096, 1 }, report[3] = { 1u << 20, 4096, 4096 };
+	static const struct vfio_device_feature_mig_state st = {
+		.device_state = VFIO_DEVICE_STATE_STOP, .data_fd = -1,
+	};
+
+	if (idx == VFIO_DEVICE_FEATURE_DMA_LOGGING_START)
+		memcpy(pl, start, sizeof(start));
+	else if (idx == VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT)
+		memcpy(pl, report, sizeof(report));
+	else if (idx == VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE)
+		memcpy(pl, &st, sizeof(st));
+}
+
 /* The buffer: the page before the guard; "tight" ends exactly at the unreadable page. */
 static uint8_t *place(struct fz *z, bool tight, size_t len)
 {
@@ -344,6 +363,7 @@ static int feature_call(struct fz *z, struct rec *r)
 	memset(full, 0xcb, sizeof(full));
 	memcpy(full, &r->argsz, 4);
 	memcpy(full + 4, &r->flags, 4);
+	template(idx, full + 8);
 	memcpy(full + 8, r->payload, r->plen % (MAX_PAYLOAD + 1));
 	if (idx == 6 || idx == 8)
 		memcpy(full + 8 + (idx == 6 ? 16 : 24), &p, 8);
