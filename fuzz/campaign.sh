@@ -36,6 +36,8 @@ lf_stats() {
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$d/log" | tail -n1)
 	cov=$(grep -o 'cov: [0-9]*' "$d/log" | tail -n1 | tr -dc 0-9)
 	ft=$(grep -o 'ft: [0-9]*' "$d/log" | tail -n1 | tr -dc 0-9)
+	# -fork mode prints no final stats: its progress lines "#N: cov: ..." carry the count.
+	[ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$d/log" | tail -n1 | tr -dc 0-9)
 	execs=${execs:-0}
 	if [ "${rate:-0}" = 0 ] && [ "$secs" -gt 0 ]; then rate=$((execs / secs)); fi
 	crashes=$(find "$d/artifacts" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' \
