@@ -122,7 +122,7 @@ $(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all unit sim-check report-check mutants vmcheck vmcheck-driver-src
+check: deps all unit sim-check fuzz-check report-check mutants vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
@@ -153,11 +153,13 @@ help:
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
 	@echo "  make mutants      every sim defect and conforming variant: kill matrix (MUTANT_JOBS=2)"
 	@echo "  make report-check HTML report in headless Chromium, render/bundle/verify/diff"
+	@echo "  make fuzz-check   replay the fuzz corpora, then each fuzz target briefly (make fuzz-help)"
 	@echo "  make deps         install missing Debian packages ($(DEB_PKGS))"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 
 include vm/vm.mk
 include report.mk
+include fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

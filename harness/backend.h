@@ -127,5 +127,11 @@ extern const struct mc_backend_ops mc_kernel_ops;
 int mc_devspec_parse(const char *text, struct mc_devspec *spec, char *err, size_t errlen);
 /* Value of parameter @key in @spec, or NULL. */
 const char *mc_devspec_get(const struct mc_devspec *spec, const char *key);
+/*
+ * The simulated device of another type: @spec (a sim spec) with another id, so its
+ * stream carries a different device id (RES-04 material). 0, -ENOENT when @spec is not
+ * a sim spec (real devices need a foreign device named), -ENAMETOOLONG.
+ */
+int mc_devspec_foreign(const char *spec, char *out, size_t len);
 
 #endif /* MC_BACKEND_H */

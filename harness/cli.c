@@ -15,6 +15,7 @@
 #include "cmd_report.h"
 #include "devlist.h"
 #include "expect.h"
+#include "fuzz.h"
 #include "sim.h"
 #include "stream.h"
 #include "mc_version.h"
@@ -45,6 +46,7 @@ static void usage(FILE *f)
 		"  mutants [--jobs N] [--flags F] [--json FILE]\n"
 		"                       the case set against every defect and conforming variant:\n"
 		"                       kill matrix; exit 1 unless all caught and no false alarm\n"
+		"  replay FILE|DIR...   replay fuzz inputs against a device (replay --help)\n"
 		"%s"
 		"  version              print the version\n"
 		"\n"
@@ -565,6 +567,8 @@ int main(int argc, char **argv)
 		return mc_cmd_verify(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return mc_cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(cmd, "replay"))
+		return mc_fuzz_replay_main(argc - 1, argv + 1, NULL);
 	if (!strcmp(cmd, "run") || !strcmp(cmd, "walk"))
 		return cmd_run(argc - 1, argv + 1, !strcmp(cmd, "walk"));
 	fprintf(stderr, "migcheck: unknown command '%s' (try migcheck help)\n", cmd);

@@ -233,10 +233,11 @@ uint64_t mc_dev_last_op_ns(const struct mc_dev *dev)
 
 int mc_feature_raw(struct mc_dev *dev, void *buf, size_t buflen)
 {
-	const struct vfio_device_feature *hdr = buf;
+	struct vfio_device_feature hdr = { 0 };
 
-	op_begin(dev, OPK_FEATURE, -1, buflen >= 4 ? hdr->argsz : 0, buflen >= 8 ? hdr->flags : 0,
-		 0);
+	/* Copied: a malformed argument may be short or misaligned on purpose. */
+	memcpy(&hdr, buf, buflen < sizeof(hdr) ? buflen : sizeof(hdr));
+	op_begin(dev, OPK_FEATURE, -1, buflen >= 4 ? hdr.argsz : 0, buflen >= 8 ? hdr.flags : 0, 0);
 	return (int)op_end(dev, dev->be->feature(dev->priv, buf, buflen));
 }
 

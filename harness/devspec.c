@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
@@ -134,4 +135,30 @@ const char *mc_devspec_get(const struct mc_devspec *spec, const char *key)
 		if (!strcmp(spec->params[i].key, key))
 			return spec->params[i].val;
 	return NULL;
+}
+
+int mc_devspec_foreign(const char *spec, char *out, size_t len)
+{
+	struct mc_devspec ds;
+	char err[256];
+	bool has_id = false;
+	size_t n;
+
+	if (mc_devspec_parse(spec, &ds, err, sizeof(err)) || strcmp(ds.kind, "sim"))
+		return -ENOENT;
+	n = (size_t)snprintf(out, len, "sim");
+	for (int i = 0; i < ds.nparams && n < len; i++) {
+		bool id = !strcmp(ds.params[i].key, "id");
+		unsigned long long v = id ? strtoull(ds.params[i].val, NULL, 0) : 0;
+
+		has_id |= id;
+		if (id)
+			n += (size_t)snprintf(out + n, len - n, ":id=%llu", v ^ 1);
+		else
+			n += (size_t)snprintf(out + n, len - n, ":%s=%s", ds.params[i].key,
+					      ds.params[i].val);
+	}
+	if (!has_id && n < len)
+		n += (size_t)snprintf(out + n, len - n, ":id=1");
+	return n < len ? 0 : -ENAMETOOLONG;
 }

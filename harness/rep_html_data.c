@@ -261,7 +261,14 @@ void mc_html_precopy(FILE *f, const struct mc_report *rep)
 /* A number or string member of a fuzz-stats object, escaped; "–" when absent. */
 static void fuzz_cell(FILE *f, const struct mc_json *o, const char *key)
 {
+	/* fuzz/campaign.sh's stats.json spells two columns the libFuzzer way. */
+	static const char *const alias[][2] = { { "exec_per_s", "exec_per_sec" },
+						 { "coverage", "cov" } };
 	const struct mc_json *v = mc_json_get(o, key);
+
+	for (size_t i = 0; !v && i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (!strcmp(key, alias[i][0]))
+			v = mc_json_get(o, alias[i][1]);
 	const char *s = mc_json_string(v, NULL);
 	double d;
 

@@ -80,8 +80,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Kernel-log lines that ROB-01 counts as a report. */
-static bool klog_is_report(const char *line)
+bool mc_klog_is_report(const char *line)
 {
 	static const char *const pats[] = {
 		"WARNING:", "BUG:", "Oops", "KASAN", "general protection fault", "kernel BUG",
@@ -106,7 +105,7 @@ static void collect_klog(struct mc_dev *dev, struct shm *shm)
 		return;
 	while ((n = mc_klog_read(dev, buf, 1 << 16)) > 0) {
 		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			if (!klog_is_report(l) || used + 2 >= KLOG_MAX)
+			if (!mc_klog_is_report(l) || used + 2 >= KLOG_MAX)
 				continue;
 			used += (size_t)snprintf(shm->klog + used, KLOG_MAX - used, "%s\n", l);
 			if (used >= KLOG_MAX)
@@ -523,36 +522,6 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 	strftime(info->started, sizeof(info->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 }
 
-/*
- * The simulated device of another type: the same spec with another id, so its stream
- * carries a different device id. Real devices need --foreign.
- */
-static int derive_foreign(const char *spec, char *out, size_t len)
-{
-	struct mc_devspec ds;
-	char err[256];
-	bool has_id = false;
-	size_t n;
-
-	if (mc_devspec_parse(spec, &ds, err, sizeof(err)) || strcmp(ds.kind, "sim"))
-		return -ENOENT;
-	n = (size_t)snprintf(out, len, "sim");
-	for (int i = 0; i < ds.nparams && n < len; i++) {
-		bool id = !strcmp(ds.params[i].key, "id");
-		unsigned long long v = id ? strtoull(ds.params[i].val, NULL, 0) : 0;
-
-		has_id |= id;
-		if (id)
-			n += (size_t)snprintf(out + n, len - n, ":id=%llu", v ^ 1);
-		else
-			n += (size_t)snprintf(out + n, len - n, ":%s=%s", ds.params[i].key,
-					      ds.params[i].val);
-	}
-	if (!has_id && n < len)
-		n += (size_t)snprintf(out + n, len - n, ":id=1");
-	return n < len ? 0 : -ENAMETOOLONG;
-}
-
 /* RES-04's material: a stream saved from a device of another type, when there is one. */
 static void preflight_foreign(struct runner *r)
 {
@@ -561,7 +530,7 @@ static void preflight_foreign(struct runner *r)
 
 	if (r->o->foreign)
 		snprintf(r->foreign_spec, sizeof(r->foreign_spec), "%s", r->o->foreign);
-	else if (derive_foreign(r->o->device, r->foreign_spec, sizeof(r->foreign_spec))) {
+	else if (mc_devspec_foreign(r->o->device, r->foreign_spec, sizeof(r->foreign_spec))) {
 		r->foreign_spec[0] = '\0';
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "no device of another type to save a foreign stream from (--foreign SPEC)");

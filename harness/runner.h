@@ -42,4 +42,10 @@ struct mc_run_opts {
 int mc_run(const struct mc_run_opts *o, struct mc_report **rep);
 void mc_report_free(struct mc_report *rep);
 
+/*
+ * True when a kernel-log line (as mc_klog_read() renders it) is a report ROB-01 counts:
+ * WARN, BUG, Oops, KASAN, UBSAN, slab-debug and list/refcount corruption messages.
+ */
+bool mc_klog_is_report(const char *line);
+
 #endif /* MC_RUNNER_H */

@@ -136,7 +136,7 @@
 	  "RESUMING->STOP applies whatever arrived without waiting for the END record",        \
 	  "RES-03")                                                                             \
 	X(END_OPTIONAL, "end_optional",                                                        \
-	  "RESUMING->STOP accepts a stream that stops at the record boundary before END once " \
+	  "RESUMING->STOP accepts a stream whose END record is missing or cut short once "    \
 	  "every page, CONFIG and REGS arrived (END and its crc are optional)", "RES-03")      \
 	X(FAILED_WRITE_COUNTS, "failed_write_counts",                                          \
 	  "a write failing with EFAULT still advances the stream offset (its bytes stay zero) " \
@@ -169,7 +169,10 @@
 	  "with EBUSY, reset does not help", "ROB-02")                                         \
 	X(FD_OUTLIVES_DEVICE, "fd_outlives_device",                                            \
 	  "closing and removing the device does not disable its data fds: a save fd keeps "    \
-	  "delivering", "ROB-03")
+	  "delivering", "ROB-03")                                                              \
+	X(RESUME_SPLIT_HEADER, "resume_split_header",                                          \
+	  "a record header split across two writes loses the bytes of the first (the parser "  \
+	  "restarts the header at every write)", "RES-01")
 
 /*
  * Conforming variants: X(ENUM, "name", "how it differs from the default, within the

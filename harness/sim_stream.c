@@ -538,6 +538,9 @@ int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const ui
 	r->nbytes += len;
 	if (r->lenient)
 		return 0;
+	/* Defect resume_split_header: a record header restarts at every write. */
+	if (MC_SIM_HAS(dev, RESUME_SPLIT_HEADER) && r->phase == RP_RHDR)
+		r->have = 0;
 	while (len) {
 		int ret = parse_step(dev, r, &p, &len);
 
@@ -582,8 +585,10 @@ int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r)
 {
 	if (r->lenient)
 		return r->nbytes >= mc_sim_stream_size(dev) ? 0 : -EINVAL;
-	if (MC_SIM_HAS(dev, END_OPTIONAL) && !r->poisoned && !r->done && r->phase == RP_RHDR &&
-	    !r->have && r->ngot == dev->npages && r->got_cfg && r->got_regs)
+	/* Defect end_optional: stopped before or inside END, after everything else. */
+	if (MC_SIM_HAS(dev, END_OPTIONAL) && !r->poisoned && !r->done &&
+	    (r->phase == RP_RHDR || r->phase == RP_END) && r->ngot == dev->npages &&
+	    r->got_cfg && r->got_regs)
 		r->done = true;
 	if (r->poisoned || (!r->done && !MC_SIM_HAS(dev, TRUNCATED_ACCEPTED)))
 		return -EINVAL;

@@ -949,6 +949,53 @@ START_TEST(test_defects_err_feat)
 }
 END_TEST
 
+/* The resume-side defects: a stream without END, another device's stream, a split header. */
+START_TEST(test_defects_resume)
+{
+	uint8_t *s, *foreign;
+	size_t len, flen;
+	void *dev;
+	int fd;
+
+	dev = sim_open("sim:id=1");
+	flen = save(dev, &foreign, 4096);
+	OPS->close(dev);
+
+	dev = sim_open("sim:defect=end_optional");
+	len = save(dev, &s, 4096);
+	fd = resume_write(dev, s, len - 1, SPLIT_ONE);
+	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
+	OPS->data_close(dev, fd);
+	fd = resume_write(dev, s, len - 12, SPLIT_ONE);		/* no END at all */
+	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
+	OPS->data_close(dev, fd);
+	fd = resume_write(dev, s, len - 13, SPLIT_ONE);		/* REGS cut: refused */
+	ck_assert_int_eq(set_state(dev, S_STOP, NULL), -EINVAL);
+	OPS->data_close(dev, fd);
+	OPS->close(dev);
+	free(s);
+
+	dev = sim_open("sim:defect=foreign_accepted");
+	fd = resume_write(dev, foreign, flen, SPLIT_ONE);
+	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
+	OPS->data_close(dev, fd);
+	OPS->close(dev);
+
+	dev = sim_open("sim:defect=resume_split_header");
+	len = save(dev, &s, 4096);
+	fd = resume_write(dev, s, len, SPLIT_ONE);
+	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
+	OPS->data_close(dev, fd);
+	ck_assert_int_eq(set_state(dev, S_RES, &fd), 0);
+	ck_assert_int_eq(OPS->data_write(dev, fd, s, 36), 36);	/* 4 bytes of a record header */
+	ck_assert_int_eq(OPS->data_write(dev, fd, s + 36, len - 36), -EINVAL);
+	OPS->data_close(dev, fd);
+	OPS->close(dev);
+	free(s);
+	free(foreign);
+}
+END_TEST
+
 static Suite *sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -970,6 +1017,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_defect_table);
 	tcase_add_test(tc, test_defects_fsm);
 	tcase_add_test(tc, test_defects_err_feat);
+	tcase_add_test(tc, test_defects_resume);
 	suite_add_tcase(s, tc);
 	return s;
 }

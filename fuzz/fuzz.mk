@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Fuzzing (fuzz/README.md): the targets' interpreters go into libmigcheck.a of every
+# flavour (so `migcheck replay` works on any backend); libFuzzer (clang-14) and AFL++
+# (afl-clang-fast) builds of the whole library live in build/fuzz-lf/ and build/fuzz-afl/;
+# replay drivers link the ASan/UBSan flavour. Campaigns, minimisation, seeds and
+# fuzz-check. Included from the Makefile; `make fuzz-help` lists targets and knobs.
+
+FUZZ_DIR      := fuzz
+FUZZ_LIB_SRCS := $(sort $(filter-out $(FUZZ_DIR)/driver_%.c,$(wildcard $(FUZZ_DIR)/*.c)))
+# One target per fuzz/<target>.c; the shared files are fuzz/fuzz_*.c.
+FUZZ_TARGETS  := $(filter-out fuzz_%,$(basename $(notdir $(FUZZ_LIB_SRCS))))
+FUZZ_CC       ?= clang-14
+AFL_CC        ?= afl-clang-fast
+AFL_ASAN      ?= 0
+FUZZ_DEB_PKGS ?= clang-14 libclang-rt-14-dev afl++
+
+TARGET   ?= state_sequence
+SECONDS  ?= 60
+JOBS     ?= 1
+MERGE    ?= 0
+ENGINE   ?= libfuzzer
+INPUT    ?=
+SAVE     ?=
+FUZZ_OUT ?= $(BUILD)/fuzz-out
+FUZZ_SMOKE_SECONDS ?= 8
+
+fuzz_objs = $(patsubst $(FUZZ_DIR)/%.c,$(BUILD)/$(1)/fuzz/%.o,$(FUZZ_LIB_SRCS))
+
+# ---------------------------------------------------------------- flavours
+CFLAGS_fuzz-lf  := $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer \
+                   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+CFLAGS_fuzz-afl := $(BASEFLAGS) -O2 -g $(if $(filter 1,$(AFL_ASAN)),$(FUZZ_SAN_FLAGS))
+# Each fuzz flavour compiles everything under its directory with its own compiler
+# (private: the generators built on the way keep $(CC)).
+$(BUILD)/fuzz-lf/%: private CC := $(FUZZ_CC)
+$(BUILD)/fuzz-afl/%: private CC := $(AFL_CC)
+$(BUILD)/fuzz-afl/%: export AFL_QUIET := 1
+
+$(foreach f,$(FLAVOURS) fuzz-lf fuzz-afl,$(eval CFLAGS_$(f) += -I$(FUZZ_DIR)))
+$(foreach f,fuzz-lf fuzz-afl,$(eval $(call flavour_rules,$(f))))
+
+define fuzz_obj_rules
+$(BUILD)/$(1)/fuzz/%.o: $(FUZZ_DIR)/%.c $(GEN_HDRS)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+$(BUILD)/$(1)/libmigcheck.a: $(call fuzz_objs,$(1))
+endef
+$(foreach f,$(FLAVOURS) fuzz-lf fuzz-afl,$(eval $(call fuzz_obj_rules,$(f))))
+
+# ---------------------------------------------------------------- binaries
+FUZZ_LF_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-lf/%)
+FUZZ_AFL_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-afl/%)
+FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/asan/fuzz/replay_%)
+FUZZ_SEEDS_BIN   := $(BUILD)/asan/fuzz/fuzz_seeds
+
+$(FUZZ_LF_BINS): $(BUILD)/fuzz-lf/%: $(FUZZ_DIR)/driver_libfuzzer.c $(BUILD)/fuzz-lf/libmigcheck.a
+	$(Q)$(CC) $(CFLAGS_fuzz-lf) -fsanitize=fuzzer -DMC_FUZZ_TARGET=$* -o $@ $< \
+	  $(BUILD)/fuzz-lf/libmigcheck.a $(LIBS)
+	@echo "  LD  $@"
+
+$(FUZZ_AFL_BINS): $(BUILD)/fuzz-afl/%: $(FUZZ_DIR)/driver_afl.c $(BUILD)/fuzz-afl/libmigcheck.a
+	$(Q)$(CC) $(CFLAGS_fuzz-afl) -DMC_FUZZ_TARGET=$* -o $@ $< $(BUILD)/fuzz-afl/libmigcheck.a \
+	  $(LIBS)
+	@echo "  LD  $@"
+
+$(FUZZ_REPLAY_BINS): $(BUILD)/asan/fuzz/replay_%: $(FUZZ_DIR)/driver_replay.c $(BUILD)/asan/libmigcheck.a
+	$(Q)$(CC) $(CFLAGS_asan) $(LDFLAGS_asan) -DMC_FUZZ_TARGET=$* -o $@ $< \
+	  $(BUILD)/asan/libmigcheck.a $(LIBS)
+
+$(FUZZ_SEEDS_BIN): tools/fuzz_seeds.c $(BUILD)/asan/libmigcheck.a
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_asan) $(LDFLAGS_asan) -o $@ $< $(BUILD)/asan/libmigcheck.a $(LIBS)
+
+# ---------------------------------------------------------------- commands
+.PHONY: fuzz afl minimize fuzz-check fuzz-replay fuzz-smoke fuzz-build fuzz-deps fuzz-seeds \
+        fuzz-oss fuzz-help fuzz-target-ok
+
+FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_JOBS='$(JOBS)' \
+           MC_MERGE='$(MERGE)' MC_ENGINE='$(ENGINE)' MC_INPUT='$(INPUT)' MC_SAVE='$(SAVE)' \
+           MC_OUT='$(FUZZ_OUT)' MC_FUZZ_DIR='$(FUZZ_DIR)'
+
+# Compilers first: everything clang-14 or afl-clang-fast builds waits for them.
+fuzz-deps:
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_DEB_PKGS)"
+$(foreach f,fuzz-lf fuzz-afl,$(call objs,$(f)) $(call fuzz_objs,$(f))) $(FUZZ_LF_BINS) \
+  $(FUZZ_AFL_BINS): | fuzz-deps
+
+fuzz-target-ok:
+	$(Q)case " $(FUZZ_TARGETS) " in *" $(TARGET) "*) ;; \
+	  *) echo "error: TARGET=$(TARGET) is not one of: $(FUZZ_TARGETS)" >&2; exit 2;; esac
+
+fuzz-build: $(FUZZ_LF_BINS) $(FUZZ_REPLAY_BINS)
+
+# A libFuzzer campaign on a copy of corpus/$(TARGET) (MERGE=1 merges new inputs back).
+FUZZ_T := $(filter $(TARGET),$(FUZZ_TARGETS))
+fuzz: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/fuzz-lf/%)
+	$(Q)$(FUZZ_ENV) $(FUZZ_DIR)/campaign.sh libfuzzer
+
+# An AFL++ campaign: one -M and JOBS-1 -S instances on one sync directory.
+afl: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/fuzz-afl/%)
+	$(Q)$(FUZZ_ENV) $(FUZZ_DIR)/campaign.sh afl
+
+# Shrink a crashing input: libFuzzer -minimize_crash, or afl-tmin with ENGINE=afl.
+minimize: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/asan/fuzz/replay_%) \
+          $(FUZZ_T:%=$(BUILD)/$(if $(filter afl,$(ENGINE)),fuzz-afl,fuzz-lf)/%)
+	$(Q)test -n "$(INPUT)" || { echo "error: INPUT=<crashing input> is required" >&2; exit 2; }
+	$(Q)$(FUZZ_ENV) $(FUZZ_DIR)/campaign.sh minimize
+
+# Every corpus replayed under ASan/UBSan (defect-* files must also trip their defect),
+# then each libFuzzer target for FUZZ_SMOKE_SECONDS against the simulated device.
+fuzz-check: fuzz-replay fuzz-smoke
+
+fuzz-replay: $(FUZZ_REPLAY_BINS)
+	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== replay corpus/$$t"; $(BUILD)/asan/fuzz/replay_$$t --check-defects corpus/$$t; \
+	done
+
+fuzz-smoke: $(FUZZ_LF_BINS)
+	$(Q)$(FUZZ_ENV) MC_SECONDS='$(FUZZ_SMOKE_SECONDS)' MC_TARGET='$(FUZZ_TARGETS)' \
+	  $(FUZZ_DIR)/campaign.sh smoke
+
+# Regenerate the generated seeds and corpus/README.md (defect-* regressions are kept).
+fuzz-seeds: $(FUZZ_SEEDS_BIN)
+	$(Q)$(FUZZ_SEEDS_BIN) corpus
+
+# The OSS-Fuzz / ClusterFuzzLite build (fuzz/build.sh) with local defaults, into build/oss-fuzz/.
+FUZZ_OSS_FLAGS := -O1 -g -fsanitize=address,undefined,fuzzer-no-link
+fuzz-oss:
+	$(Q)CC=$(FUZZ_CC) CXX=$(FUZZ_CC:clang%=clang++%) \
+	  CFLAGS="$(FUZZ_OSS_FLAGS)" CXXFLAGS="$(FUZZ_OSS_FLAGS)" \
+	  LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$(abspath $(BUILD))/oss-fuzz/out \
+	  WORK=$(abspath $(BUILD))/oss-fuzz/work $(FUZZ_DIR)/build.sh
+
+fuzz-help:
+	@echo "fuzzing (fuzz/README.md) - targets: $(FUZZ_TARGETS)"
+	@echo "  make fuzz TARGET=t SECONDS=n [JOBS=n] [MERGE=1]   libFuzzer campaign -> $(FUZZ_OUT)/t/"
+	@echo "  make afl TARGET=t SECONDS=n [JOBS=n]              AFL++ campaign (-M/-S) -> $(FUZZ_OUT)/t-afl/"
+	@echo "  make minimize TARGET=t INPUT=f [ENGINE=afl] [SAVE=name]  shrink a crash (SAVE: to corpus/t/)"
+	@echo "  make fuzz-check     replay every corpus (ASan/UBSan), then $(FUZZ_SMOKE_SECONDS) s of each target"
+	@echo "  make fuzz-seeds     regenerate corpus/ seeds and corpus/README.md"
+	@echo "  make fuzz-oss       fuzz/build.sh as OSS-Fuzz would run it"
+	@echo "  build/migcheck replay --device SPEC [--target t] FILE|DIR...  replay on any backend"
+	@echo "knobs: FUZZ_CC=$(FUZZ_CC) AFL_CC=$(AFL_CC) AFL_ASAN=0|1 FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS)"
+	@echo "env:   MIGCHECK_FUZZ_DEVICE (default sim:flags=7:mem=4096) MIGCHECK_FUZZ_FOREIGN"
+	@echo "       MIGCHECK_FUZZ_STRICT MIGCHECK_FUZZ_REOPEN MIGCHECK_FUZZ_DETERMINISTIC MIGCHECK_FUZZ_KMSG"

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fuzzing context and the run of one input (fresh device, kernel-log bracketing),
+ * findings and their dedup key, defensive input decoding and the kernel-log helpers.
+ * Device steps and write plans: fuzz_dev.c; replay: replay.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "model.h"
+#include "report.h"
+#include "runner.h"
+
+static const struct mc_fuzz_target targets[] = {
+#define MC_FUZZ_X_ROW(n, w) { .name = #n, .what = w, .run = mc_fuzz_##n },
+	MC_FUZZ_TARGET_LIST(MC_FUZZ_X_ROW)
+#undef MC_FUZZ_X_ROW
+};
+
+const struct mc_fuzz_target *mc_fuzz_targets(int *n)
+{
+	*n = (int)(sizeof(targets) / sizeof(targets[0]));
+	return targets;
+}
+
+const struct mc_fuzz_target *mc_fuzz_target_find(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (!strcmp(targets[i].name, name))
+			return &targets[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- context */
+
+static bool env_bool(const char *name, bool dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strcmp(v, "0") != 0 : dflt;
+}
+
+/* Save one STOP_COPY stream of the foreign device; without one, RES-04 is not judged. */
+static void save_foreign(struct mc_fuzz_ctx *ctx)
+{
+	const char *spec = getenv("MIGCHECK_FUZZ_FOREIGN");
+	struct mc_dev *dev = NULL;
+	uint8_t *buf = NULL;
+	char err[256];
+	ssize_t n;
+	int fd = -1;
+
+	if (spec && *spec)
+		snprintf(ctx->foreign_spec, sizeof(ctx->foreign_spec), "%s", spec);
+	else if (mc_devspec_foreign(ctx->spec, ctx->foreign_spec, sizeof(ctx->foreign_spec)))
+		return;
+	if (mc_dev_open(ctx->foreign_spec, &dev, err, sizeof(err)))
+		goto out;
+	if (mc_reset(dev) || mc_set_state(dev, VFIO_DEVICE_STATE_STOP_COPY, &fd) || fd < 0)
+		goto out;
+	n = mc_read_all(dev, fd, 65536, MC_FUZZ_STREAM_MAX, &buf, NULL);
+	if (n > 0) {
+		ctx->foreign = buf;
+		ctx->foreign_len = (size_t)n;
+		buf = NULL;
+	}
+	mc_data_close(dev, fd);
+	mc_reset(dev);
+out:
+	free(buf);
+	mc_dev_close(dev);
+	if (!ctx->foreign)
+		ctx->foreign_spec[0] = '\0';
+}
+
+int mc_fuzz_ctx_open(const char *spec, struct mc_fuzz_ctx **ctxp, char *err, size_t errlen)
+{
+	struct mc_fuzz_ctx *ctx = calloc(1, sizeof(*ctx));
+	uint8_t probe[8] = { 0 };
+	int rc;
+
+	*ctxp = NULL;
+	if (!ctx) {
+		snprintf(err, errlen, "fuzz: out of memory");
+		return -ENOMEM;
+	}
+	ctx->kmsg_fd = -1;
+	if (!spec)
+		spec = getenv("MIGCHECK_FUZZ_DEVICE");
+	snprintf(ctx->spec, sizeof(ctx->spec), "%s", spec && *spec ? spec : MC_FUZZ_DEFAULT_DEVICE);
+	rc = mc_dev_open(ctx->spec, &ctx->dev, err, errlen);
+	if (rc)
+		goto out_free;
+	ctx->sim = !strcmp(mc_dev_ident(ctx->dev)->driver, "sim");
+	ctx->reopen = env_bool("MIGCHECK_FUZZ_REOPEN", ctx->sim);
+	ctx->strict = env_bool("MIGCHECK_FUZZ_STRICT", ctx->sim);
+	ctx->deterministic = env_bool("MIGCHECK_FUZZ_DETERMINISTIC", ctx->sim);
+	ctx->kmsg = env_bool("MIGCHECK_FUZZ_KMSG", false);
+	ctx->klog = mc_klog_read(ctx->dev, (char *)probe, sizeof(probe)) >= 0;
+	{
+		struct vfio_device_feature hdr = {
+			.argsz = sizeof(hdr),
+			.flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+				 VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+		};
+
+		ctx->log = mc_feature_raw(ctx->dev, &hdr, sizeof(hdr)) == 0;
+	}
+	ctx->guard = mmap(NULL, MC_FUZZ_PAGE + MC_FUZZ_GUARD, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ctx->guard == MAP_FAILED ||
+	    mprotect(ctx->guard + MC_FUZZ_PAGE, MC_FUZZ_GUARD, PROT_NONE)) {
+		rc = -errno;
+		snprintf(err, errlen, "fuzz: guard pages: %s", strerror(errno));
+		ctx->guard = ctx->guard == MAP_FAILED ? NULL : ctx->guard;
+		goto out_close;
+	}
+	save_foreign(ctx);
+	*ctxp = ctx;
+	return 0;
+out_close:
+	mc_fuzz_ctx_close(ctx);
+	return rc;
+out_free:
+	free(ctx);
+	return rc;
+}
+
+void mc_fuzz_ctx_close(struct mc_fuzz_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	mc_dev_close(ctx->dev);
+	if (ctx->guard)
+		munmap(ctx->guard, MC_FUZZ_PAGE + MC_FUZZ_GUARD);
+	if (ctx->kmsg_fd >= 0)
+		close(ctx->kmsg_fd);
+	free(ctx->foreign);
+	free(ctx);
+}
+
+/* FNV-1a over the operation log: equal inputs must give equal logs (no state leaks). */
+static uint64_t oplog_hash(struct mc_dev *dev)
+{
+	char buf[8192];
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	mc_dev_oplog(dev, buf, sizeof(buf));
+	for (const char *p = buf; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+	return h;
+}
+
+int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const uint8_t *data,
+		size_t size, struct mc_fuzz_finding *f)
+{
+	char err[256];
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->target, sizeof(f->target), "%s", t->name);
+	if (size > MC_FUZZ_MAX_INPUT)
+		size = MC_FUZZ_MAX_INPUT;
+	if (ctx->reopen) {
+		mc_dev_close(ctx->dev);
+		ctx->dev = NULL;
+		rc = mc_dev_open(ctx->spec, &ctx->dev, err, sizeof(err));
+		if (rc)
+			return mc_fuzz_broken(f, rc, "reopening the device: %s", err);
+	}
+	mc_dev_oplog_clear(ctx->dev);
+	mc_fuzz_kmsg_note(ctx, t->name, data, size);
+	if (ctx->klog) {
+		struct mc_fuzz_finding before = { .clause = "" };
+
+		mc_fuzz_klog_check(ctx, &before);	/* reports from before this input */
+	}
+	rc = t->run(ctx, data, size, f);
+	/* A finding keeps its clause; the first report line joins its dedup key. */
+	if (rc >= 0 && ctx->klog && mc_fuzz_klog_check(ctx, f))
+		rc = 1;
+	if (ctx->trace_on)
+		ctx->trace = oplog_hash(ctx->dev);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- findings */
+
+int mc_fuzz_fail(struct mc_fuzz_finding *f, const char *clause, int err, uint32_t state,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(f->clause, sizeof(f->clause), "%s", clause);
+	f->err = err;
+	f->state = state;
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int mc_fuzz_broken(struct mc_fuzz_finding *f, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+	return err < 0 ? err : -EIO;
+}
+
+void mc_fuzz_finding_key(const struct mc_fuzz_finding *f, char *buf, size_t len)
+{
+	/* The kernel-log line without its "prio,seq: " prefix, which differs every time. */
+	const char *k = strstr(f->klog, ": ");
+
+	snprintf(buf, len, "%s|%s|%s|%s|%s", f->target, f->clause, mc_errno_name(f->err),
+		 mc_state_name(f->state), k ? k + 2 : f->klog);
+}
+
+void mc_fuzz_finding_print(FILE *out, const struct mc_fuzz_finding *f)
+{
+	char key[512];
+
+	mc_fuzz_finding_key(f, key, sizeof(key));
+	fprintf(out, "FINDING %s\n  %s: %s\n", key, f->clause, f->msg);
+	if (f->klog[0])
+		fprintf(out, "  kernel log: %s\n", f->klog);
+}
+
+/* ---------------------------------------------------------------- input decoding */
+
+void mc_fuzz_in_init(struct mc_fuzz_in *in, const uint8_t *p, size_t len)
+{
+	in->p = p;
+	in->len = p ? len : 0;
+	in->off = 0;
+}
+
+uint8_t mc_fuzz_u8(struct mc_fuzz_in *in)
+{
+	return in->off < in->len ? in->p[in->off++] : (in->off++, 0);
+}
+
+uint16_t mc_fuzz_u16(struct mc_fuzz_in *in)
+{
+	uint16_t lo = mc_fuzz_u8(in);
+
+	return (uint16_t)(lo | mc_fuzz_u8(in) << 8);
+}
+
+uint32_t mc_fuzz_u32(struct mc_fuzz_in *in)
+{
+	uint32_t lo = mc_fuzz_u16(in);
+
+	return lo | (uint32_t)mc_fuzz_u16(in) << 16;
+}
+
+size_t mc_fuzz_left(const struct mc_fuzz_in *in)
+{
+	return in->off < in->len ? in->len - in->off : 0;
+}
+
+const uint8_t *mc_fuzz_take(struct mc_fuzz_in *in, size_t n, size_t *got)
+{
+	const uint8_t *p = in->p + (in->off < in->len ? in->off : in->len);
+
+	*got = n < mc_fuzz_left(in) ? n : mc_fuzz_left(in);
+	in->off += *got;
+	return p;
+}
+
+/* ---------------------------------------------------------------- kernel log */
+
+int mc_fuzz_klog_check(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
+{
+	char buf[8192], *save = NULL;
+	ssize_t n;
+	int found = 0;
+
+	if (!ctx->klog)
+		return 0;
+	while ((n = mc_klog_read(ctx->dev, buf, sizeof(buf))) > 0) {
+		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			if (found || !mc_klog_is_report(l))
+				continue;
+			snprintf(f->klog, sizeof(f->klog), "%s", l);
+			found = 1;
+		}
+		if ((size_t)n < sizeof(buf) - 1)
+			break;
+	}
+	if (found && !f->clause[0])
+		mc_fuzz_fail(f, "ROB-01", 0, 0, "the kernel log reported a problem during the input");
+	return found;
+}
+
+void mc_fuzz_kmsg_note(struct mc_fuzz_ctx *ctx, const char *target, const uint8_t *data,
+		       size_t size)
+{
+	char line[640];
+	size_t n, show = size < 256 ? size : 256;
+
+	if (!ctx->kmsg || !ctx->klog)
+		return;
+	if (ctx->kmsg_fd < 0)
+		ctx->kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (ctx->kmsg_fd < 0)
+		return;
+	n = (size_t)snprintf(line, sizeof(line), "<5>migcheck-fuzz: %s len=%zu hex=", target,
+			     size);
+	for (size_t i = 0; i < show && n + 3 < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%02x", data[i]);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "%s\n", show < size ? "..." : "");
+	if (write(ctx->kmsg_fd, line, n < sizeof(line) ? n : sizeof(line) - 1) < 0)
+		ctx->kmsg = false;	/* no permission: stop trying */
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the fuzz layer on the simulated device: the target table matches the
+ * files in fuzz/, any byte string decodes without a finding on the conforming device,
+ * equal inputs give equal device traces whatever ran in between (no state leaks), each
+ * target's oracle can fail (a known input finds a known defect), the write plan's
+ * accounts, and the dedup key.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "mc_test.h"
+#include "runner.h"
+
+static struct mc_fuzz_ctx *open_ctx(const char *spec)
+{
+	struct mc_fuzz_ctx *ctx = NULL;
+	char err[256] = "";
+
+	ck_assert_msg(mc_fuzz_ctx_open(spec, &ctx, err, sizeof(err)) == 0, "%s: %s", spec, err);
+	return ctx;
+}
+
+static uint64_t rng = 7;
+
+static uint8_t rnd8(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint8_t)(rng >> 24);
+}
+
+/* Every fuzz/<name>.c but the shared fuzz_*.c and the drivers is a target in the table. */
+START_TEST(targets_match_files)
+{
+	DIR *d = opendir("fuzz");
+	struct dirent *de;
+	int n, files = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char name[64];
+
+		if (len < 3 || strcmp(de->d_name + len - 2, ".c") || !strncmp(de->d_name, "fuzz_", 5) ||
+		    !strncmp(de->d_name, "driver_", 7))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 2), de->d_name);
+		ck_assert_msg(mc_fuzz_target_find(name), "fuzz/%s has no table entry", de->d_name);
+		files++;
+	}
+	closedir(d);
+	mc_fuzz_targets(&n);
+	ck_assert_int_eq(files, n);
+	ck_assert_ptr_null(mc_fuzz_target_find("nope"));
+}
+END_TEST
+
+/* Random inputs of every length class: no finding and no harness error on the conforming device. */
+START_TEST(random_inputs_are_clean)
+{
+	int n;
+	const struct mc_fuzz_target *t = &mc_fuzz_targets(&n)[_i];
+	struct mc_fuzz_ctx *ctx = open_ctx(NULL);
+	struct mc_fuzz_finding f;
+	uint8_t buf[600];
+
+	for (int i = 0; i < 150; i++) {
+		size_t len = (size_t)(i % 3 == 0 ? rnd8() % 16 : i % 3 == 1 ? rnd8() : 300 + rnd8());
+		int rc;
+
+		for (size_t k = 0; k < len; k++)
+			buf[k] = rnd8();
+		if (i % 5 == 0 && len)
+			buf[0] &= 0x3f;	/* resume_stream: the device's own base, options */
+		rc = mc_fuzz_run(ctx, t, buf, len, &f);
+		ck_assert_msg(rc == 0, "%s input #%d (%zu bytes): rc %d %s %s", t->name, i, len, rc,
+			      f.clause, f.msg);
+	}
+	ck_assert_int_eq(mc_fuzz_run(ctx, t, NULL, 0, &f), 0);
+	mc_fuzz_ctx_close(ctx);
+}
+END_TEST
+
+/* The same input gives the same device trace, whatever ran before it. */
+START_TEST(no_state_leaks)
+{
+	int n;
+	const struct mc_fuzz_target *t = &mc_fuzz_targets(&n)[_i];
+	struct mc_fuzz_ctx *ctx = open_ctx(NULL);
+	struct mc_fuzz_finding f;
+	uint8_t a[200], b[200];
+	uint64_t first;
+
+	for (size_t k = 0; k < sizeof(a); k++) {
+		a[k] = rnd8();
+		b[k] = rnd8();
+	}
+	a[0] = 1;	/* resume_stream: the device's own stream */
+	ctx->trace_on = true;
+	ck_assert_int_eq(mc_fuzz_run(ctx, t, a, sizeof(a), &f), 0);
+	first = ctx->trace;
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(mc_fuzz_run(ctx, t, b, sizeof(b) - (size_t)i * 20, &f), 0);
+	ck_assert_int_eq(mc_fuzz_run(ctx, t, a, sizeof(a), &f), 0);
+	ck_assert_uint_eq(ctx->trace, first);
+	mc_fuzz_ctx_close(ctx);
+}
+END_TEST
+
+/* Each oracle can fail: a small input finds a defect of its area. */
+START_TEST(oracles_find_defects)
+{
+	static const uint8_t set_get[] = { 0x0f, 0x03 };		/* SET STOP_COPY, GET */
+	static const uint8_t argsz15[] = { 0, 15, 0, 0, 0, 2, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t no_end[] = { 1, 0, 0, 0, 0x09, 0x11, 0, 0 };	/* own, cut to 4360 */
+	static const uint8_t split36[] = { 0, 36, 0 };
+	static const struct {
+		const char *target, *defect, *clause;
+		const uint8_t *in;
+		size_t len;
+	} cases[] = {
+		{ "state_sequence", "stale_get", "FSM-01", set_get, sizeof(set_get) },
+		{ "feature_ioctl", "argsz_unchecked", "FEAT-03", argsz15, sizeof(argsz15) },
+		{ "resume_stream", "end_optional", "RES-03", no_end, sizeof(no_end) },
+		{ "write_chunking", "resume_split_header", "RES-01", split36, sizeof(split36) },
+	};
+	struct mc_fuzz_finding f;
+	char spec[128];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct mc_fuzz_target *t = mc_fuzz_target_find(cases[i].target);
+		struct mc_fuzz_ctx *ctx = open_ctx(NULL);
+
+		ck_assert_int_eq(mc_fuzz_run(ctx, t, cases[i].in, cases[i].len, &f), 0);
+		mc_fuzz_ctx_close(ctx);
+		snprintf(spec, sizeof(spec), "%s:defect=%s", MC_FUZZ_DEFAULT_DEVICE, cases[i].defect);
+		ctx = open_ctx(spec);
+		ck_assert_int_eq(mc_fuzz_run(ctx, t, cases[i].in, cases[i].len, &f), 1);
+		ck_assert_str_eq(f.clause, cases[i].clause);
+		ck_assert_str_eq(f.target, cases[i].target);
+		mc_fuzz_ctx_close(ctx);
+	}
+}
+END_TEST
+
+/* A plan with an unreadable chunk: EFAULT, a gap, and the acknowledged bytes in order. */
+START_TEST(write_plan_accounts)
+{
+	static const uint8_t plan[] = { 0, 100, 0, 2, 15, 0, 6 | 3 << 3, 0, 0 };
+	struct mc_fuzz_ctx *ctx = open_ctx(NULL);
+	struct mc_fuzz_finding f;
+	struct mc_fuzz_wres r;
+	struct mc_fuzz_in in;
+	uint8_t *own;
+	size_t len;
+	int fd = -1;
+
+	ck_assert_int_eq(mc_fuzz_begin(ctx, &f), 0);
+	ck_assert_int_eq(mc_fuzz_save(ctx, &f, &own, &len), 0);
+	ck_assert_uint_eq(len, 4372);
+	ck_assert_int_eq(mc_set_state(ctx->dev, VFIO_DEVICE_STATE_RESUMING, &fd), 0);
+	mc_fuzz_in_init(&in, plan, sizeof(plan));
+	ck_assert_int_eq(mc_fuzz_write_plan(ctx, fd, own, len, &in, 3,
+					    MC_FUZZ_W_FAULTS | MC_FUZZ_W_CONTINUE, &r, &f), 0);
+	ck_assert_int_eq(r.first_err, -EFAULT);
+	ck_assert(r.faulted && r.gap);
+	/* 100 bytes, a gap of 16, 4 one-byte writes; the device refuses the misaligned rest. */
+	ck_assert_uint_eq(r.acked, 104);
+	ck_assert_uint_eq(r.offered, len);
+	ck_assert_uint_eq(r.calls, 1 + 1 + 4 + 1);
+	ck_assert(!memcmp(r.ack, own, 100) && !memcmp(r.ack + 100, own + 116, 4));
+	mc_fuzz_wres_free(&r);
+	ck_assert_int_eq(mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP, NULL), -EINVAL);
+	mc_data_close(ctx->dev, fd);
+	free(own);
+	mc_fuzz_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(finding_key_and_klog)
+{
+	struct mc_fuzz_finding f = { .target = "state_sequence" };
+	char key[256];
+
+	ck_assert_int_eq(mc_fuzz_fail(&f, "FSM-01", -EINVAL, 3, "x %d", 1), 1);
+	snprintf(f.klog, sizeof(f.klog), "4,1234: WARNING: CPU: 0 PID: 1 at vfio_main.c");
+	mc_fuzz_finding_key(&f, key, sizeof(key));
+	ck_assert_str_eq(key, "state_sequence|FSM-01|EINVAL|STOP_COPY|WARNING: CPU: 0 PID: 1 at vfio_main.c");
+	ck_assert_str_eq(f.msg, "x 1");
+	ck_assert(mc_klog_is_report("4,99: BUG: KASAN: slab-use-after-free in mtty_save"));
+	ck_assert(!mc_klog_is_report("6,100: vfio-mdev: mtty created"));
+}
+END_TEST
+
+static Suite *fuzz_suite(void)
+{
+	Suite *s = suite_create("fuzz");
+	TCase *tc = tcase_create("targets");
+	int n;
+
+	mc_fuzz_targets(&n);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, targets_match_files);
+	tcase_add_loop_test(tc, random_inputs_are_clean, 0, n);
+	tcase_add_loop_test(tc, no_state_leaks, 0, n);
+	tcase_add_test(tc, oracles_find_defects);
+	tcase_add_test(tc, write_plan_accounts);
+	tcase_add_test(tc, finding_key_and_klog);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MC_TEST_MAIN(fuzz_suite)
