@@ -2,7 +2,8 @@
 /*
  * libFuzzer entry point of one target, named at build time (-DMC_FUZZ_TARGET=name). The
  * device ($MIGCHECK_FUZZ_DEVICE, else MC_FUZZ_DEFAULT_DEVICE) is opened on the first
- * input; a finding is printed and aborts, so libFuzzer keeps the input as a crash.
+ * input; a finding is printed (and appended to $MIGCHECK_FUZZ_FINDINGS when set) and
+ * aborts, so libFuzzer keeps the input as a crash.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	rc = mc_fuzz_run(ctx, target, data, size, &f);
 	if (rc > 0) {
+		const char *log = getenv("MIGCHECK_FUZZ_FINDINGS");
+		FILE *lf = log ? fopen(log, "a") : NULL;
+
+		/* Also kept in a file: fork-mode children's stderr does not reach the parent. */
+		if (lf) {
+			mc_fuzz_finding_print(lf, &f);
+			fclose(lf);
+		}
 		mc_fuzz_finding_print(stderr, &f);
 		abort();
 	}

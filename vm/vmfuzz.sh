@@ -23,8 +23,12 @@ BIN=$BUILD_DIR/fuzz-lf/$TARGET
 WORKDIR=$BUILD_DIR/vmfuzz/$TARGET
 mkdir -p "$WORKDIR/reports"
 
+# Fork mode with crashes ignored: a finding (a known deviation of the driver keeps
+# recurring) is saved and deduplicated, and the campaign goes on for its whole time.
+# -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
+export VM_CPU=${VM_CPU:-max}
 export VM_EXTRA_BINS="$BIN" VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus" \
-	VM_EXTRA_ARGS="-max_total_time=$SECS -timeout=20 -print_final_stats=1 -close_fd_mask=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
+	VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
 	VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
 	VM_TIMEOUT=$((SECS + 240)) MIGCHECK_TIMEOUT=120
 "$VM_DIR/mkinitramfs.sh" "$BUILD_DIR/migcheck-static" >/dev/null
@@ -38,19 +42,25 @@ out=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || echo none)
 log=$out/extra-${TARGET}.log
 [ -s "$log" ] || die "no fuzzer log from the guest (run.sh status $rc; see $out/serial.log)"
 
-stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
-execs=$(stat number_of_executed_units)
-eps=$(stat average_exec_per_sec)
-cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+# Fork mode's progress lines: "#N: cov: C ft: F corp: K exec/s E oom/timeout/crash: ..."
+last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -1)
+execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+secs_run=$(echo "$last" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
+eps=$(( ${execs:-0} / ( ${secs_run:-0} > 0 ? ${secs_run:-1} : 1 ) ))
+cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+findings=$(cat "$log" "$out/fuzz-findings.log" 2>/dev/null | sed -n 's/^FINDING \(.*\)$/\1/p' | sort -u)
+nfind=$(printf '%s' "$findings" | grep -c . || true)
+printf '%s\n' "$findings" >"$out/findings.txt"
 grown=$(find "$out/fuzz-corpus" -type f 2>/dev/null | wc -l)
 corpus=$(($(find "$REPO_DIR/corpus/$TARGET" -type f | wc -l) + grown))
 crashes=$(find "$out" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'leak-*' | wc -l)
 reports=$(grep -c -E 'WARNING:|BUG:|Oops|KASAN|general protection fault|kernel BUG|UBSAN|refcount_t:|list_(add|del) corruption' \
 	"$out/kernel.log" 2>/dev/null || true)
 cat >"$out/fuzz-stats.json" <<JSON
-{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "kernel_log_reports": ${reports:-0}, "seconds": $SECS}
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "kernel_log_reports": ${reports:-0}, "seconds": $SECS}
 JSON
 note "vmfuzz $TARGET: $(cat "$out/fuzz-stats.json")"
+[ -n "$findings" ] && note "distinct findings (target|clause|errno|state|kernel log):" && printf '  %s\n' $findings >&2
 note "results in $out (fuzzer log $log)"
 [ "$crashes" = 0 ] && [ "${reports:-0}" = 0 ]
