@@ -12,7 +12,7 @@ for t in resume_stream write_chunking state_sequence feature_ioctl; do
 	make -s -C "$REPO" "$bin" >/dev/null 2>&1 || { echo "bench fuzz:$t  (cannot build $bin)"; continue; }
 	tmp=$(mktemp -d)
 	cp -r "$REPO/corpus/$t/." "$tmp/"
-	line=$("$bin" -max_total_time="$SECS" -print_final_stats=1 -close_fd_mask=3 "$tmp" 2>&1 |
+	line=$("$bin" -max_total_time="$SECS" -print_final_stats=1 -close_fd_mask=1 "$tmp" 2>&1 |
 		sed -n 's/^stat::average_exec_per_sec: *//p' | tail -1)
 	rm -rf "$tmp"
 	eps=${line:-0}
