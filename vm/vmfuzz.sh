@@ -27,6 +27,9 @@ mkdir -p "$WORKDIR/reports"
 # recurring) is saved and deduplicated, and the campaign goes on for its whole time.
 # -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
 export VM_CPU=${VM_CPU:-max}
+# Every input goes to /dev/kmsg before it runs: without printk.devkmsg=on the kernel
+# ratelimits those writes and drops most of them.
+export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on"
 export VM_EXTRA_BINS="$BIN" VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus" \
 	VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
 	VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
