@@ -18,5 +18,5 @@ for t in resume_stream write_chunking state_sequence feature_ioctl; do
 	eps=${line:-0}
 	awk -v t="$t" -v e="$eps" -v s="$SECS" 'BEGIN {
 		printf "bench fuzz:%-16s %d exec/s on sim over %d s (libFuzzer, ASan+UBSan, 1 core) ratio %.3f target 1.00 (50,000 exec/s) %s\n",
-		       t, e, s, e / 50000, e >= 50000 ? "ok" : "under" }'
+		       t, e, s, e / 50000, (e >= 50000 ? "ok" : "under") }'
 done

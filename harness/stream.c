@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 
 #define CMP_BLOCK (64u << 10)	/* bounce size for comparing and slicing spilled bytes */
 #define STREAM_MIN_CAP (64u << 10)
+#define STREAM_MAP_MIN (1u << 20)	/* from here on the memory part is an mmap */
 #define DEFAULT_EAGAIN_MS 1000
 #define DEFAULT_MAX_EINTR 100
 
@@ -44,7 +46,9 @@ void mc_stream_free(struct mc_stream *s)
 {
 	size_t limit = s->borrowed ? 0 : s->mem_limit;
 
-	if (!s->borrowed)
+	if (!s->borrowed && s->mem_cap >= STREAM_MAP_MIN)
+		munmap(s->mem, s->mem_cap);
+	else if (!s->borrowed)
 		free(s->mem);
 	if (s->spill_fd >= 0)
 		close(s->spill_fd);
@@ -104,6 +108,11 @@ static int spill_io(int fd, void *buf, size_t len, off_t off, bool write)
 }
 
 /* Make room for @need bytes in memory, doubling up to mem_limit. */
+/*
+ * Grow the in-memory part to hold @need bytes. From STREAM_MAP_MIN on the buffer is an
+ * anonymous mapping grown with mremap(): no copy and no page touched twice, whatever
+ * malloc's mmap threshold has drifted to.
+ */
 static int mem_reserve(struct mc_stream *s, size_t need)
 {
 	size_t cap = s->mem_cap ? s->mem_cap : min_sz(STREAM_MIN_CAP, s->mem_limit);
@@ -113,7 +122,19 @@ static int mem_reserve(struct mc_stream *s, size_t need)
 		return 0;
 	while (cap < need)
 		cap = cap > s->mem_limit / 2 ? s->mem_limit : cap * 2;
-	nm = realloc(s->mem, cap);
+	if (cap < STREAM_MAP_MIN) {
+		nm = realloc(s->mem, cap);
+	} else if (s->mem_cap >= STREAM_MAP_MIN) {
+		nm = mremap(s->mem, s->mem_cap, cap, MREMAP_MAYMOVE);
+		nm = nm == MAP_FAILED ? NULL : nm;
+	} else {
+		nm = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		nm = nm == MAP_FAILED ? NULL : nm;
+		if (nm) {
+			memcpy(nm, s->mem, s->mem_len);
+			free(s->mem);
+		}
+	}
 	if (!nm)
 		return -ENOMEM;
 	s->mem = nm;
