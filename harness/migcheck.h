@@ -34,7 +34,8 @@ struct mc_op_desc {
 
 struct mc_watch {
 	volatile int in_device;		/* 1 while a device operation runs */
-	volatile uint64_t op_start_ns;	/* CLOCK_MONOTONIC start of the current op */
+	volatile uint64_t seq;		/* bumped as each operation starts (the watchdog) */
+	volatile uint64_t op_start_ns;	/* its CLOCK_MONOTONIC start, when timed precisely */
 	struct mc_op_desc desc;		/* current (or last) device operation */
 	char op[160];			/* its text: see mc_watch_op() */
 };

@@ -128,6 +128,7 @@ static enum outcome isolated(struct runner *r, void (*fn)(struct runner *, void 
 {
 	const struct mc_run_opts *o = r->o;
 	uint64_t start = now_ns(), deadline = start + (uint64_t)o->timeout_ms * 1000000ull;
+	uint64_t seen_seq, seen_at;	/* the op seen running, and since when */
 	enum outcome how = RAN;
 	int pidfd, status;
 	pid_t pid;
@@ -146,6 +147,8 @@ static enum outcome isolated(struct runner *r, void (*fn)(struct runner *, void 
 		_exit(0);
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	seen_seq = ~0ull;
+	seen_at = now_ns();
 	for (;;) {
 		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 		uint64_t t;
@@ -155,18 +158,20 @@ static enum outcome isolated(struct runner *r, void (*fn)(struct runner *, void 
 		if (pidfd < 0)
 			usleep(2000);
 		/*
-		 * in_device first (acquire: the child stores it after the op's start), then
-		 * the start, then the clock: the start read belongs to the op seen running or
-		 * to a later one, never to an earlier one, and never lies in the future.
+		 * The child numbers its operations and takes no clock for them: an operation
+		 * is timed from when this loop first saw it running (at most one poll late).
 		 */
 		{
 			int in_dev = __atomic_load_n(&r->shm->watch.in_device, __ATOMIC_ACQUIRE);
-			uint64_t op_start = __atomic_load_n(&r->shm->watch.op_start_ns, __ATOMIC_ACQUIRE);
+			uint64_t seq = __atomic_load_n(&r->shm->watch.seq, __ATOMIC_ACQUIRE);
 
 			t = now_ns();
-			if (in_dev && t > op_start &&
-			    t - op_start > (uint64_t)o->op_timeout_ms * 1000000ull)
+			if (!in_dev || seq != seen_seq) {
+				seen_seq = seq;
+				seen_at = t;
+			} else if (t - seen_at > (uint64_t)o->op_timeout_ms * 1000000ull) {
 				how = HUNG_OP;
+			}
 		}
 		if (how == RAN && t > deadline)
 			how = r->shm->watch.in_device ? HUNG_OP : TIMED_OUT;
