@@ -35,15 +35,17 @@ struct job {
 	struct outcome out;
 };
 
-/* The budgets every run gets: met by the conforming device with room to spare. */
-static void budgets(struct mc_budgets *b)
+int mc_mutant_budgets(struct mc_budgets *b)
 {
+	static const char *const words[] = { "arc=STOP_COPY:10ms", "downtime=25ms",
+					     "datasize=2" };
 	char err[128];
+	int rc = 0;
 
 	memset(b, 0, sizeof(*b));
-	mc_budget_parse("arc=STOP_COPY:10ms", b, err, sizeof(err));
-	mc_budget_parse("downtime=25ms", b, err, sizeof(err));
-	mc_budget_parse("datasize=2", b, err, sizeof(err));
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]) && !rc; i++)
+		rc = mc_budget_parse(words[i], b, err, sizeof(err));
+	return rc;
 }
 
 static void run_job(struct job *j, const struct mc_mutants_opts *mo)
@@ -59,7 +61,7 @@ static void run_job(struct job *j, const struct mc_mutants_opts *mo)
 	const char *sr;
 	char err[256];
 
-	budgets(&b);
+	mc_mutant_budgets(&b);
 	if (j->variant && strstr(j->clauses, "--nondeterministic"))
 		o.nondet = true;
 	sr = j->variant ? strstr(j->clauses, "--state-regions ") : NULL;

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+struct mc_budgets;
+
 struct mc_mutants_opts {
 	int flags;		/* the simulated device's migration flags (7: everything) */
 	int jobs;		/* runs in parallel */
@@ -17,5 +19,11 @@ struct mc_mutants_opts {
  * no variant drew a fail or warn, 1 otherwise, -errno when the runs could not be made.
  */
 int mc_mutants(const struct mc_mutants_opts *o);
+
+/*
+ * The budgets every mutant run gets (and the defect tests): met by the conforming
+ * device with room to spare, missed by the slow or lying defects. 0, or -EINVAL.
+ */
+int mc_mutant_budgets(struct mc_budgets *b);
 
 #endif /* MC_MUTANTS_H */

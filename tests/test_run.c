@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mc_test.h"
+#include "mutants.h"
 #include "runner.h"
 #include "sim.h"
 
@@ -85,18 +86,10 @@ static struct mc_report *run_sim(const char *spec, int *code)
 	return run_sim_only(spec, NULL, NULL, code);
 }
 
-/*
- * Budgets that the conforming device meets by orders of magnitude (its arcs take
- * microseconds, its MIG_DATA_SIZE is exact) and the slow or lying defects do not.
- */
+/* The mutant runs' budgets (mutants.c), which the defect tests use too. */
 static void test_budgets(struct mc_budgets *b)
 {
-	char err[128];
-
-	memset(b, 0, sizeof(*b));
-	ck_assert_int_eq(mc_budget_parse("arc=STOP_COPY:10ms", b, err, sizeof(err)), 0);
-	ck_assert_int_eq(mc_budget_parse("downtime=25ms", b, err, sizeof(err)), 0);
-	ck_assert_int_eq(mc_budget_parse("datasize=2", b, err, sizeof(err)), 0);
+	ck_assert_int_eq(mc_mutant_budgets(b), 0);
 }
 
 /* Every flag set: the whole case set, nothing but pass and skip (no false alarms). */
