@@ -29,18 +29,16 @@ fi
 
 # Real mtty in the VM: the bench binary runs in the guest after migcheck (non-destructive).
 if [ "${BENCH_VM:-1}" = 1 ]; then
+	# shellcheck disable=SC2016 # $MC_DEVICE is expanded in the guest
 	export VM_EXTRA_BINS="$REPO/$BUILD/mcbench-static" VM_DESTRUCTIVE=0 \
 		VM_EXTRA_ARGS='arcs --device "$MC_DEVICE" --run --reps 5000' \
 		MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$REPO/$BUILD/bench-vm"
 	mkdir -p "$VM_REPORTS"
 	make -s -C "$REPO" vm-prepare >/dev/null || exit 2
-	"$REPO/vm/mkinitramfs.sh" "$REPO/$BUILD/migcheck-static" >/dev/null || exit 2
-	"$REPO/vm/run.sh" >"$BUILD/bench-vm.log" 2>&1
+	"$REPO/vm/run-extras.sh" "$REPO/$BUILD/migcheck-static" >"$BUILD/bench-vm.log" 2>&1
 	rc=$?
 	[ "$rc" -le 1 ] || { echo "bench: the VM run failed (status $rc, $BUILD/bench-vm.log)" >&2; exit 2; }
 	log=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest")/extra-mcbench-static.log
 	[ -s "$log" ] || { echo "bench: no guest bench output ($log)" >&2; exit 2; }
 	sed 's/^bench /bench vm:/' "$log" | tee -a "$OUT"
-	# Leave the default initramfs as the other targets expect it.
-	env -u VM_EXTRA_BINS "$REPO/vm/mkinitramfs.sh" "$REPO/$BUILD/migcheck-static" >/dev/null
 fi

@@ -34,13 +34,10 @@ export VM_EXTRA_BINS="$BIN" VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpu
 	VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
 	VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
 	VM_TIMEOUT=$((SECS + 240)) MIGCHECK_TIMEOUT=120
-"$VM_DIR/mkinitramfs.sh" "$BUILD_DIR/migcheck-static" >/dev/null
 set +e
-"$VM_DIR/run.sh"
+"$VM_DIR/run-extras.sh" "$BUILD_DIR/migcheck-static"
 rc=$?
 set -e
-# Leave the default initramfs as the other targets expect it.
-env -u VM_EXTRA_BINS -u VM_EXTRA_FILES "$VM_DIR/mkinitramfs.sh" "$BUILD_DIR/migcheck-static" >/dev/null
 out=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || echo none)
 log=$out/extra-${TARGET}.log
 [ -s "$log" ] || die "no fuzzer log from the guest (run.sh status $rc; see $out/serial.log)"
@@ -64,6 +61,9 @@ cat >"$out/fuzz-stats.json" <<JSON
 {"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "kernel_log_reports": ${reports:-0}, "seconds": $SECS}
 JSON
 note "vmfuzz $TARGET: $(cat "$out/fuzz-stats.json")"
-[ -n "$findings" ] && note "distinct findings (target|clause|errno|state|kernel log):" && printf '  %s\n' $findings >&2
+if [ -n "$findings" ]; then
+	note "distinct findings (target|clause|errno|state|kernel log):"
+	printf '%s\n' "$findings" | sed 's/^/  /' >&2
+fi
 note "results in $out (fuzzer log $log)"
 [ "$crashes" = 0 ] && [ "${reports:-0}" = 0 ]
