@@ -27,17 +27,30 @@
 #define MC_FUZZ_STREAM_MAX (1u << 20)	/* largest stream an interpreter keeps */
 
 /*
- * The targets, one per fuzz/<name>.c: X(name, "what an input is"). The Makefile derives
- * the same list from the file names; tests/test_fuzz.c checks they agree.
+ * What a target needs that does not depend on its input (struct mc_fuzz_ref): flags of
+ * the second column of the target list.
+ */
+enum {
+	MC_FUZZ_NEED_OWN = 1,		/* the device's own stream, saved from RUNNING */
+	MC_FUZZ_NEED_RESAVED = 2,	/* that stream resumed in one write, then saved again */
+};
+
+/*
+ * The targets, one per fuzz/<name>.c: X(name, needs, "what an input is"). The Makefile
+ * derives the same list from the file names; tests/test_fuzz.c checks they agree.
  */
 #define MC_FUZZ_TARGET_LIST(X)                                                             \
-	X(resume_stream, "a stream (raw, or the device's own with edits) and a write plan: "  \
+	X(resume_stream, MC_FUZZ_NEED_OWN,                                                    \
+	  "a stream (raw, or the device's own with edits) and a write plan: "                 \
 	  "STOP->RESUMING, writes, RESUMING->STOP, then the device is used")                  \
-	X(write_chunking, "a write plan for the device's own valid stream: the outcome and "  \
+	X(write_chunking, MC_FUZZ_NEED_OWN | MC_FUZZ_NEED_RESAVED,                            \
+	  "a write plan for the device's own valid stream: the outcome and "                  \
 	  "the re-saved stream equal those of a single write")                                \
-	X(state_sequence, "SET/GET/RESET/read/write/close/PRECOPY_INFO actions, every "       \
+	X(state_sequence, 0,                                                                  \
+	  "SET/GET/RESET/read/write/close/PRECOPY_INFO actions, every "                       \
 	  "result checked against the model, session fds included")                           \
-	X(feature_ioctl, "raw argsz, flags and payload for VFIO_DEVICE_FEATURE and "          \
+	X(feature_ioctl, 0,                                                                   \
+	  "raw argsz, flags and payload for VFIO_DEVICE_FEATURE and "                         \
 	  "VFIO_MIG_GET_PRECOPY_INFO: errno per SPEC §6, nothing outside the payload written")
 
 /* A violation an interpreter saw. Fields are NUL-terminated; "" when unknown. */
@@ -48,6 +61,22 @@ struct mc_fuzz_finding {
 	uint32_t state;		/* the model's state when it was seen */
 	char msg[384];
 	char klog[192];		/* first kernel-log report line of the input, if any */
+};
+
+/*
+ * The input-independent results a target needs (MC_FUZZ_NEED_*), made before its run by
+ * mc_fuzz_run from a fresh or reset device: begin, a save, and for RESAVED a single-write
+ * resume and a second save. When the device is reopened for every input and saves
+ * byte-deterministic streams (the sim), every input would make the same ones, so they
+ * are made once, on a device of their own, and kept; otherwise they are made again for
+ * every input, on the input's device, just before the target runs.
+ */
+struct mc_fuzz_ref {
+	const struct mc_fuzz_target *t;	/* the target they were made for, or NULL */
+	int rc;				/* 0, or what making them returned (1: finding) */
+	struct mc_fuzz_finding f;	/* when rc is not 0 */
+	uint8_t *own, *resaved;		/* malloc'd; resaved only on deterministic devices */
+	size_t own_len, resaved_len;
 };
 
 /* The per-process fuzzing context. Knobs come from the environment (mc_fuzz_ctx_open). */
@@ -62,6 +91,8 @@ struct mc_fuzz_ctx {
 	bool klog;		/* the backend reads the kernel log */
 	bool log;		/* the device does DMA logging (PROBE of START returns 0) */
 	bool trace_on;		/* compute trace after every input (determinism tests) */
+	bool keep_ref;		/* reopen && deterministic: ref made once and kept */
+	struct mc_fuzz_ref ref;	/* what the running target needs (its MC_FUZZ_NEED_*) */
 	uint64_t flags;		/* migration flags, read again at the start of every input */
 	uint8_t *foreign;	/* a stream of a device of another type, or NULL */
 	size_t foreign_len;
@@ -76,6 +107,7 @@ struct mc_fuzz_ctx {
 /* One target: its name, what an input is, and its interpreter. */
 struct mc_fuzz_target {
 	const char *name;
+	unsigned need;		/* MC_FUZZ_NEED_*: ctx->ref is made before run */
 	const char *what;
 	/*
 	 * run: interpret @data against ctx->dev (fresh or reset, RUNNING expected). Returns
@@ -86,7 +118,7 @@ struct mc_fuzz_target {
 		   struct mc_fuzz_finding *f);
 };
 
-#define MC_FUZZ_X_DECL(name, what)                                                         \
+#define MC_FUZZ_X_DECL(name, need, what)                                                   \
 	int mc_fuzz_##name(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t size,        \
 			   struct mc_fuzz_finding *f);
 MC_FUZZ_TARGET_LIST(MC_FUZZ_X_DECL)
@@ -212,6 +244,15 @@ int mc_fuzz_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uin
 		   size_t len, struct mc_fuzz_in *plan, unsigned nrec, unsigned wflags,
 		   unsigned ropts, struct mc_fuzz_attempt *a);
 void mc_fuzz_attempt_free(struct mc_fuzz_ctx *ctx, struct mc_fuzz_attempt *a);
+/*
+ * From RUNNING: resume @s (@len bytes, the device's own stream) with @plan (NULL: one
+ * write), expect every byte acknowledged and RESUMING->STOP accepted (RES-01), check the
+ * device is usable (RES-05), save again into *@again when @again is not NULL (malloc'd;
+ * NULL on any failure), and RESET back to RUNNING.
+ */
+int mc_fuzz_resume_resave(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *s,
+			  size_t len, struct mc_fuzz_in *plan, unsigned nrec, uint8_t **again,
+			  size_t *again_len);
 
 /* ---------------------------------------------------------------- kernel log */
 

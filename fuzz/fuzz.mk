@@ -30,15 +30,20 @@ fuzz_objs = $(patsubst $(FUZZ_DIR)/%.c,$(BUILD)/$(1)/fuzz/%.o,$(FUZZ_LIB_SRCS))
 CFLAGS_fuzz-lf  := $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer \
                    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# The throughput build: libFuzzer with coverage only, no sanitizers (campaigns that want
+# executions over depth, and the bench's second column); a finding is replayed under
+# ASan/UBSan with the replay drivers.
+CFLAGS_fuzz-cov := $(BASEFLAGS) -O2 -g -fsanitize=fuzzer-no-link
 CFLAGS_fuzz-afl := $(BASEFLAGS) -O2 -g $(if $(filter 1,$(AFL_ASAN)),$(FUZZ_SAN_FLAGS))
 # Each fuzz flavour compiles everything under its directory with its own compiler
 # (private: the generators built on the way keep $(CC)).
 $(BUILD)/fuzz-lf/%: private CC := $(FUZZ_CC)
+$(BUILD)/fuzz-cov/%: private CC := $(FUZZ_CC)
 $(BUILD)/fuzz-afl/%: private CC := $(AFL_CC)
 $(BUILD)/fuzz-afl/%: export AFL_QUIET := 1
 
-$(foreach f,$(FLAVOURS) fuzz-lf fuzz-afl,$(eval CFLAGS_$(f) += -I$(FUZZ_DIR)))
-$(foreach f,fuzz-lf fuzz-afl,$(eval $(call flavour_rules,$(f))))
+$(foreach f,$(FLAVOURS) fuzz-lf fuzz-cov fuzz-afl,$(eval CFLAGS_$(f) += -I$(FUZZ_DIR)))
+$(foreach f,fuzz-lf fuzz-cov fuzz-afl,$(eval $(call flavour_rules,$(f))))
 
 define fuzz_obj_rules
 $(BUILD)/$(1)/fuzz/%.o: $(FUZZ_DIR)/%.c $(GEN_HDRS)
@@ -46,10 +51,11 @@ $(BUILD)/$(1)/fuzz/%.o: $(FUZZ_DIR)/%.c $(GEN_HDRS)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
 $(BUILD)/$(1)/libmigcheck.a: $(call fuzz_objs,$(1))
 endef
-$(foreach f,$(FLAVOURS) fuzz-lf fuzz-afl,$(eval $(call fuzz_obj_rules,$(f))))
+$(foreach f,$(FLAVOURS) fuzz-lf fuzz-cov fuzz-afl,$(eval $(call fuzz_obj_rules,$(f))))
 
 # ---------------------------------------------------------------- binaries
 FUZZ_LF_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-lf/%)
+FUZZ_COV_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-cov/%)
 FUZZ_AFL_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-afl/%)
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/asan/fuzz/replay_%)
 FUZZ_SEEDS_BIN   := $(BUILD)/asan/fuzz/fuzz_seeds
@@ -57,6 +63,11 @@ FUZZ_SEEDS_BIN   := $(BUILD)/asan/fuzz/fuzz_seeds
 $(FUZZ_LF_BINS): $(BUILD)/fuzz-lf/%: $(FUZZ_DIR)/driver_libfuzzer.c $(BUILD)/fuzz-lf/libmigcheck.a
 	$(Q)$(CC) $(CFLAGS_fuzz-lf) -fsanitize=fuzzer -DMC_FUZZ_TARGET=$* -o $@ $< \
 	  $(BUILD)/fuzz-lf/libmigcheck.a $(LIBS)
+	@echo "  LD  $@"
+
+$(FUZZ_COV_BINS): $(BUILD)/fuzz-cov/%: $(FUZZ_DIR)/driver_libfuzzer.c $(BUILD)/fuzz-cov/libmigcheck.a
+	$(Q)$(CC) $(CFLAGS_fuzz-cov) -fsanitize=fuzzer -DMC_FUZZ_TARGET=$* -o $@ $< \
+	  $(BUILD)/fuzz-cov/libmigcheck.a $(LIBS)
 	@echo "  LD  $@"
 
 $(FUZZ_AFL_BINS): $(BUILD)/fuzz-afl/%: $(FUZZ_DIR)/driver_afl.c $(BUILD)/fuzz-afl/libmigcheck.a
@@ -83,8 +94,8 @@ FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_
 # Compilers first: everything clang-14 or afl-clang-fast builds waits for them.
 fuzz-deps:
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_DEB_PKGS)"
-$(foreach f,fuzz-lf fuzz-afl,$(call objs,$(f)) $(call fuzz_objs,$(f))) $(FUZZ_LF_BINS) \
-  $(FUZZ_AFL_BINS): | fuzz-deps
+$(foreach f,fuzz-lf fuzz-cov fuzz-afl,$(call objs,$(f)) $(call fuzz_objs,$(f))) \
+  $(FUZZ_LF_BINS) $(FUZZ_COV_BINS) $(FUZZ_AFL_BINS): | fuzz-deps
 
 fuzz-target-ok:
 	$(Q)case " $(FUZZ_TARGETS) " in *" $(TARGET) "*) ;; \

@@ -19,7 +19,7 @@
 #include "runner.h"
 
 static const struct mc_fuzz_target targets[] = {
-#define MC_FUZZ_X_ROW(n, w) { .name = #n, .what = w, .run = mc_fuzz_##n },
+#define MC_FUZZ_X_ROW(n, nd, w) { .name = #n, .need = nd, .what = w, .run = mc_fuzz_##n },
 	MC_FUZZ_TARGET_LIST(MC_FUZZ_X_ROW)
 #undef MC_FUZZ_X_ROW
 };
@@ -103,6 +103,7 @@ int mc_fuzz_ctx_open(const char *spec, struct mc_fuzz_ctx **ctxp, char *err, siz
 	ctx->strict = env_bool("MIGCHECK_FUZZ_STRICT", ctx->sim);
 	ctx->deterministic = env_bool("MIGCHECK_FUZZ_DETERMINISTIC", ctx->sim);
 	ctx->kmsg = env_bool("MIGCHECK_FUZZ_KMSG", false);
+	ctx->keep_ref = ctx->reopen && ctx->deterministic;
 	ctx->klog = mc_klog_read(ctx->dev, (char *)probe, sizeof(probe)) >= 0;
 	{
 		struct vfio_device_feature hdr = {
@@ -133,10 +134,18 @@ out_free:
 	return rc;
 }
 
+static void ref_free(struct mc_fuzz_ref *r)
+{
+	free(r->own);
+	free(r->resaved);
+	memset(r, 0, sizeof(*r));
+}
+
 void mc_fuzz_ctx_close(struct mc_fuzz_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	ref_free(&ctx->ref);
 	mc_dev_close(ctx->dev);
 	if (ctx->guard)
 		munmap(ctx->guard, MC_FUZZ_PAGE + MC_FUZZ_GUARD);
@@ -158,23 +167,59 @@ static uint64_t oplog_hash(struct mc_dev *dev)
 	return h;
 }
 
+static int reopen(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
+{
+	char err[256];
+	int rc;
+
+	mc_dev_close(ctx->dev);
+	ctx->dev = NULL;
+	rc = mc_dev_open(ctx->spec, &ctx->dev, err, sizeof(err));
+	if (rc)
+		return mc_fuzz_broken(f, rc, "reopening the device: %s", err);
+	mc_dev_oplog_clear(ctx->dev);
+	return 0;
+}
+
+/* Make ctx->ref for @t (struct mc_fuzz_ref), or keep the one made before. */
+static int ref_make(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t,
+		    struct mc_fuzz_finding *f)
+{
+	struct mc_fuzz_ref *r = &ctx->ref;
+	int rc;
+
+	if (!(ctx->keep_ref && r->t == t)) {
+		ref_free(r);
+		r->t = t;
+		snprintf(r->f.target, sizeof(r->f.target), "%s", t->name);
+		rc = mc_fuzz_begin(ctx, &r->f);
+		if (!rc)
+			rc = mc_fuzz_save(ctx, &r->f, &r->own, &r->own_len);
+		if (!rc && (t->need & MC_FUZZ_NEED_RESAVED))
+			rc = mc_fuzz_resume_resave(ctx, &r->f, r->own, r->own_len, NULL, 0,
+						   ctx->deterministic ? &r->resaved : NULL,
+						   &r->resaved_len);
+		r->rc = rc;
+		/* The input starts on a device that made nothing. */
+		if (ctx->keep_ref && rc >= 0 && (rc = reopen(ctx, f)))
+			return rc;
+	}
+	if (r->rc)
+		*f = r->f;
+	return r->rc;
+}
+
 int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const uint8_t *data,
 		size_t size, struct mc_fuzz_finding *f)
 {
-	char err[256];
 	int rc;
 
 	memset(f, 0, sizeof(*f));
 	snprintf(f->target, sizeof(f->target), "%s", t->name);
 	if (size > MC_FUZZ_MAX_INPUT)
 		size = MC_FUZZ_MAX_INPUT;
-	if (ctx->reopen) {
-		mc_dev_close(ctx->dev);
-		ctx->dev = NULL;
-		rc = mc_dev_open(ctx->spec, &ctx->dev, err, sizeof(err));
-		if (rc)
-			return mc_fuzz_broken(f, rc, "reopening the device: %s", err);
-	}
+	if (ctx->reopen && (rc = reopen(ctx, f)))
+		return rc;
 	mc_dev_oplog_clear(ctx->dev);
 	mc_fuzz_kmsg_note(ctx, t->name, data, size);
 	if (ctx->klog) {
@@ -182,7 +227,9 @@ int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const u
 
 		mc_fuzz_klog_check(ctx, &before);	/* reports from before this input */
 	}
-	rc = t->run(ctx, data, size, f);
+	rc = t->need ? ref_make(ctx, t, f) : 0;
+	if (!rc)
+		rc = t->run(ctx, data, size, f);
 	/* A finding keeps its clause; the first report line joins its dedup key. */
 	if (rc >= 0 && ctx->klog && mc_fuzz_klog_check(ctx, f))
 		rc = 1;

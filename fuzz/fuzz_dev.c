@@ -19,6 +19,11 @@
 #define ST_ERROR VFIO_DEVICE_STATE_ERROR
 #define MAX_RETRIES 8		/* EINTR/EAGAIN retries of one call */
 #define HARD_CALLS (1u << 16)	/* a device answering 1 byte at a time is cut off here */
+/*
+ * read() size of a save. mc_read_all's buffer starts at four of these; at 64 KiB that
+ * was a 256 KiB allocation, which ASan maps, fills and unmaps on every input.
+ */
+#define SAVE_CHUNK 16384
 
 /* ---------------------------------------------------------------- write plans */
 
@@ -268,7 +273,7 @@ int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **b
 	if (fd < 0)
 		return mc_fuzz_fail(f, "FSM-02", 0, ST_STOP_COPY,
 				    "SET RUNNING->STOP_COPY returned no data fd");
-	n = mc_read_all(ctx->dev, fd, 65536, MC_FUZZ_STREAM_MAX, buf, NULL);
+	n = mc_read_all(ctx->dev, fd, SAVE_CHUNK, MC_FUZZ_STREAM_MAX, buf, NULL);
 	mc_data_close(ctx->dev, fd);
 	if (n == -EFBIG || n == -ENOMEM)
 		return mc_fuzz_broken(f, (int)n, "the device's stream is over %u bytes",
@@ -404,4 +409,40 @@ void mc_fuzz_attempt_free(struct mc_fuzz_ctx *ctx, struct mc_fuzz_attempt *a)
 	mc_data_close(ctx->dev, a->fd);
 	a->fd = -1;
 	mc_fuzz_wres_free(&a->w);
+}
+
+int mc_fuzz_resume_resave(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *s,
+			  size_t len, struct mc_fuzz_in *plan, unsigned nrec, uint8_t **again,
+			  size_t *again_len)
+{
+	struct mc_fuzz_attempt a;
+	struct mc_fuzz_in none;
+	const char *how = plan ? "with the write plan" : "in one write";
+	int rc;
+
+	if (again)
+		*again = NULL;
+	mc_fuzz_in_init(&none, NULL, 0);
+	rc = mc_fuzz_resume(ctx, f, s, len, plan ? plan : &none, plan ? nrec : 0, 0, 0, &a);
+	if (!rc && (a.w.first_err || a.w.acked != len))
+		rc = mc_fuzz_fail(f, "RES-01", a.w.first_err, ST_RESUMING,
+				  "the device's own %zu-byte stream %s: %llu bytes acknowledged in %u calls, then %s",
+				  len, how, (unsigned long long)a.w.acked, a.w.calls,
+				  mc_errno_name(a.w.first_err));
+	else if (!rc && a.stop_rc)
+		rc = mc_fuzz_fail(f, "RES-01", a.stop_rc, ST_RESUMING,
+				  "the device's own %zu-byte stream %s (%u calls): every byte acknowledged, but RESUMING->STOP gave %s",
+				  len, how, a.w.calls, mc_errno_name(a.stop_rc));
+	mc_fuzz_attempt_free(ctx, &a);
+	if (!rc)
+		rc = mc_fuzz_usable(ctx, f, plan ? "after the chunked resume" : "after a single-write resume");
+	if (!rc && again)
+		rc = mc_fuzz_save(ctx, f, again, again_len);
+	if (!rc)
+		rc = mc_fuzz_recover(ctx, f, -1, "after a resume");
+	if (rc && again) {
+		free(*again);
+		*again = NULL;
+	}
+	return rc;
 }

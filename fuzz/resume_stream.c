@@ -196,9 +196,10 @@ int mc_fuzz_resume_stream(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t s
 			  struct mc_fuzz_finding *f)
 {
 	struct mc_fuzz_attempt a = { .fd = -1 };
+	const uint8_t *own = ctx->ref.own;
+	size_t own_len = ctx->ref.own_len, xlen = 0;
 	struct rs_input in;
-	uint8_t *own = NULL, *x = NULL;
-	size_t own_len, xlen = 0;
+	uint8_t *x = NULL;
 	unsigned wflags, ropts;
 	int rc;
 
@@ -208,8 +209,6 @@ int mc_fuzz_resume_stream(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t s
 	ropts = (in.opts & OPT_CLOSE_FIRST ? MC_FUZZ_R_CLOSE_FIRST : 0) |
 		(in.opts & OPT_ABORT ? MC_FUZZ_R_ABORT : 0);
 	rc = mc_fuzz_begin(ctx, f);
-	if (!rc)
-		rc = mc_fuzz_save(ctx, f, &own, &own_len);
 	if (rc)
 		goto out;
 	x = build(ctx, &in, own, own_len, &xlen);
@@ -233,6 +232,5 @@ int mc_fuzz_resume_stream(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t s
 out:
 	mc_fuzz_attempt_free(ctx, &a);
 	free(x);
-	free(own);
 	return rc;
 }

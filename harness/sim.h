@@ -368,6 +368,13 @@ int mc_sim_feature(struct mc_sim_dev *dev, void *buf, size_t buflen);
 void mc_sim_end_save(struct mc_sim_dev *dev);
 void mc_sim_end_resume(struct mc_sim_dev *dev);
 
+/* A function whose branches are no use to a fuzzer: no coverage hooks (clang). */
+#ifdef __clang__
+#define MC_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define MC_NO_COVERAGE
+#endif
+
 /* sim_stream.c: crc32 (IEEE, as zlib) continuing from @crc (0 to start). */
 uint32_t mc_sim_crc32(uint32_t crc, const void *buf, size_t len);
 /* sim_stream.c: exact length of a STOP->STOP_COPY stream of @dev. */

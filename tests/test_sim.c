@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "mc_test.h"
@@ -413,6 +415,68 @@ START_TEST(test_write_fault_not_counted)
 	free(s);
 	OPS->close(src);
 	OPS->close(dst);
+}
+END_TEST
+
+/*
+ * The user-copy fixup: a buffer that runs into an unmapped page, or a read-only one
+ * written to, gives EFAULT without a crash, and the next copy works.
+ */
+START_TEST(test_user_copy_faults)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), out[64];
+
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	memset(m, 0x5a, (size_t)pg);
+	ck_assert_int_eq(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(mc_sim_uread(out, m + pg - 8, 16), -EFAULT);
+		ck_assert_int_eq(mc_sim_uread(out, m + pg - 16, 16), 0);
+		ck_assert_int_eq(out[15], 0x5a);
+		ck_assert_int_eq(mc_sim_uwrite(m + pg - 1, out, 2), -EFAULT);
+	}
+	ck_assert_int_eq(mprotect(m, (size_t)pg, PROT_READ), 0);
+	ck_assert_int_eq(mc_sim_uwrite(m, out, 1), -EFAULT);
+	ck_assert_int_eq(mc_sim_uread(out, m, sizeof(out)), 0);
+	munmap(m, 2 * (size_t)pg);
+}
+END_TEST
+
+/* mc_sim_crc32 (folding and table paths, split anywhere) equals a bitwise CRC-32. */
+static uint32_t crc_bitwise(const uint8_t *p, size_t len)
+{
+	uint32_t c = 0xffffffffu;
+
+	while (len--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+	}
+	return ~c;
+}
+
+START_TEST(test_crc32)
+{
+	static uint8_t buf[9000];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+	ck_assert_uint_eq(mc_sim_crc32(0, "123456789", 9), 0xcbf43926u);
+	for (int n = 0; n < 400; n++) {
+		size_t off = (size_t)(x % 61), len, cut;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		len = n < 200 ? (size_t)n : (size_t)(x % (sizeof(buf) - off));
+		cut = len ? (size_t)(x >> 32) % (len + 1) : 0;
+		ck_assert_uint_eq(mc_sim_crc32(mc_sim_crc32(0, buf + off, cut), buf + off + cut,
+					       len - cut),
+				  crc_bitwise(buf + off, len));
+	}
 }
 END_TEST
 
@@ -1007,6 +1071,8 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_bad_streams);
 	tcase_add_test(tc, test_write_fault_not_counted);
+	tcase_add_test(tc, test_user_copy_faults);
+	tcase_add_test(tc, test_crc32);
 	tcase_add_test(tc, test_precopy);
 	tcase_add_test(tc, test_precopy_resume);
 	tcase_add_test(tc, test_fd_semantics);
