@@ -99,6 +99,7 @@ struct mc_fuzz_ctx {
 	char foreign_spec[300];
 	uint8_t *guard;		/* one read-write page followed by MC_FUZZ_GUARD bytes that fault */
 	uint64_t trace;		/* hash of the operation log of the last input */
+	uint8_t *scratch;	/* state_sequence's buffers, kept from input to input */
 	int kmsg_fd;
 };
 #define MC_FUZZ_PAGE 4096u

@@ -152,6 +152,7 @@ void mc_fuzz_ctx_close(struct mc_fuzz_ctx *ctx)
 	if (ctx->kmsg_fd >= 0)
 		close(ctx->kmsg_fd);
 	free(ctx->foreign);
+	free(ctx->scratch);
 	free(ctx);
 }
 

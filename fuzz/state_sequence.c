@@ -543,9 +543,12 @@ int mc_fuzz_state_sequence(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t 
 
 	for (int i = 0; i < NSLOT; i++)
 		q.slot[i].fd = -1;
-	q.buf = malloc(BUF_SIZE);
-	q.cur = malloc(MC_FUZZ_STREAM_MAX);
-	if (!q.buf || !q.cur) {
+	/* Kept for the next input: under ASan a fresh 1 MiB is a map, a fill and an unmap. */
+	if (!ctx->scratch)
+		ctx->scratch = malloc(BUF_SIZE + MC_FUZZ_STREAM_MAX);
+	q.buf = ctx->scratch;
+	q.cur = ctx->scratch ? ctx->scratch + BUF_SIZE : NULL;
+	if (!q.buf) {
 		rc = mc_fuzz_broken(f, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -563,8 +566,6 @@ int mc_fuzz_state_sequence(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t 
 	if (!rc)
 		rc = mc_fuzz_recover(ctx, f, -1, "at the end of the sequence");
 out:
-	free(q.buf);
-	free(q.cur);
 	free(q.saved);
 	return rc;
 }
