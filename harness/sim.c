@@ -250,6 +250,7 @@ static void sim_close(void *priv)
 	mc_sim_end_resume(dev);
 	mc_sim_log_reset(dev);
 	free(dev->mem);
+	free(dev->mem_spare);
 	free(dev->born);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev);

@@ -250,8 +250,9 @@ struct mc_sim_resume {
 	uint32_t rtype, rlen;
 	uint64_t page;			/* page index of the PAGE record being received */
 	uint32_t crc, crc_rec;		/* running crc; crc at the current record start */
-	uint8_t *mem;			/* staged BAR0 image, allocated on the first PAGE */
+	uint8_t *mem;			/* staged BAR0 image, taken on the first PAGE */
 	uint64_t *got;			/* pages received */
+	uint64_t *seen;			/* pages whose staging was zeroed (first PAGE record) */
 	uint64_t ngot;
 	uint8_t cfg[MC_SIM_CFG_SIZE];
 	uint64_t wcount;
@@ -299,6 +300,7 @@ struct mc_sim_dev {
 	uint32_t state;
 	uint8_t cfg[MC_SIM_CFG_SIZE];
 	uint8_t *mem;			/* BAR0; pages generated from the seed on first touch */
+	uint8_t *mem_spare;		/* the image a swap replaced, kept for the next staging */
 	uint64_t *born;			/* pages already generated */
 	uint64_t wcount;
 	uint64_t dma_iova, dma_len;
@@ -393,7 +395,7 @@ void mc_sim_save_touch(const struct mc_sim_dev *dev, struct mc_sim_save *s, uint
 		       uint64_t len);
 /* sim_stream.c: new resume session; NULL on ENOMEM. */
 struct mc_sim_resume *mc_sim_resume_new(struct mc_sim_dev *dev);
-void mc_sim_resume_free(struct mc_sim_resume *r);
+void mc_sim_resume_free(struct mc_sim_dev *dev, struct mc_sim_resume *r);
 /* sim_stream.c: feed bytes (already known readable); 0 or -EINVAL (session poisoned). */
 int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t *p,
 		       size_t len);

@@ -191,7 +191,7 @@ void mc_sim_end_save(struct mc_sim_dev *dev)
 
 void mc_sim_end_resume(struct mc_sim_dev *dev)
 {
-	mc_sim_resume_free(dev->resume);
+	mc_sim_resume_free(dev, dev->resume);
 	dev->resume = NULL;
 }
 

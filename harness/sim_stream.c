@@ -436,7 +436,10 @@ struct mc_sim_resume *mc_sim_resume_new(struct mc_sim_dev *dev)
 	if (!r)
 		return NULL;
 	r->got = calloc((dev->npages + 63) / 64, sizeof(uint64_t));
-	if (!r->got) {
+	r->seen = calloc((dev->npages + 63) / 64, sizeof(uint64_t));
+	if (!r->got || !r->seen) {
+		free(r->got);
+		free(r->seen);
 		free(r);
 		return NULL;
 	}
@@ -445,12 +448,16 @@ struct mc_sim_resume *mc_sim_resume_new(struct mc_sim_dev *dev)
 	return r;
 }
 
-void mc_sim_resume_free(struct mc_sim_resume *r)
+void mc_sim_resume_free(struct mc_sim_dev *dev, struct mc_sim_resume *r)
 {
 	if (!r)
 		return;
-	free(r->mem);
+	if (!dev->mem_spare)
+		dev->mem_spare = r->mem;
+	else
+		free(r->mem);
 	free(r->got);
+	free(r->seen);
 	free(r);
 }
 
@@ -533,8 +540,22 @@ static int parse_page(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uin
 		r->page = get64(r->hdr);
 		if (r->page >= dev->npages)
 			return -EINVAL;
-		if (!r->mem && !(r->mem = calloc(1, dev->mem_size)))
+		/*
+		 * Staging memory: the image the last swap replaced when there is one (its
+		 * pages are already faulted in, which for a large device is most of a
+		 * resume's cost), else a new one. Each page is zeroed when its first
+		 * record starts, so the staging reads as zeroes wherever nothing arrived.
+		 */
+		if (!r->mem) {
+			r->mem = dev->mem_spare;
+			dev->mem_spare = NULL;
+		}
+		if (!r->mem && !(r->mem = malloc(dev->mem_size)))
 			return -ENOMEM;
+		if (!mc_sim_bit(r->seen, r->page)) {
+			memset(r->mem + r->page * MC_SIM_PAGE, 0, MC_SIM_PAGE);
+			mc_sim_setbit(r->seen, r->page);
+		}
 		r->phase = RP_PAGEDATA;
 		r->have = 0;
 		return 0;
@@ -683,7 +704,8 @@ int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r)
 				       MC_SIM_PAGE);
 	} else {
 		/* Every page arrived, so the staged image is complete: swap it in. */
-		free(dev->mem);
+		free(dev->mem_spare);
+		dev->mem_spare = dev->mem;
 		dev->mem = r->mem;
 		r->mem = NULL;
 		memset(dev->born, 0xff, (dev->npages + 63) / 64 * sizeof(uint64_t));
