@@ -103,6 +103,9 @@ sim-check: $(BUILD)/migcheck-asan
 	  echo "== migcheck run --device sim:flags=$$f"; \
 	  $(BUILD)/migcheck-asan run --device sim:flags=$$f --out $(BUILD)/reports/sim-$$f --quiet; \
 	done
+	$(Q)printf 'a\n[ 1.0] WARNING: CPU: 0 PID: 1 at x\nb\n' | $(BUILD)/migcheck-asan klog | \
+	  grep -qx '\[ 1.0\] WARNING: CPU: 0 PID: 1 at x'
+	$(Q)printf 'a clean log\n' | $(BUILD)/migcheck-asan klog >/dev/null
 
 # Self-validation: every sim defect caught by its intended clause, no false alarm on the
 # conforming variants (kill matrix on stdout, build/mutants.json).

@@ -47,6 +47,8 @@ static void usage(FILE *f)
 		"                       the case set against every defect and conforming variant:\n"
 		"                       kill matrix; exit 1 unless all caught and no false alarm\n"
 		"  replay FILE|DIR...   replay fuzz inputs against a device (replay --help)\n"
+		"  klog [FILE]          the kernel-log lines of FILE (default stdin) that ROB-01\n"
+		"                       counts as reports (WARN, BUG, KASAN, ...); exit 1 if any\n"
 		"%s"
 		"  version              print the version\n"
 		"\n"
@@ -486,6 +488,45 @@ out:
 	return rc;
 }
 
+/* migcheck klog [FILE]: the report lines of a kernel log, judged as ROB-01 judges them. */
+static int cmd_klog(int argc, char **argv)
+{
+	FILE *f = argc == 2 && strcmp(argv[1], "-") ? fopen(argv[1], "r") : stdin;
+	char line[4096];
+	int found = 0;
+
+	if (argc > 2) {
+		fprintf(stderr, "usage: migcheck klog [FILE]\n");
+		return EXIT_USAGE;
+	}
+	if (!f) {
+		fprintf(stderr, "migcheck: %s: %s\n", argv[1], strerror(errno));
+		return EXIT_USAGE;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(line);
+
+		if (n && line[n - 1] != '\n' && !feof(f)) {	/* a longer line: judge its start */
+			int c;
+
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+		}
+		line[strcspn(line, "\n")] = '\0';
+		if (mc_klog_is_report(line)) {
+			puts(line);
+			found = 1;
+		}
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "migcheck: %s: read error\n", argc == 2 ? argv[1] : "stdin");
+		found = EXIT_USAGE;
+	}
+	if (f != stdin)
+		fclose(f);
+	return found;
+}
+
 /* migcheck mutants [--jobs N] [--flags F] [--json FILE] [--cases DIR] */
 static int cmd_mutants(int argc, char **argv)
 {
@@ -557,6 +598,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "mutants"))
 		return cmd_mutants(argc - 1, argv + 1);
+	if (!strcmp(cmd, "klog"))
+		return cmd_klog(argc - 1, argv + 1);
 	if (!strcmp(cmd, "expect"))
 		return cmd_expect(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))

@@ -121,7 +121,8 @@ static long op_end(struct mc_dev *dev, long rc)
 	e->note_fd = e->note_state = -1;
 	if (w->desc.kind == OPK_TEXT)
 		memcpy(e->text, dev->text, sizeof(e->text));
-	dev->oplog_next = (dev->oplog_next + 1) % OPLOG_N;
+	if (++dev->oplog_next == OPLOG_N)	/* no division on the per-operation path */
+		dev->oplog_next = 0;
 	if (dev->oplog_count < OPLOG_N)
 		dev->oplog_count++;
 	return rc;

@@ -6,8 +6,9 @@
 # input is written to the kernel log before it runs (MIGCHECK_FUZZ_KMSG=1), so even an
 # input that takes the kernel down is on the serial console. Brought back into the report
 # directory: the fuzzer's log, its new corpus units (fuzz-corpus/), crashing inputs
-# (crash-*), kernel.log, and fuzz-stats.json (execs, exec/s, coverage, corpus, crashes,
-# kernel-log reports, seconds). A kernel-log report counts as a crash.
+# (crash-*), kernel.log (its report lines in kernel-reports.log), and fuzz-stats.json
+# (execs, exec/s, coverage, corpus, crashes, kernel-log reports, seconds). A kernel-log
+# report counts as a crash.
 # Usage: vmfuzz.sh <target> <seconds>   (run from make: BUILD, MC_CACHE, ... in the env)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -55,8 +56,14 @@ printf '%s\n' "$findings" >"$out/findings.txt"
 grown=$(find "$out/fuzz-corpus" -type f 2>/dev/null | wc -l)
 corpus=$(($(find "$REPO_DIR/corpus/$TARGET" -type f | wc -l) + grown))
 crashes=$(find "$out" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'leak-*' | wc -l)
-reports=$(grep -c -E 'WARNING:|BUG:|Oops|KASAN|general protection fault|kernel BUG|UBSAN|refcount_t:|list_(add|del) corruption' \
-	"$out/kernel.log" 2>/dev/null || true)
+# Report lines as ROB-01 judges them (mc_klog_is_report), by the host's migcheck.
+reports=0
+if [ -s "$out/kernel.log" ]; then
+	"${MIGCHECK_HOST:-$BUILD_DIR/migcheck}" klog "$out/kernel.log" >"$out/kernel-reports.log" &&
+		st=0 || st=$?
+	[ "$st" -le 1 ] || die "migcheck klog failed on $out/kernel.log"
+	reports=$(wc -l <"$out/kernel-reports.log")
+fi
 cat >"$out/fuzz-stats.json" <<JSON
 {"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "kernel_log_reports": ${reports:-0}, "seconds": $SECS}
 JSON
