@@ -5,7 +5,7 @@
 # $MC_OUT/<target>[-afl]/stats.json (execs, exec/s, coverage, corpus, crashes, seconds).
 # Usage: campaign.sh libfuzzer|afl|minimize|smoke, configured by the MC_* variables that
 # fuzz.mk passes (MC_BUILD MC_TARGET MC_SECONDS MC_JOBS MC_MERGE MC_ENGINE MC_INPUT
-# MC_SAVE MC_OUT MC_FUZZ_DIR).
+# MC_SAVE MC_OUT MC_FUZZ_DIR MC_LF_DIR).
 set -euo pipefail
 
 mode=${1:?usage: campaign.sh libfuzzer|afl|minimize|smoke}
@@ -49,7 +49,7 @@ lf_stats() {
 
 # One libFuzzer run of target $1 in dir $2 for $3 seconds; extra args follow.
 lf_run() {
-	local t=$1 d=$2 secs=$3 bin=$build/fuzz-lf/$1 ml start rc=0
+	local t=$1 d=$2 secs=$3 bin=$build/${MC_LF_DIR:-fuzz-lf}/$1 ml start rc=0
 	shift 3
 	[ -x "$bin" ] || die "$bin is not built"
 	mkdir -p "$d/artifacts"
@@ -76,7 +76,7 @@ libfuzzer)
 	cat "$d/stats.json"
 	if [ "${MC_MERGE:-0}" = 1 ]; then
 		n0=$(count_files "corpus/$t")
-		"$build/fuzz-lf/$t" -merge=1 "corpus/$t" "$d/corpus" > "$d/merge.log" 2>&1
+		"$build/${MC_LF_DIR:-fuzz-lf}/$t" -merge=1 "corpus/$t" "$d/corpus" > "$d/merge.log" 2>&1
 		echo "merged: corpus/$t grew from $n0 to $(count_files "corpus/$t") files"
 	fi
 	exit $rc
@@ -127,7 +127,7 @@ minimize)
 		AFL_QUIET=1 afl-tmin -i "$in" -o "$min" -m none -t 2000 -- "$build/fuzz-afl/$t"
 	else
 		rm -f "$min"
-		"$build/fuzz-lf/$t" -minimize_crash=1 -runs="${MC_RUNS:-20000}" \
+		"$build/${MC_LF_DIR:-fuzz-lf}/$t" -minimize_crash=1 -runs="${MC_RUNS:-20000}" \
 			-exact_artifact_path="$min" "$in" > "$d/minimize.log" 2>&1 || true
 		# An input that fails at once leaves nothing smaller: keep it as it is.
 		[ -s "$min" ] || cp "$in" "$min"
@@ -145,21 +145,22 @@ smoke)
 	read -r -a targets <<< "${MC_TARGET:?}"
 	par=$(nproc 2>/dev/null || echo 1)
 	fail=0
+	sdir=$build/fuzz-smoke/${MC_LF_DIR:-fuzz-lf}
 	for ((i = 0; i < ${#targets[@]}; i += par)); do
 		pids=()
 		for t in "${targets[@]:i:par}"; do
-			copy_corpus "$t" "$build/fuzz-smoke/$t/corpus"
-			rm -rf "$build/fuzz-smoke/$t/artifacts"
-			lf_run "$t" "$build/fuzz-smoke/$t" "$seconds" &
+			copy_corpus "$t" "$sdir/$t/corpus"
+			rm -rf "$sdir/$t/artifacts"
+			lf_run "$t" "$sdir/$t" "$seconds" &
 			pids+=($!)
 		done
 		for j in "${!pids[@]}"; do
 			t=${targets[i + j]}
 			if wait "${pids[j]}"; then
-				echo "== fuzz $t: $(cat "$build/fuzz-smoke/$t/stats.json")"
+				echo "== fuzz $t: $(cat "$sdir/$t/stats.json")"
 			else
 				echo "== fuzz $t FAILED:"; grep -E -A3 '^(FINDING|==[0-9]+==ERROR|SUMMARY)' \
-					"$build/fuzz-smoke/$t/log" | head -n 20 || true
+					"$sdir/$t/log" | head -n 20 || true
 				fail=1
 			fi
 		done

@@ -23,6 +23,10 @@ INPUT    ?=
 SAVE     ?=
 FUZZ_OUT ?= $(BUILD)/fuzz-out
 FUZZ_SMOKE_SECONDS ?= 8
+SAN      ?= 1
+# `make fuzz` and `make minimize` use the ASan+UBSan build, or with SAN=0 the
+# coverage-only one (build/fuzz-cov: 3-4 times the executions).
+FUZZ_LF_DIR := $(if $(filter 0,$(SAN)),fuzz-cov,fuzz-lf)
 
 fuzz_objs = $(patsubst $(FUZZ_DIR)/%.c,$(BUILD)/$(1)/fuzz/%.o,$(FUZZ_LIB_SRCS))
 
@@ -89,7 +93,7 @@ $(FUZZ_SEEDS_BIN): tools/fuzz_seeds.c $(BUILD)/asan/libmigcheck.a
 
 FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_JOBS='$(JOBS)' \
            MC_MERGE='$(MERGE)' MC_ENGINE='$(ENGINE)' MC_INPUT='$(INPUT)' MC_SAVE='$(SAVE)' \
-           MC_OUT='$(FUZZ_OUT)' MC_FUZZ_DIR='$(FUZZ_DIR)'
+           MC_OUT='$(FUZZ_OUT)' MC_FUZZ_DIR='$(FUZZ_DIR)' MC_LF_DIR='$(FUZZ_LF_DIR)'
 
 # Compilers first: everything clang-14 or afl-clang-fast builds waits for them.
 fuzz-deps:
@@ -101,11 +105,11 @@ fuzz-target-ok:
 	$(Q)case " $(FUZZ_TARGETS) " in *" $(TARGET) "*) ;; \
 	  *) echo "error: TARGET=$(TARGET) is not one of: $(FUZZ_TARGETS)" >&2; exit 2;; esac
 
-fuzz-build: $(FUZZ_LF_BINS) $(FUZZ_REPLAY_BINS)
+fuzz-build: $(FUZZ_LF_BINS) $(FUZZ_COV_BINS) $(FUZZ_REPLAY_BINS)
 
 # A libFuzzer campaign on a copy of corpus/$(TARGET) (MERGE=1 merges new inputs back).
 FUZZ_T := $(filter $(TARGET),$(FUZZ_TARGETS))
-fuzz: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/fuzz-lf/%)
+fuzz: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/$(FUZZ_LF_DIR)/%)
 	$(Q)$(FUZZ_ENV) $(FUZZ_DIR)/campaign.sh libfuzzer
 
 # An AFL++ campaign: one -M and JOBS-1 -S instances on one sync directory.
@@ -114,12 +118,13 @@ afl: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/fuzz-afl/%)
 
 # Shrink a crashing input: libFuzzer -minimize_crash, or afl-tmin with ENGINE=afl.
 minimize: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/asan/fuzz/replay_%) \
-          $(FUZZ_T:%=$(BUILD)/$(if $(filter afl,$(ENGINE)),fuzz-afl,fuzz-lf)/%)
+          $(FUZZ_T:%=$(BUILD)/$(if $(filter afl,$(ENGINE)),fuzz-afl,$(FUZZ_LF_DIR))/%)
 	$(Q)test -n "$(INPUT)" || { echo "error: INPUT=<crashing input> is required" >&2; exit 2; }
 	$(Q)$(FUZZ_ENV) $(FUZZ_DIR)/campaign.sh minimize
 
 # Every corpus replayed under ASan/UBSan (defect-* files must also trip their defect),
-# then each libFuzzer target for FUZZ_SMOKE_SECONDS against the simulated device.
+# then each libFuzzer target for FUZZ_SMOKE_SECONDS against the simulated device, and
+# each coverage-only build for 2 s.
 fuzz-check: fuzz-replay fuzz-smoke
 
 fuzz-replay: $(FUZZ_REPLAY_BINS)
@@ -127,8 +132,10 @@ fuzz-replay: $(FUZZ_REPLAY_BINS)
 	  echo "== replay corpus/$$t"; $(BUILD)/asan/fuzz/replay_$$t --check-defects corpus/$$t; \
 	done
 
-fuzz-smoke: $(FUZZ_LF_BINS)
+fuzz-smoke: $(FUZZ_LF_BINS) $(FUZZ_COV_BINS)
 	$(Q)$(FUZZ_ENV) MC_SECONDS='$(FUZZ_SMOKE_SECONDS)' MC_TARGET='$(FUZZ_TARGETS)' \
+	  MC_LF_DIR=fuzz-lf $(FUZZ_DIR)/campaign.sh smoke
+	$(Q)$(FUZZ_ENV) MC_SECONDS=2 MC_TARGET='$(FUZZ_TARGETS)' MC_LF_DIR=fuzz-cov \
 	  $(FUZZ_DIR)/campaign.sh smoke
 
 # Regenerate the generated seeds and corpus/README.md (defect-* regressions are kept).
@@ -145,7 +152,8 @@ fuzz-oss:
 
 fuzz-help:
 	@echo "fuzzing (fuzz/README.md) - targets: $(FUZZ_TARGETS)"
-	@echo "  make fuzz TARGET=t SECONDS=n [JOBS=n] [MERGE=1]   libFuzzer campaign -> $(FUZZ_OUT)/t/"
+	@echo "  make fuzz TARGET=t SECONDS=n [JOBS=n] [MERGE=1] [SAN=0]  libFuzzer campaign -> $(FUZZ_OUT)/t/"
+	@echo "                      (SAN=0: the coverage-only build, build/fuzz-cov/)"
 	@echo "  make afl TARGET=t SECONDS=n [JOBS=n]              AFL++ campaign (-M/-S) -> $(FUZZ_OUT)/t-afl/"
 	@echo "  make minimize TARGET=t INPUT=f [ENGINE=afl] [SAVE=name]  shrink a crash (SAVE: to corpus/t/)"
 	@echo "  make fuzz-check     replay every corpus (ASan/UBSan), then $(FUZZ_SMOKE_SECONDS) s of each target"
