@@ -593,7 +593,7 @@ int main(int argc, char **argv)
 		printf("\n# conforming variants (sim:variant=NAME): no fail or warn allowed\n");
 		for (int i = 0; i < n; i++)
 			printf("%-28s %s%s%s\n", d[i].name, d[i].description,
-			       d[i].clauses[0] ? "; run with " : "", d[i].clauses);
+			       d[i].run_opts[0] ? "; run with " : "", d[i].run_opts);
 		return 0;
 	}
 	if (!strcmp(cmd, "mutants"))

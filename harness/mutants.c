@@ -29,7 +29,8 @@ struct outcome {
 
 struct job {
 	const char *name;
-	const char *clauses;		/* defect: intended clauses; variant: run options */
+	const char *clauses;		/* defect: intended clauses; variant: "" */
+	const char *run_opts;		/* variant: the run options it needs; defect: "" */
 	bool variant;
 	char spec[160];
 	struct outcome out;
@@ -62,9 +63,9 @@ static void run_job(struct job *j, const struct mc_mutants_opts *mo)
 	char err[256];
 
 	mc_mutant_budgets(&b);
-	if (j->variant && strstr(j->clauses, "--nondeterministic"))
+	if (strstr(j->run_opts, "--nondeterministic"))
 		o.nondet = true;
-	sr = j->variant ? strstr(j->clauses, "--state-regions ") : NULL;
+	sr = strstr(j->run_opts, "--state-regions ");
 	if (sr && !mc_regacc_parse(sr + strlen("--state-regions "), false, &regions, err,
 				   sizeof(err)))
 		o.state_regions = &regions;
@@ -215,14 +216,16 @@ int mc_mutants(const struct mc_mutants_opts *mo)
 	if (!jobs)
 		return -ENOMEM;
 	for (int i = 0; i < nd; i++) {
-		jobs[i] = (struct job){ .name = d[i].name, .clauses = d[i].clauses };
+		jobs[i] = (struct job){ .name = d[i].name, .clauses = d[i].clauses,
+					.run_opts = d[i].run_opts };
 		snprintf(jobs[i].spec, sizeof(jobs[i].spec), "sim:flags=%d:defect=%s", mo->flags,
 			 d[i].name);
 	}
 	for (int i = 0; i < nv; i++) {
 		struct job *j = &jobs[nd + i];
 
-		*j = (struct job){ .name = v[i].name, .clauses = v[i].clauses, .variant = true };
+		*j = (struct job){ .name = v[i].name, .clauses = v[i].clauses,
+				   .run_opts = v[i].run_opts, .variant = true };
 		snprintf(j->spec, sizeof(j->spec), "sim:flags=%d:variant=%s", mo->flags, v[i].name);
 	}
 	if (run_all(jobs, nd + nv, mo)) {
@@ -259,7 +262,7 @@ int mc_mutants(const struct mc_mutants_opts *mo)
 
 				fprintf(jf, "%s\n  {\"name\": \"%s\", \"kind\": \"%s\", \"intended\": \"%s\", \"ok\": %s, \"clauses\": {",
 					i ? "," : "", j->name, j->variant ? "variant" : "defect",
-					j->variant ? "" : j->clauses,
+					j->clauses,
 					j->variant ? (false_alarm(j) ? "false" : "true")
 						   : (caught(j, cl, ncl) ? "true" : "false"));
 				for (int k = 0, first = 1; k < j->out.nclauses && k < ncl; k++) {

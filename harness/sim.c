@@ -32,7 +32,7 @@
 
 static const struct mc_sim_defect defects[] = {
 #define MC_SIM_X_ROW(e, n, d, c) \
-	[MC_SIM_DEFECT_IDX_##e] = { .name = n, .description = d, .clauses = c },
+	[MC_SIM_DEFECT_IDX_##e] = { .name = n, .description = d, .clauses = c, .run_opts = "" },
 	MC_SIM_DEFECT_LIST(MC_SIM_X_ROW)
 #undef MC_SIM_X_ROW
 };
@@ -45,7 +45,7 @@ const struct mc_sim_defect *mc_sim_defects(int *n)
 
 static const struct mc_sim_defect variants[] = {
 #define MC_SIM_X_ROW(e, n, d, c) \
-	[MC_SIM_VARIANT_IDX_##e] = { .name = n, .description = d, .clauses = c },
+	[MC_SIM_VARIANT_IDX_##e] = { .name = n, .description = d, .clauses = "", .run_opts = c },
 	MC_SIM_VARIANT_LIST(MC_SIM_X_ROW)
 #undef MC_SIM_X_ROW
 };

@@ -208,7 +208,8 @@ enum { MC_SIM_VARIANT_LIST(MC_SIM_X_ENUM) MC_SIM_NVARIANTS };
 struct mc_sim_defect {
 	const char *name;	/* the spec value: sim:defect=<name>[+<name>...] */
 	const char *description;
-	const char *clauses;	/* comma-separated clause IDs the defect must trip */
+	const char *clauses;	/* comma-separated clause IDs the defect must trip ("") */
+	const char *run_opts;	/* variant: `migcheck run` options it needs, or "" */
 };
 
 /* The defect table (static storage, never NULL); *@n receives the number of entries. */
