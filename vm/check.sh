@@ -31,18 +31,8 @@ MIGCHECK=$1 EXPECTED=$2
 export MIGCHECK_ARGS=
 VM_REPORTS=${VM_REPORTS:-$REPO_DIR/reports}
 export VM_REPORTS
-prev=$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || true)
-set +e
-"$VM_DIR/run.sh"
-rc=$?
-set -e
-case "$rc" in
-0 | 1) ;;
-*) die "the rig run did not complete (status $rc; see the error above)" ;;
-esac
-cur=$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || true)
-[ -n "$cur" ] && [ "$cur" != "$prev" ] || die "run.sh reported status $rc but made no new report dir"
-OUT=$VM_REPORTS/$cur
+run_for_report "the rig check"
+rc=$RUN_STATUS OUT=$NEW_REPORT
 for f in report.json junit.xml kernel.log serial.log; do
 	[ -s "$OUT/$f" ] || die "$OUT/$f is missing or empty"
 done

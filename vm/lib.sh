@@ -165,3 +165,24 @@ sh_quote() {
 	local s=${1//\'/\'\\\'\'}
 	printf "'%s'" "$s"
 }
+
+# Boot one rig run (vm/run.sh, configured by the caller's environment) that must leave a
+# new report: output to $2 when given. A completed run (status 0 or 1) sets RUN_STATUS and
+# NEW_REPORT (its directory); any other status, or no new report, dies naming $1.
+run_for_report() {
+	local what=$1 log=${2:-} prev cur
+	prev=$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || true)
+	set +e
+	if [ -n "$log" ]; then "$VM_DIR/run.sh" >"$log" 2>&1; else "$VM_DIR/run.sh"; fi
+	RUN_STATUS=$?
+	set -e
+	case "$RUN_STATUS" in
+	0 | 1) ;;
+	*) die "$what: the rig run did not complete (status $RUN_STATUS${log:+, $log})" ;;
+	esac
+	cur=$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || true)
+	if [ -z "$cur" ] || [ "$cur" = "$prev" ]; then
+		die "$what: run.sh reported status $RUN_STATUS but made no new report dir"
+	fi
+	NEW_REPORT=$VM_REPORTS/$cur
+}

@@ -24,11 +24,12 @@ SRC=$MC_CACHE/src/$KPKGVER/mtty.c
 [ -s "$SRC" ] || die "$SRC missing (run make vm-prepare first)"
 WORK=${VMMUTANTS_DIR:-$REPO_DIR/build/vm-mutants}
 mkdir -p "$WORK"
-export MIGCHECK_ARGS= VM_REPORTS=$WORK/reports
+export MIGCHECK_ARGS='' VM_REPORTS=$WORK/reports
 mkdir -p "$VM_REPORTS"
 
 if [ $# -eq 0 ]; then
-	set -- $(cd "$VM_DIR/mutants" && ls -- *.sed | sed 's/\.sed$//')
+	set --
+	for f in "$VM_DIR"/mutants/*.sed; do set -- "$@" "$(basename "$f" .sed)"; done
 fi
 escaped=0 alarms=0 total=0 conf=0
 summary=()
@@ -50,15 +51,8 @@ for name in "$@"; do
 		die "$name: the driver does not build (see $dir/build.log)"
 	DRIVER_SRC=$dir "$VM_DIR/mkinitramfs.sh" "$REPO_DIR/${BUILD:-build}/migcheck-static" \
 		>"$dir/initramfs.log" 2>&1 || die "$name: initramfs failed (see $dir/initramfs.log)"
-	prev=$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || true)
-	set +e
-	DRIVER_SRC=$dir "$VM_DIR/run.sh" >"$dir/run.log" 2>&1
-	rc=$?
-	set -e
-	case "$rc" in 0 | 1) ;; *) die "$name: the rig run did not complete (status $rc, $dir/run.log)" ;; esac
-	cur=$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || true)
-	[ -n "$cur" ] && [ "$cur" != "$prev" ] || die "$name: no new report"
-	report=$VM_REPORTS/$cur/report.json
+	DRIVER_SRC=$dir run_for_report "$name" "$dir/run.log"
+	report=$NEW_REPORT/report.json
 	cp "$report" "$dir/report.json"
 	set +e
 	"$MIGCHECK" expect check "$EXPECTED" "$report" >"$dir/diff.txt" 2>&1
