@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # `make vmfuzz TARGET=t SECONDS=n`: a libFuzzer campaign against the real driver in the
 # guest. The target's libFuzzer build (ASan/UBSan on migcheck's side; the kernel side is
-# watched through its log) boots as an extra program with the committed corpus; every
-# input is written to the kernel log before it runs (MIGCHECK_FUZZ_KMSG=1), so even an
-# input that takes the kernel down is on the serial console. Brought back into the report
+# watched through its log after every input) boots as an extra program with the committed
+# corpus; every input is written to the kernel log before it runs (MIGCHECK_FUZZ_KMSG=1),
+# and a panic replays the log to the serial console. Brought back into the report
 # directory: the fuzzer's log, its new corpus units (fuzz-corpus/), crashing inputs
 # (crash-*), kernel.log (its report lines in kernel-reports.log), and fuzz-stats.json
 # (execs, exec/s, coverage, corpus, crashes, kernel-log reports, seconds). A kernel-log
@@ -29,8 +29,11 @@ mkdir -p "$WORKDIR/reports"
 # -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
 export VM_CPU=${VM_CPU:-max}
 # Every input goes to /dev/kmsg before it runs: without printk.devkmsg=on the kernel
-# ratelimits those writes and drops most of them.
-export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on"
+# ratelimits those writes and drops most of them. They stay in the ring buffer, not on
+# the console (printing each to the serial port would slow every input): log_buf_len
+# keeps about 25,000 of them in kernel.log, and panic_print=0x20 writes the whole buffer
+# to the console if the kernel panics, so the input that took it down is in serial.log.
+export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20"
 export VM_EXTRA_BINS="$BIN" VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus" \
 	VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
 	VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
