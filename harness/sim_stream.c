@@ -582,19 +582,24 @@ static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uin
 {
 	switch (r->phase) {
 	case RP_HDR:
-		collect(r, p, len, r->have + 1);
-		if (!hdr_byte_ok(dev, r->hdr, r->have))
-			return -EINVAL;
+		/* Byte by byte, each judged as it arrives, as far as this write goes. */
+		do {
+			collect(r, p, len, r->have + 1);
+			if (!hdr_byte_ok(dev, r->hdr, r->have))
+				return -EINVAL;
+		} while (*len && r->have < HDR_SIZE);
 		if (r->have == HDR_SIZE)
 			next_record(r);
 		return 0;
 	case RP_RHDR:
-		collect(r, p, len, r->have + 1);
-		if (r->have == 4) {
-			r->rtype = get32(r->hdr);
-			if (r->rtype < REC_PAGE || r->rtype > REC_END)
-				return -EINVAL;
-		}
+		do {
+			collect(r, p, len, r->have + 1);
+			if (r->have == 4) {
+				r->rtype = get32(r->hdr);
+				if (r->rtype < REC_PAGE || r->rtype > REC_END)
+					return -EINVAL;
+			}
+		} while (*len && r->have < REC_HDR);
 		return r->have == REC_HDR && !rec_begin(r) ? -EINVAL : 0;
 	case RP_PAGEIDX:
 	case RP_PAGEDATA:
