@@ -463,20 +463,7 @@ static int html_begin(void **priv, const struct mc_run_info *info, int nplanned,
 {
 	(void)info;
 	(void)nplanned;
-	if (!outdir) {
-		fprintf(stderr, "migcheck: report.html: no output directory given\n");
-		return -EINVAL;
-	}
-	*priv = strdup(outdir);
-	return *priv ? 0 : -ENOMEM;
-}
-
-static int html_result(void *priv, const struct mc_case_result *r, int index)
-{
-	(void)priv;
-	(void)r;
-	(void)index;
-	return 0;
+	return mc_file_reporter_begin(priv, outdir, "report.html");
 }
 
 /* What a run writes: the page without the extras a report directory adds later. */
@@ -487,15 +474,12 @@ static int html_write_plain(FILE *f, const struct mc_report *rep)
 
 static int html_end(void *priv, const struct mc_report *rep)
 {
-	int rc = mc_report_write_file(priv, "report.html", html_write_plain, rep);
-
-	free(priv);
-	return rc;
+	return mc_file_reporter_end(priv, "report.html", html_write_plain, rep);
 }
 
 const struct mc_reporter_ops mc_html_reporter = {
 	.name = "html",
 	.begin = html_begin,
-	.result = html_result,
+	.result = mc_file_reporter_result,
 	.end = html_end,
 };

@@ -346,52 +346,22 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 
 /* ---------------------------------------------------------------- reporter */
 
-struct json_rep {
-	char *outdir;
-};
-
 static int json_begin(void **priv, const struct mc_run_info *info, int nplanned,
 		      const char *outdir)
 {
-	struct json_rep *j;
-
 	(void)info;
 	(void)nplanned;
-	if (!outdir) {
-		fprintf(stderr, "migcheck: report.json: no output directory given\n");
-		return -EINVAL;
-	}
-	j = calloc(1, sizeof(*j));
-	if (!j || !(j->outdir = strdup(outdir))) {
-		free(j);
-		fprintf(stderr, "migcheck: %s/report.json: %s\n", outdir, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	*priv = j;
-	return 0;
-}
-
-static int json_result(void *priv, const struct mc_case_result *r, int index)
-{
-	(void)priv;	/* everything is written at end(), from the complete report */
-	(void)r;
-	(void)index;
-	return 0;
+	return mc_file_reporter_begin(priv, outdir, "report.json");
 }
 
 static int json_end(void *priv, const struct mc_report *rep)
 {
-	struct json_rep *j = priv;
-	int rc = mc_report_write_file(j->outdir, "report.json", mc_json_write_report, rep);
-
-	free(j->outdir);
-	free(j);
-	return rc;
+	return mc_file_reporter_end(priv, "report.json", mc_json_write_report, rep);
 }
 
 const struct mc_reporter_ops mc_json_reporter = {
 	.name = "json",
 	.begin = json_begin,
-	.result = json_result,
+	.result = mc_file_reporter_result,
 	.end = json_end,
 };

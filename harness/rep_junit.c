@@ -254,37 +254,18 @@ static int junit_begin(void **priv, const struct mc_run_info *info, int nplanned
 {
 	(void)info;
 	(void)nplanned;
-	if (!outdir) {
-		fprintf(stderr, "migcheck: junit.xml: no output directory given\n");
-		return -EINVAL;
-	}
-	*priv = strdup(outdir);
-	if (!*priv) {
-		fprintf(stderr, "migcheck: %s/junit.xml: %s\n", outdir, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	return 0;
+	return mc_file_reporter_begin(priv, outdir, "junit.xml");
 }
 
-static int junit_result(void *priv, const struct mc_case_result *r, int index)
-{
-	(void)priv;	/* suites group cases, so the file is written at end() */
-	(void)r;
-	(void)index;
-	return 0;
-}
-
+/* Suites group cases, so the file is written at end(). */
 static int junit_end(void *priv, const struct mc_report *rep)
 {
-	int rc = mc_report_write_file(priv, "junit.xml", mc_junit_write, rep);
-
-	free(priv);
-	return rc;
+	return mc_file_reporter_end(priv, "junit.xml", mc_junit_write, rep);
 }
 
 const struct mc_reporter_ops mc_junit_reporter = {
 	.name = "junit",
 	.begin = junit_begin,
-	.result = junit_result,
+	.result = mc_file_reporter_result,
 	.end = junit_end,
 };

@@ -374,6 +374,38 @@ int mc_atomic_commit(FILE *f, const char *tmppath, const char *dir, const char *
 	return 0;
 }
 
+int mc_file_reporter_begin(void **priv, const char *outdir, const char *name)
+{
+	if (!outdir) {
+		fprintf(stderr, "migcheck: %s: no output directory given\n", name);
+		return -EINVAL;
+	}
+	*priv = strdup(outdir);
+	if (!*priv) {
+		fprintf(stderr, "migcheck: %s/%s: %s\n", outdir, name, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int mc_file_reporter_result(void *priv, const struct mc_case_result *r, int index)
+{
+	(void)priv;	/* everything is written at end(), from the complete report */
+	(void)r;
+	(void)index;
+	return 0;
+}
+
+int mc_file_reporter_end(void *priv, const char *name,
+			 int (*write)(FILE *f, const struct mc_report *rep),
+			 const struct mc_report *rep)
+{
+	int rc = mc_report_write_file(priv, name, write, rep);
+
+	free(priv);
+	return rc;
+}
+
 int mc_report_write_file(const char *dir, const char *name,
 			 int (*write)(FILE *f, const struct mc_report *rep),
 			 const struct mc_report *rep)

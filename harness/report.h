@@ -229,6 +229,17 @@ void mc_atomic_abort(FILE *f, const char *tmppath);
 int mc_report_write_file(const char *dir, const char *name,
 			 int (*write)(FILE *f, const struct mc_report *rep),
 			 const struct mc_report *rep);
+/*
+ * The three reporters that write one file from the finished report (report.json,
+ * junit.xml, report.html) share these. begin: keep a copy of @outdir as *@priv (-EINVAL
+ * without one, -ENOMEM; a line on stderr naming @name either way). result: nothing to
+ * do. end: mc_report_write_file() into the kept directory, which it then frees.
+ */
+int mc_file_reporter_begin(void **priv, const char *outdir, const char *name);
+int mc_file_reporter_result(void *priv, const struct mc_case_result *r, int index);
+int mc_file_reporter_end(void *priv, const char *name,
+			 int (*write)(FILE *f, const struct mc_report *rep),
+			 const struct mc_report *rep);
 
 /*
  * Render a complete, rolled-up report to @f (what the reporters' end() writes into
