@@ -25,6 +25,11 @@
 #define MC_FUZZ_DEFAULT_DEVICE "sim:flags=7:mem=4096"
 #define MC_FUZZ_MAX_INPUT (256u << 10)	/* bytes of an input looked at */
 #define MC_FUZZ_STREAM_MAX (1u << 20)	/* largest stream an interpreter keeps */
+/*
+ * read() size of a save. mc_read_all's buffer starts at four of these; at 64 KiB that
+ * was a 256 KiB allocation, which ASan maps, fills and unmaps on every input.
+ */
+#define MC_FUZZ_SAVE_CHUNK 16384
 
 /*
  * What a target needs that does not depend on its input (struct mc_fuzz_ref): flags of

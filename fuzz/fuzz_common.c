@@ -65,7 +65,7 @@ static void save_foreign(struct mc_fuzz_ctx *ctx)
 		goto out;
 	if (mc_reset(dev) || mc_set_state(dev, VFIO_DEVICE_STATE_STOP_COPY, &fd) || fd < 0)
 		goto out;
-	n = mc_read_all(dev, fd, 65536, MC_FUZZ_STREAM_MAX, &buf, NULL);
+	n = mc_read_all(dev, fd, MC_FUZZ_SAVE_CHUNK, MC_FUZZ_STREAM_MAX, &buf, NULL);
 	if (n > 0) {
 		ctx->foreign = buf;
 		ctx->foreign_len = (size_t)n;

@@ -19,11 +19,6 @@
 #define ST_ERROR VFIO_DEVICE_STATE_ERROR
 #define MAX_RETRIES 8		/* EINTR/EAGAIN retries of one call */
 #define HARD_CALLS (1u << 16)	/* a device answering 1 byte at a time is cut off here */
-/*
- * read() size of a save. mc_read_all's buffer starts at four of these; at 64 KiB that
- * was a 256 KiB allocation, which ASan maps, fills and unmaps on every input.
- */
-#define SAVE_CHUNK 16384
 
 /* ---------------------------------------------------------------- write plans */
 
@@ -273,7 +268,7 @@ int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **b
 	if (fd < 0)
 		return mc_fuzz_fail(f, "FSM-02", 0, ST_STOP_COPY,
 				    "SET RUNNING->STOP_COPY returned no data fd");
-	n = mc_read_all(ctx->dev, fd, SAVE_CHUNK, MC_FUZZ_STREAM_MAX, buf, NULL);
+	n = mc_read_all(ctx->dev, fd, MC_FUZZ_SAVE_CHUNK, MC_FUZZ_STREAM_MAX, buf, NULL);
 	mc_data_close(ctx->dev, fd);
 	if (n == -EFBIG || n == -ENOMEM)
 		return mc_fuzz_broken(f, (int)n, "the device's stream is over %u bytes",

@@ -211,12 +211,14 @@ static int start_save(struct mc_sim_dev *dev, bool final)
  * each session. A dup only takes a slot in the fd table, where a new eventfd allocated
  * a file and an inode; the sim's own table (dev->fds) tells the sessions apart.
  */
-static int anon_file = -1;
+static int anon_file = -EBADF;	/* the fd, or -errno of the eventfd() that failed */
 static pthread_once_t anon_once = PTHREAD_ONCE_INIT;
 
 static void anon_init(void)
 {
 	anon_file = eventfd(0, EFD_CLOEXEC);
+	if (anon_file < 0)
+		anon_file = -errno;
 }
 
 /* Reserve a real, unique fd number standing for a data file. */
@@ -234,9 +236,11 @@ static int fd_add(struct mc_sim_dev *dev, enum mc_sim_fd_kind kind, uint64_t ses
 		dev->capfds = cap;
 	}
 	pthread_once(&anon_once, anon_init);
-	fd = anon_file < 0 ? -1 : fcntl(anon_file, F_DUPFD_CLOEXEC, 0);
+	if (anon_file < 0)
+		return anon_file;
+	fd = fcntl(anon_file, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
-		return anon_file < 0 ? -EMFILE : -errno;
+		return -errno;
 	dev->fds[dev->nfds++] = (struct mc_sim_fd){ .fd = fd, .kind = kind, .sess = sess };
 	return fd;
 }
