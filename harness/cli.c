@@ -20,6 +20,7 @@
 #include "stream.h"
 #include "mc_version.h"
 #include "mutants.h"
+#include "num.h"
 #include "render.h"
 #include "runner.h"
 #include "waiver.h"
@@ -78,7 +79,7 @@ static void usage(FILE *f)
 		"  --cases DIR          load *.cases from DIR instead of the built-in set\n"
 		"  --waivers FILE       known deviations (CLAUSE reason ref=URL per line): their\n"
 		"                       fail/warn show as waived and do not fail the run\n"
-		"  --stream-limit BYTES largest reference stream kept (default 256M)\n"
+		"  --stream-limit BYTES largest reference stream kept (default 256M, at most 1t)\n"
 		"  --quiet              no KTAP on stdout\n"
 		"  --no-fork            run cases in-process (debugging: no timeouts)\n"
 		"\n"
@@ -86,34 +87,17 @@ static void usage(FILE *f)
 		"      4 every case was skipped\n", mc_cmd_report_usage);
 }
 
-/* Parse a size with an optional k/m/g suffix. */
-static int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*end || !v)
-		return -EINVAL;
-	*out = (size_t)v;
-	return 0;
-}
+/* The largest --stream-limit: the reference stream is kept in a shared mapping. */
+#define STREAM_LIMIT_MAX (1ull << 40)
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
-	char *end;
+	uint64_t v;
+	int rc = mc_num_parse(s, 0, 0, max, &v);
 
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return errno || end == s || *end || *out > max || *s == '-' ? -EINVAL : 0;
+	if (!rc)
+		*out = v;
+	return rc;
 }
 
 /* Pick the single VFIO device with migration, or say why not. */
@@ -287,6 +271,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 	static struct mc_regaccs dirty, state_regions;
 	static struct mc_waivers waivers;
 	unsigned long long v;
+	uint64_t v64;
 	struct mc_devspec ds;
 	int opt, code;
 
@@ -353,8 +338,9 @@ static int cmd_run(int argc, char **argv, bool walk)
 			*(opt == 't' ? &o.timeout_ms : &o.op_timeout_ms) = (unsigned)v;
 			break;
 		case 'L':
-			if (parse_size(optarg, &o.stream_limit))
+			if (mc_num_parse(optarg, MC_NUM_SIZE, 1, STREAM_LIMIT_MAX, &v64))
 				goto bad_value;
+			o.stream_limit = (size_t)v64;
 			break;
 		case 'h':
 			usage(stdout);
@@ -413,8 +399,11 @@ static int cmd_run(int argc, char **argv, bool walk)
 
 bad_value:
 	fprintf(stderr, "migcheck: invalid value '%s' for --%s\n", optarg,
-		opt == 'S' ? "seed" : opt == 't' ? "timeout" : opt == 'T' ? "op-timeout" :
-		opt == 'I' ? "io (rw or uring)" : "stream-limit");
+		opt == 'S' ? "seed (0 to 2^64-1)" :
+		opt == 't' ? "timeout (milliseconds, 1 to 86400000)" :
+		opt == 'T' ? "op-timeout (milliseconds, 1 to 86400000)" :
+		opt == 'I' ? "io (rw or uring)" :
+		"stream-limit (bytes, 1 to 1t; suffixes k, m, g, t)");
 	return EXIT_USAGE;
 }
 
