@@ -18,6 +18,7 @@
 #include "fuzz.h"
 #include "sim.h"
 #include "stream.h"
+#include "term.h"
 #include "mc_version.h"
 #include "mutants.h"
 #include "num.h"
@@ -216,7 +217,7 @@ static int cmd_cases(const char *dir)
 		     : mc_cases_load_builtin(&cs, err, sizeof(err));
 
 	if (rc) {
-		fprintf(stderr, "migcheck: %s\n", err);
+		mc_term_printf(stderr, "migcheck: %s\n", err);
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < cs.n; i++)
@@ -296,7 +297,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 		case 'W':
 			if (mc_waivers_load(optarg, &waivers, err, sizeof(err)) ||
 			    mc_waivers_validate(&waivers, err, sizeof(err))) {
-				fprintf(stderr, "migcheck: %s\n", err);
+				mc_term_printf(stderr, "migcheck: %s\n", err);
 				return EXIT_USAGE;
 			}
 			o.waivers = &waivers;
@@ -414,9 +415,9 @@ static int load_json(const char *path, struct mc_json_doc **doc)
 	if (!mc_json_parse_file(path, NULL, doc, &je))
 		return 0;
 	if (je.line)
-		fprintf(stderr, "migcheck: %s:%u:%u: %s\n", path, je.line, je.col, je.msg);
+		mc_term_printf(stderr, "migcheck: %s:%u:%u: %s\n", path, je.line, je.col, je.msg);
 	else
-		fprintf(stderr, "migcheck: %s: %s\n", path, je.msg);
+		mc_term_printf(stderr, "migcheck: %s: %s\n", path, je.msg);
 	return -1;
 }
 
@@ -451,7 +452,7 @@ static int cmd_expect(int argc, char **argv)
 		int n = mc_expect_check(mc_json_root(a), mc_json_root(b), stdout, err, sizeof(err));
 
 		if (n < 0)
-			fprintf(stderr, "migcheck: %s\n", err);
+			mc_term_printf(stderr, "migcheck: %s\n", err);
 		else
 			printf("%s: %d difference(s) from %s\n", argv[3], n, argv[2]);
 		rc = n < 0 ? EXIT_USAGE : n ? 1 : 0;
@@ -465,7 +466,7 @@ static int cmd_expect(int argc, char **argv)
 	}
 	if (mc_expect_write(f, mc_json_root(a), err, sizeof(err))) {
 		mc_atomic_abort(f, tmp);
-		fprintf(stderr, "migcheck: %s: %s\n", argv[2], err);
+		mc_term_printf(stderr, "migcheck: %s: %s\n", argv[2], err);
 		goto out;
 	}
 	rc = mc_atomic_commit(f, tmp, dir, name) ? EXIT_USAGE : 0;

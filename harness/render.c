@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "render.h"
+#include "term.h"
 
 #define RFILE_MAX (256u << 20)
 
@@ -211,8 +212,8 @@ void mc_render_extra_init(struct mc_render_extra *e, const struct mc_rfiles *fs)
 		if (!is_fuzz_stats(rf->name))
 			continue;
 		if (mc_json_parse(rf->data, rf->len, NULL, &doc, &je)) {
-			fprintf(stderr, "migcheck: warning: %s:%u:%u: %s (campaign not shown)\n",
-				rf->name, je.line, je.col, je.msg);
+			mc_term_printf(stderr, "migcheck: warning: %s:%u:%u: %s (campaign not shown)\n",
+				       rf->name, je.line, je.col, je.msg);
 			continue;
 		}
 		e->docs[e->x.nfuzz] = doc;

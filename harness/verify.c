@@ -17,6 +17,7 @@
 #include "render.h"
 #include "sha256.h"
 #include "tar.h"
+#include "term.h"
 #include "waiver.h"
 
 #define MANIFEST "MANIFEST.sha256"
@@ -34,7 +35,7 @@ static void mismatch(struct vf *v, const char *fmt, ...)
 	v->bad++;
 	fputs("MISMATCH: ", v->out);
 	va_start(ap, fmt);
-	vfprintf(v->out, fmt, ap);
+	mc_term_vprintf(v->out, fmt, ap);	/* names and values from the bundle */
 	va_end(ap);
 	fputc('\n', v->out);
 }
