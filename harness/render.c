@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "file.h"
 #include "render.h"
 #include "term.h"
 
@@ -83,32 +84,6 @@ void mc_rfiles_free(struct mc_rfiles *fs)
 	fs->n = 0;
 }
 
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	if (fstat(fileno(f), &st) || st.st_size < 0 || (uint64_t)st.st_size > RFILE_MAX) {
-		fclose(f);
-		return -EFBIG;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	*len = fread(*buf, 1, (size_t)st.st_size, f);
-	if (ferror(f) || *len != (size_t)st.st_size)
-		rc = -EIO;
-	fclose(f);
-	if (rc)
-		free(*buf);
-	return rc;
-}
-
 static bool is_fuzz_stats(const char *name)
 {
 	size_t n = strlen(name);
@@ -135,9 +110,9 @@ static int add_path(struct mc_rfiles *fs, const char *dir, const char *rel, bool
 	if (stat(path, &st) || !S_ISREG(st.st_mode) ||
 	    (fuzz_only && !is_fuzz_stats(rel) && strcmp(rel, "kernel.log")))
 		return 0;
-	rc = read_file(path, &buf, &len);
+	rc = mc_file_read(path, RFILE_MAX, &buf, &len);
 	if (rc) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		snprintf(err, errlen, "%s: %s", path, mc_file_strerror(rc));
 		return rc;
 	}
 	rc = mc_rfiles_put(fs, rel, buf, len);

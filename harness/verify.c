@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "file.h"
 #include "rep_load.h"
 #include "render.h"
 #include "sha256.h"
@@ -42,11 +43,11 @@ static void mismatch(struct vf *v, const char *fmt, ...)
 
 static int read_all(const char *path, uint8_t **buf, size_t *len, FILE *out)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = mc_file_fopen(path);
 	size_t cap = 1 << 16, n = 0;
 
 	if (!f) {
-		fprintf(out, "verify: %s: %s\n", path, strerror(errno));
+		fprintf(out, "verify: %s: %s\n", path, mc_file_strerror(-errno));
 		return -errno;
 	}
 	*buf = malloc(cap);
