@@ -15,6 +15,8 @@
 #include "cmd_report.h"
 #include "devlist.h"
 #include "expect.h"
+#include "file.h"
+#include "klog.h"
 #include "fuzz.h"
 #include "sim.h"
 #include "stream.h"
@@ -481,40 +483,24 @@ out:
 /* migcheck klog [FILE]: the report lines of a kernel log, judged as ROB-01 judges them. */
 static int cmd_klog(int argc, char **argv)
 {
-	FILE *f = argc == 2 && strcmp(argv[1], "-") ? fopen(argv[1], "r") : stdin;
-	char line[4096];
-	int found = 0;
+	bool named = argc == 2 && strcmp(argv[1], "-");
+	FILE *f = named ? mc_file_fopen(argv[1]) : stdin;
+	int found;
 
 	if (argc > 2) {
 		fprintf(stderr, "usage: migcheck klog [FILE]\n");
 		return EXIT_USAGE;
 	}
 	if (!f) {
-		fprintf(stderr, "migcheck: %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "migcheck: %s: %s\n", argv[1], mc_file_strerror(-errno));
 		return EXIT_USAGE;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-
-		if (n && line[n - 1] != '\n' && !feof(f)) {	/* a longer line: judge its start */
-			int c;
-
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-		}
-		line[strcspn(line, "\n")] = '\0';
-		if (mc_klog_is_report(line)) {
-			puts(line);
-			found = 1;
-		}
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "migcheck: %s: read error\n", argc == 2 ? argv[1] : "stdin");
-		found = EXIT_USAGE;
-	}
-	if (f != stdin)
+	found = mc_klog_filter(f, stdout);
+	if (found < 0)
+		fprintf(stderr, "migcheck: %s: %s\n", named ? argv[1] : "stdin", strerror(-found));
+	if (named)
 		fclose(f);
-	return found;
+	return found < 0 ? EXIT_USAGE : found > 0;
 }
 
 /* migcheck mutants [--jobs N] [--flags F] [--json FILE] [--cases DIR] */
