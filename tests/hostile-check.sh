@@ -76,6 +76,8 @@ refused "report render --waivers FIFO" "$NR" report render "$W/nolog/report.json
 refused "diff FIFO" "$NR" diff "$fifo" "$FIX/report.json"
 refused "expect check FIFO" "$NR" expect check "$fifo" "$FIX/report.json"
 refused "klog FIFO" "$NR" klog "$fifo"
+refused "expect write FIFO" "$NR" expect write "$fifo" "$W/never.json"
+refused "bundle --waivers FIFO" "$NR" bundle "$FIX" -o "$W/never.tar" --waivers "$fifo"
 timeout 20 "$MC" replay --device sim "$W/state_sequence/evil" >"$W/out" 2>&1 </dev/null
 rc=$?
 [ "$rc" = 2 ] && grep -q "evil: $NR" "$W/out" || { bad "replay FIFO: exit $rc"; head -c 600 "$W/out"; }
