@@ -37,6 +37,8 @@ int mc_klog_filter(FILE *in, FILE *out)
 				line[n++] = (char)c;
 		if (c == EOF && !n)
 			break;
+		if (n && line[n - 1] == '\r')	/* a serial console's CRLF */
+			n--;
 		line[n] = '\0';
 		if (line_is_report(line, n)) {
 			mc_term_fwrite(out, line, n);

@@ -13,8 +13,8 @@
 
 /*
  * mc_klog_filter: every line of @in (the first MC_KLOG_LINE_MAX bytes of a longer one;
- * NUL bytes do not end a line) that is a report, escaped for a terminal (term.h) onto
- * @out. Returns the number of report lines, or -EIO on a read error of @in.
+ * NUL bytes do not end a line; a CR before the newline is dropped) that is a report,
+ * escaped for a terminal (term.h) onto @out. Returns the number of report lines, or -EIO on a read error of @in.
  */
 int mc_klog_filter(FILE *in, FILE *out);
 
