@@ -471,7 +471,12 @@ struct planned {
 	struct mc_param p;
 };
 
-static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **out)
+/*
+ * The case instances of @cs that @only selects, in run order, into *@out (malloc'd); with
+ * @out NULL just their number.
+ */
+static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
+		struct planned **out)
 {
 	struct planned *pl = NULL;
 	int n = 0;
@@ -482,13 +487,17 @@ static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **
 			struct mc_param ps[MAX_INSTANCES];
 			int k;
 
-			if (c->op->order != pass || !selected(c, r->o->only))
+			if (c->op->order != pass || !selected(c, only))
 				continue;
 			k = r->di.flags_ok ? mc_case_expand(c, r->di.flags & 7, ps, MAX_INSTANCES) : 1;
 			if (!r->di.flags_ok)
 				memset(ps, 0, sizeof(ps[0]));
 			if (!k)
 				continue;
+			if (!out) {
+				n += k;
+				continue;
+			}
 			pl = realloc(pl, sizeof(*pl) * (size_t)(n + k));
 			if (!pl)
 				return -ENOMEM;
@@ -496,8 +505,26 @@ static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **
 				pl[n++] = (struct planned){ .c = c, .p = ps[m] };
 		}
 	}
-	*out = pl;
+	if (out)
+		*out = pl;
 	return n;
+}
+
+/* Instances of the complete built-in case set on this device, for the verdict's scope. */
+static int complete_total(struct runner *r, const struct mc_caseset *builtin)
+{
+	struct mc_caseset cs = { 0 };
+	char err[512];
+	int n;
+
+	if (builtin)
+		return plan(r, builtin, NULL, NULL);
+	if (mc_cases_load_builtin(&cs, err, sizeof(err)))
+		n = 0;	/* not recorded; the scope then says so */
+	else
+		n = plan(r, &cs, NULL, NULL);
+	mc_cases_free(&cs);
+	return n < 0 ? 0 : n;
 }
 
 static void fill_info(struct runner *r, struct mc_run_info *info)
@@ -523,6 +550,7 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 	info->seed = o->seed;
 	info->strict = o->strict;
 	info->only = o->only;
+	info->cases_dir = o->cases_dir;
 	snprintf(info->cmdline, sizeof(info->cmdline), "%s", o->cmdline ? o->cmdline : "");
 	strftime(info->started, sizeof(info->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 }
@@ -677,7 +705,8 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	if (preflight(&r))
 		goto out;
 	fill_info(&r, &rep->info);
-	n = plan(&r, csp, &pl);
+	rep->info.cases_total = complete_total(&r, o->cases_dir ? NULL : csp);
+	n = plan(&r, csp, o->only, &pl);
 	if (n < 0)
 		goto out;
 	if (!n) {
