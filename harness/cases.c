@@ -445,6 +445,30 @@ void mc_budget_fail(struct mc_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
+void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt, ...)
+{
+	char text[MC_DETAIL_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ctx->violated = clause;
+	mc_budget_fail(ctx, "setup violates %s: %s", clause, text);	/* fail at any level */
+}
+
+void mc_no_ref_stream(struct mc_ctx *ctx, const char *what)
+{
+	const char *why = ctx->di->stream_why ? ctx->di->stream_why : "not saved";
+
+	if (ctx->di->stream_violates)
+		mc_setup_violation(ctx, ctx->di->stream_violates,
+				   "no reference stream %s: saving it before the cases failed: %s",
+				   what, why);
+	else
+		mc_harness_error(ctx, "no reference stream %s: %s", what, why);
+}
+
 void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -116,6 +116,9 @@ struct mc_devinfo {
 	const char *klog_findings;	/* ROB-01: "case: line" per finding, "" when none */
 	const uint8_t *stream;	/* a valid stream for RESUMING (from the peer if given) */
 	size_t stream_len;
+	/* Without a stream: why, and the clause the device broke saving it (NULL: harness). */
+	const char *stream_why;
+	const char *stream_violates;
 	const char *peer_spec;	/* NULL without --peer */
 	uint64_t seed;
 	const char *device_spec;	/* to reopen the device (ROB-02) */
@@ -147,6 +150,7 @@ struct mc_ctx {
 	struct mc_arc_cell *cell;	/* matrix cell to fill (pair cases), else NULL */
 	bool *cell_set;
 	struct mc_watch *watch;		/* the watchdog slot, for a device reopened by an op */
+	const char *violated;		/* the clause the last mc_setup_violation() named */
 };
 
 /* Verdicts from inside an operation. The worst one wins; details accumulate. */
@@ -154,6 +158,20 @@ __attribute__((format(printf, 2, 3))) void mc_violation(struct mc_ctx *ctx, cons
 __attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void mc_skip(struct mc_ctx *ctx, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const char *fmt, ...);
+/*
+ * A setup step the device got wrong in a way clause @clause forbids (RESET not giving
+ * RUNNING, a SET the model allows failing, GET reporting another state, a valid stream
+ * refused): the device's fault, so the case fails whatever its own clause's level, with
+ * the detail "setup violates <clause>: <text>" (the text names the operation). The case's
+ * own clause could not be judged past that step. ctx->violated keeps @clause.
+ */
+__attribute__((format(printf, 3, 4)))
+void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt, ...);
+/*
+ * The reference stream is missing: a setup violation when the device broke the preflight's
+ * save (di->stream_violates), else a harness error; @what says what needed it.
+ */
+void mc_no_ref_stream(struct mc_ctx *ctx, const char *what);
 /* A verdict from a budget the user set (--budget): fail whatever the clause level. */
 __attribute__((format(printf, 2, 3))) void mc_budget_fail(struct mc_ctx *ctx, const char *fmt, ...);
 

@@ -48,6 +48,7 @@ struct shm {
 	int stream_rc;
 	bool stream_open_failed;
 	char stream_err[MC_DETAIL_MAX + 256];
+	char stream_violates[16];	/* the clause the device broke while saving, or "" */
 	bool stream_ref;		/* the reference stream: dirty the source first */
 	bool dirtied;
 	size_t regions_len;		/* the source's --state-regions before the save */
@@ -61,6 +62,9 @@ struct runner {
 	uint8_t *foreign;		/* parent's copy of the foreign device's stream */
 	char foreign_spec[300];
 	char foreign_why[MC_DETAIL_MAX + 400];
+	char stream_why[MC_DETAIL_MAX + 256];	/* why there is no reference stream */
+	char stream_violates[16];
+	int flags_rc;			/* GET MIGRATION in the preflight */
 	struct shm *shm;
 	size_t shm_len;
 	struct mc_devinfo di;
@@ -295,6 +299,9 @@ static void stream_child(struct runner *r, void *arg)
 	if (n < 0) {
 		shm->stream_rc = (int)n;
 		snprintf(shm->stream_err, sizeof(shm->stream_err), "%s: %s", spec, res.detail);
+		if (ctx.violated)
+			snprintf(shm->stream_violates, sizeof(shm->stream_violates), "%s",
+				 ctx.violated);
 	} else if ((size_t)n > r->o->stream_limit) {
 		shm->stream_rc = -EFBIG;
 		snprintf(shm->stream_err, sizeof(shm->stream_err),
@@ -406,9 +413,12 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		return;
 	}
 	if (!r->di.flags_ok && strcmp(c->clause->group, "FEAT")) {
-		res->status = MC_ERROR;
+		/* The device's fault (FEAT-01), not the harness's: nothing can run without them. */
+		res->status = MC_FAIL;
 		snprintf(res->detail, sizeof(res->detail),
-			 "not run: the device reported no usable migration flags (see FEAT-01)");
+			 "setup violates FEAT-01: the device reported no usable migration flags "
+			 "(GET MIGRATION: %s, flags %#llx); not run", mc_errno_name(r->flags_rc),
+			 (unsigned long long)r->di.flags);
 		return;
 	}
 	why = precondition(r, c);
@@ -572,6 +582,7 @@ static void preflight_foreign(struct runner *r)
 	shm->done = false;
 	shm->stream_rc = 0;
 	shm->stream_err[0] = '\0';
+	shm->stream_violates[0] = '\0';
 	shm->stream_ref = false;
 	if (isolated(r, stream_child, r->foreign_spec, &sig) != RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
@@ -614,6 +625,7 @@ static int preflight(struct runner *r)
 	}
 	r->di.flags = shm->flags;
 	r->di.flags_ok = !shm->flags_rc && (shm->flags & VFIO_MIGRATION_STOP_COPY);
+	r->flags_rc = shm->flags_rc;
 	r->di.log = shm->log;
 	r->di.fault = shm->fault;
 	r->di.klog = shm->klog_ok;
@@ -640,8 +652,15 @@ static int preflight(struct runner *r)
 			fprintf(stderr, "migcheck: peer: %s\n", shm->stream_err);
 			return shm->stream_rc;
 		}
-		fprintf(stderr, "migcheck: warning: no reference stream: %s\n",
-			shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
+		snprintf(r->stream_why, sizeof(r->stream_why), "%s",
+			 shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
+		fprintf(stderr, "migcheck: warning: no reference stream: %s\n", r->stream_why);
+		r->di.stream_why = r->stream_why;
+		if (shm->stream_violates[0]) {
+			snprintf(r->stream_violates, sizeof(r->stream_violates), "%s",
+				 shm->stream_violates);
+			r->di.stream_violates = r->stream_violates;
+		}
 		return 0;
 	}
 	r->stream = malloc(shm->stream_len ? shm->stream_len : 1);

@@ -239,6 +239,42 @@ START_TEST(defects_are_caught)
 }
 END_TEST
 
+/*
+ * A device that breaks a setup step is at fault, not the harness: with GET lying
+ * (stale_get) every FSM-06 case whose setup it breaks fails naming FSM-01 and the SET, the
+ * cases that need the reference stream it spoiled fail too; without STOP_COPY every case
+ * fails naming FEAT-01. No `error`, and the run exits 1, not 2.
+ */
+static const struct { const char *spec, *only, *want, *op; } setup_faults[] = {
+	{ "sim:flags=7:defect=stale_get", "FSM-06", "setup violates FSM-01: ", "SET RUNNING->" },
+	{ "sim:flags=7:defect=stale_get", "RES-01", "setup violates FSM-01: ", "SET RUNNING->" },
+	{ "sim:flags=7:defect=no_stop_copy_flag", "FSM-06", "setup violates FEAT-01: ",
+	  "GET MIGRATION" },
+};
+
+START_TEST(setup_faults_are_the_device_s)
+{
+	struct mc_report *rep;
+	int code, failed = 0;
+
+	rep = run_sim_only(setup_faults[_i].spec, setup_faults[_i].only, NULL, &code);
+	ck_assert_ptr_nonnull(rep);
+	for (int i = 0; i < rep->ncases; i++) {
+		const struct mc_case_result *r = &rep->cases[i];
+
+		ck_assert_msg(r->status != MC_ERROR, "%s: error: %s", r->name, r->detail);
+		if (r->status != MC_FAIL)
+			continue;
+		failed++;
+		ck_assert_msg(strstr(r->detail, setup_faults[_i].want) &&
+			      strstr(r->detail, setup_faults[_i].op), "%s: %s", r->name, r->detail);
+	}
+	ck_assert_int_gt(failed, 0);
+	ck_assert_int_eq(code, 1);
+	mc_report_free(rep);
+}
+END_TEST
+
 START_TEST(bad_device_specs)
 {
 	static const char *const specs[] = { "bogus", "sim:flags=9", "sim:defect=nope",
@@ -269,6 +305,8 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, res02_needs_a_changed_source);
 	tcase_add_loop_test(tc, defects_are_caught, 0, n);
 	tcase_add_loop_test(tc, bad_device_specs, 0, 7);
+	tcase_add_loop_test(tc, setup_faults_are_the_device_s, 0,
+			    (int)(sizeof(setup_faults) / sizeof(setup_faults[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
