@@ -73,16 +73,27 @@ struct mc_param {
 
 /* What the runner knows about the device before the cases start. */
 /* --budget: TIME clauses turn into verdicts when a measurement exceeds one. 0 = none. */
+#define MC_BUDGET_ARCS 16
 struct mc_budgets {
 	uint64_t arc_ns[MC_NSTATES][MC_NSTATES];	/* [from][to], judged on the max */
 	uint64_t downtime_ns;
 	double datasize_ratio;	/* SAVE-05: MIG_DATA_SIZE / bytes read must lie in [1/r, r] */
+	/* The arc= words as given, so that a device can be checked against them. */
+	struct { int from; uint32_t to; char word[48]; } arcs[MC_BUDGET_ARCS];
+	int narcs;		/* from = -1: any start state */
 };
 /*
  * Parse one --budget word into @b: "arc=TO:TIME", "arc=FROM->TO:TIME" or
- * "downtime=TIME", TIME = N[ns|us|ms|s] (default ms). -EINVAL with a reason in @err.
+ * "downtime=TIME", TIME = N[ns|us|ms|s] (default ms). An arc no device can take (FROM
+ * equal to TO, or a base arc of the model under no valid flag set) is refused.
+ * -EINVAL with a reason in @err.
  */
 int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t errlen);
+/*
+ * Check @b's arc= words against a device with model flags @flags: each must name a base
+ * arc the device can take. 0, or -EINVAL with "--budget 'WORD': ..." in @err.
+ */
+int mc_budget_check(const struct mc_budgets *b, uint64_t flags, char *err, size_t errlen);
 
 /* Region accesses of --dirty and --state-regions (regspec.c). */
 #define MC_REGACC_MAX 64	/* bytes per item */

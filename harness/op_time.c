@@ -38,7 +38,7 @@ static unsigned reps_arg(const struct mc_ctx *ctx, unsigned dflt)
 
 static int reps_check(const struct mc_case *c, char *err, size_t len)
 {
-	char v[16];
+	char v[16], *end;
 	unsigned long n;
 
 	if (strcmp(c->expect, "-")) {
@@ -47,8 +47,8 @@ static int reps_check(const struct mc_case *c, char *err, size_t len)
 	}
 	if (!mc_case_arg(c, "reps", v, sizeof(v)))
 		return 0;
-	n = strtoul(v, NULL, 10);
-	if (n && n <= MAX_REPS)
+	n = strtoul(v, &end, 10);
+	if (v[0] >= '0' && v[0] <= '9' && !*end && n && n <= MAX_REPS)
 		return 0;
 	snprintf(err, len, "reps=%s: expected 1..%d", v, MAX_REPS);
 	return -EINVAL;

@@ -366,19 +366,61 @@ static void case_child(struct runner *r, void *arg)
 
 /* ---------------------------------------------------------------- the run */
 
+/* Whether one --only word names @c: its clause ID, its group or a prefix of its name. */
+static bool names(const char *t, const struct mc_case *c)
+{
+	return !strcasecmp(t, c->clause->id) || !strcasecmp(t, c->clause->group) ||
+	       !strncmp(c->name, t, strlen(t));
+}
+
 static bool selected(const struct mc_case *c, const char *only)
 {
 	char buf[512], *save = NULL;
 
-	if (!only || !*only)
+	if (!only)
 		return true;
 	snprintf(buf, sizeof(buf), "%s", only);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcasecmp(t, c->clause->id) || !strcasecmp(t, c->clause->group) ||
-		    !strncmp(c->name, t, strlen(t)))
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (names(t, c))
 			return true;
-	}
 	return false;
+}
+
+/*
+ * --only: every word must name a row of the case set (clause ID, group or case-name
+ * prefix), and there must be a word; otherwise one line on stderr and -EINVAL. Whether
+ * the rows it names have instances on this device is another matter (see plan()).
+ */
+static int check_only(const struct mc_caseset *cs, const char *only)
+{
+	const char *p = only;
+
+	if (!only)
+		return 0;
+	if (strlen(only) >= 512) {
+		fprintf(stderr, "migcheck: --only: longer than 511 characters\n");
+		return -EINVAL;
+	}
+	do {
+		size_t n = strcspn(p, ",");
+		char t[512];
+		int i;
+
+		snprintf(t, sizeof(t), "%.*s", (int)n, p);
+		for (i = 0; n && i < cs->n && !names(t, &cs->cases[i]); i++)
+			;
+		if (!n) {
+			fprintf(stderr, "migcheck: --only '%s': an empty word\n", only);
+			return -EINVAL;
+		}
+		if (i == cs->n) {
+			fprintf(stderr, "migcheck: --only: '%s' is no clause ID, group or case name "
+				"of the case set (migcheck cases lists them)\n", t);
+			return -EINVAL;
+		}
+		p += n;
+	} while (*p++);
+	return 0;
 }
 
 /* Why @c cannot run on this device, or NULL. */
@@ -565,8 +607,12 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 	strftime(info->started, sizeof(info->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 }
 
-/* RES-04's material: a stream saved from a device of another type, when there is one. */
-static void preflight_foreign(struct runner *r)
+/*
+ * RES-04's material: a stream saved from a device of another type, when there is one.
+ * A --foreign the user named that gives no stream is a usage error (-EINVAL, one line on
+ * stderr), not a silent skip; a derived one (sim) that fails leaves RES-04 skipped.
+ */
+static int preflight_foreign(struct runner *r)
 {
 	struct shm *shm = r->shm;
 	int sig = 0;
@@ -577,7 +623,7 @@ static void preflight_foreign(struct runner *r)
 		r->foreign_spec[0] = '\0';
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "no device of another type to save a foreign stream from (--foreign SPEC)");
-		return;
+		return 0;
 	}
 	shm->done = false;
 	shm->stream_rc = 0;
@@ -589,18 +635,22 @@ static void preflight_foreign(struct runner *r)
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
 			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
 		r->foreign_spec[0] = '\0';
-		return;
+		if (!r->o->foreign)
+			return 0;
+		fprintf(stderr, "migcheck: %s\n", r->foreign_why);
+		return -EINVAL;
 	}
 	r->foreign = malloc(shm->stream_len ? shm->stream_len : 1);
 	if (!r->foreign) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why), "out of memory");
 		r->foreign_spec[0] = '\0';
-		return;
+		return -ENOMEM;
 	}
 	memcpy(r->foreign, shm->stream, shm->stream_len);
 	r->di.foreign = r->foreign;
 	r->di.foreign_len = shm->stream_len;
 	r->di.foreign_spec = r->foreign_spec;
+	return 0;
 }
 
 /* Preflight: open the device, read its flags, save the reference stream. */
@@ -661,7 +711,7 @@ static int preflight(struct runner *r)
 				 shm->stream_violates);
 			r->di.stream_violates = r->stream_violates;
 		}
-		return 0;
+		return r->o->foreign ? preflight_foreign(r) : 0;
 	}
 	r->stream = malloc(shm->stream_len ? shm->stream_len : 1);
 	if (!r->stream)
@@ -673,8 +723,7 @@ static int preflight(struct runner *r)
 	memcpy(r->ref_regions, shm->regions, shm->regions_len);
 	r->di.ref_regions = r->ref_regions;
 	r->di.ref_regions_len = shm->regions_len;
-	preflight_foreign(r);
-	return 0;
+	return preflight_foreign(r);
 }
 
 void mc_report_free(struct mc_report *rep)
@@ -713,6 +762,8 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		fprintf(stderr, "migcheck: %s\n", err);
 		goto out;
 	}
+	if (check_only(csp, o->only))
+		goto out;
 	r.shm_len = sizeof(*r.shm) + o->stream_limit;
 	r.shm = mmap(NULL, r.shm_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r.shm == MAP_FAILED) {
@@ -723,6 +774,10 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	}
 	if (preflight(&r))
 		goto out;
+	if (r.di.flags_ok && mc_budget_check(o->budgets, r.di.flags & 7, err, sizeof(err))) {
+		fprintf(stderr, "migcheck: %s: %s\n", o->device, err);
+		goto out;
+	}
 	fill_info(&r, &rep->info);
 	rep->info.cases_total = complete_total(&r, o->cases_dir ? NULL : csp);
 	n = plan(&r, csp, o->only, &pl);
