@@ -296,6 +296,58 @@ void mc_cases_free(struct mc_caseset *cs)
 	cs->n = 0;
 }
 
+/* Whether one --only word names @c: its clause ID, its group or a prefix of its name. */
+static bool names(const char *t, const struct mc_case *c)
+{
+	return !strcasecmp(t, c->clause->id) || !strcasecmp(t, c->clause->group) ||
+	       !strncmp(c->name, t, strlen(t));
+}
+
+bool mc_case_selected(const struct mc_case *c, const char *only)
+{
+	char buf[512], *save = NULL;
+
+	if (!only)
+		return true;
+	snprintf(buf, sizeof(buf), "%s", only);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (names(t, c))
+			return true;
+	return false;
+}
+
+int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err, size_t errlen)
+{
+	const char *p = only;
+
+	if (!only)
+		return 0;
+	if (strlen(only) >= 512) {
+		snprintf(err, errlen, "--only: longer than 511 characters");
+		return -EINVAL;
+	}
+	do {
+		size_t n = strcspn(p, ",");
+		char t[512];
+		int i;
+
+		snprintf(t, sizeof(t), "%.*s", (int)n, p);
+		for (i = 0; n && i < cs->n && !names(t, &cs->cases[i]); i++)
+			;
+		if (!n) {
+			snprintf(err, errlen, "--only '%.400s': an empty word", only);
+			return -EINVAL;
+		}
+		if (i == cs->n) {
+			snprintf(err, errlen, "--only: '%.400s' is no clause ID, group or case name of "
+				 "the case set (migcheck cases lists them)", t);
+			return -EINVAL;
+		}
+		p += n;
+	} while (*p++);
+	return 0;
+}
+
 bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len)
 {
 	size_t klen = strlen(key);

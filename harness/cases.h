@@ -62,6 +62,18 @@ int mc_cases_load_builtin(struct mc_caseset *cs, char *err, size_t errlen);
 int mc_cases_load_dir(const char *dir, struct mc_caseset *cs, char *err, size_t errlen);
 void mc_cases_free(struct mc_caseset *cs);
 
+/*
+ * --only: whether @only (a comma list of clause IDs, groups and case-name prefixes; NULL
+ * selects everything) selects row @c.
+ */
+bool mc_case_selected(const struct mc_case *c, const char *only);
+/*
+ * Check @only against @cs: there must be a word and every word must name a row of the set.
+ * 0, or -EINVAL with one line in @err ("--only: 'FSM-99' is no clause ID, ..."). Whether
+ * the rows have instances on a given device is the runner's question.
+ */
+int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err, size_t errlen);
+
 /* Value of key @key in a row's argument list ("a=1,b=x"), copied into @val. */
 bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len);
 

@@ -366,63 +366,6 @@ static void case_child(struct runner *r, void *arg)
 
 /* ---------------------------------------------------------------- the run */
 
-/* Whether one --only word names @c: its clause ID, its group or a prefix of its name. */
-static bool names(const char *t, const struct mc_case *c)
-{
-	return !strcasecmp(t, c->clause->id) || !strcasecmp(t, c->clause->group) ||
-	       !strncmp(c->name, t, strlen(t));
-}
-
-static bool selected(const struct mc_case *c, const char *only)
-{
-	char buf[512], *save = NULL;
-
-	if (!only)
-		return true;
-	snprintf(buf, sizeof(buf), "%s", only);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		if (names(t, c))
-			return true;
-	return false;
-}
-
-/*
- * --only: every word must name a row of the case set (clause ID, group or case-name
- * prefix), and there must be a word; otherwise one line on stderr and -EINVAL. Whether
- * the rows it names have instances on this device is another matter (see plan()).
- */
-static int check_only(const struct mc_caseset *cs, const char *only)
-{
-	const char *p = only;
-
-	if (!only)
-		return 0;
-	if (strlen(only) >= 512) {
-		fprintf(stderr, "migcheck: --only: longer than 511 characters\n");
-		return -EINVAL;
-	}
-	do {
-		size_t n = strcspn(p, ",");
-		char t[512];
-		int i;
-
-		snprintf(t, sizeof(t), "%.*s", (int)n, p);
-		for (i = 0; n && i < cs->n && !names(t, &cs->cases[i]); i++)
-			;
-		if (!n) {
-			fprintf(stderr, "migcheck: --only '%s': an empty word\n", only);
-			return -EINVAL;
-		}
-		if (i == cs->n) {
-			fprintf(stderr, "migcheck: --only: '%s' is no clause ID, group or case name "
-				"of the case set (migcheck cases lists them)\n", t);
-			return -EINVAL;
-		}
-		p += n;
-	} while (*p++);
-	return 0;
-}
-
 /* Why @c cannot run on this device, or NULL. */
 static const char *precondition(const struct runner *r, const struct mc_case *c)
 {
@@ -539,7 +482,7 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 			struct mc_param ps[MAX_INSTANCES];
 			int k;
 
-			if (c->op->order != pass || !selected(c, only))
+			if (c->op->order != pass || !mc_case_selected(c, only))
 				continue;
 			k = r->di.flags_ok ? mc_case_expand(c, r->di.flags & 7, ps, MAX_INSTANCES) : 1;
 			if (!r->di.flags_ok)
@@ -762,8 +705,10 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		fprintf(stderr, "migcheck: %s\n", err);
 		goto out;
 	}
-	if (check_only(csp, o->only))
+	if (mc_cases_check_only(csp, o->only, err, sizeof(err))) {
+		fprintf(stderr, "migcheck: %s\n", err);
 		goto out;
+	}
 	r.shm_len = sizeof(*r.shm) + o->stream_limit;
 	r.shm = mmap(NULL, r.shm_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r.shm == MAP_FAILED) {
