@@ -202,6 +202,8 @@ static void top(FILE *f, const struct mc_report *rep)
 		!strcmp(v, "error") ? "ERROR" : "SKIPPED");
 	if (waived)
 		fprintf(f, " · %d waived", waived);
+	if (strcmp(sc.claim, "conformance"))	/* never a bare PASS for a partial or sim run */
+		fprintf(f, " · %s", sc.claim);
 	fputs("</div></header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#identity\">"
 	      "Device &amp; environment</a><a href=\"#clauses\">Clauses</a><a href=\"#matrix\">"
 	      "Arc matrix</a><a href=\"#timing\">Timing</a><a href=\"#precopy\">PRE_COPY</a>"

@@ -141,6 +141,7 @@ START_TEST(test_scope_everywhere)
 	snprintf(path, sizeof(path), "%s/report.html", dir);
 	text = slurp(path);
 	ck_assert(strstr(text, "data-claim=\"simulated\">" ISSUE_LABEL "</div>"));
+	ck_assert(strstr(text, "data-verdict=\"pass\">PASS · simulated</div>"));
 	free(text);
 
 	ck_assert_int_eq(mc_bundle_create(&bo, path, sizeof(path)), 0);
