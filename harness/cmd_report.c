@@ -117,6 +117,7 @@ int mc_cmd_report(int argc, char **argv)
 	struct mc_report *rep = NULL;
 	struct mc_rfiles fs = { 0 };
 	struct mc_waivers w = { 0 };
+	struct mc_scope sc;
 	char err[1024], src[4096];
 	int rc = EXIT_USAGE;
 
@@ -146,8 +147,9 @@ int mc_cmd_report(int argc, char **argv)
 	if (render_all(rep, &fs, vals[0] ? vals[0] : src,
 		       vals[1] || (vals[0] && !same_dir(vals[0], src))))
 		goto out;
+	mc_report_scope(rep, &sc);
 	printf("migcheck: rendered %s into %s: verdict %s\n", pos[0], vals[0] ? vals[0] : src,
-	       mc_report_verdict(rep));
+	       sc.label);
 	rc = 0;
 out:
 	mc_report_unload(rep);

@@ -372,10 +372,14 @@ int mc_bundle_verify(const char *path, FILE *out)
 	if (!v.bad)
 		rc = 0;
 out:
-	if (rc == 0)
+	if (rc == 0) {
+		struct mc_scope sc;
+
+		mc_report_scope(rep, &sc);
 		fprintf(out, "bundle intact: device %s (%s %s), kernel %s: verdict %s\n",
 			rep->info.device_spec, rep->info.ident.driver, rep->info.ident.type,
-			rep->info.kernel_release, mc_report_verdict(rep));
+			rep->info.kernel_release, sc.label);
+	}
 	else if (rc == 1)
 		fprintf(out, "bundle REJECTED: %d mismatch(es)\n", v.bad);
 	mc_report_unload(rep);
