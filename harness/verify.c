@@ -70,7 +70,12 @@ static int read_all(struct mc_vf *v, const char *path, uint8_t **buf, size_t *le
 		mc_vf_say(v, "verify: %s: %s", path, strerror(-rc));
 		return rc;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > MC_BUNDLE_MAX) {
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		mc_vf_say(v, "verify: %s: %s", path, strerror(-rc));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MC_BUNDLE_MAX) {
 		mc_vf_say(v, "verify: %s: %s", path, !S_ISREG(st.st_mode) ? "not a regular file" :
 			  "larger than the 1 GiB a bundle may have");
 		rc = -EINVAL;

@@ -488,7 +488,8 @@ START_TEST(test_bundle_forged)
 	snprintf(pub, sizeof(pub), "%s/v.pub", x.dir);
 	snprintf(okey, sizeof(okey), "%s/o.key", x.dir);
 	sh("cd '%s' && rm b.tar", x.dir);
-	ck_assert_int_eq(mc_sign_keygen(strtok(strcpy(forged, key), "."), err, sizeof(err)), 0);
+	snprintf(forged, sizeof(forged), "%s/v", x.dir);
+	ck_assert_int_eq(mc_sign_keygen(forged, err, sizeof(err)), 0);
 	snprintf(forged, sizeof(forged), "%s/o", x.dir);
 	ck_assert_int_eq(mc_sign_keygen(forged, err, sizeof(err)), 0);
 	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar,
