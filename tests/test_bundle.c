@@ -342,6 +342,43 @@ START_TEST(test_verify_hostile_members)
 }
 END_TEST
 
+/* Any byte of the manifest changed, dropped or added: rejected, never a crash. */
+START_TEST(test_verify_manifest_mutations)
+{
+	struct mc_tar t;
+	struct fx x;
+	char path[200], err[256], *buf, *copy, *msg;
+	size_t len, mlen;
+	int rc;
+
+	fixture(&x, NULL);
+	snprintf(path, sizeof(path), "%s/m.tar", x.dir);
+	buf = slurp(x.tar, &len);
+	copy = malloc(len);
+	ck_assert_int_eq(mc_tar_parse((uint8_t *)buf, len, &t, err, sizeof(err)), 0);
+	mlen = t.e[0].len;
+	srandom(11);
+	for (int i = 0; i < 60; i++) {
+		size_t at = MC_TAR_BLOCK + (size_t)random() % mlen;
+		FILE *f = fopen(path, "wb");
+
+		memcpy(copy, buf, len);
+		copy[at] = i % 3 == 0 ? '\n' : i % 3 == 1 ? ' ' : (char)(copy[at] ^ (1 + random() % 127));
+		if (copy[at] == buf[at])
+			copy[at] ^= 1;	/* always a change */
+		fwrite(copy, 1, len, f);
+		fclose(f);
+		msg = verify(path, &rc);
+		ck_assert_msg(rc == 1, "byte %zu: exit %d\n%s", at, rc, msg);
+		free(msg);
+	}
+	free(t.e);
+	free(copy);
+	free(buf);
+	sh("rm -rf '%s'", x.dir);
+}
+END_TEST
+
 /* What verify prints from a bundle is escaped, the verdict line too. */
 START_TEST(test_verify_escapes)
 {
@@ -641,6 +678,7 @@ static Suite *bundle_suite(void)
 	tcase_add_test(tc, test_bundle_verify);
 	tcase_add_test(tc, test_verify_hostile_members);
 	tcase_add_test(tc, test_verify_escapes);
+	tcase_add_test(tc, test_verify_manifest_mutations);
 	tcase_add_test(tc, test_verify_not_regular);
 	tcase_add_test(tc, test_bundle_hostile_dir);
 	tcase_add_test(tc, test_sign_roundtrip);
