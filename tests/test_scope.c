@@ -147,7 +147,7 @@ START_TEST(test_scope_everywhere)
 	ck_assert_int_eq(mc_bundle_create(&bo, path, sizeof(path)), 0);
 	text = NULL;
 	vf = open_memstream(&text, &klen);
-	ck_assert_int_eq(mc_bundle_verify(path, vf), 0);
+	ck_assert_int_eq(mc_bundle_verify(path, NULL, vf), 0);
 	fclose(vf);
 	ck_assert_msg(strstr(text, "verdict " ISSUE_LABEL "\n"), "%s", text);
 	free(text);
