@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,7 @@ static int add_path(struct mc_rfiles *fs, const char *dir, const char *rel, bool
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (stat(path, &st) || !S_ISREG(st.st_mode) ||
+	if (lstat(path, &st) || !S_ISREG(st.st_mode) ||	/* a symlink may point anywhere */
 	    (fuzz_only && !is_fuzz_stats(rel) && strcmp(rel, "kernel.log")))
 		return 0;
 	rc = mc_file_read(path, RFILE_MAX, &buf, &len);
@@ -144,7 +145,7 @@ int mc_rfiles_scan(const char *dir, bool extras_only, struct mc_rfiles *out, cha
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
-		if (stat(sub, &st))
+		if (lstat(sub, &st))
 			continue;
 		if (S_ISREG(st.st_mode)) {
 			rc = add_path(out, dir, de->d_name, extras_only, err, errlen);
