@@ -211,7 +211,7 @@ static int load_file(const char *path, struct mc_caseset *cs, char *err, size_t 
 {
 	char *text;
 	size_t n;
-	int rc = mc_file_read(path, MAX_CASE_FILE, &text, &n);
+	int rc = mc_file_read(path, MAX_CASE_FILE, 0, &text, &n);
 
 	if (rc == -EFBIG) {
 		snprintf(err, errlen, "%s: larger than %d bytes", path, MAX_CASE_FILE);

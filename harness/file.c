@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,20 +16,21 @@
 
 static int not_regular(mode_t mode)
 {
-	return S_ISDIR(mode) ? -EISDIR : S_ISREG(mode) ? 0 : -EINVAL;
+	return S_ISREG(mode) ? 0 : S_ISDIR(mode) ? -EISDIR : S_ISLNK(mode) ? -ELOOP : -EINVAL;
 }
 
-int mc_file_open(const char *path)
+int mc_file_open(const char *path, unsigned flags)
 {
+	bool follow = !(flags & MC_FILE_NOFOLLOW);
 	struct stat st;
 	int fd, rc;
 
-	if (stat(path, &st))
+	if (follow ? stat(path, &st) : lstat(path, &st))
 		return -errno;
 	rc = not_regular(st.st_mode);
 	if (rc)
 		return rc;
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st)) {
@@ -51,7 +53,7 @@ out_close:
 
 FILE *mc_file_fopen(const char *path)
 {
-	int fd = mc_file_open(path);
+	int fd = mc_file_open(path, 0);
 	FILE *f;
 
 	if (fd < 0) {
@@ -68,11 +70,11 @@ FILE *mc_file_fopen(const char *path)
 	return f;
 }
 
-int mc_file_read(const char *path, size_t max, char **buf, size_t *len)
+int mc_file_read(const char *path, size_t max, unsigned flags, char **buf, size_t *len)
 {
 	size_t cap = 0, n = 0;
 	char *b = NULL, *grown;
-	int fd = mc_file_open(path), rc = 0;
+	int fd = mc_file_open(path, flags), rc = 0;
 
 	*buf = NULL;
 	*len = 0;
@@ -132,6 +134,8 @@ const char *mc_file_strerror(int rc)
 		return "not a regular file (a FIFO, socket or device is not read)";
 	if (rc == -EISDIR)
 		return "is a directory, not a file";
+	if (rc == -ELOOP)
+		return "is a symbolic link (not followed here)";
 	if (rc == -EFBIG)
 		return "file too large";
 	return strerror(-rc);

@@ -672,7 +672,7 @@ int mc_json_parse_file(const char *path, const struct mc_json_opts *opts,
 	*doc = NULL;
 	if (err)
 		memset(err, 0, sizeof(*err));
-	rc = mc_file_read(path, cap, &buf, &len);	/* a regular file: a FIFO never blocks */
+	rc = mc_file_read(path, cap, 0, &buf, &len);	/* a regular file: a FIFO never blocks */
 	if (!rc) {
 		rc = mc_json_parse(buf, len, opts, doc, err);
 		free(buf);

@@ -111,7 +111,7 @@ static int add_path(struct mc_rfiles *fs, const char *dir, const char *rel, bool
 	if (lstat(path, &st) || !S_ISREG(st.st_mode) ||	/* a symlink may point anywhere */
 	    (fuzz_only && !is_fuzz_stats(rel) && strcmp(rel, "kernel.log")))
 		return 0;
-	rc = mc_file_read(path, RFILE_MAX, &buf, &len);
+	rc = mc_file_read(path, RFILE_MAX, MC_FILE_NOFOLLOW, &buf, &len);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", path, mc_file_strerror(rc));
 		return rc;

@@ -132,7 +132,7 @@ int mc_waivers_load(const char *path, struct mc_waivers *out, char *err, size_t 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = mc_file_read(path, WAIVER_FILE_MAX, &buf, &n);
+	rc = mc_file_read(path, WAIVER_FILE_MAX, 0, &buf, &n);
 	if (rc == -EFBIG)
 		return bad(err, errlen, "%s: larger than %u bytes", path, WAIVER_FILE_MAX);
 	if (rc) {

@@ -51,7 +51,7 @@ END_TEST
 
 START_TEST(file_regular_only)
 {
-	char dir[] = "/tmp/mc-input-XXXXXX", fifo[64], reg[64], *buf = NULL;
+	char dir[] = "/tmp/mc-input-XXXXXX", fifo[64], reg[64], link[64], *buf = NULL;
 	size_t len = 99;
 	int fd;
 
@@ -59,10 +59,10 @@ START_TEST(file_regular_only)
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	snprintf(reg, sizeof(reg), "%s/reg", dir);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-	ck_assert_int_eq(mc_file_open(fifo), -EINVAL);
-	ck_assert_int_eq(mc_file_open(dir), -EISDIR);
-	ck_assert_int_eq(mc_file_open("/dev/null"), -EINVAL);
-	ck_assert_int_eq(mc_file_read(fifo, 10, &buf, &len), -EINVAL);
+	ck_assert_int_eq(mc_file_open(fifo, 0), -EINVAL);
+	ck_assert_int_eq(mc_file_open(dir, 0), -EISDIR);
+	ck_assert_int_eq(mc_file_open("/dev/null", 0), -EINVAL);
+	ck_assert_int_eq(mc_file_read(fifo, 10, 0, &buf, &len), -EINVAL);
 	ck_assert_ptr_null(buf);
 	ck_assert_ptr_null(mc_file_fopen(fifo));
 	ck_assert_int_eq(errno, EINVAL);
@@ -74,15 +74,24 @@ START_TEST(file_regular_only)
 	ck_assert_ptr_nonnull(f);
 	fputs("0123456789", f);
 	fclose(f);
-	fd = mc_file_open(reg);
+	fd = mc_file_open(reg, MC_FILE_NOFOLLOW);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_int_eq(mc_file_read(reg, 10, &buf, &len), 0);
+	ck_assert_int_eq(mc_file_read(reg, 10, 0, &buf, &len), 0);
 	ck_assert_uint_eq(len, 10);
 	ck_assert_str_eq(buf, "0123456789");
 	free(buf);
-	ck_assert_int_eq(mc_file_read(reg, 9, &buf, &len), -EFBIG);
+	ck_assert_int_eq(mc_file_read(reg, 9, 0, &buf, &len), -EFBIG);
 	ck_assert_ptr_null(buf);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ck_assert_int_eq(symlink(reg, link), 0);
+	ck_assert_int_eq(mc_file_read(link, 10, 0, &buf, &len), 0);	/* followed */
+	free(buf);
+	ck_assert_int_eq(mc_file_read(link, 10, MC_FILE_NOFOLLOW, &buf, &len), -ELOOP);
+	unlink(link);
+	ck_assert_int_eq(symlink(fifo, link), 0);
+	ck_assert_int_eq(mc_file_open(link, 0), -EINVAL);
+	unlink(link);
 	unlink(fifo);
 	unlink(reg);
 	rmdir(dir);
