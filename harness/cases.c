@@ -506,6 +506,9 @@ void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt,
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	ctx->violated = clause;
+	/* Charged to @clause unless the case already judged its own clause against the device. */
+	if (ctx->res->status != MC_FAIL && ctx->res->status != MC_WARN)
+		ctx->res->violates = mc_clause_find(clause);
 	mc_budget_fail(ctx, "setup violates %s: %s", clause, text);	/* fail at any level */
 }
 

@@ -80,6 +80,11 @@ static int clause_index(const struct mc_report *rep, const struct mc_clause *c)
 	return -1;
 }
 
+const struct mc_clause *mc_case_charged(const struct mc_case_result *r)
+{
+	return r->violates ? r->violates : r->clause;
+}
+
 void mc_report_recount(struct mc_report *rep)
 {
 	memset(rep->counts, 0, sizeof(rep->counts));
@@ -94,7 +99,7 @@ void mc_report_recount(struct mc_report *rep)
 	for (int i = 0; i < rep->ncases; i++) {
 		const struct mc_case_result *r = &rep->cases[i];
 		enum mc_status st = sane(r->status);
-		int ci = clause_index(rep, r->clause);
+		int ci = clause_index(rep, mc_case_charged(r));
 
 		rep->counts[st]++;
 		if (r->waiver)

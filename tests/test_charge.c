@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A setup step the device breaks is charged to the clause it violates, not to the case's
+ * own clause: `--only FSM-06` on the stale_get defect fails FSM-01 (with the cases as its
+ * evidence) and leaves FSM-06 unjudged by them, in the rollup, report.json (cases[].violates),
+ * KTAP, junit.xml, report.html, a reloaded report, a waiver and a verified bundle.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "mc_test.h"
+#include "rep_load.h"
+#include "runner.h"
+#include "waiver.h"
+
+static const struct mc_clause_result *row(const struct mc_report *rep, const char *id)
+{
+	for (int i = 0; i < rep->nclauses; i++)
+		if (!strcmp(rep->clauses[i].clause->id, id))
+			return &rep->clauses[i];
+	ck_abort_msg("clause %s missing", id);
+	return NULL;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+	char path[4096], *buf = NULL;
+	size_t len = 0;
+	FILE *f, *m = open_memstream(&buf, &len);
+	int c;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while ((c = getc(f)) != EOF)
+		putc(c, m);
+	fclose(f);
+	fclose(m);
+	return buf;
+}
+
+/* The failed cases are FSM-06's, charged to FSM-01; FSM-06 counts none of them. */
+static int check_charged(const struct mc_report *rep)
+{
+	const struct mc_clause_result *f01 = row(rep, "FSM-01"), *f06 = row(rep, "FSM-06");
+	int nfail = 0;
+
+	for (int i = 0; i < rep->ncases; i++) {
+		const struct mc_case_result *r = &rep->cases[i];
+
+		ck_assert_str_eq(r->clause->id, "FSM-06");
+		if (r->status != MC_FAIL)
+			continue;
+		nfail++;
+		ck_assert_msg(r->violates && !strcmp(r->violates->id, "FSM-01"), "%s", r->name);
+		ck_assert_ptr_eq(mc_case_charged(r), r->violates);
+	}
+	ck_assert_int_gt(nfail, 0);
+	ck_assert_int_eq(f01->status, MC_FAIL);
+	ck_assert_int_eq(f01->counts[MC_FAIL], nfail);
+	ck_assert_int_eq(f06->counts[MC_FAIL], 0);
+	ck_assert_int_ne(f06->status, MC_FAIL);
+	ck_assert_int_eq(rep->counts[MC_FAIL], nfail);
+	return nfail;
+}
+
+/* A waiver of FSM-01 covers the charged cases; one of FSM-06 covers none of them. */
+static void check_waivers(struct mc_report *rep, int nfail)
+{
+	static const char fsm01[] = "FSM-01 known stale GET ref=bug-1\n";
+	static const char fsm06[] = "FSM-06 not the clause at fault ref=bug-2\n";
+	struct mc_waivers w01 = { 0 }, w06 = { 0 };
+	char err[256];
+
+	ck_assert_int_eq(mc_waivers_parse(fsm01, strlen(fsm01), "w", &w01, err, sizeof(err)), 0);
+	ck_assert_int_eq(mc_waivers_parse(fsm06, strlen(fsm06), "w", &w06, err, sizeof(err)), 0);
+	ck_assert_int_eq(mc_waivers_apply(rep, &w01, err, sizeof(err)), 0);
+	ck_assert_int_eq(rep->waived[MC_FAIL], nfail);
+	ck_assert_str_eq(mc_clause_effective(row(rep, "FSM-01")), "waived");
+	ck_assert_int_eq(rep->exit_code, 0);
+	ck_assert_int_eq(mc_waivers_apply(rep, &w06, err, sizeof(err)), 0);
+	ck_assert_int_eq(rep->waived[MC_FAIL], 0);
+	ck_assert_int_eq(rep->exit_code, 1);
+	ck_assert_int_eq(mc_waivers_apply(rep, NULL, err, sizeof(err)), 0);
+	mc_waivers_free(&w01);
+	mc_waivers_free(&w06);
+}
+
+START_TEST(setup_failure_charges_the_violated_clause)
+{
+	char dir[] = "/tmp/mc_test_charge_XXXXXX", path[4096], err[512], *t;
+	struct mc_run_opts o = {
+		.device = "sim:flags=7:defect=stale_get", .quiet = true, .seed = 1,
+		.timeout_ms = 30000, .op_timeout_ms = 3000, .stream_limit = 64u << 20,
+		.only = "FSM-06", .out = dir,
+	};
+	struct mc_bundle_opts bo = { .dir = dir };
+	struct mc_report *rep = NULL, *back = NULL;
+	FILE *devnull = fopen("/dev/null", "w");
+	int nfail;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	mc_ktap_set_stream(devnull);
+	ck_assert_int_eq(mc_run(&o, &rep), 1);
+	mc_ktap_set_stream(NULL);
+	fclose(devnull);
+	nfail = check_charged(rep);
+
+	t = slurp(dir, "report.json");
+	ck_assert(strstr(t, "\"clause\": \"FSM-06\",\n      \"violates\": \"FSM-01\",\n      "
+			 "\"status\": \"fail\""));
+	free(t);
+	t = slurp(dir, "junit.xml");
+	ck_assert(strstr(t, "type=\"FSM-01\">setup violates FSM-01: "));
+	ck_assert(!strstr(t, "type=\"FSM-06\""));
+	ck_assert(strstr(t, "name=\"fsm.sync:STOP [FSM-06]\""));	/* its identity stays */
+	free(t);
+	t = slurp(dir, "report.html");
+	ck_assert(strstr(t, "a case of FSM-06, stopped at setup"));
+	ck_assert(strstr(t, "Not judged: a setup step"));
+	free(t);
+	devnull = tmpfile();
+	ck_assert_int_eq(mc_ktap_write(devnull, rep), 0);
+	rewind(devnull);
+	{
+		char line[2048];
+		int charged = 0;
+
+		while (fgets(line, sizeof(line), devnull)) {
+			ck_assert_msg(strncmp(line, "# fail [FSM-06]", 15), "%s", line);
+			charged += !strncmp(line, "# fail [FSM-01]: setup violates FSM-01", 38);
+		}
+		ck_assert_int_eq(charged, nfail);
+	}
+	fclose(devnull);
+
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	ck_assert_msg(!mc_report_load_file(path, &back, err, sizeof(err)), "%s", err);
+	check_charged(back);
+	check_waivers(back, nfail);
+	mc_report_unload(back);
+	mc_report_free(rep);
+
+	/* verify recomputes the same rollup from the cases: the bundle is consistent. */
+	ck_assert_int_eq(mc_bundle_create(&bo, path, sizeof(path)), 0);
+	devnull = fopen("/dev/null", "w");
+	ck_assert_int_eq(mc_bundle_verify(path, NULL, devnull), 0);
+	fclose(devnull);
+	unlink(path);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
+static Suite *charge_suite(void)
+{
+	Suite *s = suite_create("charge");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, setup_failure_charges_the_violated_clause);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MC_TEST_MAIN(charge_suite)
