@@ -483,6 +483,8 @@ void mc_violation(struct mc_ctx *ctx, const char *fmt, ...)
 
 	if (ctx->c->clause->level == MC_INFO)
 		st = MC_PASS;	/* INFO clauses never give a verdict without a budget */
+	else
+		ctx->res->violates = NULL;	/* its own clause judged: charged to it */
 	va_start(ap, fmt);
 	verdict(ctx, st, fmt, ap);
 	va_end(ap);

@@ -77,6 +77,7 @@ struct mc_case_result {
 	/*
 	 * The clause a setup step broke (mc_setup_violation()), or NULL: the case then
 	 * failed on that clause and its own clause was not judged (mc_case_charged()).
+	 * NULL again when the case also violated its own clause (mc_violation()).
 	 */
 	const struct mc_clause *violates;
 };

@@ -155,6 +155,33 @@ START_TEST(setup_failure_charges_the_violated_clause)
 }
 END_TEST
 
+/*
+ * A case whose own check is the step that breaks (a full migration after closing with a
+ * session open, ROB-02) judges its own clause: charged to ROB-02, not to the setup's FSM-01.
+ */
+START_TEST(own_check_stays_charged_to_its_clause)
+{
+	struct mc_run_opts o = {
+		.device = "sim:flags=7:defect=close_leaks_session", .quiet = true, .seed = 1,
+		.timeout_ms = 30000, .op_timeout_ms = 3000, .stream_limit = 64u << 20,
+		.only = "ROB-02",
+	};
+	struct mc_report *rep = NULL;
+	FILE *devnull = fopen("/dev/null", "w");
+
+	mc_ktap_set_stream(devnull);
+	ck_assert_int_eq(mc_run(&o, &rep), 1);
+	mc_ktap_set_stream(NULL);
+	fclose(devnull);
+	for (int i = 0; i < rep->ncases; i++)
+		ck_assert_msg(!rep->cases[i].violates, "%s: charged to %s", rep->cases[i].name,
+			      rep->cases[i].violates->id);
+	ck_assert_int_eq(row(rep, "ROB-02")->status, MC_FAIL);
+	ck_assert_int_eq(row(rep, "FSM-01")->counts[MC_FAIL], 0);
+	mc_report_free(rep);
+}
+END_TEST
+
 static Suite *charge_suite(void)
 {
 	Suite *s = suite_create("charge");
@@ -162,6 +189,7 @@ static Suite *charge_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, setup_failure_charges_the_violated_clause);
+	tcase_add_test(tc, own_check_stays_charged_to_its_clause);
 	suite_add_tcase(s, tc);
 	return s;
 }
