@@ -182,6 +182,43 @@ START_TEST(own_check_stays_charged_to_its_clause)
 }
 END_TEST
 
+/*
+ * A device that stops one arc short of a combination transition (wrong_next_step) never
+ * takes the arc fsm.failed.fault armed: the SET succeeds at the wrong state. That is the
+ * device's FSM-01 fault, not a fault injection that failed (error).
+ */
+START_TEST(unfired_fault_is_the_device_s)
+{
+	struct mc_run_opts o = {
+		.device = "sim:flags=7:defect=wrong_next_step", .quiet = true, .seed = 1,
+		.timeout_ms = 30000, .op_timeout_ms = 3000, .stream_limit = 64u << 20,
+		.only = "fsm.failed.fault",
+	};
+	struct mc_report *rep = NULL;
+	FILE *devnull = fopen("/dev/null", "w");
+	int charged = 0;
+
+	mc_ktap_set_stream(devnull);
+	ck_assert_int_eq(mc_run(&o, &rep), 1);
+	mc_ktap_set_stream(NULL);
+	fclose(devnull);
+	for (int i = 0; i < rep->ncases; i++) {
+		const struct mc_case_result *r = &rep->cases[i];
+
+		ck_assert_msg(r->status != MC_ERROR, "%s: %s", r->name, r->detail);
+		if (r->status != MC_FAIL)
+			continue;
+		ck_assert_msg(r->violates && !strcmp(r->violates->id, "FSM-01") &&
+			      strstr(r->detail, "returned 0 without taking that arc, then GET "
+				     "reported"), "%s: %s", r->name, r->detail);
+		charged++;
+	}
+	ck_assert_int_gt(charged, 20);
+	ck_assert_int_eq(row(rep, "FSM-01")->counts[MC_FAIL], charged);
+	mc_report_free(rep);
+}
+END_TEST
+
 static Suite *charge_suite(void)
 {
 	Suite *s = suite_create("charge");
@@ -190,6 +227,7 @@ static Suite *charge_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, setup_failure_charges_the_violated_clause);
 	tcase_add_test(tc, own_check_stays_charged_to_its_clause);
+	tcase_add_test(tc, unfired_fault_is_the_device_s);
 	suite_add_tcase(s, tc);
 	return s;
 }
