@@ -42,6 +42,25 @@ static char *slurp(const char *dir, const char *name)
 	return buf;
 }
 
+/* `run --device @device --only @only [--out @out]`, KTAP to /dev/null; exits 1. */
+static struct mc_report *run_quiet(const char *device, const char *only, const char *out)
+{
+	struct mc_run_opts o = {
+		.device = device, .quiet = true, .seed = 1, .timeout_ms = 30000,
+		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = only, .out = out,
+	};
+	struct mc_report *rep = NULL;
+	FILE *devnull = fopen("/dev/null", "w");
+
+	ck_assert_ptr_nonnull(devnull);
+	mc_ktap_set_stream(devnull);
+	ck_assert_int_eq(mc_run(&o, &rep), 1);
+	mc_ktap_set_stream(NULL);
+	fclose(devnull);
+	ck_assert_ptr_nonnull(rep);
+	return rep;
+}
+
 /* The failed cases are FSM-06's, charged to FSM-01; FSM-06 counts none of them. */
 static int check_charged(const struct mc_report *rep)
 {
@@ -92,21 +111,13 @@ static void check_waivers(struct mc_report *rep, int nfail)
 START_TEST(setup_failure_charges_the_violated_clause)
 {
 	char dir[] = "/tmp/mc_test_charge_XXXXXX", path[4096], err[512], *t;
-	struct mc_run_opts o = {
-		.device = "sim:flags=7:defect=stale_get", .quiet = true, .seed = 1,
-		.timeout_ms = 30000, .op_timeout_ms = 3000, .stream_limit = 64u << 20,
-		.only = "FSM-06", .out = dir,
-	};
 	struct mc_bundle_opts bo = { .dir = dir };
-	struct mc_report *rep = NULL, *back = NULL;
-	FILE *devnull = fopen("/dev/null", "w");
+	struct mc_report *rep, *back = NULL;
+	FILE *devnull;
 	int nfail;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	mc_ktap_set_stream(devnull);
-	ck_assert_int_eq(mc_run(&o, &rep), 1);
-	mc_ktap_set_stream(NULL);
-	fclose(devnull);
+	rep = run_quiet("sim:flags=7:defect=stale_get", "FSM-06", dir);
 	nfail = check_charged(rep);
 
 	t = slurp(dir, "report.json");
@@ -161,18 +172,8 @@ END_TEST
  */
 START_TEST(own_check_stays_charged_to_its_clause)
 {
-	struct mc_run_opts o = {
-		.device = "sim:flags=7:defect=close_leaks_session", .quiet = true, .seed = 1,
-		.timeout_ms = 30000, .op_timeout_ms = 3000, .stream_limit = 64u << 20,
-		.only = "ROB-02",
-	};
-	struct mc_report *rep = NULL;
-	FILE *devnull = fopen("/dev/null", "w");
+	struct mc_report *rep = run_quiet("sim:flags=7:defect=close_leaks_session", "ROB-02", NULL);
 
-	mc_ktap_set_stream(devnull);
-	ck_assert_int_eq(mc_run(&o, &rep), 1);
-	mc_ktap_set_stream(NULL);
-	fclose(devnull);
 	for (int i = 0; i < rep->ncases; i++)
 		ck_assert_msg(!rep->cases[i].violates, "%s: charged to %s", rep->cases[i].name,
 			      rep->cases[i].violates->id);
@@ -189,19 +190,10 @@ END_TEST
  */
 START_TEST(unfired_fault_is_the_device_s)
 {
-	struct mc_run_opts o = {
-		.device = "sim:flags=7:defect=wrong_next_step", .quiet = true, .seed = 1,
-		.timeout_ms = 30000, .op_timeout_ms = 3000, .stream_limit = 64u << 20,
-		.only = "fsm.failed.fault",
-	};
-	struct mc_report *rep = NULL;
-	FILE *devnull = fopen("/dev/null", "w");
+	struct mc_report *rep = run_quiet("sim:flags=7:defect=wrong_next_step", "fsm.failed.fault",
+					  NULL);
 	int charged = 0;
 
-	mc_ktap_set_stream(devnull);
-	ck_assert_int_eq(mc_run(&o, &rep), 1);
-	mc_ktap_set_stream(NULL);
-	fclose(devnull);
 	for (int i = 0; i < rep->ncases; i++) {
 		const struct mc_case_result *r = &rep->cases[i];
 
