@@ -345,6 +345,8 @@ static void clause_overview(FILE *f, const struct mc_report *rep)
 		H(cr->clause->id);
 		fprintf(f, "</a></td><td>%s</td><td>", mc_level_name(cr->clause->level));
 		mc_html_badge(f, st);
+		if (cr->unjudged)
+			fprintf(f, " <span class=\"muted\">%d not judged</span>", cr->unjudged);
 		fputs("</td>", f);
 		counts_cells(f, cr->counts);
 		fputs("<td>", f);

@@ -357,6 +357,8 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 		jw_str(&w, "text", cr->clause->text);
 		jw_str(&w, "status", mc_status_name(cr->status));
 		write_counts(&w, cr->counts);
+		if (cr->unjudged)
+			jw_int(&w, "unjudged", cr->unjudged);
 		if (rep->waivers) {
 			jw_int(&w, "waived", cr->waived);
 			jw_str(&w, "effective", mc_clause_effective(cr));

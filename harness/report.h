@@ -129,6 +129,7 @@ struct mc_clause_result {
 	int counts[MC_NSTATUS];
 	int waived;		/* cases whose fail/warn a waiver covers */
 	enum mc_status unwaived;	/* rolled up over the cases no waiver covers */
+	int unjudged;		/* its cases charged to another clause (a setup step broke it) */
 };
 
 struct mc_report {

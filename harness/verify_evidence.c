@@ -40,7 +40,7 @@ static void check_rollup(struct mc_vf *v, const struct mc_json *root, const stru
 {
 	const struct mc_json *cls = mc_json_get(root, "clauses"), *cases = mc_json_get(root, "cases");
 	char what[64];
-	int64_t code = -1, waived = -1;
+	int64_t code = -1, waived = -1, unjudged;
 
 	for (int i = 0; i < rep->nclauses; i++) {
 		const struct mc_clause_result *cr = &rep->clauses[i];
@@ -51,6 +51,11 @@ static void check_rollup(struct mc_vf *v, const struct mc_json *root, const stru
 				 cr->clause->id, jstr(c, "status"), mc_status_name(cr->status));
 		snprintf(what, sizeof(what), "clause %s counts", cr->clause->id);
 		check_counts(v, what, mc_json_get(c, "counts"), cr->counts);
+		unjudged = 0;
+		mc_json_int(mc_json_get(c, "unjudged"), &unjudged);
+		if (unjudged != cr->unjudged)
+			mc_vf_mismatch(v, "report.json: clause %s records %lld case(s) not judged, its "
+				       "cases give %d", cr->clause->id, (long long)unjudged, cr->unjudged);
 		if (rep->waivers && strcmp(jstr(c, "effective"), mc_clause_effective(cr)))
 			mc_vf_mismatch(v, "report.json: clause %s is recorded as effectively %s, its cases "
 				 "and the waivers give %s", cr->clause->id, jstr(c, "effective"),

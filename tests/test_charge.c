@@ -81,6 +81,8 @@ static int check_charged(const struct mc_report *rep)
 	ck_assert_int_eq(f01->status, MC_FAIL);
 	ck_assert_int_eq(f01->counts[MC_FAIL], nfail);
 	ck_assert_int_eq(f06->counts[MC_FAIL], 0);
+	ck_assert_int_eq(f06->unjudged, nfail);
+	ck_assert_int_eq(f01->unjudged, 0);
 	ck_assert_int_ne(f06->status, MC_FAIL);
 	ck_assert_int_eq(rep->counts[MC_FAIL], nfail);
 	return nfail;
@@ -123,6 +125,8 @@ START_TEST(setup_failure_charges_the_violated_clause)
 	t = slurp(dir, "report.json");
 	ck_assert(strstr(t, "\"clause\": \"FSM-06\",\n      \"violates\": \"FSM-01\",\n      "
 			 "\"status\": \"fail\""));
+	snprintf(path, sizeof(path), "\"unjudged\": %d\n", nfail);
+	ck_assert_msg(strstr(t, path), "no %s", path);
 	free(t);
 	t = slurp(dir, "junit.xml");
 	ck_assert(strstr(t, "type=\"FSM-01\">setup violates FSM-01: "));
@@ -130,6 +134,8 @@ START_TEST(setup_failure_charges_the_violated_clause)
 	ck_assert(strstr(t, "name=\"fsm.sync:STOP [FSM-06]\""));	/* its identity stays */
 	free(t);
 	t = slurp(dir, "report.html");
+	snprintf(path, sizeof(path), "</span> <span class=\"muted\">%d not judged</span>", nfail);
+	ck_assert(strstr(t, path));
 	ck_assert(strstr(t, "a case of FSM-06, stopped at setup"));
 	ck_assert(strstr(t, "Not judged: a setup step"));
 	free(t);
@@ -160,6 +166,23 @@ START_TEST(setup_failure_charges_the_violated_clause)
 	devnull = fopen("/dev/null", "w");
 	ck_assert_int_eq(mc_bundle_verify(path, NULL, devnull), 0);
 	fclose(devnull);
+	/* ... and rejects a report.json whose clause hides the cases it did not judge. */
+	t = slurp(dir, "report.json");
+	snprintf(err, sizeof(err), "%s/report.json", dir);
+	devnull = fopen(err, "w");
+	ck_assert_ptr_nonnull(devnull);
+	*strstr(t, "\"unjudged\": ") = '\0';
+	fprintf(devnull, "%s\"unjudged\": 0\n%s", t, strchr(t + strlen(t) + 1, '\n') + 1);
+	fclose(devnull);
+	free(t);
+	ck_assert_int_eq(mc_bundle_create(&bo, path, sizeof(path)), 0);
+	t = NULL;
+	devnull = open_memstream(&t, &(size_t){ 0 });
+	ck_assert_int_eq(mc_bundle_verify(path, NULL, devnull), 1);
+	fclose(devnull);
+	ck_assert_msg(strstr(t, "clause FSM-06 records 0 case(s) not judged, its cases give"), "%s",
+		      t);
+	free(t);
 	unlink(path);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(path), 0);
