@@ -98,7 +98,11 @@ struct mc_backend_ops {
 	 */
 	ssize_t (*klog_read)(void *priv, char *buf, size_t len);
 
-	/* fault: may be NULL (real devices). Arm one fault; MC_FAULT_NONE disarms. */
+	/*
+	 * fault: may be NULL (real devices). Arm one fault (0), which fires once, the first
+	 * time the device takes its arc. MC_FAULT_NONE disarms and returns 1 when a fault
+	 * was armed whose arc the device never took, else 0. -errno on a bad @kind or @arg.
+	 */
 	int (*fault)(void *priv, enum mc_fault_kind kind, uint32_t arg);
 
 	/*

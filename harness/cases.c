@@ -468,6 +468,8 @@ void mc_violation(struct mc_ctx *ctx, const char *fmt, ...)
 
 	if (ctx->c->clause->level == MC_INFO)
 		st = MC_PASS;	/* INFO clauses never give a verdict without a budget */
+	else
+		ctx->res->violates = NULL;	/* its own clause judged: charged to it */
 	va_start(ap, fmt);
 	verdict(ctx, st, fmt, ap);
 	va_end(ap);
@@ -491,6 +493,9 @@ void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt,
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	ctx->violated = clause;
+	/* Charged to @clause unless the case already judged its own clause against the device. */
+	if (ctx->res->status != MC_FAIL && ctx->res->status != MC_WARN)
+		ctx->res->violates = mc_clause_find(clause);
 	mc_budget_fail(ctx, "setup violates %s: %s", clause, text);	/* fail at any level */
 }
 

@@ -10,7 +10,8 @@
  *     "cases": { "err.reset:STOP": "pass", ... } }
  *
  * "kernel" and "about" are information only and "counts" follows from "cases"; the
- * device, the clause verdicts and the case set with its verdicts are compared.
+ * device, the clause verdicts and the case set with its verdicts are compared. Only a
+ * complete run of a real device is written or passes a check.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -66,19 +67,54 @@ static int64_t dev_flags(const struct mc_json *root)
 	return mc_json_int(mc_json_get(mc_json_get(root, "device"), "flags"), &v) ? -1 : v;
 }
 
-/* Why @rep is not a complete run, or NULL. */
-static const char *incomplete(const struct mc_json *rep, const struct mc_json *cases)
+static const char *run_str(const struct mc_json *rep, const char *path)
 {
-	const struct mc_json *only = mc_json_path(rep, "run.only");
+	return mc_json_string(mc_json_path(rep, path), NULL);
+}
 
-	if (only && !mc_json_is(only, MC_JSON_NULL))
-		return "the run was restricted with --only";
+/* The scope (mc_report_scope()) of report.json @rep, from its run fields and @cases. */
+static void scope_of(const struct mc_json *rep, const struct mc_json *cases, struct mc_scope *sc)
+{
+	struct mc_report r = { .ncases = (int)mc_json_count(cases) };
+	const char *cmdline = run_str(rep, "run.cmdline");
+	int64_t total = 0;
+
+	r.info.only = run_str(rep, "run.only");
+	r.info.cases_dir = run_str(rep, "run.cases_dir");
+	r.info.device_spec = run_str(rep, "device.spec");
+	snprintf(r.info.cmdline, sizeof(r.info.cmdline), "%s", cmdline ? cmdline : "");
+	snprintf(r.info.ident.driver, sizeof(r.info.ident.driver), "%s", dev_str(rep, "driver"));
+	if (!mc_json_int(mc_json_path(rep, "run.cases_total"), &total) && total > 0 &&
+	    total < 1000000)
+		r.info.cases_total = (int)total;
+	for (size_t i = 0; i < mc_json_count(cases); i++)	/* statuses checked by report_list */
+		r.counts[mc_status_parse(run_str(mc_json_at(cases, i), "status"))]++;
+	mc_report_scope(&r, sc);
+}
+
+/*
+ * Why @rep is not a complete run of the built-in case set, or NULL: its scope is
+ * restricted by --only, --cases, cases that never ran (an interrupted run) or harness
+ * errors. Skips and waivers do not count: expected verdicts are the raw statuses.
+ * @why has room for the reason; *@sc gets the scope.
+ */
+static const char *incomplete(const struct mc_json *rep, const struct mc_json *cases,
+			      struct mc_scope *sc, char *why, size_t len)
+{
+	scope_of(rep, cases, sc);
 	if (!mc_json_count(cases))
 		return "the run has no cases";
-	for (size_t i = 0; i < mc_json_count(cases); i++)
-		if (!strcmp(mc_json_string(mc_json_get(mc_json_at(cases, i), "status"), NULL),
-			    "error"))
-			return "a case ended in a harness error";
+	if (sc->restricted & MC_SCOPE_ONLY)
+		return "the run was restricted with --only";
+	if (sc->restricted & MC_SCOPE_CASES)
+		return "the run used --cases DIR, not the built-in case set";
+	if (sc->restricted & MC_SCOPE_UNRUN) {
+		snprintf(why, len, "the run stopped early (interrupted?): %d of the %d cases of the "
+			 "complete set ran", sc->cases_run, sc->cases_total);
+		return why;
+	}
+	if (sc->restricted & MC_SCOPE_ERRORS)
+		return "a case ended in a harness error";
 	return NULL;
 }
 
@@ -101,13 +137,18 @@ int mc_expect_write(FILE *f, const struct mc_json *rep, char *err, size_t len)
 	const struct mc_json *cases, *clauses;
 	const char *why, *kernel = mc_json_string(mc_json_path(rep, "kernel.release"), NULL);
 	int counts[MC_NSTATUS] = { 0 };
+	struct mc_scope sc;
+	char buf[160];
 
 	if (report_list(rep, "cases", &cases, err, len) ||
 	    report_list(rep, "clauses", &clauses, err, len))
 		return -EINVAL;
-	why = incomplete(rep, cases);
+	why = incomplete(rep, cases, &sc, buf, sizeof(buf));
 	if (why)
 		return fail(err, len, "not writing expected verdicts: %s", why);
+	if (sc.simulated)
+		return fail(err, len, "not writing expected verdicts: the run was on the simulated "
+			    "device, whose verdicts are no expectation for a real driver");
 	if (dev_flags(rep) < 0)
 		return fail(err, len, "report has no device.flags");
 	for (size_t i = 0; i < mc_json_count(cases); i++)
@@ -194,6 +235,8 @@ int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *
 	int64_t schema;
 	const char *why;
 	int diffs = 0;
+	struct mc_scope sc;
+	char buf[160];
 
 	if (mc_json_int(mc_json_get(exp, "schema"), &schema) || schema != MC_EXPECT_SCHEMA)
 		return fail(err, len, "expected file: schema is not %d", MC_EXPECT_SCHEMA);
@@ -203,7 +246,7 @@ int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *
 	    report_list(rep, "clauses", &clauses, err, len))
 		return -EINVAL;
 
-	why = incomplete(rep, cases);
+	why = incomplete(rep, cases, &sc, buf, sizeof(buf));
 	if (why) {
 		mc_term_printf(out, "incomplete run: %s\n", why);
 		diffs++;

@@ -15,15 +15,20 @@
 
 /*
  * mc_expect_write: write the expected-verdict file for report.json root @rep to @f.
- * Refuses (-EINVAL, reason in @err) a report that is not a complete run: one made with
- * --only, one with a harness error, or one that is not a report at all.
+ * Refuses (-EINVAL, reason in @err) a report that is not a complete run of the built-in
+ * case set on a real device (its scope, mc_report_scope()): one made with --only (fewer
+ * than the whole set) or --cases, one that stopped early (fewer cases than
+ * run.cases_total), one with a harness error, one of the simulated device, or one that is
+ * not a report at all.
  */
 int mc_expect_write(FILE *f, const struct mc_json *rep, char *err, size_t errlen);
 
 /*
  * mc_expect_check: compare report.json root @rep with expected file root @exp. Prints
  * one line per difference on @out and returns how many there were (0 = same device,
- * same case set, same verdicts). A file of the wrong shape is -EINVAL with @err set.
+ * same case set, same verdicts); a run that is not complete (as for mc_expect_write,
+ * the device aside) is one more ("incomplete run: ..."). A file of the wrong shape is
+ * -EINVAL with @err set.
  */
 int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *out,
 		    char *err, size_t errlen);

@@ -111,6 +111,10 @@ int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen);
 /* The kernel device fd (for benchmarks timing bare ioctls), or -EOPNOTSUPP (sim). */
 int mc_dev_rawfd(struct mc_dev *dev);
 bool mc_dev_can_fault(const struct mc_dev *dev);
+/*
+ * Arm a fault (backend.h) or, with MC_FAULT_NONE, disarm it: 1 then when the armed fault
+ * never fired (the device never took its arc), else 0; -EOPNOTSUPP on a real device.
+ */
 int mc_fault(struct mc_dev *dev, enum mc_fault_kind kind, uint32_t arg);
 
 /*

@@ -345,6 +345,8 @@ static void clause_overview(FILE *f, const struct mc_report *rep)
 		H(cr->clause->id);
 		fprintf(f, "</a></td><td>%s</td><td>", mc_level_name(cr->clause->level));
 		mc_html_badge(f, st);
+		if (cr->unjudged)
+			fprintf(f, " <span class=\"muted\">%d not judged</span>", cr->unjudged);
 		fputs("</td>", f);
 		counts_cells(f, cr->counts);
 		fputs("<td>", f);
@@ -370,12 +372,22 @@ static const char *oplog_tail(const char *oplog, int max)
 	return p;
 }
 
+static bool same_clause(const struct mc_clause *a, const struct mc_clause *b)
+{
+	return a == b || (a && b && !strcmp(a->id, b->id));
+}
+
 static void case_row(FILE *f, const struct mc_case_result *r)
 {
 	const char *st = mc_html_case_status(r);
 
 	fprintf(f, "<tr class=\"st-%s\"><td class=\"mono\">", st);
 	H(r->name);
+	if (r->violates && r->clause && !same_clause(r->violates, r->clause)) {
+		fputs("<br><span class=\"muted\">a case of ", f);
+		H(r->clause->id);
+		fputs(", stopped at setup</span>", f);
+	}
 	fputs("</td><td>", f);
 	mc_html_badge(f, st);
 	if (r->waiver)
@@ -400,6 +412,30 @@ static void case_row(FILE *f, const struct mc_case_result *r)
 		free(ops);
 	}
 	fprintf(f, "</td><td class=\"num\">%.3f ms</td></tr>\n", (double)r->duration_us / 1e3);
+}
+
+/* The cases of clause @cl charged to another (a setup step broke it): not judged here. */
+static int unjudged(FILE *f, const struct mc_report *rep, const struct mc_clause *cl)
+{
+	int n = 0;
+
+	for (int k = 0; k < rep->ncases; k++) {
+		const struct mc_case_result *r = &rep->cases[k];
+
+		if (!same_clause(r->clause, cl) || same_clause(r->violates, cl) || !r->violates)
+			continue;
+		fputs(n++ ? "</li><li>" : "<p class=\"muted\">Not judged: a setup step the device "
+		      "got wrong stopped these cases, charged to the clause it broke:</p><ul><li>", f);
+		H(r->name);
+		fputs(" → <a href=\"#c-", f);
+		A(r->violates->id);
+		fputs("\">", f);
+		H(r->violates->id);
+		fputs("</a>", f);
+	}
+	if (n)
+		fputs("</li></ul>", f);
+	return n;
 }
 
 static void results(FILE *f, const struct mc_report *rep)
@@ -433,8 +469,7 @@ static void results(FILE *f, const struct mc_report *rep)
 		for (int k = 0; k < rep->ncases; k++) {
 			const struct mc_case_result *r = &rep->cases[k];
 
-			if (r->clause != cr->clause && (!r->clause || strcmp(r->clause->id,
-									    cr->clause->id)))
+			if (!same_clause(mc_case_charged(r), cr->clause))
 				continue;
 			if (!n++)
 				fputs("<table class=\"cases\"><thead><tr><th>Case</th><th>Status</th>"
@@ -442,8 +477,10 @@ static void results(FILE *f, const struct mc_report *rep)
 				      "</th><th class=\"num\">time</th></tr></thead><tbody>", f);
 			case_row(f, r);
 		}
-		fputs(n ? "</tbody></table>" : "<p class=\"muted\">No case of this run exercises "
-		      "this clause.</p>", f);
+		if (n)
+			fputs("</tbody></table>", f);
+		if (!unjudged(f, rep, cr->clause) && !n)
+			fputs("<p class=\"muted\">No case of this run exercises this clause.</p>", f);
 		fputs("</div></details>\n", f);
 	}
 	fputs("</section>\n", f);

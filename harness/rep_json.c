@@ -213,6 +213,8 @@ static void write_case(struct jw *w, const struct mc_case_result *r)
 	jw_open(w, NULL, '{', false);
 	jw_str(w, "id", r->name);
 	jw_str(w, "clause", r->clause ? r->clause->id : NULL);
+	if (r->violates)
+		jw_str(w, "violates", r->violates->id);
 	jw_str(w, "status", mc_status_name(r->status));
 	jw_str(w, "detail", r->detail);
 	jw_open(w, "oplog", '[', false);
@@ -355,6 +357,8 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 		jw_str(&w, "text", cr->clause->text);
 		jw_str(&w, "status", mc_status_name(cr->status));
 		write_counts(&w, cr->counts);
+		if (cr->unjudged)
+			jw_int(&w, "unjudged", cr->unjudged);
 		if (rep->waivers) {
 			jw_int(&w, "waived", cr->waived);
 			jw_str(&w, "effective", mc_clause_effective(cr));

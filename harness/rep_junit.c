@@ -164,8 +164,8 @@ static void put_case(FILE *f, const struct mc_case_result *r, bool strict)
 	case MC_NSTATUS:
 		put_waived(f, r);
 		break;
-	case MC_FAIL:
-		put_problem(f, "failure", cl ? cl : "fail", r);
+	case MC_FAIL:	/* typed with the clause it is charged to (a setup step's) */
+		put_problem(f, "failure", mc_case_charged(r) ? mc_case_charged(r)->id : "fail", r);
 		break;
 	case MC_WARN:
 		if (strict) {

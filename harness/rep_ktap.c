@@ -151,13 +151,14 @@ static int ktap_xfail(struct ktap *k, const struct mc_case_result *r, const char
 static int ktap_result_on(struct ktap *k, const struct mc_case_result *r)
 {
 	const char *cl = clause_id(r);
+	const struct mc_clause *ch = mc_case_charged(r);
+	const char *charged = ch && ch->id ? ch->id : "?";	/* the clause the verdict is on */
 	bool ok;
 	char head[64];
 
 	k->nresults++;
 	if (r->waiver) {
-		snprintf(head, sizeof(head), "waived %s [%s]", mc_status_name(r->status),
-			 cl ? cl : "?");
+		snprintf(head, sizeof(head), "waived %s [%s]", mc_status_name(r->status), charged);
 		diag(k, head, "", r->detail);
 		if (r->oplog[0])
 			diag(k, "oplog", "  ", r->oplog[0] == '\n' ? r->oplog + 1 : r->oplog);
@@ -178,7 +179,7 @@ static int ktap_result_on(struct ktap *k, const struct mc_case_result *r)
 		break;
 	case MC_FAIL:
 		ok = false;
-		snprintf(head, sizeof(head), "fail [%s]", cl ? cl : "?");
+		snprintf(head, sizeof(head), "fail [%s]", charged);
 		diag(k, head, "", r->detail);
 		break;
 	case MC_ERROR:

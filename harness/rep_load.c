@@ -277,13 +277,16 @@ static int load_case(struct ld *l, const struct mc_json *o, struct loaded *ld,
 		     struct mc_case_result *r)
 {
 	const struct mc_json *ms = mc_json_get(o, "metrics");
-	const char *cl;
+	const char *cl, *vi;
 	int rc = 0, st;
 
 	copy(l, o, "id", false, r->name, sizeof(r->name), &rc);
 	cl = str_or_null(l, o, "clause", &rc);
 	if (cl && !rc && !(r->clause = clause_of(ld, cl)) && !(r->clause = mc_clause_find(cl)))
 		rc = bad(l, "clause: %s is not in the report's clause list", cl);
+	vi = mc_json_get(o, "violates") ? str(l, o, "violates", false, &rc) : NULL;
+	if (vi && !rc && !(r->violates = clause_of(ld, vi)) && !(r->violates = mc_clause_find(vi)))
+		rc = bad(l, "violates: %s is not in the report's clause list", vi);
 	st = mc_status_parse(str(l, o, "status", false, &rc));
 	if (st < 0 && !rc)
 		rc = bad(l, "status: not pass, fail, warn, skip or error");

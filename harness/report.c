@@ -80,6 +80,11 @@ static int clause_index(const struct mc_report *rep, const struct mc_clause *c)
 	return -1;
 }
 
+const struct mc_clause *mc_case_charged(const struct mc_case_result *r)
+{
+	return r->violates ? r->violates : r->clause;
+}
+
 void mc_report_recount(struct mc_report *rep)
 {
 	memset(rep->counts, 0, sizeof(rep->counts));
@@ -89,16 +94,18 @@ void mc_report_recount(struct mc_report *rep)
 
 		memset(cr->counts, 0, sizeof(cr->counts));
 		cr->status = cr->unwaived = MC_SKIP;
-		cr->waived = 0;
+		cr->waived = cr->unjudged = 0;
 	}
 	for (int i = 0; i < rep->ncases; i++) {
 		const struct mc_case_result *r = &rep->cases[i];
 		enum mc_status st = sane(r->status);
-		int ci = clause_index(rep, r->clause);
+		int ci = clause_index(rep, mc_case_charged(r)), own = clause_index(rep, r->clause);
 
 		rep->counts[st]++;
 		if (r->waiver)
 			rep->waived[st]++;
+		if (own >= 0 && own != ci)	/* charged to the clause a setup step broke */
+			rep->clauses[own].unjudged++;
 		if (ci < 0)
 			continue;
 		rep->clauses[ci].counts[st]++;

@@ -74,7 +74,20 @@ struct mc_case_result {
 	unsigned nmetrics;
 	/* The waiver covering this case's fail or warn, or NULL (mc_waivers_apply()). */
 	const struct mc_waiver *waiver;
+	/*
+	 * The clause a setup step broke (mc_setup_violation()), or NULL: the case then
+	 * failed on that clause and its own clause was not judged (mc_case_charged()).
+	 * NULL again when the case also violated its own clause (mc_violation()).
+	 */
+	const struct mc_clause *violates;
 };
+
+/*
+ * The clause @r's verdict counts under: r->violates when a setup step broke one, else
+ * r->clause (NULL only through a harness bug). The rollup, waivers and every renderer
+ * charge a case to this clause; the case stays listed under its own name and clause.
+ */
+const struct mc_clause *mc_case_charged(const struct mc_case_result *r);
 
 /* The observed arc matrix (FSM-01/02), for the report. */
 enum mc_cell { MC_CELL_UNTESTED = 0, MC_CELL_MATCH, MC_CELL_MISMATCH, MC_CELL_ERROR };
@@ -116,6 +129,7 @@ struct mc_clause_result {
 	int counts[MC_NSTATUS];
 	int waived;		/* cases whose fail/warn a waiver covers */
 	enum mc_status unwaived;	/* rolled up over the cases no waiver covers */
+	int unjudged;		/* its cases charged to another clause (a setup step broke it) */
 };
 
 struct mc_report {

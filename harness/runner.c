@@ -400,6 +400,7 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 	if (!r->di.flags_ok && strcmp(c->clause->group, "FEAT")) {
 		/* The device's fault (FEAT-01), not the harness's: nothing can run without them. */
 		res->status = MC_FAIL;
+		res->violates = mc_clause_find("FEAT-01");
 		snprintf(res->detail, sizeof(res->detail),
 			 "setup violates FEAT-01: the device reported no usable migration flags "
 			 "(GET MIGRATION: %s, flags %#llx); not run", mc_errno_name(r->flags_rc),

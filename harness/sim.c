@@ -357,6 +357,7 @@ static int sim_remove(void *priv, char *err, size_t errlen)
 static int sim_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
 {
 	struct mc_sim_dev *dev = priv;
+	bool pending;
 
 	if (kind != MC_FAULT_NONE && kind != MC_FAULT_ARC_FAIL && kind != MC_FAULT_ARC_ERROR)
 		return -EINVAL;
@@ -364,10 +365,11 @@ static int sim_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
 				      (arg & 0xff) >= MC_NSTATES))
 		return -EINVAL;
 	pthread_mutex_lock(&dev->lock);
+	pending = dev->fault != MC_FAULT_NONE;	/* armed, and its arc never taken */
 	dev->fault = kind;
 	dev->fault_arc = arg;
 	pthread_mutex_unlock(&dev->lock);
-	return 0;
+	return kind == MC_FAULT_NONE && pending;
 }
 
 /* ------------------------------------------------------------------ data fds */

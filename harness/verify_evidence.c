@@ -40,7 +40,7 @@ static void check_rollup(struct mc_vf *v, const struct mc_json *root, const stru
 {
 	const struct mc_json *cls = mc_json_get(root, "clauses"), *cases = mc_json_get(root, "cases");
 	char what[64];
-	int64_t code = -1, waived = -1;
+	int64_t code = -1, waived = -1, unjudged;
 
 	for (int i = 0; i < rep->nclauses; i++) {
 		const struct mc_clause_result *cr = &rep->clauses[i];
@@ -51,6 +51,11 @@ static void check_rollup(struct mc_vf *v, const struct mc_json *root, const stru
 				 cr->clause->id, jstr(c, "status"), mc_status_name(cr->status));
 		snprintf(what, sizeof(what), "clause %s counts", cr->clause->id);
 		check_counts(v, what, mc_json_get(c, "counts"), cr->counts);
+		unjudged = 0;
+		mc_json_int(mc_json_get(c, "unjudged"), &unjudged);
+		if (unjudged != cr->unjudged)
+			mc_vf_mismatch(v, "report.json: clause %s records %lld case(s) not judged, its "
+				       "cases give %d", cr->clause->id, (long long)unjudged, cr->unjudged);
 		if (rep->waivers && strcmp(jstr(c, "effective"), mc_clause_effective(cr)))
 			mc_vf_mismatch(v, "report.json: clause %s is recorded as effectively %s, its cases "
 				 "and the waivers give %s", cr->clause->id, jstr(c, "effective"),
@@ -76,6 +81,66 @@ static void check_rollup(struct mc_vf *v, const struct mc_json *root, const stru
 	if (rep->waivers && waived != rep->waived[MC_FAIL] + rep->waived[MC_WARN])
 		mc_vf_mismatch(v, "report.json: summary.waived is %lld, the waivers cover %d cases",
 			 (long long)waived, rep->waived[MC_FAIL] + rep->waived[MC_WARN]);
+}
+
+static void scope_int(struct mc_vf *v, const struct mc_json *sc, const char *key, int want)
+{
+	const struct mc_json *j = mc_json_get(sc, key);
+	int64_t got = -1;
+
+	if (!want && !strcmp(key, "cases_total") && mc_json_is(j, MC_JSON_NULL))
+		return;		/* the complete set's size is not known: null */
+	if (mc_json_int(j, &got))
+		mc_vf_mismatch(v, "report.json: summary.scope.%s is not a number, its run and cases "
+			       "give %d", key, want);
+	else if (got != want)
+		mc_vf_mismatch(v, "report.json: summary.scope.%s is %lld, its run and cases give %d",
+			       key, (long long)got, want);
+}
+
+/*
+ * summary.scope against what mc_report_scope() gives from the cases and run fields: a
+ * "conformance" claim hand-written over a partial run is a mismatch. Reports written before
+ * the scope existed have neither it nor run.cases_total.
+ */
+static void check_scope(struct mc_vf *v, const struct mc_json *root, const struct mc_report *rep)
+{
+	const struct mc_json *sc = mc_json_path(root, "summary.scope"), *rb;
+	struct mc_scope s;
+	size_t n = 0;
+
+	mc_report_scope(rep, &s);
+	if (!sc) {
+		if (mc_json_path(root, "run.cases_total"))
+			mc_vf_mismatch(v, "report.json: summary.scope is missing, the run gives \"%s\"",
+				       s.label);
+		return;
+	}
+	if (strcmp(jstr(sc, "claim"), s.claim))
+		mc_vf_mismatch(v, "report.json: summary.scope.claim is \"%s\", its run and cases give "
+			       "\"%s\"", jstr(sc, "claim"), s.claim);
+	if (strcmp(jstr(sc, "device"), s.simulated ? "simulated" : "real"))
+		mc_vf_mismatch(v, "report.json: summary.scope.device is \"%s\", the device is %s",
+			       jstr(sc, "device"), s.simulated ? "simulated" : "real");
+	scope_int(v, sc, "cases_total", s.cases_total);
+	scope_int(v, sc, "cases_run", s.cases_run);
+	scope_int(v, sc, "cases_judged", s.cases_judged);
+	rb = mc_json_get(sc, "restricted_by");
+	for (unsigned i = 0; i < MC_SCOPE_NBITS; i++) {
+		const char *why = mc_scope_reason(1u << i), *got;
+
+		if (!(s.restricted & (1u << i)))
+			continue;
+		got = mc_json_string(mc_json_at(rb, n++), NULL);
+		if (!got || strcmp(got, why))
+			mc_vf_mismatch(v, "report.json: summary.scope.restricted_by lacks \"%s\"", why);
+	}
+	if (!mc_json_is(rb, MC_JSON_ARRAY) || mc_json_count(rb) != n)
+		mc_vf_mismatch(v, "report.json: summary.scope.restricted_by is not the %zu "
+			       "restriction(s) its run and cases give", n);
+	if (strcmp(jstr(sc, "label"), s.label))
+		mc_vf_mismatch(v, "report.json: summary.scope.label is \"%s\", its run and cases give "
+			       "\"%s\"", jstr(sc, "label"), s.label);
 }
 
 /* The bundled waivers.txt against the waivers report.json recorded. */
@@ -251,6 +316,7 @@ void mc_vf_evidence(struct mc_vf *v, const struct mc_rfiles *fs, const struct mc
 {
 	check_waivers(v, fs, rep);
 	check_rollup(v, root, rep);
+	check_scope(v, root, rep);
 	mc_vf_say(v, "checked: verdict recomputed from %d case results over %d clauses: %s "
 		  "(exit code %d)", rep->ncases, rep->nclauses, mc_report_verdict(rep),
 		  mc_report_exit_code(rep));

@@ -172,9 +172,11 @@ const struct mc_waiver *mc_waiver_find(const struct mc_waivers *w, const char *c
 
 const struct mc_waiver *mc_waiver_for(const struct mc_waivers *w, const struct mc_case_result *r)
 {
-	if (!r->clause || (r->status != MC_FAIL && r->status != MC_WARN))
+	const struct mc_clause *cl = mc_case_charged(r);
+
+	if (!cl || (r->status != MC_FAIL && r->status != MC_WARN))
 		return NULL;
-	return mc_waiver_find(w, r->clause->id);
+	return mc_waiver_find(w, cl->id);
 }
 
 int mc_waivers_apply(struct mc_report *rep, const struct mc_waivers *w, char *err,

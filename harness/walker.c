@@ -59,6 +59,12 @@ int mc_reach(struct mc_ctx *ctx, uint32_t state, int *fd)
 		return rc ? rc : -EIO;
 	}
 	n = mc_model_path(ctx->flags, cur, state, path);
+	if (n < 0 && !ctx->di->flags_ok) {	/* a FEAT case on a device without STOP_COPY */
+		mc_setup_violation(ctx, "FEAT-01", "no path RUNNING->%s: the device reported no "
+				   "usable migration flags (%#llx)", mc_state_name(state),
+				   (unsigned long long)ctx->di->flags);
+		return n;
+	}
 	if (n < 0) {
 		mc_harness_error(ctx, "setup: the model has no path RUNNING->%s", mc_state_name(state));
 		return n;

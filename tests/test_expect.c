@@ -96,27 +96,59 @@ START_TEST(device_and_partial_runs_reported)
 }
 END_TEST
 
+/* The run of good on the simulated device, and runs that are not the complete case set. */
+#define SIM_REPORT                                                                       \
+	"{\"run\":{\"only\":null,\"cases_total\":2},\"device\":{\"spec\":\"sim:flags=7\","      \
+	"\"driver\":\"sim\",\"type\":\"sim\",\"flags\":7},\"clauses\":[{\"id\":\"FSM-01\","         \
+	"\"status\":\"pass\"}],\"cases\":[{\"id\":\"a\",\"status\":\"pass\"},"                    \
+	"{\"id\":\"b\",\"status\":\"pass\"}]}"
+#define INTERRUPTED REPORT("null, \"cases_total\": 415", "7", "skip", "")
+#define CUSTOM_CASES REPORT("null, \"cases_dir\": \"/my/cases\"", "7", "skip", "")
+
 START_TEST(write_refuses_incomplete_runs)
 {
-	const char *bad[] = {
-		REPORT("\"FSM\"", "7", "skip", ""),
-		REPORT("null", "7", "error", ""),
-		"{\"cases\":[],\"clauses\":[]}",
-		"[1,2]",
-		REPORT("null", "\"seven\"", "skip", ""),
-		REPORT("null", "7", "bogus", ""),
+	static const struct { const char *report, *why; } bad[] = {
+		{ REPORT("\"FSM\"", "7", "skip", ""), "restricted with --only" },
+		{ REPORT("null", "7", "error", ""), "a case ended in a harness error" },
+		{ "{\"cases\":[],\"clauses\":[]}", "no cases" },
+		{ "[1,2]", "" },
+		{ REPORT("null", "\"seven\"", "skip", ""), "no device.flags" },
+		{ REPORT("null", "7", "bogus", ""), "bad status" },
+		{ INTERRUPTED, "the run stopped early (interrupted?): 2 of the 415 cases" },
+		{ CUSTOM_CASES, "--cases DIR, not the built-in case set" },
+		{ SIM_REPORT, "the simulated device, whose verdicts are no expectation for a real "
+			      "driver" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct mc_json_doc *d = parse(bad[i]);
+		struct mc_json_doc *d = parse(bad[i].report);
 		char err[256] = "", buf[4096];
 		FILE *f = fmemopen(buf, sizeof(buf), "w");
 
 		ck_assert_int_eq(mc_expect_write(f, mc_json_root(d), err, sizeof(err)), -EINVAL);
 		ck_assert_msg(err[0], "no reason for bad report %zu", i);
+		ck_assert_msg(strstr(err, bad[i].why), "report %zu: %s", i, err);
 		fclose(f);
 		mc_json_free(d);
 	}
+}
+END_TEST
+
+/* check fails a run that is not the whole set: its verdicts are not comparable. */
+START_TEST(check_fails_partial_runs)
+{
+	char t[1024] = "";
+
+	ck_assert_int_eq(roundtrip(good, INTERRUPTED, t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "incomplete run: the run stopped early (interrupted?): 2 "
+				     "of the 415 cases of the complete set ran"));
+	ck_assert_int_eq(roundtrip(good, CUSTOM_CASES, t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "incomplete run: the run used --cases DIR"));
+	/* A complete run that recorded its total, and --only naming the whole set, compare. */
+	ck_assert_int_eq(roundtrip(good, REPORT("null, \"cases_total\": 2", "7", "skip", ""), t,
+				   sizeof(t)), 0);
+	ck_assert_int_eq(roundtrip(good, REPORT("\"FSM,ERR\", \"cases_total\": 2", "7", "skip",
+						""), t, sizeof(t)), 0);
 }
 END_TEST
 
@@ -154,6 +186,7 @@ static Suite *expect_suite(void)
 	tcase_add_test(tc, case_set_changes_reported);
 	tcase_add_test(tc, device_and_partial_runs_reported);
 	tcase_add_test(tc, write_refuses_incomplete_runs);
+	tcase_add_test(tc, check_fails_partial_runs);
 	tcase_add_test(tc, malformed_expected_refused);
 	suite_add_tcase(s, tc);
 	return s;

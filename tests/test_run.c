@@ -255,6 +255,8 @@ static const struct { const char *spec, *only, *want, *op; } setup_faults[] = {
 	{ "sim:flags=7:defect=stale_get", "RES-01", "setup violates FSM-01: ", "SET RUNNING->" },
 	{ "sim:flags=7:defect=no_stop_copy_flag", "FSM-06", "setup violates FEAT-01: ",
 	  "GET MIGRATION" },
+	{ "sim:flags=7:defect=no_stop_copy_flag", "FEAT-04", "setup violates FEAT-01: ",
+	  "no usable migration flags" },
 };
 
 START_TEST(setup_faults_are_the_device_s)

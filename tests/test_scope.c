@@ -217,6 +217,77 @@ START_TEST(test_scope_roundtrip)
 }
 END_TEST
 
+/* Replace the first @from in file @path by @to. */
+static void edit(const char *path, const char *from, const char *to)
+{
+	char *text = slurp(path), *p = strstr(text, from);
+	FILE *f;
+
+	ck_assert_msg(p != NULL, "%s: no %s", path, from);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%.*s%s%s", (int)(p - text), text, to, p + strlen(from));
+	ck_assert_int_eq(fclose(f), 0);
+	free(text);
+}
+
+/* A hand-edited summary.scope (a partial run claiming conformance, ...) is rejected by verify. */
+static const struct { const char *from, *to, *says; } scope_edits[] = {
+	{ "\"claim\": \"simulated\"", "\"claim\": \"conformance\"",
+	  "summary.scope.claim is \"conformance\", its run and cases give \"simulated\"" },
+	{ "— simulated device, not a conformance claim\"\n", "— conformance verdict\"\n",
+	  "summary.scope.label is \"PASS (partial: 1 of 415 cases) — conformance verdict\"" },
+	{ "\"restricted_by\": [\"only\"]", "\"restricted_by\": []",
+	  "summary.scope.restricted_by lacks \"only\"" },
+	{ "\"cases_total\": 415,\n      \"cases_run\"", "\"cases_total\": 1,\n      \"cases_run\"",
+	  "summary.scope.cases_total is 1, its run and cases give 415" },
+	{ "\"device\": \"simulated\"", "\"device\": \"real\"",
+	  "summary.scope.device is \"real\", the device is simulated" },
+	{ "\"cases_judged\": 1", "\"cases_judged\": \"1\"",
+	  "summary.scope.cases_judged is not a number" },
+	{ ",\n    \"scope\": {", ",\n    \"scope_was\": {",
+	  "summary.scope is missing, the run gives \"PASS (partial" },
+};
+
+START_TEST(test_scope_verified)
+{
+	char dir[] = "/tmp/mc_test_scope_XXXXXX", path[4096], json[4200], *text = NULL;
+	size_t len = 0;
+	struct mc_run_opts o = {
+		.device = "sim:flags=7", .seed = 1, .timeout_ms = 30000, .op_timeout_ms = 3000,
+		.stream_limit = 64u << 20, .only = "FEAT-01", .out = dir, .quiet = true,
+	};
+	struct mc_bundle_opts bo = { .dir = dir };
+	struct mc_report *rep = NULL;
+	FILE *f = fopen("/dev/null", "w"), *vf;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	mc_ktap_set_stream(f);
+	ck_assert_int_eq(mc_run(&o, &rep), 0);
+	mc_ktap_set_stream(NULL);
+	fclose(f);
+	mc_report_free(rep);
+	snprintf(json, sizeof(json), "%s/report.json", dir);
+	edit(json, scope_edits[_i].from, scope_edits[_i].to);
+	ck_assert_int_eq(mc_bundle_create(&bo, path, sizeof(path)), 0);
+	vf = open_memstream(&text, &len);
+	ck_assert_int_eq(mc_bundle_verify(path, NULL, vf), 1);
+	fclose(vf);
+	ck_assert_msg(strstr(text, scope_edits[_i].says), "%s", text);
+	ck_assert_msg(strstr(text, "bundle REJECTED"), "%s", text);
+	free(text);
+	/* Undone, the same bundle verifies. */
+	edit(json, scope_edits[_i].to, scope_edits[_i].from);
+	ck_assert_int_eq(mc_bundle_create(&bo, path, sizeof(path)), 0);
+	f = fopen("/dev/null", "w");
+	ck_assert_int_eq(mc_bundle_verify(path, NULL, f), 0);
+	fclose(f);
+	unlink(path);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 static Suite *scope_suite(void)
 {
 	Suite *s = suite_create("scope");
@@ -227,6 +298,8 @@ static Suite *scope_suite(void)
 	tcase_add_test(tc, test_scope_everywhere);
 	tcase_add_test(tc, test_scope_old_report);
 	tcase_add_test(tc, test_scope_roundtrip);
+	tcase_add_loop_test(tc, test_scope_verified, 0,
+			    (int)(sizeof(scope_edits) / sizeof(scope_edits[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -759,7 +759,12 @@ START_TEST(test_faults)
 	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_ARC_FAIL, S_P2P << 8 | S_STOP), 0);
 	ck_assert_int_eq(set_state(dev, S_SC, &fd), -EIO);
 	ck_assert_uint_eq(get_state(dev), S_P2P);	/* last state reached */
+	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_NONE, 0), 0);	/* it fired */
 	go(dev, S_SC);	/* the fault fired once */
+	/* Disarming a fault whose arc was never taken says so, once. */
+	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_ARC_FAIL, S_RUN << 8 | S_P2P), 0);
+	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_NONE, 0), 1);
+	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_NONE, 0), 0);
 	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_ARC_ERROR, S_SC << 8 | S_STOP), 0);
 	ck_assert_int_eq(set_state(dev, S_RUN, NULL), -EIO);
 	ck_assert_uint_eq(get_state(dev), VFIO_DEVICE_STATE_ERROR);

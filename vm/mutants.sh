@@ -57,9 +57,9 @@ for name in "$@"; do
 	set +e
 	"$MIGCHECK" expect check "$EXPECTED" "$report" >"$dir/diff.txt" 2>&1
 	set -e
-	# A mutant may break the harness's setup (e.g. no reference stream): errors are allowed,
-	# a different device or case set is not.
-	grep -q '^changed device\|^missing\|^new ' "$dir/diff.txt" &&
+	# A setup step a mutant breaks fails the case, charged to the clause it violates (not
+	# error); a harness error, a partial run, a different device or case set is a rig error.
+	grep -q '^changed device\|^missing\|^new \|^incomplete' "$dir/diff.txt" &&
 		die "$name: the run is not comparable with $EXPECTED: $(head -3 "$dir/diff.txt")"
 	changed=$(sed -n 's/^changed clause \([A-Z0-9-]*\): expected \([a-z]*\), got \([a-z]*\)$/\1:\2>\3/p' \
 		"$dir/diff.txt" | tr '\n' ' ')
