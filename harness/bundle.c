@@ -223,21 +223,26 @@ static void top_name(const char *dir, char *top, size_t len)
 		snprintf(top, len, "%.63s", base);
 }
 
-/* Files the bundle cannot carry as they are named: skipped, each with a warning. */
+/* Files the bundle cannot carry as they are named: skipped, each with a warning (one pass). */
 static void drop_unportable(struct mc_rfiles *fs, const char *top)
 {
+	int kept = 0;
+
 	for (int i = 0; i < fs->n; i++) {
 		char ent[600], shown[1024];
 		uint8_t h[MC_TAR_BLOCK];
 
 		snprintf(ent, sizeof(ent), "%s/%s", top, fs->f[i].name);
-		if (mc_bundle_name_ok(fs->f[i].name, false) && !mc_tar_header(h, ent, '0', 0, 0, 0))
+		if (mc_bundle_name_ok(fs->f[i].name, false) && !mc_tar_header(h, ent, '0', 0, 0, 0)) {
+			fs->f[kept++] = fs->f[i];
 			continue;
+		}
 		mc_term_str(shown, sizeof(shown), fs->f[i].name);
 		fprintf(stderr, "migcheck: bundle: warning: not packing \"%s\": a bundle holds names "
 			"of letters, digits, '._+-' and '/' that fit a ustar header\n", shown);
-		mc_rfiles_del(fs, fs->f[i--].name);
+		free(fs->f[i].data);
 	}
+	fs->n = kept;
 }
 
 /* The archive: the manifest, its signature (when @sig), then the manifest's members. */

@@ -193,32 +193,6 @@ static bool parse_manifest(struct mc_vf *v, const char *text, size_t len, struct
 	return !why;
 }
 
-/* Add @e's data as @name to @fs (no lookup: linear; duplicates are rejected elsewhere). */
-static int fs_append(struct mc_rfiles *fs, int *cap, const char *name,
-		     const struct mc_tar_entry *e)
-{
-	struct mc_rfile *f;
-
-	if (fs->n == *cap) {
-		struct mc_rfile *grown = realloc(fs->f, (size_t)(*cap = *cap ? 2 * *cap : 64) *
-							 sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		fs->f = grown;
-	}
-	f = &fs->f[fs->n];
-	f->data = malloc(e->len + 1);
-	if (!f->data)
-		return -ENOMEM;
-	memcpy(f->data, e->data, e->len);
-	f->data[e->len] = '\0';
-	f->len = e->len;
-	snprintf(f->name, sizeof(f->name), "%s", name);
-	fs->n++;
-	return 0;
-}
-
 /* What every member must be: inside @top, portable name, regular, 0644, canonical. */
 static const char *member_rel(struct mc_vf *v, const struct mc_tar_entry *e, const char *top,
 			      int64_t mtime)
@@ -249,7 +223,6 @@ static const char *member_rel(struct mc_vf *v, const struct mc_tar_entry *e, con
 struct walk {
 	const struct mc_tar_entry *man, *sig;
 	struct mc_rfiles fs;	/* the regular files inside the top directory */
-	int cap;
 	bool *seen;		/* per manifest member: found in the archive */
 };
 
@@ -318,7 +291,7 @@ static int check_member(struct mc_vf *v, const struct mc_tar_entry *t0, int pos,
 			mc_vf_mismatch(v, "%s: the manifest gives mode %04o, a bundle's are %04o",
 				       rel, m->mode, MC_BUNDLE_MODE);
 	}
-	return fs_append(&w->fs, &w->cap, rel, e);
+	return mc_rfiles_append(&w->fs, rel, e->data, e->len);	/* twice is rejected above */
 }
 
 /* Every member of @t in order against @mm; the files into @w->fs. 0 or -ENOMEM. */
