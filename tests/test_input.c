@@ -34,6 +34,9 @@ START_TEST(num_strict)
 		{ "17179869185g", MC_NUM_SIZE, UINT64_MAX, -ERANGE, 0 },
 		{ "4kb", MC_NUM_SIZE, UINT64_MAX, -EINVAL, 0 }, { "k", MC_NUM_SIZE, 10, -EINVAL, 0 },
 		{ "-4k", MC_NUM_SIZE, UINT64_MAX, -EINVAL, 0 }, { "4x", MC_NUM_SIZE, 10, -EINVAL, 0 },
+		{ "010", 0, 10, 0, 8 }, { "010", MC_NUM_DEC, 10, 0, 10 },	/* a seed, a count */
+		{ "0x10", MC_NUM_DEC, 100, -EINVAL, 0 }, { "-1", MC_NUM_DEC, 10, -EINVAL, 0 },
+		{ "18446744073709551616", MC_NUM_DEC, UINT64_MAX, -ERANGE, 0 },
 	};
 	uint64_t v;
 
