@@ -21,6 +21,7 @@
 #include "sha256.h"
 #include "sign.h"
 #include "tar.h"
+#include "term.h"
 #include "waiver.h"
 
 static const char *const derived[] = { "html", "junit", "ktap" };
@@ -197,60 +198,6 @@ static int bundle_waivers(struct mc_rfiles *fs, struct mc_report *rep, const cha
 	return rc;
 }
 
-/* Length of the UTF-8 sequence at @p if it is a printable character, else 0. */
-static size_t utf8_printable(const unsigned char *p)
-{
-	uint32_t cp;
-	size_t n;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1fu;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0fu;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07u;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;	/* overlong or surrogate */
-	/* C1 controls, line/paragraph separators and the bidi controls reorder or hide text */
-	if (cp < 0xa0 || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff)
-		return 0;
-	return n;
-}
-
-void mc_bundle_escape(const char *s, char *out, size_t outlen)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0;
-
-	if (!outlen)
-		return;
-	while (*p && o + 5 < outlen) {
-		size_t n = *p >= 0x80 ? utf8_printable(p) : 0;
-
-		if (n && o + n < outlen) {
-			memcpy(out + o, p, n);
-			o += n;
-			p += n;
-		} else if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
-			out[o++] = (char)*p++;
-		} else {
-			o += (size_t)snprintf(out + o, outlen - o, *p == '\\' ? "\\\\" : "\\x%02x",
-					      *p);
-			p++;
-		}
-	}
-	out[o] = '\0';
-}
-
 /* "<dir>" without trailing slashes. */
 static void dir_clean(const char *dir, char *clean, size_t len)
 {
@@ -276,21 +223,26 @@ static void top_name(const char *dir, char *top, size_t len)
 		snprintf(top, len, "%.63s", base);
 }
 
-/* Files the bundle cannot carry as they are named: skipped, each with a warning. */
+/* Files the bundle cannot carry as they are named: skipped, each with a warning (one pass). */
 static void drop_unportable(struct mc_rfiles *fs, const char *top)
 {
+	int kept = 0;
+
 	for (int i = 0; i < fs->n; i++) {
 		char ent[600], shown[1024];
 		uint8_t h[MC_TAR_BLOCK];
 
 		snprintf(ent, sizeof(ent), "%s/%s", top, fs->f[i].name);
-		if (mc_bundle_name_ok(fs->f[i].name, false) && !mc_tar_header(h, ent, '0', 0, 0, 0))
+		if (mc_bundle_name_ok(fs->f[i].name, false) && !mc_tar_header(h, ent, '0', 0, 0, 0)) {
+			fs->f[kept++] = fs->f[i];
 			continue;
-		mc_bundle_escape(fs->f[i].name, shown, sizeof(shown));
+		}
+		mc_term_str(shown, sizeof(shown), fs->f[i].name);
 		fprintf(stderr, "migcheck: bundle: warning: not packing \"%s\": a bundle holds names "
 			"of letters, digits, '._+-' and '/' that fit a ustar header\n", shown);
-		mc_rfiles_del(fs, fs->f[i--].name);
+		free(fs->f[i].data);
 	}
+	fs->n = kept;
 }
 
 /* The archive: the manifest, its signature (when @sig), then the manifest's members. */

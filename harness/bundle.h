@@ -58,11 +58,4 @@ bool mc_bundle_name_ok(const char *name, bool one);
  */
 const char *mc_bundle_env_run(const struct mc_report *rep, int i, const char **key);
 
-/*
- * mc_bundle_escape: @s for a terminal into @out (@outlen bytes, always terminated):
- * control characters, backslash, invalid UTF-8 and the Unicode controls that reorder or
- * hide text as \xHH. (Stand-in for the shared terminal-escaping helper.)
- */
-void mc_bundle_escape(const char *s, char *out, size_t outlen);
-
 #endif /* MC_BUNDLE_H */

@@ -14,6 +14,7 @@
 #include "cases.h"
 #include "file.h"
 #include "model.h"
+#include "num.h"
 
 #define MAX_CASE_FILE (1 << 20)
 
@@ -353,6 +354,19 @@ bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len
 		p = end ? end + 1 : p + flen;
 	}
 	return false;
+}
+
+int mc_case_num(const struct mc_case *c, const char *key, unsigned flags, uint64_t min,
+		uint64_t max, uint64_t dflt, uint64_t *out, char *err, size_t errlen)
+{
+	char v[sizeof(c->args)];
+
+	*out = dflt;
+	if (!mc_case_arg(c, key, v, sizeof(v)) || !mc_num_parse(v, flags, min, max, out))
+		return 0;
+	snprintf(err, errlen, "%s=%s: expected a number %llu..%llu", key, v,
+		 (unsigned long long)min, (unsigned long long)max);
+	return -EINVAL;
 }
 
 int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out, int max)

@@ -77,6 +77,15 @@ int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err
 /* Value of key @key in a row's argument list ("a=1,b=x"), copied into @val. */
 bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len);
 
+/*
+ * mc_case_num: the row's @key=N as a number in [@min, @max] (mc_num_parse with @flags)
+ * into *@out, or @dflt when the row has no @key. -EINVAL with "KEY=V: expected a number
+ * MIN..MAX" in @err (may be NULL when @errlen is 0) when V is not one. An op's check
+ * hook calls it so that the table refuses the row when it loads; its run reads the same.
+ */
+int mc_case_num(const struct mc_case *c, const char *key, unsigned flags, uint64_t min,
+		uint64_t max, uint64_t dflt, uint64_t *out, char *err, size_t errlen);
+
 /* One instance of a row: a row expands to one or more instances over its parameter. */
 struct mc_param {
 	uint32_t a, b;		/* meaning per expansion: (from, to), (state, -), ... */

@@ -223,8 +223,9 @@ int mc_cmd_diff(int argc, char **argv)
 	if (parse(argc, argv, 1, pos, 2, names, vals))
 		return EXIT_USAGE;
 	if (vals[0]) {
-		o.threshold = strtod(vals[0], &end) / 100;
-		if (end == vals[0] || *end || !(o.threshold >= 0) || o.threshold > 1000) {
+		o.threshold = strtod(vals[0], &end) / 100;	/* digits and a point only */
+		if (vals[0][0] < '0' || vals[0][0] > '9' || *end ||
+		    strspn(vals[0], "0123456789.") != strlen(vals[0]) || o.threshold > 1000) {
 			fprintf(stderr, "migcheck: diff: --threshold '%s' is not a percentage\n",
 				vals[0]);
 			return EXIT_USAGE;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "devlist.h"
+#include "num.h"
 
 /* ------------------------------------------------------------------ paths and attributes */
 
@@ -155,16 +156,14 @@ static bool normalise(const char *in, const char *pattern, char *out, size_t len
 /* The IOMMU group of sysfs directory @dir: 0 and *@group, or -errno. */
 static int read_group(const char *dir, int *group)
 {
-	char base[64], *end;
-	long v;
+	char base[64];
+	uint64_t v;
 	int rc;
 
 	rc = link_base(dir, "iommu_group", base, sizeof(base));
 	if (rc)
 		return rc;
-	errno = 0;
-	v = strtol(base, &end, 10);
-	if (errno || end == base || *end || v < 0 || v > INT32_MAX)
+	if (mc_num_parse(base, MC_NUM_DEC, 0, INT32_MAX, &v))
 		return -EINVAL;
 	*group = (int)v;
 	return 0;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -75,11 +76,16 @@ int mc_file_read(const char *path, size_t max, unsigned flags, char **buf, size_
 	size_t cap = 0, n = 0;
 	char *b = NULL, *grown;
 	int fd = mc_file_open(path, flags), rc = 0;
+	struct stat st;
 
 	*buf = NULL;
 	*len = 0;
 	if (fd < 0)
 		return fd;
+	if (!fstat(fd, &st) && (uint64_t)st.st_size > max) {	/* refused before reading */
+		rc = -EFBIG;
+		goto out_close;
+	}
 	for (;;) {
 		ssize_t got;
 

@@ -11,6 +11,7 @@
 
 #include "mc_uapi.h"
 #include "model.h"
+#include "num.h"
 
 #define S_ERR VFIO_DEVICE_STATE_ERROR
 #define S_STOP VFIO_DEVICE_STATE_STOP
@@ -94,15 +95,12 @@ const char *mc_state_name(uint32_t state)
 
 int64_t mc_state_parse(const char *text)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
 	for (uint32_t s = 0; s < MC_NSTATES; s++)
 		if (!strcasecmp(text, state_names[s]))
 			return s;
-	errno = 0;
-	v = strtoul(text, &end, 0);
-	if (errno || end == text || *end || v > UINT32_MAX)
+	if (mc_num_parse(text, 0, 0, UINT32_MAX, &v))	/* not "-0", " 1" or "+1" */
 		return -1;
 	return (int64_t)v;
 }

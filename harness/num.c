@@ -10,7 +10,7 @@
 
 #include "num.h"
 
-int mc_num_scan(const char *s, const char **end, uint64_t *out)
+static int scan(const char *s, int base, const char **end, uint64_t *out)
 {
 	unsigned long long v;
 	char *e;
@@ -18,7 +18,7 @@ int mc_num_scan(const char *s, const char **end, uint64_t *out)
 	if (!s || *s < '0' || *s > '9')		/* strtoull would take " -1" as 2^64-1 */
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &e, 0);
+	v = strtoull(s, &e, base);
 	if (errno)
 		return -ERANGE;
 	*end = e;
@@ -26,12 +26,17 @@ int mc_num_scan(const char *s, const char **end, uint64_t *out)
 	return 0;
 }
 
+int mc_num_scan(const char *s, const char **end, uint64_t *out)
+{
+	return scan(s, 0, end, out);
+}
+
 int mc_num_parse(const char *s, unsigned flags, uint64_t min, uint64_t max, uint64_t *out)
 {
 	static const char units[] = "kmgt";
 	const char *end, *u;
 	uint64_t v;
-	int rc = mc_num_scan(s, &end, &v);
+	int rc = scan(s, flags & MC_NUM_DEC ? 10 : 0, &end, &v);
 
 	if (rc)
 		return rc;

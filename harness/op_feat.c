@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "ops.h"
 #include "walker.h"
 
@@ -43,8 +44,7 @@ static int parse_flags(const char *text, uint32_t *out)
 		return -EINVAL;
 	strcpy(buf, text);
 	for (char *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
-		char *end;
-		unsigned long v;
+		uint64_t v;
 
 		if (!strcmp(t, "GET"))
 			*out |= VFIO_DEVICE_FEATURE_GET;
@@ -52,10 +52,9 @@ static int parse_flags(const char *text, uint32_t *out)
 			*out |= VFIO_DEVICE_FEATURE_SET;
 		else if (!strcmp(t, "PROBE"))
 			*out |= VFIO_DEVICE_FEATURE_PROBE;
-		else if (!strncmp(t, "BIT", 3) && (v = strtoul(t + 3, &end, 10)) < 32 && !*end &&
-			 end != t + 3)
+		else if (!strncmp(t, "BIT", 3) && !mc_num_parse(t + 3, MC_NUM_DEC, 0, 31, &v))
 			*out |= 1u << v;
-		else if ((v = strtoul(t, &end, 0)) <= UINT32_MAX && !*end && end != t)
+		else if (!mc_num_parse(t, 0, 0, UINT32_MAX, &v))
 			*out |= (uint32_t)v;
 		else
 			return -EINVAL;
@@ -73,22 +72,16 @@ struct feature_args {
 static int feature_parse(const struct mc_case *c, struct feature_args *fa, char *err, size_t len)
 {
 	char v[96], expect[64], *plus;
-	unsigned long n;
+	uint64_t n;
 
 	memset(fa, 0, sizeof(*fa));
 	if (!mc_case_arg(c, "flags", v, sizeof(v)) || parse_flags(v, &fa->flags)) {
 		snprintf(err, len, "args need flags=<GET|SET|PROBE|BITn|index joined by |>");
 		return -EINVAL;
 	}
-	fa->argsz = 16;
-	if (mc_case_arg(c, "argsz", v, sizeof(v))) {
-		n = strtoul(v, NULL, 0);
-		if (n > MAX_ARGSZ) {
-			snprintf(err, len, "argsz=%s is above %d", v, MAX_ARGSZ);
-			return -EINVAL;
-		}
-		fa->argsz = (uint32_t)n;
-	}
+	if (mc_case_num(c, "argsz", 0, 0, MAX_ARGSZ, 16, &n, err, len))
+		return -EINVAL;
+	fa->argsz = (uint32_t)n;
 	fa->buflen = fa->argsz < 8 ? 8 : fa->argsz;
 	snprintf(expect, sizeof(expect), "%s", c->expect);
 	plus = strchr(expect, '+');

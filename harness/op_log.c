@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "ops.h"
 #include "walker.h"
 
@@ -52,10 +53,7 @@ static int bad_args(char *err, size_t len, const char *usage)
 
 static int parse_u64(const char *v, uint64_t *out)
 {
-	char *end;
-
-	*out = strtoull(v, &end, 0);
-	return *end || end == v ? -EINVAL : 0;
+	return mc_num_parse(v, 0, 0, UINT64_MAX, out);
 }
 
 /* ------------------------------------------------------------------ feature calls */

@@ -6,10 +6,12 @@
  * stream on the device or the peer (PRE-04) and the ioctl's own argument checks (PRE-05).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "ops.h"
 #include "walker.h"
 
@@ -128,10 +130,9 @@ static int drain_parse(const struct mc_case *c, struct drain_args *da)
 		da->state = (uint32_t)s;
 	}
 	if (mc_case_arg(c, "chunk", v, sizeof(v))) {
-		char *end;
-		unsigned long n = strtoul(v, &end, 0);
+		uint64_t n;
 
-		if (*end || !n || n > READ_CHUNK)
+		if (mc_num_parse(v, 0, 1, READ_CHUNK, &n))
 			return -EINVAL;
 		da->chunk = n;
 	}
@@ -535,20 +536,18 @@ struct ioctl_args {
 
 static int ioctl_parse(const struct mc_case *c, struct ioctl_args *ia)
 {
-	char v[32], *end;
-	unsigned long n;
+	char v[32];
+	uint64_t n;
 
 	ia->argsz = sizeof(struct vfio_precopy_info);
 	ia->cmd = VFIO_MIG_GET_PRECOPY_INFO;
 	if (mc_case_arg(c, "argsz", v, sizeof(v))) {
-		n = strtoul(v, &end, 0);
-		if (*end || n > 4096)
+		if (mc_num_parse(v, 0, 0, 4096, &n))
 			return -EINVAL;
 		ia->argsz = (uint32_t)n;
 	}
 	if (mc_case_arg(c, "cmd", v, sizeof(v))) {
-		n = strtoul(v, &end, 0);
-		if (*end || !n)
+		if (mc_num_parse(v, 0, 1, ULONG_MAX, &n))
 			return -EINVAL;
 		ia->cmd = n;
 	}

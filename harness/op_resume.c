@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "num.h"
 #include "op_stream.h"
 #include "ops.h"
 #include "sim.h"
@@ -30,7 +31,9 @@ static void op_resume_plan(struct mc_ctx *ctx)
 	if (!mc_os_ref_stream(ctx, &s))
 		return;
 	if (mc_case_arg(ctx->c, "splits", v, sizeof(v))) {
-		uint64_t upto = strtoull(v, NULL, 0);
+		uint64_t upto;
+
+		mc_case_num(ctx->c, "splits", MC_NUM_DEC, 0, MC_SPLITS_MAX, 0, &upto, NULL, 0);
 
 		for (uint64_t k = 0; k <= upto && k < s.len; k++) {
 			p = (struct mc_plan){ .kind = MC_PLAN_SPLIT, .k = (size_t)k };

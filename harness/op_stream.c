@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "num.h"
 #include "op_stream.h"
 #include "ops.h"
 #include "sim.h"
@@ -52,18 +53,16 @@ int mc_os_row_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t
 int mc_os_plan_check(const struct mc_case *c, char *err, size_t len)
 {
 	struct mc_plan p;
-	char v[96], *end;
+	uint64_t n;
+	char v[96];
 
 	if (strcmp(c->expect, "-") ||
 	    (!mc_case_arg(c, "plan", v, sizeof(v)) && !mc_case_arg(c, "splits", v, sizeof(v)))) {
 		snprintf(err, len, "needs plan=PLAN (or splits=N), expect '-'");
 		return -EINVAL;
 	}
-	if (mc_case_arg(c, "splits", v, sizeof(v)) &&
-	    (v[0] < '0' || v[0] > '9' || strtoull(v, &end, 10) > MC_SPLITS_MAX || *end)) {
-		snprintf(err, len, "splits=%s: expected a number 0..%d", v, MC_SPLITS_MAX);
+	if (mc_case_num(c, "splits", MC_NUM_DEC, 0, MC_SPLITS_MAX, 0, &n, err, len))
 		return -EINVAL;
-	}
 	return mc_os_row_plan(c, &p, err, len);
 }
 

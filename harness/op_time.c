@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "model.h"
+#include "num.h"
 #include "ops.h"
 #include "stream.h"
 #include "walker.h"
@@ -27,31 +28,21 @@ static uint64_t mono_ns(void)
 
 static unsigned reps_arg(const struct mc_ctx *ctx, unsigned dflt)
 {
-	char v[16];
-	unsigned long n;
+	uint64_t n;
 
-	if (!mc_case_arg(ctx->c, "reps", v, sizeof(v)))
-		return dflt;
-	n = strtoul(v, NULL, 10);
-	return n && n <= MAX_REPS ? (unsigned)n : dflt;
+	mc_case_num(ctx->c, "reps", MC_NUM_DEC, 1, MAX_REPS, dflt, &n, NULL, 0);
+	return (unsigned)n;
 }
 
 static int reps_check(const struct mc_case *c, char *err, size_t len)
 {
-	char v[16], *end;
-	unsigned long n;
+	uint64_t n;
 
 	if (strcmp(c->expect, "-")) {
 		snprintf(err, len, "expect must be '-'");
 		return -EINVAL;
 	}
-	if (!mc_case_arg(c, "reps", v, sizeof(v)))
-		return 0;
-	n = strtoul(v, &end, 10);
-	if (v[0] >= '0' && v[0] <= '9' && !*end && n && n <= MAX_REPS)
-		return 0;
-	snprintf(err, len, "reps=%s: expected 1..%d", v, MAX_REPS);
-	return -EINVAL;
+	return mc_case_num(c, "reps", MC_NUM_DEC, 1, MAX_REPS, 1, &n, err, len);
 }
 
 /* Judge the samples' max against a budget; ms text for the message. */

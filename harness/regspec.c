@@ -23,8 +23,8 @@
 
 static int parse_index(const char *s, size_t n, uint32_t *idx)
 {
-	char buf[16], *end;
-	unsigned long v;
+	char buf[16];
+	uint64_t v;
 
 	if (!n || n >= sizeof(buf))
 		return -EINVAL;
@@ -38,8 +38,7 @@ static int parse_index(const char *s, size_t n, uint32_t *idx)
 		*idx = (uint32_t)(buf[3] - '0');
 		return 0;
 	}
-	v = strtoul(buf, &end, 10);
-	if (*end || buf[0] < '0' || buf[0] > '9' || v > 8)
+	if (mc_num_parse(buf, MC_NUM_DEC, 0, 8, &v))
 		return -EINVAL;
 	*idx = (uint32_t)v;
 	return 0;

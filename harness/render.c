@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,27 +32,65 @@ const char *mc_render_file(const char *format)
 	return NULL;
 }
 
-int mc_rfiles_put(struct mc_rfiles *fs, const char *name, const void *data, size_t len)
+/*
+ * Room for one more file. The array holds max(64, n rounded up to a power of two) files
+ * whatever adds and removes came before, so it doubles when n reaches a power of two:
+ * n appends cost O(n), not a realloc and copy each.
+ */
+static int rfiles_room(struct mc_rfiles *fs)
 {
-	struct mc_rfile *slot = (struct mc_rfile *)mc_rfiles_get(fs, name), *grown;
+	size_t want = fs->n < 64 ? 64 : 2 * (size_t)fs->n;
+	struct mc_rfile *grown;
+
+	if (fs->f && (fs->n < 64 || (fs->n & (fs->n - 1))))
+		return 0;
+	grown = realloc(fs->f, want * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	fs->f = grown;
+	return 0;
+}
+
+/* A NUL-terminated copy of @len bytes at @data, or NULL. */
+static char *rfile_copy(const void *data, size_t len)
+{
 	char *copy = malloc(len + 1);
 
+	if (copy) {
+		memcpy(copy, data, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
+int mc_rfiles_append(struct mc_rfiles *fs, const char *name, const void *data, size_t len)
+{
+	struct mc_rfile *slot;
+	char *copy;
+
+	if (fs->n == INT_MAX || rfiles_room(fs))
+		return -ENOMEM;
+	copy = rfile_copy(data, len);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, data, len);
-	copy[len] = '\0';
-	if (!slot) {
-		grown = realloc(fs->f, (size_t)(fs->n + 1) * sizeof(*grown));
-		if (!grown) {
-			free(copy);
-			return -ENOMEM;
-		}
-		fs->f = grown;
-		slot = &fs->f[fs->n++];
-		snprintf(slot->name, sizeof(slot->name), "%s", name);
-	} else {
-		free(slot->data);
-	}
+	slot = &fs->f[fs->n++];
+	snprintf(slot->name, sizeof(slot->name), "%s", name);
+	slot->data = copy;
+	slot->len = len;
+	return 0;
+}
+
+int mc_rfiles_put(struct mc_rfiles *fs, const char *name, const void *data, size_t len)
+{
+	struct mc_rfile *slot = (struct mc_rfile *)mc_rfiles_get(fs, name);
+	char *copy;
+
+	if (!slot)
+		return mc_rfiles_append(fs, name, data, len);
+	copy = rfile_copy(data, len);
+	if (!copy)
+		return -ENOMEM;
+	free(slot->data);
 	slot->data = copy;
 	slot->len = len;
 	return 0;
@@ -116,7 +155,7 @@ static int add_path(struct mc_rfiles *fs, const char *dir, const char *rel, bool
 		snprintf(err, errlen, "%s: %s", path, mc_file_strerror(rc));
 		return rc;
 	}
-	rc = mc_rfiles_put(fs, rel, buf, len);
+	rc = mc_rfiles_append(fs, rel, buf, len);	/* a name of readdir: no lookup */
 	free(buf);
 	if (rc)
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));

@@ -36,6 +36,12 @@ int mc_rfiles_scan(const char *dir, bool extras_only, struct mc_rfiles *out, cha
 		   size_t errlen);
 /* Add (or replace) @name with a copy of @len bytes at @data; 0 or -ENOMEM. */
 int mc_rfiles_put(struct mc_rfiles *fs, const char *name, const void *data, size_t len);
+/*
+ * mc_rfiles_append: add @name like mc_rfiles_put but without looking it up (a second
+ * file of a name is never found by mc_rfiles_get), in amortized constant time.
+ */
+int mc_rfiles_append(struct mc_rfiles *fs, const char *name, const void *data, size_t len);
+/* The file called @name, or NULL (a linear search: for a few look-ups, not one a file). */
 const struct mc_rfile *mc_rfiles_get(const struct mc_rfiles *fs, const char *name);
 /* Remove @name when present. */
 void mc_rfiles_del(struct mc_rfiles *fs, const char *name);

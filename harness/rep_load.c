@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "rep_load.h"
 #include "walker.h"
 #include "waiver.h"
@@ -135,7 +136,6 @@ static void load_info(struct ld *l, const struct mc_json *root, struct mc_run_in
 	const struct mc_json *tool = object(l, root, "tool", rc), *run = object(l, root, "run", rc);
 	const struct mc_json *k = object(l, root, "kernel", rc), *d = object(l, root, "device", rc);
 	const char *seed;
-	char *end;
 
 	if (*rc)
 		return;
@@ -146,9 +146,7 @@ static void load_info(struct ld *l, const struct mc_json *root, struct mc_run_in
 	copy(l, run, "cmdline", false, in->cmdline, sizeof(in->cmdline), rc);
 	copy(l, run, "hostname", false, in->hostname, sizeof(in->hostname), rc);
 	seed = str(l, run, "seed", false, rc);
-	errno = 0;
-	in->seed = strtoull(seed, &end, 10);
-	if (!*rc && (errno || !*seed || *end || *seed == '-'))
+	if (!*rc && mc_num_parse(seed, MC_NUM_DEC, 0, UINT64_MAX, &in->seed))
 		*rc = bad(l, "run.seed: \"%.40s\" is not a decimal number", seed);
 	in->strict = boolean(l, run, "strict", rc);
 	in->only = str_or_null(l, run, "only", rc);

@@ -42,7 +42,11 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	return need + 1;
 }
 
-/* A control that a terminal obeys or that reorders text: C0, DEL, C1, bidi marks. */
+/*
+ * A control that a terminal obeys or that reorders or hides text: C0, DEL, C1, the
+ * zero-width and bidi marks, line and paragraph separators, the invisible operators
+ * and the byte order mark.
+ */
 static bool is_control(const uint8_t *p, size_t k)
 {
 	uint32_t cp;
@@ -51,11 +55,13 @@ static bool is_control(const uint8_t *p, size_t k)
 		return p[0] < 0x20 || p[0] == 0x7f;
 	if (k == 2)
 		return p[0] == 0xc2 && p[1] < 0xa0;	/* U+0080..U+009F */
+	if (k == 3 && p[0] == 0xef)
+		return p[1] == 0xbb && p[2] == 0xbf;	/* U+FEFF */
 	if (k != 3 || p[0] != 0xe2)
 		return false;
 	cp = (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);	/* U+2000 + cp */
-	return (cp >= 0x00e && cp <= 0x00f) || (cp >= 0x028 && cp <= 0x02e) ||
-	       (cp >= 0x066 && cp <= 0x069);	/* LRM RLM, LS PS LRE..RLO, LRI..PDI */
+	return (cp >= 0x00b && cp <= 0x00f) || (cp >= 0x028 && cp <= 0x02e) ||
+	       (cp >= 0x060 && cp <= 0x06f);	/* ZWSP..RLM, LS PS LRE..RLO, WJ..NADS */
 }
 
 /*

@@ -3,8 +3,9 @@
  * Text from inputs (reports, bundles, kernel logs, expected-verdict files) on a terminal:
  * escaped, so that a crafted string cannot move the cursor, retitle the window, forge a
  * line or hide itself. Control bytes (C0, DEL, newline and tab included), C1 controls,
- * Unicode bidi controls and bytes that are not UTF-8 are shown as \xNN, a backslash as
- * "\\"; valid printable UTF-8 is kept.
+ * Unicode bidi and zero-width controls (U+200B..U+200F, U+2028..U+202E, U+2060..U+206F,
+ * U+FEFF) and bytes that are not UTF-8 are shown as \xNN, a backslash as "\\"; valid
+ * printable UTF-8 is kept.
  */
 #ifndef MC_TERM_H
 #define MC_TERM_H

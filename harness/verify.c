@@ -7,18 +7,17 @@
  * One pass over the members against the sorted manifest: linear in their number.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "bundle.h"
+#include "file.h"
 #include "rep_load.h"
 #include "sha256.h"
 #include "sign.h"
 #include "tar.h"
+#include "term.h"
 #include "verify_priv.h"
 
 #define SIGNATURE MC_BUNDLE_MANIFEST MC_SIG_SUFFIX
@@ -27,12 +26,8 @@
 __attribute__((format(printf, 3, 0)))
 static void vsay(struct mc_vf *v, const char *prefix, const char *fmt, va_list ap)
 {
-	char line[8192], shown[4 * sizeof(line)];
-	int n = snprintf(line, sizeof(line), "%s", prefix);
-
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	mc_bundle_escape(line, shown, sizeof(shown));
-	fputs(shown, v->out);
+	fputs(prefix, v->out);
+	mc_term_vprintf(v->out, fmt, ap);
 	fputc('\n', v->out);
 }
 
@@ -57,47 +52,14 @@ void mc_vf_mismatch(struct mc_vf *v, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The bundle file, which must be a regular file (a FIFO or device would block). */
+/* The bundle file: a regular file (a FIFO or device would block) of at most 1 GiB. */
 static int read_all(struct mc_vf *v, const char *path, uint8_t **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc = 0;
-	struct stat st;
-	size_t n = 0;
+	int rc = mc_file_read(path, MC_BUNDLE_MAX, 0, (char **)buf, len);
 
-	*buf = NULL;
-	if (fd < 0) {
-		rc = -errno;
-		mc_vf_say(v, "verify: %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (fstat(fd, &st)) {
-		rc = -errno;
-		mc_vf_say(v, "verify: %s: %s", path, strerror(-rc));
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MC_BUNDLE_MAX) {
-		mc_vf_say(v, "verify: %s: %s", path, !S_ISREG(st.st_mode) ? "not a regular file" :
-			  "larger than the 1 GiB a bundle may have");
-		rc = -EINVAL;
-		goto out_close;
-	}
-	*len = (size_t)st.st_size;
-	*buf = malloc(*len + 1);
-	while (*buf && n < *len) {
-		ssize_t got = read(fd, *buf + n, *len - n);
-
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	if (!*buf || n != *len) {
-		mc_vf_say(v, "verify: %s: %s", path, *buf ? "read error" : "out of memory");
-		free(*buf);
-		*buf = NULL;
-		rc = -EIO;
-	}
-out_close:
-	close(fd);
+	if (rc)
+		mc_vf_say(v, "verify: %s: %s", path, rc == -EFBIG ?
+			  "larger than the 1 GiB a bundle may have" : mc_file_strerror(rc));
 	return rc;
 }
 
@@ -231,32 +193,6 @@ static bool parse_manifest(struct mc_vf *v, const char *text, size_t len, struct
 	return !why;
 }
 
-/* Add @e's data as @name to @fs (no lookup: linear; duplicates are rejected elsewhere). */
-static int fs_append(struct mc_rfiles *fs, int *cap, const char *name,
-		     const struct mc_tar_entry *e)
-{
-	struct mc_rfile *f;
-
-	if (fs->n == *cap) {
-		struct mc_rfile *grown = realloc(fs->f, (size_t)(*cap = *cap ? 2 * *cap : 64) *
-							 sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		fs->f = grown;
-	}
-	f = &fs->f[fs->n];
-	f->data = malloc(e->len + 1);
-	if (!f->data)
-		return -ENOMEM;
-	memcpy(f->data, e->data, e->len);
-	f->data[e->len] = '\0';
-	f->len = e->len;
-	snprintf(f->name, sizeof(f->name), "%s", name);
-	fs->n++;
-	return 0;
-}
-
 /* What every member must be: inside @top, portable name, regular, 0644, canonical. */
 static const char *member_rel(struct mc_vf *v, const struct mc_tar_entry *e, const char *top,
 			      int64_t mtime)
@@ -287,7 +223,6 @@ static const char *member_rel(struct mc_vf *v, const struct mc_tar_entry *e, con
 struct walk {
 	const struct mc_tar_entry *man, *sig;
 	struct mc_rfiles fs;	/* the regular files inside the top directory */
-	int cap;
 	bool *seen;		/* per manifest member: found in the archive */
 };
 
@@ -356,7 +291,7 @@ static int check_member(struct mc_vf *v, const struct mc_tar_entry *t0, int pos,
 			mc_vf_mismatch(v, "%s: the manifest gives mode %04o, a bundle's are %04o",
 				       rel, m->mode, MC_BUNDLE_MODE);
 	}
-	return fs_append(&w->fs, &w->cap, rel, e);
+	return mc_rfiles_append(&w->fs, rel, e->data, e->len);	/* twice is rejected above */
 }
 
 /* Every member of @t in order against @mm; the files into @w->fs. 0 or -ENOMEM. */

@@ -49,6 +49,10 @@ run "--state-regions offset+length wraps" "--state-regions: bad item" run --devi
 	--state-regions 0@0xffffffffffffffff+2
 run "--state-regions offset overflows" "--state-regions: bad item" run --device sim \
 	--state-regions 0@18446744073709551616+1
+for v in ' 5' +5 -0 5e1 0x10 inf nan .5; do
+	refused "diff --threshold '$v'" "is not a percentage" diff --threshold "$v" \
+		"$FIX/report.json" "$FIX/report.json"
+done
 refused "mutants --jobs -1" "usage: migcheck mutants" mutants --jobs -1
 refused "mutants --flags ' 7'" "usage: migcheck mutants" mutants --flags ' 7'
 

@@ -403,7 +403,10 @@ START_TEST(test_verify_escapes)
 }
 END_TEST
 
-/* A FIFO or device as the bundle: refused at once (it used to block forever). */
+/*
+ * A FIFO, device or directory as the bundle: refused at once (a FIFO used to block
+ * forever), with the reason every input path gives; a file over 1 GiB by its size.
+ */
 START_TEST(test_verify_not_regular)
 {
 	char dir[] = "/tmp/mc_test_fifo_XXXXXX", path[100], *msg;
@@ -418,6 +421,16 @@ START_TEST(test_verify_not_regular)
 	free(msg);
 	msg = verify("/dev/zero", &rc);
 	ck_assert_int_eq(rc, 2);
+	free(msg);
+	msg = verify(dir, &rc);			/* the reason of every input path */
+	ck_assert_int_eq(rc, 2);
+	ck_assert_msg(strstr(msg, "is a directory, not a file"), "%s", msg);
+	free(msg);
+	snprintf(path, sizeof(path), "%s/huge.tar", dir);
+	sh("truncate -s 2G '%s'", path);	/* sparse: refused by its size, never read */
+	msg = verify(path, &rc);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_msg(strstr(msg, "larger than the 1 GiB a bundle may have"), "%s", msg);
 	free(msg);
 	sh("rm -rf '%s'", dir);
 }

@@ -196,6 +196,8 @@ START_TEST(test_load_malformed)
 		{ "\"schema\": 1", "\"schema\": 2" },
 		{ "\"flags\": 7", "\"flags\": \"7\"" },
 		{ "\"seed\": \"1\"", "\"seed\": \"-1\"" },
+		{ "\"seed\": \"1\"", "\"seed\": \" 1\"" },
+		{ "\"seed\": \"1\"", "\"seed\": \"+1\"" },
 		{ "\"status\": \"pass\",\n      \"detail\"", "\"status\": 3,\n      \"detail\"" },
 		{ "\"level\": \"must\"", "\"level\": \"may\"" },
 		{ "\"verdict\": \"match\"", "\"verdict\": \"maybe\"" },

@@ -89,6 +89,58 @@ START_TEST(report_dir_without_extras)
 }
 END_TEST
 
+/* File @i of many_files's set: its name and its contents. */
+static void nth(int i, char *name, char *data)
+{
+	sprintf(name, i < 1000 ? "f%04d" : "g%04d", i);
+	sprintf(data, "data %d", i);
+}
+
+/*
+ * A report directory of 1000 files, read with one append per file (bundle was quadratic
+ * in looking up each name first), then replaced, removed and appended to across every
+ * power-of-two size the array passes: under ASan, a file past its end aborts.
+ */
+START_TEST(many_files)
+{
+	char tmp[] = "/tmp/mc-many-XXXXXX", path[128], name[16], data[32], err[256];
+	struct mc_rfiles fs;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	for (int i = 0; i < 1000; i++) {
+		nth(i, name, data);
+		snprintf(path, sizeof(path), "%s/%s", tmp, name);
+		ck_assert_ptr_nonnull(f = fopen(path, "w"));
+		fputs(data, f);
+		fclose(f);
+	}
+	ck_assert_int_eq(mc_rfiles_scan(tmp, false, &fs, err, sizeof(err)), 0);
+	ck_assert_int_eq(fs.n, 1000);
+	for (int i = 0; i < 1000; i++) {
+		nth(i, name, data);
+		ck_assert_str_eq(fs.f[i].name, name);		/* sorted once, at the end */
+		ck_assert_str_eq(mc_rfiles_get(&fs, name)->data, data);
+	}
+	for (int i = 0; i < 1000; i += 2)
+		mc_rfiles_del(&fs, (nth(i, name, data), name));
+	ck_assert_int_eq(mc_rfiles_put(&fs, "f0001", "new", 3), 0);	/* replaced */
+	for (int i = 1000; i < 1700; i++) {
+		nth(i, name, data);
+		ck_assert_int_eq(i & 1 ? mc_rfiles_append(&fs, name, data, strlen(data)) :
+				 mc_rfiles_put(&fs, name, data, strlen(data)), 0);
+	}
+	ck_assert_int_eq(fs.n, 500 + 700);
+	ck_assert_str_eq(mc_rfiles_get(&fs, "f0001")->data, "new");
+	ck_assert_ptr_null(mc_rfiles_get(&fs, "f0002"));
+	for (int i = 3; i < 1700; i += 2 + (i >= 1000))
+		ck_assert_str_eq(mc_rfiles_get(&fs, (nth(i, name, data), name))->data, data);
+	mc_rfiles_free(&fs);
+	snprintf(path, sizeof(path), "rm -rf '%s'", tmp);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 START_TEST(regions_that_wrap)
 {
 	static const char *const bad_regions[] = {
@@ -134,6 +186,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, fifo_waivers_refused);
 	tcase_add_test(tc, fifo_case_file_refused);
 	tcase_add_test(tc, report_dir_without_extras);
+	tcase_add_test(tc, many_files);
 	tcase_add_test(tc, regions_that_wrap);
 	tcase_add_test(tc, foreign_of_a_bad_id);
 	suite_add_tcase(s, tc);

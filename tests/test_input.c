@@ -34,6 +34,9 @@ START_TEST(num_strict)
 		{ "17179869185g", MC_NUM_SIZE, UINT64_MAX, -ERANGE, 0 },
 		{ "4kb", MC_NUM_SIZE, UINT64_MAX, -EINVAL, 0 }, { "k", MC_NUM_SIZE, 10, -EINVAL, 0 },
 		{ "-4k", MC_NUM_SIZE, UINT64_MAX, -EINVAL, 0 }, { "4x", MC_NUM_SIZE, 10, -EINVAL, 0 },
+		{ "010", 0, 10, 0, 8 }, { "010", MC_NUM_DEC, 10, 0, 10 },	/* a seed, a count */
+		{ "0x10", MC_NUM_DEC, 100, -EINVAL, 0 }, { "-1", MC_NUM_DEC, 10, -EINVAL, 0 },
+		{ "18446744073709551616", MC_NUM_DEC, UINT64_MAX, -ERANGE, 0 },
 	};
 	uint64_t v;
 
@@ -119,6 +122,11 @@ START_TEST(term_escapes)
 			 "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");	/* UTF-8 kept */
 	ck_assert_str_eq(esc("\xc2\x9b" "2J", 4), "\\xc2\\x9b2J");		/* C1 CSI */
 	ck_assert_str_eq(esc("\xe2\x80\xae", 3), "\\xe2\\x80\\xae");		/* RLO */
+	ck_assert_str_eq(esc("a\xe2\x80\x8b" "b", 5), "a\\xe2\\x80\\x8bb");	/* ZWSP */
+	ck_assert_str_eq(esc("\xe2\x81\xa0", 3), "\\xe2\\x81\\xa0");		/* WJ */
+	ck_assert_str_eq(esc("\xef\xbb\xbf", 3), "\\xef\\xbb\\xbf");		/* BOM */
+	ck_assert_str_eq(esc("\xe2\x80\x90\xef\xbb\xbe", 6),
+			 "\xe2\x80\x90\xef\xbb\xbe");	/* hyphen, U+FEFE kept */
 	ck_assert_str_eq(esc("\xff\xc3", 2), "\\xff\\xc3");			/* not UTF-8 */
 	ck_assert_str_eq(esc("\xc0\xaf", 2), "\\xc0\\xaf");			/* overlong */
 	ck_assert_str_eq(esc("\xed\xa0\x80", 3), "\\xed\\xa0\\x80");		/* surrogate */

@@ -262,6 +262,10 @@ START_TEST(sessions)
 	ck_assert_int_eq(mc_state_parse("pre_copy_p2p"), 7);
 	ck_assert_int_eq(mc_state_parse("0xffffffff"), 0xffffffffLL);
 	ck_assert_int_eq(mc_state_parse("bogus"), -1);
+	ck_assert_int_eq(mc_state_parse("-0"), -1);	/* strictly: no sign, no blank */
+	ck_assert_int_eq(mc_state_parse("+1"), -1);
+	ck_assert_int_eq(mc_state_parse(" 1"), -1);
+	ck_assert_int_eq(mc_state_parse("-4294967295"), -1);
 	ck_assert_str_eq(mc_state_name(8), "STATE_8");
 }
 END_TEST

@@ -44,7 +44,19 @@ START_TEST(case_file_errors)
 		{ "a RES-01 - resume_plan splits=abc - d\n", "splits=abc: expected a number" },
 		{ "a RES-01 - resume_plan splits=-1 - d\n", "splits=-1: expected a number" },
 		{ "a RES-01 - resume_plan splits=99999999 - d\n", "expected a number 0..65536" },
-		{ "a TIME-01 - arc_latency reps=5x - d\n", "reps=5x: expected 1.." },
+		{ "a TIME-01 - arc_latency reps=5x - d\n", "reps=5x: expected a number 1.." },
+		/* ... and parse strictly: no sign, no junk after the digits (they were 0, 16, 3) */
+		{ "a FEAT-03 - feature flags=GET,argsz=abc ok d\n", "argsz=abc: expected a number 0.." },
+		{ "a FEAT-03 - feature flags=GET,argsz=16x ok d\n", "argsz=16x: expected a number" },
+		{ "a FEAT-03 - feature flags=GET|BIT+3 ok d\n", "args need flags=" },
+		{ "a FEAT-03 - feature flags=GET|+2 ok d\n", "args need flags=" },
+		{ "a PRE-01 pre_copy precopy_drain chunk=+16 model d\n", "chunk=1..4096" },
+		{ "a PRE-01 pre_copy precopy_ioctl cmd=-1 ok d\n", "args take argsz=0..4096" },
+		{ "a PRE-01 pre_copy precopy_ioctl argsz=-0 ok d\n", "args take argsz=0..4096" },
+		{ "a LOG-01 log log_start n=1,pgsize=-1 ok d\n", "args need n=0..4096" },
+		{ "a LOG-01 log log_report start=yes,iova=+0 ok d\n", "args take start=" },
+		{ "a RES-01 - resume_plan splits=0x10 - d\n", "splits=0x10: expected a number" },
+		{ "a TIME-01 - arc_latency reps=0x5 - d\n", "reps=0x5: expected a number" },
 	};
 	char err[512];
 
