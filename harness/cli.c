@@ -431,17 +431,6 @@ static int load_json(const char *path, struct mc_json_doc **doc)
 	return -1;
 }
 
-/* Split @path into directory and file name for mc_atomic_open(). */
-static void split_path(const char *path, char *dir, size_t dlen, const char **name)
-{
-	const char *slash = strrchr(path, '/');
-
-	snprintf(dir, dlen, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-	if (slash == path)
-		snprintf(dir, dlen, "/");
-	*name = slash ? slash + 1 : path;
-}
-
 static int cmd_expect(int argc, char **argv)
 {
 	struct mc_json_doc *a = NULL, *b = NULL;
@@ -468,7 +457,7 @@ static int cmd_expect(int argc, char **argv)
 		rc = n < 0 ? EXIT_USAGE : n ? 1 : 0;
 		goto out;
 	}
-	split_path(argv[3], dir, sizeof(dir), &name);
+	mc_path_split(argv[3], dir, sizeof(dir), &name);
 	f = mc_atomic_open(dir, name, tmp, sizeof(tmp));
 	if (!f) {
 		fprintf(stderr, "migcheck: %s: %s\n", argv[3], strerror(errno));

@@ -331,6 +331,16 @@ void mc_atomic_abort(FILE *f, const char *tmppath)
 		unlink(tmppath);
 }
 
+void mc_path_split(const char *path, char *dir, size_t dlen, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(dir, dlen, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (slash == path)
+		snprintf(dir, dlen, "/");
+	*name = slash ? slash + 1 : path;
+}
+
 /* Make the rename durable; a directory that cannot be fsynced is not an error. */
 static void sync_dir(const char *dir)
 {

@@ -220,6 +220,8 @@ const char *mc_errno_name(int err);
 /* As mc_xml_str(), for attribute values: also writes tab, newline and CR as references. */
 void mc_xml_attr(FILE *f, const char *s);
 
+/* Split @path into its directory ("." without a slash) and *@name, for mc_atomic_open(). */
+void mc_path_split(const char *path, char *dir, size_t dlen, const char **name);
 /* Abandon a file from mc_atomic_open(): close it and remove the temporary. */
 void mc_atomic_abort(FILE *f, const char *tmppath);
 /*
