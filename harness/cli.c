@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,7 @@ static void usage(FILE *f)
 		"  --no-fork            run cases in-process (debugging: no timeouts)\n"
 		"\n"
 		"exit: 0 no MUST clause failed, 1 a clause failed, 2 usage or harness error,\n"
-		"      4 every case was skipped\n", mc_cmd_report_usage);
+		"      4 every case was skipped, 128+N interrupted by signal N (reports kept)\n", mc_cmd_report_usage);
 }
 
 /* Parse a size with an optional k/m/g suffix. */
@@ -252,6 +253,22 @@ static void sanitize(const char *in, char *out, size_t len)
 	out[i] = '\0';
 }
 
+/* SIGINT, SIGTERM, SIGHUP: stop the run, keep what ran (mc_run() returns 128 + sig). */
+static void on_signal(int sig)
+{
+	mc_run_interrupt(sig);
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static int cmd_run(int argc, char **argv, bool walk)
 {
 	static const struct option longopts[] = {
@@ -403,6 +420,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 			return EXIT_USAGE;
 		}
 	}
+	catch_signals();
 	code = mc_run(&o, &rep);
 	if (walk && rep && rep->have_matrix)
 		print_matrix(rep);

@@ -74,6 +74,7 @@ struct mc_case_result {
 	unsigned nmetrics;
 	/* The waiver covering this case's fail or warn, or NULL (mc_waivers_apply()). */
 	const struct mc_waiver *waiver;
+	bool not_run;			/* the run was interrupted first: status skip */
 };
 
 /* The observed arc matrix (FSM-01/02), for the report. */
@@ -128,6 +129,7 @@ struct mc_report {
 	int counts[MC_NSTATUS];	/* over all cases */
 	const struct mc_waivers *waivers;	/* applied waiver file, or NULL */
 	int waived[MC_NSTATUS];	/* waived cases by their own status (fail, warn) */
+	int interrupted;	/* the signal that stopped the run early, 0 = it ran to the end */
 };
 
 /*
@@ -195,14 +197,21 @@ int mc_level_parse(const char *name);
 enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
 
 /*
- * Whole-run verdict of a rolled-up @rep: "fail" when any case failed (or warned under
- * strict), else "error" when any case errored, else "pass" when any case passed or
- * warned, else "skipped". The CLI maps it to an exit code; report.json records both.
+ * Whole-run verdict of a rolled-up @rep: "interrupted" when a signal stopped it early,
+ * else "fail" when any case failed (or warned under strict), else "error" when any case
+ * errored, else "pass" when any case passed or warned, else "skipped". The CLI maps it
+ * to an exit code; report.json records both.
  * A waived fail or warn counts as neither: it makes the verdict "pass", never "fail".
  */
 const char *mc_report_verdict(const struct mc_report *rep);
-/* The CLI's exit code for a rolled-up @rep: fail 1, error 2, skipped 4, pass 0. */
+/*
+ * The CLI's exit code for a rolled-up @rep: fail 1, error 2, skipped 4, pass 0, and
+ * 128 + the signal for an interrupted run (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
+ */
 int mc_report_exit_code(const struct mc_report *rep);
+/* "SIGINT" for SIGINT, "SIG<n>" for a signal without a name; mc_signal_parse() inverts. */
+const char *mc_signal_name(int sig);
+int mc_signal_parse(const char *name);
 /*
  * Status shown for a clause once waivers apply: "waived" when waivers cover some of
  * its cases and the rest pass or skip, else the name of cr->unwaived. Without waivers
