@@ -414,11 +414,6 @@ static int cmd_run(int argc, char **argv, bool walk)
 			snprintf(outdir, sizeof(outdir), "reports/%s-%s", clean, stamp);
 			o.out = outdir;
 		}
-		if (mc_mkdir_p(o.out)) {
-			fprintf(stderr, "migcheck: cannot create report directory %s: %s\n", o.out,
-				strerror(errno));
-			return EXIT_USAGE;
-		}
 	}
 	catch_signals();
 	code = mc_run(&o, &rep);

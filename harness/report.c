@@ -458,6 +458,9 @@ int mc_report_write_file(const char *dir, const char *name,
 	if (!f)
 		return -errno;
 	rc = write(f, rep);
+	/* A writer reports a lost write as -EIO; stdio kept the data, a flush gives its errno. */
+	if (rc == -EIO && ferror(f) && fflush(f) == EOF && errno)
+		rc = -errno;
 	if (rc) {
 		mc_atomic_abort(f, tmp);
 		fprintf(stderr, "migcheck: cannot write %s/%s: %s\n", dir, name, strerror(-rc));

@@ -6,6 +6,7 @@
  * its timeout. A child stuck in the kernel is abandoned, never waited for forever.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "mc_version.h"
+#include "outdir.h"
 #include "sha256.h"
 #include "runner.h"
 #include "stream.h"
@@ -805,17 +807,25 @@ void mc_report_free(struct mc_report *rep)
 	free(rep);
 }
 
-/* The reporters' end(); a file that could not be written fails the run (2). */
-static int finish(struct mc_report *rep, const struct mc_reporter_ops *const *reps,
-		  void *const *rpriv, int nrep, int code)
+/*
+ * The reporters' end() and, with --out, their files published as the current set; a
+ * file that could not be written fails the run (2) and leaves the previous set current.
+ */
+static int finish(struct mc_report *rep, struct mc_outdir *od,
+		  const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep, int code)
 {
 	time_t t = time(NULL);
+	char err[PATH_MAX + 256];
 
 	strftime(rep->info.finished, sizeof(rep->info.finished), "%Y-%m-%dT%H:%M:%SZ",
 		 gmtime(&t));
 	for (int i = 0; i < nrep; i++)
 		if (rpriv[i] && reps[i]->end(rpriv[i], rep))
 			code = 2;
+	if (od && code != 2 && mc_outdir_publish(od, err, sizeof(err))) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		code = 2;
+	}
 	return code;
 }
 
@@ -825,9 +835,10 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	void *rpriv[4] = { NULL };
 	struct runner r = { .o = o };
 	struct mc_caseset *csp = calloc(1, sizeof(*csp));
+	struct mc_outdir *od = NULL;
 	struct planned *pl = NULL;
 	struct mc_report *rep;
-	char err[1024];
+	char err[PATH_MAX + 256];
 	int nrep = 0, n, rc, code = 2;
 
 	*repp = rep = calloc(1, sizeof(*rep));
@@ -836,6 +847,11 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		return 2;
 	}
 	rep->owned = csp;
+	/* An unusable --out (or one another run writes to) stops the run before any case. */
+	if (o->out && mc_outdir_open(o->out, o->cmdline, &od, err, sizeof(err))) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		goto out;
+	}
 	rc = o->cases_dir ? mc_cases_load_dir(o->cases_dir, csp, err, sizeof(err))
 			  : mc_cases_load_builtin(csp, err, sizeof(err));
 	if (rc) {
@@ -873,7 +889,7 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		reps[nrep++] = &mc_html_reporter;
 	}
 	for (int i = 0; i < nrep; i++)
-		if (reps[i]->begin(&rpriv[i], &rep->info, n, o->out))
+		if (reps[i]->begin(&rpriv[i], &rep->info, n, od ? mc_outdir_set(od) : NULL))
 			goto out_end;
 	run_cases(&r, rep, pl, n, reps, rpriv, nrep);
 	rep->waivers = o->waivers && o->waivers->n ? o->waivers : NULL;
@@ -881,8 +897,9 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	mc_report_rollup(rep);
 	code = rep->exit_code = mc_report_exit_code(rep);
 out_end:
-	code = rep->exit_code = finish(rep, reps, rpriv, nrep, code);
+	code = rep->exit_code = finish(rep, od, reps, rpriv, nrep, code);
 out:
+	mc_outdir_close(od);
 	free(pl);
 	free(r.stream);
 	free(r.foreign);

@@ -3,8 +3,10 @@
 # make interrupt-check: interrupted and concurrent runs lose nothing.
 #  - SIGINT, SIGTERM, SIGHUP mid-run: exit 130/143/129, every report written with the
 #    cases that ran and the rest not run, the run marked interrupted, no case process left;
-#  - a kill -9 of migcheck ends its case process;
-#  - a write failure (RLIMIT_FSIZE: EFBIG) of mutants --json fails with its errno;
+#  - a kill -9 of migcheck ends its case process and leaves the previous set current;
+#  - a second run into the same --out is refused; four at once leave one consistent set;
+#  - a write failure (RLIMIT_FSIZE: EFBIG) fails with its errno and keeps the previous set;
+#    an unusable --out is refused before the first case; mutants --json too;
 #  - the watchdog without pidfd_open (MC_NO_PIDFD=1), and --timeout below 50 ms.
 # Runs as any user; every wait is on an event with a bound. Usage: interrupt-check.sh MIGCHECK WORKDIR
 set -uo pipefail
@@ -101,16 +103,63 @@ assert len(sk) == 5 and all(m.startswith("not run: the run was interrupted by SI
 	check "SIG$sig: KTAP says 5 of 10 cases did not run" grep -q '^# 5 of 10 planned cases did not run' "$d.ktap"
 	check "SIG$sig: report render reads the interrupted report back, byte for byte" \
 		sh -c "'$MC' report render '$d/report.json' --out '$d-r' && cmp '$d/junit.xml' '$d-r/junit.xml' && cmp '$d/report.html' '$d-r/report.html'"
+	check "SIG$sig: no in-progress marker left" test ! -e "$d/in-progress"
 done
 
-# ---------------------------------------------------------------- kill -9
-if start_hung "$W/kill9"; then
+# ---------------------------------------------------------------- kill -9, lock, sets
+d=$W/kill9
+"$MC" run --device sim:flags=1 --only FEAT --seed 90011 --out "$d" --quiet >/dev/null
+check "a first run into $d" test "$(j "$d/report.json" 'r["run"]["seed"]')" = 90011
+if start_hung "$d" --seed 90022; then
+	check "a run in progress is visible: in-progress names its pid" grep -qx "pid $PID" "$d/in-progress"
+	check "a second run into the same --out is refused with exit 2" \
+		sh -c "'$MC' run --device sim:flags=1 --only FEAT --out '$d' --quiet; test \$? = 2"
+	check "... naming the run that holds it" grep -q "in use by another migcheck run (pid $PID)" "$W/last.out"
 	kill -KILL "$PID"
 	check "kill -9 of migcheck: its hung case process dies with it" wait_for 10 gone "$CHILD"
 	gone "$CHILD" || kill -KILL "$CHILD"
+	check "kill -9: the previous set is intact and current" test \
+		"$(j "$d/report.json" 'r["run"]["seed"]')" = 90011
+	check "kill -9: the previous junit.xml is the one beside it" grep -q 'name="seed" value="90011"' "$d/junit.xml"
 fi
+check "after the kill, a new run takes the directory" \
+	"$MC" run --device sim:flags=1 --only FEAT --seed 90033 --out "$d" --quiet
+check "... publishes its set, and only it remains" test \
+	"$(j "$d/report.json" 'r["run"]["seed"]'):$(ls "$d/.sets" | wc -l):$(test -e "$d/in-progress"; echo $?)" = 90033:1:1
+check "report render into the directory, then a run: every report file is the run's" sh -c "
+	'$MC' report render '$d/report.json' --out '$d' >/dev/null &&
+	'$MC' run --device sim:flags=1 --only FEAT --seed 90066 --out '$d' --quiet >/dev/null &&
+	test ! -e '$d/report.ktap' && grep -q 'value=\"90066\"' '$d/junit.xml' && grep -q '>90066<' '$d/report.html'"
+
+d=$W/four
+for i in 1 2 3 4; do
+	"$MC" run --device sim:flags=7 --only FSM-01 --seed 9100$i --out "$d" --quiet >/dev/null 2>&1 &
+done
+wait
+check "four runs into one --out: report.json, junit.xml, report.html of one run" sh -c "
+	s=\$('$PY' -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"run\"][\"seed\"])' '$d/report.json') &&
+	grep -q \"name=\\\"seed\\\" value=\\\"\$s\\\"\" '$d/junit.xml' &&
+	grep -q \">\$s<\" '$d/report.html' && test ! -e '$d/in-progress'"
 
 # ---------------------------------------------------------------- write failures
+d=$W/full
+"$MC" run --device sim:flags=7 --only FEAT --seed 90044 --out "$d" --quiet >/dev/null
+cp "$d/junit.xml" "$W/full-junit.before"
+# 64 KiB per file: the in-progress marker fits, report.json of FSM-01 (~70 KiB) does not.
+check "a write failure fails the run with exit 2" sh -c \
+	"trap '' XFSZ; ulimit -f 64; '$MC' run --device sim:flags=7 --only FSM-01 --seed 90055 --out '$d' --quiet; test \$? = 2"
+check "... naming its errno (EFBIG), not EIO" grep -q "File too large" "$W/last.out"
+check "... and the previous set stays intact and current" sh -c \
+	"test \"\$('$PY' -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"run\"][\"seed\"])' '$d/report.json')\" = 90044 && cmp '$d/junit.xml' '$W/full-junit.before' && grep -q '>90044<' '$d/report.html' && test ! -e '$d/in-progress' && test \$(ls '$d/.sets' | wc -l) = 1"
+
+# The limit holds for migcheck's every write to a regular file: its output goes through pipes.
+check "an --out where nothing can be written (ulimit -f 0) is refused before the first case" bash -c \
+	"(trap '' XFSZ; ulimit -f 0; exec '$MC' run --device sim:flags=7 --out '$W/zero' 2>&1) | cat >'$W/zero.out'
+	 test \${PIPESTATUS[0]} = 2 && ! grep -q '^ok 1 ' '$W/zero.out'"
+check "... with its errno" grep -q "File too large" "$W/zero.out"
+check "an --out on a read-only file system (/proc) is refused before the first case" sh -c \
+	"'$MC' run --device sim:flags=7 --out /proc >'$W/proc.ktap'; test \$? = 2 && ! grep -q '^ok 1 ' '$W/proc.ktap'"
+
 mkdir -p "$W/one"
 echo 'feat.flags FEAT-01 - mig_flags - model GET MIGRATION works' >"$W/one/t.cases"
 check "mutants --json that cannot be written fails (exit 2, EFBIG)" sh -c \
