@@ -109,6 +109,7 @@ sim-check: $(BUILD)/migcheck-asan
 
 # Signals, kill -9, concurrent runs, write failures and the watchdog, end to end.
 interrupt-check: $(BUILD)/migcheck
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="python3"
 	$(Q)tests/interrupt-check.sh $(BUILD)/migcheck $(BUILD)/interrupt-check
 
 # Self-validation: every sim defect caught by its intended clause, no false alarm on the

@@ -37,6 +37,16 @@ wait_for() {
 	done
 }
 gone() { ! kill -0 "$1" 2>/dev/null; }
+# children PID: the pids whose parent is PID (from /proc: no procps needed).
+children() {
+	local p ppid
+	for p in /proc/[0-9]*; do
+		read -r _ _ _ ppid _ 2>/dev/null <"$p/stat" && [ "$ppid" = "$1" ] && echo "${p#/proc/}"
+	done
+	return 0
+}
+# shellcheck disable=SC2317 # called through wait_for
+has_child() { [ -n "$(children "$1")" ]; }
 # j FILE EXPR: a Python expression over the JSON document r of FILE, printed.
 j() { "$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 
@@ -67,8 +77,8 @@ start_hung() {
 		kill -KILL "$PID"
 		return 1
 	fi
-	wait_for 10 pgrep -P "$PID" >/dev/null
-	CHILD=$(pgrep -P "$PID" | head -1)
+	wait_for 10 has_child "$PID"
+	CHILD=$(children "$PID" | head -1)
 	[ -n "$CHILD" ] || { bad "no case process under $PID"; return 1; }
 }
 
@@ -84,7 +94,7 @@ for s in INT:130 TERM:143 HUP:129; do
 	fi
 	wait "$PID"
 	rc=$?
-	[ "$rc" = "$want" ] && ok "SIG$sig: exit $rc" || bad "SIG$sig: exit $rc, expected $want"
+	if [ "$rc" = "$want" ]; then ok "SIG$sig: exit $rc"; else bad "SIG$sig: exit $rc, expected $want"; fi
 	check "SIG$sig: the hung case process is gone" wait_for 10 gone "$CHILD"
 	check "SIG$sig: report.json, junit.xml, report.html written" \
 		test -s "$d/report.json" -a -s "$d/junit.xml" -a -s "$d/report.html"
@@ -125,7 +135,7 @@ fi
 check "after the kill, a new run takes the directory" \
 	"$MC" run --device sim:flags=1 --only FEAT --seed 90033 --out "$d" --quiet
 check "... publishes its set, and only it remains" test \
-	"$(j "$d/report.json" 'r["run"]["seed"]'):$(ls "$d/.sets" | wc -l):$(test -e "$d/in-progress"; echo $?)" = 90033:1:1
+	"$(j "$d/report.json" 'r["run"]["seed"]'):$(find "$d/.sets" -mindepth 1 -maxdepth 1 | wc -l):$(test -e "$d/in-progress"; echo $?)" = 90033:1:1
 check "report render into the directory, then a run: every report file is the run's" sh -c "
 	'$MC' report render '$d/report.json' --out '$d' >/dev/null &&
 	'$MC' run --device sim:flags=1 --only FEAT --seed 90066 --out '$d' --quiet >/dev/null &&
@@ -150,7 +160,7 @@ check "a write failure fails the run with exit 2" sh -c \
 	"trap '' XFSZ; ulimit -f 64; '$MC' run --device sim:flags=7 --only FSM-01 --seed 90055 --out '$d' --quiet; test \$? = 2"
 check "... naming its errno (EFBIG), not EIO" grep -q "File too large" "$W/last.out"
 check "... and the previous set stays intact and current" sh -c \
-	"test \"\$('$PY' -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"run\"][\"seed\"])' '$d/report.json')\" = 90044 && cmp '$d/junit.xml' '$W/full-junit.before' && grep -q '>90044<' '$d/report.html' && test ! -e '$d/in-progress' && test \$(ls '$d/.sets' | wc -l) = 1"
+	"test \"\$('$PY' -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"run\"][\"seed\"])' '$d/report.json')\" = 90044 && cmp '$d/junit.xml' '$W/full-junit.before' && grep -q '>90044<' '$d/report.html' && test ! -e '$d/in-progress' && test \$(find '$d/.sets' -mindepth 1 -maxdepth 1 | wc -l) = 1"
 
 # The limit holds for migcheck's every write to a regular file: its output goes through pipes.
 check "an --out where nothing can be written (ulimit -f 0) is refused before the first case" bash -c \
