@@ -40,6 +40,8 @@ struct mc_outdir {
 	bool published;
 };
 
+/* @err = the formatted text, ": ", strerror(-@rc); returns @rc. */
+__attribute__((format(printf, 4, 5)))
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
 	va_list ap;
