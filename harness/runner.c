@@ -634,10 +634,13 @@ static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **
 /*
  * Every planned case in order, each result to the streaming reporters as it comes; once
  * the run is interrupted, the rest are in the report as not run (and not streamed).
+ * Returns how many were not run.
  */
-static void run_cases(struct runner *r, struct mc_report *rep, const struct planned *pl, int n,
-		      const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep)
+static int run_cases(struct runner *r, struct mc_report *rep, const struct planned *pl, int n,
+		     const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep)
 {
+	int not_run = 0;
+
 	for (int i = 0; i < n; i++) {
 		struct mc_case_result *res = &rep->cases[i];
 		bool ran = !stop_sig;
@@ -650,6 +653,7 @@ static void run_cases(struct runner *r, struct mc_report *rep, const struct plan
 		else
 			mark_not_run(res, "");
 		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
+		not_run += !ran;
 		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
 			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
 		res->clause = pl[i].c->clause;
@@ -659,6 +663,7 @@ static void run_cases(struct runner *r, struct mc_report *rep, const struct plan
 		for (int k = 0; k < nrep && ran; k++)
 			reps[k]->result(rpriv[k], res, i);
 	}
+	return not_run;
 }
 
 static void fill_info(struct runner *r, struct mc_run_info *info)
@@ -891,9 +896,10 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	for (int i = 0; i < nrep; i++)
 		if (reps[i]->begin(&rpriv[i], &rep->info, n, od ? mc_outdir_set(od) : NULL))
 			goto out_end;
-	run_cases(&r, rep, pl, n, reps, rpriv, nrep);
+	/* A signal after the last case leaves a complete run: it is not marked interrupted. */
+	if (run_cases(&r, rep, pl, n, reps, rpriv, nrep))
+		rep->interrupted = (int)stop_sig;
 	rep->waivers = o->waivers && o->waivers->n ? o->waivers : NULL;
-	rep->interrupted = (int)stop_sig;
 	mc_report_rollup(rep);
 	code = rep->exit_code = mc_report_exit_code(rep);
 out_end:
