@@ -116,6 +116,10 @@ assert len(sk) == 5 and all(m.startswith("not run: the run was interrupted by SI
 	check "SIG$sig: no in-progress marker left" test ! -e "$d/in-progress"
 done
 
+"$MC" run --device sim:flags=1 --cases "$W/cases" --only FEAT,FSM --out "$W/complete" --quiet >/dev/null
+check "diff calls a verdict that became interrupted worse" sh -c \
+	"'$MC' diff '$W/complete/report.json' '$W/sig-INT/report.json' | grep -q '^WORSE  verdict: pass -> interrupted'"
+
 # ---------------------------------------------------------------- kill -9, lock, sets
 d=$W/kill9
 "$MC" run --device sim:flags=1 --only FEAT --seed 90011 --out "$d" --quiet >/dev/null
