@@ -36,7 +36,8 @@ struct mc_outdir {
 	char id[64];		/* <id> */
 	int dfd;		/* DIR */
 	int lockfd;
-	bool locked;		/* the lock is ours: so are the marker and the set */
+	bool locked;		/* the lock is ours: so is the marker */
+	bool made;		/* the set directory is ours */
 	bool published;
 };
 
@@ -181,23 +182,43 @@ static int write_marker(struct mc_outdir *od, const char *cmdline, char *err, si
 	return rc ? fail(err, errlen, rc, "cannot use report directory %s", od->dir) : 0;
 }
 
+/* A new, empty set DIR/.sets/<UTC time>-<pid>[-<n>] (a run of the same second gets -<n>). */
+static int make_set(struct mc_outdir *od, char *err, size_t errlen)
+{
+	time_t t = time(NULL);
+	char stamp[32];
+	int n;
+
+	if (mkdirat(od->dfd, SETS, 0755) && errno != EEXIST)
+		return fail(err, errlen, -errno, "cannot create %s/" SETS, od->dir);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&t));
+	for (int i = 1; i < 100; i++) {
+		snprintf(od->id, sizeof(od->id), i > 1 ? "%s-%ld-%d" : "%s-%ld", stamp,
+			 (long)getpid(), i);
+		n = snprintf(od->set, sizeof(od->set), "%s/" SETS "/%s", od->dir, od->id);
+		if (n >= (int)sizeof(od->set))
+			return fail(err, errlen, -ENAMETOOLONG, "report directory %.200s", od->dir);
+		if (!mkdir(od->set, 0755)) {
+			od->made = true;
+			return 0;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	return fail(err, errlen, -errno, "cannot create %s", od->set);
+}
+
 int mc_outdir_open(const char *dir, const char *cmdline, struct mc_outdir **odp, char *err,
 		   size_t errlen)
 {
 	struct mc_outdir *od = calloc(1, sizeof(*od));
-	time_t t = time(NULL);
-	char stamp[32];
 	int rc;
 
 	*odp = NULL;
 	if (!od)
 		return fail(err, errlen, -ENOMEM, "%s", dir);
 	od->dfd = od->lockfd = -1;
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&t));
-	snprintf(od->id, sizeof(od->id), "%s-%ld", stamp, (long)getpid());
-	if (snprintf(od->dir, sizeof(od->dir), "%s", dir) >= (int)sizeof(od->dir) ||
-	    snprintf(od->set, sizeof(od->set), "%s/" SETS "/%s", dir, od->id) >=
-		    (int)sizeof(od->set)) {
+	if (snprintf(od->dir, sizeof(od->dir), "%s", dir) >= (int)sizeof(od->dir)) {
 		rc = fail(err, errlen, -ENAMETOOLONG, "report directory %.200s", dir);
 		goto out_free;
 	}
@@ -215,10 +236,9 @@ int mc_outdir_open(const char *dir, const char *cmdline, struct mc_outdir **odp,
 	if (rc)
 		goto out_close;
 	clean_leftovers(od);
-	if ((mkdirat(od->dfd, SETS, 0755) && errno != EEXIST) || mkdir(od->set, 0755)) {
-		rc = fail(err, errlen, -errno, "cannot create %s", od->set);
+	rc = make_set(od, err, errlen);
+	if (rc)
 		goto out_close;
-	}
 	rc = write_marker(od, cmdline, err, errlen);
 	if (rc)
 		goto out_close;
@@ -327,7 +347,7 @@ void mc_outdir_close(struct mc_outdir *od)
 	if (!od)
 		return;
 	if (od->locked) {
-		if (!od->published)
+		if (od->made && !od->published)
 			remove_set(od->dfd, od->id);
 		unlinkat(od->dfd, MARKER, 0);
 		fsync(od->dfd);
