@@ -110,6 +110,8 @@ t = ET.parse(sys.argv[1])
 sk = [e.get("message") for e in t.iter("skipped")]
 assert len(sk) == 5 and all(m.startswith("not run: the run was interrupted by SIG") for m in sk), sk
 ' "$d/junit.xml"
+	check "SIG$sig: report.html's verdict badge says INTERRUPTED" \
+		grep -q 'data-verdict="interrupted">INTERRUPTED<' "$d/report.html"
 	check "SIG$sig: KTAP says 5 of 10 cases did not run" grep -q '^# 5 of 10 planned cases did not run' "$d.ktap"
 	check "SIG$sig: report render reads the interrupted report back, byte for byte" \
 		sh -c "'$MC' report render '$d/report.json' --out '$d-r' && cmp '$d/junit.xml' '$d-r/junit.xml' && cmp '$d/report.html' '$d-r/report.html'"
