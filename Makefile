@@ -28,7 +28,7 @@ CFLAGS_static := $(BASEFLAGS) $(OPT)
 LDFLAGS_plain  :=
 LDFLAGS_asan   := -fsanitize=address,undefined
 LDFLAGS_static := -static
-LIBS      := -luring -lpthread
+LIBS      := -luring -lsodium -lpthread
 
 GEN_SRCS  := $(BUILD)/gen/cases_embed.c
 GEN_HDRS  := $(BUILD)/gen/mc_version.h
@@ -134,7 +134,7 @@ check: deps all unit sim-check interrupt-check fuzz-check report-check mutants v
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
-DEB_PKGS ?= check pkg-config liburing-dev
+DEB_PKGS ?= check pkg-config liburing-dev libsodium-dev
 deps:
 	$(Q)missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

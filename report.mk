@@ -6,7 +6,7 @@
 
 LIBS += -lm
 
-REPORT_DEB_PKGS ?= chromium python3
+REPORT_DEB_PKGS ?= chromium python3 signify-openbsd
 REPORT_CHECK_DIR ?= $(BUILD)/report-check
 
 .PHONY: report-check report-deps

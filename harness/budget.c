@@ -36,6 +36,31 @@ static int parse_time(const char *s, uint64_t *ns)
 	return -EINVAL;
 }
 
+/* The base arcs (one-step model paths, as TIME-01 expands them) @from (-1: any) -> @to. */
+static int arcs_into(uint64_t flags, int from, uint32_t to)
+{
+	uint32_t path[MC_MAX_PATH];
+	int n = 0;
+
+	for (uint32_t f = 1; f < MC_NSTATES; f++)
+		n += (from < 0 || (uint32_t)from == f) && f != to && mc_model_supported(flags, f) &&
+		     mc_model_supported(flags, to) && mc_model_path(flags, f, to, path) == 1;
+	return n;
+}
+
+int mc_budget_check(const struct mc_budgets *b, uint64_t flags, char *err, size_t len)
+{
+	for (int i = 0; b && i < b->narcs; i++) {
+		if (arcs_into(flags, b->arcs[i].from, b->arcs[i].to))
+			continue;
+		snprintf(err, len, "--budget '%s': the device (migration flags %llu) has no such "
+			 "arc, so the budget could never apply", b->arcs[i].word,
+			 (unsigned long long)flags);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t len)
 {
 	char buf[96], *colon, *arrow;
@@ -87,6 +112,21 @@ int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t len)
 			 s);
 		return -EINVAL;
 	}
+	if (!arcs_into(1, from, (uint32_t)to) && !arcs_into(3, from, (uint32_t)to) &&
+	    !arcs_into(5, from, (uint32_t)to) && !arcs_into(7, from, (uint32_t)to)) {
+		snprintf(err, len, "--budget '%s': %s%s%s is no arc of the state machine, so the "
+			 "budget could never apply (TIME-01 times single base arcs)", s,
+			 arrow ? mc_state_name((uint32_t)from) : "",
+			 arrow ? "->" : "no arc into ", mc_state_name((uint32_t)to));
+		return -EINVAL;
+	}
+	if (b->narcs == MC_BUDGET_ARCS) {
+		snprintf(err, len, "--budget '%s': more than %d arc budgets", s, MC_BUDGET_ARCS);
+		return -EINVAL;
+	}
+	b->arcs[b->narcs].from = from;
+	b->arcs[b->narcs].to = (uint32_t)to;
+	snprintf(b->arcs[b->narcs++].word, sizeof(b->arcs[0].word), "%s", s);
 	for (int f = 1; f < MC_NSTATES; f++)
 		if (from < 0 || f == from)
 			b->arc_ns[f][to] = ns;

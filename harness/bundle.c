@@ -5,6 +5,7 @@
  * them again from the bundled JSON with the same code, so an edit to any one file --
  * even with its digest fixed up in the manifest -- shows up as a named mismatch.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -18,10 +19,10 @@
 #include "rep_load.h"
 #include "render.h"
 #include "sha256.h"
+#include "sign.h"
 #include "tar.h"
 #include "waiver.h"
 
-#define MANIFEST "MANIFEST.sha256"
 static const char *const derived[] = { "html", "junit", "ktap" };
 
 /* Render the derived formats of @rep into @fs, with @fs's own extras. */
@@ -52,13 +53,12 @@ static void env_str(FILE *f, const char *key, const char *v, bool last)
 }
 
 /* environment.json: who made the bundle, where, from what, and the run's identity. */
-static int environment(struct mc_rfiles *fs, const struct mc_report *rep, const char *dir)
+static int environment(struct mc_rfiles *fs, const struct mc_report *rep, const char *dir,
+		       time_t t)
 {
-	const struct mc_run_info *in = &rep->info;
 	char *buf = NULL, stamp[32], host[600] = "";
 	size_t len = 0;
 	struct utsname u;
-	time_t t = time(NULL);
 	FILE *f = open_memstream(&buf, &len);
 	int rc;
 
@@ -75,19 +75,11 @@ static int environment(struct mc_rfiles *fs, const struct mc_report *rep, const 
 	env_str(f, "host", host, false);
 	env_str(f, "source", dir, true);
 	fputs("  },\n  \"run\": {\n", f);
-	env_str(f, "migcheck", in->tool_version, false);
-	env_str(f, "commit", in->tool_commit, false);
-	env_str(f, "started", in->started, false);
-	env_str(f, "finished", in->finished, false);
-	env_str(f, "cmdline", in->cmdline, false);
-	env_str(f, "hostname", in->hostname, false);
-	env_str(f, "kernel", in->kernel_release, false);
-	env_str(f, "kernel_config_sha256", in->kernel_config, false);
-	env_str(f, "device", in->device_spec, false);
-	env_str(f, "driver", in->ident.driver, false);
-	env_str(f, "module_version", in->ident.module_version, false);
-	env_str(f, "module_srcversion", in->ident.module_srcversion, false);
-	env_str(f, "type", in->ident.type, true);
+	for (int i = 0; i < MC_BUNDLE_ENV_RUN; i++) {
+		const char *key, *v = mc_bundle_env_run(rep, i, &key);
+
+		env_str(f, key, v, i == MC_BUNDLE_ENV_RUN - 1);
+	}
 	fputs("  }\n}\n", f);
 	rc = ferror(f) ? -EIO : 0;
 	fclose(f);
@@ -97,23 +89,74 @@ static int environment(struct mc_rfiles *fs, const struct mc_report *rep, const 
 	return rc;
 }
 
-/* MANIFEST.sha256 over every other file, in name order, as sha256sum writes it. */
-static char *manifest(const struct mc_rfiles *fs, size_t *len)
+const char *mc_bundle_env_run(const struct mc_report *rep, int i, const char **key)
+{
+	const struct mc_run_info *in = &rep->info;
+	const struct { const char *key, *v; } run[MC_BUNDLE_ENV_RUN] = {
+		{ "migcheck", in->tool_version }, { "commit", in->tool_commit },
+		{ "started", in->started }, { "finished", in->finished },
+		{ "cmdline", in->cmdline }, { "hostname", in->hostname },
+		{ "kernel", in->kernel_release }, { "kernel_config_sha256", in->kernel_config },
+		{ "device", in->device_spec }, { "driver", in->ident.driver },
+		{ "module_version", in->ident.module_version },
+		{ "module_srcversion", in->ident.module_srcversion }, { "type", in->ident.type },
+	};
+
+	*key = run[i].key;
+	return run[i].v;
+}
+
+static bool name_char(unsigned char c)
+{
+	return isascii(c) && (isalnum(c) || c == '.' || c == '_' || c == '-' || c == '+');
+}
+
+bool mc_bundle_name_ok(const char *name, bool one)
+{
+	const char *p = name;
+
+	if (strlen(name) > 200)
+		return false;
+	for (;;) {
+		size_t n = 0;
+
+		while (name_char((unsigned char)p[n]))
+			n++;
+		if (!n || (n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2)))
+			return false;
+		if (!p[n])
+			return true;
+		if (p[n] != '/' || one)
+			return false;
+		p += n + 1;
+	}
+}
+
+/*
+ * MANIFEST.sha256 over every other file, in name order, as sha256sum writes it, each
+ * digest line after a '#' line with the member's type, mode and size (sha256sum -c
+ * skips '#' lines); the header names the top directory and the members' time.
+ */
+static char *manifest(const struct mc_rfiles *fs, const char *top, int64_t mtime, size_t *len)
 {
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
 
 	if (!f)
 		return NULL;
+	fprintf(f, "%s\n# directory %s\n# mtime %lld\n", MC_BUNDLE_MANIFEST_HEAD, top,
+		(long long)mtime);
 	for (int i = 0; i < fs->n; i++) {
 		char hex[MC_SHA256_HEX];
 
-		if (!strcmp(fs->f[i].name, MANIFEST))
-			continue;
 		mc_sha256_hex(fs->f[i].data, fs->f[i].len, hex);
-		fprintf(f, "%s  %s\n", hex, fs->f[i].name);
+		fprintf(f, "# f %04o %zu %s\n%s  %s\n", MC_BUNDLE_MODE, fs->f[i].len,
+			fs->f[i].name, hex, fs->f[i].name);
 	}
-	fclose(f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -154,8 +197,62 @@ static int bundle_waivers(struct mc_rfiles *fs, struct mc_report *rep, const cha
 	return rc;
 }
 
-/* "<dir>" without trailing slashes, and its last component. */
-static void dir_names(const char *dir, char *clean, size_t len, const char **base)
+/* Length of the UTF-8 sequence at @p if it is a printable character, else 0. */
+static size_t utf8_printable(const unsigned char *p)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1fu;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0fu;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;	/* overlong or surrogate */
+	/* C1 controls, line/paragraph separators and the bidi controls reorder or hide text */
+	if (cp < 0xa0 || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff)
+		return 0;
+	return n;
+}
+
+void mc_bundle_escape(const char *s, char *out, size_t outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (!outlen)
+		return;
+	while (*p && o + 5 < outlen) {
+		size_t n = *p >= 0x80 ? utf8_printable(p) : 0;
+
+		if (n && o + n < outlen) {
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+		} else if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+			out[o++] = (char)*p++;
+		} else {
+			o += (size_t)snprintf(out + o, outlen - o, *p == '\\' ? "\\\\" : "\\x%02x",
+					      *p);
+			p++;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* "<dir>" without trailing slashes. */
+static void dir_clean(const char *dir, char *clean, size_t len)
 {
 	size_t n;
 
@@ -163,16 +260,47 @@ static void dir_names(const char *dir, char *clean, size_t len, const char **bas
 	n = strlen(clean);
 	while (n > 1 && clean[n - 1] == '/')
 		clean[--n] = '\0';
-	*base = strrchr(clean, '/') ? strrchr(clean, '/') + 1 : clean;
 }
 
-static int write_tar(const struct mc_rfiles *fs, const char *top, const char *path)
+/* The bundle's top directory: @dir's real name ("bundle" for "/" or an odd name). */
+static void top_name(const char *dir, char *top, size_t len)
 {
-	char dir[4096], tmp[4352];
+	char real[PATH_MAX];
+	const char *base;
+
+	snprintf(top, len, "bundle");
+	if (!realpath(dir, real))
+		return;
+	base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
+	if (mc_bundle_name_ok(base, true) && strlen(base) < 64)
+		snprintf(top, len, "%.63s", base);
+}
+
+/* Files the bundle cannot carry as they are named: skipped, each with a warning. */
+static void drop_unportable(struct mc_rfiles *fs, const char *top)
+{
+	for (int i = 0; i < fs->n; i++) {
+		char ent[600], shown[1024];
+		uint8_t h[MC_TAR_BLOCK];
+
+		snprintf(ent, sizeof(ent), "%s/%s", top, fs->f[i].name);
+		if (mc_bundle_name_ok(fs->f[i].name, false) && !mc_tar_header(h, ent, '0', 0, 0, 0))
+			continue;
+		mc_bundle_escape(fs->f[i].name, shown, sizeof(shown));
+		fprintf(stderr, "migcheck: bundle: warning: not packing \"%s\": a bundle holds names "
+			"of letters, digits, '._+-' and '/' that fit a ustar header\n", shown);
+		mc_rfiles_del(fs, fs->f[i--].name);
+	}
+}
+
+/* The archive: the manifest, its signature (when @sig), then the manifest's members. */
+static int write_tar(const struct mc_rfiles *fs, const char *top, const char *path,
+		     const char *man, size_t mlen, const char *sig, size_t siglen, int64_t now)
+{
+	char dir[4096], tmp[4352], ent[600];
 	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-	int64_t now = (int64_t)time(NULL);
 	FILE *f;
-	int rc = 0;
+	int rc;
 
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
 	if (slash == path)
@@ -180,22 +308,19 @@ static int write_tar(const struct mc_rfiles *fs, const char *top, const char *pa
 	f = mc_atomic_open(dir, name, tmp, sizeof(tmp));
 	if (!f)
 		return -errno;
-	for (int pass = 0; pass < 2 && !rc; pass++) {
-		for (int i = 0; i < fs->n && !rc; i++) {
-			char ent[600];
-
-			if ((pass == 0) != !strcmp(fs->f[i].name, MANIFEST))
-				continue;	/* the manifest first */
-			snprintf(ent, sizeof(ent), "%s/%s", top, fs->f[i].name);
-			rc = mc_tar_add(f, ent, fs->f[i].data, fs->f[i].len, now);
-			if (rc)
-				fprintf(stderr, "migcheck: %s: cannot add %s: %s\n", path, ent,
-					strerror(-rc));
-		}
+	snprintf(ent, sizeof(ent), "%s/%s", top, MC_BUNDLE_MANIFEST);
+	rc = mc_tar_add(f, ent, MC_BUNDLE_MODE, man, mlen, now);
+	snprintf(ent, sizeof(ent), "%s/%s", top, MC_BUNDLE_MANIFEST MC_SIG_SUFFIX);
+	if (!rc && sig)
+		rc = mc_tar_add(f, ent, MC_BUNDLE_MODE, sig, siglen, now);
+	for (int i = 0; i < fs->n && !rc; i++) {
+		snprintf(ent, sizeof(ent), "%s/%s", top, fs->f[i].name);
+		rc = mc_tar_add(f, ent, MC_BUNDLE_MODE, fs->f[i].data, fs->f[i].len, now);
 	}
 	if (!rc)
 		rc = mc_tar_finish(f);
 	if (rc) {
+		fprintf(stderr, "migcheck: bundle: %s: %s\n", path, strerror(-rc));
 		mc_atomic_abort(f, tmp);
 		return rc;
 	}
@@ -215,73 +340,93 @@ static void drop_self(struct mc_rfiles *fs, const char *dir, const char *path)
 		mc_rfiles_del(fs, slash ? slash + 1 : path);
 }
 
+/* report.json of @fs into @doc and @rep, re-rendered into @fs with @o's waivers. */
+static int load_report(struct mc_rfiles *fs, const char *dir, const struct mc_bundle_opts *o,
+		       struct mc_json_doc **doc, struct mc_report **rep, struct mc_waivers *w)
+{
+	const struct mc_rfile *rj = mc_rfiles_get(fs, "report.json");
+	struct mc_json_error je;
+	bool rerender = false;
+	char err[1024], *buf = NULL;
+	size_t len;
+	int rc;
+
+	if (!rj) {
+		fprintf(stderr, "migcheck: bundle: %s has no report.json\n", dir);
+		return -ENOENT;
+	}
+	rc = mc_json_parse(rj->data, rj->len, NULL, doc, &je);
+	if (rc) {
+		fprintf(stderr, "migcheck: bundle: %s/report.json:%u:%u: %s\n", dir, je.line,
+			je.col, je.msg);
+		return rc;
+	}
+	rc = mc_report_from_json(mc_json_root(*doc), rep, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "migcheck: bundle: %s/report.json: %s\n", dir, err);
+		return rc;
+	}
+	rc = bundle_waivers(fs, *rep, o->waivers, w, &rerender);
+	if (!rc && rerender) {
+		rc = mc_render_mem(*rep, NULL, "json", &buf, &len);
+		if (!rc)
+			rc = mc_rfiles_put(fs, "report.json", buf, len);
+		free(buf);
+	}
+	if (!rc)
+		rc = render_into(fs, *rep);
+	return rc;
+}
+
 int mc_bundle_create(const struct mc_bundle_opts *o, char *path, size_t pathlen)
 {
 	struct mc_rfiles fs = { 0 };
 	struct mc_json_doc *doc = NULL;
 	struct mc_report *rep = NULL;
 	struct mc_waivers w = { 0 };
-	struct mc_json_error je;
-	const struct mc_rfile *rj;
-	char err[1024], clean[4096], top[300], *buf = NULL;
-	const char *base;
-	bool rerender = false;
-	size_t len;
+	char err[1024], clean[4096], top[300], *man = NULL, *sig = NULL;
+	time_t now = time(NULL);
+	size_t mlen = 0, siglen = 0;
 	int rc;
 
-	dir_names(o->dir, clean, sizeof(clean), &base);
+	dir_clean(o->dir, clean, sizeof(clean));
 	snprintf(path, pathlen, "%s", o->out ? o->out : clean);
 	if (!o->out)
 		strncat(path, ".bundle.tar", pathlen - strlen(path) - 1);
-	snprintf(top, sizeof(top), "%s", base);
+	top_name(clean, top, sizeof(top));
 	rc = mc_rfiles_scan(clean, false, &fs, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "migcheck: bundle: %s\n", err);
 		return rc;
 	}
 	drop_self(&fs, clean, path);
-	rj = mc_rfiles_get(&fs, "report.json");
-	if (!rj) {
-		fprintf(stderr, "migcheck: bundle: %s has no report.json\n", clean);
-		rc = -ENOENT;
-		goto out;
-	}
-	rc = mc_json_parse(rj->data, rj->len, NULL, &doc, &je);
-	if (rc) {
-		fprintf(stderr, "migcheck: bundle: %s/report.json:%u:%u: %s\n", clean, je.line,
-			je.col, je.msg);
-		goto out;
-	}
-	rc = mc_report_from_json(mc_json_root(doc), &rep, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "migcheck: bundle: %s/report.json: %s\n", clean, err);
-		goto out;
-	}
-	rc = bundle_waivers(&fs, rep, o->waivers, &w, &rerender);
-	if (!rc && rerender) {
-		rc = mc_render_mem(rep, NULL, "json", &buf, &len);
-		if (!rc)
-			rc = mc_rfiles_put(&fs, "report.json", buf, len);
-	}
+	mc_rfiles_del(&fs, MC_BUNDLE_MANIFEST);	/* an unpacked bundle's, made anew */
+	mc_rfiles_del(&fs, MC_BUNDLE_MANIFEST MC_SIG_SUFFIX);
+	drop_unportable(&fs, top);
+	rc = load_report(&fs, clean, o, &doc, &rep, &w);
 	if (!rc)
-		rc = render_into(&fs, rep);
-	if (!rc)
-		rc = environment(&fs, rep, clean);
+		rc = environment(&fs, rep, clean, now);
 	if (!rc) {
-		free(buf);
-		mc_rfiles_del(&fs, MANIFEST);
 		qsort(fs.f, (size_t)fs.n, sizeof(*fs.f), cmp_rfile);
-		buf = manifest(&fs, &len);
-		rc = buf ? mc_rfiles_put(&fs, MANIFEST, buf, len) : -ENOMEM;
+		man = manifest(&fs, top, (int64_t)now, &mlen);
+		rc = man ? 0 : -ENOMEM;
 	}
 	if (rc) {
-		if (rc != -EINVAL)
+		if (rc != -EINVAL && rc != -ENOENT)
 			fprintf(stderr, "migcheck: bundle: %s\n", strerror(-rc));
 		goto out;
 	}
-	rc = write_tar(&fs, top, path);
+	if (o->key) {
+		rc = mc_sign(o->key, man, mlen, &sig, &siglen, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "migcheck: bundle: %s\n", err);
+			goto out;
+		}
+	}
+	rc = write_tar(&fs, top, path, man, mlen, sig, siglen, (int64_t)now);
 out:
-	free(buf);
+	free(man);
+	free(sig);
 	mc_report_unload(rep);
 	mc_json_free(doc);
 	mc_waivers_free(&w);

@@ -296,6 +296,58 @@ void mc_cases_free(struct mc_caseset *cs)
 	cs->n = 0;
 }
 
+/* Whether one --only word names @c: its clause ID, its group or a prefix of its name. */
+static bool names(const char *t, const struct mc_case *c)
+{
+	return !strcasecmp(t, c->clause->id) || !strcasecmp(t, c->clause->group) ||
+	       !strncmp(c->name, t, strlen(t));
+}
+
+bool mc_case_selected(const struct mc_case *c, const char *only)
+{
+	char buf[512], *save = NULL;
+
+	if (!only)
+		return true;
+	snprintf(buf, sizeof(buf), "%s", only);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (names(t, c))
+			return true;
+	return false;
+}
+
+int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err, size_t errlen)
+{
+	const char *p = only;
+
+	if (!only)
+		return 0;
+	if (strlen(only) >= 512) {
+		snprintf(err, errlen, "--only: longer than 511 characters");
+		return -EINVAL;
+	}
+	do {
+		size_t n = strcspn(p, ",");
+		char t[512];
+		int i;
+
+		snprintf(t, sizeof(t), "%.*s", (int)n, p);
+		for (i = 0; n && i < cs->n && !names(t, &cs->cases[i]); i++)
+			;
+		if (!n) {
+			snprintf(err, errlen, "--only '%.400s': an empty word", only);
+			return -EINVAL;
+		}
+		if (i == cs->n) {
+			snprintf(err, errlen, "--only: '%.400s' is no clause ID, group or case name of "
+				 "the case set (migcheck cases lists them)", t);
+			return -EINVAL;
+		}
+		p += n;
+	} while (*p++);
+	return 0;
+}
+
 bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len)
 {
 	size_t klen = strlen(key);
@@ -443,6 +495,30 @@ void mc_budget_fail(struct mc_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	verdict(ctx, MC_FAIL, fmt, ap);
 	va_end(ap);
+}
+
+void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt, ...)
+{
+	char text[MC_DETAIL_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ctx->violated = clause;
+	mc_budget_fail(ctx, "setup violates %s: %s", clause, text);	/* fail at any level */
+}
+
+void mc_no_ref_stream(struct mc_ctx *ctx, const char *what)
+{
+	const char *why = ctx->di->stream_why ? ctx->di->stream_why : "not saved";
+
+	if (ctx->di->stream_violates)
+		mc_setup_violation(ctx, ctx->di->stream_violates,
+				   "no reference stream %s: saving it before the cases failed: %s",
+				   what, why);
+	else
+		mc_harness_error(ctx, "no reference stream %s: %s", what, why);
 }
 
 void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...)

@@ -62,6 +62,18 @@ int mc_cases_load_builtin(struct mc_caseset *cs, char *err, size_t errlen);
 int mc_cases_load_dir(const char *dir, struct mc_caseset *cs, char *err, size_t errlen);
 void mc_cases_free(struct mc_caseset *cs);
 
+/*
+ * --only: whether @only (a comma list of clause IDs, groups and case-name prefixes; NULL
+ * selects everything) selects row @c.
+ */
+bool mc_case_selected(const struct mc_case *c, const char *only);
+/*
+ * Check @only against @cs: there must be a word and every word must name a row of the set.
+ * 0, or -EINVAL with one line in @err ("--only: 'FSM-99' is no clause ID, ..."). Whether
+ * the rows have instances on a given device is the runner's question.
+ */
+int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err, size_t errlen);
+
 /* Value of key @key in a row's argument list ("a=1,b=x"), copied into @val. */
 bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len);
 
@@ -73,16 +85,27 @@ struct mc_param {
 
 /* What the runner knows about the device before the cases start. */
 /* --budget: TIME clauses turn into verdicts when a measurement exceeds one. 0 = none. */
+#define MC_BUDGET_ARCS 16
 struct mc_budgets {
 	uint64_t arc_ns[MC_NSTATES][MC_NSTATES];	/* [from][to], judged on the max */
 	uint64_t downtime_ns;
 	double datasize_ratio;	/* SAVE-05: MIG_DATA_SIZE / bytes read must lie in [1/r, r] */
+	/* The arc= words as given, so that a device can be checked against them. */
+	struct { int from; uint32_t to; char word[48]; } arcs[MC_BUDGET_ARCS];
+	int narcs;		/* from = -1: any start state */
 };
 /*
  * Parse one --budget word into @b: "arc=TO:TIME", "arc=FROM->TO:TIME" or
- * "downtime=TIME", TIME = N[ns|us|ms|s] (default ms). -EINVAL with a reason in @err.
+ * "downtime=TIME", TIME = N[ns|us|ms|s] (default ms). An arc no device can take (FROM
+ * equal to TO, or a base arc of the model under no valid flag set) is refused.
+ * -EINVAL with a reason in @err.
  */
 int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t errlen);
+/*
+ * Check @b's arc= words against a device with model flags @flags: each must name a base
+ * arc the device can take. 0, or -EINVAL with "--budget 'WORD': ..." in @err.
+ */
+int mc_budget_check(const struct mc_budgets *b, uint64_t flags, char *err, size_t errlen);
 
 /* Region accesses of --dirty and --state-regions (regspec.c). */
 #define MC_REGACC_MAX 64	/* bytes per item */
@@ -116,6 +139,9 @@ struct mc_devinfo {
 	const char *klog_findings;	/* ROB-01: "case: line" per finding, "" when none */
 	const uint8_t *stream;	/* a valid stream for RESUMING (from the peer if given) */
 	size_t stream_len;
+	/* Without a stream: why, and the clause the device broke saving it (NULL: harness). */
+	const char *stream_why;
+	const char *stream_violates;
 	const char *peer_spec;	/* NULL without --peer */
 	uint64_t seed;
 	const char *device_spec;	/* to reopen the device (ROB-02) */
@@ -147,6 +173,7 @@ struct mc_ctx {
 	struct mc_arc_cell *cell;	/* matrix cell to fill (pair cases), else NULL */
 	bool *cell_set;
 	struct mc_watch *watch;		/* the watchdog slot, for a device reopened by an op */
+	const char *violated;		/* the clause the last mc_setup_violation() named */
 };
 
 /* Verdicts from inside an operation. The worst one wins; details accumulate. */
@@ -154,6 +181,20 @@ __attribute__((format(printf, 2, 3))) void mc_violation(struct mc_ctx *ctx, cons
 __attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void mc_skip(struct mc_ctx *ctx, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const char *fmt, ...);
+/*
+ * A setup step the device got wrong in a way clause @clause forbids (RESET not giving
+ * RUNNING, a SET the model allows failing, GET reporting another state, a valid stream
+ * refused): the device's fault, so the case fails whatever its own clause's level, with
+ * the detail "setup violates <clause>: <text>" (the text names the operation). The case's
+ * own clause could not be judged past that step. ctx->violated keeps @clause.
+ */
+__attribute__((format(printf, 3, 4)))
+void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt, ...);
+/*
+ * The reference stream is missing: a setup violation when the device broke the preflight's
+ * save (di->stream_violates), else a harness error; @what says what needed it.
+ */
+void mc_no_ref_stream(struct mc_ctx *ctx, const char *what);
 /* A verdict from a budget the user set (--budget): fail whatever the clause level. */
 __attribute__((format(printf, 2, 3))) void mc_budget_fail(struct mc_ctx *ctx, const char *fmt, ...);
 

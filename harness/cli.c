@@ -610,6 +610,8 @@ int main(int argc, char **argv)
 		return mc_cmd_bundle(argc - 1, argv + 1);
 	if (!strcmp(cmd, "verify"))
 		return mc_cmd_verify(argc - 1, argv + 1);
+	if (!strcmp(cmd, "keygen"))
+		return mc_cmd_keygen(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return mc_cmd_diff(argc - 1, argv + 1);
 	if (!strcmp(cmd, "replay"))

@@ -16,6 +16,7 @@
 #include "rep_load.h"
 #include "render.h"
 #include "rundiff.h"
+#include "sign.h"
 #include "waiver.h"
 
 #define EXIT_USAGE 2
@@ -24,11 +25,15 @@ const char mc_cmd_report_usage[] =
 	"  report render REPORT.json [--out DIR] [--waivers FILE]\n"
 	"                       re-render report.html, junit.xml and report.ktap (and\n"
 	"                       report.json with --waivers) from a report.json alone\n"
-	"  bundle DIR [-o FILE] [--waivers FILE]\n"
+	"  bundle DIR [-o FILE] [--waivers FILE] [--sign NAME.key]\n"
 	"                       pack a report directory into a certification bundle (ustar\n"
-	"                       with MANIFEST.sha256; default DIR.bundle.tar)\n"
-	"  verify BUNDLE        check a bundle's digests, recompute its verdict from the\n"
-	"                       raw results and its renderings (exit 1 when tampered)\n"
+	"                       with MANIFEST.sha256, signed with --sign; default\n"
+	"                       DIR.bundle.tar)\n"
+	"  verify BUNDLE [--key NAME.pub]\n"
+	"                       check a bundle's members and digests, its signature with\n"
+	"                       --key, recompute its verdict, ROB-01 and environment from\n"
+	"                       the evidence and its renderings (exit 1 when tampered)\n"
+	"  keygen -o NAME       make a signing key pair: NAME.key (secret) and NAME.pub\n"
 	"  diff OLD.json NEW.json [--threshold PCT]\n"
 	"                       what changed between two runs (exit 1 when something got\n"
 	"                       worse; metrics beyond PCT percent, default 25)\n";
@@ -117,6 +122,7 @@ int mc_cmd_report(int argc, char **argv)
 	struct mc_report *rep = NULL;
 	struct mc_rfiles fs = { 0 };
 	struct mc_waivers w = { 0 };
+	struct mc_scope sc;
 	char err[1024], src[4096];
 	int rc = EXIT_USAGE;
 
@@ -146,8 +152,9 @@ int mc_cmd_report(int argc, char **argv)
 	if (render_all(rep, &fs, vals[0] ? vals[0] : src,
 		       vals[1] || (vals[0] && !same_dir(vals[0], src))))
 		goto out;
+	mc_report_scope(rep, &sc);
 	printf("migcheck: rendered %s into %s: verdict %s\n", pos[0], vals[0] ? vals[0] : src,
-	       mc_report_verdict(rep));
+	       sc.label);
 	rc = 0;
 out:
 	mc_report_unload(rep);
@@ -158,28 +165,49 @@ out:
 
 int mc_cmd_bundle(int argc, char **argv)
 {
-	static const char *const names[] = { "-o", "--waivers", NULL };
-	const char *pos[1], *vals[2] = { NULL, NULL };
+	static const char *const names[] = { "-o", "--waivers", "--sign", NULL };
+	const char *pos[1], *vals[3] = { NULL, NULL, NULL };
 	struct mc_bundle_opts o;
 	char path[4096];
 
 	if (parse(argc, argv, 1, pos, 1, names, vals))
 		return EXIT_USAGE;
-	o = (struct mc_bundle_opts){ .dir = pos[0], .out = vals[0], .waivers = vals[1] };
+	o = (struct mc_bundle_opts){ .dir = pos[0], .out = vals[0], .waivers = vals[1],
+				   .key = vals[2] };
 	if (mc_bundle_create(&o, path, sizeof(path)))
 		return EXIT_USAGE;
-	printf("migcheck: bundle %s written (check it with: migcheck verify %s)\n", path, path);
+	printf("migcheck: bundle %s written (check it with: migcheck verify %s%s)\n", path, path,
+	       o.key ? " --key KEY.pub" : "");
 	return 0;
 }
 
 int mc_cmd_verify(int argc, char **argv)
 {
-	const char *pos[1];
-	static const char *const names[] = { NULL };
+	static const char *const names[] = { "--key", NULL };
+	const char *pos[1], *vals[1] = { NULL };
 
-	if (parse(argc, argv, 1, pos, 1, names, NULL))
+	if (parse(argc, argv, 1, pos, 1, names, vals))
 		return EXIT_USAGE;
-	return mc_bundle_verify(pos[0], stdout);
+	return mc_bundle_verify(pos[0], vals[0], stdout);
+}
+
+int mc_cmd_keygen(int argc, char **argv)
+{
+	static const char *const names[] = { "-o", NULL };
+	const char *vals[1] = { NULL };
+	char err[600];
+
+	if (parse(argc, argv, 1, NULL, 0, names, vals) || !vals[0]) {
+		fprintf(stderr, "usage: migcheck keygen -o NAME\n");
+		return EXIT_USAGE;
+	}
+	if (mc_sign_keygen(vals[0], err, sizeof(err))) {
+		fprintf(stderr, "migcheck: keygen: %s\n", err);
+		return EXIT_USAGE;
+	}
+	printf("migcheck: wrote %s.key (secret, keep it) and %s.pub (give it to customers)\n",
+	       vals[0], vals[0]);
+	return 0;
 }
 
 int mc_cmd_diff(int argc, char **argv)

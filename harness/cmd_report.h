@@ -11,6 +11,7 @@
 int mc_cmd_report(int argc, char **argv);
 int mc_cmd_bundle(int argc, char **argv);
 int mc_cmd_verify(int argc, char **argv);
+int mc_cmd_keygen(int argc, char **argv);
 int mc_cmd_diff(int argc, char **argv);
 
 /* Usage lines of these commands, for the CLI's help. */

@@ -218,7 +218,8 @@ void mc_op_resume_reset(struct mc_ctx *ctx)
 		return;
 	n = half ? mc_write_all(ctx->dev, fd, ctx->di->stream, half, half) : 0;
 	if (n < 0) {
-		mc_harness_error(ctx, "writing half the stream: %s", mc_errno_name((int)n));
+		mc_setup_violation(ctx, "RES-01", "writing the first half of a valid stream in "
+				   "RESUMING failed: %s", mc_errno_name((int)n));
 		goto out_close_fd;
 	}
 	if (!reset_gives_running(ctx, "RESUMING (half a stream written)"))

@@ -149,7 +149,8 @@ void mc_op_stopcopy_back(struct mc_ctx *ctx)
 	}
 	n = mc_data_read(ctx->dev, fd, buf, 16);
 	if (n < 0) {
-		mc_harness_error(ctx, "first read in STOP_COPY failed: %s", mc_errno_name((int)n));
+		mc_setup_violation(ctx, "SAVE-01", "first read in STOP_COPY failed: %s",
+				   mc_errno_name((int)n));
 		goto out_close_fd;
 	}
 	rc = mc_set_state(ctx->dev, target, NULL);
@@ -314,7 +315,7 @@ void mc_op_failed_resume(struct mc_ctx *ctx)
 
 	mc_case_arg(ctx->c, "data", v, sizeof(v));
 	if (!len) {
-		mc_harness_error(ctx, "no reference stream to damage");
+		mc_no_ref_stream(ctx, "to damage");
 		return;
 	}
 	bad = malloc(len);
@@ -460,8 +461,9 @@ void mc_op_arc_preds(struct mc_ctx *ctx)
 		}
 		rc = mc_set_state(ctx->dev, from, &nfd);
 		if (rc) {
-			mc_harness_error(ctx, "setup: SET %s->%s failed: %s (judged by FSM-01)",
-					 mc_state_name(p), mc_state_name(from), mc_errno_name(rc));
+			mc_setup_violation(ctx, "FSM-01", "SET %s->%s, which the model allows, "
+					   "failed: %s", mc_state_name(p), mc_state_name(from),
+					   mc_errno_name(rc));
 			mc_data_close(ctx->dev, fd);
 			return;
 		}

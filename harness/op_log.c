@@ -236,8 +236,8 @@ static void op_start(struct mc_ctx *ctx)
 	rc = log_start(ctx->dev, &ctl);
 	started = !rc;
 	if (sa.repeat && rc) {
-		mc_harness_error(ctx, "setup: the first START with %s failed: %s (judged by LOG-01)",
-				 what, mc_errno_name(rc));
+		mc_setup_violation(ctx, "LOG-01", "the first START with %s failed: %s", what,
+				   mc_errno_name(rc));
 		goto out_free;
 	}
 	if (sa.repeat) {
@@ -321,13 +321,13 @@ static int report_setup(struct mc_ctx *ctx, const struct report_args *ra)
 		return 0;
 	rc = log_start(ctx->dev, &ctl);
 	if (rc) {
-		mc_harness_error(ctx, "setup: START of %#llx+%#llx failed: %s (judged by LOG-01)",
-				 REPORT_IOVA, REPORT_LEN, mc_errno_name(rc));
+		mc_setup_violation(ctx, "LOG-01", "START of %#llx+%#llx failed: %s", REPORT_IOVA,
+				   REPORT_LEN, mc_errno_name(rc));
 		return rc;
 	}
 	if (ra->start == START_STOPPED && (rc = log_stop(ctx->dev)))
-		mc_harness_error(ctx, "setup: STOP after START failed: %s (judged by LOG-01)",
-				 mc_errno_name(rc));
+		mc_setup_violation(ctx, "LOG-01", "STOP after START failed: %s",
+				   mc_errno_name(rc));
 	return rc;
 }
 

@@ -51,9 +51,9 @@ static int walk(struct mc_ctx *ctx, uint32_t from, uint32_t to)
 
 		mc_data_close(ctx->dev, nfd);
 		if (rc) {
-			mc_harness_error(ctx, "setup: single arc SET %s->%s failed: %s (judged by FSM-01)",
-					 mc_state_name(path[i - 1]), mc_state_name(path[i]),
-					 mc_errno_name(rc));
+			mc_setup_violation(ctx, "FSM-01", "single arc SET %s->%s, which the model "
+					   "allows, failed: %s", mc_state_name(path[i - 1]),
+					   mc_state_name(path[i]), mc_errno_name(rc));
 			return rc;
 		}
 	}
@@ -380,8 +380,8 @@ static int move_in_group(struct mc_ctx *ctx, uint32_t from, uint32_t to)
 	int nfd = -1, rc = mc_set_state(ctx->dev, to, &nfd);
 
 	if (rc) {
-		mc_harness_error(ctx, "setup: SET %s->%s failed: %s (judged by FSM-01)",
-				 mc_state_name(from), mc_state_name(to), mc_errno_name(rc));
+		mc_setup_violation(ctx, "FSM-01", "SET %s->%s, which the model allows, failed: %s",
+				   mc_state_name(from), mc_state_name(to), mc_errno_name(rc));
 		return rc;
 	}
 	if (nfd >= 0) {

@@ -131,7 +131,7 @@ static int holds_source_state(struct mc_ctx *ctx, const struct mc_stream *ref, c
 	rc = mc_stream_cmp(ref, &mine, &diff);
 	mc_stream_free(&mine);
 	if (mc_reset(ctx->dev)) {
-		mc_harness_error(ctx, "reset after the pre-resume save failed");
+		mc_setup_violation(ctx, "ERR-01", "RESET after the pre-resume save failed");
 		return -1;
 	}
 	snprintf(why, whylen, "it saves the source's stream already");

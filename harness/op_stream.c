@@ -52,11 +52,16 @@ int mc_os_row_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t
 int mc_os_plan_check(const struct mc_case *c, char *err, size_t len)
 {
 	struct mc_plan p;
-	char v[96];
+	char v[96], *end;
 
 	if (strcmp(c->expect, "-") ||
 	    (!mc_case_arg(c, "plan", v, sizeof(v)) && !mc_case_arg(c, "splits", v, sizeof(v)))) {
 		snprintf(err, len, "needs plan=PLAN (or splits=N), expect '-'");
+		return -EINVAL;
+	}
+	if (mc_case_arg(c, "splits", v, sizeof(v)) &&
+	    (v[0] < '0' || v[0] > '9' || strtoull(v, &end, 10) > MC_SPLITS_MAX || *end)) {
+		snprintf(err, len, "splits=%s: expected a number 0..%d", v, MC_SPLITS_MAX);
 		return -EINVAL;
 	}
 	return mc_os_row_plan(c, &p, err, len);
@@ -114,7 +119,7 @@ out:
 bool mc_os_ref_stream(struct mc_ctx *ctx, struct mc_stream *s)
 {
 	if (!ctx->di->stream || !ctx->di->stream_len) {
-		mc_harness_error(ctx, "no reference stream (see the warning at the start of the run)");
+		mc_no_ref_stream(ctx, "for this case");
 		return false;
 	}
 	mc_stream_wrap(s, ctx->di->stream, ctx->di->stream_len);
@@ -236,12 +241,14 @@ static void op_save_eof(struct mc_ctx *ctx)
 		rc = mc_stream_save(ctx->dev, fd, &o, &s, &sr);
 		o.stop_at_enomsg = false;
 		if (rc && rc != -ENOMSG) {
-			mc_harness_error(ctx, "reading pre-copy data failed: %s", mc_errno_name(rc));
+			mc_setup_violation(ctx, "PRE-04", "reading pre-copy data failed: %s",
+					   mc_errno_name(rc));
 			goto out;
 		}
 		rc = mc_set_state(ctx->dev, ST_STOP_COPY, NULL);
 		if (rc) {
-			mc_harness_error(ctx, "SET PRE_COPY->STOP_COPY failed: %s", mc_errno_name(rc));
+			mc_setup_violation(ctx, "FSM-01", "SET PRE_COPY->STOP_COPY failed: %s",
+					   mc_errno_name(rc));
 			goto out;
 		}
 	}
@@ -375,7 +382,8 @@ static void op_data_size_ratio(struct mc_ctx *ctx)
 	mc_stream_init(&s, 0);
 	mc_os_io_opts(ctx, &o, &one);
 	if (mc_stream_save(ctx->dev, fd, &o, &s, &sr)) {
-		mc_harness_error(ctx, "reading the stream failed: %s", mc_errno_name(sr.end));
+		mc_setup_violation(ctx, "SAVE-01", "reading the stream in STOP_COPY failed: %s",
+				   mc_errno_name(sr.end));
 	} else if (rc) {
 		mc_note(ctx, "MIG_DATA_SIZE in STOP_COPY failed: %s; %llu bytes read",
 			mc_errno_name(rc), (unsigned long long)s.len);

@@ -32,6 +32,7 @@ void mc_os_io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct 
 int mc_os_row_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t len);
 /* Row checks: a valid plan=; no args at all; @key one of @ok (NULL-terminated). */
 int mc_os_plan_check(const struct mc_case *c, char *err, size_t len);
+#define MC_SPLITS_MAX 65536	/* splits=N: split points tried, at most */
 int mc_os_no_args(const struct mc_case *c, char *err, size_t len);
 int mc_os_one_of(const struct mc_case *c, const char *key, const char *const *ok, char *err,
 		 size_t len);

@@ -38,7 +38,7 @@ static unsigned reps_arg(const struct mc_ctx *ctx, unsigned dflt)
 
 static int reps_check(const struct mc_case *c, char *err, size_t len)
 {
-	char v[16];
+	char v[16], *end;
 	unsigned long n;
 
 	if (strcmp(c->expect, "-")) {
@@ -47,8 +47,8 @@ static int reps_check(const struct mc_case *c, char *err, size_t len)
 	}
 	if (!mc_case_arg(c, "reps", v, sizeof(v)))
 		return 0;
-	n = strtoul(v, NULL, 10);
-	if (n && n <= MAX_REPS)
+	n = strtoul(v, &end, 10);
+	if (v[0] >= '0' && v[0] <= '9' && !*end && n && n <= MAX_REPS)
 		return 0;
 	snprintf(err, len, "reps=%s: expected 1..%d", v, MAX_REPS);
 	return -EINVAL;
@@ -94,8 +94,8 @@ static void op_arc_latency(struct mc_ctx *ctx)
 		mc_data_close(ctx->dev, nfd);
 		mc_data_close(ctx->dev, fd);
 		if (rc) {
-			mc_harness_error(ctx, "SET %s failed on repetition %u: %s (FSM-01 judges arcs)",
-					 what, i + 1, mc_errno_name(rc));
+			mc_setup_violation(ctx, "FSM-01", "SET %s, which the model allows, failed "
+					   "on repetition %u: %s", what, i + 1, mc_errno_name(rc));
 			goto out;
 		}
 	}
@@ -133,21 +133,23 @@ static void op_downtime(struct mc_ctx *ctx)
 		struct mc_resume_result rr;
 		struct mc_stream s;
 		uint64_t t0, t1, t2;
-		int fd = -1, rc;
+		int fd = -1, rc, set_rc;
 
 		if (mc_reach(ctx, VFIO_DEVICE_STATE_STOP, &fd))
 			goto out;
 		mc_stream_init(&s, 0);
 		t0 = mono_ns();
-		rc = mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+		rc = set_rc = mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP_COPY, &fd);
 		if (!rc)
 			rc = mc_stream_save(ctx->dev, fd, &o, &s, &sr);
 		t1 = mono_ns();
 		mc_data_close(ctx->dev, fd);
 		if (rc || mc_reach(ctx, VFIO_DEVICE_STATE_RESUMING, &fd)) {
 			if (rc)
-				mc_harness_error(ctx, "saving failed: %s (SAVE clauses judge this)",
-						 mc_errno_name(rc));
+				mc_setup_violation(ctx, set_rc ? "FSM-01" : "SAVE-01",
+						   "%s failed: %s", set_rc ? "SET STOP->STOP_COPY" :
+						   "reading the stream in STOP_COPY",
+						   mc_errno_name(rc));
 			mc_stream_free(&s);
 			goto out;
 		}
@@ -160,8 +162,8 @@ static void op_downtime(struct mc_ctx *ctx)
 		bytes = s.len;
 		mc_stream_free(&s);
 		if (rc) {
-			mc_harness_error(ctx, "resuming the device's own stream failed: %s (RES clauses judge this)",
-					 mc_errno_name(rc));
+			mc_setup_violation(ctx, "RES-01", "resuming the device's own stream failed: %s",
+					   mc_errno_name(rc));
 			goto out;
 		}
 		save[i] = (double)(t1 - t0);

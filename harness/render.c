@@ -6,10 +6,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "render.h"
 
@@ -84,13 +86,19 @@ void mc_rfiles_free(struct mc_rfiles *fs)
 
 static int read_file(const char *path, char **buf, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	struct stat st;
 	int rc = 0;
 
-	if (!f)
-		return -errno;
-	if (fstat(fileno(f), &st) || st.st_size < 0 || (uint64_t)st.st_size > RFILE_MAX) {
+	if (!f) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+	    (uint64_t)st.st_size > RFILE_MAX) {
 		fclose(f);
 		return -EFBIG;
 	}
@@ -131,7 +139,7 @@ static int add_path(struct mc_rfiles *fs, const char *dir, const char *rel, bool
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (stat(path, &st) || !S_ISREG(st.st_mode) ||
+	if (lstat(path, &st) || !S_ISREG(st.st_mode) ||	/* a symlink may point anywhere */
 	    (fuzz_only && !is_fuzz_stats(rel) && strcmp(rel, "kernel.log")))
 		return 0;
 	rc = read_file(path, &buf, &len);
@@ -168,7 +176,7 @@ int mc_rfiles_scan(const char *dir, bool extras_only, struct mc_rfiles *out, cha
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
-		if (stat(sub, &st))
+		if (lstat(sub, &st))
 			continue;
 		if (S_ISREG(st.st_mode)) {
 			rc = add_path(out, dir, de->d_name, extras_only, err, errlen);

@@ -33,7 +33,9 @@ static const char css[] =
 	"Roboto,'Noto Sans',sans-serif;color:var(--ink);background:#fff}"
 	"header{background:#24292f;color:#fff;padding:20px 32px;display:flex;align-items:center;"
 	"gap:24px}header h1{margin:0;font-size:22px;font-weight:600}header .sub{color:#c9d1d9;"
-	"font-size:13px;margin-top:2px}header .grow{flex:1}"
+	"font-size:13px;margin-top:2px}header .grow{flex:1}header .scope{margin-top:6px;"
+	"font-size:14px;font-weight:600}header .claim-partial,header .claim-simulated{"
+	"color:#ffd33d}header .claim-conformance{color:#7ee787}"
 	"nav{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line);"
 	"padding:8px 32px;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:13px}"
 	"nav a{color:var(--waived);text-decoration:none}nav .tools{margin-left:auto}"
@@ -151,7 +153,9 @@ static void head(FILE *f, const struct mc_report *rep)
 	struct mc_sha256 s;
 	uint8_t d[MC_SHA256_LEN];
 	char b64[64];
+	struct mc_scope sc;
 
+	mc_report_scope(rep, &sc);
 	mc_sha256_init(&s);
 	mc_sha256_update(&s, script, strlen(script));
 	mc_sha256_final(&s, d);
@@ -167,6 +171,7 @@ static void head(FILE *f, const struct mc_report *rep)
 	H(rep->info.ident.driver[0] ? rep->info.ident.driver : rep->info.device_spec);
 	fputs(" — ", f);
 	H(mc_report_verdict(rep));
+	fprintf(f, " (%s)", sc.claim);
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n", css);
 }
 
@@ -174,6 +179,9 @@ static void top(FILE *f, const struct mc_report *rep)
 {
 	const char *v = mc_report_verdict(rep);
 	int waived = rep->waived[MC_FAIL] + rep->waived[MC_WARN];
+	struct mc_scope sc;
+
+	mc_report_scope(rep, &sc);
 
 	fputs("<body>\n<header><div class=\"grow\"><h1>VFIO migration v2 conformance report</h1>"
 	      "<div class=\"sub\">", f);
@@ -186,6 +194,9 @@ static void top(FILE *f, const struct mc_report *rep)
 	H(rep->info.kernel_release);
 	fputs(" · ", f);
 	H(rep->info.started);
+	fprintf(f, "</div><div id=\"scope\" class=\"scope claim-%s\" data-claim=\"%s\">", sc.claim,
+		sc.claim);
+	H(sc.label);
 	fprintf(f, "</div></div><div id=\"verdict\" class=\"badge verdict b-%s\" data-verdict=\"%s\">",
 		v, v);
 	fprintf(f, "%s", !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" :
@@ -193,6 +204,8 @@ static void top(FILE *f, const struct mc_report *rep)
 		"SKIPPED");
 	if (waived)
 		fprintf(f, " · %d waived", waived);
+	if (strcmp(sc.claim, "conformance"))	/* never a bare PASS for a partial or sim run */
+		fprintf(f, " · %s", sc.claim);
 	fputs("</div></header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#identity\">"
 	      "Device &amp; environment</a><a href=\"#clauses\">Clauses</a><a href=\"#matrix\">"
 	      "Arc matrix</a><a href=\"#timing\">Timing</a><a href=\"#precopy\">PRE_COPY</a>"
@@ -213,6 +226,7 @@ static void summary(FILE *f, const struct mc_report *rep)
 {
 	const int *c = rep->counts, *w = rep->waived;
 	int cl[MC_NSTATUS + 1] = { 0 }, must_fail = 0;
+	struct mc_scope sc;
 
 	for (int i = 0; i < rep->nclauses; i++) {
 		const struct mc_clause_result *cr = &rep->clauses[i];
@@ -221,6 +235,7 @@ static void summary(FILE *f, const struct mc_report *rep)
 		cl[st < 0 ? MC_NSTATUS : st]++;
 		must_fail += cr->clause->level == MC_MUST && st == MC_FAIL;
 	}
+	mc_report_scope(rep, &sc);
 	fputs("<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">", f);
 	card(f, "pass", c[MC_PASS], "cases passed");
 	card(f, "fail", c[MC_FAIL] - w[MC_FAIL], "failed");
@@ -228,7 +243,9 @@ static void summary(FILE *f, const struct mc_report *rep)
 	card(f, "error", c[MC_ERROR], "harness errors");
 	card(f, "skip", c[MC_SKIP], "skipped");
 	card(f, "waived", w[MC_FAIL] + w[MC_WARN], "waived");
-	fputs("</div><p>", f);
+	fputs("</div><p id=\"scope-summary\"><b>", f);
+	H(sc.label);
+	fputs(".</b> ", f);
 	fprintf(f, "%d cases over %d clauses: <b>%d</b> clauses pass, <b>%d</b> fail "
 		"(%d of them MUST), %d warn, %d error, %d skipped, %d waived. ", rep->ncases,
 		rep->nclauses, cl[MC_PASS], cl[MC_FAIL], must_fail, cl[MC_WARN], cl[MC_ERROR],

@@ -131,6 +131,11 @@ static void write_run(struct jw *w, const struct mc_run_info *in)
 	jw_str(w, "seed", seed);
 	jw_bool(w, "strict", in->strict);
 	jw_str(w, "only", in->only);
+	jw_str(w, "cases_dir", in->cases_dir);
+	if (in->cases_total)
+		jw_int(w, "cases_total", in->cases_total);
+	else
+		jw_null(w, "cases_total");
 	jw_str(w, "hostname", in->hostname);
 	jw_close(w, '}');
 
@@ -242,6 +247,30 @@ static void write_case(struct jw *w, const struct mc_case_result *r)
 	jw_close(w, '}');
 }
 
+/* summary.scope: what the verdict covers (rep_scope.c). */
+static void write_scope(struct jw *w, const struct mc_report *rep)
+{
+	struct mc_scope s;
+
+	mc_report_scope(rep, &s);
+	jw_open(w, "scope", '{', false);
+	jw_str(w, "claim", s.claim);
+	jw_str(w, "device", s.simulated ? "simulated" : "real");
+	if (s.cases_total)
+		jw_int(w, "cases_total", s.cases_total);
+	else
+		jw_null(w, "cases_total");
+	jw_int(w, "cases_run", s.cases_run);
+	jw_int(w, "cases_judged", s.cases_judged);
+	jw_open(w, "restricted_by", '[', true);
+	for (unsigned i = 0; i < MC_SCOPE_NBITS; i++)
+		if (s.restricted & (1u << i))
+			jw_str(w, NULL, mc_scope_reason(1u << i));
+	jw_close(w, ']');
+	jw_str(w, "label", s.label);
+	jw_close(w, '}');
+}
+
 static void write_waivers(struct jw *w, const struct mc_waivers *wv)
 {
 	if (!wv)
@@ -322,6 +351,7 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 		jw_str(&w, "interrupted", mc_signal_name(rep->interrupted));
 		jw_int(&w, "not_run", not_run);
 	}
+	write_scope(&w, rep);
 	jw_close(&w, '}');
 
 	jw_open(&w, "clauses", '[', false);

@@ -65,11 +65,22 @@ static void property(FILE *f, const char *name, const char *value)
 	fputs("\"/>\n", f);
 }
 
-static void put_properties(FILE *f, const struct mc_run_info *in)
+static void put_properties(FILE *f, const struct mc_report *rep)
 {
+	const struct mc_run_info *in = &rep->info;
+	struct mc_scope sc;
 	char num[24];
 
+	mc_report_scope(rep, &sc);
 	fputs("    <properties>\n", f);
+	property(f, "scope", sc.label);
+	property(f, "claim", sc.claim);
+	snprintf(num, sizeof(num), "%d", sc.cases_run);
+	property(f, "cases_run", num);
+	snprintf(num, sizeof(num), "%d", sc.cases_total);
+	property(f, "cases_total", sc.cases_total ? num : "unknown");
+	snprintf(num, sizeof(num), "%d", sc.cases_judged);
+	property(f, "cases_judged", num);
 	property(f, "device", in->device_spec);
 	property(f, "driver", in->ident.driver);
 	property(f, "kernel", in->kernel_release);
@@ -213,7 +224,7 @@ static void put_suite(FILE *f, const struct mc_report *rep, const char *group)
 	fputs("\" hostname=\"", f);
 	mc_xml_attr(f, rep->info.hostname);
 	fputs("\">\n", f);
-	put_properties(f, &rep->info);
+	put_properties(f, rep);
 	for (int i = 0; i < rep->ncases; i++)
 		if (!strcmp(group_of(&rep->cases[i]), group))
 			put_case(f, &rep->cases[i], strict);

@@ -3,7 +3,8 @@
  * KTAP version 1 on stdout (kernel Documentation/dev-tools/ktap.rst), streamed and
  * flushed line by line so a hung or killed run still shows how far it got. Result
  * lines read "ok <n> <case name> [<CLAUSE>]"; the format is documented in
- * reports/README.md, and the closing "migcheck: N passed, N failed, N skipped".
+ * reports/README.md, with the trailer "# scope: <what the verdict covers>" and the
+ * closing "migcheck: N passed, N failed, N skipped".
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -213,6 +214,7 @@ static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 	int waived = w[MC_FAIL] + w[MC_WARN];
 	int failed = c[MC_FAIL] - w[MC_FAIL] + c[MC_ERROR] + (k->strict ? c[MC_WARN] - w[MC_WARN] : 0);
 	int passed = c[MC_PASS] + (k->strict ? 0 : c[MC_WARN] - w[MC_WARN]);
+	struct mc_scope sc;
 
 	if (k->nresults < k->nplanned)
 		line(k, "# %d of %d planned cases did not run", k->nplanned - k->nresults,
@@ -223,6 +225,10 @@ static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 	else
 		line(k, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d", c[MC_PASS],
 		     c[MC_FAIL], c[MC_WARN], c[MC_SKIP], c[MC_ERROR]);
+	mc_report_scope(rep, &sc);
+	fputs("# scope: ", k->f);
+	put_clean(k->f, sc.label, strlen(sc.label), false);
+	line(k, "%s", "");
 	if (waived)
 		line(k, "migcheck: %d passed, %d failed, %d skipped, %d waived", passed, failed,
 		     c[MC_SKIP], waived);

@@ -112,6 +112,24 @@ static const struct mc_json *object(struct ld *l, const struct mc_json *o, const
 	return v;
 }
 
+/*
+ * run.cases_dir and run.cases_total, which reports before them lack: absent is NULL and
+ * 0 ("not recorded"; mc_report_scope() then infers what it can from run.only).
+ */
+static void load_scope_inputs(struct ld *l, const struct mc_json *run, struct mc_run_info *in,
+			      int *rc)
+{
+	const struct mc_json *t = mc_json_get(run, "cases_total");
+	int64_t total = 0;
+
+	in->cases_dir = mc_json_get(run, "cases_dir") ? str_or_null(l, run, "cases_dir", rc) : NULL;
+	if (t && !mc_json_is(t, MC_JSON_NULL))
+		total = integer(l, run, "cases_total", 1, rc);
+	if (total > 1 << 24 && !*rc)
+		*rc = bad(l, "run.cases_total: more than %d", 1 << 24);
+	in->cases_total = *rc ? 0 : (int)total;
+}
+
 static void load_info(struct ld *l, const struct mc_json *root, struct mc_run_info *in, int *rc)
 {
 	const struct mc_json *tool = object(l, root, "tool", rc), *run = object(l, root, "run", rc);
@@ -134,6 +152,7 @@ static void load_info(struct ld *l, const struct mc_json *root, struct mc_run_in
 		*rc = bad(l, "run.seed: \"%.40s\" is not a decimal number", seed);
 	in->strict = boolean(l, run, "strict", rc);
 	in->only = str_or_null(l, run, "only", rc);
+	load_scope_inputs(l, run, in, rc);
 	copy(l, k, "release", false, in->kernel_release, sizeof(in->kernel_release), rc);
 	copy(l, k, "config_sha256", true, in->kernel_config, sizeof(in->kernel_config), rc);
 	copy(l, k, "config_source", true, in->kernel_config_src, sizeof(in->kernel_config_src), rc);

@@ -52,6 +52,7 @@ struct shm {
 	int stream_rc;
 	bool stream_open_failed;
 	char stream_err[MC_DETAIL_MAX + 256];
+	char stream_violates[16];	/* the clause the device broke while saving, or "" */
 	bool stream_ref;		/* the reference stream: dirty the source first */
 	bool dirtied;
 	size_t regions_len;		/* the source's --state-regions before the save */
@@ -65,6 +66,9 @@ struct runner {
 	uint8_t *foreign;		/* parent's copy of the foreign device's stream */
 	char foreign_spec[300];
 	char foreign_why[MC_DETAIL_MAX + 400];
+	char stream_why[MC_DETAIL_MAX + 256];	/* why there is no reference stream */
+	char stream_violates[16];
+	int flags_rc;			/* GET MIGRATION in the preflight */
 	struct shm *shm;
 	size_t shm_len;
 	struct mc_devinfo di;
@@ -405,6 +409,9 @@ static void stream_child(struct runner *r, void *arg)
 	if (n < 0) {
 		shm->stream_rc = (int)n;
 		snprintf(shm->stream_err, sizeof(shm->stream_err), "%s: %s", spec, res.detail);
+		if (ctx.violated)
+			snprintf(shm->stream_violates, sizeof(shm->stream_violates), "%s",
+				 ctx.violated);
 	} else if ((size_t)n > r->o->stream_limit) {
 		shm->stream_rc = -EFBIG;
 		snprintf(shm->stream_err, sizeof(shm->stream_err),
@@ -478,21 +485,6 @@ static void case_child(struct runner *r, void *arg)
 
 /* ---------------------------------------------------------------- the run */
 
-static bool selected(const struct mc_case *c, const char *only)
-{
-	char buf[512], *save = NULL;
-
-	if (!only || !*only)
-		return true;
-	snprintf(buf, sizeof(buf), "%s", only);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcasecmp(t, c->clause->id) || !strcasecmp(t, c->clause->group) ||
-		    !strncmp(c->name, t, strlen(t)))
-			return true;
-	}
-	return false;
-}
-
 /* Why @c cannot run on this device, or NULL. */
 static const char *precondition(const struct runner *r, const struct mc_case *c)
 {
@@ -527,9 +519,12 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		return;
 	}
 	if (!r->di.flags_ok && strcmp(c->clause->group, "FEAT")) {
-		res->status = MC_ERROR;
+		/* The device's fault (FEAT-01), not the harness's: nothing can run without them. */
+		res->status = MC_FAIL;
 		snprintf(res->detail, sizeof(res->detail),
-			 "not run: the device reported no usable migration flags (see FEAT-01)");
+			 "setup violates FEAT-01: the device reported no usable migration flags "
+			 "(GET MIGRATION: %s, flags %#llx); not run", mc_errno_name(r->flags_rc),
+			 (unsigned long long)r->di.flags);
 		return;
 	}
 	why = precondition(r, c);
@@ -602,7 +597,12 @@ struct planned {
 	struct mc_param p;
 };
 
-static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **out)
+/*
+ * The case instances of @cs that @only selects, in run order, into *@out (malloc'd); with
+ * @out NULL just their number.
+ */
+static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
+		struct planned **out)
 {
 	struct planned *pl = NULL;
 	int n = 0;
@@ -613,13 +613,17 @@ static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **
 			struct mc_param ps[MAX_INSTANCES];
 			int k;
 
-			if (c->op->order != pass || !selected(c, r->o->only))
+			if (c->op->order != pass || !mc_case_selected(c, only))
 				continue;
 			k = r->di.flags_ok ? mc_case_expand(c, r->di.flags & 7, ps, MAX_INSTANCES) : 1;
 			if (!r->di.flags_ok)
 				memset(ps, 0, sizeof(ps[0]));
 			if (!k)
 				continue;
+			if (!out) {
+				n += k;
+				continue;
+			}
 			pl = realloc(pl, sizeof(*pl) * (size_t)(n + k));
 			if (!pl)
 				return -ENOMEM;
@@ -627,7 +631,8 @@ static int plan(struct runner *r, const struct mc_caseset *cs, struct planned **
 				pl[n++] = (struct planned){ .c = c, .p = ps[m] };
 		}
 	}
-	*out = pl;
+	if (out)
+		*out = pl;
 	return n;
 }
 
@@ -666,6 +671,23 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 	return not_run;
 }
 
+/* Instances of the complete built-in case set on this device, for the verdict's scope. */
+static int complete_total(struct runner *r, const struct mc_caseset *builtin)
+{
+	struct mc_caseset cs = { 0 };
+	char err[512];
+	int n;
+
+	if (builtin)
+		return plan(r, builtin, NULL, NULL);
+	if (mc_cases_load_builtin(&cs, err, sizeof(err)))
+		n = 0;	/* not recorded; the scope then says so */
+	else
+		n = plan(r, &cs, NULL, NULL);
+	mc_cases_free(&cs);
+	return n < 0 ? 0 : n;
+}
+
 static void fill_info(struct runner *r, struct mc_run_info *info)
 {
 	const struct mc_run_opts *o = r->o;
@@ -689,12 +711,17 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 	info->seed = o->seed;
 	info->strict = o->strict;
 	info->only = o->only;
+	info->cases_dir = o->cases_dir;
 	snprintf(info->cmdline, sizeof(info->cmdline), "%s", o->cmdline ? o->cmdline : "");
 	strftime(info->started, sizeof(info->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 }
 
-/* RES-04's material: a stream saved from a device of another type, when there is one. */
-static void preflight_foreign(struct runner *r)
+/*
+ * RES-04's material: a stream saved from a device of another type, when there is one.
+ * A --foreign the user named that gives no stream is a usage error (-EINVAL, one line on
+ * stderr), not a silent skip; a derived one (sim) that fails leaves RES-04 skipped.
+ */
+static int preflight_foreign(struct runner *r)
 {
 	struct shm *shm = r->shm;
 	int sig = 0;
@@ -705,29 +732,34 @@ static void preflight_foreign(struct runner *r)
 		r->foreign_spec[0] = '\0';
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "no device of another type to save a foreign stream from (--foreign SPEC)");
-		return;
+		return 0;
 	}
 	shm->done = false;
 	shm->stream_rc = 0;
 	shm->stream_err[0] = '\0';
+	shm->stream_violates[0] = '\0';
 	shm->stream_ref = false;
 	if (isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r)) != RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
 			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
 		r->foreign_spec[0] = '\0';
-		return;
+		if (!r->o->foreign)
+			return 0;
+		fprintf(stderr, "migcheck: %s\n", r->foreign_why);
+		return -EINVAL;
 	}
 	r->foreign = malloc(shm->stream_len ? shm->stream_len : 1);
 	if (!r->foreign) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why), "out of memory");
 		r->foreign_spec[0] = '\0';
-		return;
+		return -ENOMEM;
 	}
 	memcpy(r->foreign, shm->stream, shm->stream_len);
 	r->di.foreign = r->foreign;
 	r->di.foreign_len = shm->stream_len;
 	r->di.foreign_spec = r->foreign_spec;
+	return 0;
 }
 
 /* Preflight: open the device, read its flags, save the reference stream. */
@@ -754,6 +786,7 @@ static int preflight(struct runner *r)
 	}
 	r->di.flags = shm->flags;
 	r->di.flags_ok = !shm->flags_rc && (shm->flags & VFIO_MIGRATION_STOP_COPY);
+	r->flags_rc = shm->flags_rc;
 	r->di.log = shm->log;
 	r->di.fault = shm->fault;
 	r->di.klog = shm->klog_ok;
@@ -781,9 +814,16 @@ static int preflight(struct runner *r)
 			fprintf(stderr, "migcheck: peer: %s\n", shm->stream_err);
 			return shm->stream_rc;
 		}
-		fprintf(stderr, "migcheck: warning: no reference stream: %s\n",
-			shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
-		return 0;
+		snprintf(r->stream_why, sizeof(r->stream_why), "%s",
+			 shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
+		fprintf(stderr, "migcheck: warning: no reference stream: %s\n", r->stream_why);
+		r->di.stream_why = r->stream_why;
+		if (shm->stream_violates[0]) {
+			snprintf(r->stream_violates, sizeof(r->stream_violates), "%s",
+				 shm->stream_violates);
+			r->di.stream_violates = r->stream_violates;
+		}
+		return r->o->foreign ? preflight_foreign(r) : 0;
 	}
 	r->stream = malloc(shm->stream_len ? shm->stream_len : 1);
 	if (!r->stream)
@@ -795,8 +835,7 @@ static int preflight(struct runner *r)
 	memcpy(r->ref_regions, shm->regions, shm->regions_len);
 	r->di.ref_regions = r->ref_regions;
 	r->di.ref_regions_len = shm->regions_len;
-	preflight_foreign(r);
-	return 0;
+	return preflight_foreign(r);
 }
 
 void mc_report_free(struct mc_report *rep)
@@ -863,6 +902,10 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		fprintf(stderr, "migcheck: %s\n", err);
 		goto out;
 	}
+	if (mc_cases_check_only(csp, o->only, err, sizeof(err))) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		goto out;
+	}
 	r.shm_len = sizeof(*r.shm) + o->stream_limit;
 	r.shm = mmap(NULL, r.shm_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r.shm == MAP_FAILED) {
@@ -875,8 +918,13 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		code = stop_sig ? 128 + stop_sig : 2;
 		goto out;
 	}
+	if (r.di.flags_ok && mc_budget_check(o->budgets, r.di.flags & 7, err, sizeof(err))) {
+		fprintf(stderr, "migcheck: %s: %s\n", o->device, err);
+		goto out;
+	}
 	fill_info(&r, &rep->info);
-	n = plan(&r, csp, &pl);
+	rep->info.cases_total = complete_total(&r, o->cases_dir ? NULL : csp);
+	n = plan(&r, csp, o->only, &pl);
 	if (n < 0)
 		goto out;
 	if (!n) {

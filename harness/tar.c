@@ -67,27 +67,39 @@ static bool put_name(struct ustar *h, const char *name)
 	return false;
 }
 
-int mc_tar_add(FILE *f, const char *name, const void *data, size_t len, int64_t mtime)
+int mc_tar_header(uint8_t blk[MC_TAR_BLOCK], const char *name, char type, unsigned mode,
+		  uint64_t size, int64_t mtime)
+{
+	struct ustar *h = (struct ustar *)blk;
+
+	memset(h, 0, sizeof(*h));
+	if (!put_name(h, name))
+		return -ENAMETOOLONG;
+	octal(h->mode, sizeof(h->mode), mode);
+	octal(h->uid, sizeof(h->uid), 0);
+	octal(h->gid, sizeof(h->gid), 0);
+	octal(h->size, sizeof(h->size), size);
+	octal(h->mtime, sizeof(h->mtime), mtime > 0 ? (uint64_t)mtime : 0);
+	h->typeflag = type;
+	memcpy(h->magic, "ustar", 6);
+	memcpy(h->version, "00", 2);
+	snprintf(h->uname, sizeof(h->uname), "root");
+	snprintf(h->gname, sizeof(h->gname), "root");
+	snprintf(h->chksum, sizeof(h->chksum), "%06o", checksum(h));
+	h->chksum[7] = ' ';
+	return 0;
+}
+
+int mc_tar_add(FILE *f, const char *name, unsigned mode, const void *data, size_t len,
+	       int64_t mtime)
 {
 	static const char zero[BLOCK];
-	struct ustar h;
+	uint8_t h[BLOCK];
+	int rc = mc_tar_header(h, name, '0', mode, len, mtime);
 
-	memset(&h, 0, sizeof(h));
-	if (!put_name(&h, name))
-		return -ENAMETOOLONG;
-	octal(h.mode, sizeof(h.mode), 0644);
-	octal(h.uid, sizeof(h.uid), 0);
-	octal(h.gid, sizeof(h.gid), 0);
-	octal(h.size, sizeof(h.size), len);
-	octal(h.mtime, sizeof(h.mtime), mtime > 0 ? (uint64_t)mtime : 0);
-	h.typeflag = '0';
-	memcpy(h.magic, "ustar", 6);
-	memcpy(h.version, "00", 2);
-	snprintf(h.uname, sizeof(h.uname), "root");
-	snprintf(h.gname, sizeof(h.gname), "root");
-	snprintf(h.chksum, sizeof(h.chksum), "%06o", checksum(&h));
-	h.chksum[7] = ' ';
-	fwrite(&h, 1, BLOCK, f);
+	if (rc)
+		return rc;
+	fwrite(h, 1, BLOCK, f);
 	if (len)
 		fwrite(data, 1, len, f);
 	if (len % BLOCK)
@@ -148,7 +160,7 @@ static bool all_zero(const uint8_t *p, size_t n)
 static int header(const struct ustar *h, size_t off, struct mc_tar_entry *e, char *err,
 		  size_t errlen)
 {
-	uint64_t sum, size, mtime;
+	uint64_t sum, size, mtime, mode;
 	int np = (int)strnlen(h->prefix, sizeof(h->prefix));
 	int nn = (int)strnlen(h->name, sizeof(h->name));
 
@@ -158,32 +170,57 @@ static int header(const struct ustar *h, size_t off, struct mc_tar_entry *e, cha
 	if (memcmp(h->magic, "ustar", 5))
 		return bad(err, errlen, "header at byte %zu: not a ustar header", off);
 	if (!parse_octal(h->size, sizeof(h->size), &size) ||
-	    !parse_octal(h->mtime, sizeof(h->mtime), &mtime))
-		return bad(err, errlen, "header at byte %zu: bad size or time field", off);
+	    !parse_octal(h->mtime, sizeof(h->mtime), &mtime) ||
+	    !parse_octal(h->mode, sizeof(h->mode), &mode))
+		return bad(err, errlen, "header at byte %zu: bad size, time or mode field", off);
 	if (!nn)
 		return bad(err, errlen, "header at byte %zu: empty file name", off);
+	if (size > SIZE_MAX / 2 || mtime > INT64_MAX || mode > 07777777)
+		return bad(err, errlen, "header at byte %zu: size, time or mode out of range", off);
 	snprintf(e->name, sizeof(e->name), "%.*s%s%.*s", np, h->prefix, np ? "/" : "", nn,
 		 h->name);
+	e->type = h->typeflag ? h->typeflag : '0';
+	e->mode = (unsigned)mode;
 	e->len = (size_t)size;
 	e->mtime = (int64_t)mtime;
-	if (size > SIZE_MAX / 2)
-		return bad(err, errlen, "%s: size %llu is absurd", e->name,
-			   (unsigned long long)size);
+	e->off = off;
 	return 0;
 }
 
-int mc_tar_parse(const uint8_t *buf, size_t len, struct mc_tar_entry **out, int *n,
-		 char *err, size_t errlen)
+/* Is @e's header (at @h) and its data padding exactly what the writer makes? */
+static bool canonical(const struct ustar *h, const struct mc_tar_entry *e, size_t padded)
 {
-	struct mc_tar_entry *list = NULL, e;
-	size_t off = 0;
-	int cnt = 0, rc;
+	uint8_t want[BLOCK];
 
-	*out = NULL;
-	*n = 0;
+	return !mc_tar_header(want, e->name, h->typeflag, e->mode, e->len, e->mtime) &&
+	       !memcmp(want, h, BLOCK) && all_zero(e->data + e->len, padded - e->len);
+}
+
+static int append(struct mc_tar *t, int *cap, const struct mc_tar_entry *e)
+{
+	if (t->n == *cap) {
+		int ncap = *cap ? 2 * *cap : 64;
+		struct mc_tar_entry *grown = ncap > 0 && (size_t)ncap < SIZE_MAX / sizeof(*grown) ?
+			realloc(t->e, (size_t)ncap * sizeof(*grown)) : NULL;
+
+		if (!grown)
+			return -ENOMEM;
+		t->e = grown;
+		*cap = ncap;
+	}
+	t->e[t->n++] = *e;
+	return 0;
+}
+
+int mc_tar_parse(const uint8_t *buf, size_t len, struct mc_tar *t, char *err, size_t errlen)
+{
+	struct mc_tar_entry e;
+	size_t off = 0;
+	int cap = 0, rc;
+
+	memset(t, 0, sizeof(*t));
 	for (;;) {
 		const struct ustar *h = (const void *)(buf + off);
-		struct mc_tar_entry *grown;
 		size_t padded;
 
 		if (len - off < BLOCK) {
@@ -210,28 +247,22 @@ int mc_tar_parse(const uint8_t *buf, size_t len, struct mc_tar_entry **out, int 
 			goto out_free;
 		}
 		e.data = buf + off;
+		e.canonical = canonical(h, &e, padded);
 		off += padded;
-		if (h->typeflag == '5')
-			continue;
-		if (h->typeflag != '0' && h->typeflag != '\0') {
-			rc = bad(err, errlen, "%s: entry type '%c' is not a regular file", e.name,
-				 h->typeflag);
-			goto out_free;
-		}
-		grown = realloc(list, (size_t)(cnt + 1) * sizeof(*list));
-		if (!grown) {
-			rc = -ENOMEM;
+		rc = append(t, &cap, &e);
+		if (rc) {
 			snprintf(err, errlen, "out of memory");
 			goto out_free;
 		}
-		list = grown;
-		list[cnt++] = e;
 	}
-	*out = list;
-	*n = cnt;
+	t->end = off + 2 * BLOCK;
+	for (off = t->end; off < len && !t->junk; off++)
+		if (buf[off])
+			t->junk = off;
 	return 0;
 
 out_free:
-	free(list);
+	free(t->e);
+	memset(t, 0, sizeof(*t));
 	return rc;
 }

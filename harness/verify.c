@@ -1,387 +1,535 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * migcheck verify: a bundle is accepted only when (1) every file's SHA-256 matches
- * MANIFEST.sha256 and no file is missing or extra, (2) the clause statuses, counts,
- * waiver marks, verdict and exit code recorded in report.json are what its raw case
- * results give, with the bundled waivers, and (3) junit.xml, report.ktap and report.html
- * are exactly what report.json renders to. Each mismatch is one line naming the file
- * and the value.
+ * migcheck verify, the archive: every byte of a bundle is checked or a reason to reject
+ * it. The members must be exactly MANIFEST.sha256, its signature when there is one, and
+ * the manifest's members in its order with its types, modes, sizes and digests, each
+ * header byte for byte what `bundle` writes; then the evidence (verify_evidence.c).
+ * One pass over the members against the sorted manifest: linear in their number.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "rep_load.h"
-#include "render.h"
 #include "sha256.h"
+#include "sign.h"
 #include "tar.h"
-#include "waiver.h"
+#include "verify_priv.h"
 
-#define MANIFEST "MANIFEST.sha256"
+#define SIGNATURE MC_BUNDLE_MANIFEST MC_SIG_SUFFIX
+#define MEMBERS_SHOWN 20	/* mismatches of members printed; the rest are counted */
 
-struct vf {
-	FILE *out;
-	int bad;	/* mismatches found */
-};
+__attribute__((format(printf, 3, 0)))
+static void vsay(struct mc_vf *v, const char *prefix, const char *fmt, va_list ap)
+{
+	char line[8192], shown[4 * sizeof(line)];
+	int n = snprintf(line, sizeof(line), "%s", prefix);
 
-__attribute__((format(printf, 2, 3)))
-static void mismatch(struct vf *v, const char *fmt, ...)
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	mc_bundle_escape(line, shown, sizeof(shown));
+	fputs(shown, v->out);
+	fputc('\n', v->out);
+}
+
+void mc_vf_say(struct mc_vf *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(v, "", fmt, ap);
+	va_end(ap);
+}
+
+void mc_vf_mismatch(struct mc_vf *v, const char *fmt, ...)
 {
 	va_list ap;
 
 	v->bad++;
-	fputs("MISMATCH: ", v->out);
+	if (v->quiet)
+		return;
 	va_start(ap, fmt);
-	vfprintf(v->out, fmt, ap);
+	vsay(v, "MISMATCH: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', v->out);
 }
 
-static int read_all(const char *path, uint8_t **buf, size_t *len, FILE *out)
+/* The bundle file, which must be a regular file (a FIFO or device would block). */
+static int read_all(struct mc_vf *v, const char *path, uint8_t **buf, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc = 0;
+	struct stat st;
+	size_t n = 0;
 
-	if (!f) {
-		fprintf(out, "verify: %s: %s\n", path, strerror(errno));
-		return -errno;
+	*buf = NULL;
+	if (fd < 0) {
+		rc = -errno;
+		mc_vf_say(v, "verify: %s: %s", path, strerror(-rc));
+		return rc;
 	}
-	*buf = malloc(cap);
-	while (*buf) {
-		size_t got = fread(*buf + n, 1, cap - n, f);
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		mc_vf_say(v, "verify: %s: %s", path, strerror(-rc));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MC_BUNDLE_MAX) {
+		mc_vf_say(v, "verify: %s: %s", path, !S_ISREG(st.st_mode) ? "not a regular file" :
+			  "larger than the 1 GiB a bundle may have");
+		rc = -EINVAL;
+		goto out_close;
+	}
+	*len = (size_t)st.st_size;
+	*buf = malloc(*len + 1);
+	while (*buf && n < *len) {
+		ssize_t got = read(fd, *buf + n, *len - n);
 
-		n += got;
-		if (got == 0)
+		if (got <= 0)
 			break;
-		if (n == cap) {
-			uint8_t *grown = cap >= MC_BUNDLE_MAX ? NULL : realloc(*buf, cap * 2);
+		n += (size_t)got;
+	}
+	if (!*buf || n != *len) {
+		mc_vf_say(v, "verify: %s: %s", path, *buf ? "read error" : "out of memory");
+		free(*buf);
+		*buf = NULL;
+		rc = -EIO;
+	}
+out_close:
+	close(fd);
+	return rc;
+}
+
+/* A member line of the manifest: pointers into its text. */
+struct member {
+	const char *name, *hex;
+	size_t nlen, size;
+	unsigned mode;
+};
+
+struct manifest {
+	char top[256];
+	int64_t mtime;
+	struct member *m;
+	int n;
+};
+
+/* The next '\n'-terminated line of [*p, end) as @l/@len; false at the end or unterminated. */
+static bool next_line(const char **p, const char *end, const char **l, size_t *len)
+{
+	const char *eol = *p < end ? memchr(*p, '\n', (size_t)(end - *p)) : NULL;
+
+	if (!eol)
+		return false;
+	*l = *p;
+	*len = (size_t)(eol - *p);
+	*p = eol + 1;
+	return true;
+}
+
+/* Decimal digits of [s, s + len) (no sign, no leading zero) into *@out. */
+static bool decimal(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!len || len > 15 || (s[0] == '0' && len > 1))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* "# f MODE SIZE NAME" then "HEX  NAME": one member, strictly after @prev. */
+static const char *parse_member(const char *l, size_t len, const char *d, size_t dlen,
+				const struct member *prev, struct member *m)
+{
+	const char *sp = len > 9 ? memchr(l + 9, ' ', len - 9) : NULL;
+	char name[256];
+	uint64_t size;
+
+	if (len < 11 || memcmp(l, "# f ", 4) || l[8] != ' ' || !sp ||
+	    strspn(l + 4, "01234567") < 4 || !decimal(l + 9, (size_t)(sp - l - 9), &size))
+		return "is not '# f MODE SIZE NAME'";
+	m->mode = (unsigned)strtoul(l + 4, NULL, 8);
+	m->size = (size_t)size;
+	m->name = sp + 1;
+	m->nlen = len - (size_t)(sp + 1 - l);
+	snprintf(name, sizeof(name), "%.*s", (int)m->nlen, m->name);
+	if (m->nlen >= sizeof(name) || !mc_bundle_name_ok(name, false) ||
+	    !strcmp(name, MC_BUNDLE_MANIFEST) || !strcmp(name, SIGNATURE))
+		return "names a member a bundle cannot have";
+	if (prev && (memcmp(prev->name, m->name, prev->nlen < m->nlen ? prev->nlen : m->nlen) > 0 ||
+		     (prev->nlen >= m->nlen && !memcmp(prev->name, m->name, m->nlen))))
+		return "is not after the member before it (names are sorted and unique)";
+	if (dlen != 66 + m->nlen || strspn(d, "0123456789abcdef") < 64 || d[64] != ' ' ||
+	    d[65] != ' ' || memcmp(d + 66, m->name, m->nlen))
+		return "is not followed by '<sha256>  NAME' of the same name";
+	m->hex = d;
+	return NULL;
+}
+
+/* The three header lines of the manifest into @mm; false when they are not. */
+static bool parse_head(const char **p, const char *end, struct manifest *mm)
+{
+	size_t ll, hl = strlen(MC_BUNDLE_MANIFEST_HEAD);
+	const char *l;
+	uint64_t mtime;
+
+	if (!next_line(p, end, &l, &ll) || ll != hl || memcmp(l, MC_BUNDLE_MANIFEST_HEAD, hl))
+		return false;
+	if (!next_line(p, end, &l, &ll) || ll < 13 || ll > 12 + 63 || memcmp(l, "# directory ", 12))
+		return false;
+	snprintf(mm->top, sizeof(mm->top), "%.*s", (int)ll - 12, l + 12);
+	if (!mc_bundle_name_ok(mm->top, true))
+		return false;
+	if (!next_line(p, end, &l, &ll) || ll < 9 || memcmp(l, "# mtime ", 8) ||
+	    !decimal(l + 8, ll - 8, &mtime))
+		return false;
+	mm->mtime = (int64_t)mtime;
+	return true;
+}
+
+/* MANIFEST.sha256 (@text, @len bytes) into @mm; false, with a mismatch, when malformed. */
+static bool parse_manifest(struct mc_vf *v, const char *text, size_t len, struct manifest *mm)
+{
+	const char *p = text, *end = text + len, *l, *d, *why = NULL;
+	size_t ll, dl;
+	int lineno = 3, cap = 0;
+
+	if (!parse_head(&p, end, mm)) {
+		mc_vf_mismatch(v, "%s: not a migcheck manifest (format 2): its first lines are not "
+			       "'%s', '# directory NAME', '# mtime SECONDS'", MC_BUNDLE_MANIFEST,
+			       MC_BUNDLE_MANIFEST_HEAD);
+		return false;
+	}
+	while (p < end && !why) {
+		lineno += 2;
+		if (!next_line(&p, end, &l, &ll) || !next_line(&p, end, &d, &dl)) {
+			why = "is cut short (every line ends in a newline)";
+			break;
+		}
+		if (mm->n == cap) {
+			struct member *grown = realloc(mm->m, (size_t)(cap = cap ? 2 * cap : 64) *
+							      sizeof(*grown));
 
 			if (!grown) {
-				free(*buf);
-				*buf = NULL;
+				why = "cannot be held in memory";
 				break;
 			}
-			*buf = grown;
-			cap *= 2;
+			mm->m = grown;
 		}
+		why = parse_member(l, ll, d, dl, mm->n ? &mm->m[mm->n - 1] : NULL, &mm->m[mm->n]);
+		mm->n += !why;
 	}
-	if (!*buf || ferror(f)) {
-		fprintf(out, "verify: %s: %s\n", path, *buf ? "read error" :
-			"larger than the 1 GiB a bundle may have, or out of memory");
-		fclose(f);
-		free(*buf);
-		return -EIO;
-	}
-	fclose(f);
-	*len = n;
-	return 0;
+	if (why)
+		mc_vf_mismatch(v, "%s line %d %s", MC_BUNDLE_MANIFEST, lineno, why);
+	return !why;
 }
 
-/* The tar entries as files relative to the bundle's one top-level directory. */
-static int unpack(const struct mc_tar_entry *e, int n, struct mc_rfiles *fs, char *top,
-		  size_t toplen, FILE *out)
+/* Add @e's data as @name to @fs (no lookup: linear; duplicates are rejected elsewhere). */
+static int fs_append(struct mc_rfiles *fs, int *cap, const char *name,
+		     const struct mc_tar_entry *e)
 {
-	for (int i = 0; i < n; i++) {
-		const char *slash = strchr(e[i].name, '/');
+	struct mc_rfile *f;
 
-		if (!slash || !slash[1] || strstr(e[i].name, "/../") || e[i].name[0] == '/') {
-			fprintf(out, "verify: not a migcheck bundle: entry '%s' is not inside one "
-				"directory\n", e[i].name);
-			return -EINVAL;
-		}
-		if (!i)
-			snprintf(top, toplen, "%.*s", (int)(slash - e[i].name), e[i].name);
-		if (strncmp(e[i].name, top, strlen(top)) || e[i].name[strlen(top)] != '/') {
-			fprintf(out, "verify: not a migcheck bundle: '%s' is outside '%s/'\n",
-				e[i].name, top);
-			return -EINVAL;
-		}
-		if (mc_rfiles_get(fs, slash + 1)) {
-			fprintf(out, "verify: %s appears twice in the bundle\n", slash + 1);
-			return -EINVAL;
-		}
-		if (mc_rfiles_put(fs, slash + 1, e[i].data, e[i].len))
+	if (fs->n == *cap) {
+		struct mc_rfile *grown = realloc(fs->f, (size_t)(*cap = *cap ? 2 * *cap : 64) *
+							 sizeof(*grown));
+
+		if (!grown)
 			return -ENOMEM;
+		fs->f = grown;
 	}
+	f = &fs->f[fs->n];
+	f->data = malloc(e->len + 1);
+	if (!f->data)
+		return -ENOMEM;
+	memcpy(f->data, e->data, e->len);
+	f->data[e->len] = '\0';
+	f->len = e->len;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	fs->n++;
 	return 0;
 }
 
-/* (1) MANIFEST.sha256 against every file. */
-static void check_manifest(struct vf *v, const struct mc_rfiles *fs, const struct mc_rfile *m)
+/* What every member must be: inside @top, portable name, regular, 0644, canonical. */
+static const char *member_rel(struct mc_vf *v, const struct mc_tar_entry *e, const char *top,
+			      int64_t mtime)
 {
-	const char *p = m->data, *end = m->data + m->len;
-	int listed = 0, lineno = 0;
+	size_t tl = strlen(top);
+	const char *rel = e->name + tl + 1;
+	bool inside = !strncmp(e->name, top, tl) && e->name[tl] == '/';
 
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		char hex[MC_SHA256_HEX], want[MC_SHA256_HEX], name[260];
-		const struct mc_rfile *rf;
-		int n;
-
-		eol = eol ? eol : end;
-		lineno++;
-		n = (int)(eol - p);
-		if (n < 67 || n > 66 + 255 || p[64] != ' ' || p[65] != ' ' ||
-		    strspn(p, "0123456789abcdef") != 64) {
-			mismatch(v, "MANIFEST.sha256 line %d is not '<sha256>  <file>'", lineno);
-			p = eol + 1;
-			continue;
-		}
-		snprintf(want, sizeof(want), "%.64s", p);
-		snprintf(name, sizeof(name), "%.*s", n - 66, p + 66);
-		rf = mc_rfiles_get(fs, name);
-		listed++;
-		if (!rf || !strcmp(name, MANIFEST)) {
-			mismatch(v, "%s is in the manifest but not in the bundle", name);
-		} else {
-			mc_sha256_hex(rf->data, rf->len, hex);
-			if (strcmp(hex, want))
-				mismatch(v, "%s: SHA-256 %s, the manifest says %s (the file was "
-					 "changed after bundling)", name, hex, want);
-		}
-		p = eol + 1;
+	if (e->type != '0') {
+		mc_vf_mismatch(v, "member \"%s\" (byte %zu) is of type '%c', a bundle holds regular "
+			       "files only", e->name, e->off, e->type);
+		return NULL;
 	}
-	for (int i = 0; i < fs->n; i++) {
-		char needle[300];
-
-		snprintf(needle, sizeof(needle), "  %s\n", fs->f[i].name);
-		if (strcmp(fs->f[i].name, MANIFEST) && !strstr(m->data, needle))
-			mismatch(v, "%s is in the bundle but not in the manifest", fs->f[i].name);
+	if (!inside || !mc_bundle_name_ok(rel, false)) {
+		mc_vf_mismatch(v, "member \"%s\" (byte %zu) is not a file name inside %s/", e->name,
+			       e->off, top);
+		return NULL;
 	}
-	fprintf(v->out, "checked: %d files against %s\n", listed, MANIFEST);
+	if (e->mode != MC_BUNDLE_MODE)
+		mc_vf_mismatch(v, "member %s has mode %04o, a bundle's are %04o", e->name, e->mode,
+			       MC_BUNDLE_MODE);
+	else if (!e->canonical || e->mtime != mtime)
+		mc_vf_mismatch(v, "member %s: its header is not the one `migcheck bundle` writes "
+			       "(repacked or edited)", e->name);
+	return rel;
 }
 
-static const char *jstr(const struct mc_json *o, const char *path)
+struct walk {
+	const struct mc_tar_entry *man, *sig;
+	struct mc_rfiles fs;	/* the regular files inside the top directory */
+	int cap;
+	bool *seen;		/* per manifest member: found in the archive */
+};
+
+/* @mm's member called @rel (a binary search: the manifest is sorted), or -1. */
+static int find_member(const struct manifest *mm, const char *rel)
 {
-	const char *s = mc_json_string(mc_json_path(o, path), NULL);
+	size_t rl = strlen(rel);
+	int lo = 0, hi = mm->n - 1;
 
-	return s ? s : "(missing)";
-}
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		const struct member *m = &mm->m[mid];
+		int c = memcmp(rel, m->name, rl < m->nlen ? rl : m->nlen);
 
-static void check_counts(struct vf *v, const char *what, const struct mc_json *o,
-			 const int *counts)
-{
-	for (int s = 0; s < MC_NSTATUS; s++) {
-		int64_t got = -1;
-
-		mc_json_int(mc_json_get(o, mc_status_name(s)), &got);
-		if (got != counts[s])
-			mismatch(v, "report.json: %s.%s is %lld, its cases give %d", what,
-				 mc_status_name(s), (long long)got, counts[s]);
+		if (!c)
+			c = rl < m->nlen ? -1 : rl > m->nlen;
+		if (!c)
+			return mid;
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
 	}
-}
-
-/* (2) what report.json records against what its case results and waivers give. */
-static void check_rollup(struct vf *v, const struct mc_json *root, const struct mc_report *rep)
-{
-	const struct mc_json *cls = mc_json_get(root, "clauses"), *cases = mc_json_get(root, "cases");
-	char what[64];
-	int64_t code = -1, waived = -1;
-
-	for (int i = 0; i < rep->nclauses; i++) {
-		const struct mc_clause_result *cr = &rep->clauses[i];
-		const struct mc_json *c = mc_json_at(cls, (size_t)i);
-
-		if (strcmp(jstr(c, "status"), mc_status_name(cr->status)))
-			mismatch(v, "report.json: clause %s is recorded as %s, its cases give %s",
-				 cr->clause->id, jstr(c, "status"), mc_status_name(cr->status));
-		snprintf(what, sizeof(what), "clause %s counts", cr->clause->id);
-		check_counts(v, what, mc_json_get(c, "counts"), cr->counts);
-		if (rep->waivers && strcmp(jstr(c, "effective"), mc_clause_effective(cr)))
-			mismatch(v, "report.json: clause %s is recorded as effectively %s, its cases "
-				 "and the waivers give %s", cr->clause->id, jstr(c, "effective"),
-				 mc_clause_effective(cr));
-	}
-	for (int i = 0; i < rep->ncases; i++) {
-		bool marked = mc_json_get(mc_json_at(cases, (size_t)i), "waiver") != NULL;
-
-		if (marked != (rep->cases[i].waiver != NULL))
-			mismatch(v, "report.json: case %s is %s waived, the waivers say it %s",
-				 rep->cases[i].name, marked ? "marked" : "not marked",
-				 rep->cases[i].waiver ? "is" : "is not");
-	}
-	check_counts(v, "summary.counts", mc_json_path(root, "summary.counts"), rep->counts);
-	if (strcmp(jstr(root, "summary.verdict"), mc_report_verdict(rep)))
-		mismatch(v, "report.json: summary.verdict is %s, the case results give %s",
-			 jstr(root, "summary.verdict"), mc_report_verdict(rep));
-	mc_json_int(mc_json_path(root, "summary.exit_code"), &code);
-	if (code != mc_report_exit_code(rep))
-		mismatch(v, "report.json: summary.exit_code is %lld, the verdict gives %d",
-			 (long long)code, mc_report_exit_code(rep));
-	mc_json_int(mc_json_path(root, "summary.waived"), &waived);
-	if (rep->waivers && waived != rep->waived[MC_FAIL] + rep->waived[MC_WARN])
-		mismatch(v, "report.json: summary.waived is %lld, the waivers cover %d cases",
-			 (long long)waived, rep->waived[MC_FAIL] + rep->waived[MC_WARN]);
-}
-
-/* The bundled waivers.txt against the waivers report.json recorded. */
-static void check_waivers(struct vf *v, const struct mc_rfiles *fs, const struct mc_report *rep)
-{
-	const struct mc_waivers *rec = mc_report_recorded_waivers(rep);
-	const struct mc_rfile *wf = mc_rfiles_get(fs, "waivers.txt");
-	struct mc_waivers w = { 0 };
-	char err[600];
-
-	if (!wf) {
-		if (rec->n)
-			mismatch(v, "report.json records %d waiver(s) but the bundle has no "
-				 "waivers.txt", rec->n);
-		return;
-	}
-	if (mc_waivers_parse(wf->data, wf->len, "waivers.txt", &w, err, sizeof(err))) {
-		mismatch(v, "%s", err);
-		return;
-	}
-	if (w.n != rec->n)
-		mismatch(v, "waivers.txt has %d waiver(s), report.json records %d", w.n, rec->n);
-	for (int i = 0; i < w.n; i++) {
-		const struct mc_waiver *r = mc_waiver_find(rec, w.w[i].clause);
-
-		if (!r || strcmp(r->reason, w.w[i].reason) || strcmp(r->ref, w.w[i].ref))
-			mismatch(v, "waivers.txt:%u: the waiver of %s is not the one report.json "
-				 "records", w.w[i].line, w.w[i].clause);
-	}
-	fprintf(v->out, "checked: %d waiver(s) in waivers.txt\n", w.n);
-	mc_waivers_free(&w);
-}
-
-/* The next KTAP result line ("ok ..." / "not ok ...") of [*p, end) into @buf. */
-static bool next_result(const char **p, const char *end, char *buf, size_t len)
-{
-	while (*p < end) {
-		const char *eol = memchr(*p, '\n', (size_t)(end - *p)), *l = *p;
-
-		eol = eol ? eol : end;
-		*p = eol + 1;
-		if (!strncmp(l, "ok ", 3) || !strncmp(l, "not ok ", 7)) {
-			snprintf(buf, len, "%.*s", (int)(eol - l), l);
-			return true;
-		}
-	}
-	return false;
+	return -1;
 }
 
 /*
- * Name the cases whose KTAP result line differs: the bundled report.ktap was written
- * from the results as they were, so this points at the edited result itself.
+ * The @pos-th member of @t0 against the manifest: the member after the previous one
+ * (*@j), found without a search when the archive is in order.
  */
-static void ktap_cases(struct vf *v, const char *want, size_t wlen, const struct mc_rfile *got)
+static int check_member(struct mc_vf *v, const struct mc_tar_entry *t0, int pos,
+			const struct manifest *mm, int *j, struct walk *w)
 {
-	const char *a = want, *b = got->data;
-	char la[512], lb[512];
-	int shown = 0;
+	const struct mc_tar_entry *e = &t0[pos];
+	const char *rel = member_rel(v, e, mm->top, mm->mtime);
+	const struct member *m;
+	char hex[MC_SHA256_HEX];
+	int k;
 
-	while (shown < 5 && next_result(&a, want + wlen, la, sizeof(la)) &&
-	       next_result(&b, got->data + got->len, lb, sizeof(lb))) {
-		if (strcmp(la, lb)) {
-			mismatch(v, "report.json's result renders as \"%s\", report.ktap has \"%s\"",
-				 la, lb);
-			shown++;
-		}
+	if (!rel)
+		return 0;
+	if (!strcmp(rel, MC_BUNDLE_MANIFEST) || !strcmp(rel, SIGNATURE)) {
+		if (e != (e == w->man ? &t0[0] : &t0[1]))
+			mc_vf_mismatch(v, "member %s is member %d, a bundle has the manifest first, "
+				       "its signature second and each once", e->name, pos);
+		return 0;
 	}
+	k = *j < mm->n && strlen(rel) == mm->m[*j].nlen &&
+	    !memcmp(rel, mm->m[*j].name, mm->m[*j].nlen) ? *j : find_member(mm, rel);
+	if (k < 0) {
+		mc_vf_mismatch(v, "member %s is not in the manifest", e->name);
+	} else if (w->seen[k]) {
+		mc_vf_mismatch(v, "member %s is in the bundle twice", e->name);
+	} else {
+		m = &mm->m[k];
+		w->seen[k] = true;
+		if (k != *j)
+			mc_vf_mismatch(v, "member %s is out of the manifest's order", e->name);
+		*j = k + 1;
+		mc_sha256_hex(e->data, e->len, hex);
+		if (e->len != m->size || memcmp(hex, m->hex, 64))
+			mc_vf_mismatch(v, "%s: %zu bytes, SHA-256 %s; the manifest says %zu bytes, "
+				       "%.64s (the file was changed after bundling)", rel, e->len,
+				       hex, m->size, m->hex);
+		if (m->mode != MC_BUNDLE_MODE)
+			mc_vf_mismatch(v, "%s: the manifest gives mode %04o, a bundle's are %04o",
+				       rel, m->mode, MC_BUNDLE_MODE);
+	}
+	return fs_append(&w->fs, &w->cap, rel, e);
 }
 
-/* (3) each derived file against its rendering from report.json. */
-static void check_renderings(struct vf *v, const struct mc_rfiles *fs, const struct mc_report *rep)
+/* Every member of @t in order against @mm; the files into @w->fs. 0 or -ENOMEM. */
+static int check_members(struct mc_vf *v, const struct mc_tar *t, const struct manifest *mm,
+			 struct walk *w)
 {
-	static const char *const formats[] = { "junit", "ktap", "html" };
-	struct mc_render_extra e;
+	int j = 0, rc = 0, before = v->bad;
 
-	mc_render_extra_init(&e, fs);
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		const char *name = mc_render_file(formats[i]);
-		const struct mc_rfile *rf = mc_rfiles_get(fs, name);
-		char *buf;
-		size_t len, k;
-		int line = 1;
-
-		if (!rf) {
-			mismatch(v, "%s is missing from the bundle", name);
-			continue;
-		}
-		if (mc_render_mem(rep, &e.x, formats[i], &buf, &len)) {
-			mismatch(v, "%s: cannot render it from report.json", name);
-			continue;
-		}
-		for (k = 0; k < len && k < rf->len && buf[k] == rf->data[k]; k++)
-			line += buf[k] == '\n';
-		if (k != len || k != rf->len) {
-			mismatch(v, "%s does not match report.json (first difference at line %d)",
-				 name, line);
-			if (!strcmp(formats[i], "ktap"))
-				ktap_cases(v, buf, len, rf);
-		}
-		free(buf);
+	w->seen = calloc((size_t)mm->n + 1, sizeof(*w->seen));
+	if (!w->seen)
+		return -ENOMEM;
+	for (int i = 0; i < t->n && !rc; i++) {
+		v->quiet = v->bad - before >= MEMBERS_SHOWN;
+		rc = check_member(v, t->e, i, mm, &j, w);
 	}
-	mc_render_extra_free(&e);
+	for (int k = 0; k < mm->n && !rc; k++) {
+		v->quiet = v->bad - before >= MEMBERS_SHOWN;
+		if (!w->seen[k])
+			mc_vf_mismatch(v, "%.*s is in the manifest but not in the bundle",
+				       (int)mm->m[k].nlen, mm->m[k].name);
+	}
+	v->quiet = false;
+	if (v->bad - before > MEMBERS_SHOWN)
+		mc_vf_say(v, "(%d more mismatch(es) of members not shown)",
+			  v->bad - before - MEMBERS_SHOWN);
+	if (t->junk)
+		mc_vf_mismatch(v, "data after the end-of-archive marker (byte %zu)", t->junk);
+	mc_vf_say(v, "checked: %d members against %s (names, types, modes, sizes, digests, "
+		  "order)", t->n, MC_BUNDLE_MANIFEST);
+	return rc;
 }
 
-int mc_bundle_verify(const char *path, FILE *out)
+/*
+ * The manifest, "DIR/MANIFEST.sha256", and its signature: found wherever they are, so
+ * that a repacked bundle is still judged member by member (check_member() wants them
+ * first and second).
+ */
+static void find_manifest(const struct mc_tar *t, char *top, size_t len, struct walk *w)
 {
-	struct vf v = { .out = out };
-	struct mc_rfiles fs = { 0 };
-	struct mc_tar_entry *ents = NULL;
+	for (int i = 0; i < t->n && !w->man; i++) {
+		const char *slash = strchr(t->e[i].name, '/');
+
+		if (slash && !strcmp(slash + 1, MC_BUNDLE_MANIFEST) && t->e[i].type == '0') {
+			snprintf(top, len, "%.*s", (int)(slash - t->e[i].name), t->e[i].name);
+			w->man = &t->e[i];
+		}
+	}
+	for (int i = 0; w->man && i < t->n && !w->sig; i++)
+		if (!strncmp(t->e[i].name, top, strlen(top)) &&
+		    !strcmp(t->e[i].name + strlen(top), "/" SIGNATURE) && t->e[i].type == '0')
+			w->sig = &t->e[i];
+}
+
+/* The signature of @w->man with @pubkey: 0, 1 (mismatch) or 2 (the key is unreadable). */
+static int check_signature(struct mc_vf *v, const struct walk *w, const char *pubkey)
+{
+	char err[600];
+	int rc;
+
+	if (!pubkey) {
+		mc_vf_say(v, "NOT AUTHENTICATED: no --key given, so this shows only that the bundle "
+			  "is self-consistent; anyone can edit a result, re-render and bundle it "
+			  "again. Check it with the maker's key: migcheck verify BUNDLE --key "
+			  "MAKER.pub%s", w->sig ? " (it carries a signature)" : " (it is not signed)");
+		return 0;
+	}
+	if (!w->sig) {
+		mc_vf_mismatch(v, "the bundle is not signed (no %s), so --key %s cannot vouch for it",
+			       SIGNATURE, pubkey);
+		return 1;
+	}
+	rc = mc_sign_check(pubkey, w->man->data, w->man->len, (const char *)w->sig->data,
+			   w->sig->len, err, sizeof(err));
+	if (rc == -EBADMSG || rc == -EINVAL) {
+		mc_vf_mismatch(v, "%s: %s", SIGNATURE, err);
+		return 1;
+	}
+	if (rc) {
+		mc_vf_say(v, "verify: %s", err);
+		return 2;
+	}
+	mc_vf_say(v, "checked: %s is signed by the key %s (signify Ed25519)", MC_BUNDLE_MANIFEST,
+		  pubkey);
+	return 0;
+}
+
+/* The closing line of an accepted bundle: the one place that states its verdict. */
+static void verdict_line(struct mc_vf *v, const struct mc_report *rep, bool authenticated)
+{
+	struct mc_scope sc;
+
+	mc_report_scope(rep, &sc);
+	mc_vf_say(v, "bundle %s: device %s (%s %s), kernel %s: verdict %s",
+		  authenticated ? "intact and signed" : "intact but NOT AUTHENTICATED (no --key)",
+		  rep->info.device_spec, rep->info.ident.driver, rep->info.ident.type,
+		  rep->info.kernel_release, sc.label);
+}
+
+/* report.json of @fs, then the evidence against it. */
+static void check_report(struct mc_vf *v, const struct mc_rfiles *fs, struct mc_json_doc **doc,
+			 struct mc_report **rep)
+{
+	const struct mc_rfile *rj = mc_rfiles_get(fs, "report.json");
+	struct mc_json_error je;
+	char err[600];
+
+	if (!rj) {
+		mc_vf_mismatch(v, "report.json is missing from the bundle");
+		return;
+	}
+	if (mc_json_parse(rj->data, rj->len, NULL, doc, &je)) {
+		mc_vf_mismatch(v, "report.json:%u:%u: %s", je.line, je.col, je.msg);
+		return;
+	}
+	if (mc_report_from_json(mc_json_root(*doc), rep, err, sizeof(err))) {
+		mc_vf_mismatch(v, "report.json: %s", err);
+		return;
+	}
+	mc_vf_evidence(v, fs, mc_json_root(*doc), *rep);
+}
+
+int mc_bundle_verify(const char *path, const char *pubkey, FILE *out)
+{
+	struct mc_vf v = { .out = out };
+	struct manifest mm = { .top = "" };
+	struct walk w = { 0 };
+	struct mc_tar t = { 0 };
 	struct mc_json_doc *doc = NULL;
 	struct mc_report *rep = NULL;
-	const struct mc_rfile *m, *rj;
-	struct mc_json_error je;
 	char err[600], top[256] = "", mhex[MC_SHA256_HEX];
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int n = 0, rc = 2;
+	int rc = 2;
 
-	if (read_all(path, &buf, &len, out))
+	if (read_all(&v, path, &buf, &len))
 		return 2;
-	if (mc_tar_parse(buf, len, &ents, &n, err, sizeof(err))) {
-		fprintf(out, "verify: %s: not a readable bundle: %s\n", path, err);
+	if (mc_tar_parse(buf, len, &t, err, sizeof(err))) {
+		mc_vf_say(&v, "verify: %s: not a readable bundle: %s", path, err);
 		goto out;
 	}
-	if (!n || unpack(ents, n, &fs, top, sizeof(top), out))
-		goto out;
-	m = mc_rfiles_get(&fs, MANIFEST);
-	if (!m) {
-		fprintf(out, "verify: %s: no %s: not a migcheck bundle\n", path, MANIFEST);
-		goto out;
-	}
-	mc_sha256_hex(m->data, m->len, mhex);
-	fprintf(out, "bundle %s: %d files in %s/, manifest SHA-256 %s\n", path, fs.n, top, mhex);
-	rc = 1;
-	check_manifest(&v, &fs, m);
-	rj = mc_rfiles_get(&fs, "report.json");
-	if (!rj) {
-		mismatch(&v, "report.json is missing from the bundle");
+	find_manifest(&t, top, sizeof(top), &w);
+	if (!w.man) {
+		mc_vf_say(&v, "verify: %s: no DIR/%s: not a migcheck bundle", path,
+			  MC_BUNDLE_MANIFEST);
 		goto out;
 	}
-	if (mc_json_parse(rj->data, rj->len, NULL, &doc, &je)) {
-		mismatch(&v, "report.json:%u:%u: %s", je.line, je.col, je.msg);
+	mc_sha256_hex(w.man->data, w.man->len, mhex);
+	mc_vf_say(&v, "bundle %s: %d members in %s/, manifest SHA-256 %s", path, t.n, top, mhex);
+	if (parse_manifest(&v, (const char *)w.man->data, w.man->len, &mm) && strcmp(mm.top, top))
+		mc_vf_mismatch(&v, "%s names the directory %s, the members are in %s/",
+			       MC_BUNDLE_MANIFEST, mm.top, top);
+	snprintf(mm.top, sizeof(mm.top), "%s", top);
+	rc = check_signature(&v, &w, pubkey);
+	if (rc == 2)
+		goto out;
+	if (check_members(&v, &t, &mm, &w)) {
+		mc_vf_say(&v, "verify: out of memory");
+		rc = 2;
 		goto out;
 	}
-	if (mc_report_from_json(mc_json_root(doc), &rep, err, sizeof(err))) {
-		mismatch(&v, "report.json: %s", err);
-		goto out;
-	}
-	check_waivers(&v, &fs, rep);
-	check_rollup(&v, mc_json_root(doc), rep);
-	fprintf(out, "checked: verdict recomputed from %d case results over %d clauses: %s "
-		"(exit code %d)\n", rep->ncases, rep->nclauses, mc_report_verdict(rep),
-		mc_report_exit_code(rep));
-	check_renderings(&v, &fs, rep);
-	fprintf(out, "checked: junit.xml, report.ktap and report.html against report.json\n");
-	if (!v.bad)
-		rc = 0;
+	check_report(&v, &w.fs, &doc, &rep);
+	rc = v.bad ? 1 : 0;
 out:
 	if (rc == 0)
-		fprintf(out, "bundle intact: device %s (%s %s), kernel %s: verdict %s\n",
-			rep->info.device_spec, rep->info.ident.driver, rep->info.ident.type,
-			rep->info.kernel_release, mc_report_verdict(rep));
+		verdict_line(&v, rep, pubkey != NULL);
 	else if (rc == 1)
-		fprintf(out, "bundle REJECTED: %d mismatch(es)\n", v.bad);
+		mc_vf_say(&v, "bundle REJECTED: %d mismatch(es)", v.bad);
 	mc_report_unload(rep);
 	mc_json_free(doc);
-	mc_rfiles_free(&fs);
-	free(ents);
+	mc_rfiles_free(&w.fs);
+	free(mm.m);
+	free(w.seen);
+	free(t.e);
 	free(buf);
 	return rc;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The walker: reach states along the model's path one base arc at a time, probe one SET
- * against the model, save a stream and check that a stream resumes. A step that fails
- * while setting up is the harness's `error` (the clause under test did not run); what
- * the probed SET does is judged by the caller.
+ * against the model, save a stream and check that a stream resumes. A setup step the
+ * device gets wrong fails the case naming the clause it broke (mc_setup_violation); only
+ * the harness's own trouble is `error`. What the probed SET does is judged by the caller.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,13 +29,13 @@ int mc_write_stream(struct mc_ctx *ctx, int fd)
 	ssize_t n;
 
 	if (!ctx->di->stream_len) {
-		mc_harness_error(ctx, "no reference stream to resume (saving one failed)");
+		mc_no_ref_stream(ctx, "to resume");
 		return -ENODATA;
 	}
 	n = mc_write_all(ctx->dev, fd, ctx->di->stream, ctx->di->stream_len, ctx->di->stream_len);
 	if (n < 0) {
-		mc_harness_error(ctx, "writing the %zu-byte reference stream: %s",
-				 ctx->di->stream_len, mc_errno_name((int)n));
+		mc_setup_violation(ctx, "RES-01", "writing the valid %zu-byte reference stream in "
+				   "RESUMING failed: %s", ctx->di->stream_len, mc_errno_name((int)n));
 		return (int)n;
 	}
 	return 0;
@@ -49,13 +49,13 @@ int mc_reach(struct mc_ctx *ctx, uint32_t state, int *fd)
 	*fd = -1;
 	rc = mc_reset(ctx->dev);
 	if (rc) {
-		mc_harness_error(ctx, "setup: RESET failed: %s", mc_errno_name(rc));
+		mc_setup_violation(ctx, "ERR-01", "RESET failed: %s", mc_errno_name(rc));
 		return rc;
 	}
 	rc = mc_get_state(ctx->dev, &cur);
 	if (rc || cur != VFIO_DEVICE_STATE_RUNNING) {
-		mc_harness_error(ctx, "setup: after RESET, GET gave %s (%s), not RUNNING",
-				 rc ? "nothing" : mc_state_name(cur), mc_errno_name(rc));
+		mc_setup_violation(ctx, "ERR-01", "after RESET, GET gave %s (%s), not RUNNING",
+				   rc ? "nothing" : mc_state_name(cur), mc_errno_name(rc));
 		return rc ? rc : -EIO;
 	}
 	n = mc_model_path(ctx->flags, cur, state, path);
@@ -75,9 +75,15 @@ int mc_reach(struct mc_ctx *ctx, uint32_t state, int *fd)
 		if (!rc)
 			rc = mc_get_state(ctx->dev, &cur);
 		if (rc || cur != path[i]) {
-			mc_harness_error(ctx, "setup: single arc SET %s->%s: %s, GET %s",
-					 mc_state_name(path[i - 1]), mc_state_name(path[i]),
-					 mc_errno_name(rc), rc ? "-" : mc_state_name(cur));
+			if (rc)
+				mc_setup_violation(ctx, "FSM-01", "single arc SET %s->%s, which the "
+						   "model allows, failed: %s",
+						   mc_state_name(path[i - 1]), mc_state_name(path[i]),
+						   mc_errno_name(rc));
+			else
+				mc_setup_violation(ctx, "FSM-01", "single arc SET %s->%s returned 0, "
+						   "then GET reported %s", mc_state_name(path[i - 1]),
+						   mc_state_name(path[i]), mc_state_name(cur));
 			mc_data_close(ctx->dev, nfd);
 			rc = rc ? rc : -EIO;
 			goto out_close_fd;
@@ -93,7 +99,8 @@ int mc_reach(struct mc_ctx *ctx, uint32_t state, int *fd)
 		}
 	}
 	if (mc_model_has_session(state) && *fd < 0) {
-		mc_harness_error(ctx, "setup: reached %s without a data fd", mc_state_name(state));
+		mc_setup_violation(ctx, "FSM-02", "reached %s without a data fd",
+				   mc_state_name(state));
 		return -EBADF;
 	}
 	return 0;
@@ -165,8 +172,8 @@ ssize_t mc_save_stream(struct mc_ctx *ctx, size_t chunk, uint8_t **buf)
 	n = mc_read_all(ctx->dev, fd, chunk, STREAM_LIMIT, buf, NULL);
 	mc_data_close(ctx->dev, fd);
 	if (n < 0)
-		mc_harness_error(ctx, "saving a stream in STOP_COPY: read failed: %s",
-				 mc_errno_name((int)n));
+		mc_setup_violation(ctx, "SAVE-01", "saving a stream in STOP_COPY: read failed: %s",
+				   mc_errno_name((int)n));
 	return n;
 }
 

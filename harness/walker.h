@@ -12,13 +12,13 @@
 /*
  * mc_reach: reset, then walk RUNNING -> @state one base arc per SET. *@fd receives the
  * session fd open in @state (saving group or RESUMING) or -1. On failure records a
- * harness error naming the step and returns -errno (fds closed).
+ * setup violation (or a harness error) naming the step and returns -errno (fds closed).
  */
 int mc_reach(struct mc_ctx *ctx, uint32_t state, int *fd);
 
 /*
  * mc_leave_resuming_prep: before a SET that leaves RESUMING, write the reference stream
- * to @fd. Returns 0 or -errno (harness error recorded).
+ * to @fd. Returns 0 or -errno (a setup violation or harness error recorded).
  */
 int mc_write_stream(struct mc_ctx *ctx, int fd);
 
@@ -47,7 +47,7 @@ bool mc_obs_judge(uint64_t flags, uint32_t from, uint32_t to, const struct mc_ob
 
 /*
  * mc_save_stream: reset, reach STOP_COPY and read the whole stream with @chunk-byte reads
- * (malloc'd into *@buf). Returns the length or -errno (harness error recorded).
+ * (malloc'd into *@buf). Returns the length or -errno (setup violation recorded).
  */
 ssize_t mc_save_stream(struct mc_ctx *ctx, size_t chunk, uint8_t **buf);
 

@@ -6,7 +6,9 @@
 #  - junit.xml and KTAP well-formed; the HTML in headless Chromium: key elements, hover
 #    expectations, charts, no console error, no network, hostile strings inert; screenshots;
 #  - bundle + verify (also cross-checked with GNU tar and sha256sum), a single edited result
-#    rejected, truncated/garbage bundles refused; diff; bad input gives exit 2, no crash.
+#    rejected, truncated/garbage bundles refused; signed bundles (keygen, bundle --sign,
+#    verify --key) checked both ways with the real signify-openbsd, the forged bundle
+#    (edited, re-rendered, re-bundled) rejected with the key; diff; bad input gives exit 2.
 # Usage: report-check.sh MIGCHECK WORKDIR SCREENSHOT.png
 set -uo pipefail
 
@@ -106,6 +108,8 @@ pre = sum(1 for c in cs if c["clause"] == "PRE-02" and c["status"] != "skip" and
           (any(m["name"] == "read_bytes" for m in c.get("metrics", [])) or re.match(r"\d+ reads of up to", c["detail"])))
 rob = any(c["clause"].startswith("ROB") and c["status"] not in ("pass", "skip") for c in cs)
 e = {"verdict": r["summary"]["verdict"], "driver": r["device"]["driver"], "kernel": r["kernel"]["release"],
+     # reports/README.md summary.scope.claim; the mtty fixture predates it: a complete real run
+     "claim": r["summary"].get("scope", {}).get("claim", "conformance"),
      "mismatches": sum(1 for row in (r["matrix"] or []) for c in row if c["verdict"] == "mismatch"),
      "latency": lat, "precopy": pre, "clauses": len(r["clauses"]), "cases": len(cs),
      "waivers": len(r.get("waivers", [])), "waived": sum(1 for c in cs if "waiver" in c),
@@ -167,7 +171,7 @@ json.dump([{"target": "stream", "engine": "afl++", "execs": 98765, "exec_per_s":
 PYEOF
 expect_rc 0 "render with waivers (the verdict stays fail: the state machine defect)" \
 	"$MC" report render "$W/defects/report.json" --waivers "$W/waivers.txt"
-has "verdict fail"
+has "verdict FAIL (415 of 415 cases, .* waived) — simulated device, not a conformance claim"
 check "the ROB-01 finding is waived in report.json" grep -q '"effective": "waived"' "$W/defects/report.json"
 check "junit.xml: waived as skipped with the waiver as message" grep -q '<skipped message="waived fail: the simulated driver' "$W/defects/junit.xml"
 check "report.ktap: waived as XFAIL" grep -q '^ok [0-9]* rob.klog \[ROB-01\] # XFAIL waived: ' "$W/defects/report.ktap"
@@ -236,14 +240,92 @@ cp -r "$B/x" "$B/t1"
 edit_result "$B/t1/mtty"
 tar --format=ustar -cf "$B/t1.tar" -C "$B/t1" mtty
 expect_rc 1 "verify rejects a bundle with a single edited result" "$MC" verify "$B/t1.tar"
-has "MISMATCH: report.json: SHA-256"
+has "MISMATCH: report.json: .*(the file was changed after bundling)"
 has "clause RES-04 is recorded as fail, its cases give pass"
 has 'report.ktap has "not ok 359 res.corrupt.header \[RES-04\]"'
 cp -r "$B/t1" "$B/t2"
-(cd "$B/t2/mtty" && grep -v '  report.json$' MANIFEST.sha256 >m && sha256sum report.json >>m && sort -k2 m >MANIFEST.sha256 && rm m)
+"$PY" - "$B/t2/mtty" <<'PYEOF'
+import hashlib, sys
+d = sys.argv[1]
+data = open(d + "/report.json", "rb").read()
+lines = open(d + "/MANIFEST.sha256").read().split("\n")
+i = lines.index(next(l for l in lines if l.endswith("  report.json")))
+lines[i - 1] = "# f 0644 %d report.json" % len(data)
+lines[i] = hashlib.sha256(data).hexdigest() + "  report.json"
+open(d + "/MANIFEST.sha256", "w").write("\n".join(lines))
+PYEOF
+check "the fixed-up manifest still passes sha256sum -c" sh -c "cd '$B/t2/mtty' && sha256sum -c --quiet MANIFEST.sha256"
 tar --format=ustar -cf "$B/t2.tar" -C "$B/t2" mtty
 expect_rc 1 "... also when the manifest digest was fixed up" "$MC" verify "$B/t2.tar"
 has "summary.verdict is fail, the case results give pass"
+has "its header is not the one .migcheck bundle. writes"
+
+# Signed bundles: signify-compatible, checked with the real signify-openbsd both ways.
+SIGNIFY=$(command -v signify-openbsd || command -v signify || true)
+[ -n "$SIGNIFY" ] || { echo "error: signify-openbsd missing (make report-deps)"; exit 2; }
+K=$B/keys
+mkdir -p "$K"
+expect_rc 0 "keygen" "$MC" keygen -o "$K/vendor"
+check "the secret key is mode 0600" test "$(stat -c %a "$K/vendor.key")" = 600
+expect_rc 2 "keygen refuses to overwrite a key" "$MC" keygen -o "$K/vendor"
+expect_rc 0 "bundle --sign" "$MC" bundle "$B/mtty" -o "$B/signed.tar" --sign "$K/vendor.key"
+expect_rc 0 "verify --key accepts the signed bundle" "$MC" verify "$B/signed.tar" --key "$K/vendor.pub"
+has "bundle intact and signed"
+expect_rc 0 "verify without a key still accepts it ..." "$MC" verify "$B/signed.tar"
+has "NOT AUTHENTICATED"
+has "only that the bundle is self-consistent"
+mkdir -p "$B/s"
+tar -xf "$B/signed.tar" -C "$B/s"
+check "signify-openbsd -V checks the manifest migcheck signed" \
+	"$SIGNIFY" -V -p "$K/vendor.pub" -m "$B/s/mtty/MANIFEST.sha256"
+check "... and sha256sum -c the files it lists" sh -c "cd '$B/s/mtty' && sha256sum -c --strict --quiet MANIFEST.sha256"
+cp "$K/vendor.key" "$K/vk.sec"
+echo "a message" >"$K/msg"
+check "signify-openbsd signs with a key from migcheck keygen" sh -c \
+	"'$SIGNIFY' -S -s '$K/vk.sec' -m '$K/msg' && '$SIGNIFY' -V -p '$K/vendor.pub' -m '$K/msg'"
+check "signify-openbsd makes a key pair" "$SIGNIFY" -G -n -p "$K/sfy.pub" -s "$K/sfy.sec"
+expect_rc 0 "bundle --sign with signify's secret key" "$MC" bundle "$B/mtty" -o "$B/sfy.tar" --sign "$K/sfy.sec"
+expect_rc 0 "verify --key with signify's public key" "$MC" verify "$B/sfy.tar" --key "$K/sfy.pub"
+expect_rc 1 "verify --key rejects a bundle signed with another key" "$MC" verify "$B/sfy.tar" --key "$K/vendor.pub"
+has "made with another key"
+# The forgery: edit a result, re-render, bundle again (a self-consistent manifest).
+mkdir -p "$B/forge"
+cp -r "$B/s/mtty" "$B/forge/src"
+edit_result "$B/forge/src"
+"$MC" report render "$B/forge/src/report.json" --out "$B/forge/mtty" >/dev/null
+sed -i 's/"exit_code": 1,/"exit_code": 0,/' "$B/forge/mtty/report.json"
+cp "$B/forge/src/kernel.log" "$B/forge/mtty/"
+expect_rc 0 "bundle of the forged run" "$MC" bundle "$B/forge/mtty" -o "$B/forged.tar"
+expect_rc 0 "verify without a key finds the forgery self-consistent ..." "$MC" verify "$B/forged.tar"
+has "verdict PASS (415 of 415 cases"
+has "NOT AUTHENTICATED: no --key given, so this shows only that the bundle is self-consistent"
+expect_rc 1 "... verify --key rejects it" "$MC" verify "$B/forged.tar" --key "$K/vendor.pub"
+has "the bundle is not signed"
+cp "$B/s/mtty/MANIFEST.sha256.sig" "$B/forge/mtty/"
+"$PY" - "$B/forged.tar" "$B/forge/mtty/MANIFEST.sha256.sig" "$B/forged-sig.tar" <<'PYEOF'
+import sys
+# splice the genuine signature in as the second member, header as bundle writes it
+src, sig, dst = sys.argv[1:]
+b = open(src, "rb").read()
+size = int(b[124:136].rstrip(b"\0 "), 8)
+first = 512 + (size + 511) // 512 * 512
+h = bytearray(b[:512])
+s = open(sig, "rb").read()
+name = b"mtty/MANIFEST.sha256.sig"
+h[0:100] = name + bytes(100 - len(name))
+h[124:136] = b"%011o\0" % len(s)
+h[148:156] = b"        "
+h[148:156] = b"%06o\0 " % sum(h)
+open(dst, "wb").write(b[:first] + bytes(h) + s + bytes((512 - len(s) % 512) % 512) + b[first:])
+PYEOF
+expect_rc 1 "... also with the genuine signature spliced in" "$MC" verify "$B/forged-sig.tar" --key "$K/vendor.pub"
+has "the signature does not verify"
+check "signify-openbsd rejects the forged manifest too" sh -c \
+	"mkdir -p '$B/fx' && tar -xf '$B/forged-sig.tar' -C '$B/fx' && ! '$SIGNIFY' -V -p '$K/vendor.pub' -m '$B/fx/mtty/MANIFEST.sha256'"
+mkfifo "$B/fifo.tar"
+expect_rc 2 "verify refuses a FIFO (without blocking)" timeout 10 "$MC" verify "$B/fifo.tar"
+has "not a regular file"
+
 expect_rc 0 "bundle with a waiver file" "$MC" bundle "$W/defects" --waivers "$W/waivers.txt" -o "$B/defects.tar"
 expect_rc 0 "verify accounts for the waivers" "$MC" verify "$B/defects.tar"
 mkdir -p "$B/w"

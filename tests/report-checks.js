@@ -11,6 +11,11 @@
      document.title.indexOf(EXPECT.verdict) > 0, document.title);
   ck("verdict badge", one("#verdict") && one("#verdict").dataset.verdict === EXPECT.verdict,
      one("#verdict") && one("#verdict").textContent);
+  ck("scope label: what the verdict covers, and whether it is a conformance claim",
+     one("#scope") && text("#scope").indexOf(EXPECT.verdict.toUpperCase() + " (") === 0 &&
+     one("#scope").dataset.claim === EXPECT.claim &&
+     text("#scope").indexOf(EXPECT.claim === "conformance" ? "— conformance verdict" :
+                            "not a conformance claim") > 0, text("#scope"));
   ck("device identity", text("#device").indexOf(EXPECT.driver) >= 0 &&
      text("#device").indexOf("Module srcversion") >= 0 && text("#device").indexOf("STOP_COPY") >= 0);
   ck("environment", text("#environment").indexOf(EXPECT.kernel) >= 0 &&

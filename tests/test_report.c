@@ -312,6 +312,8 @@ static const char ktap_expected[] =
 	"# info: p50=10us\n"
 	"ok 6 time.arcs [TIME-01]\n"
 	"# totals: pass=2 fail=1 warn=1 skip=1 error=1\n"
+	"# scope: FAIL (6 of 6 cases, 4 judged, 1 skipped, 1 harness error) — simulated device, "
+	"not a conformance claim\n"
 	"migcheck: 3 passed, 2 failed, 1 skipped\n";
 
 static char *ktap_of(const struct mc_report *rep)

@@ -40,6 +40,11 @@ START_TEST(case_file_errors)
 		  "t.cases:2: case name 'a' already used at t.cases:1" },
 		{ "9a FSM-01 - pair_state - model d\n", "must start with a letter" },
 		{ "a FSM-07 - failed_resume data=maybe model d\n", "data=empty|truncated|corrupt" },
+		/* Arguments that do not parse are refused when the table loads, not run as 0. */
+		{ "a RES-01 - resume_plan splits=abc - d\n", "splits=abc: expected a number" },
+		{ "a RES-01 - resume_plan splits=-1 - d\n", "splits=-1: expected a number" },
+		{ "a RES-01 - resume_plan splits=99999999 - d\n", "expected a number 0..65536" },
+		{ "a TIME-01 - arc_latency reps=5x - d\n", "reps=5x: expected 1.." },
 	};
 	char err[512];
 
@@ -239,6 +244,113 @@ START_TEST(defects_are_caught)
 }
 END_TEST
 
+/*
+ * A device that breaks a setup step is at fault, not the harness: with GET lying
+ * (stale_get) every FSM-06 case whose setup it breaks fails naming FSM-01 and the SET, the
+ * cases that need the reference stream it spoiled fail too; without STOP_COPY every case
+ * fails naming FEAT-01. No `error`, and the run exits 1, not 2.
+ */
+static const struct { const char *spec, *only, *want, *op; } setup_faults[] = {
+	{ "sim:flags=7:defect=stale_get", "FSM-06", "setup violates FSM-01: ", "SET RUNNING->" },
+	{ "sim:flags=7:defect=stale_get", "RES-01", "setup violates FSM-01: ", "SET RUNNING->" },
+	{ "sim:flags=7:defect=no_stop_copy_flag", "FSM-06", "setup violates FEAT-01: ",
+	  "GET MIGRATION" },
+};
+
+START_TEST(setup_faults_are_the_device_s)
+{
+	struct mc_report *rep;
+	int code, failed = 0;
+
+	rep = run_sim_only(setup_faults[_i].spec, setup_faults[_i].only, NULL, &code);
+	ck_assert_ptr_nonnull(rep);
+	for (int i = 0; i < rep->ncases; i++) {
+		const struct mc_case_result *r = &rep->cases[i];
+
+		ck_assert_msg(r->status != MC_ERROR, "%s: error: %s", r->name, r->detail);
+		if (r->status != MC_FAIL)
+			continue;
+		failed++;
+		ck_assert_msg(strstr(r->detail, setup_faults[_i].want) &&
+			      strstr(r->detail, setup_faults[_i].op), "%s: %s", r->name, r->detail);
+	}
+	ck_assert_int_gt(failed, 0);
+	ck_assert_int_eq(code, 1);
+	mc_report_free(rep);
+}
+END_TEST
+
+/* Options that name nothing, or that could never apply, are usage errors: exit 2, no case. */
+START_TEST(options_that_cannot_apply)
+{
+	static const struct {
+		const char *device, *only, *budget, *foreign;
+	} bad[] = {
+		{ "sim:flags=7", "FSM-99", NULL, NULL },
+		{ "sim:flags=7", "FEAT-01,FSM-99", NULL, NULL },
+		{ "sim:flags=7", "", NULL, NULL },
+		{ "sim:flags=7", "FEAT-01,,FSM-01", NULL, NULL },
+		{ "sim:flags=1", "TIME-01", "arc=RUNNING->PRE_COPY:5ms", NULL },
+		{ "sim:flags=1", "TIME-01", "arc=PRE_COPY_P2P:5ms", NULL },
+		{ "sim:flags=7", "RES-04", NULL, "mdev:11111111-2222-3333-4444-555555555555" },
+		{ "sim:flags=7", "RES-04", NULL, "sim:flags=7:defect=stale_get" },
+	};
+	struct mc_budgets b = { 0 };
+	struct mc_run_opts o = {
+		.device = bad[_i].device, .quiet = true, .seed = 1, .timeout_ms = 30000,
+		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = bad[_i].only,
+		.foreign = bad[_i].foreign,
+	};
+	struct mc_report *rep = NULL;
+	char err[256];
+
+	if (bad[_i].budget) {
+		ck_assert_int_eq(mc_budget_parse(bad[_i].budget, &b, err, sizeof(err)), 0);
+		o.budgets = &b;
+	}
+	ck_assert_int_eq(mc_run(&o, &rep), 2);
+	ck_assert_int_eq(rep->ncases, 0);
+	mc_report_free(rep);
+	/* The same on a device that has the arc, or with words that name something: runs. */
+	o.device = "sim:flags=7";
+	o.only = bad[_i].foreign ? "FEAT-01" : _i < 4 ? "FEAT-01,fsm.pair" : bad[_i].only;
+	o.foreign = NULL;
+	ck_assert_int_eq(mc_run(&o, &rep), 0);
+	ck_assert_int_gt(rep->ncases, 0);
+	mc_report_free(rep);
+}
+END_TEST
+
+/* A budget no device could use is refused as it is parsed. */
+START_TEST(budgets_that_never_apply)
+{
+	static const char *const bad[] = { "arc=STOP->STOP:1ms", "arc=RESUMING->STOP_COPY:1ms",
+					   "arc=RUNNING->STOP_COPY:1ms", "arc=ERROR:1ms",
+					   "arc=STOP->PRE_COPY_P2P:1ms" };
+	static const char *const good[] = { "arc=STOP_COPY:10ms", "arc=RUNNING->STOP:1ms",
+					    "arc=PRE_COPY_P2P:1ms", "downtime=25ms" };
+	struct mc_budgets b = { 0 };
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_msg(mc_budget_parse(bad[i], &b, err, sizeof(err)) == -EINVAL, "%s", bad[i]);
+		ck_assert_msg(strstr(err, bad[i]), "%s: %s", bad[i], err);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(!mc_budget_parse(good[i], &b, err, sizeof(err)), "%s: %s", good[i], err);
+	/* Whether the device can take the arc depends on its flags. */
+	ck_assert_int_eq(mc_budget_check(&b, 7, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "arc=RUNNING->STOP:1ms"), "%s", err);
+	ck_assert_int_eq(mc_budget_check(&b, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "arc=PRE_COPY_P2P:1ms"), "%s", err);
+	memset(&b, 0, sizeof(b));
+	ck_assert_int_eq(mc_budget_parse("arc=RUNNING->STOP:1ms", &b, err, sizeof(err)), 0);
+	ck_assert_int_eq(mc_budget_check(&b, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(mc_budget_check(NULL, 1, err, sizeof(err)), 0);
+}
+END_TEST
+
 START_TEST(bad_device_specs)
 {
 	static const char *const specs[] = { "bogus", "sim:flags=9", "sim:defect=nope",
@@ -269,6 +381,10 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, res02_needs_a_changed_source);
 	tcase_add_loop_test(tc, defects_are_caught, 0, n);
 	tcase_add_loop_test(tc, bad_device_specs, 0, 7);
+	tcase_add_loop_test(tc, options_that_cannot_apply, 0, 8);
+	tcase_add_test(tc, budgets_that_never_apply);
+	tcase_add_loop_test(tc, setup_faults_are_the_device_s, 0,
+			    (int)(sizeof(setup_faults) / sizeof(setup_faults[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
