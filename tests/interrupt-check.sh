@@ -111,7 +111,7 @@ sk = [e.get("message") for e in t.iter("skipped")]
 assert len(sk) == 5 and all(m.startswith("not run: the run was interrupted by SIG") for m in sk), sk
 ' "$d/junit.xml"
 	check "SIG$sig: report.html's verdict badge says INTERRUPTED" \
-		grep -q 'data-verdict="interrupted">INTERRUPTED<' "$d/report.html"
+		grep -q 'data-verdict="interrupted">INTERRUPTED' "$d/report.html"
 	check "SIG$sig: KTAP says 5 of 10 cases did not run" grep -q '^# 5 of 10 planned cases did not run' "$d.ktap"
 	check "SIG$sig: report render reads the interrupted report back, byte for byte" \
 		sh -c "'$MC' report render '$d/report.json' --out '$d-r' && cmp '$d/junit.xml' '$d-r/junit.xml' && cmp '$d/report.html' '$d-r/report.html'"
@@ -146,6 +146,9 @@ check "report render into the directory, then a run: every report file is the ru
 	'$MC' report render '$d/report.json' --out '$d' >/dev/null &&
 	'$MC' run --device sim:flags=1 --only FEAT --seed 90066 --out '$d' --quiet >/dev/null &&
 	test ! -e '$d/report.ktap' && grep -q 'value=\"90066\"' '$d/junit.xml' && grep -q '>90066<' '$d/report.html'"
+check "bundle packs a run's published files (links into .sets), still no other symlink" sh -c "
+	ln -s /etc/passwd '$d/kernel.log' && '$MC' bundle '$d' -o '$W/b.tar' >/dev/null &&
+	tar -tf '$W/b.tar' | grep -q '/report.json\$' && ! tar -tf '$W/b.tar' | grep -q kernel.log"
 
 d=$W/four
 for i in 1 2 3 4; do
