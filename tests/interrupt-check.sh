@@ -104,6 +104,9 @@ for s in INT:130 TERM:143 HUP:129; do
 	check "SIG$sig: the cases that ran pass, the rest are not_run skips" test \
 		"$(j "$d/report.json" '[(c["status"], c.get("not_run", False)) for c in r["cases"]]')" \
 		= "$(printf "%s" "[('pass', False), ('pass', False), ('pass', False), ('pass', False), ('pass', False), ('skip', True), ('skip', True), ('skip', True), ('skip', True), ('skip', True)]")"
+	check "SIG$sig: the verdict's scope counts 5 cases run, not 5 skips, and says so" test \
+		"$(j "$d/report.json" '(r["summary"]["scope"]["cases_run"], "unrun" in r["summary"]["scope"]["restricted_by"], r["summary"]["scope"]["label"].split(" (")[0])')" \
+		= "(5, True, 'INTERRUPTED')"
 	check "SIG$sig: junit.xml lists the cases not run as skipped" "$PY" -c '
 import sys, xml.etree.ElementTree as ET
 t = ET.parse(sys.argv[1])
