@@ -220,7 +220,8 @@ int mc_rfiles_scan(const char *dir, bool extras_only, struct mc_rfiles *out, cha
 		mc_rfiles_free(out);
 		return rc;
 	}
-	qsort(out->f, (size_t)out->n, sizeof(*out->f), cmp_rfile);
+	if (out->n)	/* no file: out->f is NULL, which qsort() must not get */
+		qsort(out->f, (size_t)out->n, sizeof(*out->f), cmp_rfile);
 	return 0;
 }
 
