@@ -107,10 +107,10 @@ sim-check: $(BUILD)/migcheck-asan
 	  grep -qx '\[ 1.0\] WARNING: CPU: 0 PID: 1 at x'
 	$(Q)printf 'a clean log\n' | $(BUILD)/migcheck-asan klog >/dev/null
 
-# Signals, kill -9, concurrent runs, write failures and the watchdog, end to end.
-interrupt-check: $(BUILD)/migcheck
+# Signals, kill -9, concurrent runs, write failures and the watchdog, end to end (ASan+UBSan).
+interrupt-check: $(BUILD)/migcheck-asan
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="python3"
-	$(Q)tests/interrupt-check.sh $(BUILD)/migcheck $(BUILD)/interrupt-check
+	$(Q)tests/interrupt-check.sh $(BUILD)/migcheck-asan $(BUILD)/interrupt-check
 
 # Self-validation: every sim defect caught by its intended clause, no false alarm on the
 # conforming variants (kill matrix on stdout, build/mutants.json).
