@@ -36,7 +36,7 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check unit sim-check interrupt-check mutants bench deps help clean FORCE
+.PHONY: all static asan check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE
 .SECONDARY:
 all: $(BUILD)/migcheck
 
@@ -112,6 +112,10 @@ interrupt-check: $(BUILD)/migcheck-asan
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="python3"
 	$(Q)tests/interrupt-check.sh $(BUILD)/migcheck-asan $(BUILD)/interrupt-check
 
+# Hostile input (numbers that wrap, FIFOs as input paths, NUL bytes, terminal escapes).
+hostile-check: $(BUILD)/migcheck-asan
+	$(Q)tests/hostile-check.sh $(BUILD)/migcheck-asan $(BUILD)/hostile-check
+
 # Self-validation: every sim defect caught by its intended clause, no false alarm on the
 # conforming variants (kill matrix on stdout, build/mutants.json).
 MUTANT_JOBS ?= 2
@@ -130,7 +134,8 @@ $(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all unit sim-check interrupt-check fuzz-check report-check mutants vmcheck vmcheck-driver-src
+check: deps all unit sim-check interrupt-check hostile-check fuzz-check report-check mutants \
+       vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
@@ -160,6 +165,7 @@ help:
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
+	@echo "  make hostile-check hostile input: wrapping numbers, FIFOs, NUL bytes, escapes"
 	@echo "  make mutants      every sim defect and conforming variant: kill matrix (MUTANT_JOBS=2)"
 	@echo "  make report-check HTML report in headless Chromium, render/bundle/verify/diff"
 	@echo "  make fuzz-check   replay the fuzz corpora, then each fuzz target briefly (make fuzz-help)"

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "file.h"
 #include "fuzz.h"
 #include "report.h"
 
@@ -32,7 +33,7 @@ struct replay {
 /* The first MC_FUZZ_MAX_INPUT bytes of @path into a malloc'd *@buf. */
 static int read_file(const char *path, uint8_t **buf, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = mc_file_fopen(path);	/* a FIFO would block the replay */
 	uint8_t *b;
 
 	if (!f)
@@ -150,7 +151,7 @@ static void replay_file(struct replay *r, const char *path)
 	}
 	rc = read_file(path, &data, &len);
 	if (rc) {
-		printf("error: %s: %s\n", path, strerror(-rc));
+		printf("error: %s: %s\n", path, mc_file_strerror(rc));
 		r->errors++;
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cases.h"
+#include "file.h"
 #include "model.h"
 
 #define MAX_CASE_FILE (1 << 20)
@@ -208,34 +209,18 @@ static int by_name(const void *a, const void *b)
 
 static int load_file(const char *path, struct mc_caseset *cs, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *text;
 	size_t n;
-	int rc;
+	int rc = mc_file_read(path, MAX_CASE_FILE, 0, &text, &n);
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	text = malloc(MAX_CASE_FILE + 1);
-	if (!text) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	n = fread(text, 1, MAX_CASE_FILE + 1, f);
-	rc = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (!rc && n > MAX_CASE_FILE) {
+	if (rc == -EFBIG) {
 		snprintf(err, errlen, "%s: larger than %d bytes", path, MAX_CASE_FILE);
-		rc = -EFBIG;
-	} else if (!rc && memchr(text, '\0', n)) {
+	} else if (rc) {
+		snprintf(err, errlen, "%s: %s", path, mc_file_strerror(rc));
+	} else if (memchr(text, '\0', n)) {
 		snprintf(err, errlen, "%s: contains a NUL byte (not a case file)", path);
 		rc = -EINVAL;
-	} else if (rc) {
-		snprintf(err, errlen, "%s: read error", path);
 	} else {
-		text[n] = '\0';
 		rc = mc_cases_parse(path, text, cs, err, errlen);
 	}
 	free(text);

@@ -16,11 +16,15 @@
 #include "cmd_report.h"
 #include "devlist.h"
 #include "expect.h"
+#include "file.h"
+#include "klog.h"
 #include "fuzz.h"
 #include "sim.h"
 #include "stream.h"
+#include "term.h"
 #include "mc_version.h"
 #include "mutants.h"
+#include "num.h"
 #include "render.h"
 #include "runner.h"
 #include "waiver.h"
@@ -79,7 +83,7 @@ static void usage(FILE *f)
 		"  --cases DIR          load *.cases from DIR instead of the built-in set\n"
 		"  --waivers FILE       known deviations (CLAUSE reason ref=URL per line): their\n"
 		"                       fail/warn show as waived and do not fail the run\n"
-		"  --stream-limit BYTES largest reference stream kept (default 256M)\n"
+		"  --stream-limit BYTES largest reference stream kept (default 256M, at most 1t)\n"
 		"  --quiet              no KTAP on stdout\n"
 		"  --no-fork            run cases in-process (debugging: no timeouts)\n"
 		"\n"
@@ -87,34 +91,17 @@ static void usage(FILE *f)
 		"      4 every case was skipped, 128+N interrupted by signal N (reports kept)\n", mc_cmd_report_usage);
 }
 
-/* Parse a size with an optional k/m/g suffix. */
-static int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*end || !v)
-		return -EINVAL;
-	*out = (size_t)v;
-	return 0;
-}
+/* The largest --stream-limit: the reference stream is kept in a shared mapping. */
+#define STREAM_LIMIT_MAX (1ull << 40)
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
-	char *end;
+	uint64_t v;
+	int rc = mc_num_parse(s, 0, 0, max, &v);
 
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return errno || end == s || *end || *out > max || *s == '-' ? -EINVAL : 0;
+	if (!rc)
+		*out = v;
+	return rc;
 }
 
 /* Pick the single VFIO device with migration, or say why not. */
@@ -233,7 +220,7 @@ static int cmd_cases(const char *dir)
 		     : mc_cases_load_builtin(&cs, err, sizeof(err));
 
 	if (rc) {
-		fprintf(stderr, "migcheck: %s\n", err);
+		mc_term_printf(stderr, "migcheck: %s\n", err);
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < cs.n; i++)
@@ -304,6 +291,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 	static struct mc_regaccs dirty, state_regions;
 	static struct mc_waivers waivers;
 	unsigned long long v;
+	uint64_t v64;
 	struct mc_devspec ds;
 	int opt, code;
 
@@ -328,7 +316,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 		case 'W':
 			if (mc_waivers_load(optarg, &waivers, err, sizeof(err)) ||
 			    mc_waivers_validate(&waivers, err, sizeof(err))) {
-				fprintf(stderr, "migcheck: %s\n", err);
+				mc_term_printf(stderr, "migcheck: %s\n", err);
 				return EXIT_USAGE;
 			}
 			o.waivers = &waivers;
@@ -370,8 +358,9 @@ static int cmd_run(int argc, char **argv, bool walk)
 			*(opt == 't' ? &o.timeout_ms : &o.op_timeout_ms) = (unsigned)v;
 			break;
 		case 'L':
-			if (parse_size(optarg, &o.stream_limit))
+			if (mc_num_parse(optarg, MC_NUM_SIZE, 1, STREAM_LIMIT_MAX, &v64))
 				goto bad_value;
+			o.stream_limit = (size_t)v64;
 			break;
 		case 'h':
 			usage(stdout);
@@ -426,8 +415,11 @@ static int cmd_run(int argc, char **argv, bool walk)
 
 bad_value:
 	fprintf(stderr, "migcheck: invalid value '%s' for --%s\n", optarg,
-		opt == 'S' ? "seed" : opt == 't' ? "timeout" : opt == 'T' ? "op-timeout" :
-		opt == 'I' ? "io (rw or uring)" : "stream-limit");
+		opt == 'S' ? "seed (0 to 2^64-1)" :
+		opt == 't' ? "timeout (milliseconds, 1 to 86400000)" :
+		opt == 'T' ? "op-timeout (milliseconds, 1 to 86400000)" :
+		opt == 'I' ? "io (rw or uring)" :
+		"stream-limit (bytes, 1 to 1t; suffixes k, m, g, t)");
 	return EXIT_USAGE;
 }
 
@@ -438,9 +430,9 @@ static int load_json(const char *path, struct mc_json_doc **doc)
 	if (!mc_json_parse_file(path, NULL, doc, &je))
 		return 0;
 	if (je.line)
-		fprintf(stderr, "migcheck: %s:%u:%u: %s\n", path, je.line, je.col, je.msg);
+		mc_term_printf(stderr, "migcheck: %s:%u:%u: %s\n", path, je.line, je.col, je.msg);
 	else
-		fprintf(stderr, "migcheck: %s: %s\n", path, je.msg);
+		mc_term_printf(stderr, "migcheck: %s: %s\n", path, je.msg);
 	return -1;
 }
 
@@ -464,7 +456,7 @@ static int cmd_expect(int argc, char **argv)
 		int n = mc_expect_check(mc_json_root(a), mc_json_root(b), stdout, err, sizeof(err));
 
 		if (n < 0)
-			fprintf(stderr, "migcheck: %s\n", err);
+			mc_term_printf(stderr, "migcheck: %s\n", err);
 		else
 			printf("%s: %d difference(s) from %s\n", argv[3], n, argv[2]);
 		rc = n < 0 ? EXIT_USAGE : n ? 1 : 0;
@@ -478,7 +470,7 @@ static int cmd_expect(int argc, char **argv)
 	}
 	if (mc_expect_write(f, mc_json_root(a), err, sizeof(err))) {
 		mc_atomic_abort(f, tmp);
-		fprintf(stderr, "migcheck: %s: %s\n", argv[2], err);
+		mc_term_printf(stderr, "migcheck: %s: %s\n", argv[2], err);
 		goto out;
 	}
 	rc = mc_atomic_commit(f, tmp, dir, name) ? EXIT_USAGE : 0;
@@ -493,40 +485,24 @@ out:
 /* migcheck klog [FILE]: the report lines of a kernel log, judged as ROB-01 judges them. */
 static int cmd_klog(int argc, char **argv)
 {
-	FILE *f = argc == 2 && strcmp(argv[1], "-") ? fopen(argv[1], "r") : stdin;
-	char line[4096];
-	int found = 0;
+	bool named = argc == 2 && strcmp(argv[1], "-");
+	FILE *f = named ? mc_file_fopen(argv[1]) : stdin;
+	int found;
 
 	if (argc > 2) {
 		fprintf(stderr, "usage: migcheck klog [FILE]\n");
 		return EXIT_USAGE;
 	}
 	if (!f) {
-		fprintf(stderr, "migcheck: %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "migcheck: %s: %s\n", argv[1], mc_file_strerror(-errno));
 		return EXIT_USAGE;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-
-		if (n && line[n - 1] != '\n' && !feof(f)) {	/* a longer line: judge its start */
-			int c;
-
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-		}
-		line[strcspn(line, "\n")] = '\0';
-		if (mc_klog_is_report(line)) {
-			puts(line);
-			found = 1;
-		}
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "migcheck: %s: read error\n", argc == 2 ? argv[1] : "stdin");
-		found = EXIT_USAGE;
-	}
-	if (f != stdin)
+	found = mc_klog_filter(f, stdout);
+	if (found < 0)
+		fprintf(stderr, "migcheck: %s: %s\n", named ? argv[1] : "stdin", strerror(-found));
+	if (named)
 		fclose(f);
-	return found;
+	return found < 0 ? EXIT_USAGE : found > 0;
 }
 
 /* migcheck mutants [--jobs N] [--flags F] [--json FILE] [--cases DIR] */

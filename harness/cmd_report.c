@@ -17,6 +17,7 @@
 #include "render.h"
 #include "rundiff.h"
 #include "sign.h"
+#include "term.h"
 #include "waiver.h"
 
 #define EXIT_USAGE 2
@@ -134,17 +135,17 @@ int mc_cmd_report(int argc, char **argv)
 	}
 	dir_of(pos[0], src, sizeof(src));
 	if (mc_report_load_file(pos[0], &rep, err, sizeof(err))) {
-		fprintf(stderr, "migcheck: %s\n", err);
+		mc_term_printf(stderr, "migcheck: %s\n", err);
 		return EXIT_USAGE;
 	}
 	if (vals[1] && (mc_waivers_load(vals[1], &w, err, sizeof(err)) ||
 			mc_waivers_apply(rep, &w, err, sizeof(err)))) {
-		fprintf(stderr, "migcheck: %s\n", err);
+		mc_term_printf(stderr, "migcheck: %s\n", err);
 		goto out;
 	}
 	if (mc_rfiles_scan(src, true, &fs, err, sizeof(err)))
-		fprintf(stderr, "migcheck: warning: %s (rendering without kernel log and fuzz "
-			"statistics)\n", err);
+		mc_term_printf(stderr, "migcheck: warning: %s (rendering without kernel log and "
+			       "fuzz statistics)\n", err);
 	if (vals[0] && mc_mkdir_p(vals[0])) {
 		fprintf(stderr, "migcheck: cannot create %s: %s\n", vals[0], strerror(errno));
 		goto out;
@@ -231,7 +232,7 @@ int mc_cmd_diff(int argc, char **argv)
 	}
 	if (mc_report_load_file(pos[0], &a, err, sizeof(err)) ||
 	    mc_report_load_file(pos[1], &b, err, sizeof(err))) {
-		fprintf(stderr, "migcheck: %s\n", err);
+		mc_term_printf(stderr, "migcheck: %s\n", err);
 		goto out;
 	}
 	worse = mc_report_diff(a, b, &o, stdout, NULL);

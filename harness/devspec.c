@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "num.h"
 
 static bool is_uuid(const char *s)
 {
@@ -149,11 +150,14 @@ int mc_devspec_foreign(const char *spec, char *out, size_t len)
 	n = (size_t)snprintf(out, len, "sim");
 	for (int i = 0; i < ds.nparams && n < len; i++) {
 		bool id = !strcmp(ds.params[i].key, "id");
-		unsigned long long v = id ? strtoull(ds.params[i].val, NULL, 0) : 0;
+		uint64_t v = 0;
 
+		if (id && mc_num_parse(ds.params[i].val, 0, 0, UINT32_MAX, &v))
+			return -EINVAL;		/* the device's own open refuses it */
 		has_id |= id;
 		if (id)
-			n += (size_t)snprintf(out + n, len - n, ":id=%llu", v ^ 1);
+			n += (size_t)snprintf(out + n, len - n, ":id=%llu",
+					      (unsigned long long)(v ^ 1));
 		else
 			n += (size_t)snprintf(out + n, len - n, ":%s=%s", ds.params[i].key,
 					      ds.params[i].val);

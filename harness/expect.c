@@ -19,6 +19,7 @@
 
 #include "expect.h"
 #include "report.h"
+#include "term.h"
 
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -147,11 +148,11 @@ static int compare_map(const struct mc_json *map, const struct mc_json *a, const
 				got = mc_json_string(mc_json_get(mc_json_at(a, j), "status"),
 						     NULL);
 		if (!got) {
-			fprintf(out, "missing %s %s (expected %s): not in this run\n", what, id,
+			mc_term_printf(out, "missing %s %s (expected %s): not in this run\n", what, id,
 				want);
 			diffs++;
 		} else if (strcmp(got, want)) {
-			fprintf(out, "changed %s %s: expected %s, got %s\n", what, id, want, got);
+			mc_term_printf(out, "changed %s %s: expected %s, got %s\n", what, id, want, got);
 			diffs++;
 		}
 	}
@@ -160,7 +161,7 @@ static int compare_map(const struct mc_json *map, const struct mc_json *a, const
 		const char *id = mc_json_string(mc_json_get(e, "id"), NULL);
 
 		if (!mc_json_get(map, id)) {
-			fprintf(out, "new %s %s: %s, not in the expected file\n", what, id,
+			mc_term_printf(out, "new %s %s: %s, not in the expected file\n", what, id,
 				mc_json_string(mc_json_get(e, "status"), NULL));
 			diffs++;
 		}
@@ -204,12 +205,12 @@ int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *
 
 	why = incomplete(rep, cases);
 	if (why) {
-		fprintf(out, "incomplete run: %s\n", why);
+		mc_term_printf(out, "incomplete run: %s\n", why);
 		diffs++;
 	}
 	if (strcmp(dev_str(exp, "driver"), dev_str(rep, "driver")) ||
 	    strcmp(dev_str(exp, "type"), dev_str(rep, "type")) || dev_flags(exp) != dev_flags(rep)) {
-		fprintf(out, "changed device: expected %s %s flags %" PRId64 ", got %s %s flags %"
+		mc_term_printf(out, "changed device: expected %s %s flags %" PRId64 ", got %s %s flags %"
 			PRId64 "\n", dev_str(exp, "driver"), dev_str(exp, "type"), dev_flags(exp),
 			dev_str(rep, "driver"), dev_str(rep, "type"), dev_flags(rep));
 		diffs++;

@@ -6,15 +6,14 @@
  * keep document order plus a key-sorted index, used for lookup and duplicate checks.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <float.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "file.h"
 #include "json.h"
 
 struct jmember {
@@ -666,59 +665,23 @@ int mc_json_parse_file(const char *path, const struct mc_json_opts *opts,
 		       struct mc_json_doc **doc, struct mc_json_error *err)
 {
 	size_t cap = opts && opts->max_alloc ? opts->max_alloc : MC_JSON_DEFAULT_ALLOC;
-	size_t len = 0, size = 0;
+	size_t len = 0;
 	char *buf = NULL;
-	int fd, rc = 0;
+	int rc;
 
 	*doc = NULL;
 	if (err)
 		memset(err, 0, sizeof(*err));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
+	rc = mc_file_read(path, cap, 0, &buf, &len);	/* a regular file: a FIFO never blocks */
+	if (!rc) {
+		rc = mc_json_parse(buf, len, opts, doc, err);
+		free(buf);
+		return rc;
 	}
-	for (;;) {
-		ssize_t n;
-
-		if (len == size) {
-			char *nbuf;
-
-			if (size >= cap) {
-				rc = -E2BIG;
-				goto out_close;
-			}
-			size = size ? size * 2 : 1 << 16;
-			size = size > cap ? cap : size;
-			nbuf = realloc(buf, size);
-			if (!nbuf) {
-				rc = -ENOMEM;
-				goto out_close;
-			}
-			buf = nbuf;
-		}
-		n = read(fd, buf + len, size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			goto out_close;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	rc = mc_json_parse(buf, len, opts, doc, err);
-	close(fd);
-	free(buf);
-	return rc;
-out_close:
-	close(fd);
-out:
-	free(buf);
+	rc = rc == -EFBIG ? -E2BIG : rc;
 	if (err)
 		snprintf(err->msg, sizeof(err->msg), "cannot read %s: %s", path,
-			 rc == -E2BIG ? "file larger than the memory limit" : strerror(-rc));
+			 rc == -E2BIG ? "file larger than the memory limit" : mc_file_strerror(rc));
 	return rc;
 }
 

@@ -54,7 +54,8 @@ int mc_json_parse(const char *buf, size_t len, const struct mc_json_opts *opts,
 		  struct mc_json_doc **doc, struct mc_json_error *err);
 /*
  * mc_json_parse_file: read @path (at most opts->max_alloc bytes) and parse it. A read
- * failure returns -errno with line 0 and the reason in @err->msg.
+ * failure returns -errno with line 0 and the reason in @err->msg; @path must be a
+ * regular file (file.h: a FIFO or device is -EINVAL, a directory -EISDIR, never read).
  */
 int mc_json_parse_file(const char *path, const struct mc_json_opts *opts,
 		       struct mc_json_doc **doc, struct mc_json_error *err);

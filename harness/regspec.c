@@ -18,6 +18,7 @@
 
 #include "cases.h"
 #include "migcheck.h"
+#include "num.h"
 #include "report.h"
 
 static int parse_index(const char *s, size_t n, uint32_t *idx)
@@ -44,20 +45,6 @@ static int parse_index(const char *s, size_t n, uint32_t *idx)
 	return 0;
 }
 
-static int parse_num(const char *s, const char **end, uint64_t *v)
-{
-	char *e;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &e, 0);
-	if (errno)
-		return -EINVAL;
-	*end = e;
-	return 0;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -74,11 +61,11 @@ static int parse_item(const char *s, size_t n, bool with_data, struct mc_regacc 
 
 	memset(a, 0, sizeof(*a));
 	if (!at || parse_index(s, (size_t)(at - s), &a->index) ||
-	    parse_num(at + 1, &p, &a->off) || p >= lim)
+	    mc_num_scan(at + 1, &p, &a->off) || p >= lim)
 		return -EINVAL;
 	if (!with_data) {
-		if (*p != '+' || parse_num(p + 1, &p, &len) || p != lim || !len ||
-		    len > MC_REGACC_MAX)
+		if (*p != '+' || mc_num_scan(p + 1, &p, &len) || p != lim || !len ||
+		    len > MC_REGACC_MAX || a->off > UINT64_MAX - len)
 			return -EINVAL;
 		a->len = (uint32_t)len;
 		return 0;
@@ -92,7 +79,7 @@ static int parse_item(const char *s, size_t n, bool with_data, struct mc_regacc 
 			return -EINVAL;
 		a->data[a->len++] = (uint8_t)(hi << 4 | lo);
 	}
-	return 0;
+	return a->off > UINT64_MAX - a->len ? -EINVAL : 0;
 }
 
 int mc_regacc_parse(const char *s, bool with_data, struct mc_regaccs *out, char *err,

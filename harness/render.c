@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "file.h"
 #include "render.h"
+#include "term.h"
 
 #define RFILE_MAX (256u << 20)
 
@@ -85,38 +86,6 @@ void mc_rfiles_free(struct mc_rfiles *fs)
 	fs->n = 0;
 }
 
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
-	struct stat st;
-	int rc = 0;
-
-	if (!f) {
-		rc = -errno;
-		if (fd >= 0)
-			close(fd);
-		return rc;
-	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size < 0 ||
-	    (uint64_t)st.st_size > RFILE_MAX) {
-		fclose(f);
-		return -EFBIG;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	*len = fread(*buf, 1, (size_t)st.st_size, f);
-	if (ferror(f) || *len != (size_t)st.st_size)
-		rc = -EIO;
-	fclose(f);
-	if (rc)
-		free(*buf);
-	return rc;
-}
-
 static bool is_fuzz_stats(const char *name)
 {
 	size_t n = strlen(name);
@@ -164,9 +133,9 @@ static int add_path(struct mc_rfiles *fs, const char *dir, const char *rel, bool
 	    (src != path && stat(src, &st)) || !S_ISREG(st.st_mode) ||
 	    (fuzz_only && !is_fuzz_stats(rel) && strcmp(rel, "kernel.log")))
 		return 0;
-	rc = read_file(src, &buf, &len);
+	rc = mc_file_read(src, RFILE_MAX, MC_FILE_NOFOLLOW, &buf, &len);
 	if (rc) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		snprintf(err, errlen, "%s: %s", path, mc_file_strerror(rc));
 		return rc;
 	}
 	rc = mc_rfiles_put(fs, rel, buf, len);
@@ -220,7 +189,7 @@ int mc_rfiles_scan(const char *dir, bool extras_only, struct mc_rfiles *out, cha
 		mc_rfiles_free(out);
 		return rc;
 	}
-	if (out->n)	/* no file: out->f is NULL, which qsort() must not get */
+	if (out->n)	/* none: out->f is NULL, which qsort must not get */
 		qsort(out->f, (size_t)out->n, sizeof(*out->f), cmp_rfile);
 	return 0;
 }
@@ -242,8 +211,8 @@ void mc_render_extra_init(struct mc_render_extra *e, const struct mc_rfiles *fs)
 		if (!is_fuzz_stats(rf->name))
 			continue;
 		if (mc_json_parse(rf->data, rf->len, NULL, &doc, &je)) {
-			fprintf(stderr, "migcheck: warning: %s:%u:%u: %s (campaign not shown)\n",
-				rf->name, je.line, je.col, je.msg);
+			mc_term_printf(stderr, "migcheck: warning: %s:%u:%u: %s (campaign not shown)\n",
+				       rf->name, je.line, je.col, je.msg);
 			continue;
 		}
 		e->docs[e->x.nfuzz] = doc;

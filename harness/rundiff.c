@@ -12,6 +12,7 @@
 
 #include "rep_html.h"
 #include "rundiff.h"
+#include "term.h"
 
 struct diff {
 	FILE *out;
@@ -43,7 +44,7 @@ static void change(struct diff *d, bool worse, const char *fmt, ...)
 	d->worse += worse;
 	fputs(worse ? "WORSE  " : "       ", d->out);
 	va_start(ap, fmt);
-	vfprintf(d->out, fmt, ap);
+	mc_term_vprintf(d->out, fmt, ap);	/* strings from the reports: escaped */
 	va_end(ap);
 	fputc('\n', d->out);
 }

@@ -19,6 +19,7 @@
 
 #include "mc_uapi.h"
 #include "model.h"
+#include "num.h"
 #include "sim.h"
 
 #define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
@@ -60,29 +61,7 @@ const struct mc_sim_defect *mc_sim_variants(int *n)
 
 static int parse_u64(const char *val, uint64_t *out, bool suffix)
 {
-	char *end;
-	unsigned long long v;
-	int shift = 0;
-
-	errno = 0;
-	v = strtoull(val, &end, 0);
-	if (errno || end == val || strchr(val, '-'))
-		return -EINVAL;
-	if (suffix && *end) {
-		const char *units = "kmg";
-		const char *u = strchr(units, *end | 0x20);
-
-		if (!u || end[1])
-			return -EINVAL;
-		shift = 10 * (int)(u - units + 1);
-		end++;
-		if (v > (UINT64_MAX >> shift))
-			return -EINVAL;
-	}
-	if (*end)
-		return -EINVAL;
-	*out = (uint64_t)v << shift;
-	return 0;
+	return mc_num_parse(val, suffix ? MC_NUM_SIZE : 0, 0, UINT64_MAX, out);
 }
 
 _Static_assert(MC_SIM_NDEFECTS <= 64, "the defect mask is 64 bits");

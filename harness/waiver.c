@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "waiver.h"
 
 #define WAIVER_FILE_MAX (1u << 20)
@@ -126,32 +127,20 @@ out_free:
 
 int mc_waivers_load(const char *path, struct mc_waivers *out, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!f) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+	rc = mc_file_read(path, WAIVER_FILE_MAX, 0, &buf, &n);
+	if (rc == -EFBIG)
+		return bad(err, errlen, "%s: larger than %u bytes", path, WAIVER_FILE_MAX);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, mc_file_strerror(rc));
 		return rc;
 	}
-	buf = malloc(WAIVER_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, WAIVER_FILE_MAX + 1, f);
-	if (ferror(f))
-		rc = bad(err, errlen, "%s: read error", path);
-	else if (n > WAIVER_FILE_MAX)
-		rc = bad(err, errlen, "%s: larger than %u bytes", path, WAIVER_FILE_MAX);
-	else
-		rc = mc_waivers_parse(buf, n, path, out, err, errlen);
+	rc = mc_waivers_parse(buf, n, path, out, err, errlen);
 	free(buf);
-	fclose(f);
 	return rc;
 }
 
