@@ -36,7 +36,7 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check unit sim-check hostile-check mutants bench deps help clean FORCE
+.PHONY: all static asan check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE
 .SECONDARY:
 all: $(BUILD)/migcheck
 
@@ -107,6 +107,11 @@ sim-check: $(BUILD)/migcheck-asan
 	  grep -qx '\[ 1.0\] WARNING: CPU: 0 PID: 1 at x'
 	$(Q)printf 'a clean log\n' | $(BUILD)/migcheck-asan klog >/dev/null
 
+# Signals, kill -9, concurrent runs, write failures and the watchdog, end to end (ASan+UBSan).
+interrupt-check: $(BUILD)/migcheck-asan
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="python3"
+	$(Q)tests/interrupt-check.sh $(BUILD)/migcheck-asan $(BUILD)/interrupt-check
+
 # Hostile input (numbers that wrap, FIFOs as input paths, NUL bytes, terminal escapes).
 hostile-check: $(BUILD)/migcheck-asan
 	$(Q)tests/hostile-check.sh $(BUILD)/migcheck-asan $(BUILD)/hostile-check
@@ -129,7 +134,8 @@ $(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all unit sim-check hostile-check fuzz-check report-check mutants vmcheck vmcheck-driver-src
+check: deps all unit sim-check interrupt-check hostile-check fuzz-check report-check mutants \
+       vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
@@ -158,6 +164,7 @@ help:
 	@echo "                    then the real-kernel rig (vmcheck, vmcheck-driver-src; vm/README.md)"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
+	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
 	@echo "  make hostile-check hostile input: wrapping numbers, FIFOs, NUL bytes, escapes"
 	@echo "  make mutants      every sim defect and conforming variant: kill matrix (MUTANT_JOBS=2)"
 	@echo "  make report-check HTML report in headless Chromium, render/bundle/verify/diff"

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,7 @@ static void usage(FILE *f)
 		"  --no-fork            run cases in-process (debugging: no timeouts)\n"
 		"\n"
 		"exit: 0 no MUST clause failed, 1 a clause failed, 2 usage or harness error,\n"
-		"      4 every case was skipped\n", mc_cmd_report_usage);
+		"      4 every case was skipped, 128+N interrupted by signal N (reports kept)\n", mc_cmd_report_usage);
 }
 
 /* The largest --stream-limit: the reference stream is kept in a shared mapping. */
@@ -241,6 +242,22 @@ static void sanitize(const char *in, char *out, size_t len)
 	out[i] = '\0';
 }
 
+/* SIGINT, SIGTERM, SIGHUP: stop the run, keep what ran (mc_run() returns 128 + sig). */
+static void on_signal(int sig)
+{
+	mc_run_interrupt(sig);
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static int cmd_run(int argc, char **argv, bool walk)
 {
 	static const struct option longopts[] = {
@@ -388,12 +405,8 @@ static int cmd_run(int argc, char **argv, bool walk)
 			snprintf(outdir, sizeof(outdir), "reports/%s-%s", clean, stamp);
 			o.out = outdir;
 		}
-		if (mc_mkdir_p(o.out)) {
-			fprintf(stderr, "migcheck: cannot create report directory %s: %s\n", o.out,
-				strerror(errno));
-			return EXIT_USAGE;
-		}
 	}
+	catch_signals();
 	code = mc_run(&o, &rep);
 	if (walk && rep && rep->have_matrix)
 		print_matrix(rep);
@@ -425,17 +438,6 @@ static int load_json(const char *path, struct mc_json_doc **doc)
 	return -1;
 }
 
-/* Split @path into directory and file name for mc_atomic_open(). */
-static void split_path(const char *path, char *dir, size_t dlen, const char **name)
-{
-	const char *slash = strrchr(path, '/');
-
-	snprintf(dir, dlen, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-	if (slash == path)
-		snprintf(dir, dlen, "/");
-	*name = slash ? slash + 1 : path;
-}
-
 static int cmd_expect(int argc, char **argv)
 {
 	struct mc_json_doc *a = NULL, *b = NULL;
@@ -462,7 +464,7 @@ static int cmd_expect(int argc, char **argv)
 		rc = n < 0 ? EXIT_USAGE : n ? 1 : 0;
 		goto out;
 	}
-	split_path(argv[3], dir, sizeof(dir), &name);
+	mc_path_split(argv[3], dir, sizeof(dir), &name);
 	f = mc_atomic_open(dir, name, tmp, sizeof(tmp));
 	if (!f) {
 		fprintf(stderr, "migcheck: %s: %s\n", argv[3], strerror(errno));

@@ -199,13 +199,51 @@ static void print_matrix(FILE *f, const struct job *jobs, int n,
 	}
 }
 
+/*
+ * --json FILE, written atomically: 0, or -errno (a full disk, no room for the file) with
+ * one line on stderr naming the file; the previous FILE, if any, is then left as it was.
+ */
+static int write_json(const struct mc_mutants_opts *mo, const struct job *jobs, int nd, int nv,
+		      const struct mc_clause *const *cl, int ncl, int missed, int alarms)
+{
+	char dir[4096], tmp[4352];
+	const char *name;
+	FILE *jf;
+
+	mc_path_split(mo->json, dir, sizeof(dir), &name);
+	jf = mc_atomic_open(dir, name, tmp, sizeof(tmp));
+	if (!jf)
+		return -errno;
+	fprintf(jf, "{\"flags\": %d, \"defects\": %d, \"caught\": %d, \"variants\": %d, \"false_alarms\": %d, \"rows\": [",
+		mo->flags, nd, nd - missed, nv, alarms);
+	for (int i = 0; i < nd + nv; i++) {
+		const struct job *j = &jobs[i];
+
+		fprintf(jf, "%s\n  {\"name\": \"%s\", \"kind\": \"%s\", \"intended\": \"%s\", \"ok\": %s, \"clauses\": {",
+			i ? "," : "", j->name, j->variant ? "variant" : "defect", j->clauses,
+			j->variant ? (false_alarm(j) ? "false" : "true")
+				   : (caught(j, cl, ncl) ? "true" : "false"));
+		for (int k = 0, first = 1; k < j->out.nclauses && k < ncl; k++) {
+			char c = j->out.status[k];
+
+			if (c != 'F' && c != 'W' && c != 'E')
+				continue;
+			fprintf(jf, "%s\"%s\": \"%s\"", first ? "" : ", ", cl[k]->id,
+				c == 'F' ? "fail" : c == 'W' ? "warn" : "error");
+			first = 0;
+		}
+		fprintf(jf, "}}");
+	}
+	fprintf(jf, "\n]}\n");
+	return mc_atomic_commit(jf, tmp, dir, name);
+}
+
 int mc_mutants(const struct mc_mutants_opts *mo)
 {
 	const struct mc_sim_defect *d, *v;
 	const struct mc_clause *cl[MAX_CLAUSES];
-	int nd, nv, ncl = 0, missed = 0, alarms = 0, n;
+	int nd, nv, ncl = 0, missed = 0, alarms = 0, n, rc;
 	struct job *jobs;
-	FILE *jf = NULL;
 
 	d = mc_sim_defects(&nd);
 	v = mc_sim_variants(&nv);
@@ -250,36 +288,7 @@ int mc_mutants(const struct mc_mutants_opts *mo)
 	}
 	printf("defects caught by their intended clause: %d/%d\n", nd - missed, nd);
 	printf("false alarms on conforming variants: %d (of %d variants)\n", alarms, nv);
-	if (mo->json) {
-		jf = fopen(mo->json, "w");
-		if (!jf) {
-			fprintf(stderr, "migcheck: %s: %s\n", mo->json, strerror(errno));
-		} else {
-			fprintf(jf, "{\"flags\": %d, \"defects\": %d, \"caught\": %d, \"variants\": %d, \"false_alarms\": %d, \"rows\": [",
-				mo->flags, nd, nd - missed, nv, alarms);
-			for (int i = 0; i < nd + nv; i++) {
-				const struct job *j = &jobs[i];
-
-				fprintf(jf, "%s\n  {\"name\": \"%s\", \"kind\": \"%s\", \"intended\": \"%s\", \"ok\": %s, \"clauses\": {",
-					i ? "," : "", j->name, j->variant ? "variant" : "defect",
-					j->clauses,
-					j->variant ? (false_alarm(j) ? "false" : "true")
-						   : (caught(j, cl, ncl) ? "true" : "false"));
-				for (int k = 0, first = 1; k < j->out.nclauses && k < ncl; k++) {
-					char c = j->out.status[k];
-
-					if (c != 'F' && c != 'W' && c != 'E')
-						continue;
-					fprintf(jf, "%s\"%s\": \"%s\"", first ? "" : ", ", cl[k]->id,
-						c == 'F' ? "fail" : c == 'W' ? "warn" : "error");
-					first = 0;
-				}
-				fprintf(jf, "}}");
-			}
-			fprintf(jf, "\n]}\n");
-			fclose(jf);
-		}
-	}
+	rc = mo->json ? write_json(mo, jobs, nd, nv, cl, ncl, missed, alarms) : 0;
 	free(jobs);
-	return missed || alarms ? 1 : 0;
+	return rc ? rc : missed || alarms ? 1 : 0;
 }

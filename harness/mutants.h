@@ -16,7 +16,8 @@ struct mc_mutants_opts {
 /*
  * Run the case set against every sim defect and conforming variant, print the kill
  * matrix and the two numbers. 0 when every defect is caught by its intended clause and
- * no variant drew a fail or warn, 1 otherwise, -errno when the runs could not be made.
+ * no variant drew a fail or warn, 1 otherwise, -errno when the runs could not be made
+ * or --json could not be written (a failed write replaces no earlier file).
  */
 int mc_mutants(const struct mc_mutants_opts *o);
 

@@ -136,21 +136,42 @@ static int cmp_rfile(const void *a, const void *b)
 	return strcmp(((const struct mc_rfile *)a)->name, ((const struct mc_rfile *)b)->name);
 }
 
+/*
+ * @path itself; for a symlink, the file it resolves to (in @real) only when that is in
+ * @dir/.sets/ (a published report file, outdir.c: DIR/<name> -> .current/<name>), since
+ * any other symlink may point anywhere: NULL.
+ */
+static const char *own_file(const char *dir, const char *path, const struct stat *st,
+			    char *real)
+{
+	char rd[PATH_MAX];
+	size_t n;
+
+	if (!S_ISLNK(st->st_mode))
+		return path;
+	if (!realpath(dir, rd) || !realpath(path, real))
+		return NULL;
+	n = strlen(rd);
+	return !strncmp(real, rd, n) && !strncmp(real + n, "/.sets/", 7) ? real : NULL;
+}
+
 /* Add the regular file @dir/@rel as @rel; other types are ignored. */
 static int add_path(struct mc_rfiles *fs, const char *dir, const char *rel, bool fuzz_only,
 		    char *err, size_t errlen)
 {
-	char path[4352];
+	char path[4352], real[PATH_MAX];
+	const char *src;
 	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (lstat(path, &st) || !S_ISREG(st.st_mode) ||	/* a symlink may point anywhere */
+	if (lstat(path, &st) || !(src = own_file(dir, path, &st, real)) ||
+	    (src != path && stat(src, &st)) || !S_ISREG(st.st_mode) ||
 	    (fuzz_only && !is_fuzz_stats(rel) && strcmp(rel, "kernel.log")))
 		return 0;
-	rc = mc_file_read(path, RFILE_MAX, MC_FILE_NOFOLLOW, &buf, &len);
+	rc = mc_file_read(src, RFILE_MAX, MC_FILE_NOFOLLOW, &buf, &len);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", path, mc_file_strerror(rc));
 		return rc;
@@ -186,7 +207,7 @@ int mc_rfiles_scan(const char *dir, bool extras_only, struct mc_rfiles *out, cha
 		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
 		if (lstat(sub, &st))
 			continue;
-		if (S_ISREG(st.st_mode)) {
+		if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
 			rc = add_path(out, dir, de->d_name, extras_only, err, errlen);
 			continue;
 		}

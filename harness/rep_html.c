@@ -45,7 +45,8 @@ static const char css[] =
 	".badge{display:inline-block;border-radius:12px;padding:1px 9px;font-size:12px;"
 	"font-weight:600;color:#fff;background:var(--skip);white-space:nowrap}"
 	".b-pass{background:var(--pass)}.b-fail{background:var(--fail)}.b-warn{background:var(--warn)}"
-	".b-skip,.b-skipped,.b-untested{background:var(--skip)}.b-error{background:var(--error)}"
+	".b-skip,.b-skipped,.b-untested{background:var(--skip)}"
+	".b-error,.b-interrupted{background:var(--error)}"
 	".b-waived{background:var(--waived)}"
 	".verdict{font-size:20px;padding:6px 18px;border-radius:6px;letter-spacing:.04em}"
 	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}"
@@ -199,7 +200,8 @@ static void top(FILE *f, const struct mc_report *rep)
 	fprintf(f, "</div></div><div id=\"verdict\" class=\"badge verdict b-%s\" data-verdict=\"%s\">",
 		v, v);
 	fprintf(f, "%s", !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" :
-		!strcmp(v, "error") ? "ERROR" : "SKIPPED");
+		!strcmp(v, "error") ? "ERROR" : !strcmp(v, "interrupted") ? "INTERRUPTED" :
+		"SKIPPED");
 	if (waived)
 		fprintf(f, " · %d waived", waived);
 	if (strcmp(sc.claim, "conformance"))	/* never a bare PASS for a partial or sim run */

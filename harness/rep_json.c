@@ -244,6 +244,8 @@ static void write_case(struct jw *w, const struct mc_case_result *r)
 		jw_str(w, "ref", r->waiver->ref);
 		jw_close(w, '}');
 	}
+	if (r->not_run)
+		jw_bool(w, "not_run", true);
 	jw_close(w, '}');
 }
 
@@ -343,6 +345,14 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 	write_counts(&w, rep->counts);
 	if (rep->waivers)
 		jw_int(&w, "waived", rep->waived[MC_FAIL] + rep->waived[MC_WARN]);
+	if (rep->interrupted) {
+		int not_run = 0;
+
+		for (int i = 0; i < rep->ncases; i++)
+			not_run += rep->cases[i].not_run;
+		jw_str(&w, "interrupted", mc_signal_name(rep->interrupted));
+		jw_int(&w, "not_run", not_run);
+	}
 	write_scope(&w, rep);
 	jw_close(&w, '}');
 

@@ -293,6 +293,8 @@ static int load_case(struct ld *l, const struct mc_json *o, struct loaded *ld,
 	load_oplog(l, o, r->oplog, sizeof(r->oplog), &rc);
 	r->duration_us = (uint64_t)integer(l, o, "duration_us", 0, &rc);
 	r->description = str(l, o, "description", false, &rc);
+	if (mc_json_get(o, "not_run"))		/* only in interrupted runs */
+		r->not_run = boolean(l, o, "not_run", &rc);
 	if (!ms || rc)
 		return rc;
 	if (!mc_json_is(ms, MC_JSON_ARRAY) || mc_json_count(ms) > MC_METRICS_MAX)
@@ -459,6 +461,13 @@ int mc_report_from_json(const struct mc_json *root, struct mc_report **repp, cha
 	if (!rc)
 		ld->rep.exit_code = (int)integer(&l, object(&l, root, "summary", &rc), "exit_code",
 						 0, &rc);
+	if (!rc && mc_json_get(mc_json_get(root, "summary"), "interrupted")) {
+		const char *sig = str(&l, mc_json_get(root, "summary"), "interrupted", false, &rc);
+
+		ld->rep.interrupted = mc_signal_parse(sig);
+		if (ld->rep.interrupted < 0 && !rc)
+			rc = bad(&l, "summary.interrupted: '%s' is not a signal name", sig);
+	}
 	if (!rc)
 		rc = load_clauses(&l, root, ld);
 	if (!rc)

@@ -48,7 +48,8 @@ static bool custom_cases(const struct mc_run_info *in)
 static const char *verdict_word(const char *v)
 {
 	return !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" :
-	       !strcmp(v, "error") ? "ERROR" : "SKIPPED";
+	       !strcmp(v, "error") ? "ERROR" : !strcmp(v, "interrupted") ? "INTERRUPTED" :
+	       "SKIPPED";
 }
 
 static void label(const struct mc_report *rep, struct mc_scope *s)
@@ -95,11 +96,14 @@ void mc_report_scope(const struct mc_report *rep, struct mc_scope *s)
 {
 	const struct mc_run_info *in = &rep->info;
 	const int *c = rep->counts;
+	int not_run = 0;	/* an interrupted run's cases: in the report as skip */
 
 	memset(s, 0, sizeof(*s));
+	for (int i = 0; rep->cases && i < rep->ncases; i++)
+		not_run += rep->cases[i].not_run;
 	s->simulated = simulated(in);
-	s->cases_run = rep->ncases;
-	s->skipped = c[MC_SKIP];
+	s->cases_run = rep->ncases - not_run;
+	s->skipped = c[MC_SKIP] - not_run;
 	s->errors = c[MC_ERROR];
 	s->waived = rep->waived[MC_FAIL] + rep->waived[MC_WARN];
 	s->cases_judged = c[MC_PASS] + c[MC_WARN] + c[MC_FAIL];
@@ -112,6 +116,8 @@ void mc_report_scope(const struct mc_report *rep, struct mc_scope *s)
 	if (in->only && (!s->cases_total || s->cases_run < s->cases_total))
 		s->restricted |= MC_SCOPE_ONLY;
 	else if (!in->only && !custom_cases(in) && s->cases_run != s->cases_total)
+		s->restricted |= MC_SCOPE_UNRUN;
+	if (not_run)
 		s->restricted |= MC_SCOPE_UNRUN;
 	if (s->errors)
 		s->restricted |= MC_SCOPE_ERRORS;

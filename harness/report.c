@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,8 @@ const char *mc_report_verdict(const struct mc_report *rep)
 {
 	int c[MC_NSTATUS];
 
+	if (rep->interrupted)
+		return "interrupted";
 	for (int i = 0; i < MC_NSTATUS; i++)
 		c[i] = rep->counts[i] - rep->waived[i];
 	if (c[MC_FAIL] || (rep->info.strict && c[MC_WARN]))
@@ -148,6 +151,8 @@ int mc_report_exit_code(const struct mc_report *rep)
 {
 	const char *v = mc_report_verdict(rep);
 
+	if (rep->interrupted)
+		return 128 + rep->interrupted;
 	return !strcmp(v, "fail") ? 1 : !strcmp(v, "error") ? 2 : !strcmp(v, "skipped") ? 4 : 0;
 }
 
@@ -156,6 +161,32 @@ const char *mc_clause_effective(const struct mc_clause_result *cr)
 	if (cr->waived && (cr->unwaived == MC_PASS || cr->unwaived == MC_SKIP))
 		return "waived";
 	return mc_status_name(cr->waived ? cr->unwaived : cr->status);
+}
+
+const char *mc_signal_name(int sig)
+{
+	static __thread char buf[24];
+	const char *abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
+
+	if (abbrev)
+		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	else
+		snprintf(buf, sizeof(buf), "SIG%d", sig);
+	return buf;
+}
+
+int mc_signal_parse(const char *name)
+{
+	char *end;
+	long v;
+
+	if (!name || strncmp(name, "SIG", 3))
+		return -1;
+	for (int sig = 1; sig < 65; sig++)
+		if (sigabbrev_np(sig) && !strcmp(name + 3, sigabbrev_np(sig)))
+			return sig;
+	v = strtol(name + 3, &end, 10);
+	return end != name + 3 && !*end && v > 0 && v < 128 ? (int)v : -1;
 }
 
 #define E(x) [x] = #x
@@ -338,6 +369,16 @@ void mc_atomic_abort(FILE *f, const char *tmppath)
 		unlink(tmppath);
 }
 
+void mc_path_split(const char *path, char *dir, size_t dlen, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(dir, dlen, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (slash == path)
+		snprintf(dir, dlen, "/");
+	*name = slash ? slash + 1 : path;
+}
+
 /* Make the rename durable; a directory that cannot be fsynced is not an error. */
 static void sync_dir(const char *dir)
 {
@@ -424,6 +465,9 @@ int mc_report_write_file(const char *dir, const char *name,
 	if (!f)
 		return -errno;
 	rc = write(f, rep);
+	/* A writer reports a lost write as -EIO; stdio kept the data, a flush gives its errno. */
+	if (rc == -EIO && ferror(f) && fflush(f) == EOF && errno)
+		rc = -errno;
 	if (rc) {
 		mc_atomic_abort(f, tmp);
 		fprintf(stderr, "migcheck: cannot write %s/%s: %s\n", dir, name, strerror(-rc));

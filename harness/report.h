@@ -80,6 +80,7 @@ struct mc_case_result {
 	 * NULL again when the case also violated its own clause (mc_violation()).
 	 */
 	const struct mc_clause *violates;
+	bool not_run;			/* the run was interrupted first: status skip */
 };
 
 /*
@@ -145,6 +146,7 @@ struct mc_report {
 	int counts[MC_NSTATUS];	/* over all cases */
 	const struct mc_waivers *waivers;	/* applied waiver file, or NULL */
 	int waived[MC_NSTATUS];	/* waived cases by their own status (fail, warn) */
+	int interrupted;	/* the signal that stopped the run early, 0 = it ran to the end */
 };
 
 /*
@@ -212,14 +214,21 @@ int mc_level_parse(const char *name);
 enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
 
 /*
- * Whole-run verdict of a rolled-up @rep: "fail" when any case failed (or warned under
- * strict), else "error" when any case errored, else "pass" when any case passed or
- * warned, else "skipped". The CLI maps it to an exit code; report.json records both.
+ * Whole-run verdict of a rolled-up @rep: "interrupted" when a signal stopped it early,
+ * else "fail" when any case failed (or warned under strict), else "error" when any case
+ * errored, else "pass" when any case passed or warned, else "skipped". The CLI maps it
+ * to an exit code; report.json records both.
  * A waived fail or warn counts as neither: it makes the verdict "pass", never "fail".
  */
 const char *mc_report_verdict(const struct mc_report *rep);
-/* The CLI's exit code for a rolled-up @rep: fail 1, error 2, skipped 4, pass 0. */
+/*
+ * The CLI's exit code for a rolled-up @rep: fail 1, error 2, skipped 4, pass 0, and
+ * 128 + the signal for an interrupted run (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
+ */
 int mc_report_exit_code(const struct mc_report *rep);
+/* "SIGINT" for SIGINT, "SIG<n>" for a signal without a name; mc_signal_parse() inverts. */
+const char *mc_signal_name(int sig);
+int mc_signal_parse(const char *name);
 
 /*
  * What a verdict covers (rep_scope.c, reports/README.md "scope"): the cases of the complete
@@ -265,6 +274,8 @@ const char *mc_errno_name(int err);
 /* As mc_xml_str(), for attribute values: also writes tab, newline and CR as references. */
 void mc_xml_attr(FILE *f, const char *s);
 
+/* Split @path into its directory ("." without a slash) and *@name, for mc_atomic_open(). */
+void mc_path_split(const char *path, char *dir, size_t dlen, const char **name);
 /* Abandon a file from mc_atomic_open(): close it and remove the temporary. */
 void mc_atomic_abort(FILE *f, const char *tmppath);
 /*

@@ -166,7 +166,8 @@ int mc_report_diff(const struct mc_report *old, const struct mc_report *new,
 
 	identity(&d, &old->info, &new->info);
 	if (strcmp(va, vb))
-		change(&d, (!strcmp(vb, "fail") || !strcmp(vb, "error")) && strcmp(va, "fail"),
+		change(&d, (!strcmp(vb, "fail") || !strcmp(vb, "error") ||
+			    !strcmp(vb, "interrupted")) && strcmp(va, "fail"),
 		       "verdict: %s -> %s", va, vb);
 	clauses(&d, old, new);
 	cases(&d, old, new, o->threshold);

@@ -6,12 +6,14 @@
  * its timeout. A child stuck in the kernel is abandoned, never waited for forever.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "mc_version.h"
+#include "outdir.h"
 #include "sha256.h"
 #include "runner.h"
 #include "stream.h"
@@ -35,6 +38,7 @@ struct shm {
 	struct mc_arc_cell cell;
 	bool cell_set;
 	bool done;
+	uint64_t end_ns;		/* CLOCK_MONOTONIC when the child finished */
 	char klog[KLOG_MAX];		/* kernel-log findings of this case */
 	/* preflight */
 	int open_rc;
@@ -121,89 +125,195 @@ static void collect_klog(struct mc_dev *dev, struct shm *shm)
 	free(buf);
 }
 
-enum outcome { RAN, CRASHED, HUNG_OP, TIMED_OUT, STUCK };
+/*
+ * How a case process ended. HUNG_OP: one device operation outlived --op-timeout;
+ * HUNG_CASE: the case's --timeout expired during a device operation; INTERRUPTED: the
+ * run was interrupted (mc_run_interrupt()) and the process killed.
+ */
+enum outcome { RAN, CRASHED, HUNG_OP, HUNG_CASE, TIMED_OUT, STUCK, INTERRUPTED };
 
 /*
- * Run @fn(@arg) in a child with the watchdog; returns how it ended. *@sig gets the
- * signal of a crashed child.
+ * Set from a signal handler by mc_run_interrupt(): the signal that interrupted the run,
+ * and the process group of the case running now (0 between cases), which it kills.
+ */
+static volatile sig_atomic_t stop_sig;
+static volatile sig_atomic_t case_pgid;
+
+void mc_run_interrupt(int sig)
+{
+	int saved = errno;
+	pid_t pg = (pid_t)case_pgid;
+
+	if (!sig) {
+		stop_sig = 0;
+		return;
+	}
+	if (!stop_sig)
+		stop_sig = sig;
+	if (pg > 0)
+		kill(-pg, SIGKILL);
+	errno = saved;
+}
+
+int mc_run_interrupted(void)
+{
+	return (int)stop_sig;
+}
+
+/*
+ * In a fresh case process: a process group of its own (the runner ends the whole tree
+ * with one kill), the default action for the signals the CLI catches, and death with the
+ * runner: a kill -9 of migcheck must not leave a case holding the device.
+ */
+static void child_setup(pid_t parent)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	setpgid(0, 0);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)	/* the runner died before the line above */
+		_exit(127);
+}
+
+/* How long the watchdog may sleep: to the nearer deadline, at most 50 ms (op sampling). */
+static int sleep_ms(uint64_t now, uint64_t case_end, uint64_t op_end)
+{
+	uint64_t end = case_end < op_end ? case_end : op_end;
+
+	if (end <= now)
+		return 0;
+	return end - now >= 50000000ull ? 50 : (int)((end - now + 999999) / 1000000);
+}
+
+/*
+ * Wait up to @ms for @pid to end: on its pidfd, or (no pidfd: an old kernel, seccomp,
+ * valgrind) by waitpid(WNOHANG) every 2 ms, which reaps it (*@reaped, *@status).
+ */
+static bool child_ended(pid_t pid, int pidfd, int ms, int *status, bool *reaped)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+	if (pidfd >= 0)
+		return poll(&pfd, 1, ms) > 0;
+	if (waitpid(pid, status, WNOHANG) == pid) {
+		*reaped = true;
+		return true;
+	}
+	poll(NULL, 0, ms < 2 ? ms : 2);
+	return false;
+}
+
+/* The watchdog over @pid until it ends or a limit fires (then it kills the group). */
+static enum outcome watch(struct runner *r, pid_t pid, int pidfd, uint64_t limit, int *status,
+			  bool *reaped)
+{
+	uint64_t start = now_ns(), case_end = start + limit;
+	uint64_t op_ns = (uint64_t)r->o->op_timeout_ms * 1000000ull;
+	uint64_t seen_seq = ~0ull, seen_at = start;	/* the op seen running, since when */
+	enum outcome how = RAN;
+
+	for (;;) {
+		int in_dev = __atomic_load_n(&r->shm->watch.in_device, __ATOMIC_ACQUIRE);
+		uint64_t seq = __atomic_load_n(&r->shm->watch.seq, __ATOMIC_ACQUIRE);
+		uint64_t t = now_ns(), op_end = UINT64_MAX;
+
+		/*
+		 * The child numbers its operations and takes no clock for them: an operation
+		 * is timed from when this loop first saw it running (at most 50 ms late).
+		 */
+		if (!in_dev || seq != seen_seq) {
+			seen_seq = seq;
+			seen_at = t;
+		}
+		if (in_dev)
+			op_end = seen_at + op_ns;
+		if (stop_sig)
+			how = INTERRUPTED;
+		else if (t >= op_end)
+			how = HUNG_OP;
+		else if (t >= case_end)
+			how = in_dev ? HUNG_CASE : TIMED_OUT;
+		if (how != RAN) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			return how;
+		}
+		if (child_ended(pid, pidfd, sleep_ms(t, case_end, op_end), status, reaped))
+			return RAN;
+	}
+}
+
+/*
+ * Run @fn(@arg) in a child with the watchdog, for at most @limit_ms; returns how it
+ * ended. *@sig gets the signal of a crashed child. A child that finished after its
+ * limit, before the watchdog woke, has still timed out.
  */
 static enum outcome isolated(struct runner *r, void (*fn)(struct runner *, void *), void *arg,
-			     int *sig)
+			     int *sig, unsigned limit_ms)
 {
-	const struct mc_run_opts *o = r->o;
-	uint64_t start = now_ns(), deadline = start + (uint64_t)o->timeout_ms * 1000000ull;
-	uint64_t seen_seq, seen_at;	/* the op seen running, and since when */
-	enum outcome how = RAN;
-	int pidfd, status;
-	pid_t pid;
+	uint64_t start, limit = (uint64_t)limit_ms * 1000000ull;
+	pid_t pid, parent = getpid();
+	bool reaped = false;
+	enum outcome how;
+	int pidfd, status = 0;
 
-	if (o->no_fork) {
+	if (r->o->no_fork) {
 		fn(r, arg);
 		return RAN;
 	}
+	if (stop_sig)
+		return INTERRUPTED;
 	r->shm->watch.in_device = 0;
+	r->shm->end_ns = 0;
 	fflush(NULL);
+	start = now_ns();
 	pid = fork();
 	if (pid < 0)
 		return CRASHED;
 	if (pid == 0) {
+		child_setup(parent);
 		fn(r, arg);
+		r->shm->end_ns = now_ns();
 		_exit(0);
 	}
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	seen_seq = ~0ull;
-	seen_at = now_ns();
-	for (;;) {
-		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-		uint64_t t;
-
-		if (pidfd >= 0 ? poll(&pfd, 1, 50) > 0 : waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		if (pidfd < 0)
-			usleep(2000);
-		/*
-		 * The child numbers its operations and takes no clock for them: an operation
-		 * is timed from when this loop first saw it running (at most one poll late).
-		 */
-		{
-			int in_dev = __atomic_load_n(&r->shm->watch.in_device, __ATOMIC_ACQUIRE);
-			uint64_t seq = __atomic_load_n(&r->shm->watch.seq, __ATOMIC_ACQUIRE);
-
-			t = now_ns();
-			if (!in_dev || seq != seen_seq) {
-				seen_seq = seq;
-				seen_at = t;
-			} else if (t - seen_at > (uint64_t)o->op_timeout_ms * 1000000ull) {
-				how = HUNG_OP;
-			}
-		}
-		if (how == RAN && t > deadline)
-			how = r->shm->watch.in_device ? HUNG_OP : TIMED_OUT;
-		if (how != RAN) {
-			kill(pid, SIGKILL);
-			break;
-		}
-	}
+	setpgid(pid, pid);	/* also here: the group exists before anyone kills it */
+	case_pgid = pid;
+	pidfd = getenv("MC_NO_PIDFD") ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
+	how = watch(r, pid, pidfd, limit, &status, &reaped);
 	/* A child blocked in the kernel may not die at once; wait a bounded time. */
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			if (pidfd >= 0)
-				close(pidfd);
-			if (how == RAN && WIFSIGNALED(status)) {
-				*sig = WTERMSIG(status);
-				return CRASHED;
-			}
-			return how == RAN && !r->shm->done ? CRASHED : how;
-		}
-		usleep(50000);
+	for (int i = 0; !reaped && i < 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			reaped = true;
+		else
+			usleep(50000);
 	}
+	case_pgid = 0;
 	if (pidfd >= 0)
 		close(pidfd);
-	r->stuck = pid;
-	return STUCK;
+	if (!reaped) {
+		r->stuck = pid;
+		return how == INTERRUPTED ? how : STUCK;
+	}
+	if (how != RAN)
+		return how;
+	if (WIFSIGNALED(status)) {
+		*sig = WTERMSIG(status);
+		return stop_sig ? INTERRUPTED : CRASHED;
+	}
+	if (!r->shm->done)
+		return CRASHED;
+	return r->shm->end_ns - start > limit ? TIMED_OUT : RAN;
 }
 
 /* ---------------------------------------------------------------- preflight */
+
+/* Preflight is no case: --op-timeout bounds each operation, --timeout but at least 60 s all. */
+static unsigned preflight_ms(const struct runner *r)
+{
+	return r->o->timeout_ms > 60000 ? r->o->timeout_ms : 60000;
+}
 
 static void preflight_child(struct runner *r, void *arg)
 {
@@ -322,6 +432,15 @@ out:
 
 /* ---------------------------------------------------------------- one case */
 
+/* A case the interrupted run did not carry out (@when: "" or "while it ran"). */
+static void mark_not_run(struct mc_case_result *res, const char *when)
+{
+	res->status = MC_SKIP;
+	res->not_run = true;
+	snprintf(res->detail, sizeof(res->detail), "not run: the run was interrupted by %s%s%s",
+		 mc_signal_name((int)stop_sig), when[0] ? " " : "", when);
+}
+
 struct job {
 	const struct mc_case *c;
 	const struct mc_param *p;
@@ -385,6 +504,8 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 {
 	struct job j = { .c = c, .p = p };
 	uint64_t t0 = now_ns();
+	char limit[80];
+	enum outcome how;
 	const char *why;
 	int sig = 0;
 
@@ -413,7 +534,8 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		snprintf(res->detail, sizeof(res->detail), "%s", why);
 		return;
 	}
-	switch (isolated(r, case_child, &j, &sig)) {
+	how = isolated(r, case_child, &j, &sig, r->o->timeout_ms);
+	switch (how) {
 	case RAN:
 		*res = r->shm->res;
 		break;
@@ -425,18 +547,27 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 			 mc_watch_op(&r->shm->watch));
 		break;
 	case HUNG_OP:
+	case HUNG_CASE:
 	case STUCK:
 		res->status = MC_FAIL;
-		snprintf(res->detail, sizeof(res->detail),
-			 "device operation hung: %s (no answer within %u ms)%s", mc_watch_op(&r->shm->watch),
-			 r->o->op_timeout_ms,
+		if (how == HUNG_CASE)
+			snprintf(limit, sizeof(limit), "still running when the case's %u ms "
+				 "--timeout expired", r->o->timeout_ms);
+		else
+			snprintf(limit, sizeof(limit), "no answer within --op-timeout %u ms",
+				 r->o->op_timeout_ms);
+		snprintf(res->detail, sizeof(res->detail), "device operation hung: %s (%s)%s",
+			 mc_watch_op(&r->shm->watch), limit,
 			 r->stuck ? "; the process could not be killed and was abandoned" : "");
 		break;
 	case TIMED_OUT:
 		res->status = MC_ERROR;
 		snprintf(res->detail, sizeof(res->detail),
-			 "the case exceeded its %u ms timeout outside device operations (last op: %s)",
+			 "the case exceeded its %u ms --timeout outside device operations (last op: %s)",
 			 r->o->timeout_ms, mc_watch_op(&r->shm->watch));
+		break;
+	case INTERRUPTED:
+		mark_not_run(res, "while it ran");
 		break;
 	}
 	res->duration_us = (now_ns() - t0) / 1000;
@@ -504,6 +635,41 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 	if (out)
 		*out = pl;
 	return n;
+}
+
+/*
+ * Every planned case in order, each result to the streaming reporters as it comes; once
+ * the run is interrupted, the rest are in the report as not run (and not streamed).
+ * Returns how many were not run.
+ */
+static int run_cases(struct runner *r, struct mc_report *rep, const struct planned *pl, int n,
+		     const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep)
+{
+	int not_run = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct mc_case_result *res = &rep->cases[i];
+		bool ran = !stop_sig;
+
+		if (pl[i].c->op->order == MC_ORDER_LAST)
+			r->di.klog_findings = r->findings ? r->findings : "";
+		memset(res, 0, sizeof(*res));
+		if (ran)
+			run_one(r, rep, pl[i].c, &pl[i].p, res);
+		else
+			mark_not_run(res, "");
+		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
+		not_run += !ran;
+		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
+			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		res->clause = pl[i].c->clause;
+		res->description = pl[i].c->description;
+		res->waiver = mc_waiver_for(r->o->waivers, res);
+		rep->ncases++;
+		for (int k = 0; k < nrep && ran; k++)
+			reps[k]->result(rpriv[k], res, i);
+	}
+	return not_run;
 }
 
 /* Instances of the complete built-in case set on this device, for the verdict's scope. */
@@ -574,7 +740,7 @@ static int preflight_foreign(struct runner *r)
 	shm->stream_err[0] = '\0';
 	shm->stream_violates[0] = '\0';
 	shm->stream_ref = false;
-	if (isolated(r, stream_child, r->foreign_spec, &sig) != RAN || shm->stream_rc) {
+	if (isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r)) != RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
 			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
@@ -603,7 +769,9 @@ static int preflight(struct runner *r)
 	struct shm *shm = r->shm;
 	int sig = 0;
 
-	if (isolated(r, preflight_child, NULL, &sig) != RAN || !shm->done) {
+	if (isolated(r, preflight_child, NULL, &sig, preflight_ms(r)) != RAN || !shm->done) {
+		if (stop_sig)
+			return -EINTR;
 		fprintf(stderr, "migcheck: %s: opening the device hung or crashed (last op: %s)\n",
 			r->o->device, mc_watch_op(&shm->watch));
 		return -EIO;
@@ -640,7 +808,8 @@ static int preflight(struct runner *r)
 		mc_regacc_parse(SIM_DIRTY, true, &r->dirty, NULL, 0);
 	shm->done = false;
 	shm->stream_ref = true;
-	if (isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig) !=
+	if (isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig,
+		     preflight_ms(r)) !=
 		    RAN || shm->stream_rc) {
 		if (r->o->peer && shm->stream_open_failed) {
 			fprintf(stderr, "migcheck: peer: %s\n", shm->stream_err);
@@ -683,15 +852,38 @@ void mc_report_free(struct mc_report *rep)
 	free(rep);
 }
 
+/*
+ * The reporters' end() and, with --out, their files published as the current set; a
+ * file that could not be written fails the run (2) and leaves the previous set current.
+ */
+static int finish(struct mc_report *rep, struct mc_outdir *od,
+		  const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep, int code)
+{
+	time_t t = time(NULL);
+	char err[PATH_MAX + 256];
+
+	strftime(rep->info.finished, sizeof(rep->info.finished), "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime(&t));
+	for (int i = 0; i < nrep; i++)
+		if (rpriv[i] && reps[i]->end(rpriv[i], rep))
+			code = 2;
+	if (od && code != 2 && mc_outdir_publish(od, err, sizeof(err))) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		code = 2;
+	}
+	return code;
+}
+
 int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 {
 	const struct mc_reporter_ops *reps[4];
 	void *rpriv[4] = { NULL };
 	struct runner r = { .o = o };
 	struct mc_caseset *csp = calloc(1, sizeof(*csp));
+	struct mc_outdir *od = NULL;
 	struct planned *pl = NULL;
 	struct mc_report *rep;
-	char err[1024];
+	char err[PATH_MAX + 256];
 	int nrep = 0, n, rc, code = 2;
 
 	*repp = rep = calloc(1, sizeof(*rep));
@@ -700,6 +892,11 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		return 2;
 	}
 	rep->owned = csp;
+	/* An unusable --out (or one another run writes to) stops the run before any case. */
+	if (o->out && mc_outdir_open(o->out, o->cmdline, &od, err, sizeof(err))) {
+		fprintf(stderr, "migcheck: %s\n", err);
+		goto out;
+	}
 	rc = o->cases_dir ? mc_cases_load_dir(o->cases_dir, csp, err, sizeof(err))
 			  : mc_cases_load_builtin(csp, err, sizeof(err));
 	if (rc) {
@@ -718,8 +915,10 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		r.shm = NULL;
 		goto out;
 	}
-	if (preflight(&r))
+	if (preflight(&r)) {
+		code = stop_sig ? 128 + stop_sig : 2;
 		goto out;
+	}
 	if (r.di.flags_ok && mc_budget_check(o->budgets, r.di.flags & 7, err, sizeof(err))) {
 		fprintf(stderr, "migcheck: %s: %s\n", o->device, err);
 		goto out;
@@ -744,41 +943,18 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		reps[nrep++] = &mc_html_reporter;
 	}
 	for (int i = 0; i < nrep; i++)
-		if (reps[i]->begin(&rpriv[i], &rep->info, n, o->out))
+		if (reps[i]->begin(&rpriv[i], &rep->info, n, od ? mc_outdir_set(od) : NULL))
 			goto out_end;
-	for (int i = 0; i < n; i++) {
-		struct mc_case_result *res = &rep->cases[i];
-
-		if (pl[i].c->op->order == MC_ORDER_LAST)
-			r.di.klog_findings = r.findings ? r.findings : "";
-		memset(res, 0, sizeof(*res));
-		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
-			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
-		run_one(&r, rep, pl[i].c, &pl[i].p, res);
-		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
-			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
-		res->clause = pl[i].c->clause;
-		res->description = pl[i].c->description;
-		res->waiver = mc_waiver_for(o->waivers, res);
-		rep->ncases++;
-		for (int k = 0; k < nrep; k++)
-			reps[k]->result(rpriv[k], res, i);
-	}
+	/* A signal after the last case leaves a complete run: it is not marked interrupted. */
+	if (run_cases(&r, rep, pl, n, reps, rpriv, nrep))
+		rep->interrupted = (int)stop_sig;
 	rep->waivers = o->waivers && o->waivers->n ? o->waivers : NULL;
 	mc_report_rollup(rep);
 	code = rep->exit_code = mc_report_exit_code(rep);
 out_end:
-	{
-		time_t t = time(NULL);
-
-		strftime(rep->info.finished, sizeof(rep->info.finished), "%Y-%m-%dT%H:%M:%SZ",
-			 gmtime(&t));
-	}
-	for (int i = 0; i < nrep; i++)
-		if (rpriv[i] && reps[i]->end(rpriv[i], rep))
-			code = 2;
-	rep->exit_code = code;
+	code = rep->exit_code = finish(rep, od, reps, rpriv, nrep, code);
 out:
+	mc_outdir_close(od);
 	free(pl);
 	free(r.stream);
 	free(r.foreign);

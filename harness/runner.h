@@ -43,6 +43,17 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **rep);
 void mc_report_free(struct mc_report *rep);
 
 /*
+ * Interrupt mc_run() (async-signal-safe: made to be called from a SIGINT, SIGTERM or
+ * SIGHUP handler): no case starts after it, the running case's process group is killed,
+ * the reports are still written with the cases that ran, the rest marked not run
+ * (status skip, not_run), the run marked interrupted by @sig, and mc_run() returns
+ * 128 + @sig. It holds for every later mc_run() of the process until
+ * mc_run_interrupt(0) clears it. mc_run_interrupted(): the signal, or 0.
+ */
+void mc_run_interrupt(int sig);
+int mc_run_interrupted(void);
+
+/*
  * True when a kernel-log line (as mc_klog_read() renders it) is a report ROB-01 counts:
  * WARN, BUG, Oops, KASAN, UBSAN, slab-debug and list/refcount corruption messages.
  */
