@@ -140,15 +140,25 @@ if start_hung "$d" --seed 90022; then
 	check "a second run into the same --out is refused with exit 2" \
 		sh -c "'$MC' run --device sim:flags=1 --only FEAT --out '$d' --quiet; test \$? = 2"
 	check "... naming the run that holds it" grep -q "in use by another migcheck run (pid $PID)" "$W/last.out"
+	check "report render of a directory a run is writing warns" sh -c \
+		"'$MC' report render '$d/report.json' --out '$W/k9-live' 2>&1 >/dev/null | grep -q 'a run (pid $PID) is writing into it now'"
 	kill -KILL "$PID"
 	check "kill -9 of migcheck: its hung case process dies with it" wait_for 10 gone "$CHILD"
 	gone "$CHILD" || kill -KILL "$CHILD"
 	check "kill -9: the previous set is intact and current" test \
 		"$(j "$d/report.json" 'r["run"]["seed"]')" = 90011
 	check "kill -9: the previous junit.xml is the one beside it" grep -q 'name="seed" value="90011"' "$d/junit.xml"
+	check "kill -9: report render warns that the last run was killed" sh -c \
+		"'$MC' report render '$d/report.json' --out '$W/k9-r' 2>&1 >/dev/null | grep -q 'a previous run (pid $PID) was killed before it finished'"
+	check "kill -9: bundle warns too, and still packs the last complete run" sh -c \
+		"'$MC' bundle '$d' -o '$W/k9.tar' 2>&1 >/dev/null | grep -q 'a previous run (pid $PID) was killed before it finished' && tar -tf '$W/k9.tar' | grep -q '/report.json\$'"
 fi
 check "after the kill, a new run takes the directory" \
 	"$MC" run --device sim:flags=1 --only FEAT --seed 90033 --out "$d" --quiet
+check "... saying the previous run (pid $PID) was killed before it finished" \
+	grep -q "a previous run (pid $PID) into $d was killed before it finished" "$W/last.out"
+check "... and a reader no longer warns" sh -c \
+	"'$MC' report render '$d/report.json' --out '$W/k9-r2' 2>&1 >/dev/null | grep -c warning | grep -qx 0"
 check "... publishes its set, and only it remains" test \
 	"$(j "$d/report.json" 'r["run"]["seed"]'):$(find "$d/.sets" -mindepth 1 -maxdepth 1 | wc -l):$(test -e "$d/in-progress"; echo $?)" = 90033:1:1
 check "report render into the directory, then a run: every report file is the run's" sh -c "
