@@ -876,8 +876,8 @@ static int finish(struct mc_report *rep, struct mc_outdir *od,
 
 int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 {
-	const struct mc_reporter_ops *reps[4];
-	void *rpriv[4] = { NULL };
+	const struct mc_reporter_ops *reps[5];
+	void *rpriv[5] = { NULL };
 	struct runner r = { .o = o };
 	struct mc_caseset *csp = calloc(1, sizeof(*csp));
 	struct mc_outdir *od = NULL;
@@ -942,6 +942,8 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		reps[nrep++] = &mc_junit_reporter;
 		reps[nrep++] = &mc_html_reporter;
 	}
+	if (o->reporter)
+		reps[nrep++] = o->reporter;
 	for (int i = 0; i < nrep; i++)
 		if (reps[i]->begin(&rpriv[i], &rep->info, n, od ? mc_outdir_set(od) : NULL))
 			goto out_end;
