@@ -16,6 +16,7 @@
 
 #include "bundle.h"
 #include "mc_version.h"
+#include "outdir.h"
 #include "rep_load.h"
 #include "render.h"
 #include "sha256.h"
@@ -346,6 +347,7 @@ int mc_bundle_create(const struct mc_bundle_opts *o, char *path, size_t pathlen)
 	if (!o->out)
 		strncat(path, ".bundle.tar", pathlen - strlen(path) - 1);
 	top_name(clean, top, sizeof(top));
+	mc_outdir_warn_unfinished(clean);
 	rc = mc_rfiles_scan(clean, false, &fs, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "migcheck: bundle: %s\n", err);

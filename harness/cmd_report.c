@@ -13,6 +13,7 @@
 
 #include "bundle.h"
 #include "cmd_report.h"
+#include "outdir.h"
 #include "rep_load.h"
 #include "render.h"
 #include "rundiff.h"
@@ -134,6 +135,7 @@ int mc_cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	dir_of(pos[0], src, sizeof(src));
+	mc_outdir_warn_unfinished(src);
 	if (mc_report_load_file(pos[0], &rep, err, sizeof(err))) {
 		mc_term_printf(stderr, "migcheck: %s\n", err);
 		return EXIT_USAGE;

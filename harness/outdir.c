@@ -21,6 +21,7 @@
 #include "outdir.h"
 #include "render.h"
 #include "report.h"
+#include "term.h"
 
 #define LOCK ".lock"
 #define CURRENT ".current"
@@ -165,6 +166,60 @@ static int take_lock(struct mc_outdir *od, char *err, size_t errlen)
 	return 0;
 }
 
+/* The pid DIR/in-progress names (at @dfd), or 0 when there is none or it names none. */
+static long marker_pid(int dfd)
+{
+	char buf[64];
+	long pid = 0;
+	int fd = openat(dfd, MARKER, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if (sscanf(buf, "pid %ld", &pid) != 1 || pid <= 0)
+		return 0;
+	return pid;
+}
+
+int mc_outdir_unfinished(const char *dir, long *pid)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), lfd, rc = 0;
+
+	*pid = 0;
+	if (dfd < 0)
+		return 0;
+	if (faccessat(dfd, MARKER, F_OK, AT_SYMLINK_NOFOLLOW))
+		goto out;
+	*pid = marker_pid(dfd);
+	rc = MC_OUTDIR_KILLED;
+	lfd = openat(dfd, LOCK, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (lfd >= 0 && flock(lfd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK)
+		rc = MC_OUTDIR_RUNNING;
+	if (lfd >= 0)
+		close(lfd);	/* and the shared lock with it */
+out:
+	close(dfd);
+	return rc;
+}
+
+void mc_outdir_warn_unfinished(const char *dir)
+{
+	long pid;
+	int st = mc_outdir_unfinished(dir, &pid);
+
+	if (st == MC_OUTDIR_KILLED)
+		mc_term_printf(stderr, "migcheck: warning: %s: a previous run (pid %ld) was killed "
+			       "before it finished; its reports are those of the last run that "
+			       "did (%s/" MARKER " is its leftover)\n", dir, pid, dir);
+	else if (st == MC_OUTDIR_RUNNING)
+		mc_term_printf(stderr, "migcheck: warning: %s: a run (pid %ld) is writing into it "
+			       "now; its reports are those of the last run that finished\n", dir,
+			       pid);
+}
+
 /* DIR/in-progress: who is writing here since when; its write proves DIR is usable. */
 static int write_marker(struct mc_outdir *od, const char *cmdline, char *err, size_t errlen)
 {
@@ -235,6 +290,11 @@ int mc_outdir_open(const char *dir, const char *cmdline, struct mc_outdir **odp,
 	rc = take_lock(od, err, errlen);
 	if (rc)
 		goto out_close;
+	/* The lock was free: a marker is a killed run's. write_marker() replaces it. */
+	if (!faccessat(od->dfd, MARKER, F_OK, AT_SYMLINK_NOFOLLOW))
+		mc_term_printf(stderr, "migcheck: a previous run (pid %ld) into %s was killed "
+			       "before it finished; its in-progress marker is removed\n",
+			       marker_pid(od->dfd), dir);
 	clean_leftovers(od);
 	rc = make_set(od, err, errlen);
 	if (rc)

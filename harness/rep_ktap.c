@@ -4,7 +4,7 @@
  * flushed line by line so a hung or killed run still shows how far it got. Result
  * lines read "ok <n> <case name> [<CLAUSE>]"; the format is documented in
  * reports/README.md, with the trailer "# scope: <what the verdict covers>" and the
- * closing "migcheck: N passed, N failed, N skipped".
+ * closing "migcheck: N passed, N failed, N skipped[, N not run][, N waived]".
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -216,25 +216,29 @@ static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 	int failed = c[MC_FAIL] - w[MC_FAIL] + c[MC_ERROR] + (k->strict ? c[MC_WARN] - w[MC_WARN] : 0);
 	int passed = c[MC_PASS] + (k->strict ? 0 : c[MC_WARN] - w[MC_WARN]);
 	struct mc_scope sc;
+	int not_run;
 
 	if (k->nresults < k->nplanned)
 		line(k, "# %d of %d planned cases did not run", k->nplanned - k->nresults,
 		     k->nplanned);
-	if (rep->waivers)
-		line(k, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d waived=%d", c[MC_PASS],
-		     c[MC_FAIL], c[MC_WARN], c[MC_SKIP], c[MC_ERROR], waived);
-	else
-		line(k, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d", c[MC_PASS],
-		     c[MC_FAIL], c[MC_WARN], c[MC_SKIP], c[MC_ERROR]);
 	mc_report_scope(rep, &sc);
+	not_run = rep->ncases - sc.cases_run;	/* counted apart from the skips */
+	fprintf(k->f, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d", c[MC_PASS],
+		c[MC_FAIL], c[MC_WARN], sc.skipped, c[MC_ERROR]);
+	if (not_run)
+		fprintf(k->f, " not_run=%d", not_run);
+	if (rep->waivers)
+		fprintf(k->f, " waived=%d", waived);
+	line(k, "%s", "");
 	fputs("# scope: ", k->f);
 	put_clean(k->f, sc.label, strlen(sc.label), false);
 	line(k, "%s", "");
+	fprintf(k->f, "migcheck: %d passed, %d failed, %d skipped", passed, failed, sc.skipped);
+	if (not_run)
+		fprintf(k->f, ", %d not run", not_run);
 	if (waived)
-		line(k, "migcheck: %d passed, %d failed, %d skipped, %d waived", passed, failed,
-		     c[MC_SKIP], waived);
-	else
-		line(k, "migcheck: %d passed, %d failed, %d skipped", passed, failed, c[MC_SKIP]);
+		fprintf(k->f, ", %d waived", waived);
+	line(k, "%s", "");
 	return k->err;
 }
 

@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The runner. Every case instance runs in a child process that opens the device, runs
- * the operation and writes its result into memory shared with the parent; the parent
- * watches the watchdog slot and kills a child whose device operation or case outlives
- * its timeout. A child stuck in the kernel is abandoned, never waited for forever.
+ * the operation and writes its result into memory shared with the parent; the parent's
+ * watchdog (watchdog.c) kills a child whose device operation or case outlives its
+ * timeout. A child stuck in the kernel is abandoned, never waited for forever.
  */
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +21,7 @@
 #include "runner.h"
 #include "stream.h"
 #include "walker.h"
+#include "watchdog.h"
 #include "waiver.h"
 
 #define MAX_INSTANCES 128
@@ -80,14 +76,6 @@ struct runner {
 	pid_t stuck;			/* a child we had to abandon, or 0 */
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 bool mc_klog_is_report(const char *line)
 {
 	static const char *const pats[] = {
@@ -125,186 +113,35 @@ static void collect_klog(struct mc_dev *dev, struct shm *shm)
 	free(buf);
 }
 
-/*
- * How a case process ended. HUNG_OP: one device operation outlived --op-timeout;
- * HUNG_CASE: the case's --timeout expired during a device operation; INTERRUPTED: the
- * run was interrupted (mc_run_interrupt()) and the process killed.
- */
-enum outcome { RAN, CRASHED, HUNG_OP, HUNG_CASE, TIMED_OUT, STUCK, INTERRUPTED };
+/* The child side of isolated(): @fn with the runner. */
+struct iso_job {
+	void (*fn)(struct runner *, void *);
+	struct runner *r;
+};
 
-/*
- * Set from a signal handler by mc_run_interrupt(): the signal that interrupted the run,
- * and the process group of the case running now (0 between cases), which it kills.
- */
-static volatile sig_atomic_t stop_sig;
-static volatile sig_atomic_t case_pgid;
-
-void mc_run_interrupt(int sig)
+static void job_run(void *ctx, void *arg)
 {
-	int saved = errno;
-	pid_t pg = (pid_t)case_pgid;
+	struct iso_job *j = ctx;
 
-	if (!sig) {
-		stop_sig = 0;
-		return;
-	}
-	if (!stop_sig)
-		stop_sig = sig;
-	if (pg > 0)
-		kill(-pg, SIGKILL);
-	errno = saved;
+	j->fn(j->r, arg);
 }
 
-int mc_run_interrupted(void)
+/* Run @fn(@r, @arg) in a child under the watchdog (watchdog.h), for at most @limit_ms. */
+static enum mc_outcome isolated(struct runner *r, void (*fn)(struct runner *, void *), void *arg,
+				int *sig, unsigned limit_ms)
 {
-	return (int)stop_sig;
-}
-
-/*
- * In a fresh case process: a process group of its own (the runner ends the whole tree
- * with one kill), the default action for the signals the CLI catches, and death with the
- * runner: a kill -9 of migcheck must not leave a case holding the device.
- */
-static void child_setup(pid_t parent)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-
-	setpgid(0, 0);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)	/* the runner died before the line above */
-		_exit(127);
-}
-
-/* How long the watchdog may sleep: to the nearer deadline, at most 50 ms (op sampling). */
-static int sleep_ms(uint64_t now, uint64_t case_end, uint64_t op_end)
-{
-	uint64_t end = case_end < op_end ? case_end : op_end;
-
-	if (end <= now)
-		return 0;
-	return end - now >= 50000000ull ? 50 : (int)((end - now + 999999) / 1000000);
-}
-
-/*
- * Wait up to @ms for @pid to end: on its pidfd, or (no pidfd: an old kernel, seccomp,
- * valgrind) by waitpid(WNOHANG) every 2 ms, which reaps it (*@reaped, *@status).
- */
-static bool child_ended(pid_t pid, int pidfd, int ms, int *status, bool *reaped)
-{
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
-	if (pidfd >= 0)
-		return poll(&pfd, 1, ms) > 0;
-	if (waitpid(pid, status, WNOHANG) == pid) {
-		*reaped = true;
-		return true;
-	}
-	poll(NULL, 0, ms < 2 ? ms : 2);
-	return false;
-}
-
-/* The watchdog over @pid until it ends or a limit fires (then it kills the group). */
-static enum outcome watch(struct runner *r, pid_t pid, int pidfd, uint64_t limit, int *status,
-			  bool *reaped)
-{
-	uint64_t start = now_ns(), case_end = start + limit;
-	uint64_t op_ns = (uint64_t)r->o->op_timeout_ms * 1000000ull;
-	uint64_t seen_seq = ~0ull, seen_at = start;	/* the op seen running, since when */
-	enum outcome how = RAN;
-
-	for (;;) {
-		int in_dev = __atomic_load_n(&r->shm->watch.in_device, __ATOMIC_ACQUIRE);
-		uint64_t seq = __atomic_load_n(&r->shm->watch.seq, __ATOMIC_ACQUIRE);
-		uint64_t t = now_ns(), op_end = UINT64_MAX;
-
-		/*
-		 * The child numbers its operations and takes no clock for them: an operation
-		 * is timed from when this loop first saw it running (at most 50 ms late).
-		 */
-		if (!in_dev || seq != seen_seq) {
-			seen_seq = seq;
-			seen_at = t;
-		}
-		if (in_dev)
-			op_end = seen_at + op_ns;
-		if (stop_sig)
-			how = INTERRUPTED;
-		else if (t >= op_end)
-			how = HUNG_OP;
-		else if (t >= case_end)
-			how = in_dev ? HUNG_CASE : TIMED_OUT;
-		if (how != RAN) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			return how;
-		}
-		if (child_ended(pid, pidfd, sleep_ms(t, case_end, op_end), status, reaped))
-			return RAN;
-	}
-}
-
-/*
- * Run @fn(@arg) in a child with the watchdog, for at most @limit_ms; returns how it
- * ended. *@sig gets the signal of a crashed child. A child that finished after its
- * limit, before the watchdog woke, has still timed out.
- */
-static enum outcome isolated(struct runner *r, void (*fn)(struct runner *, void *), void *arg,
-			     int *sig, unsigned limit_ms)
-{
-	uint64_t start, limit = (uint64_t)limit_ms * 1000000ull;
-	pid_t pid, parent = getpid();
-	bool reaped = false;
-	enum outcome how;
-	int pidfd, status = 0;
+	struct iso_job j = { .fn = fn, .r = r };
+	struct mc_child c = {
+		.fn = job_run, .ctx = &j, .arg = arg, .watch = &r->shm->watch,
+		.end_ns = &r->shm->end_ns, .done = &r->shm->done, .limit_ms = limit_ms,
+		.op_timeout_ms = r->o->op_timeout_ms,
+	};
 
 	if (r->o->no_fork) {
 		fn(r, arg);
-		return RAN;
+		return MC_RAN;
 	}
-	if (stop_sig)
-		return INTERRUPTED;
-	r->shm->watch.in_device = 0;
-	r->shm->end_ns = 0;
-	fflush(NULL);
-	start = now_ns();
-	pid = fork();
-	if (pid < 0)
-		return CRASHED;
-	if (pid == 0) {
-		child_setup(parent);
-		fn(r, arg);
-		r->shm->end_ns = now_ns();
-		_exit(0);
-	}
-	setpgid(pid, pid);	/* also here: the group exists before anyone kills it */
-	case_pgid = pid;
-	pidfd = getenv("MC_NO_PIDFD") ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
-	how = watch(r, pid, pidfd, limit, &status, &reaped);
-	/* A child blocked in the kernel may not die at once; wait a bounded time. */
-	for (int i = 0; !reaped && i < 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			reaped = true;
-		else
-			usleep(50000);
-	}
-	case_pgid = 0;
-	if (pidfd >= 0)
-		close(pidfd);
-	if (!reaped) {
-		r->stuck = pid;
-		return how == INTERRUPTED ? how : STUCK;
-	}
-	if (how != RAN)
-		return how;
-	if (WIFSIGNALED(status)) {
-		*sig = WTERMSIG(status);
-		return stop_sig ? INTERRUPTED : CRASHED;
-	}
-	if (!r->shm->done)
-		return CRASHED;
-	return r->shm->end_ns - start > limit ? TIMED_OUT : RAN;
+	return mc_watchdog_run(&c, sig, &r->stuck);
 }
 
 /* ---------------------------------------------------------------- preflight */
@@ -438,7 +275,7 @@ static void mark_not_run(struct mc_case_result *res, const char *when)
 	res->status = MC_SKIP;
 	res->not_run = true;
 	snprintf(res->detail, sizeof(res->detail), "not run: the run was interrupted by %s%s%s",
-		 mc_signal_name((int)stop_sig), when[0] ? " " : "", when);
+		 mc_signal_name(mc_run_interrupted()), when[0] ? " " : "", when);
 }
 
 struct job {
@@ -503,9 +340,9 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		    const struct mc_param *p, struct mc_case_result *res)
 {
 	struct job j = { .c = c, .p = p };
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mc_now_ns();
 	char limit[80];
-	enum outcome how;
+	enum mc_outcome how;
 	const char *why;
 	int sig = 0;
 
@@ -536,21 +373,21 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 	}
 	how = isolated(r, case_child, &j, &sig, r->o->timeout_ms);
 	switch (how) {
-	case RAN:
+	case MC_RAN:
 		*res = r->shm->res;
 		break;
-	case CRASHED:
+	case MC_CRASHED:
 		*res = r->shm->res;
 		res->status = MC_ERROR;
 		snprintf(res->detail, sizeof(res->detail), "the case process died%s%s (last op: %s)",
 			 sig ? ": " : " without a result", sig ? strsignal(sig) : "",
 			 mc_watch_op(&r->shm->watch));
 		break;
-	case HUNG_OP:
-	case HUNG_CASE:
-	case STUCK:
+	case MC_HUNG_OP:
+	case MC_HUNG_CASE:
+	case MC_STUCK:
 		res->status = MC_FAIL;
-		if (how == HUNG_CASE)
+		if (how == MC_HUNG_CASE)
 			snprintf(limit, sizeof(limit), "still running when the case's %u ms "
 				 "--timeout expired", r->o->timeout_ms);
 		else
@@ -560,17 +397,17 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 			 mc_watch_op(&r->shm->watch), limit,
 			 r->stuck ? "; the process could not be killed and was abandoned" : "");
 		break;
-	case TIMED_OUT:
+	case MC_TIMED_OUT:
 		res->status = MC_ERROR;
 		snprintf(res->detail, sizeof(res->detail),
 			 "the case exceeded its %u ms --timeout outside device operations (last op: %s)",
 			 r->o->timeout_ms, mc_watch_op(&r->shm->watch));
 		break;
-	case INTERRUPTED:
+	case MC_INTERRUPTED:
 		mark_not_run(res, "while it ran");
 		break;
 	}
-	res->duration_us = (now_ns() - t0) / 1000;
+	res->duration_us = (mc_now_ns() - t0) / 1000;
 	if (r->shm->cell_set && !strcmp(c->clause->id, "FSM-01") && p->a < MC_NSTATES &&
 	    p->b < MC_NSTATES) {
 		rep->matrix[p->a][p->b] = r->shm->cell;
@@ -649,7 +486,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 
 	for (int i = 0; i < n; i++) {
 		struct mc_case_result *res = &rep->cases[i];
-		bool ran = !stop_sig;
+		bool ran = !mc_run_interrupted();
 
 		if (pl[i].c->op->order == MC_ORDER_LAST)
 			r->di.klog_findings = r->findings ? r->findings : "";
@@ -740,7 +577,8 @@ static int preflight_foreign(struct runner *r)
 	shm->stream_err[0] = '\0';
 	shm->stream_violates[0] = '\0';
 	shm->stream_ref = false;
-	if (isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r)) != RAN || shm->stream_rc) {
+	if (isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r)) != MC_RAN ||
+	    shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
 			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
@@ -769,8 +607,8 @@ static int preflight(struct runner *r)
 	struct shm *shm = r->shm;
 	int sig = 0;
 
-	if (isolated(r, preflight_child, NULL, &sig, preflight_ms(r)) != RAN || !shm->done) {
-		if (stop_sig)
+	if (isolated(r, preflight_child, NULL, &sig, preflight_ms(r)) != MC_RAN || !shm->done) {
+		if (mc_run_interrupted())
 			return -EINTR;
 		fprintf(stderr, "migcheck: %s: opening the device hung or crashed (last op: %s)\n",
 			r->o->device, mc_watch_op(&shm->watch));
@@ -810,7 +648,7 @@ static int preflight(struct runner *r)
 	shm->stream_ref = true;
 	if (isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig,
 		     preflight_ms(r)) !=
-		    RAN || shm->stream_rc) {
+		    MC_RAN || shm->stream_rc) {
 		if (r->o->peer && shm->stream_open_failed) {
 			fprintf(stderr, "migcheck: peer: %s\n", shm->stream_err);
 			return shm->stream_rc;
@@ -876,8 +714,8 @@ static int finish(struct mc_report *rep, struct mc_outdir *od,
 
 int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 {
-	const struct mc_reporter_ops *reps[4];
-	void *rpriv[4] = { NULL };
+	const struct mc_reporter_ops *reps[5];
+	void *rpriv[5] = { NULL };
 	struct runner r = { .o = o };
 	struct mc_caseset *csp = calloc(1, sizeof(*csp));
 	struct mc_outdir *od = NULL;
@@ -916,7 +754,7 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		goto out;
 	}
 	if (preflight(&r)) {
-		code = stop_sig ? 128 + stop_sig : 2;
+		code = mc_run_interrupted() ? 128 + mc_run_interrupted() : 2;
 		goto out;
 	}
 	if (r.di.flags_ok && mc_budget_check(o->budgets, r.di.flags & 7, err, sizeof(err))) {
@@ -942,12 +780,14 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		reps[nrep++] = &mc_junit_reporter;
 		reps[nrep++] = &mc_html_reporter;
 	}
+	if (o->reporter)
+		reps[nrep++] = o->reporter;
 	for (int i = 0; i < nrep; i++)
 		if (reps[i]->begin(&rpriv[i], &rep->info, n, od ? mc_outdir_set(od) : NULL))
 			goto out_end;
 	/* A signal after the last case leaves a complete run: it is not marked interrupted. */
 	if (run_cases(&r, rep, pl, n, reps, rpriv, nrep))
-		rep->interrupted = (int)stop_sig;
+		rep->interrupted = mc_run_interrupted();
 	rep->waivers = o->waivers && o->waivers->n ? o->waivers : NULL;
 	mc_report_rollup(rep);
 	code = rep->exit_code = mc_report_exit_code(rep);

@@ -32,6 +32,8 @@ struct mc_run_opts {
 	const struct mc_regaccs *state_regions;	/* --state-regions: RES-02 region oracle */
 	bool nondet;			/* --nondeterministic: streams differ, compare regions */
 	const struct mc_waivers *waivers;	/* --waivers: known deviations, or NULL */
+	/* One more reporter after the built-in ones (an embedder's), or NULL. */
+	const struct mc_reporter_ops *reporter;
 };
 
 /*

@@ -5,10 +5,12 @@
 #    cases that ran and the rest not run, the run marked interrupted, no case process left;
 #  - a kill -9 of migcheck ends its case process and leaves the previous set current;
 #  - a second run into the same --out is refused; four at once leave one consistent set;
-#  - a write failure (RLIMIT_FSIZE: EFBIG) fails with its errno and keeps the previous set;
+#  - a write failure (RLIMIT_FSIZE: EFBIG, a full tmpfs: ENOSPC) fails with its errno and
+#    keeps the previous set;
 #    an unusable --out is refused before the first case; mutants --json too;
 #  - the watchdog without pidfd_open (MC_NO_PIDFD=1), and --timeout below 50 ms.
-# Runs as any user; every wait is on an event with a bound. Usage: interrupt-check.sh MIGCHECK WORKDIR
+# Runs as root, or as any user where user namespaces are enabled (the full tmpfs); every
+# wait is on an event with a bound. Usage: interrupt-check.sh MIGCHECK WORKDIR
 set -uo pipefail
 
 MC=$(realpath "$1")
@@ -116,6 +118,10 @@ assert len(sk) == 5 and all(m.startswith("not run: the run was interrupted by SI
 	check "SIG$sig: report.html's verdict badge says INTERRUPTED" \
 		grep -q 'data-verdict="interrupted">INTERRUPTED' "$d/report.html"
 	check "SIG$sig: KTAP says 5 of 10 cases did not run" grep -q '^# 5 of 10 planned cases did not run' "$d.ktap"
+	check "SIG$sig: KTAP's totals count the 5 not run apart from the skips" \
+		grep -qx '# totals: pass=5 fail=0 warn=0 skip=0 error=0 not_run=5' "$d.ktap"
+	check "SIG$sig: KTAP's last line: 5 passed, 0 failed, 0 skipped, 5 not run" \
+		test "$(tail -1 "$d.ktap")" = "migcheck: 5 passed, 0 failed, 0 skipped, 5 not run"
 	check "SIG$sig: report render reads the interrupted report back, byte for byte" \
 		sh -c "'$MC' report render '$d/report.json' --out '$d-r' && cmp '$d/junit.xml' '$d-r/junit.xml' && cmp '$d/report.html' '$d-r/report.html'"
 	check "SIG$sig: no in-progress marker left" test ! -e "$d/in-progress"
@@ -134,15 +140,25 @@ if start_hung "$d" --seed 90022; then
 	check "a second run into the same --out is refused with exit 2" \
 		sh -c "'$MC' run --device sim:flags=1 --only FEAT --out '$d' --quiet; test \$? = 2"
 	check "... naming the run that holds it" grep -q "in use by another migcheck run (pid $PID)" "$W/last.out"
+	check "report render of a directory a run is writing warns" sh -c \
+		"'$MC' report render '$d/report.json' --out '$W/k9-live' 2>&1 >/dev/null | grep -q 'a run (pid $PID) is writing into it now'"
 	kill -KILL "$PID"
 	check "kill -9 of migcheck: its hung case process dies with it" wait_for 10 gone "$CHILD"
 	gone "$CHILD" || kill -KILL "$CHILD"
 	check "kill -9: the previous set is intact and current" test \
 		"$(j "$d/report.json" 'r["run"]["seed"]')" = 90011
 	check "kill -9: the previous junit.xml is the one beside it" grep -q 'name="seed" value="90011"' "$d/junit.xml"
+	check "kill -9: report render warns that the last run was killed" sh -c \
+		"'$MC' report render '$d/report.json' --out '$W/k9-r' 2>&1 >/dev/null | grep -q 'a previous run (pid $PID) was killed before it finished'"
+	check "kill -9: bundle warns too, and still packs the last complete run" sh -c \
+		"'$MC' bundle '$d' -o '$W/k9.tar' 2>&1 >/dev/null | grep -q 'a previous run (pid $PID) was killed before it finished' && tar -tf '$W/k9.tar' | grep -q '/report.json\$'"
 fi
 check "after the kill, a new run takes the directory" \
 	"$MC" run --device sim:flags=1 --only FEAT --seed 90033 --out "$d" --quiet
+check "... saying the previous run (pid $PID) was killed before it finished" \
+	grep -q "a previous run (pid $PID) into $d was killed before it finished" "$W/last.out"
+check "... and a reader no longer warns" sh -c \
+	"'$MC' report render '$d/report.json' --out '$W/k9-r2' 2>&1 >/dev/null | grep -c warning | grep -qx 0"
 check "... publishes its set, and only it remains" test \
 	"$(j "$d/report.json" 'r["run"]["seed"]'):$(find "$d/.sets" -mindepth 1 -maxdepth 1 | wc -l):$(test -e "$d/in-progress"; echo $?)" = 90033:1:1
 check "report render into the directory, then a run: every report file is the run's" sh -c "
@@ -190,6 +206,45 @@ check "... naming its errno" grep -q "File too large" "$W/last.out"
 check "... and leaves no file behind" test ! -e "$W/m.json"
 check "mutants --json that can be written is valid JSON" sh -c \
 	"'$MC' mutants --jobs 2 --cases '$W/one' --json '$W/m.json' >/dev/null; '$PY' -m json.tool '$W/m.json' >/dev/null"
+
+# ---------------------------------------------------------------- a full disk
+# A real ENOSPC: a 1 MiB tmpfs in a private mount namespace (unshare -rm, a user namespace
+# where the kernel allows it, unshare -m as root otherwise), filled up by a file; the mount
+# goes away with the namespace. Runs in its own bash: its checks print ok/FAIL lines.
+enospc_checks() {
+	local d=$T/full f=$T/filler free
+	failures=0
+	mount -t tmpfs -o size=1m tmpfs "$T" || { bad "cannot mount a tmpfs on $T"; return 1; }
+	"$MC" run --device sim:flags=7 --only FEAT --seed 90077 --out "$d" --quiet >/dev/null 2>&1
+	cp "$d/junit.xml" "$W/enospc-junit.before"
+	# Fill the file system, then free 16 KiB: the marker fits, FSM-01's report.json does not.
+	dd if=/dev/zero of="$f" bs=4k >/dev/null 2>&1
+	free=$(($(stat -c %s "$f") - 16384))
+	truncate -s "$free" "$f"
+	check "a full disk (ENOSPC) fails the run with exit 2" sh -c \
+		"'$MC' run --device sim:flags=7 --only FSM-01 --seed 90088 --out '$d' --quiet; test \$? = 2"
+	check "... naming ENOSPC" grep -q "No space left on device" "$W/last.out"
+	check "... and the previous set stays intact and current" bash -c \
+		"test \"\$(j '$d/report.json' 'r[\"run\"][\"seed\"]')\" = 90077 && cmp '$d/junit.xml' '$W/enospc-junit.before' && grep -q '>90077<' '$d/report.html' && test ! -e '$d/in-progress' && test \$(find '$d/.sets' -mindepth 1 -maxdepth 1 | wc -l) = 1"
+	dd if=/dev/zero of="$f" bs=4k oflag=append conv=notrunc >/dev/null 2>&1
+	check "mutants --json on a full disk fails (exit 2)" sh -c \
+		"'$MC' mutants --jobs 2 --cases '$W/one' --json '$T/m.json' >/dev/null; test \$? = 2"
+	check "... naming ENOSPC" grep -q "No space left on device" "$W/last.out"
+	check "... and leaves no file behind" test ! -e "$T/m.json"
+	return "$failures"
+}
+T=$W/tmpfs
+mkdir -p "$T"
+export MC W T PY
+export -f enospc_checks ok bad check j
+if unshare -rm true 2>/dev/null; then ns=(unshare -rm); else ns=(unshare -m); fi
+"${ns[@]}" bash -c 'set -uo pipefail; enospc_checks' >"$W/enospc.out" 2>&1
+rc=$?
+cat "$W/enospc.out"
+if [ $rc != 0 ] && ! grep -q '^FAIL' "$W/enospc.out"; then
+	bad "no private tmpfs for the full-disk checks (${ns[*]}: user namespaces off and not root?)"
+fi
+failures=$((failures + $(grep -c '^FAIL' "$W/enospc.out")))
 
 # ---------------------------------------------------------------- the watchdog
 check "without pidfd_open (MC_NO_PIDFD=1) the cases run and pass" \

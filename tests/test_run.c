@@ -5,6 +5,7 @@
  * fail, warn or error, and every injectable defect trips the clauses it claims.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,74 @@ START_TEST(options_that_cannot_apply)
 }
 END_TEST
 
+/*
+ * A reporter that interrupts the run (as SIGINT would) once it has seen the result of
+ * case stop_at: the run's boundary between "interrupted" and "complete" without timing.
+ */
+static int stop_at, nplanned;
+
+static int stop_begin(void **priv, const struct mc_run_info *info, int n, const char *outdir)
+{
+	(void)info;
+	(void)outdir;
+	nplanned = n;
+	*priv = &stop_at;
+	return 0;
+}
+
+static int stop_result(void *priv, const struct mc_case_result *r, int index)
+{
+	(void)priv;
+	(void)r;
+	if (index == nplanned - 1 - stop_at)
+		mc_run_interrupt(SIGINT);
+	return 0;
+}
+
+static int stop_end(void *priv, const struct mc_report *rep)
+{
+	(void)priv;
+	(void)rep;
+	return 0;
+}
+
+static const struct mc_reporter_ops stop_reporter = {
+	.name = "stop", .begin = stop_begin, .result = stop_result, .end = stop_end,
+};
+
+/*
+ * _i = 0: the signal comes after the last case's result: the run is complete (exit 0, not
+ * interrupted, every case run). _i = 1: after the last but one: the last is not run and
+ * the run is interrupted (130).
+ */
+START_TEST(signal_after_the_last_case)
+{
+	struct mc_run_opts o = {
+		.device = "sim:flags=7", .quiet = true, .seed = 1, .timeout_ms = 30000,
+		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = "FEAT-01,FSM-05",
+		.reporter = &stop_reporter,
+	};
+	struct mc_report *rep = NULL;
+	int code, n;
+
+	stop_at = _i;
+	code = mc_run(&o, &rep);
+	ck_assert_int_eq(mc_run_interrupted(), SIGINT);
+	mc_run_interrupt(0);
+	n = rep->ncases;
+	ck_assert_int_ge(n, 2);
+	ck_assert_int_eq(n, nplanned);
+	ck_assert_int_eq(code, _i ? 128 + SIGINT : 0);
+	ck_assert_int_eq(rep->exit_code, code);
+	ck_assert_int_eq(rep->interrupted, _i ? SIGINT : 0);
+	for (int k = 0; k < n; k++)
+		ck_assert_msg(rep->cases[k].not_run == (_i && k == n - 1), "%s: not_run %d",
+			      rep->cases[k].name, rep->cases[k].not_run);
+	ck_assert_int_eq(rep->cases[n - 1].status, _i ? MC_SKIP : MC_PASS);
+	mc_report_free(rep);
+}
+END_TEST
+
 /* A budget no device could use is refused as it is parsed. */
 START_TEST(budgets_that_never_apply)
 {
@@ -397,6 +466,7 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, bad_device_specs, 0, 7);
 	tcase_add_loop_test(tc, options_that_cannot_apply, 0, 8);
 	tcase_add_test(tc, budgets_that_never_apply);
+	tcase_add_loop_test(tc, signal_after_the_last_case, 0, 2);
 	tcase_add_loop_test(tc, setup_faults_are_the_device_s, 0,
 			    (int)(sizeof(setup_faults) / sizeof(setup_faults[0])));
 	suite_add_tcase(s, tc);
