@@ -125,7 +125,7 @@ $(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all unit sim-check fuzz-check report-check mutants vmcheck vmcheck-driver-src
+check: deps all unit sim-check fuzz-check report-check mutants rig-check vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
