@@ -60,14 +60,16 @@ $(BUILD)/gen/cases_embed.c: $(BUILD)/gen/embed $(CASE_FILES) $(BUILD)/gen/cases.
 	$(Q)$(BUILD)/gen/embed $(CASE_FILES) > $@.tmp && mv $@.tmp $@
 
 # ---------------------------------------------------------------- objects per flavour
+# Every compile waits for `deps` (order-only): whatever target a user runs first, the
+# headers and libraries are installed before the first compile needs them.
 define flavour_rules
-$(BUILD)/$(1)/harness/%.o: harness/%.c $(GEN_HDRS)
+$(BUILD)/$(1)/harness/%.o: harness/%.c $(GEN_HDRS) | deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
-$(BUILD)/$(1)/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/$(1)/gen/%.o: $(BUILD)/gen/%.c | deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
-$(BUILD)/$(1)/tests/%.o: tests/%.c $(GEN_HDRS)
+$(BUILD)/$(1)/tests/%.o: tests/%.c $(GEN_HDRS) | deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -Itests $$(shell pkg-config --cflags check 2>/dev/null) -c -o $$@ $$<
 $(BUILD)/$(1)/libmigcheck.a: $(call objs,$(1))
@@ -119,7 +121,7 @@ $(BUILD)/mcbench: $(BUILD)/plain/bench/bench.o $(BUILD)/plain/libmigcheck.a
 	$(Q)$(CC) $(LDFLAGS_plain) -o $@ $^ $(LIBS)
 $(BUILD)/mcbench-static: $(BUILD)/static/bench/bench.o $(BUILD)/static/libmigcheck.a
 	$(Q)$(CC) $(LDFLAGS_static) -o $@ $^ $(LIBS)
-$(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS)
+$(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS) | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_$*) -c -o $@ $<
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static
@@ -129,18 +131,12 @@ check: deps all unit sim-check fuzz-check report-check mutants rig-check vmcheck
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
+# The build's Debian packages; every compile waits for them (see flavour_rules). All
+# installs go through tools/apt-install.sh (apt-get update once when the lists are missing
+# or stale): this target, fuzz-deps, report-deps and the VM rig's scripts.
 DEB_PKGS ?= check pkg-config liburing-dev
 deps:
-	$(Q)missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  if [ "$$(id -u)" != 0 ]; then echo "error: need root to install:$$missing" >&2; exit 2; fi; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || \
-	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; } || \
-	  { echo "error: apt-get install$$missing failed" >&2; exit 2; }; \
-	fi
+	$(Q)tools/apt-install.sh $(DEB_PKGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -24,30 +24,14 @@ need_cmd() {
 	done
 }
 
-# Root for apt-get install; the caller names what needs it.
-need_root() {
-	[ "$(id -u)" = 0 ] || die "need root to $*"
-}
-
-# Install Debian packages (exact "pkg=version" allowed) unless already installed.
+# Install Debian packages (exact "pkg=version" allowed) unless already installed, with the
+# project's one installer (tools/apt-install.sh: apt-get update once when lists are missing
+# or stale). apt_update refreshes the apt lists through the same installer.
 apt_install() {
-	local spec pkg ver missing=()
-	for spec in "$@"; do
-		pkg=${spec%%=*}
-		ver=${spec#*=}
-		[ "$ver" = "$spec" ] && ver=""
-		if [ -n "$ver" ]; then
-			[ "$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null)" = "install ok installed $ver" ] && continue
-		else
-			dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' && continue
-		fi
-		missing+=("$spec")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	need_root "apt-get install ${missing[*]}"
-	note "installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
-		die "apt-get install ${missing[*]} failed"
+	"$REPO_DIR/tools/apt-install.sh" --no-recommends "$@" || exit 2
+}
+apt_update() {
+	"$REPO_DIR/tools/apt-install.sh" --update || exit 2
 }
 
 # fetch.sh records the resolved kernel here; later steps read it.

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make rig-check: the rig's checks that need no VM, no network and no root.
 #  - results_extract (vm/lib.sh) on a hostile results tar: only regular files and directories
-#    with plain relative names land, no set-id bits, nothing outside the report dir.
+#    with plain relative names land, no set-id bits, nothing outside the report dir;
+#  - tools/apt-install.sh against a stub apt-get with no apt lists: one apt-get update, then
+#    the install retried; and make deps/fuzz-deps/report-deps and the rig's apt_install all
+#    go through it (no other script or makefile runs apt-get install).
 # Usage: rig-check.sh WORKDIR
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,6 +63,75 @@ expect "results_extract: names the skipped members" grep -q 'skipped.*link' "$W/
 expect "results_extract: an empty results disk extracts nothing and succeeds" \
 	bash -c ". '$REPO/vm/lib.sh' && truncate -s 1M '$W/tar/empty.img' && mkdir -p '$W/tar/e' &&
 		results_extract '$W/tar/empty.img' '$W/tar/e' && [ -z \"\$(ls -A '$W/tar/e')\" ]"
+
+# --- the installer, against stub dpkg-query / apt-get / id ------------------------------
+B=$W/apt/bin
+rm -rf "$W/apt"
+mkdir -p "$B"
+cat >"$B/dpkg-query" <<'EOF'
+#!/bin/bash
+# stub: "install ok installed [version]" for packages listed in $STUB/installed
+pkg=${*: -1} ver=$(awk -v p="$pkg" '$1 == p { print $2 }' "$STUB/installed" 2>/dev/null)
+[ -n "$ver" ] || exit 1
+case "$*" in *Version*) echo "install ok installed $ver" ;; *) echo "install ok installed" ;; esac
+EOF
+cat >"$B/apt-get" <<'EOF'
+#!/bin/bash
+# stub: no lists until `update`; then installs anything but "nosuch" (as version 1.0)
+echo "apt-get $*" >>"$STUB/log"
+case " $* " in
+*" update "*) touch "$STUB/lists"; exit 0 ;;
+*" install "*)
+	for a in "$@"; do
+		case "$a" in -* | install) continue ;; esac
+		if [ ! -e "$STUB/lists" ] || [ "${a%%=*}" = nosuch ]; then
+			echo "E: Unable to locate package ${a%%=*}" >&2
+			exit 100
+		fi
+	done
+	for a in "$@"; do
+		case "$a" in -* | install) ;; *) echo "${a%%=*} 1.0" >>"$STUB/installed" ;; esac
+	done
+	exit 0 ;;
+esac
+exit 1
+EOF
+printf '#!/bin/sh\necho 0\n' >"$B/id"
+chmod +x "$B"/*
+export STUB=$W/apt MC_APT_LOCK=$W/apt/lock
+stubbed() { PATH=$B:$PATH "$@"; }
+calls() { grep -c "apt-get $1" "$STUB/log" 2>/dev/null; }
+reset_stub() { rm -f "$STUB/log" "$STUB/lists" "$STUB/installed"; }
+
+reset_stub
+stubbed "$REPO/tools/apt-install.sh" foo bar >"$W/apt/out" 2>&1
+expect "apt-install: no apt lists: installed after one apt-get update" \
+	test "$(calls install),$(calls update),$(sort "$STUB/installed" | tr '\n' ' ')" = "2,1,bar 1.0 foo 1.0 "
+: >"$STUB/log"
+stubbed "$REPO/tools/apt-install.sh" foo bar=1.0 >"$W/apt/out" 2>&1
+expect "apt-install: installed packages (also pkg=version): no apt-get at all" test ! -s "$STUB/log"
+reset_stub
+stubbed "$REPO/tools/apt-install.sh" foo nosuch >"$W/apt/out" 2>&1
+rc=$?
+expect "apt-install: an unknown package: exit 2 after one update (exit $rc)" \
+	test "$rc,$(calls update)" = "2,1"
+expect "apt-install: an unknown package is named" grep -q 'error: apt-get install foo nosuch failed' "$W/apt/out"
+
+for t in deps fuzz-deps report-deps; do
+	reset_stub
+	stubbed make -s -C "$REPO" "$t" DEB_PKGS=mk-$t FUZZ_DEB_PKGS=mk-$t REPORT_DEB_PKGS=mk-$t \
+		>"$W/apt/out" 2>&1
+	expect "make $t: installs through tools/apt-install.sh (update once, retry)" \
+		test "$(calls update),$(cat "$STUB/installed" 2>/dev/null)" = "1,mk-$t 1.0"
+done
+reset_stub
+# shellcheck disable=SC2016 # expanded by the inner shell
+stubbed bash -c '. "$1/vm/lib.sh" && apt_install rigpkg=1.0' _ "$REPO" >"$W/apt/out" 2>&1
+expect "vm/lib.sh apt_install: installs through tools/apt-install.sh (update once, retry)" \
+	test "$(calls update),$(cat "$STUB/installed" 2>/dev/null)" = "1,rigpkg 1.0"
+others=$(cd "$REPO" && grep -rlE 'apt-get( -[a-zA-Z]+)* install( -[a-zA-Z]+)* -y' \
+	Makefile ./*.mk vm fuzz bench tests tools .ci 2>/dev/null | grep -v '^tools/apt-install.sh$')
+expect "one installer: no other script runs apt-get to install (found: ${others//$'\n'/ })" test -z "$others"
 
 if [ "$failures" -gt 0 ]; then
 	echo "rig-check: $failures failure(s)"

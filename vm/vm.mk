@@ -56,7 +56,7 @@ vmfuzz: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(MAKE) --no-print-directory $(or $(BUILD),build)/fuzz-lf/$(or $(TARGET),resume_stream)
 	$(VM_DIR)/vmfuzz.sh $(or $(TARGET),resume_stream) $(or $(SECONDS),600)
 
-# The rig's checks that need no VM: hostile results tars.
+# The rig's checks that need no VM: hostile results tars, the package installer (stubbed).
 rig-check:
 	$(VM_DIR)/rig-check.sh $(or $(BUILD),build)/rig-check
 
@@ -83,7 +83,7 @@ vm-help:
 	@echo "  make vmcheck      vmtest + require a complete run with the verdicts of VM_EXPECTED"
 	@echo "  make vmcheck-driver-src   the same with a copy of mtty.c built as DRIVER_SRC"
 	@echo "  make vm-expect-update     record vm-latest's verdicts in VM_EXPECTED (review the diff)"
-	@echo "  make rig-check    no-VM checks: hostile results tar"
+	@echo "  make rig-check    no-VM checks: hostile results tar, the package installer (stubbed)"
 	@echo "  make vm-clean     drop derived files in MC_CACHE (VM_PURGE=1: the debs too)"
 	@echo "knobs (environment or make VAR=value):"
 	@echo "  MC_CACHE=/var/cache/migcheck   debs, extracted kernel, driver builds, initramfs"
