@@ -74,5 +74,9 @@ echo "installing Debian packages: ${todo[*]}" >&2
 install() {
 	apt-get install -y -q "${opts[@]}" "${todo[@]}" >/dev/null
 }
-# Unknown or no longer downloadable packages (no or stale lists): refresh the lists once.
-install || { update && install; } || die "apt-get install ${todo[*]} failed"
+# Unknown or no longer downloadable packages (no or stale lists): refresh the lists once. The
+# first attempt's complaints ("Unable to locate package") are shown only if the retry fails.
+first=$(install 2>&1) && exit 0
+echo "apt cannot install them with the lists it has; apt-get update" >&2
+apt-get update -q >/dev/null || { printf '%s\n' "$first" >&2; die "apt-get update failed"; }
+install || { printf 'first attempt: %s\n' "$first" >&2; die "apt-get install ${todo[*]} failed"; }
