@@ -1,12 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The project's one Debian package installer (make deps/fuzz-deps/report-deps and the VM rig's
-# apt_install): installs those of PKG[=VERSION]... not installed yet. When apt-get cannot find
-# or fetch them (no apt lists, as in a fresh container, or stale ones) it runs apt-get update
-# once and tries again. Runs are serialised by a lock, so parallel make jobs never race dpkg.
-# Usage: apt-install.sh [--no-recommends] PKG[=VERSION]...   |   apt-install.sh --update
-# (--update: apt-get update only; --no-recommends: apt-get install --no-install-recommends).
-# Exit 0 when everything is installed, 2 with "error: ..." on stderr otherwise.
+# The project's one Debian package installer (make deps/fuzz-deps/report-deps, vm apt_install):
+# installs the PKG[=VERSION]s not installed yet, under a lock; when apt cannot find or fetch
+# them (no or stale apt lists) it runs apt-get update once and retries. Exit 0, or 2 + "error:".
+# Usage: apt-install.sh [--no-recommends] PKG[=VERSION]...  |  apt-install.sh --update
+# (--update: apt-get update only; without dpkg/apt it only names the packages and exits 0).
 set -uo pipefail
 
 MC_APT_LOCK=${MC_APT_LOCK:-/run/lock/migcheck-apt.lock}
