@@ -5,7 +5,8 @@
 #    with plain relative names land, no set-id bits, nothing outside the report dir;
 #  - tools/apt-install.sh against a stub apt-get with no apt lists: one apt-get update, then
 #    the install retried; and make deps/fuzz-deps/report-deps and the rig's apt_install all
-#    go through it (no other script or makefile runs apt-get install).
+#    go through it (no other script or makefile runs apt-get install);
+#  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json.
 # Usage: rig-check.sh WORKDIR
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,6 +64,19 @@ expect "results_extract: names the skipped members" grep -q 'skipped.*link' "$W/
 expect "results_extract: an empty results disk extracts nothing and succeeds" \
 	bash -c ". '$REPO/vm/lib.sh' && truncate -s 1M '$W/tar/empty.img' && mkdir -p '$W/tar/e' &&
 		results_extract '$W/tar/empty.img' '$W/tar/e' && [ -z \"\$(ls -A '$W/tar/e')\" ]"
+
+# --- vmfuzz's summary of a campaign with no findings and no new units ------------------
+F=$W/vmfuzz
+rm -rf "$F" && mkdir -p "$F"
+printf '%s\n' '#2857: cov: 1232 ft: 1255 corp: 175 exec/s 87 oom/timeout/crash: 0/0/0 time: 30s job: 5' \
+	'INFO: exiting: 0 time: 32s' >"$F/extra-state_sequence.log"
+: >"$F/kernel.log"
+"$REPO/vm/vmfuzz.sh" --summary state_sequence 30 "$F" >"$F/out" 2>&1
+rc=$?
+expect "vmfuzz summary: a clean campaign (no findings file, no fuzz-corpus/) exits 0 (exit $rc)" test "$rc" = 0
+expect "vmfuzz summary: fuzz-stats.json has the execs and no crash" \
+	grep -q '"execs": 2857, "exec_per_s": 95, .*"new_units": 0, "crashes": 0, "distinct_findings": 0' \
+	"$F/fuzz-stats.json"
 
 # --- the installer, against stub dpkg-query / apt-get / id ------------------------------
 B=$W/apt/bin
