@@ -124,7 +124,8 @@ $(BUILD)/mcbench-static: $(BUILD)/static/bench/bench.o $(BUILD)/static/libmigche
 $(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS) | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_$*) -c -o $@ $<
-bench: $(BUILD)/mcbench $(BUILD)/mcbench-static
+# The VM part boots build/migcheck-static with mcbench-static as an extra program.
+bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
 check: deps all unit sim-check fuzz-check report-check mutants rig-check vmcheck vmcheck-driver-src

@@ -6,7 +6,8 @@
 #  - tools/apt-install.sh against a stub apt-get with no apt lists: one apt-get update, then
 #    the install retried; and make deps/fuzz-deps/report-deps and the rig's apt_install all
 #    go through it (no other script or makefile runs apt-get install);
-#  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json.
+#  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json;
+#  - make bench builds build/migcheck-static, which its VM part boots.
 # Usage: rig-check.sh WORKDIR
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,6 +78,10 @@ expect "vmfuzz summary: a clean campaign (no findings file, no fuzz-corpus/) exi
 expect "vmfuzz summary: fuzz-stats.json has the execs and no crash" \
 	grep -q '"execs": 2857, "exec_per_s": 95, .*"new_units": 0, "crashes": 0, "distinct_findings": 0' \
 	"$F/fuzz-stats.json"
+
+# --- what make targets build on a fresh machine ------------------------------------------
+expect "make bench builds the static migcheck its VM part boots" \
+	bash -c "make -s -n -C '$REPO' bench BUILD='$W/nobuild' | grep -q -- '-o $W/nobuild/migcheck-static '"
 
 # --- the installer, against stub dpkg-query / apt-get / id ------------------------------
 B=$W/apt/bin
