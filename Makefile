@@ -60,14 +60,16 @@ $(BUILD)/gen/cases_embed.c: $(BUILD)/gen/embed $(CASE_FILES) $(BUILD)/gen/cases.
 	$(Q)$(BUILD)/gen/embed $(CASE_FILES) > $@.tmp && mv $@.tmp $@
 
 # ---------------------------------------------------------------- objects per flavour
+# Every compile waits for `deps` (order-only): whatever target a user runs first, the
+# headers and libraries are installed before the first compile needs them.
 define flavour_rules
-$(BUILD)/$(1)/harness/%.o: harness/%.c $(GEN_HDRS)
+$(BUILD)/$(1)/harness/%.o: harness/%.c $(GEN_HDRS) | deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
-$(BUILD)/$(1)/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/$(1)/gen/%.o: $(BUILD)/gen/%.c | deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
-$(BUILD)/$(1)/tests/%.o: tests/%.c $(GEN_HDRS)
+$(BUILD)/$(1)/tests/%.o: tests/%.c $(GEN_HDRS) | deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -Itests $$(shell pkg-config --cflags check 2>/dev/null) -c -o $$@ $$<
 $(BUILD)/$(1)/libmigcheck.a: $(call objs,$(1))
@@ -128,29 +130,24 @@ $(BUILD)/mcbench: $(BUILD)/plain/bench/bench.o $(BUILD)/plain/libmigcheck.a
 	$(Q)$(CC) $(LDFLAGS_plain) -o $@ $^ $(LIBS)
 $(BUILD)/mcbench-static: $(BUILD)/static/bench/bench.o $(BUILD)/static/libmigcheck.a
 	$(Q)$(CC) $(LDFLAGS_static) -o $@ $^ $(LIBS)
-$(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS)
+$(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS) | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_$*) -c -o $@ $<
-bench: $(BUILD)/mcbench $(BUILD)/mcbench-static
+# The VM part boots build/migcheck-static with mcbench-static as an extra program.
+bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
 check: deps all unit sim-check interrupt-check hostile-check fuzz-check report-check mutants \
-       vmcheck vmcheck-driver-src
+       rig-check vmcheck vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
+# The build's Debian packages; every compile waits for them (see flavour_rules). All
+# installs go through tools/apt-install.sh (apt-get update once when the lists are missing
+# or stale): this target, fuzz-deps, report-deps and the VM rig's scripts.
 DEB_PKGS ?= check pkg-config liburing-dev libsodium-dev
 deps:
-	$(Q)missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  if [ "$$(id -u)" != 0 ]; then echo "error: need root to install:$$missing" >&2; exit 2; fi; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || \
-	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; } || \
-	  { echo "error: apt-get install$$missing failed" >&2; exit 2; }; \
-	fi
+	$(Q)tools/apt-install.sh $(DEB_PKGS)
 
 clean:
 	rm -rf $(BUILD)
@@ -161,7 +158,7 @@ help:
 	@echo "  make static       build build/migcheck-static (for guests)"
 	@echo "  make asan         build build/migcheck-asan (ASan+UBSan)"
 	@echo "  make check        install deps, unit tests (Check), full case set on sim flags 1 3 5 7,"
-	@echo "                    then the real-kernel rig (vmcheck, vmcheck-driver-src; vm/README.md)"
+	@echo "                    then the real-kernel rig (rig-check, vmcheck, vmcheck-driver-src; vm/README.md)"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
@@ -169,7 +166,8 @@ help:
 	@echo "  make mutants      every sim defect and conforming variant: kill matrix (MUTANT_JOBS=2)"
 	@echo "  make report-check HTML report in headless Chromium, render/bundle/verify/diff"
 	@echo "  make fuzz-check   replay the fuzz corpora, then each fuzz target briefly (make fuzz-help)"
-	@echo "  make deps         install missing Debian packages ($(DEB_PKGS))"
+	@echo "  make deps         install missing Debian packages ($(DEB_PKGS)); every target"
+	@echo "                    installs what it needs (tools/apt-install.sh, as root)"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 

@@ -11,9 +11,9 @@ REPORT_CHECK_DIR ?= $(BUILD)/report-check
 
 .PHONY: report-check report-deps
 
-# Installs what the browser test needs, the way `make deps` does (nothing when present).
+# Installs what the browser test needs with the project's installer (nothing when present).
 report-deps:
-	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(REPORT_DEB_PKGS)"
+	$(Q)tools/apt-install.sh $(REPORT_DEB_PKGS)
 
 # The screenshot lands in $(BUILD)/report-screenshot.png.
 report-check: report-deps $(BUILD)/migcheck

@@ -50,7 +50,7 @@ $(foreach f,$(FLAVOURS) fuzz-lf fuzz-cov fuzz-afl,$(eval CFLAGS_$(f) += -I$(FUZZ
 $(foreach f,fuzz-lf fuzz-cov fuzz-afl,$(eval $(call flavour_rules,$(f))))
 
 define fuzz_obj_rules
-$(BUILD)/$(1)/fuzz/%.o: $(FUZZ_DIR)/%.c $(GEN_HDRS)
+$(BUILD)/$(1)/fuzz/%.o: $(FUZZ_DIR)/%.c $(GEN_HDRS) | deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
 $(BUILD)/$(1)/libmigcheck.a: $(call fuzz_objs,$(1))
@@ -97,7 +97,7 @@ FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_
 
 # Compilers first: everything clang-14 or afl-clang-fast builds waits for them.
 fuzz-deps:
-	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_DEB_PKGS)"
+	$(Q)tools/apt-install.sh $(FUZZ_DEB_PKGS)
 $(foreach f,fuzz-lf fuzz-cov fuzz-afl,$(call objs,$(f)) $(call fuzz_objs,$(f))) \
   $(FUZZ_LF_BINS) $(FUZZ_COV_BINS) $(FUZZ_AFL_BINS): | fuzz-deps
 

@@ -24,30 +24,14 @@ need_cmd() {
 	done
 }
 
-# Root for apt-get install; the caller names what needs it.
-need_root() {
-	[ "$(id -u)" = 0 ] || die "need root to $*"
-}
-
-# Install Debian packages (exact "pkg=version" allowed) unless already installed.
+# Install Debian packages (exact "pkg=version" allowed) unless already installed, with the
+# project's one installer (tools/apt-install.sh: apt-get update once when lists are missing
+# or stale). apt_update refreshes the apt lists through the same installer.
 apt_install() {
-	local spec pkg ver missing=()
-	for spec in "$@"; do
-		pkg=${spec%%=*}
-		ver=${spec#*=}
-		[ "$ver" = "$spec" ] && ver=""
-		if [ -n "$ver" ]; then
-			[ "$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null)" = "install ok installed $ver" ] && continue
-		else
-			dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' && continue
-		fi
-		missing+=("$spec")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	need_root "apt-get install ${missing[*]}"
-	note "installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
-		die "apt-get install ${missing[*]} failed"
+	"$REPO_DIR/tools/apt-install.sh" --no-recommends "$@" || exit 2
+}
+apt_update() {
+	"$REPO_DIR/tools/apt-install.sh" --update || exit 2
 }
 
 # fetch.sh records the resolved kernel here; later steps read it.
@@ -164,6 +148,64 @@ stage_modules() {
 sh_quote() {
 	local s=${1//\'/\'\\\'\'}
 	printf "'%s'" "$s"
+}
+
+# results_extract <tar> <dir>: unpack the guest's results tar into <dir>, trusting nothing in
+# it: only regular files and directories whose names are plain relative paths (letters,
+# digits, "._+-@=,:" and "/"; no "..", no leading "/") are taken, as the invoking user, with
+# no modes beyond rwx and no owners from the archive. Any other member (symlink, hard link,
+# device, fifo, odd name), and every member with its name or under it, is skipped with a note.
+# Returns 0 (also for an empty or unreadable tar: the caller checks for vm-status).
+# results_key <member name>: the name without "./" prefixes and trailing "/" (never empty).
+results_key() {
+	local k=$1
+	while [ "${k#./}" != "$k" ]; do k=${k#./}; done
+	while [ "${k%/}" != "$k" ]; do k=${k%/}; done
+	printf '%s' "${k:-.}"
+}
+
+results_extract() {
+	local tarf=$1 dir=$2 names types mn mt i p bad=() cand=() take=()
+	local -A refused=()
+	names=$(LC_ALL=C tar -tf "$tarf" --quoting-style=escape 2>/dev/null) || true
+	types=$(LC_ALL=C tar -tvf "$tarf" --quoting-style=escape 2>/dev/null | cut -c1) || true
+	[ -n "$names" ] || return 0
+	mapfile -t mn <<<"$names"
+	mapfile -t mt <<<"$types"
+	if [ ${#mn[@]} -ne ${#mt[@]} ]; then
+		note "warning: results tar listing is inconsistent; nothing extracted"
+		return 0
+	fi
+	for i in "${!mn[@]}"; do
+		case "${mt[$i]}" in
+		- | d) ;;
+		*)
+			bad+=("${mn[$i]} (type ${mt[$i]})") refused[$(results_key "${mn[$i]}")]=1
+			continue
+			;;
+		esac
+		case "${mn[$i]}" in
+		/* | .. | ../* | */.. | */../* | *[!A-Za-z0-9._+@=,:/-]*)
+			bad+=("${mn[$i]} (name)") refused[$(results_key "${mn[$i]}")]=1
+			continue
+			;;
+		esac
+		cand+=("${mn[$i]}")
+	done
+	for i in "${cand[@]}"; do
+		p=$(results_key "$i")
+		while [ -n "$p" ] && [ -z "${refused[$p]:-}" ]; do
+			[ "${p%/*}" = "$p" ] && p="" || p=${p%/*}
+		done
+		[ -n "$p" ] || take+=("$i")
+	done
+	[ ${#bad[@]} -eq 0 ] || note "warning: results tar: skipped ${bad[*]}"
+	[ ${#take[@]} -gt 0 ] || return 0
+	printf '%s\n' "${take[@]}" |
+		tar -xf "$tarf" -C "$dir" --no-overwrite-dir --no-same-owner --no-same-permissions \
+			--mode=u+rw,a-st --no-recursion --verbatim-files-from -T - 2>/dev/null ||
+		note "warning: extracting the results tar reported errors"
+	return 0
 }
 
 # Boot one rig run (vm/run.sh, configured by the caller's environment) that must leave a

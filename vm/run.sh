@@ -119,7 +119,7 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 fi
 [ "$qrc" = 0 ] || die "qemu failed with status $qrc (serial log: $SERIAL)"
 
-tar -xf "$WORK/results.img" -C "$OUT" --no-overwrite-dir 2>"$WORK/tar.err" || true
+results_extract "$WORK/results.img" "$OUT"
 if [ ! -s "$OUT/vm-status" ]; then
 	why=$(grep -a -m1 -E 'Kernel panic|BUG:|Oops' "$SERIAL" | tr -d '\r' || true)
 	die "guest never reported results${why:+ ($why)} (serial log: $SERIAL)"

@@ -16,7 +16,7 @@ VM_KNOBS := MC_CACHE KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 
 export $(VM_KNOBS)
 
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-driver-src \
-        vm-expect-update vmmutants vmfuzz
+        vm-expect-update vmmutants vmfuzz rig-check
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
 export MIGCHECK_HOST
 VM_EXPECTED     ?= $(VM_DIR)/EXPECTED-mtty.json
@@ -56,6 +56,10 @@ vmfuzz: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(MAKE) --no-print-directory $(or $(BUILD),build)/fuzz-lf/$(or $(TARGET),resume_stream)
 	$(VM_DIR)/vmfuzz.sh $(or $(TARGET),resume_stream) $(or $(SECONDS),600)
 
+# The rig's checks that need no VM: hostile results tars, the package installer (stubbed).
+rig-check:
+	$(VM_DIR)/rig-check.sh $(or $(BUILD),build)/rig-check
+
 # Record the verdicts of the last run as the expected ones (a reviewed change).
 vm-expect-update: $(MIGCHECK_HOST)
 	$(MIGCHECK_HOST) expect write $(or $(VM_REPORTS),reports)/vm-latest/report.json $(VM_EXPECTED)
@@ -79,6 +83,7 @@ vm-help:
 	@echo "  make vmcheck      vmtest + require a complete run with the verdicts of VM_EXPECTED"
 	@echo "  make vmcheck-driver-src   the same with a copy of mtty.c built as DRIVER_SRC"
 	@echo "  make vm-expect-update     record vm-latest's verdicts in VM_EXPECTED (review the diff)"
+	@echo "  make rig-check    no-VM checks: hostile results tar, the package installer (stubbed)"
 	@echo "  make vm-clean     drop derived files in MC_CACHE (VM_PURGE=1: the debs too)"
 	@echo "knobs (environment or make VAR=value):"
 	@echo "  MC_CACHE=/var/cache/migcheck   debs, extracted kernel, driver builds, initramfs"

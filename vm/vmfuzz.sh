@@ -10,53 +10,63 @@
 # (execs, exec/s, coverage, corpus, crashes, kernel-log reports, seconds). A kernel-log
 # report counts as a crash.
 # Usage: vmfuzz.sh <target> <seconds>   (run from make: BUILD, MC_CACHE, ... in the env)
+#        vmfuzz.sh --summary <target> <seconds> <report dir>   (the summary of a past run)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 2 ] || { echo "usage: $0 <target> <seconds>" >&2; exit 2; }
+out="" rc=-
+if [ "${1:-}" = --summary ] && [ $# = 4 ]; then
+	out=$4
+	shift
+	set -- "$1" "$2"
+fi
+[ $# = 2 ] || { echo "usage: $0 [--summary] <target> <seconds> [report dir]" >&2; exit 2; }
 TARGET=$1 SECS=$2
 case "$SECS" in '' | *[!0-9]*) die "SECONDS=$SECS is not a number of seconds" ;; esac
 BUILD_DIR=$REPO_DIR/${BUILD:-build}
-BIN=$BUILD_DIR/fuzz-lf/$TARGET
-[ -x "$BIN" ] || die "$BIN missing (make $BUILD_DIR/fuzz-lf/$TARGET)"
-[ -d "$REPO_DIR/corpus/$TARGET" ] || die "no corpus/$TARGET"
-WORKDIR=$BUILD_DIR/vmfuzz/$TARGET
-mkdir -p "$WORKDIR/reports"
+if [ -z "$out" ]; then
+	BIN=$BUILD_DIR/fuzz-lf/$TARGET
+	[ -x "$BIN" ] || die "$BIN missing (make $BUILD_DIR/fuzz-lf/$TARGET)"
+	[ -d "$REPO_DIR/corpus/$TARGET" ] || die "no corpus/$TARGET"
+	WORKDIR=$BUILD_DIR/vmfuzz/$TARGET
+	mkdir -p "$WORKDIR/reports"
 
-# Fork mode with crashes ignored: a finding (a known deviation of the driver keeps
-# recurring) is saved and deduplicated, and the campaign goes on for its whole time.
-# -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
-export VM_CPU=${VM_CPU:-max}
-# Every input goes to /dev/kmsg before it runs: without printk.devkmsg=on the kernel
-# ratelimits those writes and drops most of them. They stay in the ring buffer, not on
-# the console (printing each to the serial port would slow every input): log_buf_len
-# keeps about 25,000 of them in kernel.log, and panic_print=0x20 writes the whole buffer
-# to the console if the kernel panics, so the input that took it down is in serial.log.
-export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20"
-export VM_EXTRA_BINS="$BIN" VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus" \
-	VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
-	VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
-	VM_TIMEOUT=$((SECS + 240)) MIGCHECK_TIMEOUT=120
-set +e
-"$VM_DIR/run-extras.sh" "$BUILD_DIR/migcheck-static"
-rc=$?
-set -e
-out=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || echo none)
+	# Fork mode with crashes ignored: a finding (a known deviation of the driver keeps
+	# recurring) is saved and deduplicated, and the campaign goes on for its whole time.
+	# -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
+	export VM_CPU=${VM_CPU:-max}
+	# Every input goes to /dev/kmsg before it runs: without printk.devkmsg=on the kernel
+	# ratelimits those writes and drops most of them. They stay in the ring buffer, not on
+	# the console (printing each to the serial port would slow every input): log_buf_len
+	# keeps about 25,000 of them in kernel.log, and panic_print=0x20 writes the whole buffer
+	# to the console if the kernel panics, so the input that took it down is in serial.log.
+	export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20"
+	export VM_EXTRA_BINS="$BIN" VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus" \
+		VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
+		VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
+		VM_TIMEOUT=$((SECS + 240)) MIGCHECK_TIMEOUT=120
+	set +e
+	"$VM_DIR/run-extras.sh" "$BUILD_DIR/migcheck-static"
+	rc=$?
+	set -e
+	out=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || echo none)
+fi
 log=$out/extra-${TARGET}.log
 [ -s "$log" ] || die "no fuzzer log from the guest (run.sh status $rc; see $out/serial.log)"
 
 # Fork mode's progress lines: "#N: cov: C ft: F corp: K exec/s E oom/timeout/crash: ..."
-last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -1)
+# (Each count tolerates its absence: no progress line, no findings file, no new units.)
+last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -1 || true)
 execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
 secs_run=$(echo "$last" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
 eps=$(( ${execs:-0} / ( ${secs_run:-0} > 0 ? ${secs_run:-1} : 1 ) ))
 cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
-findings=$(cat "$log" "$out/fuzz-findings.log" 2>/dev/null | sed -n 's/^FINDING \(.*\)$/\1/p' | sort -u)
+findings=$(cat "$log" "$out/fuzz-findings.log" 2>/dev/null | sed -n 's/^FINDING \(.*\)$/\1/p' | sort -u || true)
 nfind=$(printf '%s' "$findings" | grep -c . || true)
 printf '%s\n' "$findings" >"$out/findings.txt"
-grown=$(find "$out/fuzz-corpus" -type f 2>/dev/null | wc -l)
+grown=$(find "$out/fuzz-corpus" -type f 2>/dev/null | wc -l || true)
 corpus=$(($(find "$REPO_DIR/corpus/$TARGET" -type f | wc -l) + grown))
 crashes=$(find "$out" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'leak-*' | wc -l)
 # Report lines as ROB-01 judges them (mc_klog_is_report), by the host's migcheck.

@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make rig-check: the rig's checks that need no VM, no network and no root.
+#  - results_extract (vm/lib.sh) on a hostile results tar: only regular files and directories
+#    with plain relative names land, no set-id bits, nothing outside the report dir;
+#  - tools/apt-install.sh against a stub apt-get with no apt lists: one apt-get update, then
+#    the install retried; and make deps/fuzz-deps/report-deps and the rig's apt_install all
+#    go through it (no other script or makefile runs apt-get install);
+#  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json;
+#  - make bench builds build/migcheck-static, which its VM part boots.
+# Usage: rig-check.sh WORKDIR
+set -uo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+W=$(mkdir -p "$1" && cd "$1" && pwd)
+failures=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; failures=$((failures + 1)); }
+expect() { # expect DESCRIPTION COMMAND...: passes when COMMAND succeeds
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else bad "$what"; fi
+}
+
+# --- a hostile results tar --------------------------------------------------------------
+rm -rf "$W/tar"
+S=$W/tar/src OUT=$W/tar/out
+mkdir -p "$S/fuzz-corpus" "$OUT" "$W/tar/outside" "$W/tar/abs"
+echo '{}' >"$S/report.json"
+echo 'ok 1' >"$S/vm-status"
+echo seed >"$S/fuzz-corpus/a"
+mkdir -p "$W/tar/h" && echo hl >"$W/tar/h/hl1" && ln "$W/tar/h/hl1" "$W/tar/h/hl2"
+echo suid >"$S/suid" && chmod 6755 "$S/suid"
+ln -s /etc/passwd "$S/link"
+ln -s "$W/tar/outside" "$S/escape"
+mkfifo "$S/fifo"
+echo victim >"$W/tar/abs/victim"
+echo 'pwned' >"$W/tar/pwned"
+T=$W/tar/results.img
+(
+	set -e
+	tar -cf "$T" -C "$S" .
+	tar -rf "$T" -C "$W/tar/h" hl1 hl2                               # hl2: a hard link
+	tar -rf "$T" -C / dev/null                                       # a character device
+	tar -rf "$T" -P "$W/tar/abs/victim"                              # an absolute name
+	tar -rf "$T" -C "$W/tar" --transform 's,^pwned$,escape/pwned,' pwned   # through the symlink
+	tar -rf "$T" -C "$W/tar" -P --transform 's,^pwned$,../pwned2,' pwned   # a .. name
+	tar -rf "$T" -C "$W/tar" --transform 's,^pwned$,./link,' pwned         # a symlink's name
+	tar -rf "$T" -C "$W/tar" --transform 's,^pwned$,odd name,' pwned       # an odd name
+) 2>/dev/null || bad "building the hostile tar"
+truncate -s 1M "$T"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+(. "$REPO/vm/lib.sh" && results_extract "$T" "$OUT") 2>"$W/tar/extract.err"
+expect "results_extract: the report files are extracted" \
+	test -f "$OUT/report.json" -a -f "$OUT/vm-status" -a -f "$OUT/fuzz-corpus/a" -a -f "$OUT/hl1"
+other=$(find "$OUT" ! -type f ! -type d)
+expect "results_extract: only regular files and directories (found: ${other//$'\n'/ })" test -z "$other"
+for n in hl2 link escape fifo dev pwned2 "odd name" "${W#/}"; do
+	expect "results_extract: '$n' is not extracted" test ! -e "$OUT/$n" -a ! -L "$OUT/$n"
+done
+expect "results_extract: nothing written outside the report dir" \
+	test ! -e "$W/tar/outside/pwned" -a ! -e "$W/tar/pwned2" -a "$(cat "$W/tar/abs/victim")" = victim
+setid=$(find "$OUT" -perm /6000)
+expect "results_extract: no set-id bits (found: $setid)" test -z "$setid"
+expect "results_extract: names the skipped members" grep -q 'skipped.*link' "$W/tar/extract.err"
+expect "results_extract: an empty results disk extracts nothing and succeeds" \
+	bash -c ". '$REPO/vm/lib.sh' && truncate -s 1M '$W/tar/empty.img' && mkdir -p '$W/tar/e' &&
+		results_extract '$W/tar/empty.img' '$W/tar/e' && [ -z \"\$(ls -A '$W/tar/e')\" ]"
+
+# --- vmfuzz's summary of a campaign with no findings and no new units ------------------
+F=$W/vmfuzz
+rm -rf "$F" && mkdir -p "$F"
+printf '%s\n' '#2857: cov: 1232 ft: 1255 corp: 175 exec/s 87 oom/timeout/crash: 0/0/0 time: 30s job: 5' \
+	'INFO: exiting: 0 time: 32s' >"$F/extra-state_sequence.log"
+: >"$F/kernel.log"
+"$REPO/vm/vmfuzz.sh" --summary state_sequence 30 "$F" >"$F/out" 2>&1
+rc=$?
+expect "vmfuzz summary: a clean campaign (no findings file, no fuzz-corpus/) exits 0 (exit $rc)" test "$rc" = 0
+expect "vmfuzz summary: fuzz-stats.json has the execs and no crash" \
+	grep -q '"execs": 2857, "exec_per_s": 95, .*"new_units": 0, "crashes": 0, "distinct_findings": 0' \
+	"$F/fuzz-stats.json"
+
+# --- what make targets build on a fresh machine ------------------------------------------
+expect "make bench builds the static migcheck its VM part boots" \
+	bash -c "make -s -n -C '$REPO' bench BUILD='$W/nobuild' | grep -q -- '-o $W/nobuild/migcheck-static '"
+
+# --- the installer, against stub dpkg-query / apt-get / id ------------------------------
+B=$W/apt/bin
+rm -rf "$W/apt"
+mkdir -p "$B"
+cat >"$B/dpkg-query" <<'EOF'
+#!/bin/bash
+# stub: "install ok installed [version]" for packages listed in $STUB/installed
+pkg=${*: -1} ver=$(awk -v p="$pkg" '$1 == p { print $2 }' "$STUB/installed" 2>/dev/null)
+[ -n "$ver" ] || exit 1
+case "$*" in *Version*) echo "install ok installed $ver" ;; *) echo "install ok installed" ;; esac
+EOF
+cat >"$B/apt-get" <<'EOF'
+#!/bin/bash
+# stub: no lists until `update`; then installs anything but "nosuch" (as version 1.0)
+echo "apt-get $*" >>"$STUB/log"
+case " $* " in
+*" update "*) touch "$STUB/lists"; exit 0 ;;
+*" install "*)
+	for a in "$@"; do
+		case "$a" in -* | install) continue ;; esac
+		if [ ! -e "$STUB/lists" ] || [ "${a%%=*}" = nosuch ]; then
+			echo "E: Unable to locate package ${a%%=*}" >&2
+			exit 100
+		fi
+	done
+	for a in "$@"; do
+		case "$a" in -* | install) ;; *) echo "${a%%=*} 1.0" >>"$STUB/installed" ;; esac
+	done
+	exit 0 ;;
+esac
+exit 1
+EOF
+printf '#!/bin/sh\necho 0\n' >"$B/id"
+chmod +x "$B"/*
+export STUB=$W/apt MC_APT_LOCK=$W/apt/lock
+stubbed() { PATH=$B:$PATH "$@"; }
+calls() { grep -c "apt-get $1" "$STUB/log" 2>/dev/null; }
+reset_stub() { rm -f "$STUB/log" "$STUB/lists" "$STUB/installed"; }
+
+reset_stub
+stubbed "$REPO/tools/apt-install.sh" foo bar >"$W/apt/out" 2>&1
+expect "apt-install: no apt lists: installed after one apt-get update" \
+	test "$(calls install),$(calls update),$(sort "$STUB/installed" | tr '\n' ' ')" = "2,1,bar 1.0 foo 1.0 "
+: >"$STUB/log"
+stubbed "$REPO/tools/apt-install.sh" foo bar=1.0 >"$W/apt/out" 2>&1
+expect "apt-install: installed packages (also pkg=version): no apt-get at all" test ! -s "$STUB/log"
+reset_stub
+stubbed "$REPO/tools/apt-install.sh" foo nosuch >"$W/apt/out" 2>&1
+rc=$?
+expect "apt-install: an unknown package: exit 2 after one update (exit $rc)" \
+	test "$rc,$(calls update)" = "2,1"
+expect "apt-install: an unknown package is named" grep -q 'error: apt-get install foo nosuch failed' "$W/apt/out"
+
+for t in deps fuzz-deps report-deps; do
+	reset_stub
+	stubbed make -s -C "$REPO" "$t" DEB_PKGS=mk-$t FUZZ_DEB_PKGS=mk-$t REPORT_DEB_PKGS=mk-$t \
+		>"$W/apt/out" 2>&1
+	expect "make $t: installs through tools/apt-install.sh (update once, retry)" \
+		test "$(calls update),$(cat "$STUB/installed" 2>/dev/null)" = "1,mk-$t 1.0"
+done
+reset_stub
+# shellcheck disable=SC2016 # expanded by the inner shell
+stubbed bash -c '. "$1/vm/lib.sh" && apt_install rigpkg=1.0' _ "$REPO" >"$W/apt/out" 2>&1
+expect "vm/lib.sh apt_install: installs through tools/apt-install.sh (update once, retry)" \
+	test "$(calls update),$(cat "$STUB/installed" 2>/dev/null)" = "1,rigpkg 1.0"
+others=$(cd "$REPO" && grep -rlE 'apt-get( -[a-zA-Z]+)* install( -[a-zA-Z]+)* -y' \
+	Makefile ./*.mk vm fuzz bench tests tools .ci 2>/dev/null | grep -v '^tools/apt-install.sh$')
+expect "one installer: no other script runs apt-get to install (found: ${others//$'\n'/ })" test -z "$others"
+
+if [ "$failures" -gt 0 ]; then
+	echo "rig-check: $failures failure(s)"
+	exit 1
+fi
+echo "rig-check: all passed"
