@@ -237,8 +237,14 @@ T=$W/tmpfs
 mkdir -p "$T"
 export MC W T PY
 export -f enospc_checks ok bad check j
-if unshare -rm true 2>/dev/null; then ns=(unshare -rm); else ns=(unshare -m); fi
-"${ns[@]}" bash -c 'set -uo pipefail; enospc_checks' >"$W/enospc.out" 2>&1
+# In a chroot (a fresh-machine root, a build container) neither namespace can be had: the
+# root's / is no mount point, so unshare -m cannot make it private. Root then mounts the
+# tmpfs where it is and the trap unmounts it.
+if unshare -rm true 2>/dev/null; then ns=(unshare -rm)
+elif unshare -m true 2>/dev/null || [ "$(id -u)" != 0 ]; then ns=(unshare -m)
+else ns=(env); fi
+"${ns[@]}" bash -c 'set -uo pipefail; trap "umount \"\$T\" 2>/dev/null" EXIT; enospc_checks' \
+	>"$W/enospc.out" 2>&1
 rc=$?
 cat "$W/enospc.out"
 if [ $rc != 0 ] && ! grep -q '^FAIL' "$W/enospc.out"; then
