@@ -111,7 +111,7 @@ sim-check: $(BUILD)/migcheck-asan
 
 # Signals, kill -9, concurrent runs, write failures and the watchdog, end to end (ASan+UBSan).
 interrupt-check: $(BUILD)/migcheck-asan
-	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="python3"
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="python3 mount"
 	$(Q)tests/interrupt-check.sh $(BUILD)/migcheck-asan $(BUILD)/interrupt-check
 
 # Hostile input (numbers that wrap, FIFOs as input paths, NUL bytes, terminal escapes).
