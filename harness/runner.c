@@ -76,20 +76,6 @@ struct runner {
 	pid_t stuck;			/* a child we had to abandon, or 0 */
 };
 
-bool mc_klog_is_report(const char *line)
-{
-	static const char *const pats[] = {
-		"WARNING:", "BUG:", "Oops", "KASAN", "general protection fault", "kernel BUG",
-		"Poison overwritten", "Redzone", "Object already free", "slab", "UBSAN",
-		"refcount_t:", "list_add corruption", "list_del corruption", NULL,
-	};
-
-	for (int i = 0; pats[i]; i++)
-		if (strstr(line, pats[i]))
-			return true;
-	return false;
-}
-
 /* In the child: keep the report lines of the kernel log read since the device opened. */
 static void collect_klog(struct mc_dev *dev, struct shm *shm)
 {
