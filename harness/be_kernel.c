@@ -45,11 +45,52 @@ struct kdev {
 		uint64_t offset;
 	} regions[KB_NREGIONS];
 
-	int klogfd;
-	int klog_primed;
-	size_t klog_pending;	/* bytes of a formatted line that did not fit last time */
-	char klog_line[KB_KMSG_REC + 64];
+	struct kmsg *klog;	/* /dev/kmsg from the device's open on, or NULL */
 };
+
+/* A reader of /dev/kmsg. */
+struct kmsg {
+	int fd;
+	int primed;		/* the first read sets the position (klog_read's contract) */
+	size_t pending;		/* bytes of a formatted line that did not fit last time */
+	char line[KB_KMSG_REC + 64];
+};
+
+/* *@kmp: a reader of /dev/kmsg (under MC_DEV_ROOT) at its end; 0 or -errno. */
+static int kmsg_open(struct kmsg **kmp)
+{
+	struct kmsg *km = calloc(1, sizeof(*km));
+	char path[PATH_MAX];
+	int rc;
+
+	*kmp = NULL;
+	if (!km)
+		return -ENOMEM;
+	km->fd = -1;
+	rc = mc_kpath(path, sizeof(path), false, "/kmsg");
+	if (!rc) {
+		km->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		rc = km->fd < 0 ? -errno : 0;
+	}
+	if (!rc && lseek(km->fd, 0, SEEK_END) < 0)
+		rc = -errno;
+	if (rc) {
+		if (km->fd >= 0)
+			close(km->fd);
+		free(km);
+		return rc;
+	}
+	*kmp = km;
+	return 0;
+}
+
+static void kmsg_close(struct kmsg *km)
+{
+	if (!km)
+		return;
+	close(km->fd);
+	free(km);
+}
 
 /* Copy @src into @dst (size @len), truncating; always NUL-terminated. */
 static void copy_str(char *dst, size_t len, const char *src)
@@ -343,7 +384,7 @@ static void kernel_close(void *priv)
 	close_fd(&kd->groupfd);
 	close_fd(&kd->containerfd);
 	close_fd(&kd->iommufd);
-	close_fd(&kd->klogfd);
+	kmsg_close(kd->klog);
 	free(kd);
 }
 
@@ -360,7 +401,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 	kd = calloc(1, sizeof(*kd));
 	if (!kd)
 		return mc_kfail(err, errlen, -ENOMEM, "%s: out of memory", ks.label);
-	kd->devfd = kd->groupfd = kd->containerfd = kd->iommufd = kd->klogfd = -1;
+	kd->devfd = kd->groupfd = kd->containerfd = kd->iommufd = -1;
 	kd->group = -1;
 	copy_str(kd->label, sizeof(kd->label), ks.label);
 	rc = strcmp(spec->kind, "cdev") == 0 ? open_cdev(kd, &ks, err, errlen)
@@ -376,11 +417,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 		copy_str(kd->id.path, sizeof(kd->id.path), ks.node);
 	else if (!kd->id.path[0])
 		copy_str(kd->id.path, sizeof(kd->id.path), ks.dir);
-	if (!mc_kpath(ks.dir, sizeof(ks.dir), false, "/kmsg")) {
-		kd->klogfd = open(ks.dir, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (kd->klogfd >= 0)
-			lseek(kd->klogfd, 0, SEEK_END);
-	}
+	kmsg_open(&kd->klog);
 	*priv = kd;
 	return 0;
 
@@ -628,9 +665,9 @@ static ssize_t kernel_region_write(void *priv, uint32_t index, uint64_t off, con
 
 /*
  * One /dev/kmsg record "prio,seq,usec,flags[,...];text\n[ KEY=val\n]..." as
- * "prio,seq: text\n" in kd->klog_line; returns its length.
+ * "prio,seq: text\n" in km->line; returns its length.
  */
-static size_t klog_format(struct kdev *kd, const char *rec)
+static size_t kmsg_format(struct kmsg *km, const char *rec)
 {
 	const char *c1 = strchr(rec, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 	const char *semi = strchr(rec, ';'), *text = semi ? semi + 1 : rec;
@@ -638,71 +675,107 @@ static size_t klog_format(struct kdev *kd, const char *rec)
 	int n;
 
 	if (c1 && c2 && semi && c2 < semi)
-		n = snprintf(kd->klog_line, sizeof(kd->klog_line), "%.*s: %.*s\n", (int)(c2 - rec),
-			     rec, tlen, text);
+		n = snprintf(km->line, sizeof(km->line), "%.*s: %.*s\n", (int)(c2 - rec), rec,
+			     tlen, text);
 	else
-		n = snprintf(kd->klog_line, sizeof(kd->klog_line), "%.*s\n", tlen, text);
+		n = snprintf(km->line, sizeof(km->line), "%.*s\n", tlen, text);
 	if (n < 0)
 		return 0;
-	return (size_t)n < sizeof(kd->klog_line) ? (size_t)n : sizeof(kd->klog_line) - 1;
+	return (size_t)n < sizeof(km->line) ? (size_t)n : sizeof(km->line) - 1;
 }
 
-/* Append the line in kd->klog_line to @buf if it fits; else keep it pending. */
-static bool klog_emit(struct kdev *kd, char *buf, size_t len, size_t *used, size_t n)
+/* Append the line in km->line to @buf if it fits; else keep it pending. */
+static bool kmsg_emit(struct kmsg *km, char *buf, size_t len, size_t *used, size_t n)
 {
 	if (n >= len - *used) {
 		if (*used)
 			return false;
 		n = len - 1;	/* a line longer than the whole buffer: truncate it */
 	}
-	memcpy(buf + *used, kd->klog_line, n);
+	memcpy(buf + *used, km->line, n);
 	*used += n;
 	buf[*used] = '\0';
-	kd->klog_pending = 0;
+	km->pending = 0;
 	return true;
 }
 
-static ssize_t kernel_klog_read(void *priv, char *buf, size_t len)
+/* The records since the last call, whole lines (klog_read's contract without priming). */
+static ssize_t kmsg_read(struct kmsg *km, char *buf, size_t len)
 {
-	struct kdev *kd = priv;
 	char rec[KB_KMSG_REC];
 	size_t used = 0;
 	ssize_t n = 0;
 	int e = 0;
 
-	if (kd->klogfd < 0)
-		return -ENOENT;
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
-	if (!kd->klog_primed) {
-		kd->klog_primed = 1;
-		return lseek(kd->klogfd, 0, SEEK_END) < 0 ? -errno : 0;
-	}
-	if (kd->klog_pending && !klog_emit(kd, buf, len, &used, kd->klog_pending))
+	if (km->pending && !kmsg_emit(km, buf, len, &used, km->pending))
 		return (ssize_t)used;
 	for (;;) {
-		n = read(kd->klogfd, rec, sizeof(rec) - 1);
+		n = read(km->fd, rec, sizeof(rec) - 1);
 		if (n < 0) {
 			e = errno;
 			if (e == EINTR)
 				continue;
 			if (e != EPIPE)	/* EAGAIN: no more records */
 				break;
-			kd->klog_pending = (size_t)snprintf(kd->klog_line, sizeof(kd->klog_line),
-							    "[records lost]\n");
+			km->pending = (size_t)snprintf(km->line, sizeof(km->line),
+						       "[records lost]\n");
 		} else if (n == 0) {
 			break;
 		} else {
 			rec[n] = '\0';
-			kd->klog_pending = klog_format(kd, rec);
+			km->pending = kmsg_format(km, rec);
 		}
-		if (!klog_emit(kd, buf, len, &used, kd->klog_pending))
+		if (!kmsg_emit(km, buf, len, &used, km->pending))
 			break;
 	}
 	if (n < 0 && e != EAGAIN && e != EPIPE && !used)
 		return -e;
 	return (ssize_t)used;
+}
+
+static ssize_t kernel_klog_read(void *priv, char *buf, size_t len)
+{
+	struct kdev *kd = priv;
+
+	if (!kd->klog)
+		return -ENOENT;
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (!kd->klog->primed) {
+		kd->klog->primed = 1;
+		return lseek(kd->klog->fd, 0, SEEK_END) < 0 ? -errno : 0;
+	}
+	return kmsg_read(kd->klog, buf, len);
+}
+
+/* The machine's /dev/kmsg (under MC_DEV_ROOT) from its end, for a run's parent. */
+static int kernel_log_open(const struct mc_devspec *spec, void **rd, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	(void)spec;
+	rc = kmsg_open((struct kmsg **)rd);
+	if (rc) {
+		mc_kpath(path, sizeof(path), false, "/kmsg");
+		return mc_kfail(err, errlen, rc, "%s: %s", path, strerror(-rc));
+	}
+	((struct kmsg *)*rd)->primed = 1;
+	return 0;
+}
+
+static ssize_t kernel_log_read(void *rd, char *buf, size_t len)
+{
+	return kmsg_read(rd, buf, len);
+}
+
+static void kernel_log_close(void *rd)
+{
+	kmsg_close(rd);
 }
 
 const struct mc_backend_ops mc_kernel_ops = {
@@ -724,6 +797,9 @@ const struct mc_backend_ops mc_kernel_ops = {
 	.region_read = kernel_region_read,
 	.region_write = kernel_region_write,
 	.klog_read = kernel_klog_read,
+	.log_open = kernel_log_open,
+	.log_read = kernel_log_read,
+	.log_close = kernel_log_close,
 	.fault = NULL,
 	.data_rawfd = kernel_data_rawfd,
 	.remove = kernel_remove,

@@ -102,6 +102,19 @@ ssize_t mc_region_write(struct mc_dev *dev, uint32_t index, uint64_t off, const 
 
 /* Kernel log since the last call; -EOPNOTSUPP when the backend has no log. */
 ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len);
+
+/*
+ * The kernel log of the machine behind a device spec, read without opening the device
+ * (a run's parent reads it while its case processes hold the device). mc_klog_open():
+ * positioned at the log's end; 0, or -errno with one line in @err (-EOPNOTSUPP: the
+ * backend has no log; -ENOENT: the kernel's cannot be read). mc_klog_next(): the records
+ * since the last call as mc_klog_read() renders them, whole lines, NUL-terminated;
+ * bytes copied (0: nothing new) or -errno. mc_klog_close(@kl NULL is fine).
+ */
+struct mc_klog;
+int mc_klog_open(const char *spec, struct mc_klog **kl, char *err, size_t errlen);
+ssize_t mc_klog_next(struct mc_klog *kl, char *buf, size_t len);
+void mc_klog_close(struct mc_klog *kl);
 /* True when the backend can inject faults (simulated device). */
 /*
  * ROB-03 (destructive): close the device fd and remove the device, keeping its data

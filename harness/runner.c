@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "klog.h"
 #include "mc_version.h"
 #include "outdir.h"
 #include "sha256.h"
@@ -25,7 +26,8 @@
 #include "waiver.h"
 
 #define MAX_INSTANCES 128
-#define KLOG_MAX 4096
+#define KLOG_FINDINGS_MAX (256 * 1024)	/* ROB-01 evidence kept over a run */
+#define KLOG_BUF (64 * 1024)
 
 /* Memory shared between the parent and one child at a time. */
 struct shm {
@@ -35,14 +37,13 @@ struct shm {
 	bool cell_set;
 	bool done;
 	uint64_t end_ns;		/* CLOCK_MONOTONIC when the child finished */
-	char klog[KLOG_MAX];		/* kernel-log findings of this case */
 	/* preflight */
 	int open_rc;
 	char open_err[512];
 	int flags_rc;
 	uint64_t flags;
 	struct mc_dev_ident ident;
-	bool log, fault, klog_ok;
+	bool log, fault;
 	int io_rc;			/* the --io data path works with this device */
 	char io_why[256];
 	int stream_rc;
@@ -71,32 +72,79 @@ struct runner {
 	uint8_t *stream;		/* parent's copy of the reference stream */
 	struct mc_regaccs dirty;	/* --dirty, or the simulated device's default */
 	uint8_t ref_regions[MC_REGACCS_MAX * MC_REGACC_MAX];
+	struct mc_klog *kl;		/* the machine's kernel log, or NULL */
+	char klog_why[300];		/* why there is none */
+	struct mc_klog_group kgroup;	/* the report the log's last line belongs to */
 	char *findings;			/* ROB-01 evidence over the run */
 	size_t findings_len;
+	int nreports;
 	pid_t stuck;			/* a child we had to abandon, or 0 */
 };
 
-/* In the child: keep the report lines of the kernel log read since the device opened. */
-static void collect_klog(struct mc_dev *dev, struct shm *shm)
+/* Append @text (@n bytes) to r->findings, up to KLOG_FINDINGS_MAX; false when full. */
+static bool findings_add(struct runner *r, const char *text, size_t n)
 {
-	char *buf = malloc(1 << 16), *save = NULL;
-	size_t used = strlen(shm->klog);
+	char *grown;
+
+	if (r->findings_len + n + 1 > KLOG_FINDINGS_MAX)
+		return false;
+	grown = realloc(r->findings, r->findings_len + n + 1);
+	if (!grown)
+		return false;
+	memcpy(grown + r->findings_len, text, n);
+	r->findings = grown;
+	r->findings_len += n;
+	grown[r->findings_len] = '\0';
+	return true;
+}
+
+/*
+ * Read the kernel log up to now and charge its reports to @where (a case or a phase):
+ * each report's first lines into the run's ROB-01 evidence and, for a case, into
+ * @detail (size @dlen) too. A report whose lines straddle two reads stays whole:
+ * r->kgroup carries it over. Returns the number of reports.
+ */
+static int klog_charge(struct runner *r, const char *where, char *detail, size_t dlen)
+{
+	char *buf, *save = NULL, head[1024];
+	int found = 0;
 	ssize_t n;
 
+	if (!r->kl)
+		return 0;
+	buf = malloc(KLOG_BUF);
 	if (!buf)
-		return;
-	while ((n = mc_klog_read(dev, buf, 1 << 16)) > 0) {
+		return 0;
+	while ((n = mc_klog_next(r->kl, buf, KLOG_BUF)) > 0) {
 		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			if (!mc_klog_is_report(l) || used + 2 >= KLOG_MAX)
+			int k = mc_klog_group_line(&r->kgroup, l), len;
+
+			if (!k)
 				continue;
-			used += (size_t)snprintf(shm->klog + used, KLOG_MAX - used, "%s\n", l);
-			if (used >= KLOG_MAX)
-				used = KLOG_MAX - 1;
+			if (k == 1) {
+				found++;
+				r->nreports++;
+				len = snprintf(head, sizeof(head), "%s (%s): %s\n", where,
+					       r->kgroup.kind, l);
+			} else {
+				len = snprintf(head, sizeof(head), "  | %s\n", l);
+			}
+			if (len >= (int)sizeof(head))
+				head[(len = sizeof(head) - 1) - 1] = '\n';
+			findings_add(r, head, (size_t)len);
+			if (!detail)
+				continue;
+			if (k == 1)
+				snprintf(head, sizeof(head), "%skernel log report (%s): %s\n",
+					 detail[0] && detail[strlen(detail) - 1] != '\n' ? "\n" : "",
+					 r->kgroup.kind, l);
+			snprintf(detail + strlen(detail), dlen - strlen(detail), "%s", head);
 		}
-		if ((size_t)n < (1 << 16) - 1)
-			break;
 	}
+	if (detail && detail[0] && detail[strlen(detail) - 1] == '\n')
+		detail[strlen(detail) - 1] = '\0';
 	free(buf);
+	return found;
 }
 
 /* The child side of isolated(): @fn with the runner. */
@@ -144,7 +192,6 @@ static void preflight_child(struct runner *r, void *arg)
 	struct mc_dev *dev;
 	uint8_t probe[16] = { 0 };
 	struct vfio_device_feature *hdr = (void *)probe;
-	char buf[256];
 
 	(void)arg;
 	shm->open_rc = mc_dev_open(r->o->device, &dev, shm->open_err, sizeof(shm->open_err));
@@ -160,7 +207,6 @@ static void preflight_child(struct runner *r, void *arg)
 		     VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
 	shm->log = mc_feature_raw(dev, probe, sizeof(probe)) == 0;
 	shm->fault = mc_dev_can_fault(dev);
-	shm->klog_ok = mc_klog_read(dev, buf, sizeof(buf)) >= 0;
 	shm->io_rc = mc_io_available(dev, r->o->io, shm->io_why, sizeof(shm->io_why));
 	mc_dev_close(dev);
 	shm->done = true;
@@ -301,7 +347,6 @@ static void case_child(struct runner *r, void *arg)
 	if (shm->res.status == MC_FAIL || shm->res.status == MC_ERROR || shm->res.status == MC_WARN)
 		mc_dev_oplog(ctx.dev, shm->res.oplog, sizeof(shm->res.oplog));
 	mc_reset(ctx.dev);	/* leave the device RUNNING for whoever comes next */
-	collect_klog(ctx.dev, shm);
 	mc_dev_close(ctx.dev);
 	shm->done = true;
 }
@@ -322,7 +367,8 @@ static const char *precondition(const struct runner *r, const struct mc_case *c)
 	return NULL;
 }
 
-static void run_one(struct runner *r, struct mc_report *rep, const struct mc_case *c,
+/* Run one case instance into @res; true when a case process ran (and may have logged). */
+static bool run_one(struct runner *r, struct mc_report *rep, const struct mc_case *c,
 		    const struct mc_param *p, struct mc_case_result *res)
 {
 	struct job j = { .c = c, .p = p };
@@ -339,7 +385,7 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		snprintf(res->detail, sizeof(res->detail),
 			 "not run: the process of an earlier case (pid %d) is stuck in the device",
 			 (int)r->stuck);
-		return;
+		return false;
 	}
 	if (!r->di.flags_ok && strcmp(c->clause->group, "FEAT")) {
 		/* The device's fault (FEAT-01), not the harness's: nothing can run without them. */
@@ -349,13 +395,13 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 			 "setup violates FEAT-01: the device reported no usable migration flags "
 			 "(GET MIGRATION: %s, flags %#llx); not run", mc_errno_name(r->flags_rc),
 			 (unsigned long long)r->di.flags);
-		return;
+		return false;
 	}
 	why = precondition(r, c);
 	if (why) {
 		res->status = MC_SKIP;
 		snprintf(res->detail, sizeof(res->detail), "%s", why);
-		return;
+		return false;
 	}
 	how = isolated(r, case_child, &j, &sig, r->o->timeout_ms);
 	switch (how) {
@@ -399,21 +445,7 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		rep->matrix[p->a][p->b] = r->shm->cell;
 		rep->have_matrix = true;
 	}
-	if (r->shm->klog[0]) {
-		size_t add = strlen(r->shm->klog) + strlen(c->name) + strlen(p->label) + 5;
-		char *grown = realloc(r->findings, r->findings_len + add + 1);
-
-		if (grown) {
-			r->findings = grown;
-			/* res->name is not set yet: the case's own name and label. */
-			r->findings_len += (size_t)sprintf(grown + r->findings_len, "%s%s%s: %s",
-							   c->name, p->label[0] ? ":" : "",
-							   p->label, r->shm->klog);
-		}
-		snprintf(res->detail + strlen(res->detail),
-			 sizeof(res->detail) - strlen(res->detail), "%skernel log report(s): %s",
-			 res->detail[0] ? "\n" : "", r->shm->klog);
-	}
+	return true;
 }
 
 struct planned {
@@ -461,6 +493,34 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 }
 
 /*
+ * The end of the run: reports that appeared after ROB-01's case @judge (an index of
+ * rep->cases, -1 when none ran) read the log still fail it, in report.json and the
+ * other files written at the end (a streamed KTAP line has gone out already). Without a
+ * ROB-01 case, reports outside the cases are told on stderr.
+ */
+static void klog_late(struct runner *r, struct mc_report *rep, int judge)
+{
+	struct mc_case_result *res = judge >= 0 ? &rep->cases[judge] : NULL;
+	int before = r->nreports;
+
+	if (!klog_charge(r, "after the last case", NULL, 0) && (res || !r->nreports))
+		return;
+	if (!res) {
+		fprintf(stderr, "migcheck: warning: %d kernel log report(s) during the run, not "
+			"judged (ROB-01 not selected)\n", r->nreports);
+		return;
+	}
+	if (res->not_run || res->status == MC_ERROR)
+		return;
+	res->status = MC_FAIL;
+	res->violates = NULL;
+	snprintf(res->detail, sizeof(res->detail),
+		 "kernel log reports during the run (%d, %d after its last case), by case or "
+		 "phase:\n%s", r->nreports, r->nreports - before, r->findings);
+	res->waiver = mc_waiver_for(r->o->waivers, res);
+}
+
+/*
  * Every planned case in order, each result to the streaming reporters as it comes; once
  * the run is interrupted, the rest are in the report as not run (and not streamed).
  * Returns how many were not run.
@@ -468,23 +528,42 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 static int run_cases(struct runner *r, struct mc_report *rep, const struct planned *pl, int n,
 		     const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep)
 {
-	int not_run = 0;
+	char where[2 * sizeof(rep->cases[0].name) + 64], last[sizeof(rep->cases[0].name)] = "";
+	int not_run = 0, judge = -1;
 
 	for (int i = 0; i < n; i++) {
 		struct mc_case_result *res = &rep->cases[i];
-		bool ran = !mc_run_interrupted();
+		bool ran = !mc_run_interrupted(), child = false;
 
-		if (pl[i].c->op->order == MC_ORDER_LAST)
-			r->di.klog_findings = r->findings ? r->findings : "";
 		memset(res, 0, sizeof(*res));
-		if (ran)
-			run_one(r, rep, pl[i].c, &pl[i].p, res);
-		else
-			mark_not_run(res, "");
-		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
-		not_run += !ran;
 		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
 			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		if (pl[i].c->op->order == MC_ORDER_LAST) {
+			/* ROB-01 judges all that came before: the log up to now is read first. */
+			snprintf(where, sizeof(where), "after the last case%s%s%s",
+				 last[0] ? " (" : "", last, last[0] ? ")" : "");
+			klog_charge(r, where, NULL, 0);
+			r->di.klog_findings = r->findings ? r->findings : "";
+			r->di.klog_reports = r->nreports;
+			judge = i;
+		} else if (ran) {
+			snprintf(where, sizeof(where), last[0] ? "between %s and %s" :
+				 "after the preflight, before %s%s", last[0] ? last : res->name,
+				 last[0] ? res->name : "");
+			klog_charge(r, where, NULL, 0);
+		}
+		if (ran)
+			child = run_one(r, rep, pl[i].c, &pl[i].p, res);
+		else
+			mark_not_run(res, "");
+		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
+			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		if (child && pl[i].c->op->order != MC_ORDER_LAST) {
+			klog_charge(r, res->name, res->detail, sizeof(res->detail));
+			snprintf(last, sizeof(last), "%s", res->name);
+		}
+		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
+		not_run += !ran;
 		res->clause = pl[i].c->clause;
 		res->description = pl[i].c->description;
 		res->waiver = mc_waiver_for(r->o->waivers, res);
@@ -492,6 +571,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 		for (int k = 0; k < nrep && ran; k++)
 			reps[k]->result(rpriv[k], res, i);
 	}
+	klog_late(r, rep, judge);
 	return not_run;
 }
 
@@ -548,6 +628,7 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 static int preflight_foreign(struct runner *r)
 {
 	struct shm *shm = r->shm;
+	enum mc_outcome how;
 	int sig = 0;
 
 	if (r->o->foreign)
@@ -563,8 +644,9 @@ static int preflight_foreign(struct runner *r)
 	shm->stream_err[0] = '\0';
 	shm->stream_violates[0] = '\0';
 	shm->stream_ref = false;
-	if (isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r)) != MC_RAN ||
-	    shm->stream_rc) {
+	how = isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r));
+	klog_charge(r, "foreign-save (saving the foreign stream)", NULL, 0);
+	if (how != MC_RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
 			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
@@ -591,6 +673,7 @@ static int preflight_foreign(struct runner *r)
 static int preflight(struct runner *r)
 {
 	struct shm *shm = r->shm;
+	enum mc_outcome how;
 	int sig = 0;
 
 	if (isolated(r, preflight_child, NULL, &sig, preflight_ms(r)) != MC_RAN || !shm->done) {
@@ -600,6 +683,7 @@ static int preflight(struct runner *r)
 			r->o->device, mc_watch_op(&shm->watch));
 		return -EIO;
 	}
+	klog_charge(r, "preflight (opening the device)", NULL, 0);
 	if (shm->open_rc) {
 		fprintf(stderr, "migcheck: %s\n", shm->open_err);
 		return shm->open_rc;
@@ -614,7 +698,8 @@ static int preflight(struct runner *r)
 	r->flags_rc = shm->flags_rc;
 	r->di.log = shm->log;
 	r->di.fault = shm->fault;
-	r->di.klog = shm->klog_ok;
+	r->di.klog = r->kl != NULL;
+	r->di.klog_why = r->klog_why;
 	r->di.peer_spec = r->o->peer;
 	r->di.seed = r->o->seed;
 	r->di.device_spec = r->o->device;
@@ -632,9 +717,10 @@ static int preflight(struct runner *r)
 		mc_regacc_parse(SIM_DIRTY, true, &r->dirty, NULL, 0);
 	shm->done = false;
 	shm->stream_ref = true;
-	if (isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig,
-		     preflight_ms(r)) !=
-		    MC_RAN || shm->stream_rc) {
+	how = isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig,
+		       preflight_ms(r));
+	klog_charge(r, "reference-save (saving the reference stream)", NULL, 0);
+	if (how != MC_RAN || shm->stream_rc) {
 		if (r->o->peer && shm->stream_open_failed) {
 			fprintf(stderr, "migcheck: peer: %s\n", shm->stream_err);
 			return shm->stream_rc;
@@ -739,6 +825,9 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		r.shm = NULL;
 		goto out;
 	}
+	/* The log is read from before the device's first open: no report falls outside. */
+	if (mc_klog_open(o->device, &r.kl, r.klog_why, sizeof(r.klog_why)))
+		r.kl = NULL;
 	if (preflight(&r)) {
 		code = mc_run_interrupted() ? 128 + mc_run_interrupted() : 2;
 		goto out;
@@ -785,6 +874,7 @@ out:
 	free(r.stream);
 	free(r.foreign);
 	free(r.findings);
+	mc_klog_close(r.kl);
 	if (r.shm)
 		munmap(r.shm, r.shm_len);
 	return code;
