@@ -108,6 +108,13 @@ struct mc_backend_ops {
 	int (*log_open)(const struct mc_devspec *spec, void **rd, char *err, size_t errlen);
 	ssize_t (*log_read)(void *rd, char *buf, size_t len);
 	void (*log_close)(void *rd);
+	/*
+	 * log_leaks: may be NULL. With the log's reader @rd: have kmemleak scan now, copy
+	 * the objects it lists that were not copied before into @buf (kmemleak's format,
+	 * whole objects, NUL-terminated) and clear them. Returns bytes copied, -ENOENT
+	 * where the kernel has no kmemleak (then nothing is claimed), or -errno.
+	 */
+	ssize_t (*log_leaks)(void *rd, char *buf, size_t len);
 
 	/*
 	 * fault: may be NULL (real devices). Arm one fault (0), which fires once, the first

@@ -451,6 +451,13 @@ ssize_t mc_klog_next(struct mc_klog *kl, char *buf, size_t len)
 	return kl->be->log_read(kl->rd, buf, len);
 }
 
+ssize_t mc_klog_leaks(struct mc_klog *kl, char *buf, size_t len)
+{
+	if (!kl->be->log_leaks)
+		return -ENOENT;
+	return kl->be->log_leaks(kl->rd, buf, len);
+}
+
 void mc_klog_close(struct mc_klog *kl)
 {
 	if (!kl)

@@ -115,6 +115,14 @@ struct mc_klog;
 int mc_klog_open(const char *spec, struct mc_klog **kl, char *err, size_t errlen);
 ssize_t mc_klog_next(struct mc_klog *kl, char *buf, size_t len);
 void mc_klog_close(struct mc_klog *kl);
+/*
+ * mc_klog_leaks: have the machine's kmemleak scan now and copy the leaked objects it
+ * found that no earlier call copied (kmemleak's "unreferenced object" text, whole
+ * objects, NUL-terminated) into @buf. Bytes copied (0: none), -ENOENT where there is no
+ * kmemleak (a production kernel), or -errno. The objects kmemleak held when @kl was
+ * opened are not reported (they predate the run). Its scan line goes to the log.
+ */
+ssize_t mc_klog_leaks(struct mc_klog *kl, char *buf, size_t len);
 /* True when the backend can inject faults (simulated device). */
 /*
  * ROB-03 (destructive): close the device fd and remove the device, keeping its data

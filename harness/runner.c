@@ -78,6 +78,7 @@ struct runner {
 	char *findings;			/* ROB-01 evidence over the run */
 	size_t findings_len;
 	int nreports;
+	bool no_kmemleak;		/* the kernel has none, or it failed once */
 	pid_t stuck;			/* a child we had to abandon, or 0 */
 };
 
@@ -99,14 +100,52 @@ static bool findings_add(struct runner *r, const char *text, size_t n)
 }
 
 /*
- * Read the kernel log up to now and charge its reports to @where (a case or a phase):
- * each report's first lines into the run's ROB-01 evidence and, for a case, into
- * @detail (size @dlen) too. A report whose lines straddle two reads stays whole:
- * r->kgroup carries it over. Returns the number of reports.
+ * Charge the reports of @buf's lines (grouped by @g) to @where: each report's first
+ * lines into the run's ROB-01 evidence and, when @detail is set (a case), into @detail
+ * (size @dlen) too. Returns the number of reports.
+ */
+static int charge_lines(struct runner *r, struct mc_klog_group *g, char *buf, const char *where,
+			char *detail, size_t dlen)
+{
+	char *save = NULL, head[1024];
+	int found = 0;
+
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		int k = mc_klog_group_line(g, l), len;
+
+		if (!k)
+			continue;
+		if (k == 1) {
+			found++;
+			r->nreports++;
+			len = snprintf(head, sizeof(head), "%s (%s): %s\n", where, g->kind, l);
+		} else {
+			len = snprintf(head, sizeof(head), "  | %s\n", l);
+		}
+		if (len >= (int)sizeof(head))
+			head[(len = sizeof(head) - 1) - 1] = '\n';
+		findings_add(r, head, (size_t)len);
+		if (!detail)
+			continue;
+		if (k == 1)
+			snprintf(head, sizeof(head), "%skernel log report (%s): %s\n",
+				 detail[0] && detail[strlen(detail) - 1] != '\n' ? "\n" : "", g->kind,
+				 l);
+		snprintf(detail + strlen(detail), dlen - strlen(detail), "%s", head);
+	}
+	if (detail && detail[0] && detail[strlen(detail) - 1] == '\n')
+		detail[strlen(detail) - 1] = '\0';
+	return found;
+}
+
+/*
+ * Read the kernel log up to now and charge its reports to @where (a case or a phase),
+ * and to @detail as charge_lines() does. A report whose lines straddle two reads stays
+ * whole: r->kgroup carries it over. Returns the number of reports.
  */
 static int klog_charge(struct runner *r, const char *where, char *detail, size_t dlen)
 {
-	char *buf, *save = NULL, head[1024];
+	char *buf;
 	int found = 0;
 	ssize_t n;
 
@@ -115,36 +154,40 @@ static int klog_charge(struct runner *r, const char *where, char *detail, size_t
 	buf = malloc(KLOG_BUF);
 	if (!buf)
 		return 0;
-	while ((n = mc_klog_next(r->kl, buf, KLOG_BUF)) > 0) {
-		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			int k = mc_klog_group_line(&r->kgroup, l), len;
-
-			if (!k)
-				continue;
-			if (k == 1) {
-				found++;
-				r->nreports++;
-				len = snprintf(head, sizeof(head), "%s (%s): %s\n", where,
-					       r->kgroup.kind, l);
-			} else {
-				len = snprintf(head, sizeof(head), "  | %s\n", l);
-			}
-			if (len >= (int)sizeof(head))
-				head[(len = sizeof(head) - 1) - 1] = '\n';
-			findings_add(r, head, (size_t)len);
-			if (!detail)
-				continue;
-			if (k == 1)
-				snprintf(head, sizeof(head), "%skernel log report (%s): %s\n",
-					 detail[0] && detail[strlen(detail) - 1] != '\n' ? "\n" : "",
-					 r->kgroup.kind, l);
-			snprintf(detail + strlen(detail), dlen - strlen(detail), "%s", head);
-		}
-	}
-	if (detail && detail[0] && detail[strlen(detail) - 1] == '\n')
-		detail[strlen(detail) - 1] = '\0';
+	while ((n = mc_klog_next(r->kl, buf, KLOG_BUF)) > 0)
+		found += charge_lines(r, &r->kgroup, buf, where, detail, dlen);
 	free(buf);
 	return found;
+}
+
+/*
+ * After the cases of a clause group (@group; NULL: at the end of the run): kmemleak
+ * scans, and the objects it found fail ROB-01 naming the group, as does its scan line
+ * in the log. Where the kernel has no kmemleak nothing happens (and nothing is claimed)
+ * for the rest of the run.
+ */
+static void klog_leaks(struct runner *r, const char *group)
+{
+	struct mc_klog_group g = { 0 };
+	char where[80], *buf;
+	ssize_t n;
+
+	if (!r->kl || r->no_kmemleak || mc_run_interrupted())
+		return;
+	buf = malloc(KLOG_BUF);
+	if (!buf)
+		return;
+	if (group)
+		snprintf(where, sizeof(where), "kmemleak scan after the %s cases", group);
+	else
+		snprintf(where, sizeof(where), "kmemleak scan at the end of the run");
+	n = mc_klog_leaks(r->kl, buf, KLOG_BUF);
+	if (n > 0)
+		charge_lines(r, &g, buf, where, NULL, 0);
+	else if (n < 0)
+		r->no_kmemleak = true;	/* -ENOENT: none; else it failed: try no more */
+	free(buf);
+	klog_charge(r, where, NULL, 0);
 }
 
 /* The child side of isolated(): @fn with the runner. */
@@ -503,7 +546,9 @@ static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 	struct mc_case_result *res = judge >= 0 ? &rep->cases[judge] : NULL;
 	int before = r->nreports;
 
-	if (!klog_charge(r, "after the last case", NULL, 0) && (res || !r->nreports))
+	klog_charge(r, "after the last case", NULL, 0);
+	klog_leaks(r, NULL);
+	if (r->nreports == before && (res || !r->nreports))
 		return;
 	if (!res) {
 		fprintf(stderr, "migcheck: warning: %d kernel log report(s) during the run, not "
@@ -530,6 +575,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 {
 	char where[2 * sizeof(rep->cases[0].name) + 64], last[sizeof(rep->cases[0].name)] = "";
 	int not_run = 0, judge = -1;
+	bool group_ran = false;		/* a case of the current clause group ran */
 
 	for (int i = 0; i < n; i++) {
 		struct mc_case_result *res = &rep->cases[i];
@@ -561,6 +607,12 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 		if (child && pl[i].c->op->order != MC_ORDER_LAST) {
 			klog_charge(r, res->name, res->detail, sizeof(res->detail));
 			snprintf(last, sizeof(last), "%s", res->name);
+			group_ran = true;
+		}
+		if (group_ran && (i + 1 == n || pl[i + 1].c->op->order == MC_ORDER_LAST ||
+				  strcmp(pl[i].c->clause->group, pl[i + 1].c->clause->group))) {
+			klog_leaks(r, pl[i].c->clause->group);
+			group_ran = false;
 		}
 		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
 		not_run += !ran;

@@ -313,6 +313,7 @@ static ssize_t sim_klog_read(void *priv, char *buf, size_t len)
 static int sim_log_open(const struct mc_devspec *spec, void **rd, char *err, size_t errlen)
 {
 	uint64_t *pos = malloc(sizeof(*pos));
+	char scratch[256];
 
 	(void)spec;
 	if (!pos || mc_sim_kernel_init()) {
@@ -320,6 +321,8 @@ static int sim_log_open(const struct mc_devspec *spec, void **rd, char *err, siz
 		snprintf(err, errlen, "sim: the simulated kernel log: out of memory");
 		return -ENOMEM;
 	}
+	/* What kmemleak held before the run is none of its business (as kernel_log_open). */
+	mc_sim_kernel_leak_scan(scratch, sizeof(scratch));
 	*pos = mc_sim_kernel_tail();
 	*rd = pos;
 	return 0;
@@ -328,6 +331,12 @@ static int sim_log_open(const struct mc_devspec *spec, void **rd, char *err, siz
 static ssize_t sim_log_read(void *rd, char *buf, size_t len)
 {
 	return mc_sim_kernel_read(rd, buf, len);
+}
+
+static ssize_t sim_log_leaks(void *rd, char *buf, size_t len)
+{
+	(void)rd;
+	return mc_sim_kernel_leak_scan(buf, len);
 }
 
 /*
@@ -466,6 +475,8 @@ static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const v
 		if (MC_SIM_HAS(dev, WARN_ON_BAD_STREAM))
 			mc_sim_printk(dev, "WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim_stream.c:%d mc_sim_resume_feed+0x%zx/0x400 [sim]",
 				      (int)getpid(), 512, len & 0x3ff);
+		if (MC_SIM_HAS(dev, LEAK_ON_BAD_STREAM))
+			mc_sim_kernel_leak(512, "mc_sim_resume_feed+0x1a0/0x400", (int)getpid());
 	}
 	return ret ? ret : (ssize_t)len;
 }
@@ -659,6 +670,7 @@ const struct mc_backend_ops mc_sim_ops = {
 	.log_open = sim_log_open,
 	.log_read = sim_log_read,
 	.log_close = free,
+	.log_leaks = sim_log_leaks,
 	.fault = sim_fault,
 	.remove = sim_remove,
 };

@@ -176,7 +176,10 @@
 	  "restarts the header at every write)", "RES-01")                                     \
 	X(WARN_ON_FIRST_OPEN, "warn_on_first_open",                                            \
 	  "the first open of the device after the (simulated) machine started logs a "         \
-	  "WARNING: before any case, in the preflight", "ROB-01")
+	  "WARNING: before any case, in the preflight", "ROB-01")                              \
+	X(LEAK_ON_BAD_STREAM, "leak_on_bad_stream",                                            \
+	  "a rejected resume write leaks the parser's buffer: the (simulated) kmemleak finds "  \
+	  "it in the scan after the case group", "ROB-01")
 
 /*
  * Conforming variants: X(ENUM, "name", "how it differs from the default, within the
@@ -367,6 +370,15 @@ void mc_sim_kernel_vprintk(const char *fmt, va_list ap) __attribute__((format(pr
 uint64_t mc_sim_kernel_open(void);
 uint64_t mc_sim_kernel_tail(void);
 ssize_t mc_sim_kernel_read(uint64_t *pos, char *buf, size_t len);
+/*
+ * The simulated kmemleak: mc_sim_kernel_leak() records an object of @size a driver
+ * allocated in @fn and lost. mc_sim_kernel_leak_scan() is "scan", then a read of
+ * /sys/kernel/debug/kmemleak, then "clear": the objects not told before, in
+ * kmemleak's format, into @buf (whole objects, NUL-terminated), and the scan's line in
+ * the kernel log when it found any. Returns bytes copied or -errno.
+ */
+void mc_sim_kernel_leak(uint32_t size, const char *fn, int pid);
+ssize_t mc_sim_kernel_leak_scan(char *buf, size_t len);
 /* sim_log.c: a BAR0 page, generated from the seed on first touch (never NULL). */
 uint8_t *mc_sim_page(struct mc_sim_dev *dev, uint64_t page);
 /* sim_log.c: power-on config space (ids in 0x00..0x3f, zeroes above). */

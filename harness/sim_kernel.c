@@ -4,7 +4,8 @@
  * records like printk's, in memory shared with every process forked after it was made,
  * so that a run's parent reads what its case processes' devices printed, as it reads
  * /dev/kmsg on a real kernel. Each reader keeps its own position; a reader overtaken by
- * the ring gets "[records lost]", as /dev/kmsg's EPIPE.
+ * the ring gets "[records lost]", as /dev/kmsg's EPIPE. And a kmemleak: objects a driver
+ * leaked are found by a scan, as mm/kmemleak.c finds them, and listed until cleared.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@
 
 #define SK_SLOTS 1024u
 #define SK_TEXT 480u
+#define SK_LEAKS 64u		/* leaked objects remembered; more are counted, not listed */
 
 struct sim_kernel {
 	pthread_mutex_t lock;	/* process-shared and robust: a killed case cannot wedge it */
@@ -26,6 +28,15 @@ struct sim_kernel {
 		uint64_t seq;
 		char text[SK_TEXT];
 	} rec[SK_SLOTS];
+	uint32_t nleaks;	/* objects leaked, of which the first SK_LEAKS are listed */
+	uint32_t scanned;	/* found by a scan so far */
+	uint32_t cleared;	/* listed no more ("clear") */
+	struct {
+		uint64_t addr;
+		uint32_t size;
+		int pid;
+		char fn[64];
+	} leak[SK_LEAKS];
 };
 
 static struct sim_kernel *sk;
@@ -142,5 +153,61 @@ ssize_t mc_sim_kernel_read(uint64_t *pos, char *buf, size_t len)
 			(*pos)++;
 	}
 	pthread_mutex_unlock(&k->lock);
+	return (ssize_t)used;
+}
+
+void mc_sim_kernel_leak(uint32_t size, const char *fn, int pid)
+{
+	struct sim_kernel *k = kernel();
+
+	if (!k)
+		return;
+	lock(k);
+	if (k->nleaks < SK_LEAKS) {
+		k->leak[k->nleaks].addr = 0xffff888004d20000ull + 0x800ull * k->nleaks;
+		k->leak[k->nleaks].size = size;
+		k->leak[k->nleaks].pid = pid;
+		snprintf(k->leak[k->nleaks].fn, sizeof(k->leak[0].fn), "%s", fn);
+	}
+	k->nleaks++;
+	pthread_mutex_unlock(&k->lock);
+}
+
+ssize_t mc_sim_kernel_leak_scan(char *buf, size_t len)
+{
+	struct sim_kernel *k = kernel();
+	uint32_t found, end;
+	size_t used = 0;
+
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (!k)
+		return -ENOMEM;
+	lock(k);
+	found = k->nleaks - k->scanned;
+	k->scanned = k->nleaks;
+	end = k->scanned < SK_LEAKS ? k->scanned : SK_LEAKS;
+	for (uint32_t i = k->cleared; i < end; i++) {
+		int n = snprintf(buf + used, len - used,
+				 "unreferenced object 0x%016llx (size %u):\n"
+				 "  comm \"migcheck\", pid %d, jiffies %u\n"
+				 "  backtrace (crc %08x):\n"
+				 "    __kmalloc_noprof+0x1c8/0x440\n"
+				 "    %s [sim]\n",
+				 (unsigned long long)k->leak[i].addr, k->leak[i].size,
+				 k->leak[i].pid, 4294892296u + i, 0x4d7b12e0u ^ i, k->leak[i].fn);
+
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';	/* whole objects only */
+			break;
+		}
+		used += (size_t)n;
+	}
+	k->cleared = k->scanned;	/* scan, read, clear: each leak is told once */
+	pthread_mutex_unlock(&k->lock);
+	if (found)	/* kmemleak_scan()'s line, after the lock as printk would be */
+		mc_sim_kernel_printk("kmemleak: %u new suspected memory leaks (see "
+				     "/sys/kernel/debug/kmemleak)", found);
 	return (ssize_t)used;
 }

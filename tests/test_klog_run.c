@@ -184,6 +184,30 @@ START_TEST(report_after_rob01_read_the_log)
 }
 END_TEST
 
+/* A leak kmemleak finds is charged to the scan after its case group, not to a case. */
+START_TEST(leak_found_after_the_group)
+{
+	int code;
+	struct mc_report *rep;
+	const struct mc_case_result *rob;
+
+	report_line = NULL;
+	rep = run("sim:flags=7:defect=leak_on_bad_stream", "RES-04,ROB-01", &code);
+	rob = find(rep, "rob.klog");
+	ck_assert_msg(rob->status == MC_FAIL, "%s", rob->detail);
+	ck_assert_msg(strstr(rob->detail, "\nkmemleak scan after the RES cases (kmemleak): "
+				       "unreferenced object 0x"), "%s", rob->detail);
+	ck_assert_msg(strstr(rob->detail, "\n  |     mc_sim_resume_feed+0x1a0/0x400 [sim]\n"),
+		      "%s", rob->detail);
+	for (int i = 0; i < rep->ncases; i++)
+		ck_assert_msg(&rep->cases[i] == rob ||
+			      !strstr(rep->cases[i].detail, "kernel log report"), "%s: %s",
+			      rep->cases[i].name, rep->cases[i].detail);
+	ck_assert_int_eq(code, 1);
+	mc_report_free(rep);
+}
+END_TEST
+
 /* A fake /dev/kmsg (a file under MC_DEV_ROOT): read from its end, records rendered. */
 START_TEST(kernel_reader_starts_at_the_end)
 {
@@ -205,6 +229,9 @@ START_TEST(kernel_reader_starts_at_the_end)
 	fflush(f);
 	ck_assert_int_gt(mc_klog_next(kl, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "3,101: BUG: KASAN: double-free in after+0x1/0x2\n");
+	setenv("MC_SYSFS_ROOT", dir, 1);	/* no kernel/debug/kmemleak: nothing claimed */
+	ck_assert_int_eq(mc_klog_leaks(kl, buf, sizeof(buf)), -ENOENT);
+	unsetenv("MC_SYSFS_ROOT");
 	mc_klog_close(kl);
 	fclose(f);
 	unlink(path);
@@ -247,6 +274,7 @@ static Suite *klog_run_suite(void)
 	tcase_add_test(tc, report_between_cases);
 	tcase_add_test(tc, report_after_the_last_case);
 	tcase_add_test(tc, report_after_rob01_read_the_log);
+	tcase_add_test(tc, leak_found_after_the_group);
 	tcase_add_test(tc, kernel_reader_starts_at_the_end);
 	tcase_add_test(tc, host_kmsg_reads);
 	suite_add_tcase(s, tc);
