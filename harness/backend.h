@@ -115,6 +115,8 @@ struct mc_backend_ops {
 	 * where the kernel has no kmemleak (then nothing is claimed), or -errno.
 	 */
 	ssize_t (*log_leaks)(void *rd, char *buf, size_t len);
+	/* log_mark: may be NULL. Write @text as a record of the log (best effort). */
+	void (*log_mark)(void *rd, const char *text);
 
 	/*
 	 * fault: may be NULL (real devices). Arm one fault (0), which fires once, the first

@@ -458,6 +458,12 @@ ssize_t mc_klog_leaks(struct mc_klog *kl, char *buf, size_t len)
 	return kl->be->log_leaks(kl->rd, buf, len);
 }
 
+void mc_klog_mark(struct mc_klog *kl, const char *text)
+{
+	if (kl->be->log_mark)
+		kl->be->log_mark(kl->rd, text);
+}
+
 void mc_klog_close(struct mc_klog *kl)
 {
 	if (!kl)

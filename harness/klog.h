@@ -11,6 +11,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/*
+ * What a run writes into a real kernel's log where it begins and ends reading it (where
+ * /dev/kmsg takes writes), so that a whole-boot dmesg shows the run's window: verify
+ * recomputes ROB-01 from the lines inside such windows only, when there are any.
+ */
+#define MC_KLOG_MARK_FROM "migcheck: ROB-01 reads the kernel log from here"
+#define MC_KLOG_MARK_TO "migcheck: ROB-01 read the kernel log up to here"
+
 /* The part of a line that is judged; the kernel's own lines are at most 1 KiB. */
 #define MC_KLOG_LINE_MAX 65536
 /* A report's first lines that a finding shows (its opening line included). */

@@ -123,6 +123,12 @@ void mc_klog_close(struct mc_klog *kl);
  * opened are not reported (they predate the run). Its scan line goes to the log.
  */
 ssize_t mc_klog_leaks(struct mc_klog *kl, char *buf, size_t len);
+/*
+ * mc_klog_mark: write @text into the machine's kernel log as a record (a real kernel:
+ * to /dev/kmsg, where it takes writes; best effort, nothing when it cannot). Opening,
+ * reading and closing never write; a run marks its window with this (klog.h).
+ */
+void mc_klog_mark(struct mc_klog *kl, const char *text);
 /* True when the backend can inject faults (simulated device). */
 /*
  * ROB-03 (destructive): close the device fd and remove the device, keeping its data

@@ -548,6 +548,10 @@ static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 
 	klog_charge(r, "after the last case", NULL, 0);
 	klog_leaks(r, NULL);
+	if (r->kl)
+		mc_klog_mark(r->kl, MC_KLOG_MARK_TO);	/* the run's window ends here */
+	mc_klog_close(r->kl);
+	r->kl = NULL;
 	if (r->nreports == before && (res || !r->nreports))
 		return;
 	if (!res) {
@@ -880,6 +884,8 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	/* The log is read from before the device's first open: no report falls outside. */
 	if (mc_klog_open(o->device, &r.kl, r.klog_why, sizeof(r.klog_why)))
 		r.kl = NULL;
+	else
+		mc_klog_mark(r.kl, MC_KLOG_MARK_FROM);	/* read back as the window's first */
 	if (preflight(&r)) {
 		code = mc_run_interrupted() ? 128 + mc_run_interrupted() : 2;
 		goto out;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "klog.h"
 #include "mc_test.h"
 #include "migcheck.h"
 #include "runner.h"
@@ -217,7 +218,7 @@ START_TEST(kernel_reader_starts_at_the_end)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/kmsg", dir);
-	f = fopen(path, "w");
+	f = fopen(path, "a");	/* appends, as the kernel's marks do */
 	ck_assert_ptr_nonnull(f);
 	fputs("4,100,5000,-;WARNING: CPU: 0 PID: 1 at before.c:1 f\n", f);
 	fflush(f);
@@ -225,6 +226,9 @@ START_TEST(kernel_reader_starts_at_the_end)
 	ck_assert_int_eq(mc_klog_open("mdev:83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", &kl, err,
 				      sizeof(err)), 0);
 	ck_assert_int_eq(mc_klog_next(kl, buf, sizeof(buf)), 0);	/* not what came before */
+	mc_klog_mark(kl, MC_KLOG_MARK_FROM);	/* read back (a file takes it as text) */
+	ck_assert_int_gt(mc_klog_next(kl, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "<5>" MC_KLOG_MARK_FROM "\n");
 	fputs("3,101,6000,-;BUG: KASAN: double-free in after+0x1/0x2\n", f);
 	fflush(f);
 	ck_assert_int_gt(mc_klog_next(kl, buf, sizeof(buf)), 0);
@@ -232,7 +236,13 @@ START_TEST(kernel_reader_starts_at_the_end)
 	setenv("MC_SYSFS_ROOT", dir, 1);	/* no kernel/debug/kmemleak: nothing claimed */
 	ck_assert_int_eq(mc_klog_leaks(kl, buf, sizeof(buf)), -ENOENT);
 	unsetenv("MC_SYSFS_ROOT");
+	mc_klog_mark(kl, MC_KLOG_MARK_TO);
 	mc_klog_close(kl);
+	fclose(f);
+	f = fopen(path, "r");
+	ck_assert_int_eq(fseek(f, -(long)strlen(MC_KLOG_MARK_TO "\n"), SEEK_END), 0);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	ck_assert_str_eq(buf, MC_KLOG_MARK_TO "\n");	/* the window's end */
 	fclose(f);
 	unlink(path);
 	setenv("MC_DEV_ROOT", "/nonexistent-mc-dev", 1);
@@ -244,7 +254,10 @@ START_TEST(kernel_reader_starts_at_the_end)
 }
 END_TEST
 
-/* The host's own /dev/kmsg, read-only: it opens (where permitted) and reads, whatever it holds. */
+/*
+ * The host's own /dev/kmsg, read-only (no mark is written): it opens (where permitted)
+ * and reads, whatever it holds.
+ */
 START_TEST(host_kmsg_reads)
 {
 	char err[256], buf[8192];
