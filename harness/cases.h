@@ -147,7 +147,8 @@ struct mc_devinfo {
 	bool klog;		/* the kernel log can be read */
 	const char *klog_why;	/* when it cannot: why */
 	/*
-	 * ROB-01: per report "WHERE (KIND): first line\n" and its next lines as
+	 * ROB-01: the reports of the run's phases, then those of its cases, each as
+	 * "WHERE (KIND): first line\n" and its next lines as
 	 * "  | line\n", WHERE a case or a phase of the run; "" when none.
 	 */
 	const char *klog_findings;

@@ -75,28 +75,47 @@ struct runner {
 	struct mc_klog *kl;		/* the machine's kernel log, or NULL */
 	char klog_why[300];		/* why there is none */
 	struct mc_klog_group kgroup;	/* the report the log's last line belongs to */
-	char *findings;			/* ROB-01 evidence over the run */
-	size_t findings_len;
+	/*
+	 * ROB-01 evidence over the run: [0] reports in phases, [1] in cases, so that the
+	 * phases, rare and easily missed, come first in its bounded detail.
+	 */
+	char *findings[2];
+	size_t findings_len[2];
+	char *evidence;			/* both, for ROB-01's case */
 	int nreports;
 	bool no_kmemleak;		/* the kernel has none, or it failed once */
 	pid_t stuck;			/* a child we had to abandon, or 0 */
 };
 
-/* Append @text (@n bytes) to r->findings, up to KLOG_FINDINGS_MAX; false when full. */
-static bool findings_add(struct runner *r, const char *text, size_t n)
+/* Append @text (@n bytes) to r->findings[@in_case], up to KLOG_FINDINGS_MAX. */
+static void findings_add(struct runner *r, bool in_case, const char *text, size_t n)
 {
+	size_t *len = &r->findings_len[in_case];
 	char *grown;
 
-	if (r->findings_len + n + 1 > KLOG_FINDINGS_MAX)
-		return false;
-	grown = realloc(r->findings, r->findings_len + n + 1);
+	if (*len + n + 1 > KLOG_FINDINGS_MAX)
+		return;
+	grown = realloc(r->findings[in_case], *len + n + 1);
 	if (!grown)
-		return false;
-	memcpy(grown + r->findings_len, text, n);
-	r->findings = grown;
-	r->findings_len += n;
-	grown[r->findings_len] = '\0';
-	return true;
+		return;
+	memcpy(grown + *len, text, n);
+	r->findings[in_case] = grown;
+	*len += n;
+	grown[*len] = '\0';
+}
+
+/* ROB-01's evidence: the phases' reports, then the cases'; never NULL. */
+static const char *findings_all(struct runner *r)
+{
+	char *all = malloc(r->findings_len[0] + r->findings_len[1] + 1);
+
+	if (!all)
+		return r->findings[0] ? r->findings[0] : "";
+	snprintf(all, r->findings_len[0] + r->findings_len[1] + 1, "%s%s",
+		 r->findings[0] ? r->findings[0] : "", r->findings[1] ? r->findings[1] : "");
+	free(r->evidence);
+	r->evidence = all;
+	return all;
 }
 
 /*
@@ -124,7 +143,7 @@ static int charge_lines(struct runner *r, struct mc_klog_group *g, char *buf, co
 		}
 		if (len >= (int)sizeof(head))
 			head[(len = sizeof(head) - 1) - 1] = '\n';
-		findings_add(r, head, (size_t)len);
+		findings_add(r, detail != NULL, head, (size_t)len);
 		if (!detail)
 			continue;
 		if (k == 1)
@@ -565,7 +584,7 @@ static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 	res->violates = NULL;
 	snprintf(res->detail, sizeof(res->detail),
 		 "kernel log reports during the run (%d, %d after its last case), by case or "
-		 "phase:\n%s", r->nreports, r->nreports - before, r->findings);
+		 "phase:\n%s", r->nreports, r->nreports - before, findings_all(r));
 	res->waiver = mc_waiver_for(r->o->waivers, res);
 }
 
@@ -593,7 +612,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 			snprintf(where, sizeof(where), "after the last case%s%s%s",
 				 last[0] ? " (" : "", last, last[0] ? ")" : "");
 			klog_charge(r, where, NULL, 0);
-			r->di.klog_findings = r->findings ? r->findings : "";
+			r->di.klog_findings = findings_all(r);
 			r->di.klog_reports = r->nreports;
 			judge = i;
 		} else if (ran) {
@@ -931,7 +950,9 @@ out:
 	free(pl);
 	free(r.stream);
 	free(r.foreign);
-	free(r.findings);
+	free(r.findings[0]);
+	free(r.findings[1]);
+	free(r.evidence);
 	mc_klog_close(r.kl);
 	if (r.shm)
 		munmap(r.shm, r.shm_len);

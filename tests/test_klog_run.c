@@ -137,6 +137,27 @@ START_TEST(report_during_a_case)
 }
 END_TEST
 
+/* Many reports in cases do not push a later phase's out of ROB-01's bounded detail. */
+START_TEST(phases_come_first)
+{
+	int code;
+	struct mc_report *rep;
+	const struct mc_case_result *rob;
+
+	report_line = "BUG: KFENCE: use-after-free read in sim_late+0x5c/0x1a0 [sim]";
+	at_result = -2;		/* after the last case, long after the cases' reports */
+	rep = run("sim:flags=7:defect=warn_on_bad_stream", NULL, &code);
+	rob = find(rep, "rob.klog");
+	ck_assert_msg(rob->status == MC_FAIL, "%s", rob->detail);
+	ck_assert_msg(strstr(rob->detail, "by case or phase:\nafter the last case ("), "%s",
+		      rob->detail);
+	ck_assert_msg(strstr(rob->detail, ") (kfence): BUG: KFENCE: use-after-free"), "%s",
+		      rob->detail);
+	ck_assert_msg(strlen(rob->detail) > 900, "%zu", strlen(rob->detail));	/* full */
+	mc_report_free(rep);
+}
+END_TEST
+
 START_TEST(report_between_cases)
 {
 	int code;
@@ -284,6 +305,7 @@ static Suite *klog_run_suite(void)
 	tcase_add_test(tc, clean_run_passes);
 	tcase_add_test(tc, report_in_preflight);
 	tcase_add_test(tc, report_during_a_case);
+	tcase_add_test(tc, phases_come_first);
 	tcase_add_test(tc, report_between_cases);
 	tcase_add_test(tc, report_after_the_last_case);
 	tcase_add_test(tc, report_after_rob01_read_the_log);
