@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "klog.h"
+#include "klog_run.h"
 #include "mc_version.h"
 #include "outdir.h"
 #include "sha256.h"
@@ -26,8 +26,6 @@
 #include "waiver.h"
 
 #define MAX_INSTANCES 128
-#define KLOG_FINDINGS_MAX (256 * 1024)	/* ROB-01 evidence kept over a run */
-#define KLOG_BUF (64 * 1024)
 
 /* Memory shared between the parent and one child at a time. */
 struct shm {
@@ -72,142 +70,9 @@ struct runner {
 	uint8_t *stream;		/* parent's copy of the reference stream */
 	struct mc_regaccs dirty;	/* --dirty, or the simulated device's default */
 	uint8_t ref_regions[MC_REGACCS_MAX * MC_REGACC_MAX];
-	struct mc_klog *kl;		/* the machine's kernel log, or NULL */
-	char klog_why[300];		/* why there is none */
-	struct mc_klog_group kgroup;	/* the report the log's last line belongs to */
-	/*
-	 * ROB-01 evidence over the run: [0] reports in phases, [1] in cases, so that the
-	 * phases, rare and easily missed, come first in its bounded detail.
-	 */
-	char *findings[2];
-	size_t findings_len[2];
-	char *evidence;			/* both, for ROB-01's case */
-	int nreports;
-	bool no_kmemleak;		/* the kernel has none, or it failed once */
+	struct mc_klog_run klog;	/* the machine's kernel log over the run (klog_run.h) */
 	pid_t stuck;			/* a child we had to abandon, or 0 */
 };
-
-/* Append @text (@n bytes) to r->findings[@in_case], up to KLOG_FINDINGS_MAX. */
-static void findings_add(struct runner *r, bool in_case, const char *text, size_t n)
-{
-	size_t *len = &r->findings_len[in_case];
-	char *grown;
-
-	if (*len + n + 1 > KLOG_FINDINGS_MAX)
-		return;
-	grown = realloc(r->findings[in_case], *len + n + 1);
-	if (!grown)
-		return;
-	memcpy(grown + *len, text, n);
-	r->findings[in_case] = grown;
-	*len += n;
-	grown[*len] = '\0';
-}
-
-/* ROB-01's evidence: the phases' reports, then the cases'; never NULL. */
-static const char *findings_all(struct runner *r)
-{
-	char *all = malloc(r->findings_len[0] + r->findings_len[1] + 1);
-
-	if (!all)
-		return r->findings[0] ? r->findings[0] : "";
-	snprintf(all, r->findings_len[0] + r->findings_len[1] + 1, "%s%s",
-		 r->findings[0] ? r->findings[0] : "", r->findings[1] ? r->findings[1] : "");
-	free(r->evidence);
-	r->evidence = all;
-	return all;
-}
-
-/*
- * Charge the reports of @buf's lines (grouped by @g) to @where: each report's first
- * lines into the run's ROB-01 evidence and, when @detail is set (a case), into @detail
- * (size @dlen) too. Returns the number of reports.
- */
-static int charge_lines(struct runner *r, struct mc_klog_group *g, char *buf, const char *where,
-			char *detail, size_t dlen)
-{
-	char *save = NULL, head[1024];
-	int found = 0;
-
-	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		int k = mc_klog_group_line(g, l), len;
-
-		if (!k)
-			continue;
-		if (k == 1) {
-			found++;
-			r->nreports++;
-			len = snprintf(head, sizeof(head), "%s (%s): %s\n", where, g->kind, l);
-		} else {
-			len = snprintf(head, sizeof(head), "  | %s\n", l);
-		}
-		if (len >= (int)sizeof(head))
-			head[(len = sizeof(head) - 1) - 1] = '\n';
-		findings_add(r, detail != NULL, head, (size_t)len);
-		if (!detail)
-			continue;
-		if (k == 1)
-			snprintf(head, sizeof(head), "%skernel log report (%s): %s\n",
-				 detail[0] && detail[strlen(detail) - 1] != '\n' ? "\n" : "", g->kind,
-				 l);
-		snprintf(detail + strlen(detail), dlen - strlen(detail), "%s", head);
-	}
-	if (detail && detail[0] && detail[strlen(detail) - 1] == '\n')
-		detail[strlen(detail) - 1] = '\0';
-	return found;
-}
-
-/*
- * Read the kernel log up to now and charge its reports to @where (a case or a phase),
- * and to @detail as charge_lines() does. A report whose lines straddle two reads stays
- * whole: r->kgroup carries it over. Returns the number of reports.
- */
-static int klog_charge(struct runner *r, const char *where, char *detail, size_t dlen)
-{
-	char *buf;
-	int found = 0;
-	ssize_t n;
-
-	if (!r->kl)
-		return 0;
-	buf = malloc(KLOG_BUF);
-	if (!buf)
-		return 0;
-	while ((n = mc_klog_next(r->kl, buf, KLOG_BUF)) > 0)
-		found += charge_lines(r, &r->kgroup, buf, where, detail, dlen);
-	free(buf);
-	return found;
-}
-
-/*
- * After the cases of a clause group (@group; NULL: at the end of the run): kmemleak
- * scans, and the objects it found fail ROB-01 naming the group, as does its scan line
- * in the log. Where the kernel has no kmemleak nothing happens (and nothing is claimed)
- * for the rest of the run.
- */
-static void klog_leaks(struct runner *r, const char *group)
-{
-	struct mc_klog_group g = { 0 };
-	char where[80], *buf;
-	ssize_t n;
-
-	if (!r->kl || r->no_kmemleak || mc_run_interrupted())
-		return;
-	buf = malloc(KLOG_BUF);
-	if (!buf)
-		return;
-	if (group)
-		snprintf(where, sizeof(where), "kmemleak scan after the %s cases", group);
-	else
-		snprintf(where, sizeof(where), "kmemleak scan at the end of the run");
-	n = mc_klog_leaks(r->kl, buf, KLOG_BUF);
-	if (n > 0)
-		charge_lines(r, &g, buf, where, NULL, 0);
-	else if (n < 0)
-		r->no_kmemleak = true;	/* -ENOENT: none; else it failed: try no more */
-	free(buf);
-	klog_charge(r, where, NULL, 0);
-}
 
 /* The child side of isolated(): @fn with the runner. */
 struct iso_job {
@@ -563,19 +428,16 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 {
 	struct mc_case_result *res = judge >= 0 ? &rep->cases[judge] : NULL;
-	int before = r->nreports;
+	int before = r->klog.nreports;
 
-	klog_charge(r, "after the last case", NULL, 0);
-	klog_leaks(r, NULL);
-	if (r->kl)
-		mc_klog_mark(r->kl, MC_KLOG_MARK_TO);	/* the run's window ends here */
-	mc_klog_close(r->kl);
-	r->kl = NULL;
-	if (r->nreports == before && (res || !r->nreports))
+	mc_klog_run_charge(&r->klog, "after the last case", NULL, 0);
+	mc_klog_run_leaks(&r->klog, NULL);
+	mc_klog_run_end(&r->klog);
+	if (r->klog.nreports == before && (res || !r->klog.nreports))
 		return;
 	if (!res) {
 		fprintf(stderr, "migcheck: warning: %d kernel log report(s) during the run, not "
-			"judged (ROB-01 not selected)\n", r->nreports);
+			"judged (ROB-01 not selected)\n", r->klog.nreports);
 		return;
 	}
 	if (res->not_run || res->status == MC_ERROR)
@@ -584,7 +446,7 @@ static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 	res->violates = NULL;
 	snprintf(res->detail, sizeof(res->detail),
 		 "kernel log reports during the run (%d, %d after its last case), by case or "
-		 "phase:\n%s", r->nreports, r->nreports - before, findings_all(r));
+		 "phase:\n%s", r->klog.nreports, r->klog.nreports - before, mc_klog_run_evidence(&r->klog));
 	res->waiver = mc_waiver_for(r->o->waivers, res);
 }
 
@@ -611,15 +473,15 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 			/* ROB-01 judges all that came before: the log up to now is read first. */
 			snprintf(where, sizeof(where), "after the last case%s%s%s",
 				 last[0] ? " (" : "", last, last[0] ? ")" : "");
-			klog_charge(r, where, NULL, 0);
-			r->di.klog_findings = findings_all(r);
-			r->di.klog_reports = r->nreports;
+			mc_klog_run_charge(&r->klog, where, NULL, 0);
+			r->di.klog_findings = mc_klog_run_evidence(&r->klog);
+			r->di.klog_reports = r->klog.nreports;
 			judge = i;
 		} else if (ran) {
 			snprintf(where, sizeof(where), last[0] ? "between %s and %s" :
 				 "after the preflight, before %s%s", last[0] ? last : res->name,
 				 last[0] ? res->name : "");
-			klog_charge(r, where, NULL, 0);
+			mc_klog_run_charge(&r->klog, where, NULL, 0);
 		}
 		if (ran)
 			child = run_one(r, rep, pl[i].c, &pl[i].p, res);
@@ -628,13 +490,13 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
 			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
 		if (child && pl[i].c->op->order != MC_ORDER_LAST) {
-			klog_charge(r, res->name, res->detail, sizeof(res->detail));
+			mc_klog_run_charge(&r->klog, res->name, res->detail, sizeof(res->detail));
 			snprintf(last, sizeof(last), "%s", res->name);
 			group_ran = true;
 		}
 		if (group_ran && (i + 1 == n || pl[i + 1].c->op->order == MC_ORDER_LAST ||
 				  strcmp(pl[i].c->clause->group, pl[i + 1].c->clause->group))) {
-			klog_leaks(r, pl[i].c->clause->group);
+			mc_klog_run_leaks(&r->klog, pl[i].c->clause->group);
 			group_ran = false;
 		}
 		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
@@ -720,7 +582,7 @@ static int preflight_foreign(struct runner *r)
 	shm->stream_violates[0] = '\0';
 	shm->stream_ref = false;
 	how = isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r));
-	klog_charge(r, "foreign-save (saving the foreign stream)", NULL, 0);
+	mc_klog_run_charge(&r->klog, "foreign-save (saving the foreign stream)", NULL, 0);
 	if (how != MC_RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
@@ -758,7 +620,7 @@ static int preflight(struct runner *r)
 			r->o->device, mc_watch_op(&shm->watch));
 		return -EIO;
 	}
-	klog_charge(r, "preflight (opening the device)", NULL, 0);
+	mc_klog_run_charge(&r->klog, "preflight (opening the device)", NULL, 0);
 	if (shm->open_rc) {
 		fprintf(stderr, "migcheck: %s\n", shm->open_err);
 		return shm->open_rc;
@@ -773,8 +635,8 @@ static int preflight(struct runner *r)
 	r->flags_rc = shm->flags_rc;
 	r->di.log = shm->log;
 	r->di.fault = shm->fault;
-	r->di.klog = r->kl != NULL;
-	r->di.klog_why = r->klog_why;
+	r->di.klog = r->klog.kl != NULL;
+	r->di.klog_why = r->klog.why;
 	r->di.peer_spec = r->o->peer;
 	r->di.seed = r->o->seed;
 	r->di.device_spec = r->o->device;
@@ -794,7 +656,7 @@ static int preflight(struct runner *r)
 	shm->stream_ref = true;
 	how = isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig,
 		       preflight_ms(r));
-	klog_charge(r, "reference-save (saving the reference stream)", NULL, 0);
+	mc_klog_run_charge(&r->klog, "reference-save (saving the reference stream)", NULL, 0);
 	if (how != MC_RAN || shm->stream_rc) {
 		if (r->o->peer && shm->stream_open_failed) {
 			fprintf(stderr, "migcheck: peer: %s\n", shm->stream_err);
@@ -901,10 +763,7 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		goto out;
 	}
 	/* The log is read from before the device's first open: no report falls outside. */
-	if (mc_klog_open(o->device, &r.kl, r.klog_why, sizeof(r.klog_why)))
-		r.kl = NULL;
-	else
-		mc_klog_mark(r.kl, MC_KLOG_MARK_FROM);	/* read back as the window's first */
+	mc_klog_run_open(&r.klog, o->device);
 	if (preflight(&r)) {
 		code = mc_run_interrupted() ? 128 + mc_run_interrupted() : 2;
 		goto out;
@@ -950,10 +809,7 @@ out:
 	free(pl);
 	free(r.stream);
 	free(r.foreign);
-	free(r.findings[0]);
-	free(r.findings[1]);
-	free(r.evidence);
-	mc_klog_close(r.kl);
+	mc_klog_run_free(&r.klog);
 	if (r.shm)
 		munmap(r.shm, r.shm_len);
 	return code;

@@ -111,7 +111,7 @@ START_TEST(renderings)
 	ck_assert_ptr_null(mc_klog_kind("6,9: kasan: KernelAddressSanitizer initialized (generic)"));
 	ck_assert_ptr_null(mc_klog_kind("6,9: DEBUG: no BUGS here"));
 	ck_assert(mc_klog_is_end("[ 1.0] ---[ end trace 0000000000000000 ]---"));
-	ck_assert(mc_klog_is_end("3,4: =================================================================="));
+	ck_assert(mc_klog_is_end("3,4: ==================================================="));
 	ck_assert(!mc_klog_is_end("3,4: ------------------------------------------------------"));
 }
 END_TEST
