@@ -3,7 +3,8 @@
  * The kernel VFIO backend: opens a real device through the group/container path
  * (mdev:<uuid>, pci:<bdf>) or the cdev/iommufd path (/dev/vfio/devices/vfioN), checks
  * it has migration support, and passes every operation straight to the syscall. Also
- * follows /dev/kmsg so a run can show what the kernel said. Sysfs lookups: devlist.c.
+ * follows /dev/kmsg so a run can show what the kernel said (kmsg.c). Sysfs lookups:
+ * devlist.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 
 #include "backend.h"
 #include "devlist.h"
+#include "kmsg.h"
 
 /*
  * VFIO_NOIOMMU_IOMMU from the uAPI: the IOMMU type for /dev/vfio/noiommu-N groups.
@@ -25,7 +27,6 @@
 #define KB_NOIOMMU_IOMMU 8
 
 #define KB_NREGIONS 16		/* region offsets cached: the PCI indexes and a few more */
-#define KB_KMSG_REC 8192	/* /dev/kmsg hands out one record per read, this size at most */
 
 struct kdev {
 	int devfd;
@@ -45,70 +46,9 @@ struct kdev {
 		uint64_t offset;
 	} regions[KB_NREGIONS];
 
-	struct kmsg *klog;	/* /dev/kmsg from the device's open on, or NULL */
+	struct mc_kmsg *klog;	/* /dev/kmsg from the device's open on, or NULL */
+	bool klog_primed;
 };
-
-/* A reader of /dev/kmsg. */
-struct kmsg {
-	int fd;
-	int primed;		/* the first read sets the position (klog_read's contract) */
-	size_t pending;		/* bytes of a formatted line that did not fit last time */
-	char line[KB_KMSG_REC + 64];
-};
-
-/* *@kmp: a reader of /dev/kmsg (under MC_DEV_ROOT) at its end; 0 or -errno. */
-static int kmsg_open(struct kmsg **kmp)
-{
-	struct kmsg *km = calloc(1, sizeof(*km));
-	char path[PATH_MAX];
-	int rc;
-
-	*kmp = NULL;
-	if (!km)
-		return -ENOMEM;
-	km->fd = -1;
-	rc = mc_kpath(path, sizeof(path), false, "/kmsg");
-	if (!rc) {
-		km->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		rc = km->fd < 0 ? -errno : 0;
-	}
-	if (!rc && lseek(km->fd, 0, SEEK_END) < 0)
-		rc = -errno;
-	if (rc) {
-		if (km->fd >= 0)
-			close(km->fd);
-		free(km);
-		return rc;
-	}
-	*kmp = km;
-	return 0;
-}
-
-/* Write @text as a record of the kernel log (best effort: root, printk.devkmsg). */
-static void kmsg_mark(const char *text)
-{
-	char path[PATH_MAX], rec[160];
-	ssize_t w;
-	int fd, n;
-
-	if (mc_kpath(path, sizeof(path), false, "/kmsg"))
-		return;
-	fd = open(path, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = snprintf(rec, sizeof(rec), "<5>%s\n", text);
-	w = write(fd, rec, (size_t)n);
-	(void)w;	/* best effort: without the marks verify counts the whole log */
-	close(fd);
-}
-
-static void kmsg_close(struct kmsg *km)
-{
-	if (!km)
-		return;
-	close(km->fd);
-	free(km);
-}
 
 /* Copy @src into @dst (size @len), truncating; always NUL-terminated. */
 static void copy_str(char *dst, size_t len, const char *src)
@@ -402,7 +342,7 @@ static void kernel_close(void *priv)
 	close_fd(&kd->groupfd);
 	close_fd(&kd->containerfd);
 	close_fd(&kd->iommufd);
-	kmsg_close(kd->klog);
+	mc_kmsg_close(kd->klog);
 	free(kd);
 }
 
@@ -435,7 +375,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 		copy_str(kd->id.path, sizeof(kd->id.path), ks.node);
 	else if (!kd->id.path[0])
 		copy_str(kd->id.path, sizeof(kd->id.path), ks.dir);
-	kmsg_open(&kd->klog);
+	mc_kmsg_open(&kd->klog);
 	*priv = kd;
 	return 0;
 
@@ -681,79 +621,6 @@ static ssize_t kernel_region_write(void *priv, uint32_t index, uint64_t off, con
 	return n < 0 ? -errno : n;
 }
 
-/*
- * One /dev/kmsg record "prio,seq,usec,flags[,...];text\n[ KEY=val\n]..." as
- * "prio,seq: text\n" in km->line; returns its length.
- */
-static size_t kmsg_format(struct kmsg *km, const char *rec)
-{
-	const char *c1 = strchr(rec, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-	const char *semi = strchr(rec, ';'), *text = semi ? semi + 1 : rec;
-	int tlen = (int)strcspn(text, "\n");
-	int n;
-
-	if (c1 && c2 && semi && c2 < semi)
-		n = snprintf(km->line, sizeof(km->line), "%.*s: %.*s\n", (int)(c2 - rec), rec,
-			     tlen, text);
-	else
-		n = snprintf(km->line, sizeof(km->line), "%.*s\n", tlen, text);
-	if (n < 0)
-		return 0;
-	return (size_t)n < sizeof(km->line) ? (size_t)n : sizeof(km->line) - 1;
-}
-
-/* Append the line in km->line to @buf if it fits; else keep it pending. */
-static bool kmsg_emit(struct kmsg *km, char *buf, size_t len, size_t *used, size_t n)
-{
-	if (n >= len - *used) {
-		if (*used)
-			return false;
-		n = len - 1;	/* a line longer than the whole buffer: truncate it */
-	}
-	memcpy(buf + *used, km->line, n);
-	*used += n;
-	buf[*used] = '\0';
-	km->pending = 0;
-	return true;
-}
-
-/* The records since the last call, whole lines (klog_read's contract without priming). */
-static ssize_t kmsg_read(struct kmsg *km, char *buf, size_t len)
-{
-	char rec[KB_KMSG_REC];
-	size_t used = 0;
-	ssize_t n = 0;
-	int e = 0;
-
-	if (!len)
-		return -EINVAL;
-	buf[0] = '\0';
-	if (km->pending && !kmsg_emit(km, buf, len, &used, km->pending))
-		return (ssize_t)used;
-	for (;;) {
-		n = read(km->fd, rec, sizeof(rec) - 1);
-		if (n < 0) {
-			e = errno;
-			if (e == EINTR)
-				continue;
-			if (e != EPIPE)	/* EAGAIN: no more records */
-				break;
-			km->pending = (size_t)snprintf(km->line, sizeof(km->line),
-						       "[records lost]\n");
-		} else if (n == 0) {
-			break;
-		} else {
-			rec[n] = '\0';
-			km->pending = kmsg_format(km, rec);
-		}
-		if (!kmsg_emit(km, buf, len, &used, km->pending))
-			break;
-	}
-	if (n < 0 && e != EAGAIN && e != EPIPE && !used)
-		return -e;
-	return (ssize_t)used;
-}
-
 static ssize_t kernel_klog_read(void *priv, char *buf, size_t len)
 {
 	struct kdev *kd = priv;
@@ -763,70 +630,11 @@ static ssize_t kernel_klog_read(void *priv, char *buf, size_t len)
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
-	if (!kd->klog->primed) {
-		kd->klog->primed = 1;
-		return lseek(kd->klog->fd, 0, SEEK_END) < 0 ? -errno : 0;
+	if (!kd->klog_primed) {	/* the first read sets the position (klog_read's contract) */
+		kd->klog_primed = true;
+		return mc_kmsg_seek_end(kd->klog);
 	}
-	return kmsg_read(kd->klog, buf, len);
-}
-
-/* Write @cmd to kmemleak's debugfs file (MC_SYSFS_ROOT/kernel/debug/kmemleak). */
-static int kmemleak_cmd(const char *cmd)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd, rc;
-
-	rc = mc_kpath(path, sizeof(path), true, "/kernel/debug/kmemleak");
-	if (rc)
-		return rc;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, cmd, strlen(cmd));
-	rc = n < 0 ? -errno : 0;
-	close(fd);
-	return rc;
-}
-
-/*
- * kmemleak: "scan" (synchronous: the write returns when the scan is done), read the
- * objects it lists, "clear" them so that the next call tells only new ones. An object
- * younger than kmemleak's minimum age (5 s) waits for a later scan.
- */
-static ssize_t kernel_log_leaks(void *rd, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	size_t used = 0;
-	ssize_t n;
-	int fd, rc;
-
-	(void)rd;
-	if (!len)
-		return -EINVAL;
-	buf[0] = '\0';
-	rc = kmemleak_cmd("scan");
-	if (rc)
-		return rc;
-	rc = mc_kpath(path, sizeof(path), true, "/kernel/debug/kmemleak");
-	fd = rc ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rc ? rc : -errno;
-	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
-		used += (size_t)n;
-	close(fd);
-	buf[used] = '\0';
-	/* whole objects only: a cut one is dropped, the clear below tells it no more */
-	if (used + 1 >= len) {
-		char *cut = strstr(buf, "\nunreferenced object");
-
-		for (char *p = cut; p; p = strstr(p + 1, "\nunreferenced object"))
-			cut = p;
-		used = cut ? (size_t)(cut - buf) + 1 : 0;
-		buf[used] = '\0';
-	}
-	rc = kmemleak_cmd("clear");
-	return rc ? rc : (ssize_t)used;
+	return mc_kmsg_read(kd->klog, buf, len);
 }
 
 /* The machine's /dev/kmsg (under MC_DEV_ROOT) from its end, for a run's parent. */
@@ -837,31 +645,35 @@ static int kernel_log_open(const struct mc_devspec *spec, void **rd, char *err, 
 
 	(void)spec;
 	/* What kmemleak found before the run is none of its business (baseline, then kmsg). */
-	if (!kmemleak_cmd("scan"))
-		kmemleak_cmd("clear");
-	rc = kmsg_open((struct kmsg **)rd);
+	mc_kmemleak_baseline();
+	rc = mc_kmsg_open((struct mc_kmsg **)rd);
 	if (rc) {
 		mc_kpath(path, sizeof(path), false, "/kmsg");
 		return mc_kfail(err, errlen, rc, "%s: %s", path, strerror(-rc));
 	}
-	((struct kmsg *)*rd)->primed = 1;
 	return 0;
 }
 
 static ssize_t kernel_log_read(void *rd, char *buf, size_t len)
 {
-	return kmsg_read(rd, buf, len);
+	return mc_kmsg_read(rd, buf, len);
 }
 
 static void kernel_log_mark(void *rd, const char *text)
 {
 	(void)rd;
-	kmsg_mark(text);
+	mc_kmsg_mark(text);
 }
 
 static void kernel_log_close(void *rd)
 {
-	kmsg_close(rd);
+	mc_kmsg_close(rd);
+}
+
+static ssize_t kernel_log_leaks(void *rd, char *buf, size_t len)
+{
+	(void)rd;
+	return mc_kmemleak_leaks(buf, len);
 }
 
 const struct mc_backend_ops mc_kernel_ops = {
