@@ -99,6 +99,26 @@ struct mc_backend_ops {
 	ssize_t (*klog_read)(void *priv, char *buf, size_t len);
 
 	/*
+	 * log_open, log_read, log_close: may be NULL (all three or none). A reader of the
+	 * kernel log of the machine behind @spec that opens no device, so that a run reads
+	 * every record from before the device's first open to its end, whoever printed it:
+	 * log_open positions *@rd at the log's end (0, or -errno with one line in @err),
+	 * log_read is klog_read's twin, log_close frees *@rd.
+	 */
+	int (*log_open)(const struct mc_devspec *spec, void **rd, char *err, size_t errlen);
+	ssize_t (*log_read)(void *rd, char *buf, size_t len);
+	void (*log_close)(void *rd);
+	/*
+	 * log_leaks: may be NULL. With the log's reader @rd: have kmemleak scan now, copy
+	 * the objects it lists that were not copied before into @buf (kmemleak's format,
+	 * whole objects, NUL-terminated) and clear them. Returns bytes copied, -ENOENT
+	 * where the kernel has no kmemleak (then nothing is claimed), or -errno.
+	 */
+	ssize_t (*log_leaks)(void *rd, char *buf, size_t len);
+	/* log_mark: may be NULL. Write @text as a record of the log (best effort). */
+	void (*log_mark)(void *rd, const char *text);
+
+	/*
 	 * fault: may be NULL (real devices). Arm one fault (0), which fires once, the first
 	 * time the device takes its arc. MC_FAULT_NONE disarms and returns 1 when a fault
 	 * was armed whose arc the device never took, else 0. -errno on a bad @kind or @arg.

@@ -3,7 +3,8 @@
  * The kernel VFIO backend: opens a real device through the group/container path
  * (mdev:<uuid>, pci:<bdf>) or the cdev/iommufd path (/dev/vfio/devices/vfioN), checks
  * it has migration support, and passes every operation straight to the syscall. Also
- * follows /dev/kmsg so a run can show what the kernel said. Sysfs lookups: devlist.c.
+ * follows /dev/kmsg so a run can show what the kernel said (kmsg.c). Sysfs lookups:
+ * devlist.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 
 #include "backend.h"
 #include "devlist.h"
+#include "kmsg.h"
 
 /*
  * VFIO_NOIOMMU_IOMMU from the uAPI: the IOMMU type for /dev/vfio/noiommu-N groups.
@@ -25,7 +27,6 @@
 #define KB_NOIOMMU_IOMMU 8
 
 #define KB_NREGIONS 16		/* region offsets cached: the PCI indexes and a few more */
-#define KB_KMSG_REC 8192	/* /dev/kmsg hands out one record per read, this size at most */
 
 struct kdev {
 	int devfd;
@@ -45,10 +46,8 @@ struct kdev {
 		uint64_t offset;
 	} regions[KB_NREGIONS];
 
-	int klogfd;
-	int klog_primed;
-	size_t klog_pending;	/* bytes of a formatted line that did not fit last time */
-	char klog_line[KB_KMSG_REC + 64];
+	struct mc_kmsg *klog;	/* /dev/kmsg from the device's open on, or NULL */
+	bool klog_primed;
 };
 
 /* Copy @src into @dst (size @len), truncating; always NUL-terminated. */
@@ -343,7 +342,7 @@ static void kernel_close(void *priv)
 	close_fd(&kd->groupfd);
 	close_fd(&kd->containerfd);
 	close_fd(&kd->iommufd);
-	close_fd(&kd->klogfd);
+	mc_kmsg_close(kd->klog);
 	free(kd);
 }
 
@@ -360,7 +359,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 	kd = calloc(1, sizeof(*kd));
 	if (!kd)
 		return mc_kfail(err, errlen, -ENOMEM, "%s: out of memory", ks.label);
-	kd->devfd = kd->groupfd = kd->containerfd = kd->iommufd = kd->klogfd = -1;
+	kd->devfd = kd->groupfd = kd->containerfd = kd->iommufd = -1;
 	kd->group = -1;
 	copy_str(kd->label, sizeof(kd->label), ks.label);
 	rc = strcmp(spec->kind, "cdev") == 0 ? open_cdev(kd, &ks, err, errlen)
@@ -376,11 +375,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 		copy_str(kd->id.path, sizeof(kd->id.path), ks.node);
 	else if (!kd->id.path[0])
 		copy_str(kd->id.path, sizeof(kd->id.path), ks.dir);
-	if (!mc_kpath(ks.dir, sizeof(ks.dir), false, "/kmsg")) {
-		kd->klogfd = open(ks.dir, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (kd->klogfd >= 0)
-			lseek(kd->klogfd, 0, SEEK_END);
-	}
+	mc_kmsg_open(&kd->klog);
 	*priv = kd;
 	return 0;
 
@@ -626,83 +621,59 @@ static ssize_t kernel_region_write(void *priv, uint32_t index, uint64_t off, con
 	return n < 0 ? -errno : n;
 }
 
-/*
- * One /dev/kmsg record "prio,seq,usec,flags[,...];text\n[ KEY=val\n]..." as
- * "prio,seq: text\n" in kd->klog_line; returns its length.
- */
-static size_t klog_format(struct kdev *kd, const char *rec)
-{
-	const char *c1 = strchr(rec, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-	const char *semi = strchr(rec, ';'), *text = semi ? semi + 1 : rec;
-	int tlen = (int)strcspn(text, "\n");
-	int n;
-
-	if (c1 && c2 && semi && c2 < semi)
-		n = snprintf(kd->klog_line, sizeof(kd->klog_line), "%.*s: %.*s\n", (int)(c2 - rec),
-			     rec, tlen, text);
-	else
-		n = snprintf(kd->klog_line, sizeof(kd->klog_line), "%.*s\n", tlen, text);
-	if (n < 0)
-		return 0;
-	return (size_t)n < sizeof(kd->klog_line) ? (size_t)n : sizeof(kd->klog_line) - 1;
-}
-
-/* Append the line in kd->klog_line to @buf if it fits; else keep it pending. */
-static bool klog_emit(struct kdev *kd, char *buf, size_t len, size_t *used, size_t n)
-{
-	if (n >= len - *used) {
-		if (*used)
-			return false;
-		n = len - 1;	/* a line longer than the whole buffer: truncate it */
-	}
-	memcpy(buf + *used, kd->klog_line, n);
-	*used += n;
-	buf[*used] = '\0';
-	kd->klog_pending = 0;
-	return true;
-}
-
 static ssize_t kernel_klog_read(void *priv, char *buf, size_t len)
 {
 	struct kdev *kd = priv;
-	char rec[KB_KMSG_REC];
-	size_t used = 0;
-	ssize_t n = 0;
-	int e = 0;
 
-	if (kd->klogfd < 0)
+	if (!kd->klog)
 		return -ENOENT;
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
-	if (!kd->klog_primed) {
-		kd->klog_primed = 1;
-		return lseek(kd->klogfd, 0, SEEK_END) < 0 ? -errno : 0;
+	if (!kd->klog_primed) {	/* the first read sets the position (klog_read's contract) */
+		kd->klog_primed = true;
+		return mc_kmsg_seek_end(kd->klog);
 	}
-	if (kd->klog_pending && !klog_emit(kd, buf, len, &used, kd->klog_pending))
-		return (ssize_t)used;
-	for (;;) {
-		n = read(kd->klogfd, rec, sizeof(rec) - 1);
-		if (n < 0) {
-			e = errno;
-			if (e == EINTR)
-				continue;
-			if (e != EPIPE)	/* EAGAIN: no more records */
-				break;
-			kd->klog_pending = (size_t)snprintf(kd->klog_line, sizeof(kd->klog_line),
-							    "[records lost]\n");
-		} else if (n == 0) {
-			break;
-		} else {
-			rec[n] = '\0';
-			kd->klog_pending = klog_format(kd, rec);
-		}
-		if (!klog_emit(kd, buf, len, &used, kd->klog_pending))
-			break;
+	return mc_kmsg_read(kd->klog, buf, len);
+}
+
+/* The machine's /dev/kmsg (under MC_DEV_ROOT) from its end, for a run's parent. */
+static int kernel_log_open(const struct mc_devspec *spec, void **rd, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	(void)spec;
+	/* What kmemleak found before the run is none of its business (baseline, then kmsg). */
+	mc_kmemleak_baseline();
+	rc = mc_kmsg_open((struct mc_kmsg **)rd);
+	if (rc) {
+		mc_kpath(path, sizeof(path), false, "/kmsg");
+		return mc_kfail(err, errlen, rc, "%s: %s", path, strerror(-rc));
 	}
-	if (n < 0 && e != EAGAIN && e != EPIPE && !used)
-		return -e;
-	return (ssize_t)used;
+	return 0;
+}
+
+static ssize_t kernel_log_read(void *rd, char *buf, size_t len)
+{
+	return mc_kmsg_read(rd, buf, len);
+}
+
+static void kernel_log_mark(void *rd, const char *text)
+{
+	(void)rd;
+	mc_kmsg_mark(text);
+}
+
+static void kernel_log_close(void *rd)
+{
+	mc_kmsg_close(rd);
+}
+
+static ssize_t kernel_log_leaks(void *rd, char *buf, size_t len)
+{
+	(void)rd;
+	return mc_kmemleak_leaks(buf, len);
 }
 
 const struct mc_backend_ops mc_kernel_ops = {
@@ -724,6 +695,11 @@ const struct mc_backend_ops mc_kernel_ops = {
 	.region_read = kernel_region_read,
 	.region_write = kernel_region_write,
 	.klog_read = kernel_klog_read,
+	.log_open = kernel_log_open,
+	.log_read = kernel_log_read,
+	.log_close = kernel_log_close,
+	.log_leaks = kernel_log_leaks,
+	.log_mark = kernel_log_mark,
 	.fault = NULL,
 	.data_rawfd = kernel_data_rawfd,
 	.remove = kernel_remove,

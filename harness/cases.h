@@ -145,7 +145,14 @@ struct mc_devinfo {
 	bool log;		/* PROBE of DMA_LOGGING_START succeeded */
 	bool fault;		/* the backend can inject faults */
 	bool klog;		/* the kernel log can be read */
-	const char *klog_findings;	/* ROB-01: "case: line" per finding, "" when none */
+	const char *klog_why;	/* when it cannot: why */
+	/*
+	 * ROB-01: the reports of the run's phases, then those of its cases, each as
+	 * "WHERE (KIND): first line\n" and its next lines as
+	 * "  | line\n", WHERE a case or a phase of the run; "" when none.
+	 */
+	const char *klog_findings;
+	int klog_reports;	/* how many reports klog_findings holds */
 	const uint8_t *stream;	/* a valid stream for RESUMING (from the peer if given) */
 	size_t stream_len;
 	/* Without a stream: why, and the clause the device broke saving it (NULL: harness). */

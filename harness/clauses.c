@@ -147,8 +147,9 @@ const struct mc_clause mc_clauses[] = {
 
 	/* ROB: robustness of the whole run */
 	C("ROB", "01", MC_MUST,
-	  "The kernel log, where readable, shows no WARN, BUG, Oops, KASAN or slab-debug "
-	  "report for the duration of the run."),
+	  "The kernel log, where readable, shows no report (WARN, BUG, Oops, KASAN, KFENCE, "
+	  "UBSAN, lockdep, kmemleak, sleep in atomic context, hung task, slab debug) from the "
+	  "device's first open to the end of the run."),
 	C("ROB", "02", MC_MUST,
 	  "Closing the device fd while sessions are open and opening it again gives a "
 	  "device that works (after a reset)."),

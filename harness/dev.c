@@ -133,6 +133,12 @@ static struct oplog_entry *last_entry(struct mc_dev *dev)
 	return &dev->oplog[(dev->oplog_next + OPLOG_N - 1) % OPLOG_N];
 }
 
+/* The backend behind a parsed spec: one place decides, for devices and kernel logs. */
+static const struct mc_backend_ops *backend_of(const struct mc_devspec *ds)
+{
+	return !strcmp(ds->kind, "sim") ? &mc_sim_ops : &mc_kernel_ops;
+}
+
 int mc_dev_open(const char *spec, struct mc_dev **devp, char *err, size_t errlen)
 {
 	struct mc_devspec ds;
@@ -148,7 +154,7 @@ int mc_dev_open(const char *spec, struct mc_dev **devp, char *err, size_t errlen
 		snprintf(err, errlen, "%s: out of memory", spec);
 		return -ENOMEM;
 	}
-	dev->be = !strcmp(ds.kind, "sim") ? &mc_sim_ops : &mc_kernel_ops;
+	dev->be = backend_of(&ds);
 	dev->watch = &dev->own_watch;
 	snprintf(dev->spec, sizeof(dev->spec), "%s", spec);
 	rc = dev->be->open(&ds, &dev->priv, err, errlen);
@@ -404,6 +410,66 @@ ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len)
 	if (!dev->be->klog_read)
 		return -EOPNOTSUPP;
 	return dev->be->klog_read(dev->priv, buf, len);
+}
+
+struct mc_klog {
+	const struct mc_backend_ops *be;
+	void *rd;
+};
+
+int mc_klog_open(const char *spec, struct mc_klog **klp, char *err, size_t errlen)
+{
+	struct mc_devspec ds;
+	struct mc_klog *kl;
+	int rc;
+
+	*klp = NULL;
+	rc = mc_devspec_parse(spec, &ds, err, errlen);
+	if (rc)
+		return rc;
+	if (!backend_of(&ds)->log_open) {
+		snprintf(err, errlen, "%s: the backend has no kernel log", spec);
+		return -EOPNOTSUPP;
+	}
+	kl = calloc(1, sizeof(*kl));
+	if (!kl) {
+		snprintf(err, errlen, "%s: out of memory", spec);
+		return -ENOMEM;
+	}
+	kl->be = backend_of(&ds);
+	rc = kl->be->log_open(&ds, &kl->rd, err, errlen);
+	if (rc) {
+		free(kl);
+		return rc;
+	}
+	*klp = kl;
+	return 0;
+}
+
+ssize_t mc_klog_next(struct mc_klog *kl, char *buf, size_t len)
+{
+	return kl->be->log_read(kl->rd, buf, len);
+}
+
+ssize_t mc_klog_leaks(struct mc_klog *kl, char *buf, size_t len)
+{
+	if (!kl->be->log_leaks)
+		return -ENOENT;
+	return kl->be->log_leaks(kl->rd, buf, len);
+}
+
+void mc_klog_mark(struct mc_klog *kl, const char *text)
+{
+	if (kl->be->log_mark)
+		kl->be->log_mark(kl->rd, text);
+}
+
+void mc_klog_close(struct mc_klog *kl)
+{
+	if (!kl)
+		return;
+	kl->be->log_close(kl->rd);
+	free(kl);
 }
 
 int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen)

@@ -102,6 +102,33 @@ ssize_t mc_region_write(struct mc_dev *dev, uint32_t index, uint64_t off, const 
 
 /* Kernel log since the last call; -EOPNOTSUPP when the backend has no log. */
 ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len);
+
+/*
+ * The kernel log of the machine behind a device spec, read without opening the device
+ * (a run's parent reads it while its case processes hold the device). mc_klog_open():
+ * positioned at the log's end; 0, or -errno with one line in @err (-EOPNOTSUPP: the
+ * backend has no log; -ENOENT: the kernel's cannot be read). mc_klog_next(): the records
+ * since the last call as mc_klog_read() renders them, whole lines, NUL-terminated;
+ * bytes copied (0: nothing new) or -errno. mc_klog_close(@kl NULL is fine).
+ */
+struct mc_klog;
+int mc_klog_open(const char *spec, struct mc_klog **kl, char *err, size_t errlen);
+ssize_t mc_klog_next(struct mc_klog *kl, char *buf, size_t len);
+void mc_klog_close(struct mc_klog *kl);
+/*
+ * mc_klog_leaks: have the machine's kmemleak scan now and copy the leaked objects it
+ * found that no earlier call copied (kmemleak's "unreferenced object" text, whole
+ * objects, NUL-terminated) into @buf. Bytes copied (0: none), -ENOENT where there is no
+ * kmemleak (a production kernel), or -errno. The objects kmemleak held when @kl was
+ * opened are not reported (they predate the run). Its scan line goes to the log.
+ */
+ssize_t mc_klog_leaks(struct mc_klog *kl, char *buf, size_t len);
+/*
+ * mc_klog_mark: write @text into the machine's kernel log as a record (a real kernel:
+ * to /dev/kmsg, where it takes writes; best effort, nothing when it cannot). Opening,
+ * reading and closing never write; a run marks its window with this (klog.h).
+ */
+void mc_klog_mark(struct mc_klog *kl, const char *text);
 /* True when the backend can inject faults (simulated device). */
 /*
  * ROB-03 (destructive): close the device fd and remove the device, keeping its data

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ROB operations. rob.klog judges the whole run: every case reads the kernel log after
- * it ran, and any WARN, BUG, Oops, KASAN or slab-debug report is attributed to it.
+ * ROB operations. rob.klog judges the whole run: the runner reads the kernel log from
+ * before the device's first open to the last case, and charges every report (klog.h)
+ * to the case or the phase of the run during which it appeared.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,13 +14,13 @@
 void mc_op_klog(struct mc_ctx *ctx)
 {
 	if (!ctx->di->klog) {
-		mc_skip(ctx, "the kernel log cannot be read with this backend (simulated device, "
-			"or /dev/kmsg unavailable)");
+		mc_skip(ctx, "the kernel log cannot be read: %s",
+			ctx->di->klog_why ? ctx->di->klog_why : "unknown");
 		return;
 	}
 	if (ctx->di->klog_findings && ctx->di->klog_findings[0])
-		mc_violation(ctx, "kernel log reports during the run, by case:\n%s",
-			     ctx->di->klog_findings);
+		mc_violation(ctx, "kernel log reports during the run (%d), by case or phase:\n%s",
+			     ctx->di->klog_reports, ctx->di->klog_findings);
 }
 
 /*

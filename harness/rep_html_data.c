@@ -397,13 +397,15 @@ void mc_html_klog(FILE *f, const struct mc_report *rep, const struct mc_html_ext
 
 			if (!*l)
 				break;
+			if (!strncmp(l, "  | ", 4))
+				continue;	/* a report's next line: its first is the needle */
 			klog_excerpt(f, x->klog, t, n, x->klog_name ? x->klog_name : "kernel.log");
 			shown++;
 		}
 	}
 	if (!found)
-		fprintf(f, "<p id=\"klog-none\">No ROB finding: no kernel WARN, BUG, Oops, KASAN or "
-			"slab report during the run%s.</p>", x && x->klog ? "" :
+		fprintf(f, "<p id=\"klog-none\">No ROB finding: no kernel report (WARN, BUG, Oops, KASAN, "
+			"UBSAN, lockdep, kmemleak, ...) during the run%s.</p>", x && x->klog ? "" :
 			" (the kernel log itself is not part of this rendering)");
 	fputs("</section>\n", f);
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "klog_run.h"
 #include "mc_version.h"
 #include "outdir.h"
 #include "sha256.h"
@@ -25,7 +26,6 @@
 #include "waiver.h"
 
 #define MAX_INSTANCES 128
-#define KLOG_MAX 4096
 
 /* Memory shared between the parent and one child at a time. */
 struct shm {
@@ -35,14 +35,13 @@ struct shm {
 	bool cell_set;
 	bool done;
 	uint64_t end_ns;		/* CLOCK_MONOTONIC when the child finished */
-	char klog[KLOG_MAX];		/* kernel-log findings of this case */
 	/* preflight */
 	int open_rc;
 	char open_err[512];
 	int flags_rc;
 	uint64_t flags;
 	struct mc_dev_ident ident;
-	bool log, fault, klog_ok;
+	bool log, fault;
 	int io_rc;			/* the --io data path works with this device */
 	char io_why[256];
 	int stream_rc;
@@ -71,47 +70,9 @@ struct runner {
 	uint8_t *stream;		/* parent's copy of the reference stream */
 	struct mc_regaccs dirty;	/* --dirty, or the simulated device's default */
 	uint8_t ref_regions[MC_REGACCS_MAX * MC_REGACC_MAX];
-	char *findings;			/* ROB-01 evidence over the run */
-	size_t findings_len;
+	struct mc_klog_run klog;	/* the machine's kernel log over the run (klog_run.h) */
 	pid_t stuck;			/* a child we had to abandon, or 0 */
 };
-
-bool mc_klog_is_report(const char *line)
-{
-	static const char *const pats[] = {
-		"WARNING:", "BUG:", "Oops", "KASAN", "general protection fault", "kernel BUG",
-		"Poison overwritten", "Redzone", "Object already free", "slab", "UBSAN",
-		"refcount_t:", "list_add corruption", "list_del corruption", NULL,
-	};
-
-	for (int i = 0; pats[i]; i++)
-		if (strstr(line, pats[i]))
-			return true;
-	return false;
-}
-
-/* In the child: keep the report lines of the kernel log read since the device opened. */
-static void collect_klog(struct mc_dev *dev, struct shm *shm)
-{
-	char *buf = malloc(1 << 16), *save = NULL;
-	size_t used = strlen(shm->klog);
-	ssize_t n;
-
-	if (!buf)
-		return;
-	while ((n = mc_klog_read(dev, buf, 1 << 16)) > 0) {
-		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			if (!mc_klog_is_report(l) || used + 2 >= KLOG_MAX)
-				continue;
-			used += (size_t)snprintf(shm->klog + used, KLOG_MAX - used, "%s\n", l);
-			if (used >= KLOG_MAX)
-				used = KLOG_MAX - 1;
-		}
-		if ((size_t)n < (1 << 16) - 1)
-			break;
-	}
-	free(buf);
-}
 
 /* The child side of isolated(): @fn with the runner. */
 struct iso_job {
@@ -158,7 +119,6 @@ static void preflight_child(struct runner *r, void *arg)
 	struct mc_dev *dev;
 	uint8_t probe[16] = { 0 };
 	struct vfio_device_feature *hdr = (void *)probe;
-	char buf[256];
 
 	(void)arg;
 	shm->open_rc = mc_dev_open(r->o->device, &dev, shm->open_err, sizeof(shm->open_err));
@@ -174,7 +134,6 @@ static void preflight_child(struct runner *r, void *arg)
 		     VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
 	shm->log = mc_feature_raw(dev, probe, sizeof(probe)) == 0;
 	shm->fault = mc_dev_can_fault(dev);
-	shm->klog_ok = mc_klog_read(dev, buf, sizeof(buf)) >= 0;
 	shm->io_rc = mc_io_available(dev, r->o->io, shm->io_why, sizeof(shm->io_why));
 	mc_dev_close(dev);
 	shm->done = true;
@@ -315,7 +274,6 @@ static void case_child(struct runner *r, void *arg)
 	if (shm->res.status == MC_FAIL || shm->res.status == MC_ERROR || shm->res.status == MC_WARN)
 		mc_dev_oplog(ctx.dev, shm->res.oplog, sizeof(shm->res.oplog));
 	mc_reset(ctx.dev);	/* leave the device RUNNING for whoever comes next */
-	collect_klog(ctx.dev, shm);
 	mc_dev_close(ctx.dev);
 	shm->done = true;
 }
@@ -336,7 +294,8 @@ static const char *precondition(const struct runner *r, const struct mc_case *c)
 	return NULL;
 }
 
-static void run_one(struct runner *r, struct mc_report *rep, const struct mc_case *c,
+/* Run one case instance into @res; true when a case process ran (and may have logged). */
+static bool run_one(struct runner *r, struct mc_report *rep, const struct mc_case *c,
 		    const struct mc_param *p, struct mc_case_result *res)
 {
 	struct job j = { .c = c, .p = p };
@@ -353,7 +312,7 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		snprintf(res->detail, sizeof(res->detail),
 			 "not run: the process of an earlier case (pid %d) is stuck in the device",
 			 (int)r->stuck);
-		return;
+		return false;
 	}
 	if (!r->di.flags_ok && strcmp(c->clause->group, "FEAT")) {
 		/* The device's fault (FEAT-01), not the harness's: nothing can run without them. */
@@ -363,13 +322,13 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 			 "setup violates FEAT-01: the device reported no usable migration flags "
 			 "(GET MIGRATION: %s, flags %#llx); not run", mc_errno_name(r->flags_rc),
 			 (unsigned long long)r->di.flags);
-		return;
+		return false;
 	}
 	why = precondition(r, c);
 	if (why) {
 		res->status = MC_SKIP;
 		snprintf(res->detail, sizeof(res->detail), "%s", why);
-		return;
+		return false;
 	}
 	how = isolated(r, case_child, &j, &sig, r->o->timeout_ms);
 	switch (how) {
@@ -413,21 +372,7 @@ static void run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		rep->matrix[p->a][p->b] = r->shm->cell;
 		rep->have_matrix = true;
 	}
-	if (r->shm->klog[0]) {
-		size_t add = strlen(r->shm->klog) + strlen(c->name) + strlen(p->label) + 5;
-		char *grown = realloc(r->findings, r->findings_len + add + 1);
-
-		if (grown) {
-			r->findings = grown;
-			/* res->name is not set yet: the case's own name and label. */
-			r->findings_len += (size_t)sprintf(grown + r->findings_len, "%s%s%s: %s",
-							   c->name, p->label[0] ? ":" : "",
-							   p->label, r->shm->klog);
-		}
-		snprintf(res->detail + strlen(res->detail),
-			 sizeof(res->detail) - strlen(res->detail), "%skernel log report(s): %s",
-			 res->detail[0] ? "\n" : "", r->shm->klog);
-	}
+	return true;
 }
 
 struct planned {
@@ -475,6 +420,37 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 }
 
 /*
+ * The end of the run: reports that appeared after ROB-01's case @judge (an index of
+ * rep->cases, -1 when none ran) read the log still fail it, in report.json and the
+ * other files written at the end (a streamed KTAP line has gone out already). Without a
+ * ROB-01 case, reports outside the cases are told on stderr.
+ */
+static void klog_late(struct runner *r, struct mc_report *rep, int judge)
+{
+	struct mc_case_result *res = judge >= 0 ? &rep->cases[judge] : NULL;
+	int before = r->klog.nreports;
+
+	mc_klog_run_charge(&r->klog, "after the last case", NULL, 0);
+	mc_klog_run_leaks(&r->klog, NULL);
+	mc_klog_run_end(&r->klog);
+	if (r->klog.nreports == before && (res || !r->klog.nreports))
+		return;
+	if (!res) {
+		fprintf(stderr, "migcheck: warning: %d kernel log report(s) during the run, not "
+			"judged (ROB-01 not selected)\n", r->klog.nreports);
+		return;
+	}
+	if (res->not_run || res->status == MC_ERROR)
+		return;
+	res->status = MC_FAIL;
+	res->violates = NULL;
+	snprintf(res->detail, sizeof(res->detail),
+		 "kernel log reports during the run (%d, %d after its last case), by case or "
+		 "phase:\n%s", r->klog.nreports, r->klog.nreports - before, mc_klog_run_evidence(&r->klog));
+	res->waiver = mc_waiver_for(r->o->waivers, res);
+}
+
+/*
  * Every planned case in order, each result to the streaming reporters as it comes; once
  * the run is interrupted, the rest are in the report as not run (and not streamed).
  * Returns how many were not run.
@@ -482,23 +458,49 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 static int run_cases(struct runner *r, struct mc_report *rep, const struct planned *pl, int n,
 		     const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep)
 {
-	int not_run = 0;
+	char where[2 * sizeof(rep->cases[0].name) + 64], last[sizeof(rep->cases[0].name)] = "";
+	int not_run = 0, judge = -1;
+	bool group_ran = false;		/* a case of the current clause group ran */
 
 	for (int i = 0; i < n; i++) {
 		struct mc_case_result *res = &rep->cases[i];
-		bool ran = !mc_run_interrupted();
+		bool ran = !mc_run_interrupted(), child = false;
 
-		if (pl[i].c->op->order == MC_ORDER_LAST)
-			r->di.klog_findings = r->findings ? r->findings : "";
 		memset(res, 0, sizeof(*res));
-		if (ran)
-			run_one(r, rep, pl[i].c, &pl[i].p, res);
-		else
-			mark_not_run(res, "");
-		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
-		not_run += !ran;
 		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
 			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		if (pl[i].c->op->order == MC_ORDER_LAST) {
+			/* ROB-01 judges all that came before: the log up to now is read first. */
+			snprintf(where, sizeof(where), "after the last case%s%s%s",
+				 last[0] ? " (" : "", last, last[0] ? ")" : "");
+			mc_klog_run_charge(&r->klog, where, NULL, 0);
+			r->di.klog_findings = mc_klog_run_evidence(&r->klog);
+			r->di.klog_reports = r->klog.nreports;
+			judge = i;
+		} else if (ran) {
+			snprintf(where, sizeof(where), last[0] ? "between %s and %s" :
+				 "after the preflight, before %s%s", last[0] ? last : res->name,
+				 last[0] ? res->name : "");
+			mc_klog_run_charge(&r->klog, where, NULL, 0);
+		}
+		if (ran)
+			child = run_one(r, rep, pl[i].c, &pl[i].p, res);
+		else
+			mark_not_run(res, "");
+		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
+			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		if (child && pl[i].c->op->order != MC_ORDER_LAST) {
+			mc_klog_run_charge(&r->klog, res->name, res->detail, sizeof(res->detail));
+			snprintf(last, sizeof(last), "%s", res->name);
+			group_ran = true;
+		}
+		if (group_ran && (i + 1 == n || pl[i + 1].c->op->order == MC_ORDER_LAST ||
+				  strcmp(pl[i].c->clause->group, pl[i + 1].c->clause->group))) {
+			mc_klog_run_leaks(&r->klog, pl[i].c->clause->group);
+			group_ran = false;
+		}
+		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
+		not_run += !ran;
 		res->clause = pl[i].c->clause;
 		res->description = pl[i].c->description;
 		res->waiver = mc_waiver_for(r->o->waivers, res);
@@ -506,6 +508,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 		for (int k = 0; k < nrep && ran; k++)
 			reps[k]->result(rpriv[k], res, i);
 	}
+	klog_late(r, rep, judge);
 	return not_run;
 }
 
@@ -562,6 +565,7 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 static int preflight_foreign(struct runner *r)
 {
 	struct shm *shm = r->shm;
+	enum mc_outcome how;
 	int sig = 0;
 
 	if (r->o->foreign)
@@ -577,8 +581,9 @@ static int preflight_foreign(struct runner *r)
 	shm->stream_err[0] = '\0';
 	shm->stream_violates[0] = '\0';
 	shm->stream_ref = false;
-	if (isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r)) != MC_RAN ||
-	    shm->stream_rc) {
+	how = isolated(r, stream_child, r->foreign_spec, &sig, preflight_ms(r));
+	mc_klog_run_charge(&r->klog, "foreign-save (saving the foreign stream)", NULL, 0);
+	if (how != MC_RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
 			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
@@ -605,6 +610,7 @@ static int preflight_foreign(struct runner *r)
 static int preflight(struct runner *r)
 {
 	struct shm *shm = r->shm;
+	enum mc_outcome how;
 	int sig = 0;
 
 	if (isolated(r, preflight_child, NULL, &sig, preflight_ms(r)) != MC_RAN || !shm->done) {
@@ -614,6 +620,7 @@ static int preflight(struct runner *r)
 			r->o->device, mc_watch_op(&shm->watch));
 		return -EIO;
 	}
+	mc_klog_run_charge(&r->klog, "preflight (opening the device)", NULL, 0);
 	if (shm->open_rc) {
 		fprintf(stderr, "migcheck: %s\n", shm->open_err);
 		return shm->open_rc;
@@ -628,7 +635,8 @@ static int preflight(struct runner *r)
 	r->flags_rc = shm->flags_rc;
 	r->di.log = shm->log;
 	r->di.fault = shm->fault;
-	r->di.klog = shm->klog_ok;
+	r->di.klog = r->klog.kl != NULL;
+	r->di.klog_why = r->klog.why;
 	r->di.peer_spec = r->o->peer;
 	r->di.seed = r->o->seed;
 	r->di.device_spec = r->o->device;
@@ -646,9 +654,10 @@ static int preflight(struct runner *r)
 		mc_regacc_parse(SIM_DIRTY, true, &r->dirty, NULL, 0);
 	shm->done = false;
 	shm->stream_ref = true;
-	if (isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig,
-		     preflight_ms(r)) !=
-		    MC_RAN || shm->stream_rc) {
+	how = isolated(r, stream_child, (void *)(r->o->peer ? r->o->peer : r->o->device), &sig,
+		       preflight_ms(r));
+	mc_klog_run_charge(&r->klog, "reference-save (saving the reference stream)", NULL, 0);
+	if (how != MC_RAN || shm->stream_rc) {
 		if (r->o->peer && shm->stream_open_failed) {
 			fprintf(stderr, "migcheck: peer: %s\n", shm->stream_err);
 			return shm->stream_rc;
@@ -753,6 +762,8 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		r.shm = NULL;
 		goto out;
 	}
+	/* The log is read from before the device's first open: no report falls outside. */
+	mc_klog_run_open(&r.klog, o->device);
 	if (preflight(&r)) {
 		code = mc_run_interrupted() ? 128 + mc_run_interrupted() : 2;
 		goto out;
@@ -798,7 +809,7 @@ out:
 	free(pl);
 	free(r.stream);
 	free(r.foreign);
-	free(r.findings);
+	mc_klog_run_free(&r.klog);
 	if (r.shm)
 		munmap(r.shm, r.shm_len);
 	return code;

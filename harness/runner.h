@@ -56,8 +56,8 @@ void mc_run_interrupt(int sig);
 int mc_run_interrupted(void);
 
 /*
- * True when a kernel-log line (as mc_klog_read() renders it) is a report ROB-01 counts:
- * WARN, BUG, Oops, KASAN, UBSAN, slab-debug and list/refcount corruption messages.
+ * True when a kernel-log line (as mc_klog_read() renders it) opens a report ROB-01
+ * counts: mc_klog_kind() (klog.h) is not NULL. Defined in klog.c.
  */
 bool mc_klog_is_report(const char *line);
 

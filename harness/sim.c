@@ -192,25 +192,12 @@ static bool leak_find(uint32_t id)
 
 void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
 {
-	char line[512];
-	char *grown;
 	va_list ap;
-	int n;
 
+	(void)dev;	/* one kernel log for every device of the machine */
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	mc_sim_kernel_vprintk(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	n = (int)strlen(line);
-	line[n++] = '\n';
-	grown = realloc(dev->klog, dev->klog_len + (size_t)n + 1);
-	if (!grown)
-		return;
-	memcpy(grown + dev->klog_len, line, (size_t)n);
-	dev->klog = grown;
-	dev->klog_len += (size_t)n;
-	dev->klog[dev->klog_len] = 0;
 }
 
 static void sim_close(void *priv)
@@ -221,7 +208,6 @@ static void sim_close(void *priv)
 		return;
 	if (MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && !dev->removed && (dev->save || dev->resume))
 		leak_add(dev->id);
-	free(dev->klog);
 	for (size_t i = 0; i < dev->nfds; i++)
 		close(dev->fds[i].fd);
 	free(dev->fds);
@@ -262,6 +248,10 @@ static int sim_open(const struct mc_devspec *spec, void **priv, char *err, size_
 	mc_sim_cfg_init(dev);
 	dev->state = dev->prev_state = VFIO_DEVICE_STATE_RUNNING;
 	dev->leaked = MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && leak_find(dev->id);
+	dev->klog_pos = mc_sim_kernel_tail();
+	if (!mc_sim_kernel_open() && MC_SIM_HAS(dev, WARN_ON_FIRST_OPEN))
+		mc_sim_printk(dev, "WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim.c:%d sim_open+0x5c/0x120 [sim]",
+			      (int)getpid(), __LINE__);
 	*priv = dev;
 	return 0;
 out_close:
@@ -311,27 +301,42 @@ static int sim_reset(void *priv)
 	return 0;
 }
 
-/* The simulated kernel log: what the driver printed since the device was opened. */
+/* The simulated kernel log from where it stood when the device was opened. */
 static ssize_t sim_klog_read(void *priv, char *buf, size_t len)
 {
 	struct mc_sim_dev *dev = priv;
-	size_t n;
 
-	if (!len)
-		return -EINVAL;
-	pthread_mutex_lock(&dev->lock);
-	n = dev->klog_len - dev->klog_off;
-	if (n > len - 1)
-		n = len - 1;
-	/* Whole lines only. */
-	while (n && dev->klog[dev->klog_off + n - 1] != '\n')
-		n--;
-	if (n)
-		memcpy(buf, dev->klog + dev->klog_off, n);
-	buf[n] = 0;
-	dev->klog_off += n;
-	pthread_mutex_unlock(&dev->lock);
-	return (ssize_t)n;
+	return mc_sim_kernel_read(&dev->klog_pos, buf, len);
+}
+
+/* The machine's kernel log for a run's parent, from its end now (no device opened). */
+static int sim_log_open(const struct mc_devspec *spec, void **rd, char *err, size_t errlen)
+{
+	uint64_t *pos = malloc(sizeof(*pos));
+	char scratch[256];
+
+	(void)spec;
+	if (!pos || mc_sim_kernel_init()) {
+		free(pos);
+		snprintf(err, errlen, "sim: the simulated kernel log: out of memory");
+		return -ENOMEM;
+	}
+	/* What kmemleak held before the run is none of its business (as kernel_log_open). */
+	mc_sim_kernel_leak_scan(scratch, sizeof(scratch));
+	*pos = mc_sim_kernel_tail();
+	*rd = pos;
+	return 0;
+}
+
+static ssize_t sim_log_read(void *rd, char *buf, size_t len)
+{
+	return mc_sim_kernel_read(rd, buf, len);
+}
+
+static ssize_t sim_log_leaks(void *rd, char *buf, size_t len)
+{
+	(void)rd;
+	return mc_sim_kernel_leak_scan(buf, len);
 }
 
 /*
@@ -470,6 +475,8 @@ static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const v
 		if (MC_SIM_HAS(dev, WARN_ON_BAD_STREAM))
 			mc_sim_printk(dev, "WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim_stream.c:%d mc_sim_resume_feed+0x%zx/0x400 [sim]",
 				      (int)getpid(), 512, len & 0x3ff);
+		if (MC_SIM_HAS(dev, LEAK_ON_BAD_STREAM))
+			mc_sim_kernel_leak(512, "mc_sim_resume_feed+0x1a0/0x400", (int)getpid());
 	}
 	return ret ? ret : (ssize_t)len;
 }
@@ -660,6 +667,10 @@ const struct mc_backend_ops mc_sim_ops = {
 	.region_read = mc_sim_region_read,
 	.region_write = mc_sim_region_write,
 	.klog_read = sim_klog_read,
+	.log_open = sim_log_open,
+	.log_read = sim_log_read,
+	.log_close = free,
+	.log_leaks = sim_log_leaks,
 	.fault = sim_fault,
 	.remove = sim_remove,
 };

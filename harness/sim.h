@@ -10,6 +10,7 @@
 #define MC_SIM_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -172,7 +173,13 @@
 	  "delivering", "ROB-03")                                                              \
 	X(RESUME_SPLIT_HEADER, "resume_split_header",                                          \
 	  "a record header split across two writes loses the bytes of the first (the parser "  \
-	  "restarts the header at every write)", "RES-01")
+	  "restarts the header at every write)", "RES-01")                                     \
+	X(WARN_ON_FIRST_OPEN, "warn_on_first_open",                                            \
+	  "the first open of the device after the (simulated) machine started logs a "         \
+	  "WARNING: before any case, in the preflight", "ROB-01")                              \
+	X(LEAK_ON_BAD_STREAM, "leak_on_bad_stream",                                            \
+	  "a rejected resume write leaks the parser's buffer: the (simulated) kmemleak finds "  \
+	  "it in the scan after the case group", "ROB-01")
 
 /*
  * Conforming variants: X(ENUM, "name", "how it differs from the default, within the
@@ -325,9 +332,8 @@ struct mc_sim_dev {
 	bool leaked;			/* close_leaks_session: a leaked session blocks SETs */
 	bool removed;			/* the device was removed; its data fds stay */
 
-	/* The simulated kernel log: lines the driver printed, read once by klog_read. */
-	char *klog;
-	size_t klog_len, klog_off;
+	/* klog_read's position in the simulated kernel log (sim_kernel.c) */
+	uint64_t klog_pos;
 };
 
 static inline bool mc_sim_bit(const uint64_t *bm, uint64_t i)
@@ -348,6 +354,31 @@ static inline void mc_sim_clrbit(uint64_t *bm, uint64_t i)
 /* sim.c: append one line to the simulated kernel log (dropped on ENOMEM). */
 void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * sim_kernel.c, the simulated machine's kernel log, shared with every process forked
+ * after it was made (made on first use; mc_sim_kernel_init() makes it now: 0 or
+ * -ENOMEM). printk appends one record (a line, cut at 479 bytes). mc_sim_kernel_open()
+ * counts a device open and returns how many came before it. mc_sim_kernel_tail(): the
+ * number of the next record. mc_sim_kernel_read(): the records from *@pos on, whole
+ * lines into @buf (NUL-terminated), *@pos advanced past them; "[records lost]" when the
+ * ring overtook *@pos. Returns bytes copied or -errno.
+ */
+int mc_sim_kernel_init(void);
+void mc_sim_kernel_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mc_sim_kernel_vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+uint64_t mc_sim_kernel_open(void);
+uint64_t mc_sim_kernel_tail(void);
+ssize_t mc_sim_kernel_read(uint64_t *pos, char *buf, size_t len);
+/*
+ * The simulated kmemleak: mc_sim_kernel_leak() records an object of @size a driver
+ * allocated in @fn and lost. mc_sim_kernel_leak_scan() is "scan", then a read of
+ * /sys/kernel/debug/kmemleak, then "clear": the objects not told before, in
+ * kmemleak's format, into @buf (whole objects, NUL-terminated), and the scan's line in
+ * the kernel log when it found any. Returns bytes copied or -errno.
+ */
+void mc_sim_kernel_leak(uint32_t size, const char *fn, int pid);
+ssize_t mc_sim_kernel_leak_scan(char *buf, size_t len);
 /* sim_log.c: a BAR0 page, generated from the seed on first touch (never NULL). */
 uint8_t *mc_sim_page(struct mc_sim_dev *dev, uint64_t page);
 /* sim_log.c: power-on config space (ids in 0x00..0x3f, zeroes above). */

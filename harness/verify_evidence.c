@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "klog.h"
 #include "rep_load.h"
 #include "runner.h"
 #include "verify_priv.h"
@@ -245,24 +246,35 @@ static void check_renderings(struct mc_vf *v, const struct mc_rfiles *fs, const 
 	mc_render_extra_free(&e);
 }
 
-/* The ROB-01 cases against the report lines of kernel.log (mc_klog_is_report). */
+/*
+ * The ROB-01 cases against the report lines of kernel.log (mc_klog_is_report): those
+ * inside the windows a run marked (MC_KLOG_MARK_FROM .. MC_KLOG_MARK_TO, klog.h) when
+ * the log has any, else all of them.
+ */
 static void check_klog(struct mc_vf *v, const struct mc_rfiles *fs, const struct mc_report *rep)
 {
 	const struct mc_rfile *kl = mc_rfiles_get(fs, "kernel.log");
 	const char *p, *end;
 	char first[512] = "", line[4096];
 	int reports = 0;
+	bool marked, in;
 
 	if (!kl) {
 		mc_vf_say(v, "not checked: ROB-01 (the bundle has no kernel.log)");
 		return;
 	}
+	marked = memmem(kl->data, kl->len, MC_KLOG_MARK_FROM, strlen(MC_KLOG_MARK_FROM)) != NULL;
+	in = !marked;
 	for (p = kl->data, end = kl->data + kl->len; p < end;) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 
 		eol = eol ? eol : end;
 		snprintf(line, sizeof(line), "%.*s", (int)(eol - p), p);
-		if (mc_klog_is_report(line) && !reports++)
+		if (marked && strstr(line, MC_KLOG_MARK_FROM))
+			in = true;
+		else if (marked && strstr(line, MC_KLOG_MARK_TO))
+			in = false;
+		else if (in && mc_klog_is_report(line) && !reports++)
 			snprintf(first, sizeof(first), "%.400s", line);
 		p = eol + 1;
 	}
@@ -279,7 +291,8 @@ static void check_klog(struct mc_vf *v, const struct mc_rfiles *fs, const struct
 			mc_vf_mismatch(v, "report.json: ROB-01 case %s is fail, but kernel.log has no "
 				       "report line it counts", c->name);
 	}
-	mc_vf_say(v, "checked: ROB-01 against kernel.log (%d report line(s))", reports);
+	mc_vf_say(v, "checked: ROB-01 against kernel.log (%d report line(s)%s)", reports,
+		  marked ? " in the run's window" : "");
 }
 
 /* environment.json's "run" against the run report.json records. */

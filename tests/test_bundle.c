@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "klog.h"
 #include "mc_test.h"
 #include "sha256.h"
 #include "sign.h"
@@ -620,6 +621,25 @@ START_TEST(test_verify_recomputes)
 	msg = verify(x.tar, &rc);
 	ck_assert_msg(rc == 1 && strstr(msg, "ROB-01 case rob.klog is pass, but kernel.log has 1 "
 					"report line(s)"), "%s", msg);
+	free(msg);
+
+	/* A log with the run's window marked: only what is inside it counts. */
+	sh("printf '[ 100.0] " MC_KLOG_MARK_FROM "\\n[ 101.0] ok\\n[ 102.0] " MC_KLOG_MARK_TO
+	   "\\n[ 103.0] BUG: KASAN: slab-use-after-free in later+0x1/0x2\\n' >> '%s/kernel.log'",
+	   x.src);
+	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar },
+					  x.out, sizeof(x.out)), 0);
+	msg = verify(x.tar, &rc);
+	ck_assert_msg(rc == 0 && strstr(msg, "checked: ROB-01 against kernel.log (0 report "
+					"line(s) in the run's window)"), "%s", msg);
+	free(msg);
+	sh("printf '[ 104.0] " MC_KLOG_MARK_FROM "\\n[ 105.0] UBSAN: shift-out-of-bounds in a.c:1:2"
+	   "\\n' >> '%s/kernel.log'", x.src);
+	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar },
+					  x.out, sizeof(x.out)), 0);
+	msg = verify(x.tar, &rc);
+	ck_assert_msg(rc == 1 && strstr(msg, "kernel.log has 1 report line(s) it counts, the "
+					"first: \"[ 105.0] UBSAN"), "%s", msg);
 	free(msg);
 	sh("rm -rf '%s'", x.dir);
 }

@@ -151,7 +151,7 @@ END_TEST
 START_TEST(klog_nul_bytes)
 {
 	static const char log[] = "a\0b\n[ 1.0] BUG: after a NUL line\nc\0[ 2.0] WARNING: x\n"
-				  "clean\n[ 4.0] KASAN crlf\r\n[ 3.0] Oops \x1b[2J";
+				  "clean\n[ 4.0] BUG: KASAN: crlf\r\n[ 3.0] Oops: \x1b[2J";
 	char out[512] = "";
 	FILE *in = fmemopen((void *)log, sizeof(log) - 1, "r");
 	FILE *o = fmemopen(out, sizeof(out), "w");
@@ -160,7 +160,7 @@ START_TEST(klog_nul_bytes)
 	fclose(in);
 	fclose(o);
 	ck_assert_str_eq(out, "[ 1.0] BUG: after a NUL line\nc\\x00[ 2.0] WARNING: x\n"
-			      "[ 4.0] KASAN crlf\n[ 3.0] Oops \\x1b[2J\n");
+			      "[ 4.0] BUG: KASAN: crlf\n[ 3.0] Oops: \\x1b[2J\n");
 }
 END_TEST
 
