@@ -106,6 +106,7 @@ release=$(kmake -s kernelrelease)
 
 # --- assemble the cache entry next to it, then rename both into place.
 TMP=$(mktemp -d "$MC_CACHE/debug/.tmp-$KEY.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
 kmake -s INSTALL_MOD_PATH="$TMP/x" modules_install >"$BUILD/.mc-install.log" 2>&1 ||
 	{ cat "$BUILD/.mc-install.log" >&2; die "modules_install failed"; }
 cp "$BUILD/arch/x86/boot/bzImage" "$TMP/vmlinuz"
@@ -117,11 +118,12 @@ echo "$release" >"$TMP/release"
 cp "$FRAG" "$TMP/debug.config"
 KDIR=$TMP
 # shellcheck disable=SC2086 # word list
-stage_modules "$TMP/mods" $BASE_MODULES
+stage_modules "$TMP/mods" $DEBUG_BASE_MODULES
 mv "$BUILD" "$TMP/tree"
 echo "$(($(date +%s) - start))" >"$TMP/build-seconds"
 touch "$TMP/.complete"
 rm -rf "$DDIR"
 mv "$TMP" "$DDIR"
+trap - EXIT
 write_env
 note "debug kernel $release built in $(cat "$DDIR/build-seconds")s into $DDIR"

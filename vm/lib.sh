@@ -13,6 +13,8 @@ MDEV_UUID2=${MDEV_UUID2:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d2}
 MDEV_UUID3=${MDEV_UUID3:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d3}
 # Modules every guest loads: the VFIO core stack plus virtio_blk for the results disk.
 BASE_MODULES="vfio vfio_iommu_type1 mdev irqbypass virtio_blk"
+# The debug kernel's: irqbypass only exists where vfio-pci or KVM select it (not there).
+DEBUG_BASE_MODULES="vfio vfio_iommu_type1 mdev virtio_blk"
 
 die() { echo "error: $*" >&2; exit 2; }
 note() { echo "vm: $*" >&2; }
@@ -64,6 +66,7 @@ load_kernel_env() {
 	fi
 	[ -r "$KDIR/vmlinuz" ] || die "$KDIR/vmlinuz missing; rerun $rerun"
 	HEADERS_DIR=${HEADERS_DIR:-/usr/src/linux-headers-$KABI-amd64}
+	[ "$flavour" = production ] || BASE_MODULES=$DEBUG_BASE_MODULES
 }
 
 # Build dir of the driver selected by DRIVER_SRC (default: mtty from linux-source).
