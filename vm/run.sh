@@ -39,8 +39,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/mc-vm.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 # The debug kernel keeps reporting after the first finding: every KASAN report, not only
 # the first; kmemleak on, printing each leak it finds to the log (lockdep still turns itself
-# off after its first report: there is no option to keep it on).
-DEBUG_APPEND="kasan_multi_shot kasan.fault=report kmemleak=on kmemleak.verbose=1"
+# off after its first report: there is no option to keep it on). pci=noacpi: its ACPI is
+# there for power-off and the CPUs; the instrumented AML interpreter under TCG times out in
+# _PRT (AE_AML_LOOP_TIMEOUT), which leaves the results disk without an IRQ.
+DEBUG_APPEND="kasan_multi_shot kasan.fault=report kmemleak=on kmemleak.verbose=1 pci=noacpi"
 APPEND="console=ttyS0 slub_debug=FZPU panic_on_warn=0 panic=-1 rdinit=/init loglevel=$VM_LOGLEVEL"
 [ "$KFLAVOUR" = debug ] && APPEND+=" $DEBUG_APPEND"
 APPEND+="${VM_APPEND:+ $VM_APPEND}"
