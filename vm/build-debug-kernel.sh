@@ -106,6 +106,7 @@ release=$(kmake -s kernelrelease)
 
 # --- assemble the cache entry next to it, then rename both into place.
 TMP=$(mktemp -d "$MC_CACHE/debug/.tmp-$KEY.XXXXXX")
+chmod 0755 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 kmake -s INSTALL_MOD_PATH="$TMP/x" modules_install >"$BUILD/.mc-install.log" 2>&1 ||
 	{ cat "$BUILD/.mc-install.log" >&2; die "modules_install failed"; }
