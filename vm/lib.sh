@@ -13,6 +13,8 @@ MDEV_UUID2=${MDEV_UUID2:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d2}
 MDEV_UUID3=${MDEV_UUID3:-6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d3}
 # Modules every guest loads: the VFIO core stack plus virtio_blk for the results disk.
 BASE_MODULES="vfio vfio_iommu_type1 mdev irqbypass virtio_blk"
+# The debug kernel's: irqbypass only exists where vfio-pci or KVM select it (not there).
+DEBUG_BASE_MODULES="vfio vfio_iommu_type1 mdev virtio_blk"
 
 die() { echo "error: $*" >&2; exit 2; }
 note() { echo "vm: $*" >&2; }
@@ -37,17 +39,34 @@ apt_update() {
 # fetch.sh records the resolved kernel here; later steps read it.
 kernel_env_file() { echo "$MC_CACHE/current-kernel.env"; }
 
+# KERNEL selects the guest kernel: production (default, Debian's) or debug (the kernel
+# build-debug-kernel.sh built from the same source with vm/debug.config; its own record).
+kernel_flavour() {
+	case "${KERNEL:-production}" in
+	'' | production) echo production ;;
+	debug) echo debug ;;
+	*) die "KERNEL=$KERNEL: expected production or debug" ;;
+	esac
+}
+
+# load_kernel_env: set KABI KPKGVER KDIR SRC_DEB HEADERS_DIR KFLAVOUR (KRELEASE) of KERNEL.
 load_kernel_env() {
-	local f
+	local f flavour rerun=vm/fetch.sh
+	flavour=$(kernel_flavour) || exit 2
 	f=$(kernel_env_file)
-	[ -r "$f" ] || die "no resolved kernel in $f (run vm/fetch.sh first)"
+	if [ "$flavour" = debug ]; then
+		f=$MC_CACHE/current-kernel-debug.env rerun=vm/build-debug-kernel.sh
+	fi
+	HEADERS_DIR='' KFLAVOUR=production KRELEASE=''
+	[ -r "$f" ] || die "no resolved $flavour kernel in $f (run $rerun first)"
 	# shellcheck source=/dev/null
 	. "$f"
 	if [ -z "${KABI:-}" ] || [ -z "${KPKGVER:-}" ] || [ -z "${KDIR:-}" ]; then
-		die "$f is incomplete; rerun vm/fetch.sh"
+		die "$f is incomplete; rerun $rerun"
 	fi
-	[ -r "$KDIR/vmlinuz" ] || die "$KDIR/vmlinuz missing; rerun vm/fetch.sh"
-	HEADERS_DIR=/usr/src/linux-headers-$KABI-amd64
+	[ -r "$KDIR/vmlinuz" ] || die "$KDIR/vmlinuz missing; rerun $rerun"
+	HEADERS_DIR=${HEADERS_DIR:-/usr/src/linux-headers-$KABI-amd64}
+	[ "$flavour" = production ] || BASE_MODULES=$DEBUG_BASE_MODULES
 }
 
 # Build dir of the driver selected by DRIVER_SRC (default: mtty from linux-source).

@@ -45,7 +45,7 @@ install -m 0755 "$VM_DIR/init" "$STAGE/init"
 install -m 0755 "$MIGCHECK_BIN" "$STAGE/bin/migcheck"
 # The kernel's config, so the report records its SHA-256 (kernel.config_sha256).
 if [ -r "$KDIR/config" ]; then
-	install -D -m 0644 "$KDIR/config" "$STAGE/boot/config-$KABI-amd64"
+	install -D -m 0644 "$KDIR/config" "$STAGE/boot/config-${KRELEASE:-$KABI-amd64}"
 fi
 
 # In-tree modules: the base set, extra named modules, and whatever the driver needs.

@@ -7,7 +7,10 @@
 #    the install retried; and make deps/fuzz-deps/report-deps and the rig's apt_install all
 #    go through it (no other script or makefile runs apt-get install);
 #  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json;
-#  - make bench builds build/migcheck-static, which its VM part boots.
+#  - make bench builds build/migcheck-static, which its VM part boots;
+#  - the debug kernel (KERNEL=debug): the fragment check of vm/build-debug-kernel.sh names
+#    every option missing from a .config, load_kernel_env picks the debug kernel's record,
+#    and make vm-prepare/vmcheck use the debug kernel's builder and expected verdicts.
 # Usage: rig-check.sh WORKDIR
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -151,6 +154,45 @@ expect "vm/lib.sh apt_install: installs through tools/apt-install.sh (update onc
 others=$(cd "$REPO" && grep -rlE 'apt-get( -[a-zA-Z]+)* install( -[a-zA-Z]+)* -y' \
 	Makefile ./*.mk vm fuzz bench tests tools .ci 2>/dev/null | grep -v '^tools/apt-install.sh$')
 expect "one installer: no other script runs apt-get to install (found: ${others//$'\n'/ })" test -z "$others"
+
+# --- the debug kernel's knob, without building it ------------------------------------------
+rm -rf "$W/debug" && mkdir -p "$W/debug/kdir"
+D=$W/debug
+# A .config that satisfies the fragment: its options as kconfig writes them.
+sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p' -e 's/^\(# CONFIG_[A-Za-z0-9_]* is not set\)$/\1/p' \
+	"$REPO/vm/debug.config" >"$D/good.config"
+expect "debug.config: a .config with every option passes the check" \
+	"$REPO/vm/build-debug-kernel.sh" --check "$D/good.config"
+grep -v '^CONFIG_KASAN_INLINE=' "$D/good.config" >"$D/dropped.config"
+"$REPO/vm/build-debug-kernel.sh" --check "$D/dropped.config" >"$D/out" 2>&1
+rc=$?
+expect "debug.config: an option merge_config dropped fails the check, named (exit $rc)" \
+	test "$rc,$(grep -c 'CONFIG_KASAN_INLINE=y (got n)' "$D/out")" = "2,1"
+sed 's/^# CONFIG_UBSAN_TRAP is not set$/CONFIG_UBSAN_TRAP=y/' "$D/good.config" >"$D/on.config"
+"$REPO/vm/build-debug-kernel.sh" --check "$D/on.config" >"$D/out" 2>&1
+rc=$?
+expect "debug.config: an option the fragment turns off, on in .config, fails (exit $rc)" \
+	test "$rc,$(grep -c 'CONFIG_UBSAN_TRAP=n (got y)' "$D/out")" = "2,1"
+: >"$D/kdir/vmlinuz"
+printf 'KABI=k-debug\nKPKGVER=1\nKDIR=%s\nHEADERS_DIR=%s/tree\nKFLAVOUR=debug\nKRELEASE=6.12-mcdebug\n' \
+	"$D/kdir" "$D/kdir" >"$D/current-kernel-debug.env"
+# shellcheck disable=SC2016 # expanded by the inner shell
+got=$(MC_CACHE=$D KERNEL=debug bash -c '. "$1/vm/lib.sh" && load_kernel_env &&
+	echo "$KABI $KFLAVOUR $HEADERS_DIR $KRELEASE"' _ "$REPO" 2>&1)
+expect "KERNEL=debug: load_kernel_env reads the debug kernel's record ($got)" \
+	test "$got" = "k-debug debug $D/kdir/tree 6.12-mcdebug"
+# shellcheck disable=SC2016 # expanded by the inner shell
+MC_CACHE=$D KERNEL=bogus bash -c '. "$1/vm/lib.sh" && load_kernel_env' _ "$REPO" >"$D/out" 2>&1
+rc=$?
+expect "KERNEL=bogus: a rig error (exit $rc)" test "$rc" = 2
+expect "KERNEL=bogus: named" grep -q 'KERNEL=bogus: expected production or debug' "$D/out"
+make -n -s -C "$REPO" vm-prepare KERNEL=debug >"$D/make-debug" 2>&1
+make -n -s -C "$REPO" vm-prepare >"$D/make-prod" 2>&1
+expect "make vm-prepare KERNEL=debug builds the debug kernel, the default does not" \
+	test "$(grep -c build-debug-kernel.sh "$D/make-debug"),$(grep -c build-debug-kernel.sh "$D/make-prod")" = "1,0"
+make -n -s -C "$REPO" vmcheck KERNEL=debug >"$D/make-debug" 2>&1
+expect "make vmcheck KERNEL=debug compares with vm/EXPECTED-mtty-debug.json" \
+	grep -q 'check.sh .*EXPECTED-mtty-debug.json' "$D/make-debug"
 
 if [ "$failures" -gt 0 ]; then
 	echo "rig-check: $failures failure(s)"

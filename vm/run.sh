@@ -37,7 +37,15 @@ MIGCHECK_TIMEOUT=${MIGCHECK_TIMEOUT:-$((VM_TIMEOUT - margin > 10 ? VM_TIMEOUT - 
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mc-vm.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-APPEND="console=ttyS0 slub_debug=FZPU panic_on_warn=0 panic=-1 rdinit=/init loglevel=$VM_LOGLEVEL${VM_APPEND:+ $VM_APPEND}"
+# The debug kernel keeps reporting after the first finding: every KASAN report, not only
+# the first; kmemleak on, printing each leak it finds to the log (lockdep still turns itself
+# off after its first report: there is no option to keep it on). pci=noacpi: its ACPI is
+# there for power-off and the CPUs; the instrumented AML interpreter under TCG times out in
+# _PRT (AE_AML_LOOP_TIMEOUT), which leaves the results disk without an IRQ.
+DEBUG_APPEND="kasan_multi_shot kasan.fault=report kmemleak=on kmemleak.verbose=1 pci=noacpi"
+APPEND="console=ttyS0 slub_debug=FZPU panic_on_warn=0 panic=-1 rdinit=/init loglevel=$VM_LOGLEVEL"
+[ "$KFLAVOUR" = debug ] && APPEND+=" $DEBUG_APPEND"
+APPEND+="${VM_APPEND:+ $VM_APPEND}"
 
 # qemu_cmd <accel> <initrd> <serial log> [extra kernel args]: the common command line.
 qemu_cmd() {
@@ -104,7 +112,7 @@ qemu_cmd "$ACCEL" "$WORK/initrd.img" "$SERIAL"
 # shellcheck disable=SC2206,SC2054 # VM_QEMU_ARGS is a word list; commas are qemu syntax
 QEMU+=(-drive "if=none,id=results,format=raw,file=$WORK/results.img"
 	-device virtio-blk-pci,drive=results,serial=mcresults ${VM_QEMU_ARGS:-})
-note "kernel $KABI ($KPKGVER), accel $ACCEL, timeout ${VM_TIMEOUT}s, reports in $OUT"
+note "kernel $KABI ($KPKGVER, $KFLAVOUR), accel $ACCEL, timeout ${VM_TIMEOUT}s, reports in $OUT"
 echo "${QEMU[*]}" >"$OUT/qemu.cmdline"
 start=$(date +%s)
 set +e

@@ -8,7 +8,7 @@ MC_CACHE        ?= /var/cache/migcheck
 MIGCHECK_STATIC ?= $(or $(BUILD),build)/migcheck-static
 
 # Knobs the scripts read from the environment (empty = the script's default).
-VM_KNOBS := MC_CACHE KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 \
+VM_KNOBS := MC_CACHE KERNEL KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 \
             MDEV_UUID3 MDEV_FOREIGN_TYPE VM_FOREIGN_SPEC VM_DIRTY VM_STATE_REGIONS VM_DESTRUCTIVE \
             MIGCHECK_ARGS MIGCHECK_TIMEOUT VM_TIMEOUT VM_MEM VM_SMP VM_CPU VM_ACCEL \
             VM_RESULT_MB VM_LOGLEVEL VM_REPORTS VM_MODULES VM_EXTRA_BINS VM_EXTRA_FILES VM_EXTRA_ARGS \
@@ -19,12 +19,15 @@ export $(VM_KNOBS)
         vm-expect-update vmmutants vmfuzz rig-check
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
 export MIGCHECK_HOST
-VM_EXPECTED     ?= $(VM_DIR)/EXPECTED-mtty.json
+# KERNEL=debug: the kernel vm/build-debug-kernel.sh builds with vm/debug.config, its own verdicts.
+VM_EXPECTED     ?= $(VM_DIR)/EXPECTED-mtty$(if $(filter debug,$(KERNEL)),-debug).json
 VM_VENDOR_COPY  ?= $(abspath $(or $(BUILD),build)/vm-vendor-mtty)
 
-# Kernel debs + headers + extracted kernel, then the driver. Cached in $(MC_CACHE).
+# Kernel debs + headers + extracted kernel (+ the debug kernel), then the driver. Cached in
+# $(MC_CACHE).
 vm-prepare:
 	$(VM_DIR)/fetch.sh
+	$(if $(filter debug,$(KERNEL)),$(VM_DIR)/build-debug-kernel.sh)
 	$(VM_DIR)/build-driver.sh
 
 vm-initramfs: vm-prepare $(MIGCHECK_STATIC)
@@ -71,8 +74,8 @@ vm-run:
 
 # Derived files only; downloaded debs stay unless VM_PURGE=1.
 vm-clean:
-	rm -rf $(MC_CACHE)/build $(MC_CACHE)/kernel $(MC_CACHE)/src \
-	       $(MC_CACHE)/current-kernel.env $(MC_CACHE)/accel.cache
+	rm -rf $(MC_CACHE)/build $(MC_CACHE)/kernel $(MC_CACHE)/src $(MC_CACHE)/debug \
+	       $(MC_CACHE)/current-kernel.env $(MC_CACHE)/current-kernel-debug.env $(MC_CACHE)/accel.cache
 	$(if $(filter 1,$(VM_PURGE)),rm -rf $(MC_CACHE)/debs)
 
 vm-help:
@@ -86,8 +89,9 @@ vm-help:
 	@echo "  make rig-check    no-VM checks: hostile results tar, the package installer (stubbed)"
 	@echo "  make vm-clean     drop derived files in MC_CACHE (VM_PURGE=1: the debs too)"
 	@echo "knobs (environment or make VAR=value):"
-	@echo "  MC_CACHE=/var/cache/migcheck   debs, extracted kernel, driver builds, initramfs"
-	@echo "  VM_EXPECTED=vm/EXPECTED-mtty.json   expected verdicts for vmcheck"
+	@echo "  MC_CACHE=/var/cache/migcheck   debs, extracted kernel, debug kernel, driver builds, initramfs"
+	@echo "  KERNEL=production|debug       Debian's kernel, or one built with vm/debug.config (KASAN, lockdep...)"
+	@echo "  VM_EXPECTED=vm/EXPECTED-mtty.json   expected verdicts for vmcheck (KERNEL=debug: -debug.json)"
 	@echo "  KERNEL_VERSION=                6.12.N, 6.12.N-1~deb12u1 or 6.12.N+deb12 (default: newest)"
 	@echo "  DRIVER_SRC=                    dir with Kbuild/Makefile of a vendor driver (default: mtty)"
 	@echo "  MDEV_PARENT=mtty MDEV_TYPE=mtty-2 MDEV_UUID1= MDEV_UUID2=   mdevs to create"
