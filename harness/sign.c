@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "sign.h"
 
 #define COMMENT "untrusted comment: "
@@ -88,26 +89,21 @@ static char *encode(const char *comment, const void *bin, size_t len, size_t *tl
 	return text;
 }
 
-/* A key file of at most 4 KiB into @buf; -errno. */
+/*
+ * A key file of fewer than @cap bytes into @buf, read as every input is (mc_file_read: a
+ * regular file only); the heap copy is wiped, since a secret key passes through it. -errno.
+ */
 static int slurp(const char *path, char *buf, size_t cap, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-	int rc = 0;
+	char *data;
+	int rc = mc_file_read(path, cap - 1, 0, &data, len);
 
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		rc = -EINVAL;
-	n = rc ? 0 : read(fd, buf, cap);
-	if (n < 0)
-		rc = -errno;
-	else if ((size_t)n == cap)
-		rc = -EFBIG;
-	close(fd);
-	*len = n > 0 ? (size_t)n : 0;
-	return rc;
+	if (rc)
+		return rc;
+	memcpy(buf, data, *len);
+	sodium_memzero(data, *len);
+	free(data);
+	return 0;
 }
 
 static int write_new(const char *path, mode_t mode, const char *text, size_t len)
@@ -200,7 +196,7 @@ int mc_sign(const char *keypath, const void *msg, size_t len, char **sig, size_t
 	if (!rc)
 		rc = slurp(keypath, text, sizeof(text), &tlen);
 	if (rc)
-		return rc == -EIO ? rc : fail(rc, err, errlen, "%s: %s", keypath, strerror(-rc));
+		return rc == -EIO ? rc : fail(rc, err, errlen, "%s: %s", keypath, mc_file_strerror(rc));
 	if (decode(text, tlen, &s, sizeof(s)) || memcmp(s.alg, "Ed", 2) || memcmp(s.kdf, "BK", 2))
 		rc = fail(-EINVAL, err, errlen, "%s: not a signify secret key", keypath);
 	else if (memcmp(s.rounds, "\0\0\0\0", 4))
@@ -237,7 +233,7 @@ int mc_sign_check(const char *pubpath, const void *msg, size_t len, const char *
 	if (!rc)
 		rc = slurp(pubpath, text, sizeof(text), &tlen);
 	if (rc)
-		return rc == -EIO ? rc : fail(rc, err, errlen, "%s: %s", pubpath, strerror(-rc));
+		return rc == -EIO ? rc : fail(rc, err, errlen, "%s: %s", pubpath, mc_file_strerror(rc));
 	if (decode(text, tlen, &p, sizeof(p)) || memcmp(p.alg, "Ed", 2))
 		return fail(-ENOKEY, err, errlen, "%s: not a signify public key", pubpath);
 	if (decode(sig, siglen, &sg, sizeof(sg)) || memcmp(sg.alg, "Ed", 2))
