@@ -8,60 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"	/* mc_utf8_decode */
 #include "term.h"
-
-/* Length of the valid UTF-8 sequence at @p (of @n bytes), or 0 when it is not one. */
-static size_t utf8_len(const uint8_t *p, size_t n)
-{
-	size_t need;
-	uint8_t lo = 0x80, hi = 0xbf;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		need = 1;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		need = 2;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		need = 3;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;		/* overlong */
-	else if (p[0] == 0xed)
-		hi = 0x9f;		/* surrogates */
-	else if (p[0] == 0xf0)
-		lo = 0x90;		/* overlong */
-	else if (p[0] == 0xf4)
-		hi = 0x8f;		/* beyond U+10FFFF */
-	if (n <= need || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i <= need; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return need + 1;
-}
 
 /*
  * A control that a terminal obeys or that reorders or hides text: C0, DEL, C1, the
  * zero-width and bidi marks, line and paragraph separators, the invisible operators
  * and the byte order mark.
  */
-static bool is_control(const uint8_t *p, size_t k)
+static bool is_control(uint32_t cp)
 {
-	uint32_t cp;
-
-	if (k == 1)
-		return p[0] < 0x20 || p[0] == 0x7f;
-	if (k == 2)
-		return p[0] == 0xc2 && p[1] < 0xa0;	/* U+0080..U+009F */
-	if (k == 3 && p[0] == 0xef)
-		return p[1] == 0xbb && p[2] == 0xbf;	/* U+FEFF */
-	if (k != 3 || p[0] != 0xe2)
-		return false;
-	cp = (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);	/* U+2000 + cp */
-	return (cp >= 0x00b && cp <= 0x00f) || (cp >= 0x028 && cp <= 0x02e) ||
-	       (cp >= 0x060 && cp <= 0x06f);	/* ZWSP..RLM, LS PS LRE..RLO, WJ..NADS */
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||	/* C0, DEL, C1 */
+	       (cp >= 0x200b && cp <= 0x200f) ||		/* ZWSP..RLM */
+	       (cp >= 0x2028 && cp <= 0x202e) ||		/* LS, PS, LRE..RLO */
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;	/* WJ..NADS, BOM */
 }
 
 /*
@@ -71,9 +31,11 @@ static bool is_control(const uint8_t *p, size_t k)
 static size_t escape_one(const uint8_t *p, size_t n, char *tmp, size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t k = utf8_len(p, n), t = 0;
+	uint32_t cp;
+	int dec = mc_utf8_decode(p, n, &cp);
+	size_t k = dec > 0 ? (size_t)dec : 0, t = 0;
 
-	if (k && !is_control(p, k)) {
+	if (k && !is_control(cp)) {
 		*used = k;
 		if (k == 1 && p[0] == '\\') {
 			memcpy(tmp, "\\\\", 2);
