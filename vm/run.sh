@@ -80,23 +80,23 @@ pick_accel() {
 }
 ACCEL=$(pick_accel)
 
-# --- per-boot config, appended to the initramfs as a second cpio member: boot_initrd
-# <access path> <run the extras: 1|0> writes $WORK/initrd.img.
+# --- per-run config, appended to the initramfs as a second cpio member.
+mkdir -p "$WORK/conf/etc"
+{
+	for v in MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 MDEV_UUID3 MDEV_FOREIGN_TYPE MIGCHECK_ARGS \
+		VM_DEVICE_SPEC VM_PEER_SPEC VM_FOREIGN_SPEC VM_DIRTY VM_STATE_REGIONS VM_DESTRUCTIVE \
+		VM_EXTRA_ARGS MIGCHECK_TIMEOUT; do
+		printf '%s=%s\n' "$v" "$(sh_quote "${!v:-}")"
+	done
+	printf 'MC_GUEST_TIMEOUT=%s\n' "$MIGCHECK_TIMEOUT"
+} >"$WORK/conf/etc/migcheck.conf"
+if [ -n "${VM_GUEST_SETUP:-}" ]; then
+	[ -r "$VM_GUEST_SETUP" ] || die "VM_GUEST_SETUP=$VM_GUEST_SETUP is not readable"
+	install -m 0755 "$VM_GUEST_SETUP" "$WORK/conf/etc/migcheck-setup.sh"
+fi
+# boot_initrd <access path> <run the extras: 1|0>: $WORK/initrd.img with that boot's config.
 boot_initrd() {
-	rm -rf "$WORK/conf"
-	mkdir -p "$WORK/conf/etc"
-	{
-		for v in MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 MDEV_UUID3 MDEV_FOREIGN_TYPE MIGCHECK_ARGS \
-			VM_DEVICE_SPEC VM_PEER_SPEC VM_FOREIGN_SPEC VM_DIRTY VM_STATE_REGIONS VM_DESTRUCTIVE \
-			VM_EXTRA_ARGS MIGCHECK_TIMEOUT; do
-			printf '%s=%s\n' "$v" "$(sh_quote "${!v:-}")"
-		done
-		printf 'MC_GUEST_TIMEOUT=%s\nVM_ACCESS=%s\nMC_RUN_EXTRAS=%s\n' "$MIGCHECK_TIMEOUT" "$1" "$2"
-	} >"$WORK/conf/etc/migcheck.conf"
-	if [ -n "${VM_GUEST_SETUP:-}" ]; then
-		[ -r "$VM_GUEST_SETUP" ] || die "VM_GUEST_SETUP=$VM_GUEST_SETUP is not readable"
-		install -m 0755 "$VM_GUEST_SETUP" "$WORK/conf/etc/migcheck-setup.sh"
-	fi
+	printf 'VM_ACCESS=%s\nMC_RUN_EXTRAS=%s\n' "$1" "$2" >"$WORK/conf/etc/migcheck-boot.conf"
 	(cd "$WORK/conf" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$WORK/conf.cpio.gz"
 	cat "$INITRD" "$WORK/conf.cpio.gz" >"$WORK/initrd.img"
 }
