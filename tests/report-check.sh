@@ -113,7 +113,11 @@ e = {"verdict": r["summary"]["verdict"], "driver": r["device"]["driver"], "kerne
      "mismatches": sum(1 for row in (r["matrix"] or []) for c in row if c["verdict"] == "mismatch"),
      "latency": lat, "precopy": pre, "clauses": len(r["clauses"]), "cases": len(cs),
      "waivers": len(r.get("waivers", [])), "waived": sum(1 for c in cs if "waiver" in c),
-     "fuzz": int(sys.argv[2]), "klog": rob, "hostile": sys.argv[3] if len(sys.argv) > 3 else ""}
+     "fuzz": int(sys.argv[2]), "klog": rob, "hostile": sys.argv[3] if len(sys.argv) > 3 else "",
+     # reports/README.md kernel.flavour and kernel_reports; the mtty fixture predates them
+     "kflavour": r["kernel"].get("flavour", ""), "oracles": len(r["kernel"].get("oracles", [])),
+     "kreports": len(r.get("kernel_reports") or []),
+     "kreports_cases": sum(1 for k in r.get("kernel_reports") or [] if "case" in k)}
 print("var EXPECT = %s;" % json.dumps(e))
 PYEOF
 }
@@ -191,6 +195,9 @@ for k in ("driver", "type", "path", "module_version", "module_srcversion"):
 r["run"]["cmdline"] = "migcheck run '\"><svg onload=window.__pwned=5> " + h
 r["run"]["hostname"] = h[:60]
 r["kernel"]["release"] = h[:100]
+r["kernel"].update({"flavour": "debug", "build": h[:150], "boot_options": h[:200],
+                    "oracles": [{"name": h[:20], "state": "present", "detail": h[:150]},
+                                {"name": "kasan", "state": "absent", "detail": h[:150]}]})
 r["clauses"][0]["text"] = "clause " + h
 c = r["cases"][0]
 c["id"] = "feat.<b>bold</b>&amp;" + h[:40]
@@ -204,6 +211,8 @@ for k in r["cases"]:
     for m in k.get("metrics", []):
         if m["name"] == "latency":
             m["name"] = "<i>lat</i>"
+r["kernel_reports"] = [{"kind": h[:20], "case": c["id"], "first_lines": ["WARNING: " + h, h]},
+                      {"kind": "warn", "phase": h, "first_lines": [h]}]
 json.dump(r, open(d + "/report.json", "w"), indent=2)
 open(d + "/kernel.log", "w").write("[ 1.0] ok\n[ 2.0] WARNING: %s\n[ 3.0] %s\n" % (h, h))
 json.dump({"target": h, "engine": h, "execs": 1, "exec_per_s": 1, "coverage": h, "corpus_size": 1,
