@@ -105,11 +105,12 @@ static void kasan(const struct ctx *c, struct mc_koracle *o)
 static void ubsan(const struct ctx *c, struct mc_koracle *o)
 {
 	static const char *const checks[][2] = {
-		{ "UBSAN_BOUNDS", "bounds" }, { "UBSAN_ARRAY_BOUNDS", "array-bounds" },
+		{ "UBSAN_BOUNDS", "bounds" }, { "UBSAN_BOUNDS_STRICT", "bounds-strict" },
+		{ "UBSAN_ARRAY_BOUNDS", "array-bounds" }, { "UBSAN_LOCAL_BOUNDS", "local-bounds" },
 		{ "UBSAN_BOOL", "bool" }, { "UBSAN_ENUM", "enum" }, { "UBSAN_SHIFT", "shift" },
 		{ "UBSAN_DIV_ZERO", "div-zero" }, { "UBSAN_SIGNED_WRAP", "signed-wrap" },
 	};
-	char t[128] = "checks:";
+	char t[160] = "checks:";
 
 	if (!base(c, o, "UBSAN"))
 		return;
