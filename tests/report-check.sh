@@ -343,6 +343,27 @@ sed -i 's/fix queued/fix queued, honest/' "$B/w/defects/waivers.txt"
 tar --format=ustar -cf "$B/w.tar" -C "$B/w" defects
 expect_rc 1 "verify rejects an edited waiver" "$MC" verify "$B/w.tar"
 has "the waiver of ROB-01 is not the one report.json records"
+# A forged pass of ROB-01 over the kernel reports the run listed, without the kernel.log
+# that would also give it away: kernel_reports still does.
+mkdir -p "$B/kf"
+"$PY" - "$W/defects/report.json" "$B/kf/src.json" <<'PYEOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["kernel_reports"], "the defects run lists no kernel report"
+r.pop("waivers", None)
+for c in r["cases"]:
+    c.pop("waiver", None)
+    if c["id"] == "rob.klog":
+        c["status"], c["detail"] = "pass", ""
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+PYEOF
+"$MC" report render "$B/kf/src.json" --out "$B/kf/run" >/dev/null 2>&1
+"$MC" report render "$B/kf/run/report.json" --out "$B/kf/run" >/dev/null 2>&1	# counts recomputed
+expect_rc 0 "bundle of a run whose ROB-01 pass was forged" "$MC" bundle "$B/kf/run" -o "$B/kf.tar"
+expect_rc 1 "verify rejects it: kernel_reports lists what ROB-01 would have failed on" "$MC" verify "$B/kf.tar"
+has "ROB-01 case rob.klog is pass, but kernel_reports lists [0-9]* kernel report(s), the first warn in"
+expect_rc 0 "verify of the genuine run checks its kernel reports" "$MC" verify "$B/defects.tar"
+has "checked: [1-9][0-9]* kernel report(s) in kernel_reports against the cases"
 head -c 30000 "$B/mtty.tar" >"$B/trunc.tar"
 expect_rc 2 "verify refuses a truncated bundle" "$MC" verify "$B/trunc.tar"
 has "truncated"
