@@ -129,7 +129,8 @@ static void kreports(FILE *f, const struct mc_report *rep)
 		return;
 	}
 	fputs("<table id=\"kreport-table\"><thead><tr><th class=\"num\">#</th><th>Kind</th>"
-	      "<th>Charged to</th><th>First lines</th></tr></thead><tbody>", f);
+	      "<th>Charged to (with the case's own verdict; every report fails ROB-01)</th>"
+	      "<th>First lines</th></tr></thead><tbody>", f);
 	for (int i = 0; i < rep->nkreports; i++) {
 		const struct mc_kreport *k = &rep->kreports[i];
 		size_t n = strlen(k->lines);

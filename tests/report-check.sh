@@ -144,6 +144,25 @@ PYEOF
 browse mtty "$W/mtty" 0 "" --screenshot "$SHOT:0:1900" \
 	--screenshot "${SHOT%.png}-2.png:2550:2300" --screenshot "${SHOT%.png}-3.png:4850:1500"
 
+# The real mtty run on the rig's debug kernel (KERNEL=debug): the kernel block with its
+# oracles and the two UBSAN reports charged to res.corrupt.sample, as the guest wrote them.
+cp -r "$HERE/data/mtty-debug" "$W/mtty-debug"
+cp "$W/mtty-debug/junit.xml" "$W/mtty-debug-vm-junit.xml"
+expect_rc 0 "report render of the real mtty run on the debug kernel" "$MC" report render "$W/mtty-debug/report.json"
+check "junit.xml from the JSON equals the one the debug-kernel VM run wrote" cmp "$W/mtty-debug-vm-junit.xml" "$W/mtty-debug/junit.xml"
+"$PY" - "$W/mtty-debug/report.json" <<'PYEOF' || bad "the mtty-debug fixture is not what the browser checks expect"
+import json, sys
+r = json.load(open(sys.argv[1]))
+k = r["kernel"]
+assert k["flavour"] == "debug" and k["release"].startswith("6.12.117-mcdebug-"), k
+assert all(o["state"] == "present" for o in k["oracles"]) and len(k["oracles"]) == 10
+assert [(x["kind"], x.get("case")) for x in r["kernel_reports"]] == [("ubsan", "res.corrupt.sample")] * 2
+PYEOF
+check "report.ktap of the debug-kernel run names the kernel" grep -q '^# kernel: 6.12.117-mcdebug-.* flavour debug build debug .*, fragment ' "$W/mtty-debug/report.ktap"
+check "... and its two kernel reports" grep -q '^# kernel: debug, 2 kernel report(s): ubsan in case res.corrupt.sample, ubsan in case res.corrupt.sample$' "$W/mtty-debug/report.ktap"
+check "report.ktap of the debug-kernel run follows the KTAP grammar" ktap_ok "$W/mtty-debug/report.ktap"
+browse mtty-debug "$W/mtty-debug" 0 "" --screenshot "${SHOT%.png}-5.png:#kernel"
+
 # A simulated device with a kernel WARNING (ROB-01, waived) and a state machine defect,
 # a kernel.log around the finding and two fuzz campaigns next to the report.
 mkdir -p "$W/defects"
@@ -382,6 +401,14 @@ expect_rc 0 "diff: a result that got better" "$MC" diff "$W/mtty/report.json" "$
 expect_rc 1 "diff: a sim defect against the conforming sim" "$MC" diff "$W/sim/report.json" "$W/defects/report.json"
 has "WORSE  clause FSM-09: pass -> fail"
 
+expect_rc 1 "diff: the production-kernel run against the debug-kernel run" "$MC" diff "$W/mtty/report.json" "$W/mtty-debug/report.json"
+has "       kernel: 6.12.117+deb12-amd64 -> 6.12.117-mcdebug-"
+has "       kernel flavour and oracles: (not recorded) -> debug"
+cp -r "$HERE/data/mtty-debug" "$B/mtty-debug"
+expect_rc 0 "bundle of the debug-kernel run" "$MC" bundle "$B/mtty-debug" -o "$B/mtty-debug.tar"
+expect_rc 0 "verify accepts it (kernel block and kernel_reports)" "$MC" verify "$B/mtty-debug.tar"
+has "checked: 2 kernel report(s) in kernel_reports against the cases"
+
 # ---------------------------------------------------------------- bad input
 printf '{"schema": 1, "tool": ' >"$W/trunc.json"
 expect_rc 2 "render of a truncated report.json" "$MC" report render "$W/trunc.json"
@@ -404,4 +431,4 @@ if [ "$failures" -gt 0 ]; then
 	echo "report-check: $failures check(s) failed"
 	exit 1
 fi
-echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png)"
+echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png ${SHOT%.png}-5.png)"

@@ -38,7 +38,7 @@
     ck("no fuzz campaign", /no campaign/.test(text("#fuzz-none")), text("#fuzz"));
   if (EXPECT.klog)
     ck("kernel log excerpt of the ROB finding", q("#klog pre.klog-excerpt").length >= 1 &&
-       /WARNING/.test(text("#klog pre.klog-excerpt")), q("#klog pre.klog-excerpt").length);
+       /WARNING|UBSAN|KASAN|BUG/.test(text("#klog pre.klog-excerpt")), q("#klog pre.klog-excerpt").length);
   else
     ck("no ROB finding", !!one("#klog-none"), text("#klog"));
   ck("waivers", q("#waiver-table tbody tr").length === EXPECT.waivers, q("#waiver-table tbody tr").length);

@@ -276,6 +276,39 @@ START_TEST(html_rows_link_their_case)
 }
 END_TEST
 
+/* The real mtty run on the rig's debug kernel: its two UBSAN reports link to their case. */
+START_TEST(debug_kernel_fixture_rows)
+{
+	struct mc_report *rep = NULL;
+	char err[512], *page, *t, *row;
+	const char *link = "case <a class=\"mono case-link\" href=\"#case-res.corrupt.sample\">";
+	const char *id = "<tr class=\"st-pass\" id=\"case-res.corrupt.sample\">";
+	int rows = 0;
+
+	ck_assert_msg(!mc_report_load_file("tests/data/mtty-debug/report.json", &rep, err,
+					   sizeof(err)), "%s", err);
+	ck_assert_str_eq(rep->info.kernel.flavour, "debug");
+	ck_assert_int_eq(rep->nkreports, 2);
+	page = render(rep, html);
+	t = strstr(page, "<table id=\"kreport-table\">");
+	ck_assert_ptr_nonnull(t);
+	for (row = strstr(t, "<tr class=\"kr-"); row && row < strstr(t, "</table>");
+	     row = strstr(row + 1, "<tr class=\"kr-")) {
+		const char *head = "<tr class=\"kr-case\" data-kind=\"ubsan\">";
+
+		ck_assert_msg(!strncmp(row, head, strlen(head)), "%.80s", row);
+		ck_assert_msg(strstr(row, link) && strstr(row, link) < strstr(row, "</tr>"), "%.600s",
+			      row);
+		rows++;
+	}
+	ck_assert_int_eq(rows, 2);
+	ck_assert_msg(strstr(page, id) && !strstr(strstr(page, id) + 1, id), "row id of the case");
+	ck_assert(strstr(t, "UBSAN: array-index-out-of-bounds in "));
+	free(page);
+	mc_report_unload(rep);
+}
+END_TEST
+
 /* A report outside any case names its phase, without a link. */
 START_TEST(html_phase_row)
 {
@@ -443,6 +476,7 @@ static Suite *kreport_suite(void)
 	tcase_add_test(tc, reports_listed_with_case_or_phase);
 	tcase_add_test(tc, report_in_preflight_listed_with_phase);
 	tcase_add_test(tc, html_rows_link_their_case);
+	tcase_add_test(tc, debug_kernel_fixture_rows);
 	tcase_add_test(tc, html_phase_row);
 	tcase_add_test(tc, renderers_name_the_kernel);
 	tcase_add_test(tc, old_report_loads);
