@@ -46,6 +46,8 @@ static const char *boot(const char *cmdline, const char *key, char *buf, size_t 
 
 	for (const char *p = cmdline ? cmdline : ""; *p; p += strcspn(p, " \t\n")) {
 		p += strspn(p, " \t\n");
+		if (!strncmp(p, "--", 2) && (!p[2] || strchr(" \t\n", p[2])))
+			break;	/* what follows "--" is init's, not the kernel's */
 		if (!strncmp(p, key, n) && (!p[n] || strchr(" \t\n=", p[n]))) {
 			size_t v = p[n] == '=' ? strcspn(p + n + 1, " \t\n") : 0;
 

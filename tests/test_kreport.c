@@ -86,8 +86,9 @@ START_TEST(boot_options_matter)
 	char *cfg = slurp(DEBUG_CONFIG), *off;
 	struct mc_kinfo ki;
 
-	mc_kinfo_derive(&ki, cfg, "console=ttyS0", NULL);
+	mc_kinfo_derive(&ki, cfg, "console=ttyS0 -- kasan_multi_shot", NULL);	/* init's, after -- */
 	expect(&ki, "kasan", MC_ORACLE_PRESENT, "first report only (booted without kasan_multi_shot)");
+	ck_assert_str_eq(ki.boot_options, "");
 	expect(&ki, "kmemleak", MC_ORACLE_PRESENT, "scanned after each case group");
 	mc_kinfo_derive(&ki, cfg, "kasan=off kmemleak=off kfence.sample_interval=0", NULL);
 	expect(&ki, "kasan", MC_ORACLE_ABSENT, "turned off by kasan=off");
