@@ -389,7 +389,7 @@ void mc_html_case_anchor(FILE *f, const struct mc_case_result *r)
 	A(r->name);
 }
 
-static void case_row(FILE *f, const struct mc_case_result *r)
+static void case_row(FILE *f, const struct mc_report *rep, const struct mc_case_result *r)
 {
 	const char *st = mc_html_case_status(r);
 
@@ -416,6 +416,7 @@ static void case_row(FILE *f, const struct mc_case_result *r)
 		fputs(")", f);
 	}
 	fputs("</pre>", f);
+	mc_html_case_kreports(f, rep, r);
 	if (r->oplog[0] && r->status != MC_PASS) {
 		const char *tail = oplog_tail(r->oplog, 8);
 		char *ops = strndup(tail, strlen(tail) - (tail[0] && tail[strlen(tail) - 1] == '\n'));
@@ -489,7 +490,7 @@ static void results(FILE *f, const struct mc_report *rep)
 				fputs("<table class=\"cases\"><thead><tr><th>Case</th><th>Status</th>"
 				      "<th>Evidence (errno, state, bytes; last device operations)"
 				      "</th><th class=\"num\">time</th></tr></thead><tbody>", f);
-			case_row(f, r);
+			case_row(f, rep, r);
 		}
 		if (n)
 			fputs("</tbody></table>", f);

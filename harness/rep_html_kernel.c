@@ -136,7 +136,8 @@ static void kreports(FILE *f, const struct mc_report *rep)
 		size_t n = strlen(k->lines);
 		char *copy;
 
-		fprintf(f, "<tr class=\"%s\" data-kind=\"", k->in_case ? "kr-case" : "kr-phase");
+		fprintf(f, "<tr class=\"%s\" id=\"kreport-%d\" data-kind=\"",
+			k->in_case ? "kr-case" : "kr-phase", i + 1);
 		A(k->kind);
 		fprintf(f, "\"><td class=\"num\">%d</td><td class=\"mono\">", i + 1);
 		H(k->kind);
@@ -152,6 +153,25 @@ static void kreports(FILE *f, const struct mc_report *rep)
 	if (rep->nkreports_omitted)
 		fprintf(f, "<p class=\"muted\">%d more report(s) not listed.</p>",
 			rep->nkreports_omitted);
+}
+
+void mc_html_case_kreports(FILE *f, const struct mc_report *rep, const struct mc_case_result *r)
+{
+	int n = 0;
+
+	for (int i = 0; i < rep->nkreports; i++) {
+		const struct mc_kreport *k = &rep->kreports[i];
+
+		if (!k->in_case || strcmp(k->where, r->name))
+			continue;
+		fputs(n++ ? ", " : "<p class=\"kr-back\">Kernel reports during this case (they fail "
+		      "ROB-01): ", f);
+		fprintf(f, "<a href=\"#kreport-%d\">#%d ", i + 1, i + 1);
+		H(k->kind);
+		fputs("</a>", f);
+	}
+	if (n)
+		fputs("</p>", f);
 }
 
 void mc_html_kernel(FILE *f, const struct mc_report *rep)

@@ -85,6 +85,13 @@
          return r.dataset.kind && r.querySelector("pre.log").textContent.length > 0; }), krows.length);
     ck("every report in a case links to that case's row", links.length === EXPECT.kreports_cases &&
        bad.length === 0, links.length + " links, unresolved: " + bad.slice(0, 3).join(" "));
+    var back = q("table.cases p.kr-back a"), unres = [];
+    Array.prototype.forEach.call(back, function (a) {
+      var t = document.getElementById(a.getAttribute("href").slice(1));
+      if (!t || !t.closest("#kreport-table")) unres.push(a.getAttribute("href"));
+    });
+    ck("each case row links back to its kernel reports", back.length === EXPECT.kreports_cases &&
+       unres.length === 0, back.length + " back links, unresolved: " + unres.slice(0, 3).join(" "));
     ck("every report outside a case names its phase", q("#kreport-table tr.kr-phase .phase").length ===
        EXPECT.kreports - EXPECT.kreports_cases, q("#kreport-table tr.kr-phase").length);
     if (links.length) {

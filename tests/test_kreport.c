@@ -254,9 +254,12 @@ START_TEST(html_rows_link_their_case)
 	ck_assert_ptr_nonnull(p);
 	for (int i = 0; i < rep->nkreports; i++) {
 		const char *name = rep->kreports[i].where;
-		char *row = strstr(p, "<tr class=\"kr-case\" data-kind=\"warn\">");
+		char *row = strstr(p, "<tr class=\"kr-case\" id=\"kreport-"), head[64];
 
 		ck_assert_ptr_nonnull(row);
+		snprintf(head, sizeof(head), "<tr class=\"kr-case\" id=\"kreport-%d\" data-kind=\"warn\">",
+			 i + 1);
+		ck_assert_msg(!strncmp(row, head, strlen(head)), "%.80s", row);
 		/* the link names the case ... */
 		snprintf(want, sizeof(want), "case <a class=\"mono case-link\" href=\"#case-%s\">",
 			 name);
@@ -295,8 +298,10 @@ START_TEST(debug_kernel_fixture_rows)
 	ck_assert_ptr_nonnull(t);
 	for (row = strstr(t, "<tr class=\"kr-"); row && row < strstr(t, "</table>");
 	     row = strstr(row + 1, "<tr class=\"kr-")) {
-		const char *head = "<tr class=\"kr-case\" data-kind=\"ubsan\">";
+		char head[64];
 
+		snprintf(head, sizeof(head), "<tr class=\"kr-case\" id=\"kreport-%d\" data-kind=\"ubsan\">",
+			 rows + 1);
 		ck_assert_msg(!strncmp(row, head, strlen(head)), "%.80s", row);
 		ck_assert_msg(strstr(row, link) && strstr(row, link) < strstr(row, "</tr>"), "%.600s",
 			      row);
@@ -305,6 +310,9 @@ START_TEST(debug_kernel_fixture_rows)
 	ck_assert_int_eq(rows, 2);
 	ck_assert_msg(strstr(page, id) && !strstr(strstr(page, id) + 1, id), "row id of the case");
 	ck_assert(strstr(t, "UBSAN: array-index-out-of-bounds in "));
+	/* the case's row links back to both */
+	ck_assert(strstr(strstr(page, id), "Kernel reports during this case (they fail ROB-01): "
+			 "<a href=\"#kreport-1\">#1 ubsan</a>, <a href=\"#kreport-2\">#2 ubsan</a></p>"));
 	free(page);
 	mc_report_unload(rep);
 }
