@@ -138,7 +138,7 @@ bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
 check: deps all unit sim-check interrupt-check hostile-check fuzz-check report-check mutants \
-       rig-check vmcheck vmcheck-driver-src
+       rig-check vmcheck vmcheck-debug vmcheck-driver-src
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies
@@ -158,7 +158,8 @@ help:
 	@echo "  make static       build build/migcheck-static (for guests)"
 	@echo "  make asan         build build/migcheck-asan (ASan+UBSan)"
 	@echo "  make check        install deps, unit tests (Check), full case set on sim flags 1 3 5 7,"
-	@echo "                    then the real-kernel rig (rig-check, vmcheck, vmcheck-driver-src; vm/README.md)"
+	@echo "                    then the real-kernel rig (rig-check, vmcheck, vmcheck-debug,"
+	@echo "                    vmcheck-driver-src; vm/README.md)"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"

@@ -48,6 +48,10 @@ static void usage(FILE *f)
 		"                       write the expected-verdict file of a complete run on\n"
 		"                       a real device (refuses --only, --cases, stopped early,\n"
 		"                       harness errors, the simulated device)\n"
+		"  expect agree REPORT-A REPORT-B\n"
+		"                       two runs of one device through two access paths (group and\n"
+		"                       cdev): same device, clause and case verdicts, the access\n"
+		"                       path ignored (exit 1 on a difference)\n"
 		"  defects              the simulated device's injectable defects and their clauses,\n"
 		"                       and its conforming variants\n"
 		"  mutants [--jobs N] [--flags F] [--json FILE]\n"
@@ -446,20 +450,26 @@ static int cmd_expect(int argc, char **argv)
 	int rc = EXIT_USAGE;
 	FILE *f;
 
-	if (argc != 4 || (strcmp(argv[1], "check") && strcmp(argv[1], "write"))) {
+	if (argc != 4 || (strcmp(argv[1], "check") && strcmp(argv[1], "write") &&
+			  strcmp(argv[1], "agree"))) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (load_json(argv[2], &a))
 		goto out;
-	if (!strcmp(argv[1], "check")) {
+	if (strcmp(argv[1], "write")) {
+		bool agree = !strcmp(argv[1], "agree");
+
 		if (load_json(argv[3], &b))
 			goto out;
-		int n = mc_expect_check(mc_json_root(a), mc_json_root(b), stdout, err, sizeof(err));
+		int n = agree ? mc_expect_agree(mc_json_root(a), mc_json_root(b), stdout, err,
+						sizeof(err))
+			      : mc_expect_check(mc_json_root(a), mc_json_root(b), stdout, err,
+						sizeof(err));
 
 		if (n < 0)
 			mc_term_printf(stderr, "migcheck: %s\n", err);
-		else
+		else if (!agree)
 			printf("%s: %d difference(s) from %s\n", argv[3], n, argv[2]);
 		rc = n < 0 ? EXIT_USAGE : n ? 1 : 0;
 		goto out;

@@ -11,7 +11,8 @@
  *
  * "kernel" and "about" are information only and "counts" follows from "cases"; the
  * device, the clause verdicts and the case set with its verdicts are compared. Only a
- * complete run of a real device is written or passes a check.
+ * complete run of a real device is written or passes a check. Two reports of one device
+ * reached through different access paths are compared the same way (mc_expect_agree()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -65,6 +66,13 @@ static int64_t dev_flags(const struct mc_json *root)
 	int64_t v;
 
 	return mc_json_int(mc_json_get(mc_json_get(root, "device"), "flags"), &v) ? -1 : v;
+}
+
+/* Whether two runs are of the same device (driver, type, migration flags). */
+static bool same_device(const struct mc_json *a, const struct mc_json *b)
+{
+	return !strcmp(dev_str(a, "driver"), dev_str(b, "driver")) &&
+	       !strcmp(dev_str(a, "type"), dev_str(b, "type")) && dev_flags(a) == dev_flags(b);
 }
 
 static const char *run_str(const struct mc_json *rep, const char *path)
@@ -174,36 +182,73 @@ int mc_expect_write(FILE *f, const struct mc_json *rep, char *err, size_t len)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* Compare one id -> status map of @exp with the report's array; returns differences. */
-static int compare_map(const struct mc_json *map, const struct mc_json *a, const char *what,
-		       FILE *out)
+/*
+ * One side of a comparison: an expected file's id -> status object or a report's array of
+ * { "id", "status" }. Entry @i's status, its id in *@id.
+ */
+static const char *entry(const struct mc_json *c, size_t i, const char **id)
 {
+	const struct mc_json *e;
+
+	if (mc_json_is(c, MC_JSON_OBJECT))
+		return mc_json_string(mc_json_member(c, i, id), NULL);
+	e = mc_json_at(c, i);
+	*id = mc_json_string(mc_json_get(e, "id"), NULL);
+	return mc_json_string(mc_json_get(e, "status"), NULL);
+}
+
+static const char *status_of(const struct mc_json *c, const char *id)
+{
+	const char *eid;
+
+	for (size_t i = 0; i < mc_json_count(c); i++) {
+		const char *st = entry(c, i, &eid);
+
+		if (!strcmp(eid, id))
+			return st;
+	}
+	return NULL;
+}
+
+/*
+ * One difference of @what @id: status @sa on side a, @sb on side b (NULL: not there).
+ * Without @lbl a is the expected file and b the run; with it both are runs named @lbl.
+ */
+static void say(FILE *out, const char *const *lbl, const char *what, const char *id,
+		const char *sa, const char *sb)
+{
+	if (!lbl && !sb)
+		mc_term_printf(out, "missing %s %s (expected %s): not in this run\n", what, id, sa);
+	else if (!lbl && !sa)
+		mc_term_printf(out, "new %s %s: %s, not in the expected file\n", what, id, sb);
+	else if (!lbl)
+		mc_term_printf(out, "changed %s %s: expected %s, got %s\n", what, id, sa, sb);
+	else if (!sa || !sb)
+		mc_term_printf(out, "%s %s only in %s: %s\n", what, id, lbl[!sa], sa ? sa : sb);
+	else
+		mc_term_printf(out, "%s %s: %s %s, %s %s\n", what, id, lbl[0], sa, lbl[1], sb);
+}
+
+/* Compare the id -> status pairs of @a and @b (see entry()); returns the differences. */
+static int compare_map(const struct mc_json *a, const struct mc_json *b, const char *what,
+		       const char *const *lbl, FILE *out)
+{
+	const char *id;
 	int diffs = 0;
 
-	for (size_t i = 0; i < mc_json_count(map); i++) {
-		const char *id, *want = mc_json_string(mc_json_member(map, i, &id), NULL);
-		const char *got = NULL;
+	for (size_t i = 0; i < mc_json_count(a); i++) {
+		const char *sa = entry(a, i, &id), *sb = status_of(b, id);
 
-		for (size_t j = 0; j < mc_json_count(a) && !got; j++)
-			if (!strcmp(mc_json_string(mc_json_get(mc_json_at(a, j), "id"), NULL), id))
-				got = mc_json_string(mc_json_get(mc_json_at(a, j), "status"),
-						     NULL);
-		if (!got) {
-			mc_term_printf(out, "missing %s %s (expected %s): not in this run\n", what, id,
-				want);
-			diffs++;
-		} else if (strcmp(got, want)) {
-			mc_term_printf(out, "changed %s %s: expected %s, got %s\n", what, id, want, got);
+		if (!sb || strcmp(sa, sb)) {
+			say(out, lbl, what, id, sa, sb);
 			diffs++;
 		}
 	}
-	for (size_t j = 0; j < mc_json_count(a); j++) {
-		const struct mc_json *e = mc_json_at(a, j);
-		const char *id = mc_json_string(mc_json_get(e, "id"), NULL);
+	for (size_t i = 0; i < mc_json_count(b); i++) {
+		const char *sb = entry(b, i, &id);
 
-		if (!mc_json_get(map, id)) {
-			mc_term_printf(out, "new %s %s: %s, not in the expected file\n", what, id,
-				mc_json_string(mc_json_get(e, "status"), NULL));
+		if (!status_of(a, id)) {
+			say(out, lbl, what, id, NULL, sb);
 			diffs++;
 		}
 	}
@@ -251,14 +296,44 @@ int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *
 		mc_term_printf(out, "incomplete run: %s\n", why);
 		diffs++;
 	}
-	if (strcmp(dev_str(exp, "driver"), dev_str(rep, "driver")) ||
-	    strcmp(dev_str(exp, "type"), dev_str(rep, "type")) || dev_flags(exp) != dev_flags(rep)) {
+	if (!same_device(exp, rep)) {
 		mc_term_printf(out, "changed device: expected %s %s flags %" PRId64 ", got %s %s flags %"
 			PRId64 "\n", dev_str(exp, "driver"), dev_str(exp, "type"), dev_flags(exp),
 			dev_str(rep, "driver"), dev_str(rep, "type"), dev_flags(rep));
 		diffs++;
 	}
-	diffs += compare_map(eclauses, clauses, "clause", out);
-	diffs += compare_map(ecases, cases, "case", out);
+	diffs += compare_map(eclauses, clauses, "clause", NULL, out);
+	diffs += compare_map(ecases, cases, "case", NULL, out);
+	return diffs;
+}
+
+int mc_expect_agree(const struct mc_json *a, const struct mc_json *b, FILE *out, char *err,
+		    size_t len)
+{
+	const struct mc_json *ca, *cb, *la, *lb;
+	const char *lbl[2] = { dev_str(a, "access"), dev_str(b, "access") };
+	int diffs = 0;
+
+	if (report_list(a, "cases", &ca, err, len) || report_list(a, "clauses", &la, err, len) ||
+	    report_list(b, "cases", &cb, err, len) || report_list(b, "clauses", &lb, err, len))
+		return -EINVAL;
+	if (!lbl[0][0] || !lbl[1][0] || !strcmp(lbl[0], lbl[1])) {
+		lbl[0] = "the first run";
+		lbl[1] = "the second run";
+	}
+	if (!same_device(a, b)) {
+		mc_term_printf(out, "device: %s %s %s flags %" PRId64 ", %s %s %s flags %" PRId64 "\n",
+			       lbl[0], dev_str(a, "driver"), dev_str(a, "type"), dev_flags(a), lbl[1],
+			       dev_str(b, "driver"), dev_str(b, "type"), dev_flags(b));
+		diffs++;
+	}
+	diffs += compare_map(la, lb, "clause", lbl, out);
+	diffs += compare_map(ca, cb, "case", lbl, out);
+	if (diffs)
+		mc_term_printf(out, "disagree: %d difference(s) between %s and %s\n", diffs, lbl[0],
+			       lbl[1]);
+	else
+		mc_term_printf(out, "agree: %s and %s, the same verdicts for %zu clauses and %zu "
+			       "cases\n", lbl[0], lbl[1], mc_json_count(la), mc_json_count(ca));
 	return diffs;
 }

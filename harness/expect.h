@@ -33,4 +33,15 @@ int mc_expect_write(FILE *f, const struct mc_json *rep, char *err, size_t errlen
 int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *out,
 		    char *err, size_t errlen);
 
+/*
+ * mc_expect_agree: compare two report.json roots @a and @b of the same device reached
+ * through two access paths (e.g. group/container and cdev/iommufd): device (driver, type,
+ * migration flags), every clause and every case verdict; the device spec, access path and
+ * everything else are ignored. Prints one line per difference on @out, naming each run by
+ * its device.access, then "agree: ..." or "disagree: N difference(s) ..."; returns how
+ * many differences there were. A report of the wrong shape is -EINVAL with @err set.
+ */
+int mc_expect_agree(const struct mc_json *a, const struct mc_json *b, FILE *out, char *err,
+		    size_t errlen);
+
 #endif /* MC_EXPECT_H */

@@ -176,6 +176,82 @@ START_TEST(malformed_expected_refused)
 }
 END_TEST
 
+/* Two access paths of one device: the same report but for device.spec and device.access. */
+#define PATH_REPORT(access, st2, extra)                                                  \
+	"{\"run\":{\"only\":null},\"device\":{\"spec\":\"" access "-spec\","                    \
+	"\"access\":\"" access "\",\"driver\":\"mtty\",\"type\":\"mtty-2\",\"flags\":7},"        \
+	"\"clauses\":[{\"id\":\"FSM-01\",\"status\":\"pass\"},"                          \
+	"{\"id\":\"ERR-02\",\"status\":\"" st2 "\"}],"                                   \
+	"\"cases\":[{\"id\":\"fsm.pair:STOP->RUNNING\",\"status\":\"pass\"},"           \
+	"{\"id\":\"err.fault:STOP\",\"status\":\"" st2 "\"}" extra "]}"
+
+static int agree(const char *ra, const char *rb, char *text, size_t len)
+{
+	struct mc_json_doc *a = parse(ra), *b = parse(rb);
+	char err[256] = "";
+	FILE *f = fmemopen(text, len, "w");
+	int n = mc_expect_agree(mc_json_root(a), mc_json_root(b), f, err, sizeof(err));
+
+	fclose(f);
+	mc_json_free(a);
+	mc_json_free(b);
+	return n;
+}
+
+START_TEST(access_paths_agree_despite_spec)
+{
+	char t[1024] = "";
+
+	ck_assert_int_eq(agree(PATH_REPORT("group/container", "skip", ""),
+			       PATH_REPORT("cdev/iommufd", "skip", ""), t, sizeof(t)), 0);
+	ck_assert_str_eq(t, "agree: group/container and cdev/iommufd, the same verdicts for 2 "
+			    "clauses and 2 cases\n");
+}
+END_TEST
+
+START_TEST(access_paths_differing_in_one_verdict)
+{
+	char t[1024] = "";
+
+	/* One case and (through it) one clause: both named, with each path's verdict. */
+	ck_assert_int_eq(agree(PATH_REPORT("group/container", "skip", ""),
+			       PATH_REPORT("cdev/iommufd", "fail", ""), t, sizeof(t)), 2);
+	ck_assert_ptr_nonnull(strstr(t, "case err.fault:STOP: group/container skip, "
+				     "cdev/iommufd fail\n"));
+	ck_assert_ptr_nonnull(strstr(t, "clause ERR-02: group/container skip, cdev/iommufd fail\n"));
+	ck_assert_ptr_nonnull(strstr(t, "disagree: 2 difference(s) between group/container and "
+				     "cdev/iommufd\n"));
+	/* A case only one path ran, either way round. */
+	ck_assert_int_eq(agree(PATH_REPORT("group/container", "skip", ""),
+			       PATH_REPORT("cdev/iommufd", "skip", ",{\"id\":\"x\",\"status\":\"pass\"}"),
+			       t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "case x only in cdev/iommufd: pass\n"));
+	ck_assert_int_eq(agree(PATH_REPORT("group/container", "skip", ",{\"id\":\"x\",\"status\":\"fail\"}"),
+			       PATH_REPORT("cdev/iommufd", "skip", ""), t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "case x only in group/container: fail\n"));
+}
+END_TEST
+
+START_TEST(access_paths_other_device_or_bad_report)
+{
+	char t[1024] = "", err[256] = "";
+	struct mc_json_doc *a = parse(PATH_REPORT("group/container", "skip", "")), *b = parse("{}");
+	FILE *f;
+
+	/* good has no access: the runs are named by their order; its flags are the same. */
+	ck_assert_int_eq(agree(good, REPORT("null", "3", "skip", ""), t, sizeof(t)), 1);
+	ck_assert_ptr_nonnull(strstr(t, "device: the first run mtty mtty-2 flags 7, the second "
+				     "run mtty mtty-2 flags 3\n"));
+	f = fmemopen(t, sizeof(t), "w");
+	ck_assert_int_eq(mc_expect_agree(mc_json_root(a), mc_json_root(b), f, err, sizeof(err)),
+			 -EINVAL);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(err, "report has no \"cases\" array"));
+	mc_json_free(a);
+	mc_json_free(b);
+}
+END_TEST
+
 static Suite *expect_suite(void)
 {
 	Suite *s = suite_create("expect");
@@ -188,6 +264,9 @@ static Suite *expect_suite(void)
 	tcase_add_test(tc, write_refuses_incomplete_runs);
 	tcase_add_test(tc, check_fails_partial_runs);
 	tcase_add_test(tc, malformed_expected_refused);
+	tcase_add_test(tc, access_paths_agree_despite_spec);
+	tcase_add_test(tc, access_paths_differing_in_one_verdict);
+	tcase_add_test(tc, access_paths_other_device_or_bad_report);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,8 @@
 # expected-verdict file. A real driver may fail clauses, so migcheck's exit 1 is accepted;
 # what fails this script is a rig error, a partial run, a missing report file, or any
 # verdict that differs from the file (update it with `make vm-expect-update`, then review).
+# On the debug kernel the case set runs through both access paths (group/container, then
+# cdev/iommufd into cdev/, one boot each): both reports must match the file, and agree.
 # Usage: check.sh <host migcheck> <expected.json>
 #        check.sh --stage-vendor <dir>   copy the cached mtty.c to <dir> as a vendor driver
 set -euo pipefail
@@ -27,25 +29,51 @@ MIGCHECK=$1 EXPECTED=$2
 [ -x "$MIGCHECK" ] || die "host migcheck '$MIGCHECK' not found"
 [ -r "$EXPECTED" ] || die "expected-verdict file '$EXPECTED' not found"
 
-# The whole case set, nothing else: the comparison is of complete runs only.
+# The whole case set, nothing else: the comparison is of complete runs only. The debug
+# kernel has the cdev/iommufd path: both paths must run (a kernel without it is a rig error).
 export MIGCHECK_ARGS=
+paths=group
+[ "$(kernel_flavour)" = debug ] && paths=both
+export VM_ACCESS=$paths
 VM_REPORTS=${VM_REPORTS:-$REPO_DIR/reports}
 export VM_REPORTS
 run_for_report "the rig check"
 rc=$RUN_STATUS OUT=$NEW_REPORT
-for f in report.json junit.xml kernel.log serial.log; do
-	[ -s "$OUT/$f" ] || die "$OUT/$f is missing or empty"
+dirs=$OUT
+[ "$paths" = both ] && dirs="$OUT $OUT/cdev"
+[ "$(cat "$OUT/vm-access" 2>/dev/null || echo group)" = "$paths" ] ||
+	die "the rig ran access paths '$(cat "$OUT/vm-access" 2>/dev/null)', expected '$paths'"
+for d in $dirs; do
+	for f in report.json junit.xml kernel.log serial.log; do
+		[ -s "$d/$f" ] || die "$d/$f is missing or empty"
+	done
+	grep -q 'Linux version' "$d/kernel.log" || die "$d/kernel.log is not a kernel log"
+	want=group/container
+	[ "$d" = "$OUT/cdev" ] && want=cdev/iommufd
+	grep -Eq '"access": *"'"$want"'"' "$d/report.json" ||
+		die "$d/report.json is not a run through $want"
 done
-grep -q 'Linux version' "$OUT/kernel.log" || die "$OUT/kernel.log is not a kernel log"
 
-note "comparing $OUT/report.json with $EXPECTED"
-set +e
-"$MIGCHECK" expect check "$EXPECTED" "$OUT/report.json"
-crc=$?
-set -e
-case "$crc" in
-0) note "rig check passed: complete run, migcheck status $rc, verdicts as in ${EXPECTED##*/}" ;;
-1) die "verdicts differ from $EXPECTED (lines above); if the change is intended, run" \
-	"'make vm-expect-update' and review the diff" ;;
-*) die "cannot compare $OUT/report.json with $EXPECTED" ;;
-esac
+status=0
+for d in $dirs; do
+	note "comparing $d/report.json with $EXPECTED"
+	crc=0
+	"$MIGCHECK" expect check "$EXPECTED" "$d/report.json" || crc=$?
+	case "$crc" in
+	0) ;;
+	1) status=1 ;;
+	*) die "cannot compare $d/report.json with $EXPECTED" ;;
+	esac
+done
+[ "$status" = 0 ] || die "verdicts differ from $EXPECTED (lines above); if the change is" \
+	"intended, run 'make vm-expect-update' and review the diff"
+if [ "$paths" = both ]; then
+	crc=0
+	"$MIGCHECK" expect agree "$OUT/report.json" "$OUT/cdev/report.json" || crc=$?
+	case "$crc" in
+	0) ;;
+	1) die "the group/container and cdev/iommufd runs disagree (lines above, $OUT/access-paths.txt)" ;;
+	*) die "cannot compare $OUT/report.json with $OUT/cdev/report.json" ;;
+	esac
+fi
+note "rig check passed: complete run ($paths), migcheck status $rc, verdicts as in ${EXPECTED##*/}"

@@ -227,6 +227,52 @@ results_extract() {
 	return 0
 }
 
+# vm_access_paths: print the access paths the rig runs (VM_ACCESS; vm/run.sh boots the guest
+# once per path): group (group/container), cdev (cdev/iommufd) or both. VM_ACCESS=auto (or
+# empty) is both where the kernel's config ($KDIR/config, after load_kernel_env) has IOMMUFD
+# and VFIO_DEVICE_CDEV and the rig creates the mdevs (no VM_DEVICE_SPEC), group otherwise.
+# cdev or both asked for on a kernel without them is a rig error, named before any boot.
+vm_access_paths() {
+	local o miss=()
+	for o in CONFIG_IOMMUFD CONFIG_VFIO_DEVICE_CDEV; do
+		grep -q "^$o=y" "$KDIR/config" 2>/dev/null || miss+=("$o")
+	done
+	case "${VM_ACCESS:-auto}" in
+	auto)
+		if [ ${#miss[@]} = 0 ] && [ -z "${VM_DEVICE_SPEC:-}" ]; then echo both; else echo group; fi
+		return 0
+		;;
+	group) ;;
+	cdev | both)
+		[ ${#miss[@]} = 0 ] || die "VM_ACCESS=$VM_ACCESS needs the cdev/iommufd path, but the" \
+			"$KFLAVOUR kernel's config ($KDIR/config) lacks ${miss[*]} (KERNEL=debug has both)"
+		;;
+	*) die "VM_ACCESS=$VM_ACCESS: expected group, cdev, both or auto" ;;
+	esac
+	echo "$VM_ACCESS"
+}
+
+# access_paths_compare <host migcheck> <report dir>: when the guest ran both access paths
+# (vm-access "both"), compare report.json (group/container) with cdev/report.json
+# (cdev/iommufd) by `migcheck expect agree`, into <dir>/access-paths.txt, and print it.
+# Returns 0 when they agree or one path ran, 1 when a verdict differs (a finding against
+# the device or kernel); dies (rig error) when the two reports cannot be compared.
+access_paths_compare() {
+	local mc=$1 dir=$2 rc=0
+	[ "$(cat "$dir/vm-access" 2>/dev/null)" = both ] || return 0
+	[ -x "$mc" ] || die "cannot compare the access paths of $dir: no host migcheck ('$mc')"
+	if [ ! -s "$dir/report.json" ] || [ ! -s "$dir/cdev/report.json" ]; then
+		die "both access paths ran, but $dir/report.json or $dir/cdev/report.json is missing"
+	fi
+	"$mc" expect agree "$dir/report.json" "$dir/cdev/report.json" >"$dir/access-paths.txt" 2>&1 ||
+		rc=$?
+	sed 's/^/vm: access paths: /' "$dir/access-paths.txt" >&2
+	case "$rc" in
+	0 | 1) return "$rc" ;;
+	*) die "cannot compare $dir/report.json with $dir/cdev/report.json (status $rc)" ;;
+	esac
+}
+
 # Boot one rig run (vm/run.sh, configured by the caller's environment) that must leave a
 # new report: output to $2 when given. A completed run (status 0 or 1) sets RUN_STATUS and
 # NEW_REPORT (its directory); any other status, or no new report, dies naming $1.

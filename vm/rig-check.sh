@@ -10,11 +10,15 @@
 #  - make bench builds build/migcheck-static, which its VM part boots;
 #  - the debug kernel (KERNEL=debug): the fragment check of vm/build-debug-kernel.sh names
 #    every option missing from a .config, load_kernel_env picks the debug kernel's record,
-#    and make vm-prepare/vmcheck use the debug kernel's builder and expected verdicts.
-# Usage: rig-check.sh WORKDIR
+#    and make vm-prepare/vmcheck use the debug kernel's builder and expected verdicts;
+#  - the two access paths: a results tar with a cdev/ subdir, their comparison
+#    (access_paths_compare: agree, one verdict apart, a missing report), VM_ACCESS refused
+#    for a kernel without cdev/iommufd, vmcheck asking for both paths on the debug kernel.
+# Usage: rig-check.sh WORKDIR [host migcheck]
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mkdir -p "$1" && cd "$1" && pwd)
+MC=${2:-$REPO/build/migcheck}
 failures=0
 ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; failures=$((failures + 1)); }
@@ -193,6 +197,80 @@ expect "make vm-prepare KERNEL=debug builds the debug kernel, the default does n
 make -n -s -C "$REPO" vmcheck KERNEL=debug >"$D/make-debug" 2>&1
 expect "make vmcheck KERNEL=debug compares with vm/EXPECTED-mtty-debug.json" \
 	grep -q 'check.sh .*EXPECTED-mtty-debug.json' "$D/make-debug"
+
+# --- the two access paths (group/container, cdev/iommufd) ------------------------------
+A=$W/access
+rm -rf "$A" && mkdir -p "$A/src/cdev" "$A/out"
+# A minimal report of one run through access path $1, with err.fault:STOP's verdict $2.
+mkreport() {
+	printf '{"run":{"only":null},"device":{"spec":"%s","access":"%s","driver":"mtty",
+"type":"mtty-2","flags":7},"clauses":[{"id":"ERR-02","status":"%s"}],
+"cases":[{"id":"fsm.pair:STOP->RUNNING","status":"pass"},{"id":"err.fault:STOP","status":"%s"}]}\n' \
+		"spec-$1" "$1" "$2" "$2"
+}
+mkreport group/container pass >"$A/src/report.json"
+mkreport cdev/iommufd pass >"$A/src/cdev/report.json"
+echo both >"$A/src/vm-access"
+echo 'ok 0' >"$A/src/vm-status"
+echo 'ok 0' >"$A/src/cdev/vm-status"
+tar -cf "$A/results.img" -C "$A/src" . && truncate -s 1M "$A/results.img"
+(. "$REPO/vm/lib.sh" && results_extract "$A/results.img" "$A/out") 2>"$A/extract.err"
+expect "results tar with a cdev/ subdir: both runs' reports are extracted" \
+	cmp -s "$A/src/cdev/report.json" "$A/out/cdev/report.json"
+compare() { # compare DIR: access_paths_compare's status, its output in DIR.err
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	bash -c '. "$1/vm/lib.sh" && access_paths_compare "$2" "$3"' _ "$REPO" "$MC" "$1" \
+		>"$1.err" 2>&1
+}
+compare "$A/out"
+rc=$?
+expect "access paths: two runs with the same verdicts agree (exit $rc)" \
+	test "$rc,$(head -c 6 "$A/out/access-paths.txt" 2>/dev/null)" = "0,agree:"
+mkreport cdev/iommufd fail >"$A/out/cdev/report.json"
+compare "$A/out"
+rc=$?
+expect "access paths: one verdict apart is a finding, exit 1 (exit $rc)" test "$rc" = 1
+expect "access paths: the difference is written to access-paths.txt" \
+	grep -q '^case err.fault:STOP: group/container pass, cdev/iommufd fail$' "$A/out/access-paths.txt"
+expect "access paths: and printed" grep -q 'access paths: clause ERR-02: group/container pass' \
+	"$A/out.err"
+rm "$A/out/cdev/report.json"
+compare "$A/out"
+rc=$?
+expect "access paths: a missing cdev report is a rig error (exit $rc)" \
+	test "$rc,$(grep -c 'cdev/report.json is missing' "$A/out.err")" = "2,1"
+echo group >"$A/out/vm-access"
+compare "$A/out"
+rc=$?
+expect "access paths: one path ran, nothing to compare (exit $rc)" test "$rc" = 0
+mkdir -p "$A/kdir"
+echo '# CONFIG_IOMMUFD is not set' >"$A/kdir/config"
+access() { # access VM_ACCESS: vm_access_paths against $A/kdir/config, output in $A/acc
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	VM_ACCESS=$1 bash -c '. "$1/vm/lib.sh" && KDIR=$2 KFLAVOUR=production vm_access_paths' \
+		_ "$REPO" "$A/kdir" >"$A/acc" 2>&1
+}
+access cdev
+rc=$?
+expect "VM_ACCESS=cdev on a kernel without iommufd: a rig error naming what lacks (exit $rc)" \
+	test "$rc,$(grep -c 'lacks CONFIG_IOMMUFD CONFIG_VFIO_DEVICE_CDEV' "$A/acc")" = "2,1"
+access auto
+rc=$?
+expect "VM_ACCESS=auto on that kernel: group only, as before (exit $rc)" test "$rc,$(cat "$A/acc")" = "0,group"
+access sideways
+rc=$?
+expect "VM_ACCESS=sideways: a rig error (exit $rc)" \
+	test "$rc,$(grep -c 'expected group, cdev, both or auto' "$A/acc")" = "2,1"
+printf 'CONFIG_IOMMUFD=y\nCONFIG_VFIO_DEVICE_CDEV=y\n' >"$A/kdir/config"
+access auto
+rc=$?
+expect "VM_ACCESS=auto on a kernel with cdev/iommufd: both paths (exit $rc)" test "$rc,$(cat "$A/acc")" = "0,both"
+access group
+rc=$?
+expect "VM_ACCESS=group there: group only (exit $rc)" test "$rc,$(cat "$A/acc")" = "0,group"
+make -n -s -C "$REPO" check >"$A/make-check" 2>&1
+expect "make check runs the debug kernel's rig check (vmcheck KERNEL=debug)" \
+	grep -q 'vmcheck KERNEL=debug' "$A/make-check"
 
 if [ "$failures" -gt 0 ]; then
 	echo "rig-check: $failures failure(s)"

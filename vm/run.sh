@@ -13,6 +13,7 @@ apt_install qemu-system-x86 cpio
 need_cmd qemu-system-x86_64 cpio
 need_cmd timeout tar gzip truncate
 load_kernel_env
+ACCESS=$(vm_access_paths)
 INITRD=${1:-$(initramfs_path)}
 [ -r "$INITRD" ] || die "initramfs $INITRD missing (run vm/mkinitramfs.sh)"
 
@@ -94,11 +95,67 @@ if [ -n "${VM_GUEST_SETUP:-}" ]; then
 	[ -r "$VM_GUEST_SETUP" ] || die "VM_GUEST_SETUP=$VM_GUEST_SETUP is not readable"
 	install -m 0755 "$VM_GUEST_SETUP" "$WORK/conf/etc/migcheck-setup.sh"
 fi
-(cd "$WORK/conf" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$WORK/conf.cpio.gz"
-cat "$INITRD" "$WORK/conf.cpio.gz" >"$WORK/initrd.img"
+# boot_initrd <access path> <run the extras: 1|0>: $WORK/initrd.img with that boot's config.
+boot_initrd() {
+	printf 'VM_ACCESS=%s\nMC_RUN_EXTRAS=%s\n' "$1" "$2" >"$WORK/conf/etc/migcheck-boot.conf"
+	(cd "$WORK/conf" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$WORK/conf.cpio.gz"
+	cat "$INITRD" "$WORK/conf.cpio.gz" >"$WORK/initrd.img"
+}
 
-# --- results disk: a sparse raw image the guest writes a tar onto.
-truncate -s "${VM_RESULT_MB}M" "$WORK/results.img"
+# boot <access path> <report dir> <run the extras: 1|0>: one boot of the guest, its results
+# (report files, kernel.log, serial.log, vm-status, qemu.cmdline) in <report dir>; sets
+# BOOT_STATUS to migcheck's exit status there. Any failure of the rig dies.
+boot() {
+	local access=$1 dir=$2 serial=$2/serial.log start qrc=0 why kind rest
+	boot_initrd "$access" "$3"
+	# The results disk: a sparse raw image the guest writes a tar onto.
+	rm -f "$WORK/results.img"
+	truncate -s "${VM_RESULT_MB}M" "$WORK/results.img"
+	qemu_cmd "$ACCEL" "$WORK/initrd.img" "$serial"
+	# shellcheck disable=SC2206,SC2054 # VM_QEMU_ARGS is a word list; commas are qemu syntax
+	QEMU+=(-drive "if=none,id=results,format=raw,file=$WORK/results.img"
+		-device virtio-blk-pci,drive=results,serial=mcresults ${VM_QEMU_ARGS:-})
+	note "kernel $KABI ($KPKGVER, $KFLAVOUR), accel $ACCEL, timeout ${VM_TIMEOUT}s, access path $access, reports in $dir"
+	echo "${QEMU[*]}" >"$dir/qemu.cmdline"
+	start=$(date +%s)
+	timeout -k 10 "$VM_TIMEOUT" "${QEMU[@]}" </dev/null || qrc=$?
+	echo
+	note "guest ran $(($(date +%s) - start))s ($access), qemu exit status $qrc"
+
+	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		die "guest did not finish within VM_TIMEOUT=${VM_TIMEOUT}s (serial log: $serial)"
+	fi
+	[ "$qrc" = 0 ] || die "qemu failed with status $qrc (serial log: $serial)"
+
+	results_extract "$WORK/results.img" "$dir"
+	if [ ! -s "$dir/vm-status" ]; then
+		why=$(grep -a -m1 -E 'Kernel panic|BUG:|Oops' "$serial" | tr -d '\r' || true)
+		die "guest never reported results${why:+ ($why)} (serial log: $serial)"
+	fi
+	[ "$dir" = "$OUT" ] && ln -sfn "${OUT##*/}" "$VM_REPORTS/vm-latest"
+	# The guest wrote report.html before its kernel.log existed: render it again on the host,
+	# from report.json plus kernel.log, so ROB findings carry their kernel-log excerpt.
+	if [ -x "${MIGCHECK_HOST:-}" ] && [ -s "$dir/report.json" ]; then
+		"$MIGCHECK_HOST" report render "$dir/report.json" --out "$dir" >"$WORK/render.log" 2>&1 ||
+			note "warning: re-rendering $dir/report.html failed (see $WORK/render.log)"
+	fi
+	read -r kind rest <"$dir/vm-status"
+	[ "$kind" = ok ] || die "guest: ${rest:-$kind} (reports in $dir)"
+	case "$rest" in '' | *[!0-9]*) die "guest status '$kind $rest' is malformed" ;; esac
+	BOOT_STATUS=$rest
+}
+
+# The worse of two migcheck exit statuses: 2 (harness error) > 1 (fail) > 4 (all skipped) > 0.
+worse_status() {
+	local s
+	for s in 2 1 4; do
+		if [ "$1" = "$s" ] || [ "$2" = "$s" ]; then
+			echo "$s"
+			return
+		fi
+	done
+	echo "$1"
+}
 
 mkdir -p "$VM_REPORTS"
 base=$VM_REPORTS/vm-$(date +%Y%m%d-%H%M%S)
@@ -107,45 +164,28 @@ while ! mkdir "$OUT" 2>/dev/null; do
 	n=$((n + 1)) OUT=$base-$n
 	[ $n -lt 100 ] || die "cannot create a report dir $base-N"
 done
-SERIAL=$OUT/serial.log
+echo "$ACCESS" >"$OUT/vm-access"
 
-qemu_cmd "$ACCEL" "$WORK/initrd.img" "$SERIAL"
-# shellcheck disable=SC2206,SC2054 # VM_QEMU_ARGS is a word list; commas are qemu syntax
-QEMU+=(-drive "if=none,id=results,format=raw,file=$WORK/results.img"
-	-device virtio-blk-pci,drive=results,serial=mcresults ${VM_QEMU_ARGS:-})
-note "kernel $KABI ($KPKGVER, $KFLAVOUR), accel $ACCEL, timeout ${VM_TIMEOUT}s, reports in $OUT"
-echo "${QEMU[*]}" >"$OUT/qemu.cmdline"
-start=$(date +%s)
-set +e
-timeout -k 10 "$VM_TIMEOUT" "${QEMU[@]}" </dev/null
-qrc=$?
-set -e
-echo
-note "guest ran $(($(date +%s) - start))s, qemu exit status $qrc"
-
-if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	die "guest did not finish within VM_TIMEOUT=${VM_TIMEOUT}s (serial log: $SERIAL)"
+# One boot per access path, so that each gets a fresh kernel: several oracles report once
+# per boot (UBSAN once per source location, lockdep once), so a second run in the same boot
+# would be blind to what the first already triggered. The second boot recreates the mdevs
+# with the same UUIDs and types; its results go to cdev/.
+if [ "$ACCESS" = both ]; then
+	boot group "$OUT" 1
+	rc=$BOOT_STATUS
+	mkdir "$OUT/cdev"
+	boot cdev "$OUT/cdev" 0
+	rc=$(worse_status "$rc" "$BOOT_STATUS")
+	# Their verdicts must agree; a difference fails like a clause.
+	agree=0
+	access_paths_compare "${MIGCHECK_HOST:-$REPO_DIR/build/migcheck}" "$OUT" || agree=$?
+	if [ "$agree" = 1 ]; then
+		note "the access paths disagree ($OUT/access-paths.txt)"
+		rc=$(worse_status "$rc" 1)
+	fi
+else
+	boot "$ACCESS" "$OUT" 1
+	rc=$BOOT_STATUS
 fi
-[ "$qrc" = 0 ] || die "qemu failed with status $qrc (serial log: $SERIAL)"
-
-results_extract "$WORK/results.img" "$OUT"
-if [ ! -s "$OUT/vm-status" ]; then
-	why=$(grep -a -m1 -E 'Kernel panic|BUG:|Oops' "$SERIAL" | tr -d '\r' || true)
-	die "guest never reported results${why:+ ($why)} (serial log: $SERIAL)"
-fi
-ln -sfn "${OUT##*/}" "$VM_REPORTS/vm-latest"
-# The guest wrote report.html before its kernel.log existed: render it again on the host,
-# from report.json plus kernel.log, so ROB findings carry their kernel-log excerpt.
-if [ -x "${MIGCHECK_HOST:-}" ] && [ -s "$OUT/report.json" ]; then
-	"$MIGCHECK_HOST" report render "$OUT/report.json" --out "$OUT" >"$WORK/render.log" 2>&1 ||
-		note "warning: re-rendering $OUT/report.html failed (see $WORK/render.log)"
-fi
-read -r kind rest <"$OUT/vm-status"
-case "$kind" in
-ok)
-	case "$rest" in '' | *[!0-9]*) die "guest status '$kind $rest' is malformed" ;; esac
-	note "migcheck exit status $rest; reports in $OUT"
-	exit "$rest"
-	;;
-*) die "guest: ${rest:-$kind} (reports in $OUT)" ;;
-esac
+note "migcheck exit status $rc; reports in $OUT"
+exit "$rc"

@@ -12,10 +12,10 @@ VM_KNOBS := MC_CACHE KERNEL KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV
             MDEV_UUID3 MDEV_FOREIGN_TYPE VM_FOREIGN_SPEC VM_DIRTY VM_STATE_REGIONS VM_DESTRUCTIVE \
             MIGCHECK_ARGS MIGCHECK_TIMEOUT VM_TIMEOUT VM_MEM VM_SMP VM_CPU VM_ACCEL \
             VM_RESULT_MB VM_LOGLEVEL VM_REPORTS VM_MODULES VM_EXTRA_BINS VM_EXTRA_FILES VM_EXTRA_ARGS \
-            VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS VM_APPEND
+            VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS VM_APPEND VM_ACCESS
 export $(VM_KNOBS)
 
-.PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-driver-src \
+.PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-debug vmcheck-driver-src \
         vm-expect-update vmmutants vmfuzz rig-check
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
 export MIGCHECK_HOST
@@ -42,6 +42,11 @@ vmtest: vm-initramfs $(MIGCHECK_HOST)
 vmcheck: vm-initramfs $(MIGCHECK_HOST)
 	$(VM_DIR)/check.sh $(MIGCHECK_HOST) $(VM_EXPECTED)
 
+# The same on the debug kernel (built cold when MC_CACHE lacks it), through both access
+# paths, group/container and cdev/iommufd, which must agree: in `make check` after vmcheck.
+vmcheck-debug:
+	$(MAKE) --no-print-directory vmcheck KERNEL=debug
+
 # The vendor-driver path: mtty.c copied into another directory with its own Kbuild and built
 # as DRIVER_SRC must get exactly the verdicts of the default build.
 vmcheck-driver-src: vm-prepare $(MIGCHECK_HOST)
@@ -60,8 +65,8 @@ vmfuzz: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(VM_DIR)/vmfuzz.sh $(or $(TARGET),resume_stream) $(or $(SECONDS),600)
 
 # The rig's checks that need no VM: hostile results tars, the package installer (stubbed).
-rig-check:
-	$(VM_DIR)/rig-check.sh $(or $(BUILD),build)/rig-check
+rig-check: $(MIGCHECK_HOST)
+	$(VM_DIR)/rig-check.sh $(or $(BUILD),build)/rig-check $(MIGCHECK_HOST)
 
 # Record the verdicts of the last run as the expected ones (a reviewed change).
 vm-expect-update: $(MIGCHECK_HOST)
@@ -84,6 +89,7 @@ vm-help:
 	@echo "  make vm-prepare   resolve/download/extract Debian 6.12 and build the driver only"
 	@echo "  make vm-run       boot the last built initramfs again"
 	@echo "  make vmcheck      vmtest + require a complete run with the verdicts of VM_EXPECTED"
+	@echo "  make vmcheck-debug        vmcheck KERNEL=debug: both access paths (group, cdev) must agree"
 	@echo "  make vmcheck-driver-src   the same with a copy of mtty.c built as DRIVER_SRC"
 	@echo "  make vm-expect-update     record vm-latest's verdicts in VM_EXPECTED (review the diff)"
 	@echo "  make rig-check    no-VM checks: hostile results tar, the package installer (stubbed)"
@@ -98,6 +104,7 @@ vm-help:
 	@echo "  MDEV_FOREIGN_TYPE=mtty-1 MDEV_UUID3=   a third mdev of another type (--foreign; none = off)"
 	@echo "  VM_DIRTY= VM_STATE_REGIONS=    RES-02: --dirty / --state-regions (mtty: scratch registers)"
 	@echo "  VM_DESTRUCTIVE=1               pass --destructive (ROB-03 removes the mdev at the end)"
+	@echo "  VM_ACCESS=auto|group|cdev|both access paths run in the guest (auto: both where the kernel has cdev)"
 	@echo "  MIGCHECK_ARGS=                 extra words for 'migcheck run' in the guest"
 	@echo "  MIGCHECK_STATIC=$(MIGCHECK_STATIC)   static binary put in the guest"
 	@echo "  VM_TIMEOUT=600 MIGCHECK_TIMEOUT=VM_TIMEOUT-max(30,10%)   host / guest wall clocks (s)"
