@@ -267,11 +267,11 @@ int mc_fuzz_broken(struct mc_fuzz_finding *f, int err, const char *fmt, ...)
 
 void mc_fuzz_finding_key(const struct mc_fuzz_finding *f, char *buf, size_t len)
 {
-	/* The kernel-log line without its "prio,seq: " prefix, which differs every time. */
-	const char *k = strstr(f->klog, ": ");
+	char k[sizeof(f->klog) + 32];
 
+	mc_fuzz_klog_norm(f->klog, k, sizeof(k));
 	snprintf(buf, len, "%s|%s|%s|%s|%s", f->target, f->clause, mc_errno_name(f->err),
-		 mc_state_name(f->state), k ? k + 2 : f->klog);
+		 mc_state_name(f->state), k);
 }
 
 void mc_fuzz_finding_print(FILE *out, const struct mc_fuzz_finding *f)
