@@ -231,7 +231,11 @@ int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **b
 /* RESET gives 0 and RUNNING; a write to @old_fd (>= 0: a resume fd) then fails. */
 int mc_fuzz_recover(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, int old_fd,
 		    const char *what);
-/* After RESUMING->STOP succeeded: the regions read, SET RUNNING works (RES-05). */
+/*
+ * After RESUMING->STOP succeeded: the registers of every region read (mc_exercise_dev),
+ * SET RUNNING works, and running, the BAR registers are written back and read again
+ * (RES-05; a failed read is a finding, a refused write is not).
+ */
 int mc_fuzz_usable(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const char *what);
 
 /* One resume: SET RESUMING, the plan, [close the fd], SET STOP or RESET, GET. */

@@ -120,6 +120,7 @@ START_TEST(oracles_find_defects)
 	static const uint8_t argsz15[] = { 0, 15, 0, 0, 0, 2, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	static const uint8_t no_end[] = { 1, 0, 0, 0, 0x09, 0x11, 0, 0 };	/* own, cut to 4360 */
 	static const uint8_t split36[] = { 0, 36, 0 };
+	static const uint8_t own[] = { 1 };	/* the device's own stream, whole */
 	static const struct {
 		const char *target, *defect, *clause;
 		const uint8_t *in;
@@ -129,6 +130,8 @@ START_TEST(oracles_find_defects)
 		{ "feature_ioctl", "argsz_unchecked", "FEAT-03", argsz15, sizeof(argsz15) },
 		{ "resume_stream", "end_optional", "RES-03", no_end, sizeof(no_end) },
 		{ "write_chunking", "resume_split_header", "RES-01", split36, sizeof(split36) },
+		/* Restored registers past BAR1's first 8 bytes: only a deeper exercise reads them. */
+		{ "resume_stream", "restored_regs_unreadable", "RES-05", own, sizeof(own) },
 	};
 	struct mc_fuzz_finding f;
 	char spec[128];
