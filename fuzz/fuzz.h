@@ -163,6 +163,15 @@ int mc_fuzz_broken(struct mc_fuzz_finding *f, int err, const char *fmt, ...);
  * kernel report is mc_fuzz_klog_norm() of f->klog ("" when the input made none).
  */
 void mc_fuzz_finding_key(const struct mc_fuzz_finding *f, char *buf, size_t len);
+/*
+ * mc_fuzz_finding_keep: keep @data (@size bytes) as the input of @f's dedup key in @dir
+ * (made if missing), unless one was kept for that key already: @dir/<hash> holds the
+ * input and @dir/<hash>.key "FINDING <key>" and the message, hash being the key's
+ * FNV-1a in 16 hex digits (the .key file is written last). 1 kept, 0 kept before, or
+ * -errno. For an in-guest replay of each distinct finding (vm/vmfuzz-replay.sh).
+ */
+int mc_fuzz_finding_keep(const char *dir, const struct mc_fuzz_finding *f, const uint8_t *data,
+			 size_t size);
 /* Two lines: "FINDING <key>" and the message (and the kernel-log line). */
 void mc_fuzz_finding_print(FILE *out, const struct mc_fuzz_finding *f);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "mc_test.h"
@@ -276,6 +277,52 @@ START_TEST(finding_key_dedups_reports)
 }
 END_TEST
 
+/* The first input of each distinct key is kept, with its key; later ones are not. */
+START_TEST(finding_keep_first_input)
+{
+	char dir[] = "/tmp/mc-keep-XXXXXX", sub[64], path[400], text[600];
+	struct mc_fuzz_finding f = { .target = "resume_stream" };
+	struct dirent *de;
+	FILE *in;
+	DIR *d;
+	int files = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/inputs", dir);
+	mc_fuzz_fail(&f, "ROB-01", 0, 0, "the kernel log reported a problem during the input");
+	snprintf(f.klog, sizeof(f.klog), "3,1: UBSAN: invalid-load in mtty.c:539:17");
+	ck_assert_int_eq(mc_fuzz_finding_keep(sub, &f, (const uint8_t *)"abc", 3), 1);
+	snprintf(f.klog, sizeof(f.klog), "3,9: UBSAN: invalid-load in mtty.c:539:17");
+	ck_assert_int_eq(mc_fuzz_finding_keep(sub, &f, (const uint8_t *)"xyz!", 4), 0);
+	snprintf(f.klog, sizeof(f.klog), "3,9: UBSAN: array-index-out-of-bounds in mtty.c:548:13");
+	ck_assert_int_eq(mc_fuzz_finding_keep(sub, &f, (const uint8_t *)"", 0), 1);
+	d = opendir(sub);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.')
+			continue;
+		files++;
+		snprintf(path, sizeof(path), "%s/%s", sub, de->d_name);
+		in = fopen(path, "r");
+		ck_assert_ptr_nonnull(in);
+		memset(text, 0, sizeof(text));
+		ck_assert(fread(text, 1, sizeof(text) - 1, in) < sizeof(text) - 1);
+		fclose(in);
+		if (len > 4 && !strcmp(de->d_name + len - 4, ".key"))
+			ck_assert_msg(!strncmp(text, "FINDING resume_stream|ROB-01|0|ERROR|ubsan: UBSAN: ", 51), "%s", text);
+		else
+			ck_assert_msg(!strcmp(text, "abc") || !strcmp(text, ""), "%s", text);
+		unlink(path);
+	}
+	closedir(d);
+	ck_assert_int_eq(files, 4);
+	ck_assert_int_eq(rmdir(sub), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *fuzz_suite(void)
 {
 	Suite *s = suite_create("fuzz");
@@ -291,6 +338,7 @@ static Suite *fuzz_suite(void)
 	tcase_add_test(tc, write_plan_accounts);
 	tcase_add_test(tc, finding_key_and_klog);
 	tcase_add_test(tc, finding_key_dedups_reports);
+	tcase_add_test(tc, finding_keep_first_input);
 	suite_add_tcase(s, tc);
 	return s;
 }
