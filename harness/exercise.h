@@ -37,8 +37,8 @@ struct mc_exercise_res {
 
 /*
  * mc_exercise_dev: every readable region of @dev with index 0..7 (BARs, config space):
- * each of its first MC_EXERCISE_REGS bytes read on its own, then up to
- * MC_EXERCISE_BYTES of it in one read. With MC_EXERCISE_WRITE in @flags, each writable
+ * for a BAR, each of its first MC_EXERCISE_REGS bytes read on its own; then up to
+ * MC_EXERCISE_BYTES of the region in one read. With MC_EXERCISE_WRITE in @flags, each writable
  * BAR (never config space) then gets its first MC_EXERCISE_REGS bytes written back with
  * the values just read, one byte at a time (8 at a time, 8-aligned, where a single byte
  * is refused), and read again one at a time. A refused write is counted in @r->refused:

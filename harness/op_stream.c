@@ -163,8 +163,8 @@ const char *mc_os_acked_text(const struct mc_attempt *a, uint64_t offered, char 
 
 /*
  * RES-05: the restored device can be used through its regions: each of the first
- * registers of every readable region (config space included) read on its own, then the
- * region whole up to a bound (mc_exercise_dev). Reads only: the device is stopped, and
+ * registers of every readable BAR read on its own, then every readable region (config
+ * space included) whole up to a bound (mc_exercise_dev). Reads only: the device is stopped, and
  * a certification must not write registers of a device it knows nothing about.
  * Returns false with a violation recorded.
  */
