@@ -60,7 +60,7 @@ vmfuzz: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(VM_DIR)/vmfuzz.sh $(or $(TARGET),resume_stream) $(or $(SECONDS),600)
 
 # The rig's checks that need no VM: hostile results tars, the package installer (stubbed).
-rig-check:
+rig-check: $(MIGCHECK_HOST)
 	$(VM_DIR)/rig-check.sh $(or $(BUILD),build)/rig-check
 
 # Record the verdicts of the last run as the expected ones (a reviewed change).
