@@ -8,6 +8,7 @@
 #    go through it (no other script or makefile runs apt-get install);
 #  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json;
 #    on one with findings: their count, the in-guest replay's, the kernel reports apart;
+#    on a guest that panicked: each report's input salvaged from serial.log;
 #  - make bench builds build/migcheck-static, which its VM part boots;
 #  - the debug kernel (KERNEL=debug): the fragment check of vm/build-debug-kernel.sh names
 #    every option missing from a .config, load_kernel_env picks the debug kernel's record,
@@ -108,6 +109,25 @@ expect "vmfuzz summary: two distinct findings; three replayed, two reproduced, o
 	"$G/fuzz-stats.json"
 expect "vmfuzz summary: the campaign's kernel reports apart from the replay's" \
 	grep -q '"kernel_log_reports": 1, "replay_kernel_log_reports": 2,' "$G/fuzz-stats.json"
+
+# --- vmfuzz's summary of a guest that panicked: inputs salvaged from serial.log -----------
+P=$W/vmfuzz-panic
+rm -rf "$P" && mkdir -p "$P"
+printf '%s\r\n' 'migcheck-fuzz: resume_stream len=3 hex=01ff03' \
+	'UBSAN: array-index-out-of-bounds in mtty.c:383:34' 'index 145 is out of range' \
+	'migcheck-fuzz: resume_stream len=300 hex=0a0b...' \
+	'Oops: general protection fault, probably for non-canonical address 0xdffffc000000001f: 0000 [#1] SMP KASAN' \
+	'Kernel panic - not syncing: Fatal exception' >"$P/serial.log"
+"$REPO/vm/vmfuzz.sh" --summary resume_stream 600 "$P" >"$P/out" 2>&1
+rc=$?
+expect "vmfuzz summary: a guest that panicked exits 1 (exit $rc)" test "$rc" = 1
+expect "vmfuzz summary: each report's input salvaged from the panic's log (a cut one marked partial)" \
+	bash -c "[ \"\$(od -An -tx1 '$P/salvaged/1' | tr -d ' ')\" = 01ff03 ] &&
+		grep -qx 'UBSAN: array-index-out-of-bounds in mtty.c:383:34' '$P/salvaged/1.report' &&
+		[ \"\$(od -An -tx1 '$P/salvaged/2.partial' | tr -d ' ')\" = 0a0b ] &&
+		grep -q '^Oops: general protection fault' '$P/salvaged/2.report'"
+expect "vmfuzz summary: fuzz-stats.json says the guest panicked" \
+	grep -q '"guest": "panic", "salvaged_inputs": 2, "kernel_log_reports": 3,' "$P/fuzz-stats.json"
 
 # --- what make targets build on a fresh machine ------------------------------------------
 expect "make bench builds the static migcheck its VM part boots" \

@@ -44,7 +44,10 @@ if [ -z "$out" ]; then
 	# the console (printing each to the serial port would slow every input): log_buf_len
 	# keeps about 25,000 of them in kernel.log, and panic_print=0x20 writes the whole buffer
 	# to the console if the kernel panics, so the input that took it down is in serial.log.
-	export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20"
+	# oops=panic: an oops leaves the driver's locks and memory in a state where the next
+	# input hangs (mtty's out-of-bounds FIFO write corrupts its mutex), so the kernel
+	# panics instead, its log (with the input notes) on the serial console.
+	export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20 oops=panic"
 	# Then, in the same boot, vmfuzz-replay.sh replays the first input of each distinct
 	# finding (the driver keeps them in /out/fuzz-findings.log.inputs) with `migcheck
 	# replay` on a reloaded driver and minimises it; the fuzzer's exit status stays the
@@ -55,15 +58,62 @@ if [ -z "$out" ]; then
 		VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus $VM_DIR/vmfuzz-replay.sh:/fuzz/replay.sh" \
 		VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $replay; (exit \$mc_fuzz_rc)" \
 		VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
-		VM_TIMEOUT=$((SECS + 720)) MIGCHECK_TIMEOUT=120
+		VM_TIMEOUT=$((SECS + 480)) MIGCHECK_TIMEOUT=120
+	newest() { find "$VM_REPORTS" -maxdepth 1 -name 'vm-2*' -type d | sort | tail -1; }
+	before=$(newest)
 	set +e
 	"$VM_DIR/run-extras.sh" "$BUILD_DIR/migcheck-static"
 	rc=$?
 	set -e
-	out=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || echo none)
+	# This boot's directory: vm-latest moves only when the guest brought results back.
+	out=$(newest)
+	if [ -z "$out" ] || [ "$out" = "$before" ]; then
+		die "run.sh made no report directory (status $rc)"
+	fi
 fi
 log=$out/extra-${TARGET}.log
-[ -s "$log" ] || die "no fuzzer log from the guest (run.sh status $rc; see $out/serial.log)"
+MIGCHECK=${MIGCHECK_HOST:-$BUILD_DIR/migcheck}
+
+# The guest died (a panic: oops=panic) or hung before bringing anything back: what
+# serial.log holds. With panic_print=0x20 the panic replays the whole kernel log there,
+# each input's note included, so every report line's input is the last note before it:
+# kept as salvaged/<n> (the first 256 bytes when the note was cut: <n>.partial), with
+# the report line in salvaged/<n>.report, for `migcheck replay` on another boot.
+salvage() {
+	local serial=$out/serial.log n=0 len hex more rep st guest=lost
+	[ -s "$serial" ] || die "no fuzzer log and no serial.log from the guest (run.sh status $rc)"
+	"$MIGCHECK" klog "$serial" >"$out/kernel-reports.log" && st=0 || st=$?
+	[ "$st" -le 1 ] || die "migcheck klog failed on $serial"
+	mkdir -p "$out/salvaged"
+	while IFS=$'\t' read -r len hex more rep; do
+		n=$((n + 1))
+		f=$out/salvaged/$n
+		[ "$more" = y ] && f=$f.partial
+		perl -e 'print pack("H*", $ARGV[0])' "$hex" >"$f"
+		printf '%s\n' "$rep" >"$out/salvaged/$n.report"
+		note "salvaged input $n ($len bytes$([ "$more" = n ] || echo ', the first 256 kept')): $rep"
+	done < <(awk -v t="$TARGET" '
+		NR == FNR { rep[$0] = 1; next }
+		{ sub(/\r$/, "") }
+		match($0, "migcheck-fuzz: " t " len=[0-9]+ hex=[0-9a-f]*") {
+			split(substr($0, RSTART + length("migcheck-fuzz: " t " ")), kv, /[ =]/)
+			len = kv[2]; hex = kv[4]; sub(/[^0-9a-f].*/, "", hex); more = substr($0, RSTART + RLENGTH, 3) == "..." ? "y" : "n"
+			next
+		}
+		($0 in rep) && hex != "" && !((len, hex) in seen) {
+			seen[len, hex] = 1; printf "%s\t%s\t%s\t%s\n", len, hex, more, $0
+		}' "$out/kernel-reports.log" "$serial")
+	reports=$(wc -l <"$out/kernel-reports.log")
+	why=$(grep -a -m1 -E 'Kernel panic' "$serial" | tr -d '\r' || true)
+	[ -n "$why" ] && guest=panic
+	cat >"$out/fuzz-stats.json" <<JSON
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "guest": "$guest", "salvaged_inputs": $n, "kernel_log_reports": $reports, "seconds": $SECS}
+JSON
+	note "vmfuzz $TARGET: the guest brought no results back (${why:-no panic: a hang}); $reports kernel report line(s) in serial.log, $n input(s) salvaged into $out/salvaged"
+	note "replay one in a guest: migcheck replay --device mdev:<uuid> --target $TARGET <file> (or the fuzzer binary with the file as its argument)"
+	exit 1
+}
+[ -s "$log" ] || salvage
 
 # Fork mode's progress lines: "#N: cov: C ft: F corp: K exec/s E oom/timeout/crash: ..."
 # (Each count tolerates its absence: no progress line, no findings file, no new units.)
@@ -83,7 +133,7 @@ crashes=$(find "$out" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'timeout-
 # the campaign (kernel-reports.log), and those of the replay after it (replay-kernel-reports.log).
 klog_reports() { # <out file>, the kernel.log part on stdin: prints the number of report lines
 	local st
-	"${MIGCHECK_HOST:-$BUILD_DIR/migcheck}" klog >"$1" && st=0 || st=$?
+	"$MIGCHECK" klog >"$1" && st=0 || st=$?
 	[ "$st" -le 1 ] || die "migcheck klog failed on $out/kernel.log"
 	wc -l <"$1"
 }
