@@ -127,7 +127,7 @@ expect "vmfuzz summary: each report's input salvaged from the panic's log (a cut
 		[ \"\$(od -An -tx1 '$P/salvaged/2.partial' | tr -d ' ')\" = 0a0b ] &&
 		grep -q '^Oops: general protection fault' '$P/salvaged/2.report'"
 expect "vmfuzz summary: fuzz-stats.json says the guest panicked" \
-	grep -q '"guest": "panic", "salvaged_inputs": 2, "kernel_log_reports": 3,' "$P/fuzz-stats.json"
+	grep -q '"guest": "panic", "execs": 2, "salvaged_inputs": 2, "kernel_log_reports": 3,' "$P/fuzz-stats.json"
 
 # --- what make targets build on a fresh machine ------------------------------------------
 expect "make bench builds the static migcheck its VM part boots" \

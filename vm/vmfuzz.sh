@@ -104,12 +104,14 @@ salvage() {
 			seen[len, hex] = 1; printf "%s\t%s\t%s\t%s\n", len, hex, more, $0
 		}' "$out/kernel-reports.log" "$serial")
 	reports=$(wc -l <"$out/kernel-reports.log")
+	# The inputs run: their notes, which the panic's replay of the log put in serial.log.
+	execs=$(grep -a -c "migcheck-fuzz: $TARGET len=" "$serial" || true)
 	why=$(grep -a -m1 -E 'Kernel panic' "$serial" | tr -d '\r' || true)
 	[ -n "$why" ] && guest=panic
 	cat >"$out/fuzz-stats.json" <<JSON
-{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "guest": "$guest", "salvaged_inputs": $n, "kernel_log_reports": $reports, "seconds": $SECS}
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "guest": "$guest", "execs": ${execs:-0}, "salvaged_inputs": $n, "kernel_log_reports": $reports, "seconds": $SECS}
 JSON
-	note "vmfuzz $TARGET: the guest brought no results back (${why:-no panic: a hang}); $reports kernel report line(s) in serial.log, $n input(s) salvaged into $out/salvaged"
+	note "vmfuzz $TARGET: the guest brought no results back (${why:-no panic: a hang}); ${execs:-0} input notes and $reports kernel report line(s) in serial.log, $n input(s) salvaged into $out/salvaged"
 	note "replay one in a guest: migcheck replay --device mdev:<uuid> --target $TARGET <file> (or the fuzzer binary with the file as its argument)"
 	exit 1
 }
