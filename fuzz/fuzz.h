@@ -158,8 +158,20 @@ int mc_fuzz_fail(struct mc_fuzz_finding *f, const char *clause, int err, uint32_
 /* The harness's own failure: message in @f, returns @err (negative). */
 __attribute__((format(printf, 3, 4)))
 int mc_fuzz_broken(struct mc_fuzz_finding *f, int err, const char *fmt, ...);
-/* "target|clause|errno|state|klog": equal keys are one finding (dedup). */
+/*
+ * "target|clause|errno|state|kernel report": equal keys are one finding (dedup). The
+ * kernel report is mc_fuzz_klog_norm() of f->klog ("" when the input made none).
+ */
 void mc_fuzz_finding_key(const struct mc_fuzz_finding *f, char *buf, size_t len);
+/*
+ * mc_fuzz_finding_keep: keep @data (@size bytes) as the input of @f's dedup key in @dir
+ * (made if missing), unless one was kept for that key already: @dir/<hash> holds the
+ * input and @dir/<hash>.key "FINDING <key>" and the message, hash being the key's
+ * FNV-1a in 16 hex digits (the .key file is written last). 1 kept, 0 kept before, or
+ * -errno. For an in-guest replay of each distinct finding (vm/vmfuzz-replay.sh).
+ */
+int mc_fuzz_finding_keep(const char *dir, const struct mc_fuzz_finding *f, const uint8_t *data,
+			 size_t size);
 /* Two lines: "FINDING <key>" and the message (and the kernel-log line). */
 void mc_fuzz_finding_print(FILE *out, const struct mc_fuzz_finding *f);
 
@@ -228,7 +240,11 @@ int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **b
 /* RESET gives 0 and RUNNING; a write to @old_fd (>= 0: a resume fd) then fails. */
 int mc_fuzz_recover(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, int old_fd,
 		    const char *what);
-/* After RESUMING->STOP succeeded: the regions read, SET RUNNING works (RES-05). */
+/*
+ * After RESUMING->STOP succeeded: the registers of every region read (mc_exercise_dev),
+ * SET RUNNING works, and running, the BAR registers are written back and read again
+ * (RES-05; a failed read is a finding, a refused write is not).
+ */
 int mc_fuzz_usable(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const char *what);
 
 /* One resume: SET RESUMING, the plan, [close the fd], SET STOP or RESET, GET. */
@@ -262,6 +278,15 @@ int mc_fuzz_resume_resave(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, co
 
 /* ---------------------------------------------------------------- kernel log */
 
+/*
+ * mc_fuzz_klog_norm: the dedup-key form of a kernel-log line @line (any rendering, may be
+ * ""): "<kind>: <text>" with kind from mc_klog_kind() ("log" when the line opens no
+ * report) and the text without the log's prefix, with "0x?" for hex numbers, "?" for
+ * bare addresses, pids, CPU numbers, task names and report counters, and no
+ * "+0x../0x.." function offsets. Writes "" for "". @buf (@len > 0 bytes) is always
+ * NUL-terminated; a longer result is cut.
+ */
+void mc_fuzz_klog_norm(const char *line, char *buf, size_t len);
 /* Read the kernel-log lines since the last call; 1 with ROB-01 in @f on a report. */
 int mc_fuzz_klog_check(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f);
 /* With MIGCHECK_FUZZ_KMSG=1 on a kernel backend: the input (hex, first 256 bytes). */

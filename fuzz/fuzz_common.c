@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -267,11 +268,11 @@ int mc_fuzz_broken(struct mc_fuzz_finding *f, int err, const char *fmt, ...)
 
 void mc_fuzz_finding_key(const struct mc_fuzz_finding *f, char *buf, size_t len)
 {
-	/* The kernel-log line without its "prio,seq: " prefix, which differs every time. */
-	const char *k = strstr(f->klog, ": ");
+	char k[sizeof(f->klog) + 32];
 
+	mc_fuzz_klog_norm(f->klog, k, sizeof(k));
 	snprintf(buf, len, "%s|%s|%s|%s|%s", f->target, f->clause, mc_errno_name(f->err),
-		 mc_state_name(f->state), k ? k + 2 : f->klog);
+		 mc_state_name(f->state), k);
 }
 
 void mc_fuzz_finding_print(FILE *out, const struct mc_fuzz_finding *f)
@@ -282,6 +283,54 @@ void mc_fuzz_finding_print(FILE *out, const struct mc_fuzz_finding *f)
 	fprintf(out, "FINDING %s\n  %s: %s\n", key, f->clause, f->msg);
 	if (f->klog[0])
 		fprintf(out, "  kernel log: %s\n", f->klog);
+}
+
+/* FNV-1a of @s: the name a kept input gets from its key. */
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
+	return h;
+}
+
+/* Write @len bytes of @data to a new file @path (O_EXCL): 1, 0 when it exists, or -errno. */
+static int write_new(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ssize_t n = 0;
+	int rc = 1;
+
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -errno;
+	while (len && (n = write(fd, data, len)) > 0) {
+		data = (const uint8_t *)data + n;
+		len -= (size_t)n;
+	}
+	if (n < 0 || len)
+		rc = n < 0 ? -errno : -EIO;
+	if (close(fd) && rc == 1)
+		rc = -errno;
+	return rc;
+}
+
+int mc_fuzz_finding_keep(const char *dir, const struct mc_fuzz_finding *f, const uint8_t *data,
+			 size_t size)
+{
+	char key[512], path[4096], text[1024];
+	int rc, n;
+
+	mc_fuzz_finding_key(f, key, sizeof(key));
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/%016llx", dir, (unsigned long long)fnv1a(key));
+	rc = write_new(path, data, size);
+	if (rc <= 0)
+		return rc;
+	n = snprintf(text, sizeof(text), "FINDING %s\n  %s: %s\n", key, f->clause, f->msg);
+	strncat(path, ".key", sizeof(path) - strlen(path) - 1);
+	return write_new(path, text, n < (int)sizeof(text) ? (size_t)n : sizeof(text) - 1);
 }
 
 /* ---------------------------------------------------------------- input decoding */

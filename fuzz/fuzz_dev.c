@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exercise.h"
 #include "fuzz.h"
 #include "model.h"
 #include "report.h"
@@ -302,27 +303,27 @@ int mc_fuzz_recover(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, int old_
 	return 0;
 }
 
+/* mc_exercise_dev with @flags: 0, or 1 with RES-05 in @f when a read failed. */
+static int exercise(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, unsigned flags,
+		    uint32_t state, const char *what)
+{
+	struct mc_exercise_res r;
+	char why[160];
+
+	if (!mc_exercise_dev(ctx->dev, flags, &r))
+		return 0;
+	return mc_fuzz_fail(f, "RES-05", r.err, state, "%s: %s", what,
+			    mc_exercise_text(&r, why, sizeof(why)));
+}
+
 int mc_fuzz_usable(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const char *what)
 {
-	struct vfio_region_info ri;
-	uint8_t buf[256];
 	uint32_t st = ST_ERROR;
 	int rc;
 
-	for (uint32_t idx = 0; idx <= VFIO_PCI_CONFIG_REGION_INDEX; idx++) {
-		size_t n = idx == VFIO_PCI_CONFIG_REGION_INDEX ? sizeof(buf) : 8;
-		ssize_t got;
-
-		if (mc_region_info(ctx->dev, idx, &ri) || !ri.size ||
-		    !(ri.flags & VFIO_REGION_INFO_FLAG_READ))
-			continue;
-		n = n > ri.size ? (size_t)ri.size : n;
-		got = mc_region_read(ctx->dev, idx, 0, buf, n);
-		if (got != (ssize_t)n)
-			return mc_fuzz_fail(f, "RES-05", got < 0 ? (int)got : 0, ST_STOP,
-					    "%s: reading %zu bytes of region %u gave %s", what, n, idx,
-					    got < 0 ? mc_errno_name((int)got) : "a short read");
-	}
+	rc = exercise(ctx, f, 0, ST_STOP, what);
+	if (rc)
+		return rc;
 	rc = set_plain(ctx, f, ST_STOP, ST_RUNNING, "RES-05", what);
 	if (rc)
 		return rc;
@@ -331,7 +332,8 @@ int mc_fuzz_usable(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const cha
 		return mc_fuzz_fail(f, "RES-05", rc, ST_RUNNING,
 				    "%s: SET STOP->RUNNING succeeded, then GET gave %s %s", what,
 				    mc_errno_name(rc), rc ? "" : mc_state_name(st));
-	return 0;
+	/* Running, the restored registers are written back too: the driver's write paths use them. */
+	return exercise(ctx, f, MC_EXERCISE_WRITE, ST_RUNNING, what);
 }
 
 /* RESET instead of RESUMING->STOP: RUNNING, and the old fd is dead (ERR-04). */

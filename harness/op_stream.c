@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "exercise.h"
 #include "model.h"
 #include "num.h"
 #include "op_stream.h"
@@ -161,35 +162,22 @@ const char *mc_os_acked_text(const struct mc_attempt *a, uint64_t offered, char 
 }
 
 /*
- * RES-05: the restored device can be used through its regions. Config space (region
- * 7 on PCI-like devices) must read; the first bytes of every readable BAR must read.
+ * RES-05: the restored device can be used through its regions: each of the first
+ * registers of every readable BAR read on its own, then every readable region (config
+ * space included) whole up to a bound (mc_exercise_dev). Reads only: the device is stopped, and
+ * a certification must not write registers of a device it knows nothing about.
  * Returns false with a violation recorded.
  */
 bool mc_exercise_regions(struct mc_ctx *ctx, const char *after)
 {
-	struct vfio_region_info ri;
-	uint8_t buf[256];
-	int used = 0;
+	struct mc_exercise_res r;
+	char why[160];
 
-	for (uint32_t idx = 0; idx <= VFIO_PCI_CONFIG_REGION_INDEX; idx++) {
-		size_t n;
-		ssize_t got;
-
-		if (mc_region_info(ctx->dev, idx, &ri) || !ri.size ||
-		    !(ri.flags & VFIO_REGION_INFO_FLAG_READ))
-			continue;
-		n = idx == VFIO_PCI_CONFIG_REGION_INDEX ? sizeof(buf) : 8;
-		if (n > ri.size)
-			n = (size_t)ri.size;
-		got = mc_region_read(ctx->dev, idx, 0, buf, n);
-		if (got != (ssize_t)n) {
-			mc_violation(ctx, "after %s, reading %zu bytes of region %u gave %s", after, n,
-				     idx, got < 0 ? mc_errno_name((int)got) : "a short read");
-			return false;
-		}
-		used++;
+	if (mc_exercise_dev(ctx->dev, 0, &r)) {
+		mc_violation(ctx, "after %s, %s", after, mc_exercise_text(&r, why, sizeof(why)));
+		return false;
 	}
-	if (!used)
+	if (!r.regions)
 		mc_note(ctx, "after %s: the device has no readable region to exercise", after);
 	return true;
 }

@@ -296,6 +296,7 @@ static int sim_reset(void *priv)
 		mc_sim_end_resume(dev);
 	mc_sim_log_reset(dev);
 	dev->stale_pending = false;
+	dev->regs_restored = false;
 	dev->prev_state = VFIO_DEVICE_STATE_RUNNING;
 	pthread_mutex_unlock(&dev->lock);
 	return 0;

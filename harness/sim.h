@@ -179,7 +179,11 @@
 	  "WARNING: before any case, in the preflight", "ROB-01")                              \
 	X(LEAK_ON_BAD_STREAM, "leak_on_bad_stream",                                            \
 	  "a rejected resume write leaks the parser's buffer: the (simulated) kmemleak finds "  \
-	  "it in the scan after the case group", "ROB-01")
+	  "it in the scan after the case group", "ROB-01")                                    \
+	X(RESTORED_REGS_UNREADABLE, "restored_regs_unreadable",                                \
+	  "after a resume that restored the REGS record, reads of BAR1 past its first 8 "      \
+	  "bytes (the restored write counter, the DMA registers) fail with EIO until reset",   \
+	  "RES-01,RES-02,RES-05")
 
 /*
  * Conforming variants: X(ENUM, "name", "how it differs from the default, within the
@@ -312,6 +316,7 @@ struct mc_sim_dev {
 	uint64_t *born;			/* pages already generated */
 	uint64_t wcount;
 	uint64_t dma_iova, dma_len;
+	bool regs_restored;		/* defect restored_regs_unreadable */
 
 	uint64_t next_sess;
 	struct mc_sim_save *save;

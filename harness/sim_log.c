@@ -124,6 +124,10 @@ ssize_t mc_sim_region_read(void *priv, uint32_t index, uint64_t off, void *buf, 
 		return -EINVAL;
 	len = len > size - off ? (size_t)(size - off) : len;
 	pthread_mutex_lock(&dev->lock);
+	if (index == 1 && off + len > 8 && dev->regs_restored) {
+		pthread_mutex_unlock(&dev->lock);
+		return -EIO;	/* defect restored_regs_unreadable */
+	}
 	for (size_t n = 0; n < len;) {
 		uint64_t o = off + n;
 		size_t chunk = 1;

@@ -719,6 +719,7 @@ int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r)
 		memcpy(dev->cfg + MC_SIM_CFG_RW, r->cfg + MC_SIM_CFG_RW, LEN_CONFIG);
 	if (r->got_regs && !MC_SIM_HAS(dev, REGS_NOT_RESTORED))
 		dev->wcount = r->wcount;
+	dev->regs_restored = r->got_regs && MC_SIM_HAS(dev, RESTORED_REGS_UNREADABLE);
 	return 0;
 }
 

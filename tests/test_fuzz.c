@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "mc_test.h"
@@ -120,6 +121,7 @@ START_TEST(oracles_find_defects)
 	static const uint8_t argsz15[] = { 0, 15, 0, 0, 0, 2, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	static const uint8_t no_end[] = { 1, 0, 0, 0, 0x09, 0x11, 0, 0 };	/* own, cut to 4360 */
 	static const uint8_t split36[] = { 0, 36, 0 };
+	static const uint8_t own[] = { 1 };	/* the device's own stream, whole */
 	static const struct {
 		const char *target, *defect, *clause;
 		const uint8_t *in;
@@ -129,6 +131,8 @@ START_TEST(oracles_find_defects)
 		{ "feature_ioctl", "argsz_unchecked", "FEAT-03", argsz15, sizeof(argsz15) },
 		{ "resume_stream", "end_optional", "RES-03", no_end, sizeof(no_end) },
 		{ "write_chunking", "resume_split_header", "RES-01", split36, sizeof(split36) },
+		/* Restored registers past BAR1's first 8 bytes: only a deeper exercise reads them. */
+		{ "resume_stream", "restored_regs_unreadable", "RES-05", own, sizeof(own) },
 	};
 	struct mc_fuzz_finding f;
 	char spec[128];
@@ -191,10 +195,131 @@ START_TEST(finding_key_and_klog)
 	ck_assert_int_eq(mc_fuzz_fail(&f, "FSM-01", -EINVAL, 3, "x %d", 1), 1);
 	snprintf(f.klog, sizeof(f.klog), "4,1234: WARNING: CPU: 0 PID: 1 at vfio_main.c");
 	mc_fuzz_finding_key(&f, key, sizeof(key));
-	ck_assert_str_eq(key, "state_sequence|FSM-01|EINVAL|STOP_COPY|WARNING: CPU: 0 PID: 1 at vfio_main.c");
+	ck_assert_str_eq(key, "state_sequence|FSM-01|EINVAL|STOP_COPY|warn: WARNING: CPU: ? PID: ? at vfio_main.c");
 	ck_assert_str_eq(f.msg, "x 1");
 	ck_assert(mc_klog_is_report("4,99: BUG: KASAN: slab-use-after-free in mtty_save"));
 	ck_assert(!mc_klog_is_report("6,100: vfio-mdev: mtty created"));
+}
+END_TEST
+
+/* The key of a ROB-01 finding whose first kernel-report line is @line. */
+static void klog_key(const char *line, char *key, size_t len)
+{
+	struct mc_fuzz_finding f = { .target = "resume_stream" };
+
+	mc_fuzz_fail(&f, "ROB-01", 0, 0, "the kernel log reported a problem during the input");
+	snprintf(f.klog, sizeof(f.klog), "%s", line);
+	mc_fuzz_finding_key(&f, key, len);
+}
+
+/*
+ * Two occurrences of one report (addresses, offsets, pids, task names, CPUs, counters
+ * and the log's prefix apart) are one finding; another kind or location is another.
+ */
+START_TEST(finding_key_dedups_reports)
+{
+	static const char *const same[][2] = {
+		{ "3,1201: BUG: KASAN: slab-use-after-free in handle_bar_read+0x1a2/0x3f0 [mtty]",
+		  "3,88: BUG: KASAN: slab-use-after-free in handle_bar_read+0x1b0/0x3f8 [mtty]" },
+		{ "4,10: WARNING: CPU: 1 PID: 377 at drivers/vfio/vfio_main.c:123 vfio_x+0x10/0x20",
+		  "4,99: WARNING: CPU: 0 PID: 912 at drivers/vfio/vfio_main.c:123 vfio_x+0x14/0x28" },
+		{ "3,5: unreferenced object 0xffff888003a1b2c0 (size 64):",
+		  "3,9: unreferenced object 0xffff88800ff00a40 (size 64):" },
+		{ "[   12.345678] INFO: task migcheck:123 blocked for more than 120 seconds.",
+		  "[ 1999.1] INFO: task resume_stream:77 blocked for more than 120 seconds." },
+		{ "3,7: BUG: KFENCE: use-after-free read in mtty_save+0x5/0x90",
+		  "3,8: BUG: KFENCE: use-after-free read in mtty_save+0x9/0x90" },
+		{ "3,1: BUG: unable to handle page fault for address: ffffc90000123456",
+		  "3,2: BUG: unable to handle page fault for address: ffffc900001abcd0" },
+		{ "3,1: kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)",
+		  "3,4: kmemleak: 13 new suspected memory leaks (see /sys/kernel/debug/kmemleak)" },
+		{ "4,3: Oops: general protection fault, probably for non-canonical address 0xdffffc0000000001: 0000 [#1] PREEMPT SMP KASAN",
+		  "4,3: Oops: general protection fault, probably for non-canonical address 0xdffffc0000000003: 0000 [#2] PREEMPT SMP KASAN" },
+	};
+	static const char *const differ[][2] = {
+		{ "3,1: UBSAN: invalid-load in samples/vfio-mdev/mtty.c:539:17",
+		  "3,2: UBSAN: array-index-out-of-bounds in samples/vfio-mdev/mtty.c:548:13" },
+		{ "3,1: UBSAN: array-index-out-of-bounds in samples/vfio-mdev/mtty.c:548:13",
+		  "3,2: UBSAN: array-index-out-of-bounds in samples/vfio-mdev/mtty.c:379:4" },
+		{ "3,1: BUG: KASAN: slab-use-after-free in handle_bar_read+0x1a2/0x3f0 [mtty]",
+		  "3,1: BUG: KASAN: slab-out-of-bounds in handle_bar_read+0x1a2/0x3f0 [mtty]" },
+		{ "3,1: BUG: KASAN: slab-use-after-free in handle_bar_read+0x1a2/0x3f0 [mtty]",
+		  "3,1: BUG: KASAN: slab-use-after-free in handle_bar_write+0x1a2/0x3f0 [mtty]" },
+		{ "3,1: BUG: KASAN: use-after-free in mtty_save+0x5/0x90",
+		  "3,1: BUG: KFENCE: use-after-free in mtty_save+0x5/0x90" },
+		{ "4,1: WARNING: CPU: 1 PID: 3 at drivers/vfio/vfio_main.c:123 vfio_x+0x10/0x20",
+		  "4,1: WARNING: CPU: 1 PID: 3 at drivers/vfio/vfio_main.c:124 vfio_x+0x10/0x20" },
+		{ "4,1: WARNING: possible circular locking dependency detected",
+		  "4,1: WARNING: bad unlock balance detected!" },
+	};
+	char a[512], b[512];
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		klog_key(same[i][0], a, sizeof(a));
+		klog_key(same[i][1], b, sizeof(b));
+		ck_assert_msg(!strcmp(a, b), "one report, two keys:\n  %s\n  %s", a, b);
+	}
+	for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++) {
+		klog_key(differ[i][0], a, sizeof(a));
+		klog_key(differ[i][1], b, sizeof(b));
+		ck_assert_msg(strcmp(a, b), "two reports, one key: %s", a);
+	}
+	klog_key(same[0][0], a, sizeof(a));
+	ck_assert_str_eq(a, "resume_stream|ROB-01|0|ERROR|kasan: BUG: KASAN: slab-use-after-free in handle_bar_read [mtty]");
+	klog_key(differ[0][1], a, sizeof(a));
+	ck_assert_str_eq(strrchr(a, '|'), "|ubsan: UBSAN: array-index-out-of-bounds in samples/vfio-mdev/mtty.c:548:13");
+	klog_key(same[2][0], a, sizeof(a));
+	ck_assert_str_eq(strrchr(a, '|'), "|kmemleak: unreferenced object 0x? (size 64):");
+	klog_key(same[3][0], a, sizeof(a));
+	ck_assert_str_eq(strrchr(a, '|'), "|hung_task: INFO: task ? blocked for more than 120 seconds.");
+	klog_key("", a, sizeof(a));
+	ck_assert_str_eq(strrchr(a, '|'), "|");
+}
+END_TEST
+
+/* The first input of each distinct key is kept, with its key; later ones are not. */
+START_TEST(finding_keep_first_input)
+{
+	char dir[] = "/tmp/mc-keep-XXXXXX", sub[64], path[400], text[600];
+	struct mc_fuzz_finding f = { .target = "resume_stream" };
+	struct dirent *de;
+	FILE *in;
+	DIR *d;
+	int files = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/inputs", dir);
+	mc_fuzz_fail(&f, "ROB-01", 0, 0, "the kernel log reported a problem during the input");
+	snprintf(f.klog, sizeof(f.klog), "3,1: UBSAN: invalid-load in mtty.c:539:17");
+	ck_assert_int_eq(mc_fuzz_finding_keep(sub, &f, (const uint8_t *)"abc", 3), 1);
+	snprintf(f.klog, sizeof(f.klog), "3,9: UBSAN: invalid-load in mtty.c:539:17");
+	ck_assert_int_eq(mc_fuzz_finding_keep(sub, &f, (const uint8_t *)"xyz!", 4), 0);
+	snprintf(f.klog, sizeof(f.klog), "3,9: UBSAN: array-index-out-of-bounds in mtty.c:548:13");
+	ck_assert_int_eq(mc_fuzz_finding_keep(sub, &f, (const uint8_t *)"", 0), 1);
+	d = opendir(sub);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.')
+			continue;
+		files++;
+		snprintf(path, sizeof(path), "%s/%s", sub, de->d_name);
+		in = fopen(path, "r");
+		ck_assert_ptr_nonnull(in);
+		memset(text, 0, sizeof(text));
+		ck_assert(fread(text, 1, sizeof(text) - 1, in) < sizeof(text) - 1);
+		fclose(in);
+		if (len > 4 && !strcmp(de->d_name + len - 4, ".key"))
+			ck_assert_msg(!strncmp(text, "FINDING resume_stream|ROB-01|0|ERROR|ubsan: UBSAN: ", 51), "%s", text);
+		else
+			ck_assert_msg(!strcmp(text, "abc") || !strcmp(text, ""), "%s", text);
+		unlink(path);
+	}
+	closedir(d);
+	ck_assert_int_eq(files, 4);
+	ck_assert_int_eq(rmdir(sub), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
@@ -212,6 +337,8 @@ static Suite *fuzz_suite(void)
 	tcase_add_test(tc, oracles_find_defects);
 	tcase_add_test(tc, write_plan_accounts);
 	tcase_add_test(tc, finding_key_and_klog);
+	tcase_add_test(tc, finding_key_dedups_reports);
+	tcase_add_test(tc, finding_keep_first_input);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,8 @@
 #    the install retried; and make deps/fuzz-deps/report-deps and the rig's apt_install all
 #    go through it (no other script or makefile runs apt-get install);
 #  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json;
+#    on one with findings: their count, the in-guest replay's, the kernel reports apart;
+#    on a guest that panicked: each report's input salvaged from serial.log;
 #  - make bench builds build/migcheck-static, which its VM part boots;
 #  - the debug kernel (KERNEL=debug): the fragment check of vm/build-debug-kernel.sh names
 #    every option missing from a .config, load_kernel_env picks the debug kernel's record,
@@ -85,6 +87,51 @@ expect "vmfuzz summary: a clean campaign (no findings file, no fuzz-corpus/) exi
 expect "vmfuzz summary: fuzz-stats.json has the execs and no crash" \
 	grep -q '"execs": 2857, "exec_per_s": 95, .*"new_units": 0, "crashes": 0, "distinct_findings": 0' \
 	"$F/fuzz-stats.json"
+
+# --- vmfuzz's summary of a campaign with findings, replayed in the guest -----------------
+G=$W/vmfuzz-found
+rm -rf "$G" && mkdir -p "$G"
+printf '%s\n' '#900: cov: 890 ft: 683 corp: 62 exec/s 16 oom/timeout/crash: 0/0/5 time: 60s job: 7' \
+	'FINDING resume_stream|RES-03|0|STOP|' >"$G/extra-resume_stream.log"
+printf '%s\n' 'FINDING resume_stream|ROB-01|0|ERROR|ubsan: UBSAN: invalid-load in mtty.c:539:27' \
+	'  ROB-01: the kernel log reported a problem during the input' >"$G/fuzz-findings.log"
+printf '%s\n' 'REPLAY 00000000000000a1 reproduced min-none resume_stream|ROB-01|0|ERROR|ubsan: UBSAN: invalid-load in mtty.c:539:27' \
+	'REPLAY 00000000000000b2 reproduced min 12 4000 resume_stream|RES-03|0|STOP|' \
+	'REPLAY 00000000000000c3 NOT-REPRODUCED min-none resume_stream|RES-04|0|STOP|' \
+	'REPLAYED 3 finding(s)' >"$G/fuzz-replay.log"
+printf '%s\n' '[   50.1] migcheck-fuzz: resume_stream len=9 hex=01' \
+	'[   50.2] UBSAN: invalid-load in mtty.c:539:27' \
+	'[  700.0] migcheck-fuzz: replay of the findings begins' \
+	'[  701.0] UBSAN: invalid-load in mtty.c:539:27' \
+	'[  702.0] UBSAN: array-index-out-of-bounds in mtty.c:548:41' >"$G/kernel.log"
+: >"$G/crash-0123"
+"$REPO/vm/vmfuzz.sh" --summary resume_stream 60 "$G" >"$G/out" 2>&1
+rc=$?
+expect "vmfuzz summary: a campaign with a crash and kernel reports exits 1 (exit $rc)" test "$rc" = 1
+expect "vmfuzz summary: two distinct findings; three replayed, two reproduced, one minimised" \
+	grep -q '"crashes": 1, "distinct_findings": 2, "replayed": 3, "reproduced": 2, "minimised": 1,' \
+	"$G/fuzz-stats.json"
+expect "vmfuzz summary: the campaign's kernel reports apart from the replay's" \
+	grep -q '"kernel_log_reports": 1, "replay_kernel_log_reports": 2,' "$G/fuzz-stats.json"
+
+# --- vmfuzz's summary of a guest that panicked: inputs salvaged from serial.log -----------
+P=$W/vmfuzz-panic
+rm -rf "$P" && mkdir -p "$P"
+printf '%s\r\n' 'migcheck-fuzz: resume_stream len=3 hex=01ff03' \
+	'UBSAN: array-index-out-of-bounds in mtty.c:383:34' 'index 145 is out of range' \
+	'migcheck-fuzz: resume_stream len=300 hex=0a0b...' \
+	'Oops: general protection fault, probably for non-canonical address 0xdffffc000000001f: 0000 [#1] SMP KASAN' \
+	'Kernel panic - not syncing: Fatal exception' >"$P/serial.log"
+"$REPO/vm/vmfuzz.sh" --summary resume_stream 600 "$P" >"$P/out" 2>&1
+rc=$?
+expect "vmfuzz summary: a guest that panicked exits 1 (exit $rc)" test "$rc" = 1
+expect "vmfuzz summary: each report's input salvaged from the panic's log (a cut one marked partial)" \
+	bash -c "[ \"\$(od -An -tx1 '$P/salvaged/1' | tr -d ' ')\" = 01ff03 ] &&
+		grep -qx 'UBSAN: array-index-out-of-bounds in mtty.c:383:34' '$P/salvaged/1.report' &&
+		[ \"\$(od -An -tx1 '$P/salvaged/2.partial' | tr -d ' ')\" = 0a0b ] &&
+		grep -q '^Oops: general protection fault' '$P/salvaged/2.report'"
+expect "vmfuzz summary: fuzz-stats.json says the guest panicked" \
+	grep -q '"guest": "panic", "execs": 2, "salvaged_inputs": 2, "kernel_log_reports": 3,' "$P/fuzz-stats.json"
 
 # --- what make targets build on a fresh machine ------------------------------------------
 expect "make bench builds the static migcheck its VM part boots" \

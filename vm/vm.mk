@@ -16,7 +16,7 @@ VM_KNOBS := MC_CACHE KERNEL KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV
 export $(VM_KNOBS)
 
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-debug vmcheck-driver-src \
-        vm-expect-update vmmutants vmfuzz rig-check
+        vm-expect-update vmmutants vmfuzz vmreplay rig-check
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
 export MIGCHECK_HOST
 # KERNEL=debug: the kernel vm/build-debug-kernel.sh builds with vm/debug.config, its own verdicts.
@@ -64,6 +64,10 @@ vmfuzz: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(MAKE) --no-print-directory $(or $(BUILD),build)/fuzz-lf/$(or $(TARGET),resume_stream)
 	$(VM_DIR)/vmfuzz.sh $(or $(TARGET),resume_stream) $(or $(SECONDS),600)
 
+# Saved fuzz inputs (INPUT=file|dir) replayed with migcheck replay in one boot (vm/vmreplay.sh).
+vmreplay: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
+	$(VM_DIR)/vmreplay.sh $(or $(TARGET),resume_stream) $(or $(INPUT),$(error INPUT=file|dir is needed))
+
 # The rig's checks that need no VM: hostile results tars, the package installer (stubbed).
 rig-check: $(MIGCHECK_HOST)
 	$(VM_DIR)/rig-check.sh $(or $(BUILD),build)/rig-check $(MIGCHECK_HOST)
@@ -92,6 +96,8 @@ vm-help:
 	@echo "  make vmcheck-debug        vmcheck KERNEL=debug: both access paths (group, cdev) must agree"
 	@echo "  make vmcheck-driver-src   the same with a copy of mtty.c built as DRIVER_SRC"
 	@echo "  make vm-expect-update     record vm-latest's verdicts in VM_EXPECTED (review the diff)"
+	@echo "  make vmfuzz TARGET=t SECONDS=n    libFuzzer in the guest; each distinct finding replayed after"
+	@echo "  make vmreplay TARGET=t INPUT=f    saved fuzz inputs (file or dir) replayed in one boot"
 	@echo "  make rig-check    no-VM checks: hostile results tar, the package installer (stubbed)"
 	@echo "  make vm-clean     drop derived files in MC_CACHE (VM_PURGE=1: the debs too)"
 	@echo "knobs (environment or make VAR=value):"

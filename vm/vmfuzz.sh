@@ -6,9 +6,12 @@
 # corpus; every input is written to the kernel log before it runs (MIGCHECK_FUZZ_KMSG=1),
 # and a panic replays the log to the serial console. Brought back into the report
 # directory: the fuzzer's log, its new corpus units (fuzz-corpus/), crashing inputs
-# (crash-*), kernel.log (its report lines in kernel-reports.log), and fuzz-stats.json
-# (execs, exec/s, coverage, corpus, crashes, kernel-log reports, seconds). A kernel-log
-# report counts as a crash.
+# (crash-*), the first input of each distinct finding (fuzz-findings.log.inputs/, each
+# replayed in the guest on a reloaded driver and minimised: fuzz-replay.log), kernel.log
+# (the campaign's report lines in kernel-reports.log, the replay's in
+# replay-kernel-reports.log), and fuzz-stats.json (execs, exec/s, coverage, corpus,
+# crashes, findings, replayed/reproduced/minimised, kernel-log reports, seconds). A
+# kernel-log report counts as a crash.
 # Usage: vmfuzz.sh <target> <seconds>   (run from make: BUILD, MC_CACHE, ... in the env)
 #        vmfuzz.sh --summary <target> <seconds> <report dir>   (the summary of a past run)
 set -euo pipefail
@@ -41,19 +44,78 @@ if [ -z "$out" ]; then
 	# the console (printing each to the serial port would slow every input): log_buf_len
 	# keeps about 25,000 of them in kernel.log, and panic_print=0x20 writes the whole buffer
 	# to the console if the kernel panics, so the input that took it down is in serial.log.
-	export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20"
-	export VM_EXTRA_BINS="$BIN" VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus" \
-		VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus" \
+	# oops=panic: an oops leaves the driver's locks and memory in a state where the next
+	# input hangs (mtty's out-of-bounds FIFO write corrupts its mutex), so the kernel
+	# panics instead, its log (with the input notes) on the serial console.
+	export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20 oops=panic"
+	# Then, in the same boot, vmfuzz-replay.sh replays the first input of each distinct
+	# finding (the driver keeps them in /out/fuzz-findings.log.inputs) with `migcheck
+	# replay` on a reloaded driver and minimises it; the fuzzer's exit status stays the
+	# extra's. VM_EXTRA_ARGS is eval'd by vm/init after the program's path ("$x").
+	# shellcheck disable=SC2016 # expanded in the guest
+	replay='sh /fuzz/replay.sh '"$TARGET"' "$x" /out/fuzz-findings.log.inputs "$MIGCHECK_FUZZ_DEVICE" "$MDEV_PARENT" "$MDEV_TYPE"'
+	export VM_EXTRA_BINS="$BIN" \
+		VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus $VM_DIR/vmfuzz-replay.sh:/fuzz/replay.sh" \
+		VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $replay; (exit \$mc_fuzz_rc)" \
 		VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
-		VM_TIMEOUT=$((SECS + 240)) MIGCHECK_TIMEOUT=120
+		VM_TIMEOUT=$((SECS + 480)) MIGCHECK_TIMEOUT=120
+	newest() { find "$VM_REPORTS" -maxdepth 1 -name 'vm-2*' -type d | sort | tail -1; }
+	before=$(newest)
 	set +e
 	"$VM_DIR/run-extras.sh" "$BUILD_DIR/migcheck-static"
 	rc=$?
 	set -e
-	out=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || echo none)
+	# This boot's directory: vm-latest moves only when the guest brought results back.
+	out=$(newest)
+	if [ -z "$out" ] || [ "$out" = "$before" ]; then
+		die "run.sh made no report directory (status $rc)"
+	fi
 fi
 log=$out/extra-${TARGET}.log
-[ -s "$log" ] || die "no fuzzer log from the guest (run.sh status $rc; see $out/serial.log)"
+MIGCHECK=${MIGCHECK_HOST:-$BUILD_DIR/migcheck}
+
+# The guest died (a panic: oops=panic) or hung before bringing anything back: what
+# serial.log holds. With panic_print=0x20 the panic replays the whole kernel log there,
+# each input's note included, so every report line's input is the last note before it:
+# kept as salvaged/<n> (the first 256 bytes when the note was cut: <n>.partial), with
+# the report line in salvaged/<n>.report, for `migcheck replay` on another boot.
+salvage() {
+	local serial=$out/serial.log n=0 len hex more rep st guest=lost
+	[ -s "$serial" ] || die "no fuzzer log and no serial.log from the guest (run.sh status $rc)"
+	"$MIGCHECK" klog "$serial" >"$out/kernel-reports.log" && st=0 || st=$?
+	[ "$st" -le 1 ] || die "migcheck klog failed on $serial"
+	mkdir -p "$out/salvaged"
+	while IFS=$'\t' read -r len hex more rep; do
+		n=$((n + 1))
+		f=$out/salvaged/$n
+		[ "$more" = y ] && f=$f.partial
+		perl -e 'print pack("H*", $ARGV[0])' "$hex" >"$f"
+		printf '%s\n' "$rep" >"$out/salvaged/$n.report"
+		note "salvaged input $n ($len bytes$([ "$more" = n ] || echo ', the first 256 kept')): $rep"
+	done < <(awk -v t="$TARGET" '
+		NR == FNR { rep[$0] = 1; next }
+		{ sub(/\r$/, "") }
+		match($0, "migcheck-fuzz: " t " len=[0-9]+ hex=[0-9a-f]*") {
+			split(substr($0, RSTART + length("migcheck-fuzz: " t " ")), kv, /[ =]/)
+			len = kv[2]; hex = kv[4]; sub(/[^0-9a-f].*/, "", hex); more = substr($0, RSTART + RLENGTH, 3) == "..." ? "y" : "n"
+			next
+		}
+		($0 in rep) && hex != "" && !((len, hex) in seen) {
+			seen[len, hex] = 1; printf "%s\t%s\t%s\t%s\n", len, hex, more, $0
+		}' "$out/kernel-reports.log" "$serial")
+	reports=$(wc -l <"$out/kernel-reports.log")
+	# The inputs run: their notes, which the panic's replay of the log put in serial.log.
+	execs=$(grep -a -c "migcheck-fuzz: $TARGET len=" "$serial" || true)
+	why=$(grep -a -m1 -E 'Kernel panic' "$serial" | tr -d '\r' || true)
+	[ -n "$why" ] && guest=panic
+	cat >"$out/fuzz-stats.json" <<JSON
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "guest": "$guest", "execs": ${execs:-0}, "salvaged_inputs": $n, "kernel_log_reports": $reports, "seconds": $SECS}
+JSON
+	note "vmfuzz $TARGET: the guest brought no results back (${why:-no panic: a hang}); ${execs:-0} input notes and $reports kernel report line(s) in serial.log, $n input(s) salvaged into $out/salvaged"
+	note "replay one in a guest: migcheck replay --device mdev:<uuid> --target $TARGET <file> (or the fuzzer binary with the file as its argument)"
+	exit 1
+}
+[ -s "$log" ] || salvage
 
 # Fork mode's progress lines: "#N: cov: C ft: F corp: K exec/s E oom/timeout/crash: ..."
 # (Each count tolerates its absence: no progress line, no findings file, no new units.)
@@ -69,21 +131,38 @@ printf '%s\n' "$findings" >"$out/findings.txt"
 grown=$(find "$out/fuzz-corpus" -type f 2>/dev/null | wc -l || true)
 corpus=$(($(find "$REPO_DIR/corpus/$TARGET" -type f | wc -l) + grown))
 crashes=$(find "$out" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'leak-*' | wc -l)
-# Report lines as ROB-01 judges them (mc_klog_is_report), by the host's migcheck.
-reports=0
-if [ -s "$out/kernel.log" ]; then
-	"${MIGCHECK_HOST:-$BUILD_DIR/migcheck}" klog "$out/kernel.log" >"$out/kernel-reports.log" &&
-		st=0 || st=$?
+# Report lines as ROB-01 judges them (mc_klog_is_report), by the host's migcheck: those of
+# the campaign (kernel-reports.log), and those of the replay after it (replay-kernel-reports.log).
+klog_reports() { # <out file>, the kernel.log part on stdin: prints the number of report lines
+	local st
+	"$MIGCHECK" klog >"$1" && st=0 || st=$?
 	[ "$st" -le 1 ] || die "migcheck klog failed on $out/kernel.log"
-	reports=$(wc -l <"$out/kernel-reports.log")
+	wc -l <"$1"
+}
+mark='migcheck-fuzz: replay of the findings begins'
+reports=0 replay_reports=0
+if [ -s "$out/kernel.log" ]; then
+	reports=$(awk -v m="$mark" 'index($0, m) { exit } { print }' "$out/kernel.log" |
+		klog_reports "$out/kernel-reports.log")
+	replay_reports=$(awk -v m="$mark" 'on { print } index($0, m) { on = 1 }' "$out/kernel.log" |
+		klog_reports "$out/replay-kernel-reports.log")
 fi
+# The in-guest replay of each distinct finding (vmfuzz-replay.sh's REPLAY lines).
+rlog=$out/fuzz-replay.log
+replayed=$(grep -cE '^REPLAY [0-9a-f]+ (reproduced|NOT-REPRODUCED) ' "$rlog" 2>/dev/null || true)
+reproduced=$(grep -cE '^REPLAY [0-9a-f]+ reproduced ' "$rlog" 2>/dev/null || true)
+minimised=$(grep -cE '^REPLAY [0-9a-f]+ [A-Za-z-]+ min [0-9]' "$rlog" 2>/dev/null || true)
 cat >"$out/fuzz-stats.json" <<JSON
-{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "kernel_log_reports": ${reports:-0}, "seconds": $SECS}
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "replayed": ${replayed:-0}, "reproduced": ${reproduced:-0}, "minimised": ${minimised:-0}, "kernel_log_reports": ${reports:-0}, "replay_kernel_log_reports": ${replay_reports:-0}, "seconds": $SECS, "seconds_run": ${secs_run:-0}}
 JSON
 note "vmfuzz $TARGET: $(cat "$out/fuzz-stats.json")"
 if [ -n "$findings" ]; then
-	note "distinct findings (target|clause|errno|state|kernel log):"
+	note "distinct findings (target|clause|errno|state|kernel report):"
 	printf '%s\n' "$findings" | sed 's/^/  /' >&2
+fi
+if [ -s "$rlog" ]; then
+	note "replayed in the guest on a reloaded driver (REPLAY hash result minimised key; inputs in fuzz-findings.log.inputs/):"
+	sed 's/^/  /' "$rlog" >&2
 fi
 note "results in $out (fuzzer log $log)"
 [ "$crashes" = 0 ] && [ "${reports:-0}" = 0 ]
