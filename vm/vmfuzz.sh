@@ -39,6 +39,8 @@ if [ -z "$out" ]; then
 	# recurring) is saved and deduplicated, and the campaign goes on for its whole time.
 	# -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
 	export VM_CPU=${VM_CPU:-max}
+	# Extra programs run in the group/container boot only: a cdev boot would add nothing.
+	export VM_ACCESS=${VM_ACCESS:-group}
 	# Every input goes to /dev/kmsg before it runs: without printk.devkmsg=on the kernel
 	# ratelimits those writes and drops most of them. They stay in the ring buffer, not on
 	# the console (printing each to the serial port would slow every input): log_buf_len

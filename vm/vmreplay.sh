@@ -22,6 +22,8 @@ newest() { find "$WORKDIR/reports" -maxdepth 1 -name 'vm-2*' -type d | sort | ta
 before=$(newest)
 
 export VM_CPU=${VM_CPU:-max}
+# Extra programs run in the group/container boot only: a cdev boot would add nothing.
+export VM_ACCESS=${VM_ACCESS:-group}
 export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20 oops=panic"
 # shellcheck disable=SC2016 # expanded in the guest
 export VM_EXTRA_BINS="$BUILD_DIR/migcheck-static" \
