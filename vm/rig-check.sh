@@ -10,7 +10,10 @@
 #  - make bench builds build/migcheck-static, which its VM part boots;
 #  - the debug kernel (KERNEL=debug): the fragment check of vm/build-debug-kernel.sh names
 #    every option missing from a .config, load_kernel_env picks the debug kernel's record,
-#    and make vm-prepare/vmcheck use the debug kernel's builder and expected verdicts.
+#    and make vm-prepare/vmcheck use the debug kernel's builder and expected verdicts;
+#  - vm/mutants.sh's verdict on a kernel-report variant from a report.json (a new report of
+#    its kind, charged to a case or phase), and its debug variants listed, not booted, under
+#    Debian's kernel.
 # Usage: rig-check.sh WORKDIR
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -193,6 +196,54 @@ expect "make vm-prepare KERNEL=debug builds the debug kernel, the default does n
 make -n -s -C "$REPO" vmcheck KERNEL=debug >"$D/make-debug" 2>&1
 expect "make vmcheck KERNEL=debug compares with vm/EXPECTED-mtty-debug.json" \
 	grep -q 'check.sh .*EXPECTED-mtty-debug.json' "$D/make-debug"
+
+# --- vmmutants: a kernel-report variant's verdict from its report.json, without a VM -------
+M=$W/vmmutants
+rm -rf "$M" && mkdir -p "$M"
+# report.json as the runner writes it: a case's id, clause, status, detail on lines of their own
+rcase() { # rcase ID CLAUSE STATUS DETAIL(JSON-escaped)
+	printf '    {\n      "id": "%s",\n      "clause": "%s",\n      "status": "%s",\n      "detail": "%s",\n      "oplog": []\n    },\n' "$@"
+}
+{
+	echo '{ "cases": ['
+	rcase res.corrupt.sample RES-04 pass '32 flips\nkernel log report (ubsan): 3,1486: UBSAN: invalid-load in mtty.c:539:27\n  | 3,1487: load of value 128'
+	rcase rob.outlive ROB-03 pass 'ENODEV\nkernel log report (kasan): 3,2060: BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]'
+	rcase rob.klog ROB-01 fail 'kernel log reports during the run (5), by case or phase:\npreflight (opening the device) (lockdep): 4,275: WARNING: bad unlock balance detected!\n  | 4,278: migcheck/68 is trying to release lock (\u0026mdev_state->state_mutex) at:\nkmemleak scan after the LOG cases (kmemleak): unreferenced object 0xffff888006c1e0a0 (size 16):\n  | comm \"migcheck\", pid 255, jiffies 4294902 (age 9.8s)\nno.such.case (kfence): 3,99: BUG: KFENCE: use-after-free read in x\nres.corrupt.sample (ubsan): 3,1486: UBSAN: invalid-load in mtty.c:539:27\nrob.outlive (kasan): 3,2060: BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]'
+	echo '    {}] }'
+} >"$M/report.json"
+sed 's/"status": "fail"/"status": "pass"/' "$M/report.json" >"$M/rob-pass.json"
+printf '# upstream\nubsan\tres.corrupt.sample\n' >"$M/base.klog"
+judge() { "$REPO/vm/mutants.sh" --judge "$1" "$M/base.klog" "${2:-$M/report.json}" 2>&1; }
+expect "vmmutants: the kernel reports of a report.json, by kind and case or phase" test \
+	"$("$REPO/vm/mutants.sh" --klog-pairs "$M/report.json" 2>&1 | tr '\t\n' '@;')" = \
+	"kasan@rob.outlive;kfence@no.such.case;kmemleak@kmemleak scan after the LOG cases;lockdep@preflight (opening the device);ubsan@res.corrupt.sample;"
+expect "vmmutants: a KASAN report charged to a case catches a kasan variant" \
+	test "$(judge kasan)" = "caught kasan@rob.outlive"
+expect "vmmutants: a lockdep report in the preflight catches a lockdep variant" \
+	test "$(judge lockdep)" = "caught lockdep@preflight (opening the device)"
+expect "vmmutants: a leak found by a kmemleak scan catches a kmemleak variant" \
+	test "$(judge kmemleak)" = "caught kmemleak@kmemleak scan after the LOG cases"
+expect "vmmutants: a report upstream mtty has too catches nothing" \
+	test "$(judge ubsan)" = "ESCAPED: no new ubsan report charged to a case or phase"
+expect "vmmutants: a report charged to no case or phase of the run catches nothing" \
+	test "$(judge kfence)" = "ESCAPED: no new kfence report charged to a case or phase (charged to unknown places: kfence@no.such.case)"
+expect "vmmutants: a kind with no report catches nothing" \
+	test "$(judge hung_task)" = "ESCAPED: no new hung_task report charged to a case or phase"
+expect "vmmutants: a new report while ROB-01 passes catches nothing" \
+	test "$(judge kasan "$M/rob-pass.json")" = "ESCAPED: a new kasan report ( kasan@rob.outlive ) but ROB-01 is pass"
+# Under Debian's kernel a debug-kernel variant is listed and not booted.
+mkdir -p "$M/cache/kdir" "$M/cache/src/1"
+: >"$M/cache/kdir/vmlinuz"
+: >"$M/expected.json"
+echo 'int x;' >"$M/cache/src/1/mtty.c"
+printf 'KABI=k\nKPKGVER=1\nKDIR=%s\n' "$M/cache/kdir" >"$M/cache/current-kernel.env"
+MC_CACHE=$M/cache KERNEL='' VMMUTANTS_DIR=$M/work "$REPO/vm/mutants.sh" /bin/true "$M/expected.json" \
+	uaf_outlive_read unlock_close >"$M/out" 2>&1
+rc=$?
+expect "vmmutants: debug-kernel variants under Debian's kernel: not run, exit 0 (exit $rc)" \
+	test "$rc,$(grep -c 'not run *needs KERNEL=debug' "$M/out")" = "0,4"
+expect "vmmutants: ... and counted apart" \
+	grep -q 'kernel-report variants caught by their report: 0/0 (2 not run: they need another KERNEL)' "$M/out"
 
 if [ "$failures" -gt 0 ]; then
 	echo "rig-check: $failures failure(s)"
