@@ -13,6 +13,8 @@
 #   - a conforming variant must add no fail and no warn anywhere.
 # Prints the matrix (variant x changed clauses); exit 1 when a mutant escapes or a
 # conforming variant draws a new fail/warn, 2 on a rig error.
+# VMMUTANTS_LOCK=FILE: take FILE's flock for each variant's build and boot only (a VM slot
+# shared with others, who then interleave with a long series; do not also wrap the call).
 # Usage: mutants.sh <host migcheck> <expected.json> [name...]
 #        mutants.sh --klog-pairs REPORT.json   (the "KIND<TAB>WHERE" of its kernel reports)
 #        mutants.sh --judge KIND BASELINE REPORT.json   (a report variant's verdict)
@@ -149,12 +151,17 @@ for name in "$@"; do
 	printf 'obj-m := mtty.o\n' >"$dir/Kbuild"
 	note "== $name: $(sed -n 's/^# what: *//p' "$script" | head -1)"
 	start=$SECONDS
+	if [ -n "${VMMUTANTS_LOCK:-}" ]; then	# held for this variant's build and boot only
+		exec 9>>"$VMMUTANTS_LOCK"
+		flock 9
+	fi
 	DRIVER_SRC=$dir "$VM_DIR/build-driver.sh" >"$dir/build.log" 2>&1 ||
 		die "$name: the driver does not build (see $dir/build.log)"
 	DRIVER_SRC=$dir "$VM_DIR/mkinitramfs.sh" "$REPO_DIR/${BUILD:-build}/migcheck-static" \
 		>"$dir/initramfs.log" 2>&1 || die "$name: initramfs failed (see $dir/initramfs.log)"
 	DRIVER_SRC=$dir run_for_report "$name" "$dir/run.log"
 	report=$NEW_REPORT/report.json
+	[ -z "${VMMUTANTS_LOCK:-}" ] || exec 9>&-
 	cp "$report" "$dir/report.json"
 	[ ! -r "$NEW_REPORT/kernel.log" ] || cp "$NEW_REPORT/kernel.log" "$dir/kernel.log"
 	set +e
