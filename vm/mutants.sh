@@ -150,11 +150,11 @@ for name in "$@"; do
 	cmp -s "$SRC" "$dir/mtty.c" && die "$name: the edit does not apply to $SRC (mtty.c changed?)"
 	printf 'obj-m := mtty.o\n' >"$dir/Kbuild"
 	note "== $name: $(sed -n 's/^# what: *//p' "$script" | head -1)"
-	start=$SECONDS
 	if [ -n "${VMMUTANTS_LOCK:-}" ]; then	# held for this variant's build and boot only
 		exec 9>>"$VMMUTANTS_LOCK"
 		flock 9
 	fi
+	start=$SECONDS
 	DRIVER_SRC=$dir "$VM_DIR/build-driver.sh" >"$dir/build.log" 2>&1 ||
 		die "$name: the driver does not build (see $dir/build.log)"
 	DRIVER_SRC=$dir "$VM_DIR/mkinitramfs.sh" "$REPO_DIR/${BUILD:-build}/migcheck-static" \
