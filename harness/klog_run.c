@@ -21,6 +21,56 @@ void mc_klog_run_open(struct mc_klog_run *kr, const char *spec)
 		kr->kl = NULL;
 	else
 		mc_klog_mark(kr->kl, MC_KLOG_MARK_FROM);	/* read back as the window's first */
+	kr->opened = kr->kl != NULL;
+}
+
+/*
+ * The structured copy of the evidence: @line opens a new report (@kind, charged to
+ * @where, a case when @in_case) or, with @kind NULL, is the next of the last one's first
+ * lines. Past MC_KREPORTS_MAX reports are only counted.
+ */
+static void list_add(struct mc_klog_run *kr, const char *kind, const char *where, bool in_case,
+		     const char *line)
+{
+	struct mc_kreport *k;
+	size_t n;
+
+	if (kind) {
+		if (kr->nlist >= MC_KREPORTS_MAX) {
+			kr->omitted++;
+			return;
+		}
+		if (!(kr->nlist % 16)) {
+			k = realloc(kr->list, (size_t)(kr->nlist + 16) * sizeof(*k));
+			if (!k) {
+				kr->omitted++;
+				return;
+			}
+			kr->list = k;
+		}
+		k = &kr->list[kr->nlist++];
+		memset(k, 0, sizeof(*k));
+		snprintf(k->kind, sizeof(k->kind), "%s", kind);
+		snprintf(k->where, sizeof(k->where), "%s", where);
+		k->in_case = in_case;
+	} else if (!kr->nlist || kr->omitted) {
+		return;		/* a line of a report not listed */
+	}
+	k = &kr->list[kr->nlist - 1];
+	n = strlen(k->lines);
+	if (n + 2 < sizeof(k->lines))
+		snprintf(k->lines + n, sizeof(k->lines) - n, "%.*s\n",
+			 (int)(sizeof(k->lines) - n - 2), line);
+}
+
+void mc_klog_run_report(struct mc_klog_run *kr, struct mc_report *rep)
+{
+	rep->kreports_known = kr->opened;
+	rep->kreports = kr->list;
+	rep->nkreports = kr->nlist;
+	rep->nkreports_omitted = kr->omitted;
+	kr->list = NULL;
+	kr->nlist = kr->omitted = 0;
 }
 
 /* Append @text (@n bytes) to kr->findings[@in_case], up to KLOG_FINDINGS_MAX. */
@@ -113,6 +163,7 @@ static int charge_lines(struct mc_klog_run *kr, struct mc_klog_group *g, char *b
 
 		if (!k)
 			continue;
+		list_add(kr, k == 1 ? g->kind : NULL, where, detail != NULL, l);
 		if (k == 1) {
 			found++;
 			kr->nreports++;
@@ -193,4 +244,5 @@ void mc_klog_run_free(struct mc_klog_run *kr)
 	free(kr->findings[0]);
 	free(kr->findings[1]);
 	free(kr->evidence);
+	free(kr->list);
 }

@@ -28,6 +28,9 @@ struct mc_klog_run {
 	char *evidence;			/* both, for ROB-01's case */
 	int nreports;			/* reports so far */
 	bool no_kmemleak;		/* the kernel has none, or it failed once */
+	bool opened;			/* the log was read (kl was opened) */
+	struct mc_kreport *list;	/* the reports as a list, for the report's kernel_reports */
+	int nlist, omitted;		/* listed; beyond MC_KREPORTS_MAX, counted only */
 };
 
 /*
@@ -62,6 +65,12 @@ void mc_klog_run_leaks(struct mc_klog_run *kr, const char *group);
  * the kernel log). Owned by @kr until the next call, never NULL.
  */
 const char *mc_klog_run_evidence(struct mc_klog_run *kr, size_t room);
+
+/*
+ * mc_klog_run_report: hand the run's reports as a list to @rep (kreports, nkreports,
+ * nkreports_omitted, kreports_known); @rep owns the list from then on.
+ */
+void mc_klog_run_report(struct mc_klog_run *kr, struct mc_report *rep);
 
 /* mc_klog_run_end: mark the window's end (MC_KLOG_MARK_TO) and close the log. */
 void mc_klog_run_end(struct mc_klog_run *kr);

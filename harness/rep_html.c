@@ -48,6 +48,9 @@ static const char css[] =
 	".b-skip,.b-skipped,.b-untested{background:var(--skip)}"
 	".b-error,.b-interrupted{background:var(--error)}"
 	".b-waived{background:var(--waived)}"
+	".b-present{background:var(--pass)}.b-absent{background:var(--skip)}"
+	".b-unknown{background:var(--error)}.b-debug{background:#bc4c00}"
+	".b-production{background:var(--waived)}tr:target td{background:#fff8c5}"
 	".verdict{font-size:20px;padding:6px 18px;border-radius:6px;letter-spacing:.04em}"
 	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}"
 	".card{border:1px solid var(--line);border-radius:6px;padding:10px 14px;background:var(--bg)}"
@@ -109,7 +112,8 @@ static const char script[] =
 	"d[i].open=o;e.setAttribute('data-open',o?'1':'0');e.textContent=o?'Collapse all':"
 	"'Expand all';});"
 	"function reveal(){var id=decodeURIComponent(location.hash.slice(1)),el=id&&"
-	"document.getElementById(id);if(el&&el.tagName==='DETAILS')el.open=true;}"
+	"document.getElementById(id),d=el&&el.closest('details');if(d)d.open=true;"
+	"if(el&&d&&el!==d)el.scrollIntoView();}"
 	"window.addEventListener('hashchange',reveal);reveal();})();";
 
 static void base64(const uint8_t *in, size_t n, char *out)
@@ -207,7 +211,7 @@ static void top(FILE *f, const struct mc_report *rep)
 	if (strcmp(sc.claim, "conformance"))	/* never a bare PASS for a partial or sim run */
 		fprintf(f, " · %s", sc.claim);
 	fputs("</div></header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#identity\">"
-	      "Device &amp; environment</a><a href=\"#clauses\">Clauses</a><a href=\"#matrix\">"
+	      "Device &amp; environment</a><a href=\"#kernel\">Kernel</a><a href=\"#clauses\">Clauses</a><a href=\"#matrix\">"
 	      "Arc matrix</a><a href=\"#timing\">Timing</a><a href=\"#precopy\">PRE_COPY</a>"
 	      "<a href=\"#fuzz\">Fuzzing</a><a href=\"#klog\">Kernel log</a><a href=\"#waivers\">"
 	      "Waivers</a><a href=\"#results\">Results</a><span class=\"tools\"><label>"
@@ -379,11 +383,19 @@ static bool same_clause(const struct mc_clause *a, const struct mc_clause *b)
 	return a == b || (a && b && !strcmp(a->id, b->id));
 }
 
-static void case_row(FILE *f, const struct mc_case_result *r)
+void mc_html_case_anchor(FILE *f, const struct mc_case_result *r)
+{
+	fputs("case-", f);
+	A(r->name);
+}
+
+static void case_row(FILE *f, const struct mc_report *rep, const struct mc_case_result *r)
 {
 	const char *st = mc_html_case_status(r);
 
-	fprintf(f, "<tr class=\"st-%s\"><td class=\"mono\">", st);
+	fprintf(f, "<tr class=\"st-%s\" id=\"", st);
+	mc_html_case_anchor(f, r);
+	fputs("\"><td class=\"mono\">", f);
 	H(r->name);
 	if (r->violates && r->clause && !same_clause(r->violates, r->clause)) {
 		fputs("<br><span class=\"muted\">a case of ", f);
@@ -404,6 +416,7 @@ static void case_row(FILE *f, const struct mc_case_result *r)
 		fputs(")", f);
 	}
 	fputs("</pre>", f);
+	mc_html_case_kreports(f, rep, r);
 	if (r->oplog[0] && r->status != MC_PASS) {
 		const char *tail = oplog_tail(r->oplog, 8);
 		char *ops = strndup(tail, strlen(tail) - (tail[0] && tail[strlen(tail) - 1] == '\n'));
@@ -477,7 +490,7 @@ static void results(FILE *f, const struct mc_report *rep)
 				fputs("<table class=\"cases\"><thead><tr><th>Case</th><th>Status</th>"
 				      "<th>Evidence (errno, state, bytes; last device operations)"
 				      "</th><th class=\"num\">time</th></tr></thead><tbody>", f);
-			case_row(f, r);
+			case_row(f, rep, r);
 		}
 		if (n)
 			fputs("</tbody></table>", f);
@@ -494,6 +507,7 @@ int mc_html_write(FILE *f, const struct mc_report *rep, const struct mc_html_ext
 	top(f, rep);
 	summary(f, rep);
 	identity(f, rep);
+	mc_html_kernel(f, rep);
 	clause_overview(f, rep);
 	mc_html_matrix(f, rep);
 	mc_html_timing(f, rep);

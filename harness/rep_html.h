@@ -51,5 +51,11 @@ void mc_html_precopy(FILE *f, const struct mc_report *rep);
 void mc_html_fuzz(FILE *f, const struct mc_html_extra *x);
 void mc_html_klog(FILE *f, const struct mc_report *rep, const struct mc_html_extra *x);
 void mc_html_waivers(FILE *f, const struct mc_report *rep);
+/* The Kernel section (rep_html_kernel.c): kernel, oracles, the run's kernel reports. */
+void mc_html_kernel(FILE *f, const struct mc_report *rep);
+/* Links from case @r's row to the rows of the kernel reports charged to it, if any. */
+void mc_html_case_kreports(FILE *f, const struct mc_report *rep, const struct mc_case_result *r);
+/* The id of case @r's row in the results ("case-" and its name), attribute-escaped. */
+void mc_html_case_anchor(FILE *f, const struct mc_case_result *r);
 
 #endif /* MC_REP_HTML_H */

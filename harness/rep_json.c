@@ -112,6 +112,68 @@ static void write_counts(struct jw *w, const int counts[MC_NSTATUS])
 	jw_close(w, '}');
 }
 
+/*
+ * The kernel: release and config hash; with kinfo.h's record (not in reports written
+ * before it) also flavour, build label, boot command line and oracles.
+ */
+static void write_kernel(struct jw *w, const struct mc_run_info *in)
+{
+	const struct mc_kinfo *ki = &in->kernel;
+
+	jw_open(w, "kernel", '{', !ki->recorded);
+	jw_str(w, "release", in->kernel_release);
+	jw_str(w, "config_sha256", in->kernel_config);
+	jw_str(w, "config_source", in->kernel_config_src);
+	if (ki->recorded) {
+		jw_str(w, "flavour", ki->flavour);
+		jw_str(w, "build", ki->build);
+		jw_str(w, "boot_options", ki->boot_options);
+		jw_open(w, "oracles", '[', false);
+		for (int i = 0; i < ki->noracles && i < MC_KINFO_ORACLES; i++) {
+			jw_open(w, NULL, '{', true);
+			jw_str(w, "name", ki->oracles[i].name);
+			jw_str(w, "state", mc_kinfo_state_name(ki->oracles[i].state));
+			jw_str(w, "detail", ki->oracles[i].detail);
+			jw_close(w, '}');
+		}
+		jw_close(w, ']');
+	}
+	jw_close(w, '}');
+}
+
+/* Each kernel-log report with the case or phase it is charged to; null: the log was not read. */
+static void write_kreports(struct jw *w, const struct mc_report *rep)
+{
+	if (!rep->kreports_known) {
+		if (rep->info.kernel.recorded)	/* a report of this build without a kernel log */
+			jw_null(w, "kernel_reports");
+		return;
+	}
+	jw_open(w, "kernel_reports", '[', false);
+	for (int i = 0; i < rep->nkreports; i++) {
+		const struct mc_kreport *k = &rep->kreports[i];
+		const char *p = k->lines;
+
+		jw_open(w, NULL, '{', false);
+		jw_str(w, "kind", k->kind);
+		jw_str(w, k->in_case ? "case" : "phase", k->where);
+		jw_open(w, "first_lines", '[', false);
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+			char line[MC_KREPORT_LINES];
+
+			snprintf(line, sizeof(line), "%.*s", (int)n, p);
+			jw_str(w, NULL, line);
+			p += n + (p[n] == '\n');
+		}
+		jw_close(w, ']');
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	if (rep->nkreports_omitted)
+		jw_int(w, "kernel_reports_omitted", rep->nkreports_omitted);
+}
+
 static void write_run(struct jw *w, const struct mc_run_info *in)
 {
 	char seed[24];
@@ -139,11 +201,7 @@ static void write_run(struct jw *w, const struct mc_run_info *in)
 	jw_str(w, "hostname", in->hostname);
 	jw_close(w, '}');
 
-	jw_open(w, "kernel", '{', true);
-	jw_str(w, "release", in->kernel_release);
-	jw_str(w, "config_sha256", in->kernel_config);
-	jw_str(w, "config_source", in->kernel_config_src);
-	jw_close(w, '}');
+	write_kernel(w, in);
 
 	jw_open(w, "device", '{', false);
 	jw_str(w, "spec", in->device_spec);
@@ -384,6 +442,7 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 
 	write_matrix(&w, rep);
 	write_waivers(&w, rep->waivers);
+	write_kreports(&w, rep);
 	fputs("\n}\n", f);
 	return ferror(f) ? -EIO : 0;
 }

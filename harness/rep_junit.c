@@ -65,6 +65,26 @@ static void property(FILE *f, const char *name, const char *value)
 	fputs("\"/>\n", f);
 }
 
+/* The kernel's flavour, build, oracles and reports, when the report records them. */
+static void put_kernel(FILE *f, const struct mc_report *rep)
+{
+	const struct mc_kinfo *ki = &rep->info.kernel;
+	char names[256], num[24];
+
+	if (!ki->recorded)
+		return;	/* a report from before they were recorded renders as it did */
+	property(f, "kernel_flavour", ki->flavour);
+	property(f, "kernel_build", ki->build);
+	mc_kinfo_list(ki, MC_ORACLE_PRESENT, names, sizeof(names));
+	property(f, "kernel_oracles", names);
+	mc_kinfo_list(ki, MC_ORACLE_ABSENT, names, sizeof(names));
+	property(f, "kernel_oracles_absent", names);
+	mc_kinfo_list(ki, MC_ORACLE_UNKNOWN, names, sizeof(names));
+	property(f, "kernel_oracles_unknown", names);
+	snprintf(num, sizeof(num), "%d", rep->nkreports + rep->nkreports_omitted);
+	property(f, "kernel_reports", rep->kreports_known ? num : "unknown");
+}
+
 static void put_properties(FILE *f, const struct mc_report *rep)
 {
 	const struct mc_run_info *in = &rep->info;
@@ -84,6 +104,7 @@ static void put_properties(FILE *f, const struct mc_report *rep)
 	property(f, "device", in->device_spec);
 	property(f, "driver", in->ident.driver);
 	property(f, "kernel", in->kernel_release);
+	put_kernel(f, rep);
 	snprintf(num, sizeof(num), "%" PRIu64, in->mig_flags);
 	property(f, "flags", in->flags_known ? num : "unknown");
 	snprintf(num, sizeof(num), "%" PRIu64, in->seed);

@@ -116,6 +116,50 @@ static const char *clause_id(const struct mc_case_result *r)
 	return r->clause && r->clause->id ? r->clause->id : NULL;
 }
 
+/* "# kernel: RELEASE flavour F build B" and the oracles, when the report records them. */
+static void kernel_head(struct ktap *k, const struct mc_run_info *info)
+{
+	static const char *const what[] = { "unknown", "absent", "present" };
+	const struct mc_kinfo *ki = &info->kernel;
+	char names[256];
+
+	if (!ki->recorded)
+		return;	/* a report from before they were recorded renders as it did */
+	fputs("# kernel: ", k->f);
+	put_clean(k->f, info->kernel_release, strlen(info->kernel_release), false);
+	fprintf(k->f, " flavour %s build ", ki->flavour);
+	put_clean(k->f, ki->build[0] ? ki->build : "none", strlen(ki->build[0] ? ki->build : "none"),
+		  false);
+	line(k, "%s", "");
+	for (int st = MC_ORACLE_PRESENT; st >= MC_ORACLE_UNKNOWN; st--) {
+		if (!mc_kinfo_list(ki, (enum mc_oracle_state)st, names, sizeof(names)))
+			continue;
+		fprintf(k->f, "# kernel oracles %s: ", what[st]);
+		put_clean(k->f, names, strlen(names), false);
+		line(k, "%s", "");
+	}
+}
+
+/* The trailer's kernel line: the kernel's flavour and the run's kernel reports. */
+static void kernel_tail(struct ktap *k, const struct mc_report *rep)
+{
+	if (!rep->info.kernel.recorded)
+		return;
+	fprintf(k->f, "# kernel: %s, ", rep->info.kernel.flavour);
+	if (!rep->kreports_known) {
+		line(k, "kernel log not read");
+		return;
+	}
+	fprintf(k->f, "%d kernel report(s)", rep->nkreports + rep->nkreports_omitted);
+	for (int i = 0; i < rep->nkreports && i < 3; i++) {
+		const struct mc_kreport *r = &rep->kreports[i];
+
+		fprintf(k->f, "%s%s in %s ", i ? ", " : ": ", r->kind, r->in_case ? "case" : "phase");
+		put_clean(k->f, r->where, strlen(r->where), false);
+	}
+	line(k, "%s", rep->nkreports > 3 ? ", ..." : "");
+}
+
 static int ktap_begin_on(struct ktap *k, const struct mc_run_info *info, int nplanned)
 {
 	const char *ver = info->tool_version ? info->tool_version : "unknown";
@@ -129,6 +173,7 @@ static int ktap_begin_on(struct ktap *k, const struct mc_run_info *info, int npl
 		line(k, " flags %" PRIu64, info->mig_flags);
 	else
 		line(k, " flags unknown");
+	kernel_head(k, info);
 	if (info->strict)
 		line(k, "# strict: SHOULD violations (warn) are reported as not ok");
 	line(k, "1..%d", nplanned < 0 ? 0 : nplanned);
@@ -230,6 +275,7 @@ static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 	if (rep->waivers)
 		fprintf(k->f, " waived=%d", waived);
 	line(k, "%s", "");
+	kernel_tail(k, rep);
 	fputs("# scope: ", k->f);
 	put_clean(k->f, sc.label, strlen(sc.label), false);
 	line(k, "%s", "");

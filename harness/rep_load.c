@@ -469,6 +469,8 @@ int mc_report_from_json(const struct mc_json *root, struct mc_report **repp, cha
 			rc = bad(&l, "summary.interrupted: '%s' is not a signal name", sig);
 	}
 	if (!rc)
+		rc = mc_report_load_kernel(root, &ld->rep, err, errlen);
+	if (!rc)
 		rc = load_clauses(&l, root, ld);
 	if (!rc)
 		rc = load_cases(&l, root, ld);
@@ -524,6 +526,7 @@ void mc_report_unload(struct mc_report *rep)
 		return;
 	free(rep->cases);
 	free(rep->clauses);
+	free(rep->kreports);
 	free(ld->tab);
 	mc_waivers_free(&ld->waivers);
 	mc_json_free(ld->doc);

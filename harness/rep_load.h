@@ -26,6 +26,14 @@ int mc_report_from_json(const struct mc_json *root, struct mc_report **rep, char
 int mc_report_load_file(const char *path, struct mc_report **rep, char *err, size_t errlen);
 /* Release a report from the two functions above; NULL is allowed. */
 void mc_report_unload(struct mc_report *rep);
+/*
+ * mc_report_load_kernel (rep_kernel.c, called by mc_report_from_json): report.json's
+ * kernel flavour, build, boot options and oracles into rep->info.kernel, and
+ * kernel_reports into rep->kreports (freed by mc_report_unload). Both are optional (older
+ * reports lack them); a mistyped member is -EINVAL with its path in @err.
+ */
+int mc_report_load_kernel(const struct mc_json *root, struct mc_report *rep, char *err,
+			  size_t errlen);
 /* The waivers recorded in the loaded @rep's file (n = 0 when none). */
 const struct mc_waivers *mc_report_recorded_waivers(const struct mc_report *rep);
 

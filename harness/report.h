@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "backend.h"
+#include "kinfo.h"
 #include "model.h"
 
 #define MC_REPORT_SCHEMA 1
@@ -112,6 +113,7 @@ struct mc_run_info {
 	char kernel_release[128];
 	char kernel_config[72];		/* SHA-256 (hex) of the kernel's config, or "" */
 	char kernel_config_src[64];	/* where it was read ("/proc/config.gz"), or "" */
+	struct mc_kinfo kernel;		/* flavour, build label, oracles (kinfo.h) */
 	char hostname[64];
 	uint64_t seed;
 	bool strict;
@@ -133,6 +135,20 @@ struct mc_clause_result {
 	int unjudged;		/* its cases charged to another clause (a setup step broke it) */
 };
 
+/*
+ * A kernel-log report of the run (klog_run.h), charged to the case during which it
+ * appeared or to the phase of the run around the cases (preflight, reference-save,
+ * between two cases, a kmemleak scan, after the last case).
+ */
+#define MC_KREPORT_LINES 2048
+#define MC_KREPORTS_MAX 256	/* listed; more are counted in nkreports_omitted */
+struct mc_kreport {
+	char kind[24];			/* mc_klog_kind(): "kasan", "ubsan", "warn", ... */
+	char where[320];		/* the case's name, or the phase */
+	bool in_case;			/* @where names a case of the report */
+	char lines[MC_KREPORT_LINES];	/* its first lines, each ending in a newline */
+};
+
 struct mc_report {
 	struct mc_run_info info;
 	struct mc_case_result *cases;
@@ -147,6 +163,15 @@ struct mc_report {
 	const struct mc_waivers *waivers;	/* applied waiver file, or NULL */
 	int waived[MC_NSTATUS];	/* waived cases by their own status (fail, warn) */
 	int interrupted;	/* the signal that stopped the run early, 0 = it ran to the end */
+	/*
+	 * The run's kernel-log reports in the order they appeared (owned by the report),
+	 * when kreports_known: the kernel log was read (a report from before the list was
+	 * recorded, or a run without a kernel log, has none).
+	 */
+	struct mc_kreport *kreports;
+	int nkreports;
+	int nkreports_omitted;	/* reports beyond MC_KREPORTS_MAX, counted only */
+	bool kreports_known;
 };
 
 /*

@@ -56,6 +56,38 @@ static void field(struct diff *d, const char *what, const char *a, const char *b
 		       b && b[0] ? b : "(none)");
 }
 
+/*
+ * The kernel's flavour, build and oracles, where both reports record them. An oracle the
+ * old run had and the new one lacks is worse: a class of bug the new verdict cannot see.
+ */
+static void kernel(struct diff *d, const struct mc_kinfo *a, const struct mc_kinfo *b)
+{
+	if (!a->recorded || !b->recorded) {
+		if (a->recorded != b->recorded)
+			change(d, false, "kernel flavour and oracles: %s -> %s",
+			       a->recorded ? a->flavour : "(not recorded)",
+			       b->recorded ? b->flavour : "(not recorded)");
+		return;
+	}
+	field(d, "kernel flavour", a->flavour, b->flavour);
+	field(d, "kernel build", a->build, b->build);
+	field(d, "kernel boot options", a->boot_options, b->boot_options);
+	for (int i = 0; i < b->noracles && i < MC_KINFO_ORACLES; i++) {
+		const struct mc_koracle *ob = &b->oracles[i], *oa = mc_kinfo_oracle(a, ob->name);
+		enum mc_oracle_state sa = oa ? oa->state : MC_ORACLE_UNKNOWN;
+
+		if (sa != ob->state)
+			change(d, sa == MC_ORACLE_PRESENT, "kernel oracle %s: %s -> %s%s%s", ob->name,
+			       oa ? mc_kinfo_state_name(sa) : "(not listed)",
+			       mc_kinfo_state_name(ob->state), ob->detail[0] ? ": " : "", ob->detail);
+	}
+	for (int i = 0; i < a->noracles && i < MC_KINFO_ORACLES; i++)
+		if (!mc_kinfo_oracle(b, a->oracles[i].name))
+			change(d, a->oracles[i].state == MC_ORACLE_PRESENT, "kernel oracle %s: %s -> "
+			       "(not listed)", a->oracles[i].name,
+			       mc_kinfo_state_name(a->oracles[i].state));
+}
+
 static void identity(struct diff *d, const struct mc_run_info *a, const struct mc_run_info *b)
 {
 	char fa[24], fb[24];
@@ -69,6 +101,7 @@ static void identity(struct diff *d, const struct mc_run_info *a, const struct m
 	field(d, "migration flags", fa, fb);
 	field(d, "kernel", a->kernel_release, b->kernel_release);
 	field(d, "kernel config", a->kernel_config, b->kernel_config);
+	kernel(d, &a->kernel, &b->kernel);
 	field(d, "migcheck version", a->tool_version, b->tool_version);
 	field(d, "migcheck commit", a->tool_commit, b->tool_commit);
 }

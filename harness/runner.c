@@ -549,6 +549,7 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 		mc_kernel_config_hash(u.release, info->kernel_config, info->kernel_config_src,
 				      sizeof(info->kernel_config_src));
 	}
+	mc_kinfo_probe(&info->kernel, info->kernel_config_src);
 	info->seed = o->seed;
 	info->strict = o->strict;
 	info->only = o->only;
@@ -704,6 +705,7 @@ void mc_report_free(struct mc_report *rep)
 	}
 	free(rep->cases);
 	free(rep->clauses);
+	free(rep->kreports);
 	free(rep);
 }
 
@@ -807,6 +809,7 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	/* A signal after the last case leaves a complete run: it is not marked interrupted. */
 	if (run_cases(&r, rep, pl, n, reps, rpriv, nrep))
 		rep->interrupted = mc_run_interrupted();
+	mc_klog_run_report(&r.klog, rep);
 	rep->waivers = o->waivers && o->waivers->n ? o->waivers : NULL;
 	mc_report_rollup(rep);
 	code = rep->exit_code = mc_report_exit_code(rep);

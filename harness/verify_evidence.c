@@ -295,6 +295,38 @@ static void check_klog(struct mc_vf *v, const struct mc_rfiles *fs, const struct
 		  marked ? " in the run's window" : "");
 }
 
+/*
+ * kernel_reports against the cases: each report charged to a case names one of the
+ * report, and a run that lists kernel reports cannot have passed ROB-01 (it fails on any
+ * of them). Reports from before the list have none to check.
+ */
+static void check_kreports(struct mc_vf *v, const struct mc_report *rep)
+{
+	int listed = rep->nkreports + rep->nkreports_omitted;
+
+	if (!rep->kreports_known)
+		return;
+	for (int i = 0; i < rep->nkreports; i++) {
+		const struct mc_kreport *k = &rep->kreports[i];
+		int c;
+
+		for (c = 0; k->in_case && c < rep->ncases; c++)
+			if (!strcmp(rep->cases[c].name, k->where))
+				break;
+		if (k->in_case && c == rep->ncases)
+			mc_vf_mismatch(v, "report.json: kernel_reports[%d] is charged to case %s, "
+				       "which the report does not have", i, k->where);
+	}
+	for (int i = 0; i < rep->ncases && listed; i++)
+		if (rep->cases[i].clause && !strcmp(rep->cases[i].clause->id, "ROB-01") &&
+		    rep->cases[i].status == MC_PASS)
+			mc_vf_mismatch(v, "report.json: ROB-01 case %s is pass, but kernel_reports "
+				       "lists %d kernel report(s), the first %s in %s", rep->cases[i].name,
+				       listed, rep->nkreports ? rep->kreports[0].kind : "?",
+				       rep->nkreports ? rep->kreports[0].where : "?");
+	mc_vf_say(v, "checked: %d kernel report(s) in kernel_reports against the cases", listed);
+}
+
 /* environment.json's "run" against the run report.json records. */
 static void check_env(struct mc_vf *v, const struct mc_rfiles *fs, const struct mc_report *rep)
 {
@@ -334,6 +366,7 @@ void mc_vf_evidence(struct mc_vf *v, const struct mc_rfiles *fs, const struct mc
 		  "(exit code %d)", rep->ncases, rep->nclauses, mc_report_verdict(rep),
 		  mc_report_exit_code(rep));
 	check_klog(v, fs, rep);
+	check_kreports(v, rep);
 	check_env(v, fs, rep);
 	check_renderings(v, fs, rep);
 	mc_vf_say(v, "checked: junit.xml, report.ktap and report.html against report.json");

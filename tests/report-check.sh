@@ -113,7 +113,11 @@ e = {"verdict": r["summary"]["verdict"], "driver": r["device"]["driver"], "kerne
      "mismatches": sum(1 for row in (r["matrix"] or []) for c in row if c["verdict"] == "mismatch"),
      "latency": lat, "precopy": pre, "clauses": len(r["clauses"]), "cases": len(cs),
      "waivers": len(r.get("waivers", [])), "waived": sum(1 for c in cs if "waiver" in c),
-     "fuzz": int(sys.argv[2]), "klog": rob, "hostile": sys.argv[3] if len(sys.argv) > 3 else ""}
+     "fuzz": int(sys.argv[2]), "klog": rob, "hostile": sys.argv[3] if len(sys.argv) > 3 else "",
+     # reports/README.md kernel.flavour and kernel_reports; the mtty fixture predates them
+     "kflavour": r["kernel"].get("flavour", ""), "oracles": len(r["kernel"].get("oracles", [])),
+     "kreports": len(r.get("kernel_reports") or []),
+     "kreports_cases": sum(1 for k in r.get("kernel_reports") or [] if "case" in k)}
 print("var EXPECT = %s;" % json.dumps(e))
 PYEOF
 }
@@ -139,6 +143,25 @@ assert r["device"]["driver"] == "mtty" and len(r["cases"]) == 415 and len(r["cla
 PYEOF
 browse mtty "$W/mtty" 0 "" --screenshot "$SHOT:0:1900" \
 	--screenshot "${SHOT%.png}-2.png:2550:2300" --screenshot "${SHOT%.png}-3.png:4850:1500"
+
+# The real mtty run on the rig's debug kernel (KERNEL=debug): the kernel block with its
+# oracles and the two UBSAN reports charged to res.corrupt.sample, as the guest wrote them.
+cp -r "$HERE/data/mtty-debug" "$W/mtty-debug"
+cp "$W/mtty-debug/junit.xml" "$W/mtty-debug-vm-junit.xml"
+expect_rc 0 "report render of the real mtty run on the debug kernel" "$MC" report render "$W/mtty-debug/report.json"
+check "junit.xml from the JSON equals the one the debug-kernel VM run wrote" cmp "$W/mtty-debug-vm-junit.xml" "$W/mtty-debug/junit.xml"
+"$PY" - "$W/mtty-debug/report.json" <<'PYEOF' || bad "the mtty-debug fixture is not what the browser checks expect"
+import json, sys
+r = json.load(open(sys.argv[1]))
+k = r["kernel"]
+assert k["flavour"] == "debug" and k["release"].startswith("6.12.117-mcdebug-"), k
+assert all(o["state"] == "present" for o in k["oracles"]) and len(k["oracles"]) == 10
+assert [(x["kind"], x.get("case")) for x in r["kernel_reports"]] == [("ubsan", "res.corrupt.sample")] * 2
+PYEOF
+check "report.ktap of the debug-kernel run names the kernel" grep -q '^# kernel: 6.12.117-mcdebug-.* flavour debug build debug .*, fragment ' "$W/mtty-debug/report.ktap"
+check "... and its two kernel reports" grep -q '^# kernel: debug, 2 kernel report(s): ubsan in case res.corrupt.sample, ubsan in case res.corrupt.sample$' "$W/mtty-debug/report.ktap"
+check "report.ktap of the debug-kernel run follows the KTAP grammar" ktap_ok "$W/mtty-debug/report.ktap"
+browse mtty-debug "$W/mtty-debug" 0 "" --screenshot "${SHOT%.png}-5.png:#kernel"
 
 # A simulated device with a kernel WARNING (ROB-01, waived) and a state machine defect,
 # a kernel.log around the finding and two fuzz campaigns next to the report.
@@ -191,6 +214,9 @@ for k in ("driver", "type", "path", "module_version", "module_srcversion"):
 r["run"]["cmdline"] = "migcheck run '\"><svg onload=window.__pwned=5> " + h
 r["run"]["hostname"] = h[:60]
 r["kernel"]["release"] = h[:100]
+r["kernel"].update({"flavour": "debug", "build": h[:150], "boot_options": h[:200],
+                    "oracles": [{"name": h[:20], "state": "present", "detail": h[:150]},
+                                {"name": "kasan", "state": "absent", "detail": h[:150]}]})
 r["clauses"][0]["text"] = "clause " + h
 c = r["cases"][0]
 c["id"] = "feat.<b>bold</b>&amp;" + h[:40]
@@ -204,6 +230,8 @@ for k in r["cases"]:
     for m in k.get("metrics", []):
         if m["name"] == "latency":
             m["name"] = "<i>lat</i>"
+r["kernel_reports"] = [{"kind": h[:20], "case": c["id"], "first_lines": ["WARNING: " + h, h]},
+                      {"kind": "warn", "phase": h, "first_lines": [h]}]
 json.dump(r, open(d + "/report.json", "w"), indent=2)
 open(d + "/kernel.log", "w").write("[ 1.0] ok\n[ 2.0] WARNING: %s\n[ 3.0] %s\n" % (h, h))
 json.dump({"target": h, "engine": h, "execs": 1, "exec_per_s": 1, "coverage": h, "corpus_size": 1,
@@ -334,6 +362,27 @@ sed -i 's/fix queued/fix queued, honest/' "$B/w/defects/waivers.txt"
 tar --format=ustar -cf "$B/w.tar" -C "$B/w" defects
 expect_rc 1 "verify rejects an edited waiver" "$MC" verify "$B/w.tar"
 has "the waiver of ROB-01 is not the one report.json records"
+# A forged pass of ROB-01 over the kernel reports the run listed, without the kernel.log
+# that would also give it away: kernel_reports still does.
+mkdir -p "$B/kf"
+"$PY" - "$W/defects/report.json" "$B/kf/src.json" <<'PYEOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["kernel_reports"], "the defects run lists no kernel report"
+r.pop("waivers", None)
+for c in r["cases"]:
+    c.pop("waiver", None)
+    if c["id"] == "rob.klog":
+        c["status"], c["detail"] = "pass", ""
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+PYEOF
+"$MC" report render "$B/kf/src.json" --out "$B/kf/run" >/dev/null 2>&1
+"$MC" report render "$B/kf/run/report.json" --out "$B/kf/run" >/dev/null 2>&1	# counts recomputed
+expect_rc 0 "bundle of a run whose ROB-01 pass was forged" "$MC" bundle "$B/kf/run" -o "$B/kf.tar"
+expect_rc 1 "verify rejects it: kernel_reports lists what ROB-01 would have failed on" "$MC" verify "$B/kf.tar"
+has "ROB-01 case rob.klog is pass, but kernel_reports lists [0-9]* kernel report(s), the first warn in"
+expect_rc 0 "verify of the genuine run checks its kernel reports" "$MC" verify "$B/defects.tar"
+has "checked: [1-9][0-9]* kernel report(s) in kernel_reports against the cases"
 head -c 30000 "$B/mtty.tar" >"$B/trunc.tar"
 expect_rc 2 "verify refuses a truncated bundle" "$MC" verify "$B/trunc.tar"
 has "truncated"
@@ -351,6 +400,14 @@ has "WORSE  case res.corrupt.header: pass -> fail"
 expect_rc 0 "diff: a result that got better" "$MC" diff "$W/mtty/report.json" "$B/t1/mtty/report.json"
 expect_rc 1 "diff: a sim defect against the conforming sim" "$MC" diff "$W/sim/report.json" "$W/defects/report.json"
 has "WORSE  clause FSM-09: pass -> fail"
+
+expect_rc 1 "diff: the production-kernel run against the debug-kernel run" "$MC" diff "$W/mtty/report.json" "$W/mtty-debug/report.json"
+has "       kernel: 6.12.117+deb12-amd64 -> 6.12.117-mcdebug-"
+has "       kernel flavour and oracles: (not recorded) -> debug"
+cp -r "$HERE/data/mtty-debug" "$B/mtty-debug"
+expect_rc 0 "bundle of the debug-kernel run" "$MC" bundle "$B/mtty-debug" -o "$B/mtty-debug.tar"
+expect_rc 0 "verify accepts it (kernel block and kernel_reports)" "$MC" verify "$B/mtty-debug.tar"
+has "checked: 2 kernel report(s) in kernel_reports against the cases"
 
 # ---------------------------------------------------------------- bad input
 printf '{"schema": 1, "tool": ' >"$W/trunc.json"
@@ -374,4 +431,4 @@ if [ "$failures" -gt 0 ]; then
 	echo "report-check: $failures check(s) failed"
 	exit 1
 fi
-echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png)"
+echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png ${SHOT%.png}-5.png)"

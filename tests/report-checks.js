@@ -38,7 +38,7 @@
     ck("no fuzz campaign", /no campaign/.test(text("#fuzz-none")), text("#fuzz"));
   if (EXPECT.klog)
     ck("kernel log excerpt of the ROB finding", q("#klog pre.klog-excerpt").length >= 1 &&
-       /WARNING/.test(text("#klog pre.klog-excerpt")), q("#klog pre.klog-excerpt").length);
+       /WARNING|UBSAN|KASAN|BUG/.test(text("#klog pre.klog-excerpt")), q("#klog pre.klog-excerpt").length);
   else
     ck("no ROB finding", !!one("#klog-none"), text("#klog"));
   ck("waivers", q("#waiver-table tbody tr").length === EXPECT.waivers, q("#waiver-table tbody tr").length);
@@ -60,6 +60,52 @@
   ck("'expand all' opens every clause", Array.prototype.every.call(q("details.clause"),
      function (d) { return d.open; }));
   one("#expand-all").click();
+
+  // The Kernel section: the kernel, its oracles, and every kernel report linked to its case.
+  ck("kernel section names the release", text("#kernel-info").indexOf(EXPECT.kernel) >= 0,
+     text("#kernel-info"));
+  if (EXPECT.kflavour)
+    ck("kernel flavour and one row per oracle", one("#kernel-flavour") &&
+       one("#kernel-flavour").dataset.flavour === EXPECT.kflavour &&
+       q("#oracle-table tbody tr").length === EXPECT.oracles && /Present: /.test(text("#oracle-summary")),
+       q("#oracle-table tbody tr").length + " " + text("#kernel-flavour"));
+  else
+    ck("a report without the kernel's flavour says so", !!one("#kernel-unrecorded") &&
+       !one("#oracle-table"), text("#kernel"));
+  if (EXPECT.kreports) {
+    var krows = q("#kreport-table tbody tr"), links = q("#kreport-table a.case-link"), bad = [];
+    Array.prototype.forEach.call(links, function (a) {
+      var t = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      if (!t || t.tagName !== "TR" || !t.closest("table.cases") ||
+          t.cells[0].firstChild.textContent !== a.textContent)
+        bad.push(a.getAttribute("href"));
+    });
+    ck("one kernel-report row per report, each with its kind and first line",
+       krows.length === EXPECT.kreports && Array.prototype.every.call(krows, function (r) {
+         return r.dataset.kind && r.querySelector("pre.log").textContent.length > 0; }), krows.length);
+    ck("every report in a case links to that case's row", links.length === EXPECT.kreports_cases &&
+       bad.length === 0, links.length + " links, unresolved: " + bad.slice(0, 3).join(" "));
+    var back = q("table.cases p.kr-back a"), unres = [];
+    Array.prototype.forEach.call(back, function (a) {
+      var t = document.getElementById(a.getAttribute("href").slice(1));
+      if (!t || !t.closest("#kreport-table")) unres.push(a.getAttribute("href"));
+    });
+    ck("each case row links back to its kernel reports", back.length === EXPECT.kreports_cases &&
+       unres.length === 0, back.length + " back links, unresolved: " + unres.slice(0, 3).join(" "));
+    ck("every report outside a case names its phase", q("#kreport-table tr.kr-phase .phase").length ===
+       EXPECT.kreports - EXPECT.kreports_cases, q("#kreport-table tr.kr-phase").length);
+    if (links.length) {
+      var target = document.getElementById(decodeURIComponent(links[0].getAttribute("href").slice(1)));
+      var det = target.closest("details");
+      det.open = false;
+      location.hash = links[0].getAttribute("href");
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+      ck("following a kernel-report link opens the case's clause", det.open, det.id);
+    }
+  } else {
+    ck("no kernel-report table without reports", !one("#kreport-table") && !!one("#kreports-none"),
+       text("#kreports-none"));
+  }
 
   ck("no injected markup", window.__pwned === undefined && q("img, iframe, object, embed").length === 0 &&
      q("[onerror],[onload],[onclick],[onmouseover]").length === 0 && q("script").length === 1,

@@ -88,6 +88,7 @@ mkdir -p "$WORK/conf/etc"
 		printf '%s=%s\n' "$v" "$(sh_quote "${!v:-}")"
 	done
 	printf 'MC_GUEST_TIMEOUT=%s\n' "$MIGCHECK_TIMEOUT"
+	printf 'MC_KERNEL_BUILD=%s\n' "$(sh_quote "$KFLAVOUR $KABI, package $KPKGVER$([ "$KFLAVOUR" != debug ] || printf ', fragment %s' "$KFRAG_HASH")")" # report.json kernel.build
 } >"$WORK/conf/etc/migcheck.conf"
 if [ -n "${VM_GUEST_SETUP:-}" ]; then
 	[ -r "$VM_GUEST_SETUP" ] || die "VM_GUEST_SETUP=$VM_GUEST_SETUP is not readable"
