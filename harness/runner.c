@@ -446,7 +446,8 @@ static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 	res->violates = NULL;
 	snprintf(res->detail, sizeof(res->detail),
 		 "kernel log reports during the run (%d, %d after its last case), by case or "
-		 "phase:\n%s", r->klog.nreports, r->klog.nreports - before, mc_klog_run_evidence(&r->klog, MC_KLOG_EVIDENCE_ROOM));
+		 "phase:\n%s", r->klog.nreports, r->klog.nreports - before,
+		 mc_klog_run_evidence(&r->klog, MC_KLOG_EVIDENCE_ROOM));
 	res->waiver = mc_waiver_for(r->o->waivers, res);
 }
 
