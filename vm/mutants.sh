@@ -23,10 +23,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # klog_pairs REPORT.json: one "KIND<TAB>WHERE" line per kernel report the run charged,
-# sorted and unique: from each case's detail ("kernel log report (KIND): ...", WHERE is the
-# case) and from ROB-01's evidence ("WHERE (KIND): ...", a case or a phase). report.json
-# writes a case's "id", "clause", "status", "detail" on lines of their own, a detail as one
-# JSON string with \n escapes.
+# sorted and unique: from its kernel_reports list ("kind", then "case" or "phase"), each
+# case's detail ("kernel log report (KIND): ...", WHERE is the case) and ROB-01's evidence
+# ("WHERE (KIND): ...", a case or a phase; reports before kernel_reports existed).
+# report.json writes each member on a line of its own, a detail as one JSON string with \n
+# escapes.
 klog_pairs() {
 	awk '
 	function str(line) {	# the JSON string value on @line, escapes other than \n kept
@@ -35,6 +36,8 @@ klog_pairs() {
 		gsub(/\\\\/, "\001", line)	# an escaped backslash is not the start of \n
 		return line
 	}
+	/^ *"kind": "/ { kind = str($0) }
+	/^ *"(case|phase)": "/ && kind != "" { print kind "\t" str($0); kind = "" }
 	/^ *"id": "/ { id = str($0); rob = 0 }
 	/^ *"clause": "ROB-01"/ { rob = 1 }
 	/^ *"detail": "/ {

@@ -209,14 +209,16 @@ rcase() { # rcase ID CLAUSE STATUS DETAIL(JSON-escaped)
 	rcase res.corrupt.sample RES-04 pass '32 flips\nkernel log report (ubsan): 3,1486: UBSAN: invalid-load in mtty.c:539:27\n  | 3,1487: load of value 128'
 	rcase rob.outlive ROB-03 pass 'ENODEV\nkernel log report (kasan): 3,2060: BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]'
 	rcase rob.klog ROB-01 fail 'kernel log reports during the run (5), by case or phase:\npreflight (opening the device) (lockdep): 4,275: WARNING: bad unlock balance detected!\n  | 4,278: migcheck/68 is trying to release lock (\u0026mdev_state->state_mutex) at:\nkmemleak scan after the LOG cases (kmemleak): unreferenced object 0xffff888006c1e0a0 (size 16):\n  | comm \"migcheck\", pid 255, jiffies 4294902 (age 9.8s)\nno.such.case (kfence): 3,99: BUG: KFENCE: use-after-free read in x\nres.corrupt.sample (ubsan): 3,1486: UBSAN: invalid-load in mtty.c:539:27\nrob.outlive (kasan): 3,2060: BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]'
-	echo '    {}] }'
+	echo '    {}],'
+	# the complete list (ROB-01's detail is bounded): a report only it has
+	printf '  "kernel_reports": [\n    {\n      "kind": "hung_task",\n      "phase": "reference-save (saving the reference stream)",\n      "first_lines": [\n        "3,7: INFO: task migcheck:9 blocked for more than 120 seconds."\n      ]\n    }\n  ]\n}\n'
 } >"$M/report.json"
 sed 's/"status": "fail"/"status": "pass"/' "$M/report.json" >"$M/rob-pass.json"
 printf '# upstream\nubsan\tres.corrupt.sample\n' >"$M/base.klog"
 judge() { "$REPO/vm/mutants.sh" --judge "$1" "$M/base.klog" "${2:-$M/report.json}" 2>&1; }
 expect "vmmutants: the kernel reports of a report.json, by kind and case or phase" test \
 	"$("$REPO/vm/mutants.sh" --klog-pairs "$M/report.json" 2>&1 | tr '\t\n' '@;')" = \
-	"kasan@rob.outlive;kfence@no.such.case;kmemleak@kmemleak scan after the LOG cases;lockdep@preflight (opening the device);ubsan@res.corrupt.sample;"
+	"hung_task@reference-save (saving the reference stream);kasan@rob.outlive;kfence@no.such.case;kmemleak@kmemleak scan after the LOG cases;lockdep@preflight (opening the device);ubsan@res.corrupt.sample;"
 expect "vmmutants: a KASAN report charged to a case catches a kasan variant" \
 	test "$(judge kasan)" = "caught kasan@rob.outlive"
 expect "vmmutants: a lockdep report in the preflight catches a lockdep variant" \
@@ -227,8 +229,10 @@ expect "vmmutants: a report upstream mtty has too catches nothing" \
 	test "$(judge ubsan)" = "ESCAPED: no new ubsan report charged to a case or phase"
 expect "vmmutants: a report charged to no case or phase of the run catches nothing" \
 	test "$(judge kfence)" = "ESCAPED: no new kfence report charged to a case or phase (charged to unknown places: kfence@no.such.case)"
+expect "vmmutants: a report only report.json's kernel_reports lists catches its kind" \
+	test "$(judge hung_task)" = "caught hung_task@reference-save (saving the reference stream)"
 expect "vmmutants: a kind with no report catches nothing" \
-	test "$(judge hung_task)" = "ESCAPED: no new hung_task report charged to a case or phase"
+	test "$(judge rcu_stall)" = "ESCAPED: no new rcu_stall report charged to a case or phase"
 expect "vmmutants: a new report while ROB-01 passes catches nothing" \
 	test "$(judge kasan "$M/rob-pass.json")" = "ESCAPED: a new kasan report ( kasan@rob.outlive ) but ROB-01 is pass"
 # Under Debian's kernel a debug-kernel variant is listed and not booted.
