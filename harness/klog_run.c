@@ -90,17 +90,61 @@ static void findings_add(struct mc_klog_run *kr, bool in_case, const char *text,
 	grown[*len] = '\0';
 }
 
-const char *mc_klog_run_evidence(struct mc_klog_run *kr)
+/* Length of the report at @p: its opening line, and with @whole its "  | " lines too. */
+static size_t report_len(const char *p, bool whole)
 {
-	char *all = malloc(kr->len[0] + kr->len[1] + 1);
+	const char *l = p;
 
-	if (!all)
+	do {
+		const char *e = strchr(l, '\n');
+
+		l = e ? e + 1 : l + strlen(l);
+	} while (whole && !strncmp(l, "  | ", 4));
+	return (size_t)(l - p);
+}
+
+/*
+ * Each report of @text (its opening line and "  | " lines) into @out: the first whole,
+ * each later one whole while the opening lines of those after it still fit in @room,
+ * else its opening line only. Returns the length written.
+ */
+static size_t evidence_fit(char *out, const char *text, size_t room)
+{
+	size_t used = 0, rest = 0;
+	const char *p;
+
+	for (p = text; *p; p += report_len(p, true))
+		rest += report_len(p, false);
+	for (p = text; *p; p += report_len(p, true)) {
+		size_t open = report_len(p, false), whole = report_len(p, true);
+
+		rest -= open;
+		if (p != text && used + whole + rest > room)
+			whole = open;
+		memcpy(out + used, p, whole);
+		used += whole;
+	}
+	out[used] = '\0';
+	return used;
+}
+
+const char *mc_klog_run_evidence(struct mc_klog_run *kr, size_t room)
+{
+	size_t n = kr->len[0] + kr->len[1] + 1;
+	char *all = malloc(n), *fit = malloc(n);
+
+	if (!all || !fit) {
+		free(all);
+		free(fit);
 		return kr->findings[0] ? kr->findings[0] : "";
-	snprintf(all, kr->len[0] + kr->len[1] + 1, "%s%s",
-		 kr->findings[0] ? kr->findings[0] : "", kr->findings[1] ? kr->findings[1] : "");
+	}
+	snprintf(all, n, "%s%s", kr->findings[0] ? kr->findings[0] : "",
+		 kr->findings[1] ? kr->findings[1] : "");
+	evidence_fit(fit, all, room);
+	free(all);
 	free(kr->evidence);
-	kr->evidence = all;
-	return all;
+	kr->evidence = fit;
+	return fit;
 }
 
 /*

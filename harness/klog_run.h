@@ -55,8 +55,16 @@ int mc_klog_run_charge(struct mc_klog_run *kr, const char *where, char *detail, 
  */
 void mc_klog_run_leaks(struct mc_klog_run *kr, const char *group);
 
-/* ROB-01's evidence: the phases' reports, then the cases'; owned by @kr, never NULL. */
-const char *mc_klog_run_evidence(struct mc_klog_run *kr);
+/* Room for the evidence in ROB-01's detail (MC_DETAIL_MAX) after its count line. */
+#define MC_KLOG_EVIDENCE_ROOM (MC_DETAIL_MAX - 128)
+
+/*
+ * mc_klog_run_evidence: ROB-01's evidence, the phases' reports, then the cases': whole
+ * when they fit in @room bytes, else each report's opening line only (first the phases',
+ * so every report is named while they fit; its first lines stay in its case's detail and
+ * the kernel log). Owned by @kr until the next call, never NULL.
+ */
+const char *mc_klog_run_evidence(struct mc_klog_run *kr, size_t room);
 
 /*
  * mc_klog_run_report: hand the run's reports as a list to @rep (kreports, nkreports,

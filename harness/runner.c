@@ -446,7 +446,8 @@ static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 	res->violates = NULL;
 	snprintf(res->detail, sizeof(res->detail),
 		 "kernel log reports during the run (%d, %d after its last case), by case or "
-		 "phase:\n%s", r->klog.nreports, r->klog.nreports - before, mc_klog_run_evidence(&r->klog));
+		 "phase:\n%s", r->klog.nreports, r->klog.nreports - before,
+		 mc_klog_run_evidence(&r->klog, MC_KLOG_EVIDENCE_ROOM));
 	res->waiver = mc_waiver_for(r->o->waivers, res);
 }
 
@@ -474,7 +475,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 			snprintf(where, sizeof(where), "after the last case%s%s%s",
 				 last[0] ? " (" : "", last, last[0] ? ")" : "");
 			mc_klog_run_charge(&r->klog, where, NULL, 0);
-			r->di.klog_findings = mc_klog_run_evidence(&r->klog);
+			r->di.klog_findings = mc_klog_run_evidence(&r->klog, MC_KLOG_EVIDENCE_ROOM);
 			r->di.klog_reports = r->klog.nreports;
 			judge = i;
 		} else if (ran) {

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "klog.h"
+#include "klog_run.h"
 #include "mc_test.h"
 #include "migcheck.h"
+#include "report.h"
 #include "runner.h"
 #include "sim.h"
 
@@ -230,6 +232,52 @@ START_TEST(leak_found_after_the_group)
 }
 END_TEST
 
+/*
+ * Reports that do not fit ROB-01's bounded detail whole are each still named there by
+ * their opening line: on the debug kernel two UBSAN reports of upstream mtty (six lines
+ * each, a build path in the first) filled it, and a KASAN report in a later case was cut.
+ */
+START_TEST(every_report_named_when_they_do_not_fit)
+{
+	static const char *const ubsan[] = {
+		"UBSAN: invalid-load in /var/cache/migcheck/build/6.12.117+deb12-debug-3fc79937a1f6/src-83906a6b0c19/src/mtty.c:539:27",
+		"load of value 128 is not a valid value for type '_Bool'",
+		"CPU: 1 UID: 0 PID: 403 Comm: migcheck Tainted: G           O       6.12.117-mcdebug-3fc79937a1f6 #1",
+		"Tainted: [O]=OOT_MODULE", "Call Trace:", " <TASK>", " dump_stack_lvl+0x5d/0x80",
+	};
+	struct mc_klog_run kr;
+	char detail[MC_DETAIL_MAX], rob[MC_DETAIL_MAX];
+
+	mc_klog_run_open(&kr, "sim:flags=7");
+	ck_assert_msg(kr.kl, "%s", kr.why);
+	for (int r = 0; r < 3; r++)
+		for (size_t i = 0; i < sizeof(ubsan) / sizeof(ubsan[0]); i++)
+			mc_sim_kernel_printk("%s", ubsan[i]);
+	detail[0] = '\0';
+	ck_assert_int_eq(mc_klog_run_charge(&kr, "res.corrupt.sample", detail, sizeof(detail)), 3);
+	mc_sim_kernel_printk("BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]");
+	mc_sim_kernel_printk("Read of size 4 at addr ffff88800711c764 by task migcheck/458");
+	detail[0] = '\0';
+	ck_assert_int_eq(mc_klog_run_charge(&kr, "rob.outlive", detail, sizeof(detail)), 1);
+	/* ROB-01's detail, as mc_op_klog() writes it */
+	snprintf(rob, sizeof(rob), "kernel log reports during the run (%d), by case or phase:\n%s",
+		 kr.nreports, mc_klog_run_evidence(&kr, MC_KLOG_EVIDENCE_ROOM));
+	ck_assert_msg(strstr(rob, "\nrob.outlive (kasan): BUG: KASAN: slab-use-after-free in "
+			     "mtty_save_read+0xc8/0x27a [mtty]\n"), "%s", rob);
+	ck_assert_msg(strstr(rob, "\nres.corrupt.sample (ubsan): UBSAN: invalid-load in "), "%s", rob);
+	/* whole reports when they fit */
+	mc_klog_run_free(&kr);
+	mc_klog_run_open(&kr, "sim:flags=7");
+	mc_sim_kernel_printk("BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]");
+	mc_sim_kernel_printk("Read of size 4 at addr ffff88800711c764 by task migcheck/458");
+	mc_klog_run_charge(&kr, "rob.outlive", NULL, 0);
+	ck_assert_str_eq(mc_klog_run_evidence(&kr, MC_KLOG_EVIDENCE_ROOM),
+			 "rob.outlive (kasan): BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]\n"
+			 "  | Read of size 4 at addr ffff88800711c764 by task migcheck/458\n");
+	mc_klog_run_free(&kr);
+}
+END_TEST
+
 /* A fake /dev/kmsg (a file under MC_DEV_ROOT): read from its end, records rendered. */
 START_TEST(kernel_reader_starts_at_the_end)
 {
@@ -310,6 +358,7 @@ static Suite *klog_run_suite(void)
 	tcase_add_test(tc, report_after_the_last_case);
 	tcase_add_test(tc, report_after_rob01_read_the_log);
 	tcase_add_test(tc, leak_found_after_the_group);
+	tcase_add_test(tc, every_report_named_when_they_do_not_fit);
 	tcase_add_test(tc, kernel_reader_starts_at_the_end);
 	tcase_add_test(tc, host_kmsg_reads);
 	suite_add_tcase(s, tc);

@@ -16,6 +16,9 @@
 #  - the two access paths: a results tar with a cdev/ subdir, their comparison
 #    (access_paths_compare: agree, one verdict apart, a missing report), VM_ACCESS refused
 #    for a kernel without cdev/iommufd, vmcheck asking for both paths on the debug kernel.
+#  - vm/mutants.sh's verdict on a kernel-report variant from a report.json (a new report of
+#    its kind, charged to a case or phase), and its debug variants listed, not booted, under
+#    Debian's kernel.
 # Usage: rig-check.sh WORKDIR [host migcheck]
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -318,6 +321,58 @@ expect "VM_ACCESS=group there: group only (exit $rc)" test "$rc,$(cat "$A/acc")"
 make -n -s -C "$REPO" check >"$A/make-check" 2>&1
 expect "make check runs the debug kernel's rig check (vmcheck KERNEL=debug)" \
 	grep -q 'vmcheck KERNEL=debug' "$A/make-check"
+
+# --- vmmutants: a kernel-report variant's verdict from its report.json, without a VM -------
+M=$W/vmmutants
+rm -rf "$M" && mkdir -p "$M"
+# report.json as the runner writes it: a case's id, clause, status, detail on lines of their own
+rcase() { # rcase ID CLAUSE STATUS DETAIL(JSON-escaped)
+	printf '    {\n      "id": "%s",\n      "clause": "%s",\n      "status": "%s",\n      "detail": "%s",\n      "oplog": []\n    },\n' "$@"
+}
+{
+	echo '{ "cases": ['
+	rcase res.corrupt.sample RES-04 pass '32 flips\nkernel log report (ubsan): 3,1486: UBSAN: invalid-load in mtty.c:539:27\n  | 3,1487: load of value 128'
+	rcase rob.outlive ROB-03 pass 'ENODEV\nkernel log report (kasan): 3,2060: BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]'
+	rcase rob.klog ROB-01 fail 'kernel log reports during the run (5), by case or phase:\npreflight (opening the device) (lockdep): 4,275: WARNING: bad unlock balance detected!\n  | 4,278: migcheck/68 is trying to release lock (\u0026mdev_state->state_mutex) at:\nkmemleak scan after the LOG cases (kmemleak): unreferenced object 0xffff888006c1e0a0 (size 16):\n  | comm \"migcheck\", pid 255, jiffies 4294902 (age 9.8s)\nno.such.case (kfence): 3,99: BUG: KFENCE: use-after-free read in x\nres.corrupt.sample (ubsan): 3,1486: UBSAN: invalid-load in mtty.c:539:27\nrob.outlive (kasan): 3,2060: BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]'
+	echo '    {}],'
+	# the complete list (ROB-01's detail is bounded): a report only it has
+	printf '  "kernel_reports": [\n    {\n      "kind": "hung_task",\n      "phase": "reference-save (saving the reference stream)",\n      "first_lines": [\n        "3,7: INFO: task migcheck:9 blocked for more than 120 seconds."\n      ]\n    }\n  ]\n}\n'
+} >"$M/report.json"
+sed 's/"status": "fail"/"status": "pass"/' "$M/report.json" >"$M/rob-pass.json"
+printf '# upstream\nubsan\tres.corrupt.sample\n' >"$M/base.klog"
+judge() { "$REPO/vm/mutants.sh" --judge "$1" "$M/base.klog" "${2:-$M/report.json}" 2>&1; }
+expect "vmmutants: the kernel reports of a report.json, by kind and case or phase" test \
+	"$("$REPO/vm/mutants.sh" --klog-pairs "$M/report.json" 2>&1 | tr '\t\n' '@;')" = \
+	"hung_task@reference-save (saving the reference stream);kasan@rob.outlive;kfence@no.such.case;kmemleak@kmemleak scan after the LOG cases;lockdep@preflight (opening the device);ubsan@res.corrupt.sample;"
+expect "vmmutants: a KASAN report charged to a case catches a kasan variant" \
+	test "$(judge kasan)" = "caught kasan@rob.outlive"
+expect "vmmutants: a lockdep report in the preflight catches a lockdep variant" \
+	test "$(judge lockdep)" = "caught lockdep@preflight (opening the device)"
+expect "vmmutants: a leak found by a kmemleak scan catches a kmemleak variant" \
+	test "$(judge kmemleak)" = "caught kmemleak@kmemleak scan after the LOG cases"
+expect "vmmutants: a report upstream mtty has too catches nothing" \
+	test "$(judge ubsan)" = "ESCAPED: no new ubsan report charged to a case or phase"
+expect "vmmutants: a report charged to no case or phase of the run catches nothing" \
+	test "$(judge kfence)" = "ESCAPED: no new kfence report charged to a case or phase (charged to unknown places: kfence@no.such.case)"
+expect "vmmutants: a report only report.json's kernel_reports lists catches its kind" \
+	test "$(judge hung_task)" = "caught hung_task@reference-save (saving the reference stream)"
+expect "vmmutants: a kind with no report catches nothing" \
+	test "$(judge rcu_stall)" = "ESCAPED: no new rcu_stall report charged to a case or phase"
+expect "vmmutants: a new report while ROB-01 passes catches nothing" \
+	test "$(judge kasan "$M/rob-pass.json")" = "ESCAPED: a new kasan report ( kasan@rob.outlive ) but ROB-01 is pass"
+# Under Debian's kernel a debug-kernel variant is listed and not booted.
+mkdir -p "$M/cache/kdir" "$M/cache/src/1"
+: >"$M/cache/kdir/vmlinuz"
+: >"$M/expected.json"
+echo 'int x;' >"$M/cache/src/1/mtty.c"
+printf 'KABI=k\nKPKGVER=1\nKDIR=%s\n' "$M/cache/kdir" >"$M/cache/current-kernel.env"
+MC_CACHE=$M/cache KERNEL='' VMMUTANTS_DIR=$M/work "$REPO/vm/mutants.sh" /bin/true "$M/expected.json" \
+	uaf_outlive_read unlock_close >"$M/out" 2>&1
+rc=$?
+expect "vmmutants: debug-kernel variants under Debian's kernel: not run, exit 0 (exit $rc)" \
+	test "$rc,$(grep -c 'not run *needs KERNEL=debug' "$M/out")" = "0,4"
+expect "vmmutants: ... and counted apart" \
+	grep -q 'kernel-report variants caught by their report: 0/0 (2 not run: they need another KERNEL)' "$M/out"
 
 if [ "$failures" -gt 0 ]; then
 	echo "rig-check: $failures failure(s)"

@@ -54,8 +54,9 @@ vmcheck-driver-src: vm-prepare $(MIGCHECK_HOST)
 	$(MAKE) --no-print-directory vmcheck DRIVER_SRC=$(VM_VENDOR_COPY)
 
 # Single-bug variants of mtty.c (vm/mutants/*.sed), each booted with the whole case set:
-# every mutant must be caught by its intended clause, the conforming variant must add no
-# fail or warn. VMMUTANTS="a b" runs only those.
+# every mutant must be caught by its intended clause, a kernel-report variant (# kernel: debug)
+# by a new kernel report of its kind (only with KERNEL=debug; listed, not run, otherwise),
+# the conforming variant must add no fail or warn. VMMUTANTS="a b" runs only those.
 vmmutants: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(VM_DIR)/mutants.sh $(MIGCHECK_HOST) $(VM_EXPECTED) $(VMMUTANTS)
 
