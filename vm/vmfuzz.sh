@@ -58,7 +58,7 @@ if [ -z "$out" ]; then
 	replay='sh /fuzz/replay.sh '"$TARGET"' "$x" /out/fuzz-findings.log.inputs "$MIGCHECK_FUZZ_DEVICE" "$MDEV_PARENT" "$MDEV_TYPE"'
 	export VM_EXTRA_BINS="$BIN" \
 		VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus $VM_DIR/vmfuzz-replay.sh:/fuzz/replay.sh" \
-		VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/crash- /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $replay; (exit \$mc_fuzz_rc)" \
+		VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/ /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $replay; (exit \$mc_fuzz_rc)" \
 		VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
 		VM_TIMEOUT=$((SECS + 480)) MIGCHECK_TIMEOUT=120
 	newest() { find "$VM_REPORTS" -maxdepth 1 -name 'vm-2*' -type d | sort | tail -1; }
