@@ -136,10 +136,20 @@ ssize_t mc_sim_region_read(void *priv, uint32_t index, uint64_t off, void *buf, 
 			chunk = MC_SIM_PAGE - o % MC_SIM_PAGE;
 			chunk = chunk > len - n ? len - n : chunk;
 			memcpy(out + n, mc_sim_page(dev, o / MC_SIM_PAGE) + o % MC_SIM_PAGE, chunk);
+		} else if (index == 1 && o >= MC_SIM_REG_DMA_LEN + 8) {
+			chunk = len - n;	/* past the last register that reads non-zero */
+			memset(out + n, 0, chunk);
 		} else if (index == 1) {
-			out[n] = (uint8_t)(bar1_reg(dev, o & ~7ull) >> (8 * (o & 7)));
+			/* One register decode per 64-bit word, not per byte of it. */
+			uint64_t w = bar1_reg(dev, o & ~7ull);
+
+			chunk = 8 - (size_t)(o & 7);
+			chunk = chunk > len - n ? len - n : chunk;
+			for (size_t b = 0; b < chunk; b++)
+				out[n + b] = (uint8_t)(w >> (8 * ((o + b) & 7)));
 		} else {
-			out[n] = dev->cfg[o];
+			chunk = len - n;
+			memcpy(out + n, dev->cfg + o, chunk);
 		}
 		n += chunk;
 	}
