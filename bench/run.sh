@@ -30,8 +30,7 @@ fi
 # Real mtty in the VM: the bench binary runs in the guest after migcheck (non-destructive).
 if [ "${BENCH_VM:-1}" = 1 ]; then
 	# shellcheck disable=SC2016 # $MC_DEVICE is expanded in the guest
-	# Extras run in the group/container boot only (VM_ACCESS): one boot is enough.
-	export VM_ACCESS=${VM_ACCESS:-group} VM_EXTRA_BINS="$REPO/$BUILD/mcbench-static" VM_DESTRUCTIVE=0 \
+	export VM_EXTRA_BINS="$REPO/$BUILD/mcbench-static" VM_DESTRUCTIVE=0 \
 		VM_EXTRA_ARGS='arcs --device "$MC_DEVICE" --run --reps 5000' \
 		MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$REPO/$BUILD/bench-vm"
 	mkdir -p "$VM_REPORTS"

@@ -276,6 +276,24 @@ access_paths_compare() {
 # Boot one rig run (vm/run.sh, configured by the caller's environment) that must leave a
 # new report: output to $2 when given. A completed run (status 0 or 1) sets RUN_STATUS and
 # NEW_REPORT (its directory); any other status, or no new report, dies naming $1.
+# boot_extras <static migcheck>: one boot with the exported VM_EXTRA_* (run-extras.sh);
+# RUN_STATUS is its status and NEW_REPORT this boot's directory under VM_REPORTS, found by
+# name rather than through vm-latest, which moves only when the guest brought results back
+# (a panicked guest still leaves its serial.log). Dies when the boot made no directory.
+newest_report() { find "$VM_REPORTS" -maxdepth 1 -name 'vm-2*' -type d | sort | tail -1; }
+boot_extras() {
+	local before
+	before=$(newest_report)
+	set +e
+	"$VM_DIR/run-extras.sh" "$1"
+	RUN_STATUS=$?
+	set -e
+	NEW_REPORT=$(newest_report)
+	if [ -z "$NEW_REPORT" ] || [ "$NEW_REPORT" = "$before" ]; then
+		die "run.sh made no report directory (status $RUN_STATUS)"
+	fi
+}
+
 run_for_report() {
 	local what=$1 log=${2:-} prev cur
 	prev=$(readlink "$VM_REPORTS/vm-latest" 2>/dev/null || true)

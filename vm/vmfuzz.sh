@@ -39,8 +39,6 @@ if [ -z "$out" ]; then
 	# recurring) is saved and deduplicated, and the campaign goes on for its whole time.
 	# -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
 	export VM_CPU=${VM_CPU:-max}
-	# Extra programs run in the group/container boot only: a cdev boot would add nothing.
-	export VM_ACCESS=${VM_ACCESS:-group}
 	# Every input goes to /dev/kmsg before it runs: without printk.devkmsg=on the kernel
 	# ratelimits those writes and drops most of them. They stay in the ring buffer, not on
 	# the console (printing each to the serial port would slow every input): log_buf_len
@@ -61,17 +59,8 @@ if [ -z "$out" ]; then
 		VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/ /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $replay; (exit \$mc_fuzz_rc)" \
 		VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
 		VM_TIMEOUT=$((SECS + 480)) MIGCHECK_TIMEOUT=120
-	newest() { find "$VM_REPORTS" -maxdepth 1 -name 'vm-2*' -type d | sort | tail -1; }
-	before=$(newest)
-	set +e
-	"$VM_DIR/run-extras.sh" "$BUILD_DIR/migcheck-static"
-	rc=$?
-	set -e
-	# This boot's directory: vm-latest moves only when the guest brought results back.
-	out=$(newest)
-	if [ -z "$out" ] || [ "$out" = "$before" ]; then
-		die "run.sh made no report directory (status $rc)"
-	fi
+	boot_extras "$BUILD_DIR/migcheck-static"
+	rc=$RUN_STATUS out=$NEW_REPORT
 fi
 log=$out/extra-${TARGET}.log
 MIGCHECK=${MIGCHECK_HOST:-$BUILD_DIR/migcheck}

@@ -18,12 +18,7 @@ SRC=$(realpath "$INPUT")
 BUILD_DIR=$REPO_DIR/${BUILD:-build}
 WORKDIR=$BUILD_DIR/vmreplay/$TARGET
 mkdir -p "$WORKDIR/reports"
-newest() { find "$WORKDIR/reports" -maxdepth 1 -name 'vm-2*' -type d | sort | tail -1; }
-before=$(newest)
-
 export VM_CPU=${VM_CPU:-max}
-# Extra programs run in the group/container boot only: a cdev boot would add nothing.
-export VM_ACCESS=${VM_ACCESS:-group}
 export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20 oops=panic"
 # shellcheck disable=SC2016 # expanded in the guest
 export VM_EXTRA_BINS="$BUILD_DIR/migcheck-static" \
@@ -31,14 +26,8 @@ export VM_EXTRA_BINS="$BUILD_DIR/migcheck-static" \
 	VM_EXTRA_ARGS='replay --device "$MIGCHECK_FUZZ_DEVICE" --target '"$TARGET"' --verbose --expect-finding /fuzz/replay/'"$TARGET" \
 	VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
 	VM_TIMEOUT=${VM_TIMEOUT:-600} MIGCHECK_TIMEOUT=120
-set +e
-"$VM_DIR/run-extras.sh" "$BUILD_DIR/migcheck-static"
-rc=$?
-set -e
-out=$(newest)
-if [ -z "$out" ] || [ "$out" = "$before" ]; then
-	die "run.sh made no report directory (status $rc)"
-fi
+boot_extras "$BUILD_DIR/migcheck-static"
+rc=$RUN_STATUS out=$NEW_REPORT
 log=$out/extra-migcheck-static.log
 if [ -s "$log" ]; then
 	note "migcheck replay in the guest ($log):"
