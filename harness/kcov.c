@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KCOV for the calling thread (Documentation/dev-tools/kcov.rst): open, size, mmap and
+ * enable one buffer; reset it before the operations of interest and take what they traced.
+ * Ranges of code under test come from kallsyms, so no vmlinux is needed in the guest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kcov.h"
+
+#define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
+#define KCOV_ENABLE	_IO('c', 100)
+#define KCOV_DISABLE	_IO('c', 101)
+
+#define KCOV_DEFAULT_WORDS (1u << 20)
+#define START_KERNEL 0xffffffff81000000ull	/* __START_KERNEL_map + __PHYSICAL_START */
+
+struct mc_kcov {
+	int fd;
+	enum mc_kcov_mode mode;
+	size_t words;
+	uint64_t *area;		/* area[0]: records so far; then the records */
+};
+
+int mc_kcov_open(struct mc_kcov **k, enum mc_kcov_mode mode, size_t words)
+{
+	struct mc_kcov *kc;
+	int rc;
+
+	*k = NULL;
+	kc = calloc(1, sizeof(*kc));
+	if (!kc)
+		return -ENOMEM;
+	kc->mode = mode;
+	kc->words = words ? words : KCOV_DEFAULT_WORDS;
+	kc->fd = open("/sys/kernel/debug/kcov", O_RDWR | O_CLOEXEC);
+	if (kc->fd < 0) {
+		rc = errno == EACCES || errno == EPERM ? -errno : -ENOENT;
+		goto out_free;
+	}
+	if (ioctl(kc->fd, KCOV_INIT_TRACE, (unsigned long)kc->words)) {
+		rc = -errno;
+		goto out_close_fd;
+	}
+	kc->area = mmap(NULL, kc->words * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED,
+			kc->fd, 0);
+	if (kc->area == MAP_FAILED) {
+		rc = -errno;
+		goto out_close_fd;
+	}
+	if (ioctl(kc->fd, KCOV_ENABLE, (unsigned long)mode)) {
+		rc = -errno;
+		goto out_unmap;
+	}
+	__atomic_store_n(&kc->area[0], 0, __ATOMIC_RELAXED);
+	*k = kc;
+	return 0;
+out_unmap:
+	munmap(kc->area, kc->words * sizeof(uint64_t));
+out_close_fd:
+	close(kc->fd);
+out_free:
+	free(kc);
+	return rc;
+}
+
+void mc_kcov_close(struct mc_kcov *k)
+{
+	if (!k)
+		return;
+	ioctl(k->fd, KCOV_DISABLE, 0);
+	munmap(k->area, k->words * sizeof(uint64_t));
+	close(k->fd);
+	free(k);
+}
+
+void mc_kcov_reset(struct mc_kcov *k)
+{
+	__atomic_store_n(&k->area[0], 0, __ATOMIC_RELAXED);
+}
+
+size_t mc_kcov_take(struct mc_kcov *k, const uint64_t **rec, bool *overflow)
+{
+	size_t per = k->mode == MC_KCOV_CMP ? 4 : 1;
+	size_t max = (k->words - 1) / per;
+	size_t n = __atomic_load_n(&k->area[0], __ATOMIC_RELAXED);
+
+	/* The kernel stops writing when the next record would not fit, so n == max is full. */
+	*overflow = n >= max;
+	if (n > max)
+		n = max;
+	*rec = k->area + 1;
+	return n;
+}
+
+/* Parse one kallsyms line "ADDR TYPE NAME [MOD]"; 0 or -EINVAL. */
+static int kallsyms_line(const char *line, uint64_t *addr, char *type, char *name, size_t nlen,
+			 char *mod, size_t mlen)
+{
+	char nb[256], mb[64] = "";
+	unsigned long long a;
+	int got = sscanf(line, "%llx %c %255s [%63[^]]]", &a, type, nb, mb);
+
+	if (got < 3)
+		return -EINVAL;
+	*addr = a;
+	snprintf(name, nlen, "%s", nb);
+	snprintf(mod, mlen, "%s", mb);
+	return 0;
+}
+
+static FILE *proc_open(const char *proc_root, const char *file)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", proc_root ? proc_root : "/proc", file);
+	return fopen(path, "re");
+}
+
+uint64_t mc_kcov_kaslr_offset(const char *proc_root)
+{
+	FILE *f = proc_open(proc_root, "kallsyms");
+	char line[512], type, name[256], mod[64];
+	uint64_t addr, off = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) &&
+		    !strcmp(name, "_text") && !mod[0]) {
+			off = addr >= START_KERNEL ? addr - START_KERNEL : 0;
+			break;
+		}
+	fclose(f);
+	return off;
+}
+
+static bool is_text(char type)
+{
+	return type == 't' || type == 'T';
+}
+
+static bool has_prefix(const char *name, const char *const *prefixes)
+{
+	for (int i = 0; prefixes[i]; i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
+ * The span of text symbols that match: module @mod's (when @mod), else built-in ones with
+ * a name in @prefixes. The span ends at the first text symbol above the last match that
+ * does not match (a function's size is not in kallsyms), or 64 KiB past it.
+ */
+static int text_span(const char *proc_root, const char *want_mod, const char *const *prefixes,
+		     uint64_t *start, uint64_t *end)
+{
+	FILE *f = proc_open(proc_root, "kallsyms");
+	char line[512], type, name[256], mod[64];
+	uint64_t addr, lo = UINT64_MAX, hi = 0, next = UINT64_MAX;
+	bool zero = false;
+
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		bool match;
+
+		if (kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) ||
+		    !is_text(type))
+			continue;
+		if (!addr) {
+			zero = true;	/* kptr_restrict hides addresses */
+			continue;
+		}
+		match = want_mod ? !strcmp(mod, want_mod) : !mod[0] && has_prefix(name, prefixes);
+		if (match) {
+			lo = addr < lo ? addr : lo;
+			hi = addr > hi ? addr : hi;
+		}
+	}
+	if (lo == UINT64_MAX) {
+		fclose(f);
+		return zero ? -EPERM : -ENOENT;
+	}
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		bool match;
+
+		if (kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) ||
+		    !is_text(type) || addr <= hi || addr >= next)
+			continue;
+		match = want_mod ? !strcmp(mod, want_mod) : !mod[0] && has_prefix(name, prefixes);
+		if (!match)
+			next = addr;
+	}
+	fclose(f);
+	*start = lo;
+	*end = next != UINT64_MAX ? next : hi + 65536;
+	return 0;
+}
+
+static int add_range(struct mc_kcov_ranges *rs, const char *name, uint64_t start, uint64_t end,
+		     const char *proc_root)
+{
+	uint64_t off = mc_kcov_kaslr_offset(proc_root);
+	struct mc_kcov_range *r;
+
+	if (rs->n >= MC_KCOV_MAX_RANGES)
+		return -ENOSPC;
+	r = &rs->r[rs->n++];
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->start = start - off;
+	r->end = end - off;
+	r->load = start;
+	return 0;
+}
+
+int mc_kcov_add_module(struct mc_kcov_ranges *rs, const char *mod, const char *proc_root)
+{
+	uint64_t start, end;
+	int rc = text_span(proc_root, mod, NULL, &start, &end);
+
+	return rc ? rc : add_range(rs, mod, start, end, proc_root);
+}
+
+int mc_kcov_add_kernel(struct mc_kcov_ranges *rs, const char *const *prefixes,
+		       const char *proc_root)
+{
+	uint64_t start, end;
+	int rc = text_span(proc_root, NULL, prefixes, &start, &end);
+
+	return rc ? rc : add_range(rs, "vmlinux", start, end, proc_root);
+}
+
+int mc_kcov_range_of(const struct mc_kcov_ranges *rs, uint64_t pc)
+{
+	for (int i = 0; i < rs->n; i++)
+		if (pc >= rs->r[i].start && pc < rs->r[i].end)
+			return i;
+	return -1;
+}
+
+/* ---------------------------------------------------------------- PC sets */
+
+static size_t slot_of(uint64_t pc, size_t cap)
+{
+	return (size_t)((pc * 0x9e3779b97f4a7c15ull) >> 17) & (cap - 1);
+}
+
+static int grow(struct mc_pcset *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 1024;
+	uint64_t *slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->cap; i++) {
+		size_t j;
+
+		if (!s->slot[i])
+			continue;
+		for (j = slot_of(s->slot[i], cap); slot[j]; j = (j + 1) & (cap - 1))
+			;
+		slot[j] = s->slot[i];
+	}
+	free(s->slot);
+	s->slot = slot;
+	s->cap = cap;
+	return 0;
+}
+
+int mc_pcset_add(struct mc_pcset *s, uint64_t pc)
+{
+	size_t j;
+
+	if (!pc)
+		return 0;
+	if ((s->n + 1) * 2 > s->cap && grow(s))
+		return -ENOMEM;
+	for (j = slot_of(pc, s->cap); s->slot[j]; j = (j + 1) & (s->cap - 1))
+		if (s->slot[j] == pc)
+			return 0;
+	s->slot[j] = pc;
+	s->n++;
+	return 1;
+}
+
+bool mc_pcset_has(const struct mc_pcset *s, uint64_t pc)
+{
+	if (!s->cap || !pc)
+		return false;
+	for (size_t j = slot_of(pc, s->cap); s->slot[j]; j = (j + 1) & (s->cap - 1))
+		if (s->slot[j] == pc)
+			return true;
+	return false;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint64_t *mc_pcset_sorted(const struct mc_pcset *s)
+{
+	uint64_t *out;
+	size_t n = 0;
+
+	if (!s->n)
+		return NULL;
+	out = malloc(s->n * sizeof(*out));
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slot[i])
+			out[n++] = s->slot[i];
+	qsort(out, n, sizeof(*out), cmp_u64);
+	return out;
+}
+
+void mc_pcset_free(struct mc_pcset *s)
+{
+	free(s->slot);
+	*s = (struct mc_pcset){ 0 };
+}
+
+long mc_pcset_add_in(struct mc_pcset *s, const struct mc_kcov_ranges *rs, const uint64_t *rec,
+		     size_t n)
+{
+	long added = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		if (mc_kcov_range_of(rs, rec[i]) < 0)
+			continue;
+		rc = mc_pcset_add(s, rec[i]);
+		if (rc < 0)
+			return rc;
+		added += rc;
+	}
+	return added;
+}

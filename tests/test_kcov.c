@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KCOV's ranges and PC sets without a kernel: the driver module's and the VFIO core's text
+ * spans from kallsyms fixtures (with and without KASLR, where the canonical PCs KCOV reports
+ * must not move), hidden addresses, and the set that keeps only PCs inside them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "kcov.h"
+#include "mc_test.h"
+
+#define FIX "tests/data/kcov"
+#define FIX_KASLR "tests/data/kcov/kaslr"
+
+static const char *const vfio_prefixes[] = { "vfio_", NULL };
+
+START_TEST(module_span_ends_at_next_module)
+{
+	struct mc_kcov_ranges rs = { 0 };
+
+	ck_assert_int_eq(mc_kcov_add_module(&rs, "mtty", FIX), 0);
+	ck_assert_int_eq(rs.n, 1);
+	ck_assert_str_eq(rs.r[0].name, "mtty");
+	ck_assert_uint_eq(rs.r[0].start, 0xffffffffc0200000ull);
+	/* mtty_ops is data; the span ends at mdev's first function */
+	ck_assert_uint_eq(rs.r[0].end, 0xffffffffc0201000ull);
+	ck_assert_int_eq(mc_kcov_range_of(&rs, 0xffffffffc0200850ull), 0);
+	ck_assert_int_eq(mc_kcov_range_of(&rs, 0xffffffffc0201004ull), -1);
+	ck_assert_int_eq(mc_kcov_add_module(&rs, "nosuch", FIX), -ENOENT);
+}
+END_TEST
+
+START_TEST(kernel_span_of_prefixes)
+{
+	struct mc_kcov_ranges rs = { 0 };
+
+	ck_assert_int_eq(mc_kcov_add_kernel(&rs, vfio_prefixes, FIX), 0);
+	ck_assert_str_eq(rs.r[0].name, "vmlinux");
+	ck_assert_uint_eq(rs.r[0].start, 0xffffffff81200000ull);
+	/* iommufd_device_bind is the first non-matching text symbol after the last match */
+	ck_assert_uint_eq(rs.r[0].end, 0xffffffff81201000ull);
+}
+END_TEST
+
+START_TEST(kaslr_gives_the_same_canonical_ranges)
+{
+	struct mc_kcov_ranges a = { 0 }, b = { 0 };
+
+	ck_assert_uint_eq(mc_kcov_kaslr_offset(FIX), 0);
+	ck_assert_uint_eq(mc_kcov_kaslr_offset(FIX_KASLR), 0x2000000);
+	ck_assert_int_eq(mc_kcov_add_module(&a, "mtty", FIX), 0);
+	ck_assert_int_eq(mc_kcov_add_module(&b, "mtty", FIX_KASLR), 0);
+	ck_assert_uint_eq(a.r[0].start, b.r[0].start);
+	ck_assert_uint_eq(a.r[0].end, b.r[0].end);
+	ck_assert_uint_eq(b.r[0].load, 0xffffffffc2200000ull);
+}
+END_TEST
+
+START_TEST(hidden_addresses_are_refused)
+{
+	struct mc_kcov_ranges rs = { 0 };
+	char dir[] = "/tmp/mc-kcov-XXXXXX", path[64];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/kallsyms", dir);
+	f = fopen(path, "w");
+	fputs("0000000000000000 t mtty_open\t[mtty]\n", f);
+	fclose(f);
+	ck_assert_int_eq(mc_kcov_add_module(&rs, "mtty", dir), -EPERM);
+	ck_assert_int_eq(rs.n, 0);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(pcset_keeps_in_range_once)
+{
+	struct mc_kcov_ranges rs = { 0 };
+	struct mc_pcset s = { 0 };
+	const uint64_t rec[] = { 0xffffffffc0200010ull, 0xffffffff81000100ull, 0xffffffffc0200010ull,
+				 0xffffffffc0200400ull, 0xffffffff81200404ull };
+	uint64_t *sorted;
+
+	ck_assert_int_eq(mc_kcov_add_module(&rs, "mtty", FIX), 0);
+	ck_assert_int_eq(mc_kcov_add_kernel(&rs, vfio_prefixes, FIX), 0);
+	ck_assert_int_eq(mc_pcset_add_in(&s, &rs, rec, 5), 3);
+	ck_assert_int_eq(mc_pcset_add_in(&s, &rs, rec, 5), 0);
+	ck_assert_uint_eq(s.n, 3);
+	ck_assert(mc_pcset_has(&s, 0xffffffff81200404ull));
+	ck_assert(!mc_pcset_has(&s, 0xffffffff81000100ull));
+	sorted = mc_pcset_sorted(&s);
+	ck_assert_uint_eq(sorted[0], 0xffffffff81200404ull);
+	ck_assert_uint_eq(sorted[2], 0xffffffffc0200400ull);
+	free(sorted);
+	for (uint64_t pc = 1; pc <= 5000; pc++)
+		ck_assert_int_eq(mc_pcset_add(&s, pc * 4), 1);
+	ck_assert_uint_eq(s.n, 5003);
+	ck_assert(mc_pcset_has(&s, 4 * 4321));
+	mc_pcset_free(&s);
+}
+END_TEST
+
+START_TEST(no_kcov_is_enoent)
+{
+	struct mc_kcov *k = (struct mc_kcov *)1;
+	int rc = mc_kcov_open(&k, MC_KCOV_PC, 0);
+
+	/* The host kernel that runs the unit tests has no KCOV; a guest's test would. */
+	if (rc == 0) {
+		mc_kcov_close(k);
+		return;
+	}
+	ck_assert(rc == -ENOENT || rc == -EACCES || rc == -EPERM);
+	ck_assert_ptr_null(k);
+}
+END_TEST
+
+static Suite *kcov_suite(void)
+{
+	Suite *s = suite_create("kcov");
+	TCase *tc = tcase_create("ranges");
+
+	tcase_add_test(tc, module_span_ends_at_next_module);
+	tcase_add_test(tc, kernel_span_of_prefixes);
+	tcase_add_test(tc, kaslr_gives_the_same_canonical_ranges);
+	tcase_add_test(tc, hidden_addresses_are_refused);
+	tcase_add_test(tc, pcset_keeps_in_range_once);
+	tcase_add_test(tc, no_kcov_is_enoent);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MC_TEST_MAIN(kcov_suite)
