@@ -350,3 +350,97 @@ long mc_pcset_add_in(struct mc_pcset *s, const struct mc_kcov_ranges *rs, const 
 	}
 	return added;
 }
+
+/* ---------------------------------------------------------------- symbols */
+
+struct mc_kcov_sym {
+	uint64_t addr;		/* canonical */
+	char name[128];
+};
+struct mc_kcov_symtab {
+	size_t n;
+	struct mc_kcov_sym *sym;	/* sorted by addr */
+};
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct mc_kcov_sym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+int mc_kcov_symtab_load(struct mc_kcov_symtab **out, const struct mc_kcov_ranges *rs,
+			const char *proc_root)
+{
+	FILE *f = proc_open(proc_root, "kallsyms");
+	uint64_t off = mc_kcov_kaslr_offset(proc_root), addr;
+	char line[512], type, name[256], mod[64];
+	struct mc_kcov_symtab *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	if (!f)
+		return -ENOENT;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		goto out_nomem;
+	while (fgets(line, sizeof(line), f)) {
+		if (kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) ||
+		    !is_text(type) || !addr || mc_kcov_range_of(rs, addr - off) < 0)
+			continue;
+		if (st->n == cap) {
+			struct mc_kcov_sym *g;
+
+			cap = cap ? cap * 2 : 256;
+			g = realloc(st->sym, cap * sizeof(*g));
+			if (!g)
+				goto out_nomem;
+			st->sym = g;
+		}
+		st->sym[st->n].addr = addr - off;
+		name[sizeof(st->sym[0].name) - 1] = '\0';	/* kallsyms names are < 128 */
+		memcpy(st->sym[st->n].name, name, sizeof(st->sym[0].name));
+		st->n++;
+	}
+	fclose(f);
+	qsort(st->sym, st->n, sizeof(*st->sym), cmp_sym);
+	*out = st;
+	return 0;
+out_nomem:
+	fclose(f);
+	mc_kcov_symtab_free(st);
+	return -ENOMEM;
+}
+
+void mc_kcov_symtab_free(struct mc_kcov_symtab *st)
+{
+	if (!st)
+		return;
+	free(st->sym);
+	free(st);
+}
+
+int mc_kcov_pc_line(const struct mc_kcov_symtab *st, const struct mc_kcov_ranges *rs, uint64_t pc,
+		    char *buf, size_t len)
+{
+	int ri = mc_kcov_range_of(rs, pc);
+	size_t lo = 0, hi = st ? st->n : 0;
+
+	/* the last symbol at or below pc */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->sym[mid].addr <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (ri < 0 || !lo) {
+		snprintf(buf, len, "0x%llx %s ?+0x0", (unsigned long long)pc,
+			 ri < 0 ? "?" : rs->r[ri].name);
+		return -ENOENT;
+	}
+	snprintf(buf, len, "0x%llx %s %s+0x%llx", (unsigned long long)pc, rs->r[ri].name,
+		 st->sym[lo - 1].name, (unsigned long long)(pc - st->sym[lo - 1].addr));
+	return 0;
+}

@@ -94,4 +94,24 @@ void mc_pcset_free(struct mc_pcset *s);
 long mc_pcset_add_in(struct mc_pcset *s, const struct mc_kcov_ranges *rs, const uint64_t *rec,
 		     size_t n);
 
+/*
+ * Symbols of the code under test, for naming PCs where the kernel runs (the host has the
+ * objects with line tables; the guest only kallsyms). The PC-list format every coverage
+ * file of migcheck uses, one unique PC per line:
+ *	0x<canonical pc> <module|vmlinux> <symbol>+0x<offset>
+ * <offset> is from the symbol's runtime address, so the host finds the line with the
+ * symbol's address in the module or vmlinux with line tables.
+ */
+struct mc_kcov_symtab;
+/* Load the text symbols of @rs's ranges from kallsyms under @proc_root (NULL: /proc). */
+int mc_kcov_symtab_load(struct mc_kcov_symtab **st, const struct mc_kcov_ranges *rs,
+			const char *proc_root);
+void mc_kcov_symtab_free(struct mc_kcov_symtab *st);
+/*
+ * Write @pc (canonical) as one PC-list line without the newline into @buf: 0 or -ENOENT
+ * when no symbol of a range holds it (the line then names "?+0x0").
+ */
+int mc_kcov_pc_line(const struct mc_kcov_symtab *st, const struct mc_kcov_ranges *rs, uint64_t pc,
+		    char *buf, size_t len);
+
 #endif /* MC_KCOV_H */

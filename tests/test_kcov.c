@@ -104,6 +104,25 @@ START_TEST(pcset_keeps_in_range_once)
 }
 END_TEST
 
+START_TEST(pc_lines_name_symbol_and_offset)
+{
+	struct mc_kcov_ranges rs = { 0 };
+	struct mc_kcov_symtab *st;
+	char line[160];
+
+	ck_assert_int_eq(mc_kcov_add_module(&rs, "mtty", FIX_KASLR), 0);
+	ck_assert_int_eq(mc_kcov_add_kernel(&rs, vfio_prefixes, FIX_KASLR), 0);
+	ck_assert_int_eq(mc_kcov_symtab_load(&st, &rs, FIX_KASLR), 0);
+	ck_assert_int_eq(mc_kcov_pc_line(st, &rs, 0xffffffffc0200850ull, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "0xffffffffc0200850 mtty mtty_save_device_data+0x50");
+	ck_assert_int_eq(mc_kcov_pc_line(st, &rs, 0xffffffff81200404ull, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "0xffffffff81200404 vmlinux vfio_ioctl_device_feature+0x4");
+	ck_assert_int_eq(mc_kcov_pc_line(st, &rs, 0xffffffff81000100ull, line, sizeof(line)),
+			 -ENOENT);
+	mc_kcov_symtab_free(st);
+}
+END_TEST
+
 START_TEST(no_kcov_is_enoent)
 {
 	struct mc_kcov *k = (struct mc_kcov *)1;
@@ -129,6 +148,7 @@ static Suite *kcov_suite(void)
 	tcase_add_test(tc, kaslr_gives_the_same_canonical_ranges);
 	tcase_add_test(tc, hidden_addresses_are_refused);
 	tcase_add_test(tc, pcset_keeps_in_range_once);
+	tcase_add_test(tc, pc_lines_name_symbol_and_offset);
 	tcase_add_test(tc, no_kcov_is_enoent);
 	suite_add_tcase(s, tc);
 	return s;
