@@ -389,54 +389,40 @@ static void json_source(FILE *f, const char *local)
 	fputc(']', f);
 }
 
-/* The driver's files: every instrumented line and function with how many sets reach it. */
-static void json_driver_files(const struct mc_cov *cv, const struct tallies *t, const int *ix,
-			      FILE *f)
+/* Line and function hits of driver file @fi: how many sets reach each. */
+static void json_hits(const struct mc_cov *cv, const struct tallies *t, const int *ix, int fi,
+		      FILE *f)
 {
-	bool morefile = false;
+	bool more = false;
 
-	fputs(", \"files\": [", f);
-	for (int fi = 0; fi < cv->nfile; fi++) {
-		struct mc_cov_count c;
-		bool more = false;
+	fputs(", \"line_hits\": [", f);
+	for (int k = 0; k < cv->nline; k++)
+		if (cv->line[ix[k]].file == fi) {
+			fprintf(f, "%s[%d, %d]", more ? ", " : "", cv->line[ix[k]].line,
+				t->line_n[ix[k]]);
+			more = true;
+		}
+	fputs("], \"function_hits\": [", f);
+	more = false;
+	for (int o = 0; o < cv->nobj; o++)
+		for (int i = 0; i < cv->obj[o].nfn; i++) {
+			const struct mc_cov_fn *fn = &cv->obj[o].fn[i];
 
-		if (cv->file[fi].scope != MC_COV_DRIVER)
-			continue;
-		count_with(cv, t, MC_COV_DRIVER, fi, &c);
-		fprintf(f, "%s{\"path\": ", morefile ? ", " : "");
-		mc_json_str(f, cv->file[fi].rel);
-		fputs(", ", f);
-		json_count(f, &c);
-		fputs(", \"line_hits\": [", f);
-		for (int k = 0; k < cv->nline; k++)
-			if (cv->line[ix[k]].file == fi) {
-				fprintf(f, "%s[%d, %d]", more ? ", " : "", cv->line[ix[k]].line,
-					t->line_n[ix[k]]);
-				more = true;
-			}
-		fputs("], \"function_hits\": [", f);
-		more = false;
-		for (int o = 0; o < cv->nobj; o++)
-			for (int i = 0; i < cv->obj[o].nfn; i++) {
-				const struct mc_cov_fn *fn = &cv->obj[o].fn[i];
-
-				if (!fn->nsites || fn->line < 0 || cv->line[fn->line].file != fi)
-					continue;
-				fprintf(f, "%s[", more ? ", " : "");
-				mc_json_str(f, fn->name);
-				fprintf(f, ", %d, %d]", cv->line[fn->line].line, t->fn_n[o][i]);
-				more = true;
-			}
-		fputc(']', f);
-		if (cv->file[fi].local[0])
-			json_source(f, cv->file[fi].local);
-		fputc('}', f);
-		morefile = true;
-	}
+			if (!fn->nsites || fn->line < 0 || cv->line[fn->line].file != fi)
+				continue;
+			fprintf(f, "%s[", more ? ", " : "");
+			mc_json_str(f, fn->name);
+			fprintf(f, ", %d, %d]", cv->line[fn->line].line, t->fn_n[o][i]);
+			more = true;
+		}
 	fputc(']', f);
+	if (cv->file[fi].local[0])
+		json_source(f, cv->file[fi].local);
 }
 
-static void json_core_files(const struct mc_cov *cv, const struct tallies *t, FILE *f)
+/* The files of @scope with their counts; the driver's with every line, function, source. */
+static void json_files(const struct mc_cov *cv, const struct tallies *t, const int *ix,
+		       enum mc_cov_scope scope, FILE *f)
 {
 	bool more = false;
 
@@ -444,13 +430,15 @@ static void json_core_files(const struct mc_cov *cv, const struct tallies *t, FI
 	for (int fi = 0; fi < cv->nfile; fi++) {
 		struct mc_cov_count c;
 
-		if (cv->file[fi].scope != MC_COV_CORE)
+		if (cv->file[fi].scope != scope)
 			continue;
-		count_with(cv, t, MC_COV_CORE, fi, &c);
+		count_with(cv, t, scope, fi, &c);
 		fprintf(f, "%s{\"path\": ", more ? ", " : "");
 		mc_json_str(f, cv->file[fi].rel);
 		fputs(", ", f);
 		json_count(f, &c);
+		if (scope == MC_COV_DRIVER)
+			json_hits(cv, t, ix, fi, f);
 		fputc('}', f);
 		more = true;
 	}
@@ -496,11 +484,11 @@ void mc_cov_write_json(const struct mc_cov *cv, FILE *f)
 	count_with(cv, &t, MC_COV_DRIVER, -1, &c);
 	json_count(f, &c);
 	json_never(cv, &t, f);
-	json_driver_files(cv, &t, ix, f);
+	json_files(cv, &t, ix, MC_COV_DRIVER, f);
 	fputs("}, \"core\": {", f);
 	count_with(cv, &t, MC_COV_CORE, -1, &c);
 	json_count(f, &c);
-	json_core_files(cv, &t, f);
+	json_files(cv, &t, ix, MC_COV_CORE, f);
 	fputs("}, \"cases\": [", f);
 	for (int k = 0; k < cv->nset; k++) {
 		struct tallies one;
