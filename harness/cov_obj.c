@@ -329,7 +329,7 @@ static int lines_of(struct mc_cov *cv, const char *path, struct mc_cov_obj *o)
 int mc_cov_obj_load(struct mc_cov *cv, const char *name, const char *path, uint64_t start,
 		    uint64_t end, char *err, size_t errlen)
 {
-	char a0[32], a1[32];
+	char a0[64], a1[64];
 	const char *sym_argv[] = { "objdump", "-t", path, NULL };
 	const char *dis_argv[] = { "objdump", "-d", "-r", "-w", path, NULL, NULL, NULL };
 	struct mc_cov_obj *o, *g = realloc(cv->obj, (size_t)(cv->nobj + 1) * sizeof(*g));
