@@ -109,9 +109,11 @@ int mc_cov_parse_symbols(struct mc_cov_obj *o, const char *text, uint64_t start,
 		int s;
 
 		/* "0000000000000000 l     F .text	00000000000000a5 mtty_foo" */
+		/* _sub_I_/_sub_D_: the compiler's constructors (sanitizers), no driver code */
 		if (sscanf(l, "%llx %*c %15[^.]%47s %llx %127s", &addr, flags, sec, &size, name) != 5 ||
 		    !strchr(flags, 'F') || strncmp(sec, ".text", 5) || (end && (addr < start ||
-									      addr >= end)))
+									      addr >= end)) ||
+		    !strncmp(name, "_sub_I_", 7) || !strncmp(name, "_sub_D_", 7))
 			continue;
 		s = sec_index(o, sec);
 		if (s < 0)
@@ -157,7 +159,10 @@ static int fn_at(const struct mc_cov_obj *o, int sec, uint64_t addr)
 static int add_site(struct mc_cov_obj *o, int *cap, int sec, uint64_t addr)
 {
 	struct mc_cov_site *s;
+	int fn = fn_at(o, sec, addr);
 
+	if (fn < 0 && o->nfn)	/* in no function kept (a compiler's constructor) */
+		return 0;
 	if (o->nsite == *cap) {
 		*cap = *cap ? *cap * 2 : 1024;
 		s = realloc(o->site, (size_t)*cap * sizeof(*s));
@@ -166,7 +171,7 @@ static int add_site(struct mc_cov_obj *o, int *cap, int sec, uint64_t addr)
 		o->site = s;
 	}
 	s = &o->site[o->nsite++];
-	*s = (struct mc_cov_site){ .sec = sec, .addr = addr, .fn = fn_at(o, sec, addr), .line = -1 };
+	*s = (struct mc_cov_site){ .sec = sec, .addr = addr, .fn = fn, .line = -1 };
 	if (s->fn >= 0)
 		o->fn[s->fn].nsites++;
 	return 0;
