@@ -44,7 +44,7 @@ struct cov_args {
 
 static int parse_args(int argc, char **argv, struct cov_args *a)
 {
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL, *o = argv[i];
 
 		if (!v)
@@ -63,7 +63,6 @@ static int parse_args(int argc, char **argv, struct cov_args *a)
 			a->mod[a->nmod++] = v;
 		else
 			goto usage;
-		i++;
 	}
 	if (a->pcs && a->out)
 		return 0;
