@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cmd_report.h"
+#include "cov.h"
 #include "devlist.h"
 #include "expect.h"
 #include "file.h"
@@ -92,9 +93,12 @@ static void usage(FILE *f)
 		"  --stream-limit BYTES largest reference stream kept (default 256M, at most 1t)\n"
 		"  --quiet              no KTAP on stdout\n"
 		"  --no-fork            run cases in-process (debugging: no timeouts)\n"
+		"  --no-kcov            no driver coverage on a KCOV kernel (also MC_KCOV=0;\n"
+		"                       MC_KCOV_MODULES=a,b names the driver's modules)\n"
 		"\n"
 		"exit: 0 no MUST clause failed, 1 a clause failed, 2 usage or harness error,\n"
 		"      4 every case was skipped, 128+N interrupted by signal N (reports kept)\n", mc_cmd_report_usage);
+	fputs(mc_cmd_coverage_usage, f);
 }
 
 /* The largest --stream-limit: the reference stream is kept in a shared mapping. */
@@ -277,6 +281,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 		{ "stream-limit", required_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-fork", no_argument, NULL, 'F' },
+		{ "no-kcov", no_argument, NULL, 'K' },
 		{ "foreign", required_argument, NULL, 'f' },
 		{ "budget", required_argument, NULL, 'B' },
 		{ "io", required_argument, NULL, 'I' },
@@ -316,6 +321,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 		case 'c': o.cases_dir = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'F': o.no_fork = true; break;
+		case 'K': o.no_kcov = true; break;
 		case 'f': o.foreign = optarg; break;
 		case 'D': o.destructive = true; break;
 		case 'N': o.nondet = true; break;
@@ -602,6 +608,8 @@ int main(int argc, char **argv)
 		return mc_cmd_keygen(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return mc_cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(cmd, "coverage"))
+		return mc_cmd_coverage(argc - 1, argv + 1);
 	if (!strcmp(cmd, "replay"))
 		return mc_fuzz_replay_main(argc - 1, argv + 1, NULL);
 	if (!strcmp(cmd, "run") || !strcmp(cmd, "walk"))

@@ -94,8 +94,8 @@ static bool same_dir(const char *a, const char *b)
 	return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
 }
 
-static int render_all(const struct mc_report *rep, const struct mc_rfiles *fs, const char *out,
-		      bool json)
+int mc_render_all(const struct mc_report *rep, const struct mc_rfiles *fs, const char *out,
+		  bool json)
 {
 	static const char *const formats[] = { "html", "junit", "ktap", "json" };
 	struct mc_render_extra e;
@@ -152,7 +152,7 @@ int mc_cmd_report(int argc, char **argv)
 		fprintf(stderr, "migcheck: cannot create %s: %s\n", vals[0], strerror(errno));
 		goto out;
 	}
-	if (render_all(rep, &fs, vals[0] ? vals[0] : src,
+	if (mc_render_all(rep, &fs, vals[0] ? vals[0] : src,
 		       vals[1] || (vals[0] && !same_dir(vals[0], src))))
 		goto out;
 	mc_report_scope(rep, &sc);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kcov_run.h"
 #include "migcheck.h"
 #include "model.h"
 #include "report.h"
@@ -114,6 +115,7 @@ static long op_end(struct mc_dev *dev, long rc)
 	struct oplog_entry *e = &dev->oplog[dev->oplog_next];
 
 	__atomic_store_n(&w->in_device, 0, __ATOMIC_RELEASE);
+	mc_kcov_case_fold();	/* the driver's coverage of the operation, on a KCOV kernel */
 	if (dev->precise)
 		dev->last_op_ns = clock_ns(CLOCK_MONOTONIC) - w->op_start_ns;
 	e->d = w->desc;

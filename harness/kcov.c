@@ -157,24 +157,31 @@ static bool has_prefix(const char *name, const char *const *prefixes)
 
 /*
  * The span of text symbols that match: module @mod's (when @mod), else built-in ones with
- * a name in @prefixes. The span ends at the first text symbol above the last match that
- * does not match (a function's size is not in kallsyms), or 64 KiB past it.
+ * a name in @prefixes below _etext (init and exit text lie far above the rest: with them
+ * the span would take in most of the kernel). The span ends at the first text symbol above
+ * the last match that does not match (a function's size is not in kallsyms), or 64 KiB
+ * past it.
  */
 static int text_span(const char *proc_root, const char *want_mod, const char *const *prefixes,
 		     uint64_t *start, uint64_t *end)
 {
 	FILE *f = proc_open(proc_root, "kallsyms");
 	char line[512], type, name[256], mod[64];
-	uint64_t addr, lo = UINT64_MAX, hi = 0, next = UINT64_MAX;
+	uint64_t addr, lo = UINT64_MAX, hi = 0, next = UINT64_MAX, etext = UINT64_MAX;
 	bool zero = false;
 
 	if (!f)
 		return -ENOENT;
+	while (!want_mod && fgets(line, sizeof(line), f))
+		if (!kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) &&
+		    !strcmp(name, "_etext") && !mod[0] && addr)
+			etext = addr;
+	rewind(f);
 	while (fgets(line, sizeof(line), f)) {
 		bool match;
 
 		if (kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) ||
-		    !is_text(type))
+		    !is_text(type) || (!want_mod && addr >= etext))
 			continue;
 		if (!addr) {
 			zero = true;	/* kptr_restrict hides addresses */

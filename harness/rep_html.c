@@ -65,6 +65,11 @@ static const char css[] =
 	"table.kv th{width:190px;background:none;color:var(--muted);font-weight:500}"
 	"table.kv td{word-break:break-word}td.hash{font-family:ui-monospace,monospace;"
 	"font-size:12px;word-break:break-all}"
+	".src{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px;"
+	"max-height:640px;overflow:auto;white-space:pre}.src span{display:block}"
+	".src .h{background:#dafbe1}.src .m{background:#ffebe9}.src i,.src b{display:inline-block;"
+	"color:var(--muted);font-style:normal;font-weight:400;text-align:right;margin-right:10px}"
+	".src i{width:3.5em}.src b{width:2.5em}"
 	"code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}"
 	"pre{margin:0;white-space:pre-wrap;word-break:break-word}"
 	"pre.log{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px;"
@@ -211,7 +216,10 @@ static void top(FILE *f, const struct mc_report *rep)
 	if (strcmp(sc.claim, "conformance"))	/* never a bare PASS for a partial or sim run */
 		fprintf(f, " · %s", sc.claim);
 	fputs("</div></header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#identity\">"
-	      "Device &amp; environment</a><a href=\"#kernel\">Kernel</a><a href=\"#clauses\">Clauses</a><a href=\"#matrix\">"
+	      "Device &amp; environment</a><a href=\"#kernel\">Kernel</a>", f);
+	if (rep->coverage)
+		fputs("<a href=\"#coverage\">Coverage</a>", f);
+	fputs("<a href=\"#clauses\">Clauses</a><a href=\"#matrix\">"
 	      "Arc matrix</a><a href=\"#timing\">Timing</a><a href=\"#precopy\">PRE_COPY</a>"
 	      "<a href=\"#fuzz\">Fuzzing</a><a href=\"#klog\">Kernel log</a><a href=\"#waivers\">"
 	      "Waivers</a><a href=\"#results\">Results</a><span class=\"tools\"><label>"
@@ -508,6 +516,7 @@ int mc_html_write(FILE *f, const struct mc_report *rep, const struct mc_html_ext
 	summary(f, rep);
 	identity(f, rep);
 	mc_html_kernel(f, rep);
+	mc_html_coverage(f, rep);
 	clause_overview(f, rep);
 	mc_html_matrix(f, rep);
 	mc_html_timing(f, rep);

@@ -53,6 +53,8 @@ void mc_html_klog(FILE *f, const struct mc_report *rep, const struct mc_html_ext
 void mc_html_waivers(FILE *f, const struct mc_report *rep);
 /* The Kernel section (rep_html_kernel.c): kernel, oracles, the run's kernel reports. */
 void mc_html_kernel(FILE *f, const struct mc_report *rep);
+/* The Coverage section (rep_html_cov.c), when the report has report.json `coverage`. */
+void mc_html_coverage(FILE *f, const struct mc_report *rep);
 /* Links from case @r's row to the rows of the kernel reports charged to it, if any. */
 void mc_html_case_kreports(FILE *f, const struct mc_report *rep, const struct mc_case_result *r);
 /* The id of case @r's row in the results ("case-" and its name), attribute-escaped. */

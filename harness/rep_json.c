@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "report.h"
 #include "waiver.h"
 
@@ -243,6 +244,71 @@ static void jw_num(struct jw *w, const char *key, double v)
 	fputs(isfinite(v) ? buf : "null", w->f);
 }
 
+/*
+ * A container stays on one line when it holds only scalars and containers of scalars, and
+ * is not a list of strings (coverage's source lines and function names read one a line).
+ */
+static const struct mc_json *tree_at(const struct mc_json *v, size_t i, const char **key)
+{
+	if (key)
+		*key = NULL;
+	return mc_json_is(v, MC_JSON_OBJECT) ? mc_json_member(v, i, key) : mc_json_at(v, i);
+}
+
+static bool tree_flat(const struct mc_json *v)
+{
+	for (size_t i = 0; i < mc_json_count(v); i++) {
+		const struct mc_json *m = tree_at(v, i, NULL);
+
+		if ((mc_json_is(v, MC_JSON_ARRAY) && mc_json_is(m, MC_JSON_STRING)) ||
+		    mc_json_is(m, MC_JSON_OBJECT))
+			return false;
+		for (size_t k = 0; mc_json_is(m, MC_JSON_ARRAY) && k < mc_json_count(m); k++)
+			if (mc_json_is(mc_json_at(m, k), MC_JSON_OBJECT) ||
+			    mc_json_is(mc_json_at(m, k), MC_JSON_ARRAY))
+				return false;
+	}
+	return true;
+}
+
+/* A loaded JSON value written back as it was read (report.json's coverage member). */
+static void jw_tree(struct jw *w, const char *key, const struct mc_json *v)
+{
+	bool obj = mc_json_is(v, MC_JSON_OBJECT), b = false;
+	double d = 0;
+
+	switch (mc_json_type(v)) {
+	case MC_JSON_OBJECT:
+	case MC_JSON_ARRAY:
+		if (w->depth >= JW_MAX_DEPTH) {
+			jw_null(w, key);
+			return;
+		}
+		jw_open(w, key, obj ? '{' : '[', tree_flat(v));
+		for (size_t i = 0; i < mc_json_count(v); i++) {
+			const char *k;
+			const struct mc_json *m = tree_at(v, i, &k);
+
+			jw_tree(w, k, m);
+		}
+		jw_close(w, obj ? '}' : ']');
+		return;
+	case MC_JSON_STRING:
+		jw_str(w, key, mc_json_string(v, NULL));
+		return;
+	case MC_JSON_NUMBER:
+		mc_json_number(v, &d);
+		jw_num(w, key, d);
+		return;
+	case MC_JSON_BOOL:
+		mc_json_bool(v, &b);
+		jw_bool(w, key, b);
+		return;
+	default:
+		jw_null(w, key);
+	}
+}
+
 static void write_metric(struct jw *w, const struct mc_metric *m)
 {
 	jw_open(w, NULL, '{', true);
@@ -443,6 +509,8 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 	write_matrix(&w, rep);
 	write_waivers(&w, rep->waivers);
 	write_kreports(&w, rep);
+	if (rep->coverage)
+		jw_tree(&w, "coverage", rep->coverage);
 	fputs("\n}\n", f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -478,6 +478,11 @@ int mc_report_from_json(const struct mc_json *root, struct mc_report **repp, cha
 		rc = load_matrix(&l, root, &ld->rep);
 	if (!rc)
 		rc = load_waivers(&l, root, ld);
+	if (!rc && mc_json_get(root, "coverage")) {
+		ld->rep.coverage = mc_json_get(root, "coverage");
+		if (!mc_json_is(ld->rep.coverage, MC_JSON_OBJECT))
+			rc = bad(&l, "coverage: not an object");
+	}
 	if (!rc) {
 		int code = ld->rep.exit_code;	/* as recorded, not as recomputed */
 

@@ -149,6 +149,8 @@ struct mc_kreport {
 	char lines[MC_KREPORT_LINES];	/* its first lines, each ending in a newline */
 };
 
+struct mc_json;
+
 struct mc_report {
 	struct mc_run_info info;
 	struct mc_case_result *cases;
@@ -172,6 +174,11 @@ struct mc_report {
 	int nkreports;
 	int nkreports_omitted;	/* reports beyond MC_KREPORTS_MAX, counted only */
 	bool kreports_known;
+	/*
+	 * The driver's coverage (report.json `coverage`, made on the host by `migcheck
+	 * coverage`, cov.h), or NULL; borrowed from the loaded document.
+	 */
+	const struct mc_json *coverage;
 };
 
 /*

@@ -6,10 +6,12 @@
  * p50 and p99 (or the single value); only time (ns, higher is worse) and throughput
  * (B/s, lower is worse) can be worse, sizes and ratios are only reported.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
+#include "json.h"
 #include "rep_html.h"
 #include "rundiff.h"
 #include "term.h"
@@ -191,6 +193,89 @@ static void clauses(struct diff *d, const struct mc_report *old, const struct mc
 	}
 }
 
+/* The hits of @key's entry named @name (line number or function name) in @arr, or -1. */
+static int64_t cov_hits(const struct mc_json *arr, const struct mc_json *key)
+{
+	for (size_t i = 0; i < mc_json_count(arr); i++) {
+		const struct mc_json *e = mc_json_at(arr, i), *k = mc_json_at(e, 0);
+		int64_t a = 0, b = 1, n = 0;
+		const char *sa = mc_json_string(k, NULL), *sb = mc_json_string(key, NULL);
+
+		if (sa || sb ? sa && sb && !strcmp(sa, sb) :
+		    !mc_json_int(k, &a) && !mc_json_int(key, &b) && a == b) {
+			mc_json_int(mc_json_at(e, mc_json_count(e) - 1), &n);
+			return n;
+		}
+	}
+	return -1;
+}
+
+static const struct mc_json *cov_file(const struct mc_json *cov, const char *path)
+{
+	const struct mc_json *fs = mc_json_path(cov, "driver.files");
+
+	for (size_t i = 0; i < mc_json_count(fs); i++) {
+		const char *p = mc_json_string(mc_json_get(mc_json_at(fs, i), "path"), NULL);
+
+		if (p && !strcmp(p, path))
+			return mc_json_at(fs, i);
+	}
+	return NULL;
+}
+
+/*
+ * The driver's coverage: every function and line the old run reached that the new one
+ * does not is worse (certification no longer exercises it); new ones are reported.
+ */
+static void coverage(struct diff *d, const struct mc_json *a, const struct mc_json *b)
+{
+	const struct mc_json *fs = mc_json_path(a, "driver.files");
+	int64_t x = 0, y = 0;
+
+	if (!a || !b) {
+		if (a || b)
+			change(d, false, "coverage: %s", a ? "not recorded in the new run" :
+			       "recorded in the new run only");
+		return;
+	}
+	mc_json_int(mc_json_path(a, "driver.lines_hit"), &x);
+	mc_json_int(mc_json_path(b, "driver.lines_hit"), &y);
+	if (x != y)
+		change(d, false, "coverage: driver lines reached %" PRId64 " -> %" PRId64, x, y);
+	for (size_t i = 0; i < mc_json_count(fs); i++) {
+		const struct mc_json *fa = mc_json_at(fs, i);
+		const char *path = mc_json_string(mc_json_get(fa, "path"), NULL);
+		const struct mc_json *fb = cov_file(b, path ? path : "");
+		static const char *const arr[] = { "function_hits", "line_hits" };
+
+		for (int k = 0, lost = 0; k < 2; k++) {
+			const struct mc_json *ea = mc_json_get(fa, arr[k]);
+			const struct mc_json *eb = mc_json_get(fb, arr[k]);
+
+			for (size_t j = 0; j < mc_json_count(ea); j++) {
+				const struct mc_json *e = mc_json_at(ea, j), *key = mc_json_at(e, 0);
+				int64_t was = 0, line = 0;
+
+				mc_json_int(mc_json_at(e, mc_json_count(e) - 1), &was);
+				mc_json_int(key, &line);
+				if (was > 0 && cov_hits(eb, key) <= 0 && k && ++lost > 10) {
+					d->worse++;	/* counted, not printed */
+				} else if (was > 0 && cov_hits(eb, key) <= 0) {
+					if (k)
+						change(d, true, "coverage lost: %s:%" PRId64 " no longer "
+						       "reached", path, line);
+					else
+						change(d, true, "coverage lost: function %s no longer "
+						       "reached", mc_json_string(key, NULL));
+				}
+			}
+			if (lost > 10)
+				change(d, false, "coverage lost: %d more lines of %s no longer reached "
+				       "(counted as worse)", lost - 10, path);
+		}
+	}
+}
+
 int mc_report_diff(const struct mc_report *old, const struct mc_report *new,
 		   const struct mc_diff_opts *o, FILE *out, int *changes)
 {
@@ -204,6 +289,7 @@ int mc_report_diff(const struct mc_report *old, const struct mc_report *new,
 		       "verdict: %s -> %s", va, vb);
 	clauses(&d, old, new);
 	cases(&d, old, new, o->threshold);
+	coverage(&d, old->coverage, new->coverage);
 	fprintf(out, "%d change(s), %d worse\n", d.changes, d.worse);
 	if (changes)
 		*changes = d.changes;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kcov_run.h"
 #include "klog_run.h"
 #include "mc_version.h"
 #include "outdir.h"
@@ -35,6 +36,7 @@ struct shm {
 	bool cell_set;
 	bool done;
 	uint64_t end_ns;		/* CLOCK_MONOTONIC when the child finished */
+	struct mc_kcov_shared kcov;	/* the case's driver coverage (kcov_run.h) */
 	/* preflight */
 	int open_rc;
 	char open_err[512];
@@ -71,6 +73,7 @@ struct runner {
 	struct mc_regaccs dirty;	/* --dirty, or the simulated device's default */
 	uint8_t ref_regions[MC_REGACCS_MAX * MC_REGACC_MAX];
 	struct mc_klog_run klog;	/* the machine's kernel log over the run (klog_run.h) */
+	struct mc_kcov_run kcov;	/* the driver's coverage over the run (kcov_run.h) */
 	pid_t stuck;			/* a child we had to abandon, or 0 */
 };
 
@@ -242,9 +245,8 @@ struct job {
 	const struct mc_param *p;
 };
 
-static void case_child(struct runner *r, void *arg)
+static void case_body(struct runner *r, struct job *j)
 {
-	struct job *j = arg;
 	struct shm *shm = r->shm;
 	struct mc_ctx ctx = {
 		.di = &r->di, .flags = r->di.flags & 7, .c = j->c, .p = j->p, .res = &shm->res,
@@ -255,27 +257,31 @@ static void case_child(struct runner *r, void *arg)
 
 	if (j->c->op->no_device) {
 		j->c->op->run(&ctx);
-		shm->done = true;
 		return;
 	}
 	rc = mc_dev_open(r->o->device, &ctx.dev, err, sizeof(err));
 	if (rc) {
 		mc_harness_error(&ctx, "could not open the device: %s", err);
-		shm->done = true;
 		return;
 	}
 	mc_dev_set_watch(ctx.dev, &shm->watch);
 	mc_dev_oplog_clear(ctx.dev);
 	j->c->op->run(&ctx);
-	if (!ctx.dev) {		/* the op closed the device and could not reopen it */
-		shm->done = true;
+	if (!ctx.dev)		/* the op closed the device and could not reopen it */
 		return;
-	}
 	if (shm->res.status == MC_FAIL || shm->res.status == MC_ERROR || shm->res.status == MC_WARN)
 		mc_dev_oplog(ctx.dev, shm->res.oplog, sizeof(shm->res.oplog));
 	mc_reset(ctx.dev);	/* leave the device RUNNING for whoever comes next */
 	mc_dev_close(ctx.dev);
-	shm->done = true;
+}
+
+/* One case in its process, traced from its device's open to its close (kcov_run.h). */
+static void case_child(struct runner *r, void *arg)
+{
+	mc_kcov_case_begin(&r->kcov, &r->shm->kcov);
+	case_body(r, arg);
+	mc_kcov_case_end();
+	r->shm->done = true;
 }
 
 /* ---------------------------------------------------------------- the run */
@@ -490,6 +496,8 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 			mark_not_run(res, "");
 		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
 			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		if (child && mc_kcov_run_add(&r->kcov, res->name, &r->shm->kcov))
+			fprintf(stderr, "migcheck: kcov: out of memory\n");
 		if (child && pl[i].c->op->order != MC_ORDER_LAST) {
 			mc_klog_run_charge(&r->klog, res->name, res->detail, sizeof(res->detail));
 			snprintf(last, sizeof(last), "%s", res->name);
@@ -784,6 +792,11 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		goto out;
 	}
 	fill_info(&r, &rep->info);
+	mc_kcov_run_open(&r.kcov, NULL, r.shm->ident.driver, o->no_kcov);
+	for (int i = 0; i < r.kcov.rs.n && r.kcov.on; i++)
+		fprintf(stderr, "migcheck: driver coverage (KCOV) of %s, %llu bytes of text\n",
+			r.kcov.rs.r[i].name,
+			(unsigned long long)(r.kcov.rs.r[i].end - r.kcov.rs.r[i].start));
 	rep->info.cases_total = complete_total(&r, o->cases_dir ? NULL : csp);
 	n = plan(&r, csp, o->only, &pl);
 	if (n < 0)
@@ -811,6 +824,8 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 	if (run_cases(&r, rep, pl, n, reps, rpriv, nrep))
 		rep->interrupted = mc_run_interrupted();
 	mc_klog_run_report(&r.klog, rep);
+	if (od && mc_kcov_run_write(&r.kcov, mc_outdir_set(od)))
+		goto out_end;
 	rep->waivers = o->waivers && o->waivers->n ? o->waivers : NULL;
 	mc_report_rollup(rep);
 	code = rep->exit_code = mc_report_exit_code(rep);
@@ -822,6 +837,7 @@ out:
 	free(r.stream);
 	free(r.foreign);
 	mc_klog_run_free(&r.klog);
+	mc_kcov_run_free(&r.kcov);
 	if (r.shm)
 		munmap(r.shm, r.shm_len);
 	return code;

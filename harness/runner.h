@@ -19,6 +19,7 @@ struct mc_run_opts {
 	bool strict;			/* warn counts as a failure */
 	bool quiet;			/* no KTAP on stdout */
 	bool no_fork;			/* run cases in-process (debugging; no timeouts) */
+	bool no_kcov;			/* no driver coverage even where KCOV is (kcov_run.h) */
 	uint64_t seed;
 	unsigned timeout_ms;		/* per case instance */
 	unsigned op_timeout_ms;		/* per device operation */

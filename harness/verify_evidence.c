@@ -6,6 +6,7 @@
  * identity from environment.json -- and junit.xml, report.ktap and report.html must be
  * exactly what report.json renders to. Each mismatch is one line naming file and value.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,6 +328,66 @@ static void check_kreports(struct mc_vf *v, const struct mc_report *rep)
 	mc_vf_say(v, "checked: %d kernel report(s) in kernel_reports against the cases", listed);
 }
 
+static int64_t cov_int(const struct mc_json *o, const char *key)
+{
+	int64_t x = -1;
+
+	mc_json_int(mc_json_get(o, key), &x);
+	return x;
+}
+
+/*
+ * The driver coverage's totals against its own per-line and per-function record (what
+ * `migcheck coverage` counted), and its cases against the report's: an edited figure
+ * shows.
+ */
+static void check_coverage(struct mc_vf *v, const struct mc_report *rep)
+{
+	const struct mc_json *drv = mc_json_get(rep->coverage, "driver"), *fs;
+	const struct mc_json *cs = mc_json_get(rep->coverage, "cases");
+	int64_t got[4] = { 0 }, n;
+	static const char *const key[] = { "lines", "lines_hit", "functions", "functions_hit" };
+
+	if (!rep->coverage)
+		return;
+	fs = mc_json_get(drv, "files");
+	for (size_t i = 0; i < mc_json_count(fs); i++)
+		for (int k = 0; k < 2; k++) {
+			const struct mc_json *a = mc_json_get(mc_json_at(fs, i),
+							      k ? "function_hits" : "line_hits");
+
+			for (size_t j = 0; j < mc_json_count(a); j++) {
+				const struct mc_json *e = mc_json_at(a, j);
+
+				n = 0;
+				mc_json_int(mc_json_at(e, mc_json_count(e) - 1), &n);
+				got[2 * k]++;
+				got[2 * k + 1] += n > 0;
+			}
+		}
+	for (int k = 0; k < 4; k++)
+		if (cov_int(drv, key[k]) != got[k])
+			mc_vf_mismatch(v, "report.json: coverage.driver.%s is %" PRId64 ", its files "
+				       "record %" PRId64, key[k], cov_int(drv, key[k]), got[k]);
+	if ((int64_t)mc_json_count(mc_json_get(drv, "never")) != got[2] - got[3])
+		mc_vf_mismatch(v, "report.json: coverage.driver.never lists %zu functions, its "
+			       "files record %" PRId64 " never reached",
+			       mc_json_count(mc_json_get(drv, "never")), got[2] - got[3]);
+	for (size_t i = 0; i < mc_json_count(cs); i++) {
+		const char *name = mc_json_string(mc_json_get(mc_json_at(cs, i), "name"), NULL);
+		int c = 0;
+
+		while (name && c < rep->ncases && strcmp(rep->cases[c].name, name))
+			c++;
+		if (!name || c == rep->ncases)
+			mc_vf_mismatch(v, "report.json: coverage.cases[%zu] is case %s, which the "
+				       "report does not have", i, name ? name : "(unnamed)");
+	}
+	mc_vf_say(v, "checked: driver coverage (%" PRId64 " of %" PRId64 " lines, %" PRId64 " of %"
+		  PRId64 " functions) against its per-line record and the cases", got[1], got[0],
+		  got[3], got[2]);
+}
+
 /* environment.json's "run" against the run report.json records. */
 static void check_env(struct mc_vf *v, const struct mc_rfiles *fs, const struct mc_report *rep)
 {
@@ -367,6 +428,7 @@ void mc_vf_evidence(struct mc_vf *v, const struct mc_rfiles *fs, const struct mc
 		  mc_report_exit_code(rep));
 	check_klog(v, fs, rep);
 	check_kreports(v, rep);
+	check_coverage(v, rep);
 	check_env(v, fs, rep);
 	check_renderings(v, fs, rep);
 	mc_vf_say(v, "checked: junit.xml, report.ktap and report.html against report.json");

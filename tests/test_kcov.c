@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "kcov.h"
+#include "kcov_run.h"
 #include "mc_test.h"
 
 #define FIX "tests/data/kcov"
@@ -123,6 +125,60 @@ START_TEST(pc_lines_name_symbol_and_offset)
 }
 END_TEST
 
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The runner's side: cases' PCs collected, written as the total and per case. */
+START_TEST(run_writes_pc_lists)
+{
+	static struct mc_kcov_shared sh;
+	struct mc_kcov_run kr = { .on = true };
+	char dir[] = "/tmp/mc-test-kcov.XXXXXX", path[600];
+
+	ck_assert_int_eq(mc_kcov_add_module(&kr.rs, "mtty", FIX), 0);
+	ck_assert_int_eq(mc_kcov_add_kernel(&kr.rs, vfio_prefixes, FIX), 0);
+	ck_assert_int_eq(mc_kcov_symtab_load(&kr.st, &kr.rs, FIX), 0);
+	sh.n = 2;
+	sh.pc[0] = 0xffffffff81200404ull;
+	sh.pc[1] = 0xffffffffc0200850ull;
+	ck_assert_int_eq(mc_kcov_run_add(&kr, "FSM-01:a", &sh), 0);
+	sh.n = 1;
+	sh.pc[0] = 0xffffffffc0200304ull;
+	sh.overflow = true;
+	ck_assert_int_eq(mc_kcov_run_add(&kr, "FSM-01:b", &sh), 0);
+	ck_assert_uint_eq(kr.total.n, 3);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(mc_kcov_run_write(&kr, dir), 0);
+	snprintf(path, sizeof(path), "%s/kcov-total.pcs", dir);
+	ck_assert_str_eq(slurp(path),
+		"# migcheck kcov: one PC a line, 0x<pc> <module|vmlinux> <symbol>+0x<offset>\n"
+		"# range mtty 0xffffffffc0200000 0xffffffffc0201000 load 0xffffffffc0200000\n"
+		"# range vmlinux 0xffffffff81200000 0xffffffff81201000 load 0xffffffff81200000\n"
+		"0xffffffff81200404 vmlinux vfio_ioctl_device_feature+0x4\n"
+		"0xffffffffc0200304 mtty mtty_set_state+0x4\n"
+		"0xffffffffc0200850 mtty mtty_save_device_data+0x50\n");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/kcov-cases.pcs", dir);
+	ck_assert_ptr_nonnull(strstr(slurp(path), "# case FSM-01:a\n"
+		"0xffffffff81200404 vmlinux vfio_ioctl_device_feature+0x4\n"
+		"0xffffffffc0200850 mtty mtty_save_device_data+0x50\n"
+		"# case FSM-01:b\n# lost overflow\n0xffffffffc0200304 mtty mtty_set_state+0x4\n"));
+	unlink(path);
+	rmdir(dir);
+	mc_kcov_run_free(&kr);
+}
+END_TEST
+
 START_TEST(no_kcov_is_enoent)
 {
 	struct mc_kcov *k = (struct mc_kcov *)1;
@@ -149,6 +205,7 @@ static Suite *kcov_suite(void)
 	tcase_add_test(tc, hidden_addresses_are_refused);
 	tcase_add_test(tc, pcset_keeps_in_range_once);
 	tcase_add_test(tc, pc_lines_name_symbol_and_offset);
+	tcase_add_test(tc, run_writes_pc_lists);
 	tcase_add_test(tc, no_kcov_is_enoent);
 	suite_add_tcase(s, tc);
 	return s;

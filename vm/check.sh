@@ -76,4 +76,27 @@ if [ "$paths" = both ]; then
 	*) die "cannot compare $OUT/report.json with $OUT/cdev/report.json" ;;
 	esac
 fi
+# The debug kernel has KCOV: the driver's coverage must be in the report, render with
+# Debian's genhtml, and not fall below the floor (a little under what a run measures).
+if [ "$(kernel_flavour)" = debug ]; then
+	VM_COV_FLOOR=${VM_COV_FLOOR:-$([ -z "${DRIVER_SRC:-}" ] && echo 45 || echo 1)}
+	for d in $dirs; do
+		for f in kcov-cases.pcs coverage.info coverage.json; do
+			[ -s "$d/$f" ] || die "$d/$f is missing: no driver coverage on the KCOV kernel"
+		done
+		grep -q '"coverage": {' "$d/report.json" || die "$d/report.json has no coverage"
+		grep -q 'id="coverage"' "$d/report.html" || die "$d/report.html has no Coverage section"
+		apt_install lcov
+		rm -rf "$d/.genhtml"
+		genhtml -q -o "$d/.genhtml" "$d/coverage.info" >"$d/.genhtml.log" 2>&1 ||
+			die "genhtml cannot render $d/coverage.info ($d/.genhtml.log)"
+		rm -rf "$d/.genhtml" "$d/.genhtml.log"
+		read -r hit all < <(sed -n 's/^coverage: driver lines \([0-9]*\)\/\([0-9]*\).*/\1 \2/p' \
+			"$d/coverage.log")
+		[ "${all:-0}" -gt 0 ] || die "$d/coverage.log has no driver line count"
+		[ $((100 * hit)) -ge $((VM_COV_FLOOR * all)) ] ||
+			die "driver line coverage $hit/$all is below the floor of ${VM_COV_FLOOR}% (VM_COV_FLOOR)"
+		note "driver coverage in $d: lines $hit/$all ($((100 * hit / all))%), floor ${VM_COV_FLOOR}%"
+	done
+fi
 note "rig check passed: complete run ($paths), migcheck status $rc, verdicts as in ${EXPECTED##*/}"

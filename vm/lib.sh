@@ -311,3 +311,25 @@ run_for_report() {
 	fi
 	NEW_REPORT=$VM_REPORTS/$cur
 }
+
+# driver_coverage <PC list> <out dir>: the driver's line and function coverage from a KCOV
+# PC list (kcov_run.h's format: a run's kcov-cases.pcs, or a fuzz campaign's) with
+# `migcheck coverage`, against the driver's modules built with line tables (driver.list of
+# the DRIVER_SRC build dir), mdev and vmlinux of the debug kernel: coverage.json and
+# coverage.info in <out dir>, and report.json/report.html there re-rendered with it. Prints
+# the summary line; a failure is a warning (the run's verdicts stand without coverage).
+driver_coverage() {
+	local pcs=$1 out=$2 bdir k mdev args=()
+	[ -x "${MIGCHECK_HOST:-}" ] || { note "warning: no MIGCHECK_HOST: no driver coverage"; return 0; }
+	apt_install binutils
+	bdir=$(driver_build_dir)
+	while IFS= read -r k; do args+=(--module "$bdir/$k"); done <"$bdir/driver.list"
+	mdev=$(find "$KDIR/modtree" -name mdev.ko -type f 2>/dev/null | head -n1)
+	[ -n "$mdev" ] && args+=(--module "mdev=$mdev")
+	[ -r "$KDIR/tree/vmlinux" ] && args+=(--vmlinux "$KDIR/tree/vmlinux" --ksrc "$KDIR/tree")
+	if ! "$MIGCHECK_HOST" coverage --pcs "$pcs" --out "$out" --src "$bdir/src" "${args[@]}" >"$out/coverage.log" 2>&1; then
+		note "warning: driver coverage failed (see $out/coverage.log)"
+		return 0
+	fi
+	note "$(tail -n1 "$out/coverage.log")"
+}

@@ -57,6 +57,8 @@ for k in "${drivers[@]}"; do
 	cp "$k" "$STAGE/lib/modules/"
 	echo "${k##*/}" >>"$STAGE/lib/modules/load.list"
 done
+# The driver's own modules, whose coverage a KCOV kernel traces (MC_KCOV_MODULES in init).
+cp "$BDIR/driver.list" "$STAGE/lib/modules/driver.list"
 
 # Extra programs. A dynamically linked one (a libFuzzer binary cannot be static) brings
 # the host's shared libraries and loader along, at the same paths: host and guest are

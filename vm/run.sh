@@ -133,6 +133,8 @@ boot() {
 		die "guest never reported results${why:+ ($why)} (serial log: $serial)"
 	fi
 	[ "$dir" = "$OUT" ] && ln -sfn "${OUT##*/}" "$VM_REPORTS/vm-latest"
+	# A KCOV kernel's PC lists become the driver's coverage in report.json and coverage.info.
+	[ -s "$dir/kcov-cases.pcs" ] && driver_coverage "$dir/kcov-cases.pcs" "$dir"
 	# The guest wrote report.html before its kernel.log existed: render it again on the host,
 	# from report.json plus kernel.log, so ROB findings carry their kernel-log excerpt.
 	if [ -x "${MIGCHECK_HOST:-}" ] && [ -s "$dir/report.json" ]; then

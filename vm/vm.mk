@@ -12,7 +12,7 @@ VM_KNOBS := MC_CACHE KERNEL KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV
             MDEV_UUID3 MDEV_FOREIGN_TYPE VM_FOREIGN_SPEC VM_DIRTY VM_STATE_REGIONS VM_DESTRUCTIVE \
             MIGCHECK_ARGS MIGCHECK_TIMEOUT VM_TIMEOUT VM_MEM VM_SMP VM_CPU VM_ACCEL \
             VM_RESULT_MB VM_LOGLEVEL VM_REPORTS VM_MODULES VM_EXTRA_BINS VM_EXTRA_FILES VM_EXTRA_ARGS \
-            VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS VM_APPEND VM_ACCESS
+            VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS VM_APPEND VM_ACCESS VM_COV_FLOOR
 export $(VM_KNOBS)
 
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-debug vmcheck-driver-src \
@@ -112,6 +112,7 @@ vm-help:
 	@echo "  VM_DIRTY= VM_STATE_REGIONS=    RES-02: --dirty / --state-regions (mtty: scratch registers)"
 	@echo "  VM_DESTRUCTIVE=1               pass --destructive (ROB-03 removes the mdev at the end)"
 	@echo "  VM_ACCESS=auto|group|cdev|both access paths run in the guest (auto: both where the kernel has cdev)"
+	@echo "  VM_COV_FLOOR=PCT      vmcheck-debug: least driver line coverage (KCOV) a run must reach (default 45 for mtty: a run reaches 51.8%)"
 	@echo "  MIGCHECK_ARGS=                 extra words for 'migcheck run' in the guest"
 	@echo "  MIGCHECK_STATIC=$(MIGCHECK_STATIC)   static binary put in the guest"
 	@echo "  VM_TIMEOUT=600 MIGCHECK_TIMEOUT=VM_TIMEOUT-max(30,10%)   host / guest wall clocks (s)"
