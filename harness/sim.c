@@ -378,6 +378,14 @@ static int sim_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
 	return kind == MC_FAULT_NONE && pending;
 }
 
+static unsigned sim_fault_kinds(void *priv, char *why, size_t len)
+{
+	(void)priv;
+	(void)why;
+	(void)len;
+	return MC_FAULT_ARC_KINDS;
+}
+
 /* ------------------------------------------------------------------ data fds */
 
 static struct mc_sim_fd *fd_find(struct mc_sim_dev *dev, int fd)
@@ -673,5 +681,6 @@ const struct mc_backend_ops mc_sim_ops = {
 	.log_close = free,
 	.log_leaks = sim_log_leaks,
 	.fault = sim_fault,
+	.fault_kinds = sim_fault_kinds,
 	.remove = sim_remove,
 };
