@@ -5,6 +5,7 @@
  * attribute's stack-trace filter, so with require-start/-end on the module's text the
  * N-th point is the driver's N-th allocation (or one it causes), and the count is exact.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -59,16 +60,89 @@ static bool can(const char *root, const char *leaf, int mode)
 	return access(path, mode) == 0;
 }
 
+/*
+ * The module's text from /sys/module/<mod>/sections (root only): from its lowest text
+ * section to the first other section above its highest one (its rodata, a separate
+ * allocation after the text), else 64 KiB on. Init sections are gone after loading. A
+ * few small files, where kallsyms is tens of thousands of lines the kernel formats one by
+ * one (seconds per read on an instrumented kernel under TCG, for every case).
+ */
+static int sections_span(const char *sys, const char *mod, uint64_t *start, uint64_t *end)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, next = UINT64_MAX, addr[64];
+	char path[320], name[64][64];
+	int n = 0, fd;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/module/%s/sections", sys, mod);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)) && n < 64) {
+		char buf[32] = "";
+
+		if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
+			continue;
+		if (!strncmp(e->d_name, ".init", 5))
+			continue;
+		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (read(fd, buf, sizeof(buf) - 1) > 0) {
+			addr[n] = strtoull(buf, NULL, 16);
+			snprintf(name[n], sizeof(name[n]), "%.63s", e->d_name);
+			n += addr[n] != 0;	/* 0: addresses hidden */
+		}
+		close(fd);
+	}
+	closedir(d);
+	for (int i = 0; i < n; i++)
+		if (strstr(name[i], "text")) {
+			lo = addr[i] < lo ? addr[i] : lo;
+			hi = addr[i] > hi ? addr[i] : hi;
+		}
+	if (lo == UINT64_MAX)
+		return -ENOENT;
+	for (int i = 0; i < n; i++)
+		if (!strstr(name[i], "text") && addr[i] > hi && addr[i] < next)
+			next = addr[i];
+	*start = lo;
+	*end = next != UINT64_MAX && next - hi <= (16u << 20) ? next : hi + 65536;
+	return 0;
+}
+
+/* The module's runtime text span: sysfs sections, else kallsyms (slow). */
+static int module_span(struct mc_kfault *kf, uint64_t *start, uint64_t *end)
+{
+	struct mc_kcov_ranges rs = { 0 };
+	int rc;
+
+	if (!sections_span(kf->sys, kf->module, start, end))
+		return 0;
+	rc = mc_kcov_add_module(&rs, kf->module, kf->proc);
+	if (rc)
+		return rc;
+	*start = rs.r[0].load;
+	*end = rs.r[0].load + (rs.r[0].end - rs.r[0].start);
+	return 0;
+}
+
 int mc_kfault_probe(struct mc_kfault *kf, const char *module, const char *dbg_root,
 		    const char *proc_root, char *why, size_t len)
 {
-	struct mc_kcov_ranges rs = { 0 };
 	int rc;
 
 	memset(kf, 0, sizeof(*kf));
 	snprintf(kf->dbg, sizeof(kf->dbg), "%s", dbg_root ? dbg_root : "/sys/kernel/debug");
 	snprintf(kf->proc, sizeof(kf->proc), "%s", proc_root ? proc_root : "/proc");
 	snprintf(kf->module, sizeof(kf->module), "%s", module ? module : "");
+	/* sysfs beside debugfs: "/sys" for "/sys/kernel/debug", "<root>/sys" for a fixture */
+	if (dbg_root)
+		snprintf(kf->sys, sizeof(kf->sys), "%.*s/sys", (int)(strrchr(kf->dbg, '/') - kf->dbg),
+			 kf->dbg);
+	else
+		snprintf(kf->sys, sizeof(kf->sys), "/sys");
 	if (!can(kf->proc, "thread-self/fail-nth", F_OK)) {
 		snprintf(why, len, "the kernel has no fault injection (no %s/thread-self/fail-nth: "
 			 "CONFIG_FAULT_INJECTION is off)", kf->proc);
@@ -94,15 +168,14 @@ int mc_kfault_probe(struct mc_kfault *kf, const char *module, const char *dbg_ro
 		snprintf(why, len, "the device's driver module is unknown: nothing to aim failures at");
 		return -ENOENT;
 	}
-	rc = mc_kcov_add_module(&rs, kf->module, kf->proc);
+	rc = module_span(kf, &kf->start, &kf->end);
 	if (rc) {
-		snprintf(why, len, "module %s's text is not in %s/kallsyms (%s): failures cannot be "
-			 "kept to the driver", kf->module, kf->proc,
+		snprintf(why, len, "module %s's text is neither in %s/module/%s/sections nor in "
+			 "%s/kallsyms (%s): failures cannot be kept to the driver", kf->module,
+			 kf->sys, kf->module, kf->proc,
 			 rc == -EPERM ? "addresses hidden" : "not loaded, or built in");
 		return rc;
 	}
-	kf->start = rs.r[0].load;
-	kf->end = rs.r[0].load + (rs.r[0].end - rs.r[0].start);
 	kf->page_alloc = can(kf->dbg, "fail_page_alloc/require-start", F_OK);
 	return 0;
 }
@@ -114,7 +187,7 @@ int mc_kfault_configure(struct mc_kfault *kf, char *why, size_t len)
 		const char *file, *val;
 		bool page_only;
 	} settings[] = {
-		{ "probability", "0", false }, { "verbose", "2", false },
+		{ "probability", "0", false }, { "verbose", "1", false },
 		{ "task-filter", "N", false }, { "stacktrace-depth", "32", false },
 		{ "ignore-gfp-wait", "N", false },
 		{ "min-order", "0", true }, { "ignore-gfp-highmem", "N", true },

@@ -18,6 +18,7 @@
 struct mc_kfault {
 	char dbg[128];		/* debugfs root, "/sys/kernel/debug" */
 	char proc[128];		/* procfs root, "/proc" */
+	char sys[128];		/* sysfs root: "/sys", or "sys" beside a fixture's debugfs */
 	char module[64];
 	uint64_t start, end;	/* the module's text, runtime addresses [start, end) */
 	bool page_alloc;	/* fail_page_alloc is there too (else slab only) */
@@ -29,7 +30,7 @@ struct mc_kfault {
  * Checks <proc>/thread-self/fail-nth (CONFIG_FAULT_INJECTION), <dbg>/failslab
  * (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS, debugfs mounted) with require-start
  * (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER), write access (root), and @module's text span
- * in kallsyms. Writes nothing. 0 and @kf filled, or -errno and one line in @why saying
+ * (<sys>/module/<mod>/sections, else kallsyms). Writes nothing. 0 and @kf filled, or -errno and one line in @why saying
  * what is missing. @dbg_root, @proc_root: NULL for the real ones (tests use fixtures).
  */
 int mc_kfault_probe(struct mc_kfault *kf, const char *module, const char *dbg_root,
@@ -39,7 +40,9 @@ int mc_kfault_probe(struct mc_kfault *kf, const char *module, const char *dbg_ro
  * mc_kfault_configure: write the attributes once per @kf (later calls return 0 at once):
  * for failslab and fail_page_alloc require-start/-end = the module's text,
  * stacktrace-depth 32 (the kernel's most), probability 0 (fail-nth alone decides),
- * verbose 2 (the failure's stack in the kernel log), ignore-gfp-wait N (GFP_KERNEL
+ * verbose 1 (each injected failure is a two-line notice in the kernel log; 2 would add
+ * its stack: a few hundred failures a run then overflow a 128 KiB log buffer, and print
+ * on the console), ignore-gfp-wait N (GFP_KERNEL
  * allocations count); fail_page_alloc min-order 0 and ignore-gfp-highmem N. Global
  * settings, but inert for every task whose fail-nth is 0. 0 or -errno (@why says which).
  */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Fault injection into a driver without a kernel: the probe's verdict and reason for each
- * missing piece (fail-nth, failslab, its stack-trace filter, the module's text), the
+ * missing piece (fail-nth, failslab, its stack-trace filter, the module's text from sysfs
+ * sections or kallsyms), the
  * attributes written (the module's runtime text as the stack filter, GFP_KERNEL counted,
  * order-0 pages), and fail-nth's arm, read-back and counting, on a fixture tree.
  */
@@ -128,6 +129,44 @@ START_TEST(probe_names_what_is_missing)
 }
 END_TEST
 
+/* Root's fast way: the module's sections in sysfs, text up to its rodata; init is gone. */
+START_TEST(span_from_sysfs_sections)
+{
+	static const char *const secs[][2] = {
+		{ ".text", "0xffffffffc3200000" }, { ".text.unlikely", "0xffffffffc3200800" },
+		{ ".exit.text", "0xffffffffc3200900" }, { ".rodata", "0xffffffffc3202000" },
+		{ ".data", "0xffffffffc3204000" }, { ".init.text", "0xffffffffc3300000" },
+		{ ".gnu.linkonce.this_module", "0xffffffffc3204100" },
+	};
+	char dir[160], leaf[256];
+	struct mc_kfault kf;
+	char why[256];
+
+	full_kernel();
+	snprintf(dir, sizeof(dir), "%s/sys", root);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	mkd(dir, "module");
+	mkd(dir, "module/mtty");
+	mkd(dir, "module/mtty/sections");
+	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		snprintf(leaf, sizeof(leaf), "module/mtty/sections/%s", secs[i][0]);
+		put(dir, leaf, secs[i][1]);
+	}
+	ck_assert_int_eq(mc_kfault_probe(&kf, "mtty", dbg, proc, why, sizeof(why)), 0);
+	ck_assert_uint_eq(kf.start, 0xffffffffc3200000ull);
+	ck_assert_uint_eq(kf.end, 0xffffffffc3202000ull);
+	/* without a section above the text: 64 KiB on */
+	snprintf(leaf, sizeof(leaf), "%s/module/mtty/sections/.rodata", dir);
+	ck_assert_int_eq(unlink(leaf), 0);
+	snprintf(leaf, sizeof(leaf), "%s/module/mtty/sections/.data", dir);
+	ck_assert_int_eq(unlink(leaf), 0);
+	snprintf(leaf, sizeof(leaf), "%s/module/mtty/sections/.gnu.linkonce.this_module", dir);
+	ck_assert_int_eq(unlink(leaf), 0);
+	ck_assert_int_eq(mc_kfault_probe(&kf, "mtty", dbg, proc, why, sizeof(why)), 0);
+	ck_assert_uint_eq(kf.end, 0xffffffffc3200900ull + 65536);
+}
+END_TEST
+
 START_TEST(configure_aims_both_attributes_at_the_module)
 {
 	struct mc_kfault kf;
@@ -148,7 +187,7 @@ START_TEST(configure_aims_both_attributes_at_the_module)
 	ck_assert_str_eq(get(dbg, "fail_page_alloc/ignore-gfp-highmem"), "N");
 	ck_assert_str_eq(get(dbg, "failslab/probability"), "0");
 	ck_assert_str_eq(get(dbg, "failslab/stacktrace-depth"), "32");
-	ck_assert_str_eq(get(dbg, "failslab/verbose"), "2");
+	ck_assert_str_eq(get(dbg, "failslab/verbose"), "1");
 	/* once per device: a second call writes nothing */
 	put(dbg, "failslab/probability", "7");
 	ck_assert_int_eq(mc_kfault_configure(&kf, why, sizeof(why)), 0);
@@ -211,6 +250,7 @@ static Suite *kfault_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, probe_names_what_is_missing);
+	tcase_add_test(tc, span_from_sysfs_sections);
 	tcase_add_test(tc, configure_aims_both_attributes_at_the_module);
 	tcase_add_test(tc, arm_read_back_and_count);
 	tcase_add_test(tc, this_kernel_answers);
