@@ -375,7 +375,8 @@ static int sim_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
 	bool alloc = MC_SIM_IS(dev, ALLOC_FAULTS);
 	int ret;
 
-	if (kind != MC_FAULT_NONE && !(MC_FAULT_BIT(kind) & sim_fault_kinds(dev, NULL, 0)))
+	if (kind != MC_FAULT_NONE && ((unsigned)kind >= 32 ||
+				      !(MC_FAULT_BIT(kind) & sim_fault_kinds(dev, NULL, 0))))
 		return -EINVAL;
 	if (!alloc && kind != MC_FAULT_NONE && (arg >> 16 || (arg >> 8) >= MC_NSTATES ||
 						(arg & 0xff) >= MC_NSTATES))
