@@ -58,9 +58,12 @@ struct seq {
 	size_t res_pos;		/* acknowledged bytes == saved[0, res_pos) while res_clean */
 	bool res_clean, res_any;
 	bool res_refused;	/* a write failed: the device may have given up on the stream */
-	/* an armed arc fault (simulated device) */
+	/*
+	 * an armed fault: an arc fault (simulated device), or the driver's fault_nth-th
+	 * allocation in the next SET (a kernel with fault injection; armed around that SET)
+	 */
 	enum mc_fault_kind fault;
-	uint32_t fault_arc;
+	uint32_t fault_arc, fault_nth;
 	uint8_t *buf;
 };
 
@@ -215,9 +218,16 @@ static int act_set(struct seq *q, uint32_t to)
 	unsigned fail_mask = 0;
 	struct mc_expect e;
 	int fd = -1, rc, v = 1, fires = -1;
-	bool err_fault = q->fault == MC_FAULT_ARC_ERROR;
+	bool err_fault = q->fault == MC_FAULT_ARC_ERROR, alloc = q->fault == MC_FAULT_ALLOC_NTH;
+	bool fired = false;
 
+	if (alloc) {	/* for this SET only: the driver may not fail elsewhere */
+		q->fault = MC_FAULT_NONE;
+		alloc = !mc_fault(q->ctx->dev, MC_FAULT_ALLOC_NTH, q->fault_nth);
+	}
 	rc = mc_set_state(q->ctx->dev, to, &fd);
+	if (alloc)
+		fired = mc_fault(q->ctx->dev, MC_FAULT_NONE, 0) == 0;
 	if (from == ST_ERROR) {
 		mc_data_close(q->ctx->dev, fd);
 		return rc ? 0 : fail(q, "ERR-02", 0, "SET %s succeeded in ERROR", mc_state_name(to));
@@ -249,6 +259,9 @@ static int act_set(struct seq *q, uint32_t to)
 		if (fires > 0 && v >= 0)
 			fail_mask |= 1u << (err_fault ? ST_ERROR : e.path[fires]);
 	}
+	/* a failed allocation: the driver may stop anywhere before the target, or in ERROR */
+	for (int i = 0; fired && i < e.narcs; i++)
+		fail_mask |= 1u << e.path[i] | 1u << ST_ERROR;
 	if (!rc) {
 		if (fires >= 0 || v < 0)
 			return fail(q, fires >= 0 ? "FSM-07" : "RES-03", 0,
@@ -475,8 +488,14 @@ static int act_misc(struct seq *q, uint8_t op, uint8_t arg)
 		mc_region_write(q->ctx->dev, VFIO_PCI_BAR0_REGION_INDEX,
 				((uint64_t)arg * 8 * 61) % (ri.size & ~7ull), &v, 8);
 		return 0;
-	case 12:	/* arm (or disarm) an arc fault: simulated device only */
-		if (!mc_dev_can_fault(q->ctx->dev))
+	case 12:	/* arm (or disarm) a fault: an arc's, or the N-th allocation of the next SET */
+		v = mc_dev_fault_kinds(q->ctx->dev, NULL, 0);
+		if (v & MC_FAULT_BIT(MC_FAULT_ALLOC_NTH)) {
+			q->fault = arg & 0x80 ? MC_FAULT_NONE : MC_FAULT_ALLOC_NTH;
+			q->fault_nth = (arg & 0xfu) + 1;
+			return 0;
+		}
+		if (!(v & MC_FAULT_ARC_KINDS))
 			return 0;
 		q->fault = arg & 0x80 ? MC_FAULT_NONE :
 			   arg & 0x40 ? MC_FAULT_ARC_ERROR : MC_FAULT_ARC_FAIL;

@@ -40,12 +40,26 @@ struct mc_dev_ident {
 	char access[32];	/* "group/container", "cdev/iommufd", "in-process" */
 };
 
-/* Fault injection kinds (simulated device only; see fault member). */
+/*
+ * Fault injection kinds (see the fault and fault_kinds members). The arc kinds are the
+ * simulated device's; the allocation kinds the kernel backend's on a kernel with fault
+ * injection, where the driver itself decides what a failed allocation does.
+ */
 enum mc_fault_kind {
 	MC_FAULT_NONE = 0,
 	MC_FAULT_ARC_FAIL,	/* the arc (arg = from << 8 | to) fails with EIO; state = last step reached */
 	MC_FAULT_ARC_ERROR,	/* the arc fails with EIO and the device enters ERROR */
+	/*
+	 * The arg-th (1-based) allocation the driver makes, or causes, in this thread from
+	 * now on fails (-ENOMEM at the allocator): arm it right before the operation.
+	 */
+	MC_FAULT_ALLOC_NTH,
+	/* Count the driver's allocation points from now on, failing none. */
+	MC_FAULT_ALLOC_COUNT,
 };
+#define MC_FAULT_BIT(kind) (1u << (kind))
+#define MC_FAULT_ARC_KINDS (MC_FAULT_BIT(MC_FAULT_ARC_FAIL) | MC_FAULT_BIT(MC_FAULT_ARC_ERROR))
+#define MC_FAULT_ALLOC_KINDS (MC_FAULT_BIT(MC_FAULT_ALLOC_NTH) | MC_FAULT_BIT(MC_FAULT_ALLOC_COUNT))
 
 struct mc_backend_ops {
 	const char *name;
@@ -119,11 +133,20 @@ struct mc_backend_ops {
 	void (*log_mark)(void *rd, const char *text);
 
 	/*
-	 * fault: may be NULL (real devices). Arm one fault (0), which fires once, the first
-	 * time the device takes its arc. MC_FAULT_NONE disarms and returns 1 when a fault
-	 * was armed whose arc the device never took, else 0. -errno on a bad @kind or @arg.
+	 * fault: may be NULL (with fault_kinds). Arm one fault (0) of a kind fault_kinds
+	 * offers. An arc fault fires once, the first time the device takes its arc; an
+	 * ALLOC_NTH fault once, at that allocation. MC_FAULT_NONE disarms and returns 1 when
+	 * a fault was armed that never fired (its arc never taken, fewer allocations made),
+	 * else 0; after ALLOC_COUNT it returns the allocation points passed (>= 0).
+	 * -errno on a bad @kind or @arg, or when the kernel refused.
 	 */
 	int (*fault)(void *priv, enum mc_fault_kind kind, uint32_t arg);
+	/*
+	 * fault_kinds: may be NULL (then no faults). The MC_FAULT_BIT()s of the kinds this
+	 * device can inject now; 0 with one line in @why saying what is missing (a kernel
+	 * without fault injection, not root, ...).
+	 */
+	unsigned (*fault_kinds)(void *priv, char *why, size_t len);
 
 	/*
 	 * data_rawfd: may be NULL (the backend has no kernel fds, like the simulated

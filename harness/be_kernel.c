@@ -18,6 +18,7 @@
 
 #include "backend.h"
 #include "devlist.h"
+#include "kfault.h"
 #include "kmsg.h"
 
 /*
@@ -48,6 +49,9 @@ struct kdev {
 
 	struct mc_kmsg *klog;	/* /dev/kmsg from the device's open on, or NULL */
 	bool klog_primed;
+
+	char module[64];	/* the driver's module, where faults are aimed */
+	struct mc_kfault_dev fault;
 };
 
 /* Copy @src into @dst (size @len), truncating; always NUL-terminated. */
@@ -371,6 +375,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 		goto out_close_device;
 	copy_str(kd->sysdir, sizeof(kd->sysdir), ks.dir);
 	mc_ksysfs_ident(ks.dir, &kd->id);
+	mc_ksysfs_module(ks.dir, kd->id.driver, kd->module, sizeof(kd->module));
 	if (ks.node[0])
 		copy_str(kd->id.path, sizeof(kd->id.path), ks.node);
 	else if (!kd->id.path[0])
@@ -670,6 +675,20 @@ static void kernel_log_close(void *rd)
 	mc_kmsg_close(rd);
 }
 
+static int kernel_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
+{
+	struct kdev *kd = priv;
+
+	return mc_kfault_dev_fault(&kd->fault, kd->module, kind, arg);
+}
+
+static unsigned kernel_fault_kinds(void *priv, char *why, size_t len)
+{
+	struct kdev *kd = priv;
+
+	return mc_kfault_dev_kinds(&kd->fault, kd->module, why, len);
+}
+
 static ssize_t kernel_log_leaks(void *rd, char *buf, size_t len)
 {
 	(void)rd;
@@ -700,7 +719,8 @@ const struct mc_backend_ops mc_kernel_ops = {
 	.log_close = kernel_log_close,
 	.log_leaks = kernel_log_leaks,
 	.log_mark = kernel_log_mark,
-	.fault = NULL,
+	.fault = kernel_fault,
+	.fault_kinds = kernel_fault_kinds,
 	.data_rawfd = kernel_data_rawfd,
 	.remove = kernel_remove,
 	.dev_rawfd = kernel_dev_rawfd,

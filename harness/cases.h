@@ -144,6 +144,7 @@ struct mc_devinfo {
 	bool flags_ok;		/* GET MIGRATION succeeded with STOP_COPY set */
 	bool log;		/* PROBE of DMA_LOGGING_START succeeded */
 	bool fault;		/* the backend can inject faults */
+	unsigned fault_kinds;	/* which: MC_FAULT_BIT()s of backend.h */
 	bool klog;		/* the kernel log can be read */
 	const char *klog_why;	/* when it cannot: why */
 	/*

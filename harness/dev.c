@@ -489,9 +489,25 @@ int mc_dev_rawfd(struct mc_dev *dev)
 	return dev->be->dev_rawfd ? dev->be->dev_rawfd(dev->priv) : -EOPNOTSUPP;
 }
 
+unsigned mc_dev_fault_kinds(const struct mc_dev *dev, char *why, size_t len)
+{
+	char own[96];
+
+	if (!why || !len) {
+		why = own;
+		len = sizeof(own);
+	}
+	why[0] = '\0';
+	if (!dev->be->fault || !dev->be->fault_kinds) {
+		snprintf(why, len, "the %s backend cannot inject faults", dev->be->name);
+		return 0;
+	}
+	return dev->be->fault_kinds(dev->priv, why, len);
+}
+
 bool mc_dev_can_fault(const struct mc_dev *dev)
 {
-	return dev->be->fault != NULL;
+	return mc_dev_fault_kinds(dev, NULL, 0) != 0;
 }
 
 int mc_fault(struct mc_dev *dev, enum mc_fault_kind kind, uint32_t arg)

@@ -272,18 +272,24 @@ int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char 
 
 /* ------------------------------------------------------------------ identity */
 
-/* The module behind driver @driver of device @dir: the driver's module link, else its name. */
-static void module_fields(const char *dir, const char *driver, struct mc_dev_ident *id)
+void mc_ksysfs_module(const char *dir, const char *driver, char *mod, size_t len)
 {
-	char mod[64], mdir[PATH_MAX];
 	char *p;
 
-	if (link_base(dir, "driver/module", mod, sizeof(mod))) {
-		copy_str(mod, sizeof(mod), driver);
+	if (link_base(dir, "driver/module", mod, len)) {
+		copy_str(mod, len, driver);
 		for (p = mod; *p; p++)
 			if (*p == '-')
 				*p = '_';
 	}
+}
+
+/* The module fields of the module behind driver @driver of device @dir. */
+static void module_fields(const char *dir, const char *driver, struct mc_dev_ident *id)
+{
+	char mod[64], mdir[PATH_MAX];
+
+	mc_ksysfs_module(dir, driver, mod, sizeof(mod));
 	if (!mod[0] || mc_kpath(mdir, sizeof(mdir), true, "/module/%s", mod))
 		return;
 	read_attr(mdir, "version", id->module_version, sizeof(id->module_version));

@@ -102,6 +102,11 @@ int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char 
  * @dir (as in struct mc_ksysfs). Missing attributes leave fields "". Never fails.
  */
 void mc_ksysfs_ident(const char *dir, struct mc_dev_ident *id);
+/*
+ * mc_ksysfs_module: the module behind driver @driver of device @dir into @mod: the
+ * driver's module link, else @driver with '-' as '_' ("" when both are empty).
+ */
+void mc_ksysfs_module(const char *dir, const char *driver, char *mod, size_t len);
 
 /*
  * mc_kernel_open_errmsg: the line be_kernel writes when open(2) of @path (a /dev/vfio

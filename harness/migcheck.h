@@ -129,7 +129,6 @@ ssize_t mc_klog_leaks(struct mc_klog *kl, char *buf, size_t len);
  * reading and closing never write; a run marks its window with this (klog.h).
  */
 void mc_klog_mark(struct mc_klog *kl, const char *text);
-/* True when the backend can inject faults (simulated device). */
 /*
  * ROB-03 (destructive): close the device fd and remove the device, keeping its data
  * fds open. Afterwards only mc_data_*, mc_klog_read and mc_dev_close are valid.
@@ -137,10 +136,18 @@ void mc_klog_mark(struct mc_klog *kl, const char *text);
 int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen);
 /* The kernel device fd (for benchmarks timing bare ioctls), or -EOPNOTSUPP (sim). */
 int mc_dev_rawfd(struct mc_dev *dev);
+/* True when the device can inject faults of some kind now (mc_dev_fault_kinds). */
 bool mc_dev_can_fault(const struct mc_dev *dev);
 /*
+ * The MC_FAULT_BIT()s of the fault kinds the device can inject now (backend.h): the
+ * simulated device's arc faults, the kernel's allocation faults on a kernel with fault
+ * injection; 0 with one line in @why (may be NULL) saying what is missing.
+ */
+unsigned mc_dev_fault_kinds(const struct mc_dev *dev, char *why, size_t len);
+/*
  * Arm a fault (backend.h) or, with MC_FAULT_NONE, disarm it: 1 then when the armed fault
- * never fired (the device never took its arc), else 0; -EOPNOTSUPP on a real device.
+ * never fired (the device never took its arc, made fewer allocations), else 0, or the
+ * points passed after MC_FAULT_ALLOC_COUNT; -EOPNOTSUPP when the device cannot.
  */
 int mc_fault(struct mc_dev *dev, enum mc_fault_kind kind, uint32_t arg);
 

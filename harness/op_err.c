@@ -104,15 +104,21 @@ void mc_op_error_state(struct mc_ctx *ctx)
 	uint32_t path[MC_MAX_PATH], st;
 	int rc;
 
-	if (mc_reach(ctx, VFIO_DEVICE_STATE_RUNNING, &(int){ -1 }))
+	if (!(ctx->di->fault_kinds & MC_FAULT_BIT(MC_FAULT_ARC_ERROR))) {
+		if (mc_fault_into_error(ctx, &(int){ 0 }) != 1)
+			return;		/* none leads there (skip), or trouble: recorded */
+		rc = 0;
+	} else if (!mc_reach(ctx, VFIO_DEVICE_STATE_RUNNING, &(int){ -1 })) {
+		mc_model_path(ctx->flags, VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP, path);
+		rc = mc_fault(ctx->dev, MC_FAULT_ARC_ERROR, path[0] << 8 | path[1]);
+		if (!rc)
+			rc = mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP, NULL) ? 0 : -EALREADY;
+		mc_fault(ctx->dev, MC_FAULT_NONE, 0);
+	} else {
 		return;
-	mc_model_path(ctx->flags, VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP, path);
-	rc = mc_fault(ctx->dev, MC_FAULT_ARC_ERROR, path[0] << 8 | path[1]);
-	if (!rc)
-		rc = mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP, NULL) ? 0 : -EALREADY;
+	}
 	if (!rc)
 		rc = mc_get_state(ctx->dev, &st);
-	mc_fault(ctx->dev, MC_FAULT_NONE, 0);
 	if (rc || st != VFIO_DEVICE_STATE_ERROR) {
 		mc_skip(ctx, "could not drive the device into ERROR (fault: %s, state %s)",
 			mc_errno_name(rc), rc ? "-" : mc_state_name(st));
@@ -176,6 +182,16 @@ static int provoke(struct mc_ctx *ctx, const char *how, int *fd)
 				     ctx->di->stream_len);
 		return mc_set_state(ctx->dev, VFIO_DEVICE_STATE_RUNNING, NULL);
 	}
+	if (!(ctx->di->fault_kinds & MC_FAULT_ARC_KINDS)) {
+		/* The driver's own failed allocations: on the way to STOP_COPY, or into ERROR. */
+		rc = 0;
+		if (!strcmp(how, "fault"))
+			mc_fault_fail_set(ctx, VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP_COPY,
+					  &rc);
+		else
+			mc_fault_into_error(ctx, &rc);
+		return rc;
+	}
 	/* fault, fault_error: the arc into STOP on the way from RUNNING to STOP_COPY. */
 	if (mc_reach(ctx, VFIO_DEVICE_STATE_RUNNING, fd))
 		return 0;
@@ -197,7 +213,7 @@ void mc_op_recover(struct mc_ctx *ctx)
 	mc_case_arg(ctx->c, "how", how, sizeof(how));
 	rc = provoke(ctx, how, &fd);
 	mc_data_close(ctx->dev, fd);
-	if (ctx->res->status == MC_ERROR)
+	if (ctx->res->status == MC_ERROR || ctx->res->status == MC_SKIP)
 		return;
 	if (!rc) {
 		mc_skip(ctx, "the SET meant to fail (%s) succeeded; judged by its own clause", how);

@@ -381,6 +381,10 @@ void mc_op_failed_fault(struct mc_ctx *ctx)
 	int n = mc_model_path(ctx->flags, from, to, path);
 	int fd, rc, pending;
 
+	if (!(ctx->di->fault_kinds & MC_FAULT_BIT(MC_FAULT_ARC_FAIL))) {
+		mc_op_failed_fault_alloc(ctx);	/* the driver's own failures */
+		return;
+	}
 	if (mc_reach(ctx, from, &fd))
 		return;
 	/* Fail the last arc: every earlier step succeeded, so the device is mid-path. */

@@ -42,6 +42,24 @@ void mc_op_klog(struct mc_ctx *ctx);
 void mc_op_reopen(struct mc_ctx *ctx);
 void mc_op_outlive(struct mc_ctx *ctx);
 
+/*
+ * The fault cases where faults are the driver's failed allocations (op_fault.c; the
+ * device offers MC_FAULT_ALLOC_NTH, not the arc kinds).
+ */
+void mc_op_failed_fault_alloc(struct mc_ctx *ctx);
+/*
+ * Fail SET @from->@to on the first of the driver's allocation points that makes it fail
+ * (the device left as that SET left it; *@set_rc its result): 1. 0 when none does (a skip
+ * recorded), -errno on trouble (recorded).
+ */
+int mc_fault_fail_set(struct mc_ctx *ctx, uint32_t from, uint32_t to, int *set_rc);
+/*
+ * Leave the device in ERROR through a failed allocation of the driver on some arc: 1
+ * (*@set_rc: the failed SET's result). 0 when no failure leads there (a skip saying so
+ * recorded), -errno on trouble (recorded).
+ */
+int mc_fault_into_error(struct mc_ctx *ctx, int *set_rc);
+
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */

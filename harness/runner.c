@@ -43,7 +43,9 @@ struct shm {
 	int flags_rc;
 	uint64_t flags;
 	struct mc_dev_ident ident;
-	bool log, fault;
+	bool log;
+	unsigned fault;			/* mc_dev_fault_kinds() */
+	char fault_why[200];
 	int io_rc;			/* the --io data path works with this device */
 	char io_why[256];
 	int stream_rc;
@@ -75,6 +77,7 @@ struct runner {
 	struct mc_klog_run klog;	/* the machine's kernel log over the run (klog_run.h) */
 	struct mc_kcov_run kcov;	/* the driver's coverage over the run (kcov_run.h) */
 	pid_t stuck;			/* a child we had to abandon, or 0 */
+	char fault_skip[260];		/* why fault cases skip, when they do */
 };
 
 /* The child side of isolated(): @fn with the runner. */
@@ -136,7 +139,7 @@ static void preflight_child(struct runner *r, void *arg)
 	hdr->flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
 		     VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
 	shm->log = mc_feature_raw(dev, probe, sizeof(probe)) == 0;
-	shm->fault = mc_dev_can_fault(dev);
+	shm->fault = mc_dev_fault_kinds(dev, shm->fault_why, sizeof(shm->fault_why));
 	shm->io_rc = mc_io_available(dev, r->o->io, shm->io_why, sizeof(shm->io_why));
 	mc_dev_close(dev);
 	shm->done = true;
@@ -296,7 +299,7 @@ static const char *precondition(const struct runner *r, const struct mc_case *c)
 	if ((c->pre & MC_PRE_LOG) && !r->di.log)
 		return "PROBE of DMA_LOGGING_START failed: no device dirty logging";
 	if ((c->pre & MC_PRE_FAULT) && !r->di.fault)
-		return "the backend cannot inject faults (only the simulated device can)";
+		return r->fault_skip;
 	return NULL;
 }
 
@@ -652,7 +655,10 @@ static int preflight(struct runner *r)
 	r->di.flags_ok = !shm->flags_rc && (shm->flags & VFIO_MIGRATION_STOP_COPY);
 	r->flags_rc = shm->flags_rc;
 	r->di.log = shm->log;
-	r->di.fault = shm->fault;
+	r->di.fault = shm->fault != 0;
+	r->di.fault_kinds = shm->fault;
+	snprintf(r->fault_skip, sizeof(r->fault_skip), "the device cannot inject faults: %s",
+		 shm->fault_why);
 	r->di.klog = r->klog.kl != NULL;
 	r->di.klog_why = r->klog.why;
 	r->di.peer_spec = r->o->peer;

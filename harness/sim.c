@@ -360,22 +360,38 @@ static int sim_remove(void *priv, char *err, size_t errlen)
 	return 0;
 }
 
+static unsigned sim_fault_kinds(void *priv, char *why, size_t len)
+{
+	const struct mc_sim_dev *dev = priv;
+
+	(void)why;
+	(void)len;
+	return MC_SIM_IS(dev, ALLOC_FAULTS) ? MC_FAULT_ALLOC_KINDS : MC_FAULT_ARC_KINDS;
+}
+
 static int sim_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
 {
 	struct mc_sim_dev *dev = priv;
-	bool pending;
+	bool alloc = MC_SIM_IS(dev, ALLOC_FAULTS);
+	int ret;
 
-	if (kind != MC_FAULT_NONE && kind != MC_FAULT_ARC_FAIL && kind != MC_FAULT_ARC_ERROR)
+	if (kind != MC_FAULT_NONE && ((unsigned)kind >= 32 ||
+				      !(MC_FAULT_BIT(kind) & sim_fault_kinds(dev, NULL, 0))))
 		return -EINVAL;
-	if (kind != MC_FAULT_NONE && (arg >> 16 || (arg >> 8) >= MC_NSTATES ||
-				      (arg & 0xff) >= MC_NSTATES))
+	if (!alloc && kind != MC_FAULT_NONE && (arg >> 16 || (arg >> 8) >= MC_NSTATES ||
+						(arg & 0xff) >= MC_NSTATES))
+		return -EINVAL;
+	if (kind == MC_FAULT_ALLOC_NTH && !arg)
 		return -EINVAL;
 	pthread_mutex_lock(&dev->lock);
-	pending = dev->fault != MC_FAULT_NONE;	/* armed, and its arc never taken */
+	/* armed and never fired (its arc never taken, fewer allocations); or the count */
+	ret = dev->fault == MC_FAULT_ALLOC_COUNT ? (int)dev->alloc_seen : dev->fault != MC_FAULT_NONE;
 	dev->fault = kind;
 	dev->fault_arc = arg;
+	dev->alloc_left = arg;
+	dev->alloc_seen = 0;
 	pthread_mutex_unlock(&dev->lock);
-	return kind == MC_FAULT_NONE && pending;
+	return kind == MC_FAULT_NONE ? ret : 0;
 }
 
 /* ------------------------------------------------------------------ data fds */
@@ -673,5 +689,6 @@ const struct mc_backend_ops mc_sim_ops = {
 	.log_close = free,
 	.log_leaks = sim_log_leaks,
 	.fault = sim_fault,
+	.fault_kinds = sim_fault_kinds,
 	.remove = sim_remove,
 };

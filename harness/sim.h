@@ -202,7 +202,11 @@
 	  "pre-copy has no data: PRECOPY_INFO reports 0/0 and read() fails with ENOMSG at "    \
 	  "once; the whole stream comes in STOP_COPY", "")                                     \
 	X(BIG_STATE, "big_state", "a BAR0 of 1 MiB (16 times the default): 256 page records", \
-	  "")
+	  "")                                                                                    \
+	X(ALLOC_FAULTS, "alloc_faults",                                                        \
+	  "its faults are the driver's own failed allocations, as a kernel with fault "        \
+	  "injection gives them (one per session it makes; the SET fails with ENOMEM where "   \
+	  "it was), not arc faults", "")
 
 #define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_DEFECT_IDX_##e,
 enum { MC_SIM_DEFECT_LIST(MC_SIM_X_ENUM) MC_SIM_NDEFECTS };
@@ -328,6 +332,8 @@ struct mc_sim_dev {
 
 	enum mc_fault_kind fault;
 	uint32_t fault_arc;		/* from << 8 | to */
+	uint32_t alloc_left;		/* variant alloc_faults: ALLOC_NTH's count-down */
+	uint32_t alloc_seen;		/* ... and ALLOC_COUNT's count */
 
 	bool stale_pending;		/* defect stale_get */
 	uint32_t stale_state;

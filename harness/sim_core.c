@@ -195,9 +195,23 @@ void mc_sim_end_resume(struct mc_sim_dev *dev)
 	dev->resume = NULL;
 }
 
+/*
+ * Variant alloc_faults: the driver allocates a session here; an armed ALLOC_NTH fault
+ * counts it and fails the N-th (-ENOMEM), ALLOC_COUNT counts it.
+ */
+static int alloc_point(struct mc_sim_dev *dev)
+{
+	if (dev->fault == MC_FAULT_ALLOC_COUNT)
+		dev->alloc_seen++;
+	if (dev->fault != MC_FAULT_ALLOC_NTH || --dev->alloc_left)
+		return 0;
+	dev->fault = MC_FAULT_NONE;
+	return -ENOMEM;
+}
+
 static int start_save(struct mc_sim_dev *dev, bool final)
 {
-	struct mc_sim_save *s = mc_sim_save_new(dev, final);
+	struct mc_sim_save *s = alloc_point(dev) ? NULL : mc_sim_save_new(dev, final);
 
 	if (!s)
 		return -ENOMEM;
@@ -252,7 +266,8 @@ static int arc_fault(struct mc_sim_dev *dev, uint32_t from, uint32_t to)
 {
 	enum mc_fault_kind kind = dev->fault;
 
-	if (kind == MC_FAULT_NONE || dev->fault_arc != (from << 8 | to))
+	if ((kind != MC_FAULT_ARC_FAIL && kind != MC_FAULT_ARC_ERROR) ||
+	    dev->fault_arc != (from << 8 | to))
 		return 0;
 	dev->fault = MC_FAULT_NONE;
 	if (kind == MC_FAULT_ARC_ERROR) {
@@ -294,7 +309,7 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 			*kind = MC_SIM_FD_SAVE;
 		}
 	} else if (from == VFIO_DEVICE_STATE_STOP && to == VFIO_DEVICE_STATE_RESUMING) {
-		struct mc_sim_resume *r = mc_sim_resume_new(dev);
+		struct mc_sim_resume *r = alloc_point(dev) ? NULL : mc_sim_resume_new(dev);
 
 		if (!r)
 			return -ENOMEM;

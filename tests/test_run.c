@@ -478,6 +478,53 @@ START_TEST(bad_device_specs)
 }
 END_TEST
 
+/* The case with @prefix's first instance in @rep of status @st, or NULL. */
+static const struct mc_case_result *first_case(const struct mc_report *rep, const char *prefix,
+					       enum mc_status st)
+{
+	for (int i = 0; i < rep->ncases; i++)
+		if (!strncmp(rep->cases[i].name, prefix, strlen(prefix)) && rep->cases[i].status == st)
+			return &rep->cases[i];
+	return NULL;
+}
+
+/*
+ * A device whose faults are the driver's failed allocations (the kernel's fault injection,
+ * here the simulated device's variant): FSM-07 and ERR-03 judge its failures, per-arc
+ * points are reported, ERR-02 skips saying no failure leads to ERROR; a driver that leaves
+ * the path on a failed allocation fails FSM-07.
+ */
+START_TEST(alloc_faults_are_judged)
+{
+	const struct mc_case_result *c;
+	struct mc_report *rep;
+	int code;
+
+	rep = run_sim_only("sim:flags=7:variant=alloc_faults", "FSM-07,ERR-02,ERR-03", NULL, &code);
+	ck_assert_ptr_nonnull(rep);
+	ck_assert_int_eq(code, 0);
+	c = first_case(rep, "fsm.failed.fault:", MC_PASS);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_ge(c->nmetrics, 3);
+	ck_assert_str_eq(c->metrics[c->nmetrics - 1].name, "failing_points");
+	ck_assert(c->metrics[c->nmetrics - 1].value >= 1);
+	ck_assert_ptr_null(first_case(rep, "fsm.failed.fault:", MC_FAIL));
+	ck_assert_ptr_nonnull(first_case(rep, "err.recover.fault", MC_PASS));
+	c = first_case(rep, "err.error_state", MC_SKIP);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(strstr(c->detail, "no failed allocation of the driver leads to ERROR"));
+	mc_report_free(rep);
+	rep = run_sim_only("sim:flags=7:variant=alloc_faults:defect=fail_off_path", "FSM-07", NULL,
+			   &code);
+	ck_assert_ptr_nonnull(rep);
+	c = first_case(rep, "fsm.failed.fault:", MC_FAIL);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(strstr(c->detail, "on the driver's failed allocation"));
+	ck_assert_int_eq(code, 1);
+	mc_report_free(rep);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -497,6 +544,7 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, options_that_cannot_apply, 0, 7);
 	tcase_add_test(tc, foreign_that_breaks_saving);
 	tcase_add_test(tc, budgets_that_never_apply);
+	tcase_add_test(tc, alloc_faults_are_judged);
 	tcase_add_loop_test(tc, signal_after_the_last_case, 0, 2);
 	tcase_add_loop_test(tc, setup_faults_are_the_device_s, 0,
 			    (int)(sizeof(setup_faults) / sizeof(setup_faults[0])));

@@ -367,12 +367,12 @@ mkdir -p "$M/cache/kdir" "$M/cache/src/1"
 echo 'int x;' >"$M/cache/src/1/mtty.c"
 printf 'KABI=k\nKPKGVER=1\nKDIR=%s\n' "$M/cache/kdir" >"$M/cache/current-kernel.env"
 MC_CACHE=$M/cache KERNEL='' VMMUTANTS_DIR=$M/work "$REPO/vm/mutants.sh" /bin/true "$M/expected.json" \
-	uaf_outlive_read unlock_close >"$M/out" 2>&1
+	uaf_outlive_read unlock_close alloc_fail_state >"$M/out" 2>&1
 rc=$?
-expect "vmmutants: debug-kernel variants under Debian's kernel: not run, exit 0 (exit $rc)" \
-	test "$rc,$(grep -c 'not run *needs KERNEL=debug' "$M/out")" = "0,4"
+expect "vmmutants: debug-kernel variants (reports, and a clause mutant only fault injection shows) under Debian's kernel: not run, exit 0 (exit $rc)" \
+	test "$rc,$(grep -c 'not run *needs KERNEL=debug' "$M/out")" = "0,6"
 expect "vmmutants: ... and counted apart" \
-	grep -q 'kernel-report variants caught by their report: 0/0 (2 not run: they need another KERNEL)' "$M/out"
+	grep -q 'kernel-report variants caught by their report: 0/0 (3 not run: they need another KERNEL)' "$M/out"
 
 if [ "$failures" -gt 0 ]; then
 	echo "rig-check: $failures failure(s)"
