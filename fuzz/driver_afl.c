@@ -2,13 +2,23 @@
 /*
  * AFL++ entry point of one target (-DMC_FUZZ_TARGET=name), persistent mode with the
  * input in shared memory. The device is opened before the fork server starts; a finding
- * is printed and aborts. Outside afl-fuzz the input comes from stdin.
+ * is printed and aborts. Outside afl-fuzz the input comes from stdin. On a kernel with
+ * KCOV the driver's coverage of each input is counted into AFL++'s map (fuzz_kcov.h),
+ * hashed over the map the instrumentation sized: AFL++ 4.04c sizes the shared map from
+ * the binary's own edges, so kernel features share it with them (as AFL's edges collide).
+ * Comparisons are not passed: 4.04c takes them only through CmpLog (a second binary
+ * built with AFL_LLVM_CMPLOG, run with -c), which this build does not make.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "fuzz_kcov.h"
+
+extern uint8_t *__afl_area_ptr;
+extern uint32_t __afl_map_size;
 
 #define MC_STR_(x) #x
 #define MC_STR(x) MC_STR_(x)
@@ -31,6 +41,13 @@ int main(void)
 	__AFL_INIT();
 #endif
 	buf = __AFL_FUZZ_TESTCASE_BUF;
+	/* The map is afl-fuzz's shared memory from here on; index 0 is AFL++'s own. */
+	if (__afl_area_ptr && __afl_map_size > 1) {
+		const struct mc_fuzz_sink sink = { .map = __afl_area_ptr + 1,
+						   .len = __afl_map_size - 1 };
+
+		mc_fuzz_kcov_set_sink(&sink);
+	}
 	while (__AFL_LOOP(10000)) {
 		int rc = mc_fuzz_run(ctx, target, buf, (size_t)__AFL_FUZZ_TESTCASE_LEN, &f);
 
