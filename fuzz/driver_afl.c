@@ -17,8 +17,13 @@
 #include "fuzz.h"
 #include "fuzz_kcov.h"
 
-extern uint8_t *__afl_area_ptr;
-extern uint32_t __afl_map_size;
+/*
+ * AFL++'s __afl_area_ptr and __afl_map_size under other names (fuzz.mk links them with
+ * --defsym): the instrumentation pass declares __afl_area_ptr in every unit itself, and a
+ * unit that names it gets a renamed copy that nothing defines.
+ */
+extern uint8_t *mc_afl_area_ptr;
+extern uint32_t mc_afl_map_size;
 
 #define MC_STR_(x) #x
 #define MC_STR(x) MC_STR_(x)
@@ -42,9 +47,9 @@ int main(void)
 #endif
 	buf = __AFL_FUZZ_TESTCASE_BUF;
 	/* The map is afl-fuzz's shared memory from here on; index 0 is AFL++'s own. */
-	if (__afl_area_ptr && __afl_map_size > 1) {
-		const struct mc_fuzz_sink sink = { .map = __afl_area_ptr + 1,
-						   .len = __afl_map_size - 1 };
+	if (mc_afl_area_ptr && mc_afl_map_size > 1) {
+		const struct mc_fuzz_sink sink = { .map = mc_afl_area_ptr + 1,
+						   .len = mc_afl_map_size - 1 };
 
 		mc_fuzz_kcov_set_sink(&sink);
 	}
