@@ -4,13 +4,17 @@
  * kernel: indexes stay in their region and do not move with a module's load address,
  * PCs outside the code under test count nothing, counters saturate, edges are ordered,
  * comparisons reach the engine's hook with their operands, and guidance is off by default
- * without a sink or with the knob at 0.
+ * without a sink or with the knob at 0; and the report's charts of a campaign's kernel
+ * coverage over time (harness/rep_svg_fuzz.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_kcov.h"
+#include "json.h"
 #include "mc_test.h"
+#include "rep_html.h"
+#include "report.h"
 
 #define MTTY 0xffffffffc0200000ull
 #define CORE 0xffffffff81200000ull
@@ -222,6 +226,51 @@ START_TEST(guidance_off_without_sink_or_knob)
 }
 END_TEST
 
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+START_TEST(report_charts_coverage_over_time)
+{
+	const char *js = "{\"target\": \"resume_stream\", \"driver_pcs\": 412, "
+			 "\"kcov_series\": [[0, 100, 900], [30, 300, 1500], [600, 412, 1800]], "
+			 "\"exec_series\": [[10, 1000, 50], [20, 3000, 60]]}";
+	struct mc_json_doc *doc;
+	struct mc_json_error jerr;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(mc_json_parse(js, strlen(js), NULL, &doc, &jerr), 0);
+	f = open_memstream(&buf, &len);
+	mc_svg_fuzz_kcov(f, mc_json_root(doc), 3);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "id=\"fuzz-kcov-3\""));
+	ck_assert_ptr_nonnull(strstr(buf, "id=\"fuzz-eps-3\""));
+	ck_assert_uint_eq(count(buf, "<polyline"), 3);
+	/* 1000 execs in the first 10 s, 2000 in the next 10: 100 and 200 exec/s on a 0-200 axis */
+	ck_assert_ptr_nonnull(strstr(buf, ">200<"));
+	ck_assert_ptr_nonnull(strstr(buf, "600 s"));
+	free(buf);
+	mc_json_free(doc);
+
+	/* a campaign without kernel coverage draws nothing */
+	ck_assert_int_eq(mc_json_parse("{\"execs\": 5}", 12, NULL, &doc, &jerr), 0);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	mc_svg_fuzz_kcov(f, mc_json_root(doc), 0);
+	fclose(f);
+	ck_assert_uint_eq(len, 0);
+	free(buf);
+	mc_json_free(doc);
+}
+END_TEST
+
 static Suite *fuzz_kcov_suite(void)
 {
 	Suite *s = suite_create("fuzz_kcov");
@@ -234,6 +283,7 @@ static Suite *fuzz_kcov_suite(void)
 	tcase_add_test(tc, indexes_do_not_move_with_the_load_address);
 	tcase_add_test(tc, comparisons_reach_the_hook);
 	tcase_add_test(tc, guidance_off_without_sink_or_knob);
+	tcase_add_test(tc, report_charts_coverage_over_time);
 	suite_add_tcase(s, tc);
 	return s;
 }
