@@ -56,12 +56,13 @@ if [ -z "$out" ]; then
 	replay='sh /fuzz/replay.sh '"$TARGET"' "$x" /out/fuzz-findings.log.inputs "$MIGCHECK_FUZZ_DEVICE" "$MDEV_PARENT" "$MDEV_TYPE"'
 	# Kernel coverage (fuzz/fuzz_kcov.c): KCOV=guide feeds the driver's PCs to libFuzzer,
 	# measure only records them (the unguided side of a comparison), off neither; the
-	# debug kernel defaults to guide. The guest's environment comes from the eval'd
-	# VM_EXTRA_ARGS, whose first command is the fuzzer: -help=1 makes that one a no-op.
+	# debug kernel defaults to guide (REPLAY_MAX=n: replay at most n findings after, 8).
+	# The guest's environment comes from the eval'd VM_EXTRA_ARGS, whose first command is
+	# the fuzzer: -help=1 makes that one a no-op.
 	kcov=${KCOV:-$([ "$(kernel_flavour)" = debug ] && echo guide || echo off)}
 	case $kcov in guide | measure | off) ;; *) die "KCOV=$kcov: expected guide, measure or off" ;; esac
 	# shellcheck disable=SC2016 # expanded in the guest
-	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log; "$x"'
+	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; "$x"'
 	# After the campaign: the final corpus's features with the kernel's counters and without
 	# (kcov-ft.log), then the replay, which must not log PCs of a reloaded driver.
 	# shellcheck disable=SC2016 # expanded in the guest
