@@ -139,6 +139,21 @@ static enum mc_fuzz_kcov_mode env_mode(void)
 	return sink.map ? MC_FUZZ_KCOV_GUIDE : MC_FUZZ_KCOV_MEASURE;
 }
 
+/* Whether /proc/modules lists @mod: a kallsyms scan (slow on a debug kernel) only then. */
+static bool loaded(const char *mod)
+{
+	FILE *f = fopen("/proc/modules", "re");
+	char line[512];
+	size_t n = strlen(mod);
+	bool yes = false;
+
+	while (f && !yes && fgets(line, sizeof(line), f))
+		yes = !strncmp(line, mod, n) && line[n] == ' ';
+	if (f)
+		fclose(f);
+	return yes;
+}
+
 /* The driver module, mdev, and the VFIO core where each is; -ENOENT without the driver's. */
 static int add_ranges(struct mc_kcov_ranges *rs, const char *driver)
 {
@@ -154,7 +169,7 @@ static int add_ranges(struct mc_kcov_ranges *rs, const char *driver)
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
-		if (strcmp(mods[i], mod))
+		if (strcmp(mods[i], mod) && loaded(mods[i]))
 			mc_kcov_add_module(rs, mods[i], NULL);
 	mc_kcov_add_kernel(rs, core, NULL);	/* built in (the debug kernel's VFIO core) */
 	return 0;
