@@ -5,7 +5,8 @@
  * input. One input in $MIGCHECK_FUZZ_KCOV_CMP is traced in CMP mode instead (a thread has
  * one KCOV enabled at a time): its comparisons go to the engine's comparison hooks and
  * its comparison sites to their own counters. New PCs are appended to
- * $MIGCHECK_FUZZ_KCOV_LOG as "<unix time> <PC-list line>" (kcov.h's format).
+ * $MIGCHECK_FUZZ_KCOV_LOG as "<unix time> <PC-list line>" (kcov.h's format), after the
+ * process's ranges as "0 # range <name> 0x<start> 0x<end> load 0x<runtime start>".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -175,6 +176,23 @@ static int add_ranges(struct mc_kcov_ranges *rs, const char *driver)
 	return 0;
 }
 
+static void log_flush(struct mc_fuzz_kcov *kc);
+
+/* The ranges as PC lists head them ("# range <name> 0x<start> 0x<end> load 0x<runtime>"), at time 0. */
+static void log_ranges(struct mc_fuzz_kcov *kc)
+{
+	for (int i = 0; i < kc->rs.n; i++) {
+		const struct mc_kcov_range *r = &kc->rs.r[i];
+
+		kc->log_len += (size_t)snprintf(kc->log + kc->log_len, sizeof(kc->log) - kc->log_len,
+						"0 # range %s 0x%llx 0x%llx load 0x%llx\n", r->name,
+						(unsigned long long)r->start,
+						(unsigned long long)r->end,
+						(unsigned long long)r->load);
+	}
+	log_flush(kc);
+}
+
 int mc_fuzz_kcov_open(struct mc_fuzz_kcov **kp, const char *driver, char *err, size_t errlen)
 {
 	enum mc_fuzz_kcov_mode mode = env_mode();
@@ -213,6 +231,7 @@ int mc_fuzz_kcov_open(struct mc_fuzz_kcov **kp, const char *driver, char *err, s
 	if (log && *log) {
 		kc->log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 		mc_kcov_symtab_load(&kc->st, &kc->rs, NULL);
+		log_ranges(kc);
 	}
 	*kp = kc;
 	return 0;

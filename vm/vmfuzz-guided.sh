@@ -47,9 +47,11 @@ bench)
 		-v ga="$(member "$g" kcov_pcs)" -v ua="$(member "$u" kcov_pcs)" \
 		-v ge="$(member "$g" exec_per_s)" -v ue="$(member "$u" exec_per_s)" \
 		-v gf="$(member "$g" distinct_findings)" -v uf="$(member "$u" distinct_findings)" \
-		-v gc="$(member "$g" corpus_size)" -v uc="$(member "$u" corpus_size)" 'BEGIN {
-		printf "bench vm:guided %s %ss on mtty (debug kernel): driver PCs %d guided vs %d unguided, ratio %.2f; driver+mdev+VFIO core PCs %d vs %d; exec/s %d vs %d; findings %d vs %d; corpus %d vs %d\n",
-			t, s, gd, ud, ud > 0 ? gd / ud : 0, ga, ua, ge, ue, gf, uf, gc, uc }'
+		-v gc="$(member "$g" corpus_size)" -v uc="$(member "$u" corpus_size)" \
+		-v gl="$(member "$g" driver_lines)" -v ul="$(member "$u" driver_lines)" 'BEGIN {
+		lines = gl != "" && gl != "null" ? sprintf("; driver lines %d vs %d", gl, ul) : ""
+		printf "bench vm:guided %s %ss on mtty (debug kernel): driver PCs %d guided vs %d unguided, ratio %.2f%s; driver+mdev+VFIO core PCs %d vs %d; exec/s %d vs %d; findings %d vs %d; corpus %d vs %d\n",
+			t, s, gd, ud, ud > 0 ? gd / ud : 0, lines, ga, ua, ge, ue, gf, uf, gc, uc }'
 	;;
 check)
 	run guide

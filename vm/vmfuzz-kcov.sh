@@ -6,23 +6,29 @@
 # fuzz-start (the campaign's start, unix time), the fuzzer's progress lines and
 # kcov-ft.log (features of the final corpus with and without the kernel's counters).
 # Writes kcov-pcs.txt (the unique PCs in kcov.h's PC-list format, for line coverage on the
-# host) and kcov-series.tsv (seconds, driver PCs, all PCs, at each new PC), and prints
+# host; symbolised into fuzz-coverage/ where lib.sh has driver_coverage) and kcov-series.tsv (seconds, driver PCs, all PCs, at each new PC), and prints
 # the members fuzz-stats.json gains, each line starting with ", ".
 # Usage: vmfuzz-kcov.sh <report dir> <driver module> <fuzzer log>
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 out=$1 drv=${2//-/_} log=$3
 klog=$out/kcov-new.log
 start=$(cat "$out/fuzz-start" 2>/dev/null || true)
 [ -n "$start" ] || start=$(awk 'NR == 1 { print $1 }' "$klog" 2>/dev/null || echo 0)
 [ -n "$start" ] || start=0
 
-# The first time each PC was reached by any process, in time order.
+# The first time each PC was reached by any process, in time order; the ranges' lines
+# ("0 # range ...", each process's) head the PC list once.
 if [ -s "$klog" ]; then
-	sort -n -s -k1,1 "$klog" | awk '!seen[$2]++' >"$out/kcov-first.tmp"
+	sort -n -s -k1,1 "$klog" | awk '$2 != "#" && !seen[$2]++' >"$out/kcov-first.tmp"
 else
 	: >"$out/kcov-first.tmp"
 fi
-cut -d' ' -f2- "$out/kcov-first.tmp" | sort >"$out/kcov-pcs.txt"
+{
+	awk '$2 == "#"' "$klog" 2>/dev/null | cut -d' ' -f2- | sort -u
+	cut -d' ' -f2- "$out/kcov-first.tmp" | sort
+} >"$out/kcov-pcs.txt"
 awk -v s="$start" -v d="$drv" '
 	{ all++; if ($3 == d) drv++; t = $1 - s; if (t < 0) t = 0; last[t] = drv "\t" all
 	  if (!(t in last_seen)) { order[n++] = t; last_seen[t] = 1 } }
@@ -31,7 +37,7 @@ awk -v s="$start" -v d="$drv" '
 rm -f "$out/kcov-first.tmp"
 
 driver_pcs=$(awk -v d="$drv" '$2 == d' "$out/kcov-pcs.txt" | wc -l)
-all_pcs=$(wc -l <"$out/kcov-pcs.txt")
+all_pcs=$(grep -vc '^#' "$out/kcov-pcs.txt" || true)
 # At most about 60 points for the report's chart: the last value of each step.
 series() { # <tsv with time in column 1> <columns to keep, awk list>
 	awk -v cols="$2" 'BEGIN { n = split(cols, c, ",") }
@@ -51,6 +57,17 @@ sed -n 's/^#\([0-9]*\): cov: \([0-9]*\) ft: \([0-9]*\) .* time: \([0-9]*\)s.*/\4
 	"$log" 2>/dev/null >"$out/exec-series.tmp" || true
 # Features of the final corpus counted by libFuzzer with the kernel's counters and without.
 ft() { sed -n "s/^$1 .*INITED .* ft: \([0-9]*\).*/\1/p" "$out/kcov-ft.log" 2>/dev/null | tail -1; }
+# The driver's lines, where the host can symbolise the PC list (lib.sh's driver_coverage,
+# `migcheck coverage`, with the debug kernel's objects): into fuzz-coverage/.
+lines=null lines_total=null
+if declare -F driver_coverage >/dev/null && [ "$driver_pcs" -gt 0 ]; then
+	mkdir -p "$out/fuzz-coverage"
+	[ ! -s "$out/report.json" ] || cp "$out/report.json" "$out/fuzz-coverage/"
+	(load_kernel_env && driver_coverage "$out/kcov-pcs.txt" "$out/fuzz-coverage") >&2 || true
+	read -r lines lines_total < <(sed -n 's|^coverage: driver lines \([0-9]*\)/\([0-9]*\).*|\1 \2|p' \
+		"$out/fuzz-coverage/coverage.log" 2>/dev/null) || true
+fi
+echo ", \"driver_lines\": ${lines:-null}, \"driver_lines_total\": ${lines_total:-null}"
 echo ", \"kcov\": \"$(cat "$out/kcov-mode" 2>/dev/null || echo off)\", \"driver_module\": \"$drv\""
 echo ", \"driver_pcs\": $driver_pcs, \"kcov_pcs\": $all_pcs"
 echo ", \"ft_kernel\": $(ft kernel | grep . || echo null), \"ft_no_kernel\": $(ft harness | grep . || echo null)"
