@@ -165,14 +165,16 @@ static bool has_prefix(const char *name, const char *const *prefixes)
 /*
  * The span of text symbols that match: module @mod's (when @mod), else built-in ones with
  * a name in @prefixes. The span ends at the first text symbol above the last match that
- * does not match (a function's size is not in kallsyms), or 64 KiB past it.
+ * does not match (a function's size is not in kallsyms), or 64 KiB past it. Built-in
+ * init text (past _etext: vfio_init, vfio_cleanup, ...) is not part of it: it would
+ * stretch the span over megabytes of unrelated kernel text.
  */
 static int text_span(const char *proc_root, const char *want_mod, const char *const *prefixes,
 		     uint64_t *start, uint64_t *end)
 {
 	FILE *f = proc_open(proc_root, "kallsyms");
 	char line[512], type, name[256], mod[64];
-	uint64_t addr, lo = UINT64_MAX, hi = 0, next = UINT64_MAX;
+	uint64_t addr, lo = UINT64_MAX, hi = 0, next = UINT64_MAX, etext = 0;
 	bool zero = false;
 
 	if (!f)
@@ -187,7 +189,10 @@ static int text_span(const char *proc_root, const char *want_mod, const char *co
 			zero = true;	/* kptr_restrict hides addresses */
 			continue;
 		}
-		match = want_mod ? !strcmp(mod, want_mod) : !mod[0] && has_prefix(name, prefixes);
+		if (!mod[0] && !strcmp(name, "_etext"))
+			etext = addr;	/* vmlinux's symbols come in address order */
+		match = want_mod ? !strcmp(mod, want_mod) : !mod[0] && has_prefix(name, prefixes) &&
+								 !(etext && addr >= etext);
 		if (match) {
 			lo = addr < lo ? addr : lo;
 			hi = addr > hi ? addr : hi;

@@ -7,8 +7,10 @@
  * without a sink or with the knob at 0; and the report's charts of a campaign's kernel
  * coverage over time (harness/rep_svg_fuzz.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz_kcov.h"
 #include "json.h"
@@ -226,6 +228,35 @@ START_TEST(guidance_off_without_sink_or_knob)
 }
 END_TEST
 
+START_TEST(init_text_does_not_stretch_the_core_span)
+{
+	static const char *const vfio[] = { "vfio_", NULL };
+	char dir[] = "/tmp/mc-fkcov-XXXXXX", path[64];
+	struct mc_kcov_ranges rs = { 0 };
+	FILE *f;
+
+	/* the debug kernel's layout: vfio_* text, other drivers, _etext, then init text */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/kallsyms", dir);
+	f = fopen(path, "w");
+	fputs("ffffffff81000000 T _text\n"
+	      "ffffffff8190f740 t vfio_check_feature\n"
+	      "ffffffff81910000 t iova_bitmap_alloc\n"
+	      "ffffffff819242b9 t vfio_iommu_type1_attach_group\n"
+	      "ffffffff81925000 t i8042_probe\n"
+	      "ffffffff81e00000 T _etext\n"
+	      "ffffffff8297e820 t vfio_iommu_type1_init\n"
+	      "ffffffff82a015d0 t vfio_iommu_type1_cleanup\n"
+	      "ffffffff82a02000 t other_init\n", f);
+	fclose(f);
+	ck_assert_int_eq(mc_kcov_add_kernel(&rs, vfio, dir), 0);
+	ck_assert_uint_eq(rs.r[0].start, 0xffffffff8190f740ull);
+	ck_assert_uint_eq(rs.r[0].end, 0xffffffff81925000ull);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static size_t count(const char *s, const char *what)
 {
 	size_t n = 0;
@@ -284,6 +315,7 @@ static Suite *fuzz_kcov_suite(void)
 	tcase_add_test(tc, comparisons_reach_the_hook);
 	tcase_add_test(tc, guidance_off_without_sink_or_knob);
 	tcase_add_test(tc, report_charts_coverage_over_time);
+	tcase_add_test(tc, init_text_does_not_stretch_the_core_span);
 	suite_add_tcase(s, tc);
 	return s;
 }
