@@ -164,6 +164,12 @@ cat >"$out/fuzz-stats.json" <<JSON
 $kcov_json}
 JSON
 note "vmfuzz $TARGET: $(cat "$out/fuzz-stats.json")"
+# report.html was rendered in the guest before the campaign: again, with its fuzz section
+# (the table, and the kernel coverage over time on a KCOV kernel).
+if [ -s "$out/report.json" ]; then
+	"$MIGCHECK" report render "$out/report.json" --out "$out" >/dev/null 2>&1 ||
+		note "warning: re-rendering $out/report.html with the campaign failed"
+fi
 if [ -n "$findings" ]; then
 	note "distinct findings (target|clause|errno|state|kernel report):"
 	printf '%s\n' "$findings" | sed 's/^/  /' >&2
