@@ -45,13 +45,15 @@ bench)
 	g=$STATS
 	awk -v t="$t" -v s="$secs" -v gd="$(member "$g" driver_pcs)" -v ud="$(member "$u" driver_pcs)" \
 		-v ga="$(member "$g" kcov_pcs)" -v ua="$(member "$u" kcov_pcs)" \
-		-v ge="$(member "$g" exec_per_s)" -v ue="$(member "$u" exec_per_s)" \
+		-v ge="$(member "$g" inputs_run)" -v ue="$(member "$u" inputs_run)" \
+		-v gs="$(member "$g" seconds_run)" -v us="$(member "$u" seconds_run)" \
 		-v gf="$(member "$g" distinct_findings)" -v uf="$(member "$u" distinct_findings)" \
 		-v gc="$(member "$g" corpus_size)" -v uc="$(member "$u" corpus_size)" \
 		-v gl="$(member "$g" driver_lines)" -v ul="$(member "$u" driver_lines)" 'BEGIN {
 		lines = gl != "" && gl != "null" ? sprintf("; driver lines %d vs %d", gl, ul) : ""
-		printf "bench vm:guided %s %ss on mtty (debug kernel): driver PCs %d guided vs %d unguided, ratio %.2f%s; driver+mdev+VFIO core PCs %d vs %d; exec/s %d vs %d; findings %d vs %d; corpus %d vs %d\n",
-			t, s, gd, ud, ud > 0 ? gd / ud : 0, lines, ga, ua, ge, ue, gf, uf, gc, uc }'
+		printf "bench vm:guided %s %ss on mtty (debug kernel): driver PCs %d guided vs %d unguided, ratio %.2f%s; driver+mdev+VFIO core PCs %d vs %d; exec/s %.2f vs %.2f; findings %d vs %d; corpus %d vs %d\n",
+			t, s, gd, ud, ud > 0 ? gd / ud : 0, lines, ga, ua, ge / (gs > 0 ? gs : s),
+			ue / (us > 0 ? us : s), gf, uf, gc, uc }'
 	;;
 check)
 	run guide

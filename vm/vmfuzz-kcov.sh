@@ -67,6 +67,14 @@ if declare -F driver_coverage >/dev/null && [ "$driver_pcs" -gt 0 ]; then
 	read -r lines lines_total < <(sed -n 's|^coverage: driver lines \([0-9]*\)/\([0-9]*\).*|\1 \2|p' \
 		"$out/fuzz-coverage/coverage.log" 2>/dev/null) || true
 fi
+# Inputs the campaign ran: the notes each input wrote to the kernel log (MIGCHECK_FUZZ_KMSG)
+# before the replay's mark, less the runs of the two corpus passes (their INITED "#N").
+# libFuzzer's fork-mode count misses the inputs of jobs that ended on a finding.
+notes=$(awk '/migcheck-fuzz: replay of the findings begins/ { exit } /migcheck-fuzz: [a-z_]* len=/ { n++ } END { print n + 0 }' \
+	"$out/kernel.log" 2>/dev/null || echo 0)
+passes=$(sed -n 's/^[a-z]* #\([0-9]*\)[[:space:]]*INITED.*/\1/p' "$out/kcov-ft.log" 2>/dev/null |
+	awk '{ n += $1 } END { print n + 0 }')
+echo ", \"inputs_run\": $((notes > passes ? notes - passes : 0))"
 echo ", \"driver_lines\": ${lines:-null}, \"driver_lines_total\": ${lines_total:-null}"
 echo ", \"kcov\": \"$(cat "$out/kcov-mode" 2>/dev/null || echo off)\", \"driver_module\": \"$drv\""
 echo ", \"driver_pcs\": $driver_pcs, \"kcov_pcs\": $all_pcs"
