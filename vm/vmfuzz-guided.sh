@@ -52,7 +52,7 @@ bench)
 		-v gl="$(member "$g" driver_lines)" -v ul="$(member "$u" driver_lines)" 'BEGIN {
 		lines = gl != "" && gl != "null" ? sprintf("; driver lines %d vs %d", gl, ul) : ""
 		printf "bench vm:guided %s %ss on mtty (debug kernel): driver PCs %d guided vs %d unguided, ratio %.2f%s; driver+mdev+VFIO core PCs %d vs %d; exec/s %.2f vs %.2f; findings %d vs %d; corpus %d vs %d\n",
-			t, s, gd, ud, ud > 0 ? gd / ud : 0, lines, ga, ua, ge / (gs > 0 ? gs : s),
+			t, s, gd, ud, (ud > 0 ? gd / ud : 0), lines, ga, ua, ge / (gs > 0 ? gs : s),
 			ue / (us > 0 ? us : s), gf, uf, gc, uc }'
 	;;
 check)
