@@ -42,3 +42,12 @@ if [ "${BENCH_VM:-1}" = 1 ]; then
 	[ -s "$log" ] || { echo "bench: no guest bench output ($log)" >&2; exit 2; }
 	sed 's/^bench /bench vm:/' "$log" | tee -a "$OUT"
 fi
+
+# Kernel-coverage-guided fuzzing against the same campaign unguided, on the debug kernel
+# (two boots; BENCH_GUIDED=0 skips it, default on where the debug kernel is built).
+if [ "${BENCH_GUIDED:-$([ -r "${MC_CACHE:-/var/cache/migcheck}/current-kernel-debug.env" ] && echo "${BENCH_VM:-1}" || echo 0)}" = 1 ]; then
+	make -s -C "$REPO" vm-prepare KERNEL=debug "$BUILD/fuzz-lf/${BENCH_GUIDED_TARGET:-resume_stream}" \
+		>/dev/null || exit 2
+	"$REPO/vm/vmfuzz-guided.sh" bench "${BENCH_GUIDED_TARGET:-resume_stream}" "${BENCH_GUIDED_SECONDS:-90}" | tee -a "$OUT"
+	[ "${PIPESTATUS[0]}" = 0 ] || exit 2
+fi

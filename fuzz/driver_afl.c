@@ -2,13 +2,28 @@
 /*
  * AFL++ entry point of one target (-DMC_FUZZ_TARGET=name), persistent mode with the
  * input in shared memory. The device is opened before the fork server starts; a finding
- * is printed and aborts. Outside afl-fuzz the input comes from stdin.
+ * is printed and aborts. Outside afl-fuzz the input comes from stdin. On a kernel with
+ * KCOV the driver's coverage of each input is counted into AFL++'s map (fuzz_kcov.h),
+ * hashed over the map the instrumentation sized: AFL++ 4.04c sizes the shared map from
+ * the binary's own edges, so kernel features share it with them (as AFL's edges collide).
+ * Comparisons are not passed: 4.04c takes them only through CmpLog (a second binary
+ * built with AFL_LLVM_CMPLOG, run with -c), which this build does not make.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "fuzz_kcov.h"
+
+/*
+ * AFL++'s __afl_area_ptr and __afl_map_size under other names (fuzz.mk links them with
+ * --defsym): the instrumentation pass declares __afl_area_ptr in every unit itself, and a
+ * unit that names it gets a renamed copy that nothing defines.
+ */
+extern uint8_t *mc_afl_area_ptr;
+extern uint32_t mc_afl_map_size;
 
 #define MC_STR_(x) #x
 #define MC_STR(x) MC_STR_(x)
@@ -31,6 +46,13 @@ int main(void)
 	__AFL_INIT();
 #endif
 	buf = __AFL_FUZZ_TESTCASE_BUF;
+	/* The map is afl-fuzz's shared memory from here on; index 0 is AFL++'s own. */
+	if (mc_afl_area_ptr && mc_afl_map_size > 1) {
+		const struct mc_fuzz_sink sink = { .map = mc_afl_area_ptr + 1,
+						   .len = mc_afl_map_size - 1 };
+
+		mc_fuzz_kcov_set_sink(&sink);
+	}
 	while (__AFL_LOOP(10000)) {
 		int rc = mc_fuzz_run(ctx, target, buf, (size_t)__AFL_FUZZ_TESTCASE_LEN, &f);
 

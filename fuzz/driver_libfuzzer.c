@@ -5,11 +5,14 @@
  * input; a finding is printed (and appended to $MIGCHECK_FUZZ_FINDINGS when set, the
  * first input of each dedup key kept in $MIGCHECK_FUZZ_INPUTS, else in
  * $MIGCHECK_FUZZ_FINDINGS.inputs) and aborts, so libFuzzer keeps the input as a crash.
+ * On a kernel with KCOV the driver's coverage of each input lands in libFuzzer's extra
+ * counters and the kernel's comparisons in its comparison hooks (fuzz_kcov.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "fuzz.h"
+#include "fuzz_kcov.h"
 
 #define MC_STR_(x) #x
 #define MC_STR(x) MC_STR_(x)
@@ -19,6 +22,53 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct mc_fuzz_ctx *ctx;
 static const struct mc_fuzz_target *target;
 
+/* Kernel coverage: libFuzzer clears these before every input and reads them after. */
+__attribute__((section("__libfuzzer_extra_counters"), used, aligned(64)))
+static uint8_t kcov_counters[MC_FUZZ_KCOV_COUNTERS];
+
+void __sanitizer_cov_trace_cmp1(uint8_t a, uint8_t b);
+void __sanitizer_cov_trace_cmp2(uint16_t a, uint16_t b);
+void __sanitizer_cov_trace_cmp4(uint32_t a, uint32_t b);
+void __sanitizer_cov_trace_cmp8(uint64_t a, uint64_t b);
+void __sanitizer_cov_trace_const_cmp4(uint32_t a, uint32_t b);
+void __sanitizer_cov_trace_const_cmp8(uint64_t a, uint64_t b);
+
+/*
+ * A kernel comparison for libFuzzer: 4- and 8-byte operands enter its table of recent
+ * compares (the mutator writes one operand where the input holds the other); every size
+ * feeds the value profile (-use_value_profile=1), which keys on the caller's PC, so each
+ * comparison site goes through one of 64 trampolines picked by the site's hash.
+ */
+#define KCOV_TRAMP(i)                                                                      \
+	static __attribute__((noinline)) void kcov_cmp_##i(uint64_t a, uint64_t b,           \
+							    unsigned size, bool c)                  \
+	{                                                                                  \
+		if (size == 8)                                                             \
+			c ? __sanitizer_cov_trace_const_cmp8(a, b)                         \
+			  : __sanitizer_cov_trace_cmp8(a, b);                              \
+		else if (size == 4)                                                        \
+			c ? __sanitizer_cov_trace_const_cmp4((uint32_t)a, (uint32_t)b)     \
+			  : __sanitizer_cov_trace_cmp4((uint32_t)a, (uint32_t)b);          \
+		else if (size == 2)                                                        \
+			__sanitizer_cov_trace_cmp2((uint16_t)a, (uint16_t)b);              \
+		else                                                                       \
+			__sanitizer_cov_trace_cmp1((uint8_t)a, (uint8_t)b);                \
+	}
+#define KCOV_T8(x) KCOV_TRAMP(x##0) KCOV_TRAMP(x##1) KCOV_TRAMP(x##2) KCOV_TRAMP(x##3)     \
+		   KCOV_TRAMP(x##4) KCOV_TRAMP(x##5) KCOV_TRAMP(x##6) KCOV_TRAMP(x##7)
+KCOV_T8(0) KCOV_T8(1) KCOV_T8(2) KCOV_T8(3) KCOV_T8(4) KCOV_T8(5) KCOV_T8(6) KCOV_T8(7)
+#define KCOV_R8(x) kcov_cmp_##x##0, kcov_cmp_##x##1, kcov_cmp_##x##2, kcov_cmp_##x##3,    \
+		   kcov_cmp_##x##4, kcov_cmp_##x##5, kcov_cmp_##x##6, kcov_cmp_##x##7
+static void (*const kcov_tramp[64])(uint64_t, uint64_t, unsigned, bool) = {
+	KCOV_R8(0), KCOV_R8(1), KCOV_R8(2), KCOV_R8(3), KCOV_R8(4), KCOV_R8(5), KCOV_R8(6),
+	KCOV_R8(7),
+};
+
+static void kcov_cmp(uint64_t site, uint64_t a, uint64_t b, unsigned size, bool is_const)
+{
+	kcov_tramp[site % 64](a, b, size, is_const);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mc_fuzz_finding f;
@@ -26,6 +76,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	if (!ctx) {
+		const struct mc_fuzz_sink sink = { .map = kcov_counters,
+						   .len = sizeof(kcov_counters), .cmp = kcov_cmp };
+
+		mc_fuzz_kcov_set_sink(&sink);
 		target = mc_fuzz_target_find(MC_STR(MC_FUZZ_TARGET));
 		if (!target || mc_fuzz_ctx_open(NULL, &ctx, err, sizeof(err))) {
 			fprintf(stderr, "migcheck-fuzz: %s\n", target ? err : "unknown target");
@@ -53,7 +107,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (keep && *keep && mc_fuzz_finding_keep(keep, &f, data, size) < 0)
 			fprintf(stderr, "migcheck-fuzz: could not keep the input in %s\n", keep);
 		mc_fuzz_finding_print(stderr, &f);
-		abort();
+		/* MIGCHECK_FUZZ_CONTINUE=1: a pass over a corpus that must see every input. */
+		if (!getenv("MIGCHECK_FUZZ_CONTINUE"))
+			abort();
 	}
 	if (rc < 0) {
 		fprintf(stderr, "migcheck-fuzz: harness error on %s: %s\n", ctx->spec, f.msg);

@@ -106,6 +106,8 @@ struct mc_fuzz_ctx {
 	uint64_t trace;		/* hash of the operation log of the last input */
 	uint8_t *scratch;	/* state_sequence's buffers, kept from input to input */
 	int kmsg_fd;
+	struct mc_fuzz_kcov *kcov;	/* kernel coverage of the inputs (fuzz_kcov.h), or NULL */
+	bool kcov_tried;	/* opened (or not) on the first input, by the thread that runs them */
 };
 #define MC_FUZZ_PAGE 4096u
 #define MC_FUZZ_GUARD (64u << 10)

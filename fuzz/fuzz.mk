@@ -76,7 +76,7 @@ $(FUZZ_COV_BINS): $(BUILD)/fuzz-cov/%: $(FUZZ_DIR)/driver_libfuzzer.c $(BUILD)/f
 
 $(FUZZ_AFL_BINS): $(BUILD)/fuzz-afl/%: $(FUZZ_DIR)/driver_afl.c $(BUILD)/fuzz-afl/libmigcheck.a
 	$(Q)$(CC) $(CFLAGS_fuzz-afl) -DMC_FUZZ_TARGET=$* -o $@ $< $(BUILD)/fuzz-afl/libmigcheck.a \
-	  $(LIBS)
+	  $(LIBS) -Wl,--defsym=mc_afl_area_ptr=__afl_area_ptr,--defsym=mc_afl_map_size=__afl_map_size
 	@echo "  LD  $@"
 
 $(FUZZ_REPLAY_BINS): $(BUILD)/asan/fuzz/replay_%: $(FUZZ_DIR)/driver_replay.c $(BUILD)/asan/libmigcheck.a

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "fuzz_kcov.h"
 #include "model.h"
 #include "report.h"
 #include "runner.h"
@@ -147,6 +148,7 @@ void mc_fuzz_ctx_close(struct mc_fuzz_ctx *ctx)
 	if (!ctx)
 		return;
 	ref_free(&ctx->ref);
+	mc_fuzz_kcov_close(ctx->kcov);
 	mc_dev_close(ctx->dev);
 	if (ctx->guard)
 		munmap(ctx->guard, MC_FUZZ_PAGE + MC_FUZZ_GUARD);
@@ -211,6 +213,21 @@ static int ref_make(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t,
 	return r->rc;
 }
 
+/*
+ * KCOV is per thread: it is opened by the thread that runs the inputs, on the first one.
+ * Kernel backends only; a kernel without KCOV says so once and fuzzing goes on unguided.
+ */
+static void kcov_first(struct mc_fuzz_ctx *ctx)
+{
+	char err[256];
+
+	if (ctx->kcov_tried || ctx->sim)
+		return;
+	ctx->kcov_tried = true;
+	if (mc_fuzz_kcov_open(&ctx->kcov, mc_dev_ident(ctx->dev)->driver, err, sizeof(err)))
+		fprintf(stderr, "migcheck-fuzz: %s; no kernel coverage\n", err);
+}
+
 int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const uint8_t *data,
 		size_t size, struct mc_fuzz_finding *f)
 {
@@ -229,9 +246,12 @@ int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const u
 
 		mc_fuzz_klog_check(ctx, &before);	/* reports from before this input */
 	}
+	kcov_first(ctx);
+	mc_fuzz_kcov_begin(ctx->kcov);
 	rc = t->need ? ref_make(ctx, t, f) : 0;
 	if (!rc)
 		rc = t->run(ctx, data, size, f);
+	mc_fuzz_kcov_end(ctx->kcov);
 	/* A finding keeps its clause; the first report line joins its dedup key. */
 	if (rc >= 0 && ctx->klog && mc_fuzz_klog_check(ctx, f))
 		rc = 1;

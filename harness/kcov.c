@@ -81,6 +81,13 @@ void mc_kcov_close(struct mc_kcov *k)
 	free(k);
 }
 
+int mc_kcov_enable(struct mc_kcov *k, bool on)
+{
+	if (ioctl(k->fd, on ? KCOV_ENABLE : KCOV_DISABLE, on ? (unsigned long)k->mode : 0))
+		return -errno;
+	return 0;
+}
+
 void mc_kcov_reset(struct mc_kcov *k)
 {
 	__atomic_store_n(&k->area[0], 0, __ATOMIC_RELAXED);

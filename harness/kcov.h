@@ -34,6 +34,11 @@ struct mc_kcov;
 int mc_kcov_open(struct mc_kcov **k, enum mc_kcov_mode mode, size_t words);
 /* Disable and free (NULL is fine). */
 void mc_kcov_close(struct mc_kcov *k);
+/*
+ * Stop (@on false) or start again tracing into @k's buffer: a thread has one KCOV enabled at
+ * a time, so one that keeps a PC and a CMP handle switches between them. 0 or -errno.
+ */
+int mc_kcov_enable(struct mc_kcov *k, bool on);
 /* Forget what was traced so far: the next mc_kcov_take() sees only what follows. */
 void mc_kcov_reset(struct mc_kcov *k);
 /*

@@ -28,6 +28,14 @@ void mc_svg_bars(FILE *f, const char *id, const char *title, const struct mc_bar
 void mc_svg_lines(FILE *f, const char *id, const char *title, const double *x, const double *y1,
 		  const double *y2, int n, bool sparse);
 
+/*
+ * A fuzz campaign's kernel coverage and exec/s over time (rep_svg_fuzz.c), from the
+ * kcov_series/exec_series members of fuzz-stats object @o; nothing when it has neither.
+ * @idx numbers the charts' ids (fuzz-kcov-<idx>, fuzz-eps-<idx>).
+ */
+struct mc_json;
+void mc_svg_fuzz_kcov(FILE *f, const struct mc_json *o, int idx);
+
 /* "1.2 µs", "3.40 ms"; "96 B", "64.3 KiB"; "2.8 MB/s". */
 void mc_fmt_ns(char *buf, size_t len, double ns);
 void mc_fmt_bytes(char *buf, size_t len, double b);

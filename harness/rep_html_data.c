@@ -285,7 +285,8 @@ static void fuzz_cell(FILE *f, const struct mc_json *o, const char *key)
 void mc_html_fuzz(FILE *f, const struct mc_html_extra *x)
 {
 	static const char *const cols[] = { "target", "engine", "execs", "exec_per_s", "coverage",
-					     "corpus_size", "crashes", "seconds" };
+					     "driver_pcs", "corpus_size", "crashes", "seconds" };
+	const int ncols = (int)(sizeof(cols) / sizeof(cols[0]));
 	int rows = 0;
 
 	fputs("<section id=\"fuzz\"><h2>Fuzz campaigns</h2>", f);
@@ -301,13 +302,13 @@ void mc_html_fuzz(FILE *f, const struct mc_html_extra *x)
 				continue;
 			if (!rows++) {
 				fputs("<table id=\"fuzz-table\"><thead><tr>", f);
-				for (int c = 0; c < 8; c++)
+				for (int c = 0; c < ncols; c++)
 					fprintf(f, "<th>%s</th>", cols[c]);
 				fputs("<th>file</th></tr></thead><tbody>", f);
 			}
 			mc_json_number(mc_json_get(o, "crashes"), &crashes);
 			fprintf(f, "<tr class=\"%s\">", crashes > 0 ? "st-fail" : "st-pass");
-			for (int c = 0; c < 8; c++)
+			for (int c = 0; c < ncols; c++)
 				fuzz_cell(f, o, cols[c]);
 			fputs("<td class=\"mono\">", f);
 			H(x->fuzz_names ? x->fuzz_names[i] : "");
@@ -316,7 +317,11 @@ void mc_html_fuzz(FILE *f, const struct mc_html_extra *x)
 	}
 	if (rows)
 		fputs("</tbody></table>", f);
-	else
+	/* Kernel coverage over time, for campaigns on a KCOV kernel (vm/vmfuzz-kcov.sh). */
+	for (int i = 0; x && i < x->nfuzz; i++)
+		if (mc_json_is(x->fuzz[i], MC_JSON_OBJECT))
+			mc_svg_fuzz_kcov(f, x->fuzz[i], i);
+	if (!rows)
 		fputs("<p class=\"muted\" id=\"fuzz-none\">no campaign: the report directory holds "
 		      "no fuzz-stats.json.</p>", f);
 	fputs("</section>\n", f);

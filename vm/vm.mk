@@ -16,7 +16,7 @@ VM_KNOBS := MC_CACHE KERNEL KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV
 export $(VM_KNOBS)
 
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-debug vmcheck-driver-src \
-        vm-expect-update vmmutants vmfuzz vmreplay rig-check
+        vm-expect-update vmmutants vmfuzz vmreplay rig-check vmfuzz-guided-check
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
 export MIGCHECK_HOST
 # KERNEL=debug: the kernel vm/build-debug-kernel.sh builds with vm/debug.config, its own verdicts.
@@ -65,6 +65,13 @@ vmfuzz: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(MAKE) --no-print-directory $(or $(BUILD),build)/fuzz-lf/$(or $(TARGET),resume_stream)
 	$(VM_DIR)/vmfuzz.sh $(or $(TARGET),resume_stream) $(or $(SECONDS),600)
 
+# A short kernel-coverage-guided campaign on the debug kernel (one boot) that must show the
+# driver's coverage reached libFuzzer (vm/vmfuzz-guided.sh check).
+vmfuzz-guided-check: $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
+	$(MAKE) --no-print-directory vm-prepare KERNEL=debug
+	$(MAKE) --no-print-directory $(or $(BUILD),build)/fuzz-lf/resume_stream
+	$(VM_DIR)/vmfuzz-guided.sh check resume_stream $(or $(GUIDED_SECONDS),75)
+
 # Saved fuzz inputs (INPUT=file|dir) replayed with migcheck replay in one boot (vm/vmreplay.sh).
 vmreplay: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(VM_DIR)/vmreplay.sh $(or $(TARGET),resume_stream) $(or $(INPUT),$(error INPUT=file|dir is needed))
@@ -99,6 +106,8 @@ vm-help:
 	@echo "  make vm-expect-update     record vm-latest's verdicts in VM_EXPECTED (review the diff)"
 	@echo "  make vmfuzz TARGET=t SECONDS=n    libFuzzer in the guest; each distinct finding replayed after"
 	@echo "  make vmreplay TARGET=t INPUT=f    saved fuzz inputs (file or dir) replayed in one boot"
+	@echo "  make vmfuzz KERNEL=debug KCOV=guide|measure|off   kernel-coverage guidance (default guide)"
+	@echo "  make vmfuzz-guided-check [GUIDED_SECONDS=75]  a guided campaign whose kernel feedback must reach libFuzzer"
 	@echo "  make rig-check    no-VM checks: hostile results tar, the package installer (stubbed)"
 	@echo "  make vm-clean     drop derived files in MC_CACHE (VM_PURGE=1: the debs too)"
 	@echo "knobs (environment or make VAR=value):"

@@ -54,9 +54,24 @@ if [ -z "$out" ]; then
 	# extra's. VM_EXTRA_ARGS is eval'd by vm/init after the program's path ("$x").
 	# shellcheck disable=SC2016 # expanded in the guest
 	replay='sh /fuzz/replay.sh '"$TARGET"' "$x" /out/fuzz-findings.log.inputs "$MIGCHECK_FUZZ_DEVICE" "$MDEV_PARENT" "$MDEV_TYPE"'
+	# Kernel coverage (fuzz/fuzz_kcov.c): KCOV=guide feeds the driver's PCs to libFuzzer,
+	# measure only records them (the unguided side of a comparison), off neither; the
+	# debug kernel defaults to guide (REPLAY_MAX=n: replay at most n findings after, 8).
+	# The guest's environment comes from the eval'd VM_EXTRA_ARGS, whose first command is
+	# the fuzzer: -help=1 makes that one a no-op.
+	kcov=${KCOV:-$([ "$(kernel_flavour)" = debug ] && echo guide || echo off)}
+	case $kcov in guide | measure | off) ;; *) die "KCOV=$kcov: expected guide, measure or off" ;; esac
+	# shellcheck disable=SC2016 # expanded in the guest
+	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; "$x"'
+	# After the campaign: the final corpus's features with the kernel's counters and without
+	# (kcov-ft.log), then the replay without KCOV: it reloads the driver, whose PCs then
+	# move out of the ranges every process found at its start.
+	# shellcheck disable=SC2016 # expanded in the guest
+	ftpass='for m in kernel:guide harness:measure; do MIGCHECK_FUZZ_KCOV=${m#*:} MIGCHECK_FUZZ_KCOV_CMP=0 MIGCHECK_FUZZ_KCOV_LOG= MIGCHECK_FUZZ_CONTINUE=1 "$x" -runs=0 /out/fuzz-corpus /fuzz/corpus 2>&1 | sed "s/^/${m%:*} /" >>/out/kcov-ft.log; done'
+	[ "$kcov" != off ] || ftpass=:
 	export VM_EXTRA_BINS="$BIN" \
 		VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus $VM_DIR/vmfuzz-replay.sh:/fuzz/replay.sh" \
-		VM_EXTRA_ARGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/ /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $replay; (exit \$mc_fuzz_rc)" \
+		VM_EXTRA_ARGS="$pre -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/ /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $ftpass; unset MIGCHECK_FUZZ_KCOV_LOG; export MIGCHECK_FUZZ_KCOV=0; $replay; (exit \$mc_fuzz_rc)" \
 		VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
 		VM_TIMEOUT=$((SECS + 480)) MIGCHECK_TIMEOUT=120
 	boot_extras "$BUILD_DIR/migcheck-static"
@@ -143,10 +158,19 @@ rlog=$out/fuzz-replay.log
 replayed=$(grep -cE '^REPLAY [0-9a-f]+ (reproduced|NOT-REPRODUCED) ' "$rlog" 2>/dev/null || true)
 reproduced=$(grep -cE '^REPLAY [0-9a-f]+ reproduced ' "$rlog" 2>/dev/null || true)
 minimised=$(grep -cE '^REPLAY [0-9a-f]+ [A-Za-z-]+ min [0-9]' "$rlog" 2>/dev/null || true)
+# Kernel coverage over time (vmfuzz-kcov.sh: kcov-pcs.txt, kcov-series.tsv, the members).
+kcov_json=$("$VM_DIR/vmfuzz-kcov.sh" "$out" "${MDEV_PARENT:-mtty}" "$log")
 cat >"$out/fuzz-stats.json" <<JSON
-{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "replayed": ${replayed:-0}, "reproduced": ${reproduced:-0}, "minimised": ${minimised:-0}, "kernel_log_reports": ${reports:-0}, "replay_kernel_log_reports": ${replay_reports:-0}, "seconds": $SECS, "seconds_run": ${secs_run:-0}}
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "replayed": ${replayed:-0}, "reproduced": ${reproduced:-0}, "minimised": ${minimised:-0}, "kernel_log_reports": ${reports:-0}, "replay_kernel_log_reports": ${replay_reports:-0}, "seconds": $SECS, "seconds_run": ${secs_run:-0}
+$kcov_json}
 JSON
 note "vmfuzz $TARGET: $(cat "$out/fuzz-stats.json")"
+# report.html was rendered in the guest before the campaign: again, with its fuzz section
+# (the table, and the kernel coverage over time on a KCOV kernel).
+if [ -s "$out/report.json" ]; then
+	"$MIGCHECK" report render "$out/report.json" --out "$out" >/dev/null 2>&1 ||
+		note "warning: re-rendering $out/report.html with the campaign failed"
+fi
 if [ -n "$findings" ]; then
 	note "distinct findings (target|clause|errno|state|kernel report):"
 	printf '%s\n' "$findings" | sed 's/^/  /' >&2

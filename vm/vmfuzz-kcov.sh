@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The kernel coverage of a `make vmfuzz` campaign on a KCOV kernel, from what the guest
+# brought back: kcov-new.log (every fuzzing process appends "<unix time> <PC-list line>"
+# for each PC of the driver, mdev or the VFIO core it reached first; fuzz/fuzz_kcov.c),
+# fuzz-start (the campaign's start, unix time), the fuzzer's progress lines and
+# kcov-ft.log (features of the final corpus with and without the kernel's counters).
+# Writes kcov-pcs.txt (the unique PCs in kcov.h's PC-list format, for line coverage on the
+# host; symbolised into fuzz-coverage/ where lib.sh has driver_coverage) and kcov-series.tsv (seconds, driver PCs, all PCs, at each new PC), and prints
+# the members fuzz-stats.json gains, each line starting with ", ".
+# Usage: vmfuzz-kcov.sh <report dir> <driver module> <fuzzer log>
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+out=$1 drv=${2//-/_} log=$3
+klog=$out/kcov-new.log
+start=$(cat "$out/fuzz-start" 2>/dev/null || true)
+[ -n "$start" ] || start=$(awk 'NR == 1 { print $1 }' "$klog" 2>/dev/null || echo 0)
+[ -n "$start" ] || start=0
+
+# The first time each PC was reached by any process, in time order; the ranges' lines
+# ("0 # range ...", each process's) head the PC list once.
+if [ -s "$klog" ]; then
+	sort -n -s -k1,1 "$klog" | awk '$2 != "#" && !seen[$2]++' >"$out/kcov-first.tmp"
+else
+	: >"$out/kcov-first.tmp"
+fi
+{
+	awk '$2 == "#"' "$klog" 2>/dev/null | cut -d' ' -f2- | sort -u
+	cut -d' ' -f2- "$out/kcov-first.tmp" | sort
+} >"$out/kcov-pcs.txt"
+awk -v s="$start" -v d="$drv" '
+	{ all++; if ($3 == d) drv++; t = $1 - s; if (t < 0) t = 0; last[t] = drv "\t" all
+	  if (!(t in last_seen)) { order[n++] = t; last_seen[t] = 1 } }
+	END { for (i = 0; i < n; i++) printf "%d\t%s\n", order[i], last[order[i]] }
+' "$out/kcov-first.tmp" >"$out/kcov-series.tsv"
+rm -f "$out/kcov-first.tmp"
+
+driver_pcs=$(awk -v d="$drv" '$2 == d' "$out/kcov-pcs.txt" | wc -l)
+all_pcs=$(grep -vc '^#' "$out/kcov-pcs.txt" || true)
+# At most about 60 points for the report's chart: the last value of each step.
+series() { # <tsv with time in column 1> <columns to keep, awk list>
+	awk -v cols="$2" 'BEGIN { n = split(cols, c, ",") }
+		{ t[NR] = $1; for (i = 1; i <= n; i++) v[NR, i] = $(c[i]) }
+		END {
+			step = t[NR] / 60; if (step < 1) step = 1; sep = ""; printf "["
+			for (r = 1; r <= NR; r++) {
+				if (r < NR && int(t[r + 1] / step) == int(t[r] / step)) continue
+				printf "%s[%d", sep, t[r]; for (i = 1; i <= n; i++) printf ", %d", v[r, i]
+				printf "]"; sep = ", "
+			}
+			printf "]"
+		}' "$1"
+}
+# libFuzzer fork mode: "#N: cov: C ft: F corp: K exec/s E oom/timeout/crash: a/b/c time: Ts ..."
+sed -n 's/^#\([0-9]*\): cov: \([0-9]*\) ft: \([0-9]*\) .* time: \([0-9]*\)s.*/\4\t\1\t\3/p' \
+	"$log" 2>/dev/null >"$out/exec-series.tmp" || true
+# Features of the final corpus counted by libFuzzer with the kernel's counters and without.
+ft() { sed -n "s/^$1 .*INITED .* ft: \([0-9]*\).*/\1/p" "$out/kcov-ft.log" 2>/dev/null | tail -1; }
+# The driver's lines, where the host can symbolise the PC list (lib.sh's driver_coverage,
+# `migcheck coverage`, with the debug kernel's objects): into fuzz-coverage/.
+lines=null lines_total=null
+if declare -F driver_coverage >/dev/null && [ "$driver_pcs" -gt 0 ]; then
+	mkdir -p "$out/fuzz-coverage"
+	[ ! -s "$out/report.json" ] || cp "$out/report.json" "$out/fuzz-coverage/"
+	(load_kernel_env && driver_coverage "$out/kcov-pcs.txt" "$out/fuzz-coverage") >&2 || true
+	read -r lines lines_total < <(sed -n 's|^coverage: driver lines \([0-9]*\)/\([0-9]*\).*|\1 \2|p' \
+		"$out/fuzz-coverage/coverage.log" 2>/dev/null) || true
+fi
+# Inputs the campaign ran: the notes each input wrote to the kernel log (MIGCHECK_FUZZ_KMSG)
+# before the replay's mark, less the runs of the two corpus passes (their INITED "#N").
+# libFuzzer's fork-mode count misses the inputs of jobs that ended on a finding.
+notes=$(awk '/migcheck-fuzz: replay of the findings begins/ { exit } /migcheck-fuzz: [a-z_]* len=/ { n++ } END { print n + 0 }' \
+	"$out/kernel.log" 2>/dev/null || echo 0)
+passes=$(sed -n 's/^[a-z]* #\([0-9]*\)[[:space:]]*INITED.*/\1/p' "$out/kcov-ft.log" 2>/dev/null |
+	awk '{ n += $1 } END { print n + 0 }')
+echo ", \"inputs_run\": $((notes > passes ? notes - passes : 0))"
+echo ", \"driver_lines\": ${lines:-null}, \"driver_lines_total\": ${lines_total:-null}"
+echo ", \"kcov\": \"$(cat "$out/kcov-mode" 2>/dev/null || echo off)\", \"driver_module\": \"$drv\""
+echo ", \"driver_pcs\": $driver_pcs, \"kcov_pcs\": $all_pcs"
+echo ", \"ft_kernel\": $(ft kernel | grep . || echo null), \"ft_no_kernel\": $(ft harness | grep . || echo null)"
+echo ", \"kcov_series\": $(series "$out/kcov-series.tsv" 2,3)"
+echo ", \"exec_series\": $(series "$out/exec-series.tmp" 2,3)"
+rm -f "$out/exec-series.tmp"
