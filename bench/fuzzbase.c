@@ -13,6 +13,8 @@
  *
  * Output, one line per target:
  *   fuzzbase <target> inputs N calls/input C harness H exec/s bare B exec/s differ D
+ *            [no-klog K exec/s]   (--split, on a device with a kernel log: the harness
+ *                                  without its kernel-log check after every input)
  * Exit: 0, 1 when --check saw a result differ, 2 usage or harness error.
  */
 #include <dirent.h>
@@ -38,6 +40,7 @@ struct job {
 	const char *spec;
 	double secs;
 	bool check;
+	bool split;		/* --split: a third loop, the harness without the kernel-log check */
 	const struct mc_fuzz_target *t;
 	struct input in[MAX_INPUTS];
 	int n;
@@ -165,8 +168,8 @@ static int run_job(struct job *j)
 {
 	struct mc_fuzz_ctx *ctx = NULL;
 	struct mc_fuzz_bare *b = NULL;
-	struct tally h = { 0 }, bb = { 0 };
-	int hat = 0, bat = 0, rc = 2, slices;
+	struct tally h = { 0 }, bb = { 0 }, nk = { 0 };
+	int hat = 0, bat = 0, kat = 0, rc = 2, slices;
 	long calls = 0;
 	char err[512], spec[256];
 	bool shared;
@@ -185,6 +188,14 @@ static int run_job(struct job *j)
 			goto out_err;
 		if (harness_slice(j, ctx, &hat, j->secs / slices, &h))
 			goto out;
+		if (j->split && ctx->klog) {
+			ctx->klog = false;
+			rc = harness_slice(j, ctx, &kat, j->secs / slices, &nk);
+			ctx->klog = true;
+			if (rc)
+				goto out;
+			rc = 2;
+		}
 		if (shared) {
 			mc_fuzz_ctx_close(ctx);
 			ctx = NULL;
@@ -198,9 +209,12 @@ static int run_job(struct job *j)
 			b = NULL;
 		}
 	}
-	printf("fuzzbase %s inputs %d calls/input %.1f harness %.0f exec/s bare %.0f exec/s differ %ld\n",
+	printf("fuzzbase %s inputs %d calls/input %.1f harness %.0f exec/s bare %.0f exec/s differ %ld",
 	       j->t->name, j->n, (double)calls / j->n, h.execs / h.secs, bb.execs / bb.secs,
 	       bb.differ);
+	if (nk.secs > 0)
+		printf(" no-klog %.0f exec/s", nk.execs / nk.secs);
+	printf("\n");
 	fflush(stdout);
 	rc = j->check && bb.differ ? 1 : 0;
 	goto out;
@@ -222,19 +236,21 @@ int main(int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "split", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct job j;
 	int opt, worst = 0;
 	const char *spec = NULL;
 	double secs = 5;
-	bool check = false;
+	bool check = false, split = false;
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': spec = optarg; break;
 		case 's': secs = atof(optarg); break;
 		case 'c': check = true; break;
+		case 'k': split = true; break;
 		default: goto usage;
 		}
 	}
@@ -249,7 +265,7 @@ int main(int argc, char **argv)
 			goto usage;
 		snprintf(name, sizeof(name), "%.*s", (int)(colon - argv[i]), argv[i]);
 		memset(&j, 0, sizeof(j));
-		j = (struct job){ .spec = spec, .secs = secs, .check = check,
+		j = (struct job){ .spec = spec, .secs = secs, .check = check, .split = split,
 				  .t = mc_fuzz_target_find(name) };
 		if (!j.t || load(&j, colon + 1)) {
 			fprintf(stderr, "fuzzbase: %s: unknown target or no inputs in %s\n", name,
@@ -261,6 +277,6 @@ int main(int argc, char **argv)
 	}
 	return worst;
 usage:
-	fprintf(stderr, "usage: fuzzbase [--device SPEC] [--seconds S] [--check] TARGET:DIR...\n");
+	fprintf(stderr, "usage: fuzzbase [--device SPEC] [--seconds S] [--check] [--split] TARGET:DIR...\n");
 	return 2;
 }

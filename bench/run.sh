@@ -42,3 +42,10 @@ if [ "${BENCH_VM:-1}" = 1 ]; then
 	[ -s "$log" ] || { echo "bench: no guest bench output ($log)" >&2; exit 2; }
 	sed 's/^bench /bench vm:/' "$log" | tee -a "$OUT"
 fi
+
+
+# Fuzz targets on the real driver in the VM: target/bare per target (bench/vm-fuzz.sh).
+if [ "${BENCH_VM:-1}" = 1 ]; then
+	"$REPO/bench/vm-fuzz.sh" "$BUILD" | tee -a "$OUT"
+	[ "${PIPESTATUS[0]}" = 0 ] || exit 2
+fi
