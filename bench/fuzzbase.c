@@ -13,8 +13,9 @@
  *
  * Output, one line per target:
  *   fuzzbase <target> inputs N calls/input C harness H exec/s bare B exec/s differ D
- *            [no-klog K exec/s]   (--split, on a device with a kernel log: the harness
- *                                  without its kernel-log check after every input)
+ *            [no-note N exec/s] [no-klog K exec/s]   (--split, on a device with a
+ *            kernel log: the harness without the note of each input in the log, and
+ *            without the kernel-log check either)
  * Exit: 0, 1 when --check saw a result differ, 2 usage or harness error.
  */
 #include <dirent.h>
@@ -40,7 +41,7 @@ struct job {
 	const char *spec;
 	double secs;
 	bool check;
-	bool split;		/* --split: a third loop, the harness without the kernel-log check */
+	bool split;		/* --split: the harness without its kernel-log note, and check */
 	const struct mc_fuzz_target *t;
 	struct input in[MAX_INPUTS];
 	int n;
@@ -138,6 +139,28 @@ static int bare_slice(struct job *j, struct mc_fuzz_bare *b, int *at, double sec
 	return 0;
 }
 
+/*
+ * --split: the harness without the note of each input in the kernel log
+ * (MIGCHECK_FUZZ_KMSG, for a panic's salvage; only when it is on), then without the
+ * kernel-log check (ROB-01) either.
+ */
+static int split_slices(struct job *j, struct mc_fuzz_ctx *ctx, int *nat, int *kat, double secs,
+			struct tally *nn, struct tally *nk)
+{
+	bool kmsg = ctx->kmsg, klog = ctx->klog;
+	int rc = 0;
+
+	ctx->kmsg = false;
+	if (kmsg)
+		rc = harness_slice(j, ctx, nat, secs, nn);
+	ctx->klog = false;
+	if (!rc)
+		rc = harness_slice(j, ctx, kat, secs, nk);
+	ctx->klog = klog;
+	ctx->kmsg = kmsg;
+	return rc;
+}
+
 static int record(struct job *j, struct mc_fuzz_ctx *ctx, long *calls)
 {
 	struct mc_fuzz_finding f;
@@ -168,8 +191,8 @@ static int run_job(struct job *j)
 {
 	struct mc_fuzz_ctx *ctx = NULL;
 	struct mc_fuzz_bare *b = NULL;
-	struct tally h = { 0 }, bb = { 0 }, nk = { 0 };
-	int hat = 0, bat = 0, kat = 0, rc = 2, slices;
+	struct tally h = { 0 }, bb = { 0 }, nn = { 0 }, nk = { 0 };
+	int hat = 0, bat = 0, nat = 0, kat = 0, rc = 2, slices;
 	long calls = 0;
 	char err[512], spec[256];
 	bool shared;
@@ -188,14 +211,8 @@ static int run_job(struct job *j)
 			goto out_err;
 		if (harness_slice(j, ctx, &hat, j->secs / slices, &h))
 			goto out;
-		if (j->split && ctx->klog) {
-			ctx->klog = false;
-			rc = harness_slice(j, ctx, &kat, j->secs / slices, &nk);
-			ctx->klog = true;
-			if (rc)
-				goto out;
-			rc = 2;
-		}
+		if (j->split && ctx->klog && split_slices(j, ctx, &nat, &kat, j->secs / slices, &nn, &nk))
+			goto out;
 		if (shared) {
 			mc_fuzz_ctx_close(ctx);
 			ctx = NULL;
@@ -212,6 +229,8 @@ static int run_job(struct job *j)
 	printf("fuzzbase %s inputs %d calls/input %.1f harness %.0f exec/s bare %.0f exec/s differ %ld",
 	       j->t->name, j->n, (double)calls / j->n, h.execs / h.secs, bb.execs / bb.secs,
 	       bb.differ);
+	if (nn.secs > 0)
+		printf(" no-note %.0f exec/s", nn.execs / nn.secs);
 	if (nk.secs > 0)
 		printf(" no-klog %.0f exec/s", nk.execs / nk.secs);
 	printf("\n");
