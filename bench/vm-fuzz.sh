@@ -13,10 +13,11 @@ set -uo pipefail
 BUILD=${1:-build} SECS=${2:-${BENCH_VM_FUZZ_SECONDS:-4}}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 targets="resume_stream write_chunking state_sequence feature_ioctl"
+dirs=$(for t in $targets; do printf '%s:/fuzz/corpus/%s ' "$t" "$t"; done)
 # shellcheck disable=SC2016 # $MC_DEVICE is expanded in the guest
 export VM_EXTRA_BINS="$REPO/$BUILD/fuzzbase-static" VM_DESTRUCTIVE=0 \
 	VM_EXTRA_FILES="$REPO/corpus:/fuzz/corpus" \
-	VM_EXTRA_ARGS="--device \"\$MC_DEVICE\" --seconds $SECS --check --split $(for t in $targets; do printf '%s:/fuzz/corpus/%s ' "$t" "$t"; done)" \
+	VM_EXTRA_ARGS="--device \"\$MC_DEVICE\" --seconds $SECS --check --split $dirs" \
 	MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$REPO/$BUILD/bench-vm-fuzz"
 mkdir -p "$VM_REPORTS"
 make -s -C "$REPO" vm-prepare "$BUILD/fuzzbase-static" "$BUILD/migcheck-static" >/dev/null || exit 2
