@@ -51,3 +51,9 @@ if [ "${BENCH_GUIDED:-$([ -r "${MC_CACHE:-/var/cache/migcheck}/current-kernel-de
 	"$REPO/vm/vmfuzz-guided.sh" bench "${BENCH_GUIDED_TARGET:-resume_stream}" "${BENCH_GUIDED_SECONDS:-90}" | tee -a "$OUT"
 	[ "${PIPESTATUS[0]}" = 0 ] || exit 2
 fi
+
+# Fuzz targets on the real driver in the VM: target/bare per target (bench/vm-fuzz.sh).
+if [ "${BENCH_VM:-1}" = 1 ]; then
+	"$REPO/bench/vm-fuzz.sh" "$BUILD" | tee -a "$OUT"
+	[ "${PIPESTATUS[0]}" = 0 ] || exit 2
+fi

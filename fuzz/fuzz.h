@@ -84,6 +84,8 @@ struct mc_fuzz_ref {
 	size_t own_len, resaved_len;
 };
 
+struct mc_fuzz_trace;
+
 /* The per-process fuzzing context. Knobs come from the environment (mc_fuzz_ctx_open). */
 struct mc_fuzz_ctx {
 	struct mc_dev *dev;	/* the device, replaced when reopen is set */
@@ -108,7 +110,18 @@ struct mc_fuzz_ctx {
 	int kmsg_fd;
 	struct mc_fuzz_kcov *kcov;	/* kernel coverage of the inputs (fuzz_kcov.h), or NULL */
 	bool kcov_tried;	/* opened (or not) on the first input, by the thread that runs them */
+	/*
+	 * MIGCHECK_FUZZ_SAMPLE=dir: every sample_every-th input (MIGCHECK_FUZZ_SAMPLE_EVERY,
+	 * default 499) is a candidate, and a uniform sample of MC_FUZZ_SAMPLE_MAX of them
+	 * (reservoir) is kept as dir/s<slot>: the inputs a campaign ran, for a baseline.
+	 */
+	char *sample;
+	unsigned sample_every;
+	uint64_t sample_n, sample_k, sample_rng;
+	struct mc_fuzz_trace *rec;	/* fuzz_trace.h: the input's device calls go here, or NULL */
+	struct mc_dev *rec_dev;		/* the device the recorder is interposed on */
 };
+#define MC_FUZZ_SAMPLE_MAX 1024
 #define MC_FUZZ_PAGE 4096u
 #define MC_FUZZ_GUARD (64u << 10)
 

@@ -163,3 +163,15 @@ fuzz-help:
 	@echo "knobs: FUZZ_CC=$(FUZZ_CC) AFL_CC=$(AFL_CC) AFL_ASAN=0|1 FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS)"
 	@echo "env:   MIGCHECK_FUZZ_DEVICE (default sim:flags=7:mem=4096) MIGCHECK_FUZZ_FOREIGN"
 	@echo "       MIGCHECK_FUZZ_STRICT MIGCHECK_FUZZ_REOPEN MIGCHECK_FUZZ_DETERMINISTIC MIGCHECK_FUZZ_KMSG"
+
+# ---------------------------------------------------------------- same-run baselines
+# bench/fuzzbase.c (make bench): each target's exec/s against a bare replay of the same
+# device calls, built in the flavours the targets run in (the device's code instrumented
+# as theirs is) and static for the guest.
+$(BUILD)/fuzz-cov/fuzzbase $(BUILD)/fuzz-lf/fuzzbase: $(BUILD)/%/fuzzbase: bench/fuzzbase.c $(BUILD)/%/libmigcheck.a
+	$(Q)$(CC) $(CFLAGS_$*) -o $@ $< $(BUILD)/$*/libmigcheck.a $(LIBS)
+$(BUILD)/fuzzbase-static: $(BUILD)/static/bench/fuzzbase.o $(BUILD)/static/libmigcheck.a
+	$(Q)$(CC) $(LDFLAGS_static) -o $@ $^ $(LIBS)
+$(BUILD)/static/bench/fuzzbase.o: bench/fuzzbase.c $(GEN_HDRS) | deps
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_static) -c -o $@ $<

@@ -16,6 +16,7 @@
 
 #include "fuzz.h"
 #include "fuzz_kcov.h"
+#include "fuzz_trace.h"
 #include "model.h"
 #include "report.h"
 #include "runner.h"
@@ -82,6 +83,42 @@ out:
 		ctx->foreign_spec[0] = '\0';
 }
 
+/* MIGCHECK_FUZZ_SAMPLE (struct mc_fuzz_ctx): the directory, made if missing. */
+static void sample_open(struct mc_fuzz_ctx *ctx)
+{
+	const char *dir = getenv("MIGCHECK_FUZZ_SAMPLE"), *every = getenv("MIGCHECK_FUZZ_SAMPLE_EVERY");
+
+	if (!dir || !*dir || (mkdir(dir, 0755) && errno != EEXIST))
+		return;
+	ctx->sample = strdup(dir);
+	ctx->sample_every = every && atoi(every) > 0 ? (unsigned)atoi(every) : 499;
+	ctx->sample_rng = 0x9e3779b97f4a7c15ull;
+}
+
+/* Reservoir sampling of the candidates: each has the same chance to be kept. */
+static void sample_keep(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t size)
+{
+	uint64_t slot = ctx->sample_k++;
+	char path[4096];
+	int fd;
+
+	if (slot >= MC_FUZZ_SAMPLE_MAX) {
+		ctx->sample_rng ^= ctx->sample_rng << 13;
+		ctx->sample_rng ^= ctx->sample_rng >> 7;
+		ctx->sample_rng ^= ctx->sample_rng << 17;
+		slot = ctx->sample_rng % ctx->sample_k;
+		if (slot >= MC_FUZZ_SAMPLE_MAX)
+			return;
+	}
+	snprintf(path, sizeof(path), "%s/s%04u", ctx->sample, (unsigned)slot);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, data, size) < 0)
+		ctx->sample_every = ~0u;	/* a full disk: stop sampling */
+	close(fd);
+}
+
 int mc_fuzz_ctx_open(const char *spec, struct mc_fuzz_ctx **ctxp, char *err, size_t errlen)
 {
 	struct mc_fuzz_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -126,6 +163,7 @@ int mc_fuzz_ctx_open(const char *spec, struct mc_fuzz_ctx **ctxp, char *err, siz
 		goto out_close;
 	}
 	save_foreign(ctx);
+	sample_open(ctx);
 	*ctxp = ctx;
 	return 0;
 out_close:
@@ -156,6 +194,7 @@ void mc_fuzz_ctx_close(struct mc_fuzz_ctx *ctx)
 		close(ctx->kmsg_fd);
 	free(ctx->foreign);
 	free(ctx->scratch);
+	free(ctx->sample);
 	free(ctx);
 }
 
@@ -177,11 +216,12 @@ static int reopen(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
 	int rc;
 
 	mc_dev_close(ctx->dev);
-	ctx->dev = NULL;
+	ctx->dev = ctx->rec_dev = NULL;
 	rc = mc_dev_open(ctx->spec, &ctx->dev, err, sizeof(err));
 	if (rc)
 		return mc_fuzz_broken(f, rc, "reopening the device: %s", err);
 	mc_dev_oplog_clear(ctx->dev);
+	mc_fuzz_trace_attach(ctx);	/* a trace holds the calls on the device the input ran on */
 	return 0;
 }
 
@@ -240,6 +280,7 @@ int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const u
 	if (ctx->reopen && (rc = reopen(ctx, f)))
 		return rc;
 	mc_dev_oplog_clear(ctx->dev);
+	mc_fuzz_trace_attach(ctx);
 	mc_fuzz_kmsg_note(ctx, t->name, data, size);
 	if (ctx->klog) {
 		struct mc_fuzz_finding before = { .clause = "" };
@@ -257,6 +298,8 @@ int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const u
 		rc = 1;
 	if (ctx->trace_on)
 		ctx->trace = oplog_hash(ctx->dev);
+	if (ctx->sample && ++ctx->sample_n % ctx->sample_every == 0)
+		sample_keep(ctx, data, size);
 	return rc;
 }
 

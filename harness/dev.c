@@ -141,6 +141,20 @@ static const struct mc_backend_ops *backend_of(const struct mc_devspec *ds)
 	return !strcmp(ds->kind, "sim") ? &mc_sim_ops : &mc_kernel_ops;
 }
 
+const struct mc_backend_ops *mc_dev_backend_of(const struct mc_devspec *ds)
+{
+	return backend_of(ds);
+}
+
+void mc_dev_interpose(struct mc_dev *dev, const struct mc_backend_ops *be, void *priv,
+		      const struct mc_backend_ops **old_be, void **old_priv)
+{
+	*old_be = dev->be;
+	*old_priv = dev->priv;
+	dev->be = be;
+	dev->priv = priv;
+}
+
 int mc_dev_open(const char *spec, struct mc_dev **devp, char *err, size_t errlen)
 {
 	struct mc_devspec ds;

@@ -177,4 +177,15 @@ __attribute__((format(printf, 2, 3)))
 void mc_dev_op_begin(struct mc_dev *dev, const char *fmt, ...);
 long mc_dev_op_end(struct mc_dev *dev, long rc);
 
+/* The backend that opens devices of parsed spec @ds (bare loops that bypass mc_dev). */
+const struct mc_backend_ops *mc_dev_backend_of(const struct mc_devspec *ds);
+/*
+ * mc_dev_interpose: from now on @dev's operations go to @be with handle @priv (a tracing
+ * backend that forwards to the previous one); the previous backend and its handle come
+ * back in *@old_be and *@old_priv. mc_dev_close() then calls @be->close(@priv), which
+ * must close the previous backend's handle too.
+ */
+void mc_dev_interpose(struct mc_dev *dev, const struct mc_backend_ops *be, void *priv,
+		      const struct mc_backend_ops **old_be, void **old_priv);
+
 #endif /* MIGCHECK_H */
