@@ -69,7 +69,7 @@ static const char css[] =
 	"max-height:640px;overflow:auto;white-space:pre}.src span{display:block}"
 	".src .h{background:#dafbe1}.src .m{background:#ffebe9}.src i,.src b{display:inline-block;"
 	"color:var(--muted);font-style:normal;font-weight:400;text-align:right;margin-right:10px}"
-	".src i{width:3.5em}.src b{width:2.5em}"
+	".src i{width:3.5em}.src b{width:2.5em}.tscroll{max-width:100%;overflow-x:auto}"
 	"code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}"
 	"pre{margin:0;white-space:pre-wrap;word-break:break-word}"
 	"pre.log{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px;"

@@ -301,7 +301,8 @@ void mc_html_fuzz(FILE *f, const struct mc_html_extra *x)
 			if (!mc_json_is(o, MC_JSON_OBJECT))
 				continue;
 			if (!rows++) {
-				fputs("<table id=\"fuzz-table\"><thead><tr>", f);
+				/* a box of its own: long file names scroll, not the page */
+				fputs("<div class=\"tscroll\"><table id=\"fuzz-table\"><thead><tr>", f);
 				for (int c = 0; c < ncols; c++)
 					fprintf(f, "<th>%s</th>", cols[c]);
 				fputs("<th>file</th></tr></thead><tbody>", f);
@@ -316,7 +317,7 @@ void mc_html_fuzz(FILE *f, const struct mc_html_extra *x)
 		}
 	}
 	if (rows)
-		fputs("</tbody></table>", f);
+		fputs("</tbody></table></div>", f);
 	/* Kernel coverage over time, for campaigns on a KCOV kernel (vm/vmfuzz-kcov.sh). */
 	for (int i = 0; x && i < x->nfuzz; i++)
 		if (mc_json_is(x->fuzz[i], MC_JSON_OBJECT))
