@@ -145,7 +145,7 @@ check: deps all unit sim-check interrupt-check hostile-check fuzz-check report-c
 # The build's Debian packages; every compile waits for them (see flavour_rules). All
 # installs go through tools/apt-install.sh (apt-get update once when the lists are missing
 # or stale): this target, fuzz-deps, report-deps and the VM rig's scripts.
-DEB_PKGS ?= check pkg-config liburing-dev libsodium-dev
+DEB_PKGS ?= check pkg-config liburing-dev libsodium-dev lcov
 deps:
 	$(Q)tools/apt-install.sh $(DEB_PKGS)
 
