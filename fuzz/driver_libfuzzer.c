@@ -4,12 +4,14 @@
  * device ($MIGCHECK_FUZZ_DEVICE, else MC_FUZZ_DEFAULT_DEVICE) is opened on the first
  * input; a finding is printed (and appended to $MIGCHECK_FUZZ_FINDINGS when set, the
  * first input of each dedup key kept in $MIGCHECK_FUZZ_INPUTS, else in
- * $MIGCHECK_FUZZ_FINDINGS.inputs) and aborts, so libFuzzer keeps the input as a crash.
+ * $MIGCHECK_FUZZ_FINDINGS.inputs) and aborts, so libFuzzer keeps the input as a crash
+ * ($MIGCHECK_FUZZ_CONTINUE=known: only at a finding not kept before; =1: never).
  * On a kernel with KCOV the driver's coverage of each input lands in libFuzzer's extra
  * counters and the kernel's comparisons in its comparison hooks (fuzz_kcov.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz.h"
 #include "fuzz_kcov.h"
@@ -72,8 +74,9 @@ static void kcov_cmp(uint64_t site, uint64_t a, uint64_t b, unsigned size, bool 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mc_fuzz_finding f;
+	const char *cont;
 	char err[512];
-	int rc;
+	int rc, kept = 1;	/* 0: the finding's key was kept before (a known finding) */
 
 	if (!ctx) {
 		const struct mc_fuzz_sink sink = { .map = kcov_counters,
@@ -104,11 +107,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			snprintf(dir, sizeof(dir), "%s.inputs", log);
 			keep = dir;
 		}
-		if (keep && *keep && mc_fuzz_finding_keep(keep, &f, data, size) < 0)
-			fprintf(stderr, "migcheck-fuzz: could not keep the input in %s\n", keep);
+		if (keep && *keep) {
+			kept = mc_fuzz_finding_keep(keep, &f, data, size);
+			if (kept < 0)
+				fprintf(stderr, "migcheck-fuzz: could not keep the input in %s\n",
+					keep);
+		}
 		mc_fuzz_finding_print(stderr, &f);
-		/* MIGCHECK_FUZZ_CONTINUE=1: a pass over a corpus that must see every input. */
-		if (!getenv("MIGCHECK_FUZZ_CONTINUE"))
+		/*
+		 * MIGCHECK_FUZZ_CONTINUE=1: a pass over a corpus that must see every input;
+		 * =known: a campaign aborts (a crash for libFuzzer, a new process in fork
+		 * mode) only at a finding whose key is not kept yet, goes on at known ones.
+		 */
+		cont = getenv("MIGCHECK_FUZZ_CONTINUE");
+		if (!cont || (!strcmp(cont, "known") && kept != 0))
 			abort();
 	}
 	if (rc < 0) {

@@ -89,7 +89,7 @@ $(FUZZ_SEEDS_BIN): tools/fuzz_seeds.c $(BUILD)/asan/libmigcheck.a
 
 # ---------------------------------------------------------------- commands
 .PHONY: fuzz afl minimize fuzz-check fuzz-replay fuzz-smoke fuzz-build fuzz-deps fuzz-seeds \
-        fuzz-oss fuzz-help fuzz-target-ok
+        fuzz-oss fuzz-help fuzz-target-ok fuzz-known-check
 
 FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_JOBS='$(JOBS)' \
            MC_MERGE='$(MERGE)' MC_ENGINE='$(ENGINE)' MC_INPUT='$(INPUT)' MC_SAVE='$(SAVE)' \
@@ -125,7 +125,19 @@ minimize: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/asan/fuzz/replay_%) \
 # Every corpus replayed under ASan/UBSan (defect-* files must also trip their defect),
 # then each libFuzzer target for FUZZ_SMOKE_SECONDS against the simulated device, and
 # each coverage-only build for 2 s.
-fuzz-check: fuzz-replay fuzz-smoke
+fuzz-check: fuzz-replay fuzz-smoke fuzz-known-check
+
+# MIGCHECK_FUZZ_CONTINUE=known (vmfuzz campaigns): a finding aborts the first time its key
+# is kept, not when it is known (a fork-mode job restarted at each, 25 s on the debug kernel).
+FUZZ_KNOWN_IN := corpus/resume_stream/defect-end_optional--stream-without-end-record-accepted
+fuzz-known-check: $(BUILD)/fuzz-lf/resume_stream
+	$(Q)d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	  run() { MIGCHECK_FUZZ_DEVICE=sim:flags=7:mem=4096:defect=end_optional \
+	    MIGCHECK_FUZZ_FINDINGS=$$d/f.log MIGCHECK_FUZZ_CONTINUE=known \
+	    $(BUILD)/fuzz-lf/resume_stream $(FUZZ_KNOWN_IN) >>$$d/out 2>&1; }; \
+	  if run; then echo "FAIL: a new finding did not abort ($$d/out)" >&2; cat $$d/out >&2; exit 1; fi; \
+	  run || { echo "FAIL: a known finding aborted" >&2; cat $$d/out >&2; exit 1; }; \
+	  echo "fuzz-known-check: ok (a new finding aborts, a known one goes on)"
 
 fuzz-replay: $(FUZZ_REPLAY_BINS)
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \

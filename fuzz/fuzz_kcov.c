@@ -140,40 +140,37 @@ static enum mc_fuzz_kcov_mode env_mode(void)
 	return sink.map ? MC_FUZZ_KCOV_GUIDE : MC_FUZZ_KCOV_MEASURE;
 }
 
-/* Whether /proc/modules lists @mod: a kallsyms scan (slow on a debug kernel) only then. */
-static bool loaded(const char *mod)
-{
-	FILE *f = fopen("/proc/modules", "re");
-	char line[512];
-	size_t n = strlen(mod);
-	bool yes = false;
-
-	while (f && !yes && fgets(line, sizeof(line), f))
-		yes = !strncmp(line, mod, n) && line[n] == ' ';
-	if (f)
-		fclose(f);
-	return yes;
-}
-
-/* The driver module, mdev, and the VFIO core where each is; -ENOENT without the driver's. */
-static int add_ranges(struct mc_kcov_ranges *rs, const char *driver)
+/*
+ * The driver module, mdev, and the VFIO core where each is, and their symbols when @st:
+ * from one read of kallsyms (a debug kernel's takes seconds under TCG, and fork mode
+ * starts a process per job). -ENOENT without the driver's module.
+ */
+static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, const char *driver)
 {
 	static const char *const core[] = { "vfio_", NULL };
 	static const char *const mods[] = { "mdev", "vfio", "vfio_iommu_type1", "vfio_pci_core" };
+	struct mc_kallsyms *ks;
 	char mod[64];
 	int rc;
 
 	snprintf(mod, sizeof(mod), "%s", driver);
 	for (char *p = mod; *p; p++)
 		*p = *p == '-' ? '_' : *p;
-	rc = mc_kcov_add_module(rs, mod, NULL);
+	rc = mc_kallsyms_read(&ks, NULL);
 	if (rc)
 		return rc;
+	rc = mc_kallsyms_add_module(rs, ks, mod);
+	if (rc)
+		goto out;
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
-		if (strcmp(mods[i], mod) && loaded(mods[i]))
-			mc_kcov_add_module(rs, mods[i], NULL);
-	mc_kcov_add_kernel(rs, core, NULL);	/* built in (the debug kernel's VFIO core) */
-	return 0;
+		if (strcmp(mods[i], mod))
+			mc_kallsyms_add_module(rs, ks, mods[i]);	/* where loaded */
+	mc_kallsyms_add_kernel(rs, ks, core);	/* built in (the debug kernel's VFIO core) */
+	if (st)
+		mc_kallsyms_symtab(st, rs, ks);
+out:
+	mc_kallsyms_free(ks);
+	return rc;
 }
 
 static void log_flush(struct mc_fuzz_kcov *kc);
@@ -210,7 +207,7 @@ int mc_fuzz_kcov_open(struct mc_fuzz_kcov **kp, const char *driver, char *err, s
 	kc->mode = mode;
 	kc->log_fd = -1;
 	kc->cmp_every = every && *every ? (unsigned)strtoul(every, NULL, 0) : CMP_EVERY_DEFAULT;
-	rc = add_ranges(&kc->rs, driver);
+	rc = add_ranges(&kc->rs, log && *log ? &kc->st : NULL, driver);
 	if (rc) {
 		snprintf(err, errlen, "kernel coverage: no text of module %s in /proc (%s)", driver,
 			 strerror(-rc));
@@ -230,7 +227,6 @@ int mc_fuzz_kcov_open(struct mc_fuzz_kcov **kp, const char *driver, char *err, s
 	kc->on = kc->pc;
 	if (log && *log) {
 		kc->log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-		mc_kcov_symtab_load(&kc->st, &kc->rs, NULL);
 		log_ranges(kc);
 	}
 	*kp = kc;

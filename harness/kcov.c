@@ -107,51 +107,163 @@ size_t mc_kcov_take(struct mc_kcov *k, const uint64_t **rec, bool *overflow)
 	return n;
 }
 
-/* Parse one kallsyms line "ADDR TYPE NAME [MOD]"; 0 or -EINVAL. */
-static int kallsyms_line(const char *line, uint64_t *addr, char *type, char *name, size_t nlen,
-			 char *mod, size_t mlen)
-{
-	char nb[256], mb[64] = "";
-	unsigned long long a;
-	int got = sscanf(line, "%llx %c %255s [%63[^]]]", &a, type, nb, mb);
+/* ---------------------------------------------------------------- kallsyms, read once */
 
-	if (got < 3)
-		return -EINVAL;
-	*addr = a;
-	snprintf(name, nlen, "%s", nb);
-	snprintf(mod, mlen, "%s", mb);
-	return 0;
-}
-
-static FILE *proc_open(const char *proc_root, const char *file)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", proc_root ? proc_root : "/proc", file);
-	return fopen(path, "re");
-}
-
-uint64_t mc_kcov_kaslr_offset(const char *proc_root)
-{
-	FILE *f = proc_open(proc_root, "kallsyms");
-	char line[512], type, name[256], mod[64];
-	uint64_t addr, off = 0;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) &&
-		    !strcmp(name, "_text") && !mod[0]) {
-			off = addr >= START_KERNEL ? addr - START_KERNEL : 0;
-			break;
-		}
-	fclose(f);
-	return off;
-}
+/* A text symbol of kallsyms; name and mod point into the read buffer. */
+struct mc_ksym {
+	uint64_t addr;
+	const char *name, *mod;	/* mod: "" for built-in */
+};
+struct mc_kallsyms {
+	char *buf;
+	struct mc_ksym *sym;	/* text symbols in file order */
+	size_t n;
+	uint64_t text, etext;	/* built-in _text and _etext, 0 when absent */
+};
 
 static bool is_text(char type)
 {
 	return type == 't' || type == 'T';
+}
+
+/* The whole of @path (proc files say size 0: read until EOF), NUL-terminated. */
+static char *slurp_file(const char *path, size_t *len)
+{
+	size_t cap = 1u << 20, n = 0;
+	char *buf = NULL, *g;
+	ssize_t got = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while (got > 0) {
+		if (!buf || cap - n < 65536 + 1) {
+			cap = buf ? cap * 2 : cap;
+			g = realloc(buf, cap);
+			if (!g)
+				goto out_fail;
+			buf = g;
+		}
+		got = read(fd, buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			got = 1;
+		else if (got > 0)
+			n += (size_t)got;
+	}
+	if (got < 0)
+		goto out_fail;
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+out_fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/*
+ * Parse "ADDR TYPE NAME [MOD]" at *@p in place (NAME and MOD NUL-terminated) and move *@p
+ * to the next line; false for a line that is not one.
+ */
+static bool parse_line(char **p, uint64_t *addr, char *type, const char **name, const char **mod)
+{
+	char *s = *p, *e, *nl = strchr(s, '\n');
+
+	if (nl)
+		*nl = '\0';
+	*p = nl ? nl + 1 : s + strlen(s);
+	*addr = strtoull(s, &e, 16);
+	if (e == s || (*e != ' ' && *e != '\t'))
+		return false;
+	while (*e == ' ' || *e == '\t')
+		e++;
+	*type = *e;
+	if (!*e || (e[1] != ' ' && e[1] != '\t'))
+		return false;
+	for (e += 2; *e == ' ' || *e == '\t'; e++)
+		;
+	*name = e;
+	e += strcspn(e, " \t");
+	*mod = "";
+	if (*e) {
+		*e++ = '\0';
+		e += strspn(e, " \t");
+		if (*e == '[') {
+			*mod = ++e;
+			e[strcspn(e, "]")] = '\0';
+		}
+	}
+	return **name != '\0';
+}
+
+int mc_kallsyms_read(struct mc_kallsyms **out, const char *proc_root)
+{
+	char path[512], *p;
+	struct mc_kallsyms *ks;
+	size_t len, cap = 0;
+
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/kallsyms", proc_root ? proc_root : "/proc");
+	ks = calloc(1, sizeof(*ks));
+	if (!ks)
+		return -ENOMEM;
+	ks->buf = slurp_file(path, &len);
+	if (!ks->buf) {
+		free(ks);
+		return errno == ENOMEM ? -ENOMEM : -ENOENT;
+	}
+	for (p = ks->buf; *p;) {
+		struct mc_ksym s;
+		char type;
+
+		if (!parse_line(&p, &s.addr, &type, &s.name, &s.mod) || !is_text(type))
+			continue;
+		if (!s.mod[0] && !strcmp(s.name, "_text") && !ks->text)
+			ks->text = s.addr;
+		if (!s.mod[0] && !strcmp(s.name, "_etext") && !ks->etext)
+			ks->etext = s.addr;
+		if (ks->n == cap) {
+			struct mc_ksym *g;
+
+			cap = cap ? cap * 2 : 4096;
+			g = realloc(ks->sym, cap * sizeof(*g));
+			if (!g) {
+				mc_kallsyms_free(ks);
+				return -ENOMEM;
+			}
+			ks->sym = g;
+		}
+		ks->sym[ks->n++] = s;
+	}
+	*out = ks;
+	return 0;
+}
+
+void mc_kallsyms_free(struct mc_kallsyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->sym);
+	free(ks->buf);
+	free(ks);
+}
+
+uint64_t mc_kallsyms_kaslr_offset(const struct mc_kallsyms *ks)
+{
+	return ks->text >= START_KERNEL ? ks->text - START_KERNEL : 0;
+}
+
+uint64_t mc_kcov_kaslr_offset(const char *proc_root)
+{
+	struct mc_kallsyms *ks;
+	uint64_t off;
+
+	if (mc_kallsyms_read(&ks, proc_root))
+		return 0;
+	off = mc_kallsyms_kaslr_offset(ks);
+	mc_kallsyms_free(ks);
+	return off;
 }
 
 static bool has_prefix(const char *name, const char *const *prefixes)
@@ -162,6 +274,11 @@ static bool has_prefix(const char *name, const char *const *prefixes)
 	return false;
 }
 
+static bool span_match(const struct mc_ksym *s, const char *want_mod, const char *const *prefixes)
+{
+	return want_mod ? !strcmp(s->mod, want_mod) : !s->mod[0] && has_prefix(s->name, prefixes);
+}
+
 /*
  * The span of text symbols that match: module @mod's (when @mod), else built-in ones with
  * a name in @prefixes below _etext (init and exit text lie far above the rest: with them
@@ -169,62 +286,43 @@ static bool has_prefix(const char *name, const char *const *prefixes)
  * the last match that does not match (a function's size is not in kallsyms), or 64 KiB
  * past it.
  */
-static int text_span(const char *proc_root, const char *want_mod, const char *const *prefixes,
-		     uint64_t *start, uint64_t *end)
+static int text_span(const struct mc_kallsyms *ks, const char *want_mod,
+		     const char *const *prefixes, uint64_t *start, uint64_t *end)
 {
-	FILE *f = proc_open(proc_root, "kallsyms");
-	char line[512], type, name[256], mod[64];
-	uint64_t addr, lo = UINT64_MAX, hi = 0, next = UINT64_MAX, etext = UINT64_MAX;
+	uint64_t lo = UINT64_MAX, hi = 0, next = UINT64_MAX;
+	uint64_t etext = !want_mod && ks->etext ? ks->etext : UINT64_MAX;
 	bool zero = false;
 
-	if (!f)
-		return -ENOENT;
-	while (!want_mod && fgets(line, sizeof(line), f))
-		if (!kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) &&
-		    !strcmp(name, "_etext") && !mod[0] && addr)
-			etext = addr;
-	rewind(f);
-	while (fgets(line, sizeof(line), f)) {
-		bool match;
+	for (size_t i = 0; i < ks->n; i++) {
+		const struct mc_ksym *s = &ks->sym[i];
 
-		if (kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) ||
-		    !is_text(type) || (!want_mod && addr >= etext))
+		if (!want_mod && s->addr >= etext)
 			continue;
-		if (!addr) {
+		if (!s->addr) {
 			zero = true;	/* kptr_restrict hides addresses */
 			continue;
 		}
-		match = want_mod ? !strcmp(mod, want_mod) : !mod[0] && has_prefix(name, prefixes);
-		if (match) {
-			lo = addr < lo ? addr : lo;
-			hi = addr > hi ? addr : hi;
+		if (span_match(s, want_mod, prefixes)) {
+			lo = s->addr < lo ? s->addr : lo;
+			hi = s->addr > hi ? s->addr : hi;
 		}
 	}
-	if (lo == UINT64_MAX) {
-		fclose(f);
+	if (lo == UINT64_MAX)
 		return zero ? -EPERM : -ENOENT;
-	}
-	rewind(f);
-	while (fgets(line, sizeof(line), f)) {
-		bool match;
+	for (size_t i = 0; i < ks->n; i++) {
+		const struct mc_ksym *s = &ks->sym[i];
 
-		if (kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) ||
-		    !is_text(type) || addr <= hi || addr >= next)
-			continue;
-		match = want_mod ? !strcmp(mod, want_mod) : !mod[0] && has_prefix(name, prefixes);
-		if (!match)
-			next = addr;
+		if (s->addr > hi && s->addr < next && !span_match(s, want_mod, prefixes))
+			next = s->addr;
 	}
-	fclose(f);
 	*start = lo;
 	*end = next != UINT64_MAX ? next : hi + 65536;
 	return 0;
 }
 
 static int add_range(struct mc_kcov_ranges *rs, const char *name, uint64_t start, uint64_t end,
-		     const char *proc_root)
+		     uint64_t off)
 {
-	uint64_t off = mc_kcov_kaslr_offset(proc_root);
 	struct mc_kcov_range *r;
 
 	if (rs->n >= MC_KCOV_MAX_RANGES)
@@ -237,21 +335,47 @@ static int add_range(struct mc_kcov_ranges *rs, const char *name, uint64_t start
 	return 0;
 }
 
-int mc_kcov_add_module(struct mc_kcov_ranges *rs, const char *mod, const char *proc_root)
+int mc_kallsyms_add_module(struct mc_kcov_ranges *rs, const struct mc_kallsyms *ks,
+			   const char *mod)
 {
 	uint64_t start, end;
-	int rc = text_span(proc_root, mod, NULL, &start, &end);
+	int rc = text_span(ks, mod, NULL, &start, &end);
 
-	return rc ? rc : add_range(rs, mod, start, end, proc_root);
+	return rc ? rc : add_range(rs, mod, start, end, mc_kallsyms_kaslr_offset(ks));
+}
+
+int mc_kallsyms_add_kernel(struct mc_kcov_ranges *rs, const struct mc_kallsyms *ks,
+			   const char *const *prefixes)
+{
+	uint64_t start, end;
+	int rc = text_span(ks, NULL, prefixes, &start, &end);
+
+	return rc ? rc : add_range(rs, "vmlinux", start, end, mc_kallsyms_kaslr_offset(ks));
+}
+
+int mc_kcov_add_module(struct mc_kcov_ranges *rs, const char *mod, const char *proc_root)
+{
+	struct mc_kallsyms *ks;
+	int rc = mc_kallsyms_read(&ks, proc_root);
+
+	if (rc)
+		return rc;
+	rc = mc_kallsyms_add_module(rs, ks, mod);
+	mc_kallsyms_free(ks);
+	return rc;
 }
 
 int mc_kcov_add_kernel(struct mc_kcov_ranges *rs, const char *const *prefixes,
 		       const char *proc_root)
 {
-	uint64_t start, end;
-	int rc = text_span(proc_root, NULL, prefixes, &start, &end);
+	struct mc_kallsyms *ks;
+	int rc = mc_kallsyms_read(&ks, proc_root);
 
-	return rc ? rc : add_range(rs, "vmlinux", start, end, proc_root);
+	if (rc)
+		return rc;
+	rc = mc_kallsyms_add_kernel(rs, ks, prefixes);
+	mc_kallsyms_free(ks);
+	return rc;
 }
 
 int mc_kcov_range_of(const struct mc_kcov_ranges *rs, uint64_t pc)
@@ -383,47 +507,54 @@ static int cmp_sym(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-int mc_kcov_symtab_load(struct mc_kcov_symtab **out, const struct mc_kcov_ranges *rs,
-			const char *proc_root)
+int mc_kallsyms_symtab(struct mc_kcov_symtab **out, const struct mc_kcov_ranges *rs,
+		       const struct mc_kallsyms *ks)
 {
-	FILE *f = proc_open(proc_root, "kallsyms");
-	uint64_t off = mc_kcov_kaslr_offset(proc_root), addr;
-	char line[512], type, name[256], mod[64];
+	uint64_t off = mc_kallsyms_kaslr_offset(ks);
 	struct mc_kcov_symtab *st;
 	size_t cap = 0;
 
 	*out = NULL;
-	if (!f)
-		return -ENOENT;
 	st = calloc(1, sizeof(*st));
 	if (!st)
-		goto out_nomem;
-	while (fgets(line, sizeof(line), f)) {
-		if (kallsyms_line(line, &addr, &type, name, sizeof(name), mod, sizeof(mod)) ||
-		    !is_text(type) || !addr || mc_kcov_range_of(rs, addr - off) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < ks->n; i++) {
+		const struct mc_ksym *s = &ks->sym[i];
+
+		if (!s->addr || mc_kcov_range_of(rs, s->addr - off) < 0)
 			continue;
 		if (st->n == cap) {
 			struct mc_kcov_sym *g;
 
 			cap = cap ? cap * 2 : 256;
 			g = realloc(st->sym, cap * sizeof(*g));
-			if (!g)
-				goto out_nomem;
+			if (!g) {
+				mc_kcov_symtab_free(st);
+				return -ENOMEM;
+			}
 			st->sym = g;
 		}
-		st->sym[st->n].addr = addr - off;
-		name[sizeof(st->sym[0].name) - 1] = '\0';	/* kallsyms names are < 128 */
-		memcpy(st->sym[st->n].name, name, sizeof(st->sym[0].name));
+		st->sym[st->n].addr = s->addr - off;
+		snprintf(st->sym[st->n].name, sizeof(st->sym[0].name), "%s", s->name);
 		st->n++;
 	}
-	fclose(f);
 	qsort(st->sym, st->n, sizeof(*st->sym), cmp_sym);
 	*out = st;
 	return 0;
-out_nomem:
-	fclose(f);
-	mc_kcov_symtab_free(st);
-	return -ENOMEM;
+}
+
+int mc_kcov_symtab_load(struct mc_kcov_symtab **out, const struct mc_kcov_ranges *rs,
+			const char *proc_root)
+{
+	struct mc_kallsyms *ks;
+	int rc = mc_kallsyms_read(&ks, proc_root);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	rc = mc_kallsyms_symtab(out, rs, ks);
+	mc_kallsyms_free(ks);
+	return rc;
 }
 
 void mc_kcov_symtab_free(struct mc_kcov_symtab *st)

@@ -77,6 +77,21 @@ int mc_kcov_add_module(struct mc_kcov_ranges *rs, const char *mod, const char *p
  */
 int mc_kcov_add_kernel(struct mc_kcov_ranges *rs, const char *const *prefixes,
 		       const char *proc_root);
+/*
+ * kallsyms read once: a debug kernel's is tens of MB and slow to produce (seconds under
+ * TCG), so a caller that needs several ranges and their symbols reads it once with
+ * mc_kallsyms_read() and asks the snapshot (the functions above each read it anew).
+ * mc_kallsyms_read: 0, -ENOENT (no kallsyms under @proc_root, NULL: /proc) or -ENOMEM.
+ * The others answer as their reading counterparts.
+ */
+struct mc_kallsyms;
+int mc_kallsyms_read(struct mc_kallsyms **ks, const char *proc_root);
+void mc_kallsyms_free(struct mc_kallsyms *ks);
+int mc_kallsyms_add_module(struct mc_kcov_ranges *rs, const struct mc_kallsyms *ks,
+			   const char *mod);
+int mc_kallsyms_add_kernel(struct mc_kcov_ranges *rs, const struct mc_kallsyms *ks,
+			   const char *const *prefixes);
+uint64_t mc_kallsyms_kaslr_offset(const struct mc_kallsyms *ks);
 /* The index of the range holding @pc, or -1. */
 int mc_kcov_range_of(const struct mc_kcov_ranges *rs, uint64_t pc);
 /* The KASLR offset KCOV subtracted (runtime _text minus 0xffffffff81000000), or 0. */
@@ -111,6 +126,9 @@ struct mc_kcov_symtab;
 /* Load the text symbols of @rs's ranges from kallsyms under @proc_root (NULL: /proc). */
 int mc_kcov_symtab_load(struct mc_kcov_symtab **st, const struct mc_kcov_ranges *rs,
 			const char *proc_root);
+/* The same from a snapshot. */
+int mc_kallsyms_symtab(struct mc_kcov_symtab **st, const struct mc_kcov_ranges *rs,
+		       const struct mc_kallsyms *ks);
 void mc_kcov_symtab_free(struct mc_kcov_symtab *st);
 /*
  * Write @pc (canonical) as one PC-list line without the newline into @buf: 0 or -ENOENT

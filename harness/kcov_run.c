@@ -25,7 +25,7 @@ struct mc_kcov_case {
 static const char *const vfio_core[] = { "vfio_", "__vfio_", "vfio_device_", "vfio_mig",
 					 "vfio_iommu_type1_", NULL };
 
-static void add_modules(struct mc_kcov_run *kr, const char *list)
+static void add_modules(struct mc_kcov_run *kr, const struct mc_kallsyms *ks, const char *list)
 {
 	char buf[512], *save = NULL;
 
@@ -39,7 +39,7 @@ static void add_modules(struct mc_kcov_run *kr, const char *list)
 		for (int i = 0; i < kr->rs.n; i++)
 			dup |= !strcmp(kr->rs.r[i].name, m);
 		if (!dup)
-			mc_kcov_add_module(&kr->rs, m, NULL);	/* not loaded: not traced */
+			mc_kallsyms_add_module(&kr->rs, ks, m);	/* not loaded: not traced */
 	}
 }
 
@@ -47,6 +47,7 @@ void mc_kcov_run_open(struct mc_kcov_run *kr, const char *modules, const char *d
 		      bool disable)
 {
 	const char *env = getenv("MC_KCOV");
+	struct mc_kallsyms *ks;
 	char list[256];
 	int rc = 0;
 
@@ -65,20 +66,28 @@ void mc_kcov_run_open(struct mc_kcov_run *kr, const char *modules, const char *d
 		snprintf(list, sizeof(list), "%s,mdev", driver && driver[0] ? driver : "");
 		modules = list;
 	}
-	add_modules(kr, modules);
-	if (mc_kcov_add_module(&kr->rs, "vfio", NULL) == -ENOENT)
-		mc_kcov_add_kernel(&kr->rs, vfio_core, NULL);
-	if (!kr->rs.n) {
-		snprintf(kr->why, sizeof(kr->why), "none of the modules '%.80s' nor the VFIO core in "
-			 "/proc/kallsyms (addresses hidden?)", modules);
-		return;
-	}
-	rc = mc_kcov_symtab_load(&kr->st, &kr->rs, NULL);
+	/* One read of kallsyms for every range and symbol (a debug kernel's is slow to read). */
+	rc = mc_kallsyms_read(&ks, NULL);
 	if (rc) {
 		snprintf(kr->why, sizeof(kr->why), "kallsyms: %s", strerror(-rc));
 		return;
 	}
+	add_modules(kr, ks, modules);
+	if (mc_kallsyms_add_module(&kr->rs, ks, "vfio") == -ENOENT)
+		mc_kallsyms_add_kernel(&kr->rs, ks, vfio_core);
+	if (!kr->rs.n) {
+		snprintf(kr->why, sizeof(kr->why), "none of the modules '%.80s' nor the VFIO core in "
+			 "/proc/kallsyms (addresses hidden?)", modules);
+		goto out;
+	}
+	rc = mc_kallsyms_symtab(&kr->st, &kr->rs, ks);
+	if (rc) {
+		snprintf(kr->why, sizeof(kr->why), "kallsyms: %s", strerror(-rc));
+		goto out;
+	}
 	kr->on = true;
+out:
+	mc_kallsyms_free(ks);
 }
 
 int mc_kcov_run_add(struct mc_kcov_run *kr, const char *name, const struct mc_kcov_shared *sh)

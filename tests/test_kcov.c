@@ -125,6 +125,43 @@ START_TEST(pc_lines_name_symbol_and_offset)
 }
 END_TEST
 
+/* One read of kallsyms answers every range and symbol: the file is gone after the read. */
+START_TEST(one_read_gives_ranges_and_symbols)
+{
+	struct mc_kcov_ranges a = { 0 }, b = { 0 };
+	struct mc_kcov_symtab *st;
+	struct mc_kallsyms *ks;
+	char dir[] = "/tmp/mc-kcov-XXXXXX", path[64], line[160], cmd[256];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/kallsyms", dir);
+	snprintf(cmd, sizeof(cmd), "cp %s/kallsyms %s", FIX_KASLR, path);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(mc_kallsyms_read(&ks, dir), 0);
+	unlink(path);
+	rmdir(dir);
+	ck_assert_uint_eq(mc_kallsyms_kaslr_offset(ks), 0x2000000);
+	ck_assert_int_eq(mc_kallsyms_add_module(&a, ks, "mtty"), 0);
+	ck_assert_int_eq(mc_kallsyms_add_module(&a, ks, "nosuch"), -ENOENT);
+	ck_assert_int_eq(mc_kallsyms_add_module(&a, ks, "mdev"), 0);
+	ck_assert_int_eq(mc_kallsyms_add_kernel(&a, ks, vfio_prefixes), 0);
+	ck_assert_int_eq(mc_kallsyms_symtab(&st, &a, ks), 0);
+	mc_kallsyms_free(ks);
+	/* the same as the functions that read kallsyms each time */
+	ck_assert_int_eq(mc_kcov_add_module(&b, "mtty", FIX_KASLR), 0);
+	ck_assert_int_eq(mc_kcov_add_module(&b, "mdev", FIX_KASLR), 0);
+	ck_assert_int_eq(mc_kcov_add_kernel(&b, vfio_prefixes, FIX_KASLR), 0);
+	ck_assert_int_eq(a.n, 3);
+	ck_assert_mem_eq(&a, &b, sizeof(a));
+	ck_assert_int_eq(mc_kcov_pc_line(st, &a, 0xffffffffc0200850ull, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "0xffffffffc0200850 mtty mtty_save_device_data+0x50");
+	ck_assert_int_eq(mc_kcov_pc_line(st, &a, 0xffffffff81200404ull, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "0xffffffff81200404 vmlinux vfio_ioctl_device_feature+0x4");
+	mc_kcov_symtab_free(st);
+	ck_assert_int_eq(mc_kallsyms_read(&ks, dir), -ENOENT);
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
 	static char buf[4096];
@@ -205,6 +242,7 @@ static Suite *kcov_suite(void)
 	tcase_add_test(tc, hidden_addresses_are_refused);
 	tcase_add_test(tc, pcset_keeps_in_range_once);
 	tcase_add_test(tc, pc_lines_name_symbol_and_offset);
+	tcase_add_test(tc, one_read_gives_ranges_and_symbols);
 	tcase_add_test(tc, run_writes_pc_lists);
 	tcase_add_test(tc, no_kcov_is_enoent);
 	suite_add_tcase(s, tc);

@@ -37,6 +37,9 @@ if [ -z "$out" ]; then
 
 	# Fork mode with crashes ignored: a finding (a known deviation of the driver keeps
 	# recurring) is saved and deduplicated, and the campaign goes on for its whole time.
+	# MIGCHECK_FUZZ_CONTINUE=known: only a finding not kept before aborts its job (a crash
+	# artifact each); known ones go on in the same process instead of restarting a job
+	# (a new process: device, KCOV and kallsyms again) at each.
 	# -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
 	export VM_CPU=${VM_CPU:-max}
 	# Every input goes to /dev/kmsg before it runs: without printk.devkmsg=on the kernel
@@ -62,7 +65,7 @@ if [ -z "$out" ]; then
 	kcov=${KCOV:-$([ "$(kernel_flavour)" = debug ] && echo guide || echo off)}
 	case $kcov in guide | measure | off) ;; *) die "KCOV=$kcov: expected guide, measure or off" ;; esac
 	# shellcheck disable=SC2016 # expanded in the guest
-	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; "$x"'
+	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; MIGCHECK_FUZZ_CONTINUE=known "$x"'
 	# After the campaign: the final corpus's features with the kernel's counters and without
 	# (kcov-ft.log), then the replay without KCOV: it reloads the driver, whose PCs then
 	# move out of the ranges every process found at its start.
