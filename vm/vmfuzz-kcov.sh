@@ -26,7 +26,7 @@ else
 	: >"$out/kcov-first.tmp"
 fi
 {
-	awk '$2 == "#"' "$klog" 2>/dev/null | cut -d' ' -f2- | sort -u
+	if [ -s "$klog" ]; then awk '$2 == "#"' "$klog" | cut -d' ' -f2- | sort -u; fi
 	cut -d' ' -f2- "$out/kcov-first.tmp" | sort
 } >"$out/kcov-pcs.txt"
 awk -v s="$start" -v d="$drv" '
@@ -72,8 +72,9 @@ fi
 # libFuzzer's fork-mode count misses the inputs of jobs that ended on a finding.
 notes=$(awk '/migcheck-fuzz: replay of the findings begins/ { exit } /migcheck-fuzz: [a-z_]* len=/ { n++ } END { print n + 0 }' \
 	"$out/kernel.log" 2>/dev/null || echo 0)
-passes=$(sed -n 's/^[a-z]* #\([0-9]*\)[[:space:]]*INITED.*/\1/p' "$out/kcov-ft.log" 2>/dev/null |
-	awk '{ n += $1 } END { print n + 0 }')
+passes=0	# no kcov-ft.log: no corpus passes were run
+[ ! -s "$out/kcov-ft.log" ] || passes=$(sed -n 's/^[a-z]* #\([0-9]*\)[[:space:]]*INITED.*/\1/p' \
+	"$out/kcov-ft.log" | awk '{ n += $1 } END { print n + 0 }')
 echo ", \"inputs_run\": $((notes > passes ? notes - passes : 0))"
 echo ", \"driver_lines\": ${lines:-null}, \"driver_lines_total\": ${lines_total:-null}"
 echo ", \"kcov\": \"$(cat "$out/kcov-mode" 2>/dev/null || echo off)\", \"driver_module\": \"$drv\""
