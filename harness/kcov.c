@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "kcov.h"
 
 #define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
@@ -126,41 +127,8 @@ static bool is_text(char type)
 	return type == 't' || type == 'T';
 }
 
-/* The whole of @path (proc files say size 0: read until EOF), NUL-terminated. */
-static char *slurp_file(const char *path, size_t *len)
-{
-	size_t cap = 1u << 20, n = 0;
-	char *buf = NULL, *g;
-	ssize_t got = 1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	while (got > 0) {
-		if (!buf || cap - n < 65536 + 1) {
-			cap = buf ? cap * 2 : cap;
-			g = realloc(buf, cap);
-			if (!g)
-				goto out_fail;
-			buf = g;
-		}
-		got = read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			got = 1;
-		else if (got > 0)
-			n += (size_t)got;
-	}
-	if (got < 0)
-		goto out_fail;
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-out_fail:
-	close(fd);
-	free(buf);
-	return NULL;
-}
+/* kallsyms of a debug kernel is a few MiB; anything past this is not kallsyms */
+#define KALLSYMS_MAX (256u << 20)
 
 /*
  * Parse "ADDR TYPE NAME [MOD]" at *@p in place (NAME and MOD NUL-terminated) and move *@p
@@ -202,16 +170,18 @@ int mc_kallsyms_read(struct mc_kallsyms **out, const char *proc_root)
 	char path[512], *p;
 	struct mc_kallsyms *ks;
 	size_t len, cap = 0;
+	int rc;
 
 	*out = NULL;
 	snprintf(path, sizeof(path), "%s/kallsyms", proc_root ? proc_root : "/proc");
 	ks = calloc(1, sizeof(*ks));
 	if (!ks)
 		return -ENOMEM;
-	ks->buf = slurp_file(path, &len);
-	if (!ks->buf) {
+	/* mc_file_read reads to EOF: proc files say size 0 */
+	rc = mc_file_read(path, KALLSYMS_MAX, 0, &ks->buf, &len);
+	if (rc) {
 		free(ks);
-		return errno == ENOMEM ? -ENOMEM : -ENOENT;
+		return rc == -ENOMEM ? -ENOMEM : -ENOENT;
 	}
 	for (p = ks->buf; *p;) {
 		struct mc_ksym s;
