@@ -15,7 +15,7 @@
 
 #include "kcov.h"
 
-/* Counters the libFuzzer driver gives (its __libfuzzer_extra_counters array). */
+/* Counters the libFuzzer driver gives (a module of inline counters it registers). */
 #define MC_FUZZ_KCOV_COUNTERS 32768u
 
 /*

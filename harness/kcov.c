@@ -41,7 +41,7 @@ int mc_kcov_open(struct mc_kcov **k, enum mc_kcov_mode mode, size_t words)
 		return -ENOMEM;
 	kc->mode = mode;
 	kc->words = words ? words : KCOV_DEFAULT_WORDS;
-	kc->fd = open("/sys/kernel/debug/kcov", O_RDWR | O_CLOEXEC);
+	kc->fd = open(MC_KCOV_PATH, O_RDWR | O_CLOEXEC);
 	if (kc->fd < 0) {
 		rc = errno == EACCES || errno == EPERM ? -errno : -ENOENT;
 		goto out_free;

@@ -19,6 +19,8 @@
  */
 enum mc_kcov_mode { MC_KCOV_PC = 0, MC_KCOV_CMP = 1 };
 
+#define MC_KCOV_PATH "/sys/kernel/debug/kcov"
+
 /* KCOV_TRACE_CMP record types (the kernel's KCOV_CMP_*). */
 #define MC_KCOV_CMP_CONST	1u
 #define MC_KCOV_CMP_SIZE(t)	(1u << (((t) >> 1) & 3))	/* operand size in bytes */
