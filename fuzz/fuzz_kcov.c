@@ -142,8 +142,9 @@ static enum mc_fuzz_kcov_mode env_mode(void)
 
 /*
  * The driver module, mdev, and the VFIO core where each is, and their symbols when @st:
- * from one read of kallsyms (a debug kernel's takes seconds under TCG, and fork mode
- * starts a process per job). -ENOENT without the driver's module.
+ * from one read of kallsyms, under $MIGCHECK_FUZZ_KCOV_PROC when set (a copy the campaign
+ * took once: a debug kernel's /proc/kallsyms takes seconds to produce under TCG, and fork
+ * mode starts a process per job), else /proc. -ENOENT without the driver's module.
  */
 static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, const char *driver)
 {
@@ -156,7 +157,7 @@ static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, con
 	snprintf(mod, sizeof(mod), "%s", driver);
 	for (char *p = mod; *p; p++)
 		*p = *p == '-' ? '_' : *p;
-	rc = mc_kallsyms_read(&ks, NULL);
+	rc = mc_kallsyms_read(&ks, getenv("MIGCHECK_FUZZ_KCOV_PROC"));
 	if (rc)
 		return rc;
 	rc = mc_kallsyms_add_module(rs, ks, mod);

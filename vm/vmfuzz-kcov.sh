@@ -6,8 +6,10 @@
 # fuzz-start (the campaign's start, unix time), the fuzzer's progress lines and
 # kcov-ft.log (features of the final corpus with and without the kernel's counters).
 # Writes kcov-pcs.txt (the unique PCs in kcov.h's PC-list format, for line coverage on the
-# host; symbolised into fuzz-coverage/ where lib.sh has driver_coverage) and kcov-series.tsv (seconds, driver PCs, all PCs, at each new PC), and prints
-# the members fuzz-stats.json gains, each line starting with ", ".
+# host; symbolised into fuzz-coverage/ where lib.sh has driver_coverage), kcov-series.tsv
+# (seconds, driver PCs, all PCs, at each new PC) and kcov-series.pcs (the driver lines'
+# series, as cases), and prints the members fuzz-stats.json gains, each line starting
+# with ", ".
 # Usage: vmfuzz-kcov.sh <report dir> <driver module> <fuzzer log>
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -34,7 +36,6 @@ awk -v s="$start" -v d="$drv" '
 	  if (!(t in last_seen)) { order[n++] = t; last_seen[t] = 1 } }
 	END { for (i = 0; i < n; i++) printf "%d\t%s\n", order[i], last[order[i]] }
 ' "$out/kcov-first.tmp" >"$out/kcov-series.tsv"
-rm -f "$out/kcov-first.tmp"
 
 driver_pcs=$(awk -v d="$drv" '$2 == d' "$out/kcov-pcs.txt" | wc -l)
 all_pcs=$(grep -vc '^#' "$out/kcov-pcs.txt" || true)
@@ -67,6 +68,31 @@ if declare -F driver_coverage >/dev/null && [ "$driver_pcs" -gt 0 ]; then
 	read -r lines lines_total < <(sed -n 's|^coverage: driver lines \([0-9]*\)/\([0-9]*\).*|\1 \2|p' \
 		"$out/fuzz-coverage/coverage.log" 2>/dev/null) || true
 fi
+# The driver's lines over time: the PCs first reached by each of about 20 points of the
+# campaign, cumulative, as the cases of one PC list ("# case <seconds>"), symbolised in one
+# more `migcheck coverage` (its per-case lines_hit).
+lines_series='[]'
+if [ "${lines:-null}" != null ]; then
+	awk -v s="$start" -v d="$drv" '$3 == d { t = $1 - s; print (t < 0 ? 0 : t) }' \
+		"$out/kcov-first.tmp" | sort -n -u >"$out/kcov-times.tmp"
+	awk -v s="$start" 'NR == FNR { t[++n] = $1; next }
+		{ at = $1 - s; line[++m] = $0; when[m] = at < 0 ? 0 : at }
+		END {
+			step = n / 20; if (step < 1) step = 1
+			for (i = step; ; i += step) {
+				k = int(i + 0.5); if (k > n) k = n
+				printf "# case %d\n", t[k]
+				for (j = 1; j <= m; j++) if (when[j] <= t[k]) { sub(/^[0-9]+ /, "", line[j]); print line[j] }
+				if (k == n) break
+			}
+		}' "$out/kcov-times.tmp" "$out/kcov-first.tmp" >"$out/kcov-series.pcs"
+	mkdir -p "$out/kcov-series.cov"
+	(load_kernel_env && driver_coverage "$out/kcov-series.pcs" "$out/kcov-series.cov") >&2 || true
+	lines_series=$(grep -o '"name": "[0-9]*", "lines_hit": [0-9]*' "$out/kcov-series.cov/coverage.json" 2>/dev/null |
+		sed 's/"name": "\([0-9]*\)", "lines_hit": \([0-9]*\)/[\1, \2]/' | paste -sd, | sed 's/,/, /g; s/^/[/; s/$/]/') || lines_series='[]'
+	rm -rf "$out/kcov-series.cov" "$out/kcov-times.tmp"
+fi
+rm -f "$out/kcov-first.tmp"
 # Inputs the campaign ran: the notes each input wrote to the kernel log (MIGCHECK_FUZZ_KMSG)
 # before the replay's mark, less the runs of the two corpus passes (their INITED "#N").
 # libFuzzer's fork-mode count misses the inputs of jobs that ended on a finding.
@@ -76,7 +102,7 @@ passes=0	# no kcov-ft.log: no corpus passes were run
 [ ! -s "$out/kcov-ft.log" ] || passes=$(sed -n 's/^[a-z]* #\([0-9]*\)[[:space:]]*INITED.*/\1/p' \
 	"$out/kcov-ft.log" | awk '{ n += $1 } END { print n + 0 }')
 echo ", \"inputs_run\": $((notes > passes ? notes - passes : 0))"
-echo ", \"driver_lines\": ${lines:-null}, \"driver_lines_total\": ${lines_total:-null}"
+echo ", \"driver_lines\": ${lines:-null}, \"driver_lines_total\": ${lines_total:-null}, \"lines_series\": ${lines_series:-[]}"
 echo ", \"kcov\": \"$(cat "$out/kcov-mode" 2>/dev/null || echo off)\", \"driver_module\": \"$drv\""
 echo ", \"driver_pcs\": $driver_pcs, \"kcov_pcs\": $all_pcs"
 echo ", \"ft_kernel\": $(ft kernel | grep . || echo null), \"ft_no_kernel\": $(ft harness | grep . || echo null)"

@@ -65,7 +65,11 @@ if [ -z "$out" ]; then
 	kcov=${KCOV:-$([ "$(kernel_flavour)" = debug ] && echo guide || echo off)}
 	case $kcov in guide | measure | off) ;; *) die "KCOV=$kcov: expected guide, measure or off" ;; esac
 	# shellcheck disable=SC2016 # expanded in the guest
-	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; MIGCHECK_FUZZ_CONTINUE=known "$x"'
+	# One copy of kallsyms for every job of the campaign (MIGCHECK_FUZZ_KCOV_PROC): the
+	# driver stays loaded until the replay, which runs without KCOV.
+	snap=':'
+	[ "$kcov" = off ] || snap='mkdir -p /tmp/ksnap && cat /proc/kallsyms >/tmp/ksnap/kallsyms && export MIGCHECK_FUZZ_KCOV_PROC=/tmp/ksnap'
+	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; '"$snap"'; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; MIGCHECK_FUZZ_CONTINUE=known "$x"'
 	# After the campaign: the final corpus's features with the kernel's counters and without
 	# (kcov-ft.log), then the replay without KCOV: it reloads the driver, whose PCs then
 	# move out of the ranges every process found at its start.
@@ -74,7 +78,7 @@ if [ -z "$out" ]; then
 	[ "$kcov" != off ] || ftpass=:
 	export VM_EXTRA_BINS="$BIN" \
 		VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus $VM_DIR/vmfuzz-replay.sh:/fuzz/replay.sh" \
-		VM_EXTRA_ARGS="$pre -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/ /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $ftpass; unset MIGCHECK_FUZZ_KCOV_LOG; export MIGCHECK_FUZZ_KCOV=0; $replay; (exit \$mc_fuzz_rc)" \
+		VM_EXTRA_ARGS="$pre -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/ /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $ftpass; unset MIGCHECK_FUZZ_KCOV_LOG MIGCHECK_FUZZ_KCOV_PROC; export MIGCHECK_FUZZ_KCOV=0; $replay; (exit \$mc_fuzz_rc)" \
 		VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
 		VM_TIMEOUT=$((SECS + 480)) MIGCHECK_TIMEOUT=120
 	boot_extras "$BUILD_DIR/migcheck-static"
@@ -162,7 +166,7 @@ replayed=$(grep -cE '^REPLAY [0-9a-f]+ (reproduced|NOT-REPRODUCED) ' "$rlog" 2>/
 reproduced=$(grep -cE '^REPLAY [0-9a-f]+ reproduced ' "$rlog" 2>/dev/null || true)
 minimised=$(grep -cE '^REPLAY [0-9a-f]+ [A-Za-z-]+ min [0-9]' "$rlog" 2>/dev/null || true)
 # Kernel coverage over time (vmfuzz-kcov.sh: kcov-pcs.txt, kcov-series.tsv, the members).
-kcov_json=$("$VM_DIR/vmfuzz-kcov.sh" "$out" "${MDEV_PARENT:-mtty}" "$log")
+kcov_json=$(MIGCHECK_HOST=$MIGCHECK "$VM_DIR/vmfuzz-kcov.sh" "$out" "${MDEV_PARENT:-mtty}" "$log")
 cat >"$out/fuzz-stats.json" <<JSON
 {"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "replayed": ${replayed:-0}, "reproduced": ${reproduced:-0}, "minimised": ${minimised:-0}, "kernel_log_reports": ${reports:-0}, "replay_kernel_log_reports": ${replay_reports:-0}, "seconds": $SECS, "seconds_run": ${secs_run:-0}
 $kcov_json}
