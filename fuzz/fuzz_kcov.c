@@ -144,12 +144,15 @@ static enum mc_fuzz_kcov_mode env_mode(void)
  * The driver module, mdev, and the VFIO core where each is, and their symbols when @st:
  * from one read of kallsyms, under $MIGCHECK_FUZZ_KCOV_PROC when set (a copy the campaign
  * took once: a debug kernel's /proc/kallsyms takes seconds to produce under TCG, and fork
- * mode starts a process per job), else /proc. -ENOENT without the driver's module.
+ * mode starts a process per job), else /proc. The first process cuts that copy down to
+ * the spans it used (mc_kallsyms_write_spans()), so every later job parses a few hundred
+ * lines. -ENOENT without the driver's module.
  */
 static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, const char *driver)
 {
 	static const char *const core[] = { "vfio_", NULL };
 	static const char *const mods[] = { "mdev", "vfio", "vfio_iommu_type1", "vfio_pci_core" };
+	const char *proc = getenv("MIGCHECK_FUZZ_KCOV_PROC");
 	struct mc_kallsyms *ks;
 	char mod[64];
 	int rc;
@@ -157,7 +160,7 @@ static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, con
 	snprintf(mod, sizeof(mod), "%s", driver);
 	for (char *p = mod; *p; p++)
 		*p = *p == '-' ? '_' : *p;
-	rc = mc_kallsyms_read(&ks, getenv("MIGCHECK_FUZZ_KCOV_PROC"));
+	rc = mc_kallsyms_read(&ks, proc && *proc ? proc : NULL);
 	if (rc)
 		return rc;
 	rc = mc_kallsyms_add_module(rs, ks, mod);
@@ -169,6 +172,13 @@ static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, con
 	mc_kallsyms_add_kernel(rs, ks, core);	/* built in (the debug kernel's VFIO core) */
 	if (st)
 		mc_kallsyms_symtab(st, rs, ks);
+	/* The copy becomes what the next job needs: hundreds of lines, not 100,000s. */
+	if (proc && *proc) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/kallsyms", proc);
+		mc_kallsyms_write_spans(ks, rs, path);
+	}
 out:
 	mc_kallsyms_free(ks);
 	return rc;

@@ -323,6 +323,51 @@ int mc_kallsyms_add_kernel(struct mc_kcov_ranges *rs, const struct mc_kallsyms *
 	return rc ? rc : add_range(rs, "vmlinux", start, end, mc_kallsyms_kaslr_offset(ks));
 }
 
+static bool span_kept(const struct mc_kcov_ranges *rs, const struct mc_ksym *s, uint64_t off)
+{
+	if (!s->mod[0] && (!strcmp(s->name, "_text") || !strcmp(s->name, "_etext")))
+		return true;
+	for (int i = 0; i < rs->n; i++)
+		if (s->addr - off >= rs->r[i].start && s->addr - off <= rs->r[i].end)
+			return true;
+	return false;
+}
+
+int mc_kallsyms_write_spans(const struct mc_kallsyms *ks, const struct mc_kcov_ranges *rs,
+			    const char *path)
+{
+	uint64_t off = mc_kallsyms_kaslr_offset(ks);
+	size_t kept = 0;
+	char tmp[4200];
+	FILE *f;
+	int rc = 0;
+
+	for (size_t i = 0; i < ks->n; i++)
+		kept += ks->sym[i].addr && span_kept(rs, &ks->sym[i], off);
+	if (kept == ks->n)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	for (size_t i = 0; i < ks->n; i++) {
+		const struct mc_ksym *s = &ks->sym[i];
+
+		if (s->addr && span_kept(rs, s, off))
+			fprintf(f, "%016llx t %s%s%s%s\n", (unsigned long long)s->addr, s->name,
+				s->mod[0] ? "\t[" : "", s->mod, s->mod[0] ? "]" : "");
+	}
+	if (fflush(f) || ferror(f))
+		rc = -EIO;
+	if (fclose(f) && !rc)
+		rc = -EIO;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
 int mc_kcov_add_module(struct mc_kcov_ranges *rs, const char *mod, const char *proc_root)
 {
 	struct mc_kallsyms *ks;

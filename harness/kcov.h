@@ -94,6 +94,16 @@ int mc_kallsyms_add_module(struct mc_kcov_ranges *rs, const struct mc_kallsyms *
 int mc_kallsyms_add_kernel(struct mc_kcov_ranges *rs, const struct mc_kallsyms *ks,
 			   const char *const *prefixes);
 uint64_t mc_kallsyms_kaslr_offset(const struct mc_kallsyms *ks);
+/*
+ * Write @path (through a temporary file and a rename, so a concurrent reader sees the old
+ * file or the new one) as a kallsyms holding only what @rs needs: the text symbols from
+ * each range's start to its end inclusive (the symbol that ends it), _text and _etext.
+ * Reading it gives the same ranges and symbols as @ks for the same module and prefix
+ * arguments, in a few hundred lines. 0 (nothing written when @ks holds nothing else),
+ * or -errno.
+ */
+int mc_kallsyms_write_spans(const struct mc_kallsyms *ks, const struct mc_kcov_ranges *rs,
+			    const char *path);
 /* The index of the range holding @pc, or -1. */
 int mc_kcov_range_of(const struct mc_kcov_ranges *rs, uint64_t pc);
 /* The KASLR offset KCOV subtracted (runtime _text minus 0xffffffff81000000), or 0. */

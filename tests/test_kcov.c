@@ -162,6 +162,66 @@ START_TEST(one_read_gives_ranges_and_symbols)
 }
 END_TEST
 
+static char *slurp(const char *path);
+
+static void ranges_and_symtab(const char *dir, struct mc_kcov_ranges *rs,
+			      struct mc_kcov_symtab **st, struct mc_kallsyms **ks)
+{
+	ck_assert_int_eq(mc_kallsyms_read(ks, dir), 0);
+	ck_assert_int_eq(mc_kallsyms_add_module(rs, *ks, "mtty"), 0);
+	ck_assert_int_eq(mc_kallsyms_add_module(rs, *ks, "mdev"), 0);
+	ck_assert_int_eq(mc_kallsyms_add_kernel(rs, *ks, vfio_prefixes), 0);
+	ck_assert_int_eq(mc_kallsyms_symtab(st, rs, *ks), 0);
+}
+
+/* A kallsyms cut down to the spans gives the same ranges and symbols, and stays as it is. */
+START_TEST(spans_copy_answers_alike)
+{
+	static const char *const pcs[] = { "0xffffffffc0200850", "0xffffffff81200404",
+					   "0xffffffff81200ffc", "0xffffffffc0201010" };
+	struct mc_kcov_ranges a = { 0 }, b = { 0 };
+	struct mc_kcov_symtab *sa, *sb;
+	struct mc_kallsyms *ks;
+	char dir[] = "/tmp/mc-kcov-XXXXXX", path[64], cmd[512], la[160], lb[160];
+	char *cut;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/kallsyms", dir);
+	/* the fixture with text the spans do not need, before, between and after them */
+	snprintf(cmd, sizeof(cmd),
+		 "{ cat %s/kallsyms; printf '%%s\\n' 'ffffffff83100000 T noise_before' "
+		 "'ffffffff83400000 T noise_after' 'ffffffffc2100000 t other_fn\t[other]'; } >%s",
+		 FIX_KASLR, path);
+	ck_assert_int_eq(system(cmd), 0);
+	ranges_and_symtab(dir, &a, &sa, &ks);
+	ck_assert_int_eq(mc_kallsyms_write_spans(ks, &a, path), 0);
+	mc_kallsyms_free(ks);
+	cut = slurp(path);
+	ck_assert_ptr_null(strstr(cut, "noise_"));
+	ck_assert_ptr_null(strstr(cut, "other_fn"));
+	ck_assert_ptr_null(strstr(cut, "startup_64"));
+	ck_assert_ptr_nonnull(strstr(cut, " _text"));
+	ck_assert_ptr_nonnull(strstr(cut, "iommufd_device_bind"));	/* ends the VFIO span */
+	ranges_and_symtab(dir, &b, &sb, &ks);
+	ck_assert_mem_eq(&a, &b, sizeof(a));
+	for (size_t i = 0; i < sizeof(pcs) / sizeof(pcs[0]); i++) {
+		uint64_t pc = strtoull(pcs[i], NULL, 16);
+
+		ck_assert_int_eq(mc_kcov_pc_line(sa, &a, pc, la, sizeof(la)),
+				 mc_kcov_pc_line(sb, &b, pc, lb, sizeof(lb)));
+		ck_assert_str_eq(la, lb);
+	}
+	/* already cut: nothing to write */
+	unlink(path);
+	ck_assert_int_eq(mc_kallsyms_write_spans(ks, &b, path), 0);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	mc_kallsyms_free(ks);
+	mc_kcov_symtab_free(sa);
+	mc_kcov_symtab_free(sb);
+	rmdir(dir);
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
 	static char buf[4096];
@@ -243,6 +303,7 @@ static Suite *kcov_suite(void)
 	tcase_add_test(tc, pcset_keeps_in_range_once);
 	tcase_add_test(tc, pc_lines_name_symbol_and_offset);
 	tcase_add_test(tc, one_read_gives_ranges_and_symbols);
+	tcase_add_test(tc, spans_copy_answers_alike);
 	tcase_add_test(tc, run_writes_pc_lists);
 	tcase_add_test(tc, no_kcov_is_enoent);
 	suite_add_tcase(s, tc);
