@@ -38,7 +38,7 @@ struct job {
 
 int mc_mutant_budgets(struct mc_budgets *b)
 {
-	static const char *const words[] = { "arc=STOP_COPY:10ms", "downtime=25ms",
+	static const char *const words[] = { "arc=STOP_COPY:100ms", "downtime=120ms",
 					     "datasize=2" };
 	char err[128];
 	int rc = 0;

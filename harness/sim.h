@@ -160,7 +160,7 @@
 	X(PRECOPY_INFO_SHORT_ARGSZ, "precopy_info_short_argsz",                                \
 	  "PRECOPY_INFO checks argsz against 16 (initial_bytes only), not 24", "PRE-05")       \
 	X(SLOW_STOP_COPY, "slow_stop_copy",                                                    \
-	  "STOP->STOP_COPY sleeps 30 ms (caught against --budget arc=STOP_COPY:10ms)",         \
+	  "STOP->STOP_COPY sleeps 150 ms (caught against --budget arc=STOP_COPY:100ms)",       \
 	  "TIME-01,TIME-02")                                                                    \
 	X(WARN_ON_BAD_STREAM, "warn_on_bad_stream",                                            \
 	  "a rejected resume write logs a WARNING splat to the (simulated) kernel log",        \

@@ -296,7 +296,7 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 		return -EIO;
 	if (MC_SIM_HAS(dev, SLOW_STOP_COPY) && from == VFIO_DEVICE_STATE_STOP &&
 	    to == VFIO_DEVICE_STATE_STOP_COPY)
-		usleep(30000);
+		usleep(150000);
 	if (mc_model_arc_starts_session(from, to) && to != VFIO_DEVICE_STATE_RESUMING) {
 		ret = start_save(dev, to == VFIO_DEVICE_STATE_STOP_COPY);
 		*kind = MC_SIM_FD_SAVE;

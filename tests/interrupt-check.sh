@@ -261,7 +261,7 @@ check "... and the fallback still catches a hang (--op-timeout 300)" sh -c "
 check "a hang the case's --timeout ends names --timeout, not --op-timeout" sh -c "
 	'$MC' run --device sim:flags=1:defect=read_hangs_at_eof --cases '$W/cases' --timeout 400 --op-timeout 600000 --out '$W/case-timeout' --quiet
 	'$PY' -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))[\"cases\"] if c[\"id\"]==\"save.eof\"][0]; assert \"400 ms --timeout\" in c[\"detail\"] and \"600000\" not in c[\"detail\"], c' '$W/case-timeout/report.json'"
-# sim:defect=slow_stop_copy sleeps 30 ms in STOP->STOP_COPY: a 5 ms --timeout must end it.
+# sim:defect=slow_stop_copy sleeps 150 ms in STOP->STOP_COPY: a 5 ms --timeout must end it.
 check "--timeout below the watchdog's 50 ms poll is enforced" sh -c "
 	'$MC' run --device sim:flags=1:defect=slow_stop_copy --cases '$W/cases' --only save.eof --timeout 5 --out '$W/short' --quiet
 	'$PY' -c 'import json,sys; c=json.load(open(sys.argv[1]))[\"cases\"][0]; assert c[\"status\"]!=\"pass\" and \"5 ms --timeout\" in c[\"detail\"], c' '$W/short/report.json'"
