@@ -232,8 +232,6 @@ void mc_html_precopy(FILE *f, const struct mc_report *rep)
 
 		if (!r->clause || strcmp(r->clause->id, "PRE-02") || r->status == MC_SKIP)
 			continue;
-		snprintf(id, sizeof(id), "conv-%d", shown);
-		fputs("<figure>", f);
 		if (xs && ini && xs->nseries && xs->nseries == ini->nseries) {
 			c.x = xs->series, c.y1 = ini->series, c.n = (int)xs->nseries;
 			if (dirty && dirty->nseries == xs->nseries)
@@ -242,8 +240,10 @@ void mc_html_precopy(FILE *f, const struct mc_report *rep)
 			c.x = x, c.y1 = y, c.n = 2, c.sparse = true;
 			sparse++;
 		} else {
-			continue;
+			continue;	/* nothing to draw: no figure */
 		}
+		snprintf(id, sizeof(id), "conv-%d", shown);
+		fputs("<figure>", f);
 		mc_svg_lines(f, &c);
 		fputs("<figcaption>", f);
 		name_badge(f, r);
