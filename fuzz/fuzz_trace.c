@@ -140,6 +140,18 @@ static void need(struct rec *r, size_t len)
 		r->ctx->rec->maxbuf = len;
 }
 
+/*
+ * @rc as the result of call @k (NULL when not recording), returned for the caller to pass
+ * on: `k = call_new(...)`, then `return result(k, <the device operation>)`, so every call
+ * is in the trace, arguments and bytes kept, before the device runs it.
+ */
+static int64_t result(struct call *k, int64_t rc)
+{
+	if (k)
+		k->rc = rc;
+	return rc;
+}
+
 /* ---------------------------------------------------------------- the recorder */
 
 /*
@@ -210,11 +222,8 @@ static int rec_reset(void *priv)
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_RESET, -1, 0, 0, 0);
-	int rc = r->be->reset(r->priv);
 
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->reset(r->priv));
 }
 
 static ssize_t rec_read(void *priv, int fd, void *buf, size_t len)
@@ -252,8 +261,7 @@ static ssize_t rec_write(void *priv, int fd, const void *buf, size_t len)
 
 	if (k)
 		keep_in(r, k, buf, len);
-	return k ? (k->rc = r->be->data_write(r->priv, fd, buf, len))
-		 : r->be->data_write(r->priv, fd, buf, len);
+	return result(k, r->be->data_write(r->priv, fd, buf, len));
 }
 
 /* The iovecs' lengths, then their bytes, in the arena (the fuzzers' iovecs are plain). */
@@ -261,7 +269,6 @@ static ssize_t rec_writev(void *priv, int fd, const struct iovec *iov, int iovcn
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_WRITEV, fd, 0, (uint64_t)iovcnt, 0);
-	ssize_t rc;
 
 	if (k) {
 		size_t at = r->ctx->rec->alen;
@@ -273,70 +280,51 @@ static ssize_t rec_writev(void *priv, int fd, const struct iovec *iov, int iovcn
 		k->data = at;
 		k->dlen = r->ctx->rec->alen - at;
 	}
-	rc = r->be->data_writev(r->priv, fd, iov, iovcnt);
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->data_writev(r->priv, fd, iov, iovcnt));
 }
 
 static off_t rec_lseek(void *priv, int fd, off_t off, int whence)
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_LSEEK, fd, (uint64_t)off, (uint64_t)whence, 0);
-	off_t rc = r->be->data_lseek(r->priv, fd, off, whence);
 
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->data_lseek(r->priv, fd, off, whence));
 }
 
 static int rec_ioctl(void *priv, int fd, unsigned long cmd, void *arg)
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_IOCTL, fd, cmd, 0, 0);
-	int rc;
 
 	if (k) {
 		keep_in(r, k, arg, where_of(r, arg) == PLAIN ? IOCTL_ARG : GUARD_ARG);
 		need(r, GUARD_ARG);
 	}
-	rc = r->be->data_ioctl(r->priv, fd, cmd, arg);
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->data_ioctl(r->priv, fd, cmd, arg));
 }
 
 static int rec_poll(void *priv, int fd, short events, int timeout_ms)
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_POLL, fd, (uint16_t)events, (uint64_t)timeout_ms, 0);
-	int rc = r->be->data_poll(r->priv, fd, events, timeout_ms);
 
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->data_poll(r->priv, fd, events, timeout_ms));
 }
 
 static int rec_close(void *priv, int fd)
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_CLOSE, fd, 0, 0, 0);
-	int rc = r->be->data_close(r->priv, fd);
 
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->data_close(r->priv, fd));
 }
 
 static int rec_rinfo(void *priv, uint32_t index, struct vfio_region_info *ri)
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_RINFO, -1, index, 0, 0);
-	int rc = r->be->region_info(r->priv, index, ri);
 
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->region_info(r->priv, index, ri));
 }
 
 static ssize_t rec_rread(void *priv, uint32_t index, uint64_t off, void *buf, size_t len)
@@ -357,25 +345,18 @@ static ssize_t rec_rwrite(void *priv, uint32_t index, uint64_t off, const void *
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_RWRITE, -1, len, index, off);
-	ssize_t rc;
 
 	if (k)
 		keep_in(r, k, buf, len);
-	rc = r->be->region_write(r->priv, index, off, buf, len);
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->region_write(r->priv, index, off, buf, len));
 }
 
 static int rec_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_FAULT, -1, (uint64_t)kind, arg, 0);
-	int rc = r->be->fault(r->priv, kind, arg);
 
-	if (k)
-		k->rc = rc;
-	return rc;
+	return result(k, r->be->fault(r->priv, kind, arg));
 }
 
 /* Not device calls: forwarded, never recorded. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Private to the HTML report (rep_html.c, rep_svg.c): inline SVG charts and number
+ * Private to the HTML report (rep_html*.c, rep_svg*.c): inline SVG charts and number
  * formatting. Every label goes through the XML escaper.
  */
 #ifndef MC_REP_HTML_H
@@ -20,13 +20,25 @@ struct mc_bar {
 /* Horizontal bars on a log time axis; @id names the <svg> for tests and links. */
 void mc_svg_bars(FILE *f, const char *id, const char *title, const struct mc_bar *rows, int n);
 
+/* How a line chart's axis is labelled: "512 KiB" (a binary unit of its own), "200", "30 s". */
+enum mc_axis { MC_AXIS_BYTES, MC_AXIS_NUMBER, MC_AXIS_SECONDS };
+
 /*
- * A line chart of @y1 (and @y2 when not NULL) over @x, @n points, bytes on both axes.
- * @sparse draws only the given points with a dashed line (a report that kept only the
- * first and last value).
+ * A line chart of @y1 (blue, legend @l1) and @y2 (orange, legend @l2; both NULL for one
+ * line) over @x, @n points each, on a four-step grid from 0. @id names the <svg> for tests
+ * and links; @xname is the x axis' title. Series with fewer than 30 points get a dot per
+ * point. @sparse draws the given points with a dashed line (a report that kept only the
+ * first and last value). The caller keeps every pointer; none is kept after the call.
  */
-void mc_svg_lines(FILE *f, const char *id, const char *title, const double *x, const double *y1,
-		  const double *y2, int n, bool sparse);
+struct mc_lines {
+	const char *id, *title, *xname;
+	enum mc_axis xaxis, yaxis;
+	const double *x, *y1, *y2;
+	const char *l1, *l2;
+	int n;
+	bool sparse;
+};
+void mc_svg_lines(FILE *f, const struct mc_lines *c);
 
 /*
  * A fuzz campaign's kernel coverage and exec/s over time (rep_svg_fuzz.c), from the

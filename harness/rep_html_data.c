@@ -226,21 +226,25 @@ void mc_html_precopy(FILE *f, const struct mc_report *rep)
 		const struct mc_metric *dirty = metric(r, "dirty_bytes");
 		char id[160];
 		double x[2], y[2];
+		struct mc_lines c = { .id = id, .title = r->name, .xname = "bytes read from the save fd",
+				      .xaxis = MC_AXIS_BYTES, .yaxis = MC_AXIS_BYTES,
+				      .l1 = "— initial_bytes", .l2 = "— dirty_bytes" };
 
 		if (!r->clause || strcmp(r->clause->id, "PRE-02") || r->status == MC_SKIP)
 			continue;
-		snprintf(id, sizeof(id), "conv-%d", shown);
-		fputs("<figure>", f);
 		if (xs && ini && xs->nseries && xs->nseries == ini->nseries) {
-			mc_svg_lines(f, id, r->name, xs->series, ini->series,
-				     dirty && dirty->nseries == xs->nseries ? dirty->series : NULL,
-				     (int)xs->nseries, false);
+			c.x = xs->series, c.y1 = ini->series, c.n = (int)xs->nseries;
+			if (dirty && dirty->nseries == xs->nseries)
+				c.y2 = dirty->series;
 		} else if (conv_from_detail(r->detail, x, y)) {
-			mc_svg_lines(f, id, r->name, x, y, NULL, 2, true);
+			c.x = x, c.y1 = y, c.n = 2, c.sparse = true;
 			sparse++;
 		} else {
-			continue;
+			continue;	/* nothing to draw: no figure */
 		}
+		snprintf(id, sizeof(id), "conv-%d", shown);
+		fputs("<figure>", f);
+		mc_svg_lines(f, &c);
 		fputs("<figcaption>", f);
 		name_badge(f, r);
 		fputs(" ", f);

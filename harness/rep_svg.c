@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Inline SVG charts for report.html: latency/downtime distributions (p50, p99, max per
- * row on a log axis) and PRE_COPY convergence lines. Plain SVG 1.1 with presentation
+ * row on a log axis) and line charts (PRE_COPY convergence, a fuzz campaign over time). Plain SVG 1.1 with presentation
  * attributes only, so the page's CSP needs no style or script for them.
  */
 #include <math.h>
@@ -143,20 +143,24 @@ static double nice(double v)
 	return v <= p ? p : v <= 2 * p ? 2 * p : v <= 5 * p ? 5 * p : 10 * p;
 }
 
-/* A byte axis of four steps: a round step in the largest binary unit below @max. */
+/*
+ * An axis of four steps from 0: a round step in the largest binary unit below @max for
+ * bytes, a round number otherwise.
+ */
 struct axis {
 	double unit, step;
 	const char *name;
 };
 
-static struct axis byte_axis(double max)
+static struct axis axis_of(double max, enum mc_axis kind)
 {
-	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	struct axis a = { .unit = 1, .name = names[0] };
+	static const char *const bytes[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	struct axis a = { .unit = 1, .name = kind == MC_AXIS_BYTES ? bytes[0] :
+					      kind == MC_AXIS_SECONDS ? "s" : "" };
 
-	for (int i = 1; i < 5 && max >= a.unit * 1024; i++) {
+	for (int i = 1; kind == MC_AXIS_BYTES && i < 5 && max >= a.unit * 1024; i++) {
 		a.unit *= 1024;
-		a.name = names[i];
+		a.name = bytes[i];
 	}
 	a.step = nice(max / a.unit / 4) * a.unit;
 	return a;
@@ -164,59 +168,66 @@ static struct axis byte_axis(double max)
 
 static void axis_label(char *buf, size_t len, const struct axis *a, int i)
 {
-	snprintf(buf, len, "%g %s", a->step * i / a->unit, a->name);
+	snprintf(buf, len, "%g%s%s", a->step * i / a->unit, a->name[0] ? " " : "", a->name);
 }
+
+/* The plot area of a line chart in its 440 x 230 viewBox. */
+#define LINE_X0 70.0
+#define LINE_X1 420.0
+#define LINE_Y0 190.0
+#define LINE_Y1 20.0
 
 static void polyline(FILE *f, const double *x, const double *y, int n, double xmax, double ymax,
 		     const char *cls, bool dots)
 {
-	const double X0 = 70, X1 = 420, Y0 = 190, Y1 = 20;
-
 	fprintf(f, "<polyline class=\"%s\" points=\"", cls);
 	for (int i = 0; i < n; i++)
-		fprintf(f, "%s%.1f,%.1f", i ? " " : "", X0 + (X1 - X0) * x[i] / xmax,
-			Y0 - (Y0 - Y1) * y[i] / ymax);
+		fprintf(f, "%s%.1f,%.1f", i ? " " : "", LINE_X0 + (LINE_X1 - LINE_X0) * x[i] / xmax,
+			LINE_Y0 - (LINE_Y0 - LINE_Y1) * y[i] / ymax);
 	fputs("\"/>", f);
 	for (int i = 0; dots && i < n; i++)
 		fprintf(f, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>", cls,
-			X0 + (X1 - X0) * x[i] / xmax, Y0 - (Y0 - Y1) * y[i] / ymax);
+			LINE_X0 + (LINE_X1 - LINE_X0) * x[i] / xmax,
+			LINE_Y0 - (LINE_Y0 - LINE_Y1) * y[i] / ymax);
 }
 
-void mc_svg_lines(FILE *f, const char *id, const char *title, const double *x, const double *y1,
-		  const double *y2, int n, bool sparse)
+void mc_svg_lines(FILE *f, const struct mc_lines *c)
 {
+	bool dots = c->sparse || c->n < 30;
 	double xmax = 0, ymax = 0;
 	struct axis ax, ay;
 	char buf[32];
 
-	for (int i = 0; i < n; i++) {
-		xmax = fmax(xmax, x[i]);
-		ymax = fmax(ymax, fmax(y1[i], y2 ? y2[i] : 0));
+	for (int i = 0; i < c->n; i++) {
+		xmax = fmax(xmax, c->x[i]);
+		ymax = fmax(ymax, fmax(c->y1[i], c->y2 ? c->y2[i] : 0));
 	}
-	ax = byte_axis(xmax);
-	ay = byte_axis(ymax);
+	ax = axis_of(xmax, c->xaxis);
+	ay = axis_of(ymax, c->yaxis);
 	fprintf(f, "<svg id=\"%s\" class=\"chart conv\" viewBox=\"0 0 440 230\" role=\"img\" "
-		"xmlns=\"http://www.w3.org/2000/svg\"><title>", id);
-	mc_xml_str(f, title);
+		"xmlns=\"http://www.w3.org/2000/svg\"><title>", c->id);
+	mc_xml_str(f, c->title);
 	fputs("</title>", f);
 	for (int i = 0; i <= 4; i++) {
-		double gy = 190 - 170.0 * i / 4, gx = 70 + 350.0 * i / 4;
+		double gy = LINE_Y0 - (LINE_Y0 - LINE_Y1) * i / 4;
+		double gx = LINE_X0 + (LINE_X1 - LINE_X0) * i / 4;
 
-		fprintf(f, "<line x1=\"70\" y1=\"%.1f\" x2=\"420\" y2=\"%.1f\" class=\"grid\"/>", gy,
-			gy);
+		fprintf(f, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" class=\"grid\"/>",
+			LINE_X0, gy, LINE_X1, gy);
 		axis_label(buf, sizeof(buf), &ay, i);
-		text(f, 64, gy + 4, "end", "tick", buf);
+		text(f, LINE_X0 - 6, gy + 4, "end", "tick", buf);
 		axis_label(buf, sizeof(buf), &ax, i);
 		text(f, gx, 206, "middle", "tick", buf);
 	}
-	text(f, 245, 224, "middle", "tick", "bytes read from the save fd");
-	polyline(f, x, y1, n, 4 * ax.step, 4 * ay.step, sparse ? "initial sparse" : "initial",
-		 sparse || n < 30);
-	if (y2)
-		polyline(f, x, y2, n, 4 * ax.step, 4 * ay.step, sparse ? "dirty sparse" : "dirty",
-			 sparse || n < 30);
-	text(f, 300, 16, "start", "legend initial-l", "— initial_bytes");
-	if (y2)
-		text(f, 80, 16, "start", "legend dirty-l", "— dirty_bytes");
+	text(f, 245, 224, "middle", "tick", c->xname);
+	polyline(f, c->x, c->y1, c->n, 4 * ax.step, 4 * ay.step,
+		 c->sparse ? "initial sparse" : "initial", dots);
+	if (c->y2)
+		polyline(f, c->x, c->y2, c->n, 4 * ax.step, 4 * ay.step,
+			 c->sparse ? "dirty sparse" : "dirty", dots);
+	/* the first legend on the right, so a long second one has the room left of it */
+	text(f, 300, 16, "start", "legend initial-l", c->l1);
+	if (c->y2)
+		text(f, 80, 16, "start", "legend dirty-l", c->l2);
 	fputs("</svg>\n", f);
 }

@@ -4,7 +4,8 @@
 #  - report.json -> report.html/junit.xml/report.ktap, byte-identical to what a run wrote
 #    (also for the real mtty run in tests/data/mtty, whose junit.xml came from the VM);
 #  - junit.xml and KTAP well-formed; the HTML in headless Chromium: key elements, hover
-#    expectations, charts, no console error, no network, hostile strings inert; screenshots;
+#    expectations, charts, driver coverage, no console error, no network, hostile strings
+#    inert; screenshots;
 #  - bundle + verify (also cross-checked with GNU tar and sha256sum), a single edited result
 #    rejected, truncated/garbage bundles refused; signed bundles (keygen, bundle --sign,
 #    verify --key) checked both ways with the real signify-openbsd, the forged bundle
@@ -118,6 +119,15 @@ e = {"verdict": r["summary"]["verdict"], "driver": r["device"]["driver"], "kerne
      "kflavour": r["kernel"].get("flavour", ""), "oracles": len(r["kernel"].get("oracles", [])),
      "kreports": len(r.get("kernel_reports") or []),
      "kreports_cases": sum(1 for k in r.get("kernel_reports") or [] if "case" in k)}
+cov = r.get("coverage")
+if cov:  # reports/README.md coverage: the cards as "%.1f%%" and "hit / total", as C prints them
+    d, k = cov["driver"], cov["core"]
+    card = lambda o, key, what: "%.1f%% %s %d / %d" % (100.0 * o[key + "_hit"] / o[key] if o[key] else 0,
+                                                      what, o[key + "_hit"], o[key])
+    e["cov"] = {"cards": [card(d, "lines", "driver lines"), card(d, "functions", "driver functions"),
+                          card(k, "lines", "VFIO core lines"), card(k, "functions", "VFIO core functions")],
+                "never": d["never"], "cases": len(cov["cases"]),
+                "files": [{"lines": len(f["source"]), "marks": f["line_hits"]} for f in d["files"]]}
 print("var EXPECT = %s;" % json.dumps(e))
 PYEOF
 }
@@ -163,6 +173,52 @@ check "... and its two kernel reports" grep -q '^# kernel: debug, 2 kernel repor
 check "report.ktap of the debug-kernel run follows the KTAP grammar" ktap_ok "$W/mtty-debug/report.ktap"
 browse mtty-debug "$W/mtty-debug" 0 "" --screenshot "${SHOT%.png}-5.png:#kernel"
 
+# Driver coverage as a KCOV run gives it: tests/data/cov/drv.c built with KCOV's coverage
+# points as test_cov builds it, a PC list in the guest's format (kcov_run.h) reaching all
+# of drv_used in the run's first case, its first point in the second and nothing in the
+# third (whose buffer overflowed), and `migcheck coverage` puts the member into a copy of
+# the debug-kernel run and re-renders it.
+cp -r "$HERE/data/mtty-debug" "$W/cov"
+mkdir -p "$W/cov-build"
+check "gcc builds the coverage fixture with KCOV's coverage points" \
+	gcc -g -O2 -fsanitize-coverage=trace-pc -c "$HERE/data/cov/drv.c" -o "$W/cov-build/drv.o"
+check "a PC list of three cases from the object's coverage points" \
+	"$PY" - "$W/cov-build/drv.o" "$W/cov/report.json" "$W/cov-build/kcov-cases.pcs" <<'PYEOF'
+import json, re, subprocess, sys
+obj, rep, out = sys.argv[1:]
+pts, fn = [], None
+# objdump -d -r -w: a function's header, then each call with its relocation on its line;
+# KCOV records the call's return address, the relocation's offset + 4
+for l in subprocess.run(["objdump", "-d", "-r", "-w", obj], capture_output=True, text=True,
+                        check=True).stdout.split("\n"):
+    m = re.match(r"^([0-9a-f]+) <(\S+)>:$", l)
+    if m:
+        fn = (m.group(2), int(m.group(1), 16))
+    m = re.search(r"\s([0-9a-f]+): R_X86_64_PLT32\s+__sanitizer_cov_trace_pc-0x4$", l)
+    if m and fn:
+        pc = int(m.group(1), 16) + 4
+        pts.append((fn[0], pc - fn[1], pc))
+used = [p for p in pts if p[0] == "drv_used"]
+assert len(used) > 2 and len(pts) > len(used), pts
+cases = [c["id"] for c in json.load(open(rep))["cases"]][:3]
+load = 0xffffffffc0000000
+with open(out, "w") as f:
+    f.write("# range drv 0x%x 0x%x load 0x%x\n" % (load, load + 0x1000, load))
+    for name, reach in zip(cases, (used, used[:1], [])):
+        f.write("# case %s\n" % name)
+        for sym, off, pc in reach:
+            f.write("0x%x drv %s+0x%x\n" % (load + pc, sym, off))
+    f.write("# lost\n")
+PYEOF
+expect_rc 0 "migcheck coverage puts the member into the debug-kernel run" "$MC" coverage \
+	--pcs "$W/cov-build/kcov-cases.pcs" --module "drv=$W/cov-build/drv.o" --src "$HERE/data/cov" \
+	--out "$W/cov"
+has "^coverage: driver lines [1-9][0-9]*/[0-9]* (.*), functions 1/2; "
+check "report.json carries it, drv_unused never reached" "$PY" -c \
+	'import json, sys; c = json.load(open(sys.argv[1]))["coverage"]; assert c["driver"]["never"] == ["drv_unused"], c' \
+	"$W/cov/report.json"
+browse cov "$W/cov" 0 "" --screenshot "${SHOT%.png}-6.png:#coverage"
+
 # A simulated device with a kernel WARNING (ROB-01, waived) and a state machine defect,
 # a kernel.log around the finding and two fuzz campaigns next to the report.
 mkdir -p "$W/defects"
@@ -204,7 +260,7 @@ browse defects "$W/defects" 2 "" --screenshot "${SHOT%.png}-4.png:0:1400"
 # Hostile strings everywhere a device, a kernel or a file can put them.
 mkdir -p "$W/hostile"
 HOSTILE='<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
-"$PY" - "$HERE/data/mtty" "$W/hostile" "$HOSTILE" <<'PYEOF'
+"$PY" - "$HERE/data/mtty" "$W/hostile" "$HOSTILE" "$W/cov/report.json" <<'PYEOF'
 import json, sys
 src, d, h = sys.argv[1:4]
 r = json.load(open(src + "/report.json"))
@@ -232,6 +288,16 @@ for k in r["cases"]:
             m["name"] = "<i>lat</i>"
 r["kernel_reports"] = [{"kind": h[:20], "case": c["id"], "first_lines": ["WARNING: " + h, h]},
                       {"kind": "warn", "phase": h, "first_lines": [h]}]
+cov = json.load(open(sys.argv[4]))["coverage"]
+cov["modules"] = [h[:60]]
+cov["driver"]["never"] = [h]
+f0 = cov["driver"]["files"][0]
+f0["path"], f0["function_hits"][0][0] = h, h
+f0["source"][2] = h
+f0["source"][3] = "x" * 600 + h	# a line longer than any screen: the source box scrolls
+cov["cases"][0]["name"], cov["cases"][1]["name"] = c["id"], h
+cov["core"]["files"] = [{"path": h, "lines": 0, "lines_hit": 0, "functions": 0, "functions_hit": 0}]
+r["coverage"] = cov
 json.dump(r, open(d + "/report.json", "w"), indent=2)
 open(d + "/kernel.log", "w").write("[ 1.0] ok\n[ 2.0] WARNING: %s\n[ 3.0] %s\n" % (h, h))
 json.dump({"target": h, "engine": h, "execs": 1, "exec_per_s": 1, "coverage": h, "corpus_size": 1,
@@ -431,4 +497,4 @@ if [ "$failures" -gt 0 ]; then
 	echo "report-check: $failures check(s) failed"
 	exit 1
 fi
-echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png ${SHOT%.png}-5.png)"
+echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png ${SHOT%.png}-5.png ${SHOT%.png}-6.png)"

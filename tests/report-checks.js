@@ -107,6 +107,50 @@
        text("#kreports-none"));
   }
 
+  // The Coverage section (report.json `coverage`): the figures the JSON has, each
+  // instrumented source line marked reached (h) or not (m) with its count of cases, and
+  // with every box open still inside the page's width (long source lines scroll in theirs).
+  if (EXPECT.cov) {
+    var cv = EXPECT.cov, figs = Array.prototype.map.call(q("#coverage .cards .card"), function (c) {
+      return c.querySelector(".n").textContent + " " + c.querySelector(".l").textContent; });
+    ck("coverage cards: driver and VFIO core lines and functions as report.json has them",
+       figs.join(" | ") === cv.cards.join(" | "), figs.join(" | "));
+    ck("coverage: the driver functions never reached", cv.never.length ?
+       text("#cov-never") === cv.never.join(", ") : /^None/.test(text("#cov-never")), text("#cov-never"));
+    ck("coverage: one row per case", q("#cov-cases tbody tr").length === cv.cases, q("#cov-cases tbody tr").length);
+    var wrong = [];
+    cv.files.forEach(function (fl, i) {
+      var lines = q("#cov-src-" + i + " > span"), marked = 0;
+      if (lines.length !== fl.lines) wrong.push("file " + i + ": " + lines.length + " lines");
+      fl.marks.forEach(function (m) {
+        var s = lines[m[0] - 1], want = m[1] > 0 ? "h" : "m";
+        if (!s || s.className !== want || s.querySelector("b").textContent !== String(m[1]))
+          wrong.push("file " + i + " line " + m[0] + ": " + (s ? s.className + " " +
+                     s.querySelector("b").textContent : "missing") + ", expected " + want + " " + m[1]);
+      });
+      Array.prototype.forEach.call(lines, function (s) { marked += s.className !== ""; });
+      if (marked !== fl.marks.length) wrong.push("file " + i + ": " + marked + " marked lines");
+    });
+    ck("coverage: annotated source, instrumented lines marked hit/miss with their count",
+       q("#coverage pre.src").length === cv.files.length && wrong.length === 0 &&
+       q("#coverage pre.src span.h").length > 0 && q("#coverage pre.src span.m").length > 0,
+       wrong.slice(0, 3).join("; "));
+    // left open: the screenshot of the section shows the annotated source
+    Array.prototype.forEach.call(q("#coverage details"), function (d) { d.open = true; });
+    var sec = one("#coverage"), over = Array.prototype.filter.call(q("#coverage *"), function (e) {
+      return !(e.parentElement && e.parentElement.closest("pre.src, .tscroll")) &&
+        e.getBoundingClientRect().right > sec.getBoundingClientRect().right + 0.5; });
+    ck("coverage section fits 1400 px with every box open", document.documentElement.scrollWidth <= 1400 &&
+       sec.scrollWidth <= sec.clientWidth && over.length === 0,
+       document.documentElement.scrollWidth + " " + over.slice(0, 3).map(function (e) {
+         return e.tagName + (e.id ? "#" + e.id : ""); }).join(" "));
+    if (EXPECT.hostile)
+      ck("coverage: hostile names shown as text", text("#cov-never").indexOf(EXPECT.hostile) >= 0 &&
+         text("#cov-src-0").indexOf(EXPECT.hostile) >= 0 && text("#cov-cases").indexOf(EXPECT.hostile) >= 0);
+  } else {
+    ck("no coverage section without coverage", !one("#coverage"));
+  }
+
   ck("no injected markup", window.__pwned === undefined && q("img, iframe, object, embed").length === 0 &&
      q("[onerror],[onload],[onclick],[onmouseover]").length === 0 && q("script").length === 1,
      String(window.__pwned));
