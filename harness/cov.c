@@ -294,7 +294,8 @@ static void count_with(const struct mc_cov *cv, const struct tallies *t, enum mc
 	for (int l = 0; l < cv->nline; l++) {
 		const struct mc_cov_file *f = &cv->file[cv->line[l].file];
 
-		if (f->scope != scope || (file >= 0 && cv->line[l].file != file))
+		if (!cv->line[l].site || f->scope != scope ||
+		    (file >= 0 && cv->line[l].file != file))
 			continue;
 		c->lines++;
 		c->lines_hit += t->line_n[l] > 0;
@@ -397,7 +398,7 @@ static void json_hits(const struct mc_cov *cv, const struct tallies *t, const in
 
 	fputs(", \"line_hits\": [", f);
 	for (int k = 0; k < cv->nline; k++)
-		if (cv->line[ix[k]].file == fi) {
+		if (cv->line[ix[k]].file == fi && cv->line[ix[k]].site) {
 			fprintf(f, "%s[%d, %d]", more ? ", " : "", cv->line[ix[k]].line,
 				t->line_n[ix[k]]);
 			more = true;
@@ -538,7 +539,7 @@ void mc_cov_write_lcov(const struct mc_cov *cv, FILE *f)
 			}
 		fprintf(f, "FNF:%d\nFNH:%d\n", c.fns, c.fns_hit);
 		for (int k = 0; k < cv->nline; k++)
-			if (cv->line[ix[k]].file == fi)
+			if (cv->line[ix[k]].file == fi && cv->line[ix[k]].site)
 				fprintf(f, "DA:%d,%d\n", cv->line[ix[k]].line, t.line_n[ix[k]]);
 		fprintf(f, "LF:%d\nLH:%d\nend_of_record\n", c.lines, c.lines_hit);
 	}

@@ -46,6 +46,7 @@ struct mc_cov_obj {
 struct mc_cov_line {
 	int file;		/* index into mc_cov.file */
 	int line;
+	bool site;		/* a coverage point is on it (else only a function's start) */
 };
 
 enum mc_cov_scope { MC_COV_OTHER, MC_COV_DRIVER, MC_COV_CORE };

@@ -320,8 +320,11 @@ static int lines_of(struct mc_cov *cv, const char *path, struct mc_cov_obj *o)
 		if (n)
 			rc = symbolise(cv, path, o, sec, addr, n, line);
 		for (int i = 0; i < o->nsite && !rc; i++)
-			if (o->site[i].sec == sec)
+			if (o->site[i].sec == sec) {
 				o->site[i].line = line[m++];
+				if (o->site[i].line >= 0)
+					cv->line[o->site[i].line].site = true;
+			}
 		for (int i = 0; i < o->nfn && !rc; i++)
 			if (o->fn[i].sec == sec && o->fn[i].nsites)
 				o->fn[i].line = line[m++];

@@ -160,6 +160,25 @@ static int count_sites(const char *obj)
 	return n;
 }
 
+/* Distinct lines of the coverage points of function @fn of the first object (-1: all). */
+static int distinct_site_lines(const struct mc_cov *cv, int fn)
+{
+	int n = 0;
+
+	for (int i = 0; i < cv->obj[0].nsite; i++) {
+		const struct mc_cov_site *a = &cv->obj[0].site[i];
+		bool seen = false;
+
+		if (a->line < 0 || (fn >= 0 && a->fn != fn))
+			continue;
+		for (int j = 0; j < i && !seen; j++)
+			seen = cv->obj[0].site[j].line == a->line &&
+			       (fn < 0 || cv->obj[0].site[j].fn == fn);
+		n += !seen;
+	}
+	return n;
+}
+
 START_TEST(real_object_counted)
 {
 	char dir[] = "/tmp/mc-test-cov.XXXXXX", obj[512], pcs[600], out[600], src[4096], cmd[2048];
@@ -206,6 +225,10 @@ START_TEST(real_object_counted)
 	ck_assert_int_ge(c.fns, 2);		/* drv_unused (drv_helper may be inlined) */
 	ck_assert_int_gt(c.lines_hit, 0);
 	ck_assert_int_lt(c.lines_hit, c.lines);
+	/* lines are those of coverage points: a function's first line alone is not one */
+	ck_assert_int_eq(c.lines, distinct_site_lines(&cv, -1));
+	mc_cov_count(&cv, 0, MC_COV_DRIVER, &c);
+	ck_assert_int_eq(c.lines_hit, distinct_site_lines(&cv, used));
 	mc_cov_count(&cv, 1, MC_COV_DRIVER, &c);
 	ck_assert_int_eq(c.lines_hit, 0);
 	/* the JSON parses and names what was never reached; lcov renders */
