@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The kernel coverage of a fuzz campaign over time for report.html: the driver's PCs (and
- * all PCs of the code under test) and the executions per second, from the kcov_series and
- * exec_series members vm/vmfuzz-kcov.sh puts in fuzz-stats.json ([seconds, a, b] rows).
+ * all PCs of the code under test), the driver's source lines and the executions per
+ * second, from the kcov_series, lines_series ([seconds, lines] rows) and exec_series
+ * members vm/vmfuzz-kcov.sh puts in fuzz-stats.json ([seconds, a, b] rows).
  * Drawn by mc_svg_lines() of rep_svg.c, seconds against plain numbers.
  */
 #include <math.h>
@@ -19,7 +20,7 @@ struct series {
 	double t[MAXPTS], a[MAXPTS], b[MAXPTS];
 };
 
-/* Rows [t, a, b] of member @key of @o; 0 rows when absent or malformed. */
+/* Rows [t, a, b] or [t, a] of member @key of @o; 0 rows when absent or malformed. */
 static void series_load(const struct mc_json *o, const char *key, struct series *s)
 {
 	const struct mc_json *v = mc_json_get(o, key);
@@ -29,9 +30,10 @@ static void series_load(const struct mc_json *o, const char *key, struct series 
 	for (size_t i = 0; i < n && s->n < MAXPTS; i++) {
 		const struct mc_json *r = mc_json_at(v, i);
 
-		if (mc_json_count(r) < 3 || mc_json_number(mc_json_at(r, 0), &s->t[s->n]) ||
+		s->b[s->n] = 0;
+		if (mc_json_count(r) < 2 || mc_json_number(mc_json_at(r, 0), &s->t[s->n]) ||
 		    mc_json_number(mc_json_at(r, 1), &s->a[s->n]) ||
-		    mc_json_number(mc_json_at(r, 2), &s->b[s->n]))
+		    (mc_json_count(r) > 2 && mc_json_number(mc_json_at(r, 2), &s->b[s->n])))
 			continue;
 		s->n++;
 	}
@@ -39,13 +41,14 @@ static void series_load(const struct mc_json *o, const char *key, struct series 
 
 void mc_svg_fuzz_kcov(FILE *f, const struct mc_json *o, int idx)
 {
-	static struct series k, e;
+	static struct series k, e, l;
 	double rate[MAXPTS];
 	char id[48];
 
 	series_load(o, "kcov_series", &k);
 	series_load(o, "exec_series", &e);
-	if (!k.n && !e.n)
+	series_load(o, "lines_series", &l);
+	if (!k.n && !e.n && !l.n)
 		return;
 	fputs("<div class=\"charts\">", f);
 	if (k.n) {
@@ -56,6 +59,14 @@ void mc_svg_fuzz_kcov(FILE *f, const struct mc_json *o, int idx)
 					.yaxis = MC_AXIS_NUMBER, .x = k.t, .y1 = k.a, .y2 = k.b,
 					.l1 = "— driver PCs", .l2 = "— driver, mdev and VFIO core PCs",
 					.n = k.n });
+	}
+	if (l.n) {
+		snprintf(id, sizeof(id), "fuzz-lines-%d", idx);
+		mc_svg_lines(f, &(struct mc_lines){
+					.id = id, .xname = "campaign time", .xaxis = MC_AXIS_SECONDS,
+					.title = "Driver source lines reached over the campaign",
+					.yaxis = MC_AXIS_NUMBER, .x = l.t, .y1 = l.a,
+					.l1 = "— driver lines", .n = l.n });
 	}
 	/* exec/s between two progress lines: (execs difference) / (seconds difference) */
 	for (int i = 0; i < e.n; i++) {

@@ -270,6 +270,7 @@ START_TEST(report_charts_coverage_over_time)
 {
 	const char *js = "{\"target\": \"resume_stream\", \"driver_pcs\": 412, "
 			 "\"kcov_series\": [[0, 100, 900], [30, 300, 1500], [600, 412, 1800]], "
+			 "\"lines_series\": [[0, 40], [600, 173]], "
 			 "\"exec_series\": [[10, 1000, 50], [20, 3000, 60]]}";
 	struct mc_json_doc *doc;
 	struct mc_json_error jerr;
@@ -283,7 +284,9 @@ START_TEST(report_charts_coverage_over_time)
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "id=\"fuzz-kcov-3\""));
 	ck_assert_ptr_nonnull(strstr(buf, "id=\"fuzz-eps-3\""));
-	ck_assert_uint_eq(count(buf, "<polyline"), 3);
+	ck_assert_ptr_nonnull(strstr(buf, "id=\"fuzz-lines-3\""));
+	ck_assert_ptr_nonnull(strstr(buf, "Driver source lines"));
+	ck_assert_uint_eq(count(buf, "<polyline"), 4);
 	/* 1000 execs in the first 10 s, 2000 in the next 10: 100 and 200 exec/s on a 0-200 axis */
 	ck_assert_ptr_nonnull(strstr(buf, ">200<"));
 	ck_assert_ptr_nonnull(strstr(buf, "600 s"));

@@ -6,7 +6,8 @@
 #                              boot each; prints "bench vm:guided ... ratio X", X = driver
 #                              PCs reached guided / unguided (bench/run.sh, BENCH_GUIDED)
 #   check <target> <seconds>   one guided campaign that must show the kernel's feedback
-#                              reached libFuzzer: driver PCs > 0, a coverage series, and
+#                              reached libFuzzer: driver PCs > 0, a coverage series, the
+#                              driver's lines symbolised (driver_lines, lines_series), and
 #                              more features on the final corpus with the kernel's counters
 #                              than without (make vmfuzz-guided-check)
 # Findings do not fail either: upstream mtty has known ones. Exit 0, 1 (check failed) or 2.
@@ -61,13 +62,16 @@ check)
 	ok=1
 	[ "${pcs:-0}" -gt 0 ] || { note "FAIL: no driver PC reached (driver_pcs ${pcs:-none})"; ok=0; }
 	grep -q '"kcov_series": \[\[' "$STATS" || { note "FAIL: no kernel coverage series"; ok=0; }
+	lines=$(member "$STATS" driver_lines)
+	grep -q '"lines_series": \[\[' "$STATS" && [ "${lines:-null}" != null ] ||
+		{ note "FAIL: the driver's lines were not symbolised (driver_lines ${lines:-none}, see fuzz-coverage/coverage.log)"; ok=0; }
 	if [ "$fk" = null ] || [ "$fh" = null ] || [ -z "$fk" ] || [ "$fk" -le "$fh" ]; then
 		note "FAIL: the final corpus has ${fk:-?} features with the kernel's counters, ${fh:-?} without: the kernel's feedback did not reach libFuzzer"
 		ok=0
 	fi
-	note "guided campaign: $pcs driver PCs, features $fk with the kernel's counters vs $fh without"
+	note "guided campaign: $pcs driver PCs, $lines driver lines, features $fk with the kernel's counters vs $fh without"
 	[ "$ok" = 1 ] || exit 1
-	echo "vmfuzz-guided-check: ok ($pcs driver PCs; $fk features with the kernel's counters, $fh without)"
+	echo "vmfuzz-guided-check: ok ($pcs driver PCs, $lines driver lines; $fk features with the kernel's counters, $fh without)"
 	;;
 *)
 	die "unknown command '$what' (bench or check)"
