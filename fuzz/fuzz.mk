@@ -47,6 +47,22 @@ $(BUILD)/fuzz-afl/%: private CC := $(AFL_CC)
 $(BUILD)/fuzz-afl/%: export AFL_QUIET := 1
 
 $(foreach f,$(FLAVOURS) fuzz-lf fuzz-cov fuzz-afl,$(eval CFLAGS_$(f) += -I$(FUZZ_DIR)))
+
+# libFuzzer's coverage instruments what a campaign explores: the simulated device, the
+# model and the restored-device exercise the oracles use, and the interpreters (each
+# target, and fuzz_dev.c's device steps and write plans). The rest of the library (the
+# device layer and its operation log, spec parsing, findings and their text, input
+# decoding, kernel-log, KCOV and trace plumbing, reports) is built without: each edge it
+# reaches was one more feature for the engine to collect after every input, and each of
+# its comparisons a hook call, and they tell nothing about the device. Objects are
+# shared, so fuzzbase (make bench) and the replay of a finding see the same split.
+FUZZ_COV_SRCS   := $(wildcard harness/sim*.c) harness/model.c harness/exercise.c \
+                   $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%.c) $(FUZZ_DIR)/fuzz_dev.c
+FUZZ_NOCOV_SRCS := $(filter-out $(FUZZ_COV_SRCS),$(LIB_SRCS) $(FUZZ_LIB_SRCS))
+$(foreach f,fuzz-lf fuzz-cov,$(eval $(patsubst %.c,$(BUILD)/$(f)/%.o,$(FUZZ_NOCOV_SRCS)): \
+  private CFLAGS_$(f) += -fno-sanitize=fuzzer-no-link))
+# The fuzz flavours' flags live in this file: an edit rebuilds their objects.
+$(foreach f,fuzz-lf fuzz-cov fuzz-afl,$(call objs,$(f)) $(call fuzz_objs,$(f))): $(FUZZ_DIR)/fuzz.mk
 $(foreach f,fuzz-lf fuzz-cov fuzz-afl,$(eval $(call flavour_rules,$(f))))
 
 define fuzz_obj_rules

@@ -215,9 +215,10 @@ static int reopen(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
 	char err[256];
 	int rc;
 
-	mc_dev_close(ctx->dev);
-	ctx->dev = ctx->rec_dev = NULL;
-	rc = mc_dev_open(ctx->spec, &ctx->dev, err, sizeof(err));
+	ctx->rec_dev = NULL;
+	/* The spec is parsed once: in the same handle, a fresh device. */
+	rc = ctx->dev ? mc_dev_reopen(&ctx->dev, err, sizeof(err))
+		      : mc_dev_open(ctx->spec, &ctx->dev, err, sizeof(err));
 	if (rc)
 		return mc_fuzz_broken(f, rc, "reopening the device: %s", err);
 	mc_dev_oplog_clear(ctx->dev);

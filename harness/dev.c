@@ -38,6 +38,7 @@ struct mc_dev {
 	const struct mc_backend_ops *be;
 	void *priv;
 	char spec[256];
+	struct mc_devspec ds;		/* @spec parsed, for mc_dev_reopen() */
 	struct mc_dev_ident ident;
 	struct mc_watch *watch;
 	struct mc_watch own_watch;	/* used when no shared slot is attached */
@@ -171,6 +172,7 @@ int mc_dev_open(const char *spec, struct mc_dev **devp, char *err, size_t errlen
 		return -ENOMEM;
 	}
 	dev->be = backend_of(&ds);
+	dev->ds = ds;
 	dev->watch = &dev->own_watch;
 	snprintf(dev->spec, sizeof(dev->spec), "%s", spec);
 	rc = dev->be->open(&ds, &dev->priv, err, errlen);
@@ -191,6 +193,25 @@ void mc_dev_close(struct mc_dev *dev)
 	dev->be->close(dev->priv);
 	op_end(dev, 0);
 	free(dev);
+}
+
+int mc_dev_reopen(struct mc_dev **devp, char *err, size_t errlen)
+{
+	struct mc_dev *dev = *devp;
+	int rc;
+
+	op_begin(dev, OPK_CLOSE_DEV, -1, 0, 0, 0);
+	dev->be->close(dev->priv);
+	op_end(dev, 0);
+	dev->be = backend_of(&dev->ds);	/* not an interposed one: it closed with its handle */
+	rc = dev->be->open(&dev->ds, &dev->priv, err, errlen);
+	if (rc) {
+		free(dev);
+		*devp = NULL;
+		return rc;
+	}
+	mc_dev_oplog_clear(dev);
+	return 0;
 }
 
 const char *mc_dev_spec(const struct mc_dev *dev)

@@ -50,6 +50,14 @@ const char *mc_watch_op(struct mc_watch *w);
  */
 int mc_dev_open(const char *spec, struct mc_dev **devp, char *err, size_t errlen);
 void mc_dev_close(struct mc_dev *dev);
+/*
+ * mc_dev_reopen: close the device *@devp holds (as mc_dev_close() does, an interposed
+ * backend with it) and open the one its spec names again, in the same handle: the spec
+ * is not parsed again and the identity is kept (the same spec names the same device);
+ * the operation log starts empty. The fuzz targets reopen the simulated device for every
+ * input. 0, or -errno with one line in @err: then the handle is freed and *@devp NULL.
+ */
+int mc_dev_reopen(struct mc_dev **devp, char *err, size_t errlen);
 /* The spec string the device was opened with, its identity, and its backend's name. */
 const char *mc_dev_spec(const struct mc_dev *dev);
 const struct mc_dev_ident *mc_dev_ident(const struct mc_dev *dev);
