@@ -21,10 +21,16 @@ static int64_t num(const struct mc_json *o, const char *key)
 	return v;
 }
 
+/* A figure; none at all for code that was not measured (no object of it was given). */
 static void card(FILE *f, const char *cls, int64_t hit, int64_t n, const char *label)
 {
+	if (!n) {
+		fprintf(f, "<div class=\"card %s\"><div class=\"n\">—</div><div class=\"l\">%s "
+			"not measured</div></div>", cls, label);
+		return;
+	}
 	fprintf(f, "<div class=\"card %s\"><div class=\"n\">%.1f%%</div><div class=\"l\">%s "
-		"%" PRId64 " / %" PRId64 "</div></div>", cls, n ? 100.0 * (double)hit / (double)n : 0.0,
+		"%" PRId64 " / %" PRId64 "</div></div>", cls, 100.0 * (double)hit / (double)n,
 		label, hit, n);
 }
 

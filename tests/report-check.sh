@@ -120,10 +120,11 @@ e = {"verdict": r["summary"]["verdict"], "driver": r["device"]["driver"], "kerne
      "kreports": len(r.get("kernel_reports") or []),
      "kreports_cases": sum(1 for k in r.get("kernel_reports") or [] if "case" in k)}
 cov = r.get("coverage")
-if cov:  # reports/README.md coverage: the cards as "%.1f%%" and "hit / total", as C prints them
+if cov:  # reports/README.md coverage: the cards as "%.1f%%" and "hit / total" (no total: not measured), as C prints them
     d, k = cov["driver"], cov["core"]
-    card = lambda o, key, what: "%.1f%% %s %d / %d" % (100.0 * o[key + "_hit"] / o[key] if o[key] else 0,
-                                                      what, o[key + "_hit"], o[key])
+    card = lambda o, key, what: ("%.1f%% %s %d / %d" % (100.0 * o[key + "_hit"] / o[key], what,
+                                                       o[key + "_hit"], o[key])
+                                 if o[key] else "\u2014 %s not measured" % what)
     e["cov"] = {"cards": [card(d, "lines", "driver lines"), card(d, "functions", "driver functions"),
                           card(k, "lines", "VFIO core lines"), card(k, "functions", "VFIO core functions")],
                 "never": d["never"], "cases": len(cov["cases"]),
