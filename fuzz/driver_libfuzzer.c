@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "fuzz_kcov.h"
@@ -46,25 +45,13 @@ static __attribute__((noinline)) void kernel_coverage(void)
 	__asm__ volatile("");
 }
 
-static bool kcov_wanted(void)
-{
-	const char *mode = getenv("MIGCHECK_FUZZ_KCOV");
-	const char *dev = getenv("MIGCHECK_FUZZ_DEVICE");
-
-	if (mode && (!strcmp(mode, "0") || !strcmp(mode, "off") || !strcmp(mode, "measure")))
-		return false;
-	if (!dev || !*dev || !strncmp(dev, "sim", 3))
-		return false;
-	return access(MC_KCOV_PATH, R_OK | W_OK) == 0;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct pc_entry *pcs;
 
 	(void)argc;
 	(void)argv;
-	if (!kcov_wanted())
+	if (!mc_fuzz_kcov_wanted(getenv("MIGCHECK_FUZZ_DEVICE")))
 		return 0;
 	kcov_counters = aligned_alloc(4096, MC_FUZZ_KCOV_COUNTERS);
 	pcs = calloc(MC_FUZZ_KCOV_COUNTERS, sizeof(*pcs));

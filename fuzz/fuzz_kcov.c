@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend.h"
+#include "fuzz.h"
 #include "fuzz_kcov.h"
 
 #define CMP_EVERY_DEFAULT 8
@@ -127,17 +129,35 @@ size_t mc_fuzz_kcov_map_cmps(const struct mc_kcov_ranges *rs, const uint64_t *re
 
 /* ---------------------------------------------------------------- the process's state */
 
-static enum mc_fuzz_kcov_mode env_mode(void)
+/* The mode $MIGCHECK_FUZZ_KCOV asks for, given whether the engine has a sink. */
+static enum mc_fuzz_kcov_mode env_mode_for(bool have_sink)
 {
 	const char *v = getenv("MIGCHECK_FUZZ_KCOV");
 
 	if (!v || !*v)
-		return sink.map ? MC_FUZZ_KCOV_GUIDE : MC_FUZZ_KCOV_OFF;
+		return have_sink ? MC_FUZZ_KCOV_GUIDE : MC_FUZZ_KCOV_OFF;
 	if (!strcmp(v, "0") || !strcmp(v, "off"))
 		return MC_FUZZ_KCOV_OFF;
 	if (!strcmp(v, "measure"))
 		return MC_FUZZ_KCOV_MEASURE;
-	return sink.map ? MC_FUZZ_KCOV_GUIDE : MC_FUZZ_KCOV_MEASURE;
+	return have_sink ? MC_FUZZ_KCOV_GUIDE : MC_FUZZ_KCOV_MEASURE;
+}
+
+static enum mc_fuzz_kcov_mode env_mode(void)
+{
+	return env_mode_for(sink.map != NULL);
+}
+
+bool mc_fuzz_kcov_wanted(const char *spec)
+{
+	struct mc_devspec ds;
+	char err[256];
+
+	if (env_mode_for(true) != MC_FUZZ_KCOV_GUIDE ||
+	    mc_devspec_parse(spec && *spec ? spec : MC_FUZZ_DEFAULT_DEVICE, &ds, err, sizeof(err)) ||
+	    !strcmp(ds.kind, "sim"))
+		return false;
+	return access(MC_KCOV_PATH, R_OK | W_OK) == 0;
 }
 
 /*

@@ -42,6 +42,12 @@ struct mc_fuzz_sink {
 };
 /* Set by a driver before its first input (copied); NULL removes it. */
 void mc_fuzz_kcov_set_sink(const struct mc_fuzz_sink *s);
+/*
+ * Whether a driver should give a sink for device @spec (NULL or "": the default device):
+ * $MIGCHECK_FUZZ_KCOV asks for guidance, the device is not the simulated one, and this
+ * kernel has KCOV. Decided before the first input, where a counters' region is made.
+ */
+bool mc_fuzz_kcov_wanted(const char *spec);
 
 /*
  * The map's regions: block PCs in the first half, edges (consecutive in-range PCs of one

@@ -228,6 +228,30 @@ START_TEST(guidance_off_without_sink_or_knob)
 }
 END_TEST
 
+/* Counters are made only for a kernel device, with guidance asked for and KCOV present. */
+START_TEST(counters_wanted_only_where_they_count)
+{
+	static const char mdev[] = "mdev:6d2c6c5e-8f5d-4a4e-9c1a-00000000c0d1";
+	bool kcov = access(MC_KCOV_PATH, R_OK | W_OK) == 0;
+
+	unsetenv("MIGCHECK_FUZZ_KCOV");
+	ck_assert(!mc_fuzz_kcov_wanted(NULL));		/* the default device is sim */
+	ck_assert(!mc_fuzz_kcov_wanted("sim:flags=3"));
+	ck_assert(!mc_fuzz_kcov_wanted("sim"));
+	ck_assert(!mc_fuzz_kcov_wanted("mdev:not-a-uuid"));
+	ck_assert_int_eq(mc_fuzz_kcov_wanted(mdev), kcov);
+	setenv("MIGCHECK_FUZZ_KCOV", "guide", 1);
+	ck_assert_int_eq(mc_fuzz_kcov_wanted(mdev), kcov);
+	setenv("MIGCHECK_FUZZ_KCOV", "measure", 1);
+	ck_assert(!mc_fuzz_kcov_wanted(mdev));
+	setenv("MIGCHECK_FUZZ_KCOV", "off", 1);
+	ck_assert(!mc_fuzz_kcov_wanted(mdev));
+	setenv("MIGCHECK_FUZZ_KCOV", "0", 1);
+	ck_assert(!mc_fuzz_kcov_wanted(mdev));
+	unsetenv("MIGCHECK_FUZZ_KCOV");
+}
+END_TEST
+
 START_TEST(init_text_does_not_stretch_the_core_span)
 {
 	static const char *const vfio[] = { "vfio_", NULL };
@@ -317,6 +341,7 @@ static Suite *fuzz_kcov_suite(void)
 	tcase_add_test(tc, indexes_do_not_move_with_the_load_address);
 	tcase_add_test(tc, comparisons_reach_the_hook);
 	tcase_add_test(tc, guidance_off_without_sink_or_knob);
+	tcase_add_test(tc, counters_wanted_only_where_they_count);
 	tcase_add_test(tc, report_charts_coverage_over_time);
 	tcase_add_test(tc, init_text_does_not_stretch_the_core_span);
 	suite_add_tcase(s, tc);
