@@ -163,10 +163,10 @@ bool mc_fuzz_kcov_wanted(const char *spec)
 /*
  * The driver module, mdev, and the VFIO core where each is, and their symbols when @st:
  * from one read of kallsyms, under $MIGCHECK_FUZZ_KCOV_PROC when set (a copy the campaign
- * took once: a debug kernel's /proc/kallsyms takes seconds to produce under TCG, and fork
- * mode starts a process per job), else /proc. The first process cuts that copy down to
- * the spans it used (mc_kallsyms_write_spans()), so every later job parses a few hundred
- * lines. -ENOENT without the driver's module.
+ * took once: a debug kernel's /proc/kallsyms takes seconds to produce under TCG, and a
+ * campaign starts a process again after each new finding), else /proc. The first process
+ * cuts that copy down to the spans it used (mc_kallsyms_write_spans()), so every later
+ * one parses a few hundred lines. -ENOENT without the driver's module.
  */
 static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, const char *driver)
 {
@@ -192,7 +192,7 @@ static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, con
 	mc_kallsyms_add_kernel(rs, ks, core);	/* built in (the debug kernel's VFIO core) */
 	if (st)
 		mc_kallsyms_symtab(st, rs, ks);
-	/* The copy becomes what the next job needs: hundreds of lines, not 100,000s. */
+	/* The copy becomes what the next process needs: hundreds of lines, not 100,000s. */
 	if (proc && *proc) {
 		char path[4096];
 

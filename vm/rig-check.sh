@@ -9,6 +9,10 @@
 #  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json;
 #    on one with findings: their count, the in-guest replay's, the kernel reports apart;
 #    on a guest that panicked: each report's input salvaged from serial.log;
+#  - vm/vmfuzz-loop.sh (busybox sh, as in the guest) with a stand-in fuzzer: started again
+#    with the time left after each early end, the inputs of every process counted, the
+#    progress table written; a process that ends loading its corpus started again, but not
+#    a second time on the same input;
 #  - make bench builds build/migcheck-static, which its VM part boots;
 #  - the debug kernel (KERNEL=debug): the fragment check of vm/build-debug-kernel.sh names
 #    every option missing from a .config, load_kernel_env picks the debug kernel's record,
@@ -81,8 +85,8 @@ expect "results_extract: an empty results disk extracts nothing and succeeds" \
 # --- vmfuzz's summary of a campaign with no findings and no new units ------------------
 F=$W/vmfuzz
 rm -rf "$F" && mkdir -p "$F"
-printf '%s\n' '#2857: cov: 1232 ft: 1255 corp: 175 exec/s 87 oom/timeout/crash: 0/0/0 time: 30s job: 5' \
-	'INFO: exiting: 0 time: 32s' >"$F/extra-state_sequence.log"
+printf '%s\n' '#2857	pulse  cov: 1232 ft: 1255 corp: 175/3Kb exec/s: 95 rss: 80Mb' \
+	'MC-FUZZ done processes 1 abnormal 0 execs 2857 seconds 30 cov 1232 ft 1255' >"$F/extra-state_sequence.log"
 : >"$F/kernel.log"
 "$REPO/vm/vmfuzz.sh" --summary state_sequence 30 "$F" >"$F/out" 2>&1
 rc=$?
@@ -94,8 +98,9 @@ expect "vmfuzz summary: fuzz-stats.json has the execs and no crash" \
 # --- vmfuzz's summary of a campaign with findings, replayed in the guest -----------------
 G=$W/vmfuzz-found
 rm -rf "$G" && mkdir -p "$G"
-printf '%s\n' '#900: cov: 890 ft: 683 corp: 62 exec/s 16 oom/timeout/crash: 0/0/5 time: 60s job: 7' \
+printf '%s\n' '#900	NEW    cov: 890 ft: 683 corp: 62/1Kb exec/s: 16 rss: 90Mb' \
 	'FINDING resume_stream|RES-03|0|STOP|' >"$G/extra-resume_stream.log"
+printf '%s\t%s\t%s\n' 10 300 600 60 900 683 >"$G/fuzz-progress.tsv"
 printf '%s\n' 'FINDING resume_stream|ROB-01|0|ERROR|ubsan: UBSAN: invalid-load in mtty.c:539:27' \
 	'  ROB-01: the kernel log reported a problem during the input' >"$G/fuzz-findings.log"
 printf '%s\n' 'REPLAY 00000000000000a1 reproduced min-none resume_stream|ROB-01|0|ERROR|ubsan: UBSAN: invalid-load in mtty.c:539:27' \
@@ -116,6 +121,55 @@ expect "vmfuzz summary: two distinct findings; three replayed, two reproduced, o
 	"$G/fuzz-stats.json"
 expect "vmfuzz summary: the campaign's kernel reports apart from the replay's" \
 	grep -q '"kernel_log_reports": 1, "replay_kernel_log_reports": 2,' "$G/fuzz-stats.json"
+
+expect "vmfuzz summary: a guest stopped before the loop's last line: the progress table's last row" \
+	grep -q '"execs": 900, "exec_per_s": 15, "coverage": 890, "features": 683,' "$G/fuzz-stats.json"
+
+# --- vmfuzz-loop.sh: libFuzzer started again until the time is used ----------------------
+L=$W/vmfuzz-loop
+rm -rf "$L" && mkdir -p "$L"
+# A stand-in for libFuzzer: its nth start prints what script line n says, then exits with
+# the status that line ends with ("-" for none: a progress line each, tab-separated).
+cat >"$L/fuzzer" <<'SH'
+#!/bin/sh
+n=$(($(cat "$0.n" 2>/dev/null || echo 0) + 1))
+echo "$n" >"$0.n"
+echo "args: $*"
+line=$(sed -n "${n}p" "$0.script")
+st=${line##* }
+for p in ${line% *}; do
+	case $p in
+	stat=*) echo "stat::number_of_executed_units: ${p#stat=}" ;;
+	unit=*) echo "artifact_prefix='./'; Test unit written to ${p#unit=}" ;;
+	*) printf '#%s\t%s cov: %s ft: %s corp: 1/1b exec/s: 1 rss: 1Mb\n' $(echo "$p" | tr : ' ') ;;
+	esac
+done
+exit "$st"
+SH
+chmod +x "$L/fuzzer"
+# 1st: a finding after 10 inputs; 2nd: a timeout, 25 inputs by its final stats; 3rd: time up.
+printf '%s\n' '2:INITED:5:6 10:NEW:7:8 77' '2:INITED:7:8 20:pulse:9:10 stat=25 70' '3:INITED:9:11 0' >"$L/fuzzer.script"
+MC_FUZZ_PROGRESS=$L/p.tsv TMPDIR=$L busybox sh "$REPO/vm/vmfuzz-loop.sh" "$L/fuzzer" 30 -x=1 >"$L/log" 2>&1
+rc=$?
+expect "vmfuzz-loop: two early ends, then the time used: exit 1 (exit $rc)" test "$rc" = 1
+expect "vmfuzz-loop: three processes, 10 + 25 + 3 inputs" \
+	grep -q '^MC-FUZZ done processes 3 abnormal 2 execs 38 seconds [0-9]* cov 9 ft 11$' "$L/log"
+expect "vmfuzz-loop: each process gets the time left and the arguments" \
+	test "$(grep -c '^args: -max_total_time=[0-9]* -x=1$' "$L/log")" = 3
+expect "vmfuzz-loop: the progress table counts on across processes" \
+	test "$(cut -f2,3 "$L/p.tsv" | paste -sd' ')" = "$(printf '2\t6 10\t8 12\t8 30\t10 38\t11')"
+expect "vmfuzz-loop: no state files left behind" test -z "$(find "$L" -name 'mc-fuzz-process.*')"
+rm -f "$L/fuzzer.n"
+# A seed that is a new finding ends the 1st process while it loads the corpus (the next goes
+# past it); then a seed crashes the 3rd and the 4th alike: no 5th.
+printf '%s\n' 'unit=./crash-a 77' '4:INITED:5:6 unit=./crash-b 77' 'unit=./crash-c 1' 'unit=./crash-c 1' \
+	'2:INITED:5:6 0' >"$L/fuzzer.script"
+MC_FUZZ_PROGRESS=$L/p.tsv TMPDIR=$L busybox sh "$REPO/vm/vmfuzz-loop.sh" "$L/fuzzer" 30 >"$L/log2" 2>&1
+rc=$?
+expect "vmfuzz-loop: two ends on the same input while loading the corpus stop the campaign (exit $rc)" \
+	grep -q '^MC-FUZZ stopping: process 4 ended (exit 1) loading its corpus, on the same input as the one before (./crash-c)' "$L/log2"
+expect "vmfuzz-loop: ... after four processes, the first ended loading the corpus" \
+	grep -q '^MC-FUZZ done processes 4 abnormal 4 execs 4 ' "$L/log2"
 
 # --- vmfuzz's summary of a guest that panicked: inputs salvaged from serial.log -----------
 P=$W/vmfuzz-panic

@@ -5,8 +5,10 @@
 #                              recorded, not fed to libFuzzer) then guided (KCOV=guide), one
 #                              boot each; prints "bench vm:guided ... ratio X", X = driver
 #                              PCs reached guided / unguided (bench/run.sh, BENCH_GUIDED)
-#   check <target> <seconds>   one guided campaign that must show the kernel's feedback
-#                              reached libFuzzer: driver PCs > 0, a coverage series, the
+#   check <target> <seconds>   one guided campaign that must have fuzzed (more inputs run
+#                              than the seed corpus holds, a progress series) and show the
+#                              kernel's feedback reached libFuzzer: driver PCs > 0, a
+#                              coverage series, the
 #                              driver's lines symbolised (driver_lines, lines_series), and
 #                              more features on the final corpus with the kernel's counters
 #                              than without (make vmfuzz-guided-check)
@@ -60,6 +62,9 @@ check)
 	run guide
 	pcs=$(member "$STATS" driver_pcs) fk=$(member "$STATS" ft_kernel) fh=$(member "$STATS" ft_no_kernel)
 	ok=1
+	seeds=$(find "$REPO_DIR/corpus/$t" -type f | wc -l) ran=$(member "$STATS" inputs_run)
+	[ "${ran:-0}" -gt "$seeds" ] && grep -q '"exec_series": \[\[' "$STATS" ||
+		{ note "FAIL: the campaign ran ${ran:-no} inputs, no more than its $seeds seeds (see $(dirname "$STATS")/extra-$t.log)"; ok=0; }
 	[ "${pcs:-0}" -gt 0 ] || { note "FAIL: no driver PC reached (driver_pcs ${pcs:-none})"; ok=0; }
 	grep -q '"kcov_series": \[\[' "$STATS" || { note "FAIL: no kernel coverage series"; ok=0; }
 	lines=$(member "$STATS" driver_lines)
@@ -71,7 +76,7 @@ check)
 	fi
 	note "guided campaign: $pcs driver PCs, $lines driver lines, features $fk with the kernel's counters vs $fh without"
 	[ "$ok" = 1 ] || exit 1
-	echo "vmfuzz-guided-check: ok ($pcs driver PCs, $lines driver lines; $fk features with the kernel's counters, $fh without)"
+	echo "vmfuzz-guided-check: ok ($ran inputs, $pcs driver PCs, $lines driver lines; $fk features with the kernel's counters, $fh without)"
 	;;
 *)
 	die "unknown command '$what' (bench or check)"

@@ -3,18 +3,18 @@
 # The kernel coverage of a `make vmfuzz` campaign on a KCOV kernel, from what the guest
 # brought back: kcov-new.log (every fuzzing process appends "<unix time> <PC-list line>"
 # for each PC of the driver, mdev or the VFIO core it reached first; fuzz/fuzz_kcov.c),
-# fuzz-start (the campaign's start, unix time), the fuzzer's progress lines and
-# kcov-ft.log (features of the final corpus with and without the kernel's counters).
+# fuzz-start (the campaign's start, unix time), fuzz-progress.tsv (vmfuzz-loop.sh: seconds,
+# inputs run, features at each of libFuzzer's progress lines) and kcov-ft.log (features of the final corpus with and without the kernel's counters).
 # Writes kcov-pcs.txt (the unique PCs in kcov.h's PC-list format, for line coverage on the
 # host; symbolised into fuzz-coverage/ where lib.sh has driver_coverage), kcov-series.tsv
 # (seconds, driver PCs, all PCs, at each new PC) and kcov-series.pcs (the driver lines'
 # series, as cases), and prints the members fuzz-stats.json gains, each line starting
 # with ", ".
-# Usage: vmfuzz-kcov.sh <report dir> <driver module> <fuzzer log>
+# Usage: vmfuzz-kcov.sh <report dir> <driver module>
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-out=$1 drv=${2//-/_} log=$3
+out=$1 drv=${2//-/_}
 klog=$out/kcov-new.log
 start=$(cat "$out/fuzz-start" 2>/dev/null || true)
 [ -n "$start" ] || start=$(awk 'NR == 1 { print $1 }' "$klog" 2>/dev/null || echo 0)
@@ -53,9 +53,6 @@ series() { # <tsv with time in column 1> <columns to keep, awk list>
 			printf "]"
 		}' "$1"
 }
-# libFuzzer fork mode: "#N: cov: C ft: F corp: K exec/s E oom/timeout/crash: a/b/c time: Ts ..."
-sed -n 's/^#\([0-9]*\): cov: \([0-9]*\) ft: \([0-9]*\) .* time: \([0-9]*\)s.*/\4\t\1\t\3/p' \
-	"$log" 2>/dev/null >"$out/exec-series.tmp" || true
 # Features of the final corpus counted by libFuzzer with the kernel's counters and without.
 ft() { sed -n "s/^$1 .*INITED .* ft: \([0-9]*\).*/\1/p" "$out/kcov-ft.log" 2>/dev/null | tail -1; }
 # The driver's lines, where the host can symbolise the PC list (lib.sh's driver_coverage,
@@ -95,7 +92,8 @@ fi
 rm -f "$out/kcov-first.tmp"
 # Inputs the campaign ran: the notes each input wrote to the kernel log (MIGCHECK_FUZZ_KMSG)
 # before the replay's mark, less the runs of the two corpus passes (their INITED "#N").
-# libFuzzer's fork-mode count misses the inputs of jobs that ended on a finding.
+# libFuzzer's own count misses the inputs after its last progress line in a process that
+# ended on a finding.
 notes=$(awk '/migcheck-fuzz: replay of the findings begins/ { exit } /migcheck-fuzz: [a-z_]* len=/ { n++ } END { print n + 0 }' \
 	"$out/kernel.log" 2>/dev/null || echo 0)
 passes=0	# no kcov-ft.log: no corpus passes were run
@@ -107,5 +105,8 @@ echo ", \"kcov\": \"$(cat "$out/kcov-mode" 2>/dev/null || echo off)\", \"driver_
 echo ", \"driver_pcs\": $driver_pcs, \"kcov_pcs\": $all_pcs"
 echo ", \"ft_kernel\": $(ft kernel | grep . || echo null), \"ft_no_kernel\": $(ft harness | grep . || echo null)"
 echo ", \"kcov_series\": $(series "$out/kcov-series.tsv" 2,3)"
-echo ", \"exec_series\": $(series "$out/exec-series.tmp" 2,3)"
-rm -f "$out/exec-series.tmp"
+if [ -s "$out/fuzz-progress.tsv" ]; then
+	echo ", \"exec_series\": $(series "$out/fuzz-progress.tsv" 2,3)"
+else
+	echo ", \"exec_series\": []"
+fi

@@ -35,13 +35,15 @@ if [ -z "$out" ]; then
 	WORKDIR=$BUILD_DIR/vmfuzz/$TARGET
 	mkdir -p "$WORKDIR/reports"
 
-	# Fork mode with crashes ignored: a finding (a known deviation of the driver keeps
+	# One long-lived libFuzzer process at a time (vmfuzz-loop.sh), started again with the
+	# time left when it ends early: a finding (a known deviation of the driver keeps
 	# recurring) is saved and deduplicated, and the campaign goes on for its whole time.
-	# MIGCHECK_FUZZ_CONTINUE=known: only a finding not kept before aborts its job (a crash
-	# artifact each); known ones go on in the same process instead of restarting a job
-	# (a new process: device, KCOV and kallsyms again) at each.
+	# MIGCHECK_FUZZ_CONTINUE=known: only a finding not kept before aborts the process (a
+	# crash artifact each); known ones go on in the same process.
 	# -cpu max: TCG's default CPU model lacks instructions the sanitizer runtimes use.
-	export VM_CPU=${VM_CPU:-max}
+	# 2 GiB: the sanitizers' process lives the whole campaign beside a KASAN kernel;
+	# libFuzzer's -rss_limit_mb stops it (an artifact, then a new process) well before.
+	export VM_CPU=${VM_CPU:-max} VM_MEM=${VM_MEM:-2048}
 	# Every input goes to /dev/kmsg before it runs: without printk.devkmsg=on the kernel
 	# ratelimits those writes and drops most of them. They stay in the ring buffer, not on
 	# the console (printing each to the serial port would slow every input): log_buf_len
@@ -64,12 +66,12 @@ if [ -z "$out" ]; then
 	# the fuzzer: -help=1 makes that one a no-op.
 	kcov=${KCOV:-$([ "$(kernel_flavour)" = debug ] && echo guide || echo off)}
 	case $kcov in guide | measure | off) ;; *) die "KCOV=$kcov: expected guide, measure or off" ;; esac
-	# shellcheck disable=SC2016 # expanded in the guest
-	# One copy of kallsyms for every job of the campaign (MIGCHECK_FUZZ_KCOV_PROC): the
+	# One copy of kallsyms for every process of the campaign (MIGCHECK_FUZZ_KCOV_PROC): the
 	# driver stays loaded until the replay, which runs without KCOV.
 	snap=':'
 	[ "$kcov" = off ] || snap='mkdir -p /tmp/ksnap && cat /proc/kallsyms >/tmp/ksnap/kallsyms && export MIGCHECK_FUZZ_KCOV_PROC=/tmp/ksnap'
-	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; '"$snap"'; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; MIGCHECK_FUZZ_CONTINUE=known "$x"'
+	# shellcheck disable=SC2016 # expanded in the guest
+	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; '"$snap"'; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; MIGCHECK_FUZZ_CONTINUE=known sh /fuzz/loop.sh "$x" '"$SECS"
 	# After the campaign: the final corpus's features with the kernel's counters and without
 	# (kcov-ft.log), then the replay without KCOV: it reloads the driver, whose PCs then
 	# move out of the ranges every process found at its start.
@@ -77,8 +79,8 @@ if [ -z "$out" ]; then
 	ftpass='for m in kernel:guide harness:measure; do MIGCHECK_FUZZ_KCOV=${m#*:} MIGCHECK_FUZZ_KCOV_CMP=0 MIGCHECK_FUZZ_KCOV_LOG= MIGCHECK_FUZZ_CONTINUE=1 "$x" -runs=0 /out/fuzz-corpus /fuzz/corpus 2>&1 | sed "s/^/${m%:*} /" >>/out/kcov-ft.log; done'
 	[ "$kcov" != off ] || ftpass=:
 	export VM_EXTRA_BINS="$BIN" \
-		VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus $VM_DIR/vmfuzz-replay.sh:/fuzz/replay.sh" \
-		VM_EXTRA_ARGS="$pre -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -max_total_time=$SECS -timeout=20 -print_final_stats=1 -artifact_prefix=/out/ /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $ftpass; unset MIGCHECK_FUZZ_KCOV_LOG MIGCHECK_FUZZ_KCOV_PROC; export MIGCHECK_FUZZ_KCOV=0; $replay; (exit \$mc_fuzz_rc)" \
+		VM_EXTRA_FILES="$REPO_DIR/corpus/$TARGET:/fuzz/corpus $VM_DIR/vmfuzz-replay.sh:/fuzz/replay.sh $VM_DIR/vmfuzz-loop.sh:/fuzz/loop.sh" \
+		VM_EXTRA_ARGS="$pre -timeout=20 -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=/out/ /out/fuzz-corpus /fuzz/corpus; mc_fuzz_rc=\$?; $ftpass; unset MIGCHECK_FUZZ_KCOV_LOG MIGCHECK_FUZZ_KCOV_PROC; export MIGCHECK_FUZZ_KCOV=0; $replay; (exit \$mc_fuzz_rc)" \
 		VM_DESTRUCTIVE=0 MIGCHECK_ARGS='--only FEAT-01' VM_REPORTS="$WORKDIR/reports" \
 		VM_TIMEOUT=$((SECS + 480)) MIGCHECK_TIMEOUT=120
 	boot_extras "$BUILD_DIR/migcheck-static"
@@ -130,14 +132,20 @@ JSON
 }
 [ -s "$log" ] || salvage
 
-# Fork mode's progress lines: "#N: cov: C ft: F corp: K exec/s E oom/timeout/crash: ..."
-# (Each count tolerates its absence: no progress line, no findings file, no new units.)
-last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -1 || true)
-execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
-secs_run=$(echo "$last" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
+# vmfuzz-loop.sh's last line: "MC-FUZZ done processes P abnormal A execs E seconds S cov C
+# ft F"; a guest stopped before it leaves fuzz-progress.tsv's last row (seconds, inputs,
+# features). Each count tolerates its absence: no progress, no findings file, no new units.
+done_line=$(grep -a '^MC-FUZZ done ' "$log" | tail -1 || true)
+word() { printf '%s\n' "$done_line" | sed -n "s/.* $1 \([0-9]*\).*/\1/p"; }
+if [ -n "$done_line" ]; then
+	execs=$(word execs) secs_run=$(word seconds) cov=$(word cov) ft=$(word ft)
+	processes=$(word processes) abnormal=$(word abnormal)
+else
+	read -r secs_run execs ft < <(tail -1 "$out/fuzz-progress.tsv" 2>/dev/null) || true
+	cov=$(grep -a -E '^#[0-9]+[[:space:]].* cov: ' "$log" | tail -1 | sed -n 's/.* cov: \([0-9]*\).*/\1/p' || true)
+	processes=$(grep -a -c '^MC-FUZZ process [0-9]* begins' "$log" || true) abnormal=null
+fi
 eps=$(( ${execs:-0} / ( ${secs_run:-0} > 0 ? ${secs_run:-1} : 1 ) ))
-cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 findings=$(cat "$log" "$out/fuzz-findings.log" 2>/dev/null | sed -n 's/^FINDING \(.*\)$/\1/p' | sort -u || true)
 nfind=$(printf '%s' "$findings" | grep -c . || true)
 printf '%s\n' "$findings" >"$out/findings.txt"
@@ -166,9 +174,9 @@ replayed=$(grep -cE '^REPLAY [0-9a-f]+ (reproduced|NOT-REPRODUCED) ' "$rlog" 2>/
 reproduced=$(grep -cE '^REPLAY [0-9a-f]+ reproduced ' "$rlog" 2>/dev/null || true)
 minimised=$(grep -cE '^REPLAY [0-9a-f]+ [A-Za-z-]+ min [0-9]' "$rlog" 2>/dev/null || true)
 # Kernel coverage over time (vmfuzz-kcov.sh: kcov-pcs.txt, kcov-series.tsv, the members).
-kcov_json=$(MIGCHECK_HOST=$MIGCHECK "$VM_DIR/vmfuzz-kcov.sh" "$out" "${MDEV_PARENT:-mtty}" "$log")
+kcov_json=$(MIGCHECK_HOST=$MIGCHECK "$VM_DIR/vmfuzz-kcov.sh" "$out" "${MDEV_PARENT:-mtty}")
 cat >"$out/fuzz-stats.json" <<JSON
-{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "replayed": ${replayed:-0}, "reproduced": ${reproduced:-0}, "minimised": ${minimised:-0}, "kernel_log_reports": ${reports:-0}, "replay_kernel_log_reports": ${replay_reports:-0}, "seconds": $SECS, "seconds_run": ${secs_run:-0}
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "execs": ${execs:-0}, "exec_per_s": ${eps:-0}, "coverage": ${cov:-0}, "features": ${ft:-0}, "corpus_size": $corpus, "new_units": $grown, "crashes": $crashes, "distinct_findings": $nfind, "replayed": ${replayed:-0}, "reproduced": ${reproduced:-0}, "minimised": ${minimised:-0}, "kernel_log_reports": ${reports:-0}, "replay_kernel_log_reports": ${replay_reports:-0}, "seconds": $SECS, "seconds_run": ${secs_run:-0}, "processes": ${processes:-0}, "processes_ended_early": ${abnormal:-null}
 $kcov_json}
 JSON
 note "vmfuzz $TARGET: $(cat "$out/fuzz-stats.json")"
