@@ -467,6 +467,7 @@ int mc_fuzz_klog_check(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
 void mc_fuzz_kmsg_note(struct mc_fuzz_ctx *ctx, const char *target, const uint8_t *data,
 		       size_t size)
 {
+	static const char hex[] = "0123456789abcdef";
 	char line[640];
 	size_t n, show = size < 256 ? size : 256;
 
@@ -478,8 +479,12 @@ void mc_fuzz_kmsg_note(struct mc_fuzz_ctx *ctx, const char *target, const uint8_
 		return;
 	n = (size_t)snprintf(line, sizeof(line), "<5>migcheck-fuzz: %s len=%zu hex=", target,
 			     size);
-	for (size_t i = 0; i < show && n + 3 < sizeof(line); i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%02x", data[i]);
+	/* By hand: a snprintf() per byte was most of the note's cost under TCG. */
+	for (size_t i = 0; i < show && n + 3 < sizeof(line); i++) {
+		line[n++] = hex[data[i] >> 4];
+		line[n++] = hex[data[i] & 15];
+	}
+	line[n] = '\0';
 	n += (size_t)snprintf(line + n, sizeof(line) - n, "%s\n", show < size ? "..." : "");
 	if (write(ctx->kmsg_fd, line, n < sizeof(line) ? n : sizeof(line) - 1) < 0)
 		ctx->kmsg = false;	/* no permission: stop trying */

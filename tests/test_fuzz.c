@@ -323,6 +323,41 @@ START_TEST(finding_keep_first_input)
 }
 END_TEST
 
+/*
+ * The note each input writes to the kernel log before it runs (make vmfuzz's salvage reads
+ * it back from a panic's log): the target, the length, the first 256 bytes in hex, "..."
+ * when there were more. A pipe stands in for /dev/kmsg.
+ */
+START_TEST(kmsg_note_format)
+{
+	struct mc_fuzz_ctx ctx = { .kmsg = true, .klog = true };
+	uint8_t data[300];
+	char got[1024], want[1024];
+	size_t n = 0;
+	ssize_t r;
+	int p[2];
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 37 + 5);
+	ck_assert_int_eq(pipe(p), 0);
+	ctx.kmsg_fd = p[1];
+	mc_fuzz_kmsg_note(&ctx, "resume_stream", data, 3);
+	mc_fuzz_kmsg_note(&ctx, "state_sequence", data, sizeof(data));
+	mc_fuzz_kmsg_note(&ctx, "write_chunking", data, 0);
+	close(p[1]);
+	while ((r = read(p[0], got + n, sizeof(got) - 1 - n)) > 0)
+		n += (size_t)r;
+	got[n] = '\0';
+	close(p[0]);
+	n = (size_t)snprintf(want, sizeof(want), "<5>migcheck-fuzz: resume_stream len=3 hex=052a4f\n"
+			     "<5>migcheck-fuzz: state_sequence len=300 hex=");
+	for (size_t i = 0; i < 256; i++)
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "%02x", data[i]);
+	snprintf(want + n, sizeof(want) - n, "...\n<5>migcheck-fuzz: write_chunking len=0 hex=\n");
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
 static Suite *fuzz_suite(void)
 {
 	Suite *s = suite_create("fuzz");
@@ -339,6 +374,7 @@ static Suite *fuzz_suite(void)
 	tcase_add_test(tc, finding_key_and_klog);
 	tcase_add_test(tc, finding_key_dedups_reports);
 	tcase_add_test(tc, finding_keep_first_input);
+	tcase_add_test(tc, kmsg_note_format);
 	suite_add_tcase(s, tc);
 	return s;
 }
