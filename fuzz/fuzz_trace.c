@@ -374,6 +374,13 @@ static ssize_t rec_klog_read(void *priv, char *buf, size_t len)
 	return r->be->klog_read(r->priv, buf, len);
 }
 
+static int rec_klog_skip(void *priv)
+{
+	struct rec *r = priv;
+
+	return r->be->klog_skip(r->priv);
+}
+
 static int rec_data_rawfd(void *priv, int fd)
 {
 	struct rec *r = priv;
@@ -414,6 +421,7 @@ static const struct mc_backend_ops rec_ops = {
 	.region_read = rec_rread,
 	.region_write = rec_rwrite,
 	.klog_read = rec_klog_read,
+	.klog_skip = rec_klog_skip,
 	.fault = rec_fault,
 	.data_rawfd = rec_data_rawfd,
 	.dev_rawfd = rec_dev_rawfd,
@@ -439,6 +447,8 @@ void mc_fuzz_trace_attach(struct mc_fuzz_ctx *ctx)
 	/* What the inner backend lacks, the recorder lacks too (mc_dev answers for it). */
 	if (!r->be->klog_read)
 		r->ops.klog_read = NULL;
+	if (!r->be->klog_skip)
+		r->ops.klog_skip = NULL;
 	if (!r->be->fault)
 		r->ops.fault = NULL;
 	if (!r->be->data_rawfd)

@@ -111,6 +111,11 @@ struct mc_backend_ops {
 	 * NUL-terminated, one record per line. Returns bytes copied or -errno.
 	 */
 	ssize_t (*klog_read)(void *priv, char *buf, size_t len);
+	/*
+	 * klog_skip: may be NULL (then the records are read and dropped). Move klog_read's
+	 * position to the log's end without copying what is there. 0 or -errno.
+	 */
+	int (*klog_skip)(void *priv);
 
 	/*
 	 * log_open, log_read, log_close: may be NULL (all three or none). A reader of the

@@ -642,6 +642,16 @@ static ssize_t kernel_klog_read(void *priv, char *buf, size_t len)
 	return mc_kmsg_read(kd->klog, buf, len);
 }
 
+static int kernel_klog_skip(void *priv)
+{
+	struct kdev *kd = priv;
+
+	if (!kd->klog)
+		return -ENOENT;
+	kd->klog_primed = true;
+	return mc_kmsg_seek_end(kd->klog);
+}
+
 /* The machine's /dev/kmsg (under MC_DEV_ROOT) from its end, for a run's parent. */
 static int kernel_log_open(const struct mc_devspec *spec, void **rd, char *err, size_t errlen)
 {
@@ -714,6 +724,7 @@ const struct mc_backend_ops mc_kernel_ops = {
 	.region_read = kernel_region_read,
 	.region_write = kernel_region_write,
 	.klog_read = kernel_klog_read,
+	.klog_skip = kernel_klog_skip,
 	.log_open = kernel_log_open,
 	.log_read = kernel_log_read,
 	.log_close = kernel_log_close,

@@ -449,6 +449,18 @@ ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len)
 	return dev->be->klog_read(dev->priv, buf, len);
 }
 
+int mc_klog_skip(struct mc_dev *dev)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (dev->be->klog_skip)
+		return dev->be->klog_skip(dev->priv);
+	while ((n = mc_klog_read(dev, buf, sizeof(buf))) > 0)
+		;
+	return n < 0 ? (int)n : 0;
+}
+
 struct mc_klog {
 	const struct mc_backend_ops *be;
 	void *rd;

@@ -110,6 +110,8 @@ ssize_t mc_region_write(struct mc_dev *dev, uint32_t index, uint64_t off, const 
 
 /* Kernel log since the last call; -EOPNOTSUPP when the backend has no log. */
 ssize_t mc_klog_read(struct mc_dev *dev, char *buf, size_t len);
+/* Past what the kernel log holds now, unread: the next mc_klog_read() tells only later records. */
+int mc_klog_skip(struct mc_dev *dev);
 
 /*
  * The kernel log of the machine behind a device spec, read without opening the device

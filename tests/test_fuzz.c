@@ -16,6 +16,7 @@
 #include "fuzz.h"
 #include "mc_test.h"
 #include "runner.h"
+#include "sim.h"
 
 static struct mc_fuzz_ctx *open_ctx(const char *spec)
 {
@@ -358,6 +359,24 @@ START_TEST(kmsg_note_format)
 }
 END_TEST
 
+/* mc_klog_skip() on a backend without its own skip (the sim): read and dropped. */
+START_TEST(klog_skip_drops_what_is_there)
+{
+	struct mc_fuzz_ctx *ctx = open_ctx(NULL);
+	char buf[512];
+
+	mc_sim_kernel_printk("<4>migcheck-test: before the skip\n");
+	mc_sim_kernel_printk("<4>migcheck-test: also before\n");
+	ck_assert_int_eq(mc_klog_skip(ctx->dev), 0);
+	ck_assert_int_eq(mc_klog_read(ctx->dev, buf, sizeof(buf)), 0);
+	mc_sim_kernel_printk("<4>migcheck-test: after the skip\n");
+	ck_assert_int_gt(mc_klog_read(ctx->dev, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "after the skip"));
+	ck_assert_ptr_null(strstr(buf, "before"));
+	mc_fuzz_ctx_close(ctx);
+}
+END_TEST
+
 static Suite *fuzz_suite(void)
 {
 	Suite *s = suite_create("fuzz");
@@ -375,6 +394,7 @@ static Suite *fuzz_suite(void)
 	tcase_add_test(tc, finding_key_dedups_reports);
 	tcase_add_test(tc, finding_keep_first_input);
 	tcase_add_test(tc, kmsg_note_format);
+	tcase_add_test(tc, klog_skip_drops_what_is_there);
 	suite_add_tcase(s, tc);
 	return s;
 }
