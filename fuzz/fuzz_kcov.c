@@ -7,6 +7,9 @@
  * its comparison sites to their own counters. New PCs are appended to
  * $MIGCHECK_FUZZ_KCOV_LOG as "<unix time> <PC-list line>" (kcov.h's format), after the
  * process's ranges as "0 # range <name> 0x<start> 0x<end> load 0x<runtime start>".
+ * With $MIGCHECK_FUZZ_KCOV_KMSG=1 each of those lines is also a /dev/kmsg record
+ * "migcheck-kcov: <line>": a guest that panics replays its kernel log to the serial
+ * console (panic_print), so the campaign's coverage up to the panic survives it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +35,7 @@ struct mc_fuzz_kcov {
 	struct mc_kcov_ranges rs;
 	struct mc_pcset seen;
 	struct mc_kcov_symtab *st;
-	int log_fd;
+	int log_fd, kmsg_fd;
 	size_t log_len;
 	char log[LOG_BUF];
 };
@@ -237,6 +240,7 @@ int mc_fuzz_kcov_open(struct mc_fuzz_kcov **kp, const char *driver, char *err, s
 		return -ENOMEM;
 	kc->mode = mode;
 	kc->log_fd = -1;
+	kc->kmsg_fd = -1;
 	kc->cmp_every = every && *every ? (unsigned)strtoul(every, NULL, 0) : CMP_EVERY_DEFAULT;
 	rc = add_ranges(&kc->rs, log && *log ? &kc->st : NULL, driver);
 	if (rc) {
@@ -258,6 +262,9 @@ int mc_fuzz_kcov_open(struct mc_fuzz_kcov **kp, const char *driver, char *err, s
 	kc->on = kc->pc;
 	if (log && *log) {
 		kc->log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (kc->log_fd >= 0 && getenv("MIGCHECK_FUZZ_KCOV_KMSG") &&
+		    !strcmp(getenv("MIGCHECK_FUZZ_KCOV_KMSG"), "1"))
+			kc->kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 		log_ranges(kc);
 	}
 	*kp = kc;
@@ -291,8 +298,28 @@ void mc_fuzz_kcov_begin(struct mc_fuzz_kcov *kc)
 	mc_kcov_reset(kc->on);
 }
 
+/* Each line of the buffer as a kernel-log record of its own. */
+static void log_kmsg(struct mc_fuzz_kcov *kc)
+{
+	for (size_t at = 0; at < kc->log_len;) {
+		const char *nl = memchr(kc->log + at, '\n', kc->log_len - at);
+		size_t len = nl ? (size_t)(nl - kc->log - at) + 1 : kc->log_len - at;
+		char rec[512];
+		int n = snprintf(rec, sizeof(rec), "<6>migcheck-kcov: %.*s", (int)len, kc->log + at);
+
+		if (n > 0 && write(kc->kmsg_fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) < 0) {
+			close(kc->kmsg_fd);	/* no permission: stop mirroring */
+			kc->kmsg_fd = -1;
+			return;
+		}
+		at += len;
+	}
+}
+
 static void log_flush(struct mc_fuzz_kcov *kc)
 {
+	if (kc->log_len && kc->kmsg_fd >= 0)
+		log_kmsg(kc);
 	if (kc->log_len && kc->log_fd >= 0 && write(kc->log_fd, kc->log, kc->log_len) < 0) {
 		close(kc->log_fd);	/* results disk full: stop logging, keep guiding */
 		kc->log_fd = -1;
@@ -353,6 +380,8 @@ void mc_fuzz_kcov_close(struct mc_fuzz_kcov *kc)
 	log_flush(kc);
 	if (kc->log_fd >= 0)
 		close(kc->log_fd);
+	if (kc->kmsg_fd >= 0)
+		close(kc->kmsg_fd);
 	mc_kcov_close(kc->pc);
 	mc_kcov_close(kc->cmp);
 	mc_kcov_symtab_free(kc->st);

@@ -189,6 +189,33 @@ expect "vmfuzz summary: each report's input salvaged from the panic's log (a cut
 		grep -q '^Oops: general protection fault' '$P/salvaged/2.report'"
 expect "vmfuzz summary: fuzz-stats.json says the guest panicked" \
 	grep -q '"guest": "panic", "execs": 2, "salvaged_inputs": 2, "kernel_log_reports": 3,' "$P/fuzz-stats.json"
+expect "vmfuzz summary: a panic without the campaign's mark has no coverage members" \
+	bash -c "grep -q '\"seconds_run\": null' '$P/fuzz-stats.json' && ! grep -q driver_pcs '$P/fuzz-stats.json'"
+# The same with the campaign's mark, progress rows and new kernel PCs in the replayed log
+# (the console may show a record twice: live and in the replay).
+Q=$W/vmfuzz-panic-kcov
+rm -rf "$Q" && mkdir -p "$Q"
+printf '%s\r\n' 'migcheck-fuzz: campaign kcov=guide start=1000' \
+	'migcheck-kcov: 0 # range mtty 0xffffffffa0018000 0xffffffffa002eab5 load 0xffffffffa0018000' \
+	'migcheck-fuzz: resume_stream len=1 hex=0a' \
+	'migcheck-kcov: 1005 0xffffffffa0018010 mtty mtty_open+0x10' \
+	'migcheck-kcov: 1005 0xffffffffa0018010 mtty mtty_open+0x10' \
+	'migcheck-fuzz: progress 5 1 40' 'migcheck-fuzz: progress 5 1 40' \
+	'migcheck-fuzz: resume_stream len=2 hex=0a0b' \
+	'migcheck-kcov: 1009 0xffffffffa0018020 mtty mtty_ioctl+0x4' \
+	'migcheck-kcov: 1009 0xffffffff81000000 vmlinux vfio_ioctl+0x1' \
+	'migcheck-fuzz: progress 9 2 55' \
+	'UBSAN: array-index-out-of-bounds in mtty.c:383:34' \
+	'Kernel panic - not syncing: Fatal exception' >"$Q/serial.log"
+"$REPO/vm/vmfuzz.sh" --summary resume_stream 600 "$Q" >"$Q/out" 2>&1
+expect "vmfuzz summary: a panicked campaign's progress, inputs and driver PCs from the replayed log" \
+	grep -q '"seconds_run": 9$' "$Q/fuzz-stats.json"
+expect "vmfuzz summary: ... the kernel PCs counted once each, the series from the mark's start" \
+	bash -c "grep -q '\"inputs_run\": 2' '$Q/fuzz-stats.json' &&
+		grep -q '\"kcov\": \"guide\", \"driver_module\": \"mtty\"' '$Q/fuzz-stats.json' &&
+		grep -q '\"driver_pcs\": 2, \"kcov_pcs\": 3' '$Q/fuzz-stats.json' &&
+		grep -q '\"kcov_series\": \[\[5, 1, 1\], \[9, 2, 3\]\]' '$Q/fuzz-stats.json' &&
+		grep -q '\"exec_series\": \[\[5, 1, 40\], \[9, 2, 55\]\]' '$Q/fuzz-stats.json'"
 
 # --- what make targets build on a fresh machine ------------------------------------------
 expect "make bench builds the static migcheck its VM part boots" \

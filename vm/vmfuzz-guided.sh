@@ -52,11 +52,17 @@ bench)
 		-v gs="$(member "$g" seconds_run)" -v us="$(member "$u" seconds_run)" \
 		-v gf="$(member "$g" distinct_findings)" -v uf="$(member "$u" distinct_findings)" \
 		-v gc="$(member "$g" corpus_size)" -v uc="$(member "$u" corpus_size)" \
-		-v gl="$(member "$g" driver_lines)" -v ul="$(member "$u" driver_lines)" 'BEGIN {
+		-v gl="$(member "$g" driver_lines)" -v ul="$(member "$u" driver_lines)" \
+		-v gp="$(grep -c '"guest": "panic"' "$g")" -v up="$(grep -c '"guest": "panic"' "$u")" \
+		-v gk="$(member "$g" kernel_log_reports)" -v uk="$(member "$u" kernel_log_reports)" 'BEGIN {
 		lines = gl != "" && gl != "null" ? sprintf("; driver lines %d vs %d", gl, ul) : ""
-		printf "bench vm:guided %s %ss on mtty (debug kernel): driver PCs %d guided vs %d unguided, ratio %.2f%s; driver+mdev+VFIO core PCs %d vs %d; exec/s %.2f vs %.2f; findings %d vs %d; corpus %d vs %d\n",
-			t, s, gd, ud, (ud > 0 ? gd / ud : 0), lines, ga, ua, ge / (gs > 0 ? gs : s),
-			ue / (us > 0 ? us : s), gf, uf, gc, uc }'
+		# A guest that panicked (mtty corrupts its own state) ends its campaign there: its
+		# finding is the panic, its figures are those up to it.
+		gw = gp ? sprintf("the guest panicked after %ds (%d kernel report lines)", gs, gk) : sprintf("%d", gf)
+		uw = up ? sprintf("the guest panicked after %ds (%d kernel report lines)", us, uk) : sprintf("%d", uf)
+		printf "bench vm:guided %s %ss on mtty (debug kernel): driver PCs %d guided vs %d unguided, ratio %.2f%s; driver+mdev+VFIO core PCs %d vs %d; inputs %d vs %d, exec/s %.2f vs %.2f; findings %s vs %s; corpus %s vs %s\n",
+			t, s, gd, ud, (ud > 0 ? gd / ud : 0), lines, ga, ua, ge, ue, ge / (gs > 0 ? gs : s),
+			ue / (us > 0 ? us : s), gw, uw, (gp ? "-" : gc), (up ? "-" : uc) }'
 	;;
 check)
 	run guide

@@ -94,8 +94,11 @@ rm -f "$out/kcov-first.tmp"
 # before the replay's mark, less the runs of the two corpus passes (their INITED "#N").
 # libFuzzer's own count misses the inputs after its last progress line in a process that
 # ended on a finding.
+# A guest that panicked brought back no kernel.log: its log as the panic replayed it.
+klogf=$out/kernel.log
+[ -s "$klogf" ] || klogf=$out/serial.log
 notes=$(awk '/migcheck-fuzz: replay of the findings begins/ { exit } /migcheck-fuzz: [a-z_]* len=/ { n++ } END { print n + 0 }' \
-	"$out/kernel.log" 2>/dev/null || echo 0)
+	"$klogf" 2>/dev/null || echo 0)
 passes=0	# no kcov-ft.log: no corpus passes were run
 [ ! -s "$out/kcov-ft.log" ] || passes=$(sed -n 's/^[a-z]* #\([0-9]*\)[[:space:]]*INITED.*/\1/p' \
 	"$out/kcov-ft.log" | awk '{ n += $1 } END { print n + 0 }')

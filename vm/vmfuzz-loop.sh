@@ -12,6 +12,9 @@
 #                            libFuzzer's progress lines (inputs run counts all processes)
 #   "MC-FUZZ process <n> ..."  a line at each process's start and end
 #   "MC-FUZZ done processes <n> abnormal <n> execs <n> seconds <n> cov <n> ft <n>"  the last
+# With MC_FUZZ_PROGRESS_KMSG=1 each row also goes to the kernel log as "migcheck-fuzz:
+# progress <seconds> <inputs> <features>", so a guest that panics (its log replayed to the
+# serial console) keeps the campaign's progress up to the panic.
 # A process may end while it loads the corpus (INITED): at a seed that is a new finding,
 # known to the next process, which goes past it. Two such ends in a row on the same input
 # (libFuzzer's "Test unit written to" artifact) would repeat to the end: the campaign stops
@@ -54,6 +57,9 @@ while :; do
 				case $line in *INITED*) inited=1 ;; esac
 				up
 				printf '%d\t%d\t%d\n' $((now - start)) $((execs + last)) "$f" >>"$PROG"
+				[ "${MC_FUZZ_PROGRESS_KMSG:-}" != 1 ] ||
+					printf '<6>migcheck-fuzz: progress %d %d %d\n' $((now - start)) \
+						$((execs + last)) "$f" 2>/dev/null >/dev/kmsg
 				;;
 			*'Test unit written to '*) unit=${line##* } ;;
 			stat::number_of_executed_units:*)

@@ -71,7 +71,7 @@ if [ -z "$out" ]; then
 	snap=':'
 	[ "$kcov" = off ] || snap='mkdir -p /tmp/ksnap && cat /proc/kallsyms >/tmp/ksnap/kallsyms && export MIGCHECK_FUZZ_KCOV_PROC=/tmp/ksnap'
 	# shellcheck disable=SC2016 # expanded in the guest
-	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; '"$snap"'; date +%s >/out/fuzz-start; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; MIGCHECK_FUZZ_CONTINUE=known sh /fuzz/loop.sh "$x" '"$SECS"
+	pre='-help=1 >/dev/null 2>&1; echo '"$kcov"' >/out/kcov-mode; '"$snap"'; date +%s >/out/fuzz-start; echo "<6>migcheck-fuzz: campaign kcov='"$kcov"' start=$(cat /out/fuzz-start)" >/dev/kmsg; export MIGCHECK_FUZZ_KCOV='"$kcov"' MIGCHECK_FUZZ_KCOV_LOG=/out/kcov-new.log MIGCHECK_FUZZ_KCOV_KMSG=1 MC_FUZZ_PROGRESS_KMSG=1 '"${REPLAY_MAX:+MC_REPLAY_MAX=$REPLAY_MAX}"'; MIGCHECK_FUZZ_CONTINUE=known sh /fuzz/loop.sh "$x" '"$SECS"
 	# After the campaign: the final corpus's features with the kernel's counters and without
 	# (kcov-ft.log), then the replay without KCOV: it reloads the driver, whose PCs then
 	# move out of the ranges every process found at its start.
@@ -93,7 +93,10 @@ MIGCHECK=${MIGCHECK_HOST:-$BUILD_DIR/migcheck}
 # serial.log holds. With panic_print=0x20 the panic replays the whole kernel log there,
 # each input's note included, so every report line's input is the last note before it:
 # kept as salvaged/<n> (the first 256 bytes when the note was cut: <n>.partial), with
-# the report line in salvaged/<n>.report, for `migcheck replay` on another boot.
+# the report line in salvaged/<n>.report, for `migcheck replay` on another boot. The
+# campaign's mark, progress rows and new kernel PCs were kernel-log records too: from
+# them fuzz-start, kcov-mode, fuzz-progress.tsv and kcov-new.log are made again, and the
+# coverage up to the panic joins fuzz-stats.json (vmfuzz-kcov.sh).
 salvage() {
 	local serial=$out/serial.log n=0 len hex more rep st guest=lost
 	[ -s "$serial" ] || die "no fuzzer log and no serial.log from the guest (run.sh status $rc)"
@@ -123,8 +126,21 @@ salvage() {
 	execs=$(grep -a -c "migcheck-fuzz: $TARGET len=" "$serial" || true)
 	why=$(grep -a -m1 -E 'Kernel panic' "$serial" | tr -d '\r' || true)
 	[ -n "$why" ] && guest=panic
+	local camp secs_run=null kcov_json=''
+	camp=$(grep -a -m1 -o 'migcheck-fuzz: campaign kcov=[a-z]* start=[0-9]*' "$serial" || true)
+	if [ -n "$camp" ]; then
+		echo "${camp##*start=}" >"$out/fuzz-start"
+		camp=${camp#*kcov=}
+		echo "${camp%% *}" >"$out/kcov-mode"
+		grep -a -o 'migcheck-fuzz: progress [0-9]* [0-9]* [0-9]*' "$serial" |
+			awk '{ printf "%s\t%s\t%s\n", $3, $4, $5 }' | sort -k1,1n -k2,2n | uniq >"$out/fuzz-progress.tsv" || true
+		tr -d '\r' <"$serial" | grep -a -o 'migcheck-kcov: .*' | sed 's/^migcheck-kcov: //' >"$out/kcov-new.log" || true
+		[ ! -s "$out/fuzz-progress.tsv" ] || secs_run=$(tail -1 "$out/fuzz-progress.tsv" | cut -f1)
+		kcov_json=$(MIGCHECK_HOST=$MIGCHECK "$VM_DIR/vmfuzz-kcov.sh" "$out" "${MDEV_PARENT:-mtty}")
+	fi
 	cat >"$out/fuzz-stats.json" <<JSON
-{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "guest": "$guest", "execs": ${execs:-0}, "salvaged_inputs": $n, "kernel_log_reports": $reports, "seconds": $SECS}
+{"target": "$TARGET", "engine": "libfuzzer (kernel backend, real driver in the VM)", "kernel": "${KERNEL:-production}", "guest": "$guest", "execs": ${execs:-0}, "salvaged_inputs": $n, "kernel_log_reports": $reports, "seconds": $SECS, "seconds_run": $secs_run
+$kcov_json}
 JSON
 	note "vmfuzz $TARGET: the guest brought no results back (${why:-no panic: a hang}); ${execs:-0} input notes and $reports kernel report line(s) in serial.log, $n input(s) salvaged into $out/salvaged"
 	note "replay one in a guest: migcheck replay --device mdev:<uuid> --target $TARGET <file> (or the fuzzer binary with the file as its argument)"
