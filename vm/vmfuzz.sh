@@ -52,7 +52,11 @@ if [ -z "$out" ]; then
 	# oops=panic: an oops leaves the driver's locks and memory in a state where the next
 	# input hangs (mtty's out-of-bounds FIFO write corrupts its mutex), so the kernel
 	# panics instead, its log (with the input notes) on the serial console.
-	export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20 oops=panic"
+	# hung_task_panic: an input that leaves a task blocked in the driver (a corrupted mutex
+	# held forever; libFuzzer's timeout cannot end a task in uninterruptible sleep) panics
+	# the guest a minute later, its log on the console, instead of a silent hang until
+	# VM_TIMEOUT with nothing brought back.
+	export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20 oops=panic hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=60"
 	# Then, in the same boot, vmfuzz-replay.sh replays the first input of each distinct
 	# finding (the driver keeps them in /out/fuzz-findings.log.inputs) with `migcheck
 	# replay` on a reloaded driver and minimises it; the fuzzer's exit status stays the
