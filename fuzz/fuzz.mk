@@ -111,7 +111,7 @@ $(FUZZ_SEEDS_BIN): tools/fuzz_seeds.c $(BUILD)/asan/libmigcheck.a
 	$(Q)$(CC) $(CFLAGS_asan) $(LDFLAGS_asan) -o $@ $< $(BUILD)/asan/libmigcheck.a $(LIBS)
 
 # ---------------------------------------------------------------- commands
-.PHONY: fuzz afl minimize fuzz-check fuzz-replay fuzz-smoke fuzz-build fuzz-deps fuzz-seeds \
+.PHONY: fuzz afl minimize fuzz-check fuzz-replay fuzz-smoke fuzz-build fuzz-deps fuzz-seeds fuzz-seeds-check \
         fuzz-oss fuzz-help fuzz-target-ok fuzz-known-check
 
 FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_JOBS='$(JOBS)' \
@@ -148,7 +148,15 @@ minimize: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/asan/fuzz/replay_%) \
 # Every corpus replayed under ASan/UBSan (defect-* files must also trip their defect),
 # then each libFuzzer target for FUZZ_SMOKE_SECONDS against the simulated device, and
 # each coverage-only build for 2 s.
-fuzz-check: fuzz-replay fuzz-smoke fuzz-known-check
+fuzz-check: fuzz-replay fuzz-smoke fuzz-known-check fuzz-seeds-check
+
+# The committed corpus is what `make fuzz-seeds` makes of it: every generated seed as the
+# generator writes it, and corpus/README.md (hand-written regression rows kept) unchanged.
+fuzz-seeds-check: $(FUZZ_SEEDS_BIN)
+	$(Q)d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && cp -r corpus "$$d/" && \
+	  $(FUZZ_SEEDS_BIN) "$$d/corpus" && \
+	  if diff -r corpus "$$d/corpus" >"$$d/diff"; then echo "fuzz-seeds-check: ok"; \
+	  else echo "FAIL: corpus/ is not what make fuzz-seeds makes of it:" >&2; cat "$$d/diff" >&2; exit 1; fi
 
 # MIGCHECK_FUZZ_CONTINUE=known (vmfuzz campaigns): a finding aborts the first time its key
 # is kept, not when it is known (a fork-mode job restarted at each, 25 s on the debug kernel).

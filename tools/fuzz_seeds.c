@@ -4,7 +4,8 @@
  * fuzz-seeds`). Streams are saved from the simulated device of every flag set; every
  * other seed is built from the input layouts of fuzz/README.md. Each seed has a
  * descriptive file name and a line in the README; defect-* regression inputs (minimised
- * findings, committed by hand) are listed there too, and never overwritten.
+ * findings, committed by hand) are listed there too, and never overwritten; a row of the
+ * README being replaced that describes one by hand is kept as it was.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -61,6 +62,7 @@ static void put64(struct bytes *s, uint64_t v)
 
 static FILE *readme;
 static const char *root;
+static char *old_readme;	/* the README being replaced, or NULL */
 
 static void seed(const char *target, const char *name, const struct bytes *s, const char *what)
 {
@@ -418,7 +420,45 @@ static void feature_ioctl_seeds(void)
 
 /* ---------------------------------------------------------------- README */
 
-/* The defect-* regression inputs found in corpus/<target>/, as README rows. */
+/* The old README's row for @file of @target, its length in *@len; NULL when none. */
+static const char *old_row(const char *target, const char *file, size_t *len)
+{
+	char head[512];
+	const char *p = old_readme;
+
+	snprintf(head, sizeof(head), "| `%s` | `%s` | ", target, file);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+
+		*len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		if (!strncmp(p, head, strlen(head)))
+			return p;
+		p += *len;
+	}
+	return NULL;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The defect-* regression inputs found in corpus/<target>/, as README rows: the old
+ * README's row where it had one (its description may be written by hand), else one
+ * made from the file name.
+ */
 static void list_regressions(const char *target)
 {
 	char dir[512];
@@ -428,9 +468,14 @@ static void list_regressions(const char *target)
 	snprintf(dir, sizeof(dir), "%s/%s", root, target);
 	n = scandir(dir, &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
-		const char *d = names[i]->d_name, *sep = strstr(d, "--");
+		const char *d = names[i]->d_name, *sep = strstr(d, "--"), *row;
+		size_t len = 0;
 
-		if (!strncmp(d, "defect-", 7) && sep) {
+		if (!strncmp(d, "defect-", 7) && sep && (row = old_row(target, d, &len))) {
+			fwrite(row, 1, len, readme);
+			if (row[len - 1] != '\n')
+				fputc('\n', readme);
+		} else if (!strncmp(d, "defect-", 7) && sep) {
 			fprintf(readme, "| `%s` | `%s` | `%.*s` | ", target, d, (int)(sep - d - 7),
 				d + 7);
 			for (const char *c = sep + 2; *c; c++)
@@ -455,6 +500,7 @@ int main(int argc, char **argv)
 	root = argv[1];
 	mkdir(root, 0755);
 	snprintf(path, sizeof(path), "%s/README.md", root);
+	old_readme = slurp(path);
 	readme = fopen(path, "w");
 	if (!readme) {
 		fprintf(stderr, "fuzz_seeds: %s: %s\n", path, strerror(errno));
@@ -483,5 +529,6 @@ int main(int argc, char **argv)
 		"|---|---|---|---|\n");
 	for (int t = 0; t < 4; t++)
 		list_regressions(targets[t]);
+	free(old_readme);
 	return fclose(readme) ? 2 : 0;
 }
