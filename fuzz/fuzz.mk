@@ -12,7 +12,7 @@ FUZZ_TARGETS  := $(filter-out fuzz_%,$(basename $(notdir $(FUZZ_LIB_SRCS))))
 FUZZ_CC       ?= clang-14
 AFL_CC        ?= afl-clang-fast
 AFL_ASAN      ?= 0
-FUZZ_DEB_PKGS ?= clang-14 libclang-rt-14-dev afl++
+FUZZ_DEB_PKGS ?= clang-14 libclang-rt-14-dev afl++ zip unzip
 
 TARGET   ?= state_sequence
 SECONDS  ?= 60
@@ -66,6 +66,10 @@ $(foreach f,fuzz-lf fuzz-cov,$(eval $(patsubst %.c,$(BUILD)/$(f)/%.o,$(FUZZ_NOCO
 # and lengths the device already compared, so each hook fed the engine's table of recent
 # comparisons nothing new, at a call for each (about 3% of state_sequence's time).
 FUZZ_EDGE_SRCS  := harness/model.c harness/exercise.c
+# The same split for fuzz/build.sh (OSS-Fuzz), which asks make for it.
+fuzz-srcs:
+	@echo "nocov $(filter-out $(FUZZ_EDGE_SRCS),$(FUZZ_NOCOV_SRCS))"
+	@echo "edge $(FUZZ_EDGE_SRCS)"
 $(foreach f,fuzz-lf fuzz-cov,$(eval $(patsubst %.c,$(BUILD)/$(f)/%.o,$(FUZZ_EDGE_SRCS)): \
   private CFLAGS_$(f) += -fno-sanitize=fuzzer-no-link -fsanitize-coverage=inline-8bit-counters,pc-table))
 # The fuzz flavours' flags live in this file: an edit rebuilds their objects.
@@ -112,7 +116,7 @@ $(FUZZ_SEEDS_BIN): tools/fuzz_seeds.c $(BUILD)/asan/libmigcheck.a
 
 # ---------------------------------------------------------------- commands
 .PHONY: fuzz afl minimize fuzz-check fuzz-replay fuzz-smoke fuzz-build fuzz-deps fuzz-seeds fuzz-seeds-check \
-        fuzz-oss fuzz-help fuzz-target-ok fuzz-known-check
+        fuzz-oss fuzz-help fuzz-target-ok fuzz-known-check fuzz-srcs fuzz-oss-check
 
 FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_JOBS='$(JOBS)' \
            MC_MERGE='$(MERGE)' MC_ENGINE='$(ENGINE)' MC_INPUT='$(INPUT)' MC_SAVE='$(SAVE)' \
@@ -148,7 +152,7 @@ minimize: fuzz-target-ok $(FUZZ_T:%=$(BUILD)/asan/fuzz/replay_%) \
 # Every corpus replayed under ASan/UBSan (defect-* files must also trip their defect),
 # then each libFuzzer target for FUZZ_SMOKE_SECONDS against the simulated device, and
 # each coverage-only build for 2 s.
-fuzz-check: fuzz-replay fuzz-smoke fuzz-known-check fuzz-seeds-check
+fuzz-check: fuzz-replay fuzz-smoke fuzz-known-check fuzz-seeds-check fuzz-oss-check
 
 # The committed corpus is what `make fuzz-seeds` makes of it: every generated seed as the
 # generator writes it, and corpus/README.md (hand-written regression rows kept) unchanged.
@@ -187,11 +191,19 @@ fuzz-seeds: $(FUZZ_SEEDS_BIN)
 
 # The OSS-Fuzz / ClusterFuzzLite build (fuzz/build.sh) with local defaults, into build/oss-fuzz/.
 FUZZ_OSS_FLAGS := -O1 -g -fsanitize=address,undefined,fuzzer-no-link
-fuzz-oss:
+fuzz-oss: | fuzz-deps
 	$(Q)CC=$(FUZZ_CC) CXX=$(FUZZ_CC:clang%=clang++%) \
 	  CFLAGS="$(FUZZ_OSS_FLAGS)" CXXFLAGS="$(FUZZ_OSS_FLAGS)" \
 	  LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$(abspath $(BUILD))/oss-fuzz/out \
 	  WORK=$(abspath $(BUILD))/oss-fuzz/work $(FUZZ_DIR)/build.sh
+
+# fuzz/build.sh builds and links every target, and each runs its seed corpus clean.
+fuzz-oss-check: fuzz-oss
+	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
+	  d=$$(mktemp -d) && (cd "$$d" && unzip -q $(abspath $(BUILD))/oss-fuzz/out/$${t}_seed_corpus.zip) && \
+	  $(abspath $(BUILD))/oss-fuzz/out/$$t -runs=0 "$$d" >"$$d.log" 2>&1 || \
+	    { echo "FAIL: the OSS-Fuzz build of $$t on its seed corpus ($$d.log)" >&2; tail -20 "$$d.log" >&2; exit 1; }; \
+	  rm -rf "$$d" "$$d.log"; done; echo "fuzz-oss-check: ok ($(FUZZ_TARGETS))"
 
 fuzz-help:
 	@echo "fuzzing (fuzz/README.md) - targets: $(FUZZ_TARGETS)"
