@@ -37,6 +37,10 @@ run() {
 		die "vmfuzz $t KCOV=$1 brought back no fuzz-stats.json ($log)"
 	fi
 	STATS=$dir/fuzz-stats.json
+	# A guest that brought nothing back and left no campaign in its log: no figures to compare.
+	if grep -q '"guest": "lost"' "$STATS" && [ "$(member "$STATS" execs)" = 0 ]; then
+		die "vmfuzz $t KCOV=$1: the guest brought nothing back and ran no input ($(cat "$dir/vm-status" 2>/dev/null || echo "no vm-status"); $log)"
+	fi
 	note "KCOV=$1: $STATS"
 }
 
