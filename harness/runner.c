@@ -727,23 +727,26 @@ void mc_report_free(struct mc_report *rep)
 /*
  * The reporters' end() and, with --out, their files published as the current set; a
  * file that could not be written fails the run (2) and leaves the previous set current.
+ * A run whose cases ended in a harness error (@code 2) is published all the same: its
+ * reports say which case and why.
  */
 static int finish(struct mc_report *rep, struct mc_outdir *od,
 		  const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep, int code)
 {
 	time_t t = time(NULL);
 	char err[PATH_MAX + 256];
+	bool written = true;
 
 	strftime(rep->info.finished, sizeof(rep->info.finished), "%Y-%m-%dT%H:%M:%SZ",
 		 gmtime(&t));
 	for (int i = 0; i < nrep; i++)
 		if (rpriv[i] && reps[i]->end(rpriv[i], rep))
-			code = 2;
-	if (od && code != 2 && mc_outdir_publish(od, err, sizeof(err))) {
+			written = false;
+	if (od && written && mc_outdir_publish(od, err, sizeof(err))) {
 		fprintf(stderr, "migcheck: %s\n", err);
-		code = 2;
+		written = false;
 	}
-	return code;
+	return written ? code : 2;
 }
 
 int mc_run(const struct mc_run_opts *o, struct mc_report **repp)

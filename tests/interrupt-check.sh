@@ -3,6 +3,7 @@
 # make interrupt-check: interrupted and concurrent runs lose nothing.
 #  - SIGINT, SIGTERM, SIGHUP mid-run: exit 130/143/129, every report written with the
 #    cases that ran and the rest not run, the run marked interrupted, no case process left;
+#  - a kill -9 of a case process alone: an error of that case, the run's reports published;
 #  - a kill -9 of migcheck ends its case process and leaves the previous set current;
 #  - a second run into the same --out is refused; four at once leave one consistent set;
 #  - a write failure (RLIMIT_FSIZE: EFBIG, a full tmpfs: ENOSPC) fails with its errno and
@@ -130,6 +131,25 @@ done
 "$MC" run --device sim:flags=1 --cases "$W/cases" --only FEAT,FSM --out "$W/complete" --quiet >/dev/null
 check "diff calls a verdict that became interrupted worse" sh -c \
 	"'$MC' diff '$W/complete/report.json' '$W/sig-INT/report.json' | grep -q '^WORSE  verdict: pass -> interrupted'"
+
+# A case process killed from outside is the harness's error, not the device's: the run goes
+# on with the next cases, exits 2, and still publishes its reports, which say so.
+d=$W/child-killed
+if start_hung "$d"; then
+	kill -KILL "$CHILD"
+	if wait_for 60 gone "$PID"; then
+		wait "$PID"
+		rc=$?
+		check "a case process killed: exit 2 (exit $rc)" test "$rc" = 2
+		check "a case process killed: report.json, junit.xml, report.html published all the same" \
+			test -s "$d/report.json" -a -s "$d/junit.xml" -a -s "$d/report.html"
+		check "a case process killed: that case is an error, the other nine ran" test \
+			"$(j "$d/report.json" '([c["status"] for c in r["cases"]].count("error"), len(r["cases"]), r["summary"]["exit_code"])')" = "(1, 10, 2)"
+	else
+		bad "a case process killed: migcheck still running 60 s later"
+		kill -KILL "$PID"
+	fi
+fi
 
 # ---------------------------------------------------------------- kill -9, lock, sets
 d=$W/kill9
