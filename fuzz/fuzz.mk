@@ -163,7 +163,7 @@ fuzz-seeds-check: $(FUZZ_SEEDS_BIN)
 	  else echo "FAIL: corpus/ is not what make fuzz-seeds makes of it:" >&2; cat "$$d/diff" >&2; exit 1; fi
 
 # MIGCHECK_FUZZ_CONTINUE=known (vmfuzz campaigns): a finding aborts the first time its key
-# is kept, not when it is known (a fork-mode job restarted at each, 25 s on the debug kernel).
+# is kept, not when it is known (vmfuzz would start its process again at each, 25 s on the debug kernel).
 FUZZ_KNOWN_IN := corpus/resume_stream/defect-end_optional--stream-without-end-record-accepted
 fuzz-known-check: $(BUILD)/fuzz-lf/resume_stream
 	$(Q)d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
