@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "file.h"
 #include "fuzz.h"
 #include "model.h"
 
@@ -438,22 +439,6 @@ static const char *old_row(const char *target, const char *file, size_t *len)
 	return NULL;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 /*
  * The defect-* regression inputs found in corpus/<target>/, as README rows: the old
  * README's row where it had one (its description may be written by hand), else one
@@ -471,11 +456,15 @@ static void list_regressions(const char *target)
 		const char *d = names[i]->d_name, *sep = strstr(d, "--"), *row;
 		size_t len = 0;
 
-		if (!strncmp(d, "defect-", 7) && sep && (row = old_row(target, d, &len))) {
+		if (strncmp(d, "defect-", 7) || !sep) {
+			free(names[i]);
+			continue;
+		}
+		if ((row = old_row(target, d, &len))) {
 			fwrite(row, 1, len, readme);
 			if (row[len - 1] != '\n')
 				fputc('\n', readme);
-		} else if (!strncmp(d, "defect-", 7) && sep) {
+		} else {
 			fprintf(readme, "| `%s` | `%s` | `%.*s` | ", target, d, (int)(sep - d - 7),
 				d + 7);
 			for (const char *c = sep + 2; *c; c++)
@@ -492,6 +481,7 @@ int main(int argc, char **argv)
 	static const char *const targets[] = { "resume_stream", "write_chunking", "state_sequence",
 					       "feature_ioctl" };
 	char path[512];
+	size_t old_len;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: fuzz_seeds CORPUS_DIR\n");
@@ -500,7 +490,8 @@ int main(int argc, char **argv)
 	root = argv[1];
 	mkdir(root, 0755);
 	snprintf(path, sizeof(path), "%s/README.md", root);
-	old_readme = slurp(path);
+	/* None, or not a regular file (old_readme NULL): each row is made from its file name. */
+	mc_file_read(path, 16u << 20, 0, &old_readme, &old_len);
 	readme = fopen(path, "w");
 	if (!readme) {
 		fprintf(stderr, "fuzz_seeds: %s: %s\n", path, strerror(errno));
