@@ -229,6 +229,7 @@ int mc_fuzz_kcov_open(struct mc_fuzz_kcov **kp, const char *driver, char *err, s
 	enum mc_fuzz_kcov_mode mode = env_mode();
 	const char *every = getenv("MIGCHECK_FUZZ_KCOV_CMP");
 	const char *log = getenv("MIGCHECK_FUZZ_KCOV_LOG");
+	const char *mirror = getenv("MIGCHECK_FUZZ_KCOV_KMSG");
 	struct mc_fuzz_kcov *kc;
 	int rc;
 
@@ -262,8 +263,7 @@ int mc_fuzz_kcov_open(struct mc_fuzz_kcov **kp, const char *driver, char *err, s
 	kc->on = kc->pc;
 	if (log && *log) {
 		kc->log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-		if (kc->log_fd >= 0 && getenv("MIGCHECK_FUZZ_KCOV_KMSG") &&
-		    !strcmp(getenv("MIGCHECK_FUZZ_KCOV_KMSG"), "1"))
+		if (kc->log_fd >= 0 && mirror && !strcmp(mirror, "1"))
 			kc->kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 		log_ranges(kc);
 	}
