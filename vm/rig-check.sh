@@ -170,6 +170,12 @@ expect "vmfuzz-loop: two ends on the same input while loading the corpus stop th
 	grep -q '^MC-FUZZ stopping: process 4 ended (exit 1) loading its corpus, on the same input as the one before (./crash-c)' "$L/log2"
 expect "vmfuzz-loop: ... after four processes, the first ended loading the corpus" \
 	grep -q '^MC-FUZZ done processes 4 abnormal 4 execs 4 ' "$L/log2"
+# Ends without an artifact count alike: the first is not taken for a repeat, the second is.
+rm -f "$L/fuzzer.n"
+printf '%s\n' 'stat=0 1' 'stat=0 1' '2:INITED:5:6 0' >"$L/fuzzer.script"
+MC_FUZZ_PROGRESS=$L/p.tsv TMPDIR=$L busybox sh "$REPO/vm/vmfuzz-loop.sh" "$L/fuzzer" 30 >"$L/log3" 2>&1
+expect "vmfuzz-loop: two ends without an artifact while loading the corpus stop at the second" \
+	grep -q '^MC-FUZZ done processes 2 abnormal 2 ' "$L/log3"
 
 # --- vmfuzz's summary of a guest that panicked: inputs salvaged from serial.log -----------
 P=$W/vmfuzz-panic

@@ -8,8 +8,9 @@
 # did the same with a new process and a corpus merge for every job, which under TCG cost
 # most of the campaign's time.
 # libFuzzer's output passes through unchanged; in addition:
-#   /out/fuzz-progress.tsv   (MC_FUZZ_PROGRESS) <seconds since the start> <inputs run> <features>, at each of
-#                            libFuzzer's progress lines (inputs run counts all processes)
+#   /out/fuzz-progress.tsv   (MC_FUZZ_PROGRESS) <seconds since the start> <inputs run>
+#                            <features>, at each of libFuzzer's progress lines (inputs
+#                            run counts all processes)
 #   "MC-FUZZ process <n> ..."  a line at each process's start and end
 #   "MC-FUZZ done processes <n> abnormal <n> execs <n> seconds <n> cov <n> ft <n>"  the last
 # With MC_FUZZ_PROGRESS_KMSG=1 each row also goes to the kernel log as "migcheck-fuzz:
@@ -31,7 +32,9 @@ up() { # now: whole seconds since boot, without a fork
 }
 up
 start=$now end=$((now + SECS))
-execs=0 n=0 abnormal=0 cov=0 ft=0 stuck=-
+# stuck: the artifact of the last process that ended loading the corpus ("-" for none),
+# empty when the one before loaded it.
+execs=0 n=0 abnormal=0 cov=0 ft=0 stuck=
 : >"$PROG"
 while :; do
 	up
@@ -78,7 +81,7 @@ while :; do
 	[ "$rc" = 0 ] && break
 	abnormal=$((abnormal + 1))
 	if [ "$inited" = 1 ]; then
-		stuck=-
+		stuck=
 	elif [ "$unit" = "$stuck" ]; then
 		echo "MC-FUZZ stopping: process $n ended (exit $rc) loading its corpus, on the same input as the one before ($unit)"
 		break
