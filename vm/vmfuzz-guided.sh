@@ -8,8 +8,8 @@
 #   check <target> <seconds>   one guided campaign that must have fuzzed (more inputs run
 #                              than the seed corpus holds, a progress series) and show the
 #                              kernel's feedback reached libFuzzer: driver PCs > 0, a
-#                              coverage series, the
-#                              driver's lines symbolised (driver_lines, lines_series), and
+#                              coverage series, the driver's lines symbolised
+#                              (driver_lines, lines_series), and
 #                              more features on the final corpus with the kernel's counters
 #                              than without (make vmfuzz-guided-check)
 # Findings do not fail either: upstream mtty has known ones. Exit 0, 1 (check failed) or 2.
