@@ -138,7 +138,7 @@ bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
 check: deps all unit sim-check interrupt-check hostile-check fuzz-check report-check mutants \
-       rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check
+       rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- dependencies

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * AFL++ entry point of one target (-DMC_FUZZ_TARGET=name), persistent mode with the
- * input in shared memory. The device is opened before the fork server starts; a finding
- * is printed and aborts. Outside afl-fuzz the input comes from stdin. On a kernel with
+ * input in shared memory. The device is opened by each child of the fork server; a
+ * finding is printed and aborts. Outside afl-fuzz the input comes from stdin. On a kernel with
  * KCOV the driver's coverage of each input is counted into AFL++'s map (fuzz_kcov.h),
  * hashed over the map the instrumentation sized: AFL++ 4.04c sizes the shared map from
  * the binary's own edges, so kernel features share it with them (as AFL's edges collide).
  * Comparisons are not passed: 4.04c takes them only through CmpLog (a second binary
  * built with AFL_LLVM_CMPLOG, run with -c), which this build does not make.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,15 @@ extern uint32_t mc_afl_map_size;
 
 __AFL_FUZZ_INIT();
 
+static int open_dev(struct mc_fuzz_ctx **ctx, char *err, size_t errlen)
+{
+	int rc;
+
+	for (int i = 0; (rc = mc_fuzz_ctx_open(NULL, ctx, err, errlen)) == -EBUSY && i < 100; i++)
+		usleep(100 * 1000);
+	return rc;
+}
+
 int main(void)
 {
 	const struct mc_fuzz_target *target = mc_fuzz_target_find(MC_STR(MC_FUZZ_TARGET));
@@ -37,14 +47,34 @@ int main(void)
 	struct mc_fuzz_finding f;
 	unsigned char *buf;
 	char err[512];
+	int rc;
 
-	if (!target || mc_fuzz_ctx_open(NULL, &ctx, err, sizeof(err))) {
-		fprintf(stderr, "migcheck-afl: %s\n", target ? err : "unknown target");
+	if (!target) {
+		fprintf(stderr, "migcheck-afl: unknown target\n");
 		return 2;
 	}
+	/*
+	 * The device is opened once before the fork server starts, so that a wrong spec or a
+	 * missing device is a clear error (exit 2) rather than a fork server that never
+	 * answers, and closed again: afl-fuzz and afl-showmap start a fork server to learn
+	 * the map's size and may leave it waiting while they start the real one, and a
+	 * fork server holding a real device's VFIO group (one process at a time) would keep
+	 * the next from opening it. Each child the fork server makes opens the device
+	 * itself, waiting up to 10 s for one that is busy (a child before it exiting).
+	 */
+	if (open_dev(&ctx, err, sizeof(err))) {
+		fprintf(stderr, "migcheck-afl: %s\n", err);
+		return 2;
+	}
+	mc_fuzz_ctx_close(ctx);
+	ctx = NULL;
 #ifdef __AFL_HAVE_MANUAL_CONTROL
 	__AFL_INIT();
 #endif
+	if (open_dev(&ctx, err, sizeof(err))) {
+		fprintf(stderr, "migcheck-afl: harness error in the fork server's child: %s\n", err);
+		_exit(2);
+	}
 	buf = __AFL_FUZZ_TESTCASE_BUF;
 	/* The map is afl-fuzz's shared memory from here on; index 0 is AFL++'s own. */
 	if (mc_afl_area_ptr && mc_afl_map_size > 1) {
@@ -54,7 +84,7 @@ int main(void)
 		mc_fuzz_kcov_set_sink(&sink);
 	}
 	while (__AFL_LOOP(10000)) {
-		int rc = mc_fuzz_run(ctx, target, buf, (size_t)__AFL_FUZZ_TESTCASE_LEN, &f);
+		rc = mc_fuzz_run(ctx, target, buf, (size_t)__AFL_FUZZ_TESTCASE_LEN, &f);
 
 		if (rc > 0) {
 			mc_fuzz_finding_print(stderr, &f);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the guest initramfs (newc cpio, gzip): busybox-static with applet symlinks, vm/init,
 # the in-tree modules (BASE_MODULES + VM_MODULES + the driver's dependencies, in load order),
-# the driver built by build-driver.sh, the static migcheck binary and VM_EXTRA_BINS.
+# the driver built by build-driver.sh, the static migcheck binary, VM_EXTRA_BINS and
+# VM_EXTRA_TOOLS.
 # Run-time settings are not baked in: run.sh appends a small config archive per run.
 # Usage: mkinitramfs.sh <static migcheck binary> [output.cpio.gz]
 set -euo pipefail
@@ -60,22 +61,33 @@ done
 # The driver's own modules, whose coverage a KCOV kernel traces (MC_KCOV_MODULES in init).
 cp "$BDIR/driver.list" "$STAGE/lib/modules/driver.list"
 
-# Extra programs. A dynamically linked one (a libFuzzer binary cannot be static) brings
-# the host's shared libraries and loader along, at the same paths: host and guest are
-# both this Debian's x86_64 userland.
+# stage_libs <knob> <program>: a dynamically linked program (a libFuzzer binary cannot be
+# static) brings the host's shared libraries and loader along, at the same paths: host
+# and guest are both this Debian's x86_64 userland.
+stage_libs() {
+	local l libs
+	is_static "$2" && return 0
+	need_cmd ldd
+	libs=$(ldd "$2" | awk '/=> \// { print $3 } /^\t\// { print $1 }') || die "$1: ldd $2 failed"
+	for l in $libs; do
+		[ -r "$l" ] || die "$1: $2 needs $l, which is not readable"
+		mkdir -p "$STAGE$(dirname "$l")"
+		cp -L "$l" "$STAGE$l"
+	done
+}
+
+# Extra programs, each run after migcheck (vm/init).
 for x in ${VM_EXTRA_BINS:-}; do
 	[ -x "$x" ] || die "VM_EXTRA_BINS: '$x' is not an executable"
-	if ! is_static "$x"; then
-		need_cmd ldd
-		libs=$(ldd "$x" | awk '/=> \// { print $3 } /^\t\// { print $1 }') ||
-			die "VM_EXTRA_BINS: ldd $x failed"
-		for l in $libs; do
-			[ -r "$l" ] || die "VM_EXTRA_BINS: $x needs $l, which is not readable"
-			mkdir -p "$STAGE$(dirname "$l")"
-			cp -L "$l" "$STAGE$l"
-		done
-	fi
+	stage_libs VM_EXTRA_BINS "$x"
 	install -m 0755 "$x" "$STAGE/extra/"
+done
+# Tools those programs call (afl-fuzz, afl-showmap), in the guest's /usr/bin, never run
+# by init themselves: a name found on PATH, or a path.
+for x in ${VM_EXTRA_TOOLS:-}; do
+	p=$(command -v "$x") && [ -x "$p" ] || die "VM_EXTRA_TOOLS: '$x' is not an executable"
+	stage_libs VM_EXTRA_TOOLS "$p"
+	install -D -m 0755 "$p" "$STAGE/usr/bin/${p##*/}"
 done
 
 # Extra files for them: VM_EXTRA_FILES="SRC:DEST ..." (a file or a directory, copied).

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# One boot with extra programs: build an initramfs with the VM_EXTRA_BINS/VM_EXTRA_FILES
+# One boot with extra programs: build an initramfs with the VM_EXTRA_BINS/TOOLS/FILES
 # the caller exported, boot it (run.sh, whose exit status this is), then build the default
 # initramfs again so the other targets find it as they expect. Used by `make bench`,
 # `make vmfuzz` and `make vmreplay` (through boot_extras in lib.sh).
@@ -17,6 +17,6 @@ export VM_ACCESS=${VM_ACCESS:-group}
 "$VM_DIR/mkinitramfs.sh" "$1" >/dev/null || exit 2
 "$VM_DIR/run.sh"
 rc=$?
-env -u VM_EXTRA_BINS -u VM_EXTRA_FILES "$VM_DIR/mkinitramfs.sh" "$1" >/dev/null ||
+env -u VM_EXTRA_BINS -u VM_EXTRA_TOOLS -u VM_EXTRA_FILES "$VM_DIR/mkinitramfs.sh" "$1" >/dev/null ||
 	note "warning: rebuilding the default initramfs failed"
 exit "$rc"

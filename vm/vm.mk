@@ -11,12 +11,12 @@ MIGCHECK_STATIC ?= $(or $(BUILD),build)/migcheck-static
 VM_KNOBS := MC_CACHE KERNEL KERNEL_VERSION DRIVER_SRC MDEV_PARENT MDEV_TYPE MDEV_UUID1 MDEV_UUID2 \
             MDEV_UUID3 MDEV_FOREIGN_TYPE VM_FOREIGN_SPEC VM_DIRTY VM_STATE_REGIONS VM_DESTRUCTIVE \
             MIGCHECK_ARGS MIGCHECK_TIMEOUT VM_TIMEOUT VM_MEM VM_SMP VM_CPU VM_ACCEL \
-            VM_RESULT_MB VM_LOGLEVEL VM_REPORTS VM_MODULES VM_EXTRA_BINS VM_EXTRA_FILES VM_EXTRA_ARGS \
+            VM_RESULT_MB VM_LOGLEVEL VM_REPORTS VM_MODULES VM_EXTRA_BINS VM_EXTRA_TOOLS VM_EXTRA_FILES VM_EXTRA_ARGS \
             VM_DEVICE_SPEC VM_PEER_SPEC VM_GUEST_SETUP VM_QEMU_ARGS VM_APPEND VM_ACCESS VM_COV_FLOOR
 export $(VM_KNOBS)
 
 .PHONY: vmtest vm-prepare vm-initramfs vm-run vm-clean vm-help vmcheck vmcheck-debug vmcheck-driver-src \
-        vm-expect-update vmmutants vmfuzz vmreplay rig-check vmfuzz-guided-check
+        vm-expect-update vmmutants vmfuzz vmreplay rig-check vmfuzz-guided-check vmfuzz-afl-check
 MIGCHECK_HOST   ?= $(or $(BUILD),build)/migcheck
 export MIGCHECK_HOST
 # KERNEL=debug: the kernel vm/build-debug-kernel.sh builds with vm/debug.config, its own verdicts.
@@ -72,6 +72,13 @@ vmfuzz-guided-check: $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(MAKE) --no-print-directory $(or $(BUILD),build)/fuzz-lf/resume_stream
 	$(VM_DIR)/vmfuzz-guided.sh check resume_stream $(or $(GUIDED_SECONDS),75)
 
+# AFL++ on the debug kernel with the driver's coverage in its map: the seeds' and a short
+# campaign's queue must map to more tuples with the kernel's coverage (vm/vmfuzz-afl.sh).
+vmfuzz-afl-check: $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
+	$(MAKE) --no-print-directory vm-prepare KERNEL=debug
+	$(MAKE) --no-print-directory $(or $(BUILD),build)/fuzz-afl/resume_stream
+	$(VM_DIR)/vmfuzz-afl.sh check resume_stream $(or $(AFL_SECONDS),60)
+
 # Saved fuzz inputs (INPUT=file|dir) replayed with migcheck replay in one boot (vm/vmreplay.sh).
 vmreplay: vm-prepare $(MIGCHECK_STATIC) $(MIGCHECK_HOST)
 	$(VM_DIR)/vmreplay.sh $(or $(TARGET),resume_stream) $(or $(INPUT),$(error INPUT=file|dir is needed))
@@ -108,6 +115,7 @@ vm-help:
 	@echo "  make vmreplay TARGET=t INPUT=f    saved fuzz inputs (file or dir) replayed in one boot"
 	@echo "  make vmfuzz KERNEL=debug KCOV=guide|measure|off   kernel-coverage guidance (default guide)"
 	@echo "  make vmfuzz-guided-check [GUIDED_SECONDS=75]  a guided campaign whose kernel feedback must reach libFuzzer"
+	@echo "  make vmfuzz-afl-check [AFL_SECONDS=60]  AFL++ in the guest: the kernel's coverage must reach its map"
 	@echo "  make rig-check    no-VM checks: hostile results tar, the package installer (stubbed)"
 	@echo "  make vm-clean     drop derived files in MC_CACHE (VM_PURGE=1: the debs too)"
 	@echo "knobs (environment or make VAR=value):"
