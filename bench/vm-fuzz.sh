@@ -28,6 +28,7 @@ rc=$?
 [ "$rc" -le 1 ] || { echo "bench: the VM fuzz run failed (status $rc, $BUILD/bench-vm-fuzz.log)" >&2; exit 2; }
 log=$VM_REPORTS/$(readlink "$VM_REPORTS/vm-latest")/extra-fuzzbase-static.log
 [ -s "$log" ] || { echo "bench: no guest fuzz baseline output ($log)" >&2; exit 2; }
+grep -q '^fuzzbase ' "$log" || { echo "bench: the guest's fuzzbase printed no figure ($log)" >&2; exit 2; }
 # fuzzbase <t> inputs N calls/input C harness H exec/s bare B exec/s differ D
 # [no-note N exec/s] [no-klog K exec/s]: the time per exec (1/H) splits into the bare
 # syscalls (1/B), the note of each input in the kernel log (MIGCHECK_FUZZ_KMSG=1, as make
@@ -41,4 +42,7 @@ awk -v k="${KERNEL:-production}" '$1 == "fuzzbase" {
 	printf "bench vm:fuzz:%-16s %6d exec/s on mtty (%s kernel; the target without engine, %d corpus inputs), bare replay of the same syscalls %d exec/s (%.0f calls each, %d results differ); time per exec: syscalls %.2f, kernel-log note %.2f, kernel-log check %.2f, interpreter and oracles %.2f ratio %.3f target 0.50 %s\n",
 	       $2, h, k, v["inputs"], b, v["calls/input"], v["differ"], r, h * (1 / h - 1 / nn),
 	       h * (1 / nn - 1 / nk), h * (1 / nk - 1 / b), r, (r >= 0.5 ? "ok" : "under") }' "$log"
-grep -v '^fuzzbase ' "$log" | sed 's/^/bench vm:fuzz: (guest) /' | head -5
+# The guest's other lines (an error of fuzzbase's), if any: none is the usual case, and a
+# grep that finds nothing is no failure of the bench.
+grep -v '^fuzzbase ' "$log" | head -5 | sed 's/^/bench vm:fuzz: (guest) /' || true
+exit 0
