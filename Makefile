@@ -36,7 +36,8 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE
+.PHONY: all static asan check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
+        clauses-doc clauses-check
 .SECONDARY:
 all: $(BUILD)/migcheck
 
@@ -100,6 +101,15 @@ unit: deps $(TEST_BINS)
 
 # The full case set against the simulated device, every flag set.
 SIM_FLAGS ?= 1 3 5 7
+# docs/CLAUSES.md is what `migcheck clauses --markdown` prints from harness/clauses.c:
+# clauses-doc writes it, clauses-check (in make check) fails when it is out of date.
+clauses-doc: $(BUILD)/migcheck
+	$(Q)$(BUILD)/migcheck clauses --markdown >docs/CLAUSES.md.tmp && mv docs/CLAUSES.md.tmp docs/CLAUSES.md
+clauses-check: $(BUILD)/migcheck
+	$(Q)$(BUILD)/migcheck clauses --markdown | diff -u docs/CLAUSES.md - || \
+	  { echo "FAIL: docs/CLAUSES.md is not what harness/clauses.c gives: make clauses-doc" >&2; exit 1; }
+	@echo "clauses-check: ok"
+
 sim-check: $(BUILD)/migcheck-asan
 	$(Q)set -e; for f in $(SIM_FLAGS); do \
 	  echo "== migcheck run --device sim:flags=$$f"; \
@@ -137,7 +147,7 @@ $(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS) | deps
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all unit sim-check interrupt-check hostile-check fuzz-check report-check mutants \
+check: deps all clauses-check unit sim-check interrupt-check hostile-check fuzz-check report-check mutants \
        rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
@@ -162,6 +172,7 @@ help:
 	@echo "                    vmcheck-driver-src; vm/README.md)"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
+	@echo "  make clauses-doc  write docs/CLAUSES.md from harness/clauses.c (clauses-check: it is current)"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
 	@echo "  make hostile-check hostile input: wrapping numbers, FIFOs, NUL bytes, escapes"
 	@echo "  make mutants      every sim defect and conforming variant: kill matrix (MUTANT_JOBS=2)"

@@ -127,7 +127,7 @@ static int parse_row(const char *fname, int lineno, const char *line, struct mc_
 				 c->name);
 	c->clause = mc_clause_find(clause);
 	if (!c->clause)
-		return row_error(err, errlen, fname, lineno, "unknown clause '%s' (see CLAUSES.md)",
+		return row_error(err, errlen, fname, lineno, "unknown clause '%s' (see migcheck clauses)",
 				 clause);
 	if (parse_pre(pre, &c->pre))
 		return row_error(err, errlen, fname, lineno,

@@ -53,6 +53,8 @@ static void usage(FILE *f)
 		"                       two runs of one device through two access paths (group and\n"
 		"                       cdev): same device, clause and case verdicts, the access\n"
 		"                       path ignored (exit 1 on a difference)\n"
+		"  clauses [--markdown] the clauses migcheck certifies: ID, level, requirement, by\n"
+		"                       group (--markdown: docs/CLAUSES.md as the project ships it)\n"
 		"  defects              the simulated device's injectable defects and their clauses,\n"
 		"                       and its conforming variants\n"
 		"  mutants [--jobs N] [--flags F] [--json FILE]\n"
@@ -578,6 +580,18 @@ int main(int argc, char **argv)
 			return cmd_cases(argv[3]);
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "clauses")) {
+		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--markdown"))) {
+			fprintf(stderr, "usage: migcheck clauses [--markdown]\n");
+			return EXIT_USAGE;
+		}
+		mc_clauses_print(stdout, argc == 3);
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "migcheck: writing the clause list: %s\n", strerror(errno));
+			return 2;
+		}
+		return 0;
 	}
 	if (!strcmp(cmd, "defects") && argc == 2) {
 		int n;

@@ -16,16 +16,6 @@
 #include "waiver.h"
 
 
-/* Areas of CLAUSES.md, in table order, with the heading the page gives them. */
-static const struct { const char *group, *title; } areas[] = {
-	{ "FEAT", "Discovery and the feature ioctl" }, { "FSM", "The state machine" },
-	{ "SAVE", "Save side of the data fd" }, { "RES", "Resume side of the data fd" },
-	{ "PRE", "PRE_COPY" }, { "ERR", "ERROR state and reset" },
-	{ "LOG", "DMA dirty logging" }, { "TIME", "Latency and downtime" },
-	{ "ROB", "Robustness of the whole run" },
-};
-#define NAREAS ((int)(sizeof(areas) / sizeof(areas[0])))
-
 static const char css[] =
 	":root{--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--skip:#6e7781;--error:#8250df;"
 	"--waived:#0969da;--bg:#f6f8fa;--line:#d0d7de;--ink:#1f2328;--muted:#59636e}"
@@ -147,14 +137,6 @@ const char *mc_html_case_status(const struct mc_case_result *r)
 void mc_html_badge(FILE *f, const char *st)
 {
 	fprintf(f, "<span class=\"badge b-%s\">%s</span>", st, st);
-}
-
-static const char *area_title(const char *group)
-{
-	for (int i = 0; i < NAREAS; i++)
-		if (!strcmp(areas[i].group, group))
-			return areas[i].title;
-	return group;
 }
 
 static void head(FILE *f, const struct mc_report *rep)
@@ -350,7 +332,7 @@ static void clause_overview(FILE *f, const struct mc_report *rep)
 		if (strcmp(last, cr->clause->group)) {
 			last = cr->clause->group;
 			fputs("<tr class=\"area\"><td colspan=\"9\">", f);
-			H(area_title(last));
+			H(mc_clause_group_title(last));
 			fputs("</td></tr>", f);
 		}
 		fprintf(f, "<tr class=\"st-%s\"><td><a class=\"mono\" href=\"#c-", st);
@@ -476,7 +458,7 @@ static void results(FILE *f, const struct mc_report *rep)
 			fprintf(f, "<h3 id=\"area-%s\">", last);
 			H(last);
 			fputs(" — ", f);
-			H(area_title(last));
+			H(mc_clause_group_title(last));
 			fputs("</h3>", f);
 		}
 		fprintf(f, "<details class=\"clause cl-%s\" id=\"c-", st);

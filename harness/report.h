@@ -25,7 +25,7 @@ enum mc_level { MC_MUST = 0, MC_SHOULD, MC_INFO };
 const char *mc_status_name(enum mc_status st);
 const char *mc_level_name(enum mc_level lv);
 
-/* One clause of shared/CLAUSES.md. */
+/* One clause of the clause table (clauses.c; docs/CLAUSES.md). */
 struct mc_clause {
 	const char *id;		/* "FSM-01" */
 	const char *group;	/* "FSM" */
@@ -36,6 +36,15 @@ struct mc_clause {
 extern const struct mc_clause mc_clauses[];
 /* Look up @id; NULL when unknown. */
 const struct mc_clause *mc_clause_find(const char *id);
+/* The clause groups in table order, with their headings; terminated by group == NULL. */
+struct mc_clause_group {
+	const char *group, *title;
+};
+extern const struct mc_clause_group mc_clause_groups[];
+/* @group's heading ("The state machine"), or @group itself when unknown. */
+const char *mc_clause_group_title(const char *group);
+/* The clause list, by group: plain text, or docs/CLAUSES.md when @markdown. */
+void mc_clauses_print(FILE *f, bool markdown);
 
 #define MC_DETAIL_MAX 1024
 #define MC_OPLOG_MAX 2048

@@ -157,7 +157,7 @@ int mc_waivers_validate(const struct mc_waivers *w, char *err, size_t errlen)
 {
 	for (int i = 0; w && i < w->n; i++)
 		if (!mc_clause_find(w->w[i].clause))
-			return bad(err, errlen, "%s:%u: %s is not a clause (see shared/CLAUSES.md)",
+			return bad(err, errlen, "%s:%u: %s is not a clause (see migcheck clauses)",
 				   w->source, w->w[i].line, w->w[i].clause);
 	return 0;
 }

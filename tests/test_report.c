@@ -162,7 +162,7 @@ START_TEST(test_clause_table)
 {
 	int n = mc_clause_count();
 
-	ck_assert_int_eq(n, 42);	/* shared/CLAUSES.md */
+	ck_assert_int_eq(n, 42);	/* docs/CLAUSES.md */
 	for (int i = 0; i < n; i++) {
 		const struct mc_clause *c = &mc_clauses[i];
 		size_t g = strlen(c->group);
@@ -180,6 +180,33 @@ START_TEST(test_clause_table)
 	ck_assert_int_eq(mc_clause_find("ROB-03")->level, MC_MUST);
 	ck_assert_ptr_null(mc_clause_find("FSM-99"));
 	ck_assert_ptr_null(mc_clause_find(NULL));
+}
+END_TEST
+
+/* The clause list as docs/CLAUSES.md: every clause in one table row, under its group's heading. */
+START_TEST(test_clause_markdown)
+{
+	char *buf = NULL, row[64];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	mc_clauses_print(f, true);
+	ck_assert_int_eq(fclose(f), 0);
+	for (const struct mc_clause *c = mc_clauses; c->id; c++) {
+		const char *at, *last = NULL;
+		char head[96];
+
+		ck_assert_msg(mc_clause_group_title(c->group) != c->group, "%s: no heading", c->group);
+		snprintf(row, sizeof(row), "\n| %s | ", c->id);
+		ck_assert_msg((at = strstr(buf, row)) != NULL, "%s has no row", c->id);
+		ck_assert_msg(!strstr(at + 1, row), "%s has two rows", c->id);
+		for (const char *p = strstr(buf, "\n## "); p && p < at; p = strstr(p + 1, "\n## "))
+			last = p;
+		snprintf(head, sizeof(head), "\n## %s: %s\n", c->group, mc_clause_group_title(c->group));
+		ck_assert_msg(last && !strncmp(last, head, strlen(head)), "%s is not under %s", c->id, head);
+	}
+	free(buf);
 }
 END_TEST
 
@@ -987,6 +1014,7 @@ static Suite *report_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_clause_table);
+	tcase_add_test(tc, test_clause_markdown);
 	tcase_add_test(tc, test_names);
 	tcase_add_loop_test(tc, test_rollup_order, 0,
 			    (int)(sizeof(rollup_rows) / sizeof(rollup_rows[0])));
