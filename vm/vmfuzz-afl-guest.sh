@@ -32,3 +32,6 @@ MIGCHECK_FUZZ_KCOV=guide afl-fuzz -V "$secs" -t 20000 -i /fuzz/corpus -o /out/af
 echo "AFL-FUZZ rc $?"
 tail -n 20 /out/afl-fuzz.log
 [ -d /out/afl/default/queue ] && maps /out/afl/default/queue queue
+# AFL++'s queue/.state holds symbolic links to queue entries, which the host's results
+# extraction refuses (with a warning for each); the queue itself is kept.
+rm -rf /out/afl/default/queue/.state
