@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # In the guest (busybox sh), for vm/vmfuzz-afl.sh: AFL++ on the real driver with the
 # kernel's coverage counted into AFL++'s map (fuzz/driver_afl.c). Three steps, each a
-# line the host reads:
+# line in the log (the host reads the AFL-MAP ones):
 #   AFL-MAP seeds <off> <guide>   afl-showmap -C of the seed corpus without the kernel's
 #                                 coverage and with it: the tuples of each map
 #   AFL-FUZZ rc <n>               afl-fuzz -V <seconds>, guided, on the seed corpus
@@ -26,7 +26,6 @@ maps() {
 }
 
 maps /fuzz/corpus seeds
-date +%s >/out/fuzz-start
 MIGCHECK_FUZZ_KCOV=guide afl-fuzz -V "$secs" -t 20000 -i /fuzz/corpus -o /out/afl -- "$x" \
 	>/out/afl-fuzz.log 2>&1
 echo "AFL-FUZZ rc $?"

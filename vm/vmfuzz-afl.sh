@@ -26,9 +26,10 @@ need_cmd afl-fuzz afl-showmap
 export KERNEL=debug
 [ "$(kernel_flavour)" = debug ] || die "the AFL++ check needs the debug kernel (KCOV)"
 
-# The afl-fuzz binary and the target are started by the guest script; the target's first
-# run by init (the extra itself, on an empty input) is a no-op. 600 s for the rest of the
-# boot: two maps of the seeds and of the queue under TCG, and afl-fuzz's calibration.
+# The afl-fuzz binary and the target are started by the guest script; init's own run of
+# the extra (the target on one empty input) changes nothing. 900 s beyond the campaign
+# for the rest of the boot: two maps of the seeds and of the queue under TCG, and
+# afl-fuzz's calibration.
 # shellcheck disable=SC2016 # expanded in the guest
 export VM_EXTRA_BINS="$BIN" VM_EXTRA_TOOLS="afl-fuzz afl-showmap" \
 	VM_EXTRA_FILES="$REPO_DIR/corpus/$t:/fuzz/corpus $VM_DIR/vmfuzz-afl-guest.sh:/fuzz/afl.sh" \
@@ -43,13 +44,13 @@ log=$out/extra-$t.log
 
 # AFL-MAP <what> <off> <guide>: the two maps' tuples.
 map() { sed -n "s/^AFL-MAP $1 \\([0-9]*\\) \\([0-9]*\\)\$/\\1 \\2/p" "$log" | tail -1; }
-stat() { sed -n "s/^$1 *: *\\([0-9.]*\\).*/\\1/p" "$out/afl/default/fuzzer_stats" 2>/dev/null | head -1; }
+afl_stat() { sed -n "s/^$1 *: *\\([0-9.]*\\).*/\\1/p" "$out/afl/default/fuzzer_stats" 2>/dev/null | head -1; }
 ok=1
 read -r s_off s_guide < <(map seeds) || true
 read -r q_off q_guide < <(map queue) || true
 seeds=$(find "$REPO_DIR/corpus/$t" -type f | wc -l)
-execs=$(stat execs_done) corpus=$(stat corpus_count) edges=$(stat edges_found) eps=$(stat execs_per_sec)
-crashes=$(stat saved_crashes)
+execs=$(afl_stat execs_done) corpus=$(afl_stat corpus_count) edges=$(afl_stat edges_found)
+eps=$(afl_stat execs_per_sec) crashes=$(afl_stat saved_crashes)
 [ "${s_guide:-0}" -gt "${s_off:-0}" ] ||
 	{ note "FAIL: the seeds map to ${s_guide:-?} tuples with the kernel's coverage, ${s_off:-?} without: it did not reach AFL++'s map (see $out/afl-showmap-seeds-guide.log)"; ok=0; }
 [ "${execs:-0}" -gt "$seeds" ] ||
