@@ -2,10 +2,11 @@
 /*
  * AFL++ entry point of one target (-DMC_FUZZ_TARGET=name), persistent mode with the
  * input in shared memory. The device is opened by each child of the fork server; a
- * finding is printed and aborts. Outside afl-fuzz the input comes from stdin. On a kernel with
- * KCOV the driver's coverage of each input is counted into AFL++'s map (fuzz_kcov.h),
- * hashed over the map the instrumentation sized: AFL++ 4.04c sizes the shared map from
- * the binary's own edges, so kernel features share it with them (as AFL's edges collide).
+ * finding is printed and aborts. Outside afl-fuzz the input comes from stdin. On a
+ * kernel with KCOV the driver's coverage of each input is counted into AFL++'s map
+ * (fuzz_kcov.h), hashed over the map the instrumentation sized: AFL++ 4.04c sizes the
+ * shared map from the binary's own edges, so kernel features share it with them (as
+ * AFL's edges collide).
  * Comparisons are not passed: 4.04c takes them only through CmpLog (a second binary
  * built with AFL_LLVM_CMPLOG, run with -c), which this build does not make.
  */
