@@ -17,7 +17,8 @@
 #include "runner.h"
 #include "sim.h"
 
-#define MAX_CLAUSES 64
+/* Clauses a matrix can show; mc_mutants refuses to run with more than this. */
+#define MAX_CLAUSES 128
 
 /* What one run left behind, passed from the worker over a pipe. */
 struct outcome {
@@ -248,7 +249,12 @@ int mc_mutants(const struct mc_mutants_opts *mo)
 	d = mc_sim_defects(&nd);
 	v = mc_sim_variants(&nv);
 	n = mc_clause_count();
-	for (; ncl < n && ncl < MAX_CLAUSES; ncl++)
+	if (n > MAX_CLAUSES) {
+		fprintf(stderr, "migcheck mutants: %d clauses, the matrix holds %d\n", n,
+			MAX_CLAUSES);
+		return -E2BIG;
+	}
+	for (; ncl < n; ncl++)
 		cl[ncl] = &mc_clauses[ncl];
 	jobs = calloc((size_t)(nd + nv), sizeof(*jobs));
 	if (!jobs)
