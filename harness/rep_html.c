@@ -349,7 +349,9 @@ static void clause_overview(FILE *f, const struct mc_report *rep)
 		H(cr->clause->text);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</tbody></table></section>\n", f);
+	fputs("</tbody></table><p class=\"muted\">The requirements are those of this report's "
+	      "migcheck version: its <code>docs/CLAUSES.md</code>, which <code>migcheck clauses"
+	      "</code> prints.</p></section>\n", f);
 }
 
 /* The last @max lines of @oplog. */

@@ -112,6 +112,7 @@ static void put_properties(FILE *f, const struct mc_report *rep)
 	property(f, "strict", in->strict ? "true" : "false");
 	property(f, "migcheck", in->tool_version);
 	property(f, "commit", in->tool_commit);
+	property(f, "clauses", "docs/CLAUSES.md of this migcheck version, printed by migcheck clauses");
 	fputs("    </properties>\n", f);
 }
 

@@ -174,6 +174,10 @@ static int ktap_begin_on(struct ktap *k, const struct mc_run_info *info, int npl
 	else
 		line(k, " flags unknown");
 	kernel_head(k, info);
+	/* Where the [CLAUSE] of every result line is defined. */
+	fputs("# clauses: docs/CLAUSES.md of migcheck ", k->f);
+	put_clean(k->f, ver, strlen(ver), true);
+	line(k, ", printed by migcheck clauses");
 	if (info->strict)
 		line(k, "# strict: SHOULD violations (warn) are reported as not ok");
 	line(k, "1..%d", nplanned < 0 ? 0 : nplanned);

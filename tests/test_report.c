@@ -324,6 +324,7 @@ END_TEST
 static const char ktap_expected[] =
 	"KTAP version 1\n"
 	"# migcheck 0.1.0 device sim:flags=7 flags 7\n"
+	"# clauses: docs/CLAUSES.md of migcheck 0.1.0, printed by migcheck clauses\n"
 	"1..6\n"
 	"ok 1 feat.get [FEAT-01]\n"
 	"# fail [FSM-01]: SET returned EINVAL\n"
