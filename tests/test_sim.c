@@ -205,9 +205,14 @@ START_TEST(test_feature_errno)
 	ck_assert_int_eq(feat(dev, FGET | 1 | (1u << 19), 16, &v, 8), -EINVAL);
 	ck_assert_int_eq(feat(dev, FGET | FSET | 2, 16, &mig, 8), -EINVAL);
 	for (uint32_t idx = 0; idx < 16; idx++)
-		if (idx != 1 && idx != 2 && (idx < 6 || idx > 9))
+		if (idx != 1 && idx != 2 && (idx < 6 || idx > 9) && idx != 12)
 			ck_assert_int_eq(feat(dev, FGET | idx, 16, &v, 8), -ENOTTY);
 	ck_assert_int_eq(feat(dev, FGET | 0xffff, 16, &v, 8), -ENOTTY);
+	/* MIG_PRECOPY_INFOv2 (Linux 7.1): SET only, no payload needed, any ignored. */
+	ck_assert_int_eq(feat(dev, FGET | 12, 8, &v, 0), -EINVAL);
+	ck_assert_int_eq(feat(dev, FPROBE | FSET | 12, 8, &v, 0), 0);
+	ck_assert_int_eq(feat(dev, FSET | 12, 8, &v, 0), 0);
+	ck_assert_int_eq(feat(dev, FSET | 12, 16, &v, 8), 0);
 	for (size_t i = 0; i < sizeof(probe_ok) / sizeof(probe_ok[0]); i++) {
 		v = 0xaaaaaaaaaaaaaaaa;
 		ck_assert_int_eq(feat(dev, FPROBE | probe_ok[i][1] | probe_ok[i][0], 8, &v, 8), 0);
