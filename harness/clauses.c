@@ -135,9 +135,9 @@ const struct mc_clause mc_clauses[] = {
 	  "Without the opt-in, PRECOPY_INFO never reports REINIT: flags come back as the "
 	  "caller sent them (the echo of 6.12 drivers) or 0. Which of the two is recorded."),
 	C("PRE", "09", MC_MUST,
-	  "An answer carrying REINIT has dirty_bytes 0 and initial_bytes above 0; the new "
-	  "initial data can be read in full, initial_bytes then only goes down until the next "
-	  "REINIT, and the stream read across the REINIT still resumes."),
+	  "An answer carrying REINIT has dirty_bytes 0; the new initial data can then be read "
+	  "in full, initial_bytes only going down until the next REINIT, and the stream read "
+	  "across the REINIT still resumes."),
 	C("PRE", "10", MC_SHOULD,
 	  "The MIG_PRECOPY_INFOv2 opt-in ends when the device is closed: after a reopen "
 	  "PRECOPY_INFO treats flags as it did before the opt-in. The uAPI text does not say "

@@ -24,6 +24,7 @@
 #define END_MAX_READS 65536		/* PRE-03 reads this far to find the end */
 #define END_MAX_BYTES (64u << 20)
 #define PART_BYTES 100			/* "precopy=part": splits the first record */
+#define REINIT_AFTER (2 * READ_CHUNK + 100)	/* v2=reinit: past a record boundary */
 #define STREAM_LIMIT (1ull << 32)
 #define CANARY64 0xa5a5a5a5a5a5a5a5ull
 
@@ -118,6 +119,7 @@ struct drain_args {
 	uint32_t state;		/* PRE_COPY or PRE_COPY_P2P */
 	size_t chunk;
 	bool v2;		/* opt in with MIG_PRECOPY_INFOv2 first (REINIT may come) */
+	bool reinit;		/* ...and make the device need new initial data midway */
 };
 
 static int drain_parse(const struct mc_case *c, struct drain_args *da)
@@ -141,7 +143,8 @@ static int drain_parse(const struct mc_case *c, struct drain_args *da)
 		da->chunk = n;
 	}
 	da->v2 = mc_case_arg(c, "v2", v, sizeof(v));
-	if (da->v2 && strcmp(v, "on"))
+	da->reinit = da->v2 && !strcmp(v, "reinit");
+	if (da->v2 && !da->reinit && strcmp(v, "on"))
 		return -EINVAL;
 	return strcmp(c->expect, "model") ? -EINVAL : 0;
 }
@@ -151,7 +154,7 @@ static int check_drain(const struct mc_case *c, char *err, size_t len)
 	struct drain_args da;
 
 	return drain_parse(c, &da) ? bad_args(err, len, "args take state=PRE_COPY|PRE_COPY_P2P, "
-					      "chunk=1..4096 and v2=on, expect 'model'") : 0;
+					      "chunk=1..4096 and v2=on|reinit, expect 'model'") : 0;
 }
 
 /*
@@ -178,6 +181,19 @@ static int drain_opt_in(struct mc_ctx *ctx)
 		mc_setup_violation(ctx, "PRE-06", "SET of MIG_PRECOPY_INFOv2 failed with %s, though "
 				   "its PROBE gave 0", mc_errno_name(rc));
 	return rc;
+}
+
+/* v2=reinit: the device made to need new initial data (a note when there is no way). */
+static int drain_reinit(struct mc_ctx *ctx, size_t total)
+{
+	int rc = mc_dev_precopy_reinit(ctx->dev, false);
+
+	if (rc == -EOPNOTSUPP)
+		mc_note(ctx, "no known way to make this device need new initial data");
+	else if (rc)
+		mc_harness_error(ctx, "making the device need new initial data after %zu bytes: %s",
+				 total, mc_errno_name(rc));
+	return rc == -EOPNOTSUPP ? 0 : rc;
 }
 
 /* PRECOPY_INFO for PRE-02/03: a failure means this clause cannot be judged (PRE-01/05 do). */
@@ -251,10 +267,12 @@ static void op_drain(struct mc_ctx *ctx)
 	uint64_t first, prev;
 	size_t total = 0;
 	unsigned reads = 0, reinits = 0;
+	bool triggered;
 	ssize_t n = 0;
 	int fd;
 
 	drain_parse(ctx->c, &da);
+	triggered = !da.reinit;
 	if ((da.v2 && drain_opt_in(ctx)) || mc_reach(ctx, da.state, &fd))
 		return;
 	if (info_or_skip(ctx, fd, 0, &info))
@@ -277,6 +295,9 @@ static void op_drain(struct mc_ctx *ctx)
 		}
 		total += (size_t)n;
 		reads++;
+		if (!triggered && total >= REINIT_AFTER && drain_reinit(ctx, total))
+			goto out_close_fd;
+		triggered |= total >= REINIT_AFTER;
 		if (info_or_skip(ctx, fd, total, &info))
 			goto out_close_fd;
 		conv_add(&conv, (double)total, &info);

@@ -266,12 +266,13 @@ static bool judge_answer(struct mc_ctx *ctx, const struct vfio_precopy_info *inf
 			 struct reinit_run *rr)
 {
 	if (info->flags & VFIO_PRECOPY_INFO_REINIT) {
-		if (info->dirty_bytes || !info->initial_bytes) {
+		/* initial_bytes "may" be anything (uAPI): only dirty_bytes has a rule. */
+		if (info->dirty_bytes) {
 			mc_violation(ctx, "the answer carrying REINIT after %zu bytes read has "
-				     "initial_bytes %llu and dirty_bytes %llu; dirty_bytes must be 0 "
-				     "and initial_bytes above 0", done,
-				     (unsigned long long)info->initial_bytes,
-				     (unsigned long long)info->dirty_bytes);
+				     "dirty_bytes %llu (initial_bytes %llu); dirty_bytes must reset to "
+				     "0 with the new initial data", done,
+				     (unsigned long long)info->dirty_bytes,
+				     (unsigned long long)info->initial_bytes);
 			return false;
 		}
 		if (!rr->reinits++)
@@ -389,8 +390,8 @@ static void op_reinit(struct mc_ctx *ctx)
 	mc_data_close(ctx->dev, fd);
 	fd = -1;
 	if (resumes(ctx, &sb, rr.reinits))
-		mc_note(ctx, "%u REINIT(s), the first announcing %llu bytes of new initial data; "
-			"the %zu-byte stream resumed", rr.reinits,
+		mc_note(ctx, "%u REINIT(s), the first with initial_bytes %llu; the %zu-byte stream "
+			"resumed", rr.reinits,
 			(unsigned long long)rr.first_new, sb.len);
 out_close_fd:
 	mc_data_close(ctx->dev, fd);

@@ -636,7 +636,7 @@ static int precopy_info(struct mc_sim_dev *dev, struct mc_sim_fd *e, void *arg)
 	if (!s)
 		return -ENODEV;
 	mc_sim_save_info(dev, s, &info.initial_bytes, &info.dirty_bytes);
-	if (s->reinit)
+	if (s->reinit && !MC_SIM_HAS(dev, REINIT_UNFLAGGED))
 		info.flags |= VFIO_PRECOPY_INFO_REINIT;
 	ret = mc_sim_uwrite(arg, &info, sizeof(info));
 	if (!ret)

@@ -179,6 +179,9 @@
 	X(REINIT_KEEPS_DIRTY, "reinit_keeps_dirty",                                            \
 	  "a REINIT keeps the dirty pages pending: the answer carrying REINIT has "            \
 	  "dirty_bytes non-zero", "PRE-09")                                                    \
+	X(REINIT_UNFLAGGED, "reinit_unflagged",                                                \
+	  "after the opt-in the device starts its initial data over without setting REINIT, "  \
+	  "so initial_bytes grows in a plain answer", "PRE-02,PRE-09")                         \
 	X(V2_SURVIVES_CLOSE, "v2_survives_close",                                              \
 	  "the MIG_PRECOPY_INFOv2 opt-in is not cleared when the device is closed: the next "  \
 	  "open finds it set", "PRE-10")                                                       \
