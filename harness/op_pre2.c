@@ -113,7 +113,7 @@ static void op_v2_feature(struct mc_ctx *ctx)
 	int setp = feature12(ctx, VFIO_DEVICE_FEATURE_SET, PAYLOAD_LEN);
 	char what[160];
 
-	snprintf(what, sizeof(what), "PROBE gave %s, SET %s, SET with a %d-byte payload %s",
+	snprintf(what, sizeof(what), "PROBE gave %s, SET %s, SET with an %d-byte payload %s",
 		 rc_text(probe), rc_text(set), PAYLOAD_LEN, rc_text(setp));
 	if (probe == -ENOTTY && set == -ENOTTY && setp == -ENOTTY) {
 		mc_skip(ctx, "feature 12 (MIG_PRECOPY_INFOv2) not supported: PROBE gave ENOTTY "
