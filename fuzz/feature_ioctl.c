@@ -252,6 +252,13 @@ static void expect_feature(struct fz *z, const struct rec *r, const uint8_t *pl,
 	if (r->argsz < 8 || r->flags & ~(VFIO_DEVICE_FEATURE_MASK | GET | SET | PROBE) ||
 	    ((r->flags & (GET | SET)) == (GET | SET) && !(r->flags & PROBE)))
 		return expect(e, -EINVAL, 0, "FEAT-03");
+	if (idx == VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 && z->ctx->sim) {
+		/* The simulated device speaks 7.1: EINVAL without PRE_COPY, SET, no payload. */
+		if (!(z->ctx->flags & VFIO_MIGRATION_PRE_COPY))
+			return expect(e, -EINVAL, 0, "PRE-06");
+		cf = check_feature(r->flags, r->argsz, SET, 0);
+		return expect(e, cf < 0 ? cf : 0, 0, cf < 0 ? "FEAT-03" : "PRE-06");
+	}
 	if (idx >= 10 || !feat[idx].ops)
 		return expect(e, z->ctx->sim ? -ENOTTY : ANY, 0, "FEAT-03");
 	if (feat[idx].log && !z->ctx->log)

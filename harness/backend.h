@@ -168,6 +168,13 @@ struct mc_backend_ops {
 	 */
 	int (*remove)(void *priv, char *err, size_t errlen);
 
+	/*
+	 * reinit_reg: may be NULL (no known way). The register write that makes the device
+	 * need a new initial pre-copy image, as a change of its configuration would (PRE-09's
+	 * REINIT): region @index, offset @off, the 8 little-endian bytes of @val.
+	 */
+	void (*reinit_reg)(void *priv, uint32_t *index, uint64_t *off, uint64_t *val);
+
 	/* dev_rawfd: may be NULL. The kernel device fd, for tools that time bare ioctls. */
 	int (*dev_rawfd)(void *priv);
 };

@@ -139,10 +139,15 @@ int mc_regacc_write(struct mc_dev *dev, const struct mc_regaccs *w, char *err, s
 ssize_t mc_regacc_read(struct mc_dev *dev, const struct mc_regaccs *r, uint8_t *buf, size_t len,
 		       char *err, size_t errlen);
 
+/* A feature index no kernel defines: its errno is the kernel's "unknown feature". */
+#define MC_UNKNOWN_FEATURE 63
+
 struct mc_devinfo {
 	uint64_t flags;		/* migration flags as read (raw) */
 	bool flags_ok;		/* GET MIGRATION succeeded with STOP_COPY set */
 	bool log;		/* PROBE of DMA_LOGGING_START succeeded */
+	int precopy_v2_rc;	/* PROBE|SET of MIG_PRECOPY_INFOv2: 0 or -errno */
+	int unknown_feature_rc;	/* PROBE|GET of MC_UNKNOWN_FEATURE: -ENOTTY or -EINVAL */
 	bool fault;		/* the backend can inject faults */
 	unsigned fault_kinds;	/* which: MC_FAULT_BIT()s of backend.h */
 	bool klog;		/* the kernel log can be read */

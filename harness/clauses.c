@@ -112,7 +112,8 @@ const struct mc_clause mc_clauses[] = {
 	  "VFIO_MIG_GET_PRECOPY_INFO works in PRE_COPY and PRE_COPY_P2P and gives EINVAL "
 	  "in all other states."),
 	C("PRE", "02", MC_MUST,
-	  "While the session is read, initial_bytes only goes down or stays; dirty_bytes "
+	  "While the session is read, initial_bytes only goes down or stays, except in an "
+	  "answer carrying REINIT after the MIG_PRECOPY_INFOv2 opt-in (PRE-09); dirty_bytes "
 	  "begins at 0."),
 	C("PRE", "03", MC_SHOULD,
 	  "When pre-copy data runs out for now, read() reports ENOMSG instead of "
@@ -123,6 +124,24 @@ const struct mc_clause mc_clauses[] = {
 	C("PRE", "05", MC_MUST,
 	  "Any device that advertises PRE_COPY implements VFIO_MIG_GET_PRECOPY_INFO, "
 	  "rejecting an argsz under 24 with EINVAL."),
+	C("PRE", "06", MC_MUST,
+	  "Where the kernel has feature 12 (MIG_PRECOPY_INFOv2, Linux 7.1), a device that "
+	  "advertises PRE_COPY answers its PROBE with 0 and a SET, with or without a payload "
+	  "(which is ignored), with 0; a device without PRE_COPY gets EINVAL, PROBE included."),
+	C("PRE", "07", MC_MUST,
+	  "After the MIG_PRECOPY_INFOv2 opt-in, PRECOPY_INFO returns flags 0 whatever the "
+	  "caller put there, or REINIT (bit 0) alone; no other bit is ever set."),
+	C("PRE", "08", MC_MUST,
+	  "Without the opt-in, PRECOPY_INFO never reports REINIT: flags come back as the "
+	  "caller sent them (the echo of 6.12 drivers) or 0. Which of the two is recorded."),
+	C("PRE", "09", MC_MUST,
+	  "An answer carrying REINIT has dirty_bytes 0; the new initial data can then be read "
+	  "in full, initial_bytes only going down until the next REINIT, and the stream read "
+	  "across the REINIT still resumes."),
+	C("PRE", "10", MC_SHOULD,
+	  "The MIG_PRECOPY_INFOv2 opt-in ends when the device is closed: after a reopen "
+	  "PRECOPY_INFO treats flags as it did before the opt-in. The uAPI text does not say "
+	  "so; the 7.1 core clears the opt-in at the device's last close."),
 
 	/* ERR: ERROR and reset */
 	C("ERR", "01", MC_MUST,

@@ -531,6 +531,24 @@ int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen)
 	return (int)op_end(dev, dev->be->remove(dev->priv, err, errlen));
 }
 
+int mc_dev_precopy_reinit(struct mc_dev *dev, bool dry)
+{
+	uint8_t le[8];
+	uint64_t off, val;
+	uint32_t index;
+	ssize_t n;
+
+	if (!dev->be->reinit_reg)
+		return -EOPNOTSUPP;
+	if (dry)
+		return 0;
+	dev->be->reinit_reg(dev->priv, &index, &off, &val);
+	for (int i = 0; i < 8; i++)
+		le[i] = (uint8_t)(val >> (8 * i));
+	n = mc_region_write(dev, index, off, le, sizeof(le));
+	return n < 0 ? (int)n : n == sizeof(le) ? 0 : -EIO;
+}
+
 int mc_dev_rawfd(struct mc_dev *dev)
 {
 	return dev->be->dev_rawfd ? dev->be->dev_rawfd(dev->priv) : -EOPNOTSUPP;

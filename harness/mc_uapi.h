@@ -88,6 +88,8 @@ struct vfio_device_feature {
 #define VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP 7
 #define VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT 8
 #define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
+/* Linux 7.1: SET (no payload) opts in to vfio_precopy_info.flags as an output (SPEC §16.1). */
+#define VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 12
 
 struct vfio_device_feature_migration {
 	uint64_t flags;
@@ -119,6 +121,8 @@ struct vfio_precopy_info {
 	uint64_t initial_bytes;
 	uint64_t dirty_bytes;
 };
+/* Output, after the MIG_PRECOPY_INFOv2 opt-in only: new initial data (Linux 7.1). */
+#define VFIO_PRECOPY_INFO_REINIT (1u << 0)
 
 struct vfio_device_feature_mig_data_size {
 	uint64_t stop_copy_length;

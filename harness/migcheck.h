@@ -144,6 +144,12 @@ void mc_klog_mark(struct mc_klog *kl, const char *text);
  * fds open. Afterwards only mc_data_*, mc_klog_read and mc_dev_close are valid.
  */
 int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen);
+/*
+ * Make the device need a new initial pre-copy image by the register write its backend
+ * knows (backend.h reinit_reg); with @dry only say whether there is one. 0, -EOPNOTSUPP
+ * when the backend knows no way, or the write's -errno.
+ */
+int mc_dev_precopy_reinit(struct mc_dev *dev, bool dry);
 /* The kernel device fd (for benchmarks timing bare ioctls), or -EOPNOTSUPP (sim). */
 int mc_dev_rawfd(struct mc_dev *dev);
 /* True when the device can inject faults of some kind now (mc_dev_fault_kinds). */

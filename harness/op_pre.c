@@ -4,6 +4,8 @@
  * initial_bytes and dirty_bytes while the session is read (PRE-02), read() at the
  * temporary end of pre-copy data (PRE-03), pre-copy + STOP_COPY bytes resuming as one
  * stream on the device or the peer (PRE-04) and the ioctl's own argument checks (PRE-05).
+ * The 7.1 uAPI (PRE-06..10) is op_pre2.c's; PRE-02 here lets initial_bytes grow in an
+ * answer carrying REINIT when the row opted in (v2=on).
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "num.h"
+#include "op_pre_priv.h"
 #include "ops.h"
 #include "walker.h"
 
@@ -21,6 +24,7 @@
 #define END_MAX_READS 65536		/* PRE-03 reads this far to find the end */
 #define END_MAX_BYTES (64u << 20)
 #define PART_BYTES 100			/* "precopy=part": splits the first record */
+#define REINIT_AFTER (2 * READ_CHUNK + 100)	/* v2=reinit: past a record boundary */
 #define STREAM_LIMIT (1ull << 32)
 #define CANARY64 0xa5a5a5a5a5a5a5a5ull
 
@@ -114,6 +118,8 @@ out_close_fd:
 struct drain_args {
 	uint32_t state;		/* PRE_COPY or PRE_COPY_P2P */
 	size_t chunk;
+	bool v2;		/* opt in with MIG_PRECOPY_INFOv2 first (REINIT may come) */
+	bool reinit;		/* ...and make the device need new initial data midway */
 };
 
 static int drain_parse(const struct mc_case *c, struct drain_args *da)
@@ -136,6 +142,10 @@ static int drain_parse(const struct mc_case *c, struct drain_args *da)
 			return -EINVAL;
 		da->chunk = n;
 	}
+	da->v2 = mc_case_arg(c, "v2", v, sizeof(v));
+	da->reinit = da->v2 && !strcmp(v, "reinit");
+	if (da->v2 && !da->reinit && strcmp(v, "on"))
+		return -EINVAL;
 	return strcmp(c->expect, "model") ? -EINVAL : 0;
 }
 
@@ -143,8 +153,47 @@ static int check_drain(const struct mc_case *c, char *err, size_t len)
 {
 	struct drain_args da;
 
-	return drain_parse(c, &da) ? bad_args(err, len, "args take state=PRE_COPY|PRE_COPY_P2P and "
-					      "chunk=1..4096, expect 'model'") : 0;
+	return drain_parse(c, &da) ? bad_args(err, len, "args take state=PRE_COPY|PRE_COPY_P2P, "
+					      "chunk=1..4096 and v2=on|reinit, expect 'model'") : 0;
+}
+
+/*
+ * v2=on: the MIG_PRECOPY_INFOv2 opt-in, after which REINIT may come (PRE-06 judges the
+ * feature; here its absence skips). Non-zero when the case cannot go on (recorded).
+ */
+static int drain_opt_in(struct mc_ctx *ctx)
+{
+	uint8_t buf[sizeof(struct vfio_device_feature)] = { 0 };
+	struct vfio_device_feature *hdr = (void *)buf;
+	char text[160];
+	int rc;
+
+	if (ctx->di->precopy_v2_rc) {
+		mc_skip(ctx, "feature 12 (MIG_PRECOPY_INFOv2) is %s",
+			mc_uapi_v2_text(ctx->di->precopy_v2_rc, ctx->di->unknown_feature_rc,
+					ctx->di->flags, text, sizeof(text)));
+		return -EOPNOTSUPP;
+	}
+	hdr->argsz = sizeof(buf);
+	hdr->flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2;
+	rc = mc_feature_raw(ctx->dev, buf, sizeof(buf));
+	if (rc)
+		mc_setup_violation(ctx, "PRE-06", "SET of MIG_PRECOPY_INFOv2 failed with %s, though "
+				   "its PROBE gave 0", mc_errno_name(rc));
+	return rc;
+}
+
+/* v2=reinit: the device made to need new initial data (a note when there is no way). */
+static int drain_reinit(struct mc_ctx *ctx, size_t total)
+{
+	int rc = mc_dev_precopy_reinit(ctx->dev, false);
+
+	if (rc == -EOPNOTSUPP)
+		mc_note(ctx, "no known way to make this device need new initial data");
+	else if (rc)
+		mc_harness_error(ctx, "making the device need new initial data after %zu bytes: %s",
+				 total, mc_errno_name(rc));
+	return rc == -EOPNOTSUPP ? 0 : rc;
 }
 
 /* PRECOPY_INFO for PRE-02/03: a failure means this clause cannot be judged (PRE-01/05 do). */
@@ -217,12 +266,14 @@ static void op_drain(struct mc_ctx *ctx)
 	uint8_t buf[READ_CHUNK];
 	uint64_t first, prev;
 	size_t total = 0;
-	unsigned reads = 0;
+	unsigned reads = 0, reinits = 0;
+	bool triggered;
 	ssize_t n = 0;
 	int fd;
 
 	drain_parse(ctx->c, &da);
-	if (mc_reach(ctx, da.state, &fd))
+	triggered = !da.reinit;
+	if ((da.v2 && drain_opt_in(ctx)) || mc_reach(ctx, da.state, &fd))
 		return;
 	if (info_or_skip(ctx, fd, 0, &info))
 		goto out_close_fd;
@@ -244,20 +295,31 @@ static void op_drain(struct mc_ctx *ctx)
 		}
 		total += (size_t)n;
 		reads++;
+		if (!triggered && total >= REINIT_AFTER && drain_reinit(ctx, total))
+			goto out_close_fd;
+		triggered |= total >= REINIT_AFTER;
 		if (info_or_skip(ctx, fd, total, &info))
 			goto out_close_fd;
 		conv_add(&conv, (double)total, &info);
-		if (info.initial_bytes > prev) {
+		/* Only an answer carrying REINIT, after the opt-in, may raise it (PRE-09). */
+		if (info.initial_bytes > prev && da.v2 && (info.flags & VFIO_PRECOPY_INFO_REINIT)) {
+			mc_note(ctx, "REINIT after read #%u: initial_bytes %llu -> %llu", reads,
+				(unsigned long long)prev, (unsigned long long)info.initial_bytes);
+			reinits++;
+		} else if (info.initial_bytes > prev) {
 			mc_violation(ctx, "initial_bytes grew from %llu to %llu after read #%u "
-				     "(%zd bytes; %zu read in all, %zu-byte reads, %s)",
+				     "(%zd bytes; %zu read in all, %zu-byte reads, %s)%s",
 				     (unsigned long long)prev, (unsigned long long)info.initial_bytes,
-				     reads, n, total, da.chunk, mc_state_name(da.state));
+				     reads, n, total, da.chunk, mc_state_name(da.state),
+				     info.flags & VFIO_PRECOPY_INFO_REINIT
+				     ? "; REINIT was set, but the case never opted in" : "");
 			goto out_close_fd;
 		}
 		prev = info.initial_bytes;
 	}
-	mc_note(ctx, "%u reads of up to %zu bytes, %zu bytes: initial_bytes %llu -> %llu%s", reads,
-		da.chunk, total, (unsigned long long)first, (unsigned long long)prev,
+	mc_note(ctx, "%u reads of up to %zu bytes, %zu bytes: initial_bytes %llu -> %llu, %u "
+		"REINIT%s", reads, da.chunk, total, (unsigned long long)first,
+		(unsigned long long)prev, reinits,
 		n > 0 ? " (stopped before the end of pre-copy data)" : "");
 out_close_fd:
 	if (conv.n)
@@ -336,32 +398,36 @@ static int check_stream(const struct mc_case *c, char *err, size_t len)
 	return ok ? 0 : bad_args(err, len, "args need via=direct|p2p,precopy=part|all, expect 'model'");
 }
 
-/* The stream as read, in one buffer that grows geometrically. */
-struct sbuf {
-	uint8_t *p;
-	size_t len, cap;
-};
+int mc_pre_sbuf_reserve(struct mc_pre_sbuf *sb, size_t more)
+{
+	size_t cap = sb->cap ? sb->cap : 16 * READ_CHUNK;
+	uint8_t *grown;
+
+	if (sb->len + more <= sb->cap)
+		return 0;
+	while (cap < sb->len + more)
+		cap *= 2;
+	grown = realloc(sb->p, cap);
+	if (!grown)
+		return -ENOMEM;
+	sb->p = grown;
+	sb->cap = cap;
+	return 0;
+}
 
 /*
  * Append up to @max bytes read from @fd to @sb, stopping at end of stream (0) or, with
  * @precopy, at ENOMSG. 0 at such an end, 1 when @max bytes came, or a failed read's
  * -errno.
  */
-static int read_into(struct mc_ctx *ctx, int fd, size_t max, bool precopy, struct sbuf *sb)
+static int read_into(struct mc_ctx *ctx, int fd, size_t max, bool precopy, struct mc_pre_sbuf *sb)
 {
 	for (size_t got = 0; got < max;) {
 		size_t ask = max - got < READ_CHUNK ? max - got : READ_CHUNK;
 		ssize_t n;
 
-		if (sb->len + ask > sb->cap) {
-			size_t cap = sb->cap ? 2 * sb->cap : 16 * READ_CHUNK;
-			uint8_t *grown = realloc(sb->p, cap);
-
-			if (!grown)
-				return -ENOMEM;
-			sb->p = grown;
-			sb->cap = cap;
-		}
+		if (mc_pre_sbuf_reserve(sb, ask))
+			return -ENOMEM;
 		n = mc_data_read(ctx->dev, fd, sb->p + sb->len, ask);
 		if (n == 0 || (precopy && n == -ENOMSG))
 			return 0;
@@ -466,7 +532,7 @@ static void describe_parts(const struct part *pt, int np, char *out, size_t len)
  * Read one part of the stream in @state: PART_BYTES with @part, else to the (temporary)
  * end. False, with the verdict recorded, when that went wrong.
  */
-static bool read_part(struct mc_ctx *ctx, int fd, uint32_t state, bool part, struct sbuf *sb,
+static bool read_part(struct mc_ctx *ctx, int fd, uint32_t state, bool part, struct mc_pre_sbuf *sb,
 		      struct part *pt)
 {
 	size_t off = sb->len;
@@ -487,7 +553,7 @@ static bool read_part(struct mc_ctx *ctx, int fd, uint32_t state, bool part, str
 static void op_stream(struct mc_ctx *ctx)
 {
 	char via[16], pre[16], why[256] = "", parts[160], dest[192];
-	struct sbuf sb = { 0 };
+	struct mc_pre_sbuf sb = { 0 };
 	struct part pt[3];
 	int fd, np = 0, rc;
 	bool part;

@@ -62,6 +62,7 @@ int mc_fault_into_error(struct mc_ctx *ctx, int *set_rc);
 
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
+extern const struct mc_op mc_ops_pre2[];	/* op_pre2.c: PRE of the 7.1 uAPI */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
 extern const struct mc_op mc_ops_stream[];	/* op_stream.c: SAVE, io_equiv */
 extern const struct mc_op mc_ops_resume[];	/* op_resume.c: RES */

@@ -290,6 +290,13 @@ static void identity(FILE *f, const struct mc_report *rep)
 	else
 		snprintf(buf, sizeof(buf), "unknown (GET MIGRATION failed)");
 	kv(f, "Advertised migration flags", buf);
+	if (in->uapi_known) {
+		kv(f, "PRECOPY_INFOv2 (feature 12, Linux 7.1)",
+		   mc_uapi_v2_text(in->precopy_v2_rc, in->unknown_feature_rc, in->mig_flags, buf,
+				   sizeof(buf)));
+		kv(f, "Unknown feature gives", in->unknown_feature_rc
+		   ? mc_errno_name(in->unknown_feature_rc) : "0 (accepted)");
+	}
 	kv(f, "Peer device", in->peer_spec ? in->peer_spec : "none");
 	fputs("</table></div><div><h3>Environment</h3><table class=\"kv\" id=\"environment\">", f);
 	kv(f, "Kernel release", in->kernel_release);

@@ -175,6 +175,23 @@ static void write_kreports(struct jw *w, const struct mc_report *rep)
 		jw_int(w, "kernel_reports_omitted", rep->nkreports_omitted);
 }
 
+/* The preflight's uAPI probes (reports/README.md `uapi`); absent when not recorded. */
+static void write_uapi(struct jw *w, const struct mc_run_info *in)
+{
+	char text[160];
+
+	if (!in->uapi_known)
+		return;
+	jw_open(w, "uapi", '{', false);
+	jw_str(w, "precopy_info_v2", mc_uapi_v2_text(in->precopy_v2_rc, in->unknown_feature_rc,
+						      in->mig_flags, text, sizeof(text)));
+	jw_str(w, "precopy_info_v2_probe",
+	       in->precopy_v2_rc ? mc_errno_name(in->precopy_v2_rc) : "ok");
+	jw_str(w, "unknown_feature_errno",
+	       in->unknown_feature_rc ? mc_errno_name(in->unknown_feature_rc) : "ok");
+	jw_close(w, '}');
+}
+
 static void write_run(struct jw *w, const struct mc_run_info *in)
 {
 	char seed[24];
@@ -224,6 +241,7 @@ static void write_run(struct jw *w, const struct mc_run_info *in)
 	jw_close(w, ']');
 	jw_str(w, "peer", in->peer_spec);
 	jw_close(w, '}');
+	write_uapi(w, in);
 }
 
 static void jw_num(struct jw *w, const char *key, double v)

@@ -178,6 +178,14 @@ static int ktap_begin_on(struct ktap *k, const struct mc_run_info *info, int npl
 	fputs("# clauses: docs/CLAUSES.md of migcheck ", k->f);
 	put_clean(k->f, ver, strlen(ver), true);
 	line(k, ", printed by migcheck clauses");
+	if (info->uapi_known) {
+		char v2[160];
+
+		line(k, "# uapi: PRECOPY_INFOv2 %s; unknown feature errno %s",
+		     mc_uapi_v2_text(info->precopy_v2_rc, info->unknown_feature_rc, info->mig_flags,
+				     v2, sizeof(v2)),
+		     info->unknown_feature_rc ? mc_errno_name(info->unknown_feature_rc) : "0");
+	}
 	if (info->strict)
 		line(k, "# strict: SHOULD violations (warn) are reported as not ok");
 	line(k, "1..%d", nplanned < 0 ? 0 : nplanned);

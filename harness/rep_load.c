@@ -131,6 +131,35 @@ static void load_scope_inputs(struct ld *l, const struct mc_json *run, struct mc
 	in->cases_total = *rc ? 0 : (int)total;
 }
 
+/* A probe's answer as written: "ok" or an errno name, into *@out (0 or -errno). */
+static void probe_answer(struct ld *l, const struct mc_json *u, const char *key, int *out,
+			 int *rc)
+{
+	const char *v = str(l, u, key, false, rc);
+	int e;
+
+	if (*rc)
+		return;
+	e = strcmp(v, "ok") ? mc_errno_parse(v) : 0;
+	if (e < 0)
+		*rc = bad(l, "uapi.%s: \"%.40s\" is neither ok nor an errno name", key, v);
+	*out = -e;
+}
+
+/* `uapi` (the preflight's probes), absent in reports before it was recorded. */
+static void load_uapi(struct ld *l, const struct mc_json *u, struct mc_run_info *in, int *rc)
+{
+	if (!u || *rc)
+		return;
+	if (!mc_json_is(u, MC_JSON_OBJECT)) {
+		*rc = bad(l, "uapi: not an object");
+		return;
+	}
+	probe_answer(l, u, "precopy_info_v2_probe", &in->precopy_v2_rc, rc);
+	probe_answer(l, u, "unknown_feature_errno", &in->unknown_feature_rc, rc);
+	in->uapi_known = !*rc;
+}
+
 static void load_info(struct ld *l, const struct mc_json *root, struct mc_run_info *in, int *rc)
 {
 	const struct mc_json *tool = object(l, root, "tool", rc), *run = object(l, root, "run", rc);
@@ -166,6 +195,7 @@ static void load_info(struct ld *l, const struct mc_json *root, struct mc_run_in
 	     sizeof(in->ident.module_srcversion), rc);
 	in->mig_flags = (uint64_t)integer(l, d, "flags", 0, rc);
 	in->flags_known = boolean(l, d, "flags_known", rc);
+	load_uapi(l, mc_json_get(root, "uapi"), in, rc);
 }
 
 /* The run's clause rows: the report's own texts, not this build's table. */

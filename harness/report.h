@@ -130,6 +130,14 @@ struct mc_run_info {
 	const char *cases_dir;		/* --cases DIR, or NULL for the built-in case set */
 	int cases_total;		/* instances the complete built-in set gives this
 					 * device; 0 = not recorded (reports before it was) */
+	/*
+	 * The preflight's uAPI probes (SPEC §16), each 0 or -errno, when uapi_known (reports
+	 * before they were recorded have none): PROBE|SET of MIG_PRECOPY_INFOv2 (feature 12)
+	 * and PROBE|GET of feature 63, which no kernel defines.
+	 */
+	bool uapi_known;
+	int precopy_v2_rc;
+	int unknown_feature_rc;
 	char cmdline[1024];
 	char started[32];		/* ISO 8601 UTC */
 	char finished[32];
@@ -311,6 +319,14 @@ const char *mc_clause_effective(const struct mc_clause_result *cr);
  * "E<n>" (thread-local buffer, valid until the next call) for anything unknown.
  */
 const char *mc_errno_name(int err);
+
+/*
+ * What the preflight's PROBE of MIG_PRECOPY_INFOv2 says, in words, into @buf: "present",
+ * "absent (PROBE gave ENOTTY: kernel before 7.1)", ... @rc is the probe's answer,
+ * @unknown_rc an unknown feature's, @flags the device's migration flags (a device
+ * without PRE_COPY gets EINVAL from a kernel that knows the feature). Returns @buf.
+ */
+const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len);
 
 /* As mc_xml_str(), for attribute values: also writes tab, newline and CR as references. */
 void mc_xml_attr(FILE *f, const char *s);

@@ -44,6 +44,8 @@ struct shm {
 	uint64_t flags;
 	struct mc_dev_ident ident;
 	bool log;
+	int v2_rc;			/* PROBE|SET of MIG_PRECOPY_INFOv2 */
+	int unknown_rc;			/* PROBE|GET of an undefined feature */
 	unsigned fault;			/* mc_dev_fault_kinds() */
 	char fault_why[200];
 	int io_rc;			/* the --io data path works with this device */
@@ -139,6 +141,16 @@ static void preflight_child(struct runner *r, void *arg)
 	hdr->flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
 		     VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
 	shm->log = mc_feature_raw(dev, probe, sizeof(probe)) == 0;
+	/*
+	 * Which uAPI the kernel speaks (SPEC §16), probed rather than read from its version:
+	 * PRECOPY_INFOv2 (7.1) and the errno of a feature nobody defines (ENOTTY since 6.18
+	 * and its stable backports, EINVAL before). PROBE opts nothing in.
+	 */
+	hdr->flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+		     VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2;
+	shm->v2_rc = mc_feature_raw(dev, probe, sizeof(probe));
+	hdr->flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET | MC_UNKNOWN_FEATURE;
+	shm->unknown_rc = mc_feature_raw(dev, probe, sizeof(probe));
 	shm->fault = mc_dev_fault_kinds(dev, shm->fault_why, sizeof(shm->fault_why));
 	shm->io_rc = mc_io_available(dev, r->o->io, shm->io_why, sizeof(shm->io_why));
 	mc_dev_close(dev);
@@ -554,6 +566,9 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 	info->ident = r->shm->ident;
 	info->mig_flags = r->shm->flags;
 	info->flags_known = r->shm->flags_rc == 0;
+	info->uapi_known = true;
+	info->precopy_v2_rc = r->di.precopy_v2_rc;
+	info->unknown_feature_rc = r->di.unknown_feature_rc;
 	if (!uname(&u)) {
 		snprintf(info->kernel_release, sizeof(info->kernel_release), "%s", u.release);
 		snprintf(info->hostname, sizeof(info->hostname), "%.*s", (int)sizeof(info->hostname) - 1,
@@ -655,6 +670,8 @@ static int preflight(struct runner *r)
 	r->di.flags_ok = !shm->flags_rc && (shm->flags & VFIO_MIGRATION_STOP_COPY);
 	r->flags_rc = shm->flags_rc;
 	r->di.log = shm->log;
+	r->di.precopy_v2_rc = shm->v2_rc;
+	r->di.unknown_feature_rc = shm->unknown_rc;
 	r->di.fault = shm->fault != 0;
 	r->di.fault_kinds = shm->fault;
 	snprintf(r->fault_skip, sizeof(r->fault_skip), "the device cannot inject faults: %s",

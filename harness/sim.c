@@ -164,29 +164,33 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 }
 
 /*
- * Defect close_leaks_session: sessions leaked by a close outlive the open file, as a
- * driver's would outlive the device fd. Keyed by device id, for this process.
+ * What a close leaves behind in the driver, keyed by device id, for this process: the
+ * sessions close_leaks_session leaks (they outlive the open file, as a driver's would
+ * outlive the device fd) and the opt-ins v2_survives_close keeps.
  */
-static pthread_mutex_t leak_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint32_t leaked_ids[16];
-static int nleaked;
+struct id_set {
+	uint32_t ids[16];
+	int n;
+};
+static pthread_mutex_t idset_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct id_set leaked, kept_v2;
 
-static void leak_add(uint32_t id)
+static void idset_add(struct id_set *set, uint32_t id)
 {
-	pthread_mutex_lock(&leak_lock);
-	if (nleaked < (int)(sizeof(leaked_ids) / sizeof(leaked_ids[0])))
-		leaked_ids[nleaked++] = id;
-	pthread_mutex_unlock(&leak_lock);
+	pthread_mutex_lock(&idset_lock);
+	if (set->n < (int)(sizeof(set->ids) / sizeof(set->ids[0])))
+		set->ids[set->n++] = id;
+	pthread_mutex_unlock(&idset_lock);
 }
 
-static bool leak_find(uint32_t id)
+static bool idset_find(const struct id_set *set, uint32_t id)
 {
 	bool found = false;
 
-	pthread_mutex_lock(&leak_lock);
-	for (int i = 0; i < nleaked && !found; i++)
-		found = leaked_ids[i] == id;
-	pthread_mutex_unlock(&leak_lock);
+	pthread_mutex_lock(&idset_lock);
+	for (int i = 0; i < set->n && !found; i++)
+		found = set->ids[i] == id;
+	pthread_mutex_unlock(&idset_lock);
 	return found;
 }
 
@@ -207,7 +211,9 @@ static void sim_close(void *priv)
 	if (!dev)
 		return;
 	if (MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && !dev->removed && (dev->save || dev->resume))
-		leak_add(dev->id);
+		idset_add(&leaked, dev->id);
+	if (MC_SIM_HAS(dev, V2_SURVIVES_CLOSE) && dev->precopy_v2)
+		idset_add(&kept_v2, dev->id);	/* the core clears it at the last close */
 	for (size_t i = 0; i < dev->nfds; i++)
 		close(dev->fds[i].fd);
 	free(dev->fds);
@@ -251,7 +257,8 @@ static int sim_open(const struct mc_devspec *spec, void **priv, char *err, size_
 	}
 	mc_sim_cfg_init(dev);
 	dev->state = dev->prev_state = VFIO_DEVICE_STATE_RUNNING;
-	dev->leaked = MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && leak_find(dev->id);
+	dev->leaked = MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && idset_find(&leaked, dev->id);
+	dev->precopy_v2 = MC_SIM_HAS(dev, V2_SURVIVES_CLOSE) && idset_find(&kept_v2, dev->id);
 	dev->klog_pos = mc_sim_kernel_tail();
 	if (!mc_sim_kernel_open() && MC_SIM_HAS(dev, WARN_ON_FIRST_OPEN))
 		mc_sim_printk(dev, "WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim.c:%d sim_open+0x5c/0x120 [sim]",
@@ -362,6 +369,14 @@ static int sim_remove(void *priv, char *err, size_t errlen)
 	dev->state = VFIO_DEVICE_STATE_RUNNING;
 	pthread_mutex_unlock(&dev->lock);
 	return 0;
+}
+
+static void sim_reinit_reg(void *priv, uint32_t *index, uint64_t *off, uint64_t *val)
+{
+	(void)priv;
+	*index = 1;
+	*off = MC_SIM_REG_REINIT;
+	*val = 1;
 }
 
 static unsigned sim_fault_kinds(void *priv, char *why, size_t len)
@@ -595,24 +610,38 @@ static off_t sim_data_lseek(void *priv, int fd, off_t off, int whence)
 	return ret;
 }
 
-/* The save file's unlocked_ioctl: VFIO_MIG_GET_PRECOPY_INFO only (mtty's order). */
+/*
+ * The save file's unlocked_ioctl: VFIO_MIG_GET_PRECOPY_INFO only (mtty's order). The
+ * caller's flags come back as they were (6.12's echo) until the MIG_PRECOPY_INFOv2
+ * opt-in; after it vfio_check_precopy_ioctl() zeroes them and REINIT may be set.
+ */
 static int precopy_info(struct mc_sim_dev *dev, struct mc_sim_fd *e, void *arg)
 {
 	struct vfio_precopy_info info;
+	struct mc_sim_save *s;
+	int ret;
 
 	if (mc_sim_uread(&info, arg, sizeof(info)))
 		return -EFAULT;
 	if (info.argsz < (MC_SIM_HAS(dev, PRECOPY_INFO_SHORT_ARGSZ)
 			  ? offsetofend(struct vfio_precopy_info, initial_bytes) : sizeof(info)))
 		return -EINVAL;
+	if (dev->precopy_v2 && !MC_SIM_HAS(dev, V2_FLAGS_ECHOED))
+		info.flags = 0;
 	if (dev->state != VFIO_DEVICE_STATE_PRE_COPY &&
 	    dev->state != VFIO_DEVICE_STATE_PRE_COPY_P2P &&
 	    !(MC_SIM_HAS(dev, PRECOPY_INFO_ANY_STATE) && dev->state == VFIO_DEVICE_STATE_STOP_COPY))
 		return -EINVAL;
-	if (!fd_save(dev, e))
+	s = fd_save(dev, e);
+	if (!s)
 		return -ENODEV;
-	mc_sim_save_info(dev, fd_save(dev, e), &info.initial_bytes, &info.dirty_bytes);
-	return mc_sim_uwrite(arg, &info, sizeof(info));
+	mc_sim_save_info(dev, s, &info.initial_bytes, &info.dirty_bytes);
+	if (s->reinit && !MC_SIM_HAS(dev, REINIT_UNFLAGGED))
+		info.flags |= VFIO_PRECOPY_INFO_REINIT;
+	ret = mc_sim_uwrite(arg, &info, sizeof(info));
+	if (!ret)
+		s->reinit = false;	/* told once */
+	return ret;
 }
 
 static int sim_data_ioctl(void *priv, int fd, unsigned long cmd, void *arg)
@@ -695,4 +724,5 @@ const struct mc_backend_ops mc_sim_ops = {
 	.fault = sim_fault,
 	.fault_kinds = sim_fault_kinds,
 	.remove = sim_remove,
+	.reinit_reg = sim_reinit_reg,
 };

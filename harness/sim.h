@@ -30,6 +30,13 @@
 #define MC_SIM_REG_DMA_IOVA 0x10
 #define MC_SIM_REG_DMA_LEN 0x18
 #define MC_SIM_REG_DMA_DOORBELL 0x20
+/*
+ * Writing 1 in PRE_COPY(_P2P) changes the device's configuration so that its state needs
+ * a new initial image, as a firmware change does on mlx5: after the MIG_PRECOPY_INFOv2
+ * opt-in the session starts its initial chunk over and reports REINIT; without it every
+ * page already sent is sent again as dirty.
+ */
+#define MC_SIM_REG_REINIT 0x28
 
 /*
  * The injectable defects: X(ENUM, "name", "one-line description", "clauses it trips").
@@ -159,6 +166,25 @@
 	  "PRECOPY_INFO does not check the state: it succeeds in STOP_COPY", "PRE-01")         \
 	X(PRECOPY_INFO_SHORT_ARGSZ, "precopy_info_short_argsz",                                \
 	  "PRECOPY_INFO checks argsz against 16 (initial_bytes only), not 24", "PRE-05")       \
+	X(V2_PROBE_FAILS, "v2_probe_fails",                                                    \
+	  "PROBE of MIG_PRECOPY_INFOv2 fails with EINVAL (the handler takes SET alone as "     \
+	  "valid, before vfio_check_feature); SET works", "PRE-06")                                          \
+	X(V2_FLAGS_ECHOED, "v2_flags_echoed",                                                  \
+	  "after the MIG_PRECOPY_INFOv2 opt-in PRECOPY_INFO still echoes the caller's flags "  \
+	  "(the driver copies the struct in itself instead of using the core helper)",         \
+	  "PRE-07")                                                                             \
+	X(REINIT_WITHOUT_OPTIN, "reinit_without_optin",                                        \
+	  "the device starts its initial data over and reports REINIT also when the caller "   \
+	  "never opted in", "PRE-08")                                                          \
+	X(REINIT_KEEPS_DIRTY, "reinit_keeps_dirty",                                            \
+	  "a REINIT keeps the dirty pages pending: the answer carrying REINIT has "            \
+	  "dirty_bytes non-zero", "PRE-09")                                                    \
+	X(REINIT_UNFLAGGED, "reinit_unflagged",                                                \
+	  "after the opt-in the device starts its initial data over without setting REINIT, "  \
+	  "so initial_bytes grows in a plain answer", "PRE-02,PRE-09")                         \
+	X(V2_SURVIVES_CLOSE, "v2_survives_close",                                              \
+	  "the MIG_PRECOPY_INFOv2 opt-in is not cleared when the device is closed: the next "  \
+	  "open finds it set", "PRE-10")                                                       \
 	X(SLOW_STOP_COPY, "slow_stop_copy",                                                    \
 	  "STOP->STOP_COPY sleeps 150 ms (caught against --budget arc=STOP_COPY:100ms)",       \
 	  "TIME-01,TIME-02")                                                                    \
@@ -206,7 +232,13 @@
 	X(ALLOC_FAULTS, "alloc_faults",                                                        \
 	  "its faults are the driver's own failed allocations, as a kernel with fault "        \
 	  "injection gives them (one per session it makes; the SET fails with ENOMEM where "   \
-	  "it was), not arc faults", "")
+	  "it was), not arc faults", "")                                                       \
+	X(PRECOPY_V1, "precopy_v1",                                                            \
+	  "a kernel before 7.1: feature 12 (MIG_PRECOPY_INFOv2) is unknown (ENOTTY) and "     \
+	  "PRECOPY_INFO always echoes the caller's flags", "")                                 \
+	X(UNKNOWN_FEATURE_EINVAL, "unknown_feature_einval",                                    \
+	  "a kernel before 6.18: an unknown feature, feature 12 among them, gives EINVAL "     \
+	  "rather than ENOTTY", "")
 
 #define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_DEFECT_IDX_##e,
 enum { MC_SIM_DEFECT_LIST(MC_SIM_X_ENUM) MC_SIM_NDEFECTS };
@@ -251,6 +283,8 @@ struct mc_sim_save {
 	bool eof_seen;			/* defect eof_not_permanent */
 	uint32_t nonce;			/* variant nondet_stream */
 	bool enomsg_done;		/* defect enomsg_in_stopcopy */
+	uint64_t init_end;		/* stream offset where the initial chunk ends */
+	bool reinit;			/* REINIT happened and was not reported yet */
 	size_t rec_len, rec_off;
 	uint8_t rec[MC_SIM_PAGE + 64];
 };
@@ -342,6 +376,7 @@ struct mc_sim_dev {
 	bool wedged;			/* bad_stream_wedges: the resume engine refuses all */
 	bool leaked;			/* close_leaks_session: a leaked session blocks SETs */
 	bool removed;			/* the device was removed; its data fds stay */
+	bool precopy_v2;		/* the caller opted in with MIG_PRECOPY_INFOv2 */
 
 	/* klog_read's position in the simulated kernel log (sim_kernel.c) */
 	uint64_t klog_pos;
@@ -436,6 +471,12 @@ void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
 /* sim_stream.c: BAR0 bytes [off, off+len) changed; re-send pages already sent. */
 void mc_sim_save_touch(const struct mc_sim_dev *dev, struct mc_sim_save *s, uint64_t off,
 		       uint64_t len);
+/*
+ * sim_stream.c: the device needs a new initial image (MC_SIM_REG_REINIT): with the opt-in
+ * the initial chunk starts over after the record being served; without it every page
+ * already sent is re-sent as dirty. Nothing before the header or in STOP_COPY.
+ */
+void mc_sim_save_reinit(struct mc_sim_dev *dev, struct mc_sim_save *s);
 /* sim_stream.c: new resume session; NULL on ENOMEM. */
 struct mc_sim_resume *mc_sim_resume_new(struct mc_sim_dev *dev);
 void mc_sim_resume_free(struct mc_sim_dev *dev, struct mc_sim_resume *r);

@@ -502,6 +502,26 @@ static int feat_data_size(struct mc_sim_dev *dev, uint32_t flags, uint8_t *paylo
 	return 0;
 }
 
+/*
+ * The core's handler of MIG_PRECOPY_INFOv2 (Linux 7.1, SPEC §16.1): no mig_ops gate, a
+ * device without PRE_COPY gets EINVAL even for PROBE, SET takes no payload and ignores
+ * any. The opt-in lasts until the device is closed.
+ */
+static int feat_precopy_v2(struct mc_sim_dev *dev, uint32_t flags, size_t plen)
+{
+	int ret;
+
+	if (!(dev->flags & VFIO_MIGRATION_PRE_COPY))
+		return -EINVAL;
+	if (MC_SIM_HAS(dev, V2_PROBE_FAILS) && (flags & PROBE))
+		return -EINVAL;
+	ret = mc_sim_check_feature(flags, plen, SET, 0);
+	if (ret != 1)
+		return ret;
+	dev->precopy_v2 = true;
+	return 0;
+}
+
 int mc_sim_feature(struct mc_sim_dev *dev, void *buf, size_t buflen)
 {
 	const uint32_t known = VFIO_DEVICE_FEATURE_MASK | GET | SET | PROBE;
@@ -534,7 +554,12 @@ int mc_sim_feature(struct mc_sim_dev *dev, void *buf, size_t buflen)
 		return mc_sim_log_report(dev, hdr.flags, payload, plen, avail);
 	case VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:
 		return feat_data_size(dev, hdr.flags, payload, plen, avail);
+	case VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2:
+		if (!MC_SIM_IS(dev, PRECOPY_V1) && !MC_SIM_IS(dev, UNKNOWN_FEATURE_EINVAL))
+			return feat_precopy_v2(dev, hdr.flags, plen);
+		__attribute__((fallthrough));
 	default:
-		return -ENOTTY;	/* no device_feature op (6.12; EINVAL before ~6.3) */
+		/* No device_feature op: ENOTTY since 6.18 and its stable backports (SPEC §16.2). */
+		return MC_SIM_IS(dev, UNKNOWN_FEATURE_EINVAL) ? -EINVAL : -ENOTTY;
 	}
 }

@@ -172,6 +172,8 @@ static int bar1_write(struct mc_sim_dev *dev, uint64_t off, const uint8_t *in, s
 			dev->dma_len = v;
 		else if (off + n == MC_SIM_REG_DMA_DOORBELL && v == 1)
 			mc_sim_log_dma(dev, dev->dma_iova, dev->dma_len);
+		else if (off + n == MC_SIM_REG_REINIT && v == 1 && dev->save)
+			mc_sim_save_reinit(dev, dev->save);
 	}
 	return 0;
 }

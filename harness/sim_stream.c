@@ -238,6 +238,7 @@ struct mc_sim_save *mc_sim_save_new(struct mc_sim_dev *dev, bool final)
 	s->final = final;
 	s->nonce = MC_SIM_IS(dev, NONDET_STREAM) ? ++dev->nonce : 0;
 	s->phase = PH_HDR | (final ? 0 : PH_BORN_PRECOPY);
+	s->init_end = HDR_SIZE + dev->npages * (REC_HDR + LEN_PAGE);
 	return s;
 }
 
@@ -397,7 +398,7 @@ ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ub
 void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
 		      uint64_t *initial, uint64_t *dirty)
 {
-	uint64_t total = HDR_SIZE + dev->npages * (REC_HDR + LEN_PAGE);
+	uint64_t total = s->init_end;
 
 	if (MC_SIM_IS(dev, PRECOPY_EMPTY)) {
 		*initial = *dirty = 0;
@@ -423,6 +424,31 @@ void mc_sim_save_touch(const struct mc_sim_dev *dev, struct mc_sim_save *s, uint
 		mc_sim_setbit(s->dirty, p);
 		s->ndirty++;
 	}
+}
+
+void mc_sim_save_reinit(struct mc_sim_dev *dev, struct mc_sim_save *s)
+{
+	if (s->final || phase(s) == PH_HDR || phase(s) > PH_DIRTY || MC_SIM_IS(dev, PRECOPY_EMPTY))
+		return;
+	if (!dev->precopy_v2 && !MC_SIM_HAS(dev, REINIT_WITHOUT_OPTIN)) {
+		/* A v1 caller cannot be told: initial_bytes must not grow, dirty_bytes may. */
+		mc_sim_save_touch(dev, s, 0, dev->mem_size);
+		return;
+	}
+	/*
+	 * The record being served is finished first (the stream stays whole), then every
+	 * page again; the parser lets later PAGE records override earlier ones. The new
+	 * image covers whatever was dirty.
+	 */
+	s->init_end = s->pos + (s->rec_len - s->rec_off) + dev->npages * (REC_HDR + LEN_PAGE);
+	s->cursor = 0;
+	set_phase(s, PH_PAGES);
+	s->rec_dirty = false;
+	if (!MC_SIM_HAS(dev, REINIT_KEEPS_DIRTY)) {
+		memset(s->dirty, 0, (dev->npages + 63) / 64 * sizeof(uint64_t));
+		s->ndirty = 0;
+	}
+	s->reinit = true;
 }
 
 /* ------------------------------------------------------------------ parser */

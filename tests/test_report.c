@@ -18,6 +18,7 @@
 
 #include "json.h"
 #include "mc_test.h"
+#include "rep_load.h"
 #include "report.h"
 
 /* ---------------------------------------------------------------- fixtures */
@@ -62,6 +63,9 @@ static struct mc_report *make_report(bool strict)
 		.device_spec = "sim:flags=7",
 		.mig_flags = 7,
 		.flags_known = true,
+		.uapi_known = true,
+		.precopy_v2_rc = -ENOTTY,
+		.unknown_feature_rc = -ENOTTY,
 		.seed = 18446744073709551615ull,
 		.strict = strict,
 	};
@@ -162,7 +166,7 @@ START_TEST(test_clause_table)
 {
 	int n = mc_clause_count();
 
-	ck_assert_int_eq(n, 42);	/* docs/CLAUSES.md */
+	ck_assert_int_eq(n, 47);	/* docs/CLAUSES.md */
 	for (int i = 0; i < n; i++) {
 		const struct mc_clause *c = &mc_clauses[i];
 		size_t g = strlen(c->group);
@@ -325,6 +329,8 @@ static const char ktap_expected[] =
 	"KTAP version 1\n"
 	"# migcheck 0.1.0 device sim:flags=7 flags 7\n"
 	"# clauses: docs/CLAUSES.md of migcheck 0.1.0, printed by migcheck clauses\n"
+	"# uapi: PRECOPY_INFOv2 absent (PROBE gave ENOTTY: kernel before 7.1); unknown feature "
+	"errno ENOTTY\n"
 	"1..6\n"
 	"ok 1 feat.get [FEAT-01]\n"
 	"# fail [FSM-01]: SET returned EINVAL\n"
@@ -517,6 +523,21 @@ START_TEST(test_json_report)
 	ck_assert_uint_eq(mc_json_count(mc_json_path(r, "device.flag_names")), 3);
 	ck_assert_str_eq(jstr(r, "device.flag_names.2"), "PRE_COPY");
 	ck_assert(mc_json_is(mc_json_path(r, "device.peer"), MC_JSON_NULL));
+	ck_assert_str_eq(jstr(r, "uapi.precopy_info_v2"),
+			 "absent (PROBE gave ENOTTY: kernel before 7.1)");
+	ck_assert_str_eq(jstr(r, "uapi.precopy_info_v2_probe"), "ENOTTY");
+	ck_assert_str_eq(jstr(r, "uapi.unknown_feature_errno"), "ENOTTY");
+	{
+		struct mc_report *back = NULL;
+		char path[sizeof(dir) + 16], err[256];
+
+		snprintf(path, sizeof(path), "%s/report.json", dir);
+		ck_assert_msg(!mc_report_load_file(path, &back, err, sizeof(err)), "%s", err);
+		ck_assert(back->info.uapi_known);
+		ck_assert_int_eq(back->info.precopy_v2_rc, -ENOTTY);
+		ck_assert_int_eq(back->info.unknown_feature_rc, -ENOTTY);
+		mc_report_unload(back);
+	}
 
 	ck_assert_str_eq(jstr(r, "summary.verdict"), "fail");
 	ck_assert_int_eq(jint(r, "summary.exit_code"), 1);

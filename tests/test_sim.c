@@ -205,9 +205,14 @@ START_TEST(test_feature_errno)
 	ck_assert_int_eq(feat(dev, FGET | 1 | (1u << 19), 16, &v, 8), -EINVAL);
 	ck_assert_int_eq(feat(dev, FGET | FSET | 2, 16, &mig, 8), -EINVAL);
 	for (uint32_t idx = 0; idx < 16; idx++)
-		if (idx != 1 && idx != 2 && (idx < 6 || idx > 9))
+		if (idx != 1 && idx != 2 && (idx < 6 || idx > 9) && idx != 12)
 			ck_assert_int_eq(feat(dev, FGET | idx, 16, &v, 8), -ENOTTY);
 	ck_assert_int_eq(feat(dev, FGET | 0xffff, 16, &v, 8), -ENOTTY);
+	/* MIG_PRECOPY_INFOv2 (Linux 7.1): SET only, no payload needed, any ignored. */
+	ck_assert_int_eq(feat(dev, FGET | 12, 8, &v, 0), -EINVAL);
+	ck_assert_int_eq(feat(dev, FPROBE | FSET | 12, 8, &v, 0), 0);
+	ck_assert_int_eq(feat(dev, FSET | 12, 8, &v, 0), 0);
+	ck_assert_int_eq(feat(dev, FSET | 12, 16, &v, 8), 0);
 	for (size_t i = 0; i < sizeof(probe_ok) / sizeof(probe_ok[0]); i++) {
 		v = 0xaaaaaaaaaaaaaaaa;
 		ck_assert_int_eq(feat(dev, FPROBE | probe_ok[i][1] | probe_ok[i][0], 8, &v, 8), 0);
@@ -481,6 +486,81 @@ START_TEST(test_crc32)
 END_TEST
 
 /* ------------------------------------------------------------------ PRE_COPY */
+
+/* Write 1 to the BAR1 register that makes the device need a new initial image. */
+static void reinit_reg(void *dev)
+{
+	uint8_t one[8] = { 1 };
+
+	ck_assert_int_eq(OPS->region_write(dev, 1, MC_SIM_REG_REINIT, one, 8), 8);
+}
+
+/* Linux 7.1: flags cleared after the opt-in, REINIT once, dirty pages dropped; v1 without. */
+START_TEST(test_precopy_v2)
+{
+	const uint64_t image = 4 * PAGE_REC;
+	struct vfio_precopy_info info;
+	uint8_t buf[2 * PAGE_REC];
+	uint64_t v = 0;
+	void *dev = sim_open("sim:mem=16k");
+	int fd;
+
+	/* Without the opt-in: the echo, and the new image comes as dirty pages. */
+	ck_assert_int_eq(set_state(dev, S_PRE, &fd), 0);
+	ck_assert_int_eq(OPS->data_read(dev, fd, buf, 32 + PAGE_REC + 10), 32 + PAGE_REC + 10);
+	reinit_reg(dev);
+	info.flags = 0xfffffffe;
+	ck_assert_int_eq(precopy_info(dev, fd, &info), 0);
+	ck_assert_uint_eq(info.flags, 0xfffffffe);
+	ck_assert_uint_eq(info.initial_bytes, 3 * PAGE_REC - 10);
+	ck_assert_uint_eq(info.dirty_bytes, 2 * PAGE_REC);	/* pages 0 and 1 (being sent) */
+	OPS->data_close(dev, fd);
+	ck_assert_int_eq(OPS->reset(dev), 0);
+
+	/* The opt-in: flags cleared; REINIT reported once, dirty_bytes 0, a whole image. */
+	ck_assert_int_eq(feat(dev, FSET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, 8, &v, 0), 0);
+	ck_assert_int_eq(set_state(dev, S_PRE, &fd), 0);
+	ck_assert_int_eq(OPS->data_read(dev, fd, buf, 32 + PAGE_REC + 10), 32 + PAGE_REC + 10);
+	write_bar0(dev, 0, "sent page, now dirty");
+	info.flags = 0xfffffffe;
+	ck_assert_int_eq(precopy_info(dev, fd, &info), 0);
+	ck_assert_uint_eq(info.flags, 0);
+	ck_assert_uint_eq(info.dirty_bytes, PAGE_REC);
+	reinit_reg(dev);
+	ck_assert_int_eq(precopy_info(dev, fd, &info), 0);
+	ck_assert_uint_eq(info.flags, VFIO_PRECOPY_INFO_REINIT);
+	ck_assert_uint_eq(info.initial_bytes, PAGE_REC - 10 + image);
+	ck_assert_uint_eq(info.dirty_bytes, 0);
+	ck_assert_int_eq(precopy_info(dev, fd, &info), 0);
+	ck_assert_uint_eq(info.flags, 0);	/* told once */
+	OPS->data_close(dev, fd);
+	ck_assert_int_eq(OPS->reset(dev), 0);
+	OPS->close(dev);
+
+	/* A new open starts without the opt-in; a device without PRE_COPY refuses it. */
+	dev = sim_open("sim:mem=16k");
+	ck_assert_int_eq(set_state(dev, S_PRE, &fd), 0);
+	info.flags = 0x2;
+	ck_assert_int_eq(precopy_info(dev, fd, &info), 0);
+	ck_assert_uint_eq(info.flags, 0x2);
+	OPS->data_close(dev, fd);
+	OPS->close(dev);
+	dev = sim_open("sim:flags=3");
+	ck_assert_int_eq(feat(dev, FPROBE | FSET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, 8, &v, 0),
+			 -EINVAL);
+	OPS->close(dev);
+	dev = sim_open("sim:variant=precopy_v1");
+	ck_assert_int_eq(feat(dev, FSET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, 8, &v, 0),
+			 -ENOTTY);
+	OPS->close(dev);
+	dev = sim_open("sim:variant=unknown_feature_einval");
+	ck_assert_int_eq(feat(dev, FSET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, 8, &v, 0),
+			 -EINVAL);
+	ck_assert_int_eq(feat(dev, FPROBE | FGET | 63, 8, &v, 0), -EINVAL);
+	OPS->close(dev);
+}
+END_TEST
+
 
 START_TEST(test_precopy)
 {
@@ -1079,6 +1159,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_user_copy_faults);
 	tcase_add_test(tc, test_crc32);
 	tcase_add_test(tc, test_precopy);
+	tcase_add_test(tc, test_precopy_v2);
 	tcase_add_test(tc, test_precopy_resume);
 	tcase_add_test(tc, test_fd_semantics);
 	tcase_add_test(tc, test_regions);
