@@ -128,6 +128,9 @@ struct mc_run_info {
 	bool strict;
 	const char *only;		/* --only filter or NULL */
 	const char *cases_dir;		/* --cases DIR, or NULL for the built-in case set */
+	/* --profile: the VMMs whose rows ran ("qemu,cloud-hypervisor", "none"); "" = not
+	 * recorded (reports before it was: every row ran) */
+	char profiles[40];
 	int cases_total;		/* instances the complete built-in set gives this
 					 * device; 0 = not recorded (reports before it was) */
 	char cmdline[1024];
