@@ -442,6 +442,9 @@ static ssize_t sim_data_read(void *priv, int fd, void *buf, size_t len)
 	ret = vfs_rw_check(dev, fd, MC_SIM_FD_SAVE, buf, &len, &e);
 	if (MC_SIM_IS(dev, SHORT_READS) && len > 100)
 		len = 100;
+	if (!ret && MC_SIM_HAS(dev, SAVE_THREAD_BOUND) && dev->state == VFIO_DEVICE_STATE_STOP_COPY &&
+	    !pthread_equal(pthread_self(), dev->stopcopy_thread))
+		ret = -EINVAL;
 	if (!ret)
 		ret = fd_save(dev, e) ? mc_sim_save_read(dev, fd_save(dev, e), buf, len) : -ENODEV;
 	pthread_mutex_unlock(&dev->lock);
@@ -660,6 +663,10 @@ static int sim_data_close(void *priv, int fd)
 	pthread_mutex_lock(&dev->lock);
 	e = fd_find(dev, fd);
 	if (e) {
+		/* Defect close_in_resuming_discards: the release ends the resume session. */
+		if (e->kind == MC_SIM_FD_RESUME && fd_resume(dev, e) &&
+		    MC_SIM_HAS(dev, CLOSE_IN_RESUMING_DISCARDS))
+			mc_sim_end_resume(dev);
 		/* The session lives on in the driver, as with a released anon file. */
 		close(e->fd);
 		*e = dev->fds[--dev->nfds];

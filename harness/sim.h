@@ -51,7 +51,7 @@
 	  "STOP_COPY->PRE_COPY(_P2P) succeeds, continuing the session", "FSM-04")              \
 	X(SAME_STATE_NEW_FD, "same_state_new_fd",                                              \
 	  "a same-state SET in a saving state ends the session and returns a new fd",         \
-	  "FSM-05")                                                                             \
+	  "FSM-05,VMM-01")                                                                      \
 	X(BAD_TARGET_MASKED, "bad_target_masked",                                              \
 	  "SET targets >= 8 are masked with 7 (SET 9 acts as SET STOP)", "FSM-03")             \
 	X(FAIL_OFF_PATH, "fail_off_path",                                                      \
@@ -108,7 +108,7 @@
 	  "the header", "SAVE-01")                                                             \
 	X(ENOMSG_IN_STOPCOPY, "enomsg_in_stopcopy",                                            \
 	  "in STOP_COPY the first read after the pages fails once with ENOMSG, as in "         \
-	  "pre-copy", "SAVE-01")                                                               \
+	  "pre-copy", "SAVE-01,VMM-01,VMM-04")                                                 \
 	X(READ_SIZE_DEPENDENT, "read_size_dependent",                                          \
 	  "a read that ends inside an 8-byte record header skips the rest of that header",     \
 	  "SAVE-02")                                                                            \
@@ -122,7 +122,8 @@
 	  "the save fd is not opened as a stream: lseek returns 0 and pread reads on",         \
 	  "SAVE-04")                                                                            \
 	X(DATA_SIZE_ZERO, "data_size_zero",                                                    \
-	  "MIG_DATA_SIZE reports 0 (caught against a --budget datasize=RATIO)", "SAVE-05")     \
+	  "MIG_DATA_SIZE reports 0 (caught against a --budget datasize=RATIO)",                 \
+	  "SAVE-05,VMM-01")                                                                     \
 	X(REJECTS_SMALL_WRITES, "rejects_small_writes",                                        \
 	  "resume writes shorter than 8 bytes fail with EINVAL", "RES-01")                     \
 	X(HEADER_NEEDS_ONE_WRITE, "header_needs_one_write",                                    \
@@ -183,7 +184,26 @@
 	X(RESTORED_REGS_UNREADABLE, "restored_regs_unreadable",                                \
 	  "after a resume that restored the REGS record, reads of BAR1 past its first 8 "      \
 	  "bytes (the restored write counter, the DMA registers) fail with EIO until reset",   \
-	  "RES-01,RES-02,RES-05")
+	  "RES-01,RES-02,RES-05")                                                              \
+	X(DATA_SIZE_ZERO_RUNNING, "data_size_zero_running",                                    \
+	  "MIG_DATA_SIZE reports 0 in every state but STOP_COPY (nothing pending until the "   \
+	  "device stops)", "VMM-01")                                                           \
+	X(INITIAL_BYTES_COUNTS_TAIL, "initial_bytes_counts_tail",                              \
+	  "PRECOPY_INFO's initial_bytes also counts the STOP_COPY-only tail (CONFIG, REGS, "   \
+	  "END), so it never reaches 0 in pre-copy", "VMM-01")                                 \
+	X(CLOSE_IN_RESUMING_DISCARDS, "close_in_resuming_discards",                            \
+	  "closing the resume fd while still in RESUMING drops what was written: the SET out " \
+	  "of RESUMING then refuses the stream", "VMM-02")                                     \
+	X(SECOND_FD_WHILE_HELD, "second_fd_while_held",                                        \
+	  "the arc into STOP_COPY from a pre-copy state starts a new session and returns its " \
+	  "fd while the pre-copy fd is still held (that one goes dead)", "VMM-03,VMM-01")      \
+	X(SAVE_THREAD_BOUND, "save_thread_bound",                                              \
+	  "in STOP_COPY, reads of the save fd from a thread other than the one whose SET "     \
+	  "entered STOP_COPY fail with EINVAL", "VMM-04")                                      \
+	X(RESUME_ONLY_AT_STOP, "resume_only_at_stop",                                          \
+	  "the stream is applied only by a SET that ends in STOP: RESUMING->RUNNING(_P2P) in " \
+	  "one SET walks through STOP without loading it and keeps the old state",             \
+	  "VMM-05,VMM-02")
 
 /*
  * Conforming variants: X(ENUM, "name", "how it differs from the default, within the
@@ -342,6 +362,8 @@ struct mc_sim_dev {
 	bool wedged;			/* bad_stream_wedges: the resume engine refuses all */
 	bool leaked;			/* close_leaks_session: a leaked session blocks SETs */
 	bool removed;			/* the device was removed; its data fds stay */
+	uint32_t set_target;		/* the target of the SET being executed */
+	pthread_t stopcopy_thread;	/* save_thread_bound: who entered STOP_COPY */
 
 	/* klog_read's position in the simulated kernel log (sim_kernel.c) */
 	uint64_t klog_pos;
