@@ -42,8 +42,9 @@ struct vmm {
 	int data_fd;
 	size_t bufsize;
 	unsigned nsets;			/* SETs issued, for fault_at */
-	int fault_at;			/* VMM-03: arm an arc fault before SET #fault_at, or -1 */
-	bool injected;			/* ...a SET failed as injected: the flow stops there */
+	int fault_at;			/* VMM-03: arm a fault before SET #fault_at, or -1 */
+	enum mc_fault_kind fault_kind;	/* ...on its first arc, or its first allocation */
+	bool injected;			/* ...and that SET failed: the flow stops there */
 	bool harness;			/* the failure in @why is the harness's */
 	char why[600];
 };
@@ -151,15 +152,17 @@ static int qset(struct vmm *v, uint32_t target, uint32_t recover)
 {
 	uint32_t from = v->state, path[MC_MAX_PATH];
 	int fd = -1, rc, rc2;
+	bool armed = false;
 
 	if (v->fault_at >= 0 && v->nsets == (unsigned)v->fault_at &&
-	    mc_model_path(v->flags, from, target, path) > 0 &&
-	    !mc_fault(v->dev, MC_FAULT_ARC_FAIL, path[0] << 8 | path[1]))
-		v->injected = true;
+	    mc_model_path(v->flags, from, target, path) > 0)
+		armed = !mc_fault(v->dev, v->fault_kind, v->fault_kind == MC_FAULT_ALLOC_NTH ? 1 :
+				  path[0] << 8 | path[1]);
 	v->nsets++;
 	rc = mc_set_state(v->dev, target, &fd);
-	if (v->injected && mc_fault(v->dev, MC_FAULT_NONE, 0) == 1)
-		v->injected = false;	/* armed, never fired: the SET went another way */
+	/* Injected: the fault fired (disarming finds it gone) and the SET failed. */
+	if (armed)
+		v->injected = mc_fault(v->dev, MC_FAULT_NONE, 0) != 1 && rc;
 	if (!rc) {
 		v->state = target;
 		if (fd < 0)
@@ -623,12 +626,17 @@ static int believed(struct vmm *v, const char *after)
 static void fail_fault(struct mc_ctx *ctx)
 {
 	struct chunks out = { 0 };
-	char after[160], kinds[160];
+	char after[160], kinds[160] = "";
 	unsigned nsets, fired = 0;
 	struct vmm v;
 
-	if (!(mc_dev_fault_kinds(ctx->dev, kinds, sizeof(kinds)) & MC_FAULT_BIT(MC_FAULT_ARC_FAIL))) {
-		mc_skip(ctx, "the device injects no arc faults (the failing SET is chosen by arc)%s%s",
+	unsigned have = mc_dev_fault_kinds(ctx->dev, kinds, sizeof(kinds));
+	enum mc_fault_kind kind = have & MC_FAULT_BIT(MC_FAULT_ARC_FAIL) ? MC_FAULT_ARC_FAIL
+				  : have & MC_FAULT_BIT(MC_FAULT_ALLOC_NTH) ? MC_FAULT_ALLOC_NTH
+				  : MC_FAULT_NONE;
+
+	if (kind == MC_FAULT_NONE) {
+		mc_skip(ctx, "the device can fail neither an arc nor an allocation%s%s",
 			kinds[0] ? ": " : "", kinds);
 		return;
 	}
@@ -639,6 +647,7 @@ static void fail_fault(struct mc_ctx *ctx)
 	for (unsigned k = 0; k < nsets; k++) {
 		vmm_init(&v, ctx->dev, ctx->flags, "the device");
 		v.fault_at = (int)k;
+		v.fault_kind = kind;
 		chunks_free(&out);
 		if (fresh(&v))
 			goto out_verdict;
@@ -669,10 +678,11 @@ static void fail_fault(struct mc_ctx *ctx)
 			goto out_verdict;
 		}
 	}
-	mc_note(ctx, "%u of QEMU's %u save SETs failed in turn; each recovery left the device where "
-		"QEMU believed it and the next migration worked", fired, nsets);
+	mc_note(ctx, "%u of QEMU's %u save SETs failed in turn (%s); each recovery left the device "
+		"where QEMU believed it and the next migration worked", fired, nsets,
+		kind == MC_FAULT_ARC_FAIL ? "an arc fault" : "the SET's first allocation failing");
 	if (!fired)
-		mc_skip(ctx, "no injected fault made one of QEMU's SETs fail");
+		mc_skip(ctx, "no injected fault made one of QEMU's %u SETs fail", nsets);
 	goto out;
 out_verdict:
 	verdict(ctx, &v);
