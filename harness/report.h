@@ -287,7 +287,8 @@ enum {
 	MC_SCOPE_ERRORS = 1u << 3,	/* harness errors: cases the harness could not judge */
 	MC_SCOPE_WAIVERS = 1u << 4,	/* waived fail/warn results */
 	MC_SCOPE_SKIPS = 1u << 5,	/* skipped for a missing precondition (claim unaffected) */
-	MC_SCOPE_NBITS = 6,
+	MC_SCOPE_PROFILE = 1u << 6,	/* --profile left a VMM's rows out (they are skipped) */
+	MC_SCOPE_NBITS = 7,
 };
 struct mc_scope {
 	const char *claim;	/* "conformance", "partial" or "simulated" */

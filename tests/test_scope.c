@@ -82,6 +82,30 @@ START_TEST(test_scope_labels)
 }
 END_TEST
 
+/* --profile leaving a VMM out: the verdict is no conformance claim; all of them is. */
+START_TEST(test_scope_profile)
+{
+	struct mc_report rep = { 0 };
+	struct mc_scope s;
+
+	rep.info.device_spec = "mdev:u";
+	snprintf(rep.info.ident.driver, sizeof(rep.info.ident.driver), "mtty");
+	snprintf(rep.info.profiles, sizeof(rep.info.profiles), "qemu");
+	rep.info.cases_total = rep.ncases = 422;
+	rep.counts[MC_PASS] = 421;
+	rep.counts[MC_SKIP] = 1;
+	mc_report_scope(&rep, &s);
+	ck_assert_str_eq(s.claim, "partial");
+	ck_assert_uint_eq(s.restricted, MC_SCOPE_SKIPS | MC_SCOPE_PROFILE);
+	ck_assert_str_eq(s.label, "PASS (422 of 422 cases, 421 judged, 1 skipped) — not a "
+			 "conformance claim (--profile)");
+	ck_assert_str_eq(mc_scope_reason(MC_SCOPE_PROFILE), "profile");
+	snprintf(rep.info.profiles, sizeof(rep.info.profiles), "qemu,cloud-hypervisor");
+	mc_report_scope(&rep, &s);
+	ck_assert_str_eq(s.claim, "conformance");
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -295,6 +319,7 @@ static Suite *scope_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_scope_labels, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_test(tc, test_scope_profile);
 	tcase_add_test(tc, test_scope_everywhere);
 	tcase_add_test(tc, test_scope_old_report);
 	tcase_add_test(tc, test_scope_roundtrip);
