@@ -111,7 +111,6 @@ static void fail_fault(struct mc_ctx *ctx)
 	char after[160], kinds[160] = "";
 	unsigned nsets, fired = 0;
 	struct mc_vmm v;
-
 	unsigned have = mc_dev_fault_kinds(ctx->dev, kinds, sizeof(kinds));
 	enum mc_fault_kind kind = have & MC_FAULT_BIT(MC_FAULT_ARC_FAIL) ? MC_FAULT_ARC_FAIL
 				  : have & MC_FAULT_BIT(MC_FAULT_ALLOC_NTH) ? MC_FAULT_ALLOC_NTH
@@ -138,6 +137,7 @@ static void fail_fault(struct mc_ctx *ctx)
 				goto out_verdict;
 			continue;	/* the fault did not fire on that SET */
 		}
+		/* QEMU still holds the fd: its cleanup closes it after SET STOP. */
 		fired++;
 		v.fault_at = -1;
 		v.injected = false;	/* from here on every failure is the device's */
@@ -160,10 +160,11 @@ static void fail_fault(struct mc_ctx *ctx)
 			goto out_verdict;
 		}
 	}
-	mc_note(ctx, "%u of QEMU's %u save SETs failed in turn (%s); each recovery left the device "
-		"where QEMU believed it and the next migration worked", fired, nsets,
-		kind == MC_FAULT_ARC_FAIL ? "an arc fault" : "the SET's first allocation failing");
-	if (!fired)
+	if (fired)
+		mc_note(ctx, "%u of QEMU's %u save SETs failed in turn (%s); each recovery left the "
+			"device where QEMU believed it and the next migration worked", fired, nsets,
+			kind == MC_FAULT_ARC_FAIL ? "an arc fault" : "its first allocation failing");
+	else
 		mc_skip(ctx, "no injected fault made one of QEMU's %u SETs fail", nsets);
 	goto out;
 out_verdict:

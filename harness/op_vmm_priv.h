@@ -72,7 +72,7 @@ int mc_vmm_save_drain(struct mc_vmm *v, struct mc_vmm_chunks *out, uint8_t *buf,
 		      bool enomsg_ends);
 /* vfio_save_cleanup(): STOP_COPY->STOP, the fd closed. */
 int mc_vmm_save_cleanup(struct mc_vmm *v);
-/* The whole of QEMU 9's save into @out; 0 or -1. */
+/* The whole of QEMU 9's save into @out; 0 or -1 (the fd closed unless v->injected). */
 int mc_vmm_qemu_save(struct mc_vmm *v, struct mc_vmm_chunks *out);
 /* A plain write loop, short writes continued; @off: the stream offset for messages. */
 int mc_vmm_write(struct mc_vmm *v, const uint8_t *p, size_t len, size_t off);

@@ -335,8 +335,8 @@ int mc_vmm_qemu_save(struct mc_vmm *v, struct mc_vmm_chunks *out)
 		rc = save_complete(v, out, buf, true);
 	if (!rc)
 		rc = mc_vmm_save_cleanup(v);
-	else
-		mc_vmm_close_fd(v);
+	else if (!v->injected)
+		mc_vmm_close_fd(v);	/* after an injected failure the caller cleans up */
 	free(buf);
 	return rc;
 }
