@@ -26,7 +26,54 @@ static const struct {
 	{ "pre_copy", MC_PRE_PRE_COPY },
 	{ "log", MC_PRE_LOG },
 	{ "fault", MC_PRE_FAULT },
+	{ "qemu", MC_PRE_QEMU },
+	{ "cloud-hypervisor", MC_PRE_CH },
 };
+
+const char *mc_profile_name(unsigned bit)
+{
+	return bit == MC_PRE_QEMU ? "qemu" : bit == MC_PRE_CH ? "cloud-hypervisor" : NULL;
+}
+
+int mc_profile_parse(const char *list, unsigned *out, char *err, size_t errlen)
+{
+	const char *p = list;
+	bool none = false;
+
+	*out = 0;
+	do {
+		size_t n = strcspn(p, ",");
+		unsigned bit = 0;
+
+		if (n == 3 && !strncmp(p, "all", 3))
+			bit = MC_PROFILES_ALL;
+		else if (n == 4 && !strncmp(p, "none", 4))
+			none = true;
+		for (unsigned b = MC_PRE_QEMU; b <= MC_PRE_CH; b <<= 1)
+			if (n == strlen(mc_profile_name(b)) && !strncmp(p, mc_profile_name(b), n))
+				bit = b;
+		if (!bit && !(none && n == 4)) {
+			snprintf(err, errlen, "--profile: '%.*s' is no profile (use qemu, "
+				 "cloud-hypervisor, all or none, comma separated)", (int)n, p);
+			return -EINVAL;
+		}
+		*out |= bit;
+		p += n;
+	} while (*p++ == ',');
+	if (none && *out) {
+		snprintf(err, errlen, "--profile: 'none' cannot be combined with a profile");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const char *mc_profile_text(unsigned profiles, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", profiles & MC_PRE_QEMU ? "qemu" : "",
+		 (profiles & MC_PROFILES_ALL) == MC_PROFILES_ALL ? "," : "",
+		 profiles & MC_PRE_CH ? "cloud-hypervisor" : profiles & MC_PRE_QEMU ? "" : "none");
+	return buf;
+}
 
 static int parse_pre(const char *text, unsigned *pre)
 {
@@ -131,7 +178,7 @@ static int parse_row(const char *fname, int lineno, const char *line, struct mc_
 				 clause);
 	if (parse_pre(pre, &c->pre))
 		return row_error(err, errlen, fname, lineno,
-				 "unknown precondition '%s' (use -, p2p, pre_copy, log, fault joined by +)",
+				 "unknown precondition '%s' (use -, p2p, pre_copy, log, fault, qemu, cloud-hypervisor joined by +)",
 				 pre);
 	c->op = mc_op_find(op);
 	if (!c->op)

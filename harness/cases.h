@@ -29,7 +29,24 @@ enum {
 	MC_PRE_LOG = 1u << 2,		/* PROBE of DMA_LOGGING_START succeeds */
 	MC_PRE_FAULT = 1u << 3,		/* the backend can inject faults (simulated device) */
 	MC_PRE_FLAGS = 1u << 4,		/* usable migration flags were read (implicit for non-FEAT) */
+	MC_PRE_QEMU = 1u << 5,		/* --profile selects qemu (a VMM's sequence, not a device's) */
+	MC_PRE_CH = 1u << 6,		/* --profile selects cloud-hypervisor */
 };
+
+/*
+ * --profile: the VMMs whose sequences run, as the MC_PRE_* bits of their rows. A row of a
+ * VMM left out is skipped with the reason, so that a report says what it did not cover.
+ */
+#define MC_PROFILES_ALL (MC_PRE_QEMU | MC_PRE_CH)
+/*
+ * Parse @list ("qemu", "cloud-hypervisor", "all" or "none", comma separated; "none" alone)
+ * into *@out. -EINVAL with "--profile: ..." in @err for an unknown or misplaced word.
+ */
+int mc_profile_parse(const char *list, unsigned *out, char *err, size_t errlen);
+/* "qemu,cloud-hypervisor", "qemu", ... or "none" for @profiles, into @buf. */
+const char *mc_profile_text(unsigned profiles, char *buf, size_t len);
+/* The profile name of MC_PRE_* bit @bit ("qemu"), NULL when it is no profile. */
+const char *mc_profile_name(unsigned bit);
 
 struct mc_op;
 

@@ -16,6 +16,7 @@ const struct mc_clause_group mc_clause_groups[] = {
 	{ "SAVE", "Save side of the data fd" }, { "RES", "Resume side of the data fd" },
 	{ "PRE", "PRE_COPY" }, { "ERR", "ERROR state and reset" },
 	{ "LOG", "DMA dirty logging" }, { "TIME", "Latency and downtime" },
+	{ "VMM", "What the VMMs rely on" },
 	{ "ROB", "Robustness of the whole run" },
 	{ NULL, NULL },
 };
@@ -175,6 +176,29 @@ const struct mc_clause mc_clauses[] = {
 	C("TIME", "02", MC_INFO,
 	  "Stop-copy downtime, from SET STOP_COPY until end of stream, plus the "
 	  "destination's RESUMING->STOP; bytes moved and throughput."),
+
+	/* VMM: the sequences QEMU and Cloud Hypervisor really issue (--profile) */
+	C("VMM", "01", MC_MUST,
+	  "QEMU's save works: MIG_DATA_SIZE is above 0 before STOP_COPY; in PRE_COPY, "
+	  "PRECOPY_INFO works at once and initial_bytes falls by exactly the bytes read "
+	  "down to 0; a repeated SET STOP_COPY gives no fd and keeps the session; the "
+	  "STOP_COPY reads never fail and end in 0; the stream resumes."),
+	C("VMM", "02", MC_MUST,
+	  "QEMU's load works: RUNNING->RESUMING in one SET, the stream written in pieces cut "
+	  "by QEMU's 32 KiB file buffer, the fd closed while still RESUMING, then "
+	  "(RUNNING_P2P->) RUNNING: the device carries the source's state."),
+	C("VMM", "03", MC_MUST,
+	  "After a SET of QEMU's fails, QEMU's recovery (a SET to its recover state, else "
+	  "a reset that gives RUNNING) leaves the device where QEMU believes it is, and the "
+	  "next migration works; no SET returns a data fd while one is held."),
+	C("VMM", "04", MC_MUST,
+	  "QEMU 10's multifd transfer works: the save read by a thread other than the one "
+	  "that entered STOP_COPY, with no failed read; the load written by another thread; "
+	  "two devices migrating in parallel."),
+	C("VMM", "05", MC_MUST,
+	  "Cloud Hypervisor's snapshot (RUNNING->STOP->STOP_COPY, read to the end, STOP) "
+	  "and restore (RUNNING->RESUMING, write, RESUMING->RUNNING in one SET) carry the "
+	  "device's state."),
 
 	/* ROB: robustness of the whole run */
 	C("ROB", "01", MC_MUST,

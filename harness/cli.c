@@ -85,6 +85,9 @@ static void usage(FILE *f)
 		"                       --state-regions only\n"
 		"  --out DIR            report directory (default reports/<device>-<time>/)\n"
 		"  --only LIST          comma list of clause IDs (FSM-01), groups (FSM) or case names\n"
+		"  --profile LIST       the VMM sequences (VMM clauses) to run: qemu,\n"
+		"                       cloud-hypervisor, all (default) or none; the rows of the\n"
+		"                       others are skipped with the reason\n"
 		"  --strict             SHOULD violations (warn) count as failures\n"
 		"  --seed N             seed for randomised choices (default 1)\n"
 		"  --timeout MS         per case (default 60000)\n"
@@ -292,6 +295,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 		{ "state-regions", required_argument, NULL, 'R' },
 		{ "nondeterministic", no_argument, NULL, 'N' },
 		{ "waivers", required_argument, NULL, 'W' },
+		{ "profile", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -327,6 +331,16 @@ static int cmd_run(int argc, char **argv, bool walk)
 		case 'f': o.foreign = optarg; break;
 		case 'D': o.destructive = true; break;
 		case 'N': o.nondet = true; break;
+		case 'P': {
+			unsigned on;
+
+			if (mc_profile_parse(optarg, &on, err, sizeof(err))) {
+				fprintf(stderr, "migcheck: %s\n", err);
+				return EXIT_USAGE;
+			}
+			o.profiles_off = MC_PROFILES_ALL & ~on;
+			break;
+		}
 		case 'W':
 			if (mc_waivers_load(optarg, &waivers, err, sizeof(err)) ||
 			    mc_waivers_validate(&waivers, err, sizeof(err))) {

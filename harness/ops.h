@@ -67,6 +67,7 @@ extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
 extern const struct mc_op mc_ops_stream[];	/* op_stream.c: SAVE, io_equiv */
 extern const struct mc_op mc_ops_resume[];	/* op_resume.c: RES */
 extern const struct mc_op mc_ops_time[];	/* op_time.c: TIME */
+extern const struct mc_op mc_ops_vmm[];	/* op_vmm.c: VMM */
 
 /* Helpers shared by operations. */
 /* Load-time check of a row whose args are state=<STATE> (not ERROR) and expect '-'. */

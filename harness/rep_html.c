@@ -312,6 +312,7 @@ static void identity(FILE *f, const struct mc_report *rep)
 	kv(f, "Finished", in->finished);
 	kv(f, "Host", in->hostname);
 	kv(f, "Case filter (--only)", in->only ? in->only : "none (complete run)");
+	kv(f, "VMM profiles (--profile)", in->profiles[0] ? in->profiles : "not recorded");
 	kv(f, "Strict", in->strict ? "yes" : "no");
 	fputs("</table></div></div></section>\n", f);
 }

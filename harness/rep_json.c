@@ -212,6 +212,8 @@ static void write_run(struct jw *w, const struct mc_run_info *in)
 	jw_bool(w, "strict", in->strict);
 	jw_str(w, "only", in->only);
 	jw_str(w, "cases_dir", in->cases_dir);
+	if (in->profiles[0])
+		jw_str(w, "profiles", in->profiles);
 	if (in->cases_total)
 		jw_int(w, "cases_total", in->cases_total);
 	else

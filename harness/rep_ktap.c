@@ -188,6 +188,9 @@ static int ktap_begin_on(struct ktap *k, const struct mc_run_info *info, int npl
 	}
 	if (info->strict)
 		line(k, "# strict: SHOULD violations (warn) are reported as not ok");
+	if (info->profiles[0] && strcmp(info->profiles, "qemu,cloud-hypervisor"))
+		line(k, "# profiles: %s (--profile: the other VMMs' rows are skipped)",
+		     info->profiles);
 	line(k, "1..%d", nplanned < 0 ? 0 : nplanned);
 	return k->err;
 }

@@ -124,6 +124,8 @@ static void load_scope_inputs(struct ld *l, const struct mc_json *run, struct mc
 	int64_t total = 0;
 
 	in->cases_dir = mc_json_get(run, "cases_dir") ? str_or_null(l, run, "cases_dir", rc) : NULL;
+	if (mc_json_get(run, "profiles"))
+		copy(l, run, "profiles", false, in->profiles, sizeof(in->profiles), rc);
 	if (t && !mc_json_is(t, MC_JSON_NULL))
 		total = integer(l, run, "cases_total", 1, rc);
 	if (total > 1 << 24 && !*rc)

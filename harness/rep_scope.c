@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The scope of a verdict: how much of the complete case set a run judged, what restricted
- * it (--only, --cases, waivers, harness errors, cases that never ran) and whether the
+ * it (--only, --cases, --profile, waivers, harness errors, cases that never ran) and whether the
  * device was simulated, in one label that KTAP, report.json, junit.xml, report.html and
  * `verify` all print, so that no rendering of a partial run reads as a conformance claim.
  */
@@ -11,12 +11,12 @@
 #include "report.h"
 
 static const char *const reasons[MC_SCOPE_NBITS] = {
-	"only", "cases", "unrun", "errors", "waivers", "preconditions",
+	"only", "cases", "unrun", "errors", "waivers", "preconditions", "profile",
 };
 
 /* How each restriction reads in the label's "not a conformance claim (...)". */
 static const char *const reason_text[MC_SCOPE_NBITS] = {
-	"--only", "--cases", "cases not run", "harness errors", "waivers", NULL,
+	"--only", "--cases", "cases not run", "harness errors", "waivers", NULL, "--profile",
 };
 
 const char *mc_scope_reason(unsigned bit)
@@ -125,6 +125,9 @@ void mc_report_scope(const struct mc_report *rep, struct mc_scope *s)
 		s->restricted |= MC_SCOPE_WAIVERS;
 	if (s->skipped)
 		s->restricted |= MC_SCOPE_SKIPS;
+	/* A VMM left out is the user's choice, like --only: its clauses were not judged. */
+	if (in->profiles[0] && strcmp(in->profiles, "qemu,cloud-hypervisor"))
+		s->restricted |= MC_SCOPE_PROFILE;
 	if (s->simulated)
 		s->claim = "simulated";
 	else if (s->restricted & ~(unsigned)MC_SCOPE_SKIPS)

@@ -128,6 +128,9 @@ struct mc_run_info {
 	bool strict;
 	const char *only;		/* --only filter or NULL */
 	const char *cases_dir;		/* --cases DIR, or NULL for the built-in case set */
+	/* --profile: the VMMs whose rows ran ("qemu,cloud-hypervisor", "none"); "" = not
+	 * recorded (reports before it was: every row ran) */
+	char profiles[40];
 	int cases_total;		/* instances the complete built-in set gives this
 					 * device; 0 = not recorded (reports before it was) */
 	/*
@@ -292,7 +295,8 @@ enum {
 	MC_SCOPE_ERRORS = 1u << 3,	/* harness errors: cases the harness could not judge */
 	MC_SCOPE_WAIVERS = 1u << 4,	/* waived fail/warn results */
 	MC_SCOPE_SKIPS = 1u << 5,	/* skipped for a missing precondition (claim unaffected) */
-	MC_SCOPE_NBITS = 6,
+	MC_SCOPE_PROFILE = 1u << 6,	/* --profile left a VMM's rows out (they are skipped) */
+	MC_SCOPE_NBITS = 7,
 };
 struct mc_scope {
 	const char *claim;	/* "conformance", "partial" or "simulated" */

@@ -312,6 +312,10 @@ static const char *precondition(const struct runner *r, const struct mc_case *c)
 		return "PROBE of DMA_LOGGING_START failed: no device dirty logging";
 	if ((c->pre & MC_PRE_FAULT) && !r->di.fault)
 		return r->fault_skip;
+	if (c->pre & r->o->profiles_off & MC_PRE_QEMU)
+		return "--profile excludes qemu";
+	if (c->pre & r->o->profiles_off & MC_PRE_CH)
+		return "--profile excludes cloud-hypervisor";
 	return NULL;
 }
 
@@ -581,6 +585,7 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 	info->strict = o->strict;
 	info->only = o->only;
 	info->cases_dir = o->cases_dir;
+	mc_profile_text(MC_PROFILES_ALL & ~o->profiles_off, info->profiles, sizeof(info->profiles));
 	snprintf(info->cmdline, sizeof(info->cmdline), "%s", o->cmdline ? o->cmdline : "");
 	strftime(info->started, sizeof(info->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 }

@@ -33,6 +33,8 @@ struct mc_run_opts {
 	const struct mc_regaccs *state_regions;	/* --state-regions: RES-02 region oracle */
 	bool nondet;			/* --nondeterministic: streams differ, compare regions */
 	const struct mc_waivers *waivers;	/* --waivers: known deviations, or NULL */
+	/* --profile: the VMMs (MC_PRE_QEMU, MC_PRE_CH) left out; 0 = all of them run. */
+	unsigned profiles_off;
 	/* One more reporter after the built-in ones (an embedder's), or NULL. */
 	const struct mc_reporter_ops *reporter;
 };

@@ -64,9 +64,10 @@ static int parse_u64(const char *val, uint64_t *out, bool suffix)
 	return mc_num_parse(val, suffix ? MC_NUM_SIZE : 0, 0, UINT64_MAX, out);
 }
 
-_Static_assert(MC_SIM_NDEFECTS <= 64, "the defect mask is 64 bits");
+_Static_assert(MC_SIM_NDEFECTS <= 64 * MC_SIM_DEFECT_WORDS, "the defect mask is too small");
+_Static_assert(MC_SIM_NVARIANTS <= 32, "the variant mask is 32 bits");
 
-/* "a+b+c" over table @tab of @n names into bits of @mask. */
+/* "a+b+c" over table @tab of @n names into bits of @mask (n / 64 + 1 words). */
 static int parse_names(const char *val, const struct mc_sim_defect *tab, int n,
 		       const char *what, uint64_t *mask, char *err, size_t errlen)
 {
@@ -83,7 +84,7 @@ static int parse_names(const char *val, const struct mc_sim_defect *tab, int n,
 				 what, tok, n, what);
 			return -EINVAL;
 		}
-		*mask |= 1ull << i;
+		mask[i / 64] |= 1ull << (i % 64);
 	}
 	return 0;
 }
@@ -159,7 +160,7 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 	}
 	if (mc_devspec_get(spec, "defect"))
 		return parse_names(mc_devspec_get(spec, "defect"), defects, MC_SIM_NDEFECTS,
-				   "defect", &dev->defects, err, errlen);
+				   "defect", dev->defects, err, errlen);
 	return 0;
 }
 
@@ -457,6 +458,9 @@ static ssize_t sim_data_read(void *priv, int fd, void *buf, size_t len)
 	ret = vfs_rw_check(dev, fd, MC_SIM_FD_SAVE, buf, &len, &e);
 	if (MC_SIM_IS(dev, SHORT_READS) && len > 100)
 		len = 100;
+	if (!ret && MC_SIM_HAS(dev, SAVE_THREAD_BOUND) && dev->state == VFIO_DEVICE_STATE_STOP_COPY &&
+	    !pthread_equal(pthread_self(), dev->stopcopy_thread))
+		ret = -EINVAL;
 	if (!ret)
 		ret = fd_save(dev, e) ? mc_sim_save_read(dev, fd_save(dev, e), buf, len) : -ENODEV;
 	pthread_mutex_unlock(&dev->lock);
@@ -689,6 +693,10 @@ static int sim_data_close(void *priv, int fd)
 	pthread_mutex_lock(&dev->lock);
 	e = fd_find(dev, fd);
 	if (e) {
+		/* Defect close_in_resuming_discards: the release ends the resume session. */
+		if (e->kind == MC_SIM_FD_RESUME && fd_resume(dev, e) &&
+		    MC_SIM_HAS(dev, CLOSE_IN_RESUMING_DISCARDS))
+			mc_sim_end_resume(dev);
 		/* The session lives on in the driver, as with a released anon file. */
 		close(e->fd);
 		*e = dev->fds[--dev->nfds];

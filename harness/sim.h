@@ -58,7 +58,7 @@
 	  "STOP_COPY->PRE_COPY(_P2P) succeeds, continuing the session", "FSM-04")              \
 	X(SAME_STATE_NEW_FD, "same_state_new_fd",                                              \
 	  "a same-state SET in a saving state ends the session and returns a new fd",         \
-	  "FSM-05")                                                                             \
+	  "FSM-05,VMM-01")                                                                      \
 	X(BAD_TARGET_MASKED, "bad_target_masked",                                              \
 	  "SET targets >= 8 are masked with 7 (SET 9 acts as SET STOP)", "FSM-03")             \
 	X(FAIL_OFF_PATH, "fail_off_path",                                                      \
@@ -115,7 +115,7 @@
 	  "the header", "SAVE-01")                                                             \
 	X(ENOMSG_IN_STOPCOPY, "enomsg_in_stopcopy",                                            \
 	  "in STOP_COPY the first read after the pages fails once with ENOMSG, as in "         \
-	  "pre-copy", "SAVE-01")                                                               \
+	  "pre-copy", "SAVE-01,VMM-01,VMM-04")                                                 \
 	X(READ_SIZE_DEPENDENT, "read_size_dependent",                                          \
 	  "a read that ends inside an 8-byte record header skips the rest of that header",     \
 	  "SAVE-02")                                                                            \
@@ -129,7 +129,8 @@
 	  "the save fd is not opened as a stream: lseek returns 0 and pread reads on",         \
 	  "SAVE-04")                                                                            \
 	X(DATA_SIZE_ZERO, "data_size_zero",                                                    \
-	  "MIG_DATA_SIZE reports 0 (caught against a --budget datasize=RATIO)", "SAVE-05")     \
+	  "MIG_DATA_SIZE reports 0 (caught against a --budget datasize=RATIO)",                 \
+	  "SAVE-05,VMM-01")                                                                     \
 	X(REJECTS_SMALL_WRITES, "rejects_small_writes",                                        \
 	  "resume writes shorter than 8 bytes fail with EINVAL", "RES-01")                     \
 	X(HEADER_NEEDS_ONE_WRITE, "header_needs_one_write",                                    \
@@ -209,7 +210,26 @@
 	X(RESTORED_REGS_UNREADABLE, "restored_regs_unreadable",                                \
 	  "after a resume that restored the REGS record, reads of BAR1 past its first 8 "      \
 	  "bytes (the restored write counter, the DMA registers) fail with EIO until reset",   \
-	  "RES-01,RES-02,RES-05")
+	  "RES-01,RES-02,RES-05")                                                              \
+	X(DATA_SIZE_ZERO_RUNNING, "data_size_zero_running",                                    \
+	  "MIG_DATA_SIZE reports 0 in every state but STOP_COPY (nothing pending until the "   \
+	  "device stops)", "VMM-01")                                                           \
+	X(INITIAL_BYTES_COUNTS_TAIL, "initial_bytes_counts_tail",                              \
+	  "PRECOPY_INFO's initial_bytes also counts the STOP_COPY-only tail (CONFIG, REGS, "   \
+	  "END), so it never reaches 0 in pre-copy", "VMM-01")                                 \
+	X(CLOSE_IN_RESUMING_DISCARDS, "close_in_resuming_discards",                            \
+	  "closing the resume fd while still in RESUMING drops what was written: the SET out " \
+	  "of RESUMING then refuses the stream", "VMM-02")                                     \
+	X(SECOND_FD_WHILE_HELD, "second_fd_while_held",                                        \
+	  "the arc into STOP_COPY from a pre-copy state starts a new session and returns its " \
+	  "fd while the pre-copy fd is still held (that one goes dead)", "VMM-03,VMM-01")      \
+	X(SAVE_THREAD_BOUND, "save_thread_bound",                                              \
+	  "in STOP_COPY, reads of the save fd from a thread other than the one whose SET "     \
+	  "entered STOP_COPY fail with EINVAL", "VMM-04")                                      \
+	X(RESUME_ONLY_AT_STOP, "resume_only_at_stop",                                          \
+	  "the stream is applied only by a SET that ends in STOP: RESUMING->RUNNING(_P2P) in " \
+	  "one SET walks through STOP without loading it and keeps the old state",             \
+	  "VMM-05,VMM-02")
 
 /*
  * Conforming variants: X(ENUM, "name", "how it differs from the default, within the
@@ -242,6 +262,8 @@
 
 #define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_DEFECT_IDX_##e,
 enum { MC_SIM_DEFECT_LIST(MC_SIM_X_ENUM) MC_SIM_NDEFECTS };
+/* Words of struct mc_sim_dev's defect mask: room for 128 defects. */
+#define MC_SIM_DEFECT_WORDS 2
 #undef MC_SIM_X_ENUM
 #define MC_SIM_X_ENUM(e, n, d, c) MC_SIM_VARIANT_IDX_##e,
 enum { MC_SIM_VARIANT_LIST(MC_SIM_X_ENUM) MC_SIM_NVARIANTS };
@@ -249,7 +271,8 @@ enum { MC_SIM_VARIANT_LIST(MC_SIM_X_ENUM) MC_SIM_NVARIANTS };
 /* Whether @dev is variant @v (the ENUM part of its list entry). */
 #define MC_SIM_IS(dev, v) ((((dev)->variants) >> MC_SIM_VARIANT_IDX_##v) & 1u)
 /* Whether @dev carries defect @d (the ENUM part of its list entry). */
-#define MC_SIM_HAS(dev, d) ((((dev)->defects) >> MC_SIM_DEFECT_IDX_##d) & 1u)
+#define MC_SIM_HAS(dev, d)                                                                     \
+	((((dev)->defects[MC_SIM_DEFECT_IDX_##d / 64]) >> (MC_SIM_DEFECT_IDX_##d % 64)) & 1u)
 
 /* One injectable defect, for `migcheck list-defects` and defect-coverage tests. */
 struct mc_sim_defect {
@@ -343,7 +366,7 @@ struct mc_sim_dev {
 	uint32_t id;
 	uint64_t mem_size, npages;
 	uint64_t seed;
-	uint64_t defects;		/* bit MC_SIM_DEFECT_IDX_* per defect */
+	uint64_t defects[MC_SIM_DEFECT_WORDS];	/* bit MC_SIM_DEFECT_IDX_* per defect */
 	uint32_t variants;		/* bit MC_SIM_VARIANT_IDX_* per conforming variant */
 	uint32_t nonce;			/* nondet_stream: bumped for every save session */
 
@@ -377,6 +400,8 @@ struct mc_sim_dev {
 	bool leaked;			/* close_leaks_session: a leaked session blocks SETs */
 	bool removed;			/* the device was removed; its data fds stay */
 	bool precopy_v2;		/* the caller opted in with MIG_PRECOPY_INFOv2 */
+	uint32_t set_target;		/* the target of the SET being executed */
+	pthread_t stopcopy_thread;	/* save_thread_bound: who entered STOP_COPY */
 
 	/* klog_read's position in the simulated kernel log (sim_kernel.c) */
 	uint64_t klog_pos;

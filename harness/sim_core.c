@@ -302,7 +302,7 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 		*kind = MC_SIM_FD_SAVE;
 	} else if (to == VFIO_DEVICE_STATE_STOP_COPY) {
 		/* From a pre-copy state: the session goes on (a new one if it was lost). */
-		if (dev->save) {
+		if (dev->save && !MC_SIM_HAS(dev, SECOND_FD_WHILE_HELD)) {
 			dev->save->final = true;
 		} else {
 			ret = start_save(dev, true);
@@ -316,6 +316,9 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 		mc_sim_end_resume(dev);
 		dev->resume = r;
 		*kind = MC_SIM_HAS(dev, NO_FD_RESUMING) ? 0 : MC_SIM_FD_RESUME;
+	} else if (from == VFIO_DEVICE_STATE_RESUMING && MC_SIM_HAS(dev, RESUME_ONLY_AT_STOP) &&
+		   dev->set_target != VFIO_DEVICE_STATE_STOP && dev->resume) {
+		mc_sim_end_resume(dev);	/* defect: dropped unread */
 	} else if (from == VFIO_DEVICE_STATE_RESUMING) {
 		ret = dev->resume ? mc_sim_resume_apply(dev, dev->resume) : -EINVAL;
 		if (!ret) {
@@ -328,6 +331,8 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 		if (!MC_SIM_HAS(dev, SESSION_SURVIVES_STOP) || from != VFIO_DEVICE_STATE_STOP_COPY)
 			mc_sim_end_save(dev);
 	}
+	if (!ret && to == VFIO_DEVICE_STATE_STOP_COPY)
+		dev->stopcopy_thread = pthread_self();
 	return ret;
 }
 
@@ -370,6 +375,7 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 	if (MC_SIM_HAS(dev, BAD_TARGET_MASKED) && target >= VFIO_DEVICE_STATE_NR)
 		target &= 7;
 	start = cur = dev->state;
+	dev->set_target = target;
 	if (MC_SIM_HAS(dev, STOPCOPY_TO_PRECOPY) && cur == VFIO_DEVICE_STATE_STOP_COPY &&
 	    (target == VFIO_DEVICE_STATE_PRE_COPY || target == VFIO_DEVICE_STATE_PRE_COPY_P2P) &&
 	    mc_model_supported(dev->flags, target)) {
@@ -496,6 +502,8 @@ static int feat_data_size(struct mc_sim_dev *dev, uint32_t flags, uint8_t *paylo
 	if (MC_SIM_HAS(dev, DATA_SIZE_FAILS_RESUMING) && dev->state == VFIO_DEVICE_STATE_RESUMING)
 		return -EIO;
 	ds.stop_copy_length = MC_SIM_HAS(dev, DATA_SIZE_ZERO) ? 0 : mc_sim_stream_size(dev);
+	if (MC_SIM_HAS(dev, DATA_SIZE_ZERO_RUNNING) && dev->state != VFIO_DEVICE_STATE_STOP_COPY)
+		ds.stop_copy_length = 0;
 	if (avail < sizeof(ds))
 		return -EFAULT;
 	memcpy(payload, &ds, sizeof(ds));

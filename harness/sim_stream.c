@@ -404,6 +404,8 @@ void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
 		*initial = *dirty = 0;
 		return;
 	}
+	if (MC_SIM_HAS(dev, INITIAL_BYTES_COUNTS_TAIL))
+		total = mc_sim_stream_size(dev);
 	*initial = s->pos < total ? total - s->pos : 0;
 	*dirty = s->ndirty * (REC_HDR + LEN_PAGE) + (s->rec_dirty ? s->rec_len - s->rec_off : 0);
 	if (MC_SIM_HAS(dev, INITIAL_BYTES_GROWS) && *initial && !s->rec_dirty)

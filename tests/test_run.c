@@ -129,6 +129,39 @@ START_TEST(conforming_sim_passes)
 }
 END_TEST
 
+/* --profile: the words, and rows of a VMM left out skipped with the reason, recorded. */
+START_TEST(profiles_select_vmm_rows)
+{
+	struct mc_run_opts o = {
+		.device = "sim", .quiet = true, .seed = 1, .timeout_ms = 30000,
+		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = "vmm.qemu.save,VMM-05",
+	};
+	struct mc_report *rep = NULL;
+	unsigned on;
+	char err[160];
+
+	ck_assert_int_eq(mc_profile_parse("all", &on, err, sizeof(err)), 0);
+	ck_assert_uint_eq(on, MC_PROFILES_ALL);
+	ck_assert_int_eq(mc_profile_parse("cloud-hypervisor,qemu", &on, err, sizeof(err)), 0);
+	ck_assert_uint_eq(on, MC_PROFILES_ALL);
+	ck_assert_int_eq(mc_profile_parse("none", &on, err, sizeof(err)), 0);
+	ck_assert_uint_eq(on, 0);
+	ck_assert_str_eq(mc_profile_text(0, err, sizeof(err)), "none");
+	for (const char *bad = "qemu,,x,none,qemu\0QEMU\0\0"; *bad; bad += strlen(bad) + 1) {
+		ck_assert_int_eq(mc_profile_parse(bad, &on, err, sizeof(err)), -EINVAL);
+		ck_assert_msg(strstr(err, "--profile: "), "%s: %s", bad, err);
+	}
+	o.profiles_off = MC_PRE_CH;
+	ck_assert_int_eq(mc_run(&o, &rep), 0);
+	ck_assert_int_eq(rep->ncases, 2);
+	ck_assert_int_eq(rep->cases[0].status, MC_PASS);
+	ck_assert_int_eq(rep->cases[1].status, MC_SKIP);
+	ck_assert_str_eq(rep->cases[1].detail, "--profile excludes cloud-hypervisor");
+	ck_assert_str_eq(rep->info.profiles, "qemu");
+	mc_report_free(rep);
+}
+END_TEST
+
 /* --dirty and --state-regions lists: what parses, and what is refused with a reason. */
 START_TEST(region_lists)
 {
@@ -543,6 +576,7 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, conforming_sim_passes, 0, 4);
 	tcase_add_test(tc, conforming_meets_budgets);
 	tcase_add_test(tc, region_lists);
+	tcase_add_test(tc, profiles_select_vmm_rows);
 	tcase_add_test(tc, res02_needs_a_changed_source);
 	tcase_add_loop_test(tc, defects_are_caught, 0, n);
 	tcase_add_loop_test(tc, bad_device_specs, 0, 7);

@@ -27,9 +27,9 @@ struct scope_row {
 };
 
 static const struct scope_row rows[] = {
-	/* The issue's run: one case of the simulated device's 423. */
-	{ "sim:flags=7", "sim", "FEAT-01", NULL, 423, 1, 1, 0, 0, 0, 0, "simulated", MC_SCOPE_ONLY,
-	  "PASS (partial: 1 of 423 cases) — simulated device, not a conformance claim" },
+	/* The issue's run: one case of the simulated device's 430. */
+	{ "sim:flags=7", "sim", "FEAT-01", NULL, 430, 1, 1, 0, 0, 0, 0, "simulated", MC_SCOPE_ONLY,
+	  "PASS (partial: 1 of 430 cases) — simulated device, not a conformance claim" },
 	{ "mdev:u", "mtty", NULL, NULL, 415, 415, 378, 37, 0, 0, 0, "conformance", MC_SCOPE_SKIPS,
 	  "PASS (415 of 415 cases, 378 judged, 37 skipped) — conformance verdict" },
 	{ "mdev:u", "mtty", "FSM", NULL, 415, 300, 300, 0, 0, 0, 0, "partial", MC_SCOPE_ONLY,
@@ -82,6 +82,30 @@ START_TEST(test_scope_labels)
 }
 END_TEST
 
+/* --profile leaving a VMM out: the verdict is no conformance claim; all of them is. */
+START_TEST(test_scope_profile)
+{
+	struct mc_report rep = { 0 };
+	struct mc_scope s;
+
+	rep.info.device_spec = "mdev:u";
+	snprintf(rep.info.ident.driver, sizeof(rep.info.ident.driver), "mtty");
+	snprintf(rep.info.profiles, sizeof(rep.info.profiles), "qemu");
+	rep.info.cases_total = rep.ncases = 422;
+	rep.counts[MC_PASS] = 421;
+	rep.counts[MC_SKIP] = 1;
+	mc_report_scope(&rep, &s);
+	ck_assert_str_eq(s.claim, "partial");
+	ck_assert_uint_eq(s.restricted, MC_SCOPE_SKIPS | MC_SCOPE_PROFILE);
+	ck_assert_str_eq(s.label, "PASS (422 of 422 cases, 421 judged, 1 skipped) — not a "
+			 "conformance claim (--profile)");
+	ck_assert_str_eq(mc_scope_reason(MC_SCOPE_PROFILE), "profile");
+	snprintf(rep.info.profiles, sizeof(rep.info.profiles), "qemu,cloud-hypervisor");
+	mc_report_scope(&rep, &s);
+	ck_assert_str_eq(s.claim, "conformance");
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -98,7 +122,7 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-#define ISSUE_LABEL "PASS (partial: 1 of 423 cases) — simulated device, not a conformance claim"
+#define ISSUE_LABEL "PASS (partial: 1 of 430 cases) — simulated device, not a conformance claim"
 
 /* `run --device sim:flags=7 --only FEAT-01`: every rendering and verify say it is partial. */
 START_TEST(test_scope_everywhere)
@@ -236,11 +260,11 @@ static const struct { const char *from, *to, *says; } scope_edits[] = {
 	{ "\"claim\": \"simulated\"", "\"claim\": \"conformance\"",
 	  "summary.scope.claim is \"conformance\", its run and cases give \"simulated\"" },
 	{ "— simulated device, not a conformance claim\"\n", "— conformance verdict\"\n",
-	  "summary.scope.label is \"PASS (partial: 1 of 423 cases) — conformance verdict\"" },
+	  "summary.scope.label is \"PASS (partial: 1 of 430 cases) — conformance verdict\"" },
 	{ "\"restricted_by\": [\"only\"]", "\"restricted_by\": []",
 	  "summary.scope.restricted_by lacks \"only\"" },
-	{ "\"cases_total\": 423,\n      \"cases_run\"", "\"cases_total\": 1,\n      \"cases_run\"",
-	  "summary.scope.cases_total is 1, its run and cases give 423" },
+	{ "\"cases_total\": 430,\n      \"cases_run\"", "\"cases_total\": 1,\n      \"cases_run\"",
+	  "summary.scope.cases_total is 1, its run and cases give 430" },
 	{ "\"device\": \"simulated\"", "\"device\": \"real\"",
 	  "summary.scope.device is \"real\", the device is simulated" },
 	{ "\"cases_judged\": 1", "\"cases_judged\": \"1\"",
@@ -295,6 +319,7 @@ static Suite *scope_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_scope_labels, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_test(tc, test_scope_profile);
 	tcase_add_test(tc, test_scope_everywhere);
 	tcase_add_test(tc, test_scope_old_report);
 	tcase_add_test(tc, test_scope_roundtrip);
