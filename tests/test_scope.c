@@ -98,7 +98,7 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-#define ISSUE_LABEL "PASS (partial: 1 of 415 cases) — simulated device, not a conformance claim"
+#define ISSUE_LABEL "PASS (partial: 1 of 436 cases) — simulated device, not a conformance claim"
 
 /* `run --device sim:flags=7 --only FEAT-01`: every rendering and verify say it is partial. */
 START_TEST(test_scope_everywhere)
@@ -236,11 +236,11 @@ static const struct { const char *from, *to, *says; } scope_edits[] = {
 	{ "\"claim\": \"simulated\"", "\"claim\": \"conformance\"",
 	  "summary.scope.claim is \"conformance\", its run and cases give \"simulated\"" },
 	{ "— simulated device, not a conformance claim\"\n", "— conformance verdict\"\n",
-	  "summary.scope.label is \"PASS (partial: 1 of 415 cases) — conformance verdict\"" },
+	  "summary.scope.label is \"PASS (partial: 1 of 436 cases) — conformance verdict\"" },
 	{ "\"restricted_by\": [\"only\"]", "\"restricted_by\": []",
 	  "summary.scope.restricted_by lacks \"only\"" },
-	{ "\"cases_total\": 415,\n      \"cases_run\"", "\"cases_total\": 1,\n      \"cases_run\"",
-	  "summary.scope.cases_total is 1, its run and cases give 415" },
+	{ "\"cases_total\": 436,\n      \"cases_run\"", "\"cases_total\": 1,\n      \"cases_run\"",
+	  "summary.scope.cases_total is 1, its run and cases give 436" },
 	{ "\"device\": \"simulated\"", "\"device\": \"real\"",
 	  "summary.scope.device is \"real\", the device is simulated" },
 	{ "\"cases_judged\": 1", "\"cases_judged\": \"1\"",
