@@ -251,7 +251,7 @@ json.dump([{"target": "stream", "engine": "afl++", "execs": 98765, "exec_per_s":
 PYEOF
 expect_rc 0 "render with waivers (the verdict stays fail: the state machine defect)" \
 	"$MC" report render "$W/defects/report.json" --waivers "$W/waivers.txt"
-has "verdict FAIL (415 of 415 cases, .* waived) — simulated device, not a conformance claim"
+has "verdict FAIL (436 of 436 cases, .* waived) — simulated device, not a conformance claim"
 check "the ROB-01 finding is waived in report.json" grep -q '"effective": "waived"' "$W/defects/report.json"
 check "junit.xml: waived as skipped with the waiver as message" grep -q '<skipped message="waived fail: the simulated driver' "$W/defects/junit.xml"
 check "report.ktap: waived as XFAIL" grep -q '^ok [0-9]* rob.klog \[ROB-01\] # XFAIL waived: ' "$W/defects/report.ktap"
