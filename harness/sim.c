@@ -630,6 +630,9 @@ static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const v
 			return n ? (ssize_t)n : -EFAULT;
 		}
 		ret = mc_sim_resume_feed_part(dev, r, page, chunk, !n, n + chunk == len);
+		/* Defect rejected_write_counts: the whole rejected write's bytes count. */
+		if (ret && r->lenient)
+			r->nbytes += len - n - chunk;
 	}
 	if (ret == -EINVAL) {
 		if (MC_SIM_HAS(dev, BAD_STREAM_WEDGES))
