@@ -18,6 +18,8 @@ const struct mc_clause_group mc_clause_groups[] = {
 	{ "LOG", "DMA dirty logging" }, { "TIME", "Latency and downtime" },
 	{ "VMM", "What the VMMs rely on" },
 	{ "ROB", "Robustness of the whole run" },
+	{ "REG", "Regressions of driver bug classes fixed upstream" },
+	{ "CONC", "Concurrency" },
 	{ NULL, NULL },
 };
 
@@ -211,6 +213,42 @@ const struct mc_clause mc_clauses[] = {
 	C("ROB", "03", MC_MUST,
 	  "(destructive, opt-in) A data fd that outlives its device (device fd closed, "
 	  "device removed) fails cleanly and leaves the kernel undisturbed."),
+
+	/* REG: regressions of driver bug classes fixed upstream since 6.12 */
+	C("REG", "01", MC_MUST,
+	  "Migrating into the same destination again and again, its device fd closed and "
+	  "reopened between migrations, loads every stream: after each RESUMING->STOP the "
+	  "destination holds that migration's source state (by --state-regions, else by "
+	  "saving it again), never one left from before."),
+	C("REG", "02", MC_MUST,
+	  "RESET with a stream half moved (save fd partly read in PRE_COPY or STOP_COPY, "
+	  "resume fd partly written), or from another thread during a read or write loop, "
+	  "returns 0 and leaves RUNNING; a read or write begun after it moves no data, and a "
+	  "full migration works afterwards."),
+	C("REG", "03", MC_MUST,
+	  "Resume writes whose count nears INT_MAX (after the stream, in its middle, from a "
+	  "partly unmapped buffer) or that run on past the declared data size return at most "
+	  "their count or an error and never crash or hang; RESUMING->STOP refuses what is "
+	  "not one valid stream; after RESET a full migration works."),
+	C("REG", "04", MC_MUST,
+	  "DMA logging START, REPORT and STOP repeated many times each keep returning what "
+	  "they returned the first time: no resource runs out."),
+
+	/* CONC: concurrency, from threads of one process */
+	C("CONC", "01", MC_MUST,
+	  "A SET that ends a session while another thread reads its save fd or writes its "
+	  "resume fd returns; GET then reports what the SET's result says (its target, or "
+	  "after a failure a state FSM-07 allows), and a read or write begun after the SET "
+	  "returned moves no data."),
+	C("CONC", "02", MC_MUST,
+	  "RESET racing a SET from another thread: both return (no deadlock), RESET returns "
+	  "0, the device ends in RUNNING or (only if the SET succeeded) the SET's target, a "
+	  "session fd it handed out is dead when it ended in RUNNING, and a full migration "
+	  "works afterwards."),
+	C("CONC", "03", MC_MUST,
+	  "Two threads reading one save fd together get the stream once: no read returns "
+	  "more than asked, the pieces add up to the single-reader stream's length and (for a "
+	  "deterministic device) interleave into its bytes, and both then see end of stream."),
 
 	{ .id = NULL },
 };

@@ -4,6 +4,7 @@
  * watchdog slot current and a short log of operations as evidence for verdicts.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,8 @@ struct mc_dev {
 	unsigned oplog_next;
 	unsigned oplog_count;
 	char text[TEXT_LEN];		/* the pending OPK_TEXT operation */
+	bool threaded;			/* mc_dev_threaded(): calls from several threads */
+	pthread_mutex_t oplock;		/* the operation log, when threaded */
 };
 
 static uint64_t clock_ns(clockid_t clk)
@@ -103,6 +106,12 @@ static void op_begin(struct mc_dev *dev, int kind, int fd, uint64_t a, uint64_t 
 
 	w->desc = (struct mc_op_desc){ .kind = kind, .fd = fd, .a = a, .b = b, .c = c };
 	/* The watchdog times operations by their number; a clock only when TIME asks. */
+	if (dev->threaded) {
+		/* A count of the operations in the device: one ending leaves the other timed. */
+		__atomic_add_fetch(&w->seq, 1, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&w->in_device, 1, __ATOMIC_RELEASE);
+		return;
+	}
 	w->seq++;
 	if (dev->precise)
 		w->op_start_ns = clock_ns(CLOCK_MONOTONIC);
@@ -113,8 +122,23 @@ static void op_begin(struct mc_dev *dev, int kind, int fd, uint64_t a, uint64_t 
 static long op_end(struct mc_dev *dev, long rc)
 {
 	struct mc_watch *w = dev->watch;
-	struct oplog_entry *e = &dev->oplog[dev->oplog_next];
+	struct oplog_entry *e;
 
+	if (dev->threaded) {
+		pthread_mutex_lock(&dev->oplock);
+		e = &dev->oplog[dev->oplog_next];
+		e->d = w->desc;
+		e->rc = rc;
+		e->note_fd = e->note_state = -1;
+		if (++dev->oplog_next == OPLOG_N)
+			dev->oplog_next = 0;
+		if (dev->oplog_count < OPLOG_N)
+			dev->oplog_count++;
+		pthread_mutex_unlock(&dev->oplock);
+		__atomic_sub_fetch(&w->in_device, 1, __ATOMIC_RELEASE);
+		return rc;
+	}
+	e = &dev->oplog[dev->oplog_next];
 	__atomic_store_n(&w->in_device, 0, __ATOMIC_RELEASE);
 	mc_kcov_case_fold();	/* the driver's coverage of the operation, on a KCOV kernel */
 	if (dev->precise)
@@ -192,6 +216,7 @@ void mc_dev_close(struct mc_dev *dev)
 	op_begin(dev, OPK_CLOSE_DEV, -1, 0, 0, 0);
 	dev->be->close(dev->priv);
 	op_end(dev, 0);
+	mc_dev_threaded(dev, false);
 	free(dev);
 }
 
@@ -263,6 +288,15 @@ void mc_dev_oplog_clear(struct mc_dev *dev)
 	dev->oplog_next = 0;
 }
 
+void mc_dev_threaded(struct mc_dev *dev, bool on)
+{
+	if (on && !dev->threaded)
+		pthread_mutex_init(&dev->oplock, NULL);
+	else if (!on && dev->threaded)
+		pthread_mutex_destroy(&dev->oplock);
+	dev->threaded = on;
+}
+
 void mc_dev_precise_timing(struct mc_dev *dev, bool on)
 {
 	dev->precise = on;
@@ -321,7 +355,8 @@ int mc_get_state(struct mc_dev *dev, uint32_t *state)
 			      sizeof(st));
 
 	if (!rc) {
-		last_entry(dev)->note_state = (int)(st.device_state & 0x7fffffff);
+		if (!dev->threaded)
+			last_entry(dev)->note_state = (int)(st.device_state & 0x7fffffff);
 		*state = st.device_state;
 	}
 	return rc;
@@ -338,7 +373,7 @@ int mc_set_state(struct mc_dev *dev, uint32_t state, int *data_fd)
 	/* The kernel writes data_fd back even on failure; only a success hands one over. */
 	if (rc || st.data_fd < 0)
 		st.data_fd = -1;
-	else if (dev->oplog_count)
+	else if (dev->oplog_count && !dev->threaded)	/* the last may be another thread's */
 		last_entry(dev)->note_fd = st.data_fd;
 	if (data_fd)
 		*data_fd = st.data_fd;

@@ -61,6 +61,14 @@ int mc_dev_reopen(struct mc_dev **devp, char *err, size_t errlen);
 /* The spec string the device was opened with, its identity, and its backend's name. */
 const char *mc_dev_spec(const struct mc_dev *dev);
 const struct mc_dev_ident *mc_dev_ident(const struct mc_dev *dev);
+/*
+ * mc_dev_threaded: with @on, @dev's operations may come from several threads at once
+ * (the concurrency cases): the operation log is kept under a lock and the watchdog slot
+ * counts the operations in the device, so one ending leaves another still timed. Turn
+ * it off only when one thread is left. Off by default: the single-threaded path takes
+ * no lock. The operation's text in the slot is the last one begun.
+ */
+void mc_dev_threaded(struct mc_dev *dev, bool on);
 /* Attach the watchdog slot (may be NULL to detach). */
 void mc_dev_set_watch(struct mc_dev *dev, struct mc_watch *w);
 /* Render the last operations, oldest first, one per line, into @buf. */

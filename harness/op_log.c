@@ -58,8 +58,7 @@ static int parse_u64(const char *v, uint64_t *out)
 
 /* ------------------------------------------------------------------ feature calls */
 
-/* VFIO_DEVICE_FEATURE @flags with @plen payload bytes from/to @payload (may be NULL). */
-static int log_feature(struct mc_dev *dev, uint32_t flags, void *payload, size_t plen)
+int mc_log_feature(struct mc_dev *dev, uint32_t flags, void *payload, size_t plen)
 {
 	uint64_t buf[8] = { 0 };
 	struct vfio_device_feature *hdr = (void *)buf;
@@ -77,19 +76,19 @@ static int log_feature(struct mc_dev *dev, uint32_t flags, void *payload, size_t
 
 static int log_start(struct mc_dev *dev, struct vfio_device_feature_dma_logging_control *ctl)
 {
-	return log_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+	return mc_log_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
 			   ctl, sizeof(*ctl));
 }
 
 static int log_stop(struct mc_dev *dev)
 {
-	return log_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
+	return mc_log_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
 			   NULL, 0);
 }
 
 static int log_report(struct mc_dev *dev, struct vfio_device_feature_dma_logging_report *rep)
 {
-	return log_feature(dev, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT,
+	return mc_log_feature(dev, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT,
 			   rep, sizeof(*rep));
 }
 

@@ -54,7 +54,7 @@ static const struct mc_op ops[] = {
 /* Each clause area's file keeps its own table; this is the list of them. */
 static const struct mc_op *const tables[] = {
 	ops, mc_ops_pre, mc_ops_pre2, mc_ops_log, mc_ops_stream, mc_ops_resume, mc_ops_time,
-	mc_ops_vmm,
+	mc_ops_vmm, mc_ops_regr, mc_ops_conc,
 };
 
 const struct mc_op *mc_op_find(const char *name)

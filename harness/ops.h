@@ -68,6 +68,8 @@ extern const struct mc_op mc_ops_stream[];	/* op_stream.c: SAVE, io_equiv */
 extern const struct mc_op mc_ops_resume[];	/* op_resume.c: RES */
 extern const struct mc_op mc_ops_time[];	/* op_time.c: TIME */
 extern const struct mc_op mc_ops_vmm[];	/* op_vmm.c: VMM */
+extern const struct mc_op mc_ops_regr[];	/* op_regr.c: REG */
+extern const struct mc_op mc_ops_conc[];	/* op_conc.c: CONC and the threaded REG case */
 
 /* Helpers shared by operations. */
 /* Load-time check of a row whose args are state=<STATE> (not ERROR) and expect '-'. */
@@ -82,6 +84,11 @@ void mc_check_save_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
  * readable BAR). False with a violation recorded when a read fails.
  */
 bool mc_exercise_regions(struct mc_ctx *ctx, const char *after);
+/*
+ * op_log.c: VFIO_DEVICE_FEATURE @flags (a DMA logging feature) with @plen payload bytes
+ * (at most 56) from @payload, written back into it; the ioctl's result.
+ */
+int mc_log_feature(struct mc_dev *dev, uint32_t flags, void *payload, size_t plen);
 /* Check that resume fd @fd refuses a write. */
 void mc_check_resume_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
 

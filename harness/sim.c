@@ -165,34 +165,40 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 }
 
 /*
- * What a close leaves behind in the driver, keyed by device id, for this process: the
- * sessions close_leaks_session leaks (they outlive the open file, as a driver's would
- * outlive the device fd) and the opt-ins v2_survives_close keeps.
+ * Driver state that outlives the device fd, keyed by device id, for this process: the
+ * sessions a close leaked (defect close_leaks_session), the opt-ins v2_survives_close
+ * keeps, and the devices that loaded a stream (defect reopen_skips_load), as a driver's
+ * per-device state outlives the fd.
  */
 struct id_set {
 	uint32_t ids[16];
 	int n;
 };
-static pthread_mutex_t idset_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct id_set leaked, kept_v2;
+static pthread_mutex_t leak_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct id_set leaked, loaded, kept_v2;
 
-static void idset_add(struct id_set *set, uint32_t id)
-{
-	pthread_mutex_lock(&idset_lock);
-	if (set->n < (int)(sizeof(set->ids) / sizeof(set->ids[0])))
-		set->ids[set->n++] = id;
-	pthread_mutex_unlock(&idset_lock);
-}
-
-static bool idset_find(const struct id_set *set, uint32_t id)
+/* Whether @set holds @id; with @add, it does afterwards (while there is room). */
+static bool id_set_has(struct id_set *set, uint32_t id, bool add)
 {
 	bool found = false;
 
-	pthread_mutex_lock(&idset_lock);
+	pthread_mutex_lock(&leak_lock);
 	for (int i = 0; i < set->n && !found; i++)
 		found = set->ids[i] == id;
-	pthread_mutex_unlock(&idset_lock);
+	if (!found && add && set->n < (int)(sizeof(set->ids) / sizeof(set->ids[0])))
+		set->ids[set->n++] = id;
+	pthread_mutex_unlock(&leak_lock);
 	return found;
+}
+
+void mc_sim_loaded_mark(uint32_t id)
+{
+	id_set_has(&loaded, id, true);
+}
+
+bool mc_sim_loaded_find(uint32_t id)
+{
+	return id_set_has(&loaded, id, false);
 }
 
 void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
@@ -212,18 +218,20 @@ static void sim_close(void *priv)
 	if (!dev)
 		return;
 	if (MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && !dev->removed && (dev->save || dev->resume))
-		idset_add(&leaked, dev->id);
+		id_set_has(&leaked, dev->id, true);
 	if (MC_SIM_HAS(dev, V2_SURVIVES_CLOSE) && dev->precopy_v2)
-		idset_add(&kept_v2, dev->id);	/* the core clears it at the last close */
+		id_set_has(&kept_v2, dev->id, true);	/* the core clears it at the last close */
 	for (size_t i = 0; i < dev->nfds; i++)
 		close(dev->fds[i].fd);
 	free(dev->fds);
 	mc_sim_end_save(dev);
 	mc_sim_end_resume(dev);
 	mc_sim_log_reset(dev);
+	mc_sim_save_free(dev->zombie);
 	free(dev->mem);
 	free(dev->mem_spare);
 	free(dev->born);
+	pthread_mutex_destroy(&dev->reset_lock);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev);
 }
@@ -239,6 +247,8 @@ static int sim_open(const struct mc_devspec *spec, void **priv, char *err, size_
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&dev->lock, NULL);
+	pthread_mutex_init(&dev->reset_lock, NULL);
+	dev->owner = pthread_self();
 	ret = parse_spec(spec, dev, err, errlen);
 	if (ret)
 		goto out_close;
@@ -258,8 +268,9 @@ static int sim_open(const struct mc_devspec *spec, void **priv, char *err, size_
 	}
 	mc_sim_cfg_init(dev);
 	dev->state = dev->prev_state = VFIO_DEVICE_STATE_RUNNING;
-	dev->leaked = MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && idset_find(&leaked, dev->id);
-	dev->precopy_v2 = MC_SIM_HAS(dev, V2_SURVIVES_CLOSE) && idset_find(&kept_v2, dev->id);
+	dev->leaked = MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && id_set_has(&leaked, dev->id, false);
+	dev->precopy_v2 = MC_SIM_HAS(dev, V2_SURVIVES_CLOSE) && id_set_has(&kept_v2, dev->id, false);
+	dev->skip_load = MC_SIM_HAS(dev, REOPEN_SKIPS_LOAD) && mc_sim_loaded_find(dev->id);
 	dev->klog_pos = mc_sim_kernel_tail();
 	if (!mc_sim_kernel_open() && MC_SIM_HAS(dev, WARN_ON_FIRST_OPEN))
 		mc_sim_printk(dev, "WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim.c:%d sim_open+0x5c/0x120 [sim]",
@@ -284,13 +295,58 @@ static void sim_ident(void *priv, struct mc_dev_ident *id)
 
 /* ------------------------------------------------------------------ device ops */
 
+/* With dev->lock held: note a call from a thread other than the opener's. */
+static void sim_enter(struct mc_sim_dev *dev)
+{
+	if (!dev->mt && !pthread_equal(pthread_self(), dev->owner))
+		dev->mt = true;
+}
+
+/*
+ * The race defects' window: true once per device, for the first call that could race
+ * (the device is used from two threads). The caller sleeps RACE_WINDOW_US in the
+ * critical section it breaks, so the other thread's call lands there every run.
+ */
+#define RACE_WINDOW_US 200000
+static bool race_window(struct mc_sim_dev *dev)
+{
+	if (!dev->mt || dev->race_done)
+		return false;
+	dev->race_done = true;
+	return true;
+}
+
+/* Whether @buf is a SET of MIG_DEVICE_STATE (the header as the caller gave it). */
+static bool is_set_state(const void *buf, size_t buflen)
+{
+	struct vfio_device_feature hdr;
+
+	if (!buf || buflen < sizeof(hdr))
+		return false;
+	memcpy(&hdr, buf, sizeof(hdr));
+	return (hdr.flags & VFIO_DEVICE_FEATURE_MASK) == VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE &&
+	       (hdr.flags & VFIO_DEVICE_FEATURE_SET) && !(hdr.flags & VFIO_DEVICE_FEATURE_PROBE);
+}
+
 static int sim_feature(void *priv, void *buf, size_t buflen)
 {
 	struct mc_sim_dev *dev = priv;
 	int ret;
 
 	pthread_mutex_lock(&dev->lock);
+	sim_enter(dev);
 	ret = mc_sim_feature(dev, buf, buflen);
+	/*
+	 * Defect reset_during_set_deadlock: before the state lock goes, look for a reset
+	 * deferred by a RESET that came meanwhile, under the reset lock, which RESET takes
+	 * first: the wrong order. The window before it is widened once.
+	 */
+	if (MC_SIM_HAS(dev, RESET_DURING_SET_DEADLOCK) && is_set_state(buf, buflen)) {
+		if (race_window(dev))
+			usleep(RACE_WINDOW_US);
+		pthread_mutex_lock(&dev->reset_lock);
+		pthread_mutex_unlock(&dev->reset_lock);
+	}
 	pthread_mutex_unlock(&dev->lock);
 	return ret;
 }
@@ -298,11 +354,17 @@ static int sim_feature(void *priv, void *buf, size_t buflen)
 static int sim_reset(void *priv)
 {
 	struct mc_sim_dev *dev = priv;
+	bool deadlock = MC_SIM_HAS(dev, RESET_DURING_SET_DEADLOCK);
 
+	if (deadlock)
+		pthread_mutex_lock(&dev->reset_lock);
 	pthread_mutex_lock(&dev->lock);
+	sim_enter(dev);
 	if (!MC_SIM_HAS(dev, ERROR_STICKY) || dev->state != VFIO_DEVICE_STATE_ERROR)
 		dev->state = VFIO_DEVICE_STATE_RUNNING;
-	if (!MC_SIM_HAS(dev, RESET_KEEPS_SESSION))
+	/* Defect reset_midstream_keeps_fd: a session whose stream is partly read stays. */
+	if (!MC_SIM_HAS(dev, RESET_KEEPS_SESSION) &&
+	    !(MC_SIM_HAS(dev, RESET_MIDSTREAM_KEEPS_FD) && dev->save && dev->save->pos))
 		mc_sim_end_save(dev);
 	if (!MC_SIM_HAS(dev, RESUME_RESET_KEEPS_FD))
 		mc_sim_end_resume(dev);
@@ -311,6 +373,8 @@ static int sim_reset(void *priv)
 	dev->regs_restored = false;
 	dev->prev_state = VFIO_DEVICE_STATE_RUNNING;
 	pthread_mutex_unlock(&dev->lock);
+	if (deadlock)
+		pthread_mutex_unlock(&dev->reset_lock);
 	return 0;
 }
 
@@ -448,6 +512,47 @@ static int vfs_rw_check(struct mc_sim_dev *dev, int fd, enum mc_sim_fd_kind kind
 	return 0;
 }
 
+/*
+ * Defect set_read_race, with dev->lock held and released: the read drops the lock around
+ * a (widened) window and then stores its stale copy of the session's state back, which
+ * revives the session a SET ended meanwhile. 0, or -EBADF when the fd went away.
+ */
+static int read_race(struct mc_sim_dev *dev, int fd)
+{
+	struct mc_sim_fd *e = fd_find(dev, fd);
+	uint64_t sess = e ? e->sess : 0;
+
+	pthread_mutex_unlock(&dev->lock);
+	usleep(RACE_WINDOW_US);
+	pthread_mutex_lock(&dev->lock);
+	if (!dev->save && dev->zombie && dev->zombie->id == sess) {
+		dev->save = dev->zombie;
+		dev->zombie = NULL;
+	}
+	return fd_find(dev, fd) ? 0 : -EBADF;
+}
+
+/*
+ * Defect shared_fd_double_serve: the read copies first and moves the position after,
+ * outside the lock; a reader arriving in between is served the same bytes (dup_buf).
+ */
+static ssize_t read_double_serve(struct mc_sim_dev *dev, struct mc_sim_save *s, void *buf,
+				 size_t len)
+{
+	ssize_t ret = mc_sim_save_read(dev, s, buf, len < MC_SIM_PAGE ? len : MC_SIM_PAGE);
+
+	if (ret <= 0)
+		return ret;
+	memcpy(dev->dup_buf, buf, (size_t)ret);
+	dev->dup_len = (size_t)ret;
+	dev->dup_pending = true;
+	pthread_mutex_unlock(&dev->lock);
+	usleep(RACE_WINDOW_US);
+	pthread_mutex_lock(&dev->lock);
+	dev->dup_pending = false;
+	return ret;
+}
+
 static ssize_t sim_data_read(void *priv, int fd, void *buf, size_t len)
 {
 	struct mc_sim_dev *dev = priv;
@@ -455,14 +560,29 @@ static ssize_t sim_data_read(void *priv, int fd, void *buf, size_t len)
 	ssize_t ret;
 
 	pthread_mutex_lock(&dev->lock);
+	sim_enter(dev);
 	ret = vfs_rw_check(dev, fd, MC_SIM_FD_SAVE, buf, &len, &e);
 	if (MC_SIM_IS(dev, SHORT_READS) && len > 100)
 		len = 100;
 	if (!ret && MC_SIM_HAS(dev, SAVE_THREAD_BOUND) && dev->state == VFIO_DEVICE_STATE_STOP_COPY &&
 	    !pthread_equal(pthread_self(), dev->stopcopy_thread))
 		ret = -EINVAL;
-	if (!ret)
-		ret = fd_save(dev, e) ? mc_sim_save_read(dev, fd_save(dev, e), buf, len) : -ENODEV;
+	if (!ret && dev->dup_pending) {
+		ret = (ssize_t)(len < dev->dup_len ? len : dev->dup_len);
+		ret = mc_sim_uwrite(buf, dev->dup_buf, (size_t)ret) ? -EFAULT : ret;
+		pthread_mutex_unlock(&dev->lock);
+		return ret;
+	}
+	if (!ret && MC_SIM_HAS(dev, SET_READ_RACE) && fd_save(dev, e) && race_window(dev)) {
+		ret = read_race(dev, fd);
+		e = fd_find(dev, fd);
+	}
+	if (!ret && !fd_save(dev, e))
+		ret = -ENODEV;
+	else if (!ret && MC_SIM_HAS(dev, SHARED_FD_DOUBLE_SERVE) && race_window(dev))
+		ret = read_double_serve(dev, fd_save(dev, e), buf, len);
+	else if (!ret)
+		ret = mc_sim_save_read(dev, fd_save(dev, e), buf, len);
 	pthread_mutex_unlock(&dev->lock);
 	return ret;
 }
@@ -472,24 +592,31 @@ static ssize_t sim_data_read_any(void *priv, int fd, void *buf, size_t len)
 {
 	struct mc_sim_dev *dev = priv;
 	struct mc_sim_fd *e;
+	bool resume_fd;
 
 	if (MC_SIM_HAS(dev, RESUME_FD_READABLE)) {
+		/* The kind is read under the lock: another thread may grow the table. */
 		pthread_mutex_lock(&dev->lock);
 		e = fd_find(dev, fd);
+		resume_fd = e && e->kind == MC_SIM_FD_RESUME;
 		pthread_mutex_unlock(&dev->lock);
-		if (e && e->kind == MC_SIM_FD_RESUME)
+		if (resume_fd)
 			return 0;
 	}
 	return sim_data_read(priv, fd, buf, len);
 }
 
-/* The driver's write: the whole buffer must be readable before any byte counts. */
+/*
+ * The driver's write: it copies the buffer a page at a time and parses each page. A page
+ * it cannot read ends the write: EFAULT when it is the first, else a short write of what
+ * it took. So a huge write of garbage is refused at its first bad page, never copied whole.
+ */
 static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const void *buf,
 			    size_t len)
 {
 	struct mc_sim_resume *r = fd_resume(dev, e);
-	uint8_t probe[4096];
-	int ret;
+	uint8_t page[4096];
+	int ret = 0;
 
 	if (!r)
 		return MC_SIM_HAS(dev, WRITES_AFTER_RESUME_END) && !dev->removed ? (ssize_t)len
@@ -500,15 +627,29 @@ static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const v
 		return -EINVAL;
 	if (MC_SIM_HAS(dev, REJECTS_SMALL_WRITES) && len < 8)
 		return -EINVAL;
-	for (size_t n = 0; n < len; n += sizeof(probe))
-		if (mc_sim_uread(probe, (const uint8_t *)buf + n,
-				 len - n < sizeof(probe) ? len - n : sizeof(probe))) {
+	/* Defect resume_pos_wraps: "if ((int)(pos + len) > max)" passes once it wraps. */
+	if (MC_SIM_HAS(dev, RESUME_POS_WRAPS) && (int32_t)(uint32_t)(r->nbytes + len) < 0) {
+		mc_sim_printk(dev, "BUG: KASAN: slab-out-of-bounds in mc_sim_resume_feed+0x%zx/0x400 [sim]",
+			      len & 0x3ff);
+		mc_sim_printk(dev, "Write of size %zu at addr ffff888004d30000 by task migcheck/%d",
+			      len, (int)getpid());
+		return (ssize_t)len;
+	}
+	for (size_t n = 0, chunk; n < len && !ret; n += chunk) {
+		chunk = len - n < sizeof(page) ? len - n : sizeof(page);
+		if (mc_sim_uread(page, (const uint8_t *)buf + n, chunk)) {
 			/* Defect failed_write_counts: the offset moved before the copy. */
-			if (MC_SIM_HAS(dev, FAILED_WRITE_COUNTS))
-				mc_sim_resume_skip(dev, r, len);
-			return -EFAULT;
+			if (MC_SIM_HAS(dev, FAILED_WRITE_COUNTS)) {
+				mc_sim_resume_skip(dev, r, len - n);
+				return -EFAULT;
+			}
+			return n ? (ssize_t)n : -EFAULT;
 		}
-	ret = mc_sim_resume_feed(dev, r, buf, len);
+		ret = mc_sim_resume_feed_part(dev, r, page, chunk, !n, n + chunk == len);
+		/* Defect rejected_write_counts: the whole rejected write's bytes count. */
+		if (ret && r->lenient)
+			r->nbytes += len - n - chunk;
+	}
 	if (ret == -EINVAL) {
 		if (MC_SIM_HAS(dev, BAD_STREAM_WEDGES))
 			dev->wedged = true;
@@ -528,6 +669,7 @@ static ssize_t sim_data_write(void *priv, int fd, const void *buf, size_t len)
 	ssize_t ret;
 
 	pthread_mutex_lock(&dev->lock);
+	sim_enter(dev);
 	ret = vfs_rw_check(dev, fd, MC_SIM_FD_RESUME, buf, &len, &e);
 	if (!ret)
 		ret = resume_write(dev, e, buf, len);

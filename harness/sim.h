@@ -229,7 +229,32 @@
 	X(RESUME_ONLY_AT_STOP, "resume_only_at_stop",                                          \
 	  "the stream is applied only by a SET that ends in STOP: RESUMING->RUNNING(_P2P) in " \
 	  "one SET walks through STOP without loading it and keeps the old state",             \
-	  "VMM-05,VMM-02")
+	  "VMM-05,VMM-02")                                                                      \
+	X(REOPEN_SKIPS_LOAD, "reopen_skips_load",                                              \
+	  "the driver's 'state loaded' flag outlives the device fd (not reset at open, as "    \
+	  "hisi_acc's was): after a close and reopen, RESUMING->STOP succeeds without "       \
+	  "loading the stream", "REG-01")                                                      \
+	X(RESET_MIDSTREAM_KEEPS_FD, "reset_midstream_keeps_fd",                                \
+	  "a RESET while a save stream is partly read leaves that session alive: its fd "      \
+	  "keeps delivering", "REG-02")                                                        \
+	X(RESUME_POS_WRAPS, "resume_pos_wraps",                                                \
+	  "the resume write's limit check adds position and count in a 32-bit int: a count "   \
+	  "that takes it past INT_MAX wraps negative, is acknowledged in full, its bytes "     \
+	  "dropped, and a KASAN out-of-bounds report logged", "REG-03,ROB-01")                 \
+	X(LOG_STOP_LEAKS, "log_stop_leaks",                                                    \
+	  "each DMA_LOGGING_STOP after a START leaks the range tracker (the simulated "        \
+	  "kmemleak finds it); once 64 are lost START fails with ENOMEM", "REG-04,ROB-01")     \
+	X(SET_READ_RACE, "set_read_race",                                                      \
+	  "a save read drops the lock around its copy and writes its stale session flags "     \
+	  "back (a racy flag word, as mlx5's bitfields): a STOP_COPY->STOP in that window is " \
+	  "undone and later reads deliver data", "CONC-01")                                    \
+	X(RESET_DURING_SET_DEADLOCK, "reset_during_set_deadlock",                              \
+	  "RESET takes the reset lock, then the state lock; SET holds the state lock and "     \
+	  "takes the reset lock at its end (a deferred-reset check in the wrong order): a "    \
+	  "RESET racing a SET deadlocks", "CONC-02")                                           \
+	X(SHARED_FD_DOUBLE_SERVE, "shared_fd_double_serve",                                    \
+	  "a save read advances the stream position only after its copy, outside the lock: "   \
+	  "a second reader in that window gets the same bytes again", "CONC-03")
 
 /*
  * Conforming variants: X(ENUM, "name", "how it differs from the default, within the
@@ -405,6 +430,22 @@ struct mc_sim_dev {
 
 	/* klog_read's position in the simulated kernel log (sim_kernel.c) */
 	uint64_t klog_pos;
+
+	/*
+	 * Concurrency: the thread that opened the device; mt once another thread called it.
+	 * The race defects widen their window (a sleep in the critical section they break)
+	 * only then, once per device (race_done), so single-threaded cases never pay for it.
+	 */
+	pthread_t owner;
+	bool mt;
+	bool race_done;
+	pthread_mutex_t reset_lock;	/* reset_during_set_deadlock only */
+	struct mc_sim_save *zombie;	/* set_read_race: an ended session not yet freed */
+	bool dup_pending;		/* shared_fd_double_serve: dup_buf is being served */
+	size_t dup_len;
+	uint8_t dup_buf[MC_SIM_PAGE];
+	bool skip_load;			/* reopen_skips_load: a stale "loaded" flag */
+	uint32_t log_lost;		/* log_stop_leaks: trackers leaked */
 };
 
 static inline bool mc_sim_bit(const uint64_t *bm, uint64_t i)
@@ -469,6 +510,12 @@ int mc_sim_uread(void *dst, const void *usrc, size_t n);
 int mc_sim_uwrite(void *udst, const void *src, size_t n);
 /* sim_core.c: VFIO_DEVICE_FEATURE, emulating the kernel core and the driver. */
 int mc_sim_feature(struct mc_sim_dev *dev, void *buf, size_t buflen);
+/*
+ * sim.c: per-process memory of the driver that outlives a device fd, keyed by device id
+ * (reopen_skips_load's flag): mark that @id loaded a stream, and ask whether it did.
+ */
+void mc_sim_loaded_mark(uint32_t id);
+bool mc_sim_loaded_find(uint32_t id);
 /* sim_core.c: end the save / resume session (its fds then behave as ended). */
 void mc_sim_end_save(struct mc_sim_dev *dev);
 void mc_sim_end_resume(struct mc_sim_dev *dev);
@@ -508,6 +555,12 @@ void mc_sim_resume_free(struct mc_sim_dev *dev, struct mc_sim_resume *r);
 /* sim_stream.c: feed bytes (already known readable); 0 or -EINVAL (session poisoned). */
 int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t *p,
 		       size_t len);
+/*
+ * The same for a part of one write: @first and @last say whether it begins or ends the
+ * write (the defects that depend on where a write is cut look at them).
+ */
+int mc_sim_resume_feed_part(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t *p,
+			    size_t len, bool first, bool last);
 /* sim_stream.c: RESUMING->STOP: apply a complete valid stream atomically, or -EINVAL. */
 int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r);
 /*

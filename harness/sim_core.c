@@ -185,6 +185,13 @@ int mc_sim_uwrite(void *udst, const void *src, size_t n)
 
 void mc_sim_end_save(struct mc_sim_dev *dev)
 {
+	/* Defect set_read_race: the ended session is only marked, until the next one. */
+	if (MC_SIM_HAS(dev, SET_READ_RACE) && dev->save) {
+		mc_sim_save_free(dev->zombie);
+		dev->zombie = dev->save;
+		dev->save = NULL;
+		return;
+	}
 	mc_sim_save_free(dev->save);
 	dev->save = NULL;
 }
@@ -319,9 +326,13 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 	} else if (from == VFIO_DEVICE_STATE_RESUMING && MC_SIM_HAS(dev, RESUME_ONLY_AT_STOP) &&
 		   dev->set_target != VFIO_DEVICE_STATE_STOP && dev->resume) {
 		mc_sim_end_resume(dev);	/* defect: dropped unread */
+	} else if (from == VFIO_DEVICE_STATE_RESUMING && dev->skip_load && dev->resume) {
+		/* Defect reopen_skips_load: "already loaded", says a flag from the last open. */
+		mc_sim_end_resume(dev);
 	} else if (from == VFIO_DEVICE_STATE_RESUMING) {
 		ret = dev->resume ? mc_sim_resume_apply(dev, dev->resume) : -EINVAL;
 		if (!ret) {
+			mc_sim_loaded_mark(dev->id);
 			mc_sim_end_resume(dev);
 		} else if (MC_SIM_IS(dev, ERROR_ON_BAD_RESUME)) {
 			mc_sim_end_resume(dev);

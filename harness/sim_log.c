@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mc_uapi.h"
 #include "sim.h"
@@ -361,6 +362,8 @@ int mc_sim_log_start(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, s
 	/* The driver: one START until STOP; it tracks at 4 KiB whatever was asked. */
 	if (log->started && !MC_SIM_HAS(dev, LOG_DOUBLE_START))
 		return -EBUSY;
+	if (dev->log_lost >= 64)
+		return -ENOMEM;	/* defect log_stop_leaks: the tracker pool ran dry */
 	log->started = true;
 	log->nranges = n;
 	for (uint32_t i = 0; i < n; i++) {
@@ -378,6 +381,10 @@ int mc_sim_log_stop(struct mc_sim_dev *dev, uint32_t flags, size_t plen)
 
 	if (ret != 1)
 		return ret;
+	if (MC_SIM_HAS(dev, LOG_STOP_LEAKS) && dev->log.started) {
+		mc_sim_kernel_leak(1024, "mc_sim_log_start+0x2f4/0x6a0", (int)getpid());
+		dev->log_lost++;
+	}
 	mc_sim_log_reset(dev);	/* STOP without START is fine */
 	return 0;
 }

@@ -664,10 +664,16 @@ static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uin
 int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t *p,
 		       size_t len)
 {
+	return mc_sim_resume_feed_part(dev, r, p, len, true, true);
+}
+
+int mc_sim_resume_feed_part(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uint8_t *p,
+			    size_t len, bool first, bool last)
+{
 	if (r->poisoned)
 		return -EINVAL;
 	/* Defect header_needs_one_write: the header is only taken whole, from one write. */
-	if (MC_SIM_HAS(dev, HEADER_NEEDS_ONE_WRITE) && r->phase == RP_HDR &&
+	if (MC_SIM_HAS(dev, HEADER_NEEDS_ONE_WRITE) && first && r->phase == RP_HDR &&
 	    (r->have || len < HDR_SIZE)) {
 		r->poisoned = true;
 		return -EINVAL;
@@ -676,7 +682,7 @@ int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const ui
 	if (r->lenient)
 		return 0;
 	/* Defect resume_split_header: a record header restarts at every write. */
-	if (MC_SIM_HAS(dev, RESUME_SPLIT_HEADER) && r->phase == RP_RHDR)
+	if (MC_SIM_HAS(dev, RESUME_SPLIT_HEADER) && first && r->phase == RP_RHDR)
 		r->have = 0;
 	while (len) {
 		int ret = parse_step(dev, r, &p, &len);
@@ -685,7 +691,7 @@ int mc_sim_resume_feed(struct mc_sim_dev *dev, struct mc_sim_resume *r, const ui
 			r->lenient = true;	/* the bytes count, the error is returned */
 			return ret;
 		}
-		if (!ret && !len && MC_SIM_HAS(dev, DROPS_SPLIT_BYTES) &&
+		if (!ret && !len && last && MC_SIM_HAS(dev, DROPS_SPLIT_BYTES) &&
 		    r->phase == RP_PAGEDATA && r->have) {
 			/* Defect drops_split_bytes: the page is taken as it is. */
 			if (!mc_sim_bit(r->got, r->page))

@@ -27,9 +27,9 @@ struct scope_row {
 };
 
 static const struct scope_row rows[] = {
-	/* The issue's run: one case of the simulated device's 430. */
-	{ "sim:flags=7", "sim", "FEAT-01", NULL, 430, 1, 1, 0, 0, 0, 0, "simulated", MC_SCOPE_ONLY,
-	  "PASS (partial: 1 of 430 cases) — simulated device, not a conformance claim" },
+	/* The issue's run: one case of the simulated device's 451. */
+	{ "sim:flags=7", "sim", "FEAT-01", NULL, 451, 1, 1, 0, 0, 0, 0, "simulated", MC_SCOPE_ONLY,
+	  "PASS (partial: 1 of 451 cases) — simulated device, not a conformance claim" },
 	{ "mdev:u", "mtty", NULL, NULL, 415, 415, 378, 37, 0, 0, 0, "conformance", MC_SCOPE_SKIPS,
 	  "PASS (415 of 415 cases, 378 judged, 37 skipped) — conformance verdict" },
 	{ "mdev:u", "mtty", "FSM", NULL, 415, 300, 300, 0, 0, 0, 0, "partial", MC_SCOPE_ONLY,
@@ -122,7 +122,7 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-#define ISSUE_LABEL "PASS (partial: 1 of 430 cases) — simulated device, not a conformance claim"
+#define ISSUE_LABEL "PASS (partial: 1 of 451 cases) — simulated device, not a conformance claim"
 
 /* `run --device sim:flags=7 --only FEAT-01`: every rendering and verify say it is partial. */
 START_TEST(test_scope_everywhere)
@@ -260,11 +260,11 @@ static const struct { const char *from, *to, *says; } scope_edits[] = {
 	{ "\"claim\": \"simulated\"", "\"claim\": \"conformance\"",
 	  "summary.scope.claim is \"conformance\", its run and cases give \"simulated\"" },
 	{ "— simulated device, not a conformance claim\"\n", "— conformance verdict\"\n",
-	  "summary.scope.label is \"PASS (partial: 1 of 430 cases) — conformance verdict\"" },
+	  "summary.scope.label is \"PASS (partial: 1 of 451 cases) — conformance verdict\"" },
 	{ "\"restricted_by\": [\"only\"]", "\"restricted_by\": []",
 	  "summary.scope.restricted_by lacks \"only\"" },
-	{ "\"cases_total\": 430,\n      \"cases_run\"", "\"cases_total\": 1,\n      \"cases_run\"",
-	  "summary.scope.cases_total is 1, its run and cases give 430" },
+	{ "\"cases_total\": 451,\n      \"cases_run\"", "\"cases_total\": 1,\n      \"cases_run\"",
+	  "summary.scope.cases_total is 1, its run and cases give 451" },
 	{ "\"device\": \"simulated\"", "\"device\": \"real\"",
 	  "summary.scope.device is \"real\", the device is simulated" },
 	{ "\"cases_judged\": 1", "\"cases_judged\": \"1\"",

@@ -8,6 +8,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,6 +429,84 @@ END_TEST
  * The user-copy fixup: a buffer that runs into an unmapped page, or a read-only one
  * written to, gives EFAULT without a crash, and the next copy works.
  */
+/* A buffer readable only in its first page: the page is taken, a short write says so. */
+START_TEST(test_write_fault_short)
+{
+	void *src = sim_open("sim:mem=8k"), *dst = sim_open("sim:mem=8k");
+	uint8_t *s, *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			      -1, 0);
+	size_t len = save(src, &s, 4096);
+	int fd;
+
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	ck_assert_uint_gt(len, 8192);
+	memcpy(m, s, 8192);
+	ck_assert_int_eq(mprotect(m + 4096, 4096, PROT_NONE), 0);
+	ck_assert_int_eq(set_state(dst, S_RES, &fd), 0);
+	ck_assert_int_eq(OPS->data_write(dst, fd, m, 8192), 4096);
+	ck_assert_int_eq(OPS->data_write(dst, fd, s + 4096, len - 4096), (ssize_t)(len - 4096));
+	ck_assert_int_eq(set_state(dst, S_STOP, NULL), 0);
+	munmap(m, 8192);
+	free(s);
+	OPS->close(src);
+	OPS->close(dst);
+}
+END_TEST
+
+/* Two threads reading one save fd: each byte of the stream is delivered once. */
+struct reader_arg {
+	void *dev;
+	int fd;
+	size_t got;
+	bool eof;
+};
+
+static void *reader(void *p)
+{
+	struct reader_arg *a = p;
+	uint8_t b[40];
+	ssize_t n;
+
+	while ((n = OPS->data_read(a->dev, a->fd, b, sizeof(b))) > 0)
+		a->got += (size_t)n;
+	a->eof = n == 0;
+	return NULL;
+}
+
+static size_t two_readers(const char *spec, size_t *len)
+{
+	void *dev = sim_open(spec);
+	struct reader_arg a[2];
+	pthread_t t[2];
+	uint8_t *s;
+	int fd;
+
+	*len = save(dev, &s, 4096);
+	free(s);
+	go(dev, S_STOP);
+	ck_assert_int_eq(set_state(dev, S_SC, &fd), 0);
+	for (int i = 0; i < 2; i++) {
+		a[i] = (struct reader_arg){ .dev = dev, .fd = fd };
+		ck_assert_int_eq(pthread_create(&t[i], NULL, reader, &a[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert(a[i].eof);
+	}
+	OPS->close(dev);
+	return a[0].got + a[1].got;
+}
+
+START_TEST(test_two_readers)
+{
+	size_t len;
+
+	ck_assert_uint_eq(two_readers("sim:mem=64k", &len), len);
+	/* The defect serves the first read's bytes to the other reader once more. */
+	ck_assert_uint_gt(two_readers("sim:mem=64k:defect=shared_fd_double_serve", &len), len);
+}
+END_TEST
+
 START_TEST(test_user_copy_faults)
 {
 	long pg = sysconf(_SC_PAGESIZE);
@@ -1156,6 +1236,8 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_bad_streams);
 	tcase_add_test(tc, test_write_fault_not_counted);
+	tcase_add_test(tc, test_write_fault_short);
+	tcase_add_test(tc, test_two_readers);
 	tcase_add_test(tc, test_user_copy_faults);
 	tcase_add_test(tc, test_crc32);
 	tcase_add_test(tc, test_precopy);
