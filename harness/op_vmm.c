@@ -70,8 +70,9 @@ static void op_qemu_load(struct mc_ctx *ctx)
 		mc_vmm_verdict(ctx, &d);
 	else
 		mc_note(ctx, "%zu bytes written in %u pieces cut by a 32 KiB buffer, the fd closed "
-			"in RESUMING, then %s: the device carries the source's state", in.len,
-			pieces, d.flags & VFIO_MIGRATION_P2P ? "RUNNING_P2P, RUNNING" : "RUNNING");
+			"in RESUMING, then %s: %s", in.len, pieces,
+			d.flags & VFIO_MIGRATION_P2P ? "RUNNING_P2P, RUNNING" : "RUNNING",
+			mc_vmm_carried(ctx, "the device carries the source's state"));
 out:
 	mc_vmm_chunks_free(&in);
 }
@@ -212,7 +213,8 @@ static void fail_bad_stream(struct mc_ctx *ctx)
 	    mc_vmm_carries(ctx, &d, &whole, "the next, complete load"))
 		goto out_verdict;
 	mc_note(ctx, "a truncated stream failed the VM start (%s), the reset gave RUNNING and the "
-		"next load carried the source's state", mc_errno_name(rc));
+		"next load worked: %s", mc_errno_name(rc),
+		mc_vmm_carried(ctx, "the device carries the source's state"));
 	goto out;
 out_verdict:
 	mc_vmm_verdict(ctx, &d);
@@ -416,8 +418,8 @@ static void mfd_one(struct mc_ctx *ctx, struct mfd *m)
 		mc_vmm_verdict(ctx, &d.v);
 	else
 		mc_note(ctx, "%zu bytes saved from a thread in %u reads, loaded from another "
-			"thread: the destination carries the source's state", m->out.len,
-			m->out.n);
+			"thread: %s", m->out.len, m->out.n,
+			mc_vmm_carried(ctx, "the destination carries the source's state"));
 	mc_vmm_close_dest(peer);
 }
 
@@ -488,8 +490,8 @@ static void op_ch_migrate(struct mc_ctx *ctx)
 		goto out_dest;
 	mc_vmm_close_fd(&d);
 	if (!mc_vmm_carries(ctx, &d, &snap, "the restore"))
-		mc_note(ctx, "a %zu-byte snapshot restored with RESUMING->RUNNING in one SET: the "
-			"device carries the snapshot's state", snap.len);
+		mc_note(ctx, "a %zu-byte snapshot restored with RESUMING->RUNNING in one SET: %s",
+			snap.len, mc_vmm_carried(ctx, "the device carries the snapshot's state"));
 out_dest:
 	mc_vmm_close_fd(&d);
 	mc_vmm_verdict(ctx, &d);

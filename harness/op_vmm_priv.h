@@ -84,9 +84,14 @@ int mc_vmm_vm_start(struct mc_vmm *v);
 int mc_vmm_qemu_load(struct mc_vmm *v, const struct mc_vmm_chunks *in, unsigned *pieces);
 /* The --dirty writes inverted on @v's device, so that a load shows; 0 or -1. */
 int mc_vmm_set_apart(struct mc_ctx *ctx, struct mc_vmm *v);
-/* The device, RUNNING after a load, saves @src again byte for byte; reset after. */
+/*
+ * The device, RUNNING after a load, saves @src again byte for byte; reset after. With
+ * --nondeterministic nothing is compared (a note says so) and it returns 0.
+ */
 int mc_vmm_carries(struct mc_ctx *ctx, struct mc_vmm *v, const struct mc_vmm_chunks *src,
 		   const char *how);
+/* @claim for a case's note, or that the state was not compared (--nondeterministic). */
+const char *mc_vmm_carried(const struct mc_ctx *ctx, const char *claim);
 /* The destination: the peer when given (*@peer, for mc_vmm_close_dest), else the device. */
 int mc_vmm_open_dest(struct mc_ctx *ctx, struct mc_vmm *d, struct mc_dev **peer);
 void mc_vmm_close_dest(struct mc_dev *peer);
