@@ -62,15 +62,18 @@ $(BUILD)/gen/cases_embed.c: $(BUILD)/gen/embed $(CASE_FILES) $(BUILD)/gen/cases.
 
 # ---------------------------------------------------------------- objects per flavour
 # Every compile waits for `deps` (order-only): whatever target a user runs first, the
-# headers and libraries are installed before the first compile needs them.
+# headers and libraries are installed before the first compile needs them. The generated
+# headers are order-only too: they exist before the first compile, and -MMD records the
+# few files that include one (mc_version.h changes with every commit; its users alone
+# rebuild).
 define flavour_rules
-$(BUILD)/$(1)/harness/%.o: harness/%.c $(GEN_HDRS) | deps
+$(BUILD)/$(1)/harness/%.o: harness/%.c | deps $(GEN_HDRS)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
 $(BUILD)/$(1)/gen/%.o: $(BUILD)/gen/%.c | deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
-$(BUILD)/$(1)/tests/%.o: tests/%.c $(GEN_HDRS) | deps
+$(BUILD)/$(1)/tests/%.o: tests/%.c | deps $(GEN_HDRS)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -Itests $$(shell pkg-config --cflags check 2>/dev/null) -c -o $$@ $$<
 $(BUILD)/$(1)/libmigcheck.a: $(call objs,$(1))
@@ -140,7 +143,7 @@ $(BUILD)/mcbench: $(BUILD)/plain/bench/bench.o $(BUILD)/plain/libmigcheck.a
 	$(Q)$(CC) $(LDFLAGS_plain) -o $@ $^ $(LIBS)
 $(BUILD)/mcbench-static: $(BUILD)/static/bench/bench.o $(BUILD)/static/libmigcheck.a
 	$(Q)$(CC) $(LDFLAGS_static) -o $@ $^ $(LIBS)
-$(BUILD)/%/bench/bench.o: bench/bench.c $(GEN_HDRS) | deps
+$(BUILD)/%/bench/bench.o: bench/bench.c | deps $(GEN_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_$*) -c -o $@ $<
 # The VM part boots build/migcheck-static with mcbench-static as an extra program.

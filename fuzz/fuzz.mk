@@ -77,7 +77,7 @@ $(foreach f,fuzz-lf fuzz-cov fuzz-afl,$(call objs,$(f)) $(call fuzz_objs,$(f))):
 $(foreach f,fuzz-lf fuzz-cov fuzz-afl,$(eval $(call flavour_rules,$(f))))
 
 define fuzz_obj_rules
-$(BUILD)/$(1)/fuzz/%.o: $(FUZZ_DIR)/%.c $(GEN_HDRS) | deps
+$(BUILD)/$(1)/fuzz/%.o: $(FUZZ_DIR)/%.c | deps $(GEN_HDRS)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
 $(BUILD)/$(1)/libmigcheck.a: $(call fuzz_objs,$(1))
@@ -227,6 +227,6 @@ $(BUILD)/fuzz-cov/fuzzbase $(BUILD)/fuzz-lf/fuzzbase: $(BUILD)/%/fuzzbase: bench
 	$(Q)$(CC) $(CFLAGS_$*) -o $@ $< $(BUILD)/$*/libmigcheck.a $(LIBS)
 $(BUILD)/fuzzbase-static: $(BUILD)/static/bench/fuzzbase.o $(BUILD)/static/libmigcheck.a
 	$(Q)$(CC) $(LDFLAGS_static) -o $@ $^ $(LIBS)
-$(BUILD)/static/bench/fuzzbase.o: bench/fuzzbase.c $(GEN_HDRS) | deps
+$(BUILD)/static/bench/fuzzbase.o: bench/fuzzbase.c | deps $(GEN_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_static) -c -o $@ $<
