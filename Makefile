@@ -36,7 +36,7 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
+.PHONY: all static asan check test unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
         clauses-doc clauses-check
 .SECONDARY:
 all: $(BUILD)/migcheck
@@ -154,6 +154,12 @@ check: deps all clauses-check unit sim-check interrupt-check hostile-check fuzz-
        rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
+# The contributor's loop: what make check runs that needs no root (once `make deps` has
+# installed the build's packages), no network and no VM: unit tests, the case set on the
+# simulated device, the fuzz corpora replayed under ASan/UBSan, the kill matrix.
+test: all clauses-check unit sim-check fuzz-replay mutants
+	@echo "make test: all passed (the full gate, with the real-kernel rig, is make check)"
+
 # ---------------------------------------------------------------- dependencies
 # The build's Debian packages; every compile waits for them (see flavour_rules). All
 # installs go through tools/apt-install.sh (apt-get update once when the lists are missing
@@ -173,6 +179,8 @@ help:
 	@echo "  make check        install deps, unit tests (Check), full case set on sim flags 1 3 5 7,"
 	@echo "                    then the real-kernel rig (rig-check, vmcheck, vmcheck-debug,"
 	@echo "                    vmcheck-driver-src; vm/README.md)"
+	@echo "  make test         no root, network or VM (after make deps): unit, sim-check,"
+	@echo "                    fuzz-replay, mutants; the contributor's loop"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
 	@echo "  make clauses-doc  write docs/CLAUSES.md from harness/clauses.c (clauses-check: it is current)"
