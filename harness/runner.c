@@ -412,7 +412,7 @@ struct planned {
 static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 		struct planned **out)
 {
-	struct planned *pl = NULL;
+	struct planned *pl = NULL, *grown;
 	int n = 0;
 
 	for (int pass = 0; pass < MC_ORDER_N; pass++) {
@@ -432,9 +432,12 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 				n += k;
 				continue;
 			}
-			pl = realloc(pl, sizeof(*pl) * (size_t)(n + k));
-			if (!pl)
+			grown = realloc(pl, sizeof(*pl) * (size_t)(n + k));
+			if (!grown) {
+				free(pl);
 				return -ENOMEM;
+			}
+			pl = grown;
 			for (int m = 0; m < k; m++)
 				pl[n++] = (struct planned){ .c = c, .p = ps[m] };
 		}
@@ -485,6 +488,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 		     const struct mc_reporter_ops *const *reps, void *const *rpriv, int nrep)
 {
 	char where[2 * sizeof(rep->cases[0].name) + 64], last[sizeof(rep->cases[0].name)] = "";
+	char name[sizeof(rep->cases[0].name)];
 	int not_run = 0, judge = -1;
 	bool group_ran = false;		/* a case of the current clause group ran */
 
@@ -493,8 +497,8 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 		bool ran = !mc_run_interrupted(), child = false;
 
 		memset(res, 0, sizeof(*res));
-		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
-			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		snprintf(name, sizeof(name), "%s%s%s", pl[i].c->name, pl[i].p.label[0] ? ":" : "",
+			 pl[i].p.label);
 		if (pl[i].c->op->order == MC_ORDER_LAST) {
 			/* ROB-01 judges all that came before: the log up to now is read first. */
 			snprintf(where, sizeof(where), "after the last case%s%s%s",
@@ -505,16 +509,16 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 			judge = i;
 		} else if (ran) {
 			snprintf(where, sizeof(where), last[0] ? "between %s and %s" :
-				 "after the preflight, before %s%s", last[0] ? last : res->name,
-				 last[0] ? res->name : "");
+				 "after the preflight, before %s%s", last[0] ? last : name,
+				 last[0] ? name : "");
 			mc_klog_run_charge(&r->klog, where, NULL, 0);
 		}
 		if (ran)
 			child = run_one(r, rep, pl[i].c, &pl[i].p, res);
 		else
 			mark_not_run(res, "");
-		snprintf(res->name, sizeof(res->name), "%s%s%s", pl[i].c->name,
-			 pl[i].p.label[0] ? ":" : "", pl[i].p.label);
+		/* Set once the result is in: the child's copy of it replaced the whole struct. */
+		snprintf(res->name, sizeof(res->name), "%s", name);
 		if (child && mc_kcov_run_add(&r->kcov, res->name, &r->shm->kcov))
 			fprintf(stderr, "migcheck: kcov: out of memory\n");
 		if (child && pl[i].c->op->order != MC_ORDER_LAST) {
