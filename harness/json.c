@@ -695,17 +695,6 @@ enum mc_json_type mc_json_type(const struct mc_json *v)
 	return v ? (enum mc_json_type)v->type : MC_JSON_NULL;
 }
 
-const char *mc_json_type_name(enum mc_json_type t)
-{
-	static const char *const names[] = {
-		[MC_JSON_NULL] = "null", [MC_JSON_BOOL] = "boolean",
-		[MC_JSON_NUMBER] = "number", [MC_JSON_STRING] = "string",
-		[MC_JSON_ARRAY] = "array", [MC_JSON_OBJECT] = "object",
-	};
-
-	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
-}
-
 bool mc_json_is(const struct mc_json *v, enum mc_json_type t)
 {
 	return v && v->type == t;

@@ -66,7 +66,6 @@ const struct mc_json *mc_json_root(const struct mc_json_doc *doc);
 
 /* Accessors. Every one accepts NULL for @v and then answers "absent" (NULL, 0, -EINVAL). */
 enum mc_json_type mc_json_type(const struct mc_json *v);	/* NULL -> MC_JSON_NULL */
-const char *mc_json_type_name(enum mc_json_type t);		/* "object", ... */
 bool mc_json_is(const struct mc_json *v, enum mc_json_type t);	/* false for NULL @v */
 unsigned mc_json_line(const struct mc_json *v);			/* where @v starts; 0 for NULL */
 unsigned mc_json_col(const struct mc_json *v);
