@@ -4,7 +4,7 @@
  * table), sim_core.c (feature ioctl and driver FSM), sim_stream.c (stream producer and
  * parser), sim_log.c (memory, regions, DMA logging). Structures and shared helpers.
  * Nothing here is part of the backend seam except mc_sim_defects(), which the CLI uses
- * for `migcheck list-defects`.
+ * for `migcheck defects`.
  */
 #ifndef MC_SIM_H
 #define MC_SIM_H
@@ -299,7 +299,7 @@ enum { MC_SIM_VARIANT_LIST(MC_SIM_X_ENUM) MC_SIM_NVARIANTS };
 #define MC_SIM_HAS(dev, d)                                                                     \
 	((((dev)->defects[MC_SIM_DEFECT_IDX_##d / 64]) >> (MC_SIM_DEFECT_IDX_##d % 64)) & 1u)
 
-/* One injectable defect, for `migcheck list-defects` and defect-coverage tests. */
+/* One injectable defect, for `migcheck defects` and defect-coverage tests. */
 struct mc_sim_defect {
 	const char *name;	/* the spec value: sim:defect=<name>[+<name>...] */
 	const char *description;
