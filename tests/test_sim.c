@@ -641,7 +641,6 @@ START_TEST(test_precopy_v2)
 }
 END_TEST
 
-
 START_TEST(test_precopy)
 {
 	void *src = sim_open("sim:mem=16k");
@@ -1032,56 +1031,71 @@ START_TEST(test_defect_table)
 }
 END_TEST
 
-START_TEST(test_defects_fsm)
+/* The FSM defects, one function each: a loop test over them names the defect that fails. */
+static void fsm_wrong_next_step(void *dev)
 {
-	void *dev;
-	int fd, fd2;
-	uint8_t b[8];
+	int fd;
 
-	dev = sim_open("sim:defect=wrong_next_step");
 	ck_assert_int_eq(set_state(dev, S_SC, &fd), 0);
 	ck_assert_int_eq(fd, -1);
 	ck_assert_uint_eq(get_state(dev), S_STOP);
 	go(dev, S_SC);	/* a one-arc SET still works */
-	OPS->close(dev);
+}
 
-	dev = sim_open("sim:defect=no_fd_resuming");
+static void fsm_no_fd_resuming(void *dev)
+{
+	int fd;
+
 	go(dev, S_STOP);
 	ck_assert_int_eq(set_state(dev, S_RES, &fd), 0);
 	ck_assert_int_eq(fd, -1);
 	ck_assert_uint_eq(get_state(dev), S_RES);
-	OPS->close(dev);
+}
 
-	dev = sim_open("sim:defect=fd_on_nonsession");
+static void fsm_fd_on_nonsession(void *dev)
+{
+	int fd;
+	uint8_t b[8];
+
 	go(dev, S_STOP);
 	ck_assert_int_eq(set_state(dev, S_RUN, &fd), 0);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(OPS->data_read(dev, fd, b, 1), -ENODEV);
-	OPS->close(dev);
+}
 
-	dev = sim_open("sim:defect=stale_get");
+static void fsm_stale_get(void *dev)
+{
 	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
 	ck_assert_uint_eq(get_state(dev), S_RUN);
 	ck_assert_uint_eq(get_state(dev), S_STOP);
-	OPS->close(dev);
+}
 
-	dev = sim_open("sim:defect=async_state");
+static void fsm_async_state(void *dev)
+{
 	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
 	ck_assert_uint_eq(get_state(dev), S_STOP);
 	ck_assert_uint_eq(get_state(dev), S_STOP);
 	ck_assert_uint_eq(get_state(dev), S_RUN);
 	ck_assert_uint_eq(get_state(dev), S_RUN);
-	OPS->close(dev);
+}
 
-	dev = sim_open("sim:defect=stopcopy_to_precopy");
+static void fsm_stopcopy_to_precopy(void *dev)
+{
+	int fd, fd2;
+	uint8_t b[8];
+
 	ck_assert_int_eq(set_state(dev, S_SC, &fd), 0);
 	ck_assert_int_eq(set_state(dev, S_PRE, &fd2), 0);
 	ck_assert_int_eq(fd2, -1);
 	ck_assert_uint_eq(get_state(dev), S_PRE);
 	ck_assert_int_eq(OPS->data_read(dev, fd, b, 8), 8);	/* session continues */
-	OPS->close(dev);
+}
 
-	dev = sim_open("sim:defect=same_state_new_fd");
+static void fsm_same_state_new_fd(void *dev)
+{
+	int fd, fd2;
+	uint8_t b[8];
+
 	ck_assert_int_eq(set_state(dev, S_PRE, &fd), 0);
 	ck_assert_int_eq(set_state(dev, S_PRE, &fd2), 0);
 	ck_assert_int_ge(fd2, 0);
@@ -1090,15 +1104,19 @@ START_TEST(test_defects_fsm)
 	go(dev, S_RUN);
 	ck_assert_int_eq(set_state(dev, S_RUN, &fd), 0);	/* not a saving state: no fd */
 	ck_assert_int_eq(fd, -1);
-	OPS->close(dev);
+}
 
-	dev = sim_open("sim:defect=bad_target_masked");
+static void fsm_bad_target_masked(void *dev)
+{
 	ck_assert_int_eq(set_state(dev, 8, NULL), -EINVAL);
 	ck_assert_int_eq(set_state(dev, 9, NULL), 0);
 	ck_assert_uint_eq(get_state(dev), S_STOP);
-	OPS->close(dev);
+}
 
-	dev = sim_open("sim:defect=fail_off_path");
+static void fsm_fail_off_path(void *dev)
+{
+	int fd;
+
 	go(dev, S_STOP);
 	ck_assert_int_eq(set_state(dev, S_RES, &fd), 0);
 	ck_assert_int_eq(set_state(dev, S_STOP, NULL), -EINVAL);
@@ -1106,6 +1124,31 @@ START_TEST(test_defects_fsm)
 	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_ARC_FAIL, S_P2P << 8 | S_STOP), 0);
 	ck_assert_int_eq(set_state(dev, S_STOP, NULL), -EIO);
 	ck_assert_uint_eq(get_state(dev), S_RUN);
+}
+
+static const struct {
+	const char *name;
+	void (*check)(void *dev);
+} fsm_defects[] = {
+	{ "wrong_next_step", fsm_wrong_next_step },
+	{ "no_fd_resuming", fsm_no_fd_resuming },
+	{ "fd_on_nonsession", fsm_fd_on_nonsession },
+	{ "stale_get", fsm_stale_get },
+	{ "async_state", fsm_async_state },
+	{ "stopcopy_to_precopy", fsm_stopcopy_to_precopy },
+	{ "same_state_new_fd", fsm_same_state_new_fd },
+	{ "bad_target_masked", fsm_bad_target_masked },
+	{ "fail_off_path", fsm_fail_off_path },
+};
+
+START_TEST(test_defects_fsm)
+{
+	char spec[96];
+	void *dev;
+
+	snprintf(spec, sizeof(spec), "sim:defect=%s", fsm_defects[_i].name);
+	dev = sim_open(spec);
+	fsm_defects[_i].check(dev);
 	OPS->close(dev);
 }
 END_TEST
@@ -1249,7 +1292,8 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_spec);
 	tcase_add_test(tc, test_defect_table);
-	tcase_add_test(tc, test_defects_fsm);
+	tcase_add_loop_test(tc, test_defects_fsm, 0,
+			    (int)(sizeof(fsm_defects) / sizeof(fsm_defects[0])));
 	tcase_add_test(tc, test_defects_err_feat);
 	tcase_add_test(tc, test_defects_resume);
 	suite_add_tcase(s, tc);
