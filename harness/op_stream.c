@@ -17,7 +17,6 @@
 #include "num.h"
 #include "op_stream.h"
 #include "ops.h"
-#include "sim.h"
 #include "stream.h"
 #include "walker.h"
 
