@@ -160,10 +160,26 @@ static struct oplog_entry *last_entry(struct mc_dev *dev)
 	return &dev->oplog[(dev->oplog_next + OPLOG_N - 1) % OPLOG_N];
 }
 
+/*
+ * The backends by spec kind; the last entry (kind NULL) takes every other kind (mdev:,
+ * pci:, a /dev path). A new backend is a line here and its own file.
+ */
+static const struct {
+	const char *kind;
+	const struct mc_backend_ops *ops;
+} backends[] = {
+	{ "sim", &mc_sim_ops },
+	{ NULL, &mc_kernel_ops },
+};
+
 /* The backend behind a parsed spec: one place decides, for devices and kernel logs. */
 static const struct mc_backend_ops *backend_of(const struct mc_devspec *ds)
 {
-	return !strcmp(ds->kind, "sim") ? &mc_sim_ops : &mc_kernel_ops;
+	size_t i = 0;
+
+	while (backends[i].kind && strcmp(backends[i].kind, ds->kind))
+		i++;
+	return backends[i].ops;
 }
 
 const struct mc_backend_ops *mc_dev_backend_of(const struct mc_devspec *ds)
