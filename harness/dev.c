@@ -19,7 +19,7 @@
 #define OPLOG_N 24
 #define TEXT_LEN 96
 
-/* What an operation was; mc_op_format() turns a descriptor into its text. */
+/* What an operation was; op_format() turns a descriptor into its text. */
 enum op_kind {
 	OPK_NONE, OPK_TEXT, OPK_CLOSE_DEV, OPK_FEATURE, OPK_GET_FLAGS, OPK_GET_STATE,
 	OPK_SET_STATE, OPK_DATA_SIZE, OPK_RESET, OPK_READ, OPK_WRITE, OPK_WRITEV, OPK_PREAD,

@@ -14,7 +14,7 @@
 
 /*
  * KCOV's records. PC mode: one canonical PC per basic block hit (the kernel subtracts the
- * KASLR offset, so a module PC is its load address minus that offset; mc_kcov_ranges()
+ * KASLR offset, so a module PC is its load address minus that offset; mc_kcov_range_of()
  * answers in the same terms). CMP mode: one record of four words per comparison.
  */
 enum mc_kcov_mode { MC_KCOV_PC = 0, MC_KCOV_CMP = 1 };

@@ -17,7 +17,7 @@
 int mc_reach(struct mc_ctx *ctx, uint32_t state, int *fd);
 
 /*
- * mc_leave_resuming_prep: before a SET that leaves RESUMING, write the reference stream
+ * mc_write_stream: before a SET that leaves RESUMING, write the reference stream
  * to @fd. Returns 0 or -errno (a setup violation or harness error recorded).
  */
 int mc_write_stream(struct mc_ctx *ctx, int fd);
@@ -39,7 +39,7 @@ int mc_probe(struct mc_ctx *ctx, uint32_t from, uint32_t to, int session_fd, str
 
 /*
  * mc_obs_judge: compare @o with the model for SET @from -> @to. Writes what differs into
- * @why (state and errno for @what_state, data_fd for @what_fd) and returns true on a
+ * @why (state and errno with @check_state, data_fd with @check_fd) and returns true on a
  * match of the requested aspects.
  */
 bool mc_obs_judge(uint64_t flags, uint32_t from, uint32_t to, const struct mc_obs *o,
