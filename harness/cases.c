@@ -30,7 +30,8 @@ static const struct {
 	{ "cloud-hypervisor", MC_PRE_CH },
 };
 
-const char *mc_profile_name(unsigned bit)
+/* The profile name of MC_PRE_* bit @bit ("qemu"), NULL when it is no profile. */
+static const char *mc_profile_name(unsigned bit)
 {
 	return bit == MC_PRE_QEMU ? "qemu" : bit == MC_PRE_CH ? "cloud-hypervisor" : NULL;
 }

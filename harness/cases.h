@@ -45,8 +45,6 @@ enum {
 int mc_profile_parse(const char *list, unsigned *out, char *err, size_t errlen);
 /* "qemu,cloud-hypervisor", "qemu", ... or "none" for @profiles, into @buf. */
 const char *mc_profile_text(unsigned profiles, char *buf, size_t len);
-/* The profile name of MC_PRE_* bit @bit ("qemu"), NULL when it is no profile. */
-const char *mc_profile_name(unsigned bit);
 
 struct mc_op;
 

@@ -224,7 +224,11 @@ int mc_kfault_configure(struct mc_kfault *kf, char *why, size_t len)
 	return 0;
 }
 
-int mc_kfault_arm(const struct mc_kfault *kf, unsigned n)
+/*
+ * mc_kfault_arm: the calling thread's @n-th failure point from now (1-based) fails;
+ * @n 0 disarms. 0 or -errno.
+ */
+static int mc_kfault_arm(const struct mc_kfault *kf, unsigned n)
 {
 	char path[160], val[16];
 
@@ -233,7 +237,8 @@ int mc_kfault_arm(const struct mc_kfault *kf, unsigned n)
 	return write_str(path, val);
 }
 
-int mc_kfault_left(const struct mc_kfault *kf, unsigned *left)
+/* mc_kfault_left: the calling thread's fail-nth as the kernel has it now. 0 or -errno. */
+static int mc_kfault_left(const struct mc_kfault *kf, unsigned *left)
 {
 	char path[160], buf[24];
 	ssize_t n;
@@ -275,7 +280,7 @@ unsigned mc_kfault_dev_kinds(struct mc_kfault_dev *kd, const char *module, char 
 
 int mc_kfault_dev_fault(struct mc_kfault_dev *kd, const char *module, int kind, uint32_t arg)
 {
-	unsigned left;
+	unsigned left = 0;	/* set by mc_kfault_left() unless it fails */
 	int rc, was = kd->armed;
 
 	if (kind != MC_FAULT_NONE && kind != MC_FAULT_ALLOC_NTH && kind != MC_FAULT_ALLOC_COUNT)

@@ -48,13 +48,6 @@ int mc_kfault_probe(struct mc_kfault *kf, const char *module, const char *dbg_ro
  */
 int mc_kfault_configure(struct mc_kfault *kf, char *why, size_t len);
 
-/*
- * mc_kfault_arm: the calling thread's @n-th failure point from now (1-based) fails;
- * @n 0 disarms. 0 or -errno.
- */
-int mc_kfault_arm(const struct mc_kfault *kf, unsigned n);
-/* mc_kfault_left: the calling thread's fail-nth as the kernel has it now. 0 or -errno. */
-int mc_kfault_left(const struct mc_kfault *kf, unsigned *left);
 
 /*
  * A kernel device's fault injection as the kernel backend offers it (backend.h's fault

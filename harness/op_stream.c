@@ -78,7 +78,7 @@ const char *mc_os_plan_text(const struct mc_plan *p, char *buf, size_t len)
  * or -errno with the reason recorded: a harness error for setup, the row's clause for
  * a read that fails.
  */
-int mc_os_save_whole(struct mc_ctx *ctx, const struct mc_plan *p, bool via_pre,
+static int mc_os_save_whole(struct mc_ctx *ctx, const struct mc_plan *p, bool via_pre,
 		     struct mc_stream *out, struct mc_save_result *sr)
 {
 	struct mc_io_opts o;
@@ -149,7 +149,8 @@ int mc_os_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t off, u
 }
 
 /* "acked 24 of 96 bytes (first error EFAULT at 0)" */
-const char *mc_os_acked_text(const struct mc_attempt *a, uint64_t offered, char *buf, size_t len)
+static const char *mc_os_acked_text(const struct mc_attempt *a, uint64_t offered, char *buf,
+				    size_t len)
 {
 	int n = snprintf(buf, len, "the device acknowledged %llu of %llu bytes",
 			 (unsigned long long)a->rr.acked, (unsigned long long)offered);
@@ -167,7 +168,7 @@ const char *mc_os_acked_text(const struct mc_attempt *a, uint64_t offered, char 
  * a certification must not write registers of a device it knows nothing about.
  * Returns false with a violation recorded.
  */
-bool mc_exercise_regions(struct mc_ctx *ctx, const char *after)
+static bool mc_exercise_regions(struct mc_ctx *ctx, const char *after)
 {
 	struct mc_exercise_res r;
 	char why[160];

@@ -37,12 +37,6 @@ int mc_os_no_args(const struct mc_case *c, char *err, size_t len);
 int mc_os_one_of(const struct mc_case *c, const char *key, const char *const *ok, char *err,
 		 size_t len);
 const char *mc_os_plan_text(const struct mc_plan *p, char *buf, size_t len);
-/*
- * Save a whole stream with read plan @p, from STOP_COPY or (@via_pre) PRE_COPY first.
- * 0, or -errno with the reason recorded.
- */
-int mc_os_save_whole(struct mc_ctx *ctx, const struct mc_plan *p, bool via_pre,
-		     struct mc_stream *out, struct mc_save_result *r);
 /* The reference stream (from --peer, or saved before the cases ran); false: recorded. */
 bool mc_os_ref_stream(struct mc_ctx *ctx, struct mc_stream *s);
 /*
@@ -52,9 +46,6 @@ bool mc_os_ref_stream(struct mc_ctx *ctx, struct mc_stream *s);
  */
 int mc_os_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t off, uint64_t len,
 		  const struct mc_plan *p, bool cont, struct mc_attempt *a);
-/* "acked 24 of 96 bytes (first error EFAULT at 0)" */
-const char *mc_os_acked_text(const struct mc_attempt *a, uint64_t offered, char *buf,
-			     size_t len);
 /* After a resume the device accepted: GET works, the regions work, it can run. */
 void mc_os_accepted_usable(struct mc_ctx *ctx, const struct mc_attempt *a, const char *what);
 /* A whole valid stream: every byte acknowledged, RESUMING->STOP accepted, usable. */

@@ -80,11 +80,6 @@ void mc_check_full_migration(struct mc_ctx *ctx, const char *after);
 /* Check that save fd @fd delivers nothing more (read gives 0 or an error). */
 void mc_check_save_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
 /*
- * RES-05: use the device through its regions (config space, the first bytes of every
- * readable BAR). False with a violation recorded when a read fails.
- */
-bool mc_exercise_regions(struct mc_ctx *ctx, const char *after);
-/*
  * op_log.c: VFIO_DEVICE_FEATURE @flags (a DMA logging feature) with @plen payload bytes
  * (at most 56) from @payload, written back into it; the ioctl's result.
  */

@@ -184,7 +184,14 @@ static long marker_pid(int dfd)
 	return pid;
 }
 
-int mc_outdir_unfinished(const char *dir, long *pid)
+/*
+ * Whether the run that last took @dir did not finish: 0 when @dir has no in-progress
+ * marker (or cannot be read), MC_OUTDIR_RUNNING when a run holds its lock now,
+ * MC_OUTDIR_KILLED when the run that wrote the marker is gone (killed: its lock is free).
+ * *@pid = the pid the marker names, or 0. mc_outdir_open() removes a killed run's
+ * marker, saying so on stderr.
+ */
+static int mc_outdir_unfinished(const char *dir, long *pid)
 {
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), lfd, rc = 0;
 

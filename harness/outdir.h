@@ -23,14 +23,6 @@ struct mc_outdir;
 int mc_outdir_open(const char *dir, const char *cmdline, struct mc_outdir **od, char *err,
 		   size_t errlen);
 enum { MC_OUTDIR_KILLED = 1, MC_OUTDIR_RUNNING = 2 };
-/*
- * Whether the run that last took @dir did not finish: 0 when @dir has no in-progress
- * marker (or cannot be read), MC_OUTDIR_RUNNING when a run holds its lock now,
- * MC_OUTDIR_KILLED when the run that wrote the marker is gone (killed: its lock is free).
- * *@pid = the pid the marker names, or 0. mc_outdir_open() removes a killed run's
- * marker, saying so on stderr.
- */
-int mc_outdir_unfinished(const char *dir, long *pid);
 /* For readers of @dir (report render, bundle): a warning on stderr when it is unfinished. */
 void mc_outdir_warn_unfinished(const char *dir);
 /* The directory the reporters write this run's files into (valid until close). */

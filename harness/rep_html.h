@@ -48,9 +48,6 @@ void mc_svg_lines(FILE *f, const struct mc_lines *c);
 struct mc_json;
 void mc_svg_fuzz_kcov(FILE *f, const struct mc_json *o, int idx);
 
-/* "1.2 µs", "3.40 ms"; "96 B", "64.3 KiB"; "2.8 MB/s". */
-void mc_fmt_ns(char *buf, size_t len, double ns);
-void mc_fmt_bytes(char *buf, size_t len, double b);
 void mc_fmt_metric(char *buf, size_t len, double v, const char *unit);
 
 #define H(s) mc_xml_str(f, (s))

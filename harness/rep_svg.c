@@ -16,7 +16,8 @@
 #define BAR_RIGHT 250	/* value column */
 #define BAR_ROW 26
 
-void mc_fmt_ns(char *buf, size_t len, double ns)
+/* "1.2 µs", "3.40 ms"; "96 B", "64.3 KiB"; "2.8 MB/s". */
+static void mc_fmt_ns(char *buf, size_t len, double ns)
 {
 	if (ns < 1e3)
 		snprintf(buf, len, "%.0f ns", ns);
@@ -28,7 +29,7 @@ void mc_fmt_ns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%.2f s", ns / 1e9);
 }
 
-void mc_fmt_bytes(char *buf, size_t len, double b)
+static void mc_fmt_bytes(char *buf, size_t len, double b)
 {
 	static const char *const u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	int i = 0;
