@@ -218,7 +218,7 @@ static int fd_check(const struct mc_case *c, char *err, size_t len)
 {
 	static const char *const ok[] = { "save", "resume", NULL };
 
-	return mc_os_one_of(c, "fd", ok, err, len);
+	return mc_check_arg_one_of(c, "fd", ok, err, len);
 }
 
 /* ------------------------------------------------------------------ REG-02 */
@@ -437,7 +437,7 @@ static int to_check(const struct mc_case *c, char *err, size_t len)
 {
 	static const char *const ok[] = { "STOP_COPY", "RESUMING", "RUNNING", NULL };
 
-	return mc_os_one_of(c, "to", ok, err, len);
+	return mc_check_arg_one_of(c, "to", ok, err, len);
 }
 
 /*
@@ -697,6 +697,6 @@ const struct mc_op mc_ops_conc[] = {
 	{ .name = "reset_loop", .check = fd_check, .run = op_reset_loop },
 	{ .name = "set_io_race", .check = fd_check, .run = op_set_io_race },
 	{ .name = "reset_set_race", .check = to_check, .run = op_reset_set_race },
-	{ .name = "shared_read", .check = mc_os_no_args, .run = op_shared_read },
+	{ .name = "shared_read", .check = mc_check_no_args, .run = op_shared_read },
 	{ .name = NULL },
 };

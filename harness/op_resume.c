@@ -28,7 +28,7 @@ static void op_resume_plan(struct mc_ctx *ctx)
 	struct mc_attempt a;
 	char err[128], pt[96], what[160], v[16];
 
-	if (!mc_os_ref_stream(ctx, &s))
+	if (!mc_reference_stream(ctx, &s))
 		return;
 	if (mc_case_arg(ctx->c, "splits", v, sizeof(v))) {
 		uint64_t upto;
@@ -38,18 +38,18 @@ static void op_resume_plan(struct mc_ctx *ctx)
 		for (uint64_t k = 0; k <= upto && k < s.len; k++) {
 			p = (struct mc_plan){ .kind = MC_PLAN_SPLIT, .k = (size_t)k };
 			snprintf(what, sizeof(what), "split at %llu", (unsigned long long)k);
-			if (mc_os_attempt(ctx, &s, 0, s.len, &p, false, &a) || !mc_os_judge_valid(ctx, &a, s.len, what))
+			if (mc_resume_attempt(ctx, &s, 0, s.len, &p, false, &a) || !mc_judge_resume_valid(ctx, &a, s.len, what))
 				return;
 		}
 		mc_note(ctx, "%llu split points of a %llu-byte stream resumed",
 			(unsigned long long)(upto < s.len ? upto + 1 : s.len), (unsigned long long)s.len);
 		return;
 	}
-	mc_os_row_plan(ctx->c, &p, err, sizeof(err));
-	snprintf(what, sizeof(what), "plan %s", mc_os_plan_text(&p, pt, sizeof(pt)));
-	if (mc_os_attempt(ctx, &s, 0, s.len, &p, false, &a))
+	mc_case_plan(ctx->c, &p, err, sizeof(err));
+	snprintf(what, sizeof(what), "plan %s", mc_plan_text(&p, pt, sizeof(pt)));
+	if (mc_resume_attempt(ctx, &s, 0, s.len, &p, false, &a))
 		return;
-	if (mc_os_judge_valid(ctx, &a, s.len, what))
+	if (mc_judge_resume_valid(ctx, &a, s.len, what))
 		mc_note(ctx, "%s: %lu writes (%lu short), %llu bytes", what, a.rr.calls,
 			a.rr.short_calls, (unsigned long long)a.rr.acked);
 }
@@ -69,7 +69,7 @@ static int save_now(struct mc_ctx *ctx, struct mc_stream *out)
 		rc = -EBADF;
 	if (rc)
 		return rc;
-	mc_os_io_opts(ctx, &o, &one);
+	mc_run_io_opts(ctx, &o, &one);
 	rc = mc_stream_save(ctx->dev, fd, &o, out, &sr);
 	mc_data_close(ctx->dev, fd);
 	return rc;
@@ -188,7 +188,7 @@ static void op_resume_equiv(struct mc_ctx *ctx)
 	char err[256], pt[96], what[128];
 	int rc;
 
-	if (!mc_os_ref_stream(ctx, &s))
+	if (!mc_reference_stream(ctx, &s))
 		return;
 	if (ctx->di->stream_nondet && !ctx->di->state_regions) {
 		mc_harness_error(ctx, "--nondeterministic needs --state-regions: nothing to compare");
@@ -196,9 +196,9 @@ static void op_resume_equiv(struct mc_ctx *ctx)
 	}
 	if (vacuous(ctx, &s))
 		return;
-	mc_os_row_plan(ctx->c, &p, err, sizeof(err));
-	snprintf(what, sizeof(what), "resume with plan %s", mc_os_plan_text(&p, pt, sizeof(pt)));
-	if (mc_os_attempt(ctx, &s, 0, s.len, &p, false, &a) || !mc_os_judge_valid(ctx, &a, s.len, what))
+	mc_case_plan(ctx->c, &p, err, sizeof(err));
+	snprintf(what, sizeof(what), "resume with plan %s", mc_plan_text(&p, pt, sizeof(pt)));
+	if (mc_resume_attempt(ctx, &s, 0, s.len, &p, false, &a) || !mc_judge_resume_valid(ctx, &a, s.len, what))
 		return;
 	if (ctx->di->state_regions) {
 		rc = regions_equal(ctx, &d, err, sizeof(err));
@@ -289,7 +289,7 @@ static void op_resume_truncated(struct mc_ctx *ctx)
 	char v[16] = "header", what[96];
 	uint64_t rng = ctx->di->seed * 0x9e3779b97f4a7c15ull + 1;
 
-	if (!mc_os_ref_stream(ctx, &s))
+	if (!mc_reference_stream(ctx, &s))
 		return;
 	mc_case_arg(ctx->c, "at", v, sizeof(v));
 	if (!strcmp(v, "empty")) {
@@ -310,7 +310,7 @@ static void op_resume_truncated(struct mc_ctx *ctx)
 		cuts[ncut++] = s.len - 1;
 		cuts[ncut++] = s.len / 2;
 		while (ncut < 24 && s.len > 66) {
-			mc_os_xorshift(&rng);
+			mc_xorshift64(&rng);
 			cuts[ncut++] = 65 + rng % (s.len - 66);
 		}
 	}
@@ -319,9 +319,9 @@ static void op_resume_truncated(struct mc_ctx *ctx)
 			continue;
 		snprintf(what, sizeof(what), "a stream cut to %llu of %llu bytes",
 			 (unsigned long long)cuts[i], (unsigned long long)s.len);
-		if (mc_os_attempt(ctx, &s, 0, cuts[i], &one, false, &a))
+		if (mc_resume_attempt(ctx, &s, 0, cuts[i], &one, false, &a))
 			return;
-		if (!mc_os_judge_refused(ctx, &a, cuts[i], what))
+		if (!mc_judge_resume_refused(ctx, &a, cuts[i], what))
 			bad++;
 	}
 	if (!bad)
@@ -363,7 +363,7 @@ static void op_resume_corrupt(struct mc_ctx *ctx)
 	char v[16] = "header", what[96];
 	uint64_t rng = ctx->di->seed * 0x2545f4914f6cdd1dull + 7;
 
-	if (!mc_os_ref_stream(ctx, &s))
+	if (!mc_reference_stream(ctx, &s))
 		return;
 	mc_case_arg(ctx->c, "at", v, sizeof(v));
 	if (!strcmp(v, "header")) {
@@ -371,7 +371,7 @@ static void op_resume_corrupt(struct mc_ctx *ctx)
 			at[n++] = k;
 	} else {
 		while (n < 32 && s.len > 64) {
-			mc_os_xorshift(&rng);
+			mc_xorshift64(&rng);
 			at[n++] = 64 + rng % (s.len - 64);
 		}
 	}
@@ -386,18 +386,18 @@ static void op_resume_corrupt(struct mc_ctx *ctx)
 		}
 		snprintf(what, sizeof(what), "bit %u of byte %llu flipped", (unsigned)(at[i] % 8),
 			 (unsigned long long)at[i]);
-		if (mc_os_attempt(ctx, &c, 0, c.len, &one, false, &a)) {
+		if (mc_resume_attempt(ctx, &c, 0, c.len, &one, false, &a)) {
 			mc_stream_free(&c);
 			return;
 		}
 		mc_stream_free(&c);
 		if (a.write_rc || !mc_resume_complete(&a.rr, s.len)) {
 			refused_write++;
-			if (!mc_os_judge_refused(ctx, &a, s.len, what))
+			if (!mc_judge_resume_refused(ctx, &a, s.len, what))
 				bad++;
 		} else if (!a.stop_rc) {
 			accepted++;
-			mc_os_accepted_usable(ctx, &a, what);
+			mc_check_accepted_usable(ctx, &a, what);
 		}
 	}
 	if (!bad)
@@ -418,12 +418,12 @@ static void op_resume_foreign(struct mc_ctx *ctx)
 		return;
 	}
 	mc_stream_wrap(&s, ctx->di->foreign, ctx->di->foreign_len);
-	mc_os_row_plan(ctx->c, &p, err, sizeof(err));
+	mc_case_plan(ctx->c, &p, err, sizeof(err));
 	snprintf(what, sizeof(what), "the %zu-byte stream of %s written with plan %s",
-		 ctx->di->foreign_len, ctx->di->foreign_spec, mc_os_plan_text(&p, pt, sizeof(pt)));
-	if (mc_os_attempt(ctx, &s, 0, s.len, &p, false, &a))
+		 ctx->di->foreign_len, ctx->di->foreign_spec, mc_plan_text(&p, pt, sizeof(pt)));
+	if (mc_resume_attempt(ctx, &s, 0, s.len, &p, false, &a))
 		return;
-	if (mc_os_judge_refused(ctx, &a, s.len, what))
+	if (mc_judge_resume_refused(ctx, &a, s.len, what))
 		mc_note(ctx, "%s: refused (write %s, RESUMING->STOP %s)", what,
 			mc_errno_name(a.write_rc), mc_errno_name(a.stop_rc));
 }
@@ -437,7 +437,7 @@ static void op_resume_garbage(struct mc_ctx *ctx)
 	struct mc_attempt a;
 	int rc;
 
-	if (!mc_os_ref_stream(ctx, &s))
+	if (!mc_reference_stream(ctx, &s))
 		return;
 	mc_stream_init(&g, 0);
 	rc = mc_stream_slice(&s, 0, s.len, &g);
@@ -449,17 +449,17 @@ static void op_resume_garbage(struct mc_ctx *ctx)
 	}
 	/* Two writes: the stream, then the extra bytes, so the accounts separate them. */
 	split = (struct mc_plan){ .kind = MC_PLAN_SPLIT, .k = (size_t)s.len };
-	if (mc_os_attempt(ctx, &g, 0, g.len, &split, true, &a))
+	if (mc_resume_attempt(ctx, &g, 0, g.len, &split, true, &a))
 		goto out;
 	if (a.rr.acked == g.len) {
-		mc_os_judge_refused(ctx, &a, g.len, "a valid stream plus 16 extra bytes, all acknowledged");
+		mc_judge_resume_refused(ctx, &a, g.len, "a valid stream plus 16 extra bytes, all acknowledged");
 	} else if (a.rr.acked == s.len && a.rr.ngaps == 1 && a.rr.gaps[0].start == s.len) {
 		mc_note(ctx, "the 16 extra bytes were refused (%s); RESUMING->STOP then gave %s",
 			mc_errno_name(a.rr.first_err), mc_errno_name(a.stop_rc));
 		if (!a.stop_rc)
-			mc_os_accepted_usable(ctx, &a, "a valid stream whose extra bytes were refused");
+			mc_check_accepted_usable(ctx, &a, "a valid stream whose extra bytes were refused");
 	} else {
-		mc_os_judge_refused(ctx, &a, g.len, "a valid stream plus 16 extra bytes");
+		mc_judge_resume_refused(ctx, &a, g.len, "a valid stream plus 16 extra bytes");
 	}
 out:
 	mc_stream_free(&g);
@@ -483,7 +483,7 @@ static void op_resume_gap(struct mc_ctx *ctx)
 	ssize_t n;
 	int fd;
 
-	if (!mc_os_ref_stream(ctx, &s))
+	if (!mc_reference_stream(ctx, &s))
 		return;
 	if (s.len < 2 * gap) {
 		mc_skip(ctx, "the reference stream is too short to leave a gap in");
@@ -495,7 +495,7 @@ static void op_resume_gap(struct mc_ctx *ctx)
 		mc_harness_error(ctx, "mmap: %s", strerror(errno));
 		return;
 	}
-	mc_os_io_opts(ctx, &o, &one);
+	mc_run_io_opts(ctx, &o, &one);
 	if (mc_reach(ctx, ST_RESUMING, &fd))
 		goto out_unmap;
 	memset(&r1, 0, sizeof(r1));
@@ -517,7 +517,7 @@ static void op_resume_gap(struct mc_ctx *ctx)
 	a.stop_rc = mc_set_state(ctx->dev, ST_STOP, NULL);
 	snprintf(what, sizeof(what), "the write of bytes %llu..%llu failed (%s) and the rest followed",
 		 (unsigned long long)cut, (unsigned long long)(cut + gap - 1), mc_errno_name((int)n));
-	if (mc_os_judge_refused(ctx, &a, s.len, what))
+	if (mc_judge_resume_refused(ctx, &a, s.len, what))
 		mc_note(ctx, "%s: RESUMING->STOP refused it (%s)", what, mc_errno_name(a.stop_rc));
 out_fd:
 	mc_data_close(ctx->dev, fd);
@@ -538,7 +538,7 @@ static void op_resume_random(struct mc_ctx *ctx)
 	struct mc_stream s;
 	char what[96];
 
-	if (!mc_os_ref_stream(ctx, &s))
+	if (!mc_reference_stream(ctx, &s))
 		return;
 	for (unsigned i = 0; i < rounds; i++) {
 		struct mc_stream r;
@@ -551,14 +551,14 @@ static void op_resume_random(struct mc_ctx *ctx)
 			return;
 		}
 		for (uint64_t k = 0; k < r.mem_len; k++) {
-			mc_os_xorshift(&rng);
+			mc_xorshift64(&rng);
 			/* even rounds: all random; odd rounds: one byte in 8 changed */
 			if (!(i & 1) || !(rng & 7))
 				r.mem[k] = (uint8_t)(rng >> 24);
 		}
 		snprintf(what, sizeof(what), "random stream #%u (%s)", i,
 			 i & 1 ? "1 byte in 8 changed" : "all bytes random");
-		if (mc_os_attempt(ctx, &r, 0, r.mem_len, &one, false, &a)) {
+		if (mc_resume_attempt(ctx, &r, 0, r.mem_len, &one, false, &a)) {
 			mc_stream_free(&r);
 			return;
 		}
@@ -569,7 +569,7 @@ static void op_resume_random(struct mc_ctx *ctx)
 		}
 		if (!a.stop_rc) {
 			accepted++;
-			mc_os_accepted_usable(ctx, &a, what);
+			mc_check_accepted_usable(ctx, &a, what);
 		}
 		if (mc_reset(ctx->dev) || mc_get_state(ctx->dev, &st) || st != ST_RUNNING) {
 			mc_violation(ctx, "%s: RESET did not give RUNNING", what);
@@ -605,25 +605,25 @@ static int trunc_check(const struct mc_case *c, char *err, size_t len)
 {
 	static const char *const ok[] = { "header", "sample", "empty", "records", NULL };
 
-	return mc_os_one_of(c, "at", ok, err, len);
+	return mc_check_arg_one_of(c, "at", ok, err, len);
 }
 
 static int corrupt_check(const struct mc_case *c, char *err, size_t len)
 {
 	static const char *const ok[] = { "header", "sample", NULL };
 
-	return mc_os_one_of(c, "at", ok, err, len);
+	return mc_check_arg_one_of(c, "at", ok, err, len);
 }
 
 const struct mc_op mc_ops_resume[] = {
-	{ .name = "resume_plan", .check = mc_os_plan_check, .run = op_resume_plan },
-	{ .name = "resume_equiv", .check = mc_os_plan_check, .run = op_resume_equiv },
+	{ .name = "resume_plan", .check = mc_check_plan_arg, .run = op_resume_plan },
+	{ .name = "resume_equiv", .check = mc_check_plan_arg, .run = op_resume_equiv },
 	{ .name = "resume_truncated", .check = trunc_check, .run = op_resume_truncated },
 	{ .name = "resume_corrupt", .check = corrupt_check, .run = op_resume_corrupt },
-	{ .name = "resume_foreign", .check = mc_os_plan_check, .run = op_resume_foreign },
-	{ .name = "resume_garbage", .check = mc_os_no_args, .run = op_resume_garbage },
-	{ .name = "resume_gap", .check = mc_os_no_args, .run = op_resume_gap },
-	{ .name = "resume_random", .check = mc_os_no_args, .run = op_resume_random },
-	{ .name = "resume_fd_ops", .check = mc_os_no_args, .run = op_resume_fd_ops },
+	{ .name = "resume_foreign", .check = mc_check_plan_arg, .run = op_resume_foreign },
+	{ .name = "resume_garbage", .check = mc_check_no_args, .run = op_resume_garbage },
+	{ .name = "resume_gap", .check = mc_check_no_args, .run = op_resume_gap },
+	{ .name = "resume_random", .check = mc_check_no_args, .run = op_resume_random },
+	{ .name = "resume_fd_ops", .check = mc_check_no_args, .run = op_resume_fd_ops },
 	{ .name = NULL },
 };

@@ -24,14 +24,14 @@
 /* ---------------------------------------------------------------- shared steps */
 
 /* The sample offsets and damage of the RES cases: xorshift64, seeded from --seed. */
-void mc_os_xorshift(uint64_t *x)
+void mc_xorshift64(uint64_t *x)
 {
 	*x ^= *x << 13;
 	*x ^= *x >> 7;
 	*x ^= *x << 17;
 }
 
-void mc_os_io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct mc_plan *p)
+void mc_run_io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct mc_plan *p)
 {
 	memset(o, 0, sizeof(*o));
 	o->plan = p;
@@ -42,7 +42,7 @@ void mc_os_io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct 
 }
 
 /* The plan named by the row's plan= argument ("one" when absent). */
-int mc_os_row_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t len)
+int mc_case_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t len)
 {
 	char v[96] = "one";
 
@@ -50,7 +50,7 @@ int mc_os_row_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t
 	return mc_plan_parse(v, p, err, len);
 }
 
-int mc_os_plan_check(const struct mc_case *c, char *err, size_t len)
+int mc_check_plan_arg(const struct mc_case *c, char *err, size_t len)
 {
 	struct mc_plan p;
 	uint64_t n;
@@ -63,10 +63,10 @@ int mc_os_plan_check(const struct mc_case *c, char *err, size_t len)
 	}
 	if (mc_case_num(c, "splits", MC_NUM_DEC, 0, MC_SPLITS_MAX, 0, &n, err, len))
 		return -EINVAL;
-	return mc_os_row_plan(c, &p, err, len);
+	return mc_case_plan(c, &p, err, len);
 }
 
-const char *mc_os_plan_text(const struct mc_plan *p, char *buf, size_t len)
+const char *mc_plan_text(const struct mc_plan *p, char *buf, size_t len)
 {
 	mc_plan_format(p, buf, len);
 	return buf;
@@ -78,14 +78,14 @@ const char *mc_os_plan_text(const struct mc_plan *p, char *buf, size_t len)
  * or -errno with the reason recorded: a harness error for setup, the row's clause for
  * a read that fails.
  */
-static int mc_os_save_whole(struct mc_ctx *ctx, const struct mc_plan *p, bool via_pre,
-		     struct mc_stream *out, struct mc_save_result *sr)
+static int save_whole_stream(struct mc_ctx *ctx, const struct mc_plan *p, bool via_pre,
+			     struct mc_stream *out, struct mc_save_result *sr)
 {
 	struct mc_io_opts o;
 	char pt[96];
 	int fd, rc;
 
-	mc_os_io_opts(ctx, &o, p);
+	mc_run_io_opts(ctx, &o, p);
 	if (mc_reach(ctx, via_pre ? ST_PRE_COPY : ST_STOP_COPY, &fd))
 		return -EIO;
 	if (via_pre) {
@@ -93,7 +93,7 @@ static int mc_os_save_whole(struct mc_ctx *ctx, const struct mc_plan *p, bool vi
 		rc = mc_stream_save(ctx->dev, fd, &o, out, sr);
 		if (rc && rc != -ENOMSG) {
 			mc_violation(ctx, "reading pre-copy data with plan %s failed after %llu bytes: %s",
-				     mc_os_plan_text(p, pt, sizeof(pt)), (unsigned long long)sr->bytes,
+				     mc_plan_text(p, pt, sizeof(pt)), (unsigned long long)sr->bytes,
 				     mc_errno_name(rc));
 			goto out;
 		}
@@ -107,7 +107,7 @@ static int mc_os_save_whole(struct mc_ctx *ctx, const struct mc_plan *p, bool vi
 	rc = mc_stream_save(ctx->dev, fd, &o, out, sr);
 	if (rc)
 		mc_violation(ctx, "reading the stream in STOP_COPY with plan %s failed after %llu bytes: %s",
-			     mc_os_plan_text(p, pt, sizeof(pt)), (unsigned long long)out->len,
+			     mc_plan_text(p, pt, sizeof(pt)), (unsigned long long)out->len,
 			     mc_errno_name(rc));
 out:
 	mc_data_close(ctx->dev, fd);
@@ -115,7 +115,7 @@ out:
 }
 
 /* The reference stream (from --peer, or saved from the device before the cases ran). */
-bool mc_os_ref_stream(struct mc_ctx *ctx, struct mc_stream *s)
+bool mc_reference_stream(struct mc_ctx *ctx, struct mc_stream *s)
 {
 	if (!ctx->di->stream || !ctx->di->stream_len) {
 		mc_no_ref_stream(ctx, "for this case");
@@ -130,14 +130,14 @@ bool mc_os_ref_stream(struct mc_ctx *ctx, struct mc_stream *s)
  * Reach RESUMING, write [@off, @off+@len) of @s with @p, SET STOP, GET. Returns 0 or
  * -errno when the harness could not set up (recorded).
  */
-int mc_os_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t off, uint64_t len,
-		  const struct mc_plan *p, bool cont, struct mc_attempt *a)
+int mc_resume_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t off, uint64_t len,
+		      const struct mc_plan *p, bool cont, struct mc_attempt *a)
 {
 	struct mc_io_opts o;
 	int fd;
 
 	memset(a, 0, sizeof(*a));
-	mc_os_io_opts(ctx, &o, p);
+	mc_run_io_opts(ctx, &o, p);
 	o.continue_after_error = cont;
 	if (mc_reach(ctx, ST_RESUMING, &fd))
 		return -EIO;
@@ -149,8 +149,8 @@ int mc_os_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t off, u
 }
 
 /* "acked 24 of 96 bytes (first error EFAULT at 0)" */
-static const char *mc_os_acked_text(const struct mc_attempt *a, uint64_t offered, char *buf,
-				    size_t len)
+static const char *acked_text(const struct mc_attempt *a, uint64_t offered, char *buf,
+			      size_t len)
 {
 	int n = snprintf(buf, len, "the device acknowledged %llu of %llu bytes",
 			 (unsigned long long)a->rr.acked, (unsigned long long)offered);
@@ -183,7 +183,7 @@ static bool mc_exercise_regions(struct mc_ctx *ctx, const char *after)
 }
 
 /* After a resume the device accepted: GET works, the regions work, it can run. */
-void mc_os_accepted_usable(struct mc_ctx *ctx, const struct mc_attempt *a, const char *what)
+void mc_check_accepted_usable(struct mc_ctx *ctx, const struct mc_attempt *a, const char *what)
 {
 	uint32_t st;
 	int rc;
@@ -219,7 +219,7 @@ static void op_save_eof(struct mc_ctx *ctx)
 
 	mc_case_arg(ctx->c, "via", v, sizeof(v));
 	via_pre = !strcmp(v, "pre_copy");
-	mc_os_io_opts(ctx, &o, &one);
+	mc_run_io_opts(ctx, &o, &one);
 	if (mc_reach(ctx, via_pre ? ST_PRE_COPY : ST_STOP_COPY, &fd))
 		return;
 	mc_stream_init(&s, 0);
@@ -277,10 +277,10 @@ static void op_save_plan(struct mc_ctx *ctx)
 	char err[128], pt[96], ack[160];
 	int rc;
 
-	mc_os_row_plan(ctx->c, &p, err, sizeof(err));
+	mc_case_plan(ctx->c, &p, err, sizeof(err));
 	mc_stream_init(&a, 0);
 	mc_stream_init(&b, 0);
-	if (mc_os_save_whole(ctx, &one, false, &a, &sa) || mc_os_save_whole(ctx, &p, false, &b, &sb))
+	if (save_whole_stream(ctx, &one, false, &a, &sa) || save_whole_stream(ctx, &p, false, &b, &sb))
 		goto out;
 	rc = mc_stream_cmp(&a, &b, &diff);
 	if (rc < 0) {
@@ -289,22 +289,22 @@ static void op_save_plan(struct mc_ctx *ctx)
 		struct mc_attempt at;
 
 		mc_note(ctx, "plan %s: %llu bytes in %lu reads, single read: %llu bytes; first difference at %llu",
-			mc_os_plan_text(&p, pt, sizeof(pt)), (unsigned long long)b.len, sb.calls,
+			mc_plan_text(&p, pt, sizeof(pt)), (unsigned long long)b.len, sb.calls,
 			(unsigned long long)a.len, (unsigned long long)diff);
 		for (int i = 0; i < 2; i++) {
 			const struct mc_stream *s = i ? &b : &a;
 
-			if (mc_os_attempt(ctx, s, 0, s->len, &one, false, &at))
+			if (mc_resume_attempt(ctx, s, 0, s->len, &one, false, &at))
 				break;
 			if (at.write_rc || at.stop_rc)
 				mc_violation(ctx, "the stream read %s differs from the other and does not resume: %s, RESUMING->STOP %s",
 					     i ? "with the plan" : "in one buffer",
-					     mc_os_acked_text(&at, s->len, ack, sizeof(ack)),
+					     acked_text(&at, s->len, ack, sizeof(ack)),
 					     mc_errno_name(at.stop_rc));
 		}
 	} else {
 		mc_note(ctx, "plan %s: %lu reads (%lu short), %llu bytes, identical",
-			mc_os_plan_text(&p, pt, sizeof(pt)), sb.calls, sb.short_calls,
+			mc_plan_text(&p, pt, sizeof(pt)), sb.calls, sb.short_calls,
 			(unsigned long long)b.len);
 	}
 out:
@@ -367,7 +367,7 @@ static void op_data_size_ratio(struct mc_ctx *ctx)
 		return;
 	rc = mc_get_data_size(ctx->dev, &est);
 	mc_stream_init(&s, 0);
-	mc_os_io_opts(ctx, &o, &one);
+	mc_run_io_opts(ctx, &o, &one);
 	if (mc_stream_save(ctx->dev, fd, &o, &s, &sr)) {
 		mc_setup_violation(ctx, "SAVE-01", "reading the stream in STOP_COPY failed: %s",
 				   mc_errno_name(sr.end));
@@ -393,14 +393,14 @@ static void op_data_size_ratio(struct mc_ctx *ctx)
  * Judge an attempt at resuming a whole valid stream: every byte acknowledged and
  * RESUMING->STOP accepted, then the device is usable.
  */
-bool mc_os_judge_valid(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t len,
-		       const char *what)
+bool mc_judge_resume_valid(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t len,
+			   const char *what)
 {
 	char ack[160];
 
 	if (a->write_rc || !mc_resume_complete(&a->rr, len)) {
 		mc_violation(ctx, "%s: writing a valid stream failed: %s", what,
-			     mc_os_acked_text(a, len, ack, sizeof(ack)));
+			     acked_text(a, len, ack, sizeof(ack)));
 		return false;
 	}
 	if (a->stop_rc) {
@@ -408,7 +408,7 @@ bool mc_os_judge_valid(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t 
 			     mc_errno_name(a->stop_rc));
 		return false;
 	}
-	mc_os_accepted_usable(ctx, a, what);
+	mc_check_accepted_usable(ctx, a, what);
 	return true;
 }
 
@@ -416,14 +416,14 @@ bool mc_os_judge_valid(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t 
  * Judge an attempt whose acknowledged bytes are NOT a complete valid stream (a prefix,
  * a gap, extra bytes, a foreign or rejected stream): RESUMING->STOP must fail.
  */
-bool mc_os_judge_refused(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t offered,
-			 const char *what)
+bool mc_judge_resume_refused(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t offered,
+			     const char *what)
 {
 	char ack[160];
 
 	if (!a->stop_rc) {
 		mc_violation(ctx, "%s: RESUMING->STOP succeeded although %s", what,
-			     mc_os_acked_text(a, offered, ack, sizeof(ack)));
+			     acked_text(a, offered, ack, sizeof(ack)));
 		return false;
 	}
 	return true;
@@ -451,9 +451,9 @@ static void op_io_equiv(struct mc_ctx *ctx)
 	}
 	mc_case_arg(ctx->c, "dir", v, sizeof(v));
 	if (!strcmp(v, "resume")) {
-		if (!mc_os_ref_stream(ctx, &s))
+		if (!mc_reference_stream(ctx, &s))
 			return;
-		mc_os_io_opts(ctx, &o, &p);
+		mc_run_io_opts(ctx, &o, &p);
 		o.io = MC_IO_URING;
 		if (mc_reach(ctx, ST_RESUMING, &fd))
 			return;
@@ -463,19 +463,19 @@ static void op_io_equiv(struct mc_ctx *ctx)
 		at.stop_rc = mc_set_state(ctx->dev, ST_STOP, NULL);
 		at.get_rc = mc_get_state(ctx->dev, &at.state);
 		mc_data_close(ctx->dev, fd);
-		if (mc_os_judge_valid(ctx, &at, s.len, "a stream written through io_uring"))
+		if (mc_judge_resume_valid(ctx, &at, s.len, "a stream written through io_uring"))
 			mc_note(ctx, "%lu io_uring writes; poll on the resume fd: %s", at.rr.calls,
 				pr > 0 ? "writable" : pr == 0 ? "not ready" : mc_errno_name(pr));
 		return;
 	}
 	mc_stream_init(&a, 0);
 	mc_stream_init(&b, 0);
-	rc = mc_os_save_whole(ctx, &p, false, &a, &sa);
+	rc = save_whole_stream(ctx, &p, false, &a, &sa);
 	if (!rc) {
 		if (mc_reach(ctx, ST_STOP_COPY, &fd))
 			goto out;
 		pr = mc_data_poll(ctx->dev, fd, POLLIN, 0);
-		mc_os_io_opts(ctx, &o, &p);
+		mc_run_io_opts(ctx, &o, &p);
 		o.io = MC_IO_URING;
 		rc = mc_stream_save(ctx->dev, fd, &o, &b, &sb);
 		mc_data_close(ctx->dev, fd);
@@ -489,8 +489,8 @@ static void op_io_equiv(struct mc_ctx *ctx)
 			/* Streams differ by design: the io_uring one must resume instead. */
 			struct mc_plan one = { .kind = MC_PLAN_ONE };
 
-			if (!mc_os_attempt(ctx, &b, 0, b.len, &one, false, &at))
-				mc_os_judge_valid(ctx, &at, b.len, "the stream read through io_uring");
+			if (!mc_resume_attempt(ctx, &b, 0, b.len, &one, false, &at))
+				mc_judge_resume_valid(ctx, &at, b.len, "the stream read through io_uring");
 		} else if (rc)
 			mc_violation(ctx, "the stream read through io_uring (%llu bytes) differs from the one read with read() (%llu bytes) at byte %llu",
 				     (unsigned long long)b.len, (unsigned long long)a.len,
@@ -506,7 +506,7 @@ out:
 }
 
 /* Rows of these operations say '-' for expect: the operation itself knows the rule. */
-int mc_os_no_args(const struct mc_case *c, char *err, size_t len)
+int mc_check_no_args(const struct mc_case *c, char *err, size_t len)
 {
 	if (strcmp(c->args, "-") || strcmp(c->expect, "-")) {
 		snprintf(err, len, "takes args '-' and expect '-'");
@@ -515,8 +515,8 @@ int mc_os_no_args(const struct mc_case *c, char *err, size_t len)
 	return 0;
 }
 
-int mc_os_one_of(const struct mc_case *c, const char *key, const char *const *ok, char *err,
-		 size_t len)
+int mc_check_arg_one_of(const struct mc_case *c, const char *key, const char *const *ok,
+			char *err, size_t len)
 {
 	char v[24] = "";
 
@@ -533,21 +533,21 @@ static int via_check(const struct mc_case *c, char *err, size_t len)
 {
 	static const char *const ok[] = { "stop", "pre_copy", NULL };
 
-	return mc_os_one_of(c, "via", ok, err, len);
+	return mc_check_arg_one_of(c, "via", ok, err, len);
 }
 
 static int dir_check(const struct mc_case *c, char *err, size_t len)
 {
 	static const char *const ok[] = { "save", "resume", NULL };
 
-	return mc_os_one_of(c, "dir", ok, err, len);
+	return mc_check_arg_one_of(c, "dir", ok, err, len);
 }
 
 const struct mc_op mc_ops_stream[] = {
 	{ .name = "save_eof", .check = via_check, .run = op_save_eof },
-	{ .name = "save_plan", .check = mc_os_plan_check, .run = op_save_plan },
+	{ .name = "save_plan", .check = mc_check_plan_arg, .run = op_save_plan },
 	{ .name = "save_fd_ops", .check = mc_op_state_arg_check, .run = op_save_fd_ops },
-	{ .name = "data_size_ratio", .check = mc_os_no_args, .run = op_data_size_ratio },
+	{ .name = "data_size_ratio", .check = mc_check_no_args, .run = op_data_size_ratio },
 	{ .name = "io_equiv", .check = dir_check, .run = op_io_equiv },
 	{ .name = NULL },
 };

@@ -25,34 +25,34 @@ struct mc_attempt {
 };
 
 /* The sample offsets and damage of the RES cases: xorshift64, seeded from --seed. */
-void mc_os_xorshift(uint64_t *x);
+void mc_xorshift64(uint64_t *x);
 /* The run's I/O options (--io) for a transfer with plan @p. */
-void mc_os_io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct mc_plan *p);
+void mc_run_io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct mc_plan *p);
 /* The plan named by the row's plan= argument ("one" when absent). */
-int mc_os_row_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t len);
+int mc_case_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t len);
 /* Row checks: a valid plan=; no args at all; @key one of @ok (NULL-terminated). */
-int mc_os_plan_check(const struct mc_case *c, char *err, size_t len);
+int mc_check_plan_arg(const struct mc_case *c, char *err, size_t len);
 #define MC_SPLITS_MAX 65536	/* splits=N: split points tried, at most */
-int mc_os_no_args(const struct mc_case *c, char *err, size_t len);
-int mc_os_one_of(const struct mc_case *c, const char *key, const char *const *ok, char *err,
-		 size_t len);
-const char *mc_os_plan_text(const struct mc_plan *p, char *buf, size_t len);
+int mc_check_no_args(const struct mc_case *c, char *err, size_t len);
+int mc_check_arg_one_of(const struct mc_case *c, const char *key, const char *const *ok,
+			char *err, size_t len);
+const char *mc_plan_text(const struct mc_plan *p, char *buf, size_t len);
 /* The reference stream (from --peer, or saved before the cases ran); false: recorded. */
-bool mc_os_ref_stream(struct mc_ctx *ctx, struct mc_stream *s);
+bool mc_reference_stream(struct mc_ctx *ctx, struct mc_stream *s);
 /*
  * Reach RESUMING, write [@off, @off+@len) of @s with @p (@cont: go on writing after a
  * failed write), SET STOP, GET. Returns 0 or -errno when the harness could not set up
  * (recorded).
  */
-int mc_os_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t off, uint64_t len,
-		  const struct mc_plan *p, bool cont, struct mc_attempt *a);
+int mc_resume_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t off, uint64_t len,
+		      const struct mc_plan *p, bool cont, struct mc_attempt *a);
 /* After a resume the device accepted: GET works, the regions work, it can run. */
-void mc_os_accepted_usable(struct mc_ctx *ctx, const struct mc_attempt *a, const char *what);
+void mc_check_accepted_usable(struct mc_ctx *ctx, const struct mc_attempt *a, const char *what);
 /* A whole valid stream: every byte acknowledged, RESUMING->STOP accepted, usable. */
-bool mc_os_judge_valid(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t len,
-		       const char *what);
+bool mc_judge_resume_valid(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t len,
+			   const char *what);
 /* Acknowledged bytes that are not a complete valid stream: RESUMING->STOP must fail. */
-bool mc_os_judge_refused(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t offered,
-			 const char *what);
+bool mc_judge_resume_refused(struct mc_ctx *ctx, const struct mc_attempt *a, uint64_t offered,
+			     const char *what);
 
 #endif /* MC_OP_STREAM_H */
