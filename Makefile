@@ -36,7 +36,7 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check test unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
+.PHONY: all static asan check test layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
         clauses-doc clauses-check
 .SECONDARY:
 all: $(BUILD)/migcheck
@@ -160,6 +160,11 @@ check: deps all clauses-check unit sim-check interrupt-check hostile-check fuzz-
 test: all clauses-check unit sim-check fuzz-replay mutants
 	@echo "make test: all passed (the full gate, with the real-kernel rig, is make check)"
 
+# The harness's files form a DAG of calls (tools/layers.sh; the simulated device counts
+# as one file).
+layers-check: $(call objs,plain)
+	$(Q)tools/layers.sh $(BUILD)/plain/harness
+
 # ---------------------------------------------------------------- dependencies
 # The build's Debian packages; every compile waits for them (see flavour_rules). All
 # installs go through tools/apt-install.sh (apt-get update once when the lists are missing
@@ -183,6 +188,7 @@ help:
 	@echo "                    fuzz-replay, mutants; the contributor's loop"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
+	@echo "  make layers-check the harness's files call each other in no loop (tools/layers.sh)"
 	@echo "  make clauses-doc  write docs/CLAUSES.md from harness/clauses.c (clauses-check: it is current)"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
 	@echo "  make hostile-check hostile input: wrapping numbers, FIFOs, NUL bytes, escapes"
