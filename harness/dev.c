@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "kcov_run.h"
 #include "migcheck.h"
 #include "model.h"
 #include "report.h"
+#include "util.h"
 
 #define OPLOG_N 24
 #define TEXT_LEN 96
@@ -52,14 +52,6 @@ struct mc_dev {
 	bool threaded;			/* mc_dev_threaded(): calls from several threads */
 	pthread_mutex_t oplock;		/* the operation log, when threaded */
 };
-
-static uint64_t clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void op_format(const struct mc_op_desc *d, const char *text, char *buf, size_t len)
 {
@@ -114,7 +106,7 @@ static void op_begin(struct mc_dev *dev, int kind, int fd, uint64_t a, uint64_t 
 	}
 	w->seq++;
 	if (dev->precise)
-		w->op_start_ns = clock_ns(CLOCK_MONOTONIC);
+		w->op_start_ns = mc_now_ns();
 	__atomic_store_n(&w->in_device, 1, __ATOMIC_RELEASE);	/* after desc and seq */
 }
 
@@ -142,7 +134,7 @@ static long op_end(struct mc_dev *dev, long rc)
 	__atomic_store_n(&w->in_device, 0, __ATOMIC_RELEASE);
 	mc_kcov_case_fold();	/* the driver's coverage of the operation, on a KCOV kernel */
 	if (dev->precise)
-		dev->last_op_ns = clock_ns(CLOCK_MONOTONIC) - w->op_start_ns;
+		dev->last_op_ns = mc_now_ns() - w->op_start_ns;
 	e->d = w->desc;
 	e->rc = rc;
 	e->note_fd = e->note_state = -1;

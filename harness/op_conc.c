@@ -19,7 +19,7 @@
 #include "op_stream.h"
 #include "ops.h"
 #include "walker.h"
-#include "watchdog.h"
+#include "util.h"
 
 #define JOIN_MS 5000		/* a thread still in the device after this has hung */
 #define LOOP_MS 5000		/* a read or write loop ends after this at the latest */
@@ -62,21 +62,16 @@ static void sleep_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-static uint64_t now_ms(void)
-{
-	return mc_now_ns() / 1000000;
-}
-
 /*
  * Wait up to @ms for *@v to reach @min (an atomic counter); whether it did. It spins
  * (yielding): a racing call must follow the event it waits for within microseconds.
  */
 static bool wait_for(const int *v, int min, unsigned ms)
 {
-	uint64_t end = now_ms() + ms;
+	uint64_t end = mc_now_ms() + ms;
 
 	while (__atomic_load_n(v, __ATOMIC_ACQUIRE) < min) {
-		if (now_ms() >= end)
+		if (mc_now_ms() >= end)
 			return false;
 		sched_yield();
 	}
@@ -86,7 +81,7 @@ static bool wait_for(const int *v, int min, unsigned ms)
 /* Join @w if it ends before @end_ms; false when it is still running (left alone). */
 static bool worker_join_by(struct worker *w, uint64_t end_ms)
 {
-	uint64_t now = now_ms();
+	uint64_t now = mc_now_ms();
 
 	if (!w->made)
 		return true;
@@ -99,7 +94,7 @@ static bool worker_join_by(struct worker *w, uint64_t end_ms)
 
 static bool worker_join(struct worker *w)
 {
-	return worker_join_by(w, now_ms() + JOIN_MS);
+	return worker_join_by(w, mc_now_ms() + JOIN_MS);
 }
 
 /*
@@ -117,7 +112,7 @@ static void hung(struct mc_ctx *ctx, const char *what)
 static bool join_both(struct mc_ctx *ctx, struct worker *a, const char *wa, struct worker *b,
 		      const char *wb)
 {
-	uint64_t end = now_ms() + JOIN_MS;
+	uint64_t end = mc_now_ms() + JOIN_MS;
 	bool ja = worker_join_by(a, end), jb = worker_join_by(b, end);
 
 	if (!ja || !jb) {
@@ -180,9 +175,9 @@ static void loop_step(struct loop *l)
 static void loop_run(void *p)
 {
 	struct loop *l = p;
-	uint64_t end = now_ms() + LOOP_MS;
+	uint64_t end = mc_now_ms() + LOOP_MS;
 
-	while (l->post_ops < 3 && now_ms() < end)
+	while (l->post_ops < 3 && mc_now_ms() < end)
 		loop_step(l);
 }
 
@@ -501,12 +496,12 @@ struct reader {
 static void reader_run(void *p)
 {
 	struct reader *rd = p;
-	uint64_t end = now_ms() + LOOP_MS;
+	uint64_t end = mc_now_ms() + LOOP_MS;
 
 	/* Spin, not sleep, on the start: both readers must begin at once. */
-	while (!__atomic_load_n(rd->go, __ATOMIC_ACQUIRE) && now_ms() < end)
+	while (!__atomic_load_n(rd->go, __ATOMIC_ACQUIRE) && mc_now_ms() < end)
 		sched_yield();
-	while (!rd->eof && !rd->err && !rd->over && now_ms() < end) {
+	while (!rd->eof && !rd->err && !rd->over && mc_now_ms() < end) {
 		ssize_t got;
 
 		if (rd->used + rd->chunk > rd->cap) {

@@ -8,23 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "model.h"
 #include "num.h"
 #include "ops.h"
 #include "stream.h"
+#include "util.h"
 #include "walker.h"
 
 #define MAX_REPS 1000
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static unsigned reps_arg(const struct mc_ctx *ctx, unsigned dflt)
 {
@@ -129,11 +121,11 @@ static void op_downtime(struct mc_ctx *ctx)
 		if (mc_reach(ctx, VFIO_DEVICE_STATE_STOP, &fd))
 			goto out;
 		mc_stream_init(&s, 0);
-		t0 = mono_ns();
+		t0 = mc_now_ns();
 		rc = set_rc = mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP_COPY, &fd);
 		if (!rc)
 			rc = mc_stream_save(ctx->dev, fd, &o, &s, &sr);
-		t1 = mono_ns();
+		t1 = mc_now_ns();
 		mc_data_close(ctx->dev, fd);
 		if (rc || mc_reach(ctx, VFIO_DEVICE_STATE_RESUMING, &fd)) {
 			if (rc)
@@ -144,11 +136,11 @@ static void op_downtime(struct mc_ctx *ctx)
 			mc_stream_free(&s);
 			goto out;
 		}
-		t2 = mono_ns();
+		t2 = mc_now_ns();
 		rc = mc_stream_resume(ctx->dev, fd, &s, 0, s.len, &o, &rr);
 		if (!rc)
 			rc = mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP, NULL);
-		load[i] = (double)(mono_ns() - t2);
+		load[i] = (double)(mc_now_ns() - t2);
 		mc_data_close(ctx->dev, fd);
 		bytes = s.len;
 		mc_stream_free(&s);

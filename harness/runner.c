@@ -23,6 +23,7 @@
 #include "runner.h"
 #include "stream.h"
 #include "walker.h"
+#include "util.h"
 #include "watchdog.h"
 #include "waiver.h"
 

@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "stream.h"
 #include "uring.h"
+#include "util.h"
 
 #define CMP_BLOCK (64u << 10)	/* bounce size for comparing and slicing spilled bytes */
 #define STREAM_MIN_CAP (64u << 10)
@@ -380,14 +380,6 @@ static ssize_t issue(struct xfer *x, const struct xreq *q)
 	return mc_data_writev(x->dev, x->fd, x->iov, q->iovcnt);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /*
  * After EAGAIN: wait on the fd's own readiness, never a sleep, and only until the
  * call's deadline (set at its first EAGAIN). 0 means "try the call again".
@@ -395,7 +387,7 @@ static uint64_t now_ms(void)
 static int wait_ready(struct xfer *x, short events, uint64_t *deadline)
 {
 	int ms = x->o->eagain_ms ? x->o->eagain_ms : DEFAULT_EAGAIN_MS;
-	uint64_t now = now_ms();
+	uint64_t now = mc_now_ms();
 	int rc;
 
 	if (ms < 0)

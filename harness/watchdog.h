@@ -34,8 +34,6 @@ struct mc_child {
 	unsigned op_timeout_ms;		/* each device operation */
 };
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t mc_now_ns(void);
 /*
  * Run @c->fn(@c->ctx, @c->arg) in a child with the watchdog, for at most @c->limit_ms;
  * returns how it ended. *@sig gets the signal of a crashed child; *@stuck the pid of a

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Small helpers more than one file needs and none owns: the monotonic clock every timeout
+ * and measurement reads, and bounded string copies and tests. Nothing here knows about
+ * devices, cases or reports.
+ */
+#ifndef MC_UTIL_H
+#define MC_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t mc_now_ns(void);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+static inline uint64_t mc_now_ms(void)
+{
+	return mc_now_ns() / 1000000;
+}
+
+#endif
