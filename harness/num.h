@@ -27,4 +27,10 @@ int mc_num_scan(const char *s, const char **end, uint64_t *out);
  */
 int mc_num_parse(const char *s, unsigned flags, uint64_t min, uint64_t max, uint64_t *out);
 
+/* mc_num_u64: the whole of @s as any 64-bit number (mc_num_parse() without bounds). */
+static inline int mc_num_u64(const char *s, uint64_t *out)
+{
+	return mc_num_parse(s, 0, 0, UINT64_MAX, out);
+}
+
 #endif

@@ -51,11 +51,6 @@ static int bad_args(char *err, size_t len, const char *usage)
 	return -EINVAL;
 }
 
-static int parse_u64(const char *v, uint64_t *out)
-{
-	return mc_num_parse(v, 0, 0, UINT64_MAX, out);
-}
-
 /* ------------------------------------------------------------------ feature calls */
 
 int mc_log_feature(struct mc_dev *dev, uint32_t flags, void *payload, size_t plen)
@@ -125,7 +120,7 @@ static int ranges_parse(const char *v, struct start_args *sa)
 		if (!plus || sa->n == MAX_LISTED)
 			return -EINVAL;
 		*plus++ = '\0';
-		if (parse_u64(t, &sa->list[sa->n].iova) || parse_u64(plus, &sa->list[sa->n].length))
+		if (mc_num_u64(t, &sa->list[sa->n].iova) || mc_num_u64(plus, &sa->list[sa->n].length))
 			return -EINVAL;
 		sa->n++;
 	}
@@ -141,14 +136,14 @@ static int start_parse(const struct mc_case *c, struct start_args *sa)
 
 	memset(sa, 0, sizeof(*sa));
 	sa->pgsize = 4096;
-	if (have_n && (parse_u64(v, &n) || n > MAX_RANGES))
+	if (have_n && (mc_num_u64(v, &n) || n > MAX_RANGES))
 		return -EINVAL;
 	sa->n = have_n ? (uint32_t)n : 0;
 	if (mc_case_arg(c, "ranges", v, sizeof(v)) == have_n)
 		return -EINVAL;	/* exactly one of n= and ranges= */
 	if (!have_n && ranges_parse(v, sa))
 		return -EINVAL;
-	if (mc_case_arg(c, "pgsize", v, sizeof(v)) && parse_u64(v, &sa->pgsize))
+	if (mc_case_arg(c, "pgsize", v, sizeof(v)) && mc_num_u64(v, &sa->pgsize))
 		return -EINVAL;
 	if (mc_case_arg(c, "repeat", v, sizeof(v))) {
 		if (strcmp(v, "1"))
@@ -285,9 +280,9 @@ static int report_parse(const struct mc_case *c, struct report_args *ra)
 			return -EINVAL;
 		ra->start = i;
 	}
-	if ((mc_case_arg(c, "iova", v, sizeof(v)) && parse_u64(v, &ra->iova)) ||
-	    (mc_case_arg(c, "length", v, sizeof(v)) && parse_u64(v, &ra->length)) ||
-	    (mc_case_arg(c, "pgsize", v, sizeof(v)) && parse_u64(v, &ra->pgsize)) ||
+	if ((mc_case_arg(c, "iova", v, sizeof(v)) && mc_num_u64(v, &ra->iova)) ||
+	    (mc_case_arg(c, "length", v, sizeof(v)) && mc_num_u64(v, &ra->length)) ||
+	    (mc_case_arg(c, "pgsize", v, sizeof(v)) && mc_num_u64(v, &ra->pgsize)) ||
 	    !ra->length || ra->length > MAX_REPORT_LEN)
 		return -EINVAL;
 	return want_parse(c->expect, &ra->want);

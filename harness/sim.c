@@ -59,11 +59,6 @@ const struct mc_sim_defect *mc_sim_variants(int *n)
 
 /* ------------------------------------------------------------------ open / close */
 
-static int parse_u64(const char *val, uint64_t *out, bool suffix)
-{
-	return mc_num_parse(val, suffix ? MC_NUM_SIZE : 0, 0, UINT64_MAX, out);
-}
-
 _Static_assert(MC_SIM_NDEFECTS <= 64 * MC_SIM_DEFECT_WORDS, "the defect mask is too small");
 _Static_assert(MC_SIM_NVARIANTS <= 32, "the variant mask is 32 bits");
 
@@ -127,7 +122,7 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 			dev->mem_size = 1u << 20;
 	}
 	if (mc_devspec_get(spec, "flags")) {
-		if (parse_u64(mc_devspec_get(spec, "flags"), &v, false) ||
+		if (mc_num_u64(mc_devspec_get(spec, "flags"), &v) ||
 		    !mc_model_flags_valid(v)) {
 			snprintf(err, errlen, "sim: flags=%s is not one of 1, 3, 5, 7",
 				 mc_devspec_get(spec, "flags"));
@@ -136,7 +131,7 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 		dev->flags = v;
 	}
 	if (mc_devspec_get(spec, "id")) {
-		if (parse_u64(mc_devspec_get(spec, "id"), &v, false) || v > UINT32_MAX) {
+		if (mc_num_u64(mc_devspec_get(spec, "id"), &v) || v > UINT32_MAX) {
 			snprintf(err, errlen, "sim: id=%s is not a 32-bit number",
 				 mc_devspec_get(spec, "id"));
 			return -EINVAL;
@@ -144,8 +139,8 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 		dev->id = (uint32_t)v;
 	}
 	if (mc_devspec_get(spec, "mem")) {
-		if (parse_u64(mc_devspec_get(spec, "mem"), &v, true) || v < MC_SIM_PAGE ||
-		    v % MC_SIM_PAGE || v > (1ull << 44)) {
+		if (mc_num_parse(mc_devspec_get(spec, "mem"), MC_NUM_SIZE, MC_SIM_PAGE, 1ull << 44,
+				 &v) || v % MC_SIM_PAGE) {
 			snprintf(err, errlen,
 				 "sim: mem=%s must be a multiple of 4096, at least 4096 and at most 16384g "
 				 "(suffixes k, m, g)", mc_devspec_get(spec, "mem"));
@@ -153,8 +148,7 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 		}
 		dev->mem_size = v;
 	}
-	if (mc_devspec_get(spec, "seed") && parse_u64(mc_devspec_get(spec, "seed"), &dev->seed,
-						      false)) {
+	if (mc_devspec_get(spec, "seed") && mc_num_u64(mc_devspec_get(spec, "seed"), &dev->seed)) {
 		snprintf(err, errlen, "sim: seed=%s is not a number", mc_devspec_get(spec, "seed"));
 		return -EINVAL;
 	}
