@@ -7,7 +7,10 @@
 #define MC_TEST_H
 
 #include <check.h>
+#include <stddef.h>
 #include <stdlib.h>
+
+#include "file.h"
 
 #define MC_TEST_MAIN(suite_fn)                                                   \
 	int main(void)                                                           \
@@ -19,5 +22,22 @@
 		srunner_free(sr);                                                \
 		return nfail ? EXIT_FAILURE : EXIT_SUCCESS;                      \
 	}
+
+/*
+ * mc_test_slurp: the whole file @path (at most 1 GiB, read as migcheck reads its inputs)
+ * as a malloc'd, NUL-terminated string the caller frees; its length into *@len unless
+ * @len is NULL. A file that cannot be read fails the test.
+ */
+static inline char *mc_test_slurp(const char *path, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	int rc = mc_file_read(path, (size_t)1 << 30, 0, &buf, &n);
+
+	ck_assert_msg(!rc, "%s: %s", path, mc_file_strerror(rc));
+	if (len)
+		*len = n;
+	return buf;
+}
 
 #endif

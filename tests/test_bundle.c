@@ -183,22 +183,6 @@ static char *verify(const char *path, int *rc)
 }
 
 /* The whole of file @path (NUL-terminated) and its length. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	*len = (size_t)ftell(f);
-	rewind(f);
-	buf = malloc(*len + 1);
-	ck_assert_int_eq(fread(buf, 1, *len, f), *len);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* A fresh copy of the mtty fixture in a new temporary directory, bundled as DIR/b.tar. */
 struct fx {
 	char dir[64], src[128], tar[128], out[300];
@@ -262,7 +246,7 @@ static void respin(const char *src, const char *dst, const struct hostile *h)
 {
 	struct mc_tar t;
 	size_t len;
-	char err[256], *buf = slurp(src, &len), *man = NULL;
+	char err[256], *buf = mc_test_slurp(src, &len), *man = NULL;
 	FILE *f = fopen(dst, "wb");
 
 	ck_assert_int_eq(mc_tar_parse((uint8_t *)buf, len, &t, err, sizeof(err)), 0);
@@ -354,7 +338,7 @@ START_TEST(test_verify_manifest_mutations)
 
 	fixture(&x, NULL);
 	snprintf(path, sizeof(path), "%s/m.tar", x.dir);
-	buf = slurp(x.tar, &len);
+	buf = mc_test_slurp(x.tar, &len);
 	copy = malloc(len);
 	ck_assert_int_eq(mc_tar_parse((uint8_t *)buf, len, &t, err, sizeof(err)), 0);
 	mlen = t.e[0].len;
@@ -442,7 +426,7 @@ static void names_under_mtty(const char *tar, const char *absent)
 {
 	struct mc_tar t;
 	size_t len;
-	char err[256], *buf = slurp(tar, &len);
+	char err[256], *buf = mc_test_slurp(tar, &len);
 
 	ck_assert_int_eq(mc_tar_parse((uint8_t *)buf, len, &t, err, sizeof(err)), 0);
 	for (int i = 0; i < t.n; i++) {
@@ -493,9 +477,9 @@ START_TEST(test_sign_roundtrip)
 	ck_assert_int_eq(mc_sign_keygen(base, err, sizeof(err)), 0);
 	ck_assert_int_eq(stat(key, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
-	before = slurp(key, &blen);
+	before = mc_test_slurp(key, &blen);
 	ck_assert_int_eq(mc_sign_keygen(base, err, sizeof(err)), -EEXIST);
-	after = slurp(key, &alen);
+	after = mc_test_slurp(key, &alen);
 	ck_assert(blen == alen && !memcmp(before, after, blen));
 	ck_assert_int_eq(mc_sign_keygen(other, err, sizeof(err)), 0);
 
@@ -563,7 +547,7 @@ START_TEST(test_bundle_forged)
 	free(msg);
 
 	/* ... with the genuine bundle's signature spliced in */
-	buf = slurp(x.tar, &len);
+	buf = mc_test_slurp(x.tar, &len);
 	ck_assert_int_eq(mc_tar_parse((uint8_t *)buf, len, &t, err, sizeof(err)), 0);
 	ck_assert(strstr(t.e[1].name, "MANIFEST.sha256.sig"));
 	h.name = t.e[1].name;
@@ -602,7 +586,7 @@ START_TEST(test_verify_recomputes)
 	snprintf(path, sizeof(path), "%s/env.tar", x.dir);
 	sh("cd '%s' && mkdir x && tar -xf b.tar -C x", x.dir);
 	snprintf(x.out, sizeof(x.out), "%s/x/mtty/environment.json", x.dir);
-	env = slurp(x.out, &len);
+	env = mc_test_slurp(x.out, &len);
 	p = strstr(strstr(env, "\"run\""), "\"kernel\": \"") + 11;
 	*p = 'X';
 	h.data = env;

@@ -27,19 +27,10 @@ static const struct mc_clause_result *row(const struct mc_report *rep, const cha
 
 static char *slurp(const char *dir, const char *name)
 {
-	char path[4096], *buf = NULL;
-	size_t len = 0;
-	FILE *f, *m = open_memstream(&buf, &len);
-	int c;
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	while ((c = getc(f)) != EOF)
-		putc(c, m);
-	fclose(f);
-	fclose(m);
-	return buf;
+	return mc_test_slurp(path, NULL);
 }
 
 /* `run --device @device --only @only [--out @out]`, KTAP to /dev/null; exits 1. */

@@ -162,7 +162,6 @@ START_TEST(one_read_gives_ranges_and_symbols)
 }
 END_TEST
 
-static char *slurp(const char *path);
 
 static void ranges_and_symtab(const char *dir, struct mc_kcov_ranges *rs,
 			      struct mc_kcov_symtab **st, struct mc_kallsyms **ks)
@@ -196,12 +195,13 @@ START_TEST(spans_copy_answers_alike)
 	ranges_and_symtab(dir, &a, &sa, &ks);
 	ck_assert_int_eq(mc_kallsyms_write_spans(ks, &a, path), 0);
 	mc_kallsyms_free(ks);
-	cut = slurp(path);
+	cut = mc_test_slurp(path, NULL);
 	ck_assert_ptr_null(strstr(cut, "noise_"));
 	ck_assert_ptr_null(strstr(cut, "other_fn"));
 	ck_assert_ptr_null(strstr(cut, "startup_64"));
 	ck_assert_ptr_nonnull(strstr(cut, " _text"));
 	ck_assert_ptr_nonnull(strstr(cut, "iommufd_device_bind"));	/* ends the VFIO span */
+	free(cut);
 	ranges_and_symtab(dir, &b, &sb, &ks);
 	ck_assert_mem_eq(&a, &b, sizeof(a));
 	for (size_t i = 0; i < sizeof(pcs) / sizeof(pcs[0]); i++) {
@@ -222,25 +222,12 @@ START_TEST(spans_copy_answers_alike)
 }
 END_TEST
 
-static char *slurp(const char *path)
-{
-	static char buf[4096];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	ck_assert_ptr_nonnull(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* The runner's side: cases' PCs collected, written as the total and per case. */
 START_TEST(run_writes_pc_lists)
 {
 	static struct mc_kcov_shared sh;
 	struct mc_kcov_run kr = { .on = true };
-	char dir[] = "/tmp/mc-test-kcov.XXXXXX", path[600];
+	char dir[] = "/tmp/mc-test-kcov.XXXXXX", path[600], *text;
 
 	ck_assert_int_eq(mc_kcov_add_module(&kr.rs, "mtty", FIX), 0);
 	ck_assert_int_eq(mc_kcov_add_kernel(&kr.rs, vfio_prefixes, FIX), 0);
@@ -257,19 +244,23 @@ START_TEST(run_writes_pc_lists)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(mc_kcov_run_write(&kr, dir), 0);
 	snprintf(path, sizeof(path), "%s/kcov-total.pcs", dir);
-	ck_assert_str_eq(slurp(path),
+	text = mc_test_slurp(path, NULL);
+	ck_assert_str_eq(text,
 		"# migcheck kcov: one PC a line, 0x<pc> <module|vmlinux> <symbol>+0x<offset>\n"
 		"# range mtty 0xffffffffc0200000 0xffffffffc0201000 load 0xffffffffc0200000\n"
 		"# range vmlinux 0xffffffff81200000 0xffffffff81201000 load 0xffffffff81200000\n"
 		"0xffffffff81200404 vmlinux vfio_ioctl_device_feature+0x4\n"
 		"0xffffffffc0200304 mtty mtty_set_state+0x4\n"
 		"0xffffffffc0200850 mtty mtty_save_device_data+0x50\n");
+	free(text);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/kcov-cases.pcs", dir);
-	ck_assert_ptr_nonnull(strstr(slurp(path), "# case FSM-01:a\n"
+	text = mc_test_slurp(path, NULL);
+	ck_assert_ptr_nonnull(strstr(text, "# case FSM-01:a\n"
 		"0xffffffff81200404 vmlinux vfio_ioctl_device_feature+0x4\n"
 		"0xffffffffc0200850 mtty mtty_save_device_data+0x50\n"
 		"# case FSM-01:b\n# lost overflow\n0xffffffffc0200304 mtty mtty_set_state+0x4\n"));
+	free(text);
 	unlink(path);
 	rmdir(dir);
 	mc_kcov_run_free(&kr);

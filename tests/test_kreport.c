@@ -23,15 +23,6 @@
 #define RIG_CMDLINE "console=ttyS0 slub_debug=FZPU panic_on_warn=0 rdinit=/init loglevel=5 " \
 	"kasan_multi_shot kasan.fault=report kmemleak=on kmemleak.verbose=1 pci=noacpi"
 
-static char *slurp(const char *path)
-{
-	char *buf = NULL;
-	size_t len;
-
-	ck_assert_msg(!mc_file_read(path, 1 << 20, 0, &buf, &len), "%s", path);
-	return buf;
-}
-
 static const struct mc_koracle *oracle(const struct mc_kinfo *ki, const char *name)
 {
 	const struct mc_koracle *o = mc_kinfo_oracle(ki, name);
@@ -54,7 +45,7 @@ static void expect(const struct mc_kinfo *ki, const char *name, enum mc_oracle_s
 /* The rig's debug kernel as it boots: every oracle, reports kept coming. */
 START_TEST(debug_kernel_oracles)
 {
-	char *cfg = slurp(DEBUG_CONFIG), list[256];
+	char *cfg = mc_test_slurp(DEBUG_CONFIG, NULL), list[256];
 	struct mc_kinfo ki;
 
 	mc_kinfo_derive(&ki, cfg, RIG_CMDLINE, "debug 6.12.117+deb12-debug-3fc79937a1f6");
@@ -83,7 +74,7 @@ END_TEST
 /* Without kasan_multi_shot KASAN is there but reports once; boot options turn some off. */
 START_TEST(boot_options_matter)
 {
-	char *cfg = slurp(DEBUG_CONFIG), *off;
+	char *cfg = mc_test_slurp(DEBUG_CONFIG, NULL), *off;
 	struct mc_kinfo ki;
 
 	mc_kinfo_derive(&ki, cfg, "console=ttyS0 -- kasan_multi_shot", NULL);	/* init's, after -- */
@@ -110,7 +101,7 @@ END_TEST
 /* Debian's kernel: no sanitizer, KFENCE built but off; the release name does not matter. */
 START_TEST(production_kernel_oracles)
 {
-	char *cfg = slurp(PROD_CONFIG), list[256];
+	char *cfg = mc_test_slurp(PROD_CONFIG, NULL), list[256];
 	struct mc_kinfo ki;
 
 	/* a label (or a release) that says debug does not make it one: the config decides */
@@ -338,7 +329,7 @@ START_TEST(renderers_name_the_kernel)
 {
 	struct mc_report *rep = run("sim:flags=7", "FEAT-01,ROB-01", NULL), *back;
 	struct mc_json_doc *doc;
-	char *cfg = slurp(DEBUG_CONFIG), *ktap, *junit, *page;
+	char *cfg = mc_test_slurp(DEBUG_CONFIG, NULL), *ktap, *junit, *page;
 
 	mc_kinfo_derive(&rep->info.kernel, cfg, RIG_CMDLINE, "debug 6.12.117+deb12-debug-3fc79937a1f6");
 	back = reload(rep, &doc);
@@ -416,7 +407,7 @@ START_TEST(bad_kernel_members_refused)
 		{ "\"first_lines\": [", "\"first_lines\": [1, ", "kernel_reports[0].first_lines[0]" },
 	};
 	struct mc_report *rep = run("sim:flags=7:defect=warn_on_bad_stream", "RES-04,ROB-01", NULL);
-	char *cfg = slurp(DEBUG_CONFIG), *json, err[512];
+	char *cfg = mc_test_slurp(DEBUG_CONFIG, NULL), *json, err[512];
 
 	mc_kinfo_derive(&rep->info.kernel, cfg, "", NULL);
 	json = render(rep, mc_json_write_report);
@@ -443,7 +434,7 @@ START_TEST(diff_shows_kernel_change)
 {
 	struct mc_report *a = run("sim:flags=7", "FEAT-01", NULL), *b = run("sim:flags=7", "FEAT-01",
 									   NULL);
-	char *dbg = slurp(DEBUG_CONFIG), *prod = slurp(PROD_CONFIG), *out = NULL;
+	char *dbg = mc_test_slurp(DEBUG_CONFIG, NULL), *prod = mc_test_slurp(PROD_CONFIG, NULL), *out = NULL;
 	size_t len = 0;
 	struct mc_diff_opts o = { .threshold = 10 };
 	FILE *f = open_memstream(&out, &len);

@@ -115,23 +115,6 @@ static int run_reporter(const struct mc_reporter_ops *ops, const struct mc_repor
 	return ops->end(priv, rep) ?: rc;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), n);
-	fclose(f);
-	return buf;
-}
-
 /* Entries in @dir other than "." and ".."; *@tmps counts leftover temporaries. */
 static int dir_entries(const char *dir, int *tmps)
 {
@@ -813,7 +796,7 @@ static char *junit_of(const struct mc_report *rep, char *dir)
 
 	ck_assert_int_eq(run_reporter(&mc_junit_reporter, rep, dir), 0);
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	xml = slurp(path);
+	xml = mc_test_slurp(path, NULL);
 	ck_assert_ptr_nonnull(xml);
 	why = xml_check(xml);
 	ck_assert_msg(!why, "junit.xml not well-formed: %s\n%s", why, xml);
@@ -995,7 +978,7 @@ START_TEST(test_atomic_write_error)
 	ck_assert_msg(rc == -EFBIG || rc == -EIO, "rc %d", rc);
 	ck_assert_int_eq(count_of(err, "\n"), 1);
 	ck_assert_ptr_nonnull(strstr(err, path));
-	old = slurp(path);
+	old = mc_test_slurp(path, NULL);
 	ck_assert_str_eq(old, "old");
 	ck_assert_int_eq(dir_entries(dir, &tmps), 1);
 	ck_assert_int_eq(tmps, 0);

@@ -106,22 +106,6 @@ START_TEST(test_scope_profile)
 }
 END_TEST
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 #define ISSUE_LABEL "PASS (partial: 1 of 451 cases) — simulated device, not a conformance claim"
 
 /* `run --device sim:flags=7 --only FEAT-01`: every rendering and verify say it is partial. */
@@ -158,12 +142,12 @@ START_TEST(test_scope_everywhere)
 	mc_json_free(doc);
 
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	text = slurp(path);
+	text = mc_test_slurp(path, NULL);
 	ck_assert_msg(strstr(text, "<property name=\"scope\" value=\"" ISSUE_LABEL "\"/>"), "%s",
 		      text);
 	free(text);
 	snprintf(path, sizeof(path), "%s/report.html", dir);
-	text = slurp(path);
+	text = mc_test_slurp(path, NULL);
 	ck_assert(strstr(text, "data-claim=\"simulated\">" ISSUE_LABEL "</div>"));
 	ck_assert(strstr(text, "data-verdict=\"pass\">PASS · simulated</div>"));
 	free(text);
@@ -202,7 +186,7 @@ END_TEST
 /* run.cases_total and run.cases_dir come back from report.json; a bad total is refused. */
 START_TEST(test_scope_roundtrip)
 {
-	char *text = slurp(MTTY), *json = NULL, *p, err[512];
+	char *text = mc_test_slurp(MTTY, NULL), *json = NULL, *p, err[512];
 	struct mc_json_doc *doc;
 	struct mc_json_error je;
 	struct mc_report *rep = NULL;
@@ -244,7 +228,7 @@ END_TEST
 /* Replace the first @from in file @path by @to. */
 static void edit(const char *path, const char *from, const char *to)
 {
-	char *text = slurp(path), *p = strstr(text, from);
+	char *text = mc_test_slurp(path, NULL), *p = strstr(text, from);
 	FILE *f;
 
 	ck_assert_msg(p != NULL, "%s: no %s", path, from);
