@@ -19,12 +19,9 @@
 struct mc_dev;
 
 /*
- * The watchdog slot: lives in memory shared with the supervising process. The library
- * fills it around every device operation; the supervisor reads it on timeout.
- */
-/*
  * A device operation as recorded: the kind and its numbers, formatted only when
- * someone reads it (mc_op_format), so that recording costs no formatting.
+ * someone reads it (mc_watch_op(), mc_dev_oplog()), so that recording costs no
+ * formatting.
  */
 struct mc_op_desc {
 	int kind;			/* private to dev.c; 0 = none */
@@ -32,6 +29,10 @@ struct mc_op_desc {
 	uint64_t a, b, c;
 };
 
+/*
+ * The watchdog slot: lives in memory shared with the supervising process. The library
+ * fills it around every device operation; the supervisor reads it on timeout.
+ */
 struct mc_watch {
 	volatile int in_device;		/* 1 while a device operation runs */
 	volatile uint64_t seq;		/* bumped as each operation starts (the watchdog) */
