@@ -16,6 +16,7 @@
 #include "num.h"
 #include "op_pre_priv.h"
 #include "ops.h"
+#include "util.h"
 #include "walker.h"
 
 #define READ_CHUNK 4096
@@ -400,19 +401,7 @@ static int check_stream(const struct mc_case *c, char *err, size_t len)
 
 int mc_pre_sbuf_reserve(struct mc_pre_sbuf *sb, size_t more)
 {
-	size_t cap = sb->cap ? sb->cap : 16 * READ_CHUNK;
-	uint8_t *grown;
-
-	if (sb->len + more <= sb->cap)
-		return 0;
-	while (cap < sb->len + more)
-		cap *= 2;
-	grown = realloc(sb->p, cap);
-	if (!grown)
-		return -ENOMEM;
-	sb->p = grown;
-	sb->cap = cap;
-	return 0;
+	return mc_reserve(&sb->p, &sb->cap, sb->len + more, 1, 16 * READ_CHUNK);
 }
 
 /*

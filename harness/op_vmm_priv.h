@@ -37,8 +37,8 @@ struct mc_vmm {
 struct mc_vmm_chunks {
 	uint8_t *p;
 	size_t len, cap;
-	size_t *sz;
-	unsigned n, ncap;
+	size_t *sz, ncap;
+	unsigned n;
 };
 
 /*

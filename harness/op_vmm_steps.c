@@ -15,6 +15,7 @@
 #include "model.h"
 #include "op_vmm_priv.h"
 #include "ops.h"
+#include "util.h"
 
 #define QEMU_FILE_BUF 32768u	/* IO_BUF_SIZE of migration/qemu-file.c: the load's pieces */
 #define QEMU_FRAME 16u		/* DEV_DATA_STATE tag and be64 length before each chunk */
@@ -75,27 +76,9 @@ void mc_vmm_close_fd(struct mc_vmm *v)
 
 int mc_vmm_chunks_add(struct mc_vmm_chunks *c, const uint8_t *p, size_t n)
 {
-	if (c->len + n > c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 65536;
-		uint8_t *np;
-
-		while (cap < c->len + n)
-			cap *= 2;
-		np = realloc(c->p, cap);
-		if (!np)
-			return -ENOMEM;
-		c->p = np;
-		c->cap = cap;
-	}
-	if (c->n == c->ncap) {
-		unsigned ncap = c->ncap ? 2 * c->ncap : 64;
-		size_t *ns = realloc(c->sz, ncap * sizeof(*ns));
-
-		if (!ns)
-			return -ENOMEM;
-		c->sz = ns;
-		c->ncap = ncap;
-	}
+	if (mc_reserve(&c->p, &c->cap, c->len + n, 1, 65536) ||
+	    mc_reserve(&c->sz, &c->ncap, (size_t)c->n + 1, sizeof(*c->sz), 64))
+		return -ENOMEM;
 	memcpy(c->p + c->len, p, n);
 	c->len += n;
 	c->sz[c->n++] = n;

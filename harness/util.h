@@ -20,4 +20,11 @@ static inline uint64_t mc_now_ms(void)
 	return mc_now_ns() / 1000000;
 }
 
+/*
+ * mc_reserve: make the malloc'd array at *@pp (any pointer type, passed by address) of
+ * *@cap elements of @size bytes hold at least @need, doubling from @first. 0, or -ENOMEM
+ * with the array and *@cap unchanged.
+ */
+int mc_reserve(void *pp, size_t *cap, size_t need, size_t size, size_t first);
+
 #endif
