@@ -3,7 +3,7 @@
  * Device discovery from sysfs: resolving an mdev/pci/cdev spec to its sysfs directory,
  * driver and IOMMU group (with one clear message per reason it is unusable), the
  * identity fields reports print, and the scan behind `migcheck list`. No ioctls here;
- * the kernel backend (be_kernel.c) opens what this file finds.
+ * the device layer (mc_dev_open) opens what this file finds.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "devlist.h"
+#include "migcheck.h"
 #include "num.h"
 
 /* ------------------------------------------------------------------ paths and attributes */
@@ -352,45 +353,45 @@ static struct mc_devlist_entry *scan_add(struct scan *sc)
 	return &sc->v[sc->n++];
 }
 
-/* Open @kind:@target through the kernel backend and ask for its migration flags. */
+/*
+ * Open @kind:@target through the device layer and ask for its migration flags. What sysfs
+ * says comes first, also for a device that is not usable: its refusal is the one the
+ * kernel backend's open would give, and a spec it accepts is one mc_dev_open() parses.
+ */
 static void probe(struct mc_devlist_entry *e, const char *kind, const char *target)
 {
 	struct mc_devspec spec;
 	struct mc_ksysfs ks;
-	struct vfio_device_feature hdr = {
-		.argsz = 16,
-		.flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
-	};
-	unsigned char buf[16] __attribute__((aligned(8)));
 	struct mc_dev_ident id;
-	void *priv;
+	struct mc_dev *dev;
 	int rc;
 
 	memset(&spec, 0, sizeof(spec));
 	copy_str(spec.kind, sizeof(spec.kind), kind);
 	copy_str(spec.target, sizeof(spec.target), target);
-	if (mc_ksysfs_resolve(&spec, &ks, NULL, 0) == 0 || ks.dir[0]) {
+	rc = mc_ksysfs_resolve(&spec, &ks, e->error, sizeof(e->error));
+	if (rc == 0 || ks.dir[0]) {
 		e->group = ks.group;
 		mc_ksysfs_ident(ks.dir, &id);
 		copy_str(e->driver, sizeof(e->driver), id.driver);
 		copy_str(e->type, sizeof(e->type), id.type);
 	}
-	rc = mc_kernel_ops.open(&spec, &priv, e->error, sizeof(e->error));
 	if (rc) {
 		e->open_err = rc;
 		return;
 	}
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, &hdr, sizeof(hdr));
-	rc = mc_kernel_ops.feature(priv, buf, sizeof(buf));
+	rc = mc_dev_open(e->spec, &dev, e->error, sizeof(e->error));
+	if (rc) {
+		e->open_err = rc;
+		return;
+	}
+	rc = mc_get_flags(dev, &e->mig_flags);
 	if (rc) {
 		e->open_err = rc;
 		snprintf(e->error, sizeof(e->error), "%s: GET VFIO_DEVICE_FEATURE_MIGRATION: %s",
 			 e->spec, strerror(-rc));
-	} else {
-		memcpy(&e->mig_flags, buf + sizeof(hdr), sizeof(e->mig_flags));
 	}
-	mc_kernel_ops.close(priv);
+	mc_dev_close(dev);
 }
 
 static int not_dot(const struct dirent *d)

@@ -34,7 +34,7 @@ struct mc_devlist_entry {
  * <sysfs>/bus/mdev/devices/<uuid>, each <sysfs>/bus/pci/devices/<bdf> whose driver is
  * VFIO-like (mc_kdriver_is_vfio) and each <dev>/vfio/devices/vfioN whose sysfs device
  * is not already listed (a listed device only gets its cdev field filled). Each device
- * is probed with mc_kernel_ops: open, GET VFIO_DEVICE_FEATURE_MIGRATION, close; a
+ * is probed through the device layer (mc_dev_open, mc_get_flags, mc_dev_close); a
  * device that cannot be opened (busy, no migration, permissions) is still listed, with
  * open_err and error set. Entries are in mdev, pci, cdev order, sorted by name.
  * A missing bus or directory is not an error (it just contributes nothing).
