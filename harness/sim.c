@@ -444,6 +444,13 @@ static void sim_reinit_reg(void *priv, uint32_t *index, uint64_t *off, uint64_t 
 	*val = 1;
 }
 
+/* The simulated device's stream format is the same for every device: sim_stream.c. */
+static long sim_stream_bounds(void *priv, const uint8_t *s, size_t len, uint64_t *out, size_t max)
+{
+	(void)priv;
+	return mc_sim_stream_bounds(s, len, out, max);
+}
+
 static unsigned sim_fault_kinds(void *priv, char *why, size_t len)
 {
 	const struct mc_sim_dev *dev = priv;
@@ -875,4 +882,5 @@ const struct mc_backend_ops mc_sim_ops = {
 	.fault_kinds = sim_fault_kinds,
 	.remove = sim_remove,
 	.reinit_reg = sim_reinit_reg,
+	.stream_bounds = sim_stream_bounds,
 };
