@@ -196,12 +196,15 @@ void mc_sim_loaded_mark(uint32_t id)
 	id_set_has(&loaded, id, true);
 }
 
-bool mc_sim_loaded_find(uint32_t id)
+/* Whether @id loaded a stream in this process (mc_sim_loaded_mark), with any device fd. */
+static bool mc_sim_loaded_find(uint32_t id)
 {
 	return id_set_has(&loaded, id, false);
 }
 
-void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
+/* Append one line to the simulated kernel log (dropped on ENOMEM). */
+__attribute__((format(printf, 2, 3)))
+static void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -201,10 +201,6 @@ static inline void mc_sim_clrbit(uint64_t *bm, uint64_t i)
 	bm[i / 64] &= ~(1ull << (i % 64));
 }
 
-/* sim.c: append one line to the simulated kernel log (dropped on ENOMEM). */
-void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /*
  * sim_kernel.c, the simulated machine's kernel log, shared with every process forked
  * after it was made (made on first use; mc_sim_kernel_init() makes it now: 0 or
@@ -250,10 +246,9 @@ int mc_sim_uwrite(void *udst, const void *src, size_t n);
 int mc_sim_feature(struct mc_sim_dev *dev, void *buf, size_t buflen);
 /*
  * sim.c: per-process memory of the driver that outlives a device fd, keyed by device id
- * (reopen_skips_load's flag): mark that @id loaded a stream, and ask whether it did.
+ * (reopen_skips_load's flag): mark that @id loaded a stream (the next open asks).
  */
 void mc_sim_loaded_mark(uint32_t id);
-bool mc_sim_loaded_find(uint32_t id);
 /* sim_core.c: end the save / resume session (its fds then behave as ended). */
 void mc_sim_end_save(struct mc_sim_dev *dev);
 void mc_sim_end_resume(struct mc_sim_dev *dev);
@@ -317,8 +312,6 @@ int mc_sim_log_start(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, s
 int mc_sim_log_stop(struct mc_sim_dev *dev, uint32_t flags, size_t plen);
 int mc_sim_log_report(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, size_t plen,
 		      size_t avail);
-/* sim_log.c: the device wrote [iova, iova+len) by DMA; log it if logging covers it. */
-void mc_sim_log_dma(struct mc_sim_dev *dev, uint64_t iova, uint64_t len);
 /* sim_log.c: stop logging and forget everything logged. */
 void mc_sim_log_reset(struct mc_sim_dev *dev);
 /* sim_core.c: vfio_check_feature() (SPEC §3.2): 1 go ahead, 0 success now, -EINVAL. */
