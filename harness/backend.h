@@ -175,6 +175,15 @@ struct mc_backend_ops {
 	 */
 	void (*reinit_reg)(void *priv, uint32_t *index, uint64_t *off, uint64_t *val);
 
+	/*
+	 * stream_bounds: may be NULL (the device's stream format is unknown). The record
+	 * boundaries of the migration stream @s of @len bytes in this device's format (the
+	 * offsets where its header and each record end, the end of the stream excluded), up
+	 * to @max into @out, for RES-03 to cut it there. Returns how many there are (may
+	 * exceed @max), or -EINVAL when @s is not in the device's format. Touches no device.
+	 */
+	long (*stream_bounds)(void *priv, const uint8_t *s, size_t len, uint64_t *out, size_t max);
+
 	/* dev_rawfd: may be NULL. The kernel device fd, for tools that time bare ioctls. */
 	int (*dev_rawfd)(void *priv);
 };

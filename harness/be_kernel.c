@@ -3,8 +3,8 @@
  * The kernel VFIO backend: opens a real device through the group/container path
  * (mdev:<uuid>, pci:<bdf>) or the cdev/iommufd path (/dev/vfio/devices/vfioN), checks
  * it has migration support, and passes every operation straight to the syscall. Also
- * follows /dev/kmsg so a run can show what the kernel said (kmsg.c). Sysfs lookups:
- * devlist.c.
+ * follows /dev/kmsg so a run can show what the kernel said (kmsg.c). Sysfs lookups and
+ * paths: ksysfs.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "devlist.h"
 #include "kfault.h"
 #include "kmsg.h"
+#include "ksysfs.h"
 
 /*
  * VFIO_NOIOMMU_IOMMU from the uAPI: the IOMMU type for /dev/vfio/noiommu-N groups.
@@ -63,57 +63,6 @@ static void copy_str(char *dst, size_t len, const char *src)
 		n = len - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
-}
-
-void mc_kernel_open_errmsg(const char *dev, const char *path, int group, int err, char *buf,
-			   size_t len)
-{
-	switch (err) {
-	case EACCES:
-	case EPERM:
-		snprintf(buf, len,
-			 "%s: permission denied opening %s (run as root or add the user to the group owning it)",
-			 dev, path);
-		break;
-	case EBUSY:
-		if (group >= 0)
-			snprintf(buf, len, "%s: group %d already in use by another process (%s: %s)",
-				 dev, group, path, strerror(err));
-		else
-			snprintf(buf, len, "%s: %s already in use by another process (%s)", dev,
-				 path, strerror(err));
-		break;
-	case ENOENT:
-	case ENODEV:
-	case ENXIO:
-		if (ends_with(path, "/vfio/vfio"))
-			snprintf(buf, len, "%s: no %s (is the vfio module loaded?): %s", dev, path,
-				 strerror(err));
-		else if (ends_with(path, "/iommu"))
-			snprintf(buf, len, "%s: no %s: the kernel lacks iommufd (CONFIG_IOMMUFD): %s",
-				 dev, path, strerror(err));
-		else if (strstr(path, "/vfio/devices/"))
-			snprintf(buf, len,
-				 "%s: no such VFIO cdev %s (no such device, or the kernel lacks CONFIG_VFIO_DEVICE_CDEV): %s",
-				 dev, path, strerror(err));
-		else if (group >= 0)
-			snprintf(buf, len, "%s: no %s for group %d (is the device bound to vfio?): %s",
-				 dev, path, group, strerror(err));
-		else
-			snprintf(buf, len, "%s: no such device node %s: %s", dev, path,
-				 strerror(err));
-		break;
-	default:
-		snprintf(buf, len, "%s: open %s: %s", dev, path, strerror(err));
-		break;
-	}
 }
 
 /* open(2) @path read-write; on failure the mapped message goes to @err. */

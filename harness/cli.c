@@ -20,7 +20,7 @@
 #include "file.h"
 #include "klog.h"
 #include "fuzz.h"
-#include "sim.h"
+#include "sim_defects.h"
 #include "stream.h"
 #include "term.h"
 #include "mc_version.h"

@@ -592,6 +592,14 @@ int mc_dev_precopy_reinit(struct mc_dev *dev, bool dry)
 	return n < 0 ? (int)n : n == sizeof(le) ? 0 : -EIO;
 }
 
+long mc_dev_stream_bounds(struct mc_dev *dev, const uint8_t *s, size_t len, uint64_t *out,
+			  size_t max)
+{
+	if (!dev->be->stream_bounds)
+		return -EOPNOTSUPP;
+	return dev->be->stream_bounds(dev->priv, s, len, out, max);
+}
+
 int mc_dev_rawfd(struct mc_dev *dev)
 {
 	return dev->be->dev_rawfd ? dev->be->dev_rawfd(dev->priv) : -EOPNOTSUPP;

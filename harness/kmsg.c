@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "devlist.h"
 #include "kmsg.h"
+#include "ksysfs.h"
 
 #define KB_KMSG_REC 8192	/* /dev/kmsg hands out one record per read, this size at most */
 

@@ -159,6 +159,14 @@ int mc_dev_remove(struct mc_dev *dev, char *err, size_t errlen);
  * when the backend knows no way, or the write's -errno.
  */
 int mc_dev_precopy_reinit(struct mc_dev *dev, bool dry);
+/*
+ * The record boundaries of migration stream @s (@len bytes) in @dev's format, as the
+ * backend knows it (backend.h stream_bounds): how many (may exceed @max, the first @max
+ * in @out), -EINVAL when @s is not in that format, -EOPNOTSUPP when the backend does
+ * not know its device's format. Not a device operation: nothing is logged.
+ */
+long mc_dev_stream_bounds(struct mc_dev *dev, const uint8_t *s, size_t len, uint64_t *out,
+			  size_t max);
 /* The kernel device fd (for benchmarks timing bare ioctls), or -EOPNOTSUPP (sim). */
 int mc_dev_rawfd(struct mc_dev *dev);
 /* True when the device can inject faults of some kind now (mc_dev_fault_kinds). */

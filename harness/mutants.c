@@ -15,7 +15,7 @@
 
 #include "mutants.h"
 #include "runner.h"
-#include "sim.h"
+#include "sim_defects.h"
 
 /* Clauses a matrix can show; mc_mutants refuses to run with more than this. */
 #define MAX_CLAUSES 128

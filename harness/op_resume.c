@@ -16,7 +16,6 @@
 #include "num.h"
 #include "op_stream.h"
 #include "ops.h"
-#include "sim.h"
 #include "stream.h"
 #include "walker.h"
 
@@ -241,25 +240,26 @@ out:
 
 /* RES-03: truncated streams (every header offset, a sample beyond, empty) are refused. */
 /*
- * Cuts at record boundaries: from the format when the stream is the simulated device's,
+ * Cuts at record boundaries: from the format when the backend knows it (the sim's),
  * else every offset of a stream small enough (which includes every boundary of any
  * format). At most MAX_CUTS: the first and last halves of the list when there are more.
  * Returns the count, or 0 with *@why set when the boundaries cannot be located.
  */
 #define MAX_CUTS 4096u
-static unsigned record_cuts(const struct mc_stream *s, uint64_t *cuts, const char **why)
+static unsigned record_cuts(struct mc_dev *dev, const struct mc_stream *s, uint64_t *cuts,
+			    const char **why)
 {
 	const uint8_t *p = s->mem_len == s->len ? s->mem : NULL;	/* all in memory */
 	uint64_t *all;
 	long n;
 
-	if (p && (n = mc_sim_stream_bounds(p, (size_t)s->len, NULL, 0)) > 0) {
+	if (p && (n = mc_dev_stream_bounds(dev, p, (size_t)s->len, NULL, 0)) > 0) {
 		all = calloc((size_t)n, sizeof(*all));
 		if (!all) {
 			*why = "out of memory";
 			return 0;
 		}
-		mc_sim_stream_bounds(p, (size_t)s->len, all, (size_t)n);
+		mc_dev_stream_bounds(dev, p, (size_t)s->len, all, (size_t)n);
 		if ((unsigned long)n <= MAX_CUTS) {
 			memcpy(cuts, all, (size_t)n * sizeof(*all));
 		} else {
@@ -300,7 +300,7 @@ static void op_resume_truncated(struct mc_ctx *ctx)
 	} else if (!strcmp(v, "records")) {
 		const char *why = NULL;
 
-		ncut = record_cuts(&s, cuts, &why);
+		ncut = record_cuts(ctx->dev, &s, cuts, &why);
 		if (!ncut) {
 			mc_skip(ctx, "%s", why ? why : "the stream has no record boundary");
 			return;

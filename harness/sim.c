@@ -190,12 +190,15 @@ void mc_sim_loaded_mark(uint32_t id)
 	id_set_has(&loaded, id, true);
 }
 
-bool mc_sim_loaded_find(uint32_t id)
+/* Whether @id loaded a stream in this process (mc_sim_loaded_mark), with any device fd. */
+static bool mc_sim_loaded_find(uint32_t id)
 {
 	return id_set_has(&loaded, id, false);
 }
 
-void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
+/* Append one line to the simulated kernel log (dropped on ENOMEM). */
+__attribute__((format(printf, 2, 3)))
+static void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -436,6 +439,13 @@ static void sim_reinit_reg(void *priv, uint32_t *index, uint64_t *off, uint64_t 
 	*index = 1;
 	*off = MC_SIM_REG_REINIT;
 	*val = 1;
+}
+
+/* The simulated device's stream format is the same for every device: sim_stream.c. */
+static long sim_stream_bounds(void *priv, const uint8_t *s, size_t len, uint64_t *out, size_t max)
+{
+	(void)priv;
+	return mc_sim_stream_bounds(s, len, out, max);
 }
 
 static unsigned sim_fault_kinds(void *priv, char *why, size_t len)
@@ -869,4 +879,5 @@ const struct mc_backend_ops mc_sim_ops = {
 	.fault_kinds = sim_fault_kinds,
 	.remove = sim_remove,
 	.reinit_reg = sim_reinit_reg,
+	.stream_bounds = sim_stream_bounds,
 };

@@ -17,6 +17,8 @@
 
 #define PG_SHIFT 12
 
+static void mc_sim_log_dma(struct mc_sim_dev *dev, uint64_t iova, uint64_t len);
+
 /* ------------------------------------------------------------------ device memory */
 
 static uint64_t splitmix64(uint64_t x)
@@ -295,7 +297,8 @@ void mc_sim_log_reset(struct mc_sim_dev *dev)
 	memset(&dev->log, 0, sizeof(dev->log));
 }
 
-void mc_sim_log_dma(struct mc_sim_dev *dev, uint64_t iova, uint64_t len)
+/* The device wrote [iova, iova+len) by DMA (BAR1's doorbell): log it if logging covers it. */
+static void mc_sim_log_dma(struct mc_sim_dev *dev, uint64_t iova, uint64_t len)
 {
 	uint64_t end = iova + len - 1;
 

@@ -22,6 +22,7 @@
 #include "mc_test.h"
 #include "backend.h"
 #include "devlist.h"
+#include "ksysfs.h"
 
 #define UUID "5f3f1b3c-2a6e-4c1e-9d1f-0a1b2c3d4e5f"
 #define BDF "0000:00:04.0"

@@ -11,7 +11,7 @@
 
 #include "mc_test.h"
 #include "runner.h"
-#include "sim.h"
+#include "sim_defects.h"
 
 static const char *const ids[] = {
 	"PRE-01", "PRE-02", "PRE-03", "PRE-04", "PRE-05", "LOG-01", "LOG-02", "LOG-03", "LOG-04",

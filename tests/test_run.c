@@ -13,7 +13,7 @@
 #include "mc_test.h"
 #include "mutants.h"
 #include "runner.h"
-#include "sim.h"
+#include "sim_defects.h"
 
 static int parse(const char *text, char *err)
 {
