@@ -20,6 +20,7 @@
 #include "kfault.h"
 #include "kmsg.h"
 #include "ksysfs.h"
+#include "util.h"
 
 /*
  * VFIO_NOIOMMU_IOMMU from the uAPI: the IOMMU type for /dev/vfio/noiommu-N groups.
@@ -53,17 +54,6 @@ struct kdev {
 	char module[64];	/* the driver's module, where faults are aimed */
 	struct mc_kfault_dev fault;
 };
-
-/* Copy @src into @dst (size @len), truncating; always NUL-terminated. */
-static void copy_str(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 /* open(2) @path read-write; on failure the mapped message goes to @err. */
 static int open_node(const char *label, const char *path, int group, char *err, size_t errlen)
@@ -314,7 +304,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 		return mc_kfail(err, errlen, -ENOMEM, "%s: out of memory", ks.label);
 	kd->devfd = kd->groupfd = kd->containerfd = kd->iommufd = -1;
 	kd->group = -1;
-	copy_str(kd->label, sizeof(kd->label), ks.label);
+	mc_copy_str(kd->label, sizeof(kd->label), ks.label);
 	rc = strcmp(spec->kind, "cdev") == 0 ? open_cdev(kd, &ks, err, errlen)
 					       : open_group(kd, &ks, err, errlen);
 	if (rc)
@@ -322,13 +312,13 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 	rc = check_migration(kd, err, errlen);
 	if (rc)
 		goto out_close_device;
-	copy_str(kd->sysdir, sizeof(kd->sysdir), ks.dir);
+	mc_copy_str(kd->sysdir, sizeof(kd->sysdir), ks.dir);
 	mc_ksysfs_ident(ks.dir, &kd->id);
 	mc_ksysfs_module(ks.dir, kd->id.driver, kd->module, sizeof(kd->module));
 	if (ks.node[0])
-		copy_str(kd->id.path, sizeof(kd->id.path), ks.node);
+		mc_copy_str(kd->id.path, sizeof(kd->id.path), ks.node);
 	else if (!kd->id.path[0])
-		copy_str(kd->id.path, sizeof(kd->id.path), ks.dir);
+		mc_copy_str(kd->id.path, sizeof(kd->id.path), ks.dir);
 	mc_kmsg_open(&kd->klog);
 	*priv = kd;
 	return 0;

@@ -16,17 +16,7 @@
 #include "devlist.h"
 #include "ksysfs.h"
 #include "migcheck.h"
-
-/* Copy @src into @dst (size @len), truncating; always NUL-terminated. */
-static void copy_str(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
+#include "util.h"
 
 struct scan {
 	struct mc_devlist_entry *v;
@@ -65,14 +55,14 @@ static void probe(struct mc_devlist_entry *e, const char *kind, const char *targ
 	int rc;
 
 	memset(&spec, 0, sizeof(spec));
-	copy_str(spec.kind, sizeof(spec.kind), kind);
-	copy_str(spec.target, sizeof(spec.target), target);
+	mc_copy_str(spec.kind, sizeof(spec.kind), kind);
+	mc_copy_str(spec.target, sizeof(spec.target), target);
 	rc = mc_ksysfs_resolve(&spec, &ks, e->error, sizeof(e->error));
 	if (rc == 0 || ks.dir[0]) {
 		e->group = ks.group;
 		mc_ksysfs_ident(ks.dir, &id);
-		copy_str(e->driver, sizeof(e->driver), id.driver);
-		copy_str(e->type, sizeof(e->type), id.type);
+		mc_copy_str(e->driver, sizeof(e->driver), id.driver);
+		mc_copy_str(e->type, sizeof(e->type), id.type);
 	}
 	if (rc) {
 		e->open_err = rc;
@@ -184,7 +174,7 @@ static int scan_one(struct scan *sc, size_t k)
 			continue;	/* no VFIO device has a name this long */
 		if (cdev && !mc_kpath(path, sizeof(path), true, "/class/vfio-dev/%s/device", name) &&
 		    realpath(path, real) && (at = find_by_sysfs(sc, real)) >= 0) {
-			copy_str(sc->v[at].cdev, sizeof(sc->v[at].cdev), spec);
+			mc_copy_str(sc->v[at].cdev, sizeof(sc->v[at].cdev), spec);
 			continue;
 		}
 		e = scan_add(sc);
@@ -192,9 +182,9 @@ static int scan_one(struct scan *sc, size_t k)
 			rc = -ENOMEM;
 			break;
 		}
-		copy_str(e->spec, sizeof(e->spec), spec);
+		mc_copy_str(e->spec, sizeof(e->spec), spec);
 		if (cdev)
-			copy_str(e->cdev, sizeof(e->cdev), spec);
+			mc_copy_str(e->cdev, sizeof(e->cdev), spec);
 		probe(e, kind, cdev ? spec : name);
 	}
 	free_names(names, count);

@@ -18,6 +18,7 @@
 
 #include "ksysfs.h"
 #include "num.h"
+#include "util.h"
 
 /* ------------------------------------------------------------------ paths and attributes */
 
@@ -46,17 +47,6 @@ static int join(char *buf, size_t len, const char *dir, const char *leaf)
 	int n = snprintf(buf, len, "%s/%s", dir, leaf);
 
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
-}
-
-/* Copy @src into @dst (size @len), truncating; always NUL-terminated. */
-static void copy_str(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 /* Read the first line of attribute @dir/@leaf into @buf without its newline. */
@@ -99,7 +89,7 @@ int mc_ksysfs_link(const char *dir, const char *leaf, char *buf, size_t len)
 		return -errno;
 	target[n] = '\0';
 	slash = strrchr(target, '/');
-	copy_str(buf, len, slash ? slash + 1 : target);
+	mc_copy_str(buf, len, slash ? slash + 1 : target);
 	return 0;
 }
 
@@ -110,16 +100,9 @@ static bool path_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
-}
-
 bool mc_kdriver_is_vfio(const char *driver)
 {
-	return ends_with(driver, "vfio-pci") || ends_with(driver, "vfio_pci");
+	return mc_ends_with(driver, "vfio-pci") || mc_ends_with(driver, "vfio_pci");
 }
 
 /* ------------------------------------------------------------------ resolving a spec */
@@ -219,7 +202,7 @@ static int resolve_cdev(const struct mc_devspec *spec, struct mc_ksysfs *ks, cha
 	else
 		rc = snprintf(ks->node, sizeof(ks->node), "%s", t) >= (int)sizeof(ks->node) ?
 			     -ENAMETOOLONG : 0;
-	copy_str(ks->name, sizeof(ks->name), slash ? slash + 1 : t);
+	mc_copy_str(ks->name, sizeof(ks->name), slash ? slash + 1 : t);
 	if (rc || !ks->name[0])
 		return mc_kfail(err, errlen, rc ? rc : -EINVAL, "%s: not a usable cdev path", t);
 	/* The sysfs side is informational only: a cdev opens without it. */
@@ -231,7 +214,7 @@ static int resolve_cdev(const struct mc_devspec *spec, struct mc_ksysfs *ks, cha
 	} else {
 		ks->dir[0] = '\0';
 	}
-	copy_str(ks->label, sizeof(ks->label), t);
+	mc_copy_str(ks->label, sizeof(ks->label), t);
 	return 0;
 }
 
@@ -276,7 +259,7 @@ void mc_ksysfs_module(const char *dir, const char *driver, char *mod, size_t len
 	char *p;
 
 	if (mc_ksysfs_link(dir, "driver/module", mod, len)) {
-		copy_str(mod, len, driver);
+		mc_copy_str(mod, len, driver);
 		for (p = mod; *p; p++)
 			if (*p == '-')
 				*p = '_';
@@ -304,11 +287,11 @@ void mc_ksysfs_ident(const char *dir, struct mc_dev_ident *id)
 	id->module_version[0] = id->module_srcversion[0] = '\0';
 	if (!dir || !dir[0])
 		return;
-	copy_str(id->path, sizeof(id->path), realpath(dir, real) ? real : dir);
+	mc_copy_str(id->path, sizeof(id->path), realpath(dir, real) ? real : dir);
 	mdev = mc_ksysfs_link(dir, "mdev_type", id->type, sizeof(id->type)) == 0;
 	mc_ksysfs_link(dir, "driver", id->driver, sizeof(id->driver));
 	if (mdev && !id->driver[0]) {
-		copy_str(parent, sizeof(parent), id->path);
+		mc_copy_str(parent, sizeof(parent), id->path);
 		slash = strrchr(parent, '/');
 		if (slash) {
 			*slash = '\0';
@@ -349,10 +332,10 @@ void mc_kernel_open_errmsg(const char *dev, const char *path, int group, int err
 	case ENOENT:
 	case ENODEV:
 	case ENXIO:
-		if (ends_with(path, "/vfio/vfio"))
+		if (mc_ends_with(path, "/vfio/vfio"))
 			snprintf(buf, len, "%s: no %s (is the vfio module loaded?): %s", dev, path,
 				 strerror(err));
-		else if (ends_with(path, "/iommu"))
+		else if (mc_ends_with(path, "/iommu"))
 			snprintf(buf, len, "%s: no %s: the kernel lacks iommufd (CONFIG_IOMMUFD): %s",
 				 dev, path, strerror(err));
 		else if (strstr(path, "/vfio/devices/"))

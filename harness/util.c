@@ -40,3 +40,20 @@ int mc_reserve(void *pp, size_t *cap, size_t need, size_t size, size_t first)
 	*cap = n;
 	return 0;
 }
+
+void mc_copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+bool mc_ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}

@@ -20,6 +20,12 @@ static inline uint64_t mc_now_ms(void)
 	return mc_now_ns() / 1000000;
 }
 
+/* Copy @src into @dst of @len (> 0) bytes, cut to fit, always NUL-terminated. */
+void mc_copy_str(char *dst, size_t len, const char *src);
+
+/* Whether @s ends with @suffix. */
+bool mc_ends_with(const char *s, const char *suffix);
+
 /*
  * mc_reserve: make the malloc'd array at *@pp (any pointer type, passed by address) of
  * *@cap elements of @size bytes hold at least @need, doubling from @first. 0, or -ENOMEM
