@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "fuzz.h"
 #include "model.h"
 #include "report.h"

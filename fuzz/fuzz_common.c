@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "fuzz.h"
 #include "fuzz_kcov.h"
 #include "fuzz_trace.h"

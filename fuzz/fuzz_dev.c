@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "exercise.h"
 #include "fuzz.h"
 #include "model.h"

@@ -16,6 +16,7 @@
 #include "cmd_report.h"
 #include "cov.h"
 #include "devlist.h"
+#include "errname.h"
 #include "expect.h"
 #include "file.h"
 #include "klog.h"

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "errname.h"
 #include "kcov_run.h"
 #include "migcheck.h"
 #include "model.h"
-#include "report.h"
 
 #define OPLOG_N 24
 #define TEXT_LEN 96

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errname.h"
 #include "exercise.h"
 #include "migcheck.h"
 #include "report.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "errname.h"
 #include "model.h"
 #include "num.h"
 #include "ops.h"

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "cases.h"
+#include "errname.h"
 #include "migcheck.h"
 #include "num.h"
 #include "report.h"

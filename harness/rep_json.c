@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "json.h"
 #include "report.h"
 #include "waiver.h"

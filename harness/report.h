@@ -278,9 +278,6 @@ const char *mc_report_verdict(const struct mc_report *rep);
  * 128 + the signal for an interrupted run (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
  */
 int mc_report_exit_code(const struct mc_report *rep);
-/* "SIGINT" for SIGINT, "SIG<n>" for a signal without a name; mc_signal_parse() inverts. */
-const char *mc_signal_name(int sig);
-int mc_signal_parse(const char *name);
 
 /*
  * What a verdict covers (rep_scope.c, reports/README.md "scope"): the cases of the complete
@@ -316,13 +313,6 @@ const char *mc_scope_reason(unsigned bit);
  * that is the plain rolled-up status.
  */
 const char *mc_clause_effective(const struct mc_clause_result *cr);
-
-/*
- * Symbolic name of an errno value, sign ignored: "EINVAL" for EINVAL or -EINVAL, "0"
- * for 0, kernel-internal values that leak to user space ("ENOTSUPP" for 524), or
- * "E<n>" (thread-local buffer, valid until the next call) for anything unknown.
- */
-const char *mc_errno_name(int err);
 
 /*
  * What the preflight's PROBE of MIG_PRECOPY_INFOv2 says, in words, into @buf: "present",

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "json.h"
 #include "mc_test.h"
 #include "rep_load.h"
