@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "bundle.h"
+#include "escape.h"
 #include "mc_version.h"
 #include "outdir.h"
 #include "rep_load.h"

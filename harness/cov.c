@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cov.h"
+#include "escape.h"
 #include "report.h"
 
 /* The copy of line-table path @path under @root by its longest suffix that exists there. */

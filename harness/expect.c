@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "escape.h"
 #include "expect.h"
 #include "report.h"
 #include "term.h"

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "escape.h"
+
 /* One row of a distribution chart: p50 bar, p99 extension, max tick (nanoseconds). */
 struct mc_bar {
 	const char *label;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "errname.h"
+#include "escape.h"
 #include "json.h"
 #include "report.h"
 #include "waiver.h"

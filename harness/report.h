@@ -243,17 +243,6 @@ void mc_report_recount(struct mc_report *rep);
 FILE *mc_atomic_open(const char *dir, const char *name, char *tmppath, size_t tmplen);
 int mc_atomic_commit(FILE *f, const char *tmppath, const char *dir, const char *name);
 
-/*
- * Write @s to @f as a JSON string literal (quotes included), escaping everything needed;
- * invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON. NULL -> null.
- */
-void mc_json_str(FILE *f, const char *s);
-/*
- * Write @s to @f with XML escaping (&, <, >, ", ' and CR); characters XML 1.0 forbids
- * are dropped and invalid UTF-8 bytes become U+FFFD. NULL writes nothing.
- */
-void mc_xml_str(FILE *f, const char *s);
-
 /* ---------------------------------------------------------------- additions */
 
 /* Number of clauses in mc_clauses[], the terminator not counted. */
@@ -321,9 +310,6 @@ const char *mc_clause_effective(const struct mc_clause_result *cr);
  * without PRE_COPY gets EINVAL from a kernel that knows the feature). Returns @buf.
  */
 const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len);
-
-/* As mc_xml_str(), for attribute values: also writes tab, newline and CR as references. */
-void mc_xml_attr(FILE *f, const char *s);
 
 /* Split @path into its directory ("." without a slash) and *@name, for mc_atomic_open(). */
 void mc_path_split(const char *path, char *dir, size_t dlen, const char **name);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "errname.h"
+#include "escape.h"
 #include "json.h"
 #include "mc_test.h"
 #include "rep_load.h"
