@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "atomic.h"
 #include "bundle.h"
 #include "escape.h"
 #include "mc_version.h"

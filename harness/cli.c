@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "atomic.h"
 #include "cmd_report.h"
 #include "cov.h"
 #include "devlist.h"

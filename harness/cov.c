@@ -13,7 +13,6 @@
 
 #include "cov.h"
 #include "escape.h"
-#include "report.h"
 
 /* The copy of line-table path @path under @root by its longest suffix that exists there. */
 static bool resolve(const char *root, const char *path, const char *must, char *local,

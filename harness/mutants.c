@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "mutants.h"
 #include "runner.h"
 #include "sim.h"

@@ -20,7 +20,6 @@
 #include "errname.h"
 #include "migcheck.h"
 #include "num.h"
-#include "report.h"
 
 static int parse_index(const char *s, size_t n, uint32_t *idx)
 {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "atomic.h"
 #include "file.h"
 #include "render.h"
 #include "term.h"

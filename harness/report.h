@@ -233,16 +233,6 @@ void mc_report_rollup(struct mc_report *rep);
  */
 void mc_report_recount(struct mc_report *rep);
 
-/*
- * Atomic file output: mc_atomic_open() creates "<dir>/.<name>.tmp.<pid>"; write into
- * the returned FILE; mc_atomic_commit() flushes, fsyncs and renames it over
- * "<dir>/<name>" (and closes the FILE either way). mc_atomic_open() returns NULL with
- * errno set, mc_atomic_commit() returns 0 or -errno; on failure both remove the
- * temporary and print one line on stderr naming the file, so callers need not.
- */
-FILE *mc_atomic_open(const char *dir, const char *name, char *tmppath, size_t tmplen);
-int mc_atomic_commit(FILE *f, const char *tmppath, const char *dir, const char *name);
-
 /* ---------------------------------------------------------------- additions */
 
 /* Number of clauses in mc_clauses[], the terminator not counted. */
@@ -311,10 +301,6 @@ const char *mc_clause_effective(const struct mc_clause_result *cr);
  */
 const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len);
 
-/* Split @path into its directory ("." without a slash) and *@name, for mc_atomic_open(). */
-void mc_path_split(const char *path, char *dir, size_t dlen, const char **name);
-/* Abandon a file from mc_atomic_open(): close it and remove the temporary. */
-void mc_atomic_abort(FILE *f, const char *tmppath);
 /*
  * Write @dir/@name atomically with @write(f, @rep): what the file reporters' end() do.
  * 0 or -errno, with one line on stderr naming the file on failure.

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "errname.h"
 #include "escape.h"
 #include "json.h"
