@@ -15,7 +15,6 @@
 #include "errname.h"
 #include "fuzz.h"
 #include "model.h"
-#include "report.h"
 
 #define MAX_CALLS 16
 #define MAX_PAYLOAD 64

@@ -12,7 +12,6 @@
 #include "exercise.h"
 #include "fuzz.h"
 #include "model.h"
-#include "report.h"
 
 #define ST_STOP VFIO_DEVICE_STATE_STOP
 #define ST_RUNNING VFIO_DEVICE_STATE_RUNNING

@@ -15,7 +15,6 @@
 #include "errname.h"
 #include "fuzz.h"
 #include "model.h"
-#include "report.h"
 
 #define NSLOT 8
 #define MAX_ACTIONS 64
