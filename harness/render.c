@@ -16,6 +16,7 @@
 #include "atomic.h"
 #include "file.h"
 #include "render.h"
+#include "reporter.h"
 #include "term.h"
 
 #define RFILE_MAX (256u << 20)

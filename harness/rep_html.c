@@ -13,6 +13,7 @@
 #include "errname.h"
 #include "rep_html.h"
 #include "report.h"
+#include "reporter.h"
 #include "sha256.h"
 #include "waiver.h"
 

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "rep_html.h"
 #include "report.h"
+#include "reporter.h"
 #include "waiver.h"
 
 /* A case's name and its status pill. */

@@ -15,6 +15,7 @@
 #include "escape.h"
 #include "json.h"
 #include "report.h"
+#include "reporter.h"
 #include "waiver.h"
 
 #define JW_MAX_DEPTH 8

@@ -12,6 +12,7 @@
 
 #include "escape.h"
 #include "report.h"
+#include "reporter.h"
 #include "waiver.h"
 
 #define NO_GROUP "UNCLASSIFIED"	/* cases without a clause: a harness bug, kept visible */

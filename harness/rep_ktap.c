@@ -15,6 +15,7 @@
 #include "errname.h"
 #include "json.h"
 #include "report.h"
+#include "reporter.h"
 #include "waiver.h"
 
 static FILE *ktap_stream;	/* NULL: stdout */

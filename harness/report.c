@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Shared by every reporter: status and level names, the per-clause rollup and run
- * verdict, and the file reporters' writing of their one file.
+ * verdict.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic.h"
 #include "errname.h"
 #include "report.h"
 
@@ -173,58 +172,4 @@ const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, s
 	else
 		snprintf(buf, len, "refused (PROBE gave %s)", mc_errno_name(rc));
 	return buf;
-}
-
-int mc_file_reporter_begin(void **priv, const char *outdir, const char *name)
-{
-	if (!outdir) {
-		fprintf(stderr, "migcheck: %s: no output directory given\n", name);
-		return -EINVAL;
-	}
-	*priv = strdup(outdir);
-	if (!*priv) {
-		fprintf(stderr, "migcheck: %s/%s: %s\n", outdir, name, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-int mc_file_reporter_result(void *priv, const struct mc_case_result *r, int index)
-{
-	(void)priv;	/* everything is written at end(), from the complete report */
-	(void)r;
-	(void)index;
-	return 0;
-}
-
-int mc_file_reporter_end(void *priv, const char *name,
-			 int (*write)(FILE *f, const struct mc_report *rep),
-			 const struct mc_report *rep)
-{
-	int rc = mc_report_write_file(priv, name, write, rep);
-
-	free(priv);
-	return rc;
-}
-
-int mc_report_write_file(const char *dir, const char *name,
-			 int (*write)(FILE *f, const struct mc_report *rep),
-			 const struct mc_report *rep)
-{
-	char tmp[4352];
-	FILE *f = mc_atomic_open(dir, name, tmp, sizeof(tmp));
-	int rc;
-
-	if (!f)
-		return -errno;
-	rc = write(f, rep);
-	/* A writer reports a lost write as -EIO; stdio kept the data, a flush gives its errno. */
-	if (rc == -EIO && ferror(f) && fflush(f) == EOF && errno)
-		rc = -errno;
-	if (rc) {
-		mc_atomic_abort(f, tmp);
-		fprintf(stderr, "migcheck: cannot write %s/%s: %s\n", dir, name, strerror(-rc));
-		return rc;
-	}
-	return mc_atomic_commit(f, tmp, dir, name);
 }

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Results of a run and the reporter seam. A run produces one struct mc_report; every
- * output format (KTAP on stdout, report.json, junit.xml) fills one const
- * struct mc_reporter_ops. Files are written to a temporary name and renamed, so an
- * interrupted run never leaves a half report.
+ * The results of a run: one struct mc_report, made case by case by the runner or loaded
+ * back from report.json (rep_load.h), its cases rolled up per clause and into the run's
+ * verdict and exit code. Every output format renders it (reporter.h).
  */
 #ifndef MC_REPORT_H
 #define MC_REPORT_H
@@ -201,23 +200,6 @@ struct mc_report {
 	const struct mc_json *coverage;
 };
 
-/*
- * A report format. begin() is called once before the first case with the number of
- * case instances planned, result() once per finished case in order, end() once with the
- * complete report. @outdir may be NULL (stdout-only formats ignore it). All return 0 or
- * -errno; on failure they write one line to stderr naming the file and the error.
- */
-struct mc_reporter_ops {
-	const char *name;
-	int (*begin)(void **priv, const struct mc_run_info *info, int nplanned, const char *outdir);
-	int (*result)(void *priv, const struct mc_case_result *r, int index);
-	int (*end)(void *priv, const struct mc_report *rep);
-};
-
-extern const struct mc_reporter_ops mc_ktap_reporter;	/* stdout, streaming */
-extern const struct mc_reporter_ops mc_json_reporter;	/* <outdir>/report.json */
-extern const struct mc_reporter_ops mc_junit_reporter;	/* <outdir>/junit.xml */
-extern const struct mc_reporter_ops mc_html_reporter;	/* <outdir>/report.html */
 
 /*
  * Roll the case results of @rep up into rep->clauses and rep->counts; call it before
@@ -301,54 +283,6 @@ const char *mc_clause_effective(const struct mc_clause_result *cr);
  */
 const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len);
 
-/*
- * Write @dir/@name atomically with @write(f, @rep): what the file reporters' end() do.
- * 0 or -errno, with one line on stderr naming the file on failure.
- */
-int mc_report_write_file(const char *dir, const char *name,
-			 int (*write)(FILE *f, const struct mc_report *rep),
-			 const struct mc_report *rep);
-/*
- * The three reporters that write one file from the finished report (report.json,
- * junit.xml, report.html) share these. begin: keep a copy of @outdir as *@priv (-EINVAL
- * without one, -ENOMEM; a line on stderr naming @name either way). result: nothing to
- * do. end: mc_report_write_file() into the kept directory, which it then frees.
- */
-int mc_file_reporter_begin(void **priv, const char *outdir, const char *name);
-int mc_file_reporter_result(void *priv, const struct mc_case_result *r, int index);
-int mc_file_reporter_end(void *priv, const char *name,
-			 int (*write)(FILE *f, const struct mc_report *rep),
-			 const struct mc_report *rep);
 
-/*
- * Render a complete, rolled-up report to @f (what the reporters' end() writes into
- * the output directory; also used to re-render a report and by the unit tests).
- * Return 0 or -errno (-EIO when @f reported an error).
- */
-int mc_json_write_report(FILE *f, const struct mc_report *rep);
-int mc_junit_write(FILE *f, const struct mc_report *rep);
-int mc_ktap_write(FILE *f, const struct mc_report *rep);
-
-/*
- * Inputs of report.html beyond the report itself, all optional (NULL/0 = none):
- * the kernel log of the run (for the lines around a ROB finding) and fuzz campaign
- * statistics (parsed fuzz-stats.json roots, each an object or an array of objects).
- */
-struct mc_json;
-struct mc_html_extra {
-	const char *klog;		/* NUL-terminated kernel.log text */
-	const char *klog_name;		/* where it came from, for the page */
-	const struct mc_json *const *fuzz;
-	const char *const *fuzz_names;	/* file of each fuzz[] entry */
-	int nfuzz;
-};
-/* report.html: self-contained (inline CSS/SVG, no network), every string escaped. */
-int mc_html_write(FILE *f, const struct mc_report *rep, const struct mc_html_extra *x);
-
-/*
- * Where mc_ktap_reporter writes: @f, or stdout when NULL (the default). Takes effect
- * at the next begin(); the caller keeps ownership of @f.
- */
-void mc_ktap_set_stream(FILE *f);
 
 #endif /* MC_REPORT_H */

@@ -13,6 +13,7 @@
 #include "mc_test.h"
 #include "render.h"
 #include "rep_load.h"
+#include "reporter.h"
 #include "rundiff.h"
 #include "waiver.h"
 

@@ -13,6 +13,7 @@
 #include "bundle.h"
 #include "mc_test.h"
 #include "rep_load.h"
+#include "reporter.h"
 #include "runner.h"
 #include "waiver.h"
 

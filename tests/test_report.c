@@ -23,6 +23,7 @@
 #include "mc_test.h"
 #include "rep_load.h"
 #include "report.h"
+#include "reporter.h"
 
 /* ---------------------------------------------------------------- fixtures */
 

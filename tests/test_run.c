@@ -12,6 +12,7 @@
 
 #include "mc_test.h"
 #include "mutants.h"
+#include "reporter.h"
 #include "runner.h"
 #include "sim.h"
 
