@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "atomic.h"
+#include "clauses.h"
 #include "cmd_report.h"
 #include "cov.h"
 #include "devlist.h"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "clauses.h"
 #include "mutants.h"
 #include "runner.h"
 #include "sim.h"

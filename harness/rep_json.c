@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "errname.h"
 #include "escape.h"
 #include "json.h"

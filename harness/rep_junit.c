@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "escape.h"
 #include "report.h"
 #include "reporter.h"

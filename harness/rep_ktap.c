@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "errname.h"
 #include "json.h"
 #include "report.h"

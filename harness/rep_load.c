@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "errname.h"
 #include "num.h"
 #include "rep_load.h"

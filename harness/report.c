@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Shared by every reporter: status and level names, the per-clause rollup and run
+ * Shared by every reporter: status names, the per-clause rollup and run
  * verdict.
  */
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "errname.h"
 #include "report.h"
 
@@ -21,32 +22,15 @@ static const int status_rank[MC_NSTATUS] = {
 	[MC_SKIP] = 0, [MC_PASS] = 1, [MC_WARN] = 2, [MC_ERROR] = 3, [MC_FAIL] = 4,
 };
 
-static const char *const level_names[] = {
-	[MC_MUST] = "must", [MC_SHOULD] = "should", [MC_INFO] = "info",
-};
-
 const char *mc_status_name(enum mc_status st)
 {
 	return (unsigned)st < MC_NSTATUS ? status_names[st] : "unknown";
-}
-
-const char *mc_level_name(enum mc_level lv)
-{
-	return (unsigned)lv <= MC_INFO ? level_names[lv] : "unknown";
 }
 
 int mc_status_parse(const char *name)
 {
 	for (int i = 0; name && i < MC_NSTATUS; i++)
 		if (!strcmp(name, status_names[i]))
-			return i;
-	return -1;
-}
-
-int mc_level_parse(const char *name)
-{
-	for (int i = 0; name && i <= MC_INFO; i++)
-		if (!strcmp(name, level_names[i]))
 			return i;
 	return -1;
 }

@@ -18,32 +18,10 @@
 #define MC_REPORT_SCHEMA 1
 
 enum mc_status { MC_PASS = 0, MC_SKIP, MC_WARN, MC_ERROR, MC_FAIL, MC_NSTATUS };
-enum mc_level { MC_MUST = 0, MC_SHOULD, MC_INFO };
 
-/* "pass", "fail", ...; "must", "should", "info". */
+/* "pass", "fail", ... */
 const char *mc_status_name(enum mc_status st);
-const char *mc_level_name(enum mc_level lv);
 
-/* One clause of the clause table (clauses.c; docs/CLAUSES.md). */
-struct mc_clause {
-	const char *id;		/* "FSM-01" */
-	const char *group;	/* "FSM" */
-	enum mc_level level;
-	const char *text;	/* the requirement, in our words */
-};
-/* The clause table (clauses.c), terminated by an entry with id == NULL. */
-extern const struct mc_clause mc_clauses[];
-/* Look up @id; NULL when unknown. */
-const struct mc_clause *mc_clause_find(const char *id);
-/* The clause groups in table order, with their headings; terminated by group == NULL. */
-struct mc_clause_group {
-	const char *group, *title;
-};
-extern const struct mc_clause_group mc_clause_groups[];
-/* @group's heading ("The state machine"), or @group itself when unknown. */
-const char *mc_clause_group_title(const char *group);
-/* The clause list, by group: plain text, or docs/CLAUSES.md when @markdown. */
-void mc_clauses_print(FILE *f, bool markdown);
 
 #define MC_DETAIL_MAX 1024
 #define MC_OPLOG_MAX 2048
@@ -67,6 +45,7 @@ struct mc_metric {
 	double series[MC_SERIES_MAX];
 };
 
+struct mc_clause;	/* clauses.h: a requirement of the clause table */
 struct mc_waiver;	/* waiver.h: a known deviation, accepted with a reason */
 struct mc_waivers;
 
@@ -217,12 +196,8 @@ void mc_report_recount(struct mc_report *rep);
 
 /* ---------------------------------------------------------------- additions */
 
-/* Number of clauses in mc_clauses[], the terminator not counted. */
-int mc_clause_count(void);
-
-/* Inverse of mc_status_name() / mc_level_name(): the enum value, or -1 when unknown. */
+/* Inverse of mc_status_name(): the enum value, or -1 when unknown. */
 int mc_status_parse(const char *name);
-int mc_level_parse(const char *name);
 /* The worse of @a and @b in rollup order fail > error > warn > pass > skip. */
 enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
 

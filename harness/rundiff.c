@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "json.h"
 #include "rep_html.h"
 #include "rundiff.h"

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clauses.h"
 #include "errname.h"
 #include "kcov_run.h"
 #include "klog_run.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "clauses.h"
 #include "klog.h"
 #include "rep_load.h"
 #include "runner.h"

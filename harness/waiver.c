@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "file.h"
 #include "waiver.h"
 

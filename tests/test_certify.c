@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "mc_test.h"
 #include "render.h"
 #include "rep_load.h"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "clauses.h"
 #include "mc_test.h"
 #include "rep_load.h"
 #include "reporter.h"

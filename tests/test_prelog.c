@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "mc_test.h"
 #include "runner.h"
 #include "sim.h"

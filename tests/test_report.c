@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "clauses.h"
 #include "errname.h"
 #include "escape.h"
 #include "json.h"
