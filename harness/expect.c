@@ -21,6 +21,7 @@
 
 #include "escape.h"
 #include "expect.h"
+#include "rep_scope.h"
 #include "report.h"
 #include "term.h"
 

@@ -13,6 +13,7 @@
 #include "clauses.h"
 #include "errname.h"
 #include "rep_html.h"
+#include "rep_scope.h"
 #include "report.h"
 #include "reporter.h"
 #include "sha256.h"

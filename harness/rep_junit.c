@@ -12,6 +12,7 @@
 
 #include "clauses.h"
 #include "escape.h"
+#include "rep_scope.h"
 #include "report.h"
 #include "reporter.h"
 #include "waiver.h"

@@ -14,6 +14,7 @@
 #include "errname.h"
 #include "num.h"
 #include "rep_load.h"
+#include "rep_scope.h"
 #include "walker.h"
 #include "waiver.h"
 

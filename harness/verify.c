@@ -14,6 +14,7 @@
 #include "bundle.h"
 #include "file.h"
 #include "rep_load.h"
+#include "rep_scope.h"
 #include "sha256.h"
 #include "sign.h"
 #include "tar.h"

@@ -14,6 +14,7 @@
 #include "clauses.h"
 #include "klog.h"
 #include "rep_load.h"
+#include "rep_scope.h"
 #include "runner.h"
 #include "verify_priv.h"
 #include "waiver.h"

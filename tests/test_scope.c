@@ -14,6 +14,7 @@
 #include "json.h"
 #include "mc_test.h"
 #include "rep_load.h"
+#include "rep_scope.h"
 #include "reporter.h"
 #include "runner.h"
 
