@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "errname.h"
+#include "kinfo.h"
 #include "num.h"
 #include "op_pre_priv.h"
 #include "ops.h"

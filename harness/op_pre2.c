@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "errname.h"
+#include "kinfo.h"
 #include "op_pre_priv.h"
 #include "ops.h"
 #include "walker.h"

@@ -12,6 +12,7 @@
 
 #include "clauses.h"
 #include "errname.h"
+#include "kinfo.h"
 #include "rep_html.h"
 #include "rep_scope.h"
 #include "report.h"

@@ -15,6 +15,7 @@
 #include "errname.h"
 #include "escape.h"
 #include "json.h"
+#include "kinfo.h"
 #include "rep_scope.h"
 #include "report.h"
 #include "reporter.h"

@@ -15,6 +15,7 @@
 #include "clauses.h"
 #include "errname.h"
 #include "json.h"
+#include "kinfo.h"
 #include "rep_scope.h"
 #include "report.h"
 #include "reporter.h"

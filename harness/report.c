@@ -3,13 +3,11 @@
  * Shared by every reporter: status names, the per-clause rollup and run
  * verdict.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clauses.h"
-#include "errname.h"
 #include "report.h"
 
 static const char *const status_names[MC_NSTATUS] = {
@@ -142,18 +140,3 @@ const char *mc_clause_effective(const struct mc_clause_result *cr)
 	return mc_status_name(cr->waived ? cr->unwaived : cr->status);
 }
 
-const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len)
-{
-	if (!rc)
-		snprintf(buf, len, "present");
-	else if (rc == -ENOTTY)
-		snprintf(buf, len, "absent (PROBE gave ENOTTY: kernel before 7.1)");
-	else if (rc == -EINVAL && unknown_rc == -EINVAL)
-		snprintf(buf, len, "absent or refused (PROBE gave EINVAL, as an unknown feature "
-			 "does on this kernel: before 6.18, so before 7.1)");
-	else if (rc == -EINVAL && !(flags & VFIO_MIGRATION_PRE_COPY))
-		snprintf(buf, len, "present, refused (EINVAL: the device lacks PRE_COPY)");
-	else
-		snprintf(buf, len, "refused (PROBE gave %s)", mc_errno_name(rc));
-	return buf;
-}

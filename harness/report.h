@@ -222,14 +222,6 @@ int mc_report_exit_code(const struct mc_report *rep);
  */
 const char *mc_clause_effective(const struct mc_clause_result *cr);
 
-/*
- * What the preflight's PROBE of MIG_PRECOPY_INFOv2 says, in words, into @buf: "present",
- * "absent (PROBE gave ENOTTY: kernel before 7.1)", ... @rc is the probe's answer,
- * @unknown_rc an unknown feature's, @flags the device's migration flags (a device
- * without PRE_COPY gets EINVAL from a kernel that knows the feature). Returns @buf.
- */
-const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len);
-
 
 
 #endif /* MC_REPORT_H */
