@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Shared by every reporter: status names, the per-clause rollup and run
- * verdict.
+ * The results of a run (report.h): status names and their rollup order, each case's
+ * verdict charged to its clause, the per-clause rollup with and without waivers, and the
+ * run's verdict and exit code. What every renderer, the runner and `verify` agree on.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -9,7 +9,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "backend.h"
 #include "kinfo.h"
@@ -19,9 +18,12 @@
 
 enum mc_status { MC_PASS = 0, MC_SKIP, MC_WARN, MC_ERROR, MC_FAIL, MC_NSTATUS };
 
-/* "pass", "fail", ... */
+/* "pass", "fail", ...; mc_status_parse() inverts it. */
 const char *mc_status_name(enum mc_status st);
-
+/* The enum value of @name, or -1 when unknown. */
+int mc_status_parse(const char *name);
+/* The worse of @a and @b in rollup order fail > error > warn > pass > skip. */
+enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
 
 #define MC_DETAIL_MAX 1024
 #define MC_OPLOG_MAX 2048
@@ -132,6 +134,12 @@ struct mc_clause_result {
 	enum mc_status unwaived;	/* rolled up over the cases no waiver covers */
 	int unjudged;		/* its cases charged to another clause (a setup step broke it) */
 };
+/*
+ * Status shown for a clause once waivers apply: "waived" when waivers cover some of
+ * its cases and the rest pass or skip, else the name of cr->unwaived. Without waivers
+ * that is the plain rolled-up status.
+ */
+const char *mc_clause_effective(const struct mc_clause_result *cr);
 
 /*
  * A kernel-log report of the run (klog_run.h), charged to the case during which it
@@ -179,7 +187,6 @@ struct mc_report {
 	const struct mc_json *coverage;
 };
 
-
 /*
  * Roll the case results of @rep up into rep->clauses and rep->counts; call it before
  * the reporters' end(). A NULL rep->clauses is allocated here (one entry per clause;
@@ -194,13 +201,6 @@ void mc_report_rollup(struct mc_report *rep);
  */
 void mc_report_recount(struct mc_report *rep);
 
-/* ---------------------------------------------------------------- additions */
-
-/* Inverse of mc_status_name(): the enum value, or -1 when unknown. */
-int mc_status_parse(const char *name);
-/* The worse of @a and @b in rollup order fail > error > warn > pass > skip. */
-enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
-
 /*
  * Whole-run verdict of a rolled-up @rep: "interrupted" when a signal stopped it early,
  * else "fail" when any case failed (or warned under strict), else "error" when any case
@@ -214,14 +214,5 @@ const char *mc_report_verdict(const struct mc_report *rep);
  * 128 + the signal for an interrupted run (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
  */
 int mc_report_exit_code(const struct mc_report *rep);
-
-/*
- * Status shown for a clause once waivers apply: "waived" when waivers cover some of
- * its cases and the rest pass or skip, else the name of cr->unwaived. Without waivers
- * that is the plain rolled-up status.
- */
-const char *mc_clause_effective(const struct mc_clause_result *cr);
-
-
 
 #endif /* MC_REPORT_H */
