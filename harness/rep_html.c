@@ -134,16 +134,6 @@ static void base64(const uint8_t *in, size_t n, char *out)
 	out[o] = '\0';
 }
 
-const char *mc_html_case_status(const struct mc_case_result *r)
-{
-	return r->waiver ? "waived" : mc_status_name(r->status);
-}
-
-void mc_html_badge(FILE *f, const char *st)
-{
-	fprintf(f, "<span class=\"badge b-%s\">%s</span>", st, st);
-}
-
 static void head(FILE *f, const struct mc_report *rep)
 {
 	struct mc_sha256 s;
@@ -386,12 +376,6 @@ static const char *oplog_tail(const char *oplog, int max)
 static bool same_clause(const struct mc_clause *a, const struct mc_clause *b)
 {
 	return a == b || (a && b && !strcmp(a->id, b->id));
-}
-
-void mc_html_case_anchor(FILE *f, const struct mc_case_result *r)
-{
-	fputs("case-", f);
-	A(r->name);
 }
 
 static void case_row(FILE *f, const struct mc_report *rep, const struct mc_case_result *r)
