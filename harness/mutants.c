@@ -16,6 +16,7 @@
 #include "atomic.h"
 #include "clauses.h"
 #include "mutants.h"
+#include "report.h"
 #include "runner.h"
 #include "sim.h"
 

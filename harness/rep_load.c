@@ -15,6 +15,7 @@
 #include "num.h"
 #include "rep_load.h"
 #include "rep_scope.h"
+#include "report.h"
 #include "walker.h"
 #include "waiver.h"
 

@@ -14,6 +14,7 @@
 #include "clauses.h"
 #include "json.h"
 #include "rep_html.h"
+#include "report.h"
 #include "rundiff.h"
 #include "term.h"
 

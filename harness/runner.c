@@ -21,6 +21,7 @@
 #include "klog_run.h"
 #include "mc_version.h"
 #include "outdir.h"
+#include "report.h"
 #include "reporter.h"
 #include "sha256.h"
 #include "runner.h"

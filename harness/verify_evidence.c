@@ -15,6 +15,7 @@
 #include "klog.h"
 #include "rep_load.h"
 #include "rep_scope.h"
+#include "report.h"
 #include "runner.h"
 #include "verify_priv.h"
 #include "waiver.h"

@@ -12,6 +12,7 @@
 
 #include "clauses.h"
 #include "file.h"
+#include "report.h"
 #include "waiver.h"
 
 #define WAIVER_FILE_MAX (1u << 20)

@@ -14,6 +14,7 @@
 #include "mc_test.h"
 #include "render.h"
 #include "rep_load.h"
+#include "report.h"
 #include "reporter.h"
 #include "rundiff.h"
 #include "waiver.h"

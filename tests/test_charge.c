@@ -14,6 +14,7 @@
 #include "clauses.h"
 #include "mc_test.h"
 #include "rep_load.h"
+#include "report.h"
 #include "reporter.h"
 #include "runner.h"
 #include "waiver.h"

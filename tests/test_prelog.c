@@ -11,6 +11,7 @@
 
 #include "clauses.h"
 #include "mc_test.h"
+#include "report.h"
 #include "runner.h"
 #include "sim.h"
 

@@ -13,6 +13,7 @@
 #include "clauses.h"
 #include "mc_test.h"
 #include "mutants.h"
+#include "report.h"
 #include "reporter.h"
 #include "runner.h"
 #include "sim.h"
