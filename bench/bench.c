@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "clauses.h"
 #include "migcheck.h"
 #include "model.h"
 #include "report.h"

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "fuzz.h"
 #include "model.h"
-#include "report.h"
 
 #define MAX_CALLS 16
 #define MAX_PAYLOAD 64

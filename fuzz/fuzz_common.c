@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "fuzz.h"
 #include "fuzz_kcov.h"
 #include "fuzz_trace.h"
+#include "klog.h"
 #include "model.h"
-#include "report.h"
-#include "runner.h"
 
 static const struct mc_fuzz_target targets[] = {
 #define MC_FUZZ_X_ROW(n, nd, w) { .name = #n, .need = nd, .what = w, .run = mc_fuzz_##n },

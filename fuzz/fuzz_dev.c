@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "exercise.h"
 #include "fuzz.h"
 #include "model.h"
-#include "report.h"
 
 #define ST_STOP VFIO_DEVICE_STATE_STOP
 #define ST_RUNNING VFIO_DEVICE_STATE_RUNNING

@@ -15,7 +15,6 @@
 
 #include "file.h"
 #include "fuzz.h"
-#include "report.h"
 
 #define MAX_KEYS 256
 #define MAX_FILES 4096

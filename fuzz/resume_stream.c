@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "fuzz.h"
 #include "model.h"
-#include "report.h"
 
 #define HDR 8
 #define MAX_EDITS 16

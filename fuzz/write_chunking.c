@@ -12,7 +12,6 @@
 
 #include "fuzz.h"
 #include "model.h"
-#include "report.h"
 
 #define MAX_RECS 128
 

@@ -14,7 +14,9 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "atomic.h"
 #include "bundle.h"
+#include "escape.h"
 #include "mc_version.h"
 #include "outdir.h"
 #include "rep_load.h"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cases.h"
+#include "clauses.h"
 #include "file.h"
 #include "model.h"
 #include "num.h"

@@ -9,7 +9,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
+#include "clauses.h"
+
+static const char *const level_names[] = {
+	[MC_MUST] = "must", [MC_SHOULD] = "should", [MC_INFO] = "info",
+};
+
+const char *mc_level_name(enum mc_level lv)
+{
+	return (unsigned)lv <= MC_INFO ? level_names[lv] : "unknown";
+}
+
+int mc_level_parse(const char *name)
+{
+	for (int i = 0; name && i <= MC_INFO; i++)
+		if (!strcmp(name, level_names[i]))
+			return i;
+	return -1;
+}
 
 const struct mc_clause_group mc_clause_groups[] = {
 	{ "FEAT", "Discovery and the feature ioctl" }, { "FSM", "The state machine" },

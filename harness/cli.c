@@ -13,9 +13,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "atomic.h"
+#include "clauses.h"
 #include "cmd_report.h"
 #include "cov.h"
 #include "devlist.h"
+#include "errname.h"
 #include "expect.h"
 #include "file.h"
 #include "klog.h"

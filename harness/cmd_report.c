@@ -16,6 +16,7 @@
 #include "outdir.h"
 #include "rep_load.h"
 #include "render.h"
+#include "rep_scope.h"
 #include "rundiff.h"
 #include "sign.h"
 #include "term.h"

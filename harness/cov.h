@@ -91,7 +91,10 @@ int mc_cov_obj_load(struct mc_cov *cv, const char *name, const char *path, uint6
 int mc_cov_parse_symbols(struct mc_cov_obj *o, const char *objdump_t, uint64_t start,
 			 uint64_t end);
 int mc_cov_parse_sites(struct mc_cov_obj *o, const char *objdump_dr);
-/* Intern addr2line's "path:line" answer into @cv's lines: its index, or -1 ("??:0"). */
+/*
+ * Intern addr2line's "path:line" answer into @cv's lines (cov_line.c): its index, or -1
+ * ("??:0").
+ */
 int mc_cov_intern_line(struct mc_cov *cv, const char *a2l);
 /* The site index of object @o at section-relative address, or -1. */
 int mc_cov_site_find(const struct mc_cov_obj *o, int sec, uint64_t addr);

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "kcov_run.h"
 #include "migcheck.h"
 #include "model.h"
-#include "report.h"
 #include "util.h"
 
 #define OPLOG_N 24

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errname.h"
 #include "exercise.h"
 #include "migcheck.h"
-#include "report.h"
 
 static int read_fail(struct mc_exercise_res *r, uint32_t idx, uint64_t off, size_t len,
 		     ssize_t got)

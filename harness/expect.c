@@ -19,7 +19,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "escape.h"
 #include "expect.h"
+#include "rep_scope.h"
 #include "report.h"
 #include "term.h"
 

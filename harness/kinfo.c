@@ -2,14 +2,18 @@
 /*
  * The kernel's oracles from its config and boot options (kinfo.h): one table row per
  * oracle, each saying whether this kernel can report that class of bug and what keeps
- * the reports coming (kasan_multi_shot, kmemleak=on, a KFENCE sample interval).
+ * the reports coming (kasan_multi_shot, kmemleak=on, a KFENCE sample interval). And the
+ * preflight's probe of MIG_PRECOPY_INFOv2 in words: which kernels answer it how.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "file.h"
 #include "kinfo.h"
+#include "mc_uapi.h"
 
 #define CONFIG_MAX (4u << 20)	/* a .config is ~300 KiB; anything far larger is not one */
 
@@ -345,4 +349,20 @@ const struct mc_koracle *mc_kinfo_oracle(const struct mc_kinfo *ki, const char *
 		if (!strcmp(ki->oracles[i].name, name))
 			return &ki->oracles[i];
 	return NULL;
+}
+
+const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len)
+{
+	if (!rc)
+		snprintf(buf, len, "present");
+	else if (rc == -ENOTTY)
+		snprintf(buf, len, "absent (PROBE gave ENOTTY: kernel before 7.1)");
+	else if (rc == -EINVAL && unknown_rc == -EINVAL)
+		snprintf(buf, len, "absent or refused (PROBE gave EINVAL, as an unknown feature "
+			 "does on this kernel: before 6.18, so before 7.1)");
+	else if (rc == -EINVAL && !(flags & VFIO_MIGRATION_PRE_COPY))
+		snprintf(buf, len, "present, refused (EINVAL: the device lacks PRE_COPY)");
+	else
+		snprintf(buf, len, "refused (PROBE gave %s)", mc_errno_name(rc));
+	return buf;
 }

@@ -3,13 +3,15 @@
  * The kernel a run ran on, as the report names it: its flavour (debug or production,
  * derived from its config alone), the rig's label of the build, and which kernel-log
  * oracles (KASAN, UBSAN, lockdep, kmemleak, ...) its config and boot options give it.
- * Nothing is claimed without a config: every oracle is then "unknown".
+ * Nothing is claimed without a config: every oracle is then "unknown". Also what the
+ * preflight's probe of a uAPI feature says of the kernel's version.
  */
 #ifndef MC_KINFO_H
 #define MC_KINFO_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum mc_oracle_state { MC_ORACLE_UNKNOWN = 0, MC_ORACLE_ABSENT, MC_ORACLE_PRESENT };
 
@@ -70,5 +72,13 @@ int mc_kinfo_list(const struct mc_kinfo *ki, enum mc_oracle_state st, char *buf,
 
 /* The oracle called @name in @ki, or NULL. */
 const struct mc_koracle *mc_kinfo_oracle(const struct mc_kinfo *ki, const char *name);
+
+/*
+ * What the preflight's PROBE of MIG_PRECOPY_INFOv2 says, in words, into @buf: "present",
+ * "absent (PROBE gave ENOTTY: kernel before 7.1)", ... @rc is the probe's answer,
+ * @unknown_rc an unknown feature's, @flags the device's migration flags (a device
+ * without PRE_COPY gets EINVAL from a kernel that knows the feature). Returns @buf.
+ */
+const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len);
 
 #endif /* MC_KINFO_H */

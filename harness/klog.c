@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "klog.h"
-#include "runner.h"
 #include "term.h"
 
 /*

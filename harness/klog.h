@@ -35,6 +35,8 @@
  * the debug options included).
  */
 const char *mc_klog_kind(const char *line);
+/* True when @line opens a report ROB-01 counts: mc_klog_kind(@line) is not NULL. */
+bool mc_klog_is_report(const char *line);
 
 /* True when @line ends the report before it ("---[ end trace ...]---", a "=====" rule). */
 bool mc_klog_is_end(const char *line);

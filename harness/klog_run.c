@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "klog.h"
 #include "klog_run.h"
 #include "runner.h"
 

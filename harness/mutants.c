@@ -13,7 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "atomic.h"
+#include "clauses.h"
 #include "mutants.h"
+#include "report.h"
 #include "runner.h"
 #include "sim_defects.h"
 

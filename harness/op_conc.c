@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "errname.h"
 #include "model.h"
 #include "op_stream.h"
 #include "ops.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "errname.h"
 #include "ops.h"
 #include "walker.h"
 

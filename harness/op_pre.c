@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
+#include "kinfo.h"
 #include "num.h"
 #include "op_pre_priv.h"
 #include "ops.h"

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
+#include "kinfo.h"
 #include "op_pre_priv.h"
 #include "ops.h"
 #include "walker.h"

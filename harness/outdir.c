@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "outdir.h"
 #include "render.h"
-#include "report.h"
 #include "term.h"
 
 #define LOCK ".lock"

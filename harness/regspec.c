@@ -17,9 +17,9 @@
 #include <strings.h>
 
 #include "cases.h"
+#include "errname.h"
 #include "migcheck.h"
 #include "num.h"
-#include "report.h"
 
 static int parse_index(const char *s, size_t n, uint32_t *idx)
 {

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "atomic.h"
 #include "file.h"
 #include "render.h"
+#include "reporter.h"
 #include "term.h"
 
 #define RFILE_MAX (256u << 20)

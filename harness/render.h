@@ -13,6 +13,7 @@
 
 #include "json.h"
 #include "report.h"
+#include "reporter.h"
 
 /* One file of a report directory or bundle, relative name and contents. */
 struct mc_rfile {

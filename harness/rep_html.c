@@ -10,8 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
+#include "errname.h"
+#include "kinfo.h"
 #include "rep_html.h"
+#include "rep_scope.h"
 #include "report.h"
+#include "reporter.h"
 #include "sha256.h"
 #include "waiver.h"
 
@@ -127,16 +132,6 @@ static void base64(const uint8_t *in, size_t n, char *out)
 		out[o++] = i + 2 < n ? tab[v & 63] : '=';
 	}
 	out[o] = '\0';
-}
-
-const char *mc_html_case_status(const struct mc_case_result *r)
-{
-	return r->waiver ? "waived" : mc_status_name(r->status);
-}
-
-void mc_html_badge(FILE *f, const char *st)
-{
-	fprintf(f, "<span class=\"badge b-%s\">%s</span>", st, st);
 }
 
 static void head(FILE *f, const struct mc_report *rep)
@@ -381,12 +376,6 @@ static const char *oplog_tail(const char *oplog, int max)
 static bool same_clause(const struct mc_clause *a, const struct mc_clause *b)
 {
 	return a == b || (a && b && !strcmp(a->id, b->id));
-}
-
-void mc_html_case_anchor(FILE *f, const struct mc_case_result *r)
-{
-	fputs("case-", f);
-	A(r->name);
 }
 
 static void case_row(FILE *f, const struct mc_report *rep, const struct mc_case_result *r)

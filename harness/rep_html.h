@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "escape.h"
+
 /* One row of a distribution chart: p50 bar, p99 extension, max tick (nanoseconds). */
 struct mc_bar {
 	const char *label;
@@ -57,9 +59,14 @@ struct mc_report;
 struct mc_case_result;
 struct mc_html_extra;
 
-/* "pass", ... or "waived" for a waived case; a coloured status pill. */
+/*
+ * Shared by every section (rep_html_util.c): "pass", ... or "waived" for a waived case;
+ * a coloured status pill.
+ */
 const char *mc_html_case_status(const struct mc_case_result *r);
 void mc_html_badge(FILE *f, const char *status);
+/* The id of case @r's row in the results ("case-" and its name), attribute-escaped. */
+void mc_html_case_anchor(FILE *f, const struct mc_case_result *r);
 
 /* The measured sections of the page (rep_html_data.c), each one <section>. */
 void mc_html_matrix(FILE *f, const struct mc_report *rep);
@@ -74,7 +81,5 @@ void mc_html_kernel(FILE *f, const struct mc_report *rep);
 void mc_html_coverage(FILE *f, const struct mc_report *rep);
 /* Links from case @r's row to the rows of the kernel reports charged to it, if any. */
 void mc_html_case_kreports(FILE *f, const struct mc_report *rep, const struct mc_case_result *r);
-/* The id of case @r's row in the results ("case-" and its name), attribute-escaped. */
-void mc_html_case_anchor(FILE *f, const struct mc_case_result *r);
 
 #endif /* MC_REP_HTML_H */

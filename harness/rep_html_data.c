@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
+#include "errname.h"
 #include "json.h"
 #include "model.h"
 #include "rep_html.h"
 #include "report.h"
+#include "reporter.h"
 #include "waiver.h"
 
 /* A case's name and its status pill. */

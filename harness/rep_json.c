@@ -11,8 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
+#include "errname.h"
+#include "escape.h"
 #include "json.h"
+#include "kinfo.h"
+#include "rep_scope.h"
 #include "report.h"
+#include "reporter.h"
 #include "waiver.h"
 
 #define JW_MAX_DEPTH 8

@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
+#include "escape.h"
+#include "rep_scope.h"
 #include "report.h"
+#include "reporter.h"
 #include "waiver.h"
 
 #define NO_GROUP "UNCLASSIFIED"	/* cases without a clause: a harness bug, kept visible */

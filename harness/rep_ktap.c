@@ -12,8 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
+#include "errname.h"
 #include "json.h"
+#include "kinfo.h"
+#include "rep_scope.h"
 #include "report.h"
+#include "reporter.h"
 #include "waiver.h"
 
 static FILE *ktap_stream;	/* NULL: stdout */

@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
+#include "errname.h"
 #include "num.h"
 #include "rep_load.h"
+#include "rep_scope.h"
+#include "report.h"
 #include "walker.h"
 #include "waiver.h"
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rep_scope.h"
 #include "report.h"
 
 static const char *const reasons[MC_SCOPE_NBITS] = {

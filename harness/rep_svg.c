@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "rep_html.h"
 #include "report.h"
 

@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Results of a run and the reporter seam. A run produces one struct mc_report; every
- * output format (KTAP on stdout, report.json, junit.xml) fills one const
- * struct mc_reporter_ops. Files are written to a temporary name and renamed, so an
- * interrupted run never leaves a half report.
+ * The results of a run: one struct mc_report, made case by case by the runner or loaded
+ * back from report.json (rep_load.h), its cases rolled up per clause and into the run's
+ * verdict and exit code. Every output format renders it (reporter.h).
  */
 #ifndef MC_REPORT_H
 #define MC_REPORT_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "backend.h"
 #include "kinfo.h"
@@ -19,32 +17,13 @@
 #define MC_REPORT_SCHEMA 1
 
 enum mc_status { MC_PASS = 0, MC_SKIP, MC_WARN, MC_ERROR, MC_FAIL, MC_NSTATUS };
-enum mc_level { MC_MUST = 0, MC_SHOULD, MC_INFO };
 
-/* "pass", "fail", ...; "must", "should", "info". */
+/* "pass", "fail", ...; mc_status_parse() inverts it. */
 const char *mc_status_name(enum mc_status st);
-const char *mc_level_name(enum mc_level lv);
-
-/* One clause of the clause table (clauses.c; docs/CLAUSES.md). */
-struct mc_clause {
-	const char *id;		/* "FSM-01" */
-	const char *group;	/* "FSM" */
-	enum mc_level level;
-	const char *text;	/* the requirement, in our words */
-};
-/* The clause table (clauses.c), terminated by an entry with id == NULL. */
-extern const struct mc_clause mc_clauses[];
-/* Look up @id; NULL when unknown. */
-const struct mc_clause *mc_clause_find(const char *id);
-/* The clause groups in table order, with their headings; terminated by group == NULL. */
-struct mc_clause_group {
-	const char *group, *title;
-};
-extern const struct mc_clause_group mc_clause_groups[];
-/* @group's heading ("The state machine"), or @group itself when unknown. */
-const char *mc_clause_group_title(const char *group);
-/* The clause list, by group: plain text, or docs/CLAUSES.md when @markdown. */
-void mc_clauses_print(FILE *f, bool markdown);
+/* The enum value of @name, or -1 when unknown. */
+int mc_status_parse(const char *name);
+/* The worse of @a and @b in rollup order fail > error > warn > pass > skip. */
+enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
 
 #define MC_DETAIL_MAX 1024
 #define MC_OPLOG_MAX 2048
@@ -68,6 +47,7 @@ struct mc_metric {
 	double series[MC_SERIES_MAX];
 };
 
+struct mc_clause;	/* clauses.h: a requirement of the clause table */
 struct mc_waiver;	/* waiver.h: a known deviation, accepted with a reason */
 struct mc_waivers;
 
@@ -154,6 +134,12 @@ struct mc_clause_result {
 	enum mc_status unwaived;	/* rolled up over the cases no waiver covers */
 	int unjudged;		/* its cases charged to another clause (a setup step broke it) */
 };
+/*
+ * Status shown for a clause once waivers apply: "waived" when waivers cover some of
+ * its cases and the rest pass or skip, else the name of cr->unwaived. Without waivers
+ * that is the plain rolled-up status.
+ */
+const char *mc_clause_effective(const struct mc_clause_result *cr);
 
 /*
  * A kernel-log report of the run (klog_run.h), charged to the case during which it
@@ -202,24 +188,6 @@ struct mc_report {
 };
 
 /*
- * A report format. begin() is called once before the first case with the number of
- * case instances planned, result() once per finished case in order, end() once with the
- * complete report. @outdir may be NULL (stdout-only formats ignore it). All return 0 or
- * -errno; on failure they write one line to stderr naming the file and the error.
- */
-struct mc_reporter_ops {
-	const char *name;
-	int (*begin)(void **priv, const struct mc_run_info *info, int nplanned, const char *outdir);
-	int (*result)(void *priv, const struct mc_case_result *r, int index);
-	int (*end)(void *priv, const struct mc_report *rep);
-};
-
-extern const struct mc_reporter_ops mc_ktap_reporter;	/* stdout, streaming */
-extern const struct mc_reporter_ops mc_json_reporter;	/* <outdir>/report.json */
-extern const struct mc_reporter_ops mc_junit_reporter;	/* <outdir>/junit.xml */
-extern const struct mc_reporter_ops mc_html_reporter;	/* <outdir>/report.html */
-
-/*
  * Roll the case results of @rep up into rep->clauses and rep->counts; call it before
  * the reporters' end(). A NULL rep->clauses is allocated here (one entry per clause;
  * the report's owner free()s it; on ENOMEM it stays NULL with nclauses 0); a non-NULL
@@ -234,38 +202,6 @@ void mc_report_rollup(struct mc_report *rep);
 void mc_report_recount(struct mc_report *rep);
 
 /*
- * Atomic file output: mc_atomic_open() creates "<dir>/.<name>.tmp.<pid>"; write into
- * the returned FILE; mc_atomic_commit() flushes, fsyncs and renames it over
- * "<dir>/<name>" (and closes the FILE either way). mc_atomic_open() returns NULL with
- * errno set, mc_atomic_commit() returns 0 or -errno; on failure both remove the
- * temporary and print one line on stderr naming the file, so callers need not.
- */
-FILE *mc_atomic_open(const char *dir, const char *name, char *tmppath, size_t tmplen);
-int mc_atomic_commit(FILE *f, const char *tmppath, const char *dir, const char *name);
-
-/*
- * Write @s to @f as a JSON string literal (quotes included), escaping everything needed;
- * invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON. NULL -> null.
- */
-void mc_json_str(FILE *f, const char *s);
-/*
- * Write @s to @f with XML escaping (&, <, >, ", ' and CR); characters XML 1.0 forbids
- * are dropped and invalid UTF-8 bytes become U+FFFD. NULL writes nothing.
- */
-void mc_xml_str(FILE *f, const char *s);
-
-/* ---------------------------------------------------------------- additions */
-
-/* Number of clauses in mc_clauses[], the terminator not counted. */
-int mc_clause_count(void);
-
-/* Inverse of mc_status_name() / mc_level_name(): the enum value, or -1 when unknown. */
-int mc_status_parse(const char *name);
-int mc_level_parse(const char *name);
-/* The worse of @a and @b in rollup order fail > error > warn > pass > skip. */
-enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
-
-/*
  * Whole-run verdict of a rolled-up @rep: "interrupted" when a signal stopped it early,
  * else "fail" when any case failed (or warned under strict), else "error" when any case
  * errored, else "pass" when any case passed or warned, else "skipped". The CLI maps it
@@ -278,115 +214,5 @@ const char *mc_report_verdict(const struct mc_report *rep);
  * 128 + the signal for an interrupted run (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
  */
 int mc_report_exit_code(const struct mc_report *rep);
-/* "SIGINT" for SIGINT, "SIG<n>" for a signal without a name; mc_signal_parse() inverts. */
-const char *mc_signal_name(int sig);
-int mc_signal_parse(const char *name);
-
-/*
- * What a verdict covers (rep_scope.c, reports/README.md "scope"): the cases of the complete
- * built-in set that ran and were judged, what kept the run from being complete, and whether
- * the device was simulated. Only a complete run on a real device is a conformance claim;
- * skips for missing preconditions keep it one, but the label counts them.
- */
-enum {
-	MC_SCOPE_ONLY = 1u << 0,	/* --only selected fewer cases than the complete set */
-	MC_SCOPE_CASES = 1u << 1,	/* --cases DIR: not the built-in case set */
-	MC_SCOPE_UNRUN = 1u << 2,	/* planned cases that never ran, or a total not recorded */
-	MC_SCOPE_ERRORS = 1u << 3,	/* harness errors: cases the harness could not judge */
-	MC_SCOPE_WAIVERS = 1u << 4,	/* waived fail/warn results */
-	MC_SCOPE_SKIPS = 1u << 5,	/* skipped for a missing precondition (claim unaffected) */
-	MC_SCOPE_PROFILE = 1u << 6,	/* --profile left a VMM's rows out (they are skipped) */
-	MC_SCOPE_NBITS = 7,
-};
-struct mc_scope {
-	const char *claim;	/* "conformance", "partial" or "simulated" */
-	bool simulated;
-	int cases_total;	/* 0 when neither recorded nor known complete */
-	int cases_run, cases_judged, skipped, errors, waived;
-	unsigned restricted;	/* MC_SCOPE_* bits */
-	char label[384];	/* "PASS (partial: 1 of 415 cases) — simulated device, not ..." */
-};
-/* Compute @s for a rolled-up (or loaded) @rep; every renderer and `verify` use it. */
-void mc_report_scope(const struct mc_report *rep, struct mc_scope *s);
-/* The name of MC_SCOPE_* bit @bit in report.json's restricted_by ("only", ...), or NULL. */
-const char *mc_scope_reason(unsigned bit);
-/*
- * Status shown for a clause once waivers apply: "waived" when waivers cover some of
- * its cases and the rest pass or skip, else the name of cr->unwaived. Without waivers
- * that is the plain rolled-up status.
- */
-const char *mc_clause_effective(const struct mc_clause_result *cr);
-
-/*
- * Symbolic name of an errno value, sign ignored: "EINVAL" for EINVAL or -EINVAL, "0"
- * for 0, kernel-internal values that leak to user space ("ENOTSUPP" for 524), or
- * "E<n>" (thread-local buffer, valid until the next call) for anything unknown.
- */
-const char *mc_errno_name(int err);
-
-/*
- * What the preflight's PROBE of MIG_PRECOPY_INFOv2 says, in words, into @buf: "present",
- * "absent (PROBE gave ENOTTY: kernel before 7.1)", ... @rc is the probe's answer,
- * @unknown_rc an unknown feature's, @flags the device's migration flags (a device
- * without PRE_COPY gets EINVAL from a kernel that knows the feature). Returns @buf.
- */
-const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, size_t len);
-
-/* As mc_xml_str(), for attribute values: also writes tab, newline and CR as references. */
-void mc_xml_attr(FILE *f, const char *s);
-
-/* Split @path into its directory ("." without a slash) and *@name, for mc_atomic_open(). */
-void mc_path_split(const char *path, char *dir, size_t dlen, const char **name);
-/* Abandon a file from mc_atomic_open(): close it and remove the temporary. */
-void mc_atomic_abort(FILE *f, const char *tmppath);
-/*
- * Write @dir/@name atomically with @write(f, @rep): what the file reporters' end() do.
- * 0 or -errno, with one line on stderr naming the file on failure.
- */
-int mc_report_write_file(const char *dir, const char *name,
-			 int (*write)(FILE *f, const struct mc_report *rep),
-			 const struct mc_report *rep);
-/*
- * The three reporters that write one file from the finished report (report.json,
- * junit.xml, report.html) share these. begin: keep a copy of @outdir as *@priv (-EINVAL
- * without one, -ENOMEM; a line on stderr naming @name either way). result: nothing to
- * do. end: mc_report_write_file() into the kept directory, which it then frees.
- */
-int mc_file_reporter_begin(void **priv, const char *outdir, const char *name);
-int mc_file_reporter_result(void *priv, const struct mc_case_result *r, int index);
-int mc_file_reporter_end(void *priv, const char *name,
-			 int (*write)(FILE *f, const struct mc_report *rep),
-			 const struct mc_report *rep);
-
-/*
- * Render a complete, rolled-up report to @f (what the reporters' end() writes into
- * the output directory; also used to re-render a report and by the unit tests).
- * Return 0 or -errno (-EIO when @f reported an error).
- */
-int mc_json_write_report(FILE *f, const struct mc_report *rep);
-int mc_junit_write(FILE *f, const struct mc_report *rep);
-int mc_ktap_write(FILE *f, const struct mc_report *rep);
-
-/*
- * Inputs of report.html beyond the report itself, all optional (NULL/0 = none):
- * the kernel log of the run (for the lines around a ROB finding) and fuzz campaign
- * statistics (parsed fuzz-stats.json roots, each an object or an array of objects).
- */
-struct mc_json;
-struct mc_html_extra {
-	const char *klog;		/* NUL-terminated kernel.log text */
-	const char *klog_name;		/* where it came from, for the page */
-	const struct mc_json *const *fuzz;
-	const char *const *fuzz_names;	/* file of each fuzz[] entry */
-	int nfuzz;
-};
-/* report.html: self-contained (inline CSS/SVG, no network), every string escaped. */
-int mc_html_write(FILE *f, const struct mc_report *rep, const struct mc_html_extra *x);
-
-/*
- * Where mc_ktap_reporter writes: @f, or stdout when NULL (the default). Takes effect
- * at the next begin(); the caller keeps ownership of @f.
- */
-void mc_ktap_set_stream(FILE *f);
 
 #endif /* MC_REPORT_H */

@@ -11,8 +11,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "json.h"
 #include "rep_html.h"
+#include "report.h"
 #include "rundiff.h"
 #include "term.h"
 

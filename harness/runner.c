@@ -15,10 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clauses.h"
+#include "errname.h"
 #include "kcov_run.h"
 #include "klog_run.h"
 #include "mc_version.h"
 #include "outdir.h"
+#include "report.h"
+#include "reporter.h"
 #include "sha256.h"
 #include "runner.h"
 #include "stream.h"

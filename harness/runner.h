@@ -58,10 +58,4 @@ void mc_report_free(struct mc_report *rep);
 void mc_run_interrupt(int sig);
 int mc_run_interrupted(void);
 
-/*
- * True when a kernel-log line (as mc_klog_read() renders it) opens a report ROB-01
- * counts: mc_klog_kind() (klog.h) is not NULL. Defined in klog.c.
- */
-bool mc_klog_is_report(const char *line);
-
 #endif /* MC_RUNNER_H */

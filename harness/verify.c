@@ -7,50 +7,20 @@
  * One pass over the members against the sorted manifest: linear in their number.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bundle.h"
 #include "file.h"
 #include "rep_load.h"
+#include "rep_scope.h"
 #include "sha256.h"
 #include "sign.h"
 #include "tar.h"
-#include "term.h"
 #include "verify_priv.h"
 
 #define SIGNATURE MC_BUNDLE_MANIFEST MC_SIG_SUFFIX
 #define MEMBERS_SHOWN 20	/* mismatches of members printed; the rest are counted */
-
-__attribute__((format(printf, 3, 0)))
-static void vsay(struct mc_vf *v, const char *prefix, const char *fmt, va_list ap)
-{
-	fputs(prefix, v->out);
-	mc_term_vprintf(v->out, fmt, ap);
-	fputc('\n', v->out);
-}
-
-void mc_vf_say(struct mc_vf *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsay(v, "", fmt, ap);
-	va_end(ap);
-}
-
-void mc_vf_mismatch(struct mc_vf *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	v->bad++;
-	if (v->quiet)
-		return;
-	va_start(ap, fmt);
-	vsay(v, "MISMATCH: ", fmt, ap);
-	va_end(ap);
-}
 
 /* The bundle file: a regular file (a FIFO or device would block) of at most 1 GiB. */
 static int read_all(struct mc_vf *v, const char *path, uint8_t **buf, size_t *len)

@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "clauses.h"
 #include "klog.h"
 #include "rep_load.h"
+#include "rep_scope.h"
+#include "report.h"
 #include "runner.h"
 #include "verify_priv.h"
 #include "waiver.h"

@@ -19,7 +19,7 @@ struct mc_vf {
 	bool quiet;	/* count mismatches without printing them */
 };
 
-/* One line on @v->out, escaped as a whole (mc_term_vprintf). */
+/* The output (verify_out.c). One line on @v->out, escaped as a whole (mc_term_vprintf). */
 __attribute__((format(printf, 2, 3)))
 void mc_vf_say(struct mc_vf *v, const char *fmt, ...);
 /* One "MISMATCH: " line, counted in @v->bad. */

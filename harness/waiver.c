@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "file.h"
+#include "report.h"
 #include "waiver.h"
 
 #define WAIVER_FILE_MAX (1u << 20)

@@ -10,19 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "walker.h"
 
 #define STREAM_LIMIT (1ull << 32)
-
-int mc_errno_parse(const char *name)
-{
-	if (!strcmp(name, "ok") || !strcmp(name, "0"))
-		return 0;
-	for (int e = 1; e < 4096; e++)	/* also kernel-internal codes (ENOTSUPP, 524) */
-		if (!strcmp(mc_errno_name(e), name))
-			return e;
-	return -1;
-}
 
 int mc_write_stream(struct mc_ctx *ctx, int fd)
 {

@@ -57,7 +57,4 @@ ssize_t mc_save_stream(struct mc_ctx *ctx, size_t chunk, uint8_t **buf);
  */
 int mc_resume_check(struct mc_ctx *ctx, const uint8_t *buf, size_t len, bool *harness);
 
-/* Parse an errno name ("EINVAL") or "ok" (0); -1 when unknown. */
-int mc_errno_parse(const char *name);
-
 #endif /* MC_WALKER_H */

@@ -10,9 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "mc_test.h"
 #include "render.h"
 #include "rep_load.h"
+#include "report.h"
+#include "reporter.h"
 #include "rundiff.h"
 #include "waiver.h"
 

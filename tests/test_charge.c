@@ -11,8 +11,11 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "clauses.h"
 #include "mc_test.h"
 #include "rep_load.h"
+#include "report.h"
+#include "reporter.h"
 #include "runner.h"
 #include "waiver.h"
 

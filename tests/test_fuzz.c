@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "klog.h"
 #include "mc_test.h"
 #include "runner.h"
 #include "sim.h"

@@ -16,7 +16,6 @@
 #include "json.h"
 #include "mc_test.h"
 #include "rep_html.h"
-#include "report.h"
 
 #define MTTY 0xffffffffc0200000ull
 #define CORE 0xffffffff81200000ull

@@ -16,6 +16,7 @@
 #include "mc_test.h"
 #include "migcheck.h"
 #include "report.h"
+#include "reporter.h"
 #include "runner.h"
 #include "sim.h"
 

@@ -15,6 +15,7 @@
 #include "mc_test.h"
 #include "rep_load.h"
 #include "report.h"
+#include "reporter.h"
 #include "rundiff.h"
 #include "runner.h"
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "mc_test.h"
 #include "outdir.h"
 #include "report.h"

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "mc_test.h"
+#include "report.h"
 #include "runner.h"
 #include "sim_defects.h"
 

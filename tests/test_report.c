@@ -16,10 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
+#include "clauses.h"
+#include "errname.h"
+#include "escape.h"
 #include "json.h"
 #include "mc_test.h"
 #include "rep_load.h"
 #include "report.h"
+#include "reporter.h"
 
 /* ---------------------------------------------------------------- fixtures */
 

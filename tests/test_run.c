@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clauses.h"
 #include "mc_test.h"
 #include "mutants.h"
+#include "report.h"
+#include "reporter.h"
 #include "runner.h"
 #include "sim_defects.h"
 

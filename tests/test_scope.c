@@ -14,6 +14,8 @@
 #include "json.h"
 #include "mc_test.h"
 #include "rep_load.h"
+#include "rep_scope.h"
+#include "reporter.h"
 #include "runner.h"
 
 #define MTTY "tests/data/mtty/report.json"
