@@ -47,6 +47,7 @@ int mc_profile_parse(const char *list, unsigned *out, char *err, size_t errlen);
 const char *mc_profile_text(unsigned profiles, char *buf, size_t len);
 
 struct mc_op;
+struct mc_ctx;
 
 struct mc_case {
 	char name[64];
@@ -88,18 +89,6 @@ bool mc_case_selected(const struct mc_case *c, const char *only);
  * the rows have instances on a given device is the runner's question.
  */
 int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err, size_t errlen);
-
-/* Value of key @key in a row's argument list ("a=1,b=x"), copied into @val. */
-bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len);
-
-/*
- * mc_case_num: the row's @key=N as a number in [@min, @max] (mc_num_parse with @flags)
- * into *@out, or @dflt when the row has no @key. -EINVAL with "KEY=V: expected a number
- * MIN..MAX" in @err (may be NULL when @errlen is 0) when V is not one. An op's check
- * hook calls it so that the table refuses the row when it loads; its run reads the same.
- */
-int mc_case_num(const struct mc_case *c, const char *key, unsigned flags, uint64_t min,
-		uint64_t max, uint64_t dflt, uint64_t *out, char *err, size_t errlen);
 
 /* One instance of a row: a row expands to one or more instances over its parameter. */
 struct mc_param {
@@ -197,57 +186,6 @@ struct mc_devinfo {
 	const uint8_t *ref_regions;	/* the source's state regions before the save */
 	size_t ref_regions_len;
 };
-
-
-/* The context of one case instance while it runs (in the isolated child). */
-struct mc_ctx {
-	struct mc_dev *dev;
-	const struct mc_devinfo *di;
-	uint64_t flags;		/* flags the model uses: di->flags & 7 */
-	const struct mc_case *c;
-	const struct mc_param *p;
-	struct mc_case_result *res;
-	struct mc_arc_cell *cell;	/* matrix cell to fill (pair cases), else NULL */
-	bool *cell_set;
-	struct mc_watch *watch;		/* the watchdog slot, for a device reopened by an op */
-	const char *violated;		/* the clause the last mc_setup_violation() named */
-};
-
-/* Verdicts from inside an operation. The worst one wins; details accumulate. */
-__attribute__((format(printf, 2, 3))) void mc_violation(struct mc_ctx *ctx, const char *fmt, ...);
-__attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...);
-__attribute__((format(printf, 2, 3))) void mc_skip(struct mc_ctx *ctx, const char *fmt, ...);
-__attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const char *fmt, ...);
-/*
- * A setup step the device got wrong in a way clause @clause forbids (RESET not giving
- * RUNNING, a SET the model allows failing, GET reporting another state, a valid stream
- * refused): the device's fault, so the case fails whatever its own clause's level, with
- * the detail "setup violates <clause>: <text>" (the text names the operation). The case's
- * own clause could not be judged past that step. ctx->violated keeps @clause.
- */
-__attribute__((format(printf, 3, 4)))
-void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt, ...);
-/*
- * The reference stream is missing: a setup violation when the device broke the preflight's
- * save (di->stream_violates), else a harness error; @what says what needed it.
- */
-void mc_no_ref_stream(struct mc_ctx *ctx, const char *what);
-/* A verdict from a budget the user set (--budget): fail whatever the clause level. */
-__attribute__((format(printf, 2, 3))) void mc_budget_fail(struct mc_ctx *ctx, const char *fmt, ...);
-
-/*
- * Measurements: a single value, or the distribution of @n samples (sorted in place;
- * p50/p99 by nearest rank). At most MC_METRICS_MAX per case; extra ones are dropped.
- */
-void mc_metric_value(struct mc_ctx *ctx, const char *name, const char *unit, double v);
-void mc_metric_samples(struct mc_ctx *ctx, const char *name, const char *unit, double *s,
-		       unsigned n);
-/*
- * A sequence in the order it was taken (e.g. initial_bytes after each read): @n points,
- * at most MC_SERIES_MAX (the caller thins longer ones); its value is the last point.
- */
-void mc_metric_series(struct mc_ctx *ctx, const char *name, const char *unit, const double *v,
-		      unsigned n);
 
 /* Parameter expansions an operation can use. */
 enum mc_expand {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctx.h"
 #include "model.h"
 #include "op_stream.h"
 #include "ops.h"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "ops.h"
 #include "walker.h"
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "ops.h"
 #include "walker.h"
 

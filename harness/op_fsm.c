@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctx.h"
 #include "ops.h"
 #include "walker.h"
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "num.h"
 #include "ops.h"
 #include "walker.h"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "num.h"
 #include "op_pre_priv.h"
 #include "ops.h"

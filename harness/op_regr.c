@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "model.h"
 #include "num.h"
 #include "op_stream.h"

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "ctx.h"
 #include "model.h"
 #include "ops.h"
 #include "walker.h"

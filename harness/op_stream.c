@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "exercise.h"
 #include "model.h"
 #include "num.h"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "model.h"
 #include "num.h"
 #include "ops.h"

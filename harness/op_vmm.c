@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "num.h"
 #include "op_vmm_priv.h"
 #include "ops.h"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "model.h"
 #include "ops.h"
 

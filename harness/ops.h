@@ -6,7 +6,7 @@
 #ifndef MC_OPS_H
 #define MC_OPS_H
 
-#include "cases.h"
+#include "ctx.h"
 
 /* FEAT */
 void mc_op_mig_flags(struct mc_ctx *ctx);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "kcov_run.h"
 #include "klog_run.h"
 #include "mc_version.h"

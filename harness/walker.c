@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "walker.h"
 
 #define STREAM_LIMIT (1ull << 32)
