@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "model.h"
 #include "num.h"
 #include "report.h"
 
@@ -48,6 +49,19 @@ int mc_case_num(const struct mc_case *c, const char *key, unsigned flags, uint64
 	snprintf(err, errlen, "%s=%s: expected a number %llu..%llu", key, v,
 		 (unsigned long long)min, (unsigned long long)max);
 	return -EINVAL;
+}
+
+int mc_op_state_arg_check(const struct mc_case *c, char *err, size_t len)
+{
+	char v[32];
+	int s;
+
+	if (!mc_case_arg(c, "state", v, sizeof(v)) || (s = mc_state_parse(v)) <= 0 ||
+	    s >= MC_NSTATES || strcmp(c->expect, "-")) {
+		snprintf(err, len, "args need state=<state name other than ERROR>, expect '-'");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Append a line to the result's detail, keeping it NUL-terminated when full. */

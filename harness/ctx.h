@@ -76,4 +76,7 @@ bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len
 int mc_case_num(const struct mc_case *c, const char *key, unsigned flags, uint64_t min,
 		uint64_t max, uint64_t dflt, uint64_t *out, char *err, size_t errlen);
 
+/* Load-time check of a row whose args are state=<STATE> (not ERROR) and expect '-'. */
+int mc_op_state_arg_check(const struct mc_case *c, char *err, size_t len);
+
 #endif /* MC_CTX_H */

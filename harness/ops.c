@@ -3,26 +3,10 @@
  * The registry of operations a case row can name: name, how the row expands into
  * instances, the load-time argument check, and the function that runs an instance.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "ctx.h"
-#include "model.h"
 #include "ops.h"
-
-int mc_op_state_arg_check(const struct mc_case *c, char *err, size_t len)
-{
-	char v[32];
-	int s;
-
-	if (!mc_case_arg(c, "state", v, sizeof(v)) || (s = mc_state_parse(v)) <= 0 ||
-	    s >= MC_NSTATES || strcmp(c->expect, "-")) {
-		snprintf(err, len, "args need state=<state name other than ERROR>, expect '-'");
-		return -EINVAL;
-	}
-	return 0;
-}
 
 static const struct mc_op ops[] = {
 	{ .name = "mig_flags", .run = mc_op_mig_flags },

@@ -72,8 +72,6 @@ extern const struct mc_op mc_ops_regr[];	/* op_regr.c: REG */
 extern const struct mc_op mc_ops_conc[];	/* op_conc.c: CONC and the threaded REG case */
 
 /* Helpers shared by operations. */
-/* Load-time check of a row whose args are state=<STATE> (not ERROR) and expect '-'. */
-int mc_op_state_arg_check(const struct mc_case *c, char *err, size_t len);
 /* After @what went wrong or right, check that reset gives RUNNING and a full migration
  * (save in STOP_COPY, resume, RESUMING->STOP->RUNNING) works; violations are recorded. */
 void mc_check_full_migration(struct mc_ctx *ctx, const char *after);
