@@ -17,6 +17,7 @@
 
 #include "ctx.h"
 #include "model.h"
+#include "op_err.h"
 #include "op_stream.h"
 #include "ops.h"
 #include "walker.h"

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "op_err.h"
+#include "op_fault.h"
 #include "ops.h"
 #include "walker.h"
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "op_fault.h"
 #include "ops.h"
 #include "walker.h"
 

@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "ctx.h"
+#include "op_err.h"
+#include "op_fault.h"
 #include "ops.h"
 #include "walker.h"
 

@@ -12,6 +12,7 @@
 
 #include "ctx.h"
 #include "num.h"
+#include "op_log.h"
 #include "ops.h"
 #include "walker.h"
 

@@ -16,6 +16,8 @@
 #include "ctx.h"
 #include "model.h"
 #include "num.h"
+#include "op_err.h"
+#include "op_log.h"
 #include "op_stream.h"
 #include "ops.h"
 #include "walker.h"

@@ -15,6 +15,7 @@
 #include "ctx.h"
 #include "model.h"
 #include "num.h"
+#include "op_err.h"
 #include "op_stream.h"
 #include "ops.h"
 #include "sim.h"

@@ -9,6 +9,7 @@
 
 #include "ctx.h"
 #include "model.h"
+#include "op_err.h"
 #include "ops.h"
 #include "walker.h"
 
