@@ -9,9 +9,6 @@
 #include "ops.h"
 
 static const struct mc_op ops[] = {
-	{ .name = "mig_flags", .run = mc_op_mig_flags },
-	{ .name = "feature", .check = mc_op_feature_check, .run = mc_op_feature },
-	{ .name = "data_size", .expand = MC_EXPAND_STATE, .run = mc_op_data_size },
 	{ .name = "pair_state", .expand = MC_EXPAND_PAIR, .run = mc_op_pair_state },
 	{ .name = "pair_fd", .expand = MC_EXPAND_PAIR, .run = mc_op_pair_fd },
 	{ .name = "bad_target", .expand = MC_EXPAND_STATE, .run = mc_op_bad_target },
@@ -38,8 +35,8 @@ static const struct mc_op ops[] = {
 
 /* Each clause area's file keeps its own table; this is the list of them. */
 static const struct mc_op *const tables[] = {
-	ops, mc_ops_pre, mc_ops_pre2, mc_ops_log, mc_ops_stream, mc_ops_resume, mc_ops_time,
-	mc_ops_vmm, mc_ops_regr, mc_ops_conc,
+	mc_ops_feat, ops, mc_ops_pre, mc_ops_pre2, mc_ops_log, mc_ops_stream, mc_ops_resume,
+	mc_ops_time, mc_ops_vmm, mc_ops_regr, mc_ops_conc,
 };
 
 const struct mc_op *mc_op_find(const char *name)

@@ -8,12 +8,6 @@
 
 #include "ctx.h"
 
-/* FEAT */
-void mc_op_mig_flags(struct mc_ctx *ctx);
-int mc_op_feature_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_feature(struct mc_ctx *ctx);
-void mc_op_data_size(struct mc_ctx *ctx);
-
 /* FSM */
 void mc_op_pair_state(struct mc_ctx *ctx);
 void mc_op_pair_fd(struct mc_ctx *ctx);
@@ -43,6 +37,7 @@ void mc_op_reopen(struct mc_ctx *ctx);
 void mc_op_outlive(struct mc_ctx *ctx);
 
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
+extern const struct mc_op mc_ops_feat[];	/* op_feat.c: FEAT */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
 extern const struct mc_op mc_ops_pre2[];	/* op_pre2.c: PRE of the 7.1 uAPI */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
