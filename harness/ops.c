@@ -9,19 +9,6 @@
 #include "ops.h"
 
 static const struct mc_op ops[] = {
-	{ .name = "pair_state", .expand = MC_EXPAND_PAIR, .run = mc_op_pair_state },
-	{ .name = "pair_fd", .expand = MC_EXPAND_PAIR, .run = mc_op_pair_fd },
-	{ .name = "bad_target", .expand = MC_EXPAND_STATE, .run = mc_op_bad_target },
-	{ .name = "stopcopy_back", .check = mc_op_target_check, .run = mc_op_stopcopy_back },
-	{ .name = "same_state", .expand = MC_EXPAND_STATE, .run = mc_op_same_state },
-	{ .name = "sync", .expand = MC_EXPAND_STATE, .run = mc_op_sync },
-	{ .name = "failed_resume", .expand = MC_EXPAND_RESUME_EXIT,
-	  .check = mc_op_failed_resume_check, .run = mc_op_failed_resume },
-	{ .name = "failed_fault", .expand = MC_EXPAND_LONG_PAIR, .run = mc_op_failed_fault },
-	{ .name = "saving_group", .run = mc_op_saving_group },
-	{ .name = "arc_preds", .expand = MC_EXPAND_PAIR, .run = mc_op_arc_preds },
-	{ .name = "session_fate", .expand = MC_EXPAND_SESSION, .check = mc_op_session_check,
-	  .run = mc_op_session_fate },
 	{ .name = "reset_from", .expand = MC_EXPAND_STATE, .run = mc_op_reset_from },
 	{ .name = "error_state", .run = mc_op_error_state },
 	{ .name = "recover", .check = mc_op_recover_check, .run = mc_op_recover },
@@ -35,8 +22,8 @@ static const struct mc_op ops[] = {
 
 /* Each clause area's file keeps its own table; this is the list of them. */
 static const struct mc_op *const tables[] = {
-	mc_ops_feat, ops, mc_ops_pre, mc_ops_pre2, mc_ops_log, mc_ops_stream, mc_ops_resume,
-	mc_ops_time, mc_ops_vmm, mc_ops_regr, mc_ops_conc,
+	mc_ops_feat, mc_ops_fsm, ops, mc_ops_pre, mc_ops_pre2, mc_ops_log, mc_ops_stream,
+	mc_ops_resume, mc_ops_time, mc_ops_vmm, mc_ops_regr, mc_ops_conc,
 };
 
 const struct mc_op *mc_op_find(const char *name)

@@ -8,22 +8,6 @@
 
 #include "ctx.h"
 
-/* FSM */
-void mc_op_pair_state(struct mc_ctx *ctx);
-void mc_op_pair_fd(struct mc_ctx *ctx);
-void mc_op_bad_target(struct mc_ctx *ctx);
-int mc_op_target_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_stopcopy_back(struct mc_ctx *ctx);
-void mc_op_same_state(struct mc_ctx *ctx);
-void mc_op_sync(struct mc_ctx *ctx);
-int mc_op_failed_resume_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_failed_resume(struct mc_ctx *ctx);
-void mc_op_failed_fault(struct mc_ctx *ctx);
-void mc_op_saving_group(struct mc_ctx *ctx);
-void mc_op_arc_preds(struct mc_ctx *ctx);
-int mc_op_session_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_session_fate(struct mc_ctx *ctx);
-
 /* ERR */
 void mc_op_reset_from(struct mc_ctx *ctx);
 void mc_op_error_state(struct mc_ctx *ctx);
@@ -38,6 +22,7 @@ void mc_op_outlive(struct mc_ctx *ctx);
 
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
 extern const struct mc_op mc_ops_feat[];	/* op_feat.c: FEAT */
+extern const struct mc_op mc_ops_fsm[];	/* op_fsm.c: FSM */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
 extern const struct mc_op mc_ops_pre2[];	/* op_pre2.c: PRE of the 7.1 uAPI */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
