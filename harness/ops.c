@@ -9,10 +9,6 @@
 #include "ops.h"
 
 static const struct mc_op ops[] = {
-	{ .name = "reset_from", .expand = MC_EXPAND_STATE, .run = mc_op_reset_from },
-	{ .name = "error_state", .run = mc_op_error_state },
-	{ .name = "recover", .check = mc_op_recover_check, .run = mc_op_recover },
-	{ .name = "resume_reset", .run = mc_op_resume_reset },
 	{ .name = "reopen", .check = mc_op_state_arg_check, .run = mc_op_reopen },
 	{ .name = "outlive", .check = mc_op_state_arg_check, .run = mc_op_outlive,
 	  .order = MC_ORDER_DESTRUCTIVE },
@@ -22,8 +18,8 @@ static const struct mc_op ops[] = {
 
 /* Each clause area's file keeps its own table; this is the list of them. */
 static const struct mc_op *const tables[] = {
-	mc_ops_feat, mc_ops_fsm, ops, mc_ops_pre, mc_ops_pre2, mc_ops_log, mc_ops_stream,
-	mc_ops_resume, mc_ops_time, mc_ops_vmm, mc_ops_regr, mc_ops_conc,
+	mc_ops_feat, mc_ops_fsm, mc_ops_err, ops, mc_ops_pre, mc_ops_pre2, mc_ops_log,
+	mc_ops_stream, mc_ops_resume, mc_ops_time, mc_ops_vmm, mc_ops_regr, mc_ops_conc,
 };
 
 const struct mc_op *mc_op_find(const char *name)

@@ -8,13 +8,6 @@
 
 #include "ctx.h"
 
-/* ERR */
-void mc_op_reset_from(struct mc_ctx *ctx);
-void mc_op_error_state(struct mc_ctx *ctx);
-int mc_op_recover_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_recover(struct mc_ctx *ctx);
-void mc_op_resume_reset(struct mc_ctx *ctx);
-
 /* ROB */
 void mc_op_klog(struct mc_ctx *ctx);
 void mc_op_reopen(struct mc_ctx *ctx);
@@ -23,6 +16,7 @@ void mc_op_outlive(struct mc_ctx *ctx);
 /* Tables of the areas that keep their operations in their own file (NULL-terminated). */
 extern const struct mc_op mc_ops_feat[];	/* op_feat.c: FEAT */
 extern const struct mc_op mc_ops_fsm[];	/* op_fsm.c: FSM */
+extern const struct mc_op mc_ops_err[];	/* op_err.c: ERR */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
 extern const struct mc_op mc_ops_pre2[];	/* op_pre2.c: PRE of the 7.1 uAPI */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
