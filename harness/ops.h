@@ -8,15 +8,11 @@
 
 #include "ctx.h"
 
-/* ROB */
-void mc_op_klog(struct mc_ctx *ctx);
-void mc_op_reopen(struct mc_ctx *ctx);
-void mc_op_outlive(struct mc_ctx *ctx);
-
-/* Tables of the areas that keep their operations in their own file (NULL-terminated). */
+/* Each clause area's table, NULL-terminated, in the order the registry searches them. */
 extern const struct mc_op mc_ops_feat[];	/* op_feat.c: FEAT */
 extern const struct mc_op mc_ops_fsm[];	/* op_fsm.c: FSM */
 extern const struct mc_op mc_ops_err[];	/* op_err.c: ERR */
+extern const struct mc_op mc_ops_rob[];	/* op_rob.c: ROB */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
 extern const struct mc_op mc_ops_pre2[];	/* op_pre2.c: PRE of the 7.1 uAPI */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
