@@ -16,6 +16,7 @@
 #include "ctx.h"
 #include "file.h"
 #include "model.h"
+#include "ops.h"
 
 #define MAX_CASE_FILE (1 << 20)
 

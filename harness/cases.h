@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Case tables: the rows of the files in cases/, their parser, and the registry of operations
- * a row can name. A row is data (name, clause, precondition, operation, arguments,
- * expectation, description); the operation is library code that drives the device and
- * judges against the expectation. See cases/README.md for the format.
+ * Case tables: the rows of the files in cases/ and their parser. A row is data (name,
+ * clause, precondition, operation, arguments, expectation, description); the operation,
+ * found by name in the registry (ops.h), is library code that drives the device and judges
+ * against the expectation. See cases/README.md for the format.
  */
 #ifndef MC_CASES_H
 #define MC_CASES_H
@@ -47,7 +47,6 @@ int mc_profile_parse(const char *list, unsigned *out, char *err, size_t errlen);
 const char *mc_profile_text(unsigned profiles, char *buf, size_t len);
 
 struct mc_op;
-struct mc_ctx;
 
 struct mc_case {
 	char name[64];
@@ -186,37 +185,6 @@ struct mc_devinfo {
 	const uint8_t *ref_regions;	/* the source's state regions before the save */
 	size_t ref_regions_len;
 };
-
-/* Parameter expansions an operation can use. */
-enum mc_expand {
-	MC_EXPAND_NONE = 0,	/* one instance */
-	MC_EXPAND_STATE,	/* a = every supported state */
-	MC_EXPAND_PAIR,		/* (a, b) = every supported state a, every target b in 0..7 */
-	MC_EXPAND_LONG_PAIR,	/* pairs whose model path has 2 arcs or more */
-	MC_EXPAND_RESUME_EXIT,	/* b = every supported target other than RESUMING */
-	MC_EXPAND_ARC,		/* (a, b): every base arc of the model (a one-step path) */
-	MC_EXPAND_SESSION,	/* (a, b): a has a session of the row's fd= kind, b in 0..7,
-				 * and the model's fate of that session is the row's fate= */
-};
-
-enum { MC_ORDER_NORMAL, MC_ORDER_DESTRUCTIVE, MC_ORDER_LAST, MC_ORDER_N };
-
-struct mc_op {
-	const char *name;
-	enum mc_expand expand;
-	/* check: validate a row's args/expect at load time; NULL accepts "-" only. */
-	int (*check)(const struct mc_case *c, char *err, size_t errlen);
-	void (*run)(struct mc_ctx *ctx);
-	/*
-	 * order: MC_ORDER_NORMAL in file order; MC_ORDER_DESTRUCTIVE after those (the
-	 * device may be gone afterwards); MC_ORDER_LAST after everything (judges the run).
-	 */
-	int order;
-	bool no_device;		/* runs without opening the device (judges collected results) */
-};
-
-/* The registry (ops.c): NULL-terminated; mc_op_find returns NULL for unknown names. */
-const struct mc_op *mc_op_find(const char *name);
 
 /* Instances of @c for a device with model flags @flags; returns the count (<= @max). */
 int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out, int max);

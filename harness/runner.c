@@ -19,6 +19,7 @@
 #include "kcov_run.h"
 #include "klog_run.h"
 #include "mc_version.h"
+#include "ops.h"
 #include "outdir.h"
 #include "sha256.h"
 #include "runner.h"
