@@ -34,6 +34,7 @@
 #include "migcheck.h"
 #include "model.h"
 #include "report.h"
+#include "runopts.h"
 #include "stream.h"
 #include "walker.h"
 

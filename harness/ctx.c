@@ -15,6 +15,7 @@
 #include "model.h"
 #include "num.h"
 #include "report.h"
+#include "runopts.h"
 
 bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len)
 {

@@ -20,6 +20,7 @@
 #include "op_err.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 #include "util.h"
 

@@ -13,6 +13,7 @@
 #include "op_err.h"
 #include "op_fault.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
 void mc_check_save_fd_dead(struct mc_ctx *ctx, int fd, const char *after)

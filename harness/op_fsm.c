@@ -15,6 +15,7 @@
 #include "op_err.h"
 #include "op_fault.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
 #define READ_CHUNK 4096

@@ -17,6 +17,7 @@
 #include "num.h"
 #include "op_pre_priv.h"
 #include "ops.h"
+#include "runopts.h"
 #include "util.h"
 #include "walker.h"
 

@@ -13,6 +13,7 @@
 #include "ctx.h"
 #include "op_pre_priv.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
 #define READ_CHUNK 4096

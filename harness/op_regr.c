@@ -20,6 +20,7 @@
 #include "op_log.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
 #define HUGE_COUNT 0x7ffff000u	/* MAX_RW_COUNT on 4 KiB pages: INT_MAX rounded down */

@@ -18,6 +18,7 @@
 #include "op_err.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "runopts.h"
 #include "sim.h"
 #include "stream.h"
 #include "walker.h"

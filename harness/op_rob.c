@@ -11,6 +11,7 @@
 #include "model.h"
 #include "op_err.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
 static void op_klog(struct mc_ctx *ctx)

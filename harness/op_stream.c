@@ -18,6 +18,7 @@
 #include "num.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "runopts.h"
 #include "stream.h"
 #include "walker.h"
 

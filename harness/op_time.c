@@ -13,6 +13,7 @@
 #include "model.h"
 #include "num.h"
 #include "ops.h"
+#include "runopts.h"
 #include "stream.h"
 #include "util.h"
 #include "walker.h"

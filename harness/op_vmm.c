@@ -16,6 +16,7 @@
 #include "num.h"
 #include "op_vmm_priv.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
 /* VMM-01: QEMU's save, then the stream must resume. */

@@ -21,6 +21,7 @@
 #include "mc_version.h"
 #include "ops.h"
 #include "outdir.h"
+#include "runopts.h"
 #include "sha256.h"
 #include "runner.h"
 #include "stream.h"

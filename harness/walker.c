@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "runopts.h"
 #include "walker.h"
 
 #define STREAM_LIMIT (1ull << 32)
