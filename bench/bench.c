@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cases.h"
+#include "ctx.h"
 #include "migcheck.h"
 #include "model.h"
 #include "report.h"

@@ -17,6 +17,7 @@
 #include "file.h"
 #include "model.h"
 #include "ops.h"
+#include "report.h"
 
 #define MAX_CASE_FILE (1 << 20)
 

@@ -12,8 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "migcheck.h"
-#include "report.h"
+#include "ctx.h"
 
 /* The case files built into the binary (generated from cases/ by tools/embed.c). */
 struct mc_embedded_file {
@@ -46,19 +45,7 @@ int mc_profile_parse(const char *list, unsigned *out, char *err, size_t errlen);
 /* "qemu,cloud-hypervisor", "qemu", ... or "none" for @profiles, into @buf. */
 const char *mc_profile_text(unsigned profiles, char *buf, size_t len);
 
-struct mc_op;
-
-struct mc_case {
-	char name[64];
-	const struct mc_clause *clause;
-	unsigned pre;
-	const struct mc_op *op;
-	char args[160];		/* "-" or op-specific key=value list, comma separated */
-	char expect[64];	/* "model", "ok", an errno name, ... (op-specific) */
-	char description[256];
-	char where[96];		/* "cases/fsm.cases:12" */
-};
-
+/* The rows of a case set, in the order of its files and lines. */
 struct mc_caseset {
 	struct mc_case *cases;
 	int n;
@@ -88,12 +75,6 @@ bool mc_case_selected(const struct mc_case *c, const char *only);
  * the rows have instances on a given device is the runner's question.
  */
 int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err, size_t errlen);
-
-/* One instance of a row: a row expands to one or more instances over its parameter. */
-struct mc_param {
-	uint32_t a, b;		/* meaning per expansion: (from, to), (state, -), ... */
-	char label[48];		/* appended to the row name: "STOP->RUNNING" */
-};
 
 /* Instances of @c for a device with model flags @flags; returns the count (<= @max). */
 int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out, int max);

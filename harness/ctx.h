@@ -3,7 +3,8 @@
  * The case context: one case instance while it runs (the device, the row and its
  * instance, the result being filled), the row-argument helpers, and the verdict API
  * through which operations, and the walker under them, report. ctx.c implements it; it is
- * the bottom of parser (cases.c) -> registry (ops.c) -> operations (op_*.c, walker.c).
+ * the bottom of parser (cases.c) -> registry (ops.c) -> operations (op_*.c, walker.c),
+ * which is why the row's type is declared here and not by the parser that fills it.
  */
 #ifndef MC_CTX_H
 #define MC_CTX_H
@@ -12,7 +13,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cases.h"
+struct mc_arc_cell;
+struct mc_case_result;
+struct mc_clause;
+struct mc_dev;
+struct mc_devinfo;
+struct mc_op;
+struct mc_watch;
+
+/* One row of a case file (cases/README.md), as the parser (cases.h) reads it. */
+struct mc_case {
+	char name[64];
+	const struct mc_clause *clause;
+	unsigned pre;		/* MC_PRE_* of cases.h */
+	const struct mc_op *op;
+	char args[160];		/* "-" or op-specific key=value list, comma separated */
+	char expect[64];	/* "model", "ok", an errno name, ... (op-specific) */
+	char description[256];
+	char where[96];		/* "cases/fsm.cases:12" */
+};
+
+/* One instance of a row: a row expands to one or more instances over its parameter. */
+struct mc_param {
+	uint32_t a, b;		/* meaning per expansion: (from, to), (state, -), ... */
+	char label[48];		/* appended to the row name: "STOP->RUNNING" */
+};
 
 /* The context of one case instance while it runs (in the isolated child). */
 struct mc_ctx {

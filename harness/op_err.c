@@ -10,9 +10,12 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
+#include "model.h"
 #include "op_err.h"
 #include "op_fault.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "walker.h"
 

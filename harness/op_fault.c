@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
+#include "model.h"
 #include "op_fault.h"
 #include "ops.h"
+#include "report.h"
 #include "walker.h"
 
 #define SWEEP_MAX 64		/* points tried per SET; mtty has under 20 on any */

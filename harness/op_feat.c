@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
+#include "model.h"
 #include "num.h"
 #include "ops.h"
+#include "report.h"
 #include "walker.h"
 
 #define CANARY 0xa5

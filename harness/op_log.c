@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
 #include "num.h"
 #include "op_log.h"
 #include "ops.h"
+#include "report.h"
 #include "walker.h"
 
 #define MAX_RANGES 4096		/* n=N rows: far above any PAGE_SIZE/16 (check_start says 4096) */

@@ -14,9 +14,12 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
+#include "model.h"
 #include "num.h"
 #include "op_pre_priv.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "util.h"
 #include "walker.h"

@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
+#include "model.h"
 #include "op_pre_priv.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "walker.h"
 

@@ -14,12 +14,14 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "migcheck.h"
 #include "model.h"
 #include "num.h"
 #include "op_err.h"
 #include "op_log.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "walker.h"
 

@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "migcheck.h"
 #include "model.h"
 #include "num.h"
 #include "op_err.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "sim.h"
 #include "stream.h"

@@ -8,9 +8,11 @@
 #include <stdio.h>
 
 #include "ctx.h"
+#include "migcheck.h"
 #include "model.h"
 #include "op_err.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "walker.h"
 

@@ -14,10 +14,12 @@
 
 #include "ctx.h"
 #include "exercise.h"
+#include "migcheck.h"
 #include "model.h"
 #include "num.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "stream.h"
 #include "walker.h"

@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
 #include "model.h"
 #include "num.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "stream.h"
 #include "util.h"

@@ -13,9 +13,12 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
+#include "model.h"
 #include "num.h"
 #include "op_vmm_priv.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "walker.h"
 

@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
 #include "model.h"
 #include "op_vmm_priv.h"
 #include "ops.h"
+#include "report.h"
 #include "runopts.h"
 #include "util.h"
 

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "migcheck.h"
+#include "model.h"
+#include "report.h"
 #include "runopts.h"
 #include "walker.h"
 
