@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The registry of operations a case row can name: name, how the row expands into
- * instances, the load-time argument check, and the function that runs an instance.
+ * The registry of operations a case row can name: the list of the clause areas' tables,
+ * each kept by the op_*.c file that implements the area, and the lookup by name that the
+ * parser uses (the first table naming an operation would win; no two name the same one).
  */
 #include <string.h>
 

@@ -26,6 +26,7 @@ enum mc_expand {
 				 * and the model's fate of that session is the row's fate= */
 };
 
+/* The passes in which the runner runs rows, by their operation's order (below). */
 enum { MC_ORDER_NORMAL, MC_ORDER_DESTRUCTIVE, MC_ORDER_LAST, MC_ORDER_N };
 
 struct mc_op {
