@@ -30,11 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cases.h"
 #include "clauses.h"
+#include "ctx.h"
 #include "migcheck.h"
 #include "model.h"
 #include "report.h"
+#include "runopts.h"
 #include "stream.h"
 #include "walker.h"
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cases.h"
 #include "model.h"
+#include "runopts.h"
 
 /* "50ms", "200us", "1s", "750000ns"; a bare number is milliseconds. */
 static int parse_time(const char *s, uint64_t *ns)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Case tables: the rows of the files in cases/, their parser, and the registry of operations
- * a row can name. A row is data (name, clause, precondition, operation, arguments,
- * expectation, description); the operation is library code that drives the device and
- * judges against the expectation. See cases/README.md for the format.
+ * Case tables: the rows of the files in cases/ and their parser. A row is data (name,
+ * clause, precondition, operation, arguments, expectation, description); the operation,
+ * found by name in the registry (ops.h), is library code that drives the device and judges
+ * against the expectation. See cases/README.md for the format.
  */
 #ifndef MC_CASES_H
 #define MC_CASES_H
@@ -12,8 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "migcheck.h"
-#include "report.h"
+#include "ctx.h"
 
 /* The case files built into the binary (generated from cases/ by tools/embed.c). */
 struct mc_embedded_file {
@@ -46,19 +45,7 @@ int mc_profile_parse(const char *list, unsigned *out, char *err, size_t errlen);
 /* "qemu,cloud-hypervisor", "qemu", ... or "none" for @profiles, into @buf. */
 const char *mc_profile_text(unsigned profiles, char *buf, size_t len);
 
-struct mc_op;
-
-struct mc_case {
-	char name[64];
-	const struct mc_clause *clause;
-	unsigned pre;
-	const struct mc_op *op;
-	char args[160];		/* "-" or op-specific key=value list, comma separated */
-	char expect[64];	/* "model", "ok", an errno name, ... (op-specific) */
-	char description[256];
-	char where[96];		/* "cases/fsm.cases:12" */
-};
-
+/* The rows of a case set, in the order of its files and lines. */
 struct mc_caseset {
 	struct mc_case *cases;
 	int n;
@@ -88,197 +75,6 @@ bool mc_case_selected(const struct mc_case *c, const char *only);
  * the rows have instances on a given device is the runner's question.
  */
 int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err, size_t errlen);
-
-/* Value of key @key in a row's argument list ("a=1,b=x"), copied into @val. */
-bool mc_case_arg(const struct mc_case *c, const char *key, char *val, size_t len);
-
-/*
- * mc_case_num: the row's @key=N as a number in [@min, @max] (mc_num_parse with @flags)
- * into *@out, or @dflt when the row has no @key. -EINVAL with "KEY=V: expected a number
- * MIN..MAX" in @err (may be NULL when @errlen is 0) when V is not one. An op's check
- * hook calls it so that the table refuses the row when it loads; its run reads the same.
- */
-int mc_case_num(const struct mc_case *c, const char *key, unsigned flags, uint64_t min,
-		uint64_t max, uint64_t dflt, uint64_t *out, char *err, size_t errlen);
-
-/* One instance of a row: a row expands to one or more instances over its parameter. */
-struct mc_param {
-	uint32_t a, b;		/* meaning per expansion: (from, to), (state, -), ... */
-	char label[48];		/* appended to the row name: "STOP->RUNNING" */
-};
-
-/* What the runner knows about the device before the cases start. */
-/* --budget: TIME clauses turn into verdicts when a measurement exceeds one. 0 = none. */
-#define MC_BUDGET_ARCS 16
-struct mc_budgets {
-	uint64_t arc_ns[MC_NSTATES][MC_NSTATES];	/* [from][to], judged on the max */
-	uint64_t downtime_ns;
-	double datasize_ratio;	/* SAVE-05: MIG_DATA_SIZE / bytes read must lie in [1/r, r] */
-	/* The arc= words as given, so that a device can be checked against them. */
-	struct { int from; uint32_t to; char word[48]; } arcs[MC_BUDGET_ARCS];
-	int narcs;		/* from = -1: any start state */
-};
-/*
- * Parse one --budget word into @b: "arc=TO:TIME", "arc=FROM->TO:TIME" or
- * "downtime=TIME", TIME = N[ns|us|ms|s] (default ms). An arc no device can take (FROM
- * equal to TO, or a base arc of the model under no valid flag set) is refused.
- * -EINVAL with a reason in @err.
- */
-int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t errlen);
-/*
- * Check @b's arc= words against a device with model flags @flags: each must name a base
- * arc the device can take. 0, or -EINVAL with "--budget 'WORD': ..." in @err.
- */
-int mc_budget_check(const struct mc_budgets *b, uint64_t flags, char *err, size_t errlen);
-
-/* Region accesses of --dirty and --state-regions (regspec.c). */
-#define MC_REGACC_MAX 64	/* bytes per item */
-#define MC_REGACCS_MAX 16	/* items per list */
-struct mc_regacc {
-	uint32_t index;		/* VFIO region index */
-	uint32_t len;
-	uint64_t off;
-	uint8_t data[MC_REGACC_MAX];	/* --dirty: the bytes to write */
-};
-struct mc_regaccs {
-	int n;
-	struct mc_regacc a[MC_REGACCS_MAX];
-};
-/* Parse "R@OFF=HEX,..." (@with_data) or "R@OFF+LEN,..."; -EINVAL with a reason. */
-int mc_regacc_parse(const char *s, bool with_data, struct mc_regaccs *out, char *err,
-		    size_t errlen);
-struct mc_dev;
-/* Do the writes of @w in order; 0 or -errno with a reason. */
-int mc_regacc_write(struct mc_dev *dev, const struct mc_regaccs *w, char *err, size_t errlen);
-/* Read the ranges of @r, concatenated, into @buf; bytes read or -errno with a reason. */
-ssize_t mc_regacc_read(struct mc_dev *dev, const struct mc_regaccs *r, uint8_t *buf, size_t len,
-		       char *err, size_t errlen);
-
-/* A feature index no kernel defines: its errno is the kernel's "unknown feature". */
-#define MC_UNKNOWN_FEATURE 63
-
-struct mc_devinfo {
-	uint64_t flags;		/* migration flags as read (raw) */
-	bool flags_ok;		/* GET MIGRATION succeeded with STOP_COPY set */
-	bool log;		/* PROBE of DMA_LOGGING_START succeeded */
-	int precopy_v2_rc;	/* PROBE|SET of MIG_PRECOPY_INFOv2: 0 or -errno */
-	int unknown_feature_rc;	/* PROBE|GET of MC_UNKNOWN_FEATURE: -ENOTTY or -EINVAL */
-	bool fault;		/* the backend can inject faults */
-	unsigned fault_kinds;	/* which: MC_FAULT_BIT()s of backend.h */
-	bool klog;		/* the kernel log can be read */
-	const char *klog_why;	/* when it cannot: why */
-	/*
-	 * ROB-01: the reports of the run's phases, then those of its cases, each as
-	 * "WHERE (KIND): first line\n" and its next lines as
-	 * "  | line\n", WHERE a case or a phase of the run; "" when none.
-	 */
-	const char *klog_findings;
-	int klog_reports;	/* how many reports klog_findings holds */
-	const uint8_t *stream;	/* a valid stream for RESUMING (from the peer if given) */
-	size_t stream_len;
-	/* Without a stream: why, and the clause the device broke saving it (NULL: harness). */
-	const char *stream_why;
-	const char *stream_violates;
-	const char *peer_spec;	/* NULL without --peer */
-	uint64_t seed;
-	const char *device_spec;	/* to reopen the device (ROB-02) */
-	/* A stream saved from a device of another type (--foreign, or derived for sim). */
-	const uint8_t *foreign;
-	size_t foreign_len;
-	const char *foreign_spec;	/* NULL when there is none */
-	const char *foreign_why;	/* why there is none (for the skip) */
-	const struct mc_budgets *budgets;
-	int io;				/* enum mc_io of stream.h: how data moves */
-	bool destructive;		/* --destructive: ROB-03 may remove the device */
-	/* RES-02: what the source looked like when its stream was saved. */
-	const struct mc_regaccs *dirty;		/* writes made to the source first, or NULL */
-	const struct mc_regaccs *state_regions;	/* --state-regions, or NULL */
-	bool stream_nondet;		/* --nondeterministic: compare regions, not streams */
-	const uint8_t *ref_regions;	/* the source's state regions before the save */
-	size_t ref_regions_len;
-};
-
-
-/* The context of one case instance while it runs (in the isolated child). */
-struct mc_ctx {
-	struct mc_dev *dev;
-	const struct mc_devinfo *di;
-	uint64_t flags;		/* flags the model uses: di->flags & 7 */
-	const struct mc_case *c;
-	const struct mc_param *p;
-	struct mc_case_result *res;
-	struct mc_arc_cell *cell;	/* matrix cell to fill (pair cases), else NULL */
-	bool *cell_set;
-	struct mc_watch *watch;		/* the watchdog slot, for a device reopened by an op */
-	const char *violated;		/* the clause the last mc_setup_violation() named */
-};
-
-/* Verdicts from inside an operation. The worst one wins; details accumulate. */
-__attribute__((format(printf, 2, 3))) void mc_violation(struct mc_ctx *ctx, const char *fmt, ...);
-__attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...);
-__attribute__((format(printf, 2, 3))) void mc_skip(struct mc_ctx *ctx, const char *fmt, ...);
-__attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const char *fmt, ...);
-/*
- * A setup step the device got wrong in a way clause @clause forbids (RESET not giving
- * RUNNING, a SET the model allows failing, GET reporting another state, a valid stream
- * refused): the device's fault, so the case fails whatever its own clause's level, with
- * the detail "setup violates <clause>: <text>" (the text names the operation). The case's
- * own clause could not be judged past that step. ctx->violated keeps @clause.
- */
-__attribute__((format(printf, 3, 4)))
-void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt, ...);
-/*
- * The reference stream is missing: a setup violation when the device broke the preflight's
- * save (di->stream_violates), else a harness error; @what says what needed it.
- */
-void mc_no_ref_stream(struct mc_ctx *ctx, const char *what);
-/* A verdict from a budget the user set (--budget): fail whatever the clause level. */
-__attribute__((format(printf, 2, 3))) void mc_budget_fail(struct mc_ctx *ctx, const char *fmt, ...);
-
-/*
- * Measurements: a single value, or the distribution of @n samples (sorted in place;
- * p50/p99 by nearest rank). At most MC_METRICS_MAX per case; extra ones are dropped.
- */
-void mc_metric_value(struct mc_ctx *ctx, const char *name, const char *unit, double v);
-void mc_metric_samples(struct mc_ctx *ctx, const char *name, const char *unit, double *s,
-		       unsigned n);
-/*
- * A sequence in the order it was taken (e.g. initial_bytes after each read): @n points,
- * at most MC_SERIES_MAX (the caller thins longer ones); its value is the last point.
- */
-void mc_metric_series(struct mc_ctx *ctx, const char *name, const char *unit, const double *v,
-		      unsigned n);
-
-/* Parameter expansions an operation can use. */
-enum mc_expand {
-	MC_EXPAND_NONE = 0,	/* one instance */
-	MC_EXPAND_STATE,	/* a = every supported state */
-	MC_EXPAND_PAIR,		/* (a, b) = every supported state a, every target b in 0..7 */
-	MC_EXPAND_LONG_PAIR,	/* pairs whose model path has 2 arcs or more */
-	MC_EXPAND_RESUME_EXIT,	/* b = every supported target other than RESUMING */
-	MC_EXPAND_ARC,		/* (a, b): every base arc of the model (a one-step path) */
-	MC_EXPAND_SESSION,	/* (a, b): a has a session of the row's fd= kind, b in 0..7,
-				 * and the model's fate of that session is the row's fate= */
-};
-
-enum { MC_ORDER_NORMAL, MC_ORDER_DESTRUCTIVE, MC_ORDER_LAST, MC_ORDER_N };
-
-struct mc_op {
-	const char *name;
-	enum mc_expand expand;
-	/* check: validate a row's args/expect at load time; NULL accepts "-" only. */
-	int (*check)(const struct mc_case *c, char *err, size_t errlen);
-	void (*run)(struct mc_ctx *ctx);
-	/*
-	 * order: MC_ORDER_NORMAL in file order; MC_ORDER_DESTRUCTIVE after those (the
-	 * device may be gone afterwards); MC_ORDER_LAST after everything (judges the run).
-	 */
-	int order;
-	bool no_device;		/* runs without opening the device (judges collected results) */
-};
-
-/* The registry (ops.c): NULL-terminated; mc_op_find returns NULL for unknown names. */
-const struct mc_op *mc_op_find(const char *name);
 
 /* Instances of @c for a device with model flags @flags; returns the count (<= @max). */
 int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out, int max);

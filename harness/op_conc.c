@@ -15,12 +15,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
 #include "model.h"
+#include "op_err.h"
 #include "op_stream.h"
 #include "ops.h"
-#include "walker.h"
+#include "report.h"
+#include "runopts.h"
 #include "util.h"
+#include "walker.h"
 
 #define JOIN_MS 5000		/* a thread still in the device after this has hung */
 #define LOOP_MS 5000		/* a read or write loop ends after this at the latest */

@@ -9,8 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
+#include "model.h"
+#include "op_err.h"
+#include "op_fault.h"
 #include "ops.h"
+#include "report.h"
+#include "runopts.h"
 #include "walker.h"
 
 void mc_check_save_fd_dead(struct mc_ctx *ctx, int fd, const char *after)
@@ -82,7 +89,7 @@ static bool reset_gives_running(struct mc_ctx *ctx, const char *from)
 	return true;
 }
 
-void mc_op_reset_from(struct mc_ctx *ctx)
+static void op_reset_from(struct mc_ctx *ctx)
 {
 	uint32_t s = ctx->p->a;
 	char what[64];
@@ -100,7 +107,7 @@ void mc_op_reset_from(struct mc_ctx *ctx)
 	mc_data_close(ctx->dev, fd);
 }
 
-void mc_op_error_state(struct mc_ctx *ctx)
+static void op_error_state(struct mc_ctx *ctx)
 {
 	uint32_t path[MC_MAX_PATH], st;
 	int rc;
@@ -146,7 +153,7 @@ static const char *const recover_hows[] = {
 	"bad_target", "stopcopy_back", "bad_stream", "fault", "fault_error", NULL,
 };
 
-int mc_op_recover_check(const struct mc_case *c, char *err, size_t len)
+static int check_recover(const struct mc_case *c, char *err, size_t len)
 {
 	char v[32];
 
@@ -206,7 +213,7 @@ static int provoke(struct mc_ctx *ctx, const char *how, int *fd)
 	return rc;
 }
 
-void mc_op_recover(struct mc_ctx *ctx)
+static void op_recover(struct mc_ctx *ctx)
 {
 	char how[32], what[64];
 	int fd = -1, rc;
@@ -225,7 +232,7 @@ void mc_op_recover(struct mc_ctx *ctx)
 		mc_check_full_migration(ctx, what);
 }
 
-void mc_op_resume_reset(struct mc_ctx *ctx)
+static void op_resume_reset(struct mc_ctx *ctx)
 {
 	size_t half = ctx->di->stream_len / 2;
 	ssize_t n;
@@ -255,3 +262,11 @@ void mc_op_resume_reset(struct mc_ctx *ctx)
 out_close_fd:
 	mc_data_close(ctx->dev, fd);
 }
+
+const struct mc_op mc_ops_err[] = {
+	{ .name = "reset_from", .expand = MC_EXPAND_STATE, .run = op_reset_from },
+	{ .name = "error_state", .run = op_error_state },
+	{ .name = "recover", .check = check_recover, .run = op_recover },
+	{ .name = "resume_reset", .run = op_resume_reset },
+	{ .name = NULL },
+};

@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
-#include "ops.h"
+#include "migcheck.h"
+#include "model.h"
+#include "op_fault.h"
 #include "walker.h"
 
 #define SWEEP_MAX 64		/* points tried per SET; mtty has under 20 on any */

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
+#include "model.h"
 #include "num.h"
 #include "ops.h"
 #include "walker.h"
@@ -16,7 +19,7 @@
 #define CANARY 0xa5
 #define MAX_ARGSZ 65536
 
-void mc_op_mig_flags(struct mc_ctx *ctx)
+static void op_mig_flags(struct mc_ctx *ctx)
 {
 	uint64_t flags = 0;
 	int rc = mc_get_flags(ctx->dev, &flags);
@@ -102,14 +105,14 @@ static int feature_parse(const struct mc_case *c, struct feature_args *fa, char 
 	return 0;
 }
 
-int mc_op_feature_check(const struct mc_case *c, char *err, size_t len)
+static int check_feature(const struct mc_case *c, char *err, size_t len)
 {
 	struct feature_args fa;
 
 	return feature_parse(c, &fa, err, len);
 }
 
-void mc_op_feature(struct mc_ctx *ctx)
+static void op_feature(struct mc_ctx *ctx)
 {
 	struct feature_args fa;
 	struct vfio_device_feature *hdr;
@@ -150,7 +153,7 @@ void mc_op_feature(struct mc_ctx *ctx)
 	free(buf);
 }
 
-void mc_op_data_size(struct mc_ctx *ctx)
+static void op_data_size(struct mc_ctx *ctx)
 {
 	uint64_t len = 0;
 	int fd, rc;
@@ -165,3 +168,10 @@ void mc_op_data_size(struct mc_ctx *ctx)
 		mc_note(ctx, "stop_copy_length %llu", (unsigned long long)len);
 	mc_data_close(ctx->dev, fd);
 }
+
+const struct mc_op mc_ops_feat[] = {
+	{ .name = "mig_flags", .run = op_mig_flags },
+	{ .name = "feature", .check = check_feature, .run = op_feature },
+	{ .name = "data_size", .expand = MC_EXPAND_STATE, .run = op_data_size },
+	{ .name = NULL },
+};

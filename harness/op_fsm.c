@@ -11,8 +11,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
+#include "model.h"
+#include "op_err.h"
+#include "op_fault.h"
 #include "ops.h"
+#include "report.h"
+#include "runopts.h"
 #include "walker.h"
 
 #define READ_CHUNK 4096
@@ -51,17 +58,17 @@ out_cell:
 	}
 }
 
-void mc_op_pair_state(struct mc_ctx *ctx)
+static void op_pair_state(struct mc_ctx *ctx)
 {
 	pair(ctx, true, false);
 }
 
-void mc_op_pair_fd(struct mc_ctx *ctx)
+static void op_pair_fd(struct mc_ctx *ctx)
 {
 	pair(ctx, false, true);
 }
 
-void mc_op_bad_target(struct mc_ctx *ctx)
+static void op_bad_target(struct mc_ctx *ctx)
 {
 	uint32_t targets[16], from = ctx->p->a;
 	int nt = 0, fd;
@@ -90,7 +97,7 @@ void mc_op_bad_target(struct mc_ctx *ctx)
 	mc_data_close(ctx->dev, fd);
 }
 
-int mc_op_target_check(const struct mc_case *c, char *err, size_t len)
+static int check_target(const struct mc_case *c, char *err, size_t len)
 {
 	char v[32];
 	int64_t s;
@@ -134,7 +141,7 @@ static void expect_resumes(struct mc_ctx *ctx, const uint8_t *buf, size_t len, c
 			     mc_errno_name(rc));
 }
 
-void mc_op_stopcopy_back(struct mc_ctx *ctx)
+static void op_stopcopy_back(struct mc_ctx *ctx)
 {
 	char v[32];
 	uint32_t target, st;
@@ -217,7 +224,7 @@ static void session_still_works(struct mc_ctx *ctx, uint32_t state, int *fd)
 	free(buf);
 }
 
-void mc_op_same_state(struct mc_ctx *ctx)
+static void op_same_state(struct mc_ctx *ctx)
 {
 	uint32_t s = ctx->p->a;
 	struct mc_obs o = { 0 };
@@ -237,7 +244,7 @@ void mc_op_same_state(struct mc_ctx *ctx)
 	mc_data_close(ctx->dev, fd);
 }
 
-void mc_op_sync(struct mc_ctx *ctx)
+static void op_sync(struct mc_ctx *ctx)
 {
 	static const struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
 	uint32_t s = ctx->p->a, st;
@@ -293,7 +300,7 @@ static void judge_failed_set(struct mc_ctx *ctx, uint32_t from, uint32_t to, int
 			mc_errno_name(rc), mc_state_name(st));
 }
 
-int mc_op_failed_resume_check(const struct mc_case *c, char *err, size_t len)
+static int check_failed_resume(const struct mc_case *c, char *err, size_t len)
 {
 	char v[32];
 
@@ -306,7 +313,7 @@ int mc_op_failed_resume_check(const struct mc_case *c, char *err, size_t len)
 	return 0;
 }
 
-void mc_op_failed_resume(struct mc_ctx *ctx)
+static void op_failed_resume(struct mc_ctx *ctx)
 {
 	uint32_t to = ctx->p->b;
 	size_t len = ctx->di->stream_len;
@@ -376,7 +383,7 @@ static void fault_not_failed(struct mc_ctx *ctx, uint32_t last, int pending)
 			mc_state_name(to), mc_state_name(to), mc_state_name(last), mc_state_name(to));
 }
 
-void mc_op_failed_fault(struct mc_ctx *ctx)
+static void op_failed_fault(struct mc_ctx *ctx)
 {
 	uint32_t from = ctx->p->a, to = ctx->p->b, path[MC_MAX_PATH];
 	int n = mc_model_path(ctx->flags, from, to, path);
@@ -425,7 +432,7 @@ static int precopy_read(struct mc_ctx *ctx, int fd, uint8_t **buf, size_t *len)
 	return 0;
 }
 
-void mc_op_saving_group(struct mc_ctx *ctx)
+static void op_saving_group(struct mc_ctx *ctx)
 {
 	bool p2p = ctx->flags & VFIO_MIGRATION_P2P;
 	uint32_t steps[2] = { p2p ? VFIO_DEVICE_STATE_PRE_COPY_P2P : VFIO_DEVICE_STATE_STOP_COPY,
@@ -472,7 +479,7 @@ out_free:
 	free(buf);
 }
 
-void mc_op_arc_preds(struct mc_ctx *ctx)
+static void op_arc_preds(struct mc_ctx *ctx)
 {
 	uint32_t from = ctx->p->a, to = ctx->p->b;
 	int tried = 0;
@@ -521,7 +528,7 @@ void mc_op_arc_preds(struct mc_ctx *ctx)
 		mc_note(ctx, "no predecessor other than reset reaches %s", mc_state_name(from));
 }
 
-int mc_op_session_check(const struct mc_case *c, char *err, size_t len)
+static int check_session(const struct mc_case *c, char *err, size_t len)
 {
 	char fd[16], fate[16];
 
@@ -537,7 +544,7 @@ int mc_op_session_check(const struct mc_case *c, char *err, size_t len)
  * What a SET does to the session open in its start state: an ended session's fd delivers
  * nothing (save) or refuses writes (resume); a kept one goes on delivering.
  */
-void mc_op_session_fate(struct mc_ctx *ctx)
+static void op_session_fate(struct mc_ctx *ctx)
 {
 	uint32_t from = ctx->p->a, to = ctx->p->b;
 	struct mc_expect e;
@@ -578,3 +585,20 @@ void mc_op_session_fate(struct mc_ctx *ctx)
 out_close_fd:
 	mc_data_close(ctx->dev, fd);
 }
+
+const struct mc_op mc_ops_fsm[] = {
+	{ .name = "pair_state", .expand = MC_EXPAND_PAIR, .run = op_pair_state },
+	{ .name = "pair_fd", .expand = MC_EXPAND_PAIR, .run = op_pair_fd },
+	{ .name = "bad_target", .expand = MC_EXPAND_STATE, .run = op_bad_target },
+	{ .name = "stopcopy_back", .check = check_target, .run = op_stopcopy_back },
+	{ .name = "same_state", .expand = MC_EXPAND_STATE, .run = op_same_state },
+	{ .name = "sync", .expand = MC_EXPAND_STATE, .run = op_sync },
+	{ .name = "failed_resume", .expand = MC_EXPAND_RESUME_EXIT,
+	  .check = check_failed_resume, .run = op_failed_resume },
+	{ .name = "failed_fault", .expand = MC_EXPAND_LONG_PAIR, .run = op_failed_fault },
+	{ .name = "saving_group", .run = op_saving_group },
+	{ .name = "arc_preds", .expand = MC_EXPAND_PAIR, .run = op_arc_preds },
+	{ .name = "session_fate", .expand = MC_EXPAND_SESSION, .check = check_session,
+	  .run = op_session_fate },
+	{ .name = NULL },
+};

@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
 #include "num.h"
+#include "op_log.h"
 #include "ops.h"
-#include "walker.h"
 
 #define MAX_RANGES 4096		/* n=N rows: far above any PAGE_SIZE/16 (check_start says 4096) */
 #define MAX_LISTED 8		/* ranges=A+L/... rows (check_start says 8) */

@@ -13,11 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
 #include "kinfo.h"
+#include "migcheck.h"
+#include "model.h"
 #include "num.h"
 #include "op_pre_priv.h"
 #include "ops.h"
+#include "report.h"
+#include "runopts.h"
 #include "util.h"
 #include "walker.h"
 

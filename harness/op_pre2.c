@@ -10,10 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
 #include "kinfo.h"
+#include "migcheck.h"
+#include "model.h"
 #include "op_pre_priv.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
 #define READ_CHUNK 4096

@@ -13,11 +13,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
 #include "model.h"
 #include "num.h"
+#include "op_err.h"
+#include "op_log.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "report.h"
+#include "runopts.h"
 #include "walker.h"
 
 #define HUGE_COUNT 0x7ffff000u	/* MAX_RW_COUNT on 4 KiB pages: INT_MAX rounded down */

@@ -12,11 +12,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "errname.h"
-#include "model.h"
+#include "migcheck.h"
 #include "num.h"
+#include "op_err.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "runopts.h"
+#include "sim.h"
 #include "stream.h"
 #include "walker.h"
 

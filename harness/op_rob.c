@@ -7,12 +7,16 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
 #include "model.h"
+#include "op_err.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
-void mc_op_klog(struct mc_ctx *ctx)
+static void op_klog(struct mc_ctx *ctx)
 {
 	if (!ctx->di->klog) {
 		mc_skip(ctx, "the kernel log cannot be read: %s",
@@ -29,7 +33,7 @@ void mc_op_klog(struct mc_ctx *ctx)
  * then the device fd, as a crashing user would), open it again: GET works, RESET gives
  * RUNNING and a full migration works. Args: state=STATE with the open session.
  */
-void mc_op_reopen(struct mc_ctx *ctx)
+static void op_reopen(struct mc_ctx *ctx)
 {
 	uint32_t st = VFIO_DEVICE_STATE_STOP_COPY, got;
 	struct mc_dev *nd = NULL;
@@ -79,7 +83,7 @@ void mc_op_reopen(struct mc_ctx *ctx)
  * log is read after the case as after every case. Args: state=STATE with the session.
  * The device is gone afterwards: the runner puts this after every other case.
  */
-void mc_op_outlive(struct mc_ctx *ctx)
+static void op_outlive(struct mc_ctx *ctx)
 {
 	uint32_t st = VFIO_DEVICE_STATE_STOP_COPY;
 	char v[24], err[512];
@@ -133,3 +137,11 @@ void mc_op_outlive(struct mc_ctx *ctx)
 		mc_violation(ctx, "closing the data fd of the removed device failed: %s",
 			     mc_errno_name(rc));
 }
+
+const struct mc_op mc_ops_rob[] = {
+	{ .name = "reopen", .check = mc_op_state_arg_check, .run = op_reopen },
+	{ .name = "outlive", .check = mc_op_state_arg_check, .run = op_outlive,
+	  .order = MC_ORDER_DESTRUCTIVE },
+	{ .name = "klog", .run = op_klog, .order = MC_ORDER_LAST, .no_device = true },
+	{ .name = NULL },
+};

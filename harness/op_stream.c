@@ -12,12 +12,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "errname.h"
 #include "exercise.h"
+#include "migcheck.h"
 #include "model.h"
 #include "num.h"
 #include "op_stream.h"
 #include "ops.h"
+#include "runopts.h"
 #include "stream.h"
 #include "walker.h"
 

@@ -6,7 +6,7 @@
 #ifndef MC_OP_STREAM_H
 #define MC_OP_STREAM_H
 
-#include "cases.h"
+#include "ctx.h"
 #include "stream.h"
 
 #define ST_STOP VFIO_DEVICE_STATE_STOP

@@ -9,10 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
 #include "model.h"
 #include "num.h"
 #include "ops.h"
+#include "report.h"
+#include "runopts.h"
 #include "stream.h"
 #include "util.h"
 #include "walker.h"

@@ -12,10 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
+#include "model.h"
 #include "num.h"
 #include "op_vmm_priv.h"
 #include "ops.h"
+#include "runopts.h"
 #include "walker.h"
 
 /* VMM-01: QEMU's save, then the stream must resume. */

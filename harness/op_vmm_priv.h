@@ -7,7 +7,8 @@
 #ifndef MC_OP_VMM_PRIV_H
 #define MC_OP_VMM_PRIV_H
 
-#include "cases.h"
+#include "ctx.h"
+#include "migcheck.h"
 
 #define ST(s) VFIO_DEVICE_STATE_##s
 #define QEMU_BUF_MAX (1u << 20)	/* VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE: QEMU's read buffer cap */

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
 #include "model.h"
 #include "op_vmm_priv.h"
-#include "ops.h"
+#include "runopts.h"
 #include "util.h"
 
 #define QEMU_FILE_BUF 32768u	/* IO_BUF_SIZE of migration/qemu-file.c: the load's pieces */

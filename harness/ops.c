@@ -1,60 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The registry of operations a case row can name: name, how the row expands into
- * instances, the load-time argument check, and the function that runs an instance.
+ * The registry of operations a case row can name: the list of the clause areas' tables,
+ * each kept by the op_*.c file that implements the area, and the lookup by name that the
+ * parser uses (the first table naming an operation would win; no two name the same one).
  */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "model.h"
 #include "ops.h"
-
-int mc_op_state_arg_check(const struct mc_case *c, char *err, size_t len)
-{
-	char v[32];
-	int s;
-
-	if (!mc_case_arg(c, "state", v, sizeof(v)) || (s = mc_state_parse(v)) <= 0 ||
-	    s >= MC_NSTATES || strcmp(c->expect, "-")) {
-		snprintf(err, len, "args need state=<state name other than ERROR>, expect '-'");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static const struct mc_op ops[] = {
-	{ .name = "mig_flags", .run = mc_op_mig_flags },
-	{ .name = "feature", .check = mc_op_feature_check, .run = mc_op_feature },
-	{ .name = "data_size", .expand = MC_EXPAND_STATE, .run = mc_op_data_size },
-	{ .name = "pair_state", .expand = MC_EXPAND_PAIR, .run = mc_op_pair_state },
-	{ .name = "pair_fd", .expand = MC_EXPAND_PAIR, .run = mc_op_pair_fd },
-	{ .name = "bad_target", .expand = MC_EXPAND_STATE, .run = mc_op_bad_target },
-	{ .name = "stopcopy_back", .check = mc_op_target_check, .run = mc_op_stopcopy_back },
-	{ .name = "same_state", .expand = MC_EXPAND_STATE, .run = mc_op_same_state },
-	{ .name = "sync", .expand = MC_EXPAND_STATE, .run = mc_op_sync },
-	{ .name = "failed_resume", .expand = MC_EXPAND_RESUME_EXIT,
-	  .check = mc_op_failed_resume_check, .run = mc_op_failed_resume },
-	{ .name = "failed_fault", .expand = MC_EXPAND_LONG_PAIR, .run = mc_op_failed_fault },
-	{ .name = "saving_group", .run = mc_op_saving_group },
-	{ .name = "arc_preds", .expand = MC_EXPAND_PAIR, .run = mc_op_arc_preds },
-	{ .name = "session_fate", .expand = MC_EXPAND_SESSION, .check = mc_op_session_check,
-	  .run = mc_op_session_fate },
-	{ .name = "reset_from", .expand = MC_EXPAND_STATE, .run = mc_op_reset_from },
-	{ .name = "error_state", .run = mc_op_error_state },
-	{ .name = "recover", .check = mc_op_recover_check, .run = mc_op_recover },
-	{ .name = "resume_reset", .run = mc_op_resume_reset },
-	{ .name = "reopen", .check = mc_op_state_arg_check, .run = mc_op_reopen },
-	{ .name = "outlive", .check = mc_op_state_arg_check, .run = mc_op_outlive,
-	  .order = MC_ORDER_DESTRUCTIVE },
-	{ .name = "klog", .run = mc_op_klog, .order = MC_ORDER_LAST, .no_device = true },
-	{ .name = NULL },
-};
 
 /* Each clause area's file keeps its own table; this is the list of them. */
 static const struct mc_op *const tables[] = {
-	ops, mc_ops_pre, mc_ops_pre2, mc_ops_log, mc_ops_stream, mc_ops_resume, mc_ops_time,
-	mc_ops_vmm, mc_ops_regr, mc_ops_conc,
+	mc_ops_feat, mc_ops_fsm, mc_ops_err, mc_ops_rob, mc_ops_pre, mc_ops_pre2, mc_ops_log,
+	mc_ops_stream, mc_ops_resume, mc_ops_time, mc_ops_vmm, mc_ops_regr, mc_ops_conc,
 };
 
 const struct mc_op *mc_op_find(const char *name)

@@ -1,66 +1,53 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The operations case rows can name (registry in ops.c). Each judges one clause's
- * requirement against the reference model; see cases/README.md for their arguments.
+ * The registry of operations a case row can name (ops.c): what an operation is (name, how
+ * a row expands into instances, its load-time check of the row, its run, when it runs),
+ * each clause area's table of them (op_*.c), and the lookup by name the parser uses. See
+ * cases/README.md for every operation's arguments.
  */
 #ifndef MC_OPS_H
 #define MC_OPS_H
 
-#include "cases.h"
+#include <stdbool.h>
+#include <stddef.h>
 
-/* FEAT */
-void mc_op_mig_flags(struct mc_ctx *ctx);
-int mc_op_feature_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_feature(struct mc_ctx *ctx);
-void mc_op_data_size(struct mc_ctx *ctx);
+struct mc_case;
+struct mc_ctx;
 
-/* FSM */
-void mc_op_pair_state(struct mc_ctx *ctx);
-void mc_op_pair_fd(struct mc_ctx *ctx);
-void mc_op_bad_target(struct mc_ctx *ctx);
-int mc_op_target_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_stopcopy_back(struct mc_ctx *ctx);
-void mc_op_same_state(struct mc_ctx *ctx);
-void mc_op_sync(struct mc_ctx *ctx);
-int mc_op_failed_resume_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_failed_resume(struct mc_ctx *ctx);
-void mc_op_failed_fault(struct mc_ctx *ctx);
-void mc_op_saving_group(struct mc_ctx *ctx);
-void mc_op_arc_preds(struct mc_ctx *ctx);
-int mc_op_session_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_session_fate(struct mc_ctx *ctx);
+/* Parameter expansions an operation can use. */
+enum mc_expand {
+	MC_EXPAND_NONE = 0,	/* one instance */
+	MC_EXPAND_STATE,	/* a = every supported state */
+	MC_EXPAND_PAIR,		/* (a, b) = every supported state a, every target b in 0..7 */
+	MC_EXPAND_LONG_PAIR,	/* pairs whose model path has 2 arcs or more */
+	MC_EXPAND_RESUME_EXIT,	/* b = every supported target other than RESUMING */
+	MC_EXPAND_ARC,		/* (a, b): every base arc of the model (a one-step path) */
+	MC_EXPAND_SESSION,	/* (a, b): a has a session of the row's fd= kind, b in 0..7,
+				 * and the model's fate of that session is the row's fate= */
+};
 
-/* ERR */
-void mc_op_reset_from(struct mc_ctx *ctx);
-void mc_op_error_state(struct mc_ctx *ctx);
-int mc_op_recover_check(const struct mc_case *c, char *err, size_t len);
-void mc_op_recover(struct mc_ctx *ctx);
-void mc_op_resume_reset(struct mc_ctx *ctx);
+/* The passes in which the runner runs rows, by their operation's order (below). */
+enum { MC_ORDER_NORMAL, MC_ORDER_DESTRUCTIVE, MC_ORDER_LAST, MC_ORDER_N };
 
-/* ROB */
-void mc_op_klog(struct mc_ctx *ctx);
-void mc_op_reopen(struct mc_ctx *ctx);
-void mc_op_outlive(struct mc_ctx *ctx);
+struct mc_op {
+	const char *name;
+	enum mc_expand expand;
+	/* check: validate a row's args/expect at load time; NULL accepts "-" only. */
+	int (*check)(const struct mc_case *c, char *err, size_t errlen);
+	void (*run)(struct mc_ctx *ctx);
+	/*
+	 * order: MC_ORDER_NORMAL in file order; MC_ORDER_DESTRUCTIVE after those (the
+	 * device may be gone afterwards); MC_ORDER_LAST after everything (judges the run).
+	 */
+	int order;
+	bool no_device;		/* runs without opening the device (judges collected results) */
+};
 
-/*
- * The fault cases where faults are the driver's failed allocations (op_fault.c; the
- * device offers MC_FAULT_ALLOC_NTH, not the arc kinds).
- */
-void mc_op_failed_fault_alloc(struct mc_ctx *ctx);
-/*
- * Fail SET @from->@to on the first of the driver's allocation points that makes it fail
- * (the device left as that SET left it; *@set_rc its result): 1. 0 when none does (a skip
- * recorded), -errno on trouble (recorded).
- */
-int mc_fault_fail_set(struct mc_ctx *ctx, uint32_t from, uint32_t to, int *set_rc);
-/*
- * Leave the device in ERROR through a failed allocation of the driver on some arc: 1
- * (*@set_rc: the failed SET's result). 0 when no failure leads there (a skip saying so
- * recorded), -errno on trouble (recorded).
- */
-int mc_fault_into_error(struct mc_ctx *ctx, int *set_rc);
-
-/* Tables of the areas that keep their operations in their own file (NULL-terminated). */
+/* Each clause area's table, NULL-terminated, in the order the registry searches them. */
+extern const struct mc_op mc_ops_feat[];	/* op_feat.c: FEAT */
+extern const struct mc_op mc_ops_fsm[];	/* op_fsm.c: FSM */
+extern const struct mc_op mc_ops_err[];	/* op_err.c: ERR */
+extern const struct mc_op mc_ops_rob[];	/* op_rob.c: ROB */
 extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
 extern const struct mc_op mc_ops_pre2[];	/* op_pre2.c: PRE of the 7.1 uAPI */
 extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
@@ -71,20 +58,7 @@ extern const struct mc_op mc_ops_vmm[];	/* op_vmm.c: VMM */
 extern const struct mc_op mc_ops_regr[];	/* op_regr.c: REG */
 extern const struct mc_op mc_ops_conc[];	/* op_conc.c: CONC and the threaded REG case */
 
-/* Helpers shared by operations. */
-/* Load-time check of a row whose args are state=<STATE> (not ERROR) and expect '-'. */
-int mc_op_state_arg_check(const struct mc_case *c, char *err, size_t len);
-/* After @what went wrong or right, check that reset gives RUNNING and a full migration
- * (save in STOP_COPY, resume, RESUMING->STOP->RUNNING) works; violations are recorded. */
-void mc_check_full_migration(struct mc_ctx *ctx, const char *after);
-/* Check that save fd @fd delivers nothing more (read gives 0 or an error). */
-void mc_check_save_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
-/*
- * op_log.c: VFIO_DEVICE_FEATURE @flags (a DMA logging feature) with @plen payload bytes
- * (at most 56) from @payload, written back into it; the ioctl's result.
- */
-int mc_log_feature(struct mc_dev *dev, uint32_t flags, void *payload, size_t plen);
-/* Check that resume fd @fd refuses a write. */
-void mc_check_resume_fd_dead(struct mc_ctx *ctx, int fd, const char *after);
+/* The operation named @name, searched in the tables above in order; NULL when unknown. */
+const struct mc_op *mc_op_find(const char *name);
 
 #endif /* MC_OPS_H */

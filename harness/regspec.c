@@ -16,10 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cases.h"
 #include "errname.h"
 #include "migcheck.h"
 #include "num.h"
+#include "runopts.h"
 
 static int parse_index(const char *s, size_t n, uint32_t *idx)
 {

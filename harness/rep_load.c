@@ -16,7 +16,6 @@
 #include "rep_load.h"
 #include "rep_scope.h"
 #include "report.h"
-#include "walker.h"
 #include "waiver.h"
 
 struct loaded {

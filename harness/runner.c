@@ -15,21 +15,28 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cases.h"
 #include "clauses.h"
+#include "ctx.h"
 #include "errname.h"
 #include "kcov_run.h"
+#include "kinfo.h"
 #include "klog_run.h"
 #include "mc_version.h"
+#include "migcheck.h"
+#include "model.h"
+#include "ops.h"
 #include "outdir.h"
 #include "report.h"
 #include "reporter.h"
-#include "sha256.h"
 #include "runner.h"
+#include "runopts.h"
+#include "sha256.h"
 #include "stream.h"
-#include "walker.h"
 #include "util.h"
-#include "watchdog.h"
 #include "waiver.h"
+#include "walker.h"
+#include "watchdog.h"
 
 #define MAX_INSTANCES 128
 

@@ -9,6 +9,7 @@
 
 #include "cases.h"
 #include "report.h"
+#include "runopts.h"
 
 struct mc_run_opts {
 	const char *device;		/* device spec (required) */

@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "errname.h"
+#include "migcheck.h"
+#include "model.h"
+#include "runopts.h"
 #include "walker.h"
 
 #define STREAM_LIMIT (1ull << 32)

@@ -7,7 +7,7 @@
 #ifndef MC_WALKER_H
 #define MC_WALKER_H
 
-#include "cases.h"
+#include "ctx.h"
 
 /*
  * mc_reach: reset, then walk RUNNING -> @state one base arc per SET. *@fd receives the

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "mc_test.h"
 #include "render.h"
+#include "runopts.h"
 #include "waiver.h"
 
 static char dir[64];

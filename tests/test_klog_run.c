@@ -260,7 +260,7 @@ START_TEST(every_report_named_when_they_do_not_fit)
 	mc_sim_kernel_printk("Read of size 4 at addr ffff88800711c764 by task migcheck/458");
 	detail[0] = '\0';
 	ck_assert_int_eq(mc_klog_run_charge(&kr, "rob.outlive", detail, sizeof(detail)), 1);
-	/* ROB-01's detail, as mc_op_klog() writes it */
+	/* ROB-01's detail, as op_rob.c's op_klog() writes it */
 	snprintf(rob, sizeof(rob), "kernel log reports during the run (%d), by case or phase:\n%s",
 		 kr.nreports, mc_klog_run_evidence(&kr, MC_KLOG_EVIDENCE_ROOM));
 	ck_assert_msg(strstr(rob, "\nrob.outlive (kasan): BUG: KASAN: slab-use-after-free in "
