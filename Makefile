@@ -150,19 +150,21 @@ $(BUILD)/%/bench/bench.o: bench/bench.c | deps $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all clauses-check unit sim-check interrupt-check hostile-check fuzz-check report-check mutants \
-       rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
+check: deps all clauses-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
+       report-check mutants rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
 # The contributor's loop: what make check runs that needs no root (once `make deps` has
 # installed the build's packages), no network and no VM: unit tests, the case set on the
-# simulated device, the fuzz corpora replayed under ASan/UBSan, the kill matrix.
-test: all clauses-check unit sim-check fuzz-replay mutants
+# simulated device, the fuzz corpora replayed under ASan/UBSan, the kill matrix, and the
+# layering of the harness's files.
+test: all clauses-check layers-check unit sim-check fuzz-replay mutants
 	@echo "make test: all passed (the full gate, with the real-kernel rig, is make check)"
 
 # The harness's files form a DAG of calls (tools/layers.sh; the simulated device counts
 # as one file).
 layers-check: $(call objs,plain)
+	$(Q)tools/layers.sh --self-test
 	$(Q)tools/layers.sh $(BUILD)/plain/harness
 
 # ---------------------------------------------------------------- dependencies

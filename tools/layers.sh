@@ -9,9 +9,45 @@
 # header, entered through one ops table, may call itself any way it likes.
 #
 # usage: tools/layers.sh OBJDIR      (OBJDIR holds the harness's .o files)
-# Needs only nm (binutils) and awk.
+#        tools/layers.sh --self-test (the check must find a loop it is shown, and only it)
+# Needs only cc, nm (binutils) and awk.
 set -eu
 
+# Four objects: a and b call each other, c calls a, and sim_x and sim_y call each other
+# (allowed). The check must fail naming a and b and nothing else; with b's call gone
+# it must pass.
+self_test() {
+	t=$(mktemp -d)
+	trap 'rm -rf "$t"' EXIT
+	printf 'void b(void); void a(void) { b(); }\n' > "$t/a.c"
+	printf 'void a(void); void b(void) { a(); }\n' > "$t/b.c"
+	printf 'void a(void); void c(void) { a(); }\n' > "$t/c.c"
+	printf 'void sim_y(void); void sim_x(void) { sim_y(); }\n' > "$t/sim_x.c"
+	printf 'void sim_x(void); void sim_y(void) { sim_x(); }\n' > "$t/sim_y.c"
+	for f in a b c sim_x sim_y; do
+		${CC:-cc} -c -o "$t/$f.o" "$t/$f.c"
+	done
+	if "$0" "$t" > "$t/out" 2>&1; then
+		echo "layers: self-test: the loop a <-> b was not found" >&2
+		exit 1
+	fi
+	if ! grep -q '^layers: these files call each other in a loop: [ab] [ab]$' "$t/out" ||
+	   [ "$(grep -c 'in a loop' "$t/out")" != 1 ]; then
+		echo "layers: self-test: expected one loop, a and b; got:" >&2
+		cat "$t/out" >&2
+		exit 1
+	fi
+	printf 'void b(void) { }\n' > "$t/b.c"
+	${CC:-cc} -c -o "$t/b.o" "$t/b.c"
+	if ! "$0" "$t" > "$t/out" 2>&1; then
+		echo "layers: self-test: a DAG was refused:" >&2
+		cat "$t/out" >&2
+		exit 1
+	fi
+	echo "layers: self-test: ok"
+}
+
+[ "${1:-}" = --self-test ] && { self_test; exit 0; }
 dir=${1:?usage: tools/layers.sh OBJDIR}
 set -- "$dir"/*.o
 [ -e "$1" ] || { echo "layers: no objects in $dir (build first)" >&2; exit 2; }
