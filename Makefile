@@ -36,7 +36,7 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check test layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
+.PHONY: all static asan check test format layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
         clauses-doc clauses-check
 .SECONDARY:
 all: $(BUILD)/migcheck
@@ -167,6 +167,12 @@ layers-check: $(call objs,plain)
 	$(Q)tools/layers.sh --self-test
 	$(Q)tools/layers.sh $(BUILD)/plain/harness
 
+# The C sources in the house style (.clang-format: the kernel's, 100 columns).
+FORMAT_SRCS = $(wildcard harness/*.[ch] fuzz/*.[ch] tests/*.[ch] tools/*.c bench/*.c)
+format:
+	$(Q)tools/apt-install.sh clang-format-14
+	$(Q)clang-format-14 -i $(FORMAT_SRCS)
+
 # ---------------------------------------------------------------- dependencies
 # The build's Debian packages; every compile waits for them (see flavour_rules). All
 # installs go through tools/apt-install.sh (apt-get update once when the lists are missing
@@ -190,6 +196,7 @@ help:
 	@echo "                    fuzz-replay, mutants; the contributor's loop"
 	@echo "  make unit         Check unit tests only"
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
+	@echo "  make format       apply .clang-format (the kernel's style, 100 columns) to the C sources"
 	@echo "  make layers-check the harness's files call each other in no loop (tools/layers.sh)"
 	@echo "  make clauses-doc  write docs/CLAUSES.md from harness/clauses.c (clauses-check: it is current)"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
