@@ -102,8 +102,11 @@ static void wctx_open(struct wctx *w, int flags)
 		die("%s", err);
 	w->cl = (struct mc_clause){ .id = "FSM-01", .level = MC_MUST };
 	w->c = (struct mc_case){ .name = "bench", .clause = &w->cl };
-	w->ctx = (struct mc_ctx){ .dev = w->ctx.dev, .di = &w->di, .flags = (uint64_t)flags,
-				  .c = &w->c, .res = &w->res };
+	w->ctx = (struct mc_ctx){ .dev = w->ctx.dev,
+				  .di = &w->di,
+				  .flags = (uint64_t)flags,
+				  .c = &w->c,
+				  .res = &w->res };
 	n = mc_save_stream(&w->ctx, 65536, &w->stream);
 	if (n < 0)
 		die("saving a reference stream: %s", w->res.detail);
@@ -163,7 +166,8 @@ static unsigned long direct_pass(struct wctx *w)
 			for (int i = 1; i <= np; i++) {
 				nfd = -1;
 				if (fd >= 0 && cur == VFIO_DEVICE_STATE_RESUMING)
-					mc_write_all(w->ctx.dev, fd, w->stream, w->stream_len, w->stream_len);
+					mc_write_all(w->ctx.dev, fd, w->stream, w->stream_len,
+						     w->stream_len);
 				if (!mc_set_state(w->ctx.dev, path[i], &nfd) && nfd >= 0) {
 					mc_data_close(w->ctx.dev, fd);
 					fd = nfd;
@@ -175,7 +179,8 @@ static unsigned long direct_pass(struct wctx *w)
 				cur = path[i];
 			}
 			if (from == VFIO_DEVICE_STATE_RESUMING && to != from && fd >= 0)
-				mc_write_all(w->ctx.dev, fd, w->stream, w->stream_len, w->stream_len);
+				mc_write_all(w->ctx.dev, fd, w->stream, w->stream_len,
+					     w->stream_len);
 			nfd = -1;
 			mc_set_state(w->ctx.dev, to, &nfd);
 			mc_data_close(w->ctx.dev, nfd);
@@ -200,7 +205,7 @@ static int bench_walker(int reps)
 		struct wctx w;
 
 		wctx_open(&w, flagsets[f]);
-		arcs += walker_pass(&w);	/* warm up: pages generated, caches */
+		arcs += walker_pass(&w); /* warm up: pages generated, caches */
 		direct_pass(&w);
 		for (int r = 0; r < reps; r++) {
 			uint64_t t0 = now_ns();
@@ -272,8 +277,8 @@ static void engine_once(struct mc_dev *dev, uint64_t *t_save, uint64_t *t_resume
 }
 
 /* Plain loop: read() into 1 MiB, the first 64 MiB kept in memory, the rest in a file. */
-static void plain_once(struct mc_dev *dev, uint8_t *buf, size_t bufsz,
-		       uint64_t *t_save, uint64_t *t_resume, uint64_t *len)
+static void plain_once(struct mc_dev *dev, uint8_t *buf, size_t bufsz, uint64_t *t_save,
+		       uint64_t *t_resume, uint64_t *len)
 {
 	const char *dir = getenv("TMPDIR");
 	char tmpl[PATH_MAX];
@@ -293,8 +298,9 @@ static void plain_once(struct mc_dev *dev, uint8_t *buf, size_t bufsz,
 		die("mkstemp/malloc: %s", strerror(errno));
 	unlink(tmpl);
 	while ((n = mc_data_read(dev, fd, buf, bufsz)) > 0) {
-		size_t m = inmem + (uint64_t)n <= MC_STREAM_MEM_DEFAULT ? (size_t)n
-			   : (size_t)(MC_STREAM_MEM_DEFAULT - inmem);
+		size_t m = inmem + (uint64_t)n <= MC_STREAM_MEM_DEFAULT ?
+				   (size_t)n :
+				   (size_t)(MC_STREAM_MEM_DEFAULT - inmem);
 
 		memcpy(mem + inmem, buf, m);
 		inmem += m;
@@ -361,17 +367,22 @@ static int bench_stream(uint64_t size, int reps)
 			plain_once(dev, buf, bufsz, &ps[r], &pr[r], &plen);
 		}
 		if (elen != plen)
-			die("the two saves differ in length (%" PRIu64 " vs %" PRIu64 ")", elen, plen);
+			die("the two saves differ in length (%" PRIu64 " vs %" PRIu64 ")", elen,
+			    plen);
 		if (getenv("MCBENCH_VERBOSE"))
-			fprintf(stderr, "rep %d: engine save %.3f resume %.3f, plain save %.3f resume %.3f s\n",
+			fprintf(stderr,
+				"rep %d: engine save %.3f resume %.3f, plain save %.3f resume %.3f s\n",
 				r, es[r] / 1e9, er[r] / 1e9, ps[r] / 1e9, pr[r] / 1e9);
 	}
 	te = median(es, reps) + median(er, reps);
 	tp = median(ps, reps) + median(pr, reps);
-	snprintf(fig, sizeof(fig), "%.0f MiB x%d (spill in %s): engine save %.0f MB/s resume %.0f MB/s, plain save %.0f MB/s resume %.0f MB/s",
-		 elen / 1048576.0, reps, getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-		 elen * 1e3 / median(es, reps), elen * 1e3 / median(er, reps),
-		 plen * 1e3 / median(ps, reps), plen * 1e3 / median(pr, reps));
+	snprintf(
+		fig, sizeof(fig),
+		"%.0f MiB x%d (spill in %s): engine save %.0f MB/s resume %.0f MB/s, plain save %.0f MB/s resume %.0f MB/s",
+		elen / 1048576.0, reps,
+		getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		elen * 1e3 / median(es, reps), elen * 1e3 / median(er, reps),
+		plen * 1e3 / median(ps, reps), plen * 1e3 / median(pr, reps));
 	verdict("stream", fig, (double)te / (double)tp, 1.1);
 	mc_dev_close(dev);
 	free(buf);
@@ -416,12 +427,14 @@ static int bench_arcs(const char *spec, int reps, bool run)
 		uint64_t tm[BLOCKS], tr[BLOCKS];
 		int per = reps / BLOCKS > 0 ? reps / BLOCKS : 1;
 
-		for (int b = -1; b < BLOCKS; b++) {	/* block -1 warms up */
+		for (int b = -1; b < BLOCKS; b++) { /* block -1 warms up */
 			uint64_t t0 = now_ns();
 
 			for (int i = 0; i < per; i++)
-				if (mc_set_state(dev, i & 1 ? VFIO_DEVICE_STATE_RUNNING
-							    : VFIO_DEVICE_STATE_STOP, NULL))
+				if (mc_set_state(dev,
+						 i & 1 ? VFIO_DEVICE_STATE_RUNNING :
+							 VFIO_DEVICE_STATE_STOP,
+						 NULL))
 					die("SET through migcheck failed");
 			t_mc = now_ns() - t0;
 			t0 = now_ns();
@@ -430,8 +443,8 @@ static int bench_arcs(const char *spec, int reps, bool run)
 				f.hdr.argsz = sizeof(f);
 				f.hdr.flags = VFIO_DEVICE_FEATURE_SET |
 					      VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
-				f.st.device_state = i & 1 ? VFIO_DEVICE_STATE_RUNNING
-							  : VFIO_DEVICE_STATE_STOP;
+				f.st.device_state = i & 1 ? VFIO_DEVICE_STATE_RUNNING :
+							    VFIO_DEVICE_STATE_STOP;
 				if (ioctl(devfd, VFIO_DEVICE_FEATURE, &f))
 					die("bare ioctl failed: %s", strerror(errno));
 			}
@@ -445,8 +458,9 @@ static int bench_arcs(const char *spec, int reps, bool run)
 		t_mc = median(tm, BLOCKS) * BLOCKS;
 		t_raw = median(tr, BLOCKS) * BLOCKS;
 	}
-	snprintf(fig, sizeof(fig), "%d SETs STOP/RUNNING: migcheck %.2f us/SET, bare ioctl %.2f us/SET",
-		 reps, t_mc / 1e3 / reps, t_raw / 1e3 / reps);
+	snprintf(fig, sizeof(fig),
+		 "%d SETs STOP/RUNNING: migcheck %.2f us/SET, bare ioctl %.2f us/SET", reps,
+		 t_mc / 1e3 / reps, t_raw / 1e3 / reps);
 	verdict("arc-ioctl", fig, (double)t_mc / (double)t_raw, 1.2);
 	rc = t_mc <= 1.2 * t_raw ? 0 : 1;
 	mc_reset(dev);
@@ -485,6 +499,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "arcs") && device)
 		return bench_arcs(device, reps > 0 ? reps : 2000, run);
 usage:
-	fprintf(stderr, "usage: mcbench walker [--reps N] | stream [--size BYTES] | arcs --device SPEC [--reps N] [--run]\n");
+	fprintf(stderr,
+		"usage: mcbench walker [--reps N] | stream [--size BYTES] | arcs --device SPEC [--reps N] [--run]\n");
 	return 2;
 }

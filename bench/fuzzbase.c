@@ -41,7 +41,7 @@ struct job {
 	const char *spec;
 	double secs;
 	bool check;
-	bool split;		/* --split: the harness without its kernel-log note, and check */
+	bool split; /* --split: the harness without its kernel-log note, and check */
 	const struct mc_fuzz_target *t;
 	struct input in[MAX_INPUTS];
 	int n;
@@ -121,8 +121,7 @@ static int harness_slice(struct job *j, struct mc_fuzz_ctx *ctx, int *at, double
 }
 
 /* The traces, replayed bare round-robin from *@at, for @secs: 0, or -1. */
-static int bare_slice(struct job *j, struct mc_fuzz_bare *b, int *at, double secs,
-		      struct tally *y)
+static int bare_slice(struct job *j, struct mc_fuzz_bare *b, int *at, double secs, struct tally *y)
 {
 	double t0 = now_s(), t;
 	long d;
@@ -170,8 +169,8 @@ static int record(struct job *j, struct mc_fuzz_ctx *ctx, long *calls)
 		mc_fuzz_run(ctx, j->t, j->in[i].data, j->in[i].len, &f);
 	for (int i = 0; i < j->n; i++) {
 		j->in[i].tr = mc_fuzz_trace_new();
-		if (!j->in[i].tr ||
-		    mc_fuzz_trace_record(ctx, j->t, j->in[i].data, j->in[i].len, j->in[i].tr, &f) < 0) {
+		if (!j->in[i].tr || mc_fuzz_trace_record(ctx, j->t, j->in[i].data, j->in[i].len,
+							 j->in[i].tr, &f) < 0) {
 			fprintf(stderr, "fuzzbase: %s: recording: %s\n", j->t->name,
 				j->in[i].tr ? f.msg : "out of memory");
 			return -1;
@@ -211,7 +210,8 @@ static int run_job(struct job *j)
 			goto out_err;
 		if (harness_slice(j, ctx, &hat, j->secs / slices, &h))
 			goto out;
-		if (j->split && ctx->klog && split_slices(j, ctx, &nat, &kat, j->secs / slices, &nn, &nk))
+		if (j->split && ctx->klog &&
+		    split_slices(j, ctx, &nat, &kat, j->secs / slices, &nn, &nk))
 			goto out;
 		if (shared) {
 			mc_fuzz_ctx_close(ctx);
@@ -284,7 +284,10 @@ int main(int argc, char **argv)
 			goto usage;
 		snprintf(name, sizeof(name), "%.*s", (int)(colon - argv[i]), argv[i]);
 		memset(&j, 0, sizeof(j));
-		j = (struct job){ .spec = spec, .secs = secs, .check = check, .split = split,
+		j = (struct job){ .spec = spec,
+				  .secs = secs,
+				  .check = check,
+				  .split = split,
 				  .t = mc_fuzz_target_find(name) };
 		if (!j.t || load(&j, colon + 1)) {
 			fprintf(stderr, "fuzzbase: %s: unknown target or no inputs in %s\n", name,
@@ -296,6 +299,7 @@ int main(int argc, char **argv)
 	}
 	return worst;
 usage:
-	fprintf(stderr, "usage: fuzzbase [--device SPEC] [--seconds S] [--check] [--split] TARGET:DIR...\n");
+	fprintf(stderr,
+		"usage: fuzzbase [--device SPEC] [--seconds S] [--check] [--split] TARGET:DIR...\n");
 	return 2;
 }

@@ -73,7 +73,8 @@ int main(void)
 	__AFL_INIT();
 #endif
 	if (open_dev(&ctx, err, sizeof(err))) {
-		fprintf(stderr, "migcheck-afl: harness error in the fork server's child: %s\n", err);
+		fprintf(stderr, "migcheck-afl: harness error in the fork server's child: %s\n",
+			err);
 		_exit(2);
 	}
 	buf = __AFL_FUZZ_TESTCASE_BUF;
@@ -92,7 +93,8 @@ int main(void)
 			abort();
 		}
 		if (rc < 0) {
-			fprintf(stderr, "migcheck-afl: harness error on %s: %s\n", ctx->spec, f.msg);
+			fprintf(stderr, "migcheck-afl: harness error on %s: %s\n", ctx->spec,
+				f.msg);
 			_exit(2);
 		}
 	}

@@ -34,7 +34,9 @@ static const struct mc_fuzz_target *target;
  * the simulated device, which has no kernel to trace.
  */
 static uint8_t *kcov_counters;
-struct pc_entry { uintptr_t pc, flags; };
+struct pc_entry {
+	uintptr_t pc, flags;
+};
 
 void __sanitizer_cov_8bit_counters_init(uint8_t *start, uint8_t *stop);
 void __sanitizer_cov_pcs_init(const uintptr_t *beg, const uintptr_t *end);
@@ -83,30 +85,34 @@ void __sanitizer_cov_trace_const_cmp8(uint64_t a, uint64_t b);
  * feeds the value profile (-use_value_profile=1), which keys on the caller's PC, so each
  * comparison site goes through one of 64 trampolines picked by the site's hash.
  */
-#define KCOV_TRAMP(i)                                                                      \
-	static __attribute__((noinline)) void kcov_cmp_##i(uint64_t a, uint64_t b,           \
-							    unsigned size, bool c)                  \
-	{                                                                                  \
-		if (size == 8)                                                             \
-			c ? __sanitizer_cov_trace_const_cmp8(a, b)                         \
-			  : __sanitizer_cov_trace_cmp8(a, b);                              \
-		else if (size == 4)                                                        \
-			c ? __sanitizer_cov_trace_const_cmp4((uint32_t)a, (uint32_t)b)     \
-			  : __sanitizer_cov_trace_cmp4((uint32_t)a, (uint32_t)b);          \
-		else if (size == 2)                                                        \
-			__sanitizer_cov_trace_cmp2((uint16_t)a, (uint16_t)b);              \
-		else                                                                       \
-			__sanitizer_cov_trace_cmp1((uint8_t)a, (uint8_t)b);                \
+#define KCOV_TRAMP(i)                                                                             \
+	static __attribute__((noinline)) void kcov_cmp_##i(uint64_t a, uint64_t b, unsigned size, \
+							   bool c)                                \
+	{                                                                                         \
+		if (size == 8)                                                                    \
+			c ? __sanitizer_cov_trace_const_cmp8(a, b) :                              \
+			    __sanitizer_cov_trace_cmp8(a, b);                                     \
+		else if (size == 4)                                                               \
+			c ? __sanitizer_cov_trace_const_cmp4((uint32_t)a, (uint32_t)b) :          \
+			    __sanitizer_cov_trace_cmp4((uint32_t)a, (uint32_t)b);                 \
+		else if (size == 2)                                                               \
+			__sanitizer_cov_trace_cmp2((uint16_t)a, (uint16_t)b);                     \
+		else                                                                              \
+			__sanitizer_cov_trace_cmp1((uint8_t)a, (uint8_t)b);                       \
 	}
-#define KCOV_T8(x) KCOV_TRAMP(x##0) KCOV_TRAMP(x##1) KCOV_TRAMP(x##2) KCOV_TRAMP(x##3)     \
-		   KCOV_TRAMP(x##4) KCOV_TRAMP(x##5) KCOV_TRAMP(x##6) KCOV_TRAMP(x##7)
-KCOV_T8(0) KCOV_T8(1) KCOV_T8(2) KCOV_T8(3) KCOV_T8(4) KCOV_T8(5) KCOV_T8(6) KCOV_T8(7)
-#define KCOV_R8(x) kcov_cmp_##x##0, kcov_cmp_##x##1, kcov_cmp_##x##2, kcov_cmp_##x##3,    \
-		   kcov_cmp_##x##4, kcov_cmp_##x##5, kcov_cmp_##x##6, kcov_cmp_##x##7
-static void (*const kcov_tramp[64])(uint64_t, uint64_t, unsigned, bool) = {
-	KCOV_R8(0), KCOV_R8(1), KCOV_R8(2), KCOV_R8(3), KCOV_R8(4), KCOV_R8(5), KCOV_R8(6),
-	KCOV_R8(7),
-};
+#define KCOV_T8(x)                                                                           \
+	KCOV_TRAMP(x##0)                                                                     \
+	KCOV_TRAMP(x##1) KCOV_TRAMP(x##2) KCOV_TRAMP(x##3) KCOV_TRAMP(x##4) KCOV_TRAMP(x##5) \
+		KCOV_TRAMP(x##6) KCOV_TRAMP(x##7)
+KCOV_T8(0)
+KCOV_T8(1) KCOV_T8(2) KCOV_T8(3) KCOV_T8(4) KCOV_T8(5) KCOV_T8(6) KCOV_T8(7)
+#define KCOV_R8(x)                                                                           \
+	kcov_cmp_##x##0, kcov_cmp_##x##1, kcov_cmp_##x##2, kcov_cmp_##x##3, kcov_cmp_##x##4, \
+		kcov_cmp_##x##5, kcov_cmp_##x##6, kcov_cmp_##x##7
+	static void (*const kcov_tramp[64])(uint64_t, uint64_t, unsigned, bool) = {
+		KCOV_R8(0), KCOV_R8(1), KCOV_R8(2), KCOV_R8(3),
+		KCOV_R8(4), KCOV_R8(5), KCOV_R8(6), KCOV_R8(7),
+	};
 
 static void kcov_cmp(uint64_t site, uint64_t a, uint64_t b, unsigned size, bool is_const)
 {
@@ -118,11 +124,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mc_fuzz_finding f;
 	const char *cont;
 	char err[512];
-	int rc, kept = 1;	/* 0: the finding's key was kept before (a known finding) */
+	int rc, kept = 1; /* 0: the finding's key was kept before (a known finding) */
 
 	if (!ctx) {
 		const struct mc_fuzz_sink sink = { .map = kcov_counters,
-						   .len = MC_FUZZ_KCOV_COUNTERS, .cmp = kcov_cmp };
+						   .len = MC_FUZZ_KCOV_COUNTERS,
+						   .cmp = kcov_cmp };
 
 		mc_fuzz_kcov_set_sink(kcov_counters ? &sink : NULL);
 		target = mc_fuzz_target_find(MC_STR(MC_FUZZ_TARGET));

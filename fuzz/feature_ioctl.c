@@ -20,15 +20,15 @@
 #define MAX_PAYLOAD 64
 #define CANARY 64
 #define NRANGES 257
-#define NODD 8			/* overrides replace one of the first NODD ranges */
+#define NODD 8 /* overrides replace one of the first NODD ranges */
 #define GET VFIO_DEVICE_FEATURE_GET
 #define SET VFIO_DEVICE_FEATURE_SET
 #define PROBE VFIO_DEVICE_FEATURE_PROBE
 #define ST_RUNNING VFIO_DEVICE_STATE_RUNNING
 #define ST_RESUMING VFIO_DEVICE_STATE_RESUMING
 #define ST_ERROR VFIO_DEVICE_STATE_ERROR
-#define ANY 1			/* fexp.err: the driver decides */
-#define ANY_ERR 2		/* fexp.err: any failure */
+#define ANY 1	  /* fexp.err: the driver decides */
+#define ANY_ERR 2 /* fexp.err: any failure */
 
 struct range {
 	uint64_t iova, length;
@@ -38,13 +38,13 @@ struct fz {
 	struct mc_fuzz_ctx *ctx;
 	struct mc_fuzz_finding *f;
 	uint32_t st;
-	int pfd;		/* a save fd opened in PRE_COPY, or -1 */
-	bool pfd_live;		/* its session has not ended */
+	int pfd;       /* a save fd opened in PRE_COPY, or -1 */
+	bool pfd_live; /* its session has not ended */
 	bool log_started;
 	struct range logged[NRANGES];
 	uint32_t nlogged;
-	struct range ranges[NRANGES];	/* DMA_LOGGING_START's range array */
-	uint64_t bitmap[512];		/* DMA_LOGGING_REPORT's bitmap */
+	struct range ranges[NRANGES]; /* DMA_LOGGING_START's range array */
+	uint64_t bitmap[512];	      /* DMA_LOGGING_REPORT's bitmap */
 };
 
 /* One call's input. */
@@ -57,16 +57,16 @@ struct rec {
 
 /* One call, named in a finding's message (formatted only then: what()). */
 struct call {
-	bool on_fd;		/* an ioctl on the save fd, else VFIO_DEVICE_FEATURE on the device */
+	bool on_fd; /* an ioctl on the save fd, else VFIO_DEVICE_FEATURE on the device */
 	unsigned long cmd;
 	uint32_t argsz, flags;
 };
 
 /* What the model allows for one call. */
 struct fexp {
-	int err;		/* -errno, 0, ANY or ANY_ERR */
-	size_t w;		/* payload bytes the call may write */
-	const char *clause;	/* clause a wrong errno violates */
+	int err;	    /* -errno, 0, ANY or ANY_ERR */
+	size_t w;	    /* payload bytes the call may write */
+	const char *clause; /* clause a wrong errno violates */
 };
 
 static void expect(struct fexp *e, int err, size_t w, const char *clause)
@@ -96,23 +96,27 @@ static int judge_set(struct fz *z, uint32_t to, int rc, int fd)
 		if (rc || (got != ST_RESUMING && got != ST_ERROR))
 			return mc_fuzz_fail(z->f, "FSM-07", rc, from,
 					    "a failed SET RESUMING->%s left the device in %s",
-					    mc_state_name(to), rc ? mc_errno_name(rc) : mc_state_name(got));
+					    mc_state_name(to),
+					    rc ? mc_errno_name(rc) : mc_state_name(got));
 		z->st = got;
 		return 0;
 	}
 	if (e.err || rc) {
 		mc_data_close(z->ctx->dev, fd);
 		if (!e.err || rc != -EINVAL)
-			return mc_fuzz_fail(z->f, e.err ? mc_fuzz_no_path_clause(z->ctx->flags, from, to)
-					    : "FSM-01", rc, from,
-					    "SET %s->%s gave %s; the model says %s", mc_state_name(from),
-					    mc_state_name(to), mc_errno_name(rc), mc_errno_name(e.err));
+			return mc_fuzz_fail(
+				z->f,
+				e.err ? mc_fuzz_no_path_clause(z->ctx->flags, from, to) : "FSM-01",
+				rc, from, "SET %s->%s gave %s; the model says %s",
+				mc_state_name(from), mc_state_name(to), mc_errno_name(rc),
+				mc_errno_name(e.err));
 		return 0;
 	}
 	if (e.new_fd != (fd >= 0)) {
 		mc_data_close(z->ctx->dev, fd);
 		return mc_fuzz_fail(z->f, from == to ? "FSM-05" : "FSM-02", 0, from,
-				    "SET %s->%s returned %s", mc_state_name(from), mc_state_name(to),
+				    "SET %s->%s returned %s", mc_state_name(from),
+				    mc_state_name(to),
 				    fd >= 0 ? "a data fd the model does not expect" : "no data fd");
 	}
 	if (e.old_session == MC_SESSION_ENDED)
@@ -135,7 +139,8 @@ static int judge_set(struct fz *z, uint32_t to, int rc, int fd)
 static void log_off(struct fz *z)
 {
 	struct vfio_device_feature hdr = {
-		.argsz = sizeof(hdr), .flags = SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
+		.argsz = sizeof(hdr),
+		.flags = SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
 	};
 
 	if (z->ctx->log)
@@ -202,7 +207,7 @@ static void expect_start(struct fz *z, const uint8_t *pl, unsigned ptr, struct f
 			return expect(e, -EOVERFLOW, 0, "LOG-02");
 		start[i] = r->iova;
 		last[i] = r->iova + r->length - 1;
-		odd |= last[i] < start[i] && r->iova;	/* the interval tree's corner */
+		odd |= last[i] < start[i] && r->iova; /* the interval tree's corner */
 		/*
 		 * Ranges from NODD on are the template's disjoint pages (overrides replace
 		 * only the first NODD), so one of them can only overlap one of the first
@@ -242,9 +247,13 @@ static void expect_report(struct fz *z, const uint8_t *pl, unsigned ptr, struct 
 static void expect_feature(struct fz *z, const struct rec *r, const uint8_t *pl, size_t avail,
 			   struct fexp *e)
 {
-	static const struct { uint32_t ops; size_t minsz; bool log; } feat[10] = {
+	static const struct {
+		uint32_t ops;
+		size_t minsz;
+		bool log;
+	} feat[10] = {
 		[1] = { GET, 8, false }, [2] = { GET | SET, 8, false }, [6] = { SET, 24, true },
-		[7] = { SET, 0, true }, [8] = { GET, 32, true }, [9] = { GET, 8, false },
+		[7] = { SET, 0, true },	 [8] = { GET, 32, true },	[9] = { GET, 8, false },
 	};
 	uint32_t idx = r->flags & VFIO_DEVICE_FEATURE_MASK;
 	int cf;
@@ -269,16 +278,11 @@ static void expect_feature(struct fz *z, const struct rec *r, const uint8_t *pl,
 	if (avail < feat[idx].minsz)
 		return expect(e, -EFAULT, 0, "FEAT-03");
 	switch (idx) {
-	case 6:
-		return expect_start(z, pl, r->sel >> 5, e);
-	case 7:
-		return expect(e, z->log_started ? 0 : ANY, 0, "LOG-01");
-	case 8:
-		return expect_report(z, pl, r->sel >> 5, e);
-	case 9:
-		return expect(e, z->ctx->strict ? 0 : ANY, 8, "FEAT-04");
-	default:
-		return expect(e, 0, 8, "FEAT-01");	/* 2 (a SET is judged by judge_set) and 1 */
+	case 6: return expect_start(z, pl, r->sel >> 5, e);
+	case 7: return expect(e, z->log_started ? 0 : ANY, 0, "LOG-01");
+	case 8: return expect_report(z, pl, r->sel >> 5, e);
+	case 9: return expect(e, z->ctx->strict ? 0 : ANY, 8, "FEAT-04");
+	default: return expect(e, 0, 8, "FEAT-01"); /* 2 (a SET is judged by judge_set) and 1 */
 	}
 }
 
@@ -316,10 +320,11 @@ static int judge_call(struct fz *z, const struct call *c, const struct fexp *e, 
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if (before[i] != after[i] && (i < keep || i >= keep + w))
-			return mc_fuzz_fail(z->f, wclause, rc, z->st,
-					    "%s (%s) changed byte %zu of the caller's buffer (%#x -> %#x); it may change %zu bytes from byte %zu",
-					    what(z, c, txt, sizeof(txt)), mc_errno_name(rc), i,
-					    before[i], after[i], w, keep);
+			return mc_fuzz_fail(
+				z->f, wclause, rc, z->st,
+				"%s (%s) changed byte %zu of the caller's buffer (%#x -> %#x); it may change %zu bytes from byte %zu",
+				what(z, c, txt, sizeof(txt)), mc_errno_name(rc), i, before[i],
+				after[i], w, keep);
 	return 0;
 }
 
@@ -341,7 +346,8 @@ static int after_success(struct fz *z, uint32_t idx, const uint8_t *pl, const st
 	case VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE:
 		memcpy(&ms, pl, sizeof(ms));
 		if (ms.device_state != z->st || ms.data_fd != -1)
-			return mc_fuzz_fail(z->f, "FSM-06", 0, z->st, "%s: GET wrote state %s, data_fd %d",
+			return mc_fuzz_fail(z->f, "FSM-06", 0, z->st,
+					    "%s: GET wrote state %s, data_fd %d",
 					    what(z, c, txt, sizeof(txt)),
 					    mc_state_name(ms.device_state), ms.data_fd);
 		return 0;
@@ -349,17 +355,16 @@ static int after_success(struct fz *z, uint32_t idx, const uint8_t *pl, const st
 		memcpy(&pgsize, pl, 8);
 		memcpy(&n, pl + 8, 4);
 		if (!pgsize || (pgsize & (pgsize - 1)))
-			return mc_fuzz_fail(z->f, "LOG-01", 0, z->st, "%s: START reported page size %#llx",
-					    what(z, c, txt, sizeof(txt)), (unsigned long long)pgsize);
+			return mc_fuzz_fail(z->f, "LOG-01", 0, z->st,
+					    "%s: START reported page size %#llx",
+					    what(z, c, txt, sizeof(txt)),
+					    (unsigned long long)pgsize);
 		z->log_started = true;
 		z->nlogged = n < NRANGES ? n : NRANGES - 1;
 		memcpy(z->logged, z->ranges, z->nlogged * sizeof(z->ranges[0]));
 		return 0;
-	case VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP:
-		z->log_started = false;
-		return 0;
-	default:
-		return 0;
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP: z->log_started = false; return 0;
+	default: return 0;
 	}
 }
 
@@ -371,7 +376,8 @@ static void template(uint32_t idx, uint8_t *pl)
 {
 	static const uint64_t start[2] = { 4096, 1 }, report[3] = { 1u << 20, 4096, 4096 };
 	static const struct vfio_device_feature_mig_state st = {
-		.device_state = VFIO_DEVICE_STATE_STOP, .data_fd = -1,
+		.device_state = VFIO_DEVICE_STATE_STOP,
+		.data_fd = -1,
 	};
 
 	if (idx == VFIO_DEVICE_FEATURE_DMA_LOGGING_START)
@@ -394,8 +400,10 @@ static int feature_call(struct fz *z, struct rec *r)
 	size_t len = tight ? (size_t)(r->plen % (8 + MAX_PAYLOAD + 1)) : 8 + MAX_PAYLOAD + CANARY;
 	uint8_t *buf = place(z, tight, len), before[8 + MAX_PAYLOAD + CANARY];
 	uint32_t idx = r->flags & VFIO_DEVICE_FEATURE_MASK, ptr = r->sel >> 5;
-	uint64_t p = ptr == 5 ? 0 : ptr == 6 ? (uintptr_t)(z->ctx->guard + MC_FUZZ_PAGE) :
-		     idx == 6 ? (uintptr_t)z->ranges : (uintptr_t)z->bitmap;
+	uint64_t p = ptr == 5 ? 0 :
+		     ptr == 6 ? (uintptr_t)(z->ctx->guard + MC_FUZZ_PAGE) :
+		     idx == 6 ? (uintptr_t)z->ranges :
+				(uintptr_t)z->bitmap;
 	uint8_t full[8 + MAX_PAYLOAD + CANARY];
 	struct call c = { .argsz = r->argsz, .flags = r->flags };
 	struct fexp e;
@@ -425,8 +433,9 @@ static int feature_call(struct fz *z, struct rec *r)
 		if (ms.device_state != to || (rc && ms.data_fd != -1))
 			return mc_fuzz_fail(z->f, "FEAT-03", rc, z->st,
 					    "%s wrote back device_state %u data_fd %d",
-					    what(z, &c, txt, sizeof(txt)), ms.device_state, ms.data_fd);
-		memcpy(before + 8, buf + 8, 8);	/* written back, judged above */
+					    what(z, &c, txt, sizeof(txt)), ms.device_state,
+					    ms.data_fd);
+		memcpy(before + 8, buf + 8, 8); /* written back, judged above */
 		e.err = ANY;
 		if (judge_call(z, &c, &e, rc, before, buf, len, 8, "FEAT-03")) {
 			mc_data_close(z->ctx->dev, fd);
@@ -445,9 +454,9 @@ static int feature_call(struct fz *z, struct rec *r)
 static int precopy_call(struct fz *z, struct rec *r)
 {
 	static const unsigned long cmds[8] = {
-		VFIO_MIG_GET_PRECOPY_INFO, VFIO_MIG_GET_PRECOPY_INFO, VFIO_MIG_GET_PRECOPY_INFO,
-		VFIO_MIG_GET_PRECOPY_INFO, VFIO_MIG_GET_PRECOPY_INFO, VFIO_MIG_GET_PRECOPY_INFO,
-		VFIO_DEVICE_FEATURE, VFIO_MIG_GET_PRECOPY_INFO + 1,
+		VFIO_MIG_GET_PRECOPY_INFO, VFIO_MIG_GET_PRECOPY_INFO,	  VFIO_MIG_GET_PRECOPY_INFO,
+		VFIO_MIG_GET_PRECOPY_INFO, VFIO_MIG_GET_PRECOPY_INFO,	  VFIO_MIG_GET_PRECOPY_INFO,
+		VFIO_DEVICE_FEATURE,	   VFIO_MIG_GET_PRECOPY_INFO + 1,
 	};
 	bool tight = r->sel & 0x10;
 	size_t len = tight ? (size_t)(r->plen % 33) : 24 + CANARY;
@@ -466,7 +475,8 @@ static int precopy_call(struct fz *z, struct rec *r)
 		if (rc || z->pfd < 0)
 			return rc;
 	}
-	if ((r->sel & 7) == VFIO_DEVICE_STATE_PRE_COPY_P2P || (r->sel & 7) == VFIO_DEVICE_STATE_STOP_COPY ||
+	if ((r->sel & 7) == VFIO_DEVICE_STATE_PRE_COPY_P2P ||
+	    (r->sel & 7) == VFIO_DEVICE_STATE_STOP_COPY ||
 	    (r->sel & 7) == VFIO_DEVICE_STATE_PRE_COPY || (r->sel & 7) == ST_RUNNING) {
 		rc = reach(z, r->sel & 7);
 		if (rc)
@@ -489,7 +499,7 @@ static int precopy_call(struct fz *z, struct rec *r)
 	else if (z->st != VFIO_DEVICE_STATE_PRE_COPY && z->st != VFIO_DEVICE_STATE_PRE_COPY_P2P)
 		expect(&e, z->ctx->strict ? -EINVAL : ANY_ERR, 0, "PRE-01");
 	else
-		expect(&e, 0, 20, "PRE-05");	/* flags (echoed; newer kernels clear it) and counts */
+		expect(&e, 0, 20, "PRE-05"); /* flags (echoed; newer kernels clear it) and counts */
 	rc = mc_data_ioctl(z->ctx->dev, z->pfd, cmd, buf);
 	return judge_call(z, &c, &e, rc, before, buf, len, 4, "PRE-05");
 }
@@ -534,8 +544,9 @@ int mc_fuzz_feature_ioctl(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t s
 		for (unsigned k = 0; k < nover; k++) {
 			static const struct range odd[8] = {
 				{ (1ull << 20) + 1, 4096 }, { 1ull << 20, 4097 },
-				{ ~0ull - 4095, 8192 }, { 1ull << 20, 4096 }, { 1ull << 21, 0 },
-				{ 0, 0 }, { 1ull << 20, 1ull << 40 }, { 4096, 4096 },
+				{ ~0ull - 4095, 8192 },	    { 1ull << 20, 4096 },
+				{ 1ull << 21, 0 },	    { 0, 0 },
+				{ 1ull << 20, 1ull << 40 }, { 4096, 4096 },
 			};
 			unsigned at = mc_fuzz_u8(&in) % NODD, kind = mc_fuzz_u8(&in) % 8;
 

@@ -23,8 +23,8 @@
  * 64 KiB device's stream is 66052 bytes: too long for mutations to reach its tail).
  */
 #define MC_FUZZ_DEFAULT_DEVICE "sim:flags=7:mem=4096"
-#define MC_FUZZ_MAX_INPUT (256u << 10)	/* bytes of an input looked at */
-#define MC_FUZZ_STREAM_MAX (1u << 20)	/* largest stream an interpreter keeps */
+#define MC_FUZZ_MAX_INPUT (256u << 10) /* bytes of an input looked at */
+#define MC_FUZZ_STREAM_MAX (1u << 20)  /* largest stream an interpreter keeps */
 /*
  * read() size of a save. mc_read_all's buffer starts at four of these; at 64 KiB that
  * was a 256 KiB allocation, which ASan maps, fills and unmaps on every input.
@@ -36,36 +36,36 @@
  * the second column of the target list.
  */
 enum {
-	MC_FUZZ_NEED_OWN = 1,		/* the device's own stream, saved from RUNNING */
-	MC_FUZZ_NEED_RESAVED = 2,	/* that stream resumed in one write, then saved again */
+	MC_FUZZ_NEED_OWN = 1,	  /* the device's own stream, saved from RUNNING */
+	MC_FUZZ_NEED_RESAVED = 2, /* that stream resumed in one write, then saved again */
 };
 
 /*
  * The targets, one per fuzz/<name>.c: X(name, needs, "what an input is"). The Makefile
  * derives the same list from the file names; tests/test_fuzz.c checks they agree.
  */
-#define MC_FUZZ_TARGET_LIST(X)                                                             \
-	X(resume_stream, MC_FUZZ_NEED_OWN,                                                    \
-	  "a stream (raw, or the device's own with edits) and a write plan: "                 \
-	  "STOP->RESUMING, writes, RESUMING->STOP, then the device is used")                  \
-	X(write_chunking, MC_FUZZ_NEED_OWN | MC_FUZZ_NEED_RESAVED,                            \
-	  "a write plan for the device's own valid stream: the outcome and "                  \
-	  "the re-saved stream equal those of a single write")                                \
-	X(state_sequence, 0,                                                                  \
-	  "SET/GET/RESET/read/write/close/PRECOPY_INFO actions, every "                       \
-	  "result checked against the model, session fds included")                           \
-	X(feature_ioctl, 0,                                                                   \
-	  "raw argsz, flags and payload for VFIO_DEVICE_FEATURE and "                         \
+#define MC_FUZZ_TARGET_LIST(X)                                                \
+	X(resume_stream, MC_FUZZ_NEED_OWN,                                    \
+	  "a stream (raw, or the device's own with edits) and a write plan: " \
+	  "STOP->RESUMING, writes, RESUMING->STOP, then the device is used")  \
+	X(write_chunking, MC_FUZZ_NEED_OWN | MC_FUZZ_NEED_RESAVED,            \
+	  "a write plan for the device's own valid stream: the outcome and "  \
+	  "the re-saved stream equal those of a single write")                \
+	X(state_sequence, 0,                                                  \
+	  "SET/GET/RESET/read/write/close/PRECOPY_INFO actions, every "       \
+	  "result checked against the model, session fds included")           \
+	X(feature_ioctl, 0,                                                   \
+	  "raw argsz, flags and payload for VFIO_DEVICE_FEATURE and "         \
 	  "VFIO_MIG_GET_PRECOPY_INFO: errno per SPEC §6, nothing outside the payload written")
 
 /* A violation an interpreter saw. Fields are NUL-terminated; "" when unknown. */
 struct mc_fuzz_finding {
 	char target[24];
-	char clause[16];	/* the clause the observation violates ("FSM-01") */
-	int err;		/* -errno of the operation that violated it, or 0 */
-	uint32_t state;		/* the model's state when it was seen */
+	char clause[16]; /* the clause the observation violates ("FSM-01") */
+	int err;	 /* -errno of the operation that violated it, or 0 */
+	uint32_t state;	 /* the model's state when it was seen */
 	char msg[384];
-	char klog[192];		/* first kernel-log report line of the input, if any */
+	char klog[192]; /* first kernel-log report line of the input, if any */
 };
 
 /*
@@ -77,7 +77,7 @@ struct mc_fuzz_finding {
  * every input, on the input's device, just before the target runs.
  */
 struct mc_fuzz_ref {
-	const struct mc_fuzz_target *t;	/* the target they were made for, or NULL */
+	const struct mc_fuzz_target *t; /* the target they were made for, or NULL */
 	int rc;				/* 0, or what making them returned (1: finding) */
 	struct mc_fuzz_finding f;	/* when rc is not 0 */
 	uint8_t *own, *resaved;		/* malloc'd; resaved only on deterministic devices */
@@ -88,28 +88,28 @@ struct mc_fuzz_trace;
 
 /* The per-process fuzzing context. Knobs come from the environment (mc_fuzz_ctx_open). */
 struct mc_fuzz_ctx {
-	struct mc_dev *dev;	/* the device, replaced when reopen is set */
+	struct mc_dev *dev; /* the device, replaced when reopen is set */
 	char spec[256];
-	bool sim;		/* simulated device: faults can be armed, no kernel log */
-	bool reopen;		/* MIGCHECK_FUZZ_REOPEN: fresh device per input (sim: 1) */
-	bool strict;		/* MIGCHECK_FUZZ_STRICT: SHOULD clauses are findings too (sim: 1) */
-	bool deterministic;	/* MIGCHECK_FUZZ_DETERMINISTIC: re-saved streams compared (sim: 1) */
-	bool kmsg;		/* MIGCHECK_FUZZ_KMSG=1: each input noted in /dev/kmsg first */
-	bool klog;		/* the backend reads the kernel log */
-	bool log;		/* the device does DMA logging (PROBE of START returns 0) */
-	bool trace_on;		/* compute trace after every input (determinism tests) */
-	bool keep_ref;		/* reopen && deterministic: ref made once and kept */
-	struct mc_fuzz_ref ref;	/* what the running target needs (its MC_FUZZ_NEED_*) */
+	bool sim;	    /* simulated device: faults can be armed, no kernel log */
+	bool reopen;	    /* MIGCHECK_FUZZ_REOPEN: fresh device per input (sim: 1) */
+	bool strict;	    /* MIGCHECK_FUZZ_STRICT: SHOULD clauses are findings too (sim: 1) */
+	bool deterministic; /* MIGCHECK_FUZZ_DETERMINISTIC: re-saved streams compared (sim: 1) */
+	bool kmsg;	    /* MIGCHECK_FUZZ_KMSG=1: each input noted in /dev/kmsg first */
+	bool klog;	    /* the backend reads the kernel log */
+	bool log;	    /* the device does DMA logging (PROBE of START returns 0) */
+	bool trace_on;	    /* compute trace after every input (determinism tests) */
+	bool keep_ref;	    /* reopen && deterministic: ref made once and kept */
+	struct mc_fuzz_ref ref; /* what the running target needs (its MC_FUZZ_NEED_*) */
 	uint64_t flags;		/* migration flags, read again at the start of every input */
 	uint8_t *foreign;	/* a stream of a device of another type, or NULL */
 	size_t foreign_len;
 	char foreign_spec[300];
-	uint8_t *guard;		/* one read-write page followed by MC_FUZZ_GUARD bytes that fault */
-	uint64_t trace;		/* hash of the operation log of the last input */
-	uint8_t *scratch;	/* state_sequence's buffers, kept from input to input */
+	uint8_t *guard;	  /* one read-write page followed by MC_FUZZ_GUARD bytes that fault */
+	uint64_t trace;	  /* hash of the operation log of the last input */
+	uint8_t *scratch; /* state_sequence's buffers, kept from input to input */
 	int kmsg_fd;
-	struct mc_fuzz_kcov *kcov;	/* kernel coverage of the inputs (fuzz_kcov.h), or NULL */
-	bool kcov_tried;	/* opened (or not) on the first input, by the thread that runs them */
+	struct mc_fuzz_kcov *kcov; /* kernel coverage of the inputs (fuzz_kcov.h), or NULL */
+	bool kcov_tried; /* opened (or not) on the first input, by the thread that runs them */
 	/*
 	 * MIGCHECK_FUZZ_SAMPLE=dir: every sample_every-th input (MIGCHECK_FUZZ_SAMPLE_EVERY,
 	 * default 499) is a candidate, and a uniform sample of MC_FUZZ_SAMPLE_MAX of them
@@ -118,8 +118,8 @@ struct mc_fuzz_ctx {
 	char *sample;
 	unsigned sample_every;
 	uint64_t sample_n, sample_k, sample_rng;
-	struct mc_fuzz_trace *rec;	/* fuzz_trace.h: the input's device calls go here, or NULL */
-	struct mc_dev *rec_dev;		/* the device the recorder is interposed on */
+	struct mc_fuzz_trace *rec; /* fuzz_trace.h: the input's device calls go here, or NULL */
+	struct mc_dev *rec_dev;	   /* the device the recorder is interposed on */
 };
 #define MC_FUZZ_SAMPLE_MAX 1024
 #define MC_FUZZ_PAGE 4096u
@@ -128,7 +128,7 @@ struct mc_fuzz_ctx {
 /* One target: its name, what an input is, and its interpreter. */
 struct mc_fuzz_target {
 	const char *name;
-	unsigned need;		/* MC_FUZZ_NEED_*: ctx->ref is made before run */
+	unsigned need; /* MC_FUZZ_NEED_*: ctx->ref is made before run */
 	const char *what;
 	/*
 	 * run: interpret @data against ctx->dev (fresh or reset, RUNNING expected). Returns
@@ -139,8 +139,8 @@ struct mc_fuzz_target {
 		   struct mc_fuzz_finding *f);
 };
 
-#define MC_FUZZ_X_DECL(name, need, what)                                                   \
-	int mc_fuzz_##name(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t size,        \
+#define MC_FUZZ_X_DECL(name, need, what)                                              \
+	int mc_fuzz_##name(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t size, \
 			   struct mc_fuzz_finding *f);
 MC_FUZZ_TARGET_LIST(MC_FUZZ_X_DECL)
 #undef MC_FUZZ_X_DECL
@@ -167,12 +167,12 @@ int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const u
 		size_t size, struct mc_fuzz_finding *f);
 
 /* Fill @f and return 1: the interpreters' one way to report a violation. */
-__attribute__((format(printf, 5, 6)))
-int mc_fuzz_fail(struct mc_fuzz_finding *f, const char *clause, int err, uint32_t state,
-		 const char *fmt, ...);
+__attribute__((format(printf, 5, 6))) int mc_fuzz_fail(struct mc_fuzz_finding *f,
+						       const char *clause, int err, uint32_t state,
+						       const char *fmt, ...);
 /* The harness's own failure: message in @f, returns @err (negative). */
-__attribute__((format(printf, 3, 4)))
-int mc_fuzz_broken(struct mc_fuzz_finding *f, int err, const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) int mc_fuzz_broken(struct mc_fuzz_finding *f, int err,
+							 const char *fmt, ...);
 /*
  * "target|clause|errno|state|kernel report": equal keys are one finding (dedup). The
  * kernel report is mc_fuzz_klog_norm() of f->klog ("" when the input made none).
@@ -216,18 +216,18 @@ const uint8_t *mc_fuzz_take(struct mc_fuzz_in *in, size_t n, size_t *got);
 #define MC_FUZZ_MAX_CALLS 256
 enum {
 	MC_FUZZ_W_FAULTS = 1,	/* op 2 writes from an unreadable buffer (else: a plain write) */
-	MC_FUZZ_W_CONTINUE = 2,	/* after a failed write go on with the next chunk (a gap) */
+	MC_FUZZ_W_CONTINUE = 2, /* after a failed write go on with the next chunk (a gap) */
 };
 
 /* The accounts of one plan (RES-03: judged on acknowledged bytes only). */
 struct mc_fuzz_wres {
-	uint64_t acked;		/* bytes acknowledged by successful returns, in order */
-	uint64_t offered;	/* bytes of the stream the plan got to */
+	uint64_t acked;	  /* bytes acknowledged by successful returns, in order */
+	uint64_t offered; /* bytes of the stream the plan got to */
 	unsigned calls;
-	int first_err;		/* first failed write's -errno (a 0 return counts as -EIO) */
-	bool gap;		/* a failed write was followed by an acknowledged byte */
-	bool faulted;		/* an unreadable-buffer write was issued */
-	uint8_t *ack;		/* the acknowledged bytes (malloc'd, @acked long) */
+	int first_err; /* first failed write's -errno (a 0 return counts as -EIO) */
+	bool gap;      /* a failed write was followed by an acknowledged byte */
+	bool faulted;  /* an unreadable-buffer write was issued */
+	uint8_t *ack;  /* the acknowledged bytes (malloc'd, @acked long) */
 };
 /*
  * mc_fuzz_write_plan: write @s (@len bytes) to @fd per @nrec records read from @plan.
@@ -250,8 +250,7 @@ const char *mc_fuzz_no_path_clause(uint64_t flags, uint32_t from, uint32_t to);
 /* Start of an input: flags valid (FEAT-01), RESET gives 0 and RUNNING (ERR-01). */
 int mc_fuzz_begin(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f);
 /* From RUNNING: a STOP_COPY save read to EOF, then RUNNING again. *@buf is malloc'd. */
-int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **buf,
-		 size_t *len);
+int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **buf, size_t *len);
 /* RESET gives 0 and RUNNING; a write to @old_fd (>= 0: a resume fd) then fails. */
 int mc_fuzz_recover(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, int old_fd,
 		    const char *what);
@@ -264,22 +263,22 @@ int mc_fuzz_usable(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const cha
 
 /* One resume: SET RESUMING, the plan, [close the fd], SET STOP or RESET, GET. */
 enum {
-	MC_FUZZ_R_CLOSE_FIRST = 1,	/* close the resume fd before RESUMING->STOP */
-	MC_FUZZ_R_ABORT = 2,		/* RESET instead of RESUMING->STOP */
+	MC_FUZZ_R_CLOSE_FIRST = 1, /* close the resume fd before RESUMING->STOP */
+	MC_FUZZ_R_ABORT = 2,	   /* RESET instead of RESUMING->STOP */
 };
 struct mc_fuzz_attempt {
 	struct mc_fuzz_wres w;
-	int fd;			/* the resume fd, still open (or -1); the caller closes it */
-	int stop_rc;		/* RESUMING->STOP, or the RESET of an abort */
-	uint32_t state;		/* GET afterwards */
+	int fd;		/* the resume fd, still open (or -1); the caller closes it */
+	int stop_rc;	/* RESUMING->STOP, or the RESET of an abort */
+	uint32_t state; /* GET afterwards */
 };
 /*
  * mc_fuzz_resume: the attempt, with the state judged against the model (FSM-01/02/07,
  * ERR-04). Whether the stream had to be accepted is the caller's judgement.
  */
-int mc_fuzz_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *s,
-		   size_t len, struct mc_fuzz_in *plan, unsigned nrec, unsigned wflags,
-		   unsigned ropts, struct mc_fuzz_attempt *a);
+int mc_fuzz_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *s, size_t len,
+		   struct mc_fuzz_in *plan, unsigned nrec, unsigned wflags, unsigned ropts,
+		   struct mc_fuzz_attempt *a);
 void mc_fuzz_attempt_free(struct mc_fuzz_ctx *ctx, struct mc_fuzz_attempt *a);
 /*
  * From RUNNING: resume @s (@len bytes, the device's own stream) with @plan (NULL: one

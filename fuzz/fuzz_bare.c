@@ -16,13 +16,15 @@
 
 struct mc_fuzz_bare {
 	const struct mc_backend_ops *be;
-	void *priv;		/* the device (kept; replaced for a trace on a fresh device) */
+	void *priv; /* the device (kept; replaced for a trace on a fresh device) */
 	struct mc_devspec ds;
-	uint8_t *guard;		/* one read-write page, then MC_FUZZ_GUARD unreadable bytes */
-	uint8_t *buf;		/* plain buffers */
+	uint8_t *guard; /* one read-write page, then MC_FUZZ_GUARD unreadable bytes */
+	uint8_t *buf;	/* plain buffers */
 	size_t cap;
-	uint8_t *ext;		/* out-of-line arrays (EXT_SIZE) */
-	struct { int from, to; } map[NMAP];
+	uint8_t *ext; /* out-of-line arrays (EXT_SIZE) */
+	struct {
+		int from, to;
+	} map[NMAP];
 	unsigned nmap;
 };
 
@@ -103,8 +105,7 @@ static void map_add(struct mc_fuzz_bare *b, int from, int to)
 }
 
 /* The buffer of call @k with the recorded bytes in it: in the guard mapping, or plain. */
-static uint8_t *place(struct mc_fuzz_bare *b, const struct mc_fuzz_trace *tr,
-		      const struct call *k)
+static uint8_t *place(struct mc_fuzz_bare *b, const struct mc_fuzz_trace *tr, const struct call *k)
 {
 	uint8_t *p = k->where >= 0 ? b->guard + k->where : b->buf;
 
@@ -114,8 +115,8 @@ static uint8_t *place(struct mc_fuzz_bare *b, const struct mc_fuzz_trace *tr,
 }
 
 /* A DMA logging START/REPORT pointer: the replay's own memory for what the recorded held. */
-static void ext_fix(struct mc_fuzz_bare *b, const struct mc_fuzz_trace *tr,
-		    const struct call *k, uint8_t *p)
+static void ext_fix(struct mc_fuzz_bare *b, const struct mc_fuzz_trace *tr, const struct call *k,
+		    uint8_t *p)
 {
 	uint64_t ptr;
 
@@ -159,10 +160,10 @@ static long feature_call(struct mc_fuzz_bare *b, const struct mc_fuzz_trace *tr,
 		ext_fix(b, tr, k, p);
 	rc = b->be->feature(b->priv, p, k->a);
 	if (k->out != SIZE_MAX && !rc) {
-		if (k->ext_at)	/* the pointer is the replay's own */
+		if (k->ext_at) /* the pointer is the replay's own */
 			memcpy(p + k->ext_at, tr->arena + k->out + k->ext_at, sizeof(uint64_t));
 		if (memcmp(p, tr->arena + k->out, k->dlen))
-			return -EILSEQ;	/* a GET answered otherwise: a result that differs */
+			return -EILSEQ; /* a GET answered otherwise: a result that differs */
 	}
 	if (!rc && k->fd >= 0) {
 		memcpy(&fd, p + sizeof(struct vfio_device_feature) + 4, sizeof(fd));
@@ -180,39 +181,30 @@ static long one(struct mc_fuzz_bare *b, const struct mc_fuzz_trace *tr, const st
 	int fd = fd_of(b, k->fd);
 
 	switch (k->kind) {
-	case K_FEATURE:
-		return feature_call(b, tr, k);
-	case K_RESET:
-		return be->reset(b->priv);
+	case K_FEATURE: return feature_call(b, tr, k);
+	case K_RESET: return be->reset(b->priv);
 	case K_READ:
-		return be->data_read(b->priv, fd, k->where >= 0 ? b->guard + k->where : b->buf, k->a);
+		return be->data_read(b->priv, fd, k->where >= 0 ? b->guard + k->where : b->buf,
+				     k->a);
 	case K_PREAD:
 		return be->data_pread(b->priv, fd, k->where >= 0 ? b->guard + k->where : b->buf,
 				      k->a, (off_t)k->b);
 	case K_WRITE:
 		return be->data_write(b->priv, fd, k->where == PLAIN ? in : place(b, tr, k), k->a);
-	case K_WRITEV:
-		return writev_call(b, tr, k);
-	case K_LSEEK:
-		return be->data_lseek(b->priv, fd, (off_t)k->a, (int)k->b);
-	case K_IOCTL:
-		return be->data_ioctl(b->priv, fd, k->a, place(b, tr, k));
-	case K_POLL:
-		return be->data_poll(b->priv, fd, (short)k->a, (int)k->b);
-	case K_CLOSE:
-		return be->data_close(b->priv, fd);
-	case K_RINFO:
-		return be->region_info(b->priv, (uint32_t)k->a, &ri);
-	case K_RREAD:
-		return be->region_read(b->priv, (uint32_t)k->b, k->c, b->buf, k->a);
+	case K_WRITEV: return writev_call(b, tr, k);
+	case K_LSEEK: return be->data_lseek(b->priv, fd, (off_t)k->a, (int)k->b);
+	case K_IOCTL: return be->data_ioctl(b->priv, fd, k->a, place(b, tr, k));
+	case K_POLL: return be->data_poll(b->priv, fd, (short)k->a, (int)k->b);
+	case K_CLOSE: return be->data_close(b->priv, fd);
+	case K_RINFO: return be->region_info(b->priv, (uint32_t)k->a, &ri);
+	case K_RREAD: return be->region_read(b->priv, (uint32_t)k->b, k->c, b->buf, k->a);
 	case K_RWRITE:
 		return be->region_write(b->priv, (uint32_t)k->b, k->c,
 					k->where == PLAIN ? in : place(b, tr, k), k->a);
 	case K_FAULT:
-		return be->fault ? be->fault(b->priv, (enum mc_fault_kind)k->a, (uint32_t)k->b)
-				 : -EOPNOTSUPP;
-	default:
-		return -EINVAL;
+		return be->fault ? be->fault(b->priv, (enum mc_fault_kind)k->a, (uint32_t)k->b) :
+				   -EOPNOTSUPP;
+	default: return -EINVAL;
 	}
 }
 

@@ -86,7 +86,8 @@ out:
 /* MIGCHECK_FUZZ_SAMPLE (struct mc_fuzz_ctx): the directory, made if missing. */
 static void sample_open(struct mc_fuzz_ctx *ctx)
 {
-	const char *dir = getenv("MIGCHECK_FUZZ_SAMPLE"), *every = getenv("MIGCHECK_FUZZ_SAMPLE_EVERY");
+	const char *dir = getenv("MIGCHECK_FUZZ_SAMPLE"),
+		   *every = getenv("MIGCHECK_FUZZ_SAMPLE_EVERY");
 
 	if (!dir || !*dir || (mkdir(dir, 0755) && errno != EEXIST))
 		return;
@@ -115,7 +116,7 @@ static void sample_keep(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t siz
 	if (fd < 0)
 		return;
 	if (write(fd, data, size) < 0)
-		ctx->sample_every = ~0u;	/* a full disk: stop sampling */
+		ctx->sample_every = ~0u; /* a full disk: stop sampling */
 	close(fd);
 }
 
@@ -217,12 +218,12 @@ static int reopen(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
 
 	ctx->rec_dev = NULL;
 	/* The spec is parsed once: in the same handle, a fresh device. */
-	rc = ctx->dev ? mc_dev_reopen(&ctx->dev, err, sizeof(err))
-		      : mc_dev_open(ctx->spec, &ctx->dev, err, sizeof(err));
+	rc = ctx->dev ? mc_dev_reopen(&ctx->dev, err, sizeof(err)) :
+			mc_dev_open(ctx->spec, &ctx->dev, err, sizeof(err));
 	if (rc)
 		return mc_fuzz_broken(f, rc, "reopening the device: %s", err);
 	mc_dev_oplog_clear(ctx->dev);
-	mc_fuzz_trace_attach(ctx);	/* a trace holds the calls on the device the input ran on */
+	mc_fuzz_trace_attach(ctx); /* a trace holds the calls on the device the input ran on */
 	return 0;
 }
 
@@ -462,7 +463,8 @@ int mc_fuzz_klog_check(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
 			break;
 	}
 	if (found && !f->clause[0])
-		mc_fuzz_fail(f, "ROB-01", 0, 0, "the kernel log reported a problem during the input");
+		mc_fuzz_fail(f, "ROB-01", 0, 0,
+			     "the kernel log reported a problem during the input");
 	return found;
 }
 
@@ -479,8 +481,7 @@ void mc_fuzz_kmsg_note(struct mc_fuzz_ctx *ctx, const char *target, const uint8_
 		ctx->kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (ctx->kmsg_fd < 0)
 		return;
-	n = (size_t)snprintf(line, sizeof(line), "<5>migcheck-fuzz: %s len=%zu hex=", target,
-			     size);
+	n = (size_t)snprintf(line, sizeof(line), "<5>migcheck-fuzz: %s len=%zu hex=", target, size);
 	/* By hand: a snprintf() per byte was most of the note's cost under TCG. */
 	for (size_t i = 0; i < show && n + 3 < sizeof(line); i++) {
 		line[n++] = hex[data[i] >> 4];
@@ -489,5 +490,5 @@ void mc_fuzz_kmsg_note(struct mc_fuzz_ctx *ctx, const char *target, const uint8_
 	line[n] = '\0';
 	n += (size_t)snprintf(line + n, sizeof(line) - n, "%s\n", show < size ? "..." : "");
 	if (write(ctx->kmsg_fd, line, n < sizeof(line) ? n : sizeof(line) - 1) < 0)
-		ctx->kmsg = false;	/* no permission: stop trying */
+		ctx->kmsg = false; /* no permission: stop trying */
 }

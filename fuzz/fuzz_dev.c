@@ -18,8 +18,8 @@
 #define ST_STOP_COPY VFIO_DEVICE_STATE_STOP_COPY
 #define ST_RESUMING VFIO_DEVICE_STATE_RESUMING
 #define ST_ERROR VFIO_DEVICE_STATE_ERROR
-#define MAX_RETRIES 8		/* EINTR/EAGAIN retries of one call */
-#define HARD_CALLS (1u << 16)	/* a device answering 1 byte at a time is cut off here */
+#define MAX_RETRIES 8	      /* EINTR/EAGAIN retries of one call */
+#define HARD_CALLS (1u << 16) /* a device answering 1 byte at a time is cut off here */
 
 /* ---------------------------------------------------------------- write plans */
 
@@ -30,8 +30,8 @@ struct wr {
 	int fd;
 	unsigned wflags;
 	const uint8_t *s;
-	size_t len, pos;	/* the stream and the next byte to offer */
-	bool failed;		/* a write failed: later acknowledged bytes leave a gap */
+	size_t len, pos; /* the stream and the next byte to offer */
+	bool failed;	 /* a write failed: later acknowledged bytes leave a gap */
 	bool stop;
 };
 
@@ -77,8 +77,8 @@ static int wr_chunk(struct wr *w, size_t n, unsigned iovcnt)
 			return 0;
 		}
 		w->r->calls++;
-		rc = iovcnt > 1 ? wr_writev(w, want, iovcnt)
-				: mc_data_write(w->ctx->dev, w->fd, w->s + w->pos, want);
+		rc = iovcnt > 1 ? wr_writev(w, want, iovcnt) :
+				  mc_data_write(w->ctx->dev, w->fd, w->s + w->pos, want);
 		if ((rc == -EINTR || rc == -EAGAIN) && ++tries < MAX_RETRIES)
 			continue;
 		if (rc > (ssize_t)want)
@@ -86,7 +86,7 @@ static int wr_chunk(struct wr *w, size_t n, unsigned iovcnt)
 					    "a write of %zu bytes returned %zd: more than offered",
 					    want, rc);
 		if (!want)
-			return 0;	/* a zero-length write: nothing to account */
+			return 0; /* a zero-length write: nothing to account */
 		if (rc <= 0) {
 			wr_failed(w, rc < 0 ? (int)rc : -EIO, want);
 			return 0;
@@ -114,13 +114,13 @@ static int wr_fault(struct wr *w, size_t n)
 	w->r->faulted = true;
 	rc = mc_data_write(w->ctx->dev, w->fd, w->ctx->guard + MC_FUZZ_PAGE, n);
 	if (rc > 0)
-		return mc_fuzz_fail(w->f, "RES-03", 0, ST_RESUMING,
-				    "a write of %zu bytes from an unreadable buffer acknowledged %zd",
-				    n, rc);
+		return mc_fuzz_fail(
+			w->f, "RES-03", 0, ST_RESUMING,
+			"a write of %zu bytes from an unreadable buffer acknowledged %zd", n, rc);
 	if (!w->r->first_err)
 		w->r->first_err = rc < 0 ? (int)rc : -EIO;
 	w->failed = true;
-	w->pos += n;	/* the device never saw these bytes: the rest follows them */
+	w->pos += n; /* the device never saw these bytes: the rest follows them */
 	return 0;
 }
 
@@ -140,19 +140,13 @@ static int wr_rest(struct wr *w, uint8_t op, uint16_t n)
 
 	while (!rc && !w->stop && w->pos < w->len && w->r->calls < MC_FUZZ_MAX_CALLS) {
 		switch (op & 7) {
-		case 3:
-			rc = wr_chunk(w, (size_t)n + 1, 1);
-			break;
-		case 4:
-			rc = wr_chunk(w, 1 + xorshift(&rng) % ((size_t)n + 1), 1);
-			break;
+		case 3: rc = wr_chunk(w, (size_t)n + 1, 1); break;
+		case 4: rc = wr_chunk(w, 1 + xorshift(&rng) % ((size_t)n + 1), 1); break;
 		case 7:
 			rc = wr_chunk(w, ((size_t)(op >> 3 & 7) + 2) * (n % 4096 + 1),
 				      (op >> 3 & 7) + 2);
 			break;
-		default:
-			rc = wr_chunk(w, w->len - w->pos, 1);
-			break;
+		default: rc = wr_chunk(w, w->len - w->pos, 1); break;
 		}
 	}
 	return rc;
@@ -162,37 +156,30 @@ int mc_fuzz_write_plan(struct mc_fuzz_ctx *ctx, int fd, const uint8_t *s, size_t
 		       struct mc_fuzz_in *plan, unsigned nrec, unsigned wflags,
 		       struct mc_fuzz_wres *r, struct mc_fuzz_finding *f)
 {
-	struct wr w = { .ctx = ctx, .f = f, .r = r, .fd = fd, .wflags = wflags, .s = s,
-			.len = len };
+	struct wr w = { .ctx = ctx, .f = f, .r = r, .fd = fd, .wflags = wflags, .s = s, .len = len };
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->ack = malloc(len ? len : 1);
 	if (!r->ack)
 		return mc_fuzz_broken(f, -ENOMEM, "out of memory");
-	for (unsigned i = 0; !rc && i < nrec && !w.stop && w.pos < len &&
-			     r->calls < MC_FUZZ_MAX_CALLS; i++) {
+	for (unsigned i = 0;
+	     !rc && i < nrec && !w.stop && w.pos < len && r->calls < MC_FUZZ_MAX_CALLS; i++) {
 		uint8_t op = mc_fuzz_u8(plan);
 		uint16_t n = mc_fuzz_u16(plan);
 
 		switch (op & 7) {
-		case 0:
-			rc = wr_chunk(&w, n, 1);
-			break;
-		case 1:
-			rc = wr_chunk(&w, n, (op >> 3 & 15) + 1);
-			break;
+		case 0: rc = wr_chunk(&w, n, 1); break;
+		case 1: rc = wr_chunk(&w, n, (op >> 3 & 15) + 1); break;
 		case 2:
-			rc = wflags & MC_FUZZ_W_FAULTS ? wr_fault(&w, (size_t)n + 1)
-						       : wr_chunk(&w, (size_t)n + 1, 1);
+			rc = wflags & MC_FUZZ_W_FAULTS ? wr_fault(&w, (size_t)n + 1) :
+							 wr_chunk(&w, (size_t)n + 1, 1);
 			break;
 		case 6:
 			for (unsigned k = 0; !rc && k <= (op >> 3 & 31u); k++)
 				rc = wr_chunk(&w, 1, 1);
 			break;
-		default:
-			rc = wr_rest(&w, op, n);
-			break;
+		default: rc = wr_rest(&w, op, n); break;
 		}
 	}
 	while (!rc && !w.stop && w.pos < len)
@@ -211,15 +198,15 @@ void mc_fuzz_wres_free(struct mc_fuzz_wres *r)
 
 const char *mc_fuzz_no_path_clause(uint64_t flags, uint32_t from, uint32_t to)
 {
-	if (from == ST_STOP_COPY && (to == VFIO_DEVICE_STATE_PRE_COPY ||
-				     to == VFIO_DEVICE_STATE_PRE_COPY_P2P))
+	if (from == ST_STOP_COPY &&
+	    (to == VFIO_DEVICE_STATE_PRE_COPY || to == VFIO_DEVICE_STATE_PRE_COPY_P2P))
 		return "FSM-04";
 	return mc_model_supported(flags, to) ? "FSM-01" : "FSM-03";
 }
 
 /* SET @to from @from, a path that returns no fd: 0, or 1 with @f (FSM-01/02). */
-static int set_plain(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint32_t from,
-		     uint32_t to, const char *clause, const char *what)
+static int set_plain(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint32_t from, uint32_t to,
+		     const char *clause, const char *what)
 {
 	int fd = -1, rc = mc_set_state(ctx->dev, to, &fd);
 
@@ -254,8 +241,7 @@ int mc_fuzz_begin(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f)
 	return 0;
 }
 
-int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **buf,
-		 size_t *len)
+int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **buf, size_t *len)
 {
 	ssize_t n;
 	int fd = -1, rc;
@@ -264,8 +250,8 @@ int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **b
 	*len = 0;
 	rc = mc_set_state(ctx->dev, ST_STOP_COPY, &fd);
 	if (rc)
-		return mc_fuzz_fail(f, "FSM-01", rc, ST_RUNNING, "SET RUNNING->STOP_COPY failed: %s",
-				    mc_errno_name(rc));
+		return mc_fuzz_fail(f, "FSM-01", rc, ST_RUNNING,
+				    "SET RUNNING->STOP_COPY failed: %s", mc_errno_name(rc));
 	if (fd < 0)
 		return mc_fuzz_fail(f, "FSM-02", 0, ST_STOP_COPY,
 				    "SET RUNNING->STOP_COPY returned no data fd");
@@ -276,7 +262,8 @@ int mc_fuzz_save(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, uint8_t **b
 				      MC_FUZZ_STREAM_MAX);
 	if (n < 0)
 		return mc_fuzz_fail(f, "SAVE-01", (int)n, ST_STOP_COPY,
-				    "reading the STOP_COPY stream failed: %s", mc_errno_name((int)n));
+				    "reading the STOP_COPY stream failed: %s",
+				    mc_errno_name((int)n));
 	*len = (size_t)n;
 	return set_plain(ctx, f, ST_STOP_COPY, ST_RUNNING, "FSM-01", "after a save");
 }
@@ -298,8 +285,8 @@ int mc_fuzz_recover(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, int old_
 	n = mc_data_write(ctx->dev, old_fd, "M", 1);
 	if (n >= 0)
 		return mc_fuzz_fail(f, "ERR-04", 0, ST_RUNNING,
-				    "%s: after RESET the old resume fd still took a write (%zd)", what,
-				    n);
+				    "%s: after RESET the old resume fd still took a write (%zd)",
+				    what, n);
 	return 0;
 }
 
@@ -356,9 +343,9 @@ static int abort_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f,
 	return 0;
 }
 
-int mc_fuzz_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *s,
-		   size_t len, struct mc_fuzz_in *plan, unsigned nrec, unsigned wflags,
-		   unsigned ropts, struct mc_fuzz_attempt *a)
+int mc_fuzz_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *s, size_t len,
+		   struct mc_fuzz_in *plan, unsigned nrec, unsigned wflags, unsigned ropts,
+		   struct mc_fuzz_attempt *a)
 {
 	int rc, stray = -1;
 
@@ -384,11 +371,13 @@ int mc_fuzz_resume(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uin
 	a->stop_rc = mc_set_state(ctx->dev, ST_STOP, &stray);
 	if (stray >= 0) {
 		mc_data_close(ctx->dev, stray);
-		return mc_fuzz_fail(f, "FSM-02", 0, ST_STOP, "SET RESUMING->STOP returned a data fd");
+		return mc_fuzz_fail(f, "FSM-02", 0, ST_STOP,
+				    "SET RESUMING->STOP returned a data fd");
 	}
 	rc = mc_get_state(ctx->dev, &a->state);
 	if (rc)
-		return mc_fuzz_fail(f, "RES-05", rc, ST_STOP, "GET after RESUMING->STOP (%s) failed: %s",
+		return mc_fuzz_fail(f, "RES-05", rc, ST_STOP,
+				    "GET after RESUMING->STOP (%s) failed: %s",
 				    mc_errno_name(a->stop_rc), mc_errno_name(rc));
 	if (!a->stop_rc && a->state != ST_STOP)
 		return mc_fuzz_fail(f, "FSM-01", 0, ST_STOP,
@@ -422,17 +411,20 @@ int mc_fuzz_resume_resave(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, co
 	mc_fuzz_in_init(&none, NULL, 0);
 	rc = mc_fuzz_resume(ctx, f, s, len, plan ? plan : &none, plan ? nrec : 0, 0, 0, &a);
 	if (!rc && (a.w.first_err || a.w.acked != len))
-		rc = mc_fuzz_fail(f, "RES-01", a.w.first_err, ST_RESUMING,
-				  "the device's own %zu-byte stream %s: %llu bytes acknowledged in %u calls, then %s",
-				  len, how, (unsigned long long)a.w.acked, a.w.calls,
-				  mc_errno_name(a.w.first_err));
+		rc = mc_fuzz_fail(
+			f, "RES-01", a.w.first_err, ST_RESUMING,
+			"the device's own %zu-byte stream %s: %llu bytes acknowledged in %u calls, then %s",
+			len, how, (unsigned long long)a.w.acked, a.w.calls,
+			mc_errno_name(a.w.first_err));
 	else if (!rc && a.stop_rc)
-		rc = mc_fuzz_fail(f, "RES-01", a.stop_rc, ST_RESUMING,
-				  "the device's own %zu-byte stream %s (%u calls): every byte acknowledged, but RESUMING->STOP gave %s",
-				  len, how, a.w.calls, mc_errno_name(a.stop_rc));
+		rc = mc_fuzz_fail(
+			f, "RES-01", a.stop_rc, ST_RESUMING,
+			"the device's own %zu-byte stream %s (%u calls): every byte acknowledged, but RESUMING->STOP gave %s",
+			len, how, a.w.calls, mc_errno_name(a.stop_rc));
 	mc_fuzz_attempt_free(ctx, &a);
 	if (!rc)
-		rc = mc_fuzz_usable(ctx, f, plan ? "after the chunked resume" : "after a single-write resume");
+		rc = mc_fuzz_usable(
+			ctx, f, plan ? "after the chunked resume" : "after a single-write resume");
 	if (!rc && again)
 		rc = mc_fuzz_save(ctx, f, again, again_len);
 	if (!rc)

@@ -28,8 +28,8 @@
 
 struct mc_fuzz_kcov {
 	enum mc_fuzz_kcov_mode mode;
-	struct mc_kcov *pc, *cmp;	/* cmp: NULL when comparisons are not traced */
-	struct mc_kcov *on;		/* the one enabled for this input */
+	struct mc_kcov *pc, *cmp; /* cmp: NULL when comparisons are not traced */
+	struct mc_kcov *on;	  /* the one enabled for this input */
 	unsigned cmp_every;
 	unsigned long inputs;
 	struct mc_kcov_ranges rs;
@@ -58,8 +58,8 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-size_t mc_fuzz_kcov_index(enum mc_fuzz_kcov_region region, unsigned ri, uint64_t prev,
-			  uint64_t off, size_t len)
+size_t mc_fuzz_kcov_index(enum mc_fuzz_kcov_region region, unsigned ri, uint64_t prev, uint64_t off,
+			  size_t len)
 {
 	size_t lo = 0, n = len;
 	uint64_t h = mix((uint64_t)(ri + 1) << 56 ^ off);
@@ -67,10 +67,12 @@ size_t mc_fuzz_kcov_index(enum mc_fuzz_kcov_region region, unsigned ri, uint64_t
 	if (len >= 16) {
 		size_t half = len / 2, eighth = len / 8;
 
-		lo = region == MC_FUZZ_KCOV_R_PC ? 0 : region == MC_FUZZ_KCOV_R_EDGE ? half
-										: len - eighth;
-		n = region == MC_FUZZ_KCOV_R_PC ? half : region == MC_FUZZ_KCOV_R_EDGE
-							 ? len - half - eighth : eighth;
+		lo = region == MC_FUZZ_KCOV_R_PC   ? 0 :
+		     region == MC_FUZZ_KCOV_R_EDGE ? half :
+						     len - eighth;
+		n = region == MC_FUZZ_KCOV_R_PC	  ? half :
+		    region == MC_FUZZ_KCOV_R_EDGE ? len - half - eighth :
+						    eighth;
 	}
 	if (region == MC_FUZZ_KCOV_R_EDGE)
 		h = mix(h + mix(prev * 0x9e3779b97f4a7c15ull + 1));
@@ -87,7 +89,7 @@ static void bump(uint8_t *map, size_t i)
 size_t mc_fuzz_kcov_map_pcs(const struct mc_kcov_ranges *rs, const uint64_t *pc, size_t n,
 			    uint8_t *map, size_t len)
 {
-	uint64_t prev = 0;	/* (range << 56 | offset) + 1 of the last in-range PC, 0: none */
+	uint64_t prev = 0; /* (range << 56 | offset) + 1 of the last in-range PC, 0: none */
 	size_t in = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -100,8 +102,8 @@ size_t mc_fuzz_kcov_map_pcs(const struct mc_kcov_ranges *rs, const uint64_t *pc,
 		off = pc[i] - rs->r[ri].start;
 		bump(map, mc_fuzz_kcov_index(MC_FUZZ_KCOV_R_PC, (unsigned)ri, 0, off, len));
 		if (prev)
-			bump(map, mc_fuzz_kcov_index(MC_FUZZ_KCOV_R_EDGE, (unsigned)ri, prev, off,
-						     len));
+			bump(map,
+			     mc_fuzz_kcov_index(MC_FUZZ_KCOV_R_EDGE, (unsigned)ri, prev, off, len));
 		prev = ((uint64_t)ri << 56 | off) + 1;
 	}
 	return in;
@@ -122,7 +124,8 @@ size_t mc_fuzz_kcov_map_cmps(const struct mc_kcov_ranges *rs, const uint64_t *re
 		in++;
 		off = r[3] - rs->r[ri].start;
 		if (map)
-			bump(map, mc_fuzz_kcov_index(MC_FUZZ_KCOV_R_CMP, (unsigned)ri, 0, off, len));
+			bump(map,
+			     mc_fuzz_kcov_index(MC_FUZZ_KCOV_R_CMP, (unsigned)ri, 0, off, len));
 		if (cmp)
 			cmp(mix((uint64_t)(ri + 1) << 56 ^ off), r[1], r[2],
 			    MC_KCOV_CMP_SIZE((unsigned)r[0]), r[0] & MC_KCOV_CMP_CONST);
@@ -157,7 +160,8 @@ bool mc_fuzz_kcov_wanted(const char *spec)
 	char err[256];
 
 	if (env_mode_for(true) != MC_FUZZ_KCOV_GUIDE ||
-	    mc_devspec_parse(spec && *spec ? spec : MC_FUZZ_DEFAULT_DEVICE, &ds, err, sizeof(err)) ||
+	    mc_devspec_parse(spec && *spec ? spec : MC_FUZZ_DEFAULT_DEVICE, &ds, err,
+			     sizeof(err)) ||
 	    !strcmp(ds.kind, "sim"))
 		return false;
 	return access(MC_KCOV_PATH, R_OK | W_OK) == 0;
@@ -191,8 +195,8 @@ static int add_ranges(struct mc_kcov_ranges *rs, struct mc_kcov_symtab **st, con
 		goto out;
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
 		if (strcmp(mods[i], mod))
-			mc_kallsyms_add_module(rs, ks, mods[i]);	/* where loaded */
-	mc_kallsyms_add_kernel(rs, ks, core);	/* built in (the debug kernel's VFIO core) */
+			mc_kallsyms_add_module(rs, ks, mods[i]); /* where loaded */
+	mc_kallsyms_add_kernel(rs, ks, core); /* built in (the debug kernel's VFIO core) */
 	if (st)
 		mc_kallsyms_symtab(st, rs, ks);
 	/* The copy becomes what the next process needs: hundreds of lines, not 100,000s. */
@@ -215,11 +219,11 @@ static void log_ranges(struct mc_fuzz_kcov *kc)
 	for (int i = 0; i < kc->rs.n; i++) {
 		const struct mc_kcov_range *r = &kc->rs.r[i];
 
-		kc->log_len += (size_t)snprintf(kc->log + kc->log_len, sizeof(kc->log) - kc->log_len,
-						"0 # range %s 0x%llx 0x%llx load 0x%llx\n", r->name,
-						(unsigned long long)r->start,
-						(unsigned long long)r->end,
-						(unsigned long long)r->load);
+		kc->log_len +=
+			(size_t)snprintf(kc->log + kc->log_len, sizeof(kc->log) - kc->log_len,
+					 "0 # range %s 0x%llx 0x%llx load 0x%llx\n", r->name,
+					 (unsigned long long)r->start, (unsigned long long)r->end,
+					 (unsigned long long)r->load);
 	}
 	log_flush(kc);
 }
@@ -282,7 +286,7 @@ static void switch_to(struct mc_fuzz_kcov *kc, struct mc_kcov *to)
 	if (kc->on == to)
 		return;
 	if (mc_kcov_enable(kc->on, false) || mc_kcov_enable(to, true)) {
-		mc_kcov_enable(kc->pc, true);	/* keep PCs whatever failed */
+		mc_kcov_enable(kc->pc, true); /* keep PCs whatever failed */
 		kc->on = kc->pc;
 		return;
 	}
@@ -305,10 +309,12 @@ static void log_kmsg(struct mc_fuzz_kcov *kc)
 		const char *nl = memchr(kc->log + at, '\n', kc->log_len - at);
 		size_t len = nl ? (size_t)(nl - kc->log - at) + 1 : kc->log_len - at;
 		char rec[512];
-		int n = snprintf(rec, sizeof(rec), "<6>migcheck-kcov: %.*s", (int)len, kc->log + at);
+		int n = snprintf(rec, sizeof(rec), "<6>migcheck-kcov: %.*s", (int)len,
+				 kc->log + at);
 
-		if (n > 0 && write(kc->kmsg_fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) < 0) {
-			close(kc->kmsg_fd);	/* no permission: stop mirroring */
+		if (n > 0 && write(kc->kmsg_fd, rec,
+				   (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) < 0) {
+			close(kc->kmsg_fd); /* no permission: stop mirroring */
 			kc->kmsg_fd = -1;
 			return;
 		}
@@ -321,7 +327,7 @@ static void log_flush(struct mc_fuzz_kcov *kc)
 	if (kc->log_len && kc->kmsg_fd >= 0)
 		log_kmsg(kc);
 	if (kc->log_len && kc->log_fd >= 0 && write(kc->log_fd, kc->log, kc->log_len) < 0) {
-		close(kc->log_fd);	/* results disk full: stop logging, keep guiding */
+		close(kc->log_fd); /* results disk full: stop logging, keep guiding */
 		kc->log_fd = -1;
 	}
 	kc->log_len = 0;
@@ -342,8 +348,9 @@ static void note_pcs(struct mc_fuzz_kcov *kc, const uint64_t *pc, size_t n)
 		mc_kcov_pc_line(kc->st, &kc->rs, p, line, sizeof(line));
 		if (kc->log_len + strlen(line) + 32 > sizeof(kc->log))
 			log_flush(kc);
-		kc->log_len += (size_t)snprintf(kc->log + kc->log_len, sizeof(kc->log) - kc->log_len,
-						"%lld %s\n", now, line);
+		kc->log_len += (size_t)snprintf(kc->log + kc->log_len,
+						sizeof(kc->log) - kc->log_len, "%lld %s\n", now,
+						line);
 	}
 	log_flush(kc);
 }

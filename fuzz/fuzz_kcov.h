@@ -30,8 +30,7 @@ enum mc_fuzz_kcov_mode { MC_FUZZ_KCOV_OFF, MC_FUZZ_KCOV_MEASURE, MC_FUZZ_KCOV_GU
  * comparison's place (its PC offset in its range), @size 1, 2, 4 or 8 bytes, @is_const
  * when @a is a constant of the code.
  */
-typedef void (*mc_fuzz_cmp_fn)(uint64_t site, uint64_t a, uint64_t b, unsigned size,
-			       bool is_const);
+typedef void (*mc_fuzz_cmp_fn)(uint64_t site, uint64_t a, uint64_t b, unsigned size, bool is_const);
 
 /* Where kernel coverage goes: @map of @len counters (cleared by the engine before each
  * input), and comparisons to @cmp (may be NULL). */
@@ -58,8 +57,8 @@ bool mc_fuzz_kcov_wanted(const char *spec);
  */
 enum mc_fuzz_kcov_region { MC_FUZZ_KCOV_R_PC, MC_FUZZ_KCOV_R_EDGE, MC_FUZZ_KCOV_R_CMP };
 /* The counter of (@ri, @off) in @region (@prev: the edge's first end, else 0) of @len. */
-size_t mc_fuzz_kcov_index(enum mc_fuzz_kcov_region region, unsigned ri, uint64_t prev,
-			  uint64_t off, size_t len);
+size_t mc_fuzz_kcov_index(enum mc_fuzz_kcov_region region, unsigned ri, uint64_t prev, uint64_t off,
+			  size_t len);
 /*
  * Count @n PC records @pc into @map (@len > 0; saturating at 255): each PC inside @rs in
  * the PC region, each pair of consecutive ones in the edge region. Returns how many

@@ -63,9 +63,9 @@ static size_t hex_run(const char *p)
 static const struct {
 	const char *word, *stop;
 } varying[] = {
-	{ "CPU: ", " " }, { "PID: ", " " }, { "pid: ", " " }, { "pid=", " ," }, { "cpu=", " ," },
-	{ "Comm: ", " " }, { "comm: ", " " }, { "task ", " " }, { "kmemleak: ", " " },
-	{ "[#", "]" },
+	{ "CPU: ", " " },      { "PID: ", " " },  { "pid: ", " " },  { "pid=", " ," },
+	{ "cpu=", " ," },      { "Comm: ", " " }, { "comm: ", " " }, { "task ", " " },
+	{ "kmemleak: ", " " }, { "[#", "]" },
 };
 
 static size_t varying_at(const char *line, const char *p, struct norm *o)

@@ -21,7 +21,7 @@
 
 struct replay {
 	const char *spec;
-	const char *target;	/* --target, or NULL: from the directory name */
+	const char *target; /* --target, or NULL: from the directory name */
 	bool expect_finding, check_defects, verbose, trace;
 	struct mc_fuzz_ctx *ctx;
 	char *keys[MAX_KEYS];
@@ -32,7 +32,7 @@ struct replay {
 /* The first MC_FUZZ_MAX_INPUT bytes of @path into a malloc'd *@buf. */
 static int read_file(const char *path, uint8_t **buf, size_t *len)
 {
-	FILE *f = mc_file_fopen(path);	/* a FIFO would block the replay */
+	FILE *f = mc_file_fopen(path); /* a FIFO would block the replay */
 	uint8_t *b;
 
 	if (!f)
@@ -222,10 +222,11 @@ static void usage(FILE *f)
 	int n;
 	const struct mc_fuzz_target *t = mc_fuzz_targets(&n);
 
-	fprintf(f, "usage: migcheck replay [--device SPEC] [--target T] [--expect-finding]\n"
-		   "                      [--check-defects] [--verbose] [--trace] FILE|DIR...\n"
-		   "Run saved fuzz inputs against a device (default $MIGCHECK_FUZZ_DEVICE or %s);\n"
-		   "the target is --target or the name of the directory holding the file:\n",
+	fprintf(f,
+		"usage: migcheck replay [--device SPEC] [--target T] [--expect-finding]\n"
+		"                      [--check-defects] [--verbose] [--trace] FILE|DIR...\n"
+		"Run saved fuzz inputs against a device (default $MIGCHECK_FUZZ_DEVICE or %s);\n"
+		"the target is --target or the name of the directory holding the file:\n",
 		MC_FUZZ_DEFAULT_DEVICE);
 	for (int i = 0; i < n; i++)
 		fprintf(f, "  %-16s %s\n", t[i].name, t[i].what);

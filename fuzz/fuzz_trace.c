@@ -13,14 +13,14 @@
 #include "fuzz_trace_priv.h"
 
 #define FEAT_MASK VFIO_DEVICE_FEATURE_MASK
-#define MAX_RANGES 256		/* the core's LOG_MAX_RANGES: more is E2BIG before any read */
-#define IOCTL_ARG 24		/* struct vfio_precopy_info, the data fd's ioctl argument */
+#define MAX_RANGES 256 /* the core's LOG_MAX_RANGES: more is E2BIG before any read */
+#define IOCTL_ARG 24   /* struct vfio_precopy_info, the data fd's ioctl argument */
 
 struct rec {
-	struct mc_backend_ops ops;	/* this recorder's (optional members as the inner's) */
+	struct mc_backend_ops ops; /* this recorder's (optional members as the inner's) */
 	const struct mc_backend_ops *be;
 	void *priv;
-	struct mc_fuzz_ctx *ctx;	/* records into ctx->rec when it is set */
+	struct mc_fuzz_ctx *ctx; /* records into ctx->rec when it is set */
 };
 
 /* ---------------------------------------------------------------- traces */
@@ -107,8 +107,14 @@ static struct call *call_new(struct rec *r, uint8_t kind, int fd, uint64_t a, ui
 		tr->cap = cap;
 	}
 	k = &tr->calls[tr->n++];
-	*k = (struct call){ .kind = kind, .fd = fd, .a = a, .b = b, .c = c, .where = PLAIN,
-			    .ext_where = ASIS, .out = SIZE_MAX };
+	*k = (struct call){ .kind = kind,
+			    .fd = fd,
+			    .a = a,
+			    .b = b,
+			    .c = c,
+			    .where = PLAIN,
+			    .ext_where = ASIS,
+			    .out = SIZE_MAX };
 	return k;
 }
 
@@ -197,7 +203,8 @@ static int rec_feature(void *priv, void *buf, size_t buflen)
 		keep_in(r, k, buf, buflen);
 		need(r, buflen);
 		/* A buffer ending in the unreadable pages: the core fails before the pointer. */
-		if (buflen >= sizeof(hdr) && (k->where == PLAIN || k->where + buflen <= MC_FUZZ_PAGE))
+		if (buflen >= sizeof(hdr) &&
+		    (k->where == PLAIN || k->where + buflen <= MC_FUZZ_PAGE))
 			note_ext(r, k, buf, buflen);
 	}
 	rc = r->be->feature(r->priv, buf, buflen);
@@ -207,7 +214,8 @@ static int rec_feature(void *priv, void *buf, size_t buflen)
 	if (buflen >= sizeof(hdr))
 		memcpy(&hdr, buf, sizeof(hdr));
 	/* What a GET answered is a result too (the data fd a SET writes back is not). */
-	if (!rc && (hdr.flags & VFIO_DEVICE_FEATURE_GET) && !(hdr.flags & VFIO_DEVICE_FEATURE_PROBE))
+	if (!rc && (hdr.flags & VFIO_DEVICE_FEATURE_GET) &&
+	    !(hdr.flags & VFIO_DEVICE_FEATURE_PROBE))
 		k->out = keep(r->ctx->rec, buf, k->dlen);
 	if (!rc && buflen >= sizeof(hdr) + 8 && (hdr.flags & VFIO_DEVICE_FEATURE_SET) &&
 	    !(hdr.flags & VFIO_DEVICE_FEATURE_PROBE) &&
@@ -340,8 +348,7 @@ static ssize_t rec_rread(void *priv, uint32_t index, uint64_t off, void *buf, si
 	return rc;
 }
 
-static ssize_t rec_rwrite(void *priv, uint32_t index, uint64_t off, const void *buf,
-			  size_t len)
+static ssize_t rec_rwrite(void *priv, uint32_t index, uint64_t off, const void *buf, size_t len)
 {
 	struct rec *r = priv;
 	struct call *k = call_new(r, K_RWRITE, -1, len, index, off);

@@ -63,12 +63,8 @@ static void apply_edits(struct mc_fuzz_in *e, unsigned n, uint8_t *s, size_t *le
 		if (!*len && (op & 3) != 3)
 			continue;
 		switch (op & 3) {
-		case 0:
-			s[off % *len] ^= val ? val : 1;
-			break;
-		case 1:
-			s[off % *len] = val;
-			break;
+		case 0: s[off % *len] ^= val ? val : 1; break;
+		case 1: s[off % *len] = val; break;
 		case 2:
 			off %= *len;
 			del = (uint8_t)(val % 16 + 1);
@@ -123,8 +119,8 @@ static bool is_prefix(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
  * whose validity is known are judged: the device's own stream @own, its prefixes and
  * holes, and the foreign device's stream; anything else may go either way.
  */
-static int judge(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *x,
-		 size_t xlen, const uint8_t *own, size_t own_len, const struct mc_fuzz_attempt *a)
+static int judge(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *x, size_t xlen,
+		 const uint8_t *own, size_t own_len, const struct mc_fuzz_attempt *a)
 {
 	const struct mc_fuzz_wres *w = &a->w;
 	bool offered_own = xlen == own_len && is_prefix(x, xlen, own, own_len);
@@ -132,34 +128,38 @@ static int judge(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8
 
 	if (!a->stop_rc) {
 		if (!w->acked)
-			return mc_fuzz_fail(f, "RES-03", 0, VFIO_DEVICE_STATE_STOP,
-					    "RESUMING->STOP accepted an empty stream (%llu bytes offered, first error %s)",
-					    (unsigned long long)w->offered, mc_errno_name(w->first_err));
+			return mc_fuzz_fail(
+				f, "RES-03", 0, VFIO_DEVICE_STATE_STOP,
+				"RESUMING->STOP accepted an empty stream (%llu bytes offered, first error %s)",
+				(unsigned long long)w->offered, mc_errno_name(w->first_err));
 		if (w->acked < own_len && is_prefix(w->ack, w->acked, own, own_len))
-			return mc_fuzz_fail(f, "RES-03", 0, VFIO_DEVICE_STATE_STOP,
-					    "RESUMING->STOP accepted the device's own stream truncated to %llu of %zu bytes",
-					    (unsigned long long)w->acked, own_len);
+			return mc_fuzz_fail(
+				f, "RES-03", 0, VFIO_DEVICE_STATE_STOP,
+				"RESUMING->STOP accepted the device's own stream truncated to %llu of %zu bytes",
+				(unsigned long long)w->acked, own_len);
 		if (offered_own && !acked_own)
-			return mc_fuzz_fail(f, "RES-03", 0, VFIO_DEVICE_STATE_STOP,
-					    "RESUMING->STOP accepted the device's own stream with a gap: %llu of %zu bytes acknowledged (first failed write %s)",
-					    (unsigned long long)w->acked, own_len,
-					    mc_errno_name(w->first_err));
+			return mc_fuzz_fail(
+				f, "RES-03", 0, VFIO_DEVICE_STATE_STOP,
+				"RESUMING->STOP accepted the device's own stream with a gap: %llu of %zu bytes acknowledged (first failed write %s)",
+				(unsigned long long)w->acked, own_len, mc_errno_name(w->first_err));
 		if (ctx->foreign && is_prefix(w->ack, w->acked, ctx->foreign, ctx->foreign_len) &&
 		    !is_prefix(w->ack, w->acked, own, own_len))
-			return mc_fuzz_fail(f, "RES-04", 0, VFIO_DEVICE_STATE_STOP,
-					    "RESUMING->STOP accepted %llu of the %zu bytes of a stream saved from %s",
-					    (unsigned long long)w->acked, ctx->foreign_len,
-					    ctx->foreign_spec);
+			return mc_fuzz_fail(
+				f, "RES-04", 0, VFIO_DEVICE_STATE_STOP,
+				"RESUMING->STOP accepted %llu of the %zu bytes of a stream saved from %s",
+				(unsigned long long)w->acked, ctx->foreign_len, ctx->foreign_spec);
 		return 0;
 	}
 	if (acked_own && !w->first_err)
-		return mc_fuzz_fail(f, "RES-01", a->stop_rc, VFIO_DEVICE_STATE_RESUMING,
-				    "every byte of the device's own %zu-byte stream was acknowledged (%u calls), but RESUMING->STOP gave %s",
-				    own_len, w->calls, mc_errno_name(a->stop_rc));
+		return mc_fuzz_fail(
+			f, "RES-01", a->stop_rc, VFIO_DEVICE_STATE_RESUMING,
+			"every byte of the device's own %zu-byte stream was acknowledged (%u calls), but RESUMING->STOP gave %s",
+			own_len, w->calls, mc_errno_name(a->stop_rc));
 	if (offered_own && w->first_err && !w->faulted)
-		return mc_fuzz_fail(f, "RES-01", w->first_err, VFIO_DEVICE_STATE_RESUMING,
-				    "a write of the device's own stream failed (%s) after %llu bytes",
-				    mc_errno_name(w->first_err), (unsigned long long)w->acked);
+		return mc_fuzz_fail(
+			f, "RES-01", w->first_err, VFIO_DEVICE_STATE_RESUMING,
+			"a write of the device's own stream failed (%s) after %llu bytes",
+			mc_errno_name(w->first_err), (unsigned long long)w->acked);
 	return 0;
 }
 
@@ -174,8 +174,8 @@ static int accepted(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f,
 }
 
 /* Reset recovers, and the device's own stream then resumes (RES-05). */
-static int full_migration(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f,
-			  const uint8_t *own, size_t own_len)
+static int full_migration(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f, const uint8_t *own,
+			  size_t own_len)
 {
 	struct mc_fuzz_attempt a;
 	struct mc_fuzz_in none;
@@ -184,10 +184,11 @@ static int full_migration(struct mc_fuzz_ctx *ctx, struct mc_fuzz_finding *f,
 	mc_fuzz_in_init(&none, NULL, 0);
 	rc = mc_fuzz_resume(ctx, f, own, own_len, &none, 0, 0, 0, &a);
 	if (!rc && (a.w.first_err || a.stop_rc))
-		rc = mc_fuzz_fail(f, "RES-05", a.w.first_err ? a.w.first_err : a.stop_rc,
-				  VFIO_DEVICE_STATE_RESUMING,
-				  "after the fuzzed stream and a reset, the device's own stream does not resume: write %s, RESUMING->STOP %s",
-				  mc_errno_name(a.w.first_err), mc_errno_name(a.stop_rc));
+		rc = mc_fuzz_fail(
+			f, "RES-05", a.w.first_err ? a.w.first_err : a.stop_rc,
+			VFIO_DEVICE_STATE_RESUMING,
+			"after the fuzzed stream and a reset, the device's own stream does not resume: write %s, RESUMING->STOP %s",
+			mc_errno_name(a.w.first_err), mc_errno_name(a.stop_rc));
 	mc_fuzz_attempt_free(ctx, &a);
 	return rc;
 }

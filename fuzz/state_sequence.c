@@ -29,8 +29,8 @@
 enum life { LIVE = 1, ENDED, ENDED_RESET, UNKNOWN };
 
 struct slot {
-	int fd;			/* -1: empty */
-	bool save;		/* a save fd (else a resume fd) */
+	int fd;	   /* -1: empty */
+	bool save; /* a save fd (else a resume fd) */
 	uint64_t sess;
 	enum life life;
 };
@@ -40,7 +40,7 @@ struct seq {
 	struct mc_fuzz_ctx *ctx;
 	struct mc_fuzz_finding *f;
 	uint32_t st;
-	const char *get_clause;	/* what a wrong GET violates: after SET, RESET, or neither */
+	const char *get_clause; /* what a wrong GET violates: after SET, RESET, or neither */
 	uint64_t next_id;
 	struct slot slot[NSLOT];
 	/* the live save session: its bytes so far, and its PRE_COPY accounts */
@@ -55,9 +55,9 @@ struct seq {
 	bool saved_precopy;
 	/* the live resume session: what it acknowledged */
 	uint64_t res_id;
-	size_t res_pos;		/* acknowledged bytes == saved[0, res_pos) while res_clean */
+	size_t res_pos; /* acknowledged bytes == saved[0, res_pos) while res_clean */
 	bool res_clean, res_any;
-	bool res_refused;	/* a write failed: the device may have given up on the stream */
+	bool res_refused; /* a write failed: the device may have given up on the stream */
 	/*
 	 * an armed fault: an arc fault (simulated device), or the driver's fault_nth-th
 	 * allocation in the next SET (a kernel with fault injection; armed around that SET)
@@ -65,12 +65,13 @@ struct seq {
 	enum mc_fault_kind fault;
 	uint32_t fault_arc, fault_nth;
 	uint8_t *buf;
-	const uint8_t *junk;	/* BUF_SIZE pattern bytes (0xa5 ^ i), made once per process */
+	const uint8_t *junk; /* BUF_SIZE pattern bytes (0xa5 ^ i), made once per process */
 };
 
 static const size_t sizes[8] = { 1, 7, 24, 100, 4096, 4113, 16384, 65536 };
-static const uint32_t odd_targets[8] = { 8, 9, 15, 16, 0x100, 0x80000000u, 0xfffffffeu,
-					 0xffffffffu };
+static const uint32_t odd_targets[8] = {
+	8, 9, 15, 16, 0x100, 0x80000000u, 0xfffffffeu, 0xffffffffu
+};
 
 static int fail(struct seq *q, const char *clause, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -124,7 +125,7 @@ static void new_session(struct seq *q, uint32_t to, int fd)
 	for (i = 0; i < NSLOT && q->slot[i].fd >= 0; i++)
 		;
 	if (i == NSLOT) {
-		mc_data_close(q->ctx->dev, fd);	/* no room: the session lives on without it */
+		mc_data_close(q->ctx->dev, fd); /* no room: the session lives on without it */
 		return;
 	}
 	q->slot[i] = (struct slot){ .fd = fd, .save = to != ST_RESUMING, .sess = id, .life = LIVE };
@@ -169,13 +170,15 @@ static int resume_validity(const struct seq *q)
 /* A successful SET: the fd it returned and the fate of the sessions. */
 static int set_ok(struct seq *q, const struct mc_expect *e, uint32_t from, uint32_t to, int fd)
 {
-	const char *clause = from == to ? "FSM-05" :
-			     mc_model_saving(from) && mc_model_saving(to) ? "FSM-08" : "FSM-02";
+	const char *clause = from == to					  ? "FSM-05" :
+			     mc_model_saving(from) && mc_model_saving(to) ? "FSM-08" :
+									    "FSM-02";
 
 	if (e->new_fd != (fd >= 0)) {
 		mc_data_close(q->ctx->dev, fd);
-		return fail(q, clause, 0, "SET %s->%s returned %s; the model says %s", mc_state_name(from),
-			    mc_state_name(to), fd >= 0 ? "a data fd" : "no data fd",
+		return fail(q, clause, 0, "SET %s->%s returned %s; the model says %s",
+			    mc_state_name(from), mc_state_name(to),
+			    fd >= 0 ? "a data fd" : "no data fd",
 			    e->new_fd ? "a new session's fd" : "none");
 	}
 	if (e->old_session == MC_SESSION_ENDED)
@@ -222,7 +225,7 @@ static int act_set(struct seq *q, uint32_t to)
 	bool err_fault = q->fault == MC_FAULT_ARC_ERROR, alloc = q->fault == MC_FAULT_ALLOC_NTH;
 	bool fired = false;
 
-	if (alloc) {	/* for this SET only: the driver may not fail elsewhere */
+	if (alloc) { /* for this SET only: the driver may not fail elsewhere */
 		q->fault = MC_FAULT_NONE;
 		alloc = !mc_fault(q->ctx->dev, MC_FAULT_ALLOC_NTH, q->fault_nth);
 	}
@@ -231,15 +234,16 @@ static int act_set(struct seq *q, uint32_t to)
 		fired = mc_fault(q->ctx->dev, MC_FAULT_NONE, 0) == 0;
 	if (from == ST_ERROR) {
 		mc_data_close(q->ctx->dev, fd);
-		return rc ? 0 : fail(q, "ERR-02", 0, "SET %s succeeded in ERROR", mc_state_name(to));
+		return rc ? 0 :
+			    fail(q, "ERR-02", 0, "SET %s succeeded in ERROR", mc_state_name(to));
 	}
 	mc_model_expect(q->ctx->flags, from, to, &e);
 	if (e.err) {
 		mc_data_close(q->ctx->dev, fd);
 		if (!rc)
 			return fail(q, mc_fuzz_no_path_clause(q->ctx->flags, from, to), 0,
-				    "SET %s->%s succeeded; the model has no path", mc_state_name(from),
-				    mc_state_name(to));
+				    "SET %s->%s succeeded; the model has no path",
+				    mc_state_name(from), mc_state_name(to));
 		if (rc != -EINVAL)
 			return fail(q, mc_fuzz_no_path_clause(q->ctx->flags, from, to), rc,
 				    "SET %s->%s gave %s, not EINVAL", mc_state_name(from),
@@ -265,21 +269,28 @@ static int act_set(struct seq *q, uint32_t to)
 		fail_mask |= 1u << e.path[i] | 1u << ST_ERROR;
 	if (!rc) {
 		if (fires >= 0 || v < 0)
-			return fail(q, fires >= 0 ? "FSM-07" : "RES-03", 0,
-				    "SET %s->%s succeeded although %s", mc_state_name(from),
-				    mc_state_name(to),
-				    fires >= 0 ? "an injected fault was armed on one of its arcs"
-				    : "the resume session holds an empty or truncated stream");
+			return fail(
+				q, fires >= 0 ? "FSM-07" : "RES-03", 0,
+				"SET %s->%s succeeded although %s", mc_state_name(from),
+				mc_state_name(to),
+				fires >= 0 ?
+					"an injected fault was armed on one of its arcs" :
+					"the resume session holds an empty or truncated stream");
 		return set_ok(q, &e, from, to, fd);
 	}
 	if (!fail_mask)
-		return fail(q, v > 0 && from == ST_RESUMING ? (q->saved_precopy ? "PRE-04" : "RES-01")
-			    : "FSM-01", rc, "SET %s->%s failed: %s%s", mc_state_name(from),
-			    mc_state_name(to), mc_errno_name(rc),
-			    v > 0 && from == ST_RESUMING ? " (the resume session holds a whole saved stream)" : "");
+		return fail(q,
+			    v > 0 && from == ST_RESUMING ?
+				    (q->saved_precopy ? "PRE-04" : "RES-01") :
+				    "FSM-01",
+			    rc, "SET %s->%s failed: %s%s", mc_state_name(from), mc_state_name(to),
+			    mc_errno_name(rc),
+			    v > 0 && from == ST_RESUMING ?
+				    " (the resume session holds a whole saved stream)" :
+				    "");
 	rc = set_failed(q, from, to, rc, fail_mask);
 	if (!rc && fires >= 0 && (q->st == ST_ERROR || q->st != from || fires == 0))
-		q->fault = MC_FAULT_NONE;	/* it fired */
+		q->fault = MC_FAULT_NONE; /* it fired */
 	return rc;
 }
 
@@ -317,17 +328,19 @@ static int read_once(struct seq *q, struct slot *sl, size_t n, ssize_t *out)
 
 	*out = rc;
 	if (!sl->save)
-		return rc == -EBADF ? 0 : fail(q, "RES-06", rc < 0 ? (int)rc : 0,
-					       "read on a resume fd gave %zd, not EBADF", rc);
+		return rc == -EBADF ? 0 :
+				      fail(q, "RES-06", rc < 0 ? (int)rc : 0,
+					   "read on a resume fd gave %zd, not EBADF", rc);
 	if (sl->life == ENDED || sl->life == ENDED_RESET)
-		return rc <= 0 ? 0 : fail(q, sl->life == ENDED ? "SAVE-03" : "ERR-01", 0,
-					  "a save fd whose session %s delivered %zd bytes",
-					  sl->life == ENDED ? "ended" : "a RESET ended", rc);
+		return rc <= 0 ? 0 :
+				 fail(q, sl->life == ENDED ? "SAVE-03" : "ERR-01", 0,
+				      "a save fd whose session %s delivered %zd bytes",
+				      sl->life == ENDED ? "ended" : "a RESET ended", rc);
 	if (sl->life != LIVE)
 		return 0;
 	if (rc > (ssize_t)n || (q->cur_eof && rc))
-		return fail(q, "SAVE-01", rc < 0 ? (int)rc : 0, "a read of %zu bytes gave %zd%s", n, rc,
-			    q->cur_eof ? " after end of stream" : "");
+		return fail(q, "SAVE-01", rc < 0 ? (int)rc : 0, "a read of %zu bytes gave %zd%s", n,
+			    rc, q->cur_eof ? " after end of stream" : "");
 	if (rc > 0) {
 		if (q->cur_len + (size_t)rc > MC_FUZZ_STREAM_MAX)
 			q->cur_ok = false;
@@ -347,7 +360,8 @@ static int read_once(struct seq *q, struct slot *sl, size_t n, ssize_t *out)
 			q->saved_precopy = q->save_precopy;
 		}
 	} else if (!rc && q->ctx->strict) {
-		return fail(q, "PRE-03", 0, "read() returned 0 in %s (ENOMSG expected at a temporary end)",
+		return fail(q, "PRE-03", 0,
+			    "read() returned 0 in %s (ENOMSG expected at a temporary end)",
 			    mc_state_name(q->st));
 	} else if (rc < 0 && (rc != -ENOMSG || q->st == ST_STOP_COPY)) {
 		return fail(q, "SAVE-01", (int)rc, "a read of the live save session failed: %s",
@@ -393,12 +407,14 @@ static int act_write(struct seq *q, struct slot *sl, size_t n, bool junk)
 	}
 	rc = mc_data_write(q->ctx->dev, sl->fd, p, n);
 	if (sl->save)
-		return rc == -EBADF ? 0 : fail(q, "SAVE-04", rc < 0 ? (int)rc : 0,
-					       "write on a save fd gave %zd, not EBADF", rc);
+		return rc == -EBADF ? 0 :
+				      fail(q, "SAVE-04", rc < 0 ? (int)rc : 0,
+					   "write on a save fd gave %zd, not EBADF", rc);
 	if (sl->life == ENDED || sl->life == ENDED_RESET)
-		return rc < 0 ? 0 : fail(q, sl->life == ENDED ? "RES-06" : "ERR-04", 0,
-					 "a resume fd whose session %s took a write (%zd)",
-					 sl->life == ENDED ? "ended" : "a RESET ended", rc);
+		return rc < 0 ? 0 :
+				fail(q, sl->life == ENDED ? "RES-06" : "ERR-04", 0,
+				     "a resume fd whose session %s took a write (%zd)",
+				     sl->life == ENDED ? "ended" : "a RESET ended", rc);
 	if (sl->life != LIVE)
 		return 0;
 	if (rc > (ssize_t)n)
@@ -413,7 +429,8 @@ static int act_write(struct seq *q, struct slot *sl, size_t n, bool junk)
 
 		q->res_refused = true;
 		if (must)
-			return fail(q, q->saved_precopy ? "PRE-04" : "RES-01", rc < 0 ? (int)rc : -EIO,
+			return fail(q, q->saved_precopy ? "PRE-04" : "RES-01",
+				    rc < 0 ? (int)rc : -EIO,
 				    "writing bytes %zu..%zu of a whole saved stream failed: %s",
 				    q->res_pos, q->res_pos + n - 1,
 				    mc_errno_name(rc < 0 ? (int)rc : -EIO));
@@ -442,12 +459,16 @@ static int act_precopy_info(struct seq *q, uint8_t arg)
 		return 0;
 	rc = mc_precopy_info(q->ctx->dev, sl->fd, &info);
 	if (sl->life != LIVE)
-		return rc || sl->life == UNKNOWN || !q->ctx->strict ? 0 :
-		       fail(q, "PRE-01", 0, "PRECOPY_INFO succeeded on an ended session's fd");
+		return rc || sl->life == UNKNOWN || !q->ctx->strict ?
+			       0 :
+			       fail(q, "PRE-01", 0,
+				    "PRECOPY_INFO succeeded on an ended session's fd");
 	if (q->st == ST_STOP_COPY)
-		return rc == -EINVAL || !q->ctx->strict ? 0 :
-		       fail(q, "PRE-01", rc, "PRECOPY_INFO in STOP_COPY gave %s, not EINVAL",
-			    mc_errno_name(rc));
+		return rc == -EINVAL || !q->ctx->strict ?
+			       0 :
+			       fail(q, "PRE-01", rc,
+				    "PRECOPY_INFO in STOP_COPY gave %s, not EINVAL",
+				    mc_errno_name(rc));
 	if (rc)
 		return fail(q, "PRE-05", rc, "PRECOPY_INFO on the live save fd in %s failed: %s",
 			    mc_state_name(q->st), mc_errno_name(rc));
@@ -471,11 +492,13 @@ static int act_misc(struct seq *q, uint8_t op, uint8_t arg)
 	int rc;
 
 	switch (op) {
-	case 10:	/* MIG_DATA_SIZE works in every state but ERROR (FEAT-04, SHOULD) */
+	case 10: /* MIG_DATA_SIZE works in every state but ERROR (FEAT-04, SHOULD) */
 		rc = mc_get_data_size(q->ctx->dev, &v);
-		return !rc || q->st == ST_ERROR || !q->ctx->strict ? 0 :
-		       fail(q, "FEAT-04", rc, "GET MIG_DATA_SIZE failed: %s", mc_errno_name(rc));
-	case 11:	/* an 8-byte BAR0 write while the device runs: dirties a page */
+		return !rc || q->st == ST_ERROR || !q->ctx->strict ?
+			       0 :
+			       fail(q, "FEAT-04", rc, "GET MIG_DATA_SIZE failed: %s",
+				    mc_errno_name(rc));
+	case 11: /* an 8-byte BAR0 write while the device runs: dirties a page */
 		if (q->st != ST_RUNNING && q->st != VFIO_DEVICE_STATE_RUNNING_P2P &&
 		    q->st != ST_PRE_COPY && q->st != ST_PRE_COPY_P2P)
 			return 0;
@@ -487,7 +510,7 @@ static int act_misc(struct seq *q, uint8_t op, uint8_t arg)
 		mc_region_write(q->ctx->dev, VFIO_PCI_BAR0_REGION_INDEX,
 				((uint64_t)arg * 8 * 61) % (ri.size & ~7ull), &v, 8);
 		return 0;
-	case 12:	/* arm (or disarm) a fault: an arc's, or the N-th allocation of the next SET */
+	case 12: /* arm (or disarm) a fault: an arc's, or the N-th allocation of the next SET */
 		v = mc_dev_fault_kinds(q->ctx->dev, NULL, 0);
 		if (v & MC_FAULT_BIT(MC_FAULT_ALLOC_NTH)) {
 			q->fault = arg & 0x80 ? MC_FAULT_NONE : MC_FAULT_ALLOC_NTH;
@@ -497,26 +520,30 @@ static int act_misc(struct seq *q, uint8_t op, uint8_t arg)
 		if (!(v & MC_FAULT_ARC_KINDS))
 			return 0;
 		q->fault = arg & 0x80 ? MC_FAULT_NONE :
-			   arg & 0x40 ? MC_FAULT_ARC_ERROR : MC_FAULT_ARC_FAIL;
+			   arg & 0x40 ? MC_FAULT_ARC_ERROR :
+					MC_FAULT_ARC_FAIL;
 		q->fault_arc = (uint32_t)(arg & 7) << 8 | (arg >> 3 & 7);
 		if (mc_fault(q->ctx->dev, q->fault, q->fault_arc))
 			q->fault = MC_FAULT_NONE;
 		return 0;
-	case 13:	/* the fd is a stream: no seek; and one-way */
+	case 13: /* the fd is a stream: no seek; and one-way */
 		if (!sl)
 			return 0;
 		v = (uint64_t)mc_data_lseek(q->ctx->dev, sl->fd, 0, SEEK_SET);
 		if ((off_t)v != -ESPIPE)
 			return fail(q, sl->save ? "SAVE-04" : "RES-06", (int)v,
-				    "lseek on a %s fd gave %s, not ESPIPE", sl->save ? "save" : "resume",
+				    "lseek on a %s fd gave %s, not ESPIPE",
+				    sl->save ? "save" : "resume",
 				    (off_t)v < 0 ? mc_errno_name((int)v) : "success");
 		return sl->save ? act_write(q, sl, 1, true) : act_read(q, sl, 1, false);
-	default:	/* GET MIGRATION gives the flags read at the start */
+	default: /* GET MIGRATION gives the flags read at the start */
 		rc = mc_get_flags(q->ctx->dev, &v);
-		return !rc && v == q->ctx->flags ? 0 :
-		       fail(q, "FEAT-01", rc, "GET MIGRATION gave %s flags %#llx (%#llx at the start)",
-			    mc_errno_name(rc), (unsigned long long)v,
-			    (unsigned long long)q->ctx->flags);
+		return !rc && v == q->ctx->flags ?
+			       0 :
+			       fail(q, "FEAT-01", rc,
+				    "GET MIGRATION gave %s flags %#llx (%#llx at the start)",
+				    mc_errno_name(rc), (unsigned long long)v,
+				    (unsigned long long)q->ctx->flags);
 	}
 }
 
@@ -527,28 +554,18 @@ static int action(struct seq *q, uint8_t op, uint8_t arg)
 	int rc;
 
 	switch (op % 16) {
-	case 0:
-		return act_set(q, to);
-	case 1:
-		return act_get(q);
-	case 2:
-		return act_reset(q);
+	case 0: return act_set(q, to);
+	case 1: return act_get(q);
+	case 2: return act_reset(q);
 	case 3:
-	case 4:
-		return act_read(q, sl, sizes[arg & 7], op % 16 == 4);
+	case 4: return act_read(q, sl, sizes[arg & 7], op % 16 == 4);
 	case 5:
 	case 6:
-	case 7:
-		return act_write(q, sl, op % 16 == 6 ? SIZE_MAX : sizes[arg & 7], op % 16 == 7);
-	case 8:
-		return act_close(q, arg);
-	case 9:
-		return act_precopy_info(q, arg);
-	case 15:
-		rc = act_set(q, to);
-		return rc ? rc : act_get(q);
-	default:
-		return act_misc(q, op % 16, arg);
+	case 7: return act_write(q, sl, op % 16 == 6 ? SIZE_MAX : sizes[arg & 7], op % 16 == 7);
+	case 8: return act_close(q, arg);
+	case 9: return act_precopy_info(q, arg);
+	case 15: rc = act_set(q, to); return rc ? rc : act_get(q);
+	default: return act_misc(q, op % 16, arg);
 	}
 }
 
@@ -563,7 +580,8 @@ int mc_fuzz_state_sequence(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t 
 		q.slot[i].fd = -1;
 	/* Kept for the next input: under ASan a fresh 1 MiB is a map, a fill and an unmap. */
 	if (!ctx->scratch && (ctx->scratch = malloc(2 * BUF_SIZE + MC_FUZZ_STREAM_MAX)))
-		for (size_t i = 0; i < BUF_SIZE; i++)	/* once: filling it per write was 1/4 of the time */
+		for (size_t i = 0; i < BUF_SIZE;
+		     i++) /* once: filling it per write was 1/4 of the time */
 			ctx->scratch[BUF_SIZE + MC_FUZZ_STREAM_MAX + i] = (uint8_t)(0xa5 ^ i);
 	q.buf = ctx->scratch;
 	q.cur = ctx->scratch ? ctx->scratch + BUF_SIZE : NULL;

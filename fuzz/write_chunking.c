@@ -42,10 +42,11 @@ int mc_fuzz_write_chunking(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t 
 					   ref->resaved ? &chunked : NULL, &chunked_len);
 	if (!rc && ref->resaved &&
 	    (ref->resaved_len != chunked_len || memcmp(ref->resaved, chunked, chunked_len)))
-		rc = mc_fuzz_fail(f, "RES-02", 0, VFIO_DEVICE_STATE_STOP_COPY,
-				  "after the chunked resume the device saves %zu bytes that differ from the %zu saved after a single write, from byte %zu",
-				  chunked_len, ref->resaved_len,
-				  first_diff(ref->resaved, ref->resaved_len, chunked, chunked_len));
+		rc = mc_fuzz_fail(
+			f, "RES-02", 0, VFIO_DEVICE_STATE_STOP_COPY,
+			"after the chunked resume the device saves %zu bytes that differ from the %zu saved after a single write, from byte %zu",
+			chunked_len, ref->resaved_len,
+			first_diff(ref->resaved, ref->resaved_len, chunked, chunked_len));
 	free(chunked);
 	return rc;
 }

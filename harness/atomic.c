@@ -23,7 +23,7 @@ FILE *mc_atomic_open(const char *dir, const char *name, char *tmppath, size_t tm
 		err = ENAMETOOLONG;
 		goto out_err;
 	}
-	unlink(tmppath);	/* a stale leftover of an earlier process with our pid */
+	unlink(tmppath); /* a stale leftover of an earlier process with our pid */
 	fd = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = errno;
@@ -84,7 +84,7 @@ int mc_atomic_commit(FILE *f, const char *tmppath, const char *dir, const char *
 	errno = 0;
 	if (fflush(f) == EOF)
 		rc = -(errno ? errno : EIO);
-	else if (ferror(f))	/* an earlier write was lost; its errno is gone */
+	else if (ferror(f)) /* an earlier write was lost; its errno is gone */
 		rc = -EIO;
 	else if (fsync(fileno(f)) < 0)
 		rc = -errno;

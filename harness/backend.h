@@ -21,8 +21,8 @@
 /* A parsed device spec: "sim[:k=v]...", "mdev:<uuid>", "pci:<bdf>", "/dev/vfio/devices/vfioN". */
 #define MC_SPEC_MAX_PARAMS 16
 struct mc_devspec {
-	char kind[16];		/* "sim", "mdev", "pci", "cdev" */
-	char target[128];	/* uuid, bdf or cdev path; "" for sim */
+	char kind[16];	  /* "sim", "mdev", "pci", "cdev" */
+	char target[128]; /* uuid, bdf or cdev path; "" for sim */
 	int nparams;
 	struct {
 		char key[32];
@@ -32,12 +32,12 @@ struct mc_devspec {
 
 /* What a backend knows about the device it opened (for reports). Strings may be "". */
 struct mc_dev_ident {
-	char driver[64];	/* "mtty", "sim", "vfio-pci", ... */
-	char type[64];		/* mdev type ("mtty-2"), PCI IDs ("8086:1533"), sim type */
-	char path[256];		/* sysfs path, cdev path or "sim" */
+	char driver[64]; /* "mtty", "sim", "vfio-pci", ... */
+	char type[64];	 /* mdev type ("mtty-2"), PCI IDs ("8086:1533"), sim type */
+	char path[256];	 /* sysfs path, cdev path or "sim" */
 	char module_version[64];
 	char module_srcversion[64];
-	char access[32];	/* "group/container", "cdev/iommufd", "in-process" */
+	char access[32]; /* "group/container", "cdev/iommufd", "in-process" */
 };
 
 /*
@@ -47,8 +47,8 @@ struct mc_dev_ident {
  */
 enum mc_fault_kind {
 	MC_FAULT_NONE = 0,
-	MC_FAULT_ARC_FAIL,	/* the arc (arg = from << 8 | to) fails with EIO; state = last step reached */
-	MC_FAULT_ARC_ERROR,	/* the arc fails with EIO and the device enters ERROR */
+	MC_FAULT_ARC_FAIL, /* the arc (arg = from << 8 | to) fails with EIO; state = last step reached */
+	MC_FAULT_ARC_ERROR, /* the arc fails with EIO and the device enters ERROR */
 	/*
 	 * The arg-th (1-based) allocation the driver makes, or causes, in this thread from
 	 * now on fails (-ENOMEM at the allocator): arm it right before the operation.

@@ -28,19 +28,19 @@
  */
 #define KB_NOIOMMU_IOMMU 8
 
-#define KB_NREGIONS 16		/* region offsets cached: the PCI indexes and a few more */
+#define KB_NREGIONS 16 /* region offsets cached: the PCI indexes and a few more */
 
 struct kdev {
 	int devfd;
-	int groupfd;		/* group/container path */
+	int groupfd; /* group/container path */
 	int containerfd;
-	int iommufd;		/* cdev path */
+	int iommufd; /* cdev path */
 	int group;
-	char label[160];	/* the device as messages name it */
-	char sysdir[PATH_MAX];	/* the device's sysfs directory (ROB-03 removes it there) */
+	char label[160];       /* the device as messages name it */
+	char sysdir[PATH_MAX]; /* the device's sysfs directory (ROB-03 removes it there) */
 	struct mc_dev_ident id;
 
-	int *datafds;		/* data fds handed out by SET MIG_DEVICE_STATE, not yet closed */
+	int *datafds; /* data fds handed out by SET MIG_DEVICE_STATE, not yet closed */
 	int ndata, capdata;
 
 	struct {
@@ -48,10 +48,10 @@ struct kdev {
 		uint64_t offset;
 	} regions[KB_NREGIONS];
 
-	struct mc_kmsg *klog;	/* /dev/kmsg from the device's open on, or NULL */
+	struct mc_kmsg *klog; /* /dev/kmsg from the device's open on, or NULL */
 	bool klog_primed;
 
-	char module[64];	/* the driver's module, where faults are aimed */
+	char module[64]; /* the driver's module, where faults are aimed */
 	struct mc_kfault_dev fault;
 };
 
@@ -74,7 +74,8 @@ static int pick_iommu(int containerfd, bool noiommu)
 {
 	if (noiommu)
 		return ioctl(containerfd, VFIO_CHECK_EXTENSION, KB_NOIOMMU_IOMMU) > 0 ?
-			       KB_NOIOMMU_IOMMU : -ENODEV;
+			       KB_NOIOMMU_IOMMU :
+			       -ENODEV;
 	if (ioctl(containerfd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0)
 		return VFIO_TYPE1v2_IOMMU;
 	if (ioctl(containerfd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) > 0)
@@ -91,16 +92,18 @@ static int check_container(struct kdev *kd, const char *cpath, bool noiommu, cha
 	if (rc < 0) {
 		rc = -errno;
 		return mc_kfail(err, errlen, rc, "%s: VFIO_GET_API_VERSION on %s: %s%s", kd->label,
-			     cpath, strerror(-rc), rc == -ENOTTY ? " (not a VFIO container)" : "");
+				cpath, strerror(-rc),
+				rc == -ENOTTY ? " (not a VFIO container)" : "");
 	}
 	if (rc != VFIO_API_VERSION)
-		return mc_kfail(err, errlen, -EPROTO, "%s: %s speaks VFIO API %d, migcheck needs %d",
-			     kd->label, cpath, rc, VFIO_API_VERSION);
+		return mc_kfail(err, errlen, -EPROTO,
+				"%s: %s speaks VFIO API %d, migcheck needs %d", kd->label, cpath,
+				rc, VFIO_API_VERSION);
 	rc = pick_iommu(kd->containerfd, noiommu);
 	if (rc < 0)
 		return mc_kfail(err, errlen, rc, "%s: VFIO_CHECK_EXTENSION on %s: no %s backend%s",
-			     kd->label, cpath, noiommu ? "no-IOMMU" : "type1 IOMMU",
-			     noiommu ? "" : " (is vfio_iommu_type1 loaded?)");
+				kd->label, cpath, noiommu ? "no-IOMMU" : "type1 IOMMU",
+				noiommu ? "" : " (is vfio_iommu_type1 loaded?)");
 	return rc;
 }
 
@@ -114,18 +117,19 @@ static int attach_group(struct kdev *kd, const struct mc_ksysfs *ks, int iommu, 
 	rc = ioctl(kd->groupfd, VFIO_GROUP_GET_STATUS, &st);
 	if (rc < 0) {
 		rc = -errno;
-		return mc_kfail(err, errlen, rc, "%s: VFIO_GROUP_GET_STATUS on group %d: %s", kd->label,
-			     kd->group, strerror(-rc));
+		return mc_kfail(err, errlen, rc, "%s: VFIO_GROUP_GET_STATUS on group %d: %s",
+				kd->label, kd->group, strerror(-rc));
 	}
 	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return mc_kfail(err, errlen, -EBUSY,
-			     "%s: group %d not viable: other devices in the group are not bound to vfio",
-			     kd->label, kd->group);
+		return mc_kfail(
+			err, errlen, -EBUSY,
+			"%s: group %d not viable: other devices in the group are not bound to vfio",
+			kd->label, kd->group);
 	rc = ioctl(kd->groupfd, VFIO_GROUP_SET_CONTAINER, &kd->containerfd);
 	if (rc < 0) {
 		rc = -errno;
 		return mc_kfail(err, errlen, rc, "%s: VFIO_GROUP_SET_CONTAINER on group %d: %s",
-			     kd->label, kd->group, strerror(-rc));
+				kd->label, kd->group, strerror(-rc));
 	}
 	rc = ioctl(kd->containerfd, VFIO_SET_IOMMU, iommu);
 	if (rc < 0 && iommu == VFIO_TYPE1v2_IOMMU)
@@ -133,14 +137,15 @@ static int attach_group(struct kdev *kd, const struct mc_ksysfs *ks, int iommu, 
 	if (rc < 0) {
 		rc = -errno;
 		return mc_kfail(err, errlen, rc, "%s: VFIO_SET_IOMMU (type %d) for group %d: %s",
-			     kd->label, iommu, kd->group, strerror(-rc));
+				kd->label, iommu, kd->group, strerror(-rc));
 	}
 	kd->devfd = ioctl(kd->groupfd, VFIO_GROUP_GET_DEVICE_FD, ks->name);
 	if (kd->devfd < 0) {
 		rc = -errno;
-		return mc_kfail(err, errlen, rc, "%s: VFIO_GROUP_GET_DEVICE_FD(\"%s\") on group %d: %s%s",
-			     kd->label, ks->name, kd->group, strerror(-rc),
-			     rc == -EPERM ? " (no-IOMMU groups need CAP_SYS_RAWIO)" : "");
+		return mc_kfail(err, errlen, rc,
+				"%s: VFIO_GROUP_GET_DEVICE_FD(\"%s\") on group %d: %s%s", kd->label,
+				ks->name, kd->group, strerror(-rc),
+				rc == -EPERM ? " (no-IOMMU groups need CAP_SYS_RAWIO)" : "");
 	}
 	return 0;
 }
@@ -155,7 +160,8 @@ static int open_group(struct kdev *kd, const struct mc_ksysfs *ks, char *err, si
 	if (mc_kpath(cpath, sizeof(cpath), false, "/vfio/vfio") ||
 	    mc_kpath(gpath, sizeof(gpath), false, "/vfio/%d", ks->group) ||
 	    mc_kpath(npath, sizeof(npath), false, "/vfio/noiommu-%d", ks->group))
-		return mc_kfail(err, errlen, -ENAMETOOLONG, "%s: MC_DEV_ROOT path too long", kd->label);
+		return mc_kfail(err, errlen, -ENAMETOOLONG, "%s: MC_DEV_ROOT path too long",
+				kd->label);
 	if (access(gpath, F_OK) && !access(npath, F_OK)) {
 		memcpy(gpath, npath, sizeof(gpath));
 		noiommu = true;
@@ -201,7 +207,8 @@ static int open_cdev(struct kdev *kd, const struct mc_ksysfs *ks, char *err, siz
 		return rc;
 	kd->devfd = rc;
 	if (mc_kpath(ipath, sizeof(ipath), false, "/iommu")) {
-		rc = mc_kfail(err, errlen, -ENAMETOOLONG, "%s: MC_DEV_ROOT path too long", kd->label);
+		rc = mc_kfail(err, errlen, -ENAMETOOLONG, "%s: MC_DEV_ROOT path too long",
+			      kd->label);
 		goto out_close_device;
 	}
 	rc = open_node(kd->label, ipath, -1, err, errlen);
@@ -212,26 +219,27 @@ static int open_cdev(struct kdev *kd, const struct mc_ksysfs *ks, char *err, siz
 	if (ioctl(kd->devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
 		rc = -errno;
 		mc_kfail(err, errlen, rc, "%s: VFIO_DEVICE_BIND_IOMMUFD: %s%s", kd->label,
-		      strerror(-rc), rc == -EBUSY ? " (its group is open through /dev/vfio/N?)" : "");
+			 strerror(-rc),
+			 rc == -EBUSY ? " (its group is open through /dev/vfio/N?)" : "");
 		goto out_close_iommufd;
 	}
 	if (ioctl(kd->iommufd, IOMMU_IOAS_ALLOC, &ioas) < 0) {
 		rc = -errno;
 		mc_kfail(err, errlen, rc, "%s: IOMMU_IOAS_ALLOC on %s: %s", kd->label, ipath,
-		      strerror(-rc));
+			 strerror(-rc));
 		goto out_close_iommufd;
 	}
 	attach.pt_id = ioas.out_ioas_id;
 	if (ioctl(kd->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
 		rc = -errno;
-		mc_kfail(err, errlen, rc, "%s: VFIO_DEVICE_ATTACH_IOMMUFD_PT (ioas %u): %s", kd->label,
-		      ioas.out_ioas_id, strerror(-rc));
+		mc_kfail(err, errlen, rc, "%s: VFIO_DEVICE_ATTACH_IOMMUFD_PT (ioas %u): %s",
+			 kd->label, ioas.out_ioas_id, strerror(-rc));
 		goto out_close_iommufd;
 	}
 	snprintf(kd->id.access, sizeof(kd->id.access), "cdev/iommufd");
 	return 0;
 
-out_close_iommufd:	/* also frees the IOAS */
+out_close_iommufd: /* also frees the IOAS */
 	close(kd->iommufd);
 	kd->iommufd = -1;
 out_close_device:
@@ -256,11 +264,12 @@ static int check_migration(struct kdev *kd, char *err, size_t errlen)
 		return 0;
 	rc = -errno;
 	if (rc == -ENOTTY)
-		return mc_kfail(err, errlen, -EOPNOTSUPP,
-			     "%s: device has no migration support (VFIO_DEVICE_FEATURE_MIGRATION: ENOTTY)",
-			     kd->label);
+		return mc_kfail(
+			err, errlen, -EOPNOTSUPP,
+			"%s: device has no migration support (VFIO_DEVICE_FEATURE_MIGRATION: ENOTTY)",
+			kd->label);
 	return mc_kfail(err, errlen, rc, "%s: GET VFIO_DEVICE_FEATURE_MIGRATION: %s", kd->label,
-		     strerror(-rc));
+			strerror(-rc));
 }
 
 static void close_fd(int *fd)
@@ -305,8 +314,8 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 	kd->devfd = kd->groupfd = kd->containerfd = kd->iommufd = -1;
 	kd->group = -1;
 	mc_copy_str(kd->label, sizeof(kd->label), ks.label);
-	rc = strcmp(spec->kind, "cdev") == 0 ? open_cdev(kd, &ks, err, errlen)
-					       : open_group(kd, &ks, err, errlen);
+	rc = strcmp(spec->kind, "cdev") == 0 ? open_cdev(kd, &ks, err, errlen) :
+					       open_group(kd, &ks, err, errlen);
 	if (rc)
 		goto out_free;
 	rc = check_migration(kd, err, errlen);
@@ -323,7 +332,7 @@ static int kernel_open(const struct mc_devspec *spec, void **priv, char *err, si
 	*priv = kd;
 	return 0;
 
-out_close_device:	/* and whatever it is attached to; frees kd */
+out_close_device: /* and whatever it is attached to; frees kd */
 	kernel_close(kd);
 	return rc;
 out_free:
@@ -347,9 +356,10 @@ static void track_fd(struct kdev *kd, int fd)
 		if (kd->datafds[i] == fd)
 			return;
 	if (kd->ndata == kd->capdata) {
-		nv = realloc(kd->datafds, (size_t)(kd->capdata ? kd->capdata * 2 : 8) * sizeof(*nv));
+		nv = realloc(kd->datafds,
+			     (size_t)(kd->capdata ? kd->capdata * 2 : 8) * sizeof(*nv));
 		if (!nv)
-			return;	/* the caller still owns it; only the safety net is lost */
+			return; /* the caller still owns it; only the safety net is lost */
 		kd->datafds = nv;
 		kd->capdata = kd->capdata ? kd->capdata * 2 : 8;
 	}
@@ -574,7 +584,7 @@ static ssize_t kernel_klog_read(void *priv, char *buf, size_t len)
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
-	if (!kd->klog_primed) {	/* the first read sets the position (klog_read's contract) */
+	if (!kd->klog_primed) { /* the first read sets the position (klog_read's contract) */
 		kd->klog_primed = true;
 		return mc_kmsg_seek_end(kd->klog);
 	}

@@ -13,8 +13,12 @@
 /* "50ms", "200us", "1s", "750000ns"; a bare number is milliseconds. */
 static int parse_time(const char *s, uint64_t *ns)
 {
-	static const struct { const char *sfx; uint64_t mul; } units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 }, { "", 1000000 },
+	static const struct {
+		const char *sfx;
+		uint64_t mul;
+	} units[] = {
+		{ "ns", 1 },	     { "us", 1000 },  { "ms", 1000000 },
+		{ "s", 1000000000 }, { "", 1000000 },
 	};
 	char *end;
 	unsigned long long v;
@@ -53,9 +57,10 @@ int mc_budget_check(const struct mc_budgets *b, uint64_t flags, char *err, size_
 	for (int i = 0; b && i < b->narcs; i++) {
 		if (arcs_into(flags, b->arcs[i].from, b->arcs[i].to))
 			continue;
-		snprintf(err, len, "--budget '%s': the device (migration flags %llu) has no such "
-			 "arc, so the budget could never apply", b->arcs[i].word,
-			 (unsigned long long)flags);
+		snprintf(err, len,
+			 "--budget '%s': the device (migration flags %llu) has no such "
+			 "arc, so the budget could never apply",
+			 b->arcs[i].word, (unsigned long long)flags);
 		return -EINVAL;
 	}
 	return 0;
@@ -80,16 +85,20 @@ int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t len)
 		errno = 0;
 		r = strtod(s + 9, &end);
 		if (errno || *end || s[9] < '0' || s[9] > '9' || !(r >= 1.0) || r > 1e9) {
-			snprintf(err, len, "--budget '%s': expected datasize=RATIO with RATIO >= 1 (e.g. 2 or 1.5)",
-				 s);
+			snprintf(
+				err, len,
+				"--budget '%s': expected datasize=RATIO with RATIO >= 1 (e.g. 2 or 1.5)",
+				s);
 			return -EINVAL;
 		}
 		b->datasize_ratio = r;
 		return 0;
 	}
 	if (strncmp(s, "arc=", 4) || strlen(s + 4) >= sizeof(buf)) {
-		snprintf(err, len, "--budget '%s': expected arc=[FROM->]TO:TIME, downtime=TIME or datasize=RATIO",
-			 s);
+		snprintf(
+			err, len,
+			"--budget '%s': expected arc=[FROM->]TO:TIME, downtime=TIME or datasize=RATIO",
+			s);
 		return -EINVAL;
 	}
 	snprintf(buf, sizeof(buf), "%s", s + 4);
@@ -108,15 +117,18 @@ int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t len)
 	}
 	to = mc_state_parse(arrow ? arrow + 2 : buf);
 	if (to <= 0 || (arrow && from <= 0)) {
-		snprintf(err, len, "--budget '%s': unknown state (STOP, RUNNING, STOP_COPY, RESUMING, RUNNING_P2P, PRE_COPY, PRE_COPY_P2P)",
-			 s);
+		snprintf(
+			err, len,
+			"--budget '%s': unknown state (STOP, RUNNING, STOP_COPY, RESUMING, RUNNING_P2P, PRE_COPY, PRE_COPY_P2P)",
+			s);
 		return -EINVAL;
 	}
 	if (!arcs_into(1, from, (uint32_t)to) && !arcs_into(3, from, (uint32_t)to) &&
 	    !arcs_into(5, from, (uint32_t)to) && !arcs_into(7, from, (uint32_t)to)) {
-		snprintf(err, len, "--budget '%s': %s%s%s is no arc of the state machine, so the "
-			 "budget could never apply (TIME-01 times single base arcs)", s,
-			 arrow ? mc_state_name((uint32_t)from) : "",
+		snprintf(err, len,
+			 "--budget '%s': %s%s%s is no arc of the state machine, so the "
+			 "budget could never apply (TIME-01 times single base arcs)",
+			 s, arrow ? mc_state_name((uint32_t)from) : "",
 			 arrow ? "->" : "no arc into ", mc_state_name((uint32_t)to));
 		return -EINVAL;
 	}

@@ -57,8 +57,7 @@ static void env_str(FILE *f, const char *key, const char *v, bool last)
 }
 
 /* environment.json: who made the bundle, where, from what, and the run's identity. */
-static int environment(struct mc_rfiles *fs, const struct mc_report *rep, const char *dir,
-		       time_t t)
+static int environment(struct mc_rfiles *fs, const struct mc_report *rep, const char *dir, time_t t)
 {
 	char *buf = NULL, stamp[32], host[600] = "";
 	size_t len = 0;
@@ -96,14 +95,22 @@ static int environment(struct mc_rfiles *fs, const struct mc_report *rep, const 
 const char *mc_bundle_env_run(const struct mc_report *rep, int i, const char **key)
 {
 	const struct mc_run_info *in = &rep->info;
-	const struct { const char *key, *v; } run[MC_BUNDLE_ENV_RUN] = {
-		{ "migcheck", in->tool_version }, { "commit", in->tool_commit },
-		{ "started", in->started }, { "finished", in->finished },
-		{ "cmdline", in->cmdline }, { "hostname", in->hostname },
-		{ "kernel", in->kernel_release }, { "kernel_config_sha256", in->kernel_config },
-		{ "device", in->device_spec }, { "driver", in->ident.driver },
+	const struct {
+		const char *key, *v;
+	} run[MC_BUNDLE_ENV_RUN] = {
+		{ "migcheck", in->tool_version },
+		{ "commit", in->tool_commit },
+		{ "started", in->started },
+		{ "finished", in->finished },
+		{ "cmdline", in->cmdline },
+		{ "hostname", in->hostname },
+		{ "kernel", in->kernel_release },
+		{ "kernel_config_sha256", in->kernel_config },
+		{ "device", in->device_spec },
+		{ "driver", in->ident.driver },
 		{ "module_version", in->ident.module_version },
-		{ "module_srcversion", in->ident.module_srcversion }, { "type", in->ident.type },
+		{ "module_srcversion", in->ident.module_srcversion },
+		{ "type", in->ident.type },
 	};
 
 	*key = run[i].key;
@@ -154,8 +161,8 @@ static char *manifest(const struct mc_rfiles *fs, const char *top, int64_t mtime
 		char hex[MC_SHA256_HEX];
 
 		mc_sha256_hex(fs->f[i].data, fs->f[i].len, hex);
-		fprintf(f, "# f %04o %zu %s\n%s  %s\n", MC_BUNDLE_MODE, fs->f[i].len,
-			fs->f[i].name, hex, fs->f[i].name);
+		fprintf(f, "# f %04o %zu %s\n%s  %s\n", MC_BUNDLE_MODE, fs->f[i].len, fs->f[i].name,
+			hex, fs->f[i].name);
 	}
 	if (fclose(f)) {
 		free(buf);
@@ -236,21 +243,24 @@ static void drop_unportable(struct mc_rfiles *fs, const char *top)
 		uint8_t h[MC_TAR_BLOCK];
 
 		snprintf(ent, sizeof(ent), "%s/%s", top, fs->f[i].name);
-		if (mc_bundle_name_ok(fs->f[i].name, false) && !mc_tar_header(h, ent, '0', 0, 0, 0)) {
+		if (mc_bundle_name_ok(fs->f[i].name, false) &&
+		    !mc_tar_header(h, ent, '0', 0, 0, 0)) {
 			fs->f[kept++] = fs->f[i];
 			continue;
 		}
 		mc_term_str(shown, sizeof(shown), fs->f[i].name);
-		fprintf(stderr, "migcheck: bundle: warning: not packing \"%s\": a bundle holds names "
-			"of letters, digits, '._+-' and '/' that fit a ustar header\n", shown);
+		fprintf(stderr,
+			"migcheck: bundle: warning: not packing \"%s\": a bundle holds names "
+			"of letters, digits, '._+-' and '/' that fit a ustar header\n",
+			shown);
 		free(fs->f[i].data);
 	}
 	fs->n = kept;
 }
 
 /* The archive: the manifest, its signature (when @sig), then the manifest's members. */
-static int write_tar(const struct mc_rfiles *fs, const char *top, const char *path,
-		     const char *man, size_t mlen, const char *sig, size_t siglen, int64_t now)
+static int write_tar(const struct mc_rfiles *fs, const char *top, const char *path, const char *man,
+		     size_t mlen, const char *sig, size_t siglen, int64_t now)
 {
 	char dir[4096], tmp[4352], ent[600];
 	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
@@ -356,7 +366,7 @@ int mc_bundle_create(const struct mc_bundle_opts *o, char *path, size_t pathlen)
 		return rc;
 	}
 	drop_self(&fs, clean, path);
-	mc_rfiles_del(&fs, MC_BUNDLE_MANIFEST);	/* an unpacked bundle's, made anew */
+	mc_rfiles_del(&fs, MC_BUNDLE_MANIFEST); /* an unpacked bundle's, made anew */
 	mc_rfiles_del(&fs, MC_BUNDLE_MANIFEST MC_SIG_SUFFIX);
 	drop_unportable(&fs, top);
 	rc = load_report(&fs, clean, o, &doc, &rep, &w);

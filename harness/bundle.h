@@ -13,17 +13,17 @@
 
 #include "report.h"
 
-#define MC_BUNDLE_MAX (1u << 30)	/* largest bundle verify reads */
+#define MC_BUNDLE_MAX (1u << 30) /* largest bundle verify reads */
 #define MC_BUNDLE_MANIFEST "MANIFEST.sha256"
 #define MC_BUNDLE_MANIFEST_HEAD "# migcheck bundle manifest 2"
-#define MC_BUNDLE_MODE 0644		/* every member's mode */
-#define MC_BUNDLE_ENV_RUN 13		/* fields of environment.json's "run" */
+#define MC_BUNDLE_MODE 0644  /* every member's mode */
+#define MC_BUNDLE_ENV_RUN 13 /* fields of environment.json's "run" */
 
 struct mc_bundle_opts {
-	const char *dir;	/* report directory: report.json and whatever lies next to it */
-	const char *out;	/* bundle file; NULL: "<dir>.bundle.tar" */
-	const char *waivers;	/* waiver file or NULL (then the report's own, if any) */
-	const char *key;	/* signify secret key file to sign the manifest with, or NULL */
+	const char *dir;     /* report directory: report.json and whatever lies next to it */
+	const char *out;     /* bundle file; NULL: "<dir>.bundle.tar" */
+	const char *waivers; /* waiver file or NULL (then the report's own, if any) */
+	const char *key;     /* signify secret key file to sign the manifest with, or NULL */
 };
 
 /*

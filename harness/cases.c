@@ -26,12 +26,9 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } pre_names[] = {
-	{ "p2p", MC_PRE_P2P },
-	{ "pre_copy", MC_PRE_PRE_COPY },
-	{ "log", MC_PRE_LOG },
-	{ "fault", MC_PRE_FAULT },
-	{ "qemu", MC_PRE_QEMU },
-	{ "cloud-hypervisor", MC_PRE_CH },
+	{ "p2p", MC_PRE_P2P },	 { "pre_copy", MC_PRE_PRE_COPY },
+	{ "log", MC_PRE_LOG },	 { "fault", MC_PRE_FAULT },
+	{ "qemu", MC_PRE_QEMU }, { "cloud-hypervisor", MC_PRE_CH },
 };
 
 /* The profile name of MC_PRE_* bit @bit ("qemu"), NULL when it is no profile. */
@@ -58,8 +55,10 @@ int mc_profile_parse(const char *list, unsigned *out, char *err, size_t errlen)
 			if (n == strlen(mc_profile_name(b)) && !strncmp(p, mc_profile_name(b), n))
 				bit = b;
 		if (!bit && !(none && n == 4)) {
-			snprintf(err, errlen, "--profile: '%.*s' is no profile (use qemu, "
-				 "cloud-hypervisor, all or none, comma separated)", (int)n, p);
+			snprintf(err, errlen,
+				 "--profile: '%.*s' is no profile (use qemu, "
+				 "cloud-hypervisor, all or none, comma separated)",
+				 (int)n, p);
 			return -EINVAL;
 		}
 		*out |= bit;
@@ -76,7 +75,9 @@ const char *mc_profile_text(unsigned profiles, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s%s", profiles & MC_PRE_QEMU ? "qemu" : "",
 		 (profiles & MC_PROFILES_ALL) == MC_PROFILES_ALL ? "," : "",
-		 profiles & MC_PRE_CH ? "cloud-hypervisor" : profiles & MC_PRE_QEMU ? "" : "none");
+		 profiles & MC_PRE_CH	? "cloud-hypervisor" :
+		 profiles & MC_PRE_QEMU ? "" :
+					  "none");
 	return buf;
 }
 
@@ -135,8 +136,8 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-__attribute__((format(printf, 5, 6)))
-static int row_error(char *err, size_t errlen, const char *fname, int line, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static int
+row_error(char *err, size_t errlen, const char *fname, int line, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(err, errlen, "%s:%d: ", fname, line);
@@ -148,8 +149,8 @@ static int row_error(char *err, size_t errlen, const char *fname, int line, cons
 	return -EINVAL;
 }
 
-static int parse_row(const char *fname, int lineno, const char *line, struct mc_case *c,
-		     char *err, size_t errlen)
+static int parse_row(const char *fname, int lineno, const char *line, struct mc_case *c, char *err,
+		     size_t errlen)
 {
 	char clause[32], pre[64], op[32];
 	const char *p = line;
@@ -179,12 +180,13 @@ static int parse_row(const char *fname, int lineno, const char *line, struct mc_
 				 c->name);
 	c->clause = mc_clause_find(clause);
 	if (!c->clause)
-		return row_error(err, errlen, fname, lineno, "unknown clause '%s' (see migcheck clauses)",
-				 clause);
-	if (parse_pre(pre, &c->pre))
 		return row_error(err, errlen, fname, lineno,
-				 "unknown precondition '%s' (use -, p2p, pre_copy, log, fault, qemu, cloud-hypervisor joined by +)",
-				 pre);
+				 "unknown clause '%s' (see migcheck clauses)", clause);
+	if (parse_pre(pre, &c->pre))
+		return row_error(
+			err, errlen, fname, lineno,
+			"unknown precondition '%s' (use -, p2p, pre_copy, log, fault, qemu, cloud-hypervisor joined by +)",
+			pre);
 	c->op = mc_op_find(op);
 	if (!c->op)
 		return row_error(err, errlen, fname, lineno, "unknown operation '%s'", op);
@@ -227,7 +229,8 @@ int mc_cases_parse(const char *fname, const char *text, struct mc_caseset *cs, c
 			continue;
 		for (const char *q = s; *q; q++)
 			if ((unsigned char)*q < 0x20 && *q != '\t')
-				return row_error(err, errlen, fname, lineno, "control character in row");
+				return row_error(err, errlen, fname, lineno,
+						 "control character in row");
 		if (parse_row(fname, lineno, s, &c, err, errlen))
 			return -EINVAL;
 		for (int i = 0; i < cs->n; i++)
@@ -377,8 +380,10 @@ int mc_cases_check_only(const struct mc_caseset *cs, const char *only, char *err
 			return -EINVAL;
 		}
 		if (i == cs->n) {
-			snprintf(err, errlen, "--only: '%.400s' is no clause ID, group or case name of "
-				 "the case set (migcheck cases lists them)", t);
+			snprintf(err, errlen,
+				 "--only: '%.400s' is no clause ID, group or case name of "
+				 "the case set (migcheck cases lists them)",
+				 t);
 			return -EINVAL;
 		}
 		p += n;
@@ -410,7 +415,8 @@ int mc_case_expand(const struct mc_case *c, uint64_t flags, struct mc_param *out
 			if (!mc_model_supported(flags, s) || s == VFIO_DEVICE_STATE_RESUMING)
 				continue;
 			out[n] = (struct mc_param){ .a = VFIO_DEVICE_STATE_RESUMING, .b = s };
-			snprintf(out[n].label, sizeof(out[n].label), "RESUMING->%s", mc_state_name(s));
+			snprintf(out[n].label, sizeof(out[n].label), "RESUMING->%s",
+				 mc_state_name(s));
 			n++;
 		}
 		return n;

@@ -23,13 +23,13 @@ extern const struct mc_embedded_file mc_embedded_cases[];
 
 /* Preconditions a row may require; a device lacking one gets `skip` with the reason. */
 enum {
-	MC_PRE_P2P = 1u << 0,		/* VFIO_MIGRATION_P2P advertised */
-	MC_PRE_PRE_COPY = 1u << 1,	/* VFIO_MIGRATION_PRE_COPY advertised */
-	MC_PRE_LOG = 1u << 2,		/* PROBE of DMA_LOGGING_START succeeds */
-	MC_PRE_FAULT = 1u << 3,		/* the backend can inject faults (simulated device) */
-	MC_PRE_FLAGS = 1u << 4,		/* usable migration flags were read (implicit for non-FEAT) */
-	MC_PRE_QEMU = 1u << 5,		/* --profile selects qemu (a VMM's sequence, not a device's) */
-	MC_PRE_CH = 1u << 6,		/* --profile selects cloud-hypervisor */
+	MC_PRE_P2P = 1u << 0,	   /* VFIO_MIGRATION_P2P advertised */
+	MC_PRE_PRE_COPY = 1u << 1, /* VFIO_MIGRATION_PRE_COPY advertised */
+	MC_PRE_LOG = 1u << 2,	   /* PROBE of DMA_LOGGING_START succeeds */
+	MC_PRE_FAULT = 1u << 3,	   /* the backend can inject faults (simulated device) */
+	MC_PRE_FLAGS = 1u << 4,	   /* usable migration flags were read (implicit for non-FEAT) */
+	MC_PRE_QEMU = 1u << 5,	   /* --profile selects qemu (a VMM's sequence, not a device's) */
+	MC_PRE_CH = 1u << 6,	   /* --profile selects cloud-hypervisor */
 };
 
 /*

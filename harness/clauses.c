@@ -12,7 +12,9 @@
 #include "clauses.h"
 
 static const char *const level_names[] = {
-	[MC_MUST] = "must", [MC_SHOULD] = "should", [MC_INFO] = "info",
+	[MC_MUST] = "must",
+	[MC_SHOULD] = "should",
+	[MC_INFO] = "info",
 };
 
 const char *mc_level_name(enum mc_level lv)
@@ -29,10 +31,14 @@ int mc_level_parse(const char *name)
 }
 
 const struct mc_clause_group mc_clause_groups[] = {
-	{ "FEAT", "Discovery and the feature ioctl" }, { "FSM", "The state machine" },
-	{ "SAVE", "Save side of the data fd" }, { "RES", "Resume side of the data fd" },
-	{ "PRE", "PRE_COPY" }, { "ERR", "ERROR state and reset" },
-	{ "LOG", "DMA dirty logging" }, { "TIME", "Latency and downtime" },
+	{ "FEAT", "Discovery and the feature ioctl" },
+	{ "FSM", "The state machine" },
+	{ "SAVE", "Save side of the data fd" },
+	{ "RES", "Resume side of the data fd" },
+	{ "PRE", "PRE_COPY" },
+	{ "ERR", "ERROR state and reset" },
+	{ "LOG", "DMA dirty logging" },
+	{ "TIME", "Latency and downtime" },
 	{ "VMM", "What the VMMs rely on" },
 	{ "ROB", "Robustness of the whole run" },
 	{ "REG", "Regressions of driver bug classes fixed upstream" },
@@ -40,7 +46,10 @@ const struct mc_clause_group mc_clause_groups[] = {
 	{ NULL, NULL },
 };
 
-#define C(grp, num, lvl, txt) { .id = grp "-" num, .group = grp, .level = lvl, .text = txt }
+#define C(grp, num, lvl, txt)                                              \
+	{                                                                  \
+		.id = grp "-" num, .group = grp, .level = lvl, .text = txt \
+	}
 
 const struct mc_clause mc_clauses[] = {
 	/* FEAT: discovery and the feature ioctl */
@@ -313,10 +322,12 @@ void mc_clauses_print(FILE *f, bool markdown)
 {
 	if (!markdown) {
 		for (const struct mc_clause_group *g = mc_clause_groups; g->group; g++) {
-			fprintf(f, "%s%s: %s\n", g == mc_clause_groups ? "" : "\n", g->group, g->title);
+			fprintf(f, "%s%s: %s\n", g == mc_clause_groups ? "" : "\n", g->group,
+				g->title);
 			for (const struct mc_clause *c = mc_clauses; c->id; c++)
 				if (!strcmp(c->group, g->group))
-					fprintf(f, "  %-8s %-6s %s\n", c->id, mc_level_name(c->level), c->text);
+					fprintf(f, "  %-8s %-6s %s\n", c->id,
+						mc_level_name(c->level), c->text);
 		}
 		return;
 	}
@@ -335,7 +346,8 @@ void mc_clauses_print(FILE *f, bool markdown)
 	      "  then `fail` when the budget is exceeded.\n\n"
 	      "A clause whose precondition the device lacks (a flag it does not advertise, a feature\n"
 	      "whose PROBE fails) is `skip`, with the reason. A case the harness itself could not\n"
-	      "carry out (its setup failed, a timeout in harness code) is `error`, never `fail`.\n", f);
+	      "carry out (its setup failed, a timeout in harness code) is `error`, never `fail`.\n",
+	      f);
 	for (const struct mc_clause_group *g = mc_clause_groups; g->group; g++) {
 		fprintf(f, "\n## %s: %s\n\n| ID | Level | Requirement |\n|---|---|---|\n", g->group,
 			g->title);

@@ -22,10 +22,10 @@ int mc_level_parse(const char *name);
 
 /* One clause of the clause table (clauses.c; docs/CLAUSES.md). */
 struct mc_clause {
-	const char *id;		/* "FSM-01" */
-	const char *group;	/* "FSM" */
+	const char *id;	   /* "FSM-01" */
+	const char *group; /* "FSM" */
 	enum mc_level level;
-	const char *text;	/* the requirement, in our words */
+	const char *text; /* the requirement, in our words */
 };
 /* The clause table (clauses.c), terminated by an entry with id == NULL. */
 extern const struct mc_clause mc_clauses[];

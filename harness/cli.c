@@ -105,7 +105,8 @@ static void usage(FILE *f)
 		"                       MC_KCOV_MODULES=a,b names the driver's modules)\n"
 		"\n"
 		"exit: 0 no MUST clause failed, 1 a clause failed, 2 usage or harness error,\n"
-		"      4 every case was skipped, 128+N interrupted by signal N (reports kept)\n", mc_cmd_report_usage);
+		"      4 every case was skipped, 128+N interrupted by signal N (reports kept)\n",
+		mc_cmd_report_usage);
 	fputs(mc_cmd_coverage_usage, f);
 }
 
@@ -131,8 +132,10 @@ static int autodetect(char *spec, size_t len)
 
 	rc = mc_devlist_scan(&e, &n, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "migcheck: no --device given and scanning for VFIO devices failed: "
-			"%s\n", err);
+		fprintf(stderr,
+			"migcheck: no --device given and scanning for VFIO devices failed: "
+			"%s\n",
+			err);
 		return rc;
 	}
 	for (int i = 0; i < n; i++) {
@@ -144,7 +147,8 @@ static int autodetect(char *spec, size_t len)
 	mc_devlist_free(e, n);
 	if (found == 1)
 		return 0;
-	fprintf(stderr, "migcheck: no --device given and %s VFIO devices with migration "
+	fprintf(stderr,
+		"migcheck: no --device given and %s VFIO devices with migration "
 		"support were found; name one with --device (or try --device sim)\n",
 		found ? "several" : "no");
 	return -ENODEV;
@@ -190,7 +194,9 @@ static void print_matrix(const struct mc_report *rep)
 					 c->obs_err ? mc_errno_name(c->obs_err) : "ok",
 					 !c->obs_err && c->obs_fd ? "+fd" : "",
 					 c->obs_state != (c->exp_err ? f : t) ? "@" : "",
-					 c->obs_state != (c->exp_err ? f : t) ? short_state(c->obs_state) : "");
+					 c->obs_state != (c->exp_err ? f : t) ?
+						 short_state(c->obs_state) :
+						 "");
 				if (c->verdict == MC_CELL_MISMATCH) {
 					snprintf(exp, sizeof(exp), "[%s%s]",
 						 c->exp_err ? mc_errno_name(c->exp_err) : "ok",
@@ -220,11 +226,12 @@ static int cmd_list(void)
 		printf("no VFIO devices found (try: migcheck run --device sim)\n");
 	for (int i = 0; i < n; i++) {
 		if (e[i].open_err)
-			printf("%-44s %-12s %-10s group %-4d  %s\n", e[i].spec, e[i].driver, e[i].type,
-			       e[i].group, e[i].error);
+			printf("%-44s %-12s %-10s group %-4d  %s\n", e[i].spec, e[i].driver,
+			       e[i].type, e[i].group, e[i].error);
 		else
 			printf("%-44s %-12s %-10s group %-4d  migration flags %#llx\n", e[i].spec,
-			       e[i].driver, e[i].type, e[i].group, (unsigned long long)e[i].mig_flags);
+			       e[i].driver, e[i].type, e[i].group,
+			       (unsigned long long)e[i].mig_flags);
 	}
 	mc_devlist_free(e, n);
 	return 0;
@@ -234,8 +241,8 @@ static int cmd_cases(const char *dir)
 {
 	struct mc_caseset cs = { 0 };
 	char err[1024];
-	int rc = dir ? mc_cases_load_dir(dir, &cs, err, sizeof(err))
-		     : mc_cases_load_builtin(&cs, err, sizeof(err));
+	int rc = dir ? mc_cases_load_dir(dir, &cs, err, sizeof(err)) :
+		       mc_cases_load_builtin(&cs, err, sizeof(err));
 
 	if (rc) {
 		mc_term_printf(stderr, "migcheck: %s\n", err);
@@ -254,7 +261,8 @@ static void sanitize(const char *in, char *out, size_t len)
 	size_t i;
 
 	for (i = 0; in[i] && i + 1 < len; i++)
-		out[i] = (in[i] == '/' || in[i] == ':' || in[i] == '=' || in[i] == ' ') ? '-' : in[i];
+		out[i] = (in[i] == '/' || in[i] == ':' || in[i] == '=' || in[i] == ' ') ? '-' :
+											  in[i];
 	out[i] = '\0';
 }
 
@@ -303,7 +311,10 @@ static int cmd_run(int argc, char **argv, bool walk)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mc_run_opts o = {
-		.seed = 1, .timeout_ms = 60000, .op_timeout_ms = 10000, .stream_limit = 256u << 20,
+		.seed = 1,
+		.timeout_ms = 60000,
+		.op_timeout_ms = 10000,
+		.stream_limit = 256u << 20,
 	};
 	char spec[256], outdir[512], cmdline[1024] = "", err[512];
 	struct mc_report *rep = NULL;
@@ -354,13 +365,14 @@ static int cmd_run(int argc, char **argv, bool walk)
 			break;
 		case 'y':
 		case 'R':
-			if (mc_regacc_parse(optarg, opt == 'y', opt == 'y' ? &dirty : &state_regions,
-					    err, sizeof(err))) {
+			if (mc_regacc_parse(optarg, opt == 'y',
+					    opt == 'y' ? &dirty : &state_regions, err,
+					    sizeof(err))) {
 				fprintf(stderr, "migcheck: %s\n", err);
 				return EXIT_USAGE;
 			}
-			*(opt == 'y' ? &o.dirty : &o.state_regions) = opt == 'y' ? &dirty
-										  : &state_regions;
+			*(opt == 'y' ? &o.dirty : &o.state_regions) = opt == 'y' ? &dirty :
+										   &state_regions;
 			break;
 		case 'B':
 			if (mc_budget_parse(optarg, &budgets, err, sizeof(err))) {
@@ -393,12 +405,8 @@ static int cmd_run(int argc, char **argv, bool walk)
 				goto bad_value;
 			o.stream_limit = (size_t)v64;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
@@ -406,7 +414,8 @@ static int cmd_run(int argc, char **argv, bool walk)
 		return EXIT_USAGE;
 	}
 	if (o.nondet && !o.state_regions) {
-		fprintf(stderr, "migcheck: --nondeterministic needs --state-regions (what RES-02 compares instead)\n");
+		fprintf(stderr,
+			"migcheck: --nondeterministic needs --state-regions (what RES-02 compares instead)\n");
 		return EXIT_USAGE;
 	}
 	if (!o.device) {
@@ -450,7 +459,7 @@ bad_value:
 		opt == 't' ? "timeout (milliseconds, 1 to 86400000)" :
 		opt == 'T' ? "op-timeout (milliseconds, 1 to 86400000)" :
 		opt == 'I' ? "io (rw or uring)" :
-		"stream-limit (bytes, 1 to 1t; suffixes k, m, g, t)");
+			     "stream-limit (bytes, 1 to 1t; suffixes k, m, g, t)");
 	return EXIT_USAGE;
 }
 
@@ -475,8 +484,8 @@ static int cmd_expect(int argc, char **argv)
 	int rc = EXIT_USAGE;
 	FILE *f;
 
-	if (argc != 4 || (strcmp(argv[1], "check") && strcmp(argv[1], "write") &&
-			  strcmp(argv[1], "agree"))) {
+	if (argc != 4 ||
+	    (strcmp(argv[1], "check") && strcmp(argv[1], "write") && strcmp(argv[1], "agree"))) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -488,8 +497,8 @@ static int cmd_expect(int argc, char **argv)
 		if (load_json(argv[3], &b))
 			goto out;
 		int n = agree ? mc_expect_agree(mc_json_root(a), mc_json_root(b), stdout, err,
-						sizeof(err))
-			      : mc_expect_check(mc_json_root(a), mc_json_root(b), stdout, err,
+						sizeof(err)) :
+				mc_expect_check(mc_json_root(a), mc_json_root(b), stdout, err,
 						sizeof(err));
 
 		if (n < 0)
@@ -549,14 +558,15 @@ static int cmd_mutants(int argc, char **argv)
 	unsigned long long v;
 	int rc;
 
-	for (int i = 1; i < argc; i += 2) {	/* options come in pairs */
+	for (int i = 1; i < argc; i += 2) { /* options come in pairs */
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!val)
 			goto usage;
 		if (!strcmp(a, "--jobs") && !parse_uint(val, 16, &v) && v)
 			mo.jobs = (int)v;
-		else if (!strcmp(a, "--flags") && !parse_uint(val, 7, &v) && mc_model_flags_valid(v))
+		else if (!strcmp(a, "--flags") && !parse_uint(val, 7, &v) &&
+			 mc_model_flags_valid(v))
 			mo.flags = (int)v;
 		else if (!strcmp(a, "--json"))
 			mo.json = val;
@@ -572,7 +582,8 @@ static int cmd_mutants(int argc, char **argv)
 	}
 	return rc;
 usage:
-	fprintf(stderr, "usage: migcheck mutants [--jobs 1..16] [--flags 1|3|5|7] [--json FILE] [--cases DIR]\n");
+	fprintf(stderr,
+		"usage: migcheck mutants [--jobs 1..16] [--flags 1|3|5|7] [--json FILE] [--cases DIR]\n");
 	return EXIT_USAGE;
 }
 

@@ -162,7 +162,8 @@ static int update_report(const char *dir)
 	snprintf(path, sizeof(path), "%s/coverage.json", dir);
 	rc = mc_json_parse_file(path, NULL, &doc, &jerr);
 	if (rc) {
-		mc_term_printf(stderr, "migcheck: coverage: %s:%u: %s\n", path, jerr.line, jerr.msg);
+		mc_term_printf(stderr, "migcheck: coverage: %s:%u: %s\n", path, jerr.line,
+			       jerr.msg);
 		goto out;
 	}
 	rep->coverage = mc_json_root(doc);
@@ -194,7 +195,8 @@ int mc_cmd_coverage(int argc, char **argv)
 		return EXIT_USAGE;
 	cv.src = a.src;
 	cv.ksrc = a.ksrc;
-	if (load_objects(&cv, &a, err, sizeof(err)) || mc_cov_read_pcs(&cv, a.pcs, err, sizeof(err))) {
+	if (load_objects(&cv, &a, err, sizeof(err)) ||
+	    mc_cov_read_pcs(&cv, a.pcs, err, sizeof(err))) {
 		mc_term_printf(stderr, "migcheck: coverage: %s\n", err);
 		goto out;
 	}
@@ -204,8 +206,9 @@ int mc_cmd_coverage(int argc, char **argv)
 	mc_cov_count(&cv, -1, MC_COV_DRIVER, &d);
 	mc_cov_count(&cv, -1, MC_COV_CORE, &c);
 	printf("coverage: driver lines %d/%d (%.1f%%), functions %d/%d; VFIO core lines %d/%d "
-	       "(%.1f%%), functions %d/%d\n", d.lines_hit, d.lines, pct(d.lines_hit, d.lines),
-	       d.fns_hit, d.fns, c.lines_hit, c.lines, pct(c.lines_hit, c.lines), c.fns_hit, c.fns);
+	       "(%.1f%%), functions %d/%d\n",
+	       d.lines_hit, d.lines, pct(d.lines_hit, d.lines), d.fns_hit, d.fns, c.lines_hit,
+	       c.lines, pct(c.lines_hit, c.lines), c.fns_hit, c.fns);
 	snprintf(path, sizeof(path), "%s/report.json", a.out);
 	probe = fopen(path, "re");
 	rc = 0;

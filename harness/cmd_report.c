@@ -64,7 +64,8 @@ static int parse(int argc, char **argv, int first, const char **pos, int npos,
 		} else if (argv[i][0] != '-' && n < npos) {
 			pos[n++] = argv[i];
 		} else {
-			fprintf(stderr, "migcheck: %s: unexpected argument '%s'\n", argv[0], argv[i]);
+			fprintf(stderr, "migcheck: %s: unexpected argument '%s'\n", argv[0],
+				argv[i]);
 			return -1;
 		}
 	}
@@ -129,8 +130,7 @@ int mc_cmd_report(int argc, char **argv)
 	char err[1024], src[4096];
 	int rc = EXIT_USAGE;
 
-	if (argc < 2 || strcmp(argv[1], "render") ||
-	    parse(argc, argv, 2, pos, 1, names, vals)) {
+	if (argc < 2 || strcmp(argv[1], "render") || parse(argc, argv, 2, pos, 1, names, vals)) {
 		if (argc < 2 || strcmp(argv[1], "render"))
 			fprintf(stderr, "usage:\n%s", mc_cmd_report_usage);
 		return EXIT_USAGE;
@@ -147,14 +147,16 @@ int mc_cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (mc_rfiles_scan(src, true, &fs, err, sizeof(err)))
-		mc_term_printf(stderr, "migcheck: warning: %s (rendering without kernel log and "
-			       "fuzz statistics)\n", err);
+		mc_term_printf(stderr,
+			       "migcheck: warning: %s (rendering without kernel log and "
+			       "fuzz statistics)\n",
+			       err);
 	if (vals[0] && mc_mkdir_p(vals[0])) {
 		fprintf(stderr, "migcheck: cannot create %s: %s\n", vals[0], strerror(errno));
 		goto out;
 	}
 	if (mc_render_all(rep, &fs, vals[0] ? vals[0] : src,
-		       vals[1] || (vals[0] && !same_dir(vals[0], src))))
+			  vals[1] || (vals[0] && !same_dir(vals[0], src))))
 		goto out;
 	mc_report_scope(rep, &sc);
 	printf("migcheck: rendered %s into %s: verdict %s\n", pos[0], vals[0] ? vals[0] : src,
@@ -176,8 +178,9 @@ int mc_cmd_bundle(int argc, char **argv)
 
 	if (parse(argc, argv, 1, pos, 1, names, vals))
 		return EXIT_USAGE;
-	o = (struct mc_bundle_opts){ .dir = pos[0], .out = vals[0], .waivers = vals[1],
-				   .key = vals[2] };
+	o = (struct mc_bundle_opts){
+		.dir = pos[0], .out = vals[0], .waivers = vals[1], .key = vals[2]
+	};
 	if (mc_bundle_create(&o, path, sizeof(path)))
 		return EXIT_USAGE;
 	printf("migcheck: bundle %s written (check it with: migcheck verify %s%s)\n", path, path,
@@ -226,7 +229,7 @@ int mc_cmd_diff(int argc, char **argv)
 	if (parse(argc, argv, 1, pos, 2, names, vals))
 		return EXIT_USAGE;
 	if (vals[0]) {
-		o.threshold = strtod(vals[0], &end) / 100;	/* digits and a point only */
+		o.threshold = strtod(vals[0], &end) / 100; /* digits and a point only */
 		if (vals[0][0] < '0' || vals[0][0] > '9' || *end ||
 		    strspn(vals[0], "0123456789.") != strlen(vals[0]) || o.threshold > 1000) {
 			fprintf(stderr, "migcheck: diff: --threshold '%s' is not a percentage\n",

@@ -61,8 +61,7 @@ static int site_of(const struct mc_cov *cv, uint64_t pc, const char *obj, const 
 	for (int f = 0; f < cv->obj[*oi].nfn; f++) {
 		const struct mc_cov_fn *fn = &cv->obj[*oi].fn[f];
 
-		if (!strncmp(fn->name, symoff, (size_t)(plus - symoff)) &&
-		    !fn->name[plus - symoff])
+		if (!strncmp(fn->name, symoff, (size_t)(plus - symoff)) && !fn->name[plus - symoff])
 			return mc_cov_site_find(&cv->obj[*oi], fn->sec, fn->addr + off);
 	}
 	return -1;
@@ -146,7 +145,7 @@ static int tally(const struct mc_cov *cv, int set, int *line_n, int **fn_n)
 }
 
 struct tallies {
-	int *line_n;		/* reached per line (points reached, summed over sets) */
+	int *line_n; /* reached per line (points reached, summed over sets) */
 	uint8_t *line_seen;
 	int **fn_n;
 };
@@ -221,8 +220,7 @@ static void count_with(const struct mc_cov *cv, const struct tallies *t, enum mc
 		}
 }
 
-void mc_cov_count(const struct mc_cov *cv, int set, enum mc_cov_scope scope,
-		  struct mc_cov_count *c)
+void mc_cov_count(const struct mc_cov *cv, int set, enum mc_cov_scope scope, struct mc_cov_count *c)
 {
 	struct tallies t;
 
@@ -410,9 +408,11 @@ void mc_cov_write_json(const struct mc_cov *cv, FILE *f)
 		count_with(cv, &one, MC_COV_CORE, -1, &core);
 		fprintf(f, "%s{\"name\": ", more ? ", " : "");
 		mc_json_str(f, cv->set[k].name);
-		fprintf(f, ", \"lines_hit\": %d, \"functions_hit\": %d, \"core_lines_hit\": %d, "
-			"\"core_functions_hit\": %d, \"lost\": %s}", c.lines_hit, c.fns_hit,
-			core.lines_hit, core.fns_hit, cv->set[k].lost ? "true" : "false");
+		fprintf(f,
+			", \"lines_hit\": %d, \"functions_hit\": %d, \"core_lines_hit\": %d, "
+			"\"core_functions_hit\": %d, \"lost\": %s}",
+			c.lines_hit, c.fns_hit, core.lines_hit, core.fns_hit,
+			cv->set[k].lost ? "true" : "false");
 		tallies_free(cv, &one);
 		more = true;
 	}
@@ -443,8 +443,9 @@ void mc_cov_write_lcov(const struct mc_cov *cv, FILE *f)
 				const struct mc_cov_fn *fn = &cv->obj[o].fn[i];
 
 				if (fn->nsites && fn->line >= 0 && cv->line[fn->line].file == fi)
-					fprintf(f, "FN:%d,%s\nFNDA:%d,%s\n", cv->line[fn->line].line,
-						fn->name, t.fn_n[o][i], fn->name);
+					fprintf(f, "FN:%d,%s\nFNDA:%d,%s\n",
+						cv->line[fn->line].line, fn->name, t.fn_n[o][i],
+						fn->name);
 			}
 		fprintf(f, "FNF:%d\nFNH:%d\n", c.fns, c.fns_hit);
 		for (int k = 0; k < cv->nline; k++)

@@ -17,9 +17,9 @@
 /* A function of an object: a text symbol with at least one coverage point. */
 struct mc_cov_fn {
 	char name[128];
-	int sec;		/* index into the object's sections */
-	uint64_t addr, size;	/* section-relative (.ko) or absolute (vmlinux) */
-	int line;		/* global line index of its first instruction, or -1 */
+	int sec;	     /* index into the object's sections */
+	uint64_t addr, size; /* section-relative (.ko) or absolute (vmlinux) */
+	int line;	     /* global line index of its first instruction, or -1 */
 	int nsites;
 };
 
@@ -27,43 +27,43 @@ struct mc_cov_fn {
 struct mc_cov_site {
 	int sec;
 	uint64_t addr;
-	int fn;			/* index into the object's functions, or -1 */
-	int line;		/* global line index, or -1 (no line table entry) */
+	int fn;	  /* index into the object's functions, or -1 */
+	int line; /* global line index, or -1 (no line table entry) */
 };
 
 struct mc_cov_obj {
-	char name[64];		/* module name ("mtty") or "vmlinux" */
-	bool linked;		/* vmlinux: site addresses are canonical PCs */
+	char name[64]; /* module name ("mtty") or "vmlinux" */
+	bool linked;   /* vmlinux: site addresses are canonical PCs */
 	char (*sec)[48];
 	int nsec;
 	struct mc_cov_fn *fn;
 	int nfn;
-	struct mc_cov_site *site;	/* sorted by (sec, addr) */
+	struct mc_cov_site *site; /* sorted by (sec, addr) */
 	int nsite;
 };
 
 /* A source line that holds coverage points. */
 struct mc_cov_line {
-	int file;		/* index into mc_cov.file */
+	int file; /* index into mc_cov.file */
 	int line;
-	bool site;		/* a coverage point is on it (else only a function's start) */
+	bool site; /* a coverage point is on it (else only a function's start) */
 };
 
 enum mc_cov_scope { MC_COV_OTHER, MC_COV_DRIVER, MC_COV_CORE };
 
 struct mc_cov_file {
-	char path[512];		/* as the line table names it */
-	char rel[512];		/* for people: relative to --src or the kernel tree */
-	char local[1024];	/* readable copy on this machine, or "" */
+	char path[512];	  /* as the line table names it */
+	char rel[512];	  /* for people: relative to --src or the kernel tree */
+	char local[1024]; /* readable copy on this machine, or "" */
 	enum mc_cov_scope scope;
 };
 
 /* One set of PCs: a case of kcov-cases.pcs, or a whole plain PC list. */
 struct mc_cov_set {
 	char name[160];
-	bool lost;		/* the guest lost PCs (buffer overflow) */
-	uint8_t **hit;		/* per object, per site */
-	long unmatched;		/* PCs that are no coverage point of a loaded object */
+	bool lost;	/* the guest lost PCs (buffer overflow) */
+	uint8_t **hit;	/* per object, per site */
+	long unmatched; /* PCs that are no coverage point of a loaded object */
 };
 
 struct mc_cov {
@@ -71,12 +71,12 @@ struct mc_cov {
 	int nobj;
 	struct mc_cov_file *file;
 	int nfile;
-	struct mc_cov_line *line;	/* sorted by (file, line) */
+	struct mc_cov_line *line; /* sorted by (file, line) */
 	int nline;
 	struct mc_cov_set *set;
 	int nset;
-	const char *src;		/* the driver's source directory, or NULL */
-	const char *ksrc;		/* the kernel tree, or NULL */
+	const char *src;  /* the driver's source directory, or NULL */
+	const char *ksrc; /* the kernel tree, or NULL */
 };
 
 /*
@@ -88,8 +88,7 @@ struct mc_cov {
 int mc_cov_obj_load(struct mc_cov *cv, const char *name, const char *path, uint64_t start,
 		    uint64_t end, char *err, size_t errlen);
 /* Parsers of the tools' output (exposed for the unit tests). */
-int mc_cov_parse_symbols(struct mc_cov_obj *o, const char *objdump_t, uint64_t start,
-			 uint64_t end);
+int mc_cov_parse_symbols(struct mc_cov_obj *o, const char *objdump_t, uint64_t start, uint64_t end);
 int mc_cov_parse_sites(struct mc_cov_obj *o, const char *objdump_dr);
 /*
  * Intern addr2line's "path:line" answer into @cv's lines (cov_line.c): its index, or -1

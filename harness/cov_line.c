@@ -15,8 +15,8 @@
 #include "cov.h"
 
 /* The copy of line-table path @path under @root by its longest suffix that exists there. */
-static bool resolve(const char *root, const char *path, const char *must, char *local,
-		    size_t llen, char *rel, size_t rlen)
+static bool resolve(const char *root, const char *path, const char *must, char *local, size_t llen,
+		    char *rel, size_t rlen)
 {
 	size_t n = root ? strlen(root) : 0;
 
@@ -90,7 +90,7 @@ int mc_cov_intern_line(struct mc_cov *cv, const char *a2l)
 	file = intern_file(cv, path);
 	if (file < 0)
 		return -1;
-	for (int i = cv->nline - 1; i >= 0 && i >= cv->nline - 64; i--)	/* nearby first */
+	for (int i = cv->nline - 1; i >= 0 && i >= cv->nline - 64; i--) /* nearby first */
 		if (cv->line[i].file == file && cv->line[i].line == line)
 			return i;
 	for (int i = 0; i < cv->nline; i++)

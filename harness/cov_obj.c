@@ -75,7 +75,7 @@ static int run_tool(const char *const argv[], const char *in, char **out)
 
 static int sec_index(struct mc_cov_obj *o, const char *name)
 {
-	char (*g)[48];
+	char(*g)[48];
 
 	for (int i = 0; i < o->nsec; i++)
 		if (!strcmp(o->sec[i], name))
@@ -110,10 +110,11 @@ int mc_cov_parse_symbols(struct mc_cov_obj *o, const char *text, uint64_t start,
 
 		/* "0000000000000000 l     F .text	00000000000000a5 mtty_foo" */
 		/* _sub_I_/_sub_D_: the compiler's constructors (sanitizers), no driver code */
-		if (sscanf(l, "%llx %*c %15[^.]%47s %llx %127s", &addr, flags, sec, &size, name) != 5 ||
-		    !strchr(flags, 'F') || strncmp(sec, ".text", 5) || (end && (addr < start ||
-									      addr >= end)) ||
-		    !strncmp(name, "_sub_I_", 7) || !strncmp(name, "_sub_D_", 7))
+		if (sscanf(l, "%llx %*c %15[^.]%47s %llx %127s", &addr, flags, sec, &size, name) !=
+			    5 ||
+		    !strchr(flags, 'F') || strncmp(sec, ".text", 5) ||
+		    (end && (addr < start || addr >= end)) || !strncmp(name, "_sub_I_", 7) ||
+		    !strncmp(name, "_sub_D_", 7))
 			continue;
 		s = sec_index(o, sec);
 		if (s < 0)
@@ -142,7 +143,7 @@ static int fn_at(const struct mc_cov_obj *o, int sec, uint64_t addr)
 {
 	int lo = 0, hi = o->nfn;
 
-	while (lo < hi) {	/* the first function above (sec, addr) */
+	while (lo < hi) { /* the first function above (sec, addr) */
 		int mid = lo + (hi - lo) / 2;
 		const struct mc_cov_fn *f = &o->fn[mid];
 
@@ -161,7 +162,7 @@ static int add_site(struct mc_cov_obj *o, int *cap, int sec, uint64_t addr)
 	struct mc_cov_site *s;
 	int fn = fn_at(o, sec, addr);
 
-	if (fn < 0 && o->nfn)	/* in no function kept (a compiler's constructor) */
+	if (fn < 0 && o->nfn) /* in no function kept (a compiler's constructor) */
 		return 0;
 	if (o->nsite == *cap) {
 		*cap = *cap ? *cap * 2 : 1024;
@@ -199,7 +200,7 @@ int mc_cov_parse_sites(struct mc_cov_obj *o, const char *text)
 {
 	const char *l = text;
 	int sec = -1, cap = 0, rc;
-	uint64_t last_end = 0;	/* the end of the last instruction */
+	uint64_t last_end = 0; /* the end of the last instruction */
 
 	for (; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
 		const char *nl = strchr(l, '\n'), *tab;
@@ -313,7 +314,7 @@ static int lines_of(struct mc_cov *cv, const char *path, struct mc_cov_obj *o)
 		}
 		for (int i = 0; i < o->nsite; i++)
 			if (o->site[i].sec == sec)
-				addr[n++] = o->site[i].addr - 1;	/* the call, not what follows */
+				addr[n++] = o->site[i].addr - 1; /* the call, not what follows */
 		for (int i = 0; i < o->nfn; i++)
 			if (o->fn[i].sec == sec && o->fn[i].nsites)
 				addr[n++] = o->fn[i].addr;

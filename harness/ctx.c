@@ -67,8 +67,8 @@ int mc_op_state_arg_check(const struct mc_case *c, char *err, size_t len)
 }
 
 /* Append a line to the result's detail, keeping it NUL-terminated when full. */
-__attribute__((format(printf, 2, 0)))
-static void add_detail(struct mc_case_result *r, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void add_detail(struct mc_case_result *r,
+							     const char *fmt, va_list ap)
 {
 	size_t used = strlen(r->detail);
 
@@ -78,8 +78,8 @@ static void add_detail(struct mc_case_result *r, const char *fmt, va_list ap)
 		vsnprintf(r->detail + used, sizeof(r->detail) - used, fmt, ap);
 }
 
-__attribute__((format(printf, 3, 0)))
-static void verdict(struct mc_ctx *ctx, enum mc_status st, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void verdict(struct mc_ctx *ctx, enum mc_status st,
+							  const char *fmt, va_list ap)
 {
 	/* fail > error > warn > pass; a skip only replaces a plain pass. */
 	static const int rank[MC_NSTATUS] = {
@@ -98,9 +98,9 @@ void mc_violation(struct mc_ctx *ctx, const char *fmt, ...)
 	enum mc_status st = ctx->c->clause->level == MC_MUST ? MC_FAIL : MC_WARN;
 
 	if (ctx->c->clause->level == MC_INFO)
-		st = MC_PASS;	/* INFO clauses never give a verdict without a budget */
+		st = MC_PASS; /* INFO clauses never give a verdict without a budget */
 	else
-		ctx->res->violates = NULL;	/* its own clause judged: charged to it */
+		ctx->res->violates = NULL; /* its own clause judged: charged to it */
 	va_start(ap, fmt);
 	verdict(ctx, st, fmt, ap);
 	va_end(ap);
@@ -127,7 +127,7 @@ void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt,
 	/* Charged to @clause unless the case already judged its own clause against the device. */
 	if (ctx->res->status != MC_FAIL && ctx->res->status != MC_WARN)
 		ctx->res->violates = mc_clause_find(clause);
-	mc_budget_fail(ctx, "setup violates %s: %s", clause, text);	/* fail at any level */
+	mc_budget_fail(ctx, "setup violates %s: %s", clause, text); /* fail at any level */
 }
 
 void mc_no_ref_stream(struct mc_ctx *ctx, const char *what)

@@ -25,37 +25,38 @@ struct mc_watch;
 struct mc_case {
 	char name[64];
 	const struct mc_clause *clause;
-	unsigned pre;		/* MC_PRE_* of cases.h */
+	unsigned pre; /* MC_PRE_* of cases.h */
 	const struct mc_op *op;
-	char args[160];		/* "-" or op-specific key=value list, comma separated */
-	char expect[64];	/* "model", "ok", an errno name, ... (op-specific) */
+	char args[160];	 /* "-" or op-specific key=value list, comma separated */
+	char expect[64]; /* "model", "ok", an errno name, ... (op-specific) */
 	char description[256];
-	char where[96];		/* "cases/fsm.cases:12" */
+	char where[96]; /* "cases/fsm.cases:12" */
 };
 
 /* One instance of a row: a row expands to one or more instances over its parameter. */
 struct mc_param {
-	uint32_t a, b;		/* meaning per expansion: (from, to), (state, -), ... */
-	char label[48];		/* appended to the row name: "STOP->RUNNING" */
+	uint32_t a, b;	/* meaning per expansion: (from, to), (state, -), ... */
+	char label[48]; /* appended to the row name: "STOP->RUNNING" */
 };
 
 /* The context of one case instance while it runs (in the isolated child). */
 struct mc_ctx {
 	struct mc_dev *dev;
 	const struct mc_devinfo *di;
-	uint64_t flags;		/* flags the model uses: di->flags & 7 */
+	uint64_t flags; /* flags the model uses: di->flags & 7 */
 	const struct mc_case *c;
 	const struct mc_param *p;
 	struct mc_case_result *res;
-	struct mc_arc_cell *cell;	/* matrix cell to fill (pair cases), else NULL */
+	struct mc_arc_cell *cell; /* matrix cell to fill (pair cases), else NULL */
 	bool *cell_set;
-	struct mc_watch *watch;		/* the watchdog slot, for a device reopened by an op */
-	const char *violated;		/* the clause the last mc_setup_violation() named */
+	struct mc_watch *watch; /* the watchdog slot, for a device reopened by an op */
+	const char *violated;	/* the clause the last mc_setup_violation() named */
 };
 
 /* Verdicts from inside an operation. The worst one wins; details accumulate. */
 __attribute__((format(printf, 2, 3))) void mc_violation(struct mc_ctx *ctx, const char *fmt, ...);
-__attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void mc_harness_error(struct mc_ctx *ctx, const char *fmt,
+							    ...);
 __attribute__((format(printf, 2, 3))) void mc_skip(struct mc_ctx *ctx, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const char *fmt, ...);
 /*
@@ -65,8 +66,8 @@ __attribute__((format(printf, 2, 3))) void mc_note(struct mc_ctx *ctx, const cha
  * the detail "setup violates <clause>: <text>" (the text names the operation). The case's
  * own clause could not be judged past that step. ctx->violated keeps @clause.
  */
-__attribute__((format(printf, 3, 4)))
-void mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) void
+mc_setup_violation(struct mc_ctx *ctx, const char *clause, const char *fmt, ...);
 /*
  * The reference stream is missing: a setup violation when the device broke the preflight's
  * save (di->stream_violates), else a harness error; @what says what needed it.

@@ -21,36 +21,54 @@
 
 /* What an operation was; op_format() turns a descriptor into its text. */
 enum op_kind {
-	OPK_NONE, OPK_TEXT, OPK_CLOSE_DEV, OPK_FEATURE, OPK_GET_FLAGS, OPK_GET_STATE,
-	OPK_SET_STATE, OPK_DATA_SIZE, OPK_RESET, OPK_READ, OPK_WRITE, OPK_WRITEV, OPK_PREAD,
-	OPK_LSEEK, OPK_IOCTL, OPK_POLL, OPK_CLOSE, OPK_PRECOPY, OPK_REGION_INFO,
-	OPK_REGION_READ, OPK_REGION_WRITE, OPK_REMOVE,
+	OPK_NONE,
+	OPK_TEXT,
+	OPK_CLOSE_DEV,
+	OPK_FEATURE,
+	OPK_GET_FLAGS,
+	OPK_GET_STATE,
+	OPK_SET_STATE,
+	OPK_DATA_SIZE,
+	OPK_RESET,
+	OPK_READ,
+	OPK_WRITE,
+	OPK_WRITEV,
+	OPK_PREAD,
+	OPK_LSEEK,
+	OPK_IOCTL,
+	OPK_POLL,
+	OPK_CLOSE,
+	OPK_PRECOPY,
+	OPK_REGION_INFO,
+	OPK_REGION_READ,
+	OPK_REGION_WRITE,
+	OPK_REMOVE,
 };
 
 struct oplog_entry {
 	struct mc_op_desc d;
 	long rc;
-	int note_fd;			/* SET: the data_fd handed over, or -1 */
-	int note_state;			/* GET state: the state read, or -1 */
-	char text[TEXT_LEN];		/* OPK_TEXT only */
+	int note_fd;	     /* SET: the data_fd handed over, or -1 */
+	int note_state;	     /* GET state: the state read, or -1 */
+	char text[TEXT_LEN]; /* OPK_TEXT only */
 };
 
 struct mc_dev {
 	const struct mc_backend_ops *be;
 	void *priv;
 	char spec[256];
-	struct mc_devspec ds;		/* @spec parsed, for mc_dev_reopen() */
+	struct mc_devspec ds; /* @spec parsed, for mc_dev_reopen() */
 	struct mc_dev_ident ident;
 	struct mc_watch *watch;
-	struct mc_watch own_watch;	/* used when no shared slot is attached */
+	struct mc_watch own_watch; /* used when no shared slot is attached */
 	uint64_t last_op_ns;
-	bool precise;			/* time each operation (mc_dev_precise_timing) */
+	bool precise; /* time each operation (mc_dev_precise_timing) */
 	struct oplog_entry oplog[OPLOG_N];
 	unsigned oplog_next;
 	unsigned oplog_count;
-	char text[TEXT_LEN];		/* the pending OPK_TEXT operation */
-	bool threaded;			/* mc_dev_threaded(): calls from several threads */
-	pthread_mutex_t oplock;		/* the operation log, when threaded */
+	char text[TEXT_LEN];	/* the pending OPK_TEXT operation */
+	bool threaded;		/* mc_dev_threaded(): calls from several threads */
+	pthread_mutex_t oplock; /* the operation log, when threaded */
 };
 
 static void op_format(const struct mc_op_desc *d, const char *text, char *buf, size_t len)
@@ -69,10 +87,16 @@ static void op_format(const struct mc_op_desc *d, const char *text, char *buf, s
 	case OPK_READ: snprintf(buf, len, "read(fd %d, %llu)", d->fd, a); break;
 	case OPK_WRITE: snprintf(buf, len, "write(fd %d, %llu)", d->fd, a); break;
 	case OPK_WRITEV: snprintf(buf, len, "writev(fd %d, %llu iovecs)", d->fd, a); break;
-	case OPK_PREAD: snprintf(buf, len, "pread(fd %d, %llu, %lld)", d->fd, a, (long long)b); break;
-	case OPK_LSEEK: snprintf(buf, len, "lseek(fd %d, %lld, %llu)", d->fd, (long long)a, b); break;
+	case OPK_PREAD:
+		snprintf(buf, len, "pread(fd %d, %llu, %lld)", d->fd, a, (long long)b);
+		break;
+	case OPK_LSEEK:
+		snprintf(buf, len, "lseek(fd %d, %lld, %llu)", d->fd, (long long)a, b);
+		break;
 	case OPK_IOCTL: snprintf(buf, len, "ioctl(fd %d, %#llx)", d->fd, a); break;
-	case OPK_POLL: snprintf(buf, len, "poll(fd %d, %#llx, %lld ms)", d->fd, a, (long long)b); break;
+	case OPK_POLL:
+		snprintf(buf, len, "poll(fd %d, %#llx, %lld ms)", d->fd, a, (long long)b);
+		break;
 	case OPK_CLOSE: snprintf(buf, len, "close(fd %d)", d->fd); break;
 	case OPK_PRECOPY: snprintf(buf, len, "PRECOPY_INFO(fd %d)", d->fd); break;
 	case OPK_REGION_INFO: snprintf(buf, len, "REGION_INFO(%llu)", a); break;
@@ -107,7 +131,7 @@ static void op_begin(struct mc_dev *dev, int kind, int fd, uint64_t a, uint64_t 
 	w->seq++;
 	if (dev->precise)
 		w->op_start_ns = mc_now_ns();
-	__atomic_store_n(&w->in_device, 1, __ATOMIC_RELEASE);	/* after desc and seq */
+	__atomic_store_n(&w->in_device, 1, __ATOMIC_RELEASE); /* after desc and seq */
 }
 
 /* Record the finished operation and its result in the log. */
@@ -132,7 +156,7 @@ static long op_end(struct mc_dev *dev, long rc)
 	}
 	e = &dev->oplog[dev->oplog_next];
 	__atomic_store_n(&w->in_device, 0, __ATOMIC_RELEASE);
-	mc_kcov_case_fold();	/* the driver's coverage of the operation, on a KCOV kernel */
+	mc_kcov_case_fold(); /* the driver's coverage of the operation, on a KCOV kernel */
 	if (dev->precise)
 		dev->last_op_ns = mc_now_ns() - w->op_start_ns;
 	e->d = w->desc;
@@ -140,7 +164,7 @@ static long op_end(struct mc_dev *dev, long rc)
 	e->note_fd = e->note_state = -1;
 	if (w->desc.kind == OPK_TEXT)
 		memcpy(e->text, dev->text, sizeof(e->text));
-	if (++dev->oplog_next == OPLOG_N)	/* no division on the per-operation path */
+	if (++dev->oplog_next == OPLOG_N) /* no division on the per-operation path */
 		dev->oplog_next = 0;
 	if (dev->oplog_count < OPLOG_N)
 		dev->oplog_count++;
@@ -236,7 +260,7 @@ int mc_dev_reopen(struct mc_dev **devp, char *err, size_t errlen)
 	op_begin(dev, OPK_CLOSE_DEV, -1, 0, 0, 0);
 	dev->be->close(dev->priv);
 	op_end(dev, 0);
-	dev->be = backend_of(&dev->ds);	/* not an interposed one: it closed with its handle */
+	dev->be = backend_of(&dev->ds); /* not an interposed one: it closed with its handle */
 	rc = dev->be->open(&dev->ds, &dev->priv, err, errlen);
 	if (rc) {
 		free(dev);
@@ -276,7 +300,8 @@ void mc_dev_oplog(const struct mc_dev *dev, char *buf, size_t len)
 
 		op_format(&e->d, e->text, what, sizeof(what));
 		if (e->note_state >= 0)
-			snprintf(note, sizeof(note), " (%s)", mc_state_name((uint32_t)e->note_state));
+			snprintf(note, sizeof(note), " (%s)",
+				 mc_state_name((uint32_t)e->note_state));
 		else if (e->note_fd >= 0)
 			snprintf(note, sizeof(note), " fd=%d", e->note_fd);
 		if (e->rc < 0)
@@ -327,8 +352,8 @@ int mc_feature_raw(struct mc_dev *dev, void *buf, size_t buflen)
 }
 
 /* A well-formed GET/SET of feature @index with @len payload bytes at @payload. */
-static int feature_call(struct mc_dev *dev, int kind, uint64_t arg, uint32_t flags,
-			void *payload, size_t len)
+static int feature_call(struct mc_dev *dev, int kind, uint64_t arg, uint32_t flags, void *payload,
+			size_t len)
 {
 	uint64_t buf[8];
 	struct vfio_device_feature *hdr = (void *)buf;
@@ -381,7 +406,7 @@ int mc_set_state(struct mc_dev *dev, uint32_t state, int *data_fd)
 	/* The kernel writes data_fd back even on failure; only a success hands one over. */
 	if (rc || st.data_fd < 0)
 		st.data_fd = -1;
-	else if (dev->oplog_count && !dev->threaded)	/* the last may be another thread's */
+	else if (dev->oplog_count && !dev->threaded) /* the last may be another thread's */
 		last_entry(dev)->note_fd = st.data_fd;
 	if (data_fd)
 		*data_fd = st.data_fd;
@@ -463,7 +488,8 @@ int mc_precopy_info(struct mc_dev *dev, int fd, struct vfio_precopy_info *info)
 	memset(info, 0, sizeof(*info));
 	info->argsz = sizeof(*info);
 	op_begin(dev, OPK_PRECOPY, fd, 0, 0, 0);
-	return (int)op_end(dev, dev->be->data_ioctl(dev->priv, fd, VFIO_MIG_GET_PRECOPY_INFO, info));
+	return (int)op_end(dev,
+			   dev->be->data_ioctl(dev->priv, fd, VFIO_MIG_GET_PRECOPY_INFO, info));
 }
 
 int mc_region_info(struct mc_dev *dev, uint32_t index, struct vfio_region_info *ri)
@@ -693,7 +719,7 @@ ssize_t mc_write_all(struct mc_dev *dev, int fd, const uint8_t *buf, size_t len,
 		if (n < 0)
 			return n;
 		if (n == 0)
-			return -EIO;	/* a write that accepts nothing would spin forever */
+			return -EIO; /* a write that accepts nothing would spin forever */
 		done += (size_t)n;
 	}
 	return (ssize_t)done;

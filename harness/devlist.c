@@ -168,11 +168,12 @@ static int scan_one(struct scan *sc, size_t k)
 		    (mc_kpath(dir, sizeof(dir), true, "/bus/pci/devices/%s", name) ||
 		     mc_ksysfs_link(dir, "driver", drv, sizeof(drv)) || !mc_kdriver_is_vfio(drv)))
 			continue;
-		len = cdev ? snprintf(spec, sizeof(spec), "/dev/vfio/devices/%s", name)
-			   : snprintf(spec, sizeof(spec), "%s:%s", kind, name);
+		len = cdev ? snprintf(spec, sizeof(spec), "/dev/vfio/devices/%s", name) :
+			     snprintf(spec, sizeof(spec), "%s:%s", kind, name);
 		if (len < 0 || (size_t)len >= (cdev ? sizeof(e->cdev) : sizeof(spec)))
-			continue;	/* no VFIO device has a name this long */
-		if (cdev && !mc_kpath(path, sizeof(path), true, "/class/vfio-dev/%s/device", name) &&
+			continue; /* no VFIO device has a name this long */
+		if (cdev &&
+		    !mc_kpath(path, sizeof(path), true, "/class/vfio-dev/%s/device", name) &&
 		    realpath(path, real) && (at = find_by_sysfs(sc, real)) >= 0) {
 			mc_copy_str(sc->v[at].cdev, sizeof(sc->v[at].cdev), spec);
 			continue;
@@ -203,8 +204,8 @@ int mc_devlist_scan(struct mc_devlist_entry **out, int *n, char *err, size_t err
 		rc = scan_one(&sc, k);
 	if (rc) {
 		mc_devlist_free(sc.v, sc.n);
-		return mc_kfail(err, errlen, rc, "device scan (%s devices): %s", scan_dirs[k - 1].kind,
-			   strerror(-rc));
+		return mc_kfail(err, errlen, rc, "device scan (%s devices): %s",
+				scan_dirs[k - 1].kind, strerror(-rc));
 	}
 	*out = sc.v;
 	*n = sc.n;

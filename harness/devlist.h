@@ -14,14 +14,14 @@
 
 /* One device found by mc_devlist_scan(). Strings are NUL-terminated, possibly "". */
 struct mc_devlist_entry {
-	char spec[160];		/* "mdev:<uuid>", "pci:<bdf>" or "/dev/vfio/devices/vfioN" */
-	char driver[64];	/* bound driver ("mtty", "vfio-pci", "mlx5_vfio_pci") */
-	char type[64];		/* mdev type ("mtty-2") or PCI "vendor:device" */
-	int group;		/* IOMMU group number, -1 when none (cdev-only or unknown) */
-	char cdev[64];		/* the device's "/dev/vfio/devices/vfioN" when it has one */
-	int open_err;		/* 0 when the device opened and answered GET MIGRATION */
-	uint64_t mig_flags;	/* VFIO_MIGRATION_* from GET MIGRATION; valid iff open_err == 0 */
-	char error[256];	/* open()'s one-line message when open_err != 0 */
+	char spec[160];	    /* "mdev:<uuid>", "pci:<bdf>" or "/dev/vfio/devices/vfioN" */
+	char driver[64];    /* bound driver ("mtty", "vfio-pci", "mlx5_vfio_pci") */
+	char type[64];	    /* mdev type ("mtty-2") or PCI "vendor:device" */
+	int group;	    /* IOMMU group number, -1 when none (cdev-only or unknown) */
+	char cdev[64];	    /* the device's "/dev/vfio/devices/vfioN" when it has one */
+	int open_err;	    /* 0 when the device opened and answered GET MIGRATION */
+	uint64_t mig_flags; /* VFIO_MIGRATION_* from GET MIGRATION; valid iff open_err == 0 */
+	char error[256];    /* open()'s one-line message when open_err != 0 */
 };
 
 /*

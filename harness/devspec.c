@@ -82,7 +82,8 @@ int mc_devspec_parse(const char *text, struct mc_devspec *spec, char *err, size_
 
 	memset(spec, 0, sizeof(*spec));
 	if (!text || !*text) {
-		snprintf(err, errlen, "empty device spec (try --device sim, mdev:<uuid> or pci:<bdf>)");
+		snprintf(err, errlen,
+			 "empty device spec (try --device sim, mdev:<uuid> or pci:<bdf>)");
 		return -EINVAL;
 	}
 	if (strlen(text) >= sizeof(buf)) {
@@ -93,8 +94,8 @@ int mc_devspec_parse(const char *text, struct mc_devspec *spec, char *err, size_
 
 	if (!strncmp(buf, "/dev/vfio/devices/", 18)) {
 		if (strlen(buf) >= sizeof(spec->target) || !buf[18] || strchr(buf + 18, '/')) {
-			snprintf(err, errlen, "device spec '%s': not a /dev/vfio/devices/vfioN path",
-				 text);
+			snprintf(err, errlen,
+				 "device spec '%s': not a /dev/vfio/devices/vfioN path", text);
 			return -EINVAL;
 		}
 		strcpy(spec->kind, "cdev");
@@ -115,8 +116,9 @@ int mc_devspec_parse(const char *text, struct mc_devspec *spec, char *err, size_
 		strcpy(spec->kind, buf);
 		if (!strcmp(buf, "mdev") ? !is_uuid(target) : !is_bdf(target)) {
 			snprintf(err, errlen, "device spec '%s': %s", text,
-				 !strcmp(buf, "mdev") ? "expected mdev:<uuid> (8-4-4-4-12 hex digits)"
-						      : "expected pci:<[domain:]bus:dev.fn>");
+				 !strcmp(buf, "mdev") ?
+					 "expected mdev:<uuid> (8-4-4-4-12 hex digits)" :
+					 "expected pci:<[domain:]bus:dev.fn>");
 			return -EINVAL;
 		}
 		strcpy(spec->target, target);
@@ -126,7 +128,8 @@ int mc_devspec_parse(const char *text, struct mc_devspec *spec, char *err, size_
 	}
 	snprintf(err, errlen,
 		 "device spec '%s': unknown kind '%s' (expected sim, mdev:<uuid>, pci:<bdf> or "
-		 "/dev/vfio/devices/vfioN)", text, buf);
+		 "/dev/vfio/devices/vfioN)",
+		 text, buf);
 	return -EINVAL;
 }
 
@@ -153,7 +156,7 @@ int mc_devspec_foreign(const char *spec, char *out, size_t len)
 		uint64_t v = 0;
 
 		if (id && mc_num_parse(ds.params[i].val, 0, 0, UINT32_MAX, &v))
-			return -EINVAL;		/* the device's own open refuses it */
+			return -EINVAL; /* the device's own open refuses it */
 		has_id |= id;
 		if (id)
 			n += (size_t)snprintf(out + n, len - n, ":id=%llu",

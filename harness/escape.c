@@ -12,7 +12,7 @@
 #include "escape.h"
 #include "json.h"
 
-#define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
 
 void mc_json_str(FILE *f, const char *s)
 {
@@ -75,14 +75,14 @@ static void xml_write(FILE *f, const char *s, bool attr)
 			switch (*p) {
 			case '&': fputs("&amp;", f); break;
 			case '<': fputs("&lt;", f); break;
-			case '>': fputs("&gt;", f); break;	/* also defuses "]]>" */
+			case '>': fputs("&gt;", f); break; /* also defuses "]]>" */
 			case '"': fputs("&quot;", f); break;
 			case '\'': fputs("&apos;", f); break;
-			case '\r': fputs("&#13;", f); break;	/* parsers would normalise it */
+			case '\r': fputs("&#13;", f); break; /* parsers would normalise it */
 			case '\n': fputs(attr ? "&#10;" : "\n", f); break;
 			case '\t': fputs(attr ? "&#9;" : "\t", f); break;
 			default:
-				if (*p >= 0x20)	/* other C0 controls are not XML 1.0 */
+				if (*p >= 0x20) /* other C0 controls are not XML 1.0 */
 					putc(*p, f);
 			}
 			p++;

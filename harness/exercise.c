@@ -12,8 +12,7 @@
 #include "exercise.h"
 #include "migcheck.h"
 
-static int read_fail(struct mc_exercise_res *r, uint32_t idx, uint64_t off, size_t len,
-		     ssize_t got)
+static int read_fail(struct mc_exercise_res *r, uint32_t idx, uint64_t off, size_t len, ssize_t got)
 {
 	r->index = idx;
 	r->off = off;
@@ -61,7 +60,7 @@ static void ex_write_back(struct mc_dev *dev, struct mc_exercise_res *r, uint32_
 		} else {
 			r->refused++;
 			if (width == 1 && off == 0 && n >= 8) {
-				width = 8;	/* a file of 64-bit registers: again, wider */
+				width = 8; /* a file of 64-bit registers: again, wider */
 				continue;
 			}
 		}

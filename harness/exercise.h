@@ -24,19 +24,19 @@ struct mc_dev;
 #define MC_EXERCISE_BYTES 4096
 
 enum {
-	MC_EXERCISE_WRITE = 1,	/* write the registers back too (the device must be running) */
+	MC_EXERCISE_WRITE = 1, /* write the registers back too (the device must be running) */
 };
 
 /* What an exercise did, and the access that failed. */
 struct mc_exercise_res {
 	unsigned regions;	/* readable regions exercised */
-	unsigned reads, writes;	/* successful accesses */
+	unsigned reads, writes; /* successful accesses */
 	unsigned refused;	/* writes the device refused (not a failure) */
 	/* The failed read, when the return is not 0. */
 	uint32_t index;
 	uint64_t off;
 	size_t len;
-	int err;		/* its -errno, or 0 for a short read */
+	int err; /* its -errno, or 0 for a short read */
 };
 
 /*

@@ -25,8 +25,7 @@
 #include "report.h"
 #include "term.h"
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t len, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -97,7 +96,7 @@ static void scope_of(const struct mc_json *rep, const struct mc_json *cases, str
 	if (!mc_json_int(mc_json_path(rep, "run.cases_total"), &total) && total > 0 &&
 	    total < 1000000)
 		r.info.cases_total = (int)total;
-	for (size_t i = 0; i < mc_json_count(cases); i++)	/* statuses checked by report_list */
+	for (size_t i = 0; i < mc_json_count(cases); i++) /* statuses checked by report_list */
 		r.counts[mc_status_parse(run_str(mc_json_at(cases, i), "status"))]++;
 	mc_report_scope(&r, sc);
 }
@@ -119,8 +118,10 @@ static const char *incomplete(const struct mc_json *rep, const struct mc_json *c
 	if (sc->restricted & MC_SCOPE_CASES)
 		return "the run used --cases DIR, not the built-in case set";
 	if (sc->restricted & MC_SCOPE_UNRUN) {
-		snprintf(why, len, "the run stopped early (interrupted?): %d of the %d cases of the "
-			 "complete set ran", sc->cases_run, sc->cases_total);
+		snprintf(why, len,
+			 "the run stopped early (interrupted?): %d of the %d cases of the "
+			 "complete set ran",
+			 sc->cases_run, sc->cases_total);
 		return why;
 	}
 	if (sc->restricted & MC_SCOPE_ERRORS)
@@ -157,13 +158,14 @@ int mc_expect_write(FILE *f, const struct mc_json *rep, char *err, size_t len)
 	if (why)
 		return fail(err, len, "not writing expected verdicts: %s", why);
 	if (sc.simulated)
-		return fail(err, len, "not writing expected verdicts: the run was on the simulated "
+		return fail(err, len,
+			    "not writing expected verdicts: the run was on the simulated "
 			    "device, whose verdicts are no expectation for a real driver");
 	if (dev_flags(rep) < 0)
 		return fail(err, len, "report has no device.flags");
 	for (size_t i = 0; i < mc_json_count(cases); i++)
-		counts[mc_status_parse(mc_json_string(mc_json_get(mc_json_at(cases, i), "status"),
-						      NULL))]++;
+		counts[mc_status_parse(
+			mc_json_string(mc_json_get(mc_json_at(cases, i), "status"), NULL))]++;
 
 	fprintf(f, "{\n  \"schema\": %d,\n  \"about\": ", MC_EXPECT_SCHEMA);
 	mc_json_str(f, "Verdicts this driver is known to get. CI fails when a run differs; "
@@ -216,8 +218,8 @@ static const char *status_of(const struct mc_json *c, const char *id)
  * One difference of @what @id: status @sa on side a, @sb on side b (NULL: not there).
  * Without @lbl a is the expected file and b the run; with it both are runs named @lbl.
  */
-static void say(FILE *out, const char *const *lbl, const char *what, const char *id,
-		const char *sa, const char *sb)
+static void say(FILE *out, const char *const *lbl, const char *what, const char *id, const char *sa,
+		const char *sb)
 {
 	if (!lbl && !sb)
 		mc_term_printf(out, "missing %s %s (expected %s): not in this run\n", what, id, sa);
@@ -257,8 +259,8 @@ static int compare_map(const struct mc_json *a, const struct mc_json *b, const c
 	return diffs;
 }
 
-static int check_map_shape(const struct mc_json *exp, const char *key,
-			   const struct mc_json **out, char *err, size_t len)
+static int check_map_shape(const struct mc_json *exp, const char *key, const struct mc_json **out,
+			   char *err, size_t len)
 {
 	const struct mc_json *m = mc_json_get(exp, key);
 
@@ -268,15 +270,15 @@ static int check_map_shape(const struct mc_json *exp, const char *key,
 		const char *id, *st = mc_json_string(mc_json_member(m, i, &id), NULL);
 
 		if (!st || mc_status_parse(st) < 0)
-			return fail(err, len, "expected file: %s \"%s\" has no valid status",
-				    key, id);
+			return fail(err, len, "expected file: %s \"%s\" has no valid status", key,
+				    id);
 	}
 	*out = m;
 	return 0;
 }
 
-int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *out,
-		    char *err, size_t len)
+int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *out, char *err,
+		    size_t len)
 {
 	const struct mc_json *cases, *clauses, *ecases, *eclauses;
 	int64_t schema;
@@ -299,9 +301,11 @@ int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *
 		diffs++;
 	}
 	if (!same_device(exp, rep)) {
-		mc_term_printf(out, "changed device: expected %s %s flags %" PRId64 ", got %s %s flags %"
-			PRId64 "\n", dev_str(exp, "driver"), dev_str(exp, "type"), dev_flags(exp),
-			dev_str(rep, "driver"), dev_str(rep, "type"), dev_flags(rep));
+		mc_term_printf(out,
+			       "changed device: expected %s %s flags %" PRId64
+			       ", got %s %s flags %" PRId64 "\n",
+			       dev_str(exp, "driver"), dev_str(exp, "type"), dev_flags(exp),
+			       dev_str(rep, "driver"), dev_str(rep, "type"), dev_flags(rep));
 		diffs++;
 	}
 	diffs += compare_map(eclauses, clauses, "clause", NULL, out);
@@ -324,9 +328,10 @@ int mc_expect_agree(const struct mc_json *a, const struct mc_json *b, FILE *out,
 		lbl[1] = "the second run";
 	}
 	if (!same_device(a, b)) {
-		mc_term_printf(out, "device: %s %s %s flags %" PRId64 ", %s %s %s flags %" PRId64 "\n",
-			       lbl[0], dev_str(a, "driver"), dev_str(a, "type"), dev_flags(a), lbl[1],
-			       dev_str(b, "driver"), dev_str(b, "type"), dev_flags(b));
+		mc_term_printf(out,
+			       "device: %s %s %s flags %" PRId64 ", %s %s %s flags %" PRId64 "\n",
+			       lbl[0], dev_str(a, "driver"), dev_str(a, "type"), dev_flags(a),
+			       lbl[1], dev_str(b, "driver"), dev_str(b, "type"), dev_flags(b));
 		diffs++;
 	}
 	diffs += compare_map(la, lb, "clause", lbl, out);
@@ -335,7 +340,9 @@ int mc_expect_agree(const struct mc_json *a, const struct mc_json *b, FILE *out,
 		mc_term_printf(out, "disagree: %d difference(s) between %s and %s\n", diffs, lbl[0],
 			       lbl[1]);
 	else
-		mc_term_printf(out, "agree: %s and %s, the same verdicts for %zu clauses and %zu "
-			       "cases\n", lbl[0], lbl[1], mc_json_count(la), mc_json_count(ca));
+		mc_term_printf(out,
+			       "agree: %s and %s, the same verdicts for %zu clauses and %zu "
+			       "cases\n",
+			       lbl[0], lbl[1], mc_json_count(la), mc_json_count(ca));
 	return diffs;
 }

@@ -30,8 +30,8 @@ int mc_expect_write(FILE *f, const struct mc_json *rep, char *err, size_t errlen
  * the device aside) is one more ("incomplete run: ..."). A file of the wrong shape is
  * -EINVAL with @err set.
  */
-int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *out,
-		    char *err, size_t errlen);
+int mc_expect_check(const struct mc_json *exp, const struct mc_json *rep, FILE *out, char *err,
+		    size_t errlen);
 
 /*
  * mc_expect_agree: compare two report.json roots @a and @b of the same device reached

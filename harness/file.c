@@ -41,7 +41,7 @@ int mc_file_open(const char *path, unsigned flags)
 	rc = not_regular(st.st_mode);
 	if (rc)
 		goto out_close;
-	if (fcntl(fd, F_SETFL, 0)) {		/* clear O_NONBLOCK */
+	if (fcntl(fd, F_SETFL, 0)) { /* clear O_NONBLOCK */
 		rc = -errno;
 		goto out_close;
 	}
@@ -82,7 +82,7 @@ int mc_file_read(const char *path, size_t max, unsigned flags, char **buf, size_
 	*len = 0;
 	if (fd < 0)
 		return fd;
-	if (!fstat(fd, &st) && (uint64_t)st.st_size > max) {	/* refused before reading */
+	if (!fstat(fd, &st) && (uint64_t)st.st_size > max) { /* refused before reading */
 		rc = -EFBIG;
 		goto out_close;
 	}
@@ -90,11 +90,12 @@ int mc_file_read(const char *path, size_t max, unsigned flags, char **buf, size_
 		ssize_t got;
 
 		if (n == cap) {
-			if (cap > max) {		/* read max + 1 bytes: more than max */
+			if (cap > max) { /* read max + 1 bytes: more than max */
 				rc = -EFBIG;
 				goto out_free;
 			}
-			cap = cap ? (cap > max / 2 ? max + 1 : cap * 2) : (max < 65535 ? max + 1 : 65536);
+			cap = cap ? (cap > max / 2 ? max + 1 : cap * 2) :
+				    (max < 65535 ? max + 1 : 65536);
 			grown = realloc(b, cap + 1);
 			if (!grown) {
 				rc = -ENOMEM;

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 /* mc_file_open / mc_file_read flags */
-#define MC_FILE_NOFOLLOW 1u	/* a symlink is refused (-ELOOP): files inside a bundle's tree */
+#define MC_FILE_NOFOLLOW 1u /* a symlink is refused (-ELOOP): files inside a bundle's tree */
 
 /*
  * mc_file_open: open @path read-only. Returns the fd (O_CLOEXEC, blocking reads) or

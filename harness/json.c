@@ -19,7 +19,7 @@
 struct jmember {
 	const char *key;
 	size_t keylen;
-	size_t koff;		/* byte offset of the key, for duplicate-key errors */
+	size_t koff; /* byte offset of the key, for duplicate-key errors */
 	struct mc_json *val;
 };
 
@@ -29,10 +29,23 @@ struct mc_json {
 	bool bval;
 	uint32_t line, col;
 	union {
-		struct { double d; int64_t i; } num;
-		struct { const char *s; size_t len; } str;
-		struct { struct mc_json **items; size_t n; } arr;
-		struct { struct jmember *m; const struct jmember **sorted; size_t n; } obj;
+		struct {
+			double d;
+			int64_t i;
+		} num;
+		struct {
+			const char *s;
+			size_t len;
+		} str;
+		struct {
+			struct mc_json **items;
+			size_t n;
+		} arr;
+		struct {
+			struct jmember *m;
+			const struct jmember **sorted;
+			size_t n;
+		} obj;
 	} u;
 };
 
@@ -48,17 +61,17 @@ struct mc_json_doc {
 };
 
 #define CHUNK_MIN (64u << 10)
-#define NUM_MAX 1024		/* longest number token accepted */
+#define NUM_MAX 1024 /* longest number token accepted */
 
 struct parser {
 	const unsigned char *start, *p, *end;
 	unsigned depth, max_depth;
 	size_t used, budget;
 	struct mc_json_doc *doc;
-	struct jmember *stk;	/* children of the open containers */
+	struct jmember *stk; /* children of the open containers */
 	size_t nstk, capstk;
 	unsigned line;
-	const unsigned char *line_start, *colp;	/* colp: position whose column is col */
+	const unsigned char *line_start, *colp; /* colp: position whose column is col */
 	unsigned col;
 	struct mc_json_error *err;
 	int rc;
@@ -80,8 +93,8 @@ static void locate(const unsigned char *start, const unsigned char *at, unsigned
 	}
 }
 
-__attribute__((format(printf, 4, 5)))
-static int fail(struct parser *P, const unsigned char *at, int rc, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(struct parser *P, const unsigned char *at,
+						      int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -140,8 +153,7 @@ static void *arena_alloc(struct parser *P, size_t size)
 	return ret;
 }
 
-static struct mc_json *new_value(struct parser *P, enum mc_json_type t,
-				 const unsigned char *at)
+static struct mc_json *new_value(struct parser *P, enum mc_json_type t, const unsigned char *at)
 {
 	struct mc_json *v = arena_alloc(P, sizeof(*v));
 
@@ -282,17 +294,33 @@ static int parse_escape(struct parser *P, char **o)
 	if (q + 1 >= P->end)
 		return fail(P, q, -EINVAL, "unterminated string");
 	switch (q[1]) {
-	case '"': case '\\': case '/':
+	case '"':
+	case '\\':
+	case '/':
 		*(*o)++ = (char)q[1];
 		P->p += 2;
 		return 0;
-	case 'b': *(*o)++ = '\b'; P->p += 2; return 0;
-	case 'f': *(*o)++ = '\f'; P->p += 2; return 0;
-	case 'n': *(*o)++ = '\n'; P->p += 2; return 0;
-	case 'r': *(*o)++ = '\r'; P->p += 2; return 0;
-	case 't': *(*o)++ = '\t'; P->p += 2; return 0;
-	case 'u':
-		break;
+	case 'b':
+		*(*o)++ = '\b';
+		P->p += 2;
+		return 0;
+	case 'f':
+		*(*o)++ = '\f';
+		P->p += 2;
+		return 0;
+	case 'n':
+		*(*o)++ = '\n';
+		P->p += 2;
+		return 0;
+	case 'r':
+		*(*o)++ = '\r';
+		P->p += 2;
+		return 0;
+	case 't':
+		*(*o)++ = '\t';
+		P->p += 2;
+		return 0;
+	case 'u': break;
 	default:
 		return fail(P, q, -EINVAL, "invalid escape: backslash followed by %s",
 			    show(P, q + 1, buf));
@@ -400,7 +428,7 @@ static int parse_number(struct parser *P, struct mc_json *v)
 		return fail(P, s, -EINVAL, "number longer than %d characters", NUM_MAX);
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (!integral) {	/* strtod follows LC_NUMERIC */
+	if (!integral) { /* strtod follows LC_NUMERIC */
 		char dp = localeconv()->decimal_point[0];
 
 		for (char *c = buf; *c && dp != '.'; c++)
@@ -448,7 +476,8 @@ static int parse_array(struct parser *P, struct mc_json *v)
 		if (P->p < P->end && *P->p == ']')
 			break;
 		if (P->p >= P->end || *P->p != ',')
-			return fail(P, P->p, -EINVAL, "expected ',' or ']' after array element, got %s",
+			return fail(P, P->p, -EINVAL,
+				    "expected ',' or ']' after array element, got %s",
 				    show(P, P->p, buf));
 		P->p++;
 		skip_ws(P);
@@ -584,14 +613,16 @@ static int parse_value(struct parser *P, struct mc_json **out)
 	case '{': v = new_value(P, MC_JSON_OBJECT, P->p); break;
 	case '[': v = new_value(P, MC_JSON_ARRAY, P->p); break;
 	case '"': v = new_value(P, MC_JSON_STRING, P->p); break;
-	case 't': case 'f': v = new_value(P, MC_JSON_BOOL, P->p); break;
+	case 't':
+	case 'f': v = new_value(P, MC_JSON_BOOL, P->p); break;
 	case 'n': v = new_value(P, MC_JSON_NULL, P->p); break;
 	default:
 		if (c == '-' || (c >= '0' && c <= '9')) {
 			v = new_value(P, MC_JSON_NUMBER, P->p);
 			break;
 		}
-		return fail(P, P->p, -EINVAL, "unexpected %s, expected a value", show(P, P->p, buf));
+		return fail(P, P->p, -EINVAL, "unexpected %s, expected a value",
+			    show(P, P->p, buf));
 	}
 	if (!v)
 		return -1;
@@ -661,8 +692,8 @@ int mc_json_parse(const char *buf, size_t len, const struct mc_json_opts *opts,
 	return 0;
 }
 
-int mc_json_parse_file(const char *path, const struct mc_json_opts *opts,
-		       struct mc_json_doc **doc, struct mc_json_error *err)
+int mc_json_parse_file(const char *path, const struct mc_json_opts *opts, struct mc_json_doc **doc,
+		       struct mc_json_error *err)
 {
 	size_t cap = opts && opts->max_alloc ? opts->max_alloc : MC_JSON_DEFAULT_ALLOC;
 	size_t len = 0;
@@ -672,7 +703,7 @@ int mc_json_parse_file(const char *path, const struct mc_json_opts *opts,
 	*doc = NULL;
 	if (err)
 		memset(err, 0, sizeof(*err));
-	rc = mc_file_read(path, cap, 0, &buf, &len);	/* a regular file: a FIFO never blocks */
+	rc = mc_file_read(path, cap, 0, &buf, &len); /* a regular file: a FIFO never blocks */
 	if (!rc) {
 		rc = mc_json_parse(buf, len, opts, doc, err);
 		free(buf);
@@ -746,7 +777,8 @@ const struct mc_json *mc_json_path(const struct mc_json *v, const char *path)
 		if (v->type == MC_JSON_ARRAY) {
 			size_t idx = 0, i;
 
-			for (i = 0; i < n && path[i] >= '0' && path[i] <= '9' && idx < (1u << 30); i++)
+			for (i = 0; i < n && path[i] >= '0' && path[i] <= '9' && idx < (1u << 30);
+			     i++)
 				idx = idx * 10 + (size_t)(path[i] - '0');
 			v = (n && i == n) ? mc_json_at(v, idx) : NULL;
 		} else {

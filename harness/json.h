@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct mc_json;		/* one value; valid while its document lives */
-struct mc_json_doc;	/* owns every value and string of one parse */
+struct mc_json;	    /* one value; valid while its document lives */
+struct mc_json_doc; /* owns every value and string of one parse */
 
 enum mc_json_type {
 	MC_JSON_NULL = 0,
@@ -30,15 +30,15 @@ enum mc_json_type {
 
 /* Limits for one parse; pass NULL to mc_json_parse() for the defaults. 0 = default. */
 struct mc_json_opts {
-	unsigned max_depth;	/* nesting of arrays/objects; capped at MC_JSON_MAX_DEPTH */
-	size_t max_alloc;	/* bytes the document (tree, strings, scratch) may use */
+	unsigned max_depth; /* nesting of arrays/objects; capped at MC_JSON_MAX_DEPTH */
+	size_t max_alloc;   /* bytes the document (tree, strings, scratch) may use */
 };
 
 /* Where and why a parse failed. line and col are 1-based; col counts characters. */
 struct mc_json_error {
 	unsigned line;
 	unsigned col;
-	size_t offset;		/* byte offset into the buffer */
+	size_t offset; /* byte offset into the buffer */
 	char msg[160];
 };
 
@@ -57,17 +57,17 @@ int mc_json_parse(const char *buf, size_t len, const struct mc_json_opts *opts,
  * failure returns -errno with line 0 and the reason in @err->msg; @path must be a
  * regular file (file.h: a FIFO or device is -EINVAL, a directory -EISDIR, never read).
  */
-int mc_json_parse_file(const char *path, const struct mc_json_opts *opts,
-		       struct mc_json_doc **doc, struct mc_json_error *err);
+int mc_json_parse_file(const char *path, const struct mc_json_opts *opts, struct mc_json_doc **doc,
+		       struct mc_json_error *err);
 /* Release @doc and every value in it; NULL is allowed. */
 void mc_json_free(struct mc_json_doc *doc);
 /* The top-level value; never NULL for a parsed document. */
 const struct mc_json *mc_json_root(const struct mc_json_doc *doc);
 
 /* Accessors. Every one accepts NULL for @v and then answers "absent" (NULL, 0, -EINVAL). */
-enum mc_json_type mc_json_type(const struct mc_json *v);	/* NULL -> MC_JSON_NULL */
-bool mc_json_is(const struct mc_json *v, enum mc_json_type t);	/* false for NULL @v */
-unsigned mc_json_line(const struct mc_json *v);			/* where @v starts; 0 for NULL */
+enum mc_json_type mc_json_type(const struct mc_json *v);       /* NULL -> MC_JSON_NULL */
+bool mc_json_is(const struct mc_json *v, enum mc_json_type t); /* false for NULL @v */
+unsigned mc_json_line(const struct mc_json *v);		       /* where @v starts; 0 for NULL */
 unsigned mc_json_col(const struct mc_json *v);
 
 /* Member @key of object @v (keys compare bytewise); NULL when absent or not an object. */

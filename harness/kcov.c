@@ -16,18 +16,18 @@
 #include "file.h"
 #include "kcov.h"
 
-#define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
-#define KCOV_ENABLE	_IO('c', 100)
-#define KCOV_DISABLE	_IO('c', 101)
+#define KCOV_INIT_TRACE _IOR('c', 1, unsigned long)
+#define KCOV_ENABLE _IO('c', 100)
+#define KCOV_DISABLE _IO('c', 101)
 
 #define KCOV_DEFAULT_WORDS (1u << 20)
-#define START_KERNEL 0xffffffff81000000ull	/* __START_KERNEL_map + __PHYSICAL_START */
+#define START_KERNEL 0xffffffff81000000ull /* __START_KERNEL_map + __PHYSICAL_START */
 
 struct mc_kcov {
 	int fd;
 	enum mc_kcov_mode mode;
 	size_t words;
-	uint64_t *area;		/* area[0]: records so far; then the records */
+	uint64_t *area; /* area[0]: records so far; then the records */
 };
 
 int mc_kcov_open(struct mc_kcov **k, enum mc_kcov_mode mode, size_t words)
@@ -113,13 +113,13 @@ size_t mc_kcov_take(struct mc_kcov *k, const uint64_t **rec, bool *overflow)
 /* A text symbol of kallsyms; name and mod point into the read buffer. */
 struct mc_ksym {
 	uint64_t addr;
-	const char *name, *mod;	/* mod: "" for built-in */
+	const char *name, *mod; /* mod: "" for built-in */
 };
 struct mc_kallsyms {
 	char *buf;
-	struct mc_ksym *sym;	/* text symbols in file order */
+	struct mc_ksym *sym; /* text symbols in file order */
 	size_t n;
-	uint64_t text, etext;	/* built-in _text and _etext, 0 when absent */
+	uint64_t text, etext; /* built-in _text and _etext, 0 when absent */
 };
 
 static bool is_text(char type)
@@ -269,7 +269,7 @@ static int text_span(const struct mc_kallsyms *ks, const char *want_mod,
 		if (!want_mod && s->addr >= etext)
 			continue;
 		if (!s->addr) {
-			zero = true;	/* kptr_restrict hides addresses */
+			zero = true; /* kptr_restrict hides addresses */
 			continue;
 		}
 		if (span_match(s, want_mod, prefixes)) {
@@ -305,8 +305,7 @@ static int add_range(struct mc_kcov_ranges *rs, const char *name, uint64_t start
 	return 0;
 }
 
-int mc_kallsyms_add_module(struct mc_kcov_ranges *rs, const struct mc_kallsyms *ks,
-			   const char *mod)
+int mc_kallsyms_add_module(struct mc_kcov_ranges *rs, const struct mc_kallsyms *ks, const char *mod)
 {
 	uint64_t start, end;
 	int rc = text_span(ks, mod, NULL, &start, &end);
@@ -507,12 +506,12 @@ long mc_pcset_add_in(struct mc_pcset *s, const struct mc_kcov_ranges *rs, const 
 /* ---------------------------------------------------------------- symbols */
 
 struct mc_kcov_sym {
-	uint64_t addr;		/* canonical */
+	uint64_t addr; /* canonical */
 	char name[128];
 };
 struct mc_kcov_symtab {
 	size_t n;
-	struct mc_kcov_sym *sym;	/* sorted by addr */
+	struct mc_kcov_sym *sym; /* sorted by addr */
 };
 
 static int cmp_sym(const void *a, const void *b)

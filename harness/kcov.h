@@ -22,8 +22,8 @@ enum mc_kcov_mode { MC_KCOV_PC = 0, MC_KCOV_CMP = 1 };
 #define MC_KCOV_PATH "/sys/kernel/debug/kcov"
 
 /* KCOV_TRACE_CMP record types (the kernel's KCOV_CMP_*). */
-#define MC_KCOV_CMP_CONST	1u
-#define MC_KCOV_CMP_SIZE(t)	(1u << (((t) >> 1) & 3))	/* operand size in bytes */
+#define MC_KCOV_CMP_CONST 1u
+#define MC_KCOV_CMP_SIZE(t) (1u << (((t) >> 1) & 3)) /* operand size in bytes */
 
 struct mc_kcov;
 
@@ -57,9 +57,9 @@ size_t mc_kcov_take(struct mc_kcov *k, const uint64_t **rec, bool *overflow);
  */
 #define MC_KCOV_MAX_RANGES 16
 struct mc_kcov_range {
-	char name[64];		/* module name, or "vmlinux" */
-	uint64_t start, end;	/* [start, end), canonical */
-	uint64_t load;		/* runtime address of start (module base), for symbolising */
+	char name[64];	     /* module name, or "vmlinux" */
+	uint64_t start, end; /* [start, end), canonical */
+	uint64_t load;	     /* runtime address of start (module base), for symbolising */
 };
 struct mc_kcov_ranges {
 	int n;

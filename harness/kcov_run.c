@@ -12,18 +12,20 @@
 
 #include "kcov_run.h"
 
-#define CASE_WORDS (1u << 18)	/* 2 MiB a case: at 512 KiB, 4 of 387 mtty cases overflowed within one operation */
+#define CASE_WORDS \
+	(1u        \
+	 << 18) /* 2 MiB a case: at 512 KiB, 4 of 387 mtty cases overflowed within one operation */
 
 struct mc_kcov_case {
 	char name[160];
-	uint64_t *pc;		/* sorted */
+	uint64_t *pc; /* sorted */
 	uint32_t n;
 	bool overflow, truncated;
 };
 
 /* Built-in VFIO core text (the debug kernel has CONFIG_VFIO=y): drivers/vfio/'s names. */
-static const char *const vfio_core[] = { "vfio_", "__vfio_", "vfio_device_", "vfio_mig",
-					 "vfio_iommu_type1_", NULL };
+static const char *const vfio_core[] = { "vfio_",    "__vfio_",		  "vfio_device_",
+					 "vfio_mig", "vfio_iommu_type1_", NULL };
 
 static void add_modules(struct mc_kcov_run *kr, const struct mc_kallsyms *ks, const char *list)
 {
@@ -33,18 +35,17 @@ static void add_modules(struct mc_kcov_run *kr, const struct mc_kallsyms *ks, co
 	for (char *m = strtok_r(buf, ", ", &save); m; m = strtok_r(NULL, ", ", &save)) {
 		bool dup = false;
 
-		for (char *c = m; *c; c++)	/* kallsyms names modules with '_' */
+		for (char *c = m; *c; c++) /* kallsyms names modules with '_' */
 			if (*c == '-')
 				*c = '_';
 		for (int i = 0; i < kr->rs.n; i++)
 			dup |= !strcmp(kr->rs.r[i].name, m);
 		if (!dup)
-			mc_kallsyms_add_module(&kr->rs, ks, m);	/* not loaded: not traced */
+			mc_kallsyms_add_module(&kr->rs, ks, m); /* not loaded: not traced */
 	}
 }
 
-void mc_kcov_run_open(struct mc_kcov_run *kr, const char *modules, const char *driver,
-		      bool disable)
+void mc_kcov_run_open(struct mc_kcov_run *kr, const char *modules, const char *driver, bool disable)
 {
 	const char *env = getenv("MC_KCOV");
 	struct mc_kallsyms *ks;
@@ -53,11 +54,13 @@ void mc_kcov_run_open(struct mc_kcov_run *kr, const char *modules, const char *d
 
 	memset(kr, 0, sizeof(*kr));
 	if (disable || (env && !strcmp(env, "0"))) {
-		snprintf(kr->why, sizeof(kr->why), "turned off (%s)", disable ? "--no-kcov" : "MC_KCOV=0");
+		snprintf(kr->why, sizeof(kr->why), "turned off (%s)",
+			 disable ? "--no-kcov" : "MC_KCOV=0");
 		return;
 	}
 	if (access("/sys/kernel/debug/kcov", R_OK | W_OK)) {
-		snprintf(kr->why, sizeof(kr->why), "no /sys/kernel/debug/kcov: %s", strerror(errno));
+		snprintf(kr->why, sizeof(kr->why), "no /sys/kernel/debug/kcov: %s",
+			 strerror(errno));
 		return;
 	}
 	if (!modules)
@@ -76,8 +79,10 @@ void mc_kcov_run_open(struct mc_kcov_run *kr, const char *modules, const char *d
 	if (mc_kallsyms_add_module(&kr->rs, ks, "vfio") == -ENOENT)
 		mc_kallsyms_add_kernel(&kr->rs, ks, vfio_core);
 	if (!kr->rs.n) {
-		snprintf(kr->why, sizeof(kr->why), "none of the modules '%.80s' nor the VFIO core in "
-			 "/proc/kallsyms (addresses hidden?)", modules);
+		snprintf(kr->why, sizeof(kr->why),
+			 "none of the modules '%.80s' nor the VFIO core in "
+			 "/proc/kallsyms (addresses hidden?)",
+			 modules);
 		goto out;
 	}
 	rc = mc_kallsyms_symtab(&kr->st, &kr->rs, ks);

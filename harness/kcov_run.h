@@ -19,13 +19,13 @@
 
 #include "kcov.h"
 
-#define MC_KCOV_SHARED_MAX 8192	/* unique PCs one case hands back (mtty: 458 at most) */
+#define MC_KCOV_SHARED_MAX 8192 /* unique PCs one case hands back (mtty: 458 at most) */
 
 /* What a case's process hands back (in the runner's shared memory). */
 struct mc_kcov_shared {
 	uint32_t n;
-	bool overflow;		/* the KCOV buffer filled between two folds: PCs were lost */
-	bool truncated;		/* more than MC_KCOV_SHARED_MAX unique PCs */
+	bool overflow;	/* the KCOV buffer filled between two folds: PCs were lost */
+	bool truncated; /* more than MC_KCOV_SHARED_MAX unique PCs */
 	uint64_t pc[MC_KCOV_SHARED_MAX];
 };
 
@@ -34,11 +34,11 @@ struct mc_kcov_case;
 /* The parent's side over a run. */
 struct mc_kcov_run {
 	bool on;
-	char why[160];			/* why it is off (for stderr), or "" */
+	char why[160]; /* why it is off (for stderr), or "" */
 	struct mc_kcov_ranges rs;
 	struct mc_kcov_symtab *st;
 	struct mc_pcset total;
-	struct mc_kcov_case *cases;	/* per case, in run order */
+	struct mc_kcov_case *cases; /* per case, in run order */
 	int ncases, cap;
 };
 

@@ -92,7 +92,7 @@ static int sections_span(const char *sys, const char *mod, uint64_t *start, uint
 		if (read(fd, buf, sizeof(buf) - 1) > 0) {
 			addr[n] = strtoull(buf, NULL, 16);
 			snprintf(name[n], sizeof(name[n]), "%.63s", e->d_name);
-			n += addr[n] != 0;	/* 0: addresses hidden */
+			n += addr[n] != 0; /* 0: addresses hidden */
 		}
 		close(fd);
 	}
@@ -139,40 +139,49 @@ int mc_kfault_probe(struct mc_kfault *kf, const char *module, const char *dbg_ro
 	snprintf(kf->module, sizeof(kf->module), "%s", module ? module : "");
 	/* sysfs beside debugfs: "/sys" for "/sys/kernel/debug", "<root>/sys" for a fixture */
 	if (dbg_root)
-		snprintf(kf->sys, sizeof(kf->sys), "%.*s/sys", (int)(strrchr(kf->dbg, '/') - kf->dbg),
-			 kf->dbg);
+		snprintf(kf->sys, sizeof(kf->sys), "%.*s/sys",
+			 (int)(strrchr(kf->dbg, '/') - kf->dbg), kf->dbg);
 	else
 		snprintf(kf->sys, sizeof(kf->sys), "/sys");
 	if (!can(kf->proc, "thread-self/fail-nth", F_OK)) {
-		snprintf(why, len, "the kernel has no fault injection (no %s/thread-self/fail-nth: "
-			 "CONFIG_FAULT_INJECTION is off)", kf->proc);
+		snprintf(why, len,
+			 "the kernel has no fault injection (no %s/thread-self/fail-nth: "
+			 "CONFIG_FAULT_INJECTION is off)",
+			 kf->proc);
 		return -ENOENT;
 	}
 	if (!can(kf->dbg, "failslab", F_OK)) {
-		snprintf(why, len, "no %s/failslab (CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS, "
-			 "debugfs mounted)", kf->dbg);
+		snprintf(why, len,
+			 "no %s/failslab (CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS, "
+			 "debugfs mounted)",
+			 kf->dbg);
 		return -ENOENT;
 	}
 	if (!can(kf->dbg, "failslab/require-start", F_OK)) {
-		snprintf(why, len, "failslab has no stack-trace filter to keep failures in the driver "
+		snprintf(why, len,
+			 "failslab has no stack-trace filter to keep failures in the driver "
 			 "(CONFIG_FAULT_INJECTION_STACKTRACE_FILTER is off)");
 		return -ENOENT;
 	}
 	if (!can(kf->dbg, "failslab/require-start", W_OK) ||
 	    !can(kf->proc, "thread-self/fail-nth", W_OK)) {
-		snprintf(why, len, "fault injection needs root (%s/failslab and fail-nth are not "
-			 "writable)", kf->dbg);
+		snprintf(why, len,
+			 "fault injection needs root (%s/failslab and fail-nth are not "
+			 "writable)",
+			 kf->dbg);
 		return -EACCES;
 	}
 	if (!kf->module[0]) {
-		snprintf(why, len, "the device's driver module is unknown: nothing to aim failures at");
+		snprintf(why, len,
+			 "the device's driver module is unknown: nothing to aim failures at");
 		return -ENOENT;
 	}
 	rc = module_span(kf, &kf->start, &kf->end);
 	if (rc) {
-		snprintf(why, len, "module %s's text is neither in %s/module/%s/sections nor in "
-			 "%s/kallsyms (%s): failures cannot be kept to the driver", kf->module,
-			 kf->sys, kf->module, kf->proc,
+		snprintf(why, len,
+			 "module %s's text is neither in %s/module/%s/sections nor in "
+			 "%s/kallsyms (%s): failures cannot be kept to the driver",
+			 kf->module, kf->sys, kf->module, kf->proc,
 			 rc == -EPERM ? "addresses hidden" : "not loaded, or built in");
 		return rc;
 	}
@@ -187,10 +196,10 @@ int mc_kfault_configure(struct mc_kfault *kf, char *why, size_t len)
 		const char *file, *val;
 		bool page_only;
 	} settings[] = {
-		{ "probability", "0", false }, { "verbose", "1", false },
-		{ "task-filter", "N", false }, { "stacktrace-depth", "32", false },
-		{ "ignore-gfp-wait", "N", false },
-		{ "min-order", "0", true }, { "ignore-gfp-highmem", "N", true },
+		{ "probability", "0", false },	     { "verbose", "1", false },
+		{ "task-filter", "N", false },	     { "stacktrace-depth", "32", false },
+		{ "ignore-gfp-wait", "N", false },   { "min-order", "0", true },
+		{ "ignore-gfp-highmem", "N", true },
 	};
 	char lo[24], hi[24];
 	int rc;
@@ -210,8 +219,8 @@ int mc_kfault_configure(struct mc_kfault *kf, char *why, size_t len)
 			if (!settings[i].page_only || a == 1) {
 				rc = attr_write(kf, attrs[a], settings[i].file, settings[i].val);
 				if (rc)
-					snprintf(why, len, "writing %s/%s/%s: %s", kf->dbg, attrs[a],
-						 settings[i].file, strerror(-rc));
+					snprintf(why, len, "writing %s/%s/%s: %s", kf->dbg,
+						 attrs[a], settings[i].file, strerror(-rc));
 			}
 		if (rc) {
 			if (!why[0])
@@ -263,8 +272,7 @@ static int mc_kfault_left(const struct mc_kfault *kf, unsigned *left)
 	return rc;
 }
 
-unsigned mc_kfault_dev_kinds(struct mc_kfault_dev *kd, const char *module, char *why,
-			     size_t len)
+unsigned mc_kfault_dev_kinds(struct mc_kfault_dev *kd, const char *module, char *why, size_t len)
 {
 	if (!kd->probed) {
 		int rc = mc_kfault_probe(&kd->kf, module, kd->dbg_root, kd->proc_root, kd->why,
@@ -280,7 +288,7 @@ unsigned mc_kfault_dev_kinds(struct mc_kfault_dev *kd, const char *module, char 
 
 int mc_kfault_dev_fault(struct mc_kfault_dev *kd, const char *module, int kind, uint32_t arg)
 {
-	unsigned left = 0;	/* set by mc_kfault_left() unless it fails */
+	unsigned left = 0; /* set by mc_kfault_left() unless it fails */
 	int rc, was = kd->armed;
 
 	if (kind != MC_FAULT_NONE && kind != MC_FAULT_ALLOC_NTH && kind != MC_FAULT_ALLOC_COUNT)

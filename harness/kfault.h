@@ -16,13 +16,13 @@
 #define MC_KFAULT_COUNT_BASE 1000000u
 
 struct mc_kfault {
-	char dbg[128];		/* debugfs root, "/sys/kernel/debug" */
-	char proc[128];		/* procfs root, "/proc" */
-	char sys[128];		/* sysfs root: "/sys", or "sys" beside a fixture's debugfs */
+	char dbg[128];	/* debugfs root, "/sys/kernel/debug" */
+	char proc[128]; /* procfs root, "/proc" */
+	char sys[128];	/* sysfs root: "/sys", or "sys" beside a fixture's debugfs */
 	char module[64];
-	uint64_t start, end;	/* the module's text, runtime addresses [start, end) */
-	bool page_alloc;	/* fail_page_alloc is there too (else slab only) */
-	bool configured;	/* the attributes were written (mc_kfault_configure) */
+	uint64_t start, end; /* the module's text, runtime addresses [start, end) */
+	bool page_alloc;     /* fail_page_alloc is there too (else slab only) */
+	bool configured;     /* the attributes were written (mc_kfault_configure) */
 };
 
 /*
@@ -48,7 +48,6 @@ int mc_kfault_probe(struct mc_kfault *kf, const char *module, const char *dbg_ro
  */
 int mc_kfault_configure(struct mc_kfault *kf, char *why, size_t len);
 
-
 /*
  * A kernel device's fault injection as the kernel backend offers it (backend.h's fault
  * and fault_kinds for the allocation kinds), probed once, on first use, for driver
@@ -57,14 +56,13 @@ int mc_kfault_configure(struct mc_kfault *kf, char *why, size_t len);
  */
 struct mc_kfault_dev {
 	struct mc_kfault kf;
-	int probed;		/* 0 not yet, 1 usable, -errno not (why says why) */
+	int probed; /* 0 not yet, 1 usable, -errno not (why says why) */
 	char why[200];
-	int armed;		/* MC_FAULT_NONE, MC_FAULT_ALLOC_NTH or MC_FAULT_ALLOC_COUNT */
-	const char *dbg_root, *proc_root;	/* NULL: the real ones (tests: fixtures) */
+	int armed; /* MC_FAULT_NONE, MC_FAULT_ALLOC_NTH or MC_FAULT_ALLOC_COUNT */
+	const char *dbg_root, *proc_root; /* NULL: the real ones (tests: fixtures) */
 };
 /* The allocation kinds' bits when usable, else 0 and the reason into @why. */
-unsigned mc_kfault_dev_kinds(struct mc_kfault_dev *kd, const char *module, char *why,
-			     size_t len);
+unsigned mc_kfault_dev_kinds(struct mc_kfault_dev *kd, const char *module, char *why, size_t len);
 /* backend.h's fault member for the allocation kinds; -EINVAL for any other kind. */
 int mc_kfault_dev_fault(struct mc_kfault_dev *kd, const char *module, int kind, uint32_t arg);
 

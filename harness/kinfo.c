@@ -15,7 +15,7 @@
 #include "kinfo.h"
 #include "mc_uapi.h"
 
-#define CONFIG_MAX (4u << 20)	/* a .config is ~300 KiB; anything far larger is not one */
+#define CONFIG_MAX (4u << 20) /* a .config is ~300 KiB; anything far larger is not one */
 
 /* The value of CONFIG_@opt in @config ("y", "m", "100", "\"-x\""), or NULL when unset. */
 static const char *cfg(const char *config, const char *opt, char *buf, size_t len)
@@ -51,12 +51,12 @@ static const char *boot(const char *cmdline, const char *key, char *buf, size_t 
 	for (const char *p = cmdline ? cmdline : ""; *p; p += strcspn(p, " \t\n")) {
 		p += strspn(p, " \t\n");
 		if (!strncmp(p, "--", 2) && (!p[2] || strchr(" \t\n", p[2])))
-			break;	/* what follows "--" is init's, not the kernel's */
+			break; /* what follows "--" is init's, not the kernel's */
 		if (!strncmp(p, key, n) && (!p[n] || strchr(" \t\n=", p[n]))) {
 			size_t v = p[n] == '=' ? strcspn(p + n + 1, " \t\n") : 0;
 
 			snprintf(buf, len, "%.*s", (int)v, p + n + (p[n] == '='));
-			found = buf;	/* the last one wins, as for the kernel */
+			found = buf; /* the last one wins, as for the kernel */
 		}
 	}
 	return found;
@@ -94,8 +94,10 @@ static void kasan(const struct ctx *c, struct mc_koracle *o)
 
 	if (!base(c, o, "KASAN"))
 		return;
-	note(o, on(c->config, "KASAN_GENERIC") ? "generic" : on(c->config, "KASAN_SW_TAGS") ?
-		"software tags" : on(c->config, "KASAN_HW_TAGS") ? "hardware tags" : "mode unknown");
+	note(o, on(c->config, "KASAN_GENERIC") ? "generic" :
+		on(c->config, "KASAN_SW_TAGS") ? "software tags" :
+		on(c->config, "KASAN_HW_TAGS") ? "hardware tags" :
+						 "mode unknown");
 	if (on(c->config, "KASAN_INLINE") || on(c->config, "KASAN_OUTLINE"))
 		note(o, on(c->config, "KASAN_INLINE") ? "inline" : "outline");
 	if (off && !strcmp(off, "off")) {
@@ -103,18 +105,23 @@ static void kasan(const struct ctx *c, struct mc_koracle *o)
 		note(o, "turned off by kasan=off");
 	} else {
 		note(o, boot(c->cmdline, "kasan_multi_shot", v, sizeof(v)) ?
-			"every report (kasan_multi_shot)" :
-			"first report only (booted without kasan_multi_shot)");
+				"every report (kasan_multi_shot)" :
+				"first report only (booted without kasan_multi_shot)");
 	}
 }
 
 static void ubsan(const struct ctx *c, struct mc_koracle *o)
 {
 	static const char *const checks[][2] = {
-		{ "UBSAN_BOUNDS", "bounds" }, { "UBSAN_BOUNDS_STRICT", "bounds-strict" },
-		{ "UBSAN_ARRAY_BOUNDS", "array-bounds" }, { "UBSAN_LOCAL_BOUNDS", "local-bounds" },
-		{ "UBSAN_BOOL", "bool" }, { "UBSAN_ENUM", "enum" }, { "UBSAN_SHIFT", "shift" },
-		{ "UBSAN_DIV_ZERO", "div-zero" }, { "UBSAN_SIGNED_WRAP", "signed-wrap" },
+		{ "UBSAN_BOUNDS", "bounds" },
+		{ "UBSAN_BOUNDS_STRICT", "bounds-strict" },
+		{ "UBSAN_ARRAY_BOUNDS", "array-bounds" },
+		{ "UBSAN_LOCAL_BOUNDS", "local-bounds" },
+		{ "UBSAN_BOOL", "bool" },
+		{ "UBSAN_ENUM", "enum" },
+		{ "UBSAN_SHIFT", "shift" },
+		{ "UBSAN_DIV_ZERO", "div-zero" },
+		{ "UBSAN_SIGNED_WRAP", "signed-wrap" },
 	};
 	char t[160] = "checks:";
 
@@ -156,7 +163,7 @@ static void kmemleak(const struct ctx *c, struct mc_koracle *o)
 			"kmemleak=on");
 	} else {
 		note(o, b && !strcmp(b, "on") ? "on (kmemleak=on); scanned after each case group" :
-			"on; scanned after each case group");
+						"on; scanned after each case group");
 	}
 }
 
@@ -180,7 +187,8 @@ static void kfence(const struct ctx *c, struct mc_koracle *o)
 		note(o, "sample interval 0: off unless booted with kfence.sample_interval");
 		return;
 	}
-	snprintf(t, sizeof(t), "sampling every %ld ms%s", ms, bi ? " (kfence.sample_interval)" : "");
+	snprintf(t, sizeof(t), "sampling every %ld ms%s", ms,
+		 bi ? " (kfence.sample_interval)" : "");
 	note(o, t);
 }
 
@@ -190,8 +198,8 @@ static void hung_task(const struct ctx *c, struct mc_koracle *o)
 
 	if (!base(c, o, "DETECT_HUNG_TASK"))
 		return;
-	snprintf(t, sizeof(t), "timeout %ss", cfg(c->config, "DEFAULT_HUNG_TASK_TIMEOUT", v,
-						  sizeof(v)) ? v : "?");
+	snprintf(t, sizeof(t), "timeout %ss",
+		 cfg(c->config, "DEFAULT_HUNG_TASK_TIMEOUT", v, sizeof(v)) ? v : "?");
 	note(o, t);
 }
 
@@ -202,7 +210,8 @@ static void fault_injection(const struct ctx *c, struct mc_koracle *o)
 	if (!base(c, o, "FAULT_INJECTION"))
 		return;
 	snprintf(t, sizeof(t), "failslab %s, fail_page_alloc %s, debugfs %s",
-		 on(c->config, "FAILSLAB") ? "yes" : "no", on(c->config, "FAIL_PAGE_ALLOC") ? "yes" : "no",
+		 on(c->config, "FAILSLAB") ? "yes" : "no",
+		 on(c->config, "FAIL_PAGE_ALLOC") ? "yes" : "no",
 		 on(c->config, "FAULT_INJECTION_DEBUG_FS") ? "yes" : "no");
 	note(o, t);
 }
@@ -211,19 +220,24 @@ static void kcov(const struct ctx *c, struct mc_koracle *o)
 {
 	if (base(c, o, "KCOV"))
 		note(o, on(c->config, "KCOV_ENABLE_COMPARISONS") ? "coverage with comparisons" :
-			"coverage (no comparisons)");
+								   "coverage (no comparisons)");
 }
 
 /* The oracles, in the order every renderer lists them. */
 static const struct {
 	const char *name;
 	void (*probe)(const struct ctx *c, struct mc_koracle *o);
-	bool debug;		/* enabling it makes the kernel a debug kernel */
+	bool debug; /* enabling it makes the kernel a debug kernel */
 } oracles[] = {
-	{ "kasan", kasan, true }, { "ubsan", ubsan, true }, { "lockdep", lockdep, true },
-	{ "lockdep_rcu", lockdep_rcu, false }, { "kmemleak", kmemleak, true },
-	{ "atomic_sleep", atomic_sleep, true }, { "kfence", kfence, false },
-	{ "hung_task", hung_task, false }, { "fault_injection", fault_injection, false },
+	{ "kasan", kasan, true },
+	{ "ubsan", ubsan, true },
+	{ "lockdep", lockdep, true },
+	{ "lockdep_rcu", lockdep_rcu, false },
+	{ "kmemleak", kmemleak, true },
+	{ "atomic_sleep", atomic_sleep, true },
+	{ "kfence", kfence, false },
+	{ "hung_task", hung_task, false },
+	{ "fault_injection", fault_injection, false },
 	{ "kcov", kcov, false },
 };
 #define NORACLES (sizeof(oracles) / sizeof(oracles[0]))
@@ -236,9 +250,9 @@ static const char *const debug_options[] = {
 
 /* Boot options that change what the oracles report (prefixes of "key" or "key=value"). */
 static const char *const boot_prefixes[] = {
-	"kasan", "kmemleak", "kfence", "slub_debug", "panic_on_warn", "panic_on_taint",
-	"lockdep", "prove_locking", "debug_locks", "hung_task", "ubsan", "fail", "kcov",
-	"softlockup", "rcupdate.rcu_cpu_stall",
+	"kasan",	  "kmemleak", "kfence",	       "slub_debug",  "panic_on_warn",
+	"panic_on_taint", "lockdep",  "prove_locking", "debug_locks", "hung_task",
+	"ubsan",	  "fail",     "kcov",	       "softlockup",  "rcupdate.rcu_cpu_stall",
 };
 
 /* The tokens of @cmdline that start with one of boot_prefixes, into @out. */
@@ -251,12 +265,13 @@ static void boot_filter(const char *cmdline, char *out, size_t len)
 		p += strspn(p, " \t\n");
 		n = strcspn(p, " \t\n");
 		if (!strncmp(p, "--", 2) && n == 2)
-			break;	/* what follows "--" is init's, not the kernel's */
+			break; /* what follows "--" is init's, not the kernel's */
 		for (size_t i = 0; n && i < sizeof(boot_prefixes) / sizeof(boot_prefixes[0]); i++) {
 			if (strncmp(p, boot_prefixes[i], strlen(boot_prefixes[i])))
 				continue;
 			if (used + n + 2 <= len)
-				snprintf(out + used, len - used, "%s%.*s", used ? " " : "", (int)n, p);
+				snprintf(out + used, len - used, "%s%.*s", used ? " " : "", (int)n,
+					 p);
 			break;
 		}
 	}
@@ -274,8 +289,10 @@ void mc_kinfo_derive(struct mc_kinfo *ki, const char *config, const char *cmdlin
 	boot_filter(cmdline, ki->boot_options, sizeof(ki->boot_options));
 	for (size_t i = 0; i < sizeof(debug_options) / sizeof(debug_options[0]); i++)
 		debug |= config && on(config, debug_options[i]);
-	snprintf(ki->flavour, sizeof(ki->flavour), "%s", !config ? "unknown" :
-		 debug ? "debug" : "production");
+	snprintf(ki->flavour, sizeof(ki->flavour), "%s",
+		 !config ? "unknown" :
+		 debug	 ? "debug" :
+			   "production");
 	for (size_t i = 0; i < NORACLES; i++) {
 		struct mc_koracle *o = &ki->oracles[i];
 
@@ -302,15 +319,17 @@ void mc_kinfo_probe(struct mc_kinfo *ki, const char *config_path)
 	mc_kinfo_derive(ki, config, cmdline, getenv(MC_KINFO_BUILD_ENV));
 	for (int i = 0; !config && i < ki->noracles; i++)
 		snprintf(ki->oracles[i].detail, sizeof(ki->oracles[i].detail),
-			 !n ? "no config file of the running kernel was found%s" : gz ?
-			 "its config is only compressed (%s), which is not read" :
-			 "its config %s could not be read", n ? config_path : "");
+			 !n ? "no config file of the running kernel was found%s" :
+			 gz ? "its config is only compressed (%s), which is not read" :
+			      "its config %s could not be read",
+			 n ? config_path : "");
 	free(config);
 	free(cmdline);
 }
 
 static const char *const state_names[] = {
-	[MC_ORACLE_UNKNOWN] = "unknown", [MC_ORACLE_ABSENT] = "absent",
+	[MC_ORACLE_UNKNOWN] = "unknown",
+	[MC_ORACLE_ABSENT] = "absent",
 	[MC_ORACLE_PRESENT] = "present",
 };
 
@@ -358,7 +377,8 @@ const char *mc_uapi_v2_text(int rc, int unknown_rc, uint64_t flags, char *buf, s
 	else if (rc == -ENOTTY)
 		snprintf(buf, len, "absent (PROBE gave ENOTTY: kernel before 7.1)");
 	else if (rc == -EINVAL && unknown_rc == -EINVAL)
-		snprintf(buf, len, "absent or refused (PROBE gave EINVAL, as an unknown feature "
+		snprintf(buf, len,
+			 "absent or refused (PROBE gave EINVAL, as an unknown feature "
 			 "does on this kernel: before 6.18, so before 7.1)");
 	else if (rc == -EINVAL && !(flags & VFIO_MIGRATION_PRE_COPY))
 		snprintf(buf, len, "present, refused (EINVAL: the device lacks PRE_COPY)");

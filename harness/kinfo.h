@@ -15,18 +15,18 @@
 
 enum mc_oracle_state { MC_ORACLE_UNKNOWN = 0, MC_ORACLE_ABSENT, MC_ORACLE_PRESENT };
 
-#define MC_KINFO_ORACLES 16	/* room for every oracle, also of a later report */
+#define MC_KINFO_ORACLES 16 /* room for every oracle, also of a later report */
 
 struct mc_koracle {
-	char name[24];			/* "kasan", "ubsan", "lockdep", ... (mc_kinfo_probe) */
+	char name[24]; /* "kasan", "ubsan", "lockdep", ... (mc_kinfo_probe) */
 	enum mc_oracle_state state;
-	char detail[160];		/* "generic, inline; every report (kasan_multi_shot)" */
+	char detail[160]; /* "generic, inline; every report (kasan_multi_shot)" */
 };
 
 struct mc_kinfo {
-	bool recorded;			/* false: a report from before these were recorded */
-	char flavour[16];		/* "debug", "production" or "unknown" */
-	char build[160];		/* the rig's label of the build ($MC_KERNEL_BUILD), or "" */
+	bool recorded;	  /* false: a report from before these were recorded */
+	char flavour[16]; /* "debug", "production" or "unknown" */
+	char build[160];  /* the rig's label of the build ($MC_KERNEL_BUILD), or "" */
 	/*
 	 * The boot options (of /proc/cmdline) that bear on the oracles: kasan*, kmemleak*,
 	 * kfence*, slub_debug*, panic_on_warn, ... space-separated; the rest of the

@@ -57,7 +57,7 @@ static const struct {
 	{ "Watchdog detected hard LOCKUP", NULL, "lockup" },
 	{ "rcu: INFO: ", " detected stall", "rcu_stall" },
 	{ "INFO: rcu_", " stall", "rcu_stall" },
-	{ "BUG ", "ainted): ", "slab" },	/* "BUG kmalloc-64 (Not tainted): ..." */
+	{ "BUG ", "ainted): ", "slab" }, /* "BUG kmalloc-64 (Not tainted): ..." */
 	{ "Poison overwritten", NULL, "slab" },
 	{ "Redzone overwritten", NULL, "slab" },
 	{ "Object already free", NULL, "slab" },
@@ -167,7 +167,7 @@ int mc_klog_filter(FILE *in, FILE *out)
 				line[n++] = (char)c;
 		if (c == EOF && !n)
 			break;
-		if (n && line[n - 1] == '\r')	/* a serial console's CRLF */
+		if (n && line[n - 1] == '\r') /* a serial console's CRLF */
 			n--;
 		line[n] = '\0';
 		if (line_is_report(line, n)) {

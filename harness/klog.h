@@ -47,8 +47,8 @@ bool mc_klog_is_end(const char *line);
  */
 struct mc_klog_group {
 	const char *kind;
-	int lines;		/* lines of the open report so far, its opening line included */
-	int kept;		/* of which non-blank lines were returned as its first lines */
+	int lines; /* lines of the open report so far, its opening line included */
+	int kept;  /* of which non-blank lines were returned as its first lines */
 };
 
 /*

@@ -12,7 +12,7 @@
 #include "klog_run.h"
 #include "runner.h"
 
-#define KLOG_FINDINGS_MAX (256 * 1024)	/* ROB-01 evidence kept over a run */
+#define KLOG_FINDINGS_MAX (256 * 1024) /* ROB-01 evidence kept over a run */
 #define KLOG_BUF (64 * 1024)
 
 void mc_klog_run_open(struct mc_klog_run *kr, const char *spec)
@@ -21,7 +21,7 @@ void mc_klog_run_open(struct mc_klog_run *kr, const char *spec)
 	if (mc_klog_open(spec, &kr->kl, kr->why, sizeof(kr->why)))
 		kr->kl = NULL;
 	else
-		mc_klog_mark(kr->kl, MC_KLOG_MARK_FROM);	/* read back as the window's first */
+		mc_klog_mark(kr->kl, MC_KLOG_MARK_FROM); /* read back as the window's first */
 	kr->opened = kr->kl != NULL;
 }
 
@@ -55,7 +55,7 @@ static void list_add(struct mc_klog_run *kr, const char *kind, const char *where
 		snprintf(k->where, sizeof(k->where), "%s", where);
 		k->in_case = in_case;
 	} else if (!kr->nlist || kr->omitted) {
-		return;		/* a line of a report not listed */
+		return; /* a line of a report not listed */
 	}
 	k = &kr->list[kr->nlist - 1];
 	n = strlen(k->lines);
@@ -179,8 +179,8 @@ static int charge_lines(struct mc_klog_run *kr, struct mc_klog_group *g, char *b
 			continue;
 		if (k == 1)
 			snprintf(head, sizeof(head), "%skernel log report (%s): %s\n",
-				 detail[0] && detail[strlen(detail) - 1] != '\n' ? "\n" : "", g->kind,
-				 l);
+				 detail[0] && detail[strlen(detail) - 1] != '\n' ? "\n" : "",
+				 g->kind, l);
 		snprintf(detail + strlen(detail), dlen - strlen(detail), "%s", head);
 	}
 	if (detail && detail[0] && detail[strlen(detail) - 1] == '\n')
@@ -225,7 +225,7 @@ void mc_klog_run_leaks(struct mc_klog_run *kr, const char *group)
 	if (n > 0)
 		charge_lines(kr, &g, buf, where, NULL, 0);
 	else if (n < 0)
-		kr->no_kmemleak = true;	/* -ENOENT: none; else it failed: try no more */
+		kr->no_kmemleak = true; /* -ENOENT: none; else it failed: try no more */
 	free(buf);
 	mc_klog_run_charge(kr, where, NULL, 0);
 }
@@ -234,7 +234,7 @@ void mc_klog_run_end(struct mc_klog_run *kr)
 {
 	if (!kr->kl)
 		return;
-	mc_klog_mark(kr->kl, MC_KLOG_MARK_TO);	/* the run's window ends here */
+	mc_klog_mark(kr->kl, MC_KLOG_MARK_TO); /* the run's window ends here */
 	mc_klog_close(kr->kl);
 	kr->kl = NULL;
 }

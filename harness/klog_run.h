@@ -16,21 +16,21 @@
 #include "report.h"
 
 struct mc_klog_run {
-	struct mc_klog *kl;		/* the machine's kernel log, or NULL */
-	char why[300];			/* why there is none */
-	struct mc_klog_group group;	/* the report the log's last line belongs to */
+	struct mc_klog *kl;	    /* the machine's kernel log, or NULL */
+	char why[300];		    /* why there is none */
+	struct mc_klog_group group; /* the report the log's last line belongs to */
 	/*
 	 * ROB-01 evidence over the run: [0] reports in phases, [1] in cases, so that the
 	 * phases, rare and easily missed, come first in its bounded detail.
 	 */
 	char *findings[2];
 	size_t len[2];
-	char *evidence;			/* both, for ROB-01's case */
-	int nreports;			/* reports so far */
-	bool no_kmemleak;		/* the kernel has none, or it failed once */
-	bool opened;			/* the log was read (kl was opened) */
-	struct mc_kreport *list;	/* the reports as a list, for the report's kernel_reports */
-	int nlist, omitted;		/* listed; beyond MC_KREPORTS_MAX, counted only */
+	char *evidence;		 /* both, for ROB-01's case */
+	int nreports;		 /* reports so far */
+	bool no_kmemleak;	 /* the kernel has none, or it failed once */
+	bool opened;		 /* the log was read (kl was opened) */
+	struct mc_kreport *list; /* the reports as a list, for the report's kernel_reports */
+	int nlist, omitted;	 /* listed; beyond MC_KREPORTS_MAX, counted only */
 };
 
 /*

@@ -16,12 +16,12 @@
 #include "kmsg.h"
 #include "ksysfs.h"
 
-#define KB_KMSG_REC 8192	/* /dev/kmsg hands out one record per read, this size at most */
+#define KB_KMSG_REC 8192 /* /dev/kmsg hands out one record per read, this size at most */
 
 /* A reader of /dev/kmsg. */
 struct mc_kmsg {
 	int fd;
-	size_t pending;		/* bytes of a formatted line that did not fit last time */
+	size_t pending; /* bytes of a formatted line that did not fit last time */
 	char line[KB_KMSG_REC + 64];
 };
 
@@ -67,7 +67,7 @@ void mc_kmsg_mark(const char *text)
 		return;
 	n = snprintf(rec, sizeof(rec), "<5>%s\n", text);
 	w = write(fd, rec, (size_t)n);
-	(void)w;	/* best effort: without the marks verify counts the whole log */
+	(void)w; /* best effort: without the marks verify counts the whole log */
 	close(fd);
 }
 
@@ -91,8 +91,8 @@ static size_t kmsg_format(struct mc_kmsg *km, const char *rec)
 	int n;
 
 	if (c1 && c2 && semi && c2 < semi)
-		n = snprintf(km->line, sizeof(km->line), "%.*s: %.*s\n", (int)(c2 - rec), rec,
-			     tlen, text);
+		n = snprintf(km->line, sizeof(km->line), "%.*s: %.*s\n", (int)(c2 - rec), rec, tlen,
+			     text);
 	else
 		n = snprintf(km->line, sizeof(km->line), "%.*s\n", tlen, text);
 	if (n < 0)
@@ -106,7 +106,7 @@ static bool kmsg_emit(struct mc_kmsg *km, char *buf, size_t len, size_t *used, s
 	if (n >= len - *used) {
 		if (*used)
 			return false;
-		n = len - 1;	/* a line longer than the whole buffer: truncate it */
+		n = len - 1; /* a line longer than the whole buffer: truncate it */
 	}
 	memcpy(buf + *used, km->line, n);
 	*used += n;
@@ -134,10 +134,10 @@ ssize_t mc_kmsg_read(struct mc_kmsg *km, char *buf, size_t len)
 			e = errno;
 			if (e == EINTR)
 				continue;
-			if (e != EPIPE)	/* EAGAIN: no more records */
+			if (e != EPIPE) /* EAGAIN: no more records */
 				break;
-			km->pending = (size_t)snprintf(km->line, sizeof(km->line),
-						       "[records lost]\n");
+			km->pending =
+				(size_t)snprintf(km->line, sizeof(km->line), "[records lost]\n");
 		} else if (n == 0) {
 			break;
 		} else {
@@ -209,7 +209,6 @@ ssize_t mc_kmemleak_leaks(char *buf, size_t len)
 	rc = kmemleak_cmd("clear");
 	return rc ? rc : (ssize_t)used;
 }
-
 
 void mc_kmemleak_baseline(void)
 {

@@ -163,28 +163,32 @@ static int resolve_bus(struct mc_ksysfs *ks, const char *bus, char *err, size_t 
 	if (!path_exists(ks->dir)) {
 		rc = mc_kpath(busdir, sizeof(busdir), true, "/bus/%s", bus);
 		if (!rc && !path_exists(busdir) && ks->is_mdev)
-			return mc_kfail(err, errlen, -ENOENT,
-				   "%s: no such mdev device (%s is missing: is the mdev module loaded?)",
-				   ks->label, busdir);
+			return mc_kfail(
+				err, errlen, -ENOENT,
+				"%s: no such mdev device (%s is missing: is the mdev module loaded?)",
+				ks->label, busdir);
 		return mc_kfail(err, errlen, -ENOENT, "%s: no such %s device (%s does not exist)",
-			   ks->label, ks->is_mdev ? "mdev" : "PCI", ks->dir);
+				ks->label, ks->is_mdev ? "mdev" : "PCI", ks->dir);
 	}
 	rc = mc_ksysfs_link(ks->dir, "driver", ks->driver, sizeof(ks->driver));
 	if (rc == -ENOENT || (!ks->is_mdev && !mc_kdriver_is_vfio(ks->driver)))
-		return mc_kfail(err, errlen, -ENODEV, "%s: not bound to a VFIO driver (bound to %s)",
-			   ks->label, ks->driver[0] ? ks->driver : "none");
+		return mc_kfail(err, errlen, -ENODEV,
+				"%s: not bound to a VFIO driver (bound to %s)", ks->label,
+				ks->driver[0] ? ks->driver : "none");
 	if (rc)
 		return mc_kfail(err, errlen, rc, "%s: reading %s/driver: %s", ks->label, ks->dir,
-			   strerror(-rc));
+				strerror(-rc));
 	rc = read_group(ks->dir, &ks->group);
 	if (rc == -ENOENT)
-		return mc_kfail(err, errlen, -ENODEV, "%s: no IOMMU group (%s/iommu_group is missing: %s)",
-			   ks->label, ks->dir,
-			   ks->is_mdev ? "the vendor driver did not register the mdev with VFIO"
-				       : "no IOMMU, and vfio noiommu mode is off");
+		return mc_kfail(err, errlen, -ENODEV,
+				"%s: no IOMMU group (%s/iommu_group is missing: %s)", ks->label,
+				ks->dir,
+				ks->is_mdev ?
+					"the vendor driver did not register the mdev with VFIO" :
+					"no IOMMU, and vfio noiommu mode is off");
 	if (rc)
-		return mc_kfail(err, errlen, rc, "%s: reading %s/iommu_group: %s", ks->label, ks->dir,
-			   strerror(-rc));
+		return mc_kfail(err, errlen, rc, "%s: reading %s/iommu_group: %s", ks->label,
+				ks->dir, strerror(-rc));
 	return 0;
 }
 
@@ -201,7 +205,8 @@ static int resolve_cdev(const struct mc_devspec *spec, struct mc_ksysfs *ks, cha
 		rc = mc_kpath(ks->node, sizeof(ks->node), false, "/vfio/devices/%s", t);
 	else
 		rc = snprintf(ks->node, sizeof(ks->node), "%s", t) >= (int)sizeof(ks->node) ?
-			     -ENAMETOOLONG : 0;
+			     -ENAMETOOLONG :
+			     0;
 	mc_copy_str(ks->name, sizeof(ks->name), slash ? slash + 1 : t);
 	if (rc || !ks->name[0])
 		return mc_kfail(err, errlen, rc ? rc : -EINVAL, "%s: not a usable cdev path", t);
@@ -218,8 +223,7 @@ static int resolve_cdev(const struct mc_devspec *spec, struct mc_ksysfs *ks, cha
 	return 0;
 }
 
-int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char *err,
-		      size_t errlen)
+int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char *err, size_t errlen)
 {
 	char bdf[16];
 
@@ -229,8 +233,8 @@ int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char 
 		if (!normalise(spec->target, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", ks->name,
 			       sizeof(ks->name)))
 			return mc_kfail(err, errlen, -EINVAL,
-				   "mdev:%s: not a UUID (expected 8-4-4-4-12 hex digits)",
-				   spec->target);
+					"mdev:%s: not a UUID (expected 8-4-4-4-12 hex digits)",
+					spec->target);
 		ks->is_mdev = true;
 		snprintf(ks->label, sizeof(ks->label), "mdev:%s", ks->name);
 		return resolve_bus(ks, "mdev", err, errlen);
@@ -238,9 +242,10 @@ int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char 
 	if (strcmp(spec->kind, "pci") == 0) {
 		if (!normalise(spec->target, "xxxx:xx:xx.x", ks->name, sizeof(ks->name))) {
 			if (!normalise(spec->target, "xx:xx.x", bdf, sizeof(bdf)))
-				return mc_kfail(err, errlen, -EINVAL,
-					   "pci:%s: not a PCI address (expected [dddd:]bb:dd.f)",
-					   spec->target);
+				return mc_kfail(
+					err, errlen, -EINVAL,
+					"pci:%s: not a PCI address (expected [dddd:]bb:dd.f)",
+					spec->target);
 			snprintf(ks->name, sizeof(ks->name), "0000:%s", bdf);
 		}
 		snprintf(ks->label, sizeof(ks->label), "pci:%s", ks->name);
@@ -248,8 +253,9 @@ int mc_ksysfs_resolve(const struct mc_devspec *spec, struct mc_ksysfs *ks, char 
 	}
 	if (strcmp(spec->kind, "cdev") == 0)
 		return resolve_cdev(spec, ks, err, errlen);
-	return mc_kfail(err, errlen, -EINVAL, "%s:%s: not a kernel device (kind must be mdev, pci or cdev)",
-		   spec->kind, spec->target);
+	return mc_kfail(err, errlen, -EINVAL,
+			"%s:%s: not a kernel device (kind must be mdev, pci or cdev)", spec->kind,
+			spec->target);
 }
 
 /* ------------------------------------------------------------------ identity */
@@ -317,14 +323,16 @@ void mc_kernel_open_errmsg(const char *dev, const char *path, int group, int err
 	switch (err) {
 	case EACCES:
 	case EPERM:
-		snprintf(buf, len,
-			 "%s: permission denied opening %s (run as root or add the user to the group owning it)",
-			 dev, path);
+		snprintf(
+			buf, len,
+			"%s: permission denied opening %s (run as root or add the user to the group owning it)",
+			dev, path);
 		break;
 	case EBUSY:
 		if (group >= 0)
-			snprintf(buf, len, "%s: group %d already in use by another process (%s: %s)",
-				 dev, group, path, strerror(err));
+			snprintf(buf, len,
+				 "%s: group %d already in use by another process (%s: %s)", dev,
+				 group, path, strerror(err));
 		else
 			snprintf(buf, len, "%s: %s already in use by another process (%s)", dev,
 				 path, strerror(err));
@@ -336,21 +344,22 @@ void mc_kernel_open_errmsg(const char *dev, const char *path, int group, int err
 			snprintf(buf, len, "%s: no %s (is the vfio module loaded?): %s", dev, path,
 				 strerror(err));
 		else if (mc_ends_with(path, "/iommu"))
-			snprintf(buf, len, "%s: no %s: the kernel lacks iommufd (CONFIG_IOMMUFD): %s",
-				 dev, path, strerror(err));
-		else if (strstr(path, "/vfio/devices/"))
 			snprintf(buf, len,
-				 "%s: no such VFIO cdev %s (no such device, or the kernel lacks CONFIG_VFIO_DEVICE_CDEV): %s",
-				 dev, path, strerror(err));
+				 "%s: no %s: the kernel lacks iommufd (CONFIG_IOMMUFD): %s", dev,
+				 path, strerror(err));
+		else if (strstr(path, "/vfio/devices/"))
+			snprintf(
+				buf, len,
+				"%s: no such VFIO cdev %s (no such device, or the kernel lacks CONFIG_VFIO_DEVICE_CDEV): %s",
+				dev, path, strerror(err));
 		else if (group >= 0)
-			snprintf(buf, len, "%s: no %s for group %d (is the device bound to vfio?): %s",
-				 dev, path, group, strerror(err));
+			snprintf(buf, len,
+				 "%s: no %s for group %d (is the device bound to vfio?): %s", dev,
+				 path, group, strerror(err));
 		else
 			snprintf(buf, len, "%s: no such device node %s: %s", dev, path,
 				 strerror(err));
 		break;
-	default:
-		snprintf(buf, len, "%s: open %s: %s", dev, path, strerror(err));
-		break;
+	default: snprintf(buf, len, "%s: open %s: %s", dev, path, strerror(err)); break;
 	}
 }

@@ -16,14 +16,14 @@
 
 /* What sysfs says about the device a spec names (see mc_ksysfs_resolve). */
 struct mc_ksysfs {
-	char name[128];		/* the name VFIO knows: lower-case uuid, full bdf, "vfioN" */
-	char label[160];	/* the device as messages name it: "mdev:<uuid>", "pci:<bdf>",
+	char name[128];	     /* the name VFIO knows: lower-case uuid, full bdf, "vfioN" */
+	char label[160];     /* the device as messages name it: "mdev:<uuid>", "pci:<bdf>",
 				 * or the cdev path as given */
-	char dir[PATH_MAX];	/* <sysfs>/bus/mdev/devices/<uuid>, .../pci/devices/<bdf>, or
+	char dir[PATH_MAX];  /* <sysfs>/bus/mdev/devices/<uuid>, .../pci/devices/<bdf>, or
 				 * <sysfs>/class/vfio-dev/vfioN/device for a cdev */
-	char node[PATH_MAX];	/* cdev only: the device node, under MC_DEV_ROOT */
-	char driver[64];	/* basename of the driver link, "" when unbound */
-	int group;		/* IOMMU group number, -1 when there is none */
+	char node[PATH_MAX]; /* cdev only: the device node, under MC_DEV_ROOT */
+	char driver[64];     /* basename of the driver link, "" when unbound */
+	int group;	     /* IOMMU group number, -1 when there is none */
 	bool is_mdev;
 };
 

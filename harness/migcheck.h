@@ -24,7 +24,7 @@ struct mc_dev;
  * formatting.
  */
 struct mc_op_desc {
-	int kind;			/* private to dev.c; 0 = none */
+	int kind; /* private to dev.c; 0 = none */
 	int fd;
 	uint64_t a, b, c;
 };
@@ -34,11 +34,11 @@ struct mc_op_desc {
  * fills it around every device operation; the supervisor reads it on timeout.
  */
 struct mc_watch {
-	volatile int in_device;		/* 1 while a device operation runs */
-	volatile uint64_t seq;		/* bumped as each operation starts (the watchdog) */
-	volatile uint64_t op_start_ns;	/* its CLOCK_MONOTONIC start, when timed precisely */
-	struct mc_op_desc desc;		/* current (or last) device operation */
-	char op[160];			/* its text: see mc_watch_op() */
+	volatile int in_device;	       /* 1 while a device operation runs */
+	volatile uint64_t seq;	       /* bumped as each operation starts (the watchdog) */
+	volatile uint64_t op_start_ns; /* its CLOCK_MONOTONIC start, when timed precisely */
+	struct mc_op_desc desc;	       /* current (or last) device operation */
+	char op[160];		       /* its text: see mc_watch_op() */
 };
 
 /* The current (or last) operation of @w as text ("none" when there was none). */
@@ -206,8 +206,8 @@ int mc_data_rawfd(struct mc_dev *dev, int fd);
  * operation in the watchdog slot before it runs and record it with its result in the
  * operation log after, exactly as mc_data_read() does. mc_dev_op_end() returns @rc.
  */
-__attribute__((format(printf, 2, 3)))
-void mc_dev_op_begin(struct mc_dev *dev, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void mc_dev_op_begin(struct mc_dev *dev, const char *fmt,
+							   ...);
 long mc_dev_op_end(struct mc_dev *dev, long rc);
 
 /* The backend that opens devices of parsed spec @ds (bare loops that bypass mc_dev). */

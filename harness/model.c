@@ -23,9 +23,9 @@
 #define S_PREP2P VFIO_DEVICE_STATE_PRE_COPY_P2P
 
 static const char *const state_names[MC_NSTATES] = {
-	[S_ERR] = "ERROR",	   [S_STOP] = "STOP",	  [S_RUN] = "RUNNING",
-	[S_SC] = "STOP_COPY",	   [S_RES] = "RESUMING",  [S_P2P] = "RUNNING_P2P",
-	[S_PRE] = "PRE_COPY",	   [S_PREP2P] = "PRE_COPY_P2P",
+	[S_ERR] = "ERROR",    [S_STOP] = "STOP",	   [S_RUN] = "RUNNING",
+	[S_SC] = "STOP_COPY", [S_RES] = "RESUMING",	   [S_P2P] = "RUNNING_P2P",
+	[S_PRE] = "PRE_COPY", [S_PREP2P] = "PRE_COPY_P2P",
 };
 
 /*
@@ -100,7 +100,7 @@ int64_t mc_state_parse(const char *text)
 	for (uint32_t s = 0; s < MC_NSTATES; s++)
 		if (!strcasecmp(text, state_names[s]))
 			return s;
-	if (mc_num_parse(text, 0, 0, UINT32_MAX, &v))	/* not "-0", " 1" or "+1" */
+	if (mc_num_parse(text, 0, 0, UINT32_MAX, &v)) /* not "-0", " 1" or "+1" */
 		return -1;
 	return (int64_t)v;
 }
@@ -151,7 +151,7 @@ int mc_model_path(uint64_t flags, uint32_t from, uint32_t to, uint32_t path[MC_M
 		if (rc)
 			return rc;
 		if (n + 1 >= MC_MAX_PATH)
-			return -ELOOP;	/* cannot happen with the kernel's table */
+			return -ELOOP; /* cannot happen with the kernel's table */
 		path[++n] = cur = next;
 	}
 	/* A same-state SET of an unsupported state still fails in the helper. */

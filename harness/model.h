@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MC_NSTATES 8		/* ERROR .. PRE_COPY_P2P */
-#define MC_MAX_PATH 8		/* states on the longest path, ends included, with room */
+#define MC_NSTATES 8  /* ERROR .. PRE_COPY_P2P */
+#define MC_MAX_PATH 8 /* states on the longest path, ends included, with room */
 
 /* Name of @state ("STOP_COPY"), or "STATE_<n>" rendered into a static buffer for others. */
 const char *mc_state_name(uint32_t state);
@@ -47,17 +47,17 @@ bool mc_model_has_session(uint32_t state);
 
 /* What a SET does to a data session that was open in @from before it. */
 enum mc_session_fate {
-	MC_SESSION_NONE = 0,	/* @from had no session */
-	MC_SESSION_KEPT,	/* the same fd goes on (inside the saving group, same state, failed SET) */
-	MC_SESSION_ENDED,	/* the session is over: read gives 0 or an error, write fails */
+	MC_SESSION_NONE = 0, /* @from had no session */
+	MC_SESSION_KEPT, /* the same fd goes on (inside the saving group, same state, failed SET) */
+	MC_SESSION_ENDED, /* the session is over: read gives 0 or an error, write fails */
 };
 
 /* The full expectation for one SET from @from (a supported state) to any 32-bit @to. */
 struct mc_expect {
-	int err;			/* 0 or -EINVAL */
-	bool new_fd;			/* a data_fd >= 0 is returned */
-	uint32_t state_after;		/* GET after the SET */
-	int narcs;			/* arcs walked, -1 when the SET fails */
+	int err;	      /* 0 or -EINVAL */
+	bool new_fd;	      /* a data_fd >= 0 is returned */
+	uint32_t state_after; /* GET after the SET */
+	int narcs;	      /* arcs walked, -1 when the SET fails */
 	uint32_t path[MC_MAX_PATH];
 	enum mc_session_fate old_session;
 };

@@ -25,16 +25,16 @@
 
 /* What one run left behind, passed from the worker over a pipe. */
 struct outcome {
-	int code;			/* mc_run's exit code */
+	int code; /* mc_run's exit code */
 	int nclauses;
-	char status[MAX_CLAUSES];	/* 'F' fail, 'W' warn, 'E' error, '.' pass, ' ' skip */
-	char first_bad[320];		/* the first non-passing case, for the listing */
+	char status[MAX_CLAUSES]; /* 'F' fail, 'W' warn, 'E' error, '.' pass, ' ' skip */
+	char first_bad[320];	  /* the first non-passing case, for the listing */
 };
 
 struct job {
 	const char *name;
-	const char *clauses;		/* defect: intended clauses; variant: "" */
-	const char *run_opts;		/* variant: the run options it needs; defect: "" */
+	const char *clauses;  /* defect: intended clauses; variant: "" */
+	const char *run_opts; /* variant: the run options it needs; defect: "" */
 	bool variant;
 	char spec[160];
 	struct outcome out;
@@ -58,9 +58,15 @@ static void run_job(struct job *j, const struct mc_mutants_opts *mo)
 	struct mc_regaccs regions;
 	struct mc_budgets b;
 	struct mc_run_opts o = {
-		.device = j->spec, .quiet = true, .seed = 1, .timeout_ms = 60000,
-		.op_timeout_ms = 3000, .stream_limit = 256u << 20, .destructive = true,
-		.budgets = &b, .cases_dir = mo->cases_dir,
+		.device = j->spec,
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 60000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 256u << 20,
+		.destructive = true,
+		.budgets = &b,
+		.cases_dir = mo->cases_dir,
 	};
 	struct mc_report *rep = NULL;
 	const char *sr;
@@ -70,16 +76,17 @@ static void run_job(struct job *j, const struct mc_mutants_opts *mo)
 	if (strstr(j->run_opts, "--nondeterministic"))
 		o.nondet = true;
 	sr = strstr(j->run_opts, "--state-regions ");
-	if (sr && !mc_regacc_parse(sr + strlen("--state-regions "), false, &regions, err,
-				   sizeof(err)))
+	if (sr &&
+	    !mc_regacc_parse(sr + strlen("--state-regions "), false, &regions, err, sizeof(err)))
 		o.state_regions = &regions;
 	memset(&j->out, 0, sizeof(j->out));
 	j->out.code = mc_run(&o, &rep);
 	if (!rep)
 		return;
 	for (int i = 0; i < rep->nclauses && i < MAX_CLAUSES; i++) {
-		static const char mark[] = { [MC_PASS] = '.', [MC_FAIL] = 'F', [MC_WARN] = 'W',
-					     [MC_SKIP] = ' ', [MC_ERROR] = 'E' };
+		static const char mark[] = {
+			[MC_PASS] = '.', [MC_FAIL] = 'F', [MC_WARN] = 'W', [MC_SKIP] = ' ', [MC_ERROR] = 'E'
+		};
 
 		j->out.status[i] = mark[rep->clauses[i].status];
 		j->out.nclauses = i + 1;
@@ -98,7 +105,11 @@ static void run_job(struct job *j, const struct mc_mutants_opts *mo)
 /* Run every job, @jobs at a time, each in its own process. */
 static int run_all(struct job *jobs, int n, const struct mc_mutants_opts *mo)
 {
-	struct { pid_t pid; int fd; int idx; } slot[16];
+	struct {
+		pid_t pid;
+		int fd;
+		int idx;
+	} slot[16];
 	int next = 0, busy = 0, nslots = mo->jobs < 1 ? 1 : mo->jobs > 16 ? 16 : mo->jobs;
 
 	for (int i = 0; i < nslots; i++)
@@ -173,8 +184,8 @@ static bool false_alarm(const struct job *j)
 	return false;
 }
 
-static void print_matrix(FILE *f, const struct job *jobs, int n,
-			 const struct mc_clause *const *cl, int ncl)
+static void print_matrix(FILE *f, const struct job *jobs, int n, const struct mc_clause *const *cl,
+			 int ncl)
 {
 	/* Column headers: the clause IDs written downwards, 7 rows. */
 	for (int row = 0; row < 7; row++) {
@@ -218,22 +229,26 @@ static int write_json(const struct mc_mutants_opts *mo, const struct job *jobs, 
 	jf = mc_atomic_open(dir, name, tmp, sizeof(tmp));
 	if (!jf)
 		return -errno;
-	fprintf(jf, "{\"flags\": %d, \"defects\": %d, \"caught\": %d, \"variants\": %d, \"false_alarms\": %d, \"rows\": [",
+	fprintf(jf,
+		"{\"flags\": %d, \"defects\": %d, \"caught\": %d, \"variants\": %d, \"false_alarms\": %d, \"rows\": [",
 		mo->flags, nd, nd - missed, nv, alarms);
 	for (int i = 0; i < nd + nv; i++) {
 		const struct job *j = &jobs[i];
 
-		fprintf(jf, "%s\n  {\"name\": \"%s\", \"kind\": \"%s\", \"intended\": \"%s\", \"ok\": %s, \"clauses\": {",
+		fprintf(jf,
+			"%s\n  {\"name\": \"%s\", \"kind\": \"%s\", \"intended\": \"%s\", \"ok\": %s, \"clauses\": {",
 			i ? "," : "", j->name, j->variant ? "variant" : "defect", j->clauses,
-			j->variant ? (false_alarm(j) ? "false" : "true")
-				   : (caught(j, cl, ncl) ? "true" : "false"));
+			j->variant ? (false_alarm(j) ? "false" : "true") :
+				     (caught(j, cl, ncl) ? "true" : "false"));
 		for (int k = 0, first = 1; k < j->out.nclauses && k < ncl; k++) {
 			char c = j->out.status[k];
 
 			if (c != 'F' && c != 'W' && c != 'E')
 				continue;
 			fprintf(jf, "%s\"%s\": \"%s\"", first ? "" : ", ", cl[k]->id,
-				c == 'F' ? "fail" : c == 'W' ? "warn" : "error");
+				c == 'F' ? "fail" :
+				c == 'W' ? "warn" :
+					   "error");
 			first = 0;
 		}
 		fprintf(jf, "}}");
@@ -263,7 +278,8 @@ int mc_mutants(const struct mc_mutants_opts *mo)
 	if (!jobs)
 		return -ENOMEM;
 	for (int i = 0; i < nd; i++) {
-		jobs[i] = (struct job){ .name = d[i].name, .clauses = d[i].clauses,
+		jobs[i] = (struct job){ .name = d[i].name,
+					.clauses = d[i].clauses,
 					.run_opts = d[i].run_opts };
 		snprintf(jobs[i].spec, sizeof(jobs[i].spec), "sim:flags=%d:defect=%s", mo->flags,
 			 d[i].name);
@@ -271,8 +287,10 @@ int mc_mutants(const struct mc_mutants_opts *mo)
 	for (int i = 0; i < nv; i++) {
 		struct job *j = &jobs[nd + i];
 
-		*j = (struct job){ .name = v[i].name, .clauses = v[i].clauses,
-				   .run_opts = v[i].run_opts, .variant = true };
+		*j = (struct job){ .name = v[i].name,
+				   .clauses = v[i].clauses,
+				   .run_opts = v[i].run_opts,
+				   .variant = true };
 		snprintf(j->spec, sizeof(j->spec), "sim:flags=%d:variant=%s", mo->flags, v[i].name);
 	}
 	if (run_all(jobs, nd + nv, mo)) {
@@ -292,7 +310,8 @@ int mc_mutants(const struct mc_mutants_opts *mo)
 			       j->out.first_bad[0] ? j->out.first_bad : "every case passed");
 		} else if (j->variant && false_alarm(j)) {
 			alarms++;
-			printf("FALSE ALARM %s (exit %d): %s\n", j->name, j->out.code, j->out.first_bad);
+			printf("FALSE ALARM %s (exit %d): %s\n", j->name, j->out.code,
+			       j->out.first_bad);
 		}
 	}
 	printf("defects caught by their intended clause: %d/%d\n", nd - missed, nd);

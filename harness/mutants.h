@@ -7,10 +7,10 @@
 struct mc_budgets;
 
 struct mc_mutants_opts {
-	int flags;		/* the simulated device's migration flags (7: everything) */
-	int jobs;		/* runs in parallel */
-	const char *json;	/* also write the matrix here, or NULL */
-	const char *cases_dir;	/* NULL: the built-in case set */
+	int flags;	       /* the simulated device's migration flags (7: everything) */
+	int jobs;	       /* runs in parallel */
+	const char *json;      /* also write the matrix here, or NULL */
+	const char *cases_dir; /* NULL: the built-in case set */
 };
 
 /*

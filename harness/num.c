@@ -15,7 +15,7 @@ static int scan(const char *s, int base, const char **end, uint64_t *out)
 	unsigned long long v;
 	char *e;
 
-	if (!s || *s < '0' || *s > '9')		/* strtoull would take " -1" as 2^64-1 */
+	if (!s || *s < '0' || *s > '9') /* strtoull would take " -1" as 2^64-1 */
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &e, base);

@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 /* mc_num_parse flags */
-#define MC_NUM_SIZE	1u	/* one k, m, g or t suffix: times 2^10, 2^20, 2^30, 2^40 */
-#define MC_NUM_DEC	2u	/* decimal digits only (a seed, a count): "010" is ten, 0x refused */
+#define MC_NUM_SIZE 1u /* one k, m, g or t suffix: times 2^10, 2^20, 2^30, 2^40 */
+#define MC_NUM_DEC 2u  /* decimal digits only (a seed, a count): "010" is ten, 0x refused */
 
 /*
  * mc_num_scan: the unsigned number at the start of @s (which must be a digit) into *@out;

@@ -27,9 +27,9 @@
 #include "util.h"
 #include "walker.h"
 
-#define JOIN_MS 5000		/* a thread still in the device after this has hung */
-#define LOOP_MS 5000		/* a read or write loop ends after this at the latest */
-#define LATE_MS 50		/* the late rounds' delay: the first call is well under way */
+#define JOIN_MS 5000 /* a thread still in the device after this has hung */
+#define LOOP_MS 5000 /* a read or write loop ends after this at the latest */
+#define LATE_MS 50   /* the late rounds' delay: the first call is well under way */
 #define STREAM_LIMIT (256u << 20)
 
 /* ------------------------------------------------------------------ threads */
@@ -38,7 +38,7 @@ struct worker {
 	pthread_t tid;
 	void (*fn)(void *);
 	void *arg;
-	int done;		/* atomic: fn returned */
+	int done; /* atomic: fn returned */
 	bool made;
 };
 
@@ -138,14 +138,14 @@ static bool join_both(struct mc_ctx *ctx, struct worker *a, const char *wa, stru
 struct loop {
 	struct mc_dev *dev;
 	int fd;
-	const uint8_t *stream;	/* resume: what is written */
+	const uint8_t *stream; /* resume: what is written */
 	size_t len, off;
-	int started, ops;	/* atomic: calls begun, calls returned */
-	int event_done;		/* atomic */
-	int event_rc;		/* the event's result (a RESET's), set before event_done */
-	int post_ops;		/* calls begun after the event */
-	uint64_t post_bytes;	/* what they moved */
-	ssize_t post_first;	/* the first one's result */
+	int started, ops;    /* atomic: calls begun, calls returned */
+	int event_done;	     /* atomic */
+	int event_rc;	     /* the event's result (a RESET's), set before event_done */
+	int post_ops;	     /* calls begun after the event */
+	uint64_t post_bytes; /* what they moved */
+	ssize_t post_first;  /* the first one's result */
 };
 
 static void loop_step(struct loop *l)
@@ -156,7 +156,7 @@ static void loop_step(struct loop *l)
 	ssize_t n;
 
 	if (l->stream && !piece && !after) {
-		sleep_ms(1);	/* all written: wait for the event, then try one byte more */
+		sleep_ms(1); /* all written: wait for the event, then try one byte more */
 		return;
 	}
 	__atomic_add_fetch(&l->started, 1, __ATOMIC_RELEASE);
@@ -168,7 +168,7 @@ static void loop_step(struct loop *l)
 		n = mc_data_write(l->dev, l->fd, l->stream + l->len - 1, 1);
 	__atomic_add_fetch(&l->ops, 1, __ATOMIC_RELEASE);
 	if (!after)
-		sched_yield();	/* let the racing thread in before the stream is over */
+		sched_yield(); /* let the racing thread in before the stream is over */
 	if (after) {
 		if (!l->post_ops++)
 			l->post_first = n;
@@ -266,9 +266,11 @@ static void op_reset_loop(struct mc_ctx *ctx)
 		mc_harness_error(ctx, "the RESET thread found no loop to race (%d calls)", l.ops);
 	else if (l.event_rc)
 		mc_violation(ctx, "RESET from another thread during a %s loop in %s failed: %s",
-			     l.stream ? "write" : "read", mc_state_name(st), mc_errno_name(l.event_rc));
+			     l.stream ? "write" : "read", mc_state_name(st),
+			     mc_errno_name(l.event_rc));
 	else if (l.post_bytes)
-		mc_violation(ctx, "RESET from another thread during a %s loop in %s: the old fd's %s",
+		mc_violation(ctx,
+			     "RESET from another thread during a %s loop in %s: the old fd's %s",
 			     l.stream ? "write" : "read", mc_state_name(st), post);
 	rc = mc_get_state(ctx->dev, &got);
 	if (rc || (!l.event_rc && got != ST_RUNNING))
@@ -324,11 +326,14 @@ static bool set_io_round(struct mc_ctx *ctx, struct loop *l, uint32_t from, int 
 			     round + 1, mc_state_name(from), l->stream ? "write" : "read",
 			     mc_state_name(got));
 	else if (rc && got != from && got != VFIO_DEVICE_STATE_ERROR)
-		mc_violation(ctx, "round %d: %s->STOP racing a %s loop failed (%s), and GET says %s (FSM-07 allows %s or ERROR)",
-			     round + 1, mc_state_name(from), l->stream ? "write" : "read",
-			     mc_errno_name(rc), mc_state_name(got), mc_state_name(from));
+		mc_violation(
+			ctx,
+			"round %d: %s->STOP racing a %s loop failed (%s), and GET says %s (FSM-07 allows %s or ERROR)",
+			round + 1, mc_state_name(from), l->stream ? "write" : "read",
+			mc_errno_name(rc), mc_state_name(got), mc_state_name(from));
 	else if (!rc && l->post_bytes)
-		mc_violation(ctx, "round %d: %s->STOP racing a %s loop ended the session, yet the %s",
+		mc_violation(ctx,
+			     "round %d: %s->STOP racing a %s loop ended the session, yet the %s",
 			     round + 1, mc_state_name(from), l->stream ? "write" : "read", post);
 	else
 		mc_note(ctx, "round %d: %s->STOP gave %s after %d calls; %s", round + 1,
@@ -370,7 +375,7 @@ struct race {
 	struct mc_dev *dev;
 	uint32_t to;
 	unsigned delay_ms;
-	int set_started;	/* atomic */
+	int set_started; /* atomic */
 	int set_rc, set_fd, reset_rc;
 };
 
@@ -420,8 +425,8 @@ static bool race_judge(struct mc_ctx *ctx, const struct race *r, int round)
 	else if (rc)
 		mc_violation(ctx, "%s: GET afterwards failed: %s", what, mc_errno_name(rc));
 	else if (!r->set_rc && st != ST_RUNNING && st != r->to)
-		mc_violation(ctx, "%s: the device ended in %s, neither RUNNING nor the target", what,
-			     mc_state_name(st));
+		mc_violation(ctx, "%s: the device ended in %s, neither RUNNING nor the target",
+			     what, mc_state_name(st));
 	else if (r->set_rc && !failed_set_state_ok(ctx->flags, r->to, st))
 		mc_violation(ctx, "%s: after the failed SET the device is in %s", what,
 			     mc_state_name(st));
@@ -455,7 +460,9 @@ static void op_reset_set_race(struct mc_ctx *ctx)
 
 	mc_case_arg(ctx->c, "to", v, sizeof(v));
 	for (int round = 0; round < 6; round++) {
-		r = (struct race){ .dev = ctx->dev, .to = (uint32_t)mc_state_parse(v), .set_fd = -1,
+		r = (struct race){ .dev = ctx->dev,
+				   .to = (uint32_t)mc_state_parse(v),
+				   .set_fd = -1,
 				   .delay_ms = round & 1 ? LATE_MS : 0 };
 		if (mc_reach(ctx, VFIO_DEVICE_STATE_STOP, &fd))
 			return;
@@ -490,13 +497,13 @@ struct reader {
 	int fd;
 	size_t chunk;
 	const int *go;
-	uint8_t *buf;		/* the pieces' bytes, concatenated */
+	uint8_t *buf; /* the pieces' bytes, concatenated */
 	size_t used, cap;
-	uint32_t *lens;		/* each piece's length */
+	uint32_t *lens; /* each piece's length */
 	size_t n;
-	int err;		/* the first failing read's -errno */
+	int err; /* the first failing read's -errno */
 	bool eof, overlong;
-	ssize_t over;		/* a read that returned more than asked */
+	ssize_t over; /* a read that returned more than asked */
 };
 
 static void reader_run(void *p)
@@ -511,7 +518,7 @@ static void reader_run(void *p)
 		ssize_t got;
 
 		if (rd->used + rd->chunk > rd->cap) {
-			rd->overlong = true;	/* far more than one stream: stop */
+			rd->overlong = true; /* far more than one stream: stop */
 			return;
 		}
 		got = mc_data_read(rd->dev, rd->fd, rd->buf + rd->used, rd->chunk);
@@ -525,7 +532,7 @@ static void reader_run(void *p)
 			rd->lens[rd->n++] = (uint32_t)got;
 			rd->used += (size_t)got;
 		}
-		sched_yield();	/* the other reader's turn: interleave */
+		sched_yield(); /* the other reader's turn: interleave */
 	}
 	/* At the end, the fd keeps saying so: one more read, which must give 0 too. */
 	if (rd->eof && mc_data_read(rd->dev, rd->fd, rd->buf + rd->used, 1) != 0)
@@ -597,8 +604,8 @@ static bool reader_alloc(struct reader *rd, size_t cap)
 }
 
 /* Judge one round of two readers against the single reader's @ref (@len bytes). */
-static void shared_judge(struct mc_ctx *ctx, struct reader rd[2], const uint8_t *ref,
-			 size_t len, int round)
+static void shared_judge(struct mc_ctx *ctx, struct reader rd[2], const uint8_t *ref, size_t len,
+			 int round)
 {
 	size_t total = rd[0].used + rd[1].used;
 	int il;
@@ -611,9 +618,12 @@ static void shared_judge(struct mc_ctx *ctx, struct reader rd[2], const uint8_t 
 			mc_violation(ctx, "round %d: reader %d's read failed after %zu bytes: %s",
 				     round + 1, t + 1, rd[t].used, mc_errno_name(rd[t].err));
 		else if (!rd[t].eof)
-			mc_violation(ctx, "round %d: reader %d saw no lasting end of stream (%zu bytes, %s)",
-				     round + 1, t + 1, rd[t].used,
-				     rd[t].overlong ? "far more than the stream" : "read 0 once, then not");
+			mc_violation(
+				ctx,
+				"round %d: reader %d saw no lasting end of stream (%zu bytes, %s)",
+				round + 1, t + 1, rd[t].used,
+				rd[t].overlong ? "far more than the stream" :
+						 "read 0 once, then not");
 	}
 	if (ctx->res->status == MC_FAIL)
 		return;
@@ -624,11 +634,14 @@ static void shared_judge(struct mc_ctx *ctx, struct reader rd[2], const uint8_t 
 	}
 	il = ctx->di->stream_nondet ? -1 : interleaves(&rd[0], &rd[1], ref, len);
 	if (!il)
-		mc_violation(ctx, "round %d: the %zu and %zu pieces the readers got do not interleave into the single reader's stream (a piece served twice, or out of order)",
-			     round + 1, rd[0].n, rd[1].n);
+		mc_violation(
+			ctx,
+			"round %d: the %zu and %zu pieces the readers got do not interleave into the single reader's stream (a piece served twice, or out of order)",
+			round + 1, rd[0].n, rd[1].n);
 	else
 		mc_note(ctx, "round %d: %zu + %zu pieces, %zu bytes%s", round + 1, rd[0].n, rd[1].n,
-			total, il < 0 ? " (the bytes not compared)" : ", interleaving into the stream");
+			total,
+			il < 0 ? " (the bytes not compared)" : ", interleaving into the stream");
 }
 
 /* One round: two readers of a fresh STOP_COPY fd. False when the case is over. */

@@ -28,8 +28,10 @@ void mc_check_save_fd_dead(struct mc_ctx *ctx, int fd, const char *after)
 	if (n > 0)
 		mc_violation(ctx, "after %s the old save fd still delivered %zd bytes", after, n);
 	else if (n == -ENOMSG)
-		mc_violation(ctx, "after %s the old save fd still answers ENOMSG (a live pre-copy "
-			     "session), not end of stream or an error", after);
+		mc_violation(ctx,
+			     "after %s the old save fd still answers ENOMSG (a live pre-copy "
+			     "session), not end of stream or an error",
+			     after);
 }
 
 void mc_check_resume_fd_dead(struct mc_ctx *ctx, int fd, const char *after)
@@ -38,7 +40,8 @@ void mc_check_resume_fd_dead(struct mc_ctx *ctx, int fd, const char *after)
 	ssize_t n = mc_data_write(ctx->dev, fd, &b, 1);
 
 	if (n >= 0)
-		mc_violation(ctx, "after %s the old resume fd still accepted a write (%zd)", after, n);
+		mc_violation(ctx, "after %s the old resume fd still accepted a write (%zd)", after,
+			     n);
 }
 
 void mc_check_full_migration(struct mc_ctx *ctx, const char *after)
@@ -51,7 +54,8 @@ void mc_check_full_migration(struct mc_ctx *ctx, const char *after)
 
 	n = mc_save_stream(ctx, 4096, &buf);
 	if (n < 0) {
-		mc_violation(ctx, "after %s a save in STOP_COPY failed: %s", after, mc_errno_name((int)n));
+		mc_violation(ctx, "after %s a save in STOP_COPY failed: %s", after,
+			     mc_errno_name((int)n));
 		return;
 	}
 	rc = mc_resume_check(ctx, buf, (size_t)n, &harness);
@@ -114,7 +118,7 @@ static void op_error_state(struct mc_ctx *ctx)
 
 	if (!(ctx->di->fault_kinds & MC_FAULT_BIT(MC_FAULT_ARC_ERROR))) {
 		if (mc_fault_into_error(ctx, &(int){ 0 }) != 1)
-			return;		/* none leads there (skip), or trouble: recorded */
+			return; /* none leads there (skip), or trouble: recorded */
 		rc = 0;
 	} else if (!mc_reach(ctx, VFIO_DEVICE_STATE_RUNNING, &(int){ -1 })) {
 		mc_model_path(ctx->flags, VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP, path);
@@ -141,8 +145,9 @@ static void op_error_state(struct mc_ctx *ctx)
 			mc_violation(ctx, "SET %s succeeded while in ERROR", mc_state_name(t));
 		rc = mc_get_state(ctx->dev, &st);
 		if (rc || st != VFIO_DEVICE_STATE_ERROR) {
-			mc_violation(ctx, "in ERROR, after SET %s, GET gives %s (%s)", mc_state_name(t),
-				     rc ? "-" : mc_state_name(st), mc_errno_name(rc));
+			mc_violation(ctx, "in ERROR, after SET %s, GET gives %s (%s)",
+				     mc_state_name(t), rc ? "-" : mc_state_name(st),
+				     mc_errno_name(rc));
 			return;
 		}
 	}
@@ -161,7 +166,8 @@ static int check_recover(const struct mc_case *c, char *err, size_t len)
 		for (int i = 0; recover_hows[i]; i++)
 			if (!strcmp(v, recover_hows[i]))
 				return 0;
-	snprintf(err, len, "args need how=bad_target|stopcopy_back|bad_stream|fault|fault_error, "
+	snprintf(err, len,
+		 "args need how=bad_target|stopcopy_back|bad_stream|fault|fault_error, "
 		 "expect 'model'");
 	return -EINVAL;
 }
@@ -194,8 +200,8 @@ static int provoke(struct mc_ctx *ctx, const char *how, int *fd)
 		/* The driver's own failed allocations: on the way to STOP_COPY, or into ERROR. */
 		rc = 0;
 		if (!strcmp(how, "fault"))
-			mc_fault_fail_set(ctx, VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP_COPY,
-					  &rc);
+			mc_fault_fail_set(ctx, VFIO_DEVICE_STATE_RUNNING,
+					  VFIO_DEVICE_STATE_STOP_COPY, &rc);
 		else
 			mc_fault_into_error(ctx, &rc);
 		return rc;
@@ -242,8 +248,10 @@ static void op_resume_reset(struct mc_ctx *ctx)
 		return;
 	n = half ? mc_write_all(ctx->dev, fd, ctx->di->stream, half, half) : 0;
 	if (n < 0) {
-		mc_setup_violation(ctx, "RES-01", "writing the first half of a valid stream in "
-				   "RESUMING failed: %s", mc_errno_name((int)n));
+		mc_setup_violation(ctx, "RES-01",
+				   "writing the first half of a valid stream in "
+				   "RESUMING failed: %s",
+				   mc_errno_name((int)n));
 		goto out_close_fd;
 	}
 	if (!reset_gives_running(ctx, "RESUMING (half a stream written)"))
@@ -255,8 +263,10 @@ static void op_resume_reset(struct mc_ctx *ctx)
 	if (!mc_write_stream(ctx, fd2)) {
 		rc = mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP, NULL);
 		if (rc)
-			mc_violation(ctx, "a new resume session after the aborted one failed: "
-				     "RESUMING->STOP gave %s", mc_errno_name(rc));
+			mc_violation(ctx,
+				     "a new resume session after the aborted one failed: "
+				     "RESUMING->STOP gave %s",
+				     mc_errno_name(rc));
 	}
 	mc_data_close(ctx->dev, fd2);
 out_close_fd:

@@ -17,23 +17,23 @@
 #include "op_fault.h"
 #include "walker.h"
 
-#define SWEEP_MAX 64		/* points tried per SET; mtty has under 20 on any */
+#define SWEEP_MAX 64 /* points tried per SET; mtty has under 20 on any */
 
 /* What one SET did with its N-th allocation point failing. */
 struct shot {
 	unsigned n;
-	bool fired;		/* the SET reached its N-th point */
-	int rc;			/* the SET's result */
+	bool fired; /* the SET reached its N-th point */
+	int rc;	    /* the SET's result */
 	int get_rc;
-	uint32_t st;		/* GET afterwards */
-	int new_fds;		/* fds the failed SET left in this process */
+	uint32_t st; /* GET afterwards */
+	int new_fds; /* fds the failed SET left in this process */
 };
 
 /* A sweep's outcome: the points the SET passes, and what their failures did. */
 struct tally {
-	unsigned points;	/* points that fired */
-	unsigned failing;	/* of which the SET failed */
-	unsigned error;		/* of which the device was left in ERROR */
+	unsigned points;  /* points that fired */
+	unsigned failing; /* of which the SET failed */
+	unsigned error;	  /* of which the device was left in ERROR */
 };
 
 /* Open fds of this process, or -1. */
@@ -109,18 +109,24 @@ static void judge_shot(struct mc_ctx *ctx, uint32_t from, uint32_t to, const str
 	for (int i = 0; i < n; i++)
 		ok |= path[i] == s->st;
 	if (s->get_rc)
-		mc_violation(ctx, "after SET %s->%s failed (%s) on the driver's failed allocation "
-			     "%u, GET failed: %s", mc_state_name(from), mc_state_name(to),
-			     mc_errno_name(s->rc), s->n, mc_errno_name(s->get_rc));
+		mc_violation(ctx,
+			     "after SET %s->%s failed (%s) on the driver's failed allocation "
+			     "%u, GET failed: %s",
+			     mc_state_name(from), mc_state_name(to), mc_errno_name(s->rc), s->n,
+			     mc_errno_name(s->get_rc));
 	else if (!ok)
-		mc_violation(ctx, "after SET %s->%s failed (%s) on the driver's failed allocation "
+		mc_violation(ctx,
+			     "after SET %s->%s failed (%s) on the driver's failed allocation "
 			     "%u, GET reports %s: neither the original state, a state on the path, "
-			     "nor ERROR", mc_state_name(from), mc_state_name(to),
-			     mc_errno_name(s->rc), s->n, mc_state_name(s->st));
+			     "nor ERROR",
+			     mc_state_name(from), mc_state_name(to), mc_errno_name(s->rc), s->n,
+			     mc_state_name(s->st));
 	if (s->new_fds > 0)
-		mc_violation(ctx, "SET %s->%s failed (%s) on the driver's failed allocation %u "
-			     "yet left %d more fd(s) open in the caller", mc_state_name(from),
-			     mc_state_name(to), mc_errno_name(s->rc), s->n, s->new_fds);
+		mc_violation(ctx,
+			     "SET %s->%s failed (%s) on the driver's failed allocation %u "
+			     "yet left %d more fd(s) open in the caller",
+			     mc_state_name(from), mc_state_name(to), mc_errno_name(s->rc), s->n,
+			     s->new_fds);
 }
 
 /*
@@ -142,7 +148,7 @@ static int sweep(struct mc_ctx *ctx, uint32_t from, uint32_t to, bool judge, boo
 			return 0;
 		t->points++;
 		if (!s.rc)
-			continue;	/* a failure the driver absorbed (or the allocator's own) */
+			continue; /* a failure the driver absorbed (or the allocator's own) */
 		t->failing++;
 		t->error += s.st == VFIO_DEVICE_STATE_ERROR && !s.get_rc;
 		if (judge)
@@ -173,11 +179,14 @@ static int count_points(struct mc_ctx *ctx, const uint32_t *path, int n, unsigne
 			fd = nfd;
 		}
 		if (rc)
-			mc_setup_violation(ctx, "FSM-01", "SET %s->%s (one arc, no failure injected) "
-					   "failed: %s", mc_state_name(path[i]),
-					   mc_state_name(path[i + 1]), mc_errno_name(rc));
+			mc_setup_violation(ctx, "FSM-01",
+					   "SET %s->%s (one arc, no failure injected) "
+					   "failed: %s",
+					   mc_state_name(path[i]), mc_state_name(path[i + 1]),
+					   mc_errno_name(rc));
 		else if (c < 0)
-			mc_harness_error(ctx, "counting the driver's allocations: %s", mc_errno_name(c));
+			mc_harness_error(ctx, "counting the driver's allocations: %s",
+					 mc_errno_name(c));
 		rc = rc ? rc : c < 0 ? c : 0;
 		pts[i] = c < 0 ? 0 : (unsigned)c;
 	}
@@ -210,9 +219,10 @@ void mc_op_failed_fault_alloc(struct mc_ctx *ctx)
 		mc_skip(ctx, "the driver makes no allocation on SET %s->%s: nothing to fail",
 			mc_state_name(from), mc_state_name(to));
 	else if (!t.failing)
-		mc_skip(ctx, "SET %s->%s passes %u allocation points of the driver and succeeds with "
-			"each failed: nothing failed to judge", mc_state_name(from), mc_state_name(to),
-			t.points);
+		mc_skip(ctx,
+			"SET %s->%s passes %u allocation points of the driver and succeeds with "
+			"each failed: nothing failed to judge",
+			mc_state_name(from), mc_state_name(to), t.points);
 	else
 		mc_note(ctx, "SET %s->%s: %u allocation points, %u failed the SET (%u into ERROR)",
 			mc_state_name(from), mc_state_name(to), t.points, t.failing, t.error);
@@ -227,8 +237,10 @@ int mc_fault_fail_set(struct mc_ctx *ctx, uint32_t from, uint32_t to, int *set_r
 	if (rc == 1)
 		*set_rc = last.rc;
 	else if (!rc)
-		mc_skip(ctx, "SET %s->%s passes %u allocation points of the driver and fails with "
-			"none of them", mc_state_name(from), mc_state_name(to), t.points);
+		mc_skip(ctx,
+			"SET %s->%s passes %u allocation points of the driver and fails with "
+			"none of them",
+			mc_state_name(from), mc_state_name(to), t.points);
 	return rc;
 }
 
@@ -250,8 +262,10 @@ int mc_fault_into_error(struct mc_ctx *ctx, int *set_rc)
 			rc = sweep(ctx, from, to, false, false, true, &t, &last);
 			if (rc == 1) {
 				*set_rc = last.rc;
-				mc_note(ctx, "SET %s->%s failed into ERROR (%s) on the driver's failed "
-					"allocation %u", mc_state_name(from), mc_state_name(to),
+				mc_note(ctx,
+					"SET %s->%s failed into ERROR (%s) on the driver's failed "
+					"allocation %u",
+					mc_state_name(from), mc_state_name(to),
 					mc_errno_name(last.rc), last.n);
 				return 1;
 			}
@@ -261,7 +275,8 @@ int mc_fault_into_error(struct mc_ctx *ctx, int *set_rc)
 			all.points += t.points;
 			all.failing += t.failing;
 		}
-	mc_skip(ctx, "no failed allocation of the driver leads to ERROR: %u points on %u arcs, "
+	mc_skip(ctx,
+		"no failed allocation of the driver leads to ERROR: %u points on %u arcs, "
 		"%u of them failing their SET, each into a state on its path (judged by FSM-07)",
 		all.points, arcs, all.failing);
 	return 0;

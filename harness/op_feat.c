@@ -25,7 +25,8 @@ static void op_mig_flags(struct mc_ctx *ctx)
 	int rc = mc_get_flags(ctx->dev, &flags);
 
 	if (rc) {
-		mc_violation(ctx, "GET VFIO_DEVICE_FEATURE_MIGRATION failed: %s", mc_errno_name(rc));
+		mc_violation(ctx, "GET VFIO_DEVICE_FEATURE_MIGRATION failed: %s",
+			     mc_errno_name(rc));
 		return;
 	}
 	if (!(flags & VFIO_MIGRATION_STOP_COPY))
@@ -69,7 +70,7 @@ static int parse_flags(const char *text, uint32_t *out)
 struct feature_args {
 	uint32_t flags, argsz;
 	size_t buflen;
-	int want;		/* 0 or an errno */
+	int want; /* 0 or an errno */
 	bool untouched;
 };
 
@@ -140,7 +141,8 @@ static void op_feature(struct mc_ctx *ctx)
 			     fa.argsz, fa.flags, mc_errno_name(rc), mc_errno_name(-fa.want));
 	for (i = sizeof(*hdr); fa.untouched && i < fa.buflen; i++) {
 		if (buf[i] != CANARY) {
-			mc_violation(ctx, "payload byte %zu changed from %#x to %#x (must be untouched)",
+			mc_violation(ctx,
+				     "payload byte %zu changed from %#x to %#x (must be untouched)",
 				     i - sizeof(*hdr), CANARY, buf[i]);
 			break;
 		}

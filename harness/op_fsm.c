@@ -41,10 +41,15 @@ static void pair(struct mc_ctx *ctx, bool check_state, bool check_fd)
 	if (ctx->cell) {
 		mc_model_expect(ctx->flags, from, to, &e);
 		*ctx->cell = (struct mc_arc_cell){
-			.verdict = mc_obs_judge(ctx->flags, from, to, &o, true, true, why, sizeof(why))
-					   ? MC_CELL_MATCH : MC_CELL_MISMATCH,
-			.exp_err = e.err, .exp_fd = e.new_fd,
-			.obs_err = o.rc, .obs_fd = o.fd, .obs_state = o.get_rc ? ~0u : o.state,
+			.verdict = mc_obs_judge(ctx->flags, from, to, &o, true, true, why,
+						sizeof(why)) ?
+					   MC_CELL_MATCH :
+					   MC_CELL_MISMATCH,
+			.exp_err = e.err,
+			.exp_fd = e.new_fd,
+			.obs_err = o.rc,
+			.obs_fd = o.fd,
+			.obs_state = o.get_rc ? ~0u : o.state,
 		};
 		*ctx->cell_set = true;
 	}
@@ -91,7 +96,7 @@ static void op_bad_target(struct mc_ctx *ctx)
 			break;
 		if (!mc_obs_judge(ctx->flags, from, targets[i], &o, true, true, why, sizeof(why))) {
 			mc_violation(ctx, "%s", why);
-			break;	/* the device has moved; later targets would start elsewhere */
+			break; /* the device has moved; later targets would start elsewhere */
 		}
 	}
 	mc_data_close(ctx->dev, fd);
@@ -163,8 +168,8 @@ static void op_stopcopy_back(struct mc_ctx *ctx)
 	}
 	rc = mc_set_state(ctx->dev, target, NULL);
 	if (rc != -EINVAL)
-		mc_violation(ctx, "SET STOP_COPY->%s returned %s, must be EINVAL", mc_state_name(target),
-			     mc_errno_name(rc));
+		mc_violation(ctx, "SET STOP_COPY->%s returned %s, must be EINVAL",
+			     mc_state_name(target), mc_errno_name(rc));
 	rc = mc_get_state(ctx->dev, &st);
 	if (rc || st != VFIO_DEVICE_STATE_STOP_COPY) {
 		mc_violation(ctx, "after the refused SET, GET gives %s (%s), must stay STOP_COPY",
@@ -200,8 +205,10 @@ static void session_still_works(struct mc_ctx *ctx, uint32_t state, int *fd)
 			return;
 		rc = mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP, NULL);
 		if (rc)
-			mc_violation(ctx, "after the same-state SET the resume session no longer "
-				     "completes: RESUMING->STOP gave %s", mc_errno_name(rc));
+			mc_violation(ctx,
+				     "after the same-state SET the resume session no longer "
+				     "completes: RESUMING->STOP gave %s",
+				     mc_errno_name(rc));
 		return;
 	}
 	if (state != VFIO_DEVICE_STATE_STOP_COPY) {
@@ -209,7 +216,8 @@ static void session_still_works(struct mc_ctx *ctx, uint32_t state, int *fd)
 
 		n = mc_data_read(ctx->dev, *fd, b, sizeof(b));
 		if (n < 0 && n != -ENOMSG)
-			mc_violation(ctx, "after the same-state SET the save fd fails: read gave %s",
+			mc_violation(ctx,
+				     "after the same-state SET the save fd fails: read gave %s",
 				     mc_errno_name((int)n));
 		return;
 	}
@@ -256,7 +264,7 @@ static void op_sync(struct mc_ctx *ctx)
 		int rc;
 
 		if (i == 3)
-			nanosleep(&pause, NULL);	/* the device must not move by itself */
+			nanosleep(&pause, NULL); /* the device must not move by itself */
 		rc = mc_get_state(ctx->dev, &st);
 		if (rc || st != s) {
 			mc_violation(ctx, "GET #%d%s after reaching %s gave %s (%s)", i + 1,
@@ -292,12 +300,14 @@ static void judge_failed_set(struct mc_ctx *ctx, uint32_t from, uint32_t to, int
 		return;
 	}
 	if (!allowed_after_failure(st, path, n))
-		mc_violation(ctx, "after the failed SET %s->%s (%s) GET reports %s: neither the "
-			     "original state, a state on the path, nor ERROR", mc_state_name(from),
-			     mc_state_name(to), mc_errno_name(rc), mc_state_name(st));
+		mc_violation(ctx,
+			     "after the failed SET %s->%s (%s) GET reports %s: neither the "
+			     "original state, a state on the path, nor ERROR",
+			     mc_state_name(from), mc_state_name(to), mc_errno_name(rc),
+			     mc_state_name(st));
 	else
-		mc_note(ctx, "failed SET %s->%s (%s) left %s", mc_state_name(from), mc_state_name(to),
-			mc_errno_name(rc), mc_state_name(st));
+		mc_note(ctx, "failed SET %s->%s (%s) left %s", mc_state_name(from),
+			mc_state_name(to), mc_errno_name(rc), mc_state_name(st));
 }
 
 static int check_failed_resume(const struct mc_case *c, char *err, size_t len)
@@ -338,14 +348,16 @@ static void op_failed_resume(struct mc_ctx *ctx)
 		len /= 2;
 	else
 		for (size_t i = 0; i < len && i < 16; i++)
-			bad[i] ^= 0xff;	/* a stream whose header is garbage */
+			bad[i] ^= 0xff; /* a stream whose header is garbage */
 	/* Write what the device takes; a refused write is fine, the SET below must fail. */
 	if (len)
 		mc_write_all(ctx->dev, fd, bad, len, len);
 	rc = mc_set_state(ctx->dev, to, NULL);
 	if (!rc)
-		mc_skip(ctx, "the device accepted a %s stream and left RESUMING (judged by RES-03/04); "
-			"nothing failed here", v);
+		mc_skip(ctx,
+			"the device accepted a %s stream and left RESUMING (judged by RES-03/04); "
+			"nothing failed here",
+			v);
 	else
 		judge_failed_set(ctx, VFIO_DEVICE_STATE_RESUMING, to, rc);
 	mc_data_close(ctx->dev, fd);
@@ -366,21 +378,25 @@ static void fault_not_failed(struct mc_ctx *ctx, uint32_t last, int pending)
 
 	if (pending != 1) {
 		mc_harness_error(ctx, "the injected fault on %s->%s %s, yet SET %s->%s succeeded",
-				 mc_state_name(last), mc_state_name(to), pending ? "is in an unknown state"
-				 : "fired", mc_state_name(from), mc_state_name(to));
+				 mc_state_name(last), mc_state_name(to),
+				 pending ? "is in an unknown state" : "fired", mc_state_name(from),
+				 mc_state_name(to));
 		return;
 	}
 	rc = mc_get_state(ctx->dev, &st);
 	if (rc || st != to)
-		mc_setup_violation(ctx, "FSM-01", "SET %s->%s (to fail on its last arc %s->%s) "
+		mc_setup_violation(ctx, "FSM-01",
+				   "SET %s->%s (to fail on its last arc %s->%s) "
 				   "returned 0 without taking that arc, then GET %s %s",
 				   mc_state_name(from), mc_state_name(to), mc_state_name(last),
 				   mc_state_name(to), rc ? "failed:" : "reported",
 				   rc ? mc_errno_name(rc) : mc_state_name(st));
 	else
-		mc_skip(ctx, "SET %s->%s reached %s without the arc %s->%s of the model's path, "
-			"where the fault was armed; nothing failed here", mc_state_name(from),
-			mc_state_name(to), mc_state_name(to), mc_state_name(last), mc_state_name(to));
+		mc_skip(ctx,
+			"SET %s->%s reached %s without the arc %s->%s of the model's path, "
+			"where the fault was armed; nothing failed here",
+			mc_state_name(from), mc_state_name(to), mc_state_name(to),
+			mc_state_name(last), mc_state_name(to));
 }
 
 static void op_failed_fault(struct mc_ctx *ctx)
@@ -390,7 +406,7 @@ static void op_failed_fault(struct mc_ctx *ctx)
 	int fd, rc, pending;
 
 	if (!(ctx->di->fault_kinds & MC_FAULT_BIT(MC_FAULT_ARC_FAIL))) {
-		mc_op_failed_fault_alloc(ctx);	/* the driver's own failures */
+		mc_op_failed_fault_alloc(ctx); /* the driver's own failures */
 		return;
 	}
 	if (mc_reach(ctx, from, &fd))
@@ -471,7 +487,8 @@ static void op_saving_group(struct mc_ctx *ctx)
 	mc_data_close(ctx->dev, fd);
 	fd = -1;
 	if (total < 0)
-		mc_violation(ctx, "reading the rest in STOP_COPY failed: %s", mc_errno_name((int)total));
+		mc_violation(ctx, "reading the rest in STOP_COPY failed: %s",
+			     mc_errno_name((int)total));
 	else
 		expect_resumes(ctx, buf, (size_t)total, "read across PRE_COPY and STOP_COPY");
 out_free:
@@ -502,8 +519,10 @@ static void op_arc_preds(struct mc_ctx *ctx)
 		}
 		rc = mc_set_state(ctx->dev, from, &nfd);
 		if (rc) {
-			mc_setup_violation(ctx, "FSM-01", "SET %s->%s, which the model allows, "
-					   "failed: %s", mc_state_name(p), mc_state_name(from),
+			mc_setup_violation(ctx, "FSM-01",
+					   "SET %s->%s, which the model allows, "
+					   "failed: %s",
+					   mc_state_name(p), mc_state_name(from),
 					   mc_errno_name(rc));
 			mc_data_close(ctx->dev, fd);
 			return;
@@ -579,8 +598,10 @@ static void op_session_fate(struct mc_ctx *ctx)
 				     after, mc_errno_name((int)n));
 		else if (n == 0 && (to == VFIO_DEVICE_STATE_STOP_COPY || from == to) &&
 			 e.state_after == VFIO_DEVICE_STATE_STOP_COPY)
-			mc_violation(ctx, "after %s the save fd is at end of stream before any "
-				     "STOP_COPY data was read", after);
+			mc_violation(ctx,
+				     "after %s the save fd is at end of stream before any "
+				     "STOP_COPY data was read",
+				     after);
 	}
 out_close_fd:
 	mc_data_close(ctx->dev, fd);
@@ -593,12 +614,16 @@ const struct mc_op mc_ops_fsm[] = {
 	{ .name = "stopcopy_back", .check = check_target, .run = op_stopcopy_back },
 	{ .name = "same_state", .expand = MC_EXPAND_STATE, .run = op_same_state },
 	{ .name = "sync", .expand = MC_EXPAND_STATE, .run = op_sync },
-	{ .name = "failed_resume", .expand = MC_EXPAND_RESUME_EXIT,
-	  .check = check_failed_resume, .run = op_failed_resume },
+	{ .name = "failed_resume",
+	  .expand = MC_EXPAND_RESUME_EXIT,
+	  .check = check_failed_resume,
+	  .run = op_failed_resume },
 	{ .name = "failed_fault", .expand = MC_EXPAND_LONG_PAIR, .run = op_failed_fault },
 	{ .name = "saving_group", .run = op_saving_group },
 	{ .name = "arc_preds", .expand = MC_EXPAND_PAIR, .run = op_arc_preds },
-	{ .name = "session_fate", .expand = MC_EXPAND_SESSION, .check = check_session,
+	{ .name = "session_fate",
+	  .expand = MC_EXPAND_SESSION,
+	  .check = check_session,
 	  .run = op_session_fate },
 	{ .name = NULL },
 };

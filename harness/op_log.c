@@ -20,14 +20,14 @@
 #define MAX_RANGES 4096		/* n=N rows: far above any PAGE_SIZE/16 (check_start says 4096) */
 #define MAX_LISTED 8		/* ranges=A+L/... rows (check_start says 8) */
 #define GEN_BASE 0x100000ull	/* n=N: one page every other page from 1 MiB */
-#define REPORT_IOVA 0x100000ull	/* log_report: the range it starts, 1 MiB at 1 MiB */
+#define REPORT_IOVA 0x100000ull /* log_report: the range it starts, 1 MiB at 1 MiB */
 #define REPORT_LEN 0x100000ull
 #define MAX_REPORT_LEN (1ull << 30)
 
 /* What a row expects: success, one errno, or any failure ("fails": the driver picks). */
 struct want {
 	bool any_error;
-	int err;		/* 0 or an errno */
+	int err; /* 0 or an errno */
 };
 
 static int want_parse(const char *text, struct want *w)
@@ -75,19 +75,19 @@ int mc_log_feature(struct mc_dev *dev, uint32_t flags, void *payload, size_t ple
 static int log_start(struct mc_dev *dev, struct vfio_device_feature_dma_logging_control *ctl)
 {
 	return mc_log_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
-			   ctl, sizeof(*ctl));
+			      ctl, sizeof(*ctl));
 }
 
 static int log_stop(struct mc_dev *dev)
 {
 	return mc_log_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
-			   NULL, 0);
+			      NULL, 0);
 }
 
 static int log_report(struct mc_dev *dev, struct vfio_device_feature_dma_logging_report *rep)
 {
 	return mc_log_feature(dev, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT,
-			   rep, sizeof(*rep));
+			      rep, sizeof(*rep));
 }
 
 /* Every case starts from a device that is not logging: RESET, then a STOP (result unused). */
@@ -101,10 +101,10 @@ static void log_setup(struct mc_ctx *ctx)
 
 struct start_args {
 	uint64_t pgsize;
-	uint32_t n;		/* num_ranges as given to the device */
-	struct vfio_device_feature_dma_logging_range list[MAX_LISTED];	/* ranges= rows */
+	uint32_t n; /* num_ranges as given to the device */
+	struct vfio_device_feature_dma_logging_range list[MAX_LISTED]; /* ranges= rows */
 	bool listed;
-	bool repeat;		/* the row judges a second identical START */
+	bool repeat; /* the row judges a second identical START */
 	struct want want;
 };
 
@@ -123,7 +123,8 @@ static int ranges_parse(const char *v, struct start_args *sa)
 		if (!plus || sa->n == MAX_LISTED)
 			return -EINVAL;
 		*plus++ = '\0';
-		if (mc_num_u64(t, &sa->list[sa->n].iova) || mc_num_u64(plus, &sa->list[sa->n].length))
+		if (mc_num_u64(t, &sa->list[sa->n].iova) ||
+		    mc_num_u64(plus, &sa->list[sa->n].length))
 			return -EINVAL;
 		sa->n++;
 	}
@@ -143,7 +144,7 @@ static int start_parse(const struct mc_case *c, struct start_args *sa)
 		return -EINVAL;
 	sa->n = have_n ? (uint32_t)n : 0;
 	if (mc_case_arg(c, "ranges", v, sizeof(v)) == have_n)
-		return -EINVAL;	/* exactly one of n= and ranges= */
+		return -EINVAL; /* exactly one of n= and ranges= */
 	if (!have_n && ranges_parse(v, sa))
 		return -EINVAL;
 	if (mc_case_arg(c, "pgsize", v, sizeof(v)) && mc_num_u64(v, &sa->pgsize))
@@ -160,15 +161,17 @@ static int check_start(const struct mc_case *c, char *err, size_t len)
 {
 	struct start_args sa;
 
-	return start_parse(c, &sa) ? bad_args(err, len, "args need n=0..4096 or ranges=IOVA+LEN[/"
+	return start_parse(c, &sa) ? bad_args(err, len,
+					      "args need n=0..4096 or ranges=IOVA+LEN[/"
 					      "IOVA+LEN...] (at most 8), optional pgsize=N and "
-					      "repeat=1; expect ok, fails or an errno name") : 0;
+					      "repeat=1; expect ok, fails or an errno name") :
+				     0;
 }
 
 /* The ranges a row asks for: its list, or n pages every other page from GEN_BASE. */
 static struct vfio_device_feature_dma_logging_range *ranges_build(const struct start_args *sa)
 {
-	size_t cnt = sa->n ? sa->n : 1;	/* n=0 still passes a readable array */
+	size_t cnt = sa->n ? sa->n : 1; /* n=0 still passes a readable array */
 	struct vfio_device_feature_dma_logging_range *r = calloc(cnt, sizeof(*r));
 
 	if (!r)
@@ -178,7 +181,8 @@ static struct vfio_device_feature_dma_logging_range *ranges_build(const struct s
 	else
 		for (uint32_t i = 0; i < sa->n; i++)
 			r[i] = (struct vfio_device_feature_dma_logging_range){
-				.iova = GEN_BASE + 2ull * i * 4096, .length = 4096,
+				.iova = GEN_BASE + 2ull * i * 4096,
+				.length = 4096,
 			};
 	return r;
 }
@@ -201,8 +205,10 @@ static void ranges_describe(const struct start_args *sa, char *out, size_t len)
 static void judge_page_size(struct mc_ctx *ctx, uint64_t ps, const char *what)
 {
 	if (!ps || (ps & (ps - 1)))
-		mc_violation(ctx, "START with %s succeeded but reported page_size %#llx, not a "
-			     "power of two", what, (unsigned long long)ps);
+		mc_violation(ctx,
+			     "START with %s succeeded but reported page_size %#llx, not a "
+			     "power of two",
+			     what, (unsigned long long)ps);
 	else
 		mc_note(ctx, "START with %s succeeded; reported page size %#llx", what,
 			(unsigned long long)ps);
@@ -226,7 +232,9 @@ static void op_start(struct mc_ctx *ctx)
 	ranges_describe(&sa, what, sizeof(what));
 	log_setup(ctx);
 	ctl = (struct vfio_device_feature_dma_logging_control){
-		.page_size = sa.pgsize, .num_ranges = sa.n, .ranges = (uintptr_t)r,
+		.page_size = sa.pgsize,
+		.num_ranges = sa.n,
+		.ranges = (uintptr_t)r,
 	};
 	rc = log_start(ctx->dev, &ctl);
 	started = !rc;
@@ -237,13 +245,16 @@ static void op_start(struct mc_ctx *ctx)
 	}
 	if (sa.repeat) {
 		ctl = (struct vfio_device_feature_dma_logging_control){
-			.page_size = sa.pgsize, .num_ranges = sa.n, .ranges = (uintptr_t)r,
+			.page_size = sa.pgsize,
+			.num_ranges = sa.n,
+			.ranges = (uintptr_t)r,
 		};
 		rc = log_start(ctx->dev, &ctl);
 	}
 	if (!want_met(&sa.want, rc))
 		mc_violation(ctx, "%sSTART with %s returned %s, expected %s",
-			     sa.repeat ? "a second " : "", what, mc_errno_name(rc), want_name(&sa.want));
+			     sa.repeat ? "a second " : "", what, mc_errno_name(rc),
+			     want_name(&sa.want));
 	else if (!rc)
 		judge_page_size(ctx, ctl.page_size, what);
 	if (!started)
@@ -285,8 +296,8 @@ static int report_parse(const struct mc_case *c, struct report_args *ra)
 	}
 	if ((mc_case_arg(c, "iova", v, sizeof(v)) && mc_num_u64(v, &ra->iova)) ||
 	    (mc_case_arg(c, "length", v, sizeof(v)) && mc_num_u64(v, &ra->length)) ||
-	    (mc_case_arg(c, "pgsize", v, sizeof(v)) && mc_num_u64(v, &ra->pgsize)) ||
-	    !ra->length || ra->length > MAX_REPORT_LEN)
+	    (mc_case_arg(c, "pgsize", v, sizeof(v)) && mc_num_u64(v, &ra->pgsize)) || !ra->length ||
+	    ra->length > MAX_REPORT_LEN)
 		return -EINVAL;
 	return want_parse(c->expect, &ra->want);
 }
@@ -295,19 +306,24 @@ static int check_report(const struct mc_case *c, char *err, size_t len)
 {
 	struct report_args ra;
 
-	return report_parse(c, &ra) ? bad_args(err, len, "args take start=yes|no|stopped, iova=N, "
+	return report_parse(c, &ra) ? bad_args(err, len,
+					       "args take start=yes|no|stopped, iova=N, "
 					       "length=1..2^30, pgsize=N; expect ok, fails or an "
-					       "errno name") : 0;
+					       "errno name") :
+				      0;
 }
 
 /* START the range REPORT rows use (and STOP it again for start=stopped). */
 static int report_setup(struct mc_ctx *ctx, const struct report_args *ra)
 {
 	struct vfio_device_feature_dma_logging_range r = {
-		.iova = REPORT_IOVA, .length = REPORT_LEN,
+		.iova = REPORT_IOVA,
+		.length = REPORT_LEN,
 	};
 	struct vfio_device_feature_dma_logging_control ctl = {
-		.page_size = 4096, .num_ranges = 1, .ranges = (uintptr_t)&r,
+		.page_size = 4096,
+		.num_ranges = 1,
+		.ranges = (uintptr_t)&r,
 	};
 	int rc;
 
@@ -321,8 +337,7 @@ static int report_setup(struct mc_ctx *ctx, const struct report_args *ra)
 		return rc;
 	}
 	if (ra->start == START_STOPPED && (rc = log_stop(ctx->dev)))
-		mc_setup_violation(ctx, "LOG-01", "STOP after START failed: %s",
-				   mc_errno_name(rc));
+		mc_setup_violation(ctx, "LOG-01", "STOP after START failed: %s", mc_errno_name(rc));
 	return rc;
 }
 
@@ -340,13 +355,16 @@ static void op_report(struct mc_ctx *ctx)
 	words = ra.length / unit / 64 + 2;
 	bitmap = calloc(words, sizeof(*bitmap));
 	if (!bitmap) {
-		mc_harness_error(ctx, "out of memory for a %llu-word bitmap", (unsigned long long)words);
+		mc_harness_error(ctx, "out of memory for a %llu-word bitmap",
+				 (unsigned long long)words);
 		return;
 	}
 	if (report_setup(ctx, &ra))
 		goto out_free;
 	rep = (struct vfio_device_feature_dma_logging_report){
-		.iova = ra.iova, .length = ra.length, .page_size = ra.pgsize,
+		.iova = ra.iova,
+		.length = ra.length,
+		.page_size = ra.pgsize,
 		.bitmap = (uintptr_t)bitmap,
 	};
 	rc = log_report(ctx->dev, &rep);
@@ -354,7 +372,8 @@ static void op_report(struct mc_ctx *ctx)
 		snprintf(when, sizeof(when), "without START");
 	else
 		snprintf(when, sizeof(when), "%s %#llx+%#llx",
-			 ra.start == START_YES ? "with logging started on" : "after START and STOP of",
+			 ra.start == START_YES ? "with logging started on" :
+						 "after START and STOP of",
 			 REPORT_IOVA, REPORT_LEN);
 	/*
 	 * A kernel built without CONFIG_IOMMUFD_DRIVER (Debian's 6.12) has no iova_bitmap:
@@ -362,12 +381,15 @@ static void op_report(struct mc_ctx *ctx)
 	 * before the driver is asked. That is the kernel, not the device.
 	 */
 	if (rc == -EOPNOTSUPP && !ra.want.any_error && ra.want.err == 0)
-		mc_skip(ctx, "REPORT %s returned EOPNOTSUPP: this kernel cannot report dirty bitmaps (no CONFIG_IOMMUFD_DRIVER: iova_bitmap_alloc is a stub), so the driver was never asked",
+		mc_skip(ctx,
+			"REPORT %s returned EOPNOTSUPP: this kernel cannot report dirty bitmaps (no CONFIG_IOMMUFD_DRIVER: iova_bitmap_alloc is a stub), so the driver was never asked",
 			when);
 	else if (!want_met(&ra.want, rc))
-		mc_violation(ctx, "REPORT of %#llx+%#llx at page size %#llx %s returned %s, expected %s",
+		mc_violation(ctx,
+			     "REPORT of %#llx+%#llx at page size %#llx %s returned %s, expected %s",
 			     (unsigned long long)ra.iova, (unsigned long long)ra.length,
-			     (unsigned long long)ra.pgsize, when, mc_errno_name(rc), want_name(&ra.want));
+			     (unsigned long long)ra.pgsize, when, mc_errno_name(rc),
+			     want_name(&ra.want));
 	for (uint64_t i = 0; !rc && i < words; i++)
 		set += (uint64_t)__builtin_popcountll(bitmap[i]);
 	if (!rc)

@@ -27,12 +27,12 @@
 #include "walker.h"
 
 #define READ_CHUNK 4096
-#define DRAIN_MAX_READS 5000		/* PRE-02 stops after this many reads... */
-#define DRAIN_MAX_BYTES (1u << 20)	/* ...or this many bytes (large devices) */
-#define END_MAX_READS 65536		/* PRE-03 reads this far to find the end */
+#define DRAIN_MAX_READS 5000	   /* PRE-02 stops after this many reads... */
+#define DRAIN_MAX_BYTES (1u << 20) /* ...or this many bytes (large devices) */
+#define END_MAX_READS 65536	   /* PRE-03 reads this far to find the end */
 #define END_MAX_BYTES (64u << 20)
-#define PART_BYTES 100			/* "precopy=part": splits the first record */
-#define REINIT_AFTER (2 * READ_CHUNK + 100)	/* v2=reinit: past a record boundary */
+#define PART_BYTES 100			    /* "precopy=part": splits the first record */
+#define REINIT_AFTER (2 * READ_CHUNK + 100) /* v2=reinit: past a record boundary */
 #define STREAM_LIMIT (1ull << 32)
 #define CANARY64 0xa5a5a5a5a5a5a5a5ull
 
@@ -65,9 +65,11 @@ static int walk(struct mc_ctx *ctx, uint32_t from, uint32_t to)
 
 		mc_data_close(ctx->dev, nfd);
 		if (rc) {
-			mc_setup_violation(ctx, "FSM-01", "single arc SET %s->%s, which the model "
-					   "allows, failed: %s", mc_state_name(path[i - 1]),
-					   mc_state_name(path[i]), mc_errno_name(rc));
+			mc_setup_violation(ctx, "FSM-01",
+					   "single arc SET %s->%s, which the model "
+					   "allows, failed: %s",
+					   mc_state_name(path[i - 1]), mc_state_name(path[i]),
+					   mc_errno_name(rc));
 			return rc;
 		}
 	}
@@ -82,10 +84,13 @@ static void judge_info(struct mc_ctx *ctx, int fd, uint32_t s, const char *what)
 	int rc = mc_precopy_info(ctx->dev, fd, &info);
 
 	if (precopy_state(s) && rc)
-		mc_violation(ctx, "PRECOPY_INFO on %s in %s failed: %s; it must work in PRE_COPY "
-			     "and PRE_COPY_P2P", what, mc_state_name(s), mc_errno_name(rc));
+		mc_violation(ctx,
+			     "PRECOPY_INFO on %s in %s failed: %s; it must work in PRE_COPY "
+			     "and PRE_COPY_P2P",
+			     what, mc_state_name(s), mc_errno_name(rc));
 	else if (!precopy_state(s) && !rc)
-		mc_violation(ctx, "PRECOPY_INFO on %s in %s succeeded (initial_bytes %llu, "
+		mc_violation(ctx,
+			     "PRECOPY_INFO on %s in %s succeeded (initial_bytes %llu, "
 			     "dirty_bytes %llu); it must fail with EINVAL outside PRE_COPY(_P2P)",
 			     what, mc_state_name(s), (unsigned long long)info.initial_bytes,
 			     (unsigned long long)info.dirty_bytes);
@@ -108,9 +113,10 @@ static void op_info_state(struct mc_ctx *ctx)
 		return;
 	if (walk(ctx, VFIO_DEVICE_STATE_PRE_COPY, s))
 		goto out_close_fd;
-	judge_info(ctx, fd, s, precopy_state(s) || s == VFIO_DEVICE_STATE_STOP_COPY
-			       ? "the save fd opened in PRE_COPY"
-			       : "the save fd opened in PRE_COPY (session ended by the SET)");
+	judge_info(ctx, fd, s,
+		   precopy_state(s) || s == VFIO_DEVICE_STATE_STOP_COPY ?
+			   "the save fd opened in PRE_COPY" :
+			   "the save fd opened in PRE_COPY (session ended by the SET)");
 	if (s != VFIO_DEVICE_STATE_STOP_COPY)
 		goto out_close_fd;
 	mc_data_close(ctx->dev, fd);
@@ -124,10 +130,10 @@ out_close_fd:
 /* ------------------------------------------------------------------ PRE-02, PRE-03 */
 
 struct drain_args {
-	uint32_t state;		/* PRE_COPY or PRE_COPY_P2P */
+	uint32_t state; /* PRE_COPY or PRE_COPY_P2P */
 	size_t chunk;
-	bool v2;		/* opt in with MIG_PRECOPY_INFOv2 first (REINIT may come) */
-	bool reinit;		/* ...and make the device need new initial data midway */
+	bool v2;     /* opt in with MIG_PRECOPY_INFOv2 first (REINIT may come) */
+	bool reinit; /* ...and make the device need new initial data midway */
 };
 
 static int drain_parse(const struct mc_case *c, struct drain_args *da)
@@ -161,8 +167,10 @@ static int check_drain(const struct mc_case *c, char *err, size_t len)
 {
 	struct drain_args da;
 
-	return drain_parse(c, &da) ? bad_args(err, len, "args take state=PRE_COPY|PRE_COPY_P2P, "
-					      "chunk=1..4096 and v2=on|reinit, expect 'model'") : 0;
+	return drain_parse(c, &da) ? bad_args(err, len,
+					      "args take state=PRE_COPY|PRE_COPY_P2P, "
+					      "chunk=1..4096 and v2=on|reinit, expect 'model'") :
+				     0;
 }
 
 /*
@@ -186,8 +194,10 @@ static int drain_opt_in(struct mc_ctx *ctx)
 	hdr->flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2;
 	rc = mc_feature_raw(ctx->dev, buf, sizeof(buf));
 	if (rc)
-		mc_setup_violation(ctx, "PRE-06", "SET of MIG_PRECOPY_INFOv2 failed with %s, though "
-				   "its PROBE gave 0", mc_errno_name(rc));
+		mc_setup_violation(ctx, "PRE-06",
+				   "SET of MIG_PRECOPY_INFOv2 failed with %s, though "
+				   "its PROBE gave 0",
+				   mc_errno_name(rc));
 	return rc;
 }
 
@@ -210,7 +220,8 @@ static int info_or_skip(struct mc_ctx *ctx, int fd, size_t done, struct vfio_pre
 	int rc = mc_precopy_info(ctx->dev, fd, info);
 
 	if (rc)
-		mc_skip(ctx, "PRECOPY_INFO failed after %zu bytes read: %s (judged by PRE-01/PRE-05)",
+		mc_skip(ctx,
+			"PRECOPY_INFO failed after %zu bytes read: %s (judged by PRE-01/PRE-05)",
 			done, mc_errno_name(rc));
 	return rc;
 }
@@ -224,7 +235,7 @@ struct conv {
 	double x[MC_SERIES_MAX], ini[MC_SERIES_MAX], dirty[MC_SERIES_MAX];
 	double last[3];
 	unsigned n, step, seen;
-	bool pending;		/* @last is newer than the last kept point */
+	bool pending; /* @last is newer than the last kept point */
 };
 
 static void conv_add(struct conv *c, double x, const struct vfio_precopy_info *info)
@@ -237,7 +248,7 @@ static void conv_add(struct conv *c, double x, const struct vfio_precopy_info *i
 	c->pending = true;
 	if (idx % c->step)
 		return;
-	if (c->n == MC_SERIES_MAX - 1) {	/* one slot stays free for the last sample */
+	if (c->n == MC_SERIES_MAX - 1) { /* one slot stays free for the last sample */
 		for (unsigned i = 0; 2 * i < c->n; i++) {
 			c->x[i] = c->x[2 * i];
 			c->ini[i] = c->ini[2 * i];
@@ -287,15 +298,16 @@ static void op_drain(struct mc_ctx *ctx)
 		goto out_close_fd;
 	conv_add(&conv, 0, &info);
 	if (info.dirty_bytes)
-		mc_violation(ctx, "right after the session opened in %s, dirty_bytes is %llu "
-			     "(initial_bytes %llu); it must start at 0", mc_state_name(da.state),
-			     (unsigned long long)info.dirty_bytes,
+		mc_violation(ctx,
+			     "right after the session opened in %s, dirty_bytes is %llu "
+			     "(initial_bytes %llu); it must start at 0",
+			     mc_state_name(da.state), (unsigned long long)info.dirty_bytes,
 			     (unsigned long long)info.initial_bytes);
 	first = prev = info.initial_bytes;
 	while (reads < DRAIN_MAX_READS && total < DRAIN_MAX_BYTES) {
 		n = mc_data_read(ctx->dev, fd, buf, da.chunk);
 		if (n == 0 || n == -ENOMSG)
-			break;	/* the temporary end (PRE-03 judges how it is reported) */
+			break; /* the temporary end (PRE-03 judges how it is reported) */
 		if (n < 0) {
 			mc_skip(ctx, "read #%u in %s failed after %zu bytes: %s (judged by PRE-04)",
 				reads + 1, mc_state_name(da.state), total, mc_errno_name((int)n));
@@ -315,20 +327,24 @@ static void op_drain(struct mc_ctx *ctx)
 				(unsigned long long)prev, (unsigned long long)info.initial_bytes);
 			reinits++;
 		} else if (info.initial_bytes > prev) {
-			mc_violation(ctx, "initial_bytes grew from %llu to %llu after read #%u "
+			mc_violation(ctx,
+				     "initial_bytes grew from %llu to %llu after read #%u "
 				     "(%zd bytes; %zu read in all, %zu-byte reads, %s)%s",
-				     (unsigned long long)prev, (unsigned long long)info.initial_bytes,
-				     reads, n, total, da.chunk, mc_state_name(da.state),
-				     info.flags & VFIO_PRECOPY_INFO_REINIT
-				     ? "; REINIT was set, but the case never opted in" : "");
+				     (unsigned long long)prev,
+				     (unsigned long long)info.initial_bytes, reads, n, total,
+				     da.chunk, mc_state_name(da.state),
+				     info.flags & VFIO_PRECOPY_INFO_REINIT ?
+					     "; REINIT was set, but the case never opted in" :
+					     "");
 			goto out_close_fd;
 		}
 		prev = info.initial_bytes;
 	}
-	mc_note(ctx, "%u reads of up to %zu bytes, %zu bytes: initial_bytes %llu -> %llu, %u "
-		"REINIT%s", reads, da.chunk, total, (unsigned long long)first,
-		(unsigned long long)prev, reinits,
-		n > 0 ? " (stopped before the end of pre-copy data)" : "");
+	mc_note(ctx,
+		"%u reads of up to %zu bytes, %zu bytes: initial_bytes %llu -> %llu, %u "
+		"REINIT%s",
+		reads, da.chunk, total, (unsigned long long)first, (unsigned long long)prev,
+		reinits, n > 0 ? " (stopped before the end of pre-copy data)" : "");
 out_close_fd:
 	if (conv.n)
 		conv_report(ctx, &conv);
@@ -341,14 +357,19 @@ static bool judge_end_read(struct mc_ctx *ctx, ssize_t n, size_t total, uint32_t
 	if (n > 0)
 		return false;
 	if (n == -ENOMSG)
-		mc_note(ctx, "after %zu bytes PRECOPY_INFO reported initial_bytes 0 and dirty_bytes "
-			"0 in %s and read() failed with ENOMSG", total, mc_state_name(state));
+		mc_note(ctx,
+			"after %zu bytes PRECOPY_INFO reported initial_bytes 0 and dirty_bytes "
+			"0 in %s and read() failed with ENOMSG",
+			total, mc_state_name(state));
 	else
-		mc_violation(ctx, "at the temporary end of pre-copy data (after %zu bytes "
-			     "PRECOPY_INFO reported initial_bytes 0 and dirty_bytes 0 in %s) read() "
-			     "%s%s; it should fail with ENOMSG", total, mc_state_name(state),
-			     n ? "failed with " : "returned 0 (end of stream)",
-			     n ? mc_errno_name((int)n) : "");
+		mc_violation(
+			ctx,
+			"at the temporary end of pre-copy data (after %zu bytes "
+			"PRECOPY_INFO reported initial_bytes 0 and dirty_bytes 0 in %s) read() "
+			"%s%s; it should fail with ENOMSG",
+			total, mc_state_name(state),
+			n ? "failed with " : "returned 0 (end of stream)",
+			n ? mc_errno_name((int)n) : "");
 	return true;
 }
 
@@ -369,17 +390,20 @@ static void op_end(struct mc_ctx *ctx)
 		if (info_or_skip(ctx, fd, total, &info))
 			goto out_close_fd;
 		n = mc_data_read(ctx->dev, fd, buf, da.chunk);
-		if (!info.initial_bytes && !info.dirty_bytes && judge_end_read(ctx, n, total, da.state))
+		if (!info.initial_bytes && !info.dirty_bytes &&
+		    judge_end_read(ctx, n, total, da.state))
 			goto out_close_fd;
 		if (n > 0) {
 			total += (size_t)n;
 			continue;
 		}
-		mc_skip(ctx, "read() %s %s after %zu bytes while PRECOPY_INFO still reported "
+		mc_skip(ctx,
+			"read() %s %s after %zu bytes while PRECOPY_INFO still reported "
 			"initial_bytes %llu and dirty_bytes %llu: the temporary end the clause "
 			"describes was not reached (PRE-02 judges the counters)",
 			n ? "failed with" : "returned", n ? mc_errno_name((int)n) : "0", total,
-			(unsigned long long)info.initial_bytes, (unsigned long long)info.dirty_bytes);
+			(unsigned long long)info.initial_bytes,
+			(unsigned long long)info.dirty_bytes);
 		goto out_close_fd;
 	}
 	mc_skip(ctx, "pre-copy data did not run out within %zu bytes", total);
@@ -403,7 +427,8 @@ static int check_stream(const struct mc_case *c, char *err, size_t len)
 		  (!strcmp(via, "direct") || !strcmp(via, "p2p")) &&
 		  (!strcmp(pre, "part") || !strcmp(pre, "all")) && !strcmp(c->expect, "model");
 
-	return ok ? 0 : bad_args(err, len, "args need via=direct|p2p,precopy=part|all, expect 'model'");
+	return ok ? 0 :
+		    bad_args(err, len, "args need via=direct|p2p,precopy=part|all, expect 'model'");
 }
 
 int mc_pre_sbuf_reserve(struct mc_pre_sbuf *sb, size_t more)
@@ -448,8 +473,10 @@ static int move_in_group(struct mc_ctx *ctx, uint32_t from, uint32_t to)
 		return rc;
 	}
 	if (nfd >= 0) {
-		mc_note(ctx, "SET %s->%s returned a new data_fd (judged by FSM-08); reading on "
-			"the original fd", mc_state_name(from), mc_state_name(to));
+		mc_note(ctx,
+			"SET %s->%s returned a new data_fd (judged by FSM-08); reading on "
+			"the original fd",
+			mc_state_name(from), mc_state_name(to));
 		mc_data_close(ctx->dev, nfd);
 	}
 	return 0;
@@ -488,11 +515,14 @@ static int resume_parts(struct mc_ctx *ctx, const uint8_t *buf, const struct par
 		goto out_close_peer;
 	for (int i = 0; i < np && !rc; i++) {
 		ssize_t n = pt[i].len ? mc_write_all(dst.dev, fd, buf + pt[i].off, pt[i].len,
-						     pt[i].len) : 0;
+						     pt[i].len) :
+					0;
 
 		if (n < 0) {
-			snprintf(why, wlen, "writing the %zu bytes read in %s (stream offset %zu) "
-				 "failed: %s", pt[i].len, mc_state_name(pt[i].state), pt[i].off,
+			snprintf(why, wlen,
+				 "writing the %zu bytes read in %s (stream offset %zu) "
+				 "failed: %s",
+				 pt[i].len, mc_state_name(pt[i].state), pt[i].off,
 				 mc_errno_name((int)n));
 			rc = 1;
 		}
@@ -500,7 +530,8 @@ static int resume_parts(struct mc_ctx *ctx, const uint8_t *buf, const struct par
 	if (!rc) {
 		rc = mc_set_state(dst.dev, VFIO_DEVICE_STATE_STOP, NULL);
 		if (rc)
-			snprintf(why, wlen, "every byte was written, then RESUMING->STOP failed: %s",
+			snprintf(why, wlen,
+				 "every byte was written, then RESUMING->STOP failed: %s",
 				 mc_errno_name(rc));
 		rc = rc ? 1 : 0;
 	}
@@ -520,8 +551,8 @@ static void describe_parts(const struct part *pt, int np, char *out, size_t len)
 
 	out[0] = '\0';
 	for (int i = 0; i < np && used < len; i++)
-		used += (size_t)snprintf(out + used, len - used, "%s%zu bytes in %s", i ? " + " : "",
-					 pt[i].len, mc_state_name(pt[i].state));
+		used += (size_t)snprintf(out + used, len - used, "%s%zu bytes in %s",
+					 i ? " + " : "", pt[i].len, mc_state_name(pt[i].state));
 }
 
 /*
@@ -577,8 +608,8 @@ static void op_stream(struct mc_ctx *ctx)
 	describe_parts(pt, np, parts, sizeof(parts));
 	rc = resume_parts(ctx, sb.p, pt, np, why, sizeof(why));
 	if (rc == 1)
-		mc_violation(ctx, "the %zu-byte stream (%s) did not resume on %s: %s", sb.len, parts,
-			     dest, why);
+		mc_violation(ctx, "the %zu-byte stream (%s) did not resume on %s: %s", sb.len,
+			     parts, dest, why);
 	else if (!rc)
 		mc_note(ctx, "the %zu-byte stream (%s) resumed on %s", sb.len, parts, dest);
 	else
@@ -593,7 +624,7 @@ out_close_fd:
 struct ioctl_args {
 	uint32_t argsz;
 	unsigned long cmd;
-	int want;		/* 0 or an errno */
+	int want; /* 0 or an errno */
 };
 
 static int ioctl_parse(const struct mc_case *c, struct ioctl_args *ia)
@@ -621,8 +652,10 @@ static int check_ioctl(const struct mc_case *c, char *err, size_t len)
 {
 	struct ioctl_args ia;
 
-	return ioctl_parse(c, &ia) ? bad_args(err, len, "args take argsz=0..4096 and cmd=<ioctl "
-					      "number>, expect ok or an errno name") : 0;
+	return ioctl_parse(c, &ia) ? bad_args(err, len,
+					      "args take argsz=0..4096 and cmd=<ioctl "
+					      "number>, expect ok or an errno name") :
+				     0;
 }
 
 /* A hand-made struct vfio_precopy_info (24 bytes whatever argsz says) on the PRE_COPY fd. */
@@ -630,7 +663,8 @@ static void op_ioctl(struct mc_ctx *ctx)
 {
 	struct ioctl_args ia;
 	struct vfio_precopy_info info = {
-		.initial_bytes = CANARY64, .dirty_bytes = CANARY64,
+		.initial_bytes = CANARY64,
+		.dirty_bytes = CANARY64,
 	};
 	int fd, rc;
 
@@ -640,15 +674,19 @@ static void op_ioctl(struct mc_ctx *ctx)
 		return;
 	rc = mc_data_ioctl(ctx->dev, fd, ia.cmd, &info);
 	if (rc != -ia.want)
-		mc_violation(ctx, "ioctl %#lx with argsz %u on the save fd in PRE_COPY returned %s, "
-			     "expected %s", ia.cmd, ia.argsz, mc_errno_name(rc),
-			     mc_errno_name(-ia.want));
+		mc_violation(ctx,
+			     "ioctl %#lx with argsz %u on the save fd in PRE_COPY returned %s, "
+			     "expected %s",
+			     ia.cmd, ia.argsz, mc_errno_name(rc), mc_errno_name(-ia.want));
 	else if (!rc && info.initial_bytes == CANARY64 && info.dirty_bytes == CANARY64)
-		mc_violation(ctx, "PRECOPY_INFO with argsz %u returned 0 but wrote neither "
-			     "initial_bytes nor dirty_bytes", ia.argsz);
+		mc_violation(ctx,
+			     "PRECOPY_INFO with argsz %u returned 0 but wrote neither "
+			     "initial_bytes nor dirty_bytes",
+			     ia.argsz);
 	else if (!rc)
 		mc_note(ctx, "initial_bytes %llu, dirty_bytes %llu",
-			(unsigned long long)info.initial_bytes, (unsigned long long)info.dirty_bytes);
+			(unsigned long long)info.initial_bytes,
+			(unsigned long long)info.dirty_bytes);
 	mc_data_close(ctx->dev, fd);
 }
 

@@ -21,11 +21,11 @@
 #include "walker.h"
 
 #define READ_CHUNK 4096
-#define REINIT_MAX_READS 5000		/* PRE-09 reads at most this many chunks... */
-#define REINIT_MAX_BYTES (64u << 20)	/* ...and this many bytes before STOP_COPY */
-#define BEFORE_TRIGGER (2 * READ_CHUNK + 100)	/* read first: past a record boundary */
-#define PAYLOAD_LEN 8			/* PRE-06's SET "with a payload" */
-#define NOT_REINIT 0xfffffffeu		/* every flag bit but REINIT: an echo shows */
+#define REINIT_MAX_READS 5000		      /* PRE-09 reads at most this many chunks... */
+#define REINIT_MAX_BYTES (64u << 20)	      /* ...and this many bytes before STOP_COPY */
+#define BEFORE_TRIGGER (2 * READ_CHUNK + 100) /* read first: past a record boundary */
+#define PAYLOAD_LEN 8			      /* PRE-06's SET "with a payload" */
+#define NOT_REINIT 0xfffffffeu		      /* every flag bit but REINIT: an echo shows */
 
 static const char *rc_text(int rc)
 {
@@ -58,7 +58,8 @@ static int info_or_skip(struct mc_ctx *ctx, int fd, uint32_t flags, struct vfio_
 	int rc = info_with(ctx, fd, flags, info);
 
 	if (rc)
-		mc_skip(ctx, "PRECOPY_INFO failed: %s (judged by PRE-01/PRE-05)", mc_errno_name(rc));
+		mc_skip(ctx, "PRECOPY_INFO failed: %s (judged by PRE-01/PRE-05)",
+			mc_errno_name(rc));
 	return rc;
 }
 
@@ -81,8 +82,10 @@ static int opt_in(struct mc_ctx *ctx)
 	int rc = feature12(ctx, VFIO_DEVICE_FEATURE_SET, 0);
 
 	if (rc)
-		mc_setup_violation(ctx, "PRE-06", "SET of MIG_PRECOPY_INFOv2 failed with %s, though "
-				   "its PROBE gave 0", mc_errno_name(rc));
+		mc_setup_violation(ctx, "PRE-06",
+				   "SET of MIG_PRECOPY_INFOv2 failed with %s, though "
+				   "its PROBE gave 0",
+				   mc_errno_name(rc));
 	return rc;
 }
 
@@ -104,8 +107,8 @@ static uint32_t row_state(const struct mc_ctx *ctx)
 {
 	char v[32];
 
-	return mc_case_arg(ctx->c, "state", v, sizeof(v)) ? (uint32_t)mc_state_parse(v)
-							  : VFIO_DEVICE_STATE_PRE_COPY;
+	return mc_case_arg(ctx->c, "state", v, sizeof(v)) ? (uint32_t)mc_state_parse(v) :
+							    VFIO_DEVICE_STATE_PRE_COPY;
 }
 
 /* ------------------------------------------------------------------ PRE-06 */
@@ -123,20 +126,26 @@ static void op_v2_feature(struct mc_ctx *ctx)
 		 rc_text(probe), rc_text(set), PAYLOAD_LEN, rc_text(setp));
 	if (probe == -ENOTTY && set == -ENOTTY && setp == -ENOTTY) {
 		mc_skip(ctx, "feature 12 (MIG_PRECOPY_INFOv2) not supported: PROBE gave ENOTTY "
-			"(kernel before 7.1)");
+			     "(kernel before 7.1)");
 	} else if (pre && !probe && !set && !setp) {
 		mc_note(ctx, "PRE_COPY device: %s", what);
 	} else if (pre && probe == unk && set == unk && setp == unk) {
-		mc_skip(ctx, "feature 12 (MIG_PRECOPY_INFOv2) not supported: %s, as an unknown "
-			"feature does on this kernel (before 7.1)", what);
+		mc_skip(ctx,
+			"feature 12 (MIG_PRECOPY_INFOv2) not supported: %s, as an unknown "
+			"feature does on this kernel (before 7.1)",
+			what);
 	} else if (pre) {
-		mc_violation(ctx, "on a device that advertises PRE_COPY feature 12: %s; PROBE and "
-			     "both SETs must give 0", what);
+		mc_violation(ctx,
+			     "on a device that advertises PRE_COPY feature 12: %s; PROBE and "
+			     "both SETs must give 0",
+			     what);
 	} else if (probe == -EINVAL && set == -EINVAL && setp == -EINVAL) {
-		mc_note(ctx, "device without PRE_COPY: %s%s", what, unk == -EINVAL
-			? " (an unknown feature gives EINVAL too on this kernel)" : "");
+		mc_note(ctx, "device without PRE_COPY: %s%s", what,
+			unk == -EINVAL ? " (an unknown feature gives EINVAL too on this kernel)" :
+					 "");
 	} else {
-		mc_violation(ctx, "on a device without PRE_COPY feature 12: %s; each must be EINVAL",
+		mc_violation(ctx,
+			     "on a device without PRE_COPY feature 12: %s; each must be EINVAL",
 			     what);
 	}
 }
@@ -156,13 +165,15 @@ static void op_v2_flags(struct mc_ctx *ctx)
 		if (info_or_skip(ctx, fd, in[i], &info))
 			goto out_close_fd;
 		if (info.flags & ~VFIO_PRECOPY_INFO_REINIT) {
-			mc_violation(ctx, "after the opt-in PRECOPY_INFO in %s given flags %#x "
+			mc_violation(ctx,
+				     "after the opt-in PRECOPY_INFO in %s given flags %#x "
 				     "returned flags %#x; only REINIT (bit 0) may be set",
 				     mc_state_name(s), in[i], info.flags);
 			goto out_close_fd;
 		}
 		if (info.flags)
-			mc_note(ctx, "given flags %#x: REINIT (initial_bytes %llu, dirty_bytes %llu)",
+			mc_note(ctx,
+				"given flags %#x: REINIT (initial_bytes %llu, dirty_bytes %llu)",
 				in[i], (unsigned long long)info.initial_bytes,
 				(unsigned long long)info.dirty_bytes);
 	}
@@ -205,19 +216,22 @@ static void op_v1_flags(struct mc_ctx *ctx)
 	if (info_or_skip(ctx, fd, NOT_REINIT, &info))
 		goto out_close_fd;
 	if (info.flags != NOT_REINIT && info.flags) {
-		mc_violation(ctx, "without the opt-in PRECOPY_INFO in %s given flags %#x returned "
-			     "%#x: %s", mc_state_name(s), NOT_REINIT, info.flags,
-			     info.flags & VFIO_PRECOPY_INFO_REINIT ? "REINIT is set"
-			     : "neither the caller's flags nor 0");
+		mc_violation(ctx,
+			     "without the opt-in PRECOPY_INFO in %s given flags %#x returned "
+			     "%#x: %s",
+			     mc_state_name(s), NOT_REINIT, info.flags,
+			     info.flags & VFIO_PRECOPY_INFO_REINIT ?
+				     "REINIT is set" :
+				     "neither the caller's flags nor 0");
 		goto out_close_fd;
 	}
 	echo = info.flags == NOT_REINIT;
 	mc_metric_value(ctx, "flags_echoed", "", echo);
-	mc_note(ctx, "without the opt-in the caller's flags came back %s", echo
-		? "unchanged (the echo of 6.12 drivers)" : "as 0");
+	mc_note(ctx, "without the opt-in the caller's flags came back %s",
+		echo ? "unchanged (the echo of 6.12 drivers)" : "as 0");
 	if (mc_dev_precopy_reinit(ctx->dev, true)) {
 		mc_note(ctx, "no known way to make this device need new initial data: REINIT "
-			"without the opt-in was only looked for in that answer");
+			     "without the opt-in was only looked for in that answer");
 		goto out_close_fd;
 	}
 	rc = (int)read_some(ctx, fd, BEFORE_TRIGGER);
@@ -231,12 +245,15 @@ static void op_v1_flags(struct mc_ctx *ctx)
 	if (info_or_skip(ctx, fd, 0, &info))
 		goto out_close_fd;
 	if (info.flags)
-		mc_violation(ctx, "without the opt-in, after the device needed new initial data, "
-			     "PRECOPY_INFO given flags 0 returned %#x%s", info.flags,
-			     info.flags & VFIO_PRECOPY_INFO_REINIT ? " (REINIT)" : "");
+		mc_violation(ctx,
+			     "without the opt-in, after the device needed new initial data, "
+			     "PRECOPY_INFO given flags 0 returned %#x%s",
+			     info.flags, info.flags & VFIO_PRECOPY_INFO_REINIT ? " (REINIT)" : "");
 	else
-		mc_note(ctx, "after the device needed new initial data: initial_bytes %llu, "
-			"dirty_bytes %llu, no REINIT", (unsigned long long)info.initial_bytes,
+		mc_note(ctx,
+			"after the device needed new initial data: initial_bytes %llu, "
+			"dirty_bytes %llu, no REINIT",
+			(unsigned long long)info.initial_bytes,
 			(unsigned long long)info.dirty_bytes);
 out_close_fd:
 	mc_data_close(ctx->dev, fd);
@@ -263,8 +280,8 @@ static ssize_t read_chunk(struct mc_ctx *ctx, int fd, struct mc_pre_sbuf *sb)
 
 struct reinit_run {
 	unsigned reinits;
-	uint64_t prev;		/* initial_bytes of the last answer */
-	uint64_t first_new;	/* initial_bytes of the first REINIT answer */
+	uint64_t prev;	    /* initial_bytes of the last answer */
+	uint64_t first_new; /* initial_bytes of the first REINIT answer */
 };
 
 /* Judge one answer; false after a violation. */
@@ -274,20 +291,23 @@ static bool judge_answer(struct mc_ctx *ctx, const struct vfio_precopy_info *inf
 	if (info->flags & VFIO_PRECOPY_INFO_REINIT) {
 		/* initial_bytes "may" be anything (uAPI): only dirty_bytes has a rule. */
 		if (info->dirty_bytes) {
-			mc_violation(ctx, "the answer carrying REINIT after %zu bytes read has "
-				     "dirty_bytes %llu (initial_bytes %llu); dirty_bytes must reset to "
-				     "0 with the new initial data", done,
-				     (unsigned long long)info->dirty_bytes,
-				     (unsigned long long)info->initial_bytes);
+			mc_violation(
+				ctx,
+				"the answer carrying REINIT after %zu bytes read has "
+				"dirty_bytes %llu (initial_bytes %llu); dirty_bytes must reset to "
+				"0 with the new initial data",
+				done, (unsigned long long)info->dirty_bytes,
+				(unsigned long long)info->initial_bytes);
 			return false;
 		}
 		if (!rr->reinits++)
 			rr->first_new = info->initial_bytes;
 	} else if (info->initial_bytes > rr->prev) {
-		mc_violation(ctx, "initial_bytes grew from %llu to %llu after %zu bytes read without "
-			     "REINIT%s", (unsigned long long)rr->prev,
-			     (unsigned long long)info->initial_bytes, done,
-			     rr->reinits ? " (after a REINIT answer)" : "");
+		mc_violation(ctx,
+			     "initial_bytes grew from %llu to %llu after %zu bytes read without "
+			     "REINIT%s",
+			     (unsigned long long)rr->prev, (unsigned long long)info->initial_bytes,
+			     done, rr->reinits ? " (after a REINIT answer)" : "");
 		return false;
 	}
 	rr->prev = info->initial_bytes;
@@ -306,8 +326,10 @@ static bool resumes(struct mc_ctx *ctx, const struct mc_pre_sbuf *sb, unsigned r
 	rc = n < 0 ? (int)n : mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP, NULL);
 	mc_data_close(ctx->dev, fd);
 	if (rc)
-		mc_violation(ctx, "the %zu-byte stream read across %u REINIT(s) did not resume: %s "
-			     "failed with %s", sb->len, reinits, n < 0 ? "a write" : "RESUMING->STOP",
+		mc_violation(ctx,
+			     "the %zu-byte stream read across %u REINIT(s) did not resume: %s "
+			     "failed with %s",
+			     sb->len, reinits, n < 0 ? "a write" : "RESUMING->STOP",
 			     mc_errno_name(rc));
 	return !rc;
 }
@@ -339,9 +361,10 @@ static int read_judged(struct mc_ctx *ctx, int fd, struct mc_pre_sbuf *sb, struc
 	if (!judge_answer(ctx, &info, sb->len, rr))
 		return -EPROTO;
 	if (info.initial_bytes) {
-		mc_violation(ctx, "pre-copy data ran out after %zu bytes while initial_bytes still "
-			     "said %llu: the new initial data was not all served", sb->len,
-			     (unsigned long long)info.initial_bytes);
+		mc_violation(ctx,
+			     "pre-copy data ran out after %zu bytes while initial_bytes still "
+			     "said %llu: the new initial data was not all served",
+			     sb->len, (unsigned long long)info.initial_bytes);
 		return -EPROTO;
 	}
 	return 0;
@@ -369,17 +392,21 @@ static void op_reinit(struct mc_ctx *ctx)
 	if (trigger && rc >= 0)
 		rc = mc_dev_precopy_reinit(ctx->dev, false);
 	if (rc < 0) {
-		mc_harness_error(ctx, "reading %d bytes, dirtying or making the device need new "
-				 "initial data: %s", BEFORE_TRIGGER, mc_errno_name(rc));
+		mc_harness_error(ctx,
+				 "reading %d bytes, dirtying or making the device need new "
+				 "initial data: %s",
+				 BEFORE_TRIGGER, mc_errno_name(rc));
 		goto out_close_fd;
 	}
 	if (read_judged(ctx, fd, &sb, &rr))
 		goto out_close_fd;
 	if (!rr.reinits) {
-		mc_skip(ctx, "%s", trigger ? "the device answered the need for new initial data "
-			"without REINIT (it may re-send dirty data instead; PRE-02 judges the counters)"
-			: "no REINIT was seen and this device has no known way to make one (the "
-			"backend knows no trigger)");
+		mc_skip(ctx, "%s",
+			trigger ?
+				"the device answered the need for new initial data "
+				"without REINIT (it may re-send dirty data instead; PRE-02 judges the counters)" :
+				"no REINIT was seen and this device has no known way to make one (the "
+				"backend knows no trigger)");
 		goto out_close_fd;
 	}
 	if (mc_set_state(ctx->dev, VFIO_DEVICE_STATE_STOP_COPY, NULL)) {
@@ -396,9 +423,10 @@ static void op_reinit(struct mc_ctx *ctx)
 	mc_data_close(ctx->dev, fd);
 	fd = -1;
 	if (resumes(ctx, &sb, rr.reinits))
-		mc_note(ctx, "%u REINIT(s), the first with initial_bytes %llu; the %zu-byte stream "
-			"resumed", rr.reinits,
-			(unsigned long long)rr.first_new, sb.len);
+		mc_note(ctx,
+			"%u REINIT(s), the first with initial_bytes %llu; the %zu-byte stream "
+			"resumed",
+			rr.reinits, (unsigned long long)rr.first_new, sb.len);
 out_close_fd:
 	mc_data_close(ctx->dev, fd);
 	free(sb.p);
@@ -430,8 +458,10 @@ static void op_v2_reopen(struct mc_ctx *ctx)
 	if (v2_absent(ctx) || flags_now(ctx, &before) || opt_in(ctx) || flags_now(ctx, &during))
 		return;
 	if (during == before) {
-		mc_skip(ctx, "flags came back %#x before and after the opt-in: a reopen cannot "
-			"show whether it ended (PRE-07 judges the flags)", during);
+		mc_skip(ctx,
+			"flags came back %#x before and after the opt-in: a reopen cannot "
+			"show whether it ended (PRE-07 judges the flags)",
+			during);
 		return;
 	}
 	mc_reset(ctx->dev);
@@ -446,12 +476,16 @@ static void op_v2_reopen(struct mc_ctx *ctx)
 	if (flags_now(ctx, &after))
 		return;
 	if (after != before)
-		mc_violation(ctx, "after a close and a reopen PRECOPY_INFO given flags %#x returned "
+		mc_violation(ctx,
+			     "after a close and a reopen PRECOPY_INFO given flags %#x returned "
 			     "%#x, as after the opt-in (%#x), not as before it (%#x): the opt-in "
-			     "survived the close", NOT_REINIT, after, during, before);
+			     "survived the close",
+			     NOT_REINIT, after, during, before);
 	else
-		mc_note(ctx, "flags came back %#x before the opt-in, %#x after it, %#x after a "
-			"close and a reopen", before, during, after);
+		mc_note(ctx,
+			"flags came back %#x before the opt-in, %#x after it, %#x after a "
+			"close and a reopen",
+			before, during, after);
 }
 
 const struct mc_op mc_ops_pre2[] = {

@@ -26,7 +26,7 @@
 #include "runopts.h"
 #include "walker.h"
 
-#define HUGE_COUNT 0x7ffff000u	/* MAX_RW_COUNT on 4 KiB pages: INT_MAX rounded down */
+#define HUGE_COUNT 0x7ffff000u /* MAX_RW_COUNT on 4 KiB pages: INT_MAX rounded down */
 #define STREAM_LIMIT (256u << 20)
 
 /* ------------------------------------------------------------------ REG-01 */
@@ -110,8 +110,7 @@ static bool cycle_source(struct mc_ctx *ctx, struct mc_dev *src, int i, struct c
  * that differs), -1 when it could not be told (recorded). By the state regions, else by
  * a save compared byte for byte (the device is left in STOP_COPY then).
  */
-static int holds_state(struct mc_ctx *ctx, const struct cycle *cy, size_t *diff,
-		       const char *when)
+static int holds_state(struct mc_ctx *ctx, const struct cycle *cy, size_t *diff, const char *when)
 {
 	uint8_t now[MC_REGACCS_MAX * MC_REGACC_MAX], *buf = NULL;
 	char err[256];
@@ -125,7 +124,8 @@ static int holds_state(struct mc_ctx *ctx, const struct cycle *cy, size_t *diff,
 			mc_violation(ctx, "%s, reading the state regions failed: %s", when, err);
 			return -1;
 		}
-		while (*diff < (size_t)n && *diff < (size_t)cy->reflen && now[*diff] == cy->ref[*diff])
+		while (*diff < (size_t)n && *diff < (size_t)cy->reflen &&
+		       now[*diff] == cy->ref[*diff])
 			(*diff)++;
 		return n == cy->reflen && *diff == (size_t)n;
 	}
@@ -161,7 +161,8 @@ static bool cycle_resume(struct mc_ctx *ctx, int i, const struct cycle *cy)
 	rc = n == cy->len ? mc_set_state(ctx->dev, ST_STOP, NULL) : n < 0 ? (int)n : -EIO;
 	mc_data_close(ctx->dev, fd);
 	if (rc)
-		mc_setup_violation(ctx, "RES-01", "migration #%d: the source's %zd-byte stream was refused: %s",
+		mc_setup_violation(ctx, "RES-01",
+				   "migration #%d: the source's %zd-byte stream was refused: %s",
 				   i + 1, cy->len, mc_errno_name(rc));
 	return !rc;
 }
@@ -204,7 +205,8 @@ static bool one_cycle(struct mc_ctx *ctx, int i)
 		goto out;
 	}
 	if (rc == 1) {
-		mc_skip(ctx, "%s the destination already holds the source's state although other bytes were written to it (the --dirty writes do not reach the migrated state)",
+		mc_skip(ctx,
+			"%s the destination already holds the source's state although other bytes were written to it (the --dirty writes do not reach the migrated state)",
 			when);
 		goto out;
 	}
@@ -214,9 +216,12 @@ static bool one_cycle(struct mc_ctx *ctx, int i)
 		 i == 1 ? "" : "s");
 	rc = holds_state(ctx, &cy, &diff, when);
 	if (rc == 0)
-		mc_violation(ctx, "%s the destination does not hold the source's state (its %s differ from byte %zu on): the stream was not loaded",
-			     when, ctx->di->state_regions ? "state regions" : "saved stream and the source's",
-			     diff);
+		mc_violation(
+			ctx,
+			"%s the destination does not hold the source's state (its %s differ from byte %zu on): the stream was not loaded",
+			when,
+			ctx->di->state_regions ? "state regions" : "saved stream and the source's",
+			diff);
 	ok = rc == 1;
 out:
 	free(cy.buf);
@@ -236,8 +241,10 @@ static bool reopen(struct mc_ctx *ctx, int i)
 	ctx->dev = NULL;
 	rc = mc_dev_open(ctx->di->device_spec, &ctx->dev, err, sizeof(err));
 	if (rc) {
-		mc_violation(ctx, "after migration #%d and a close, the device cannot be opened again: %s",
-			     i + 1, err);
+		mc_violation(
+			ctx,
+			"after migration #%d and a close, the device cannot be opened again: %s",
+			i + 1, err);
 		return false;
 	}
 	mc_dev_set_watch(ctx->dev, ctx->watch);
@@ -260,14 +267,17 @@ static void op_remigrate(struct mc_ctx *ctx)
 		return;
 	}
 	if (ctx->di->stream_nondet && !ctx->di->state_regions) {
-		mc_harness_error(ctx, "--nondeterministic needs --state-regions: nothing to compare");
+		mc_harness_error(ctx,
+				 "--nondeterministic needs --state-regions: nothing to compare");
 		return;
 	}
 	for (int i = 0; i < (int)n; i++)
 		if (!one_cycle(ctx, i) || (i + 1 < (int)n && !reopen(ctx, i)))
 			return;
-	mc_note(ctx, "%d migrations into the device, closed and reopened between them: each loaded its source's state (%s)",
-		(int)n, ctx->di->state_regions ? "by --state-regions" : "saved again, byte for byte");
+	mc_note(ctx,
+		"%d migrations into the device, closed and reopened between them: each loaded its source's state (%s)",
+		(int)n,
+		ctx->di->state_regions ? "by --state-regions" : "saved again, byte for byte");
 }
 
 static int count_check(const struct mc_case *c, char *err, size_t len, uint64_t max)
@@ -306,8 +316,10 @@ static ssize_t move_half(struct mc_ctx *ctx, uint32_t st, int fd)
 		}
 		n = mc_write_all(ctx->dev, fd, ctx->di->stream, half, half);
 		if (n != (ssize_t)half)
-			mc_setup_violation(ctx, "RES-01", "writing the first %zu bytes of a valid stream failed: %s",
-					   half, n < 0 ? mc_errno_name((int)n) : "short");
+			mc_setup_violation(
+				ctx, "RES-01",
+				"writing the first %zu bytes of a valid stream failed: %s", half,
+				n < 0 ? mc_errno_name((int)n) : "short");
 		return n == (ssize_t)half ? n : -EIO;
 	}
 	while (got < half) {
@@ -315,7 +327,8 @@ static ssize_t move_half(struct mc_ctx *ctx, uint32_t st, int fd)
 		if (n == -ENOMSG || n == 0)
 			break;
 		if (n < 0) {
-			mc_setup_violation(ctx, "SAVE-01", "reading the %s stream failed after %zu bytes: %s",
+			mc_setup_violation(ctx, "SAVE-01",
+					   "reading the %s stream failed after %zu bytes: %s",
 					   mc_state_name(st), got, mc_errno_name((int)n));
 			return n;
 		}
@@ -372,10 +385,10 @@ out:
 
 /* What one row writes, and what the device acknowledged of it. */
 struct huge_run {
-	uint64_t stream_acked;	/* bytes of the valid stream acknowledged */
-	uint64_t extra;		/* bytes acknowledged beyond it (zeros, huge writes) */
+	uint64_t stream_acked; /* bytes of the valid stream acknowledged */
+	uint64_t extra;	       /* bytes acknowledged beyond it (zeros, huge writes) */
 	int writes, refused;
-	bool bad;		/* a write returned more than its count (recorded) */
+	bool bad; /* a write returned more than its count (recorded) */
 };
 
 /* One write of @len bytes at @buf; judged: never more than @len. */
@@ -403,7 +416,8 @@ static void write_stream_part(struct mc_ctx *ctx, int fd, size_t off, size_t len
 			      struct huge_run *h)
 {
 	while (len && !h->bad) {
-		ssize_t n = judged_write(ctx, fd, ctx->di->stream + off, len, h, true, "the stream");
+		ssize_t n =
+			judged_write(ctx, fd, ctx->di->stream + off, len, h, true, "the stream");
 
 		if (n <= 0)
 			return;
@@ -425,8 +439,9 @@ static void write_past(struct mc_ctx *ctx, int fd, const uint8_t *zeros, struct 
 		size = ctx->di->stream_len;
 	limit = 2 * size + 65536;
 	while (offered < limit && refused_row < 3 && !h->bad) {
-		refused_row = judged_write(ctx, fd, zeros, 65536, h, false, "past the stream") < 0
-			      ? refused_row + 1 : 0;
+		refused_row = judged_write(ctx, fd, zeros, 65536, h, false, "past the stream") < 0 ?
+				      refused_row + 1 :
+				      0;
 		offered += 65536;
 	}
 }
@@ -472,14 +487,16 @@ static void huge_writes(struct mc_ctx *ctx, int fd, const char *at, const uint8_
 		if (!strcmp(at, "past"))
 			write_past(ctx, fd, zeros, h);
 		if (!h->bad)
-			judged_write(ctx, fd, big, HUGE_COUNT, h, false, "a huge write after the stream");
+			judged_write(ctx, fd, big, HUGE_COUNT, h, false,
+				     "a huge write after the stream");
 		return;
 	}
 	write_stream_part(ctx, fd, 0, half, h);
 	if (!h->bad)
-		judged_write(ctx, fd, big, HUGE_COUNT, h, false, !strcmp(at, "unmapped")
-			     ? "a huge write from a buffer unmapped after its first page"
-			     : "a huge write in the middle of the stream");
+		judged_write(ctx, fd, big, HUGE_COUNT, h, false,
+			     !strcmp(at, "unmapped") ?
+				     "a huge write from a buffer unmapped after its first page" :
+				     "a huge write in the middle of the stream");
 	if (!h->bad && h->stream_acked == half)
 		write_stream_part(ctx, fd, half, len - half, h);
 }
@@ -516,9 +533,11 @@ static void op_resume_huge(struct mc_ctx *ctx)
 	huge_writes(ctx, fd, at, big, zeros, &h);
 	rc = mc_set_state(ctx->dev, ST_STOP, NULL);
 	get_rc = mc_get_state(ctx->dev, &st);
-	snprintf(what, sizeof(what), "at=%s: %llu of %zu stream bytes and %llu others acknowledged in %d writes (%d refused)",
-		 at, (unsigned long long)h.stream_acked, ctx->di->stream_len,
-		 (unsigned long long)h.extra, h.writes, h.refused);
+	snprintf(
+		what, sizeof(what),
+		"at=%s: %llu of %zu stream bytes and %llu others acknowledged in %d writes (%d refused)",
+		at, (unsigned long long)h.stream_acked, ctx->di->stream_len,
+		(unsigned long long)h.extra, h.writes, h.refused);
 	if (h.bad)
 		goto out_fd;
 	if (!rc && (h.extra || h.stream_acked != ctx->di->stream_len))
@@ -527,8 +546,8 @@ static void op_resume_huge(struct mc_ctx *ctx)
 		mc_violation(ctx, "%s; GET after RESUMING->STOP (%s) failed: %s", what,
 			     mc_errno_name(rc), mc_errno_name(get_rc));
 	else if (rc ? st != ST_RESUMING && st != VFIO_DEVICE_STATE_ERROR : st != ST_STOP)
-		mc_violation(ctx, "%s; RESUMING->STOP gave %s, then GET %s", what, mc_errno_name(rc),
-			     mc_state_name(st));
+		mc_violation(ctx, "%s; RESUMING->STOP gave %s, then GET %s", what,
+			     mc_errno_name(rc), mc_state_name(st));
 	else
 		mc_note(ctx, "%s; RESUMING->STOP gave %s", what, mc_errno_name(rc));
 	if (ctx->res->status != MC_FAIL && reset_ok(ctx, "after the huge writes"))
@@ -551,19 +570,27 @@ static void log_cycle(struct mc_dev *dev, int rc[3])
 {
 	struct vfio_device_feature_dma_logging_range r = { .iova = LOG_IOVA, .length = LOG_LEN };
 	struct vfio_device_feature_dma_logging_control ctl = {
-		.page_size = 4096, .num_ranges = 1, .ranges = (uintptr_t)&r,
+		.page_size = 4096,
+		.num_ranges = 1,
+		.ranges = (uintptr_t)&r,
 	};
 	uint64_t bitmap[LOG_LEN / 4096 / 64];
 	struct vfio_device_feature_dma_logging_report rep = {
-		.iova = LOG_IOVA, .length = LOG_LEN, .page_size = 4096, .bitmap = (uintptr_t)bitmap,
+		.iova = LOG_IOVA,
+		.length = LOG_LEN,
+		.page_size = 4096,
+		.bitmap = (uintptr_t)bitmap,
 	};
 	uint8_t none[8];
 
 	memset(bitmap, 0, sizeof(bitmap));
 	rc[0] = mc_log_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
-			 &ctl, sizeof(ctl));
-	rc[1] = rc[0] ? 0 : mc_log_feature(dev, VFIO_DEVICE_FEATURE_GET |
-				     VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &rep, sizeof(rep));
+			       &ctl, sizeof(ctl));
+	rc[1] = rc[0] ? 0 :
+			mc_log_feature(dev,
+				       VFIO_DEVICE_FEATURE_GET |
+					       VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT,
+				       &rep, sizeof(rep));
 	rc[2] = mc_log_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
 			       none, 0);
 }
@@ -581,10 +608,12 @@ static void op_log_cycles(struct mc_ctx *ctx)
 
 	mc_case_num(ctx->c, "n", MC_NUM_DEC, 1, 10000, 200, &n, NULL, 0);
 	mc_reset(ctx->dev);
-	mc_log_feature(ctx->dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, first, 0);
+	mc_log_feature(ctx->dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
+		       first, 0);
 	log_cycle(ctx->dev, first);
 	if (first[0]) {
-		mc_skip(ctx, "the first DMA_LOGGING_START failed (%s): LOG-01's matter, nothing to repeat",
+		mc_skip(ctx,
+			"the first DMA_LOGGING_START failed (%s): LOG-01's matter, nothing to repeat",
 			mc_errno_name(first[0]));
 		return;
 	}
@@ -592,9 +621,11 @@ static void op_log_cycles(struct mc_ctx *ctx)
 		log_cycle(ctx->dev, rc);
 		for (int k = 0; k < 3; k++)
 			if (rc[k] != first[k]) {
-				mc_violation(ctx, "cycle %llu of START, REPORT, STOP: %s gave %s where the first cycle's gave %s",
-					     (unsigned long long)i + 1, what[k], mc_errno_name(rc[k]),
-					     mc_errno_name(first[k]));
+				mc_violation(
+					ctx,
+					"cycle %llu of START, REPORT, STOP: %s gave %s where the first cycle's gave %s",
+					(unsigned long long)i + 1, what[k], mc_errno_name(rc[k]),
+					mc_errno_name(first[k]));
 				return;
 			}
 	}

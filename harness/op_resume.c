@@ -42,11 +42,13 @@ static void op_resume_plan(struct mc_ctx *ctx)
 		for (uint64_t k = 0; k <= upto && k < s.len; k++) {
 			p = (struct mc_plan){ .kind = MC_PLAN_SPLIT, .k = (size_t)k };
 			snprintf(what, sizeof(what), "split at %llu", (unsigned long long)k);
-			if (mc_resume_attempt(ctx, &s, 0, s.len, &p, false, &a) || !mc_judge_resume_valid(ctx, &a, s.len, what))
+			if (mc_resume_attempt(ctx, &s, 0, s.len, &p, false, &a) ||
+			    !mc_judge_resume_valid(ctx, &a, s.len, what))
 				return;
 		}
 		mc_note(ctx, "%llu split points of a %llu-byte stream resumed",
-			(unsigned long long)(upto < s.len ? upto + 1 : s.len), (unsigned long long)s.len);
+			(unsigned long long)(upto < s.len ? upto + 1 : s.len),
+			(unsigned long long)s.len);
 		return;
 	}
 	mc_case_plan(ctx->c, &p, err, sizeof(err));
@@ -83,8 +85,7 @@ static int save_now(struct mc_ctx *ctx, struct mc_stream *out)
 static int regions_equal(struct mc_ctx *ctx, size_t *first_diff, char *err, size_t errlen)
 {
 	uint8_t buf[MC_REGACCS_MAX * MC_REGACC_MAX];
-	ssize_t n = mc_regacc_read(ctx->dev, ctx->di->state_regions, buf, sizeof(buf), err,
-				   errlen);
+	ssize_t n = mc_regacc_read(ctx->dev, ctx->di->state_regions, buf, sizeof(buf), err, errlen);
 
 	if (n < 0)
 		return (int)n;
@@ -117,10 +118,13 @@ static int holds_source_state(struct mc_ctx *ctx, const struct mc_stream *ref, c
 			return -1;
 		}
 		if (rc > 0) {
-			size_t n = (size_t)snprintf(why, whylen, "its --state-regions already read ");
+			size_t n =
+				(size_t)snprintf(why, whylen, "its --state-regions already read ");
 
-			for (size_t i = 0; i < ctx->di->ref_regions_len && i < 32 && n + 3 < whylen; i++)
-				n += (size_t)snprintf(why + n, whylen - n, "%02x", ctx->di->ref_regions[i]);
+			for (size_t i = 0; i < ctx->di->ref_regions_len && i < 32 && n + 3 < whylen;
+			     i++)
+				n += (size_t)snprintf(why + n, whylen - n, "%02x",
+						      ctx->di->ref_regions[i]);
 			snprintf(why + n, whylen - n, ", as the source's did");
 			return 1;
 		}
@@ -163,14 +167,17 @@ static bool vacuous(struct mc_ctx *ctx, const struct mc_stream *ref)
 			for (uint32_t k = 0; k < inv.a[i].len; k++)
 				inv.a[i].data[k] ^= 0xff;
 		if (mc_regacc_write(ctx->dev, &inv, err, sizeof(err))) {
-			mc_harness_error(ctx, "setting the destination apart (the --dirty writes inverted): %s",
-					 err);
+			mc_harness_error(
+				ctx,
+				"setting the destination apart (the --dirty writes inverted): %s",
+				err);
 			return true;
 		}
 		rc = holds_source_state(ctx, ref, why, sizeof(why));
 	}
 	if (rc == 1)
-		mc_skip(ctx, "before the resume the destination cannot be told from the source (%s); change the source with --dirty writes so RES-02 compares something",
+		mc_skip(ctx,
+			"before the resume the destination cannot be told from the source (%s); change the source with --dirty writes so RES-02 compares something",
 			why);
 	return rc != 0;
 }
@@ -195,24 +202,29 @@ static void op_resume_equiv(struct mc_ctx *ctx)
 	if (!mc_reference_stream(ctx, &s))
 		return;
 	if (ctx->di->stream_nondet && !ctx->di->state_regions) {
-		mc_harness_error(ctx, "--nondeterministic needs --state-regions: nothing to compare");
+		mc_harness_error(ctx,
+				 "--nondeterministic needs --state-regions: nothing to compare");
 		return;
 	}
 	if (vacuous(ctx, &s))
 		return;
 	mc_case_plan(ctx->c, &p, err, sizeof(err));
 	snprintf(what, sizeof(what), "resume with plan %s", mc_plan_text(&p, pt, sizeof(pt)));
-	if (mc_resume_attempt(ctx, &s, 0, s.len, &p, false, &a) || !mc_judge_resume_valid(ctx, &a, s.len, what))
+	if (mc_resume_attempt(ctx, &s, 0, s.len, &p, false, &a) ||
+	    !mc_judge_resume_valid(ctx, &a, s.len, what))
 		return;
 	if (ctx->di->state_regions) {
 		rc = regions_equal(ctx, &d, err, sizeof(err));
 		if (rc < 0) {
-			mc_violation(ctx, "after %s, reading the state regions failed: %s", what, err);
+			mc_violation(ctx, "after %s, reading the state regions failed: %s", what,
+				     err);
 			return;
 		}
 		if (!rc) {
-			mc_violation(ctx, "after %s the state regions differ from the source's at byte %zu of %zu",
-				     what, d, ctx->di->ref_regions_len);
+			mc_violation(
+				ctx,
+				"after %s the state regions differ from the source's at byte %zu of %zu",
+				what, d, ctx->di->ref_regions_len);
 			return;
 		}
 		mc_note(ctx, "%s: the %zu bytes of state regions equal the source's", what,
@@ -230,9 +242,11 @@ static void op_resume_equiv(struct mc_ctx *ctx)
 	}
 	rc = mc_stream_cmp(&s, &again, &diff);
 	if (rc > 0)
-		mc_violation(ctx, "after %s the device saves a different stream: %llu bytes against the source's %llu, first difference at byte %llu",
-			     what, (unsigned long long)again.len, (unsigned long long)s.len,
-			     (unsigned long long)diff);
+		mc_violation(
+			ctx,
+			"after %s the device saves a different stream: %llu bytes against the source's %llu, first difference at byte %llu",
+			what, (unsigned long long)again.len, (unsigned long long)s.len,
+			(unsigned long long)diff);
 	else if (rc < 0)
 		mc_harness_error(ctx, "comparing streams: %s", mc_errno_name(rc));
 	else
@@ -241,7 +255,6 @@ static void op_resume_equiv(struct mc_ctx *ctx)
 out:
 	mc_stream_free(&again);
 }
-
 
 /* RES-03: truncated streams (every header offset, a sample beyond, empty) are refused. */
 /*
@@ -254,7 +267,7 @@ out:
 static unsigned record_cuts(struct mc_dev *dev, const struct mc_stream *s, uint64_t *cuts,
 			    const char **why)
 {
-	const uint8_t *p = s->mem_len == s->len ? s->mem : NULL;	/* all in memory */
+	const uint8_t *p = s->mem_len == s->len ? s->mem : NULL; /* all in memory */
 	uint64_t *all;
 	long n;
 
@@ -269,7 +282,8 @@ static unsigned record_cuts(struct mc_dev *dev, const struct mc_stream *s, uint6
 			memcpy(cuts, all, (size_t)n * sizeof(*all));
 		} else {
 			memcpy(cuts, all, MAX_CUTS / 2 * sizeof(*all));
-			memcpy(cuts + MAX_CUTS / 2, all + n - MAX_CUTS / 2, MAX_CUTS / 2 * sizeof(*all));
+			memcpy(cuts + MAX_CUTS / 2, all + n - MAX_CUTS / 2,
+			       MAX_CUTS / 2 * sizeof(*all));
 			n = MAX_CUTS;
 		}
 		free(all);
@@ -406,7 +420,8 @@ static void op_resume_corrupt(struct mc_ctx *ctx)
 		}
 	}
 	if (!bad)
-		mc_note(ctx, "%u flips: %u refused by a write, %u refused at RESUMING->STOP, %u accepted (device then usable)",
+		mc_note(ctx,
+			"%u flips: %u refused by a write, %u refused at RESUMING->STOP, %u accepted (device then usable)",
 			n, refused_write, n - refused_write - accepted, accepted);
 }
 
@@ -419,7 +434,8 @@ static void op_resume_foreign(struct mc_ctx *ctx)
 	char err[128], pt[96], what[400];
 
 	if (!ctx->di->foreign_spec) {
-		mc_skip(ctx, "%s", ctx->di->foreign_why ? ctx->di->foreign_why : "no foreign stream");
+		mc_skip(ctx, "%s",
+			ctx->di->foreign_why ? ctx->di->foreign_why : "no foreign stream");
 		return;
 	}
 	mc_stream_wrap(&s, ctx->di->foreign, ctx->di->foreign_len);
@@ -457,12 +473,14 @@ static void op_resume_garbage(struct mc_ctx *ctx)
 	if (mc_resume_attempt(ctx, &g, 0, g.len, &split, true, &a))
 		goto out;
 	if (a.rr.acked == g.len) {
-		mc_judge_resume_refused(ctx, &a, g.len, "a valid stream plus 16 extra bytes, all acknowledged");
+		mc_judge_resume_refused(ctx, &a, g.len,
+					"a valid stream plus 16 extra bytes, all acknowledged");
 	} else if (a.rr.acked == s.len && a.rr.ngaps == 1 && a.rr.gaps[0].start == s.len) {
 		mc_note(ctx, "the 16 extra bytes were refused (%s); RESUMING->STOP then gave %s",
 			mc_errno_name(a.rr.first_err), mc_errno_name(a.stop_rc));
 		if (!a.stop_rc)
-			mc_check_accepted_usable(ctx, &a, "a valid stream whose extra bytes were refused");
+			mc_check_accepted_usable(ctx, &a,
+						 "a valid stream whose extra bytes were refused");
 	} else {
 		mc_judge_resume_refused(ctx, &a, g.len, "a valid stream plus 16 extra bytes");
 	}
@@ -512,7 +530,8 @@ static void op_resume_gap(struct mc_ctx *ctx)
 	}
 	n = mc_data_write(ctx->dev, fd, hole, (size_t)gap);
 	if (n >= 0) {
-		mc_harness_error(ctx, "a write from an unreadable buffer returned %zd, not EFAULT", n);
+		mc_harness_error(ctx, "a write from an unreadable buffer returned %zd, not EFAULT",
+				 n);
 		goto out_fd;
 	}
 	mc_stream_resume(ctx->dev, fd, &s, cut + gap, s.len - cut - gap, &o, &r2);
@@ -520,8 +539,10 @@ static void op_resume_gap(struct mc_ctx *ctx)
 	a.rr.first_err = (int)n;
 	a.rr.first_err_off = cut;
 	a.stop_rc = mc_set_state(ctx->dev, ST_STOP, NULL);
-	snprintf(what, sizeof(what), "the write of bytes %llu..%llu failed (%s) and the rest followed",
-		 (unsigned long long)cut, (unsigned long long)(cut + gap - 1), mc_errno_name((int)n));
+	snprintf(what, sizeof(what),
+		 "the write of bytes %llu..%llu failed (%s) and the rest followed",
+		 (unsigned long long)cut, (unsigned long long)(cut + gap - 1),
+		 mc_errno_name((int)n));
 	if (mc_judge_resume_refused(ctx, &a, s.len, what))
 		mc_note(ctx, "%s: RESUMING->STOP refused it (%s)", what, mc_errno_name(a.stop_rc));
 out_fd:
@@ -569,7 +590,8 @@ static void op_resume_random(struct mc_ctx *ctx)
 		}
 		mc_stream_free(&r);
 		if (a.get_rc) {
-			mc_violation(ctx, "%s: GET afterwards failed: %s", what, mc_errno_name(a.get_rc));
+			mc_violation(ctx, "%s: GET afterwards failed: %s", what,
+				     mc_errno_name(a.get_rc));
 			return;
 		}
 		if (!a.stop_rc) {

@@ -46,13 +46,15 @@ static void op_reopen(struct mc_ctx *ctx)
 	if (mc_reach(ctx, st, &fd))
 		return;
 	if (st != VFIO_DEVICE_STATE_RESUMING)
-		mc_data_read(ctx->dev, fd, b, sizeof(b));	/* a session in progress */
+		mc_data_read(ctx->dev, fd, b, sizeof(b)); /* a session in progress */
 	mc_dev_close(ctx->dev);
 	ctx->dev = NULL;
 	rc = mc_dev_open(ctx->di->device_spec, &nd, err, sizeof(err));
 	if (rc) {
-		mc_violation(ctx, "closed in %s with its session open, the device cannot be opened again: %s",
-			     mc_state_name(st), err);
+		mc_violation(
+			ctx,
+			"closed in %s with its session open, the device cannot be opened again: %s",
+			mc_state_name(st), err);
 		return;
 	}
 	ctx->dev = nd;
@@ -92,7 +94,8 @@ static void op_outlive(struct mc_ctx *ctx)
 	int fd, rc;
 
 	if (!ctx->di->destructive) {
-		mc_skip(ctx, "destructive: it removes the device, so it runs only with --destructive");
+		mc_skip(ctx,
+			"destructive: it removes the device, so it runs only with --destructive");
 		return;
 	}
 	if (mc_case_arg(ctx->c, "state", v, sizeof(v)))
@@ -100,7 +103,7 @@ static void op_outlive(struct mc_ctx *ctx)
 	if (mc_reach(ctx, st, &fd))
 		return;
 	if (st != VFIO_DEVICE_STATE_RESUMING)
-		mc_data_read(ctx->dev, fd, b, 16);	/* a session in progress */
+		mc_data_read(ctx->dev, fd, b, 16); /* a session in progress */
 	rc = mc_dev_remove(ctx->dev, err, sizeof(err));
 	if (rc) {
 		mc_harness_error(ctx, "removing the device failed: %s", err);
@@ -110,8 +113,10 @@ static void op_outlive(struct mc_ctx *ctx)
 	if (st == VFIO_DEVICE_STATE_RESUMING) {
 		n = mc_data_write(ctx->dev, fd, b, sizeof(b));
 		if (n >= 0)
-			mc_violation(ctx, "after the device was removed, a write of %zu bytes to its resume fd returned %zd",
-				     sizeof(b), n);
+			mc_violation(
+				ctx,
+				"after the device was removed, a write of %zu bytes to its resume fd returned %zd",
+				sizeof(b), n);
 		else
 			mc_note(ctx, "after removal the resume fd's write fails with %s",
 				mc_errno_name((int)n));
@@ -126,8 +131,10 @@ static void op_outlive(struct mc_ctx *ctx)
 			got += (uint64_t)n;
 		}
 		if (got)
-			mc_violation(ctx, "after the device was removed, its %s save fd still delivered %llu bytes",
-				     mc_state_name(st), (unsigned long long)got);
+			mc_violation(
+				ctx,
+				"after the device was removed, its %s save fd still delivered %llu bytes",
+				mc_state_name(st), (unsigned long long)got);
 		else
 			mc_note(ctx, "after removal the save fd's read gives %s",
 				n < 0 ? mc_errno_name((int)n) : "0 (end of file)");
@@ -140,7 +147,9 @@ static void op_outlive(struct mc_ctx *ctx)
 
 const struct mc_op mc_ops_rob[] = {
 	{ .name = "reopen", .check = mc_op_state_arg_check, .run = op_reopen },
-	{ .name = "outlive", .check = mc_op_state_arg_check, .run = op_outlive,
+	{ .name = "outlive",
+	  .check = mc_op_state_arg_check,
+	  .run = op_outlive,
 	  .order = MC_ORDER_DESTRUCTIVE },
 	{ .name = "klog", .run = op_klog, .order = MC_ORDER_LAST, .no_device = true },
 	{ .name = NULL },

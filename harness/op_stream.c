@@ -24,7 +24,6 @@
 #include "stream.h"
 #include "walker.h"
 
-
 /* ---------------------------------------------------------------- shared steps */
 
 /* The sample offsets and damage of the RES cases: xorshift64, seeded from --seed. */
@@ -96,9 +95,11 @@ static int save_whole_stream(struct mc_ctx *ctx, const struct mc_plan *p, bool v
 		o.stop_at_enomsg = true;
 		rc = mc_stream_save(ctx->dev, fd, &o, out, sr);
 		if (rc && rc != -ENOMSG) {
-			mc_violation(ctx, "reading pre-copy data with plan %s failed after %llu bytes: %s",
-				     mc_plan_text(p, pt, sizeof(pt)), (unsigned long long)sr->bytes,
-				     mc_errno_name(rc));
+			mc_violation(
+				ctx,
+				"reading pre-copy data with plan %s failed after %llu bytes: %s",
+				mc_plan_text(p, pt, sizeof(pt)), (unsigned long long)sr->bytes,
+				mc_errno_name(rc));
 			goto out;
 		}
 		rc = mc_set_state(ctx->dev, ST_STOP_COPY, NULL);
@@ -110,9 +111,11 @@ static int save_whole_stream(struct mc_ctx *ctx, const struct mc_plan *p, bool v
 	}
 	rc = mc_stream_save(ctx->dev, fd, &o, out, sr);
 	if (rc)
-		mc_violation(ctx, "reading the stream in STOP_COPY with plan %s failed after %llu bytes: %s",
-			     mc_plan_text(p, pt, sizeof(pt)), (unsigned long long)out->len,
-			     mc_errno_name(rc));
+		mc_violation(
+			ctx,
+			"reading the stream in STOP_COPY with plan %s failed after %llu bytes: %s",
+			mc_plan_text(p, pt, sizeof(pt)), (unsigned long long)out->len,
+			mc_errno_name(rc));
 out:
 	mc_data_close(ctx->dev, fd);
 	return rc;
@@ -128,7 +131,6 @@ bool mc_reference_stream(struct mc_ctx *ctx, struct mc_stream *s)
 	mc_stream_wrap(s, ctx->di->stream, ctx->di->stream_len);
 	return true;
 }
-
 
 /*
  * Reach RESUMING, write [@off, @off+@len) of @s with @p, SET STOP, GET. Returns 0 or
@@ -153,8 +155,7 @@ int mc_resume_attempt(struct mc_ctx *ctx, const struct mc_stream *s, uint64_t of
 }
 
 /* "acked 24 of 96 bytes (first error EFAULT at 0)" */
-static const char *acked_text(const struct mc_attempt *a, uint64_t offered, char *buf,
-			      size_t len)
+static const char *acked_text(const struct mc_attempt *a, uint64_t offered, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "the device acknowledged %llu of %llu bytes",
 			 (unsigned long long)a->rr.acked, (unsigned long long)offered);
@@ -203,8 +204,8 @@ void mc_check_accepted_usable(struct mc_ctx *ctx, const struct mc_attempt *a, co
 	if (!rc)
 		rc = mc_get_state(ctx->dev, &st);
 	if (rc || st != ST_RUNNING)
-		mc_violation(ctx, "%s: the accepted device would not run: SET RUNNING %s, GET %s", what,
-			     mc_errno_name(rc), rc ? "-" : mc_state_name(st));
+		mc_violation(ctx, "%s: the accepted device would not run: SET RUNNING %s, GET %s",
+			     what, mc_errno_name(rc), rc ? "-" : mc_state_name(st));
 }
 
 /* ---------------------------------------------------------------- SAVE */
@@ -253,16 +254,20 @@ static void op_save_eof(struct mc_ctx *ctx)
 		ssize_t n = mc_data_read(ctx->dev, fd, b, sizeof(b));
 
 		if (n != 0) {
-			mc_violation(ctx, "after end of stream (%llu bytes) read #%d gave %s: EOF is not permanent",
-				     (unsigned long long)s.len, i + 2,
-				     n < 0 ? mc_errno_name((int)n) : "more data");
+			mc_violation(
+				ctx,
+				"after end of stream (%llu bytes) read #%d gave %s: EOF is not permanent",
+				(unsigned long long)s.len, i + 2,
+				n < 0 ? mc_errno_name((int)n) : "more data");
 			goto out;
 		}
 	}
 	pr = mc_data_poll(ctx->dev, fd, POLLIN, 0);
 	mc_note(ctx, "%llu bytes%s; 3 more reads gave 0; poll at EOF: %s",
 		(unsigned long long)s.len, via_pre ? " (pre-copy and stop-copy)" : "",
-		pr > 0 ? "readable" : pr == 0 ? "not readable" : mc_errno_name(pr));
+		pr > 0	? "readable" :
+		pr == 0 ? "not readable" :
+			  mc_errno_name(pr));
 out:
 	mc_stream_free(&s);
 	mc_data_close(ctx->dev, fd);
@@ -284,7 +289,8 @@ static void op_save_plan(struct mc_ctx *ctx)
 	mc_case_plan(ctx->c, &p, err, sizeof(err));
 	mc_stream_init(&a, 0);
 	mc_stream_init(&b, 0);
-	if (save_whole_stream(ctx, &one, false, &a, &sa) || save_whole_stream(ctx, &p, false, &b, &sb))
+	if (save_whole_stream(ctx, &one, false, &a, &sa) ||
+	    save_whole_stream(ctx, &p, false, &b, &sb))
 		goto out;
 	rc = mc_stream_cmp(&a, &b, &diff);
 	if (rc < 0) {
@@ -292,7 +298,8 @@ static void op_save_plan(struct mc_ctx *ctx)
 	} else if (rc) {
 		struct mc_attempt at;
 
-		mc_note(ctx, "plan %s: %llu bytes in %lu reads, single read: %llu bytes; first difference at %llu",
+		mc_note(ctx,
+			"plan %s: %llu bytes in %lu reads, single read: %llu bytes; first difference at %llu",
 			mc_plan_text(&p, pt, sizeof(pt)), (unsigned long long)b.len, sb.calls,
 			(unsigned long long)a.len, (unsigned long long)diff);
 		for (int i = 0; i < 2; i++) {
@@ -301,10 +308,12 @@ static void op_save_plan(struct mc_ctx *ctx)
 			if (mc_resume_attempt(ctx, s, 0, s->len, &one, false, &at))
 				break;
 			if (at.write_rc || at.stop_rc)
-				mc_violation(ctx, "the stream read %s differs from the other and does not resume: %s, RESUMING->STOP %s",
-					     i ? "with the plan" : "in one buffer",
-					     acked_text(&at, s->len, ack, sizeof(ack)),
-					     mc_errno_name(at.stop_rc));
+				mc_violation(
+					ctx,
+					"the stream read %s differs from the other and does not resume: %s, RESUMING->STOP %s",
+					i ? "with the plan" : "in one buffer",
+					acked_text(&at, s->len, ack, sizeof(ack)),
+					mc_errno_name(at.stop_rc));
 		}
 	} else {
 		mc_note(ctx, "plan %s: %lu reads (%lu short), %llu bytes, identical",
@@ -354,8 +363,10 @@ static void budget_ratio(struct mc_ctx *ctx, uint64_t est, uint64_t len)
 	if (!r || !len)
 		return;
 	if ((double)est * r < (double)len || (double)est > (double)len * r)
-		mc_budget_fail(ctx, "MIG_DATA_SIZE %llu is not within a factor %g of the %llu bytes read (--budget datasize=%g)",
-			       (unsigned long long)est, r, (unsigned long long)len, r);
+		mc_budget_fail(
+			ctx,
+			"MIG_DATA_SIZE %llu is not within a factor %g of the %llu bytes read (--budget datasize=%g)",
+			(unsigned long long)est, r, (unsigned long long)len, r);
 }
 
 static void op_data_size_ratio(struct mc_ctx *ctx)
@@ -382,7 +393,8 @@ static void op_data_size_ratio(struct mc_ctx *ctx)
 		mc_metric_value(ctx, "data_size", "B", (double)est);
 		mc_metric_value(ctx, "stream_bytes", "B", (double)s.len);
 		if (s.len)
-			mc_metric_value(ctx, "data_size_ratio", "ratio", (double)est / (double)s.len);
+			mc_metric_value(ctx, "data_size_ratio", "ratio",
+					(double)est / (double)s.len);
 		mc_note(ctx, "MIG_DATA_SIZE %llu, stream %llu bytes", (unsigned long long)est,
 			(unsigned long long)s.len);
 		budget_ratio(ctx, est, s.len);
@@ -469,7 +481,9 @@ static void op_io_equiv(struct mc_ctx *ctx)
 		mc_data_close(ctx->dev, fd);
 		if (mc_judge_resume_valid(ctx, &at, s.len, "a stream written through io_uring"))
 			mc_note(ctx, "%lu io_uring writes; poll on the resume fd: %s", at.rr.calls,
-				pr > 0 ? "writable" : pr == 0 ? "not ready" : mc_errno_name(pr));
+				pr > 0	? "writable" :
+				pr == 0 ? "not ready" :
+					  mc_errno_name(pr));
 		return;
 	}
 	mc_stream_init(&a, 0);
@@ -494,15 +508,21 @@ static void op_io_equiv(struct mc_ctx *ctx)
 			struct mc_plan one = { .kind = MC_PLAN_ONE };
 
 			if (!mc_resume_attempt(ctx, &b, 0, b.len, &one, false, &at))
-				mc_judge_resume_valid(ctx, &at, b.len, "the stream read through io_uring");
+				mc_judge_resume_valid(ctx, &at, b.len,
+						      "the stream read through io_uring");
 		} else if (rc)
-			mc_violation(ctx, "the stream read through io_uring (%llu bytes) differs from the one read with read() (%llu bytes) at byte %llu",
-				     (unsigned long long)b.len, (unsigned long long)a.len,
-				     (unsigned long long)diff);
+			mc_violation(
+				ctx,
+				"the stream read through io_uring (%llu bytes) differs from the one read with read() (%llu bytes) at byte %llu",
+				(unsigned long long)b.len, (unsigned long long)a.len,
+				(unsigned long long)diff);
 		else
-			mc_note(ctx, "io_uring and read() deliver the same %llu bytes; poll on the save fd in STOP_COPY: %s",
+			mc_note(ctx,
+				"io_uring and read() deliver the same %llu bytes; poll on the save fd in STOP_COPY: %s",
 				(unsigned long long)a.len,
-				pr > 0 ? "readable" : pr == 0 ? "not ready" : mc_errno_name(pr));
+				pr > 0	? "readable" :
+				pr == 0 ? "not ready" :
+					  mc_errno_name(pr));
 	}
 out:
 	mc_stream_free(&a);
@@ -519,8 +539,8 @@ int mc_check_no_args(const struct mc_case *c, char *err, size_t len)
 	return 0;
 }
 
-int mc_check_arg_one_of(const struct mc_case *c, const char *key, const char *const *ok,
-			char *err, size_t len)
+int mc_check_arg_one_of(const struct mc_case *c, const char *key, const char *const *ok, char *err,
+			size_t len)
 {
 	char v[24] = "";
 

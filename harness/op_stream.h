@@ -18,9 +18,9 @@
 /* One resume attempt and what the device did with it. */
 struct mc_attempt {
 	struct mc_resume_result rr;
-	int write_rc;		/* mc_stream_resume's result */
-	int stop_rc;		/* SET RESUMING->STOP */
-	uint32_t state;		/* GET after the SET (valid when get_rc == 0) */
+	int write_rc;	/* mc_stream_resume's result */
+	int stop_rc;	/* SET RESUMING->STOP */
+	uint32_t state; /* GET after the SET (valid when get_rc == 0) */
 	int get_rc;
 };
 
@@ -32,10 +32,10 @@ void mc_run_io_opts(const struct mc_ctx *ctx, struct mc_io_opts *o, const struct
 int mc_case_plan(const struct mc_case *c, struct mc_plan *p, char *err, size_t len);
 /* Row checks: a valid plan=; no args at all; @key one of @ok (NULL-terminated). */
 int mc_check_plan_arg(const struct mc_case *c, char *err, size_t len);
-#define MC_SPLITS_MAX 65536	/* splits=N: split points tried, at most */
+#define MC_SPLITS_MAX 65536 /* splits=N: split points tried, at most */
 int mc_check_no_args(const struct mc_case *c, char *err, size_t len);
-int mc_check_arg_one_of(const struct mc_case *c, const char *key, const char *const *ok,
-			char *err, size_t len);
+int mc_check_arg_one_of(const struct mc_case *c, const char *key, const char *const *ok, char *err,
+			size_t len);
 const char *mc_plan_text(const struct mc_plan *p, char *buf, size_t len);
 /* The reference stream (from --peer, or saved before the cases ran); false: recorded. */
 bool mc_reference_stream(struct mc_ctx *ctx, struct mc_stream *s);

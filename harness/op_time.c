@@ -82,8 +82,10 @@ static void op_arc_latency(struct mc_ctx *ctx)
 		mc_data_close(ctx->dev, nfd);
 		mc_data_close(ctx->dev, fd);
 		if (rc) {
-			mc_setup_violation(ctx, "FSM-01", "SET %s, which the model allows, failed "
-					   "on repetition %u: %s", what, i + 1, mc_errno_name(rc));
+			mc_setup_violation(ctx, "FSM-01",
+					   "SET %s, which the model allows, failed "
+					   "on repetition %u: %s",
+					   what, i + 1, mc_errno_name(rc));
 			goto out;
 		}
 	}
@@ -135,8 +137,9 @@ static void op_downtime(struct mc_ctx *ctx)
 		if (rc || mc_reach(ctx, VFIO_DEVICE_STATE_RESUMING, &fd)) {
 			if (rc)
 				mc_setup_violation(ctx, set_rc ? "FSM-01" : "SAVE-01",
-						   "%s failed: %s", set_rc ? "SET STOP->STOP_COPY" :
-						   "reading the stream in STOP_COPY",
+						   "%s failed: %s",
+						   set_rc ? "SET STOP->STOP_COPY" :
+							    "reading the stream in STOP_COPY",
 						   mc_errno_name(rc));
 			mc_stream_free(&s);
 			goto out;
@@ -150,7 +153,8 @@ static void op_downtime(struct mc_ctx *ctx)
 		bytes = s.len;
 		mc_stream_free(&s);
 		if (rc) {
-			mc_setup_violation(ctx, "RES-01", "resuming the device's own stream failed: %s",
+			mc_setup_violation(ctx, "RES-01",
+					   "resuming the device's own stream failed: %s",
 					   mc_errno_name(rc));
 			goto out;
 		}
@@ -174,7 +178,9 @@ out:
 }
 
 const struct mc_op mc_ops_time[] = {
-	{ .name = "arc_latency", .expand = MC_EXPAND_ARC, .check = reps_check,
+	{ .name = "arc_latency",
+	  .expand = MC_EXPAND_ARC,
+	  .check = reps_check,
 	  .run = op_arc_latency },
 	{ .name = "downtime", .check = reps_check, .run = op_downtime },
 	{ .name = NULL },

@@ -37,12 +37,15 @@ static void op_qemu_save(struct mc_ctx *ctx)
 	}
 	rc = mc_resume_check(ctx, out.p, out.len, &harness);
 	if (rc && !harness)
-		mc_violation(ctx, "the %zu-byte stream QEMU's sequence read (%u reads of up to %zu "
-			     "bytes) did not resume: %s", out.len, out.n, v.bufsize,
-			     mc_errno_name(rc));
+		mc_violation(ctx,
+			     "the %zu-byte stream QEMU's sequence read (%u reads of up to %zu "
+			     "bytes) did not resume: %s",
+			     out.len, out.n, v.bufsize, mc_errno_name(rc));
 	else if (!rc)
-		mc_note(ctx, "QEMU's save: %u reads of up to %zu bytes, %zu bytes; the stream "
-			"resumed", out.n, v.bufsize, out.len);
+		mc_note(ctx,
+			"QEMU's save: %u reads of up to %zu bytes, %zu bytes; the stream "
+			"resumed",
+			out.n, v.bufsize, out.len);
 out:
 	mc_vmm_chunks_free(&out);
 }
@@ -74,8 +77,10 @@ static void op_qemu_load(struct mc_ctx *ctx)
 	    mc_vmm_carries(ctx, &d, &in, "QEMU's load"))
 		mc_vmm_verdict(ctx, &d);
 	else
-		mc_note(ctx, "%zu bytes written in %u pieces cut by a 32 KiB buffer, the fd closed "
-			"in RESUMING, then %s: %s", in.len, pieces,
+		mc_note(ctx,
+			"%zu bytes written in %u pieces cut by a 32 KiB buffer, the fd closed "
+			"in RESUMING, then %s: %s",
+			in.len, pieces,
 			d.flags & VFIO_MIGRATION_P2P ? "RUNNING_P2P, RUNNING" : "RUNNING",
 			mc_vmm_carried(ctx, "the device carries the source's state"));
 out:
@@ -105,8 +110,10 @@ static int believed(struct mc_vmm *v, const char *after)
 	if (rc)
 		return mc_vmm_fail(v, "%s, GET failed: %s", after, mc_errno_name(rc));
 	if (st != v->state)
-		return mc_vmm_fail(v, "%s, GET reports %s while QEMU's recovery left it believing "
-				   "%s", after, mc_state_name(st), mc_state_name(v->state));
+		return mc_vmm_fail(v,
+				   "%s, GET reports %s while QEMU's recovery left it believing "
+				   "%s",
+				   after, mc_state_name(st), mc_state_name(v->state));
 	return 0;
 }
 
@@ -118,9 +125,9 @@ static void fail_fault(struct mc_ctx *ctx)
 	unsigned nsets, fired = 0;
 	struct mc_vmm v;
 	unsigned have = mc_dev_fault_kinds(ctx->dev, kinds, sizeof(kinds));
-	enum mc_fault_kind kind = have & MC_FAULT_BIT(MC_FAULT_ARC_FAIL) ? MC_FAULT_ARC_FAIL
-				  : have & MC_FAULT_BIT(MC_FAULT_ALLOC_NTH) ? MC_FAULT_ALLOC_NTH
-				  : MC_FAULT_NONE;
+	enum mc_fault_kind kind = have & MC_FAULT_BIT(MC_FAULT_ARC_FAIL)  ? MC_FAULT_ARC_FAIL :
+				  have & MC_FAULT_BIT(MC_FAULT_ALLOC_NTH) ? MC_FAULT_ALLOC_NTH :
+									    MC_FAULT_NONE;
 
 	if (kind == MC_FAULT_NONE) {
 		mc_skip(ctx, "the device can fail neither an arc nor an allocation%s%s",
@@ -141,14 +148,16 @@ static void fail_fault(struct mc_ctx *ctx)
 		if (!mc_vmm_qemu_save(&v, &out) || !v.injected) {
 			if (v.why[0])
 				goto out_verdict;
-			continue;	/* the fault did not fire on that SET */
+			continue; /* the fault did not fire on that SET */
 		}
 		/* QEMU still holds the fd: its cleanup closes it after SET STOP. */
 		fired++;
 		v.fault_at = -1;
-		v.injected = false;	/* from here on every failure is the device's */
-		snprintf(after, sizeof(after), "after QEMU's SET #%u failed (injected) and its "
-			 "recovery", k + 1);
+		v.injected = false; /* from here on every failure is the device's */
+		snprintf(after, sizeof(after),
+			 "after QEMU's SET #%u failed (injected) and its "
+			 "recovery",
+			 k + 1);
 		if (believed(&v, after))
 			goto out_verdict;
 		abort_cleanup(&v);
@@ -167,9 +176,12 @@ static void fail_fault(struct mc_ctx *ctx)
 		}
 	}
 	if (fired)
-		mc_note(ctx, "%u of QEMU's %u save SETs failed in turn (%s); each recovery left the "
-			"device where QEMU believed it and the next migration worked", fired, nsets,
-			kind == MC_FAULT_ARC_FAIL ? "an arc fault" : "its first allocation failing");
+		mc_note(ctx,
+			"%u of QEMU's %u save SETs failed in turn (%s); each recovery left the "
+			"device where QEMU believed it and the next migration worked",
+			fired, nsets,
+			kind == MC_FAULT_ARC_FAIL ? "an arc fault" :
+						    "its first allocation failing");
 	else
 		mc_skip(ctx, "no injected fault made one of QEMU's %u SETs fail", nsets);
 	goto out;
@@ -208,18 +220,22 @@ static void fail_bad_stream(struct mc_ctx *ctx)
 	if (!rc)
 		rc = mc_vmm_set(&d, ST(RUNNING), ST(ERROR));
 	if (!rc) {
-		mc_skip(ctx, "the device accepted %zu of the stream's %zu bytes (RES-03 judges); "
-			"QEMU's failure path was not taken", half.len, whole.len);
+		mc_skip(ctx,
+			"the device accepted %zu of the stream's %zu bytes (RES-03 judges); "
+			"QEMU's failure path was not taken",
+			half.len, whole.len);
 		goto out;
 	}
-	if (d.why[0] || believed(&d, "after the VM start failed on a truncated stream and QEMU "
-				 "reset the device") ||
+	if (d.why[0] ||
+	    believed(&d, "after the VM start failed on a truncated stream and QEMU "
+			 "reset the device") ||
 	    mc_vmm_set_apart(ctx, &d) || mc_vmm_qemu_load(&d, &whole, &pieces) ||
 	    mc_vmm_carries(ctx, &d, &whole, "the next, complete load"))
 		goto out_verdict;
-	mc_note(ctx, "a truncated stream failed the VM start (%s), the reset gave RUNNING and the "
-		"next load worked: %s", mc_errno_name(rc),
-		mc_vmm_carried(ctx, "the device carries the source's state"));
+	mc_note(ctx,
+		"a truncated stream failed the VM start (%s), the reset gave RUNNING and the "
+		"next load worked: %s",
+		mc_errno_name(rc), mc_vmm_carried(ctx, "the device carries the source's state"));
 	goto out;
 out_verdict:
 	mc_vmm_verdict(ctx, &d);
@@ -255,11 +271,11 @@ static void op_qemu_fail(struct mc_ctx *ctx)
 /* One device's part in a multifd migration: its source, then its destination. */
 struct mfd {
 	struct mc_vmm v;
-	struct mc_vmm_chunks out;		/* the stream it saved */
-	const struct mc_vmm_chunks *in;	/* the stream it loads */
+	struct mc_vmm_chunks out;	/* the stream it saved */
+	const struct mc_vmm_chunks *in; /* the stream it loads */
 	uint8_t *buf;
 	struct mc_ctx *ctx;
-	pthread_barrier_t *between;	/* two devices: all saves end before any load */
+	pthread_barrier_t *between; /* two devices: all saves end before any load */
 	unsigned pieces;
 };
 
@@ -346,7 +362,7 @@ static int open_second(struct mc_ctx *ctx, struct mc_dev **dev, uint64_t *flags)
 		spec = ctx->di->device_spec;
 	if (!spec) {
 		mc_skip(ctx, "two devices migrating in parallel need --peer (a second device of "
-			"the same type)");
+			     "the same type)");
 		return 1;
 	}
 	rc = mc_dev_open(spec, dev, err, sizeof(err));
@@ -387,7 +403,7 @@ static void mfd_two(struct mc_ctx *ctx, struct mfd *m)
 	for (; n < 2; n++)
 		if (pthread_create(&t[n], NULL, mfd_device, &m[n]))
 			break;
-	if (n == 1)	/* the first waits at the barrier: the second runs here instead */
+	if (n == 1) /* the first waits at the barrier: the second runs here instead */
 		mfd_device(&m[1]);
 	else if (!n)
 		mc_harness_error(ctx, "starting the devices' threads");
@@ -397,8 +413,10 @@ static void mfd_two(struct mc_ctx *ctx, struct mfd *m)
 	mc_vmm_verdict(ctx, &m[0].v);
 	mc_vmm_verdict(ctx, &m[1].v);
 	if (n && !m[0].v.why[0] && !m[1].v.why[0])
-		mc_note(ctx, "two devices saved in parallel (%zu and %zu bytes), each loaded the "
-			"other's stream and carries its state", m[0].out.len, m[1].out.len);
+		mc_note(ctx,
+			"two devices saved in parallel (%zu and %zu bytes), each loaded the "
+			"other's stream and carries its state",
+			m[0].out.len, m[1].out.len);
 out_close:
 	mfd_free(&m[1]);
 	if (second) {
@@ -422,8 +440,10 @@ static void mfd_one(struct mc_ctx *ctx, struct mfd *m)
 	if (mfd_load(&d))
 		mc_vmm_verdict(ctx, &d.v);
 	else
-		mc_note(ctx, "%zu bytes saved from a thread in %u reads, loaded from another "
-			"thread: %s", m->out.len, m->out.n,
+		mc_note(ctx,
+			"%zu bytes saved from a thread in %u reads, loaded from another "
+			"thread: %s",
+			m->out.len, m->out.n,
 			mc_vmm_carried(ctx, "the destination carries the source's state"));
 	mc_vmm_close_dest(peer);
 }

@@ -11,7 +11,7 @@
 #include "migcheck.h"
 
 #define ST(s) VFIO_DEVICE_STATE_##s
-#define QEMU_BUF_MAX (1u << 20)	/* VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE: QEMU's read buffer cap */
+#define QEMU_BUF_MAX (1u << 20) /* VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE: QEMU's read buffer cap */
 #define CH_CHUNK 65536u		/* Cloud Hypervisor's transfer size (any size must do) */
 
 /*
@@ -21,16 +21,16 @@
  */
 struct mc_vmm {
 	struct mc_dev *dev;
-	const char *who;		/* "the device", "the peer" */
+	const char *who; /* "the device", "the peer" */
 	uint64_t flags;
 	uint32_t state;
 	int data_fd;
 	size_t bufsize;
-	unsigned nsets;			/* SETs issued, for fault_at */
-	int fault_at;			/* VMM-03: arm a fault before SET #fault_at, or -1 */
-	enum mc_fault_kind fault_kind;	/* ...on its first arc, or its first allocation */
-	bool injected;			/* ...and that SET failed: the flow stops there */
-	bool harness;			/* the failure in @why is the harness's */
+	unsigned nsets;		       /* SETs issued, for fault_at */
+	int fault_at;		       /* VMM-03: arm a fault before SET #fault_at, or -1 */
+	enum mc_fault_kind fault_kind; /* ...on its first arc, or its first allocation */
+	bool injected;		       /* ...and that SET failed: the flow stops there */
+	bool harness;		       /* the failure in @why is the harness's */
 	char why[600];
 };
 
@@ -69,8 +69,7 @@ int mc_vmm_step(struct mc_vmm *v, uint32_t target, uint32_t recover, bool want_f
 /* QEMU's save up to the switchover (buffer, pre-copy, VM stop) into @out; 0 or -1. */
 int mc_vmm_save_begin(struct mc_vmm *v, struct mc_vmm_chunks *out, uint8_t *buf);
 /* Reads of v->bufsize until 0, any failure recorded (@enomsg_ends: QEMU 9's reading). */
-int mc_vmm_save_drain(struct mc_vmm *v, struct mc_vmm_chunks *out, uint8_t *buf,
-		      bool enomsg_ends);
+int mc_vmm_save_drain(struct mc_vmm *v, struct mc_vmm_chunks *out, uint8_t *buf, bool enomsg_ends);
 /* vfio_save_cleanup(): STOP_COPY->STOP, the fd closed. */
 int mc_vmm_save_cleanup(struct mc_vmm *v);
 /* The whole of QEMU 9's save into @out; 0 or -1 (the fd closed unless v->injected). */

@@ -20,16 +20,15 @@
 #include "runopts.h"
 #include "util.h"
 
-#define QEMU_FILE_BUF 32768u	/* IO_BUF_SIZE of migration/qemu-file.c: the load's pieces */
-#define QEMU_FRAME 16u		/* DEV_DATA_STATE tag and be64 length before each chunk */
+#define QEMU_FILE_BUF 32768u /* IO_BUF_SIZE of migration/qemu-file.c: the load's pieces */
+#define QEMU_FRAME 16u	     /* DEV_DATA_STATE tag and be64 length before each chunk */
 /* Where the first chunk's data lands in the incoming byte stream: 40 bytes before the end
  * of a file buffer, so that even a 60-byte stream is written in two pieces. */
 #define WIRE_START (QEMU_FILE_BUF - 40u)
 #define PRECOPY_READS_MAX 4096u
 #define STREAM_MAX (256u << 20)
 
-__attribute__((format(printf, 2, 3)))
-int mc_vmm_fail(struct mc_vmm *v, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) int mc_vmm_fail(struct mc_vmm *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -109,8 +108,8 @@ int mc_vmm_set(struct mc_vmm *v, uint32_t target, uint32_t recover)
 
 	if (v->fault_at >= 0 && v->nsets == (unsigned)v->fault_at &&
 	    mc_model_path(v->flags, from, target, path) > 0)
-		armed = !mc_fault(v->dev, v->fault_kind, v->fault_kind == MC_FAULT_ALLOC_NTH ? 1 :
-				  path[0] << 8 | path[1]);
+		armed = !mc_fault(v->dev, v->fault_kind,
+				  v->fault_kind == MC_FAULT_ALLOC_NTH ? 1 : path[0] << 8 | path[1]);
 	v->nsets++;
 	rc = mc_set_state(v->dev, target, &fd);
 	/* Injected: the fault fired (disarming finds it gone) and the SET failed. */
@@ -122,9 +121,11 @@ int mc_vmm_set(struct mc_vmm *v, uint32_t target, uint32_t recover)
 			return 0;
 		if (v->data_fd >= 0) {
 			mc_data_close(v->dev, fd);
-			mc_vmm_fail(v, "SET %s->%s returned a new data fd while the fd of the open "
+			mc_vmm_fail(v,
+				    "SET %s->%s returned a new data fd while the fd of the open "
 				    "session is still held; QEMU reports 'data_fd out of sync' and "
-				    "fails", mc_state_name(from), mc_state_name(target));
+				    "fails",
+				    mc_state_name(from), mc_state_name(target));
 			return -EBADF;
 		}
 		v->data_fd = fd;
@@ -141,9 +142,11 @@ int mc_vmm_set(struct mc_vmm *v, uint32_t target, uint32_t recover)
 	}
 	rc2 = mc_reset(v->dev);
 	if (rc2)
-		mc_vmm_fail(v, "after SET %s->%s failed (%s), QEMU's recovery reset failed: %s "
-			    "(QEMU aborts)", mc_state_name(from), mc_state_name(target),
-			    mc_errno_name(rc), mc_errno_name(rc2));
+		mc_vmm_fail(v,
+			    "after SET %s->%s failed (%s), QEMU's recovery reset failed: %s "
+			    "(QEMU aborts)",
+			    mc_state_name(from), mc_state_name(target), mc_errno_name(rc),
+			    mc_errno_name(rc2));
 	v->state = ST(RUNNING);
 	return rc;
 }
@@ -156,7 +159,7 @@ int mc_vmm_step(struct mc_vmm *v, uint32_t target, uint32_t recover, bool want_f
 	int rc = mc_vmm_set(v, target, recover);
 
 	if (rc && v->injected)
-		return -1;	/* VMM-03 judges what the recovery left */
+		return -1; /* VMM-03 judges what the recovery left */
 	if (rc)
 		return mc_vmm_fail(v, "%s: SET %s->%s failed: %s", what, mc_state_name(from),
 				   mc_state_name(target), mc_errno_name(rc));
@@ -173,9 +176,10 @@ static int data_size(struct mc_vmm *v, bool size_buffer)
 	int rc = mc_get_data_size(v->dev, &len);
 
 	if (rc)
-		return 0;	/* QEMU then assumes 1 MiB (FEAT-04 judges the failure) */
+		return 0; /* QEMU then assumes 1 MiB (FEAT-04 judges the failure) */
 	if (!len)
-		return mc_vmm_fail(v, "MIG_DATA_SIZE in %s is 0; QEMU sizes its read buffer as "
+		return mc_vmm_fail(v,
+				   "MIG_DATA_SIZE in %s is 0; QEMU sizes its read buffer as "
 				   "min(1 MiB, size) and fails the migration on a 0-byte buffer",
 				   mc_state_name(v->state));
 	if (size_buffer)
@@ -224,18 +228,21 @@ static int save_precopy(struct mc_vmm *v, struct mc_vmm_chunks *out, uint8_t *bu
 			return -1;
 		want = initial - (initial < (uint64_t)n ? initial : (uint64_t)n);
 		if (now != want)
-			return mc_vmm_fail(v, "after a pre-copy read of %zd bytes initial_bytes "
+			return mc_vmm_fail(v,
+					   "after a pre-copy read of %zd bytes initial_bytes "
 					   "went from %llu to %llu, not %llu; QEMU counts it down "
-					   "by the bytes read", n, (unsigned long long)initial,
-					   (unsigned long long)now, (unsigned long long)want);
+					   "by the bytes read",
+					   n, (unsigned long long)initial, (unsigned long long)now,
+					   (unsigned long long)want);
 		initial = now;
 	}
 	if (reads == PRECOPY_READS_MAX || out->len >= STREAM_MAX)
-		return 0;	/* still going: QEMU would switch over anyway */
+		return 0; /* still going: QEMU would switch over anyway */
 	if (precopy_info(v, &now, out->len))
 		return -1;
 	if (now)
-		return mc_vmm_fail(v, "pre-copy data ran out after %zu bytes with initial_bytes "
+		return mc_vmm_fail(v,
+				   "pre-copy data ran out after %zu bytes with initial_bytes "
 				   "still %llu; QEMU's switchover-ack waits for it to reach 0",
 				   out->len, (unsigned long long)now);
 	return 0;
@@ -264,11 +271,13 @@ int mc_vmm_save_drain(struct mc_vmm *v, struct mc_vmm_chunks *out, uint8_t *buf,
 		if (n == 0)
 			return 0;
 		if (n < 0)
-			return mc_vmm_fail(v, "a read in STOP_COPY after %zu bytes failed: %s%s",
-					   out->len, mc_errno_name((int)n),
-					   n == -ENOMSG && enomsg_ends ?
-					   " (QEMU's loop takes ENOMSG for the end and sends the "
-					   "stream cut short)" : " (QEMU fails the migration)");
+			return mc_vmm_fail(
+				v, "a read in STOP_COPY after %zu bytes failed: %s%s", out->len,
+				mc_errno_name((int)n),
+				n == -ENOMSG && enomsg_ends ?
+					" (QEMU's loop takes ENOMSG for the end and sends the "
+					"stream cut short)" :
+					" (QEMU fails the migration)");
 		if (mc_vmm_chunks_add(out, buf, (size_t)n))
 			return mc_vmm_herr(v, "keeping the stream", -ENOMEM);
 	}
@@ -281,8 +290,8 @@ static int save_complete(struct mc_vmm *v, struct mc_vmm_chunks *out, uint8_t *b
 {
 	bool held = v->data_fd >= 0;
 
-	if (mc_vmm_step(v, ST(STOP_COPY), ST(STOP), !held, held ? "save complete (STOP_COPY again)"
-			: "save complete"))
+	if (mc_vmm_step(v, ST(STOP_COPY), ST(STOP), !held,
+			held ? "save complete (STOP_COPY again)" : "save complete"))
 		return -1;
 	return mc_vmm_save_drain(v, out, buf, enomsg_ends);
 }
@@ -322,7 +331,7 @@ int mc_vmm_qemu_save(struct mc_vmm *v, struct mc_vmm_chunks *out)
 	if (!rc)
 		rc = mc_vmm_save_cleanup(v);
 	else if (!v->injected)
-		mc_vmm_close_fd(v);	/* after an injected failure the caller cleans up */
+		mc_vmm_close_fd(v); /* after an injected failure the caller cleans up */
 	free(buf);
 	return rc;
 }
@@ -402,14 +411,17 @@ int mc_vmm_set_apart(struct mc_ctx *ctx, struct mc_vmm *v)
 		for (uint32_t k = 0; k < inv.a[i].len; k++)
 			inv.a[i].data[k] ^= 0xff;
 	if (mc_regacc_write(v->dev, &inv, err, sizeof(err)))
-		return mc_vmm_herr(v, "setting the destination apart (the --dirty writes "
-				   "inverted)", -EIO);
+		return mc_vmm_herr(v,
+				   "setting the destination apart (the --dirty writes "
+				   "inverted)",
+				   -EIO);
 	return 0;
 }
 
 const char *mc_vmm_carried(const struct mc_ctx *ctx, const char *claim)
 {
-	return ctx->di->stream_nondet ? "the loaded state not compared (--nondeterministic)" : claim;
+	return ctx->di->stream_nondet ? "the loaded state not compared (--nondeterministic)" :
+					claim;
 }
 
 /* After a load: the device saves @src again (a deterministic device; RES-02's test). */
@@ -424,8 +436,10 @@ int mc_vmm_carries(struct mc_ctx *ctx, struct mc_vmm *v, const struct mc_vmm_chu
 
 	if (ctx->di->stream_nondet) {
 		/* Streams differ run to run: say what this case did not check. */
-		mc_note(ctx, "after %s the loaded state is not compared: --nondeterministic "
-			"streams cannot be compared byte for byte", how);
+		mc_note(ctx,
+			"after %s the loaded state is not compared: --nondeterministic "
+			"streams cannot be compared byte for byte",
+			how);
 		return 0;
 	}
 	buf = malloc(QEMU_BUF_MAX);
@@ -444,7 +458,8 @@ int mc_vmm_carries(struct mc_ctx *ctx, struct mc_vmm *v, const struct mc_vmm_chu
 	} else if (again.len != src->len || memcmp(again.p, src->p, src->len)) {
 		while (d < again.len && d < src->len && again.p[d] == src->p[d])
 			d++;
-		rc = mc_vmm_fail(v, "after %s the device saves %zu bytes that differ from the "
+		rc = mc_vmm_fail(v,
+				 "after %s the device saves %zu bytes that differ from the "
 				 "source's %zu at byte %zu: it does not carry the source's state",
 				 how, again.len, src->len, d);
 	}

@@ -10,7 +10,7 @@
 
 /* Each clause area's file keeps its own table; this is the list of them. */
 static const struct mc_op *const tables[] = {
-	mc_ops_feat, mc_ops_fsm, mc_ops_err, mc_ops_rob, mc_ops_pre, mc_ops_pre2, mc_ops_log,
+	mc_ops_feat,   mc_ops_fsm,    mc_ops_err,  mc_ops_rob, mc_ops_pre,  mc_ops_pre2, mc_ops_log,
 	mc_ops_stream, mc_ops_resume, mc_ops_time, mc_ops_vmm, mc_ops_regr, mc_ops_conc,
 };
 

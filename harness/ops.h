@@ -16,13 +16,13 @@ struct mc_ctx;
 
 /* Parameter expansions an operation can use. */
 enum mc_expand {
-	MC_EXPAND_NONE = 0,	/* one instance */
-	MC_EXPAND_STATE,	/* a = every supported state */
-	MC_EXPAND_PAIR,		/* (a, b) = every supported state a, every target b in 0..7 */
-	MC_EXPAND_LONG_PAIR,	/* pairs whose model path has 2 arcs or more */
-	MC_EXPAND_RESUME_EXIT,	/* b = every supported target other than RESUMING */
-	MC_EXPAND_ARC,		/* (a, b): every base arc of the model (a one-step path) */
-	MC_EXPAND_SESSION,	/* (a, b): a has a session of the row's fd= kind, b in 0..7,
+	MC_EXPAND_NONE = 0,    /* one instance */
+	MC_EXPAND_STATE,       /* a = every supported state */
+	MC_EXPAND_PAIR,	       /* (a, b) = every supported state a, every target b in 0..7 */
+	MC_EXPAND_LONG_PAIR,   /* pairs whose model path has 2 arcs or more */
+	MC_EXPAND_RESUME_EXIT, /* b = every supported target other than RESUMING */
+	MC_EXPAND_ARC,	       /* (a, b): every base arc of the model (a one-step path) */
+	MC_EXPAND_SESSION,     /* (a, b): a has a session of the row's fd= kind, b in 0..7,
 				 * and the model's fate of that session is the row's fate= */
 };
 
@@ -40,23 +40,23 @@ struct mc_op {
 	 * device may be gone afterwards); MC_ORDER_LAST after everything (judges the run).
 	 */
 	int order;
-	bool no_device;		/* runs without opening the device (judges collected results) */
+	bool no_device; /* runs without opening the device (judges collected results) */
 };
 
 /* Each clause area's table, NULL-terminated, in the order the registry searches them. */
-extern const struct mc_op mc_ops_feat[];	/* op_feat.c: FEAT */
-extern const struct mc_op mc_ops_fsm[];	/* op_fsm.c: FSM */
-extern const struct mc_op mc_ops_err[];	/* op_err.c: ERR */
-extern const struct mc_op mc_ops_rob[];	/* op_rob.c: ROB */
-extern const struct mc_op mc_ops_pre[];	/* op_pre.c: PRE */
-extern const struct mc_op mc_ops_pre2[];	/* op_pre2.c: PRE of the 7.1 uAPI */
-extern const struct mc_op mc_ops_log[];	/* op_log.c: LOG */
-extern const struct mc_op mc_ops_stream[];	/* op_stream.c: SAVE, io_equiv */
-extern const struct mc_op mc_ops_resume[];	/* op_resume.c: RES */
-extern const struct mc_op mc_ops_time[];	/* op_time.c: TIME */
-extern const struct mc_op mc_ops_vmm[];	/* op_vmm.c: VMM */
-extern const struct mc_op mc_ops_regr[];	/* op_regr.c: REG */
-extern const struct mc_op mc_ops_conc[];	/* op_conc.c: CONC and the threaded REG case */
+extern const struct mc_op mc_ops_feat[];   /* op_feat.c: FEAT */
+extern const struct mc_op mc_ops_fsm[];	   /* op_fsm.c: FSM */
+extern const struct mc_op mc_ops_err[];	   /* op_err.c: ERR */
+extern const struct mc_op mc_ops_rob[];	   /* op_rob.c: ROB */
+extern const struct mc_op mc_ops_pre[];	   /* op_pre.c: PRE */
+extern const struct mc_op mc_ops_pre2[];   /* op_pre2.c: PRE of the 7.1 uAPI */
+extern const struct mc_op mc_ops_log[];	   /* op_log.c: LOG */
+extern const struct mc_op mc_ops_stream[]; /* op_stream.c: SAVE, io_equiv */
+extern const struct mc_op mc_ops_resume[]; /* op_resume.c: RES */
+extern const struct mc_op mc_ops_time[];   /* op_time.c: TIME */
+extern const struct mc_op mc_ops_vmm[];	   /* op_vmm.c: VMM */
+extern const struct mc_op mc_ops_regr[];   /* op_regr.c: REG */
+extern const struct mc_op mc_ops_conc[];   /* op_conc.c: CONC and the threaded REG case */
 
 /* The operation named @name, searched in the tables above in order; NULL when unknown. */
 const struct mc_op *mc_op_find(const char *name);

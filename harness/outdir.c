@@ -27,24 +27,24 @@
 #define CURRENT ".current"
 #define CURRENT_NEW ".current.new"
 #define SETS ".sets"
-#define LINK_TMP ".link."		/* + name: a link made before the switch */
+#define LINK_TMP ".link." /* + name: a link made before the switch */
 #define MARKER "in-progress"
-#define RENDERED "report.ktap"		/* what `report render` adds to the set's files */
+#define RENDERED "report.ktap" /* what `report render` adds to the set's files */
 
 struct mc_outdir {
 	char dir[PATH_MAX];
-	char set[PATH_MAX];	/* DIR/.sets/<id>: where this run writes */
-	char id[64];		/* <id> */
-	int dfd;		/* DIR */
+	char set[PATH_MAX]; /* DIR/.sets/<id>: where this run writes */
+	char id[64];	    /* <id> */
+	int dfd;	    /* DIR */
 	int lockfd;
-	bool locked;		/* the lock is ours: so is the marker */
-	bool made;		/* the set directory is ours */
+	bool locked; /* the lock is ours: so is the marker */
+	bool made;   /* the set directory is ours */
 	bool published;
 };
 
 /* @err = the formatted text, ": ", strerror(-@rc); returns @rc. */
-__attribute__((format(printf, 4, 5)))
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t errlen, int rc,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	size_t n;
@@ -152,9 +152,10 @@ static int take_lock(struct mc_outdir *od, char *err, size_t errlen)
 		n = (int)pread(od->lockfd, pid, sizeof(pid) - 1, 0);
 		pid[n > 0 ? strcspn(pid, "\n") : 0] = '\0';
 		if (rc == -EBUSY)
-			snprintf(err, errlen, "report directory %s is in use by another migcheck run "
-				 "(pid %s); give this run another --out", od->dir,
-				 pid[0] ? pid : "unknown");
+			snprintf(err, errlen,
+				 "report directory %s is in use by another migcheck run "
+				 "(pid %s); give this run another --out",
+				 od->dir, pid[0] ? pid : "unknown");
 		else
 			fail(err, errlen, rc, "cannot lock %s/" LOCK, od->dir);
 		return rc;
@@ -206,7 +207,7 @@ static int mc_outdir_unfinished(const char *dir, long *pid)
 	if (lfd >= 0 && flock(lfd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK)
 		rc = MC_OUTDIR_RUNNING;
 	if (lfd >= 0)
-		close(lfd);	/* and the shared lock with it */
+		close(lfd); /* and the shared lock with it */
 out:
 	close(dfd);
 	return rc;
@@ -218,13 +219,16 @@ void mc_outdir_warn_unfinished(const char *dir)
 	int st = mc_outdir_unfinished(dir, &pid);
 
 	if (st == MC_OUTDIR_KILLED)
-		mc_term_printf(stderr, "migcheck: warning: %s: a previous run (pid %ld) was killed "
+		mc_term_printf(stderr,
+			       "migcheck: warning: %s: a previous run (pid %ld) was killed "
 			       "before it finished; its reports are those of the last run that "
-			       "did (%s/" MARKER " is its leftover)\n", dir, pid, dir);
+			       "did (%s/" MARKER " is its leftover)\n",
+			       dir, pid, dir);
 	else if (st == MC_OUTDIR_RUNNING)
-		mc_term_printf(stderr, "migcheck: warning: %s: a run (pid %ld) is writing into it "
-			       "now; its reports are those of the last run that finished\n", dir,
-			       pid);
+		mc_term_printf(stderr,
+			       "migcheck: warning: %s: a run (pid %ld) is writing into it "
+			       "now; its reports are those of the last run that finished\n",
+			       dir, pid);
 }
 
 /* DIR/in-progress: who is writing here since when; its write proves DIR is usable. */
@@ -299,7 +303,8 @@ int mc_outdir_open(const char *dir, const char *cmdline, struct mc_outdir **odp,
 		goto out_close;
 	/* The lock was free: a marker is a killed run's. write_marker() replaces it. */
 	if (!faccessat(od->dfd, MARKER, F_OK, AT_SYMLINK_NOFOLLOW))
-		mc_term_printf(stderr, "migcheck: a previous run (pid %ld) into %s was killed "
+		mc_term_printf(stderr,
+			       "migcheck: a previous run (pid %ld) into %s was killed "
 			       "before it finished; its in-progress marker is removed\n",
 			       marker_pid(od->dfd), dir);
 	clean_leftovers(od);
@@ -393,7 +398,7 @@ int mc_outdir_publish(struct mc_outdir *od, char *err, size_t errlen)
 		if (renameat(od->dfd, tmp, od->dfd, names[i]))
 			rc = -errno;
 	}
-	if (!rc && renameat(od->dfd, CURRENT_NEW, od->dfd, CURRENT))	/* the switch */
+	if (!rc && renameat(od->dfd, CURRENT_NEW, od->dfd, CURRENT)) /* the switch */
 		rc = -errno;
 	if (rc) {
 		clean_leftovers(od);
@@ -420,7 +425,7 @@ void mc_outdir_close(struct mc_outdir *od)
 		fsync(od->dfd);
 	}
 	if (od->lockfd >= 0)
-		close(od->lockfd);	/* releases the lock */
+		close(od->lockfd); /* releases the lock */
 	if (od->dfd >= 0)
 		close(od->dfd);
 	free(od);

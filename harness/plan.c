@@ -11,7 +11,6 @@
 
 #include "stream.h"
 
-
 static const struct mc_plan plan_one = { .kind = MC_PLAN_ONE };
 
 static size_t min_sz(size_t a, size_t b)
@@ -22,12 +21,8 @@ static size_t min_sz(size_t a, size_t b)
 /* ------------------------------------------------------------------ plans: text */
 
 static const char *const plan_names[] = {
-	[MC_PLAN_ONE] = "one",
-	[MC_PLAN_FIXED] = "fixed",
-	[MC_PLAN_LIST] = "list",
-	[MC_PLAN_RANDOM] = "random",
-	[MC_PLAN_PAGE] = "page",
-	[MC_PLAN_SPLIT] = "split",
+	[MC_PLAN_ONE] = "one",	     [MC_PLAN_FIXED] = "fixed", [MC_PLAN_LIST] = "list",
+	[MC_PLAN_RANDOM] = "random", [MC_PLAN_PAGE] = "page",	[MC_PLAN_SPLIT] = "split",
 	[MC_PLAN_WRITEV] = "writev",
 };
 
@@ -37,8 +32,8 @@ static unsigned list_len(const struct mc_plan *p)
 	return p->nlist < MC_PLAN_MAX_LIST ? p->nlist : MC_PLAN_MAX_LIST;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int plan_err(char *err, size_t len, const char *text, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int plan_err(char *err, size_t len, const char *text,
+							  const char *fmt, ...)
 {
 	int n = snprintf(err, len, "plan '%s': ", text);
 	va_list ap;
@@ -52,8 +47,8 @@ static int plan_err(char *err, size_t len, const char *text, const char *fmt, ..
 }
 
 /* Decimal digits only (no sign, space or base prefix), @lo..@hi, into *@v. */
-static int plan_num(const char *text, const char *part, const char *what, uint64_t lo,
-		    uint64_t hi, uint64_t *v, char *err, size_t len)
+static int plan_num(const char *text, const char *part, const char *what, uint64_t lo, uint64_t hi,
+		    uint64_t *v, char *err, size_t len)
 {
 	uint64_t x = 0;
 
@@ -105,7 +100,8 @@ static int parse_args(const char *text, char *arg, struct mc_plan *p, char *err,
 		*second++ = '\0';
 	if (p->kind == MC_PLAN_ONE || p->kind == MC_PLAN_PAGE)
 		return arg ? plan_err(err, len, text, "'%s' takes no argument",
-				      plan_names[p->kind]) : 0;
+				      plan_names[p->kind]) :
+			     0;
 	if (!arg)
 		return plan_err(err, len, text, "'%s' needs an argument", plan_names[p->kind]);
 	if (second && p->kind != MC_PLAN_RANDOM && p->kind != MC_PLAN_WRITEV)
@@ -115,9 +111,7 @@ static int parse_args(const char *text, char *arg, struct mc_plan *p, char *err,
 		rc = plan_num(text, arg, "size", 1, MC_PLAN_MAX_CALL, &a, err, len);
 		p->k = (size_t)a;
 		break;
-	case MC_PLAN_LIST:
-		rc = parse_list(text, arg, p, err, len);
-		break;
+	case MC_PLAN_LIST: rc = parse_list(text, arg, p, err, len); break;
 	case MC_PLAN_RANDOM:
 		rc = plan_num(text, arg, "seed", 0, UINT64_MAX, &p->seed, err, len);
 		if (!rc && second)
@@ -128,14 +122,16 @@ static int parse_args(const char *text, char *arg, struct mc_plan *p, char *err,
 		rc = plan_num(text, arg, "offset", 0, SIZE_MAX, &a, err, len);
 		p->k = (size_t)a;
 		break;
-	default:	/* MC_PLAN_WRITEV */
+	default: /* MC_PLAN_WRITEV */
 		rc = plan_num(text, arg, "iovec count", 1, MC_PLAN_MAX_IOV, &a, err, len);
 		if (!rc && second)
-			rc = plan_num(text, second, "iovec size", 1, MC_PLAN_MAX_CALL, &b, err, len);
+			rc = plan_num(text, second, "iovec size", 1, MC_PLAN_MAX_CALL, &b, err,
+				      len);
 		p->iovcnt = (unsigned)a;
 		p->k = second ? (size_t)b : 1;
 		if (!rc && a * p->k > MC_PLAN_MAX_CALL)
-			rc = plan_err(err, len, text, "%llu iovecs of %zu bytes exceed %u bytes a call",
+			rc = plan_err(err, len, text,
+				      "%llu iovecs of %zu bytes exceed %u bytes a call",
 				      (unsigned long long)a, p->k, MC_PLAN_MAX_CALL);
 		break;
 	}
@@ -164,7 +160,8 @@ int mc_plan_parse(const char *s, struct mc_plan *p, char *err, size_t errlen)
 	if (i == sizeof(plan_names) / sizeof(plan_names[0]))
 		return plan_err(err, errlen, s,
 				"unknown plan '%s' (expected one, fixed:K, list:A/B/C, "
-				"random:SEED[:MAX], page, split:N or writev:N[:K])", buf);
+				"random:SEED[:MAX], page, split:N or writev:N[:K])",
+				buf);
 	p->kind = (enum mc_plan_kind)i;
 	rc = parse_args(s, arg, p, err, errlen);
 	if (rc)
@@ -173,8 +170,8 @@ int mc_plan_parse(const char *s, struct mc_plan *p, char *err, size_t errlen)
 }
 
 /* snprintf at *@used into @buf, truncating safely however small @len is. */
-__attribute__((format(printf, 4, 5)))
-static void appendf(char *buf, size_t len, size_t *used, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void appendf(char *buf, size_t len, size_t *used,
+							  const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -195,15 +192,13 @@ void mc_plan_format(const struct mc_plan *p, char *buf, size_t len)
 	if (!p)
 		p = &plan_one;
 	if ((unsigned)p->kind >= sizeof(plan_names) / sizeof(plan_names[0])) {
-		appendf(buf, len, &used, "kind-%d", (int)p->kind);	/* a hand-built plan */
+		appendf(buf, len, &used, "kind-%d", (int)p->kind); /* a hand-built plan */
 		return;
 	}
 	appendf(buf, len, &used, "%s", plan_names[p->kind]);
 	switch (p->kind) {
 	case MC_PLAN_FIXED:
-	case MC_PLAN_SPLIT:
-		appendf(buf, len, &used, ":%zu", p->k);
-		break;
+	case MC_PLAN_SPLIT: appendf(buf, len, &used, ":%zu", p->k); break;
 	case MC_PLAN_LIST:
 		for (unsigned i = 0; i < list_len(p); i++)
 			appendf(buf, len, &used, "%c%zu", i ? '/' : ':', p->list[i]);
@@ -218,8 +213,7 @@ void mc_plan_format(const struct mc_plan *p, char *buf, size_t len)
 		if (p->k != 1)
 			appendf(buf, len, &used, ":%zu", p->k);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -249,22 +243,16 @@ static size_t plan_want(struct mc_plan_iter *it)
 	const struct mc_plan *p = it->p;
 
 	switch (p->kind) {
-	case MC_PLAN_FIXED:
-		return p->k;
+	case MC_PLAN_FIXED: return p->k;
 	case MC_PLAN_LIST:
 		if (!list_len(p))
 			return 1;
 		return p->list[it->n < list_len(p) ? it->n : list_len(p) - 1];
-	case MC_PLAN_RANDOM:
-		return 1 + (size_t)(splitmix_next(&it->rng) % (p->max ? p->max : 1));
-	case MC_PLAN_PAGE:
-		return it->n % 2 ? 4097 : 4095;
-	case MC_PLAN_SPLIT:
-		return it->done < p->k ? p->k - it->done : MC_PLAN_MAX_CALL;
-	case MC_PLAN_WRITEV:
-		return (size_t)p->iovcnt * p->k;
-	default:
-		return MC_PLAN_MAX_CALL;
+	case MC_PLAN_RANDOM: return 1 + (size_t)(splitmix_next(&it->rng) % (p->max ? p->max : 1));
+	case MC_PLAN_PAGE: return it->n % 2 ? 4097 : 4095;
+	case MC_PLAN_SPLIT: return it->done < p->k ? p->k - it->done : MC_PLAN_MAX_CALL;
+	case MC_PLAN_WRITEV: return (size_t)p->iovcnt * p->k;
+	default: return MC_PLAN_MAX_CALL;
 	}
 }
 
@@ -275,7 +263,7 @@ size_t mc_plan_next(struct mc_plan_iter *it, uint64_t remaining)
 	if (remaining && n > remaining)
 		n = (size_t)remaining;
 	if (!n)
-		n = 1;	/* a hand-built plan with a 0 size must not stall a loop */
+		n = 1; /* a hand-built plan with a 0 size must not stall a loop */
 	it->n++;
 	it->done += n;
 	return n;
@@ -287,25 +275,15 @@ size_t mc_plan_max_call(const struct mc_plan *p)
 	size_t m = 1;
 
 	switch (p->kind) {
-	case MC_PLAN_FIXED:
-		m = p->k;
-		break;
+	case MC_PLAN_FIXED: m = p->k; break;
 	case MC_PLAN_LIST:
 		for (unsigned i = 0; i < list_len(p); i++)
 			m = p->list[i] > m ? p->list[i] : m;
 		break;
-	case MC_PLAN_RANDOM:
-		m = p->max;
-		break;
-	case MC_PLAN_PAGE:
-		m = 4097;
-		break;
-	case MC_PLAN_WRITEV:
-		m = (size_t)p->iovcnt * p->k;
-		break;
-	default:
-		m = MC_PLAN_MAX_CALL;
-		break;
+	case MC_PLAN_RANDOM: m = p->max; break;
+	case MC_PLAN_PAGE: m = 4097; break;
+	case MC_PLAN_WRITEV: m = (size_t)p->iovcnt * p->k; break;
+	default: m = MC_PLAN_MAX_CALL; break;
 	}
 	return m < 1 ? 1 : min_sz(m, MC_PLAN_MAX_CALL);
 }

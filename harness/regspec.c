@@ -81,8 +81,7 @@ static int parse_item(const char *s, size_t n, bool with_data, struct mc_regacc 
 	return a->off > UINT64_MAX - a->len ? -EINVAL : 0;
 }
 
-int mc_regacc_parse(const char *s, bool with_data, struct mc_regaccs *out, char *err,
-		    size_t errlen)
+int mc_regacc_parse(const char *s, bool with_data, struct mc_regaccs *out, char *err, size_t errlen)
 {
 	const char *what = with_data ? "--dirty" : "--state-regions";
 	const char *form = with_data ? "R@OFF=HEX" : "R@OFF+LEN";
@@ -96,9 +95,10 @@ int mc_regacc_parse(const char *s, bool with_data, struct mc_regaccs *out, char 
 			return -EINVAL;
 		}
 		if (parse_item(s, n, with_data, &out->a[out->n])) {
-			snprintf(err, errlen,
-				 "%s: bad item '%.*s': expected %s (R = 0-5, 7, bar0-bar5 or config; at most %d bytes)",
-				 what, (int)n, s, form, MC_REGACC_MAX);
+			snprintf(
+				err, errlen,
+				"%s: bad item '%.*s': expected %s (R = 0-5, 7, bar0-bar5 or config; at most %d bytes)",
+				what, (int)n, s, form, MC_REGACC_MAX);
 			return -EINVAL;
 		}
 		out->n++;
@@ -122,8 +122,8 @@ int mc_regacc_write(struct mc_dev *dev, const struct mc_regaccs *w, char *err, s
 		ssize_t n = mc_region_write(dev, a->index, a->off, a->data, a->len);
 
 		if (n != (ssize_t)a->len) {
-			snprintf(err, errlen, "writing %u bytes at region %u offset 0x%llx: %s", a->len,
-				 a->index, (unsigned long long)a->off,
+			snprintf(err, errlen, "writing %u bytes at region %u offset 0x%llx: %s",
+				 a->len, a->index, (unsigned long long)a->off,
 				 n < 0 ? mc_errno_name((int)n) : "short write");
 			return n < 0 ? (int)n : -EIO;
 		}
@@ -146,8 +146,8 @@ ssize_t mc_regacc_read(struct mc_dev *dev, const struct mc_regaccs *r, uint8_t *
 		}
 		n = mc_region_read(dev, a->index, a->off, buf + used, a->len);
 		if (n != (ssize_t)a->len) {
-			snprintf(err, errlen, "reading %u bytes at region %u offset 0x%llx: %s", a->len,
-				 a->index, (unsigned long long)a->off,
+			snprintf(err, errlen, "reading %u bytes at region %u offset 0x%llx: %s",
+				 a->len, a->index, (unsigned long long)a->off,
 				 n < 0 ? mc_errno_name((int)n) : "short read");
 			return n < 0 ? n : -EIO;
 		}

@@ -21,9 +21,13 @@
 
 #define RFILE_MAX (256u << 20)
 
-static const struct { const char *format, *file; } formats[] = {
-	{ "json", "report.json" }, { "html", "report.html" },
-	{ "junit", "junit.xml" }, { "ktap", "report.ktap" },
+static const struct {
+	const char *format, *file;
+} formats[] = {
+	{ "json", "report.json" },
+	{ "html", "report.html" },
+	{ "junit", "junit.xml" },
+	{ "ktap", "report.ktap" },
 };
 
 const char *mc_render_file(const char *format)
@@ -143,8 +147,7 @@ static int cmp_rfile(const void *a, const void *b)
  * @dir/.sets/ (a published report file, outdir.c: DIR/<name> -> .current/<name>), since
  * any other symlink may point anywhere: NULL.
  */
-static const char *own_file(const char *dir, const char *path, const struct stat *st,
-			    char *real)
+static const char *own_file(const char *dir, const char *path, const struct stat *st, char *real)
 {
 	char rd[PATH_MAX];
 	size_t n;
@@ -178,7 +181,7 @@ static int add_path(struct mc_rfiles *fs, const char *dir, const char *rel, bool
 		snprintf(err, errlen, "%s: %s", path, mc_file_strerror(rc));
 		return rc;
 	}
-	rc = mc_rfiles_append(fs, rel, buf, len);	/* a name of readdir: no lookup */
+	rc = mc_rfiles_append(fs, rel, buf, len); /* a name of readdir: no lookup */
 	free(buf);
 	if (rc)
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
@@ -229,7 +232,7 @@ int mc_rfiles_scan(const char *dir, bool extras_only, struct mc_rfiles *out, cha
 		mc_rfiles_free(out);
 		return rc;
 	}
-	if (out->n)	/* none: out->f is NULL, which qsort must not get */
+	if (out->n) /* none: out->f is NULL, which qsort must not get */
 		qsort(out->f, (size_t)out->n, sizeof(*out->f), cmp_rfile);
 	return 0;
 }
@@ -251,7 +254,8 @@ void mc_render_extra_init(struct mc_render_extra *e, const struct mc_rfiles *fs)
 		if (!is_fuzz_stats(rf->name))
 			continue;
 		if (mc_json_parse(rf->data, rf->len, NULL, &doc, &je)) {
-			mc_term_printf(stderr, "migcheck: warning: %s:%u:%u: %s (campaign not shown)\n",
+			mc_term_printf(stderr,
+				       "migcheck: warning: %s:%u:%u: %s (campaign not shown)\n",
 				       rf->name, je.line, je.col, je.msg);
 			continue;
 		}

@@ -17,8 +17,8 @@
 
 /* One file of a report directory or bundle, relative name and contents. */
 struct mc_rfile {
-	char name[256];		/* "report.json", "fuzz/fsm/fuzz-stats.json" */
-	char *data;		/* NUL-terminated copy (the NUL is not counted in @len) */
+	char name[256]; /* "report.json", "fuzz/fsm/fuzz-stats.json" */
+	char *data;	/* NUL-terminated copy (the NUL is not counted in @len) */
 	size_t len;
 };
 

@@ -51,7 +51,7 @@ int mc_file_reporter_begin(void **priv, const char *outdir, const char *name)
 
 int mc_file_reporter_result(void *priv, const struct mc_case_result *r, int index)
 {
-	(void)priv;	/* everything is written at end(), from the complete report */
+	(void)priv; /* everything is written at end(), from the complete report */
 	(void)r;
 	(void)index;
 	return 0;

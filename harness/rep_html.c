@@ -20,7 +20,6 @@
 #include "sha256.h"
 #include "waiver.h"
 
-
 static const char css[] =
 	":root{--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--skip:#6e7781;--error:#8250df;"
 	"--waived:#0969da;--bg:#f6f8fa;--line:#d0d7de;--ink:#1f2328;--muted:#59636e}"
@@ -147,10 +146,13 @@ static void head(FILE *f, const struct mc_report *rep)
 	mc_sha256_final(&s, d);
 	base64(d, sizeof(d), b64);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n", f);
-	fprintf(f, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n",
+	      f);
+	fprintf(f,
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		"style-src 'unsafe-inline'; script-src 'sha256-%s'; img-src data:; "
-		"base-uri 'none'; form-action 'none'\">\n", b64);
+		"base-uri 'none'; form-action 'none'\">\n",
+		b64);
 	fputs("<meta name=\"generator\" content=\"migcheck ", f);
 	A(rep->info.tool_version);
 	fputs("\">\n<title>migcheck report: ", f);
@@ -170,7 +172,8 @@ static void top(FILE *f, const struct mc_report *rep)
 	mc_report_scope(rep, &sc);
 
 	fputs("<body>\n<header><div class=\"grow\"><h1>VFIO migration v2 conformance report</h1>"
-	      "<div class=\"sub\">", f);
+	      "<div class=\"sub\">",
+	      f);
 	H(rep->info.ident.driver[0] ? rep->info.ident.driver : "device");
 	fputs(" ", f);
 	H(rep->info.ident.type);
@@ -183,17 +186,22 @@ static void top(FILE *f, const struct mc_report *rep)
 	fprintf(f, "</div><div id=\"scope\" class=\"scope claim-%s\" data-claim=\"%s\">", sc.claim,
 		sc.claim);
 	H(sc.label);
-	fprintf(f, "</div></div><div id=\"verdict\" class=\"badge verdict b-%s\" data-verdict=\"%s\">",
+	fprintf(f,
+		"</div></div><div id=\"verdict\" class=\"badge verdict b-%s\" data-verdict=\"%s\">",
 		v, v);
-	fprintf(f, "%s", !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" :
-		!strcmp(v, "error") ? "ERROR" : !strcmp(v, "interrupted") ? "INTERRUPTED" :
-		"SKIPPED");
+	fprintf(f, "%s",
+		!strcmp(v, "pass")	  ? "PASS" :
+		!strcmp(v, "fail")	  ? "FAIL" :
+		!strcmp(v, "error")	  ? "ERROR" :
+		!strcmp(v, "interrupted") ? "INTERRUPTED" :
+					    "SKIPPED");
 	if (waived)
 		fprintf(f, " · %d waived", waived);
-	if (strcmp(sc.claim, "conformance"))	/* never a bare PASS for a partial or sim run */
+	if (strcmp(sc.claim, "conformance")) /* never a bare PASS for a partial or sim run */
 		fprintf(f, " · %s", sc.claim);
 	fputs("</div></header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#identity\">"
-	      "Device &amp; environment</a><a href=\"#kernel\">Kernel</a>", f);
+	      "Device &amp; environment</a><a href=\"#kernel\">Kernel</a>",
+	      f);
 	if (rep->coverage)
 		fputs("<a href=\"#coverage\">Coverage</a>", f);
 	fputs("<a href=\"#clauses\">Clauses</a><a href=\"#matrix\">"
@@ -207,8 +215,10 @@ static void top(FILE *f, const struct mc_report *rep)
 
 static void card(FILE *f, const char *cls, int n, const char *label)
 {
-	fprintf(f, "<div class=\"card c-%s\"><div class=\"n\">%d</div><div class=\"l\">%s</div>"
-		"</div>", cls, n, label);
+	fprintf(f,
+		"<div class=\"card c-%s\"><div class=\"n\">%d</div><div class=\"l\">%s</div>"
+		"</div>",
+		cls, n, label);
 }
 
 static void summary(FILE *f, const struct mc_report *rep)
@@ -235,10 +245,11 @@ static void summary(FILE *f, const struct mc_report *rep)
 	fputs("</div><p id=\"scope-summary\"><b>", f);
 	H(sc.label);
 	fputs(".</b> ", f);
-	fprintf(f, "%d cases over %d clauses: <b>%d</b> clauses pass, <b>%d</b> fail "
-		"(%d of them MUST), %d warn, %d error, %d skipped, %d waived. ", rep->ncases,
-		rep->nclauses, cl[MC_PASS], cl[MC_FAIL], must_fail, cl[MC_WARN], cl[MC_ERROR],
-		cl[MC_SKIP], cl[MC_NSTATUS]);
+	fprintf(f,
+		"%d cases over %d clauses: <b>%d</b> clauses pass, <b>%d</b> fail "
+		"(%d of them MUST), %d warn, %d error, %d skipped, %d waived. ",
+		rep->ncases, rep->nclauses, cl[MC_PASS], cl[MC_FAIL], must_fail, cl[MC_WARN],
+		cl[MC_ERROR], cl[MC_SKIP], cl[MC_NSTATUS]);
 	fprintf(f, "Exit code <b>%d</b>%s.</p>", rep->exit_code,
 		rep->info.strict ? " (strict: SHOULD violations count as failures)" : "");
 	fputs("<p class=\"muted\">A <i>fail</i> is the device violating a MUST clause, a "
@@ -270,7 +281,8 @@ static void identity(FILE *f, const struct mc_report *rep)
 	char buf[160];
 
 	fputs("<section id=\"identity\"><h2>Device and environment</h2><div class=\"two\">"
-	      "<div><h3>Device under test</h3><table class=\"kv\" id=\"device\">", f);
+	      "<div><h3>Device under test</h3><table class=\"kv\" id=\"device\">",
+	      f);
 	kv(f, "Driver", in->ident.driver);
 	kv(f, "Module version", in->ident.module_version);
 	kv_cls(f, "Module srcversion (checksum)", in->ident.module_srcversion, "hash");
@@ -289,8 +301,8 @@ static void identity(FILE *f, const struct mc_report *rep)
 		kv(f, "PRECOPY_INFOv2 (feature 12, Linux 7.1)",
 		   mc_uapi_v2_text(in->precopy_v2_rc, in->unknown_feature_rc, in->mig_flags, buf,
 				   sizeof(buf)));
-		kv(f, "Unknown feature gives", in->unknown_feature_rc
-		   ? mc_errno_name(in->unknown_feature_rc) : "0 (accepted)");
+		kv(f, "Unknown feature gives",
+		   in->unknown_feature_rc ? mc_errno_name(in->unknown_feature_rc) : "0 (accepted)");
 	}
 	kv(f, "Peer device", in->peer_spec ? in->peer_spec : "none");
 	fputs("</table></div><div><h3>Environment</h3><table class=\"kv\" id=\"environment\">", f);
@@ -327,7 +339,8 @@ static void clause_overview(FILE *f, const struct mc_report *rep)
 	fputs("<section id=\"clauses\"><h2>Clauses</h2><table><thead><tr><th>Clause</th>"
 	      "<th>Level</th><th>Status</th><th class=\"num\">pass</th><th class=\"num\">fail</th>"
 	      "<th class=\"num\">warn</th><th class=\"num\">skip</th><th class=\"num\">error</th>"
-	      "<th>Requirement</th></tr></thead><tbody>", f);
+	      "<th>Requirement</th></tr></thead><tbody>",
+	      f);
 	for (int i = 0; i < rep->nclauses; i++) {
 		const struct mc_clause_result *cr = &rep->clauses[i];
 		const char *st = mc_clause_effective(cr);
@@ -354,7 +367,8 @@ static void clause_overview(FILE *f, const struct mc_report *rep)
 	}
 	fputs("</tbody></table><p class=\"muted\">The requirements are those of this report's "
 	      "migcheck version: its <code>docs/CLAUSES.md</code>, which <code>migcheck clauses"
-	      "</code> prints.</p></section>\n", f);
+	      "</code> prints.</p></section>\n",
+	      f);
 }
 
 /* The last @max lines of @oplog. */
@@ -408,7 +422,8 @@ static void case_row(FILE *f, const struct mc_report *rep, const struct mc_case_
 	mc_html_case_kreports(f, rep, r);
 	if (r->oplog[0] && r->status != MC_PASS) {
 		const char *tail = oplog_tail(r->oplog, 8);
-		char *ops = strndup(tail, strlen(tail) - (tail[0] && tail[strlen(tail) - 1] == '\n'));
+		char *ops =
+			strndup(tail, strlen(tail) - (tail[0] && tail[strlen(tail) - 1] == '\n'));
 
 		fputs("<pre class=\"log\" title=\"the last device operations\">", f);
 		H(ops ? ops : tail);
@@ -428,8 +443,10 @@ static int unjudged(FILE *f, const struct mc_report *rep, const struct mc_clause
 
 		if (!same_clause(r->clause, cl) || same_clause(r->violates, cl) || !r->violates)
 			continue;
-		fputs(n++ ? "</li><li>" : "<p class=\"muted\">Not judged: a setup step the device "
-		      "got wrong stopped these cases, charged to the clause it broke:</p><ul><li>", f);
+		fputs(n++ ? "</li><li>" :
+			    "<p class=\"muted\">Not judged: a setup step the device "
+			    "got wrong stopped these cases, charged to the clause it broke:</p><ul><li>",
+		      f);
 		H(r->name);
 		fputs(" → <a href=\"#c-", f);
 		A(r->violates->id);
@@ -462,10 +479,11 @@ static void results(FILE *f, const struct mc_report *rep)
 		}
 		fprintf(f, "<details class=\"clause cl-%s\" id=\"c-", st);
 		A(cr->clause->id);
-		fprintf(f, "\"%s><summary><span class=\"cid mono\">", strcmp(st, "pass") &&
-			strcmp(st, "skip") ? " open" : "");
+		fprintf(f, "\"%s><summary><span class=\"cid mono\">",
+			strcmp(st, "pass") && strcmp(st, "skip") ? " open" : "");
 		H(cr->clause->id);
-		fprintf(f, "</span><span class=\"lvl\">%s</span>", mc_level_name(cr->clause->level));
+		fprintf(f, "</span><span class=\"lvl\">%s</span>",
+			mc_level_name(cr->clause->level));
 		mc_html_badge(f, st);
 		fputs("<span class=\"req\">", f);
 		H(cr->clause->text);
@@ -478,13 +496,15 @@ static void results(FILE *f, const struct mc_report *rep)
 			if (!n++)
 				fputs("<table class=\"cases\"><thead><tr><th>Case</th><th>Status</th>"
 				      "<th>Evidence (errno, state, bytes; last device operations)"
-				      "</th><th class=\"num\">time</th></tr></thead><tbody>", f);
+				      "</th><th class=\"num\">time</th></tr></thead><tbody>",
+				      f);
 			case_row(f, rep, r);
 		}
 		if (n)
 			fputs("</tbody></table>", f);
 		if (!unjudged(f, rep, cr->clause) && !n)
-			fputs("<p class=\"muted\">No case of this run exercises this clause.</p>", f);
+			fputs("<p class=\"muted\">No case of this run exercises this clause.</p>",
+			      f);
 		fputs("</div></details>\n", f);
 	}
 	fputs("</section>\n", f);
@@ -509,7 +529,8 @@ int mc_html_write(FILE *f, const struct mc_report *rep, const struct mc_html_ext
 	fputs("</main>\n<footer>Generated by migcheck ", f);
 	H(rep->info.tool_version);
 	fputs(" from report.json (schema ", f);
-	fprintf(f, "%d). Clause texts paraphrase the Linux VFIO uAPI "
+	fprintf(f,
+		"%d). Clause texts paraphrase the Linux VFIO uAPI "
 		"(include/uapi/linux/vfio.h). Self-contained page: no external resources.</footer>\n",
 		MC_REPORT_SCHEMA);
 	fprintf(f, "<script>%s</script>\n</body>\n</html>\n", script);
@@ -518,8 +539,7 @@ int mc_html_write(FILE *f, const struct mc_report *rep, const struct mc_html_ext
 
 /* ---------------------------------------------------------------- reporter */
 
-static int html_begin(void **priv, const struct mc_run_info *info, int nplanned,
-		      const char *outdir)
+static int html_begin(void **priv, const struct mc_run_info *info, int nplanned, const char *outdir)
 {
 	(void)info;
 	(void)nplanned;

@@ -25,13 +25,16 @@ static int64_t num(const struct mc_json *o, const char *key)
 static void card(FILE *f, const char *cls, int64_t hit, int64_t n, const char *label)
 {
 	if (!n) {
-		fprintf(f, "<div class=\"card %s\"><div class=\"n\">—</div><div class=\"l\">%s "
-			"not measured</div></div>", cls, label);
+		fprintf(f,
+			"<div class=\"card %s\"><div class=\"n\">—</div><div class=\"l\">%s "
+			"not measured</div></div>",
+			cls, label);
 		return;
 	}
-	fprintf(f, "<div class=\"card %s\"><div class=\"n\">%.1f%%</div><div class=\"l\">%s "
-		"%" PRId64 " / %" PRId64 "</div></div>", cls, 100.0 * (double)hit / (double)n,
-		label, hit, n);
+	fprintf(f,
+		"<div class=\"card %s\"><div class=\"n\">%.1f%%</div><div class=\"l\">%s "
+		"%" PRId64 " / %" PRId64 "</div></div>",
+		cls, 100.0 * (double)hit / (double)n, label, hit, n);
 }
 
 static void never(FILE *f, const struct mc_json *drv)
@@ -42,7 +45,8 @@ static void never(FILE *f, const struct mc_json *drv)
 	fprintf(f, "<h3>Driver functions certification never reached (%zu)</h3>", n);
 	if (!n) {
 		fputs("<p id=\"cov-never\" class=\"muted\">None: every function of the driver "
-		      "with a coverage point was reached.</p>", f);
+		      "with a coverage point was reached.</p>",
+		      f);
 		return;
 	}
 	fputs("<p id=\"cov-never\" class=\"mono\">", f);
@@ -58,9 +62,11 @@ static void cases(FILE *f, const struct mc_json *cov, const struct mc_json *drv,
 {
 	const struct mc_json *cs = mc_json_get(cov, "cases");
 
-	fprintf(f, "<details><summary>Coverage by case (%zu)</summary><table id=\"cov-cases\">"
+	fprintf(f,
+		"<details><summary>Coverage by case (%zu)</summary><table id=\"cov-cases\">"
 		"<thead><tr><th>Case</th><th>Driver lines</th><th>Driver functions</th>"
-		"<th>VFIO core lines</th><th></th></tr></thead><tbody>", mc_json_count(cs));
+		"<th>VFIO core lines</th><th></th></tr></thead><tbody>",
+		mc_json_count(cs));
 	for (size_t i = 0; i < mc_json_count(cs); i++) {
 		const struct mc_json *c = mc_json_at(cs, i);
 		bool lost = false;
@@ -68,11 +74,13 @@ static void cases(FILE *f, const struct mc_json *cov, const struct mc_json *drv,
 		mc_json_bool(mc_json_get(c, "lost"), &lost);
 		fputs("<tr><td class=\"mono\">", f);
 		H(mc_json_string(mc_json_get(c, "name"), NULL));
-		fprintf(f, "</td><td class=\"num\">%" PRId64 " / %" PRId64 "</td><td class=\"num\">%"
-			PRId64 " / %" PRId64 "</td><td class=\"num\">%" PRId64 " / %" PRId64
-			"</td><td>%s</td></tr>", num(c, "lines_hit"), num(drv, "lines"),
-			num(c, "functions_hit"), num(drv, "functions"), num(c, "core_lines_hit"),
-			num(core, "lines"), lost ? "PCs lost (KCOV buffer full)" : "");
+		fprintf(f,
+			"</td><td class=\"num\">%" PRId64 " / %" PRId64
+			"</td><td class=\"num\">%" PRId64 " / %" PRId64
+			"</td><td class=\"num\">%" PRId64 " / %" PRId64 "</td><td>%s</td></tr>",
+			num(c, "lines_hit"), num(drv, "lines"), num(c, "functions_hit"),
+			num(drv, "functions"), num(c, "core_lines_hit"), num(core, "lines"),
+			lost ? "PCs lost (KCOV buffer full)" : "");
 	}
 	fputs("</tbody></table></details>", f);
 }
@@ -82,15 +90,18 @@ static void core_files(FILE *f, const struct mc_json *core)
 	const struct mc_json *fs = mc_json_get(core, "files");
 
 	fputs("<details><summary>VFIO core by file</summary><table id=\"cov-core\"><thead><tr>"
-	      "<th>File</th><th>Lines</th><th>Functions</th></tr></thead><tbody>", f);
+	      "<th>File</th><th>Lines</th><th>Functions</th></tr></thead><tbody>",
+	      f);
 	for (size_t i = 0; i < mc_json_count(fs); i++) {
 		const struct mc_json *c = mc_json_at(fs, i);
 
 		fputs("<tr><td class=\"mono\">", f);
 		H(mc_json_string(mc_json_get(c, "path"), NULL));
-		fprintf(f, "</td><td class=\"num\">%" PRId64 " / %" PRId64 "</td><td class=\"num\">%"
-			PRId64 " / %" PRId64 "</td></tr>", num(c, "lines_hit"), num(c, "lines"),
-			num(c, "functions_hit"), num(c, "functions"));
+		fprintf(f,
+			"</td><td class=\"num\">%" PRId64 " / %" PRId64
+			"</td><td class=\"num\">%" PRId64 " / %" PRId64 "</td></tr>",
+			num(c, "lines_hit"), num(c, "lines"), num(c, "functions_hit"),
+			num(c, "functions"));
 	}
 	fputs("</tbody></table></details>", f);
 }
@@ -98,7 +109,8 @@ static void core_files(FILE *f, const struct mc_json *core)
 /* One driver file's source, each instrumented line marked reached (h) or not (m). */
 static void source(FILE *f, const struct mc_json *file, size_t idx)
 {
-	const struct mc_json *src = mc_json_get(file, "source"), *lh = mc_json_get(file, "line_hits");
+	const struct mc_json *src = mc_json_get(file, "source"),
+			     *lh = mc_json_get(file, "line_hits");
 	size_t n = mc_json_count(src);
 	int64_t *hits = calloc(n + 1, sizeof(*hits));
 
@@ -116,9 +128,10 @@ static void source(FILE *f, const struct mc_json *file, size_t idx)
 	}
 	fputs("<details><summary>Source: <span class=\"mono\">", f);
 	H(mc_json_string(mc_json_get(file, "path"), NULL));
-	fprintf(f, "</span> (%" PRId64 " of %" PRId64 " instrumented lines reached)</summary>"
-		"<pre class=\"src\" id=\"cov-src-%zu\">", num(file, "lines_hit"), num(file, "lines"),
-		idx);
+	fprintf(f,
+		"</span> (%" PRId64 " of %" PRId64 " instrumented lines reached)</summary>"
+		"<pre class=\"src\" id=\"cov-src-%zu\">",
+		num(file, "lines_hit"), num(file, "lines"), idx);
 	for (size_t l = 1; l <= n; l++) {
 		const char *cls = hits[l] > 0 ? " class=\"h\"" : hits[l] == 0 ? " class=\"m\"" : "";
 
@@ -147,10 +160,12 @@ void mc_html_coverage(FILE *f, const struct mc_report *rep)
 	card(f, "c-pass", num(drv, "lines_hit"), num(drv, "lines"), "driver lines");
 	card(f, "c-pass", num(drv, "functions_hit"), num(drv, "functions"), "driver functions");
 	card(f, "c-waived", num(core, "lines_hit"), num(core, "lines"), "VFIO core lines");
-	card(f, "c-waived", num(core, "functions_hit"), num(core, "functions"), "VFIO core functions");
+	card(f, "c-waived", num(core, "functions_hit"), num(core, "functions"),
+	     "VFIO core functions");
 	fputs("</div><p class=\"muted\">KCOV traced each case's device operations in the guest; "
 	      "a line counts as instrumented when the compiler put a coverage point on it, as "
-	      "reached when a case ran one of them. Objects: <span class=\"mono\">", f);
+	      "reached when a case ran one of them. Objects: <span class=\"mono\">",
+	      f);
 	for (size_t i = 0; i < mc_json_count(mods); i++) {
 		fputs(i ? ", " : "", f);
 		H(mc_json_string(mc_json_at(mods, i), NULL));

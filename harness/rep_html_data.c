@@ -39,13 +39,17 @@ static void matrix_cell(FILE *f, uint32_t from, uint32_t to, const struct mc_arc
 	if (c->verdict != MC_CELL_UNTESTED)
 		snprintf(obs, sizeof(obs), "%s%s, GET then reported %s",
 			 c->obs_err ? mc_errno_name(c->obs_err) : "success",
-			 c->obs_err ? "" : c->obs_fd ? " with a data fd" : " without a data fd",
+			 c->obs_err ? "" :
+			 c->obs_fd  ? " with a data fd" :
+				      " without a data fd",
 			 mc_state_name(c->obs_state));
 	snprintf(tip, sizeof(tip), "SET %s -> %s\nmodel expects: %s%s\ndevice: %s\nverdict: %s",
 		 mc_state_name(from), mc_state_name(to),
 		 c->exp_err ? mc_errno_name(c->exp_err) : "success",
-		 c->exp_err ? "" : c->exp_fd ? " with a new data fd" : " without a data fd", obs,
-		 (unsigned)c->verdict <= MC_CELL_ERROR ? vnames[c->verdict] : "?");
+		 c->exp_err ? "" :
+		 c->exp_fd  ? " with a new data fd" :
+			      " without a data fd",
+		 obs, (unsigned)c->verdict <= MC_CELL_ERROR ? vnames[c->verdict] : "?");
 	fprintf(f, "<td class=\"cell m-%s\" data-verdict=\"%s\" title=\"", cls,
 		(unsigned)c->verdict <= MC_CELL_ERROR ? vnames[c->verdict] : "error");
 	A(tip);
@@ -68,13 +72,15 @@ void mc_html_matrix(FILE *f, const struct mc_report *rep)
 	fputs("<section id=\"matrix\"><h2>Arc matrix (FSM-01, FSM-02)</h2>", f);
 	if (!rep->have_matrix) {
 		fputs("<p class=\"note\">The arc matrix was not measured in this run (the FSM "
-		      "cases were filtered out).</p></section>\n", f);
+		      "cases were filtered out).</p></section>\n",
+		      f);
 		return;
 	}
 	fputs("<p class=\"muted\">Row: the state the device was in; column: the state SET "
 	      "asked for. Each cell is what the device answered (errno, or ok, +fd when it "
 	      "returned a data fd). Hover a cell for the reference model's expectation.</p>"
-	      "<table class=\"matrix\" id=\"arc-matrix\"><tr><th>from \\ to</th>", f);
+	      "<table class=\"matrix\" id=\"arc-matrix\"><tr><th>from \\ to</th>",
+	      f);
 	for (uint32_t t = 0; t < MC_NSTATES; t++)
 		fprintf(f, "<th>%s</th>", mc_state_name(t));
 	fputs("</tr>", f);
@@ -87,13 +93,15 @@ void mc_html_matrix(FILE *f, const struct mc_report *rep)
 		}
 		fputs("</tr>\n", f);
 	}
-	fprintf(f, "</table><p class=\"legend\"><span><i style=\"background:#d2f4d9\"></i>"
+	fprintf(f,
+		"</table><p class=\"legend\"><span><i style=\"background:#d2f4d9\"></i>"
 		"succeeded as the model expects</span><span><i style=\"background:#e7eef6\"></i>"
 		"refused as the model expects</span><span><i style=\"background:#ffd6d6\"></i>"
 		"differs from the model</span><span><i style=\"background:#eddeff\"></i>harness "
 		"error</span><span><i style=\"background:#f3f4f6\"></i>not tested (state not "
 		"supported or not reachable)</span></p><p>%d arcs tested, <b>%d</b> differ from "
-		"the model.</p></section>\n", tested, mism);
+		"the model.</p></section>\n",
+		tested, mism);
 }
 
 static const struct mc_metric *metric(const struct mc_case_result *r, const char *name)
@@ -120,7 +128,8 @@ static void metrics_table(FILE *f, const struct mc_report *rep)
 				      "<th>Case</th><th>Metric</th><th class=\"num\">samples</th>"
 				      "<th class=\"num\">mean / value</th><th class=\"num\">p50</th>"
 				      "<th class=\"num\">p99</th><th class=\"num\">max</th></tr></thead>"
-				      "<tbody>", f);
+				      "<tbody>",
+				      f);
 			any = true;
 			mc_fmt_metric(v, sizeof(v), m->value, m->unit);
 			mc_fmt_metric(p50, sizeof(p50), m->p50, m->unit);
@@ -167,15 +176,20 @@ void mc_html_timing(FILE *f, const struct mc_report *rep)
 
 		if (!r->clause || strcmp(r->clause->id, "TIME-01") || !m || !m->count)
 			continue;
-		bars[n++] = (struct mc_bar){ .label = strncmp(r->name, "time.arc:", 9) ? r->name :
-						r->name + 9, .p50 = m->p50, .p99 = m->p99,
-					     .max = m->max, .count = m->count };
+		bars[n++] = (struct mc_bar){ .label = strncmp(r->name, "time.arc:", 9) ?
+							      r->name :
+							      r->name + 9,
+					     .p50 = m->p50,
+					     .p99 = m->p99,
+					     .max = m->max,
+					     .count = m->count };
 	}
 	fputs("<h3>Latency of each arc (SET, wall time)</h3>", f);
 	if (n)
 		mc_svg_bars(f, "latency-chart", "Latency per arc", bars, n);
 	else
-		fputs("<p class=\"note\" id=\"latency-chart\">No arc latency in this report.</p>", f);
+		fputs("<p class=\"note\" id=\"latency-chart\">No arc latency in this report.</p>",
+		      f);
 	for (int i = 0; i < rep->ncases; i++) {
 		const struct mc_case_result *r = &rep->cases[i];
 
@@ -185,19 +199,23 @@ void mc_html_timing(FILE *f, const struct mc_report *rep)
 			const struct mc_metric *m = metric(r, down[k]);
 
 			if (m && m->count)
-				bars[nd++] = (struct mc_bar){ .label = down[k], .p50 = m->p50,
-							      .p99 = m->p99, .max = m->max,
+				bars[nd++] = (struct mc_bar){ .label = down[k],
+							      .p50 = m->p50,
+							      .p99 = m->p99,
+							      .max = m->max,
 							      .count = m->count };
 		}
 		break;
 	}
 	fputs("<h3>Stop-copy downtime (SET STOP_COPY to end of stream, plus the destination's "
-	      "RESUMING→STOP)</h3>", f);
+	      "RESUMING→STOP)</h3>",
+	      f);
 	if (nd)
 		mc_svg_bars(f, "downtime-chart", "Downtime", bars, nd);
 	else
 		fputs("<p class=\"note\" id=\"downtime-chart\">No downtime measurement in this "
-		      "report.</p>", f);
+		      "report.</p>",
+		      f);
 	free(bars);
 	metrics_table(f, rep);
 	fputs("</section>\n", f);
@@ -222,16 +240,22 @@ void mc_html_precopy(FILE *f, const struct mc_report *rep)
 	fputs("<section id=\"precopy\"><h2>PRE_COPY convergence (PRE-02)</h2><p class=\"muted\">"
 	      "initial_bytes and dirty_bytes from VFIO_MIG_GET_PRECOPY_INFO after each read of "
 	      "the PRE_COPY session: initial_bytes must never grow, dirty_bytes starts at 0."
-	      "</p><div class=\"convs\">", f);
+	      "</p><div class=\"convs\">",
+	      f);
 	for (int i = 0; i < rep->ncases; i++) {
 		const struct mc_case_result *r = &rep->cases[i];
-		const struct mc_metric *xs = metric(r, "read_bytes"), *ini = metric(r, "initial_bytes");
+		const struct mc_metric *xs = metric(r, "read_bytes"),
+				       *ini = metric(r, "initial_bytes");
 		const struct mc_metric *dirty = metric(r, "dirty_bytes");
 		char id[160];
 		double x[2], y[2];
-		struct mc_lines c = { .id = id, .title = r->name, .xname = "bytes read from the save fd",
-				      .xaxis = MC_AXIS_BYTES, .yaxis = MC_AXIS_BYTES,
-				      .l1 = "— initial_bytes", .l2 = "— dirty_bytes" };
+		struct mc_lines c = { .id = id,
+				      .title = r->name,
+				      .xname = "bytes read from the save fd",
+				      .xaxis = MC_AXIS_BYTES,
+				      .yaxis = MC_AXIS_BYTES,
+				      .l1 = "— initial_bytes",
+				      .l2 = "— dirty_bytes" };
 
 		if (!r->clause || strcmp(r->clause->id, "PRE-02") || r->status == MC_SKIP)
 			continue;
@@ -243,7 +267,7 @@ void mc_html_precopy(FILE *f, const struct mc_report *rep)
 			c.x = x, c.y1 = y, c.n = 2, c.sparse = true;
 			sparse++;
 		} else {
-			continue;	/* nothing to draw: no figure */
+			continue; /* nothing to draw: no figure */
 		}
 		snprintf(id, sizeof(id), "conv-%d", shown);
 		fputs("<figure>", f);
@@ -258,10 +282,12 @@ void mc_html_precopy(FILE *f, const struct mc_report *rep)
 	fputs("</div>", f);
 	if (!shown)
 		fputs("<p class=\"note\">No PRE_COPY measurement (the device does not advertise "
-		      "PRE_COPY, or the cases were filtered out).</p>", f);
+		      "PRE_COPY, or the cases were filtered out).</p>",
+		      f);
 	else if (sparse)
 		fputs("<p class=\"note\">Dashed: this report predates the per-read series, so "
-		      "only the first and last value (from the case detail) are drawn.</p>", f);
+		      "only the first and last value (from the case detail) are drawn.</p>",
+		      f);
 	fputs("</section>\n", f);
 }
 
@@ -270,7 +296,7 @@ static void fuzz_cell(FILE *f, const struct mc_json *o, const char *key)
 {
 	/* fuzz/campaign.sh's stats.json spells two columns the libFuzzer way. */
 	static const char *const alias[][2] = { { "exec_per_s", "exec_per_sec" },
-						 { "coverage", "cov" } };
+						{ "coverage", "cov" } };
 	const struct mc_json *v = mc_json_get(o, key);
 
 	for (size_t i = 0; !v && i < sizeof(alias) / sizeof(alias[0]); i++)
@@ -291,8 +317,9 @@ static void fuzz_cell(FILE *f, const struct mc_json *o, const char *key)
 
 void mc_html_fuzz(FILE *f, const struct mc_html_extra *x)
 {
-	static const char *const cols[] = { "target", "engine", "execs", "exec_per_s", "coverage",
-					     "driver_pcs", "corpus_size", "crashes", "seconds" };
+	static const char *const cols[] = { "target",	   "engine",   "execs",
+					    "exec_per_s",  "coverage", "driver_pcs",
+					    "corpus_size", "crashes",  "seconds" };
 	const int ncols = (int)(sizeof(cols) / sizeof(cols[0]));
 	int rows = 0;
 
@@ -302,14 +329,16 @@ void mc_html_fuzz(FILE *f, const struct mc_html_extra *x)
 		size_t n = mc_json_is(v, MC_JSON_ARRAY) ? mc_json_count(v) : 1;
 
 		for (size_t k = 0; k < n; k++) {
-			const struct mc_json *o = mc_json_is(v, MC_JSON_ARRAY) ? mc_json_at(v, k) : v;
+			const struct mc_json *o = mc_json_is(v, MC_JSON_ARRAY) ? mc_json_at(v, k) :
+										 v;
 			double crashes = 0;
 
 			if (!mc_json_is(o, MC_JSON_OBJECT))
 				continue;
 			if (!rows++) {
 				/* a box of its own: long file names scroll, not the page */
-				fputs("<div class=\"tscroll\"><table id=\"fuzz-table\"><thead><tr>", f);
+				fputs("<div class=\"tscroll\"><table id=\"fuzz-table\"><thead><tr>",
+				      f);
 				for (int c = 0; c < ncols; c++)
 					fprintf(f, "<th>%s</th>", cols[c]);
 				fputs("<th>file</th></tr></thead><tbody>", f);
@@ -331,7 +360,8 @@ void mc_html_fuzz(FILE *f, const struct mc_html_extra *x)
 			mc_svg_fuzz_kcov(f, x->fuzz[i], i);
 	if (!rows)
 		fputs("<p class=\"muted\" id=\"fuzz-none\">no campaign: the report directory holds "
-		      "no fuzz-stats.json.</p>", f);
+		      "no fuzz-stats.json.</p>",
+		      f);
 	fputs("</section>\n", f);
 }
 
@@ -380,7 +410,7 @@ static void klog_excerpt(FILE *f, const char *klog, const char *needle, size_t n
 	H(name);
 	fprintf(f, ", lines %d–%d:</p><pre class=\"log klog-excerpt\">", first,
 		end > start && end[-1] == '\n' ? last - 1 : last);
-	H(text);	/* whole, so multi-byte characters stay intact */
+	H(text); /* whole, so multi-byte characters stay intact */
 	fputs("</pre>", f);
 	free(text);
 }
@@ -411,15 +441,17 @@ void mc_html_klog(FILE *f, const struct mc_report *rep, const struct mc_html_ext
 			if (!*l)
 				break;
 			if (!strncmp(l, "  | ", 4))
-				continue;	/* a report's next line: its first is the needle */
+				continue; /* a report's next line: its first is the needle */
 			klog_excerpt(f, x->klog, t, n, x->klog_name ? x->klog_name : "kernel.log");
 			shown++;
 		}
 	}
 	if (!found)
-		fprintf(f, "<p id=\"klog-none\">No ROB finding: no kernel report (WARN, BUG, Oops, KASAN, "
-			"UBSAN, lockdep, kmemleak, ...) during the run%s.</p>", x && x->klog ? "" :
-			" (the kernel log itself is not part of this rendering)");
+		fprintf(f,
+			"<p id=\"klog-none\">No ROB finding: no kernel report (WARN, BUG, Oops, KASAN, "
+			"UBSAN, lockdep, kmemleak, ...) during the run%s.</p>",
+			x && x->klog ? "" :
+				       " (the kernel log itself is not part of this rendering)");
 	fputs("</section>\n", f);
 }
 
@@ -433,7 +465,8 @@ void mc_html_waivers(FILE *f, const struct mc_report *rep)
 		return;
 	}
 	fputs("<table id=\"waiver-table\"><thead><tr><th>Clause</th><th>Reason</th>"
-	      "<th>Reference</th><th class=\"num\">cases waived</th></tr></thead><tbody>", f);
+	      "<th>Reference</th><th class=\"num\">cases waived</th></tr></thead><tbody>",
+	      f);
 	for (int i = 0; i < w->n; i++) {
 		int n = 0;
 
@@ -457,4 +490,3 @@ void mc_html_waivers(FILE *f, const struct mc_report *rep)
 	}
 	fputs("</tbody></table></section>\n", f);
 }
-

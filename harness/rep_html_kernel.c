@@ -30,10 +30,11 @@ static void info(FILE *f, const struct mc_run_info *in)
 		fprintf(f, "<tr><th>Flavour</th><td id=\"kernel-flavour\" data-flavour=\"%s\">",
 			ki->flavour);
 		mc_html_badge(f, ki->flavour);
-		fprintf(f, " <span class=\"muted\">%s</span></td></tr>", !strcmp(ki->flavour, "unknown") ?
-			"the kernel's config was not read, so nothing is claimed" :
-			"from its config: debug when any of CONFIG_KASAN, CONFIG_UBSAN, "
-			"CONFIG_PROVE_LOCKING, CONFIG_DEBUG_KMEMLEAK, CONFIG_DEBUG_ATOMIC_SLEEP is on");
+		fprintf(f, " <span class=\"muted\">%s</span></td></tr>",
+			!strcmp(ki->flavour, "unknown") ?
+				"the kernel's config was not read, so nothing is claimed" :
+				"from its config: debug when any of CONFIG_KASAN, CONFIG_UBSAN, "
+				"CONFIG_PROVE_LOCKING, CONFIG_DEBUG_KMEMLEAK, CONFIG_DEBUG_ATOMIC_SLEEP is on");
 		row(f, "Build", ki->build, "no label (not run by the rig)");
 	}
 	row(f, "Config SHA-256", in->kernel_config, "not recorded");
@@ -46,7 +47,9 @@ static void info(FILE *f, const struct mc_run_info *in)
 static void oracles(FILE *f, const struct mc_kinfo *ki)
 {
 	static const enum mc_oracle_state order[] = {
-		MC_ORACLE_PRESENT, MC_ORACLE_ABSENT, MC_ORACLE_UNKNOWN,
+		MC_ORACLE_PRESENT,
+		MC_ORACLE_ABSENT,
+		MC_ORACLE_UNKNOWN,
 	};
 	static const char *const label[] = { "Present", "Absent", "Not known" };
 	char names[256];
@@ -54,19 +57,21 @@ static void oracles(FILE *f, const struct mc_kinfo *ki)
 
 	if (!ki->recorded) {
 		fputs("<p id=\"kernel-unrecorded\" class=\"muted\">This report predates the record "
-		      "of the kernel's flavour and oracles: they are not known.</p>", f);
+		      "of the kernel's flavour and oracles: they are not known.</p>",
+		      f);
 		return;
 	}
 	fputs("<h3>Kernel-log oracles</h3><p id=\"oracle-summary\">", f);
 	for (int i = 0; i < 3; i++) {
 		if (!mc_kinfo_list(ki, order[i], names, sizeof(names)) && i)
-			continue;	/* "Present: none" is always said */
+			continue; /* "Present: none" is always said */
 		fprintf(f, "%s%s: <b>", shown++ ? ". " : "", label[i]);
 		H(names[0] ? names : "none");
 		fputs("</b>", f);
 	}
 	fputs(".</p><table id=\"oracle-table\"><thead><tr><th>Oracle</th><th>State</th>"
-	      "<th>Why (config, boot options)</th></tr></thead><tbody>", f);
+	      "<th>Why (config, boot options)</th></tr></thead><tbody>",
+	      f);
 	for (int i = 0; i < ki->noracles && i < MC_KINFO_ORACLES; i++) {
 		const struct mc_koracle *o = &ki->oracles[i];
 		const char *st = mc_kinfo_state_name(o->state);
@@ -122,15 +127,20 @@ static void kreports(FILE *f, const struct mc_report *rep)
 	fputs("<h3 id=\"kreports\">Kernel reports</h3>", f);
 	if (!rep->kreports_known || !rep->nkreports) {
 		fprintf(f, "<p id=\"kreports-none\" class=\"muted\">%s</p>",
-			rep->kreports_known ? "No kernel report from the device's first open to the "
-			"end of the run." : rep->info.kernel.recorded ? "The kernel log was not read "
-			"during this run: no kernel report is known." : "This report predates the "
-			"list of kernel reports; the ROB-01 case's detail holds them.");
+			rep->kreports_known ?
+				"No kernel report from the device's first open to the "
+				"end of the run." :
+			rep->info.kernel.recorded ?
+				"The kernel log was not read "
+				"during this run: no kernel report is known." :
+				"This report predates the "
+				"list of kernel reports; the ROB-01 case's detail holds them.");
 		return;
 	}
 	fputs("<table id=\"kreport-table\"><thead><tr><th class=\"num\">#</th><th>Kind</th>"
 	      "<th>Charged to (with the case's own verdict; every report fails ROB-01)</th>"
-	      "<th>First lines</th></tr></thead><tbody>", f);
+	      "<th>First lines</th></tr></thead><tbody>",
+	      f);
 	for (int i = 0; i < rep->nkreports; i++) {
 		const struct mc_kreport *k = &rep->kreports[i];
 		size_t n = strlen(k->lines);
@@ -145,7 +155,7 @@ static void kreports(FILE *f, const struct mc_report *rep)
 		charged(f, rep, k);
 		fputs("</td><td><pre class=\"log\">", f);
 		copy = strndup(k->lines, n && k->lines[n - 1] == '\n' ? n - 1 : n);
-		H(copy ? copy : k->lines);	/* without the last line's newline */
+		H(copy ? copy : k->lines); /* without the last line's newline */
 		free(copy);
 		fputs("</pre></td></tr>", f);
 	}
@@ -164,8 +174,10 @@ void mc_html_case_kreports(FILE *f, const struct mc_report *rep, const struct mc
 
 		if (!k->in_case || strcmp(k->where, r->name))
 			continue;
-		fputs(n++ ? ", " : "<p class=\"kr-back\">Kernel reports during this case (they fail "
-		      "ROB-01): ", f);
+		fputs(n++ ? ", " :
+			    "<p class=\"kr-back\">Kernel reports during this case (they fail "
+			    "ROB-01): ",
+		      f);
 		fprintf(f, "<a href=\"#kreport-%d\">#%d ", i + 1, i + 1);
 		H(k->kind);
 		fputs("</a>", f);

@@ -27,7 +27,7 @@
 struct jw {
 	FILE *f;
 	int depth;
-	int flat;	/* depth from which members stay on one line; 0 = none */
+	int flat; /* depth from which members stay on one line; 0 = none */
 	bool more[JW_MAX_DEPTH + 1];
 };
 
@@ -152,7 +152,7 @@ static void write_kernel(struct jw *w, const struct mc_run_info *in)
 static void write_kreports(struct jw *w, const struct mc_report *rep)
 {
 	if (!rep->kreports_known) {
-		if (rep->info.kernel.recorded)	/* a report of this build without a kernel log */
+		if (rep->info.kernel.recorded) /* a report of this build without a kernel log */
 			jw_null(w, "kernel_reports");
 		return;
 	}
@@ -189,8 +189,9 @@ static void write_uapi(struct jw *w, const struct mc_run_info *in)
 	if (!in->uapi_known)
 		return;
 	jw_open(w, "uapi", '{', false);
-	jw_str(w, "precopy_info_v2", mc_uapi_v2_text(in->precopy_v2_rc, in->unknown_feature_rc,
-						      in->mig_flags, text, sizeof(text)));
+	jw_str(w, "precopy_info_v2",
+	       mc_uapi_v2_text(in->precopy_v2_rc, in->unknown_feature_rc, in->mig_flags, text,
+			       sizeof(text)));
 	jw_str(w, "precopy_info_v2_probe",
 	       in->precopy_v2_rc ? mc_errno_name(in->precopy_v2_rc) : "ok");
 	jw_str(w, "unknown_feature_errno",
@@ -257,7 +258,7 @@ static void jw_num(struct jw *w, const char *key, double v)
 	char buf[40];
 
 	jw_sep(w, key);
-	if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {	/* range first: no UB */
+	if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) { /* range first: no UB */
 		fprintf(w->f, "%" PRId64, (int64_t)v);
 		return;
 	}
@@ -319,9 +320,7 @@ static void jw_tree(struct jw *w, const char *key, const struct mc_json *v)
 		}
 		jw_close(w, obj ? '}' : ']');
 		return;
-	case MC_JSON_STRING:
-		jw_str(w, key, mc_json_string(v, NULL));
-		return;
+	case MC_JSON_STRING: jw_str(w, key, mc_json_string(v, NULL)); return;
 	case MC_JSON_NUMBER:
 		mc_json_number(v, &d);
 		jw_num(w, key, d);
@@ -330,8 +329,7 @@ static void jw_tree(struct jw *w, const char *key, const struct mc_json *v)
 		mc_json_bool(v, &b);
 		jw_bool(w, key, b);
 		return;
-	default:
-		jw_null(w, key);
+	default: jw_null(w, key);
 	}
 }
 
@@ -441,8 +439,10 @@ static void write_waivers(struct jw *w, const struct mc_waivers *wv)
 static void write_matrix(struct jw *w, const struct mc_report *rep)
 {
 	static const char *const cell_names[] = {
-		[MC_CELL_UNTESTED] = "untested", [MC_CELL_MATCH] = "match",
-		[MC_CELL_MISMATCH] = "mismatch", [MC_CELL_ERROR] = "error",
+		[MC_CELL_UNTESTED] = "untested",
+		[MC_CELL_MATCH] = "match",
+		[MC_CELL_MISMATCH] = "mismatch",
+		[MC_CELL_ERROR] = "error",
 	};
 
 	if (!rep->have_matrix) {
@@ -458,8 +458,9 @@ static void write_matrix(struct jw *w, const struct mc_report *rep)
 			jw_open(w, NULL, '{', true);
 			jw_str(w, "from", mc_state_name(from));
 			jw_str(w, "to", mc_state_name(to));
-			jw_str(w, "verdict", (unsigned)c->verdict <= MC_CELL_ERROR ?
-					     cell_names[c->verdict] : "unknown");
+			jw_str(w, "verdict",
+			       (unsigned)c->verdict <= MC_CELL_ERROR ? cell_names[c->verdict] :
+								       "unknown");
 			jw_open(w, "expected", '{', true);
 			jw_err(w, "err", c->exp_err);
 			jw_bool(w, "fd", c->exp_fd);
@@ -543,8 +544,7 @@ int mc_json_write_report(FILE *f, const struct mc_report *rep)
 
 /* ---------------------------------------------------------------- reporter */
 
-static int json_begin(void **priv, const struct mc_run_info *info, int nplanned,
-		      const char *outdir)
+static int json_begin(void **priv, const struct mc_run_info *info, int nplanned, const char *outdir)
 {
 	(void)info;
 	(void)nplanned;

@@ -17,7 +17,7 @@
 #include "reporter.h"
 #include "waiver.h"
 
-#define NO_GROUP "UNCLASSIFIED"	/* cases without a clause: a harness bug, kept visible */
+#define NO_GROUP "UNCLASSIFIED" /* cases without a clause: a harness bug, kept visible */
 
 struct tally {
 	int tests, failures, errors, skipped;
@@ -41,7 +41,7 @@ static void add(struct tally *t, const struct mc_case_result *r, bool strict)
 	if (counts_as_failure(r, strict))
 		t->failures++;
 	else if (r->waiver)
-		t->skipped++;	/* a known deviation: never a pass, not a new failure */
+		t->skipped++; /* a known deviation: never a pass, not a new failure */
 	else if (r->status != MC_PASS && r->status != MC_WARN && r->status != MC_SKIP)
 		t->errors++;
 	else if (r->status == MC_SKIP)
@@ -56,8 +56,8 @@ static void put_time(FILE *f, uint64_t us)
 
 static void put_tally(FILE *f, const struct tally *t)
 {
-	fprintf(f, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"",
-		t->tests, t->failures, t->errors, t->skipped);
+	fprintf(f, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"", t->tests,
+		t->failures, t->errors, t->skipped);
 	put_time(f, t->us);
 	putc('"', f);
 }
@@ -76,7 +76,7 @@ static void put_kernel(FILE *f, const struct mc_report *rep)
 	char names[256], num[24];
 
 	if (!ki->recorded)
-		return;	/* a report from before they were recorded renders as it did */
+		return; /* a report from before they were recorded renders as it did */
 	property(f, "kernel_flavour", ki->flavour);
 	property(f, "kernel_build", ki->build);
 	mc_kinfo_list(ki, MC_ORACLE_PRESENT, names, sizeof(names));
@@ -116,7 +116,8 @@ static void put_properties(FILE *f, const struct mc_report *rep)
 	property(f, "strict", in->strict ? "true" : "false");
 	property(f, "migcheck", in->tool_version);
 	property(f, "commit", in->tool_commit);
-	property(f, "clauses", "docs/CLAUSES.md of this migcheck version, printed by migcheck clauses");
+	property(f, "clauses",
+		 "docs/CLAUSES.md of this migcheck version, printed by migcheck clauses");
 	fputs("    </properties>\n", f);
 }
 
@@ -136,8 +137,7 @@ static void put_message(FILE *f, const char *detail)
 }
 
 /* <failure>/<error> with the whole detail and the oplog as text. */
-static void put_problem(FILE *f, const char *tag, const char *type,
-			const struct mc_case_result *r)
+static void put_problem(FILE *f, const char *tag, const char *type, const struct mc_case_result *r)
 {
 	fprintf(f, "      <%s", tag);
 	put_message(f, r->detail);
@@ -187,10 +187,8 @@ static void put_case(FILE *f, const struct mc_case_result *r, bool strict)
 	put_time(f, r->duration_us);
 	fputs("\">\n", f);
 	switch (r->waiver ? MC_NSTATUS : r->status) {
-	case MC_NSTATUS:
-		put_waived(f, r);
-		break;
-	case MC_FAIL:	/* typed with the clause it is charged to (a setup step's) */
+	case MC_NSTATUS: put_waived(f, r); break;
+	case MC_FAIL: /* typed with the clause it is charged to (a setup step's) */
 		put_problem(f, "failure", mc_case_charged(r) ? mc_case_charged(r)->id : "fail", r);
 		break;
 	case MC_WARN:
@@ -208,16 +206,14 @@ static void put_case(FILE *f, const struct mc_case_result *r, bool strict)
 		fputs("/>\n", f);
 		break;
 	case MC_PASS:
-		if (r->detail[0]) {	/* INFO measurements */
+		if (r->detail[0]) { /* INFO measurements */
 			fputs("      <system-out>", f);
 			mc_xml_str(f, r->detail);
 			fputs("</system-out>\n", f);
 		}
 		break;
 	case MC_ERROR:
-	default:
-		put_problem(f, "error", "error", r);
-		break;
+	default: put_problem(f, "error", "error", r); break;
 	}
 	fputs("    </testcase>\n", f);
 }

@@ -14,8 +14,7 @@
 
 #include "rep_load.h"
 
-__attribute__((format(printf, 3, 4)))
-static int bad(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int bad(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -40,8 +39,10 @@ static int get(const struct mc_json *o, const char *key, bool opt, char *dst, si
 	if (!v && opt)
 		return 0;
 	if (!s || strlen(s) != n)
-		return bad(err, errlen, "%s.%s: %s", where, key, !v ? "missing" :
-			   s ? "contains a NUL character" : "not a string");
+		return bad(err, errlen, "%s.%s: %s", where, key,
+			   !v ? "missing" :
+			   s  ? "contains a NUL character" :
+				"not a string");
 	if (n >= len)
 		return bad(err, errlen, "%s.%s: longer than %zu bytes", where, key, len - 1);
 	memcpy(dst, s, n + 1);
@@ -64,7 +65,8 @@ static int load_oracles(const struct mc_json *a, struct mc_kinfo *ki, char *err,
 		snprintf(where, sizeof(where), "kernel.oracles[%zu]", i);
 		rc = get(o, "name", false, k->name, sizeof(k->name), where, err, errlen);
 		rc = rc ? rc : get(o, "state", false, state, sizeof(state), where, err, errlen);
-		rc = rc ? rc : get(o, "detail", false, k->detail, sizeof(k->detail), where, err, errlen);
+		rc = rc ? rc :
+			  get(o, "detail", false, k->detail, sizeof(k->detail), where, err, errlen);
 		st = mc_kinfo_state_parse(state);
 		if (!rc && st < 0)
 			rc = bad(err, errlen, "%s.state: not present, absent or unknown", where);
@@ -83,15 +85,16 @@ static int load_kinfo(const struct mc_json *k, struct mc_kinfo *ki, char *err, s
 
 	memset(ki, 0, sizeof(*ki));
 	if (!mc_json_get(k, "flavour"))
-		return 0;	/* a report from before the kernel's flavour was recorded */
+		return 0; /* a report from before the kernel's flavour was recorded */
 	ki->recorded = true;
 	rc = get(k, "flavour", false, ki->flavour, sizeof(ki->flavour), "kernel", err, errlen);
 	if (!rc && strcmp(ki->flavour, "debug") && strcmp(ki->flavour, "production") &&
 	    strcmp(ki->flavour, "unknown"))
 		rc = bad(err, errlen, "kernel.flavour: not debug, production or unknown");
 	rc = rc ? rc : get(k, "build", false, ki->build, sizeof(ki->build), "kernel", err, errlen);
-	rc = rc ? rc : get(k, "boot_options", false, ki->boot_options, sizeof(ki->boot_options),
-			   "kernel", err, errlen);
+	rc = rc ? rc :
+		  get(k, "boot_options", false, ki->boot_options, sizeof(ki->boot_options),
+		      "kernel", err, errlen);
 	return rc ? rc : load_oracles(mc_json_get(k, "oracles"), ki, err, errlen);
 }
 
@@ -108,7 +111,8 @@ static int load_lines(const struct mc_json *a, struct mc_kreport *k, const char 
 		const char *s = mc_json_string(mc_json_at(a, i), &n);
 
 		if (!s || strlen(s) != n || strchr(s, '\n'))
-			return bad(err, errlen, "%s.first_lines[%zu]: not a one-line string", where, i);
+			return bad(err, errlen, "%s.first_lines[%zu]: not a one-line string", where,
+				   i);
 		if (used + n + 1 >= sizeof(k->lines))
 			return bad(err, errlen, "%s.first_lines: longer than %zu bytes", where,
 				   sizeof(k->lines) - 1);
@@ -131,8 +135,9 @@ static int load_kreport(const struct mc_json *o, struct mc_kreport *k, size_t i,
 		return bad(err, errlen, "%s: needs exactly one of \"case\" and \"phase\"", where);
 	k->in_case = c;
 	rc = get(o, "kind", false, k->kind, sizeof(k->kind), where, err, errlen);
-	rc = rc ? rc : get(o, c ? "case" : "phase", false, k->where, sizeof(k->where), where, err,
-			   errlen);
+	rc = rc ? rc :
+		  get(o, c ? "case" : "phase", false, k->where, sizeof(k->where), where, err,
+		      errlen);
 	return rc ? rc : load_lines(mc_json_get(o, "first_lines"), k, where, err, errlen);
 }
 
@@ -146,9 +151,10 @@ int mc_report_load_kernel(const struct mc_json *root, struct mc_report *rep, cha
 	int rc = load_kinfo(mc_json_get(root, "kernel"), &rep->info.kernel, err, errlen);
 
 	if (rc || !a || mc_json_is(a, MC_JSON_NULL))
-		return rc;	/* absent: an older report; null: the log was not read */
+		return rc; /* absent: an older report; null: the log was not read */
 	if (!mc_json_is(a, MC_JSON_ARRAY) || n > MC_KREPORTS_MAX)
-		return bad(err, errlen, "kernel_reports: not null or an array of at most %d reports",
+		return bad(err, errlen,
+			   "kernel_reports: not null or an array of at most %d reports",
 			   MC_KREPORTS_MAX);
 	if (om && (mc_json_int(om, &omitted) || omitted < 0 || omitted > INT32_MAX))
 		return bad(err, errlen, "kernel_reports_omitted: not an integer >= 0");

@@ -21,14 +21,14 @@
 #include "reporter.h"
 #include "waiver.h"
 
-static FILE *ktap_stream;	/* NULL: stdout */
+static FILE *ktap_stream; /* NULL: stdout */
 
 struct ktap {
 	FILE *f;
 	bool strict;
 	int nplanned;
-	int nresults;	/* result lines written: KTAP numbers them 1, 2, ... */
-	int err;	/* first write error, reported once */
+	int nresults; /* result lines written: KTAP numbers them 1, 2, ... */
+	int err;      /* first write error, reported once */
 };
 
 void mc_ktap_set_stream(FILE *f)
@@ -77,8 +77,7 @@ static int ktap_flush(struct ktap *k)
 	return k->err;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void line(struct ktap *k, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void line(struct ktap *k, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -109,7 +108,7 @@ static void diag(struct ktap *k, const char *head, const char *indent, const cha
 		put_clean(k->f, p, n, false);
 		line(k, "%s", "");
 		p += n;
-		if (!p[0] || !p[1])	/* end, or a final newline */
+		if (!p[0] || !p[1]) /* end, or a final newline */
 			break;
 		p++;
 		fprintf(k->f, "# %s", indent);
@@ -129,12 +128,12 @@ static void kernel_head(struct ktap *k, const struct mc_run_info *info)
 	char names[256];
 
 	if (!ki->recorded)
-		return;	/* a report from before they were recorded renders as it did */
+		return; /* a report from before they were recorded renders as it did */
 	fputs("# kernel: ", k->f);
 	put_clean(k->f, info->kernel_release, strlen(info->kernel_release), false);
 	fprintf(k->f, " flavour %s build ", ki->flavour);
-	put_clean(k->f, ki->build[0] ? ki->build : "none", strlen(ki->build[0] ? ki->build : "none"),
-		  false);
+	put_clean(k->f, ki->build[0] ? ki->build : "none",
+		  strlen(ki->build[0] ? ki->build : "none"), false);
 	line(k, "%s", "");
 	for (int st = MC_ORACLE_PRESENT; st >= MC_ORACLE_UNKNOWN; st--) {
 		if (!mc_kinfo_list(ki, (enum mc_oracle_state)st, names, sizeof(names)))
@@ -159,7 +158,8 @@ static void kernel_tail(struct ktap *k, const struct mc_report *rep)
 	for (int i = 0; i < rep->nkreports && i < 3; i++) {
 		const struct mc_kreport *r = &rep->kreports[i];
 
-		fprintf(k->f, "%s%s in %s ", i ? ", " : ": ", r->kind, r->in_case ? "case" : "phase");
+		fprintf(k->f, "%s%s in %s ", i ? ", " : ": ", r->kind,
+			r->in_case ? "case" : "phase");
 		put_clean(k->f, r->where, strlen(r->where), false);
 	}
 	line(k, "%s", rep->nkreports > 3 ? ", ..." : "");
@@ -217,7 +217,7 @@ static int ktap_result_on(struct ktap *k, const struct mc_case_result *r)
 {
 	const char *cl = clause_id(r);
 	const struct mc_clause *ch = mc_case_charged(r);
-	const char *charged = ch && ch->id ? ch->id : "?";	/* the clause the verdict is on */
+	const char *charged = ch && ch->id ? ch->id : "?"; /* the clause the verdict is on */
 	bool ok;
 	char head[64];
 
@@ -235,9 +235,7 @@ static int ktap_result_on(struct ktap *k, const struct mc_case_result *r)
 		if (r->detail[0])
 			diag(k, "info", "", r->detail);
 		break;
-	case MC_SKIP:
-		ok = true;
-		break;
+	case MC_SKIP: ok = true; break;
 	case MC_WARN:
 		ok = !k->strict;
 		diag(k, "warn", "", r->detail);
@@ -278,7 +276,8 @@ static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 {
 	const int *c = rep->counts, *w = rep->waived;
 	int waived = w[MC_FAIL] + w[MC_WARN];
-	int failed = c[MC_FAIL] - w[MC_FAIL] + c[MC_ERROR] + (k->strict ? c[MC_WARN] - w[MC_WARN] : 0);
+	int failed =
+		c[MC_FAIL] - w[MC_FAIL] + c[MC_ERROR] + (k->strict ? c[MC_WARN] - w[MC_WARN] : 0);
 	int passed = c[MC_PASS] + (k->strict ? 0 : c[MC_WARN] - w[MC_WARN]);
 	struct mc_scope sc;
 	int not_run;
@@ -287,9 +286,9 @@ static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 		line(k, "# %d of %d planned cases did not run", k->nplanned - k->nresults,
 		     k->nplanned);
 	mc_report_scope(rep, &sc);
-	not_run = rep->ncases - sc.cases_run;	/* counted apart from the skips */
-	fprintf(k->f, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d", c[MC_PASS],
-		c[MC_FAIL], c[MC_WARN], sc.skipped, c[MC_ERROR]);
+	not_run = rep->ncases - sc.cases_run; /* counted apart from the skips */
+	fprintf(k->f, "# totals: pass=%d fail=%d warn=%d skip=%d error=%d", c[MC_PASS], c[MC_FAIL],
+		c[MC_WARN], sc.skipped, c[MC_ERROR]);
 	if (not_run)
 		fprintf(k->f, " not_run=%d", not_run);
 	if (rep->waivers)
@@ -308,8 +307,7 @@ static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 	return k->err;
 }
 
-static int ktap_begin(void **priv, const struct mc_run_info *info, int nplanned,
-		      const char *outdir)
+static int ktap_begin(void **priv, const struct mc_run_info *info, int nplanned, const char *outdir)
 {
 	struct ktap *k = calloc(1, sizeof(*k));
 
@@ -327,7 +325,7 @@ static int ktap_begin(void **priv, const struct mc_run_info *info, int nplanned,
 
 static int ktap_result(void *priv, const struct mc_case_result *r, int index)
 {
-	(void)index;	/* KTAP numbers by our own count: 1, 2, ... without gaps */
+	(void)index; /* KTAP numbers by our own count: 1, 2, ... without gaps */
 	return ktap_result_on(priv, r);
 }
 

@@ -19,20 +19,19 @@
 #include "waiver.h"
 
 struct loaded {
-	struct mc_report rep;		/* first: the handle callers get */
-	struct mc_json_doc *doc;	/* owned, when loaded from a file */
-	struct mc_clause *tab;		/* the run's clause rows, terminated by id NULL */
+	struct mc_report rep;	 /* first: the handle callers get */
+	struct mc_json_doc *doc; /* owned, when loaded from a file */
+	struct mc_clause *tab;	 /* the run's clause rows, terminated by id NULL */
 	struct mc_waivers waivers;
 };
 
 struct ld {
 	char *err;
 	size_t errlen;
-	char where[96];			/* "cases[3]" */
+	char where[96]; /* "cases[3]" */
 };
 
-__attribute__((format(printf, 2, 3)))
-static int bad(struct ld *l, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int bad(struct ld *l, const char *fmt, ...)
 {
 	va_list ap;
 	size_t n;
@@ -47,8 +46,7 @@ static int bad(struct ld *l, const char *fmt, ...)
 }
 
 /* A string member; NULL (and an error) when absent or another type, unless @opt. */
-static const char *str(struct ld *l, const struct mc_json *o, const char *key, bool opt,
-		       int *rc)
+static const char *str(struct ld *l, const struct mc_json *o, const char *key, bool opt, int *rc)
 {
 	const struct mc_json *v = mc_json_get(o, key);
 	size_t n;
@@ -59,8 +57,10 @@ static const char *str(struct ld *l, const struct mc_json *o, const char *key, b
 	if (!v && opt)
 		return "";
 	if (!*rc)
-		*rc = bad(l, "%s: %s", key, !v ? "missing" : s ? "contains a NUL character" :
-			  "not a string");
+		*rc = bad(l, "%s: %s", key,
+			  !v ? "missing" :
+			  s  ? "contains a NUL character" :
+			       "not a string");
 	return "";
 }
 
@@ -93,8 +93,7 @@ static bool boolean(struct ld *l, const struct mc_json *o, const char *key, int 
 	return b;
 }
 
-static int64_t integer(struct ld *l, const struct mc_json *o, const char *key, int64_t min,
-		       int *rc)
+static int64_t integer(struct ld *l, const struct mc_json *o, const char *key, int64_t min, int *rc)
 {
 	int64_t v = 0;
 
@@ -106,8 +105,7 @@ static int64_t integer(struct ld *l, const struct mc_json *o, const char *key, i
 	return v;
 }
 
-static const struct mc_json *object(struct ld *l, const struct mc_json *o, const char *key,
-				    int *rc)
+static const struct mc_json *object(struct ld *l, const struct mc_json *o, const char *key, int *rc)
 {
 	const struct mc_json *v = mc_json_get(o, key);
 
@@ -137,8 +135,7 @@ static void load_scope_inputs(struct ld *l, const struct mc_json *run, struct mc
 }
 
 /* A probe's answer as written: "ok" or an errno name, into *@out (0 or -errno). */
-static void probe_answer(struct ld *l, const struct mc_json *u, const char *key, int *out,
-			 int *rc)
+static void probe_answer(struct ld *l, const struct mc_json *u, const char *key, int *out, int *rc)
 {
 	const char *v = str(l, u, key, false, rc);
 	int e;
@@ -328,7 +325,7 @@ static int load_case(struct ld *l, const struct mc_json *o, struct loaded *ld,
 	load_oplog(l, o, r->oplog, sizeof(r->oplog), &rc);
 	r->duration_us = (uint64_t)integer(l, o, "duration_us", 0, &rc);
 	r->description = str(l, o, "description", false, &rc);
-	if (mc_json_get(o, "not_run"))		/* only in interrupted runs */
+	if (mc_json_get(o, "not_run")) /* only in interrupted runs */
 		r->not_run = boolean(l, o, "not_run", &rc);
 	if (!ms || rc)
 		return rc;
@@ -494,8 +491,8 @@ int mc_report_from_json(const struct mc_json *root, struct mc_report **repp, cha
 	if (!rc)
 		load_info(&l, root, &ld->rep.info, &rc);
 	if (!rc)
-		ld->rep.exit_code = (int)integer(&l, object(&l, root, "summary", &rc), "exit_code",
-						 0, &rc);
+		ld->rep.exit_code =
+			(int)integer(&l, object(&l, root, "summary", &rc), "exit_code", 0, &rc);
 	if (!rc && mc_json_get(mc_json_get(root, "summary"), "interrupted")) {
 		const char *sig = str(&l, mc_json_get(root, "summary"), "interrupted", false, &rc);
 
@@ -519,7 +516,7 @@ int mc_report_from_json(const struct mc_json *root, struct mc_report **repp, cha
 			rc = bad(&l, "coverage: not an object");
 	}
 	if (!rc) {
-		int code = ld->rep.exit_code;	/* as recorded, not as recomputed */
+		int code = ld->rep.exit_code; /* as recorded, not as recomputed */
 
 		rc = mc_waivers_apply(&ld->rep, &ld->waivers, err, errlen);
 		ld->rep.exit_code = code;

@@ -48,9 +48,11 @@ static bool custom_cases(const struct mc_run_info *in)
 
 static const char *verdict_word(const char *v)
 {
-	return !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" :
-	       !strcmp(v, "error") ? "ERROR" : !strcmp(v, "interrupted") ? "INTERRUPTED" :
-	       "SKIPPED";
+	return !strcmp(v, "pass")	 ? "PASS" :
+	       !strcmp(v, "fail")	 ? "FAIL" :
+	       !strcmp(v, "error")	 ? "ERROR" :
+	       !strcmp(v, "interrupted") ? "INTERRUPTED" :
+					   "SKIPPED";
 }
 
 static void label(const struct mc_report *rep, struct mc_scope *s)
@@ -97,7 +99,7 @@ void mc_report_scope(const struct mc_report *rep, struct mc_scope *s)
 {
 	const struct mc_run_info *in = &rep->info;
 	const int *c = rep->counts;
-	int not_run = 0;	/* an interrupted run's cases: in the report as skip */
+	int not_run = 0; /* an interrupted run's cases: in the report as skip */
 
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; rep->cases && i < rep->ncases; i++)

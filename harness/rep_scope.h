@@ -18,22 +18,22 @@ struct mc_report;
  * skips for missing preconditions keep it one, but the label counts them.
  */
 enum {
-	MC_SCOPE_ONLY = 1u << 0,	/* --only selected fewer cases than the complete set */
-	MC_SCOPE_CASES = 1u << 1,	/* --cases DIR: not the built-in case set */
-	MC_SCOPE_UNRUN = 1u << 2,	/* planned cases that never ran, or a total not recorded */
-	MC_SCOPE_ERRORS = 1u << 3,	/* harness errors: cases the harness could not judge */
-	MC_SCOPE_WAIVERS = 1u << 4,	/* waived fail/warn results */
-	MC_SCOPE_SKIPS = 1u << 5,	/* skipped for a missing precondition (claim unaffected) */
-	MC_SCOPE_PROFILE = 1u << 6,	/* --profile left a VMM's rows out (they are skipped) */
+	MC_SCOPE_ONLY = 1u << 0,    /* --only selected fewer cases than the complete set */
+	MC_SCOPE_CASES = 1u << 1,   /* --cases DIR: not the built-in case set */
+	MC_SCOPE_UNRUN = 1u << 2,   /* planned cases that never ran, or a total not recorded */
+	MC_SCOPE_ERRORS = 1u << 3,  /* harness errors: cases the harness could not judge */
+	MC_SCOPE_WAIVERS = 1u << 4, /* waived fail/warn results */
+	MC_SCOPE_SKIPS = 1u << 5,   /* skipped for a missing precondition (claim unaffected) */
+	MC_SCOPE_PROFILE = 1u << 6, /* --profile left a VMM's rows out (they are skipped) */
 	MC_SCOPE_NBITS = 7,
 };
 struct mc_scope {
-	const char *claim;	/* "conformance", "partial" or "simulated" */
+	const char *claim; /* "conformance", "partial" or "simulated" */
 	bool simulated;
-	int cases_total;	/* 0 when neither recorded nor known complete */
+	int cases_total; /* 0 when neither recorded nor known complete */
 	int cases_run, cases_judged, skipped, errors, waived;
-	unsigned restricted;	/* MC_SCOPE_* bits */
-	char label[384];	/* "PASS (partial: 1 of 415 cases) — simulated device, not ..." */
+	unsigned restricted; /* MC_SCOPE_* bits */
+	char label[384];     /* "PASS (partial: 1 of 415 cases) — simulated device, not ..." */
 };
 /* Compute @s for a rolled-up (or loaded) @rep; every renderer and `verify` use it. */
 void mc_report_scope(const struct mc_report *rep, struct mc_scope *s);

@@ -12,9 +12,9 @@
 #include "rep_html.h"
 #include "report.h"
 
-#define BAR_W 900	/* viewBox width */
-#define BAR_LEFT 230	/* label column */
-#define BAR_RIGHT 250	/* value column */
+#define BAR_W 900     /* viewBox width */
+#define BAR_LEFT 230  /* label column */
+#define BAR_RIGHT 250 /* value column */
 #define BAR_ROW 26
 
 /* "1.2 µs", "3.40 ms"; "96 B", "64.3 KiB"; "2.8 MB/s". */
@@ -65,7 +65,8 @@ static double lg(double v)
 
 static void text(FILE *f, double x, double y, const char *anchor, const char *cls, const char *s)
 {
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x, y, anchor, cls);
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x, y, anchor,
+		cls);
 	mc_xml_str(f, s);
 	fputs("</text>", f);
 }
@@ -73,8 +74,8 @@ static void text(FILE *f, double x, double y, const char *anchor, const char *cl
 /* Decade grid lines from 10^lo to 10^hi on [x0, x1]. */
 static void log_grid(FILE *f, int lo, int hi, double x0, double x1, double top, double bottom)
 {
-	static const char *const names[] = { "1 ns", "10 ns", "100 ns", "1 µs", "10 µs",
-					     "100 µs", "1 ms", "10 ms", "100 ms", "1 s", "10 s" };
+	static const char *const names[] = { "1 ns", "10 ns", "100 ns", "1 µs", "10 µs", "100 µs",
+					     "1 ms", "10 ms", "100 ms", "1 s",	"10 s" };
 
 	for (int d = lo; d <= hi; d++) {
 		double x = x0 + (x1 - x0) * (d - lo) / (hi - lo);
@@ -99,8 +100,10 @@ void mc_svg_bars(FILE *f, const char *id, const char *title, const struct mc_bar
 	dhi = (int)ceil(lg(hi));
 	if (dhi <= dlo)
 		dhi = dlo + 1;
-	fprintf(f, "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %.0f\" role=\"img\" "
-		"xmlns=\"http://www.w3.org/2000/svg\"><title>", id, BAR_W, bottom + 24);
+	fprintf(f,
+		"<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %.0f\" role=\"img\" "
+		"xmlns=\"http://www.w3.org/2000/svg\"><title>",
+		id, BAR_W, bottom + 24);
 	mc_xml_str(f, title);
 	fputs("</title>", f);
 	text(f, x0, 16, "start", "legend", "■ p50   ▬ p99   | max   (log scale)");
@@ -122,9 +125,11 @@ void mc_svg_bars(FILE *f, const char *id, const char *title, const struct mc_bar
 		mc_xml_str(f, b->label);
 		fprintf(f, ": %u samples, %s</title>", b->count, val);
 		text(f, x0 - 8, y + 17, "end", "label", b->label);
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" class=\"p99\"/>",
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" class=\"p99\"/>",
 			x0, y + 10, fmax(px99 - x0, 1));
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" class=\"p50\"/>",
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" class=\"p50\"/>",
 			x0, y + 6, fmax(px50 - x0, 1));
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"max\"/>",
 			pxmax, y + 4, pxmax, y + 22);
@@ -157,8 +162,10 @@ struct axis {
 static struct axis axis_of(double max, enum mc_axis kind)
 {
 	static const char *const bytes[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	struct axis a = { .unit = 1, .name = kind == MC_AXIS_BYTES ? bytes[0] :
-					      kind == MC_AXIS_SECONDS ? "s" : "" };
+	struct axis a = { .unit = 1,
+			  .name = kind == MC_AXIS_BYTES	  ? bytes[0] :
+				  kind == MC_AXIS_SECONDS ? "s" :
+							    "" };
 
 	for (int i = 1; kind == MC_AXIS_BYTES && i < 5 && max >= a.unit * 1024; i++) {
 		a.unit *= 1024;
@@ -206,8 +213,10 @@ void mc_svg_lines(FILE *f, const struct mc_lines *c)
 	}
 	ax = axis_of(xmax, c->xaxis);
 	ay = axis_of(ymax, c->yaxis);
-	fprintf(f, "<svg id=\"%s\" class=\"chart conv\" viewBox=\"0 0 440 230\" role=\"img\" "
-		"xmlns=\"http://www.w3.org/2000/svg\"><title>", c->id);
+	fprintf(f,
+		"<svg id=\"%s\" class=\"chart conv\" viewBox=\"0 0 440 230\" role=\"img\" "
+		"xmlns=\"http://www.w3.org/2000/svg\"><title>",
+		c->id);
 	mc_xml_str(f, c->title);
 	fputs("</title>", f);
 	for (int i = 0; i <= 4; i++) {

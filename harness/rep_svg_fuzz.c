@@ -53,20 +53,33 @@ void mc_svg_fuzz_kcov(FILE *f, const struct mc_json *o, int idx)
 	fputs("<div class=\"charts\">", f);
 	if (k.n) {
 		snprintf(id, sizeof(id), "fuzz-kcov-%d", idx);
-		mc_svg_lines(f, &(struct mc_lines){
-					.id = id, .xname = "campaign time", .xaxis = MC_AXIS_SECONDS,
-					.title = "Kernel coverage over the campaign (unique PCs reached)",
-					.yaxis = MC_AXIS_NUMBER, .x = k.t, .y1 = k.a, .y2 = k.b,
-					.l1 = "— driver PCs", .l2 = "— driver, mdev and VFIO core PCs",
-					.n = k.n });
+		mc_svg_lines(
+			f,
+			&(struct mc_lines){
+				.id = id,
+				.xname = "campaign time",
+				.xaxis = MC_AXIS_SECONDS,
+				.title = "Kernel coverage over the campaign (unique PCs reached)",
+				.yaxis = MC_AXIS_NUMBER,
+				.x = k.t,
+				.y1 = k.a,
+				.y2 = k.b,
+				.l1 = "— driver PCs",
+				.l2 = "— driver, mdev and VFIO core PCs",
+				.n = k.n });
 	}
 	if (l.n) {
 		snprintf(id, sizeof(id), "fuzz-lines-%d", idx);
 		mc_svg_lines(f, &(struct mc_lines){
-					.id = id, .xname = "campaign time", .xaxis = MC_AXIS_SECONDS,
+					.id = id,
+					.xname = "campaign time",
+					.xaxis = MC_AXIS_SECONDS,
 					.title = "Driver source lines reached over the campaign",
-					.yaxis = MC_AXIS_NUMBER, .x = l.t, .y1 = l.a,
-					.l1 = "— driver lines", .n = l.n });
+					.yaxis = MC_AXIS_NUMBER,
+					.x = l.t,
+					.y1 = l.a,
+					.l1 = "— driver lines",
+					.n = l.n });
 	}
 	/* exec/s between two progress lines: (execs difference) / (seconds difference) */
 	for (int i = 0; i < e.n; i++) {
@@ -76,11 +89,16 @@ void mc_svg_fuzz_kcov(FILE *f, const struct mc_json *o, int idx)
 	}
 	if (e.n) {
 		snprintf(id, sizeof(id), "fuzz-eps-%d", idx);
-		mc_svg_lines(f, &(struct mc_lines){
-					.id = id, .xname = "campaign time", .xaxis = MC_AXIS_SECONDS,
-					.title = "Executions per second over the campaign",
-					.yaxis = MC_AXIS_NUMBER, .x = e.t, .y1 = rate, .l1 = "— exec/s",
-					.n = e.n });
+		mc_svg_lines(f,
+			     &(struct mc_lines){ .id = id,
+						 .xname = "campaign time",
+						 .xaxis = MC_AXIS_SECONDS,
+						 .title = "Executions per second over the campaign",
+						 .yaxis = MC_AXIS_NUMBER,
+						 .x = e.t,
+						 .y1 = rate,
+						 .l1 = "— exec/s",
+						 .n = e.n });
 	}
 	fputs("</div>", f);
 }

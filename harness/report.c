@@ -11,7 +11,7 @@
 #include "report.h"
 
 static const char *const status_names[MC_NSTATUS] = {
-	[MC_PASS] = "pass", [MC_SKIP] = "skip", [MC_WARN] = "warn",
+	[MC_PASS] = "pass",   [MC_SKIP] = "skip", [MC_WARN] = "warn",
 	[MC_ERROR] = "error", [MC_FAIL] = "fail",
 };
 
@@ -82,7 +82,7 @@ void mc_report_recount(struct mc_report *rep)
 		rep->counts[st]++;
 		if (r->waiver)
 			rep->waived[st]++;
-		if (own >= 0 && own != ci)	/* charged to the clause a setup step broke */
+		if (own >= 0 && own != ci) /* charged to the clause a setup step broke */
 			rep->clauses[own].unjudged++;
 		if (ci < 0)
 			continue;
@@ -120,7 +120,7 @@ const char *mc_report_verdict(const struct mc_report *rep)
 	if (c[MC_ERROR])
 		return "error";
 	if (c[MC_PASS] || rep->counts[MC_WARN] || rep->counts[MC_FAIL])
-		return "pass";	/* waived fails and warns count as run, never as failed */
+		return "pass"; /* waived fails and warns count as run, never as failed */
 	return "skipped";
 }
 
@@ -139,4 +139,3 @@ const char *mc_clause_effective(const struct mc_clause_result *cr)
 		return "waived";
 	return mc_status_name(cr->waived ? cr->unwaived : cr->status);
 }
-

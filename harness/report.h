@@ -38,27 +38,27 @@ enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
 #define MC_METRICS_MAX 8
 #define MC_SERIES_MAX 64
 struct mc_metric {
-	char name[40];			/* "latency", "downtime", "bytes", ... */
+	char name[40]; /* "latency", "downtime", "bytes", ... */
 	char unit[8];
-	uint32_t count;			/* samples; 1 = a single value */
-	double value;			/* the value, or the mean of the samples */
-	double p50, p99, max;		/* when count > 1 */
-	uint32_t nseries;		/* points in @series; 0 = no sequence kept */
+	uint32_t count;	      /* samples; 1 = a single value */
+	double value;	      /* the value, or the mean of the samples */
+	double p50, p99, max; /* when count > 1 */
+	uint32_t nseries;     /* points in @series; 0 = no sequence kept */
 	double series[MC_SERIES_MAX];
 };
 
-struct mc_clause;	/* clauses.h: a requirement of the clause table */
-struct mc_waiver;	/* waiver.h: a known deviation, accepted with a reason */
+struct mc_clause; /* clauses.h: a requirement of the clause table */
+struct mc_waiver; /* waiver.h: a known deviation, accepted with a reason */
 struct mc_waivers;
 
 /* One executed case instance. */
 struct mc_case_result {
-	char name[128];			/* "fsm.pair:STOP->RUNNING" */
+	char name[128]; /* "fsm.pair:STOP->RUNNING" */
 	const struct mc_clause *clause;
-	const char *description;	/* from the case table; never NULL */
+	const char *description; /* from the case table; never NULL */
 	enum mc_status status;
-	char detail[MC_DETAIL_MAX];	/* why: errno, states, bytes; "" on a plain pass */
-	char oplog[MC_OPLOG_MAX];	/* last device operations, one per line; may be "" */
+	char detail[MC_DETAIL_MAX]; /* why: errno, states, bytes; "" on a plain pass */
+	char oplog[MC_OPLOG_MAX];   /* last device operations, one per line; may be "" */
 	uint64_t duration_us;
 	struct mc_metric metrics[MC_METRICS_MAX];
 	unsigned nmetrics;
@@ -70,7 +70,7 @@ struct mc_case_result {
 	 * NULL again when the case also violated its own clause (mc_violation()).
 	 */
 	const struct mc_clause *violates;
-	bool not_run;			/* the run was interrupted first: status skip */
+	bool not_run; /* the run was interrupted first: status skip */
 };
 
 /*
@@ -84,34 +84,34 @@ const struct mc_clause *mc_case_charged(const struct mc_case_result *r);
 enum mc_cell { MC_CELL_UNTESTED = 0, MC_CELL_MATCH, MC_CELL_MISMATCH, MC_CELL_ERROR };
 struct mc_arc_cell {
 	enum mc_cell verdict;
-	int exp_err;		/* model: 0 or -EINVAL */
+	int exp_err; /* model: 0 or -EINVAL */
 	bool exp_fd;
-	int obs_err;		/* device: 0 or -errno */
+	int obs_err; /* device: 0 or -errno */
 	bool obs_fd;
-	uint32_t obs_state;	/* GET after the SET */
+	uint32_t obs_state; /* GET after the SET */
 };
 
 struct mc_run_info {
-	const char *tool_version;	/* "0.1.0" */
-	const char *tool_commit;	/* git describe at build time, or "unknown" */
+	const char *tool_version; /* "0.1.0" */
+	const char *tool_commit;  /* git describe at build time, or "unknown" */
 	const char *device_spec;
-	const char *peer_spec;		/* NULL without --peer */
+	const char *peer_spec; /* NULL without --peer */
 	struct mc_dev_ident ident;
 	uint64_t mig_flags;
-	bool flags_known;		/* false when GET MIGRATION failed */
+	bool flags_known; /* false when GET MIGRATION failed */
 	char kernel_release[128];
-	char kernel_config[72];		/* SHA-256 (hex) of the kernel's config, or "" */
-	char kernel_config_src[64];	/* where it was read ("/proc/config.gz"), or "" */
-	struct mc_kinfo kernel;		/* flavour, build label, oracles (kinfo.h) */
+	char kernel_config[72];	    /* SHA-256 (hex) of the kernel's config, or "" */
+	char kernel_config_src[64]; /* where it was read ("/proc/config.gz"), or "" */
+	struct mc_kinfo kernel;	    /* flavour, build label, oracles (kinfo.h) */
 	char hostname[64];
 	uint64_t seed;
 	bool strict;
-	const char *only;		/* --only filter or NULL */
-	const char *cases_dir;		/* --cases DIR, or NULL for the built-in case set */
+	const char *only;      /* --only filter or NULL */
+	const char *cases_dir; /* --cases DIR, or NULL for the built-in case set */
 	/* --profile: the VMMs whose rows ran ("qemu,cloud-hypervisor", "none"); "" = not
 	 * recorded (reports before it was: every row ran) */
 	char profiles[40];
-	int cases_total;		/* instances the complete built-in set gives this
+	int cases_total; /* instances the complete built-in set gives this
 					 * device; 0 = not recorded (reports before it was) */
 	/*
 	 * The preflight's uAPI probes (SPEC §16), each 0 or -errno, when uapi_known (reports
@@ -122,17 +122,17 @@ struct mc_run_info {
 	int precopy_v2_rc;
 	int unknown_feature_rc;
 	char cmdline[1024];
-	char started[32];		/* ISO 8601 UTC */
+	char started[32]; /* ISO 8601 UTC */
 	char finished[32];
 };
 
 struct mc_clause_result {
 	const struct mc_clause *clause;
-	enum mc_status status;	/* rolled up: fail > error > warn > pass > skip */
+	enum mc_status status; /* rolled up: fail > error > warn > pass > skip */
 	int counts[MC_NSTATUS];
-	int waived;		/* cases whose fail/warn a waiver covers */
-	enum mc_status unwaived;	/* rolled up over the cases no waiver covers */
-	int unjudged;		/* its cases charged to another clause (a setup step broke it) */
+	int waived;		 /* cases whose fail/warn a waiver covers */
+	enum mc_status unwaived; /* rolled up over the cases no waiver covers */
+	int unjudged;		 /* its cases charged to another clause (a setup step broke it) */
 };
 /*
  * Status shown for a clause once waivers apply: "waived" when waivers cover some of
@@ -147,12 +147,12 @@ const char *mc_clause_effective(const struct mc_clause_result *cr);
  * between two cases, a kmemleak scan, after the last case).
  */
 #define MC_KREPORT_LINES 2048
-#define MC_KREPORTS_MAX 256	/* listed; more are counted in nkreports_omitted */
+#define MC_KREPORTS_MAX 256 /* listed; more are counted in nkreports_omitted */
 struct mc_kreport {
-	char kind[24];			/* mc_klog_kind(): "kasan", "ubsan", "warn", ... */
-	char where[320];		/* the case's name, or the phase */
-	bool in_case;			/* @where names a case of the report */
-	char lines[MC_KREPORT_LINES];	/* its first lines, each ending in a newline */
+	char kind[24];		      /* mc_klog_kind(): "kasan", "ubsan", "warn", ... */
+	char where[320];	      /* the case's name, or the phase */
+	bool in_case;		      /* @where names a case of the report */
+	char lines[MC_KREPORT_LINES]; /* its first lines, each ending in a newline */
 };
 
 struct mc_json;
@@ -161,16 +161,16 @@ struct mc_report {
 	struct mc_run_info info;
 	struct mc_case_result *cases;
 	int ncases;
-	struct mc_clause_result *clauses;	/* every clause in mc_clauses, in order */
+	struct mc_clause_result *clauses; /* every clause in mc_clauses, in order */
 	int nclauses;
 	struct mc_arc_cell matrix[MC_NSTATES][MC_NSTATES];
 	bool have_matrix;
-	int exit_code;		/* what the CLI returns for this run */
-	void *owned;		/* the runner's case set the descriptions point into */
-	int counts[MC_NSTATUS];	/* over all cases */
-	const struct mc_waivers *waivers;	/* applied waiver file, or NULL */
-	int waived[MC_NSTATUS];	/* waived cases by their own status (fail, warn) */
-	int interrupted;	/* the signal that stopped the run early, 0 = it ran to the end */
+	int exit_code;			  /* what the CLI returns for this run */
+	void *owned;			  /* the runner's case set the descriptions point into */
+	int counts[MC_NSTATUS];		  /* over all cases */
+	const struct mc_waivers *waivers; /* applied waiver file, or NULL */
+	int waived[MC_NSTATUS];		  /* waived cases by their own status (fail, warn) */
+	int interrupted; /* the signal that stopped the run early, 0 = it ran to the end */
 	/*
 	 * The run's kernel-log reports in the order they appeared (owned by the report),
 	 * when kreports_known: the kernel log was read (a report from before the list was
@@ -178,7 +178,7 @@ struct mc_report {
 	 */
 	struct mc_kreport *kreports;
 	int nkreports;
-	int nkreports_omitted;	/* reports beyond MC_KREPORTS_MAX, counted only */
+	int nkreports_omitted; /* reports beyond MC_KREPORTS_MAX, counted only */
 	bool kreports_known;
 	/*
 	 * The driver's coverage (report.json `coverage`, made on the host by `migcheck

@@ -28,10 +28,10 @@ struct mc_reporter_ops {
 	int (*end)(void *priv, const struct mc_report *rep);
 };
 
-extern const struct mc_reporter_ops mc_ktap_reporter;	/* stdout, streaming */
-extern const struct mc_reporter_ops mc_json_reporter;	/* <outdir>/report.json */
-extern const struct mc_reporter_ops mc_junit_reporter;	/* <outdir>/junit.xml */
-extern const struct mc_reporter_ops mc_html_reporter;	/* <outdir>/report.html */
+extern const struct mc_reporter_ops mc_ktap_reporter;  /* stdout, streaming */
+extern const struct mc_reporter_ops mc_json_reporter;  /* <outdir>/report.json */
+extern const struct mc_reporter_ops mc_junit_reporter; /* <outdir>/junit.xml */
+extern const struct mc_reporter_ops mc_html_reporter;  /* <outdir>/report.html */
 
 /*
  * Render a complete, rolled-up report to @f (what the reporters' end() writes into
@@ -48,10 +48,10 @@ int mc_ktap_write(FILE *f, const struct mc_report *rep);
  * statistics (parsed fuzz-stats.json roots, each an object or an array of objects).
  */
 struct mc_html_extra {
-	const char *klog;		/* NUL-terminated kernel.log text */
-	const char *klog_name;		/* where it came from, for the page */
+	const char *klog;      /* NUL-terminated kernel.log text */
+	const char *klog_name; /* where it came from, for the page */
 	const struct mc_json *const *fuzz;
-	const char *const *fuzz_names;	/* file of each fuzz[] entry */
+	const char *const *fuzz_names; /* file of each fuzz[] entry */
 	int nfuzz;
 };
 /* report.html: self-contained (inline CSS/SVG, no network), every string escaped. */

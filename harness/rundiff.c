@@ -39,8 +39,8 @@ static const char *shown(const struct mc_case_result *r)
 }
 
 /* One line; "WORSE" in front when @worse. */
-__attribute__((format(printf, 3, 4)))
-static void change(struct diff *d, bool worse, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void change(struct diff *d, bool worse,
+							 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -48,7 +48,7 @@ static void change(struct diff *d, bool worse, const char *fmt, ...)
 	d->worse += worse;
 	fputs(worse ? "WORSE  " : "       ", d->out);
 	va_start(ap, fmt);
-	mc_term_vprintf(d->out, fmt, ap);	/* strings from the reports: escaped */
+	mc_term_vprintf(d->out, fmt, ap); /* strings from the reports: escaped */
 	va_end(ap);
 	fputc('\n', d->out);
 }
@@ -81,15 +81,17 @@ static void kernel(struct diff *d, const struct mc_kinfo *a, const struct mc_kin
 		enum mc_oracle_state sa = oa ? oa->state : MC_ORACLE_UNKNOWN;
 
 		if (sa != ob->state)
-			change(d, sa == MC_ORACLE_PRESENT, "kernel oracle %s: %s -> %s%s%s", ob->name,
-			       oa ? mc_kinfo_state_name(sa) : "(not listed)",
-			       mc_kinfo_state_name(ob->state), ob->detail[0] ? ": " : "", ob->detail);
+			change(d, sa == MC_ORACLE_PRESENT, "kernel oracle %s: %s -> %s%s%s",
+			       ob->name, oa ? mc_kinfo_state_name(sa) : "(not listed)",
+			       mc_kinfo_state_name(ob->state), ob->detail[0] ? ": " : "",
+			       ob->detail);
 	}
 	for (int i = 0; i < a->noracles && i < MC_KINFO_ORACLES; i++)
 		if (!mc_kinfo_oracle(b, a->oracles[i].name))
-			change(d, a->oracles[i].state == MC_ORACLE_PRESENT, "kernel oracle %s: %s -> "
-			       "(not listed)", a->oracles[i].name,
-			       mc_kinfo_state_name(a->oracles[i].state));
+			change(d, a->oracles[i].state == MC_ORACLE_PRESENT,
+			       "kernel oracle %s: %s -> "
+			       "(not listed)",
+			       a->oracles[i].name, mc_kinfo_state_name(a->oracles[i].state));
 }
 
 static void identity(struct diff *d, const struct mc_run_info *a, const struct mc_run_info *b)
@@ -187,7 +189,8 @@ static void clauses(struct diff *d, const struct mc_report *old, const struct mc
 			if (!strcmp(old->clauses[k].clause->id, b->clause->id))
 				a = &old->clauses[k];
 		if (!a)
-			change(d, false, "new clause %s: %s", b->clause->id, mc_clause_effective(b));
+			change(d, false, "new clause %s: %s", b->clause->id,
+			       mc_clause_effective(b));
 		else if (strcmp(mc_clause_effective(a), mc_clause_effective(b)))
 			change(d, rank(mc_clause_effective(b)) > rank(mc_clause_effective(a)),
 			       "clause %s: %s -> %s", b->clause->id, mc_clause_effective(a),
@@ -204,7 +207,7 @@ static int64_t cov_hits(const struct mc_json *arr, const struct mc_json *key)
 		const char *sa = mc_json_string(k, NULL), *sb = mc_json_string(key, NULL);
 
 		if (sa || sb ? sa && sb && !strcmp(sa, sb) :
-		    !mc_json_int(k, &a) && !mc_json_int(key, &b) && a == b) {
+			       !mc_json_int(k, &a) && !mc_json_int(key, &b) && a == b) {
 			mc_json_int(mc_json_at(e, mc_json_count(e) - 1), &n);
 			return n;
 		}
@@ -236,8 +239,8 @@ static void coverage(struct diff *d, const struct mc_json *a, const struct mc_js
 
 	if (!a || !b) {
 		if (a || b)
-			change(d, false, "coverage: %s", a ? "not recorded in the new run" :
-			       "recorded in the new run only");
+			change(d, false, "coverage: %s",
+			       a ? "not recorded in the new run" : "recorded in the new run only");
 		return;
 	}
 	mc_json_int(mc_json_path(a, "driver.lines_hit"), &x);
@@ -255,25 +258,32 @@ static void coverage(struct diff *d, const struct mc_json *a, const struct mc_js
 			const struct mc_json *eb = mc_json_get(fb, arr[k]);
 
 			for (size_t j = 0; j < mc_json_count(ea); j++) {
-				const struct mc_json *e = mc_json_at(ea, j), *key = mc_json_at(e, 0);
+				const struct mc_json *e = mc_json_at(ea, j),
+						     *key = mc_json_at(e, 0);
 				int64_t was = 0, line = 0;
 
 				mc_json_int(mc_json_at(e, mc_json_count(e) - 1), &was);
 				mc_json_int(key, &line);
 				if (was > 0 && cov_hits(eb, key) <= 0 && k && ++lost > 10) {
-					d->worse++;	/* counted, not printed */
+					d->worse++; /* counted, not printed */
 				} else if (was > 0 && cov_hits(eb, key) <= 0) {
 					if (k)
-						change(d, true, "coverage lost: %s:%" PRId64 " no longer "
-						       "reached", path, line);
+						change(d, true,
+						       "coverage lost: %s:%" PRId64 " no longer "
+						       "reached",
+						       path, line);
 					else
-						change(d, true, "coverage lost: function %s no longer "
-						       "reached", mc_json_string(key, NULL));
+						change(d, true,
+						       "coverage lost: function %s no longer "
+						       "reached",
+						       mc_json_string(key, NULL));
 				}
 			}
 			if (lost > 10)
-				change(d, false, "coverage lost: %d more lines of %s no longer reached "
-				       "(counted as worse)", lost - 10, path);
+				change(d, false,
+				       "coverage lost: %d more lines of %s no longer reached "
+				       "(counted as worse)",
+				       lost - 10, path);
 		}
 	}
 }
@@ -286,8 +296,10 @@ int mc_report_diff(const struct mc_report *old, const struct mc_report *new,
 
 	identity(&d, &old->info, &new->info);
 	if (strcmp(va, vb))
-		change(&d, (!strcmp(vb, "fail") || !strcmp(vb, "error") ||
-			    !strcmp(vb, "interrupted")) && strcmp(va, "fail"),
+		change(&d,
+		       (!strcmp(vb, "fail") || !strcmp(vb, "error") ||
+			!strcmp(vb, "interrupted")) &&
+			       strcmp(va, "fail"),
 		       "verdict: %s -> %s", va, vb);
 	clauses(&d, old, new);
 	cases(&d, old, new, o->threshold);

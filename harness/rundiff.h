@@ -12,7 +12,7 @@
 #include "report.h"
 
 struct mc_diff_opts {
-	double threshold;	/* relative change of a metric worth reporting, e.g. 0.25 */
+	double threshold; /* relative change of a metric worth reporting, e.g. 0.25 */
 };
 
 /*

@@ -47,8 +47,8 @@ struct shm {
 	struct mc_arc_cell cell;
 	bool cell_set;
 	bool done;
-	uint64_t end_ns;		/* CLOCK_MONOTONIC when the child finished */
-	struct mc_kcov_shared kcov;	/* the case's driver coverage (kcov_run.h) */
+	uint64_t end_ns;	    /* CLOCK_MONOTONIC when the child finished */
+	struct mc_kcov_shared kcov; /* the case's driver coverage (kcov_run.h) */
 	/* preflight */
 	int open_rc;
 	char open_err[512];
@@ -56,19 +56,19 @@ struct shm {
 	uint64_t flags;
 	struct mc_dev_ident ident;
 	bool log;
-	int v2_rc;			/* PROBE|SET of MIG_PRECOPY_INFOv2 */
-	int unknown_rc;			/* PROBE|GET of an undefined feature */
-	unsigned fault;			/* mc_dev_fault_kinds() */
+	int v2_rc;	/* PROBE|SET of MIG_PRECOPY_INFOv2 */
+	int unknown_rc; /* PROBE|GET of an undefined feature */
+	unsigned fault; /* mc_dev_fault_kinds() */
 	char fault_why[200];
-	int io_rc;			/* the --io data path works with this device */
+	int io_rc; /* the --io data path works with this device */
 	char io_why[256];
 	int stream_rc;
 	bool stream_open_failed;
 	char stream_err[MC_DETAIL_MAX + 256];
-	char stream_violates[16];	/* the clause the device broke while saving, or "" */
-	bool stream_ref;		/* the reference stream: dirty the source first */
+	char stream_violates[16]; /* the clause the device broke while saving, or "" */
+	bool stream_ref;	  /* the reference stream: dirty the source first */
 	bool dirtied;
-	size_t regions_len;		/* the source's --state-regions before the save */
+	size_t regions_len; /* the source's --state-regions before the save */
 	uint8_t regions[MC_REGACCS_MAX * MC_REGACC_MAX];
 	size_t stream_len;
 	uint8_t stream[];
@@ -76,22 +76,22 @@ struct shm {
 
 struct runner {
 	const struct mc_run_opts *o;
-	uint8_t *foreign;		/* parent's copy of the foreign device's stream */
+	uint8_t *foreign; /* parent's copy of the foreign device's stream */
 	char foreign_spec[300];
 	char foreign_why[MC_DETAIL_MAX + 400];
-	char stream_why[MC_DETAIL_MAX + 256];	/* why there is no reference stream */
+	char stream_why[MC_DETAIL_MAX + 256]; /* why there is no reference stream */
 	char stream_violates[16];
-	int flags_rc;			/* GET MIGRATION in the preflight */
+	int flags_rc; /* GET MIGRATION in the preflight */
 	struct shm *shm;
 	size_t shm_len;
 	struct mc_devinfo di;
-	uint8_t *stream;		/* parent's copy of the reference stream */
-	struct mc_regaccs dirty;	/* --dirty, or the simulated device's default */
+	uint8_t *stream;	 /* parent's copy of the reference stream */
+	struct mc_regaccs dirty; /* --dirty, or the simulated device's default */
 	uint8_t ref_regions[MC_REGACCS_MAX * MC_REGACC_MAX];
-	struct mc_klog_run klog;	/* the machine's kernel log over the run (klog_run.h) */
-	struct mc_kcov_run kcov;	/* the driver's coverage over the run (kcov_run.h) */
-	pid_t stuck;			/* a child we had to abandon, or 0 */
-	char fault_skip[260];		/* why fault cases skip, when they do */
+	struct mc_klog_run klog; /* the machine's kernel log over the run (klog_run.h) */
+	struct mc_kcov_run kcov; /* the driver's coverage over the run (kcov_run.h) */
+	pid_t stuck;		 /* a child we had to abandon, or 0 */
+	char fault_skip[260];	 /* why fault cases skip, when they do */
 };
 
 /* The child side of isolated(): @fn with the runner. */
@@ -113,8 +113,13 @@ static enum mc_outcome isolated(struct runner *r, void (*fn)(struct runner *, vo
 {
 	struct iso_job j = { .fn = fn, .r = r };
 	struct mc_child c = {
-		.fn = job_run, .ctx = &j, .arg = arg, .watch = &r->shm->watch,
-		.end_ns = &r->shm->end_ns, .done = &r->shm->done, .limit_ms = limit_ms,
+		.fn = job_run,
+		.ctx = &j,
+		.arg = arg,
+		.watch = &r->shm->watch,
+		.end_ns = &r->shm->end_ns,
+		.done = &r->shm->done,
+		.limit_ms = limit_ms,
 		.op_timeout_ms = r->o->op_timeout_ms,
 	};
 
@@ -225,8 +230,8 @@ static void stream_child(struct runner *r, void *arg)
 
 		if (got < 0) {
 			shm->stream_rc = (int)got;
-			snprintf(shm->stream_err, sizeof(shm->stream_err), "%s: --state-regions: %s",
-				 spec, why);
+			snprintf(shm->stream_err, sizeof(shm->stream_err),
+				 "%s: --state-regions: %s", spec, why);
 			goto out_close;
 		}
 		shm->regions_len = (size_t)got;
@@ -276,8 +281,14 @@ static void case_body(struct runner *r, struct job *j)
 {
 	struct shm *shm = r->shm;
 	struct mc_ctx ctx = {
-		.di = &r->di, .flags = r->di.flags & 7, .c = j->c, .p = j->p, .res = &shm->res,
-		.cell = &shm->cell, .cell_set = &shm->cell_set, .watch = &shm->watch,
+		.di = &r->di,
+		.flags = r->di.flags & 7,
+		.c = j->c,
+		.p = j->p,
+		.res = &shm->res,
+		.cell = &shm->cell,
+		.cell_set = &shm->cell_set,
+		.watch = &shm->watch,
 	};
 	char err[512];
 	int rc;
@@ -294,11 +305,11 @@ static void case_body(struct runner *r, struct job *j)
 	mc_dev_set_watch(ctx.dev, &shm->watch);
 	mc_dev_oplog_clear(ctx.dev);
 	j->c->op->run(&ctx);
-	if (!ctx.dev)		/* the op closed the device and could not reopen it */
+	if (!ctx.dev) /* the op closed the device and could not reopen it */
 		return;
 	if (shm->res.status == MC_FAIL || shm->res.status == MC_ERROR || shm->res.status == MC_WARN)
 		mc_dev_oplog(ctx.dev, shm->res.oplog, sizeof(shm->res.oplog));
-	mc_reset(ctx.dev);	/* leave the device RUNNING for whoever comes next */
+	mc_reset(ctx.dev); /* leave the device RUNNING for whoever comes next */
 	mc_dev_close(ctx.dev);
 }
 
@@ -357,8 +368,8 @@ static bool run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		res->violates = mc_clause_find("FEAT-01");
 		snprintf(res->detail, sizeof(res->detail),
 			 "setup violates FEAT-01: the device reported no usable migration flags "
-			 "(GET MIGRATION: %s, flags %#llx); not run", mc_errno_name(r->flags_rc),
-			 (unsigned long long)r->di.flags);
+			 "(GET MIGRATION: %s, flags %#llx); not run",
+			 mc_errno_name(r->flags_rc), (unsigned long long)r->di.flags);
 		return false;
 	}
 	why = precondition(r, c);
@@ -369,13 +380,12 @@ static bool run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 	}
 	how = isolated(r, case_child, &j, &sig, r->o->timeout_ms);
 	switch (how) {
-	case MC_RAN:
-		*res = r->shm->res;
-		break;
+	case MC_RAN: *res = r->shm->res; break;
 	case MC_CRASHED:
 		*res = r->shm->res;
 		res->status = MC_ERROR;
-		snprintf(res->detail, sizeof(res->detail), "the case process died%s%s (last op: %s)",
+		snprintf(res->detail, sizeof(res->detail),
+			 "the case process died%s%s (last op: %s)",
 			 sig ? ": " : " without a result", sig ? strsignal(sig) : "",
 			 mc_watch_op(&r->shm->watch));
 		break;
@@ -384,8 +394,10 @@ static bool run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 	case MC_STUCK:
 		res->status = MC_FAIL;
 		if (how == MC_HUNG_CASE)
-			snprintf(limit, sizeof(limit), "still running when the case's %u ms "
-				 "--timeout expired", r->o->timeout_ms);
+			snprintf(limit, sizeof(limit),
+				 "still running when the case's %u ms "
+				 "--timeout expired",
+				 r->o->timeout_ms);
 		else
 			snprintf(limit, sizeof(limit), "no answer within --op-timeout %u ms",
 				 r->o->op_timeout_ms);
@@ -395,13 +407,12 @@ static bool run_one(struct runner *r, struct mc_report *rep, const struct mc_cas
 		break;
 	case MC_TIMED_OUT:
 		res->status = MC_ERROR;
-		snprintf(res->detail, sizeof(res->detail),
-			 "the case exceeded its %u ms --timeout outside device operations (last op: %s)",
-			 r->o->timeout_ms, mc_watch_op(&r->shm->watch));
+		snprintf(
+			res->detail, sizeof(res->detail),
+			"the case exceeded its %u ms --timeout outside device operations (last op: %s)",
+			r->o->timeout_ms, mc_watch_op(&r->shm->watch));
 		break;
-	case MC_INTERRUPTED:
-		mark_not_run(res, "while it ran");
-		break;
+	case MC_INTERRUPTED: mark_not_run(res, "while it ran"); break;
 	}
 	res->duration_us = (mc_now_ns() - t0) / 1000;
 	if (r->shm->cell_set && !strcmp(c->clause->id, "FSM-01") && p->a < MC_NSTATES &&
@@ -435,7 +446,8 @@ static int plan(struct runner *r, const struct mc_caseset *cs, const char *only,
 
 			if (c->op->order != pass || !mc_case_selected(c, only))
 				continue;
-			k = r->di.flags_ok ? mc_case_expand(c, r->di.flags & 7, ps, MAX_INSTANCES) : 1;
+			k = r->di.flags_ok ? mc_case_expand(c, r->di.flags & 7, ps, MAX_INSTANCES) :
+					     1;
 			if (!r->di.flags_ok)
 				memset(ps, 0, sizeof(ps[0]));
 			if (!k)
@@ -476,8 +488,10 @@ static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 	if (r->klog.nreports == before && (res || !r->klog.nreports))
 		return;
 	if (!res) {
-		fprintf(stderr, "migcheck: warning: %d kernel log report(s) during the run, not "
-			"judged (ROB-01 not selected)\n", r->klog.nreports);
+		fprintf(stderr,
+			"migcheck: warning: %d kernel log report(s) during the run, not "
+			"judged (ROB-01 not selected)\n",
+			r->klog.nreports);
 		return;
 	}
 	if (res->not_run || res->status == MC_ERROR)
@@ -486,7 +500,8 @@ static void klog_late(struct runner *r, struct mc_report *rep, int judge)
 	res->violates = NULL;
 	snprintf(res->detail, sizeof(res->detail),
 		 "kernel log reports during the run (%d, %d after its last case), by case or "
-		 "phase:\n%s", r->klog.nreports, r->klog.nreports - before,
+		 "phase:\n%s",
+		 r->klog.nreports, r->klog.nreports - before,
 		 mc_klog_run_evidence(&r->klog, MC_KLOG_EVIDENCE_ROOM));
 	res->waiver = mc_waiver_for(r->o->waivers, res);
 }
@@ -502,7 +517,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 	char where[2 * sizeof(rep->cases[0].name) + 64], last[sizeof(rep->cases[0].name)] = "";
 	char name[sizeof(rep->cases[0].name)];
 	int not_run = 0, judge = -1;
-	bool group_ran = false;		/* a case of the current clause group ran */
+	bool group_ran = false; /* a case of the current clause group ran */
 
 	for (int i = 0; i < n; i++) {
 		struct mc_case_result *res = &rep->cases[i];
@@ -520,9 +535,9 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 			r->di.klog_reports = r->klog.nreports;
 			judge = i;
 		} else if (ran) {
-			snprintf(where, sizeof(where), last[0] ? "between %s and %s" :
-				 "after the preflight, before %s%s", last[0] ? last : name,
-				 last[0] ? name : "");
+			snprintf(where, sizeof(where),
+				 last[0] ? "between %s and %s" : "after the preflight, before %s%s",
+				 last[0] ? last : name, last[0] ? name : "");
 			mc_klog_run_charge(&r->klog, where, NULL, 0);
 		}
 		if (ran)
@@ -543,7 +558,7 @@ static int run_cases(struct runner *r, struct mc_report *rep, const struct plann
 			mc_klog_run_leaks(&r->klog, pl[i].c->clause->group);
 			group_ran = false;
 		}
-		ran = !res->not_run;	/* a case the signal cut short is not streamed either */
+		ran = !res->not_run; /* a case the signal cut short is not streamed either */
 		not_run += !ran;
 		res->clause = pl[i].c->clause;
 		res->description = pl[i].c->description;
@@ -566,7 +581,7 @@ static int complete_total(struct runner *r, const struct mc_caseset *builtin)
 	if (builtin)
 		return plan(r, builtin, NULL, NULL);
 	if (mc_cases_load_builtin(&cs, err, sizeof(err)))
-		n = 0;	/* not recorded; the scope then says so */
+		n = 0; /* not recorded; the scope then says so */
 	else
 		n = plan(r, &cs, NULL, NULL);
 	mc_cases_free(&cs);
@@ -591,8 +606,8 @@ static void fill_info(struct runner *r, struct mc_run_info *info)
 	info->unknown_feature_rc = r->di.unknown_feature_rc;
 	if (!uname(&u)) {
 		snprintf(info->kernel_release, sizeof(info->kernel_release), "%s", u.release);
-		snprintf(info->hostname, sizeof(info->hostname), "%.*s", (int)sizeof(info->hostname) - 1,
-			 u.nodename);
+		snprintf(info->hostname, sizeof(info->hostname), "%.*s",
+			 (int)sizeof(info->hostname) - 1, u.nodename);
 		mc_kernel_config_hash(u.release, info->kernel_config, info->kernel_config_src,
 				      sizeof(info->kernel_config_src));
 	}
@@ -624,8 +639,9 @@ static int preflight_foreign(struct runner *r)
 		snprintf(r->foreign_spec, sizeof(r->foreign_spec), "%s", r->o->foreign);
 	else if (mc_devspec_foreign(r->o->device, r->foreign_spec, sizeof(r->foreign_spec))) {
 		r->foreign_spec[0] = '\0';
-		snprintf(r->foreign_why, sizeof(r->foreign_why),
-			 "no device of another type to save a foreign stream from (--foreign SPEC)");
+		snprintf(
+			r->foreign_why, sizeof(r->foreign_why),
+			"no device of another type to save a foreign stream from (--foreign SPEC)");
 		return 0;
 	}
 	shm->done = false;
@@ -639,7 +655,8 @@ static int preflight_foreign(struct runner *r)
 	if (how != MC_RAN || shm->stream_rc) {
 		snprintf(r->foreign_why, sizeof(r->foreign_why),
 			 "could not save a stream from --foreign %.280s: %.*s", r->foreign_spec,
-			 MC_DETAIL_MAX, shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
+			 MC_DETAIL_MAX,
+			 shm->stream_err[0] ? shm->stream_err : mc_watch_op(&shm->watch));
 		r->foreign_spec[0] = '\0';
 		if (!r->o->foreign)
 			return 0;
@@ -775,8 +792,7 @@ static int finish(struct mc_report *rep, struct mc_outdir *od,
 	char err[PATH_MAX + 256];
 	bool written = true;
 
-	strftime(rep->info.finished, sizeof(rep->info.finished), "%Y-%m-%dT%H:%M:%SZ",
-		 gmtime(&t));
+	strftime(rep->info.finished, sizeof(rep->info.finished), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	for (int i = 0; i < nrep; i++)
 		if (rpriv[i] && reps[i]->end(rpriv[i], rep))
 			written = false;
@@ -810,8 +826,8 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		fprintf(stderr, "migcheck: %s\n", err);
 		goto out;
 	}
-	rc = o->cases_dir ? mc_cases_load_dir(o->cases_dir, csp, err, sizeof(err))
-			  : mc_cases_load_builtin(csp, err, sizeof(err));
+	rc = o->cases_dir ? mc_cases_load_dir(o->cases_dir, csp, err, sizeof(err)) :
+			    mc_cases_load_builtin(csp, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "migcheck: %s\n", err);
 		goto out;

@@ -12,28 +12,28 @@
 #include "runopts.h"
 
 struct mc_run_opts {
-	const char *device;		/* device spec (required) */
-	const char *peer;		/* peer spec or NULL */
-	const char *out;		/* report directory or NULL for no files */
-	const char *only;		/* comma list of clause IDs, groups or case-name prefixes */
-	const char *cases_dir;		/* load cases from here instead of the built-in set */
-	bool strict;			/* warn counts as a failure */
-	bool quiet;			/* no KTAP on stdout */
-	bool no_fork;			/* run cases in-process (debugging; no timeouts) */
-	bool no_kcov;			/* no driver coverage even where KCOV is (kcov_run.h) */
+	const char *device;    /* device spec (required) */
+	const char *peer;      /* peer spec or NULL */
+	const char *out;       /* report directory or NULL for no files */
+	const char *only;      /* comma list of clause IDs, groups or case-name prefixes */
+	const char *cases_dir; /* load cases from here instead of the built-in set */
+	bool strict;	       /* warn counts as a failure */
+	bool quiet;	       /* no KTAP on stdout */
+	bool no_fork;	       /* run cases in-process (debugging; no timeouts) */
+	bool no_kcov;	       /* no driver coverage even where KCOV is (kcov_run.h) */
 	uint64_t seed;
-	unsigned timeout_ms;		/* per case instance */
-	unsigned op_timeout_ms;		/* per device operation */
-	size_t stream_limit;		/* reference stream size limit */
+	unsigned timeout_ms;	/* per case instance */
+	unsigned op_timeout_ms; /* per device operation */
+	size_t stream_limit;	/* reference stream size limit */
 	const char *cmdline;
-	const char *foreign;		/* a device of another type, or NULL (sim: derived) */
-	const struct mc_budgets *budgets;	/* NULL = none */
-	int io;				/* enum mc_io: MC_IO_RW or MC_IO_URING */
-	bool destructive;		/* allow ROB-03 to remove the device */
-	const struct mc_regaccs *dirty;	/* --dirty: writes to the source before its save */
-	const struct mc_regaccs *state_regions;	/* --state-regions: RES-02 region oracle */
-	bool nondet;			/* --nondeterministic: streams differ, compare regions */
-	const struct mc_waivers *waivers;	/* --waivers: known deviations, or NULL */
+	const char *foreign;		  /* a device of another type, or NULL (sim: derived) */
+	const struct mc_budgets *budgets; /* NULL = none */
+	int io;				  /* enum mc_io: MC_IO_RW or MC_IO_URING */
+	bool destructive;		  /* allow ROB-03 to remove the device */
+	const struct mc_regaccs *dirty;	  /* --dirty: writes to the source before its save */
+	const struct mc_regaccs *state_regions; /* --state-regions: RES-02 region oracle */
+	bool nondet;			  /* --nondeterministic: streams differ, compare regions */
+	const struct mc_waivers *waivers; /* --waivers: known deviations, or NULL */
 	/* --profile: the VMMs (MC_PRE_QEMU, MC_PRE_CH) left out; 0 = all of them run. */
 	unsigned profiles_off;
 	/* One more reporter after the built-in ones (an embedder's), or NULL. */

@@ -20,12 +20,16 @@ struct mc_dev;
 /* --budget: TIME clauses turn into verdicts when a measurement exceeds one. 0 = none. */
 #define MC_BUDGET_ARCS 16
 struct mc_budgets {
-	uint64_t arc_ns[MC_NSTATES][MC_NSTATES];	/* [from][to], judged on the max */
+	uint64_t arc_ns[MC_NSTATES][MC_NSTATES]; /* [from][to], judged on the max */
 	uint64_t downtime_ns;
-	double datasize_ratio;	/* SAVE-05: MIG_DATA_SIZE / bytes read must lie in [1/r, r] */
+	double datasize_ratio; /* SAVE-05: MIG_DATA_SIZE / bytes read must lie in [1/r, r] */
 	/* The arc= words as given, so that a device can be checked against them. */
-	struct { int from; uint32_t to; char word[48]; } arcs[MC_BUDGET_ARCS];
-	int narcs;		/* from = -1: any start state */
+	struct {
+		int from;
+		uint32_t to;
+		char word[48];
+	} arcs[MC_BUDGET_ARCS];
+	int narcs; /* from = -1: any start state */
 };
 /*
  * Parse one --budget word into @b: "arc=TO:TIME", "arc=FROM->TO:TIME" or
@@ -41,13 +45,13 @@ int mc_budget_parse(const char *s, struct mc_budgets *b, char *err, size_t errle
 int mc_budget_check(const struct mc_budgets *b, uint64_t flags, char *err, size_t errlen);
 
 /* Region accesses of --dirty and --state-regions (regspec.c). */
-#define MC_REGACC_MAX 64	/* bytes per item */
-#define MC_REGACCS_MAX 16	/* items per list */
+#define MC_REGACC_MAX 64  /* bytes per item */
+#define MC_REGACCS_MAX 16 /* items per list */
 struct mc_regacc {
-	uint32_t index;		/* VFIO region index */
+	uint32_t index; /* VFIO region index */
 	uint32_t len;
 	uint64_t off;
-	uint8_t data[MC_REGACC_MAX];	/* --dirty: the bytes to write */
+	uint8_t data[MC_REGACC_MAX]; /* --dirty: the bytes to write */
 };
 struct mc_regaccs {
 	int n;
@@ -74,7 +78,7 @@ struct mc_devinfo {
 	bool flags_ok;		/* GET MIGRATION succeeded with STOP_COPY set */
 	bool log;		/* PROBE of DMA_LOGGING_START succeeded */
 	int precopy_v2_rc;	/* PROBE|SET of MIG_PRECOPY_INFOv2: 0 or -errno */
-	int unknown_feature_rc;	/* PROBE|GET of MC_UNKNOWN_FEATURE: -ENOTTY or -EINVAL */
+	int unknown_feature_rc; /* PROBE|GET of MC_UNKNOWN_FEATURE: -ENOTTY or -EINVAL */
 	bool fault;		/* the backend can inject faults */
 	unsigned fault_kinds;	/* which: MC_FAULT_BIT()s of backend.h */
 	bool klog;		/* the kernel log can be read */
@@ -85,28 +89,28 @@ struct mc_devinfo {
 	 * "  | line\n", WHERE a case or a phase of the run; "" when none.
 	 */
 	const char *klog_findings;
-	int klog_reports;	/* how many reports klog_findings holds */
-	const uint8_t *stream;	/* a valid stream for RESUMING (from the peer if given) */
+	int klog_reports;      /* how many reports klog_findings holds */
+	const uint8_t *stream; /* a valid stream for RESUMING (from the peer if given) */
 	size_t stream_len;
 	/* Without a stream: why, and the clause the device broke saving it (NULL: harness). */
 	const char *stream_why;
 	const char *stream_violates;
-	const char *peer_spec;	/* NULL without --peer */
+	const char *peer_spec; /* NULL without --peer */
 	uint64_t seed;
-	const char *device_spec;	/* to reopen the device (ROB-02) */
+	const char *device_spec; /* to reopen the device (ROB-02) */
 	/* A stream saved from a device of another type (--foreign, or derived for sim). */
 	const uint8_t *foreign;
 	size_t foreign_len;
-	const char *foreign_spec;	/* NULL when there is none */
-	const char *foreign_why;	/* why there is none (for the skip) */
+	const char *foreign_spec; /* NULL when there is none */
+	const char *foreign_why;  /* why there is none (for the skip) */
 	const struct mc_budgets *budgets;
-	int io;				/* enum mc_io of stream.h: how data moves */
-	bool destructive;		/* --destructive: ROB-03 may remove the device */
+	int io;		  /* enum mc_io of stream.h: how data moves */
+	bool destructive; /* --destructive: ROB-03 may remove the device */
 	/* RES-02: what the source looked like when its stream was saved. */
 	const struct mc_regaccs *dirty;		/* writes made to the source first, or NULL */
-	const struct mc_regaccs *state_regions;	/* --state-regions, or NULL */
-	bool stream_nondet;		/* --nondeterministic: compare regions, not streams */
-	const uint8_t *ref_regions;	/* the source's state regions before the save */
+	const struct mc_regaccs *state_regions; /* --state-regions, or NULL */
+	bool stream_nondet;	    /* --nondeterministic: compare regions, not streams */
+	const uint8_t *ref_regions; /* the source's state regions before the save */
 	size_t ref_regions_len;
 };
 

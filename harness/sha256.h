@@ -10,13 +10,13 @@
 #include <stdint.h>
 
 #define MC_SHA256_LEN 32
-#define MC_SHA256_HEX (2 * MC_SHA256_LEN + 1)	/* hex digits and the NUL */
+#define MC_SHA256_HEX (2 * MC_SHA256_LEN + 1) /* hex digits and the NUL */
 
 struct mc_sha256 {
 	uint32_t h[8];
-	uint64_t len;		/* bytes hashed so far */
+	uint64_t len; /* bytes hashed so far */
 	uint8_t buf[64];
-	size_t used;		/* bytes waiting in @buf */
+	size_t used; /* bytes waiting in @buf */
 };
 
 void mc_sha256_init(struct mc_sha256 *s);

@@ -31,11 +31,11 @@ struct sec {
 	uint8_t alg[2], kdf[2], rounds[4], salt[16], checksum[8], keynum[KEYNUM];
 	uint8_t sk[crypto_sign_SECRETKEYBYTES];
 };
-_Static_assert(sizeof(struct pub) == 42 && sizeof(struct sig) == 74 &&
-	       sizeof(struct sec) == 104, "signify layouts are packed");
+_Static_assert(sizeof(struct pub) == 42 && sizeof(struct sig) == 74 && sizeof(struct sec) == 104,
+	       "signify layouts are packed");
 
-__attribute__((format(printf, 4, 5)))
-static int fail(int rc, char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(int rc, char *err, size_t errlen,
+						      const char *fmt, ...)
 {
 	va_list ap;
 
@@ -67,7 +67,8 @@ static int decode(const char *text, size_t tlen, void *out, size_t len)
 	if (!end || (size_t)(end + 1 - text) != tlen)
 		return -EINVAL;
 	if (sodium_base642bin(out, len, b64, (size_t)(end - b64), NULL, &got, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) || got != len)
+			      sodium_base64_VARIANT_ORIGINAL) ||
+	    got != len)
 		return -EINVAL;
 	return 0;
 }
@@ -182,8 +183,8 @@ static void sig_comment(const char *keypath, char *out, size_t len)
 			out[i] = '?';
 }
 
-int mc_sign(const char *keypath, const void *msg, size_t len, char **sig, size_t *siglen,
-	    char *err, size_t errlen)
+int mc_sign(const char *keypath, const void *msg, size_t len, char **sig, size_t *siglen, char *err,
+	    size_t errlen)
 {
 	uint8_t digest[crypto_hash_sha512_BYTES];
 	char text[4096], comment[256];
@@ -196,17 +197,22 @@ int mc_sign(const char *keypath, const void *msg, size_t len, char **sig, size_t
 	if (!rc)
 		rc = slurp(keypath, text, sizeof(text), &tlen);
 	if (rc)
-		return rc == -EIO ? rc : fail(rc, err, errlen, "%s: %s", keypath, mc_file_strerror(rc));
+		return rc == -EIO ? rc :
+				    fail(rc, err, errlen, "%s: %s", keypath, mc_file_strerror(rc));
 	if (decode(text, tlen, &s, sizeof(s)) || memcmp(s.alg, "Ed", 2) || memcmp(s.kdf, "BK", 2))
 		rc = fail(-EINVAL, err, errlen, "%s: not a signify secret key", keypath);
 	else if (memcmp(s.rounds, "\0\0\0\0", 4))
-		rc = fail(-EINVAL, err, errlen, "%s: the key is protected by a passphrase; make "
-			  "one without (migcheck keygen, or signify -G -n)", keypath);
+		rc = fail(-EINVAL, err, errlen,
+			  "%s: the key is protected by a passphrase; make "
+			  "one without (migcheck keygen, or signify -G -n)",
+			  keypath);
 	if (!rc) {
 		crypto_hash_sha512(digest, s.sk, sizeof(s.sk));
 		if (memcmp(digest, s.checksum, sizeof(s.checksum)))
-			rc = fail(-EINVAL, err, errlen, "%s: key checksum mismatch (a corrupted "
-				  "key file)", keypath);
+			rc = fail(-EINVAL, err, errlen,
+				  "%s: key checksum mismatch (a corrupted "
+				  "key file)",
+				  keypath);
 	}
 	if (!rc) {
 		memcpy(sg.keynum, s.keynum, sizeof(sg.keynum));
@@ -221,8 +227,8 @@ int mc_sign(const char *keypath, const void *msg, size_t len, char **sig, size_t
 	return rc;
 }
 
-int mc_sign_check(const char *pubpath, const void *msg, size_t len, const char *sig,
-		  size_t siglen, char *err, size_t errlen)
+int mc_sign_check(const char *pubpath, const void *msg, size_t len, const char *sig, size_t siglen,
+		  char *err, size_t errlen)
 {
 	char text[4096];
 	struct pub p;
@@ -233,15 +239,19 @@ int mc_sign_check(const char *pubpath, const void *msg, size_t len, const char *
 	if (!rc)
 		rc = slurp(pubpath, text, sizeof(text), &tlen);
 	if (rc)
-		return rc == -EIO ? rc : fail(rc, err, errlen, "%s: %s", pubpath, mc_file_strerror(rc));
+		return rc == -EIO ? rc :
+				    fail(rc, err, errlen, "%s: %s", pubpath, mc_file_strerror(rc));
 	if (decode(text, tlen, &p, sizeof(p)) || memcmp(p.alg, "Ed", 2))
 		return fail(-ENOKEY, err, errlen, "%s: not a signify public key", pubpath);
 	if (decode(sig, siglen, &sg, sizeof(sg)) || memcmp(sg.alg, "Ed", 2))
-		return fail(-EINVAL, err, errlen, "the signature is not a signify Ed25519 "
+		return fail(-EINVAL, err, errlen,
+			    "the signature is not a signify Ed25519 "
 			    "signature");
 	if (memcmp(sg.keynum, p.keynum, KEYNUM))
-		return fail(-EBADMSG, err, errlen, "the signature was made with another key "
-			    "than %s", pubpath);
+		return fail(-EBADMSG, err, errlen,
+			    "the signature was made with another key "
+			    "than %s",
+			    pubpath);
 	if (crypto_sign_ed25519_verify_detached(sg.sig, msg, len, p.pk))
 		return fail(-EBADMSG, err, errlen, "the signature does not verify with %s",
 			    pubpath);

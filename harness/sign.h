@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#define MC_SIG_SUFFIX ".sig"	/* signify's name for a file's signature */
+#define MC_SIG_SUFFIX ".sig" /* signify's name for a file's signature */
 
 /*
  * mc_sign_keygen: make a key pair and write @base.key (0600) and @base.pub. Neither may
@@ -25,8 +25,8 @@ int mc_sign_keygen(const char *base, char *err, size_t errlen);
  * signature file's text, *@siglen bytes. -errno with @err set otherwise (-EINVAL for a
  * malformed or passphrase-protected key).
  */
-int mc_sign(const char *keypath, const void *msg, size_t len, char **sig, size_t *siglen,
-	    char *err, size_t errlen);
+int mc_sign(const char *keypath, const void *msg, size_t len, char **sig, size_t *siglen, char *err,
+	    size_t errlen);
 
 /*
  * mc_sign_check: check signature file text @sig (@siglen bytes) over @msg with the
@@ -35,7 +35,7 @@ int mc_sign(const char *keypath, const void *msg, size_t len, char **sig, size_t
  * message was not signed by that key); another -errno when @pubpath cannot be read or
  * is not a signify public key. @err says which.
  */
-int mc_sign_check(const char *pubpath, const void *msg, size_t len, const char *sig,
-		  size_t siglen, char *err, size_t errlen);
+int mc_sign_check(const char *pubpath, const void *msg, size_t len, const char *sig, size_t siglen,
+		  char *err, size_t errlen);
 
 #endif /* MC_SIGN_H */

@@ -26,9 +26,9 @@
 
 #define DEFAULT_ID 0x4d430001u
 #define DEFAULT_MEM 65536u
-#define TASK_SIZE_MAX 0x00007ffffffff000ull	/* x86-64 access_ok() limit */
+#define TASK_SIZE_MAX 0x00007ffffffff000ull /* x86-64 access_ok() limit */
 #define MAX_RW_COUNT (0x7fffffffu & ~(MC_SIM_PAGE - 1))
-#define SEEK_MAX_WHENCE 4			/* SEEK_HOLE */
+#define SEEK_MAX_WHENCE 4 /* SEEK_HOLE */
 #define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
 
 static const struct mc_sim_defect defects[] = {
@@ -63,8 +63,8 @@ _Static_assert(MC_SIM_NDEFECTS <= 64 * MC_SIM_DEFECT_WORDS, "the defect mask is 
 _Static_assert(MC_SIM_NVARIANTS <= 32, "the variant mask is 32 bits");
 
 /* "a+b+c" over table @tab of @n names into bits of @mask (n / 64 + 1 words). */
-static int parse_names(const char *val, const struct mc_sim_defect *tab, int n,
-		       const char *what, uint64_t *mask, char *err, size_t errlen)
+static int parse_names(const char *val, const struct mc_sim_defect *tab, int n, const char *what,
+		       uint64_t *mask, char *err, size_t errlen)
 {
 	char buf[sizeof(((struct mc_devspec *)0)->params[0].val)], *save = NULL;
 
@@ -75,8 +75,9 @@ static int parse_names(const char *val, const struct mc_sim_defect *tab, int n,
 		for (i = 0; i < n && strcmp(tok, tab[i].name); i++)
 			;
 		if (i == n) {
-			snprintf(err, errlen, "sim: unknown %s '%s' (`migcheck defects` lists the %d %ss)",
-				 what, tok, n, what);
+			snprintf(err, errlen,
+				 "sim: unknown %s '%s' (`migcheck defects` lists the %d %ss)", what,
+				 tok, n, what);
 			return -EINVAL;
 		}
 		mask[i / 64] |= 1ull << (i % 64);
@@ -103,9 +104,10 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 		for (j = 0; j < sizeof(keys) / sizeof(keys[0]) && strcmp(k, keys[j]); j++)
 			;
 		if (j == sizeof(keys) / sizeof(keys[0])) {
-			snprintf(err, errlen,
-				 "sim: unknown parameter '%s' (valid: flags, defect, variant, id, mem, seed)",
-				 k);
+			snprintf(
+				err, errlen,
+				"sim: unknown parameter '%s' (valid: flags, defect, variant, id, mem, seed)",
+				k);
 			return -EINVAL;
 		}
 	}
@@ -122,8 +124,7 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 			dev->mem_size = 1u << 20;
 	}
 	if (mc_devspec_get(spec, "flags")) {
-		if (mc_num_u64(mc_devspec_get(spec, "flags"), &v) ||
-		    !mc_model_flags_valid(v)) {
+		if (mc_num_u64(mc_devspec_get(spec, "flags"), &v) || !mc_model_flags_valid(v)) {
 			snprintf(err, errlen, "sim: flags=%s is not one of 1, 3, 5, 7",
 				 mc_devspec_get(spec, "flags"));
 			return -EINVAL;
@@ -140,10 +141,13 @@ static int parse_spec(const struct mc_devspec *spec, struct mc_sim_dev *dev, cha
 	}
 	if (mc_devspec_get(spec, "mem")) {
 		if (mc_num_parse(mc_devspec_get(spec, "mem"), MC_NUM_SIZE, MC_SIM_PAGE, 1ull << 44,
-				 &v) || v % MC_SIM_PAGE) {
-			snprintf(err, errlen,
-				 "sim: mem=%s must be a multiple of 4096, at least 4096 and at most 16384g "
-				 "(suffixes k, m, g)", mc_devspec_get(spec, "mem"));
+				 &v) ||
+		    v % MC_SIM_PAGE) {
+			snprintf(
+				err, errlen,
+				"sim: mem=%s must be a multiple of 4096, at least 4096 and at most 16384g "
+				"(suffixes k, m, g)",
+				mc_devspec_get(spec, "mem"));
 			return -EINVAL;
 		}
 		dev->mem_size = v;
@@ -197,12 +201,12 @@ static bool mc_sim_loaded_find(uint32_t id)
 }
 
 /* Append one line to the simulated kernel log (dropped on ENOMEM). */
-__attribute__((format(printf, 2, 3)))
-static void mc_sim_printk(struct mc_sim_dev *dev, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void mc_sim_printk(struct mc_sim_dev *dev,
+								const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)dev;	/* one kernel log for every device of the machine */
+	(void)dev; /* one kernel log for every device of the machine */
 	va_start(ap, fmt);
 	mc_sim_kernel_vprintk(fmt, ap);
 	va_end(ap);
@@ -217,7 +221,7 @@ static void sim_close(void *priv)
 	if (MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && !dev->removed && (dev->save || dev->resume))
 		id_set_has(&leaked, dev->id, true);
 	if (MC_SIM_HAS(dev, V2_SURVIVES_CLOSE) && dev->precopy_v2)
-		id_set_has(&kept_v2, dev->id, true);	/* the core clears it at the last close */
+		id_set_has(&kept_v2, dev->id, true); /* the core clears it at the last close */
 	for (size_t i = 0; i < dev->nfds; i++)
 		close(dev->fds[i].fd);
 	free(dev->fds);
@@ -266,12 +270,15 @@ static int sim_open(const struct mc_devspec *spec, void **priv, char *err, size_
 	mc_sim_cfg_init(dev);
 	dev->state = dev->prev_state = VFIO_DEVICE_STATE_RUNNING;
 	dev->leaked = MC_SIM_HAS(dev, CLOSE_LEAKS_SESSION) && id_set_has(&leaked, dev->id, false);
-	dev->precopy_v2 = MC_SIM_HAS(dev, V2_SURVIVES_CLOSE) && id_set_has(&kept_v2, dev->id, false);
+	dev->precopy_v2 = MC_SIM_HAS(dev, V2_SURVIVES_CLOSE) &&
+			  id_set_has(&kept_v2, dev->id, false);
 	dev->skip_load = MC_SIM_HAS(dev, REOPEN_SKIPS_LOAD) && mc_sim_loaded_find(dev->id);
 	dev->klog_pos = mc_sim_kernel_tail();
 	if (!mc_sim_kernel_open() && MC_SIM_HAS(dev, WARN_ON_FIRST_OPEN))
-		mc_sim_printk(dev, "WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim.c:%d sim_open+0x5c/0x120 [sim]",
-			      (int)getpid(), __LINE__);
+		mc_sim_printk(
+			dev,
+			"WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim.c:%d sim_open+0x5c/0x120 [sim]",
+			(int)getpid(), __LINE__);
 	*priv = dev;
 	return 0;
 out_close:
@@ -463,17 +470,18 @@ static int sim_fault(void *priv, enum mc_fault_kind kind, uint32_t arg)
 	bool alloc = MC_SIM_IS(dev, ALLOC_FAULTS);
 	int ret;
 
-	if (kind != MC_FAULT_NONE && ((unsigned)kind >= 32 ||
-				      !(MC_FAULT_BIT(kind) & sim_fault_kinds(dev, NULL, 0))))
+	if (kind != MC_FAULT_NONE &&
+	    ((unsigned)kind >= 32 || !(MC_FAULT_BIT(kind) & sim_fault_kinds(dev, NULL, 0))))
 		return -EINVAL;
-	if (!alloc && kind != MC_FAULT_NONE && (arg >> 16 || (arg >> 8) >= MC_NSTATES ||
-						(arg & 0xff) >= MC_NSTATES))
+	if (!alloc && kind != MC_FAULT_NONE &&
+	    (arg >> 16 || (arg >> 8) >= MC_NSTATES || (arg & 0xff) >= MC_NSTATES))
 		return -EINVAL;
 	if (kind == MC_FAULT_ALLOC_NTH && !arg)
 		return -EINVAL;
 	pthread_mutex_lock(&dev->lock);
 	/* armed and never fired (its arc never taken, fewer allocations); or the count */
-	ret = dev->fault == MC_FAULT_ALLOC_COUNT ? (int)dev->alloc_seen : dev->fault != MC_FAULT_NONE;
+	ret = dev->fault == MC_FAULT_ALLOC_COUNT ? (int)dev->alloc_seen :
+						   dev->fault != MC_FAULT_NONE;
 	dev->fault = kind;
 	dev->fault_arc = arg;
 	dev->alloc_left = arg;
@@ -503,8 +511,8 @@ static struct mc_sim_resume *fd_resume(struct mc_sim_dev *dev, const struct mc_s
 }
 
 /* vfs_read()/vfs_write() checks before the file op: direction, access_ok(), count. */
-static int vfs_rw_check(struct mc_sim_dev *dev, int fd, enum mc_sim_fd_kind kind,
-			const void *buf, size_t *len, struct mc_sim_fd **e)
+static int vfs_rw_check(struct mc_sim_dev *dev, int fd, enum mc_sim_fd_kind kind, const void *buf,
+			size_t *len, struct mc_sim_fd **e)
 {
 	*e = fd_find(dev, fd);
 	if (!*e || (*e)->kind != kind)
@@ -568,7 +576,8 @@ static ssize_t sim_data_read(void *priv, int fd, void *buf, size_t len)
 	ret = vfs_rw_check(dev, fd, MC_SIM_FD_SAVE, buf, &len, &e);
 	if (MC_SIM_IS(dev, SHORT_READS) && len > 100)
 		len = 100;
-	if (!ret && MC_SIM_HAS(dev, SAVE_THREAD_BOUND) && dev->state == VFIO_DEVICE_STATE_STOP_COPY &&
+	if (!ret && MC_SIM_HAS(dev, SAVE_THREAD_BOUND) &&
+	    dev->state == VFIO_DEVICE_STATE_STOP_COPY &&
 	    !pthread_equal(pthread_self(), dev->stopcopy_thread))
 		ret = -EINVAL;
 	if (!ret && dev->dup_pending) {
@@ -623,8 +632,8 @@ static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const v
 	int ret = 0;
 
 	if (!r)
-		return MC_SIM_HAS(dev, WRITES_AFTER_RESUME_END) && !dev->removed ? (ssize_t)len
-										: -ENODEV;
+		return MC_SIM_HAS(dev, WRITES_AFTER_RESUME_END) && !dev->removed ? (ssize_t)len :
+										   -ENODEV;
 	if (dev->wedged)
 		return -EIO;
 	if (r->poisoned)
@@ -633,8 +642,10 @@ static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const v
 		return -EINVAL;
 	/* Defect resume_pos_wraps: "if ((int)(pos + len) > max)" passes once it wraps. */
 	if (MC_SIM_HAS(dev, RESUME_POS_WRAPS) && (int32_t)(uint32_t)(r->nbytes + len) < 0) {
-		mc_sim_printk(dev, "BUG: KASAN: slab-out-of-bounds in mc_sim_resume_feed+0x%zx/0x400 [sim]",
-			      len & 0x3ff);
+		mc_sim_printk(
+			dev,
+			"BUG: KASAN: slab-out-of-bounds in mc_sim_resume_feed+0x%zx/0x400 [sim]",
+			len & 0x3ff);
 		mc_sim_printk(dev, "Write of size %zu at addr ffff888004d30000 by task migcheck/%d",
 			      len, (int)getpid());
 		return (ssize_t)len;
@@ -658,8 +669,10 @@ static ssize_t resume_write(struct mc_sim_dev *dev, struct mc_sim_fd *e, const v
 		if (MC_SIM_HAS(dev, BAD_STREAM_WEDGES))
 			dev->wedged = true;
 		if (MC_SIM_HAS(dev, WARN_ON_BAD_STREAM))
-			mc_sim_printk(dev, "WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim_stream.c:%d mc_sim_resume_feed+0x%zx/0x400 [sim]",
-				      (int)getpid(), 512, len & 0x3ff);
+			mc_sim_printk(
+				dev,
+				"WARNING: CPU: 0 PID: %d at drivers/vfio/sim/sim_stream.c:%d mc_sim_resume_feed+0x%zx/0x400 [sim]",
+				(int)getpid(), 512, len & 0x3ff);
 		if (MC_SIM_HAS(dev, LEAK_ON_BAD_STREAM))
 			mc_sim_kernel_leak(512, "mc_sim_resume_feed+0x1a0/0x400", (int)getpid());
 	}
@@ -732,10 +745,10 @@ static ssize_t sim_data_pread(void *priv, int fd, void *buf, size_t len, off_t o
 	struct mc_sim_fd *e;
 
 	if (off < 0)
-		return -EINVAL;	/* ksys_pread64() checks before looking up the fd */
+		return -EINVAL; /* ksys_pread64() checks before looking up the fd */
 	pthread_mutex_lock(&dev->lock);
 	e = fd_find(dev, fd);
-	ret = e ? -ESPIPE : -EBADF;	/* stream_open() cleared FMODE_PREAD */
+	ret = e ? -ESPIPE : -EBADF; /* stream_open() cleared FMODE_PREAD */
 	pthread_mutex_unlock(&dev->lock);
 	/* Defect save_fd_seekable: without stream_open() pread reaches .read. */
 	if (e && ret == -ESPIPE && MC_SIM_HAS(dev, SAVE_FD_SEEKABLE))
@@ -755,7 +768,7 @@ static off_t sim_data_lseek(void *priv, int fd, off_t off, int whence)
 	else if (whence < 0 || whence > SEEK_MAX_WHENCE)
 		ret = -EINVAL;
 	else
-		ret = MC_SIM_HAS(dev, SAVE_FD_SEEKABLE) ? 0 : -ESPIPE;	/* noop_llseek */
+		ret = MC_SIM_HAS(dev, SAVE_FD_SEEKABLE) ? 0 : -ESPIPE; /* noop_llseek */
 	pthread_mutex_unlock(&dev->lock);
 	return ret;
 }
@@ -773,8 +786,9 @@ static int precopy_info(struct mc_sim_dev *dev, struct mc_sim_fd *e, void *arg)
 
 	if (mc_sim_uread(&info, arg, sizeof(info)))
 		return -EFAULT;
-	if (info.argsz < (MC_SIM_HAS(dev, PRECOPY_INFO_SHORT_ARGSZ)
-			  ? offsetofend(struct vfio_precopy_info, initial_bytes) : sizeof(info)))
+	if (info.argsz < (MC_SIM_HAS(dev, PRECOPY_INFO_SHORT_ARGSZ) ?
+				  offsetofend(struct vfio_precopy_info, initial_bytes) :
+				  sizeof(info)))
 		return -EINVAL;
 	if (dev->precopy_v2 && !MC_SIM_HAS(dev, V2_FLAGS_ECHOED))
 		info.flags = 0;
@@ -790,7 +804,7 @@ static int precopy_info(struct mc_sim_dev *dev, struct mc_sim_fd *e, void *arg)
 		info.flags |= VFIO_PRECOPY_INFO_REINIT;
 	ret = mc_sim_uwrite(arg, &info, sizeof(info));
 	if (!ret)
-		s->reinit = false;	/* told once */
+		s->reinit = false; /* told once */
 	return ret;
 }
 
@@ -805,10 +819,11 @@ static int sim_data_ioctl(void *priv, int fd, unsigned long cmd, void *arg)
 	if (!e)
 		ret = -EBADF;
 	else if (cmd == FIOCLEX || cmd == FIONCLEX)
-		ret = 0;	/* do_vfs_ioctl() handles these for every file */
+		ret = 0; /* do_vfs_ioctl() handles these for every file */
 	else if (cmd == FIONBIO || cmd == FIOASYNC)
-		ret = mc_sim_uread(&on, arg, sizeof(on)) ? -EFAULT
-		      : cmd == FIOASYNC && on ? -ENOTTY : 0;	/* no .fasync */
+		ret = mc_sim_uread(&on, arg, sizeof(on)) ? -EFAULT :
+		      cmd == FIOASYNC && on		 ? -ENOTTY :
+							   0; /* no .fasync */
 	else if (e->kind != MC_SIM_FD_SAVE || cmd != VFIO_MIG_GET_PRECOPY_INFO)
 		ret = -ENOTTY;
 	else
@@ -822,7 +837,7 @@ static int sim_data_poll(void *priv, int fd, short events, int timeout_ms)
 	struct mc_sim_dev *dev = priv;
 	int ret;
 
-	(void)timeout_ms;	/* always ready: nothing to wait for */
+	(void)timeout_ms; /* always ready: nothing to wait for */
 	pthread_mutex_lock(&dev->lock);
 	/* No .poll op: DEFAULT_POLLMASK, filtered like poll(2); unknown fd: POLLNVAL. */
 	ret = fd_find(dev, fd) ? DEFAULT_POLLMASK & (events | POLLERR | POLLHUP) : POLLNVAL;

@@ -21,9 +21,9 @@
 
 #define MC_SIM_PAGE 4096u
 #define MC_SIM_CFG_SIZE 256u
-#define MC_SIM_CFG_RW 0x40u		/* config bytes below this are read-only */
+#define MC_SIM_CFG_RW 0x40u /* config bytes below this are read-only */
 #define MC_SIM_BAR1_SIZE 4096u
-#define MC_SIM_LOG_MAX_RANGES 256u	/* PAGE_SIZE / sizeof(range), SPEC §6.3 */
+#define MC_SIM_LOG_MAX_RANGES 256u /* PAGE_SIZE / sizeof(range), SPEC §6.3 */
 
 /* BAR1 register offsets (little-endian u64). */
 #define MC_SIM_REG_ID 0x00
@@ -50,27 +50,27 @@ enum { MC_SIM_VARIANT_LIST(MC_SIM_X_ENUM) MC_SIM_NVARIANTS };
 /* Whether @dev is variant @v (the ENUM part of its list entry). */
 #define MC_SIM_IS(dev, v) ((((dev)->variants) >> MC_SIM_VARIANT_IDX_##v) & 1u)
 /* Whether @dev carries defect @d (the ENUM part of its list entry). */
-#define MC_SIM_HAS(dev, d)                                                                     \
+#define MC_SIM_HAS(dev, d) \
 	((((dev)->defects[MC_SIM_DEFECT_IDX_##d / 64]) >> (MC_SIM_DEFECT_IDX_##d % 64)) & 1u)
 
 /* ------------------------------------------------------------------ save stream */
 
 /* A save session: a lazy producer of the stream (sim_stream.c). */
 struct mc_sim_save {
-	uint64_t id;			/* session id, matched against fd table entries */
-	bool final;			/* STOP_COPY reached: append the tail after the pages */
-	int phase;			/* private to sim_stream.c */
-	uint64_t cursor;		/* next page of the initial chunk */
-	uint64_t *dirty;		/* pages re-dirtied after being sent */
+	uint64_t id;	 /* session id, matched against fd table entries */
+	bool final;	 /* STOP_COPY reached: append the tail after the pages */
+	int phase;	 /* private to sim_stream.c */
+	uint64_t cursor; /* next page of the initial chunk */
+	uint64_t *dirty; /* pages re-dirtied after being sent */
 	uint64_t ndirty;
-	uint64_t pos;			/* bytes delivered */
-	uint32_t crc;			/* over every byte generated so far */
-	bool rec_dirty;			/* the buffered record is a dirty-page record */
-	bool eof_seen;			/* defect eof_not_permanent */
-	uint32_t nonce;			/* variant nondet_stream */
-	bool enomsg_done;		/* defect enomsg_in_stopcopy */
-	uint64_t init_end;		/* stream offset where the initial chunk ends */
-	bool reinit;			/* REINIT happened and was not reported yet */
+	uint64_t pos;	   /* bytes delivered */
+	uint32_t crc;	   /* over every byte generated so far */
+	bool rec_dirty;	   /* the buffered record is a dirty-page record */
+	bool eof_seen;	   /* defect eof_not_permanent */
+	uint32_t nonce;	   /* variant nondet_stream */
+	bool enomsg_done;  /* defect enomsg_in_stopcopy */
+	uint64_t init_end; /* stream offset where the initial chunk ends */
+	bool reinit;	   /* REINIT happened and was not reported yet */
 	size_t rec_len, rec_off;
 	uint8_t rec[MC_SIM_PAGE + 64];
 };
@@ -78,38 +78,38 @@ struct mc_sim_save {
 /* A resume session: an incremental parser staging the incoming state. */
 struct mc_sim_resume {
 	uint64_t id;
-	bool poisoned;			/* an invalid byte arrived; every later write fails */
-	bool done;			/* a valid END arrived */
-	int phase;			/* private to sim_stream.c */
-	size_t have;			/* bytes of the current field/record part so far */
-	uint8_t hdr[MC_SIM_CFG_SIZE];	/* the small field being collected */
+	bool poisoned;		      /* an invalid byte arrived; every later write fails */
+	bool done;		      /* a valid END arrived */
+	int phase;		      /* private to sim_stream.c */
+	size_t have;		      /* bytes of the current field/record part so far */
+	uint8_t hdr[MC_SIM_CFG_SIZE]; /* the small field being collected */
 	uint32_t rtype, rlen;
-	uint64_t page;			/* page index of the PAGE record being received */
-	uint32_t crc, crc_rec;		/* running crc; crc at the current record start */
-	uint8_t *mem;			/* staged BAR0 image, taken on the first PAGE */
-	uint64_t *got;			/* pages received */
-	uint64_t *seen;			/* pages whose staging was zeroed (first PAGE record) */
+	uint64_t page;	       /* page index of the PAGE record being received */
+	uint32_t crc, crc_rec; /* running crc; crc at the current record start */
+	uint8_t *mem;	       /* staged BAR0 image, taken on the first PAGE */
+	uint64_t *got;	       /* pages received */
+	uint64_t *seen;	       /* pages whose staging was zeroed (first PAGE record) */
 	uint64_t ngot;
 	uint8_t cfg[MC_SIM_CFG_SIZE];
 	uint64_t wcount;
 	bool got_cfg, got_regs;
-	bool lenient;			/* rejected_write_counts: only counting bytes now */
-	uint64_t nbytes;		/* bytes taken by successful or counted writes */
+	bool lenient;	 /* rejected_write_counts: only counting bytes now */
+	uint64_t nbytes; /* bytes taken by successful or counted writes */
 };
 
 /* ------------------------------------------------------------------ DMA logging */
 
 struct mc_sim_iv {
-	uint64_t a, b;			/* dirty IOVA pages [a, b) in 4 KiB units */
+	uint64_t a, b; /* dirty IOVA pages [a, b) in 4 KiB units */
 };
 
 struct mc_sim_log {
 	bool started;
 	uint32_t nranges;
 	struct {
-		uint64_t start, last;	/* inclusive byte range, as the kernel's interval tree */
+		uint64_t start, last; /* inclusive byte range, as the kernel's interval tree */
 	} ranges[MC_SIM_LOG_MAX_RANGES];
-	struct mc_sim_iv *iv;		/* sorted, disjoint, non-adjacent */
+	struct mc_sim_iv *iv; /* sorted, disjoint, non-adjacent */
 	size_t niv, cap;
 };
 
@@ -118,29 +118,29 @@ struct mc_sim_log {
 enum mc_sim_fd_kind { MC_SIM_FD_SAVE = 1, MC_SIM_FD_RESUME };
 
 struct mc_sim_fd {
-	int fd;				/* reserved with eventfd() so the number is unique */
+	int fd; /* reserved with eventfd() so the number is unique */
 	enum mc_sim_fd_kind kind;
-	uint64_t sess;			/* session id; 0 = never live */
+	uint64_t sess; /* session id; 0 = never live */
 };
 
 struct mc_sim_dev {
 	pthread_mutex_t lock;
-	uint64_t flags;			/* migration flags the device implements */
+	uint64_t flags; /* migration flags the device implements */
 	uint32_t id;
 	uint64_t mem_size, npages;
 	uint64_t seed;
-	uint64_t defects[MC_SIM_DEFECT_WORDS];	/* bit MC_SIM_DEFECT_IDX_* per defect */
-	uint32_t variants;		/* bit MC_SIM_VARIANT_IDX_* per conforming variant */
-	uint32_t nonce;			/* nondet_stream: bumped for every save session */
+	uint64_t defects[MC_SIM_DEFECT_WORDS]; /* bit MC_SIM_DEFECT_IDX_* per defect */
+	uint32_t variants;		       /* bit MC_SIM_VARIANT_IDX_* per conforming variant */
+	uint32_t nonce;			       /* nondet_stream: bumped for every save session */
 
 	uint32_t state;
 	uint8_t cfg[MC_SIM_CFG_SIZE];
-	uint8_t *mem;			/* BAR0; pages generated from the seed on first touch */
-	uint8_t *mem_spare;		/* the image a swap replaced, kept for the next staging */
-	uint64_t *born;			/* pages already generated */
+	uint8_t *mem;	    /* BAR0; pages generated from the seed on first touch */
+	uint8_t *mem_spare; /* the image a swap replaced, kept for the next staging */
+	uint64_t *born;	    /* pages already generated */
 	uint64_t wcount;
 	uint64_t dma_iova, dma_len;
-	bool regs_restored;		/* defect restored_regs_unreadable */
+	bool regs_restored; /* defect restored_regs_unreadable */
 
 	uint64_t next_sess;
 	struct mc_sim_save *save;
@@ -151,20 +151,20 @@ struct mc_sim_dev {
 	struct mc_sim_log log;
 
 	enum mc_fault_kind fault;
-	uint32_t fault_arc;		/* from << 8 | to */
-	uint32_t alloc_left;		/* variant alloc_faults: ALLOC_NTH's count-down */
-	uint32_t alloc_seen;		/* ... and ALLOC_COUNT's count */
+	uint32_t fault_arc;  /* from << 8 | to */
+	uint32_t alloc_left; /* variant alloc_faults: ALLOC_NTH's count-down */
+	uint32_t alloc_seen; /* ... and ALLOC_COUNT's count */
 
-	bool stale_pending;		/* defect stale_get */
+	bool stale_pending; /* defect stale_get */
 	uint32_t stale_state;
-	uint64_t stop_gets;		/* defect async_state */
-	uint32_t prev_state;		/* the state before dev->state (path_dependent_arc) */
-	bool wedged;			/* bad_stream_wedges: the resume engine refuses all */
-	bool leaked;			/* close_leaks_session: a leaked session blocks SETs */
-	bool removed;			/* the device was removed; its data fds stay */
-	bool precopy_v2;		/* the caller opted in with MIG_PRECOPY_INFOv2 */
-	uint32_t set_target;		/* the target of the SET being executed */
-	pthread_t stopcopy_thread;	/* save_thread_bound: who entered STOP_COPY */
+	uint64_t stop_gets;	   /* defect async_state */
+	uint32_t prev_state;	   /* the state before dev->state (path_dependent_arc) */
+	bool wedged;		   /* bad_stream_wedges: the resume engine refuses all */
+	bool leaked;		   /* close_leaks_session: a leaked session blocks SETs */
+	bool removed;		   /* the device was removed; its data fds stay */
+	bool precopy_v2;	   /* the caller opted in with MIG_PRECOPY_INFOv2 */
+	uint32_t set_target;	   /* the target of the SET being executed */
+	pthread_t stopcopy_thread; /* save_thread_bound: who entered STOP_COPY */
 
 	/* klog_read's position in the simulated kernel log (sim_kernel.c) */
 	uint64_t klog_pos;
@@ -177,13 +177,13 @@ struct mc_sim_dev {
 	pthread_t owner;
 	bool mt;
 	bool race_done;
-	pthread_mutex_t reset_lock;	/* reset_during_set_deadlock only */
-	struct mc_sim_save *zombie;	/* set_read_race: an ended session not yet freed */
-	bool dup_pending;		/* shared_fd_double_serve: dup_buf is being served */
+	pthread_mutex_t reset_lock; /* reset_during_set_deadlock only */
+	struct mc_sim_save *zombie; /* set_read_race: an ended session not yet freed */
+	bool dup_pending;	    /* shared_fd_double_serve: dup_buf is being served */
 	size_t dup_len;
 	uint8_t dup_buf[MC_SIM_PAGE];
-	bool skip_load;			/* reopen_skips_load: a stale "loaded" flag */
-	uint32_t log_lost;		/* log_stop_leaks: trackers leaked */
+	bool skip_load;	   /* reopen_skips_load: a stale "loaded" flag */
+	uint32_t log_lost; /* log_stop_leaks: trackers leaked */
 };
 
 static inline bool mc_sim_bit(const uint64_t *bm, uint64_t i)
@@ -232,8 +232,7 @@ void mc_sim_cfg_init(struct mc_sim_dev *dev);
 /* sim_log.c: the backend's region members; they take dev->lock themselves. */
 int mc_sim_region_info(void *priv, uint32_t index, struct vfio_region_info *ri);
 ssize_t mc_sim_region_read(void *priv, uint32_t index, uint64_t off, void *buf, size_t len);
-ssize_t mc_sim_region_write(void *priv, uint32_t index, uint64_t off, const void *buf,
-			    size_t len);
+ssize_t mc_sim_region_write(void *priv, uint32_t index, uint64_t off, const void *buf, size_t len);
 
 /*
  * sim_core.c: copy to/from a caller pointer that is not covered by a buffer length
@@ -268,11 +267,10 @@ uint64_t mc_sim_stream_size(const struct mc_sim_dev *dev);
 struct mc_sim_save *mc_sim_save_new(struct mc_sim_dev *dev, bool final);
 void mc_sim_save_free(struct mc_sim_save *s);
 /* sim_stream.c: deliver up to @len bytes to caller memory @ubuf; count, 0 or -errno. */
-ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ubuf,
-			 size_t len);
+ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ubuf, size_t len);
 /* sim_stream.c: bytes of the initial chunk not yet read, and of dirty pages pending. */
-void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
-		      uint64_t *initial, uint64_t *dirty);
+void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s, uint64_t *initial,
+		      uint64_t *dirty);
 /* sim_stream.c: BAR0 bytes [off, off+len) changed; re-send pages already sent. */
 void mc_sim_save_touch(const struct mc_sim_dev *dev, struct mc_sim_save *s, uint64_t off,
 		       uint64_t len);

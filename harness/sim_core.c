@@ -95,8 +95,8 @@ static bool ucopy_fixup(siginfo_t *si, void *ucv)
 
 /* Not instrumented (an ASan check would report the fault first); the barrier keeps it a
  * loop rather than a memcpy call, which a sanitizer runtime intercepts. */
-__attribute__((noinline, no_sanitize("address", "undefined"))) MC_NO_COVERAGE
-static void ucopy_loop(uint8_t *d, const uint8_t *s, size_t n)
+__attribute__((noinline, no_sanitize("address", "undefined"))) MC_NO_COVERAGE static void
+ucopy_loop(uint8_t *d, const uint8_t *s, size_t n)
 {
 	for (; n; n--) {
 		*d++ = *s++;
@@ -232,7 +232,7 @@ static int start_save(struct mc_sim_dev *dev, bool final)
  * each session. A dup only takes a slot in the fd table, where a new eventfd allocated
  * a file and an inode; the sim's own table (dev->fds) tells the sessions apart.
  */
-static int anon_file = -EBADF;	/* the fd, or -errno of the eventfd() that failed */
+static int anon_file = -EBADF; /* the fd, or -errno of the eventfd() that failed */
 static pthread_once_t anon_once = PTHREAD_ONCE_INIT;
 
 static void anon_init(void)
@@ -289,8 +289,7 @@ static int arc_fault(struct mc_sim_dev *dev, uint32_t from, uint32_t to)
  * Execute one base arc (SPEC §4.1). *@kind tells which session the arc opened and
  * whose fd the SET must return (0: none).
  */
-static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
-		   enum mc_sim_fd_kind *kind)
+static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to, enum mc_sim_fd_kind *kind)
 {
 	int ret = arc_fault(dev, from, to);
 
@@ -325,7 +324,7 @@ static int sim_arc(struct mc_sim_dev *dev, uint32_t from, uint32_t to,
 		*kind = MC_SIM_HAS(dev, NO_FD_RESUMING) ? 0 : MC_SIM_FD_RESUME;
 	} else if (from == VFIO_DEVICE_STATE_RESUMING && MC_SIM_HAS(dev, RESUME_ONLY_AT_STOP) &&
 		   dev->set_target != VFIO_DEVICE_STATE_STOP && dev->resume) {
-		mc_sim_end_resume(dev);	/* defect: dropped unread */
+		mc_sim_end_resume(dev); /* defect: dropped unread */
 	} else if (from == VFIO_DEVICE_STATE_RESUMING && dev->skip_load && dev->resume) {
 		/* Defect reopen_skips_load: "already loaded", says a flag from the last open. */
 		mc_sim_end_resume(dev);
@@ -376,7 +375,7 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 
 	*data_fd = -1;
 	if (dev->leaked)
-		return -EBUSY;	/* defect close_leaks_session: the old session holds the device */
+		return -EBUSY; /* defect close_leaks_session: the old session holds the device */
 	if (dev->state == VFIO_DEVICE_STATE_ERROR) {
 		/* Like pds: never run the helper from ERROR (it would WARN). */
 		if (!MC_SIM_HAS(dev, SET_IN_ERROR))
@@ -406,7 +405,7 @@ static int sim_set_state(struct mc_sim_dev *dev, uint32_t target, int *data_fd)
 			break;
 		ret = sim_arc(dev, cur, next, &kind);
 		if (!ret && kind && next != target)
-			ret = -EINVAL;	/* an fd from an interior arc is a driver bug */
+			ret = -EINVAL; /* an fd from an interior arc is a driver bug */
 		if (ret)
 			goto fail;
 		dev->prev_state = cur;
@@ -458,8 +457,8 @@ int mc_sim_check_feature(uint32_t flags, size_t plen, uint32_t ops, size_t minsz
 	return 1;
 }
 
-static int feat_migration(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload,
-			  size_t plen, size_t avail)
+static int feat_migration(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, size_t plen,
+			  size_t avail)
 {
 	struct vfio_device_feature_migration mig = { .flags = dev->flags };
 	int ret = mc_sim_check_feature(flags, plen, GET, sizeof(mig));
@@ -476,8 +475,8 @@ static int feat_migration(struct mc_sim_dev *dev, uint32_t flags, uint8_t *paylo
 	return 0;
 }
 
-static int feat_mig_state(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload,
-			  size_t plen, size_t avail)
+static int feat_mig_state(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, size_t plen,
+			  size_t avail)
 {
 	struct vfio_device_feature_mig_state mig;
 	int ret = mc_sim_check_feature(flags, plen, GET | SET,
@@ -502,8 +501,8 @@ static int feat_mig_state(struct mc_sim_dev *dev, uint32_t flags, uint8_t *paylo
 	return ret;
 }
 
-static int feat_data_size(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload,
-			  size_t plen, size_t avail)
+static int feat_data_size(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, size_t plen,
+			  size_t avail)
 {
 	struct vfio_device_feature_mig_data_size ds;
 	int ret = mc_sim_check_feature(flags, plen, GET, sizeof(ds));
@@ -567,8 +566,7 @@ int mc_sim_feature(struct mc_sim_dev *dev, void *buf, size_t buflen)
 		return feat_mig_state(dev, hdr.flags, payload, plen, avail);
 	case VFIO_DEVICE_FEATURE_DMA_LOGGING_START:
 		return mc_sim_log_start(dev, hdr.flags, payload, plen, avail);
-	case VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP:
-		return mc_sim_log_stop(dev, hdr.flags, plen);
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP: return mc_sim_log_stop(dev, hdr.flags, plen);
 	case VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT:
 		return mc_sim_log_report(dev, hdr.flags, payload, plen, avail);
 	case VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:

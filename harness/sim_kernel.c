@@ -18,19 +18,19 @@
 
 #define SK_SLOTS 1024u
 #define SK_TEXT 480u
-#define SK_LEAKS 64u		/* leaked objects remembered; more are counted, not listed */
+#define SK_LEAKS 64u /* leaked objects remembered; more are counted, not listed */
 
 struct sim_kernel {
-	pthread_mutex_t lock;	/* process-shared and robust: a killed case cannot wedge it */
-	uint64_t next;		/* the number of the next record */
-	uint64_t opens;		/* device opens since the machine started */
+	pthread_mutex_t lock; /* process-shared and robust: a killed case cannot wedge it */
+	uint64_t next;	      /* the number of the next record */
+	uint64_t opens;	      /* device opens since the machine started */
 	struct {
 		uint64_t seq;
 		char text[SK_TEXT];
 	} rec[SK_SLOTS];
-	uint32_t nleaks;	/* objects leaked, of which the first SK_LEAKS are listed */
-	uint32_t scanned;	/* found by a scan so far */
-	uint32_t cleared;	/* listed no more ("clear") */
+	uint32_t nleaks;  /* objects leaked, of which the first SK_LEAKS are listed */
+	uint32_t scanned; /* found by a scan so far */
+	uint32_t cleared; /* listed no more ("clear") */
 	struct {
 		uint64_t addr;
 		uint32_t size;
@@ -64,7 +64,7 @@ static struct sim_kernel *kernel(void)
 static void lock(struct sim_kernel *k)
 {
 	if (pthread_mutex_lock(&k->lock) == EOWNERDEAD)
-		pthread_mutex_consistent(&k->lock);	/* a record may be torn, no more */
+		pthread_mutex_consistent(&k->lock); /* a record may be torn, no more */
 }
 
 int mc_sim_kernel_init(void)
@@ -139,12 +139,12 @@ ssize_t mc_sim_kernel_read(uint64_t *pos, char *buf, size_t len)
 		size_t n;
 
 		if (k->next - *pos > SK_SLOTS)
-			*pos = k->next - SK_SLOTS;	/* overtaken: say so once, go on */
+			*pos = k->next - SK_SLOTS; /* overtaken: say so once, go on */
 		else
 			text = k->rec[*pos % SK_SLOTS].text;
 		n = strnlen(text, SK_TEXT);
 		if (used + n + 2 > len)
-			break;	/* whole lines only; the rest on the next call */
+			break; /* whole lines only; the rest on the next call */
 		memcpy(buf + used, text, n);
 		used += n;
 		buf[used++] = '\n';
@@ -199,15 +199,16 @@ ssize_t mc_sim_kernel_leak_scan(char *buf, size_t len)
 				 k->leak[i].pid, 4294892296u + i, 0x4d7b12e0u ^ i, k->leak[i].fn);
 
 		if (n < 0 || (size_t)n >= len - used) {
-			buf[used] = '\0';	/* whole objects only */
+			buf[used] = '\0'; /* whole objects only */
 			break;
 		}
 		used += (size_t)n;
 	}
-	k->cleared = k->scanned;	/* scan, read, clear: each leak is told once */
+	k->cleared = k->scanned; /* scan, read, clear: each leak is told once */
 	pthread_mutex_unlock(&k->lock);
-	if (found)	/* kmemleak_scan()'s line, after the lock as printk would be */
+	if (found) /* kmemleak_scan()'s line, after the lock as printk would be */
 		mc_sim_kernel_printk("kmemleak: %u new suspected memory leaks (see "
-				     "/sys/kernel/debug/kmemleak)", found);
+				     "/sys/kernel/debug/kmemleak)",
+				     found);
 	return (ssize_t)used;
 }

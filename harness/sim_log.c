@@ -54,19 +54,19 @@ uint8_t *mc_sim_page(struct mc_sim_dev *dev, uint64_t page)
 void mc_sim_cfg_init(struct mc_sim_dev *dev)
 {
 	static const uint8_t head[] = {
-		0x36, 0x1b, 0x43, 0x4d,	/* vendor 0x1b36, device 0x4d43 ("MC") */
-		0x00, 0x00, 0x10, 0x00,	/* command, status (capabilities list) */
-		0x01, 0x00, 0x80, 0xff,	/* revision 1, class ff.80.00 (other) */
-		0x00, 0x00, 0x00, 0x00,	/* cache line, latency, header type 0, BIST */
+		0x36, 0x1b, 0x43, 0x4d, /* vendor 0x1b36, device 0x4d43 ("MC") */
+		0x00, 0x00, 0x10, 0x00, /* command, status (capabilities list) */
+		0x01, 0x00, 0x80, 0xff, /* revision 1, class ff.80.00 (other) */
+		0x00, 0x00, 0x00, 0x00, /* cache line, latency, header type 0, BIST */
 	};
 
 	memset(dev->cfg, 0, sizeof(dev->cfg));
 	memcpy(dev->cfg, head, sizeof(head));
-	dev->cfg[0x2c] = 0x36;	/* subsystem vendor 0x1b36, subsystem id = low id bits */
+	dev->cfg[0x2c] = 0x36; /* subsystem vendor 0x1b36, subsystem id = low id bits */
 	dev->cfg[0x2d] = 0x1b;
 	dev->cfg[0x2e] = (uint8_t)dev->id;
 	dev->cfg[0x2f] = (uint8_t)(dev->id >> 8);
-	dev->cfg[0x34] = 0x40;	/* capabilities pointer: the writable area */
+	dev->cfg[0x34] = 0x40; /* capabilities pointer: the writable area */
 }
 
 /* ------------------------------------------------------------------ regions */
@@ -74,14 +74,10 @@ void mc_sim_cfg_init(struct mc_sim_dev *dev)
 static uint64_t region_size(const struct mc_sim_dev *dev, uint32_t index)
 {
 	switch (index) {
-	case VFIO_PCI_BAR0_REGION_INDEX:
-		return dev->mem_size;
-	case 1:
-		return MC_SIM_BAR1_SIZE;
-	case VFIO_PCI_CONFIG_REGION_INDEX:
-		return MC_SIM_CFG_SIZE;
-	default:
-		return 0;
+	case VFIO_PCI_BAR0_REGION_INDEX: return dev->mem_size;
+	case 1: return MC_SIM_BAR1_SIZE;
+	case VFIO_PCI_CONFIG_REGION_INDEX: return MC_SIM_CFG_SIZE;
+	default: return 0;
 	}
 }
 
@@ -96,7 +92,7 @@ int mc_sim_region_info(void *priv, uint32_t index, struct vfio_region_info *ri)
 		.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
 		.index = index,
 		.size = size,
-		.offset = (uint64_t)index << 40,	/* VFIO_PCI_INDEX_TO_OFFSET */
+		.offset = (uint64_t)index << 40, /* VFIO_PCI_INDEX_TO_OFFSET */
 	};
 	return 0;
 }
@@ -104,16 +100,11 @@ int mc_sim_region_info(void *priv, uint32_t index, struct vfio_region_info *ri)
 static uint64_t bar1_reg(const struct mc_sim_dev *dev, uint64_t off)
 {
 	switch (off) {
-	case MC_SIM_REG_ID:
-		return dev->id;
-	case MC_SIM_REG_WCOUNT:
-		return dev->wcount;
-	case MC_SIM_REG_DMA_IOVA:
-		return dev->dma_iova;
-	case MC_SIM_REG_DMA_LEN:
-		return dev->dma_len;
-	default:
-		return 0;
+	case MC_SIM_REG_ID: return dev->id;
+	case MC_SIM_REG_WCOUNT: return dev->wcount;
+	case MC_SIM_REG_DMA_IOVA: return dev->dma_iova;
+	case MC_SIM_REG_DMA_LEN: return dev->dma_len;
+	default: return 0;
 	}
 }
 
@@ -129,7 +120,7 @@ ssize_t mc_sim_region_read(void *priv, uint32_t index, uint64_t off, void *buf, 
 	pthread_mutex_lock(&dev->lock);
 	if (index == 1 && off + len > 8 && dev->regs_restored) {
 		pthread_mutex_unlock(&dev->lock);
-		return -EIO;	/* defect restored_regs_unreadable */
+		return -EIO; /* defect restored_regs_unreadable */
 	}
 	for (size_t n = 0; n < len;) {
 		uint64_t o = off + n;
@@ -140,7 +131,7 @@ ssize_t mc_sim_region_read(void *priv, uint32_t index, uint64_t off, void *buf, 
 			chunk = chunk > len - n ? len - n : chunk;
 			memcpy(out + n, mc_sim_page(dev, o / MC_SIM_PAGE) + o % MC_SIM_PAGE, chunk);
 		} else if (index == 1 && o >= MC_SIM_REG_DMA_LEN + 8) {
-			chunk = len - n;	/* past the last register that reads non-zero */
+			chunk = len - n; /* past the last register that reads non-zero */
 			memset(out + n, 0, chunk);
 		} else if (index == 1) {
 			/* One register decode per 64-bit word, not per byte of it. */
@@ -181,8 +172,7 @@ static int bar1_write(struct mc_sim_dev *dev, uint64_t off, const uint8_t *in, s
 	return 0;
 }
 
-ssize_t mc_sim_region_write(void *priv, uint32_t index, uint64_t off, const void *buf,
-			    size_t len)
+ssize_t mc_sim_region_write(void *priv, uint32_t index, uint64_t off, const void *buf, size_t len)
 {
 	struct mc_sim_dev *dev = priv;
 	uint64_t size = region_size(dev, index);
@@ -202,7 +192,7 @@ ssize_t mc_sim_region_write(void *priv, uint32_t index, uint64_t off, const void
 		   dev->state != VFIO_DEVICE_STATE_RUNNING_P2P &&
 		   dev->state != VFIO_DEVICE_STATE_PRE_COPY &&
 		   dev->state != VFIO_DEVICE_STATE_PRE_COPY_P2P) {
-		ret = -EIO;	/* a stopped device takes no writes to its BARs */
+		ret = -EIO; /* a stopped device takes no writes to its BARs */
 	} else if (index == 1) {
 		ret = bar1_write(dev, off, in, len) ?: (ssize_t)len;
 	} else {
@@ -321,7 +311,7 @@ static void mc_sim_log_dma(struct mc_sim_dev *dev, uint64_t iova, uint64_t len)
 
 static bool aligned(uint64_t x, uint64_t a)
 {
-	return (x & (a - 1)) == 0;	/* IS_ALIGNED(); a == 0 aligns only 0 */
+	return (x & (a - 1)) == 0; /* IS_ALIGNED(); a == 0 aligns only 0 */
 }
 
 int mc_sim_log_start(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, size_t plen,
@@ -366,7 +356,7 @@ int mc_sim_log_start(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, s
 	if (log->started && !MC_SIM_HAS(dev, LOG_DOUBLE_START))
 		return -EBUSY;
 	if (dev->log_lost >= 64)
-		return -ENOMEM;	/* defect log_stop_leaks: the tracker pool ran dry */
+		return -ENOMEM; /* defect log_stop_leaks: the tracker pool ran dry */
 	log->started = true;
 	log->nranges = n;
 	for (uint32_t i = 0; i < n; i++) {
@@ -388,7 +378,7 @@ int mc_sim_log_stop(struct mc_sim_dev *dev, uint32_t flags, size_t plen)
 		mc_sim_kernel_leak(1024, "mc_sim_log_start+0x2f4/0x6a0", (int)getpid());
 		dev->log_lost++;
 	}
-	mc_sim_log_reset(dev);	/* STOP without START is fine */
+	mc_sim_log_reset(dev); /* STOP without START is fine */
 	return 0;
 }
 
@@ -447,17 +437,18 @@ int mc_sim_log_report(struct mc_sim_dev *dev, uint32_t flags, uint8_t *payload, 
 	if (avail < sizeof(rep))
 		return -EFAULT;
 	memcpy(&rep, payload, sizeof(rep));
-	if (MC_SIM_HAS(dev, LOG_REPORT_BAD_PGSIZE) ? !rep.page_size
-	    : rep.page_size < MC_SIM_PAGE || (rep.page_size & (rep.page_size - 1)))
+	if (MC_SIM_HAS(dev, LOG_REPORT_BAD_PGSIZE) ?
+		    !rep.page_size :
+		    rep.page_size < MC_SIM_PAGE || (rep.page_size & (rep.page_size - 1)))
 		return -EINVAL;
 	if (rep.iova + rep.length < rep.iova)
 		return -EOVERFLOW;
 	/* The driver: reporting without START is an error. */
 	if (!dev->log.started && !MC_SIM_HAS(dev, LOG_REPORT_WITHOUT_START))
 		return -EINVAL;
-	for (uint32_t i = 0; rep.length && MC_SIM_HAS(dev, LOG_REPORT_END_OFF_BY_ONE) &&
-			     i < dev->log.nranges; i++)
+	for (uint32_t i = 0;
+	     rep.length && MC_SIM_HAS(dev, LOG_REPORT_END_OFF_BY_ONE) && i < dev->log.nranges; i++)
 		if (rep.iova + rep.length - 1 == dev->log.ranges[i].last)
-			return -EINVAL;	/* the defect: "end < last" where "end <= last" was meant */
+			return -EINVAL; /* the defect: "end < last" where "end <= last" was meant */
 	return rep.length ? read_and_clear(&dev->log, &rep) : 0;
 }

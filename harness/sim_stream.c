@@ -93,8 +93,8 @@ static uint64_t get64(const uint8_t *p)
 
 #define CLMUL(a, b, imm) _mm_clmulepi64_si128((a), (b), (imm))
 
-__attribute__((target("pclmul,sse4.1"))) MC_NO_COVERAGE
-static uint32_t crc_fold(uint32_t crc, const uint8_t *p, size_t len)
+__attribute__((target("pclmul,sse4.1"))) MC_NO_COVERAGE static uint32_t
+crc_fold(uint32_t crc, const uint8_t *p, size_t len)
 {
 	const __m128i k512 = _mm_set_epi64x(0x01c6e41596ll, 0x0154442bd4ll);
 	const __m128i k128 = _mm_set_epi64x(0x00ccaa009ell, 0x01751997d0ll);
@@ -162,7 +162,6 @@ static void crc_init(void)
 #endif
 }
 
-
 /*
  * Not coverage-instrumented: a checksum loop gives a fuzzer no feedback, and its
  * per-word comparison hooks were half of a fuzz input's time.
@@ -211,7 +210,6 @@ enum { PH_HDR, PH_PAGES, PH_DIRTY, PH_CONFIG, PH_REGS, PH_END, PH_DONE };
 /* s->phase: the phase in the low byte; above it, whether the session began in pre-copy. */
 #define PH_MASK 0xff
 #define PH_BORN_PRECOPY 0x100
-
 
 static int phase(const struct mc_sim_save *s)
 {
@@ -276,7 +274,7 @@ static uint64_t first_dirty(const struct mc_sim_dev *dev, const struct mc_sim_sa
 /* Defect stopcopy_restarts_stream: STOP_COPY serves a whole new image after pre-copy's. */
 static void restart_in_stopcopy(const struct mc_sim_dev *dev, struct mc_sim_save *s)
 {
-	s->phase = PH_HDR;	/* also forgets PH_BORN_PRECOPY: this happens once */
+	s->phase = PH_HDR; /* also forgets PH_BORN_PRECOPY: this happens once */
 	s->cursor = 0;
 	s->crc = 0;
 	memset(s->dirty, 0, (dev->npages + 63) / 64 * sizeof(uint64_t));
@@ -290,7 +288,7 @@ static bool produce(struct mc_sim_dev *dev, struct mc_sim_save *s)
 	if (MC_SIM_HAS(dev, STOPCOPY_RESTARTS_STREAM) && s->final && (s->phase & PH_BORN_PRECOPY))
 		restart_in_stopcopy(dev, s);
 	if (MC_SIM_IS(dev, PRECOPY_EMPTY) && !s->final)
-		return false;	/* nothing before STOP_COPY */
+		return false; /* nothing before STOP_COPY */
 	switch (phase(s)) {
 	case PH_HDR:
 		memcpy(s->rec, magic, sizeof(magic));
@@ -320,7 +318,7 @@ static bool produce(struct mc_sim_dev *dev, struct mc_sim_save *s)
 		}
 		if (!s->final)
 			return false;
-		set_phase(s, PH_CONFIG);	/* the tail follows the last dirty page */
+		set_phase(s, PH_CONFIG); /* the tail follows the last dirty page */
 		__attribute__((fallthrough));
 	case PH_CONFIG:
 		rec_start(s, REC_CONFIG, LEN_CONFIG);
@@ -336,9 +334,8 @@ static bool produce(struct mc_sim_dev *dev, struct mc_sim_save *s)
 		rec_start(s, REC_END, LEN_END);
 		put32(s->rec + REC_HDR, s->crc);
 		set_phase(s, PH_DONE);
-		return true;	/* the END record is not part of its own crc */
-	default:
-		return false;
+		return true; /* the END record is not part of its own crc */
+	default: return false;
 	}
 	s->crc = mc_sim_crc32(s->crc, s->rec, s->rec_len);
 	return true;
@@ -395,8 +392,8 @@ ssize_t mc_sim_save_read(struct mc_sim_dev *dev, struct mc_sim_save *s, void *ub
 	return -ENOMSG;
 }
 
-void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s,
-		      uint64_t *initial, uint64_t *dirty)
+void mc_sim_save_info(const struct mc_sim_dev *dev, const struct mc_sim_save *s, uint64_t *initial,
+		      uint64_t *dirty)
 {
 	uint64_t total = s->init_end;
 
@@ -495,24 +492,21 @@ static bool hdr_byte_ok(const struct mc_sim_dev *dev, const uint8_t *h, size_t n
 	if (n <= sizeof(magic))
 		return h[n - 1] == (uint8_t)magic[n - 1];
 	switch (n) {
-	case 12:
-		return get32(h + 8) == STREAM_VERSION;
-	case 16:
-		return get32(h + 12) == dev->id || MC_SIM_HAS(dev, FOREIGN_ACCEPTED);
-	case 24:
-		return get32(h + 20) == MC_SIM_PAGE;
-	case 32:
-		return get64(h + 24) == dev->mem_size;
-	default:
-		return true;
+	case 12: return get32(h + 8) == STREAM_VERSION;
+	case 16: return get32(h + 12) == dev->id || MC_SIM_HAS(dev, FOREIGN_ACCEPTED);
+	case 24: return get32(h + 20) == MC_SIM_PAGE;
+	case 32: return get64(h + 24) == dev->mem_size;
+	default: return true;
 	}
 }
 
 static bool rec_len_ok(uint32_t type, uint32_t len)
 {
 	static const uint32_t want[] = {
-		[REC_PAGE] = LEN_PAGE, [REC_CONFIG] = LEN_CONFIG,
-		[REC_REGS] = LEN_REGS, [REC_END] = LEN_END,
+		[REC_PAGE] = LEN_PAGE,
+		[REC_CONFIG] = LEN_CONFIG,
+		[REC_REGS] = LEN_REGS,
+		[REC_END] = LEN_END,
 	};
 
 	return len == want[type];
@@ -522,8 +516,10 @@ static bool rec_len_ok(uint32_t type, uint32_t len)
 static bool rec_begin(struct mc_sim_resume *r)
 {
 	static const int phase_of[] = {
-		[REC_PAGE] = RP_PAGEIDX, [REC_CONFIG] = RP_CONFIG,
-		[REC_REGS] = RP_REGS, [REC_END] = RP_END,
+		[REC_PAGE] = RP_PAGEIDX,
+		[REC_CONFIG] = RP_CONFIG,
+		[REC_REGS] = RP_REGS,
+		[REC_END] = RP_END,
 	};
 
 	r->rlen = get32(r->hdr + 4);
@@ -630,8 +626,7 @@ static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uin
 		} while (*len && r->have < REC_HDR);
 		return r->have == REC_HDR && !rec_begin(r) ? -EINVAL : 0;
 	case RP_PAGEIDX:
-	case RP_PAGEDATA:
-		return parse_page(dev, r, p, len);
+	case RP_PAGEDATA: return parse_page(dev, r, p, len);
 	case RP_CONFIG:
 		if (!collect(r, p, len, LEN_CONFIG))
 			return 0;
@@ -656,8 +651,7 @@ static int parse_step(struct mc_sim_dev *dev, struct mc_sim_resume *r, const uin
 		r->phase = RP_DONE;
 		r->done = true;
 		return 0;
-	default:
-		return -EINVAL;	/* a byte after END */
+	default: return -EINVAL; /* a byte after END */
 	}
 }
 
@@ -688,7 +682,7 @@ int mc_sim_resume_feed_part(struct mc_sim_dev *dev, struct mc_sim_resume *r, con
 		int ret = parse_step(dev, r, &p, &len);
 
 		if (ret && MC_SIM_HAS(dev, REJECTED_WRITE_COUNTS) && ret == -EINVAL) {
-			r->lenient = true;	/* the bytes count, the error is returned */
+			r->lenient = true; /* the bytes count, the error is returned */
 			return ret;
 		}
 		if (!ret && !len && last && MC_SIM_HAS(dev, DROPS_SPLIT_BYTES) &&
@@ -730,8 +724,8 @@ int mc_sim_resume_apply(struct mc_sim_dev *dev, struct mc_sim_resume *r)
 		return r->nbytes >= mc_sim_stream_size(dev) ? 0 : -EINVAL;
 	/* Defect end_optional: stopped before or inside END, after everything else. */
 	if (MC_SIM_HAS(dev, END_OPTIONAL) && !r->poisoned && !r->done &&
-	    (r->phase == RP_RHDR || r->phase == RP_END) && r->ngot == dev->npages &&
-	    r->got_cfg && r->got_regs)
+	    (r->phase == RP_RHDR || r->phase == RP_END) && r->ngot == dev->npages && r->got_cfg &&
+	    r->got_regs)
 		r->done = true;
 	if (r->poisoned || (!r->done && !MC_SIM_HAS(dev, TRUNCATED_ACCEPTED)))
 		return -EINVAL;

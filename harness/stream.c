@@ -20,9 +20,9 @@
 #include "uring.h"
 #include "util.h"
 
-#define CMP_BLOCK (64u << 10)	/* bounce size for comparing and slicing spilled bytes */
+#define CMP_BLOCK (64u << 10) /* bounce size for comparing and slicing spilled bytes */
 #define STREAM_MIN_CAP (64u << 10)
-#define STREAM_MAP_MIN (1u << 20)	/* from here on the memory part is an mmap */
+#define STREAM_MAP_MIN (1u << 20) /* from here on the memory part is an mmap */
 #define DEFAULT_EAGAIN_MS 1000
 #define DEFAULT_MAX_EINTR 100
 
@@ -58,7 +58,7 @@ void mc_stream_free(struct mc_stream *s)
 void mc_stream_wrap(struct mc_stream *s, const uint8_t *buf, size_t len)
 {
 	mc_stream_init(s, len);
-	s->mem = (uint8_t *)buf;	/* never written through: borrowed streams are read-only */
+	s->mem = (uint8_t *)buf; /* never written through: borrowed streams are read-only */
 	s->mem_len = s->mem_cap = len;
 	s->len = len;
 	s->borrowed = true;
@@ -256,8 +256,7 @@ int mc_stream_cmp(const struct mc_stream *a, const struct mc_stream *b, uint64_t
 	return 1;
 }
 
-int mc_stream_slice(const struct mc_stream *src, uint64_t off, uint64_t len,
-		    struct mc_stream *dst)
+int mc_stream_slice(const struct mc_stream *src, uint64_t off, uint64_t len, struct mc_stream *dst)
 {
 	uint8_t *bounce;
 	const uint8_t *p = NULL;
@@ -285,11 +284,11 @@ int mc_stream_slice(const struct mc_stream *src, uint64_t off, uint64_t len,
 /* One save or resume in progress: where calls go and what they did. */
 struct xfer {
 	struct mc_dev *dev;
-	int fd;				/* the data fd as the device layer knows it */
+	int fd; /* the data fd as the device layer knows it */
 	const struct mc_io_opts *o;
-	struct mc_uring *ur;		/* MC_IO_URING: the ring; NULL: read/write */
-	int rawfd;			/* MC_IO_URING: the kernel fd behind @fd */
-	struct iovec *iov;		/* writev plans: MC_PLAN_MAX_IOV entries */
+	struct mc_uring *ur; /* MC_IO_URING: the ring; NULL: read/write */
+	int rawfd;	     /* MC_IO_URING: the kernel fd behind @fd */
+	struct iovec *iov;   /* writev plans: MC_PLAN_MAX_IOV entries */
 	unsigned long calls, short_calls, eintr, eagain;
 };
 
@@ -340,7 +339,7 @@ static void xfer_close(struct xfer *x)
 /* The iovecs of a writev call over @buf: the plan's K bytes each, the last one short. */
 static int cut_iov(struct xfer *x, void *buf, size_t len)
 {
-	size_t k = x->o->plan->k ? x->o->plan->k : 1;	/* a hand-built plan may say 0 */
+	size_t k = x->o->plan->k ? x->o->plan->k : 1; /* a hand-built plan may say 0 */
 	int n = 0;
 
 	for (size_t off = 0; off < len && n < MC_PLAN_MAX_IOV; off += k, n++) {
@@ -393,7 +392,7 @@ static int wait_ready(struct xfer *x, short events, uint64_t *deadline)
 	if (ms < 0)
 		return -EAGAIN;
 	if (!*deadline)
-		*deadline = now + (uint64_t)ms + 1;	/* + 1: never 0, the "unset" value */
+		*deadline = now + (uint64_t)ms + 1; /* + 1: never 0, the "unset" value */
 	if (now >= *deadline)
 		return -EAGAIN;
 	rc = mc_data_poll(x->dev, x->fd, events, (int)(*deadline - now));
@@ -440,8 +439,7 @@ static uint64_t read_room(const struct mc_io_opts *o, const struct mc_stream *ou
 	return out->len <= o->limit ? o->limit - out->len + 1 : 1;
 }
 
-static int save_loop(struct xfer *x, struct mc_stream *out, struct mc_save_result *r,
-		     uint8_t *buf)
+static int save_loop(struct xfer *x, struct mc_stream *out, struct mc_save_result *r, uint8_t *buf)
 {
 	struct mc_plan_iter it;
 
@@ -466,8 +464,8 @@ static int save_loop(struct xfer *x, struct mc_stream *out, struct mc_save_resul
 	}
 }
 
-int mc_stream_save(struct mc_dev *dev, int fd, const struct mc_io_opts *o,
-		   struct mc_stream *out, struct mc_save_result *r)
+int mc_stream_save(struct mc_dev *dev, int fd, const struct mc_io_opts *o, struct mc_stream *out,
+		   struct mc_save_result *r)
 {
 	struct xfer x;
 	uint8_t *buf = NULL;
@@ -526,7 +524,8 @@ static int write_chunk(struct xfer *x, const uint8_t *p, size_t len, size_t *don
 	*done = 0;
 	while (*done < len) {
 		struct xreq q = { .op = vec ? XOP_WRITEV : XOP_WRITE,
-				  .buf = (uint8_t *)p + *done, .len = len - *done };
+				  .buf = (uint8_t *)p + *done,
+				  .len = len - *done };
 		ssize_t n;
 
 		if (vec)
@@ -567,7 +566,7 @@ static int resume_loop(struct xfer *x, const struct mc_stream *s, uint64_t off, 
 		if (!wrc)
 			wrc = stream_view(s, pos, len, bounce, &p);
 		if (wrc) {
-			rc = rc ? rc : wrc;	/* the harness's own failure: stop */
+			rc = rc ? rc : wrc; /* the harness's own failure: stop */
 			break;
 		}
 		r->offered += len;

@@ -32,10 +32,10 @@
 #include "migcheck.h"
 
 #define MC_PLAN_MAX_LIST 16
-#define MC_PLAN_MAX_CALL (1u << 20)	/* largest single read/write a plan issues */
-#define MC_PLAN_MAX_IOV 1024		/* UIO_MAXIOV: writev() refuses more */
-#define MC_PLAN_TEXT_MAX 192		/* a buffer this size holds any mc_plan_format() */
-#define MC_PLAN_RANDOM_MAX 4096u	/* random's default MAX */
+#define MC_PLAN_MAX_CALL (1u << 20) /* largest single read/write a plan issues */
+#define MC_PLAN_MAX_IOV 1024	    /* UIO_MAXIOV: writev() refuses more */
+#define MC_PLAN_TEXT_MAX 192	    /* a buffer this size holds any mc_plan_format() */
+#define MC_PLAN_RANDOM_MAX 4096u    /* random's default MAX */
 
 enum mc_plan_kind {
 	MC_PLAN_ONE = 0,
@@ -49,11 +49,11 @@ enum mc_plan_kind {
 
 struct mc_plan {
 	enum mc_plan_kind kind;
-	size_t k;			/* FIXED size, SPLIT offset, WRITEV iovec size */
-	unsigned iovcnt;		/* WRITEV */
-	uint64_t seed;			/* RANDOM */
-	size_t max;			/* RANDOM upper bound */
-	size_t list[MC_PLAN_MAX_LIST];	/* LIST */
+	size_t k;		       /* FIXED size, SPLIT offset, WRITEV iovec size */
+	unsigned iovcnt;	       /* WRITEV */
+	uint64_t seed;		       /* RANDOM */
+	size_t max;		       /* RANDOM upper bound */
+	size_t list[MC_PLAN_MAX_LIST]; /* LIST */
 	unsigned nlist;
 };
 
@@ -69,8 +69,8 @@ void mc_plan_format(const struct mc_plan *p, char *buf, size_t len);
 /* Walking a plan: the size of each next call. @p NULL is "one"; @p must outlive @it. */
 struct mc_plan_iter {
 	const struct mc_plan *p;
-	unsigned long n;	/* calls issued so far */
-	uint64_t done;		/* bytes those calls asked for */
+	unsigned long n; /* calls issued so far */
+	uint64_t done;	 /* bytes those calls asked for */
 	uint64_t rng;
 };
 void mc_plan_iter_init(struct mc_plan_iter *it, const struct mc_plan *p);
@@ -89,12 +89,12 @@ size_t mc_plan_max_call(const struct mc_plan *p);
  */
 #define MC_STREAM_MEM_DEFAULT (64u << 20)
 struct mc_stream {
-	uint8_t *mem;		/* the first min(len, mem_limit) bytes */
+	uint8_t *mem; /* the first min(len, mem_limit) bytes */
 	size_t mem_len, mem_cap;
-	size_t mem_limit;	/* 0 = default (MC_STREAM_MEM_DEFAULT) */
-	int spill_fd;		/* -1 until the stream outgrows mem_limit */
-	uint64_t len;		/* total bytes */
-	bool borrowed;		/* mem is the caller's (mc_stream_wrap): never written or freed */
+	size_t mem_limit; /* 0 = default (MC_STREAM_MEM_DEFAULT) */
+	int spill_fd;	  /* -1 until the stream outgrows mem_limit */
+	uint64_t len;	  /* total bytes */
+	bool borrowed;	  /* mem is the caller's (mc_stream_wrap): never written or freed */
 };
 /* An empty stream; must be called before any other use (except mc_stream_wrap). */
 void mc_stream_init(struct mc_stream *s, size_t mem_limit);
@@ -109,8 +109,7 @@ ssize_t mc_stream_pread(const struct mc_stream *s, void *buf, size_t len, uint64
 int mc_stream_cmp(const struct mc_stream *a, const struct mc_stream *b, uint64_t *first_diff);
 /* Append a copy of bytes [@off, @off+@len) of @src to @dst (initialised by the caller);
  * 0, -EINVAL when the range is not inside @src, or -errno. */
-int mc_stream_slice(const struct mc_stream *src, uint64_t off, uint64_t len,
-		    struct mc_stream *dst);
+int mc_stream_slice(const struct mc_stream *src, uint64_t off, uint64_t len, struct mc_stream *dst);
 /* Wrap an existing buffer (not copied, not freed): for streams already in memory. The
  * result is read-only (append fails with -EROFS); mc_stream_free() just forgets it. */
 void mc_stream_wrap(struct mc_stream *s, const uint8_t *buf, size_t len);
@@ -124,26 +123,26 @@ int mc_io_available(struct mc_dev *dev, enum mc_io io, char *why, size_t len);
 
 /* Options of one save or resume; a NULL pointer or zeroed fields mean the defaults. */
 struct mc_io_opts {
-	const struct mc_plan *plan;	/* NULL = "one" */
+	const struct mc_plan *plan; /* NULL = "one" */
 	enum mc_io io;
-	uint64_t limit;			/* save: largest stream accepted (-EFBIG beyond);
+	uint64_t limit;		   /* save: largest stream accepted (-EFBIG beyond);
 					 * 0 = no limit. Reads are cut so that at most one
 					 * byte past the limit is read (and kept). */
-	int eagain_ms;			/* bound on polling after EAGAIN, per call
+	int eagain_ms;		   /* bound on polling after EAGAIN, per call
 					 * (0 = default 1000; < 0: EAGAIN fails at once) */
-	unsigned max_eintr;		/* EINTR retries per call (0 = default 100) */
-	bool stop_at_enomsg;		/* save: ENOMSG ends the read (PRE_COPY) */
-	bool continue_after_error;	/* resume: after a failed write, go on with the
+	unsigned max_eintr;	   /* EINTR retries per call (0 = default 100) */
+	bool stop_at_enomsg;	   /* save: ENOMSG ends the read (PRE_COPY) */
+	bool continue_after_error; /* resume: after a failed write, go on with the
 					 * next chunk (its bytes are then not acknowledged) */
 };
 
 /* What the device did during one save. */
 struct mc_save_result {
-	uint64_t bytes;		/* delivered, in order, into the stream */
-	unsigned long calls;	/* read calls (or io_uring reads) issued, retries included */
-	unsigned long short_calls;	/* returned less than asked, but > 0 */
+	uint64_t bytes;		   /* delivered, in order, into the stream */
+	unsigned long calls;	   /* read calls (or io_uring reads) issued, retries included */
+	unsigned long short_calls; /* returned less than asked, but > 0 */
 	unsigned long eintr, eagain;
-	int end;		/* 0 = read() returned 0; -ENOMSG when stopped at ENOMSG;
+	int end; /* 0 = read() returned 0; -ENOMSG when stopped at ENOMSG;
 				 * else the -errno that ended the save */
 };
 
@@ -156,26 +155,28 @@ struct mc_save_result {
  * in @out. With io == MC_IO_URING and no kernel fd or no io_uring: -EOPNOTSUPP before
  * any read. @r is reset by each call.
  */
-int mc_stream_save(struct mc_dev *dev, int fd, const struct mc_io_opts *o,
-		   struct mc_stream *out, struct mc_save_result *r);
+int mc_stream_save(struct mc_dev *dev, int fd, const struct mc_io_opts *o, struct mc_stream *out,
+		   struct mc_save_result *r);
 
 #define MC_ACK_MAX_GAPS 64
 /* Acknowledged-bytes accounting of one resume (RES-03). */
 struct mc_resume_result {
-	uint64_t offered;	/* bytes the plan tried to write */
-	uint64_t acked;		/* bytes the device acknowledged (successful write returns) */
+	uint64_t offered; /* bytes the plan tried to write */
+	uint64_t acked;	  /* bytes the device acknowledged (successful write returns) */
 	unsigned long calls, short_calls, eintr, eagain;
 	int first_err;		/* 0, or the first write error (-errno); a write that
 				 * accepts 0 bytes counts as -EIO */
-	uint64_t first_err_off;	/* stream offset where the failed write started */
+	uint64_t first_err_off; /* stream offset where the failed write started */
 	/* Ranges [start, end) of the offered stream that were NOT acknowledged, in order
 	 * (only with continue_after_error; a trailing unwritten rest is a gap too).
 	 * Offsets are stream offsets of @s, like first_err_off; touching ranges are
 	 * merged into one. A failed write's gap is its whole chunk; a short write's
 	 * unwritten tail is continued and becomes a gap only if the continuation fails. */
-	struct { uint64_t start, end; } gaps[MC_ACK_MAX_GAPS];
+	struct {
+		uint64_t start, end;
+	} gaps[MC_ACK_MAX_GAPS];
 	unsigned ngaps;
-	bool gaps_truncated;	/* more gaps than MC_ACK_MAX_GAPS */
+	bool gaps_truncated; /* more gaps than MC_ACK_MAX_GAPS */
 };
 
 /*

@@ -28,7 +28,9 @@ static unsigned checksum(const struct ustar *h)
 
 	for (size_t i = 0; i < BLOCK; i++)
 		sum += (i >= offsetof(struct ustar, chksum) &&
-			i < offsetof(struct ustar, chksum) + sizeof(h->chksum)) ? ' ' : p[i];
+			i < offsetof(struct ustar, chksum) + sizeof(h->chksum)) ?
+			       ' ' :
+			       p[i];
 	return sum;
 }
 
@@ -115,8 +117,7 @@ int mc_tar_finish(FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int bad(char *err, size_t len, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int bad(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -165,8 +166,10 @@ static int header(const struct ustar *h, size_t off, struct mc_tar_entry *e, cha
 	int nn = (int)strnlen(h->name, sizeof(h->name));
 
 	if (!parse_octal(h->chksum, sizeof(h->chksum), &sum) || sum != checksum(h))
-		return bad(err, errlen, "header at byte %zu: bad checksum (not a tar archive, "
-			   "or a corrupted one)", off);
+		return bad(err, errlen,
+			   "header at byte %zu: bad checksum (not a tar archive, "
+			   "or a corrupted one)",
+			   off);
 	if (memcmp(h->magic, "ustar", 5))
 		return bad(err, errlen, "header at byte %zu: not a ustar header", off);
 	if (!parse_octal(h->size, sizeof(h->size), &size) ||
@@ -177,8 +180,7 @@ static int header(const struct ustar *h, size_t off, struct mc_tar_entry *e, cha
 		return bad(err, errlen, "header at byte %zu: empty file name", off);
 	if (size > SIZE_MAX / 2 || mtime > INT64_MAX || mode > 07777777)
 		return bad(err, errlen, "header at byte %zu: size, time or mode out of range", off);
-	snprintf(e->name, sizeof(e->name), "%.*s%s%.*s", np, h->prefix, np ? "/" : "", nn,
-		 h->name);
+	snprintf(e->name, sizeof(e->name), "%.*s%s%.*s", np, h->prefix, np ? "/" : "", nn, h->name);
 	e->type = h->typeflag ? h->typeflag : '0';
 	e->mode = (unsigned)mode;
 	e->len = (size_t)size;
@@ -201,7 +203,8 @@ static int append(struct mc_tar *t, int *cap, const struct mc_tar_entry *e)
 	if (t->n == *cap) {
 		int ncap = *cap ? 2 * *cap : 64;
 		struct mc_tar_entry *grown = ncap > 0 && (size_t)ncap < SIZE_MAX / sizeof(*grown) ?
-			realloc(t->e, (size_t)ncap * sizeof(*grown)) : NULL;
+						     realloc(t->e, (size_t)ncap * sizeof(*grown)) :
+						     NULL;
 
 		if (!grown)
 			return -ENOMEM;
@@ -224,14 +227,18 @@ int mc_tar_parse(const uint8_t *buf, size_t len, struct mc_tar *t, char *err, si
 		size_t padded;
 
 		if (len - off < BLOCK) {
-			rc = bad(err, errlen, "truncated: the archive ends at byte %zu without its "
-				 "end-of-archive marker", len);
+			rc = bad(err, errlen,
+				 "truncated: the archive ends at byte %zu without its "
+				 "end-of-archive marker",
+				 len);
 			goto out_free;
 		}
 		if (all_zero(buf + off, BLOCK)) {
 			if (len - off < 2 * BLOCK || !all_zero(buf + off + BLOCK, BLOCK)) {
-				rc = bad(err, errlen, "truncated: incomplete end-of-archive marker "
-					 "at byte %zu", off);
+				rc = bad(err, errlen,
+					 "truncated: incomplete end-of-archive marker "
+					 "at byte %zu",
+					 off);
 				goto out_free;
 			}
 			break;
@@ -242,8 +249,10 @@ int mc_tar_parse(const uint8_t *buf, size_t len, struct mc_tar *t, char *err, si
 		off += BLOCK;
 		padded = (e.len + BLOCK - 1) / BLOCK * BLOCK;
 		if (padded > len - off) {
-			rc = bad(err, errlen, "truncated: %s needs %zu bytes at byte %zu, the archive "
-				 "has %zu", e.name, e.len, off, len - off);
+			rc = bad(err, errlen,
+				 "truncated: %s needs %zu bytes at byte %zu, the archive "
+				 "has %zu",
+				 e.name, e.len, off, len - off);
 			goto out_free;
 		}
 		e.data = buf + off;

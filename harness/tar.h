@@ -34,22 +34,22 @@ int mc_tar_add(FILE *f, const char *name, unsigned mode, const void *data, size_
 int mc_tar_finish(FILE *f);
 
 struct mc_tar_entry {
-	char name[256];		/* prefix/name, as stored (may be hostile: "../x", "/etc") */
-	char type;		/* typeflag: '0' regular file ('\0' is read as '0'), '5' dir... */
-	unsigned mode;		/* the mode field, all of it (0644, 04777, ...) */
-	const uint8_t *data;	/* into the parsed buffer */
+	char name[256];	     /* prefix/name, as stored (may be hostile: "../x", "/etc") */
+	char type;	     /* typeflag: '0' regular file ('\0' is read as '0'), '5' dir... */
+	unsigned mode;	     /* the mode field, all of it (0644, 04777, ...) */
+	const uint8_t *data; /* into the parsed buffer */
 	size_t len;
 	int64_t mtime;
-	size_t off;		/* byte offset of the header */
-	bool canonical;		/* header and padding are exactly what mc_tar_header() and
+	size_t off;	/* byte offset of the header */
+	bool canonical; /* header and padding are exactly what mc_tar_header() and
 				 * mc_tar_add() write for these fields */
 };
 
 struct mc_tar {
-	struct mc_tar_entry *e;	/* in archive order; free() */
+	struct mc_tar_entry *e; /* in archive order; free() */
 	int n;
-	size_t end;		/* offset just past the end-of-archive marker */
-	size_t junk;		/* offset of the first non-zero byte after it, 0 when none */
+	size_t end;  /* offset just past the end-of-archive marker */
+	size_t junk; /* offset of the first non-zero byte after it, 0 when none */
 };
 
 /*

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"	/* mc_utf8_decode */
+#include "json.h" /* mc_utf8_decode */
 #include "term.h"
 
 /*
@@ -18,10 +18,10 @@
  */
 static bool is_control(uint32_t cp)
 {
-	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||	/* C0, DEL, C1 */
-	       (cp >= 0x200b && cp <= 0x200f) ||		/* ZWSP..RLM */
-	       (cp >= 0x2028 && cp <= 0x202e) ||		/* LS, PS, LRE..RLO */
-	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;	/* WJ..NADS, BOM */
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||       /* C0, DEL, C1 */
+	       (cp >= 0x200b && cp <= 0x200f) ||	       /* ZWSP..RLM */
+	       (cp >= 0x2028 && cp <= 0x202e) ||	       /* LS, PS, LRE..RLO */
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff; /* WJ..NADS, BOM */
 }
 
 /*

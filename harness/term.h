@@ -32,9 +32,7 @@ void mc_term_fwrite(FILE *f, const void *s, size_t n);
  * one newline that ends @fmt itself. For lines built from input strings; a caller's
  * multi-line output makes one call per line. Returns what fprintf would, or -1.
  */
-__attribute__((format(printf, 2, 3)))
-int mc_term_printf(FILE *f, const char *fmt, ...);
-__attribute__((format(printf, 2, 0)))
-int mc_term_vprintf(FILE *f, const char *fmt, va_list ap);
+__attribute__((format(printf, 2, 3))) int mc_term_printf(FILE *f, const char *fmt, ...);
+__attribute__((format(printf, 2, 0))) int mc_term_vprintf(FILE *f, const char *fmt, va_list ap);
 
 #endif

@@ -18,8 +18,8 @@
 
 struct mc_uring {
 	struct io_uring ring;
-	uint64_t seq;		/* user_data of the last submission */
-	bool broken;		/* a submission or wait failed: the ring's state is unknown */
+	uint64_t seq; /* user_data of the last submission */
+	bool broken;  /* a submission or wait failed: the ring's state is unknown */
 };
 
 /* The opcodes the data path uses; a kernel without them cannot stand in for read/write. */
@@ -44,7 +44,8 @@ static int check_opcodes(struct mc_uring *ur, char *why, size_t len)
 	}
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]) && !rc; i++) {
 		if (!io_uring_opcode_supported(probe, need[i].op)) {
-			snprintf(why, len, "io_uring lacks IORING_OP_%s on this kernel", need[i].name);
+			snprintf(why, len, "io_uring lacks IORING_OP_%s on this kernel",
+				 need[i].name);
 			rc = -EOPNOTSUPP;
 		}
 	}

@@ -20,7 +20,7 @@
 #include "verify_priv.h"
 
 #define SIGNATURE MC_BUNDLE_MANIFEST MC_SIG_SUFFIX
-#define MEMBERS_SHOWN 20	/* mismatches of members printed; the rest are counted */
+#define MEMBERS_SHOWN 20 /* mismatches of members printed; the rest are counted */
 
 /* The bundle file: a regular file (a FIFO or device would block) of at most 1 GiB. */
 static int read_all(struct mc_vf *v, const char *path, uint8_t **buf, size_t *len)
@@ -28,8 +28,9 @@ static int read_all(struct mc_vf *v, const char *path, uint8_t **buf, size_t *le
 	int rc = mc_file_read(path, MC_BUNDLE_MAX, 0, (char **)buf, len);
 
 	if (rc)
-		mc_vf_say(v, "verify: %s: %s", path, rc == -EFBIG ?
-			  "larger than the 1 GiB a bundle may have" : mc_file_strerror(rc));
+		mc_vf_say(v, "verify: %s: %s", path,
+			  rc == -EFBIG ? "larger than the 1 GiB a bundle may have" :
+					 mc_file_strerror(rc));
 	return rc;
 }
 
@@ -134,9 +135,10 @@ static bool parse_manifest(struct mc_vf *v, const char *text, size_t len, struct
 	int lineno = 3, cap = 0;
 
 	if (!parse_head(&p, end, mm)) {
-		mc_vf_mismatch(v, "%s: not a migcheck manifest (format 2): its first lines are not "
-			       "'%s', '# directory NAME', '# mtime SECONDS'", MC_BUNDLE_MANIFEST,
-			       MC_BUNDLE_MANIFEST_HEAD);
+		mc_vf_mismatch(v,
+			       "%s: not a migcheck manifest (format 2): its first lines are not "
+			       "'%s', '# directory NAME', '# mtime SECONDS'",
+			       MC_BUNDLE_MANIFEST, MC_BUNDLE_MANIFEST_HEAD);
 		return false;
 	}
 	while (p < end && !why) {
@@ -146,8 +148,8 @@ static bool parse_manifest(struct mc_vf *v, const char *text, size_t len, struct
 			break;
 		}
 		if (mm->n == cap) {
-			struct member *grown = realloc(mm->m, (size_t)(cap = cap ? 2 * cap : 64) *
-							      sizeof(*grown));
+			struct member *grown =
+				realloc(mm->m, (size_t)(cap = cap ? 2 * cap : 64) * sizeof(*grown));
 
 			if (!grown) {
 				why = "cannot be held in memory";
@@ -172,8 +174,10 @@ static const char *member_rel(struct mc_vf *v, const struct mc_tar_entry *e, con
 	bool inside = !strncmp(e->name, top, tl) && e->name[tl] == '/';
 
 	if (e->type != '0') {
-		mc_vf_mismatch(v, "member \"%s\" (byte %zu) is of type '%c', a bundle holds regular "
-			       "files only", e->name, e->off, e->type);
+		mc_vf_mismatch(v,
+			       "member \"%s\" (byte %zu) is of type '%c', a bundle holds regular "
+			       "files only",
+			       e->name, e->off, e->type);
 		return NULL;
 	}
 	if (!inside || !mc_bundle_name_ok(rel, false)) {
@@ -185,15 +189,17 @@ static const char *member_rel(struct mc_vf *v, const struct mc_tar_entry *e, con
 		mc_vf_mismatch(v, "member %s has mode %04o, a bundle's are %04o", e->name, e->mode,
 			       MC_BUNDLE_MODE);
 	else if (!e->canonical || e->mtime != mtime)
-		mc_vf_mismatch(v, "member %s: its header is not the one `migcheck bundle` writes "
-			       "(repacked or edited)", e->name);
+		mc_vf_mismatch(v,
+			       "member %s: its header is not the one `migcheck bundle` writes "
+			       "(repacked or edited)",
+			       e->name);
 	return rel;
 }
 
 struct walk {
 	const struct mc_tar_entry *man, *sig;
-	struct mc_rfiles fs;	/* the regular files inside the top directory */
-	bool *seen;		/* per manifest member: found in the archive */
+	struct mc_rfiles fs; /* the regular files inside the top directory */
+	bool *seen;	     /* per manifest member: found in the archive */
 };
 
 /* @mm's member called @rel (a binary search: the manifest is sorted), or -1. */
@@ -236,12 +242,16 @@ static int check_member(struct mc_vf *v, const struct mc_tar_entry *t0, int pos,
 		return 0;
 	if (!strcmp(rel, MC_BUNDLE_MANIFEST) || !strcmp(rel, SIGNATURE)) {
 		if (e != (e == w->man ? &t0[0] : &t0[1]))
-			mc_vf_mismatch(v, "member %s is member %d, a bundle has the manifest first, "
-				       "its signature second and each once", e->name, pos);
+			mc_vf_mismatch(v,
+				       "member %s is member %d, a bundle has the manifest first, "
+				       "its signature second and each once",
+				       e->name, pos);
 		return 0;
 	}
 	k = *j < mm->n && strlen(rel) == mm->m[*j].nlen &&
-	    !memcmp(rel, mm->m[*j].name, mm->m[*j].nlen) ? *j : find_member(mm, rel);
+			    !memcmp(rel, mm->m[*j].name, mm->m[*j].nlen) ?
+		    *j :
+		    find_member(mm, rel);
 	if (k < 0) {
 		mc_vf_mismatch(v, "member %s is not in the manifest", e->name);
 	} else if (w->seen[k]) {
@@ -254,14 +264,15 @@ static int check_member(struct mc_vf *v, const struct mc_tar_entry *t0, int pos,
 		*j = k + 1;
 		mc_sha256_hex(e->data, e->len, hex);
 		if (e->len != m->size || memcmp(hex, m->hex, 64))
-			mc_vf_mismatch(v, "%s: %zu bytes, SHA-256 %s; the manifest says %zu bytes, "
-				       "%.64s (the file was changed after bundling)", rel, e->len,
-				       hex, m->size, m->hex);
+			mc_vf_mismatch(v,
+				       "%s: %zu bytes, SHA-256 %s; the manifest says %zu bytes, "
+				       "%.64s (the file was changed after bundling)",
+				       rel, e->len, hex, m->size, m->hex);
 		if (m->mode != MC_BUNDLE_MODE)
 			mc_vf_mismatch(v, "%s: the manifest gives mode %04o, a bundle's are %04o",
 				       rel, m->mode, MC_BUNDLE_MODE);
 	}
-	return mc_rfiles_append(&w->fs, rel, e->data, e->len);	/* twice is rejected above */
+	return mc_rfiles_append(&w->fs, rel, e->data, e->len); /* twice is rejected above */
 }
 
 /* Every member of @t in order against @mm; the files into @w->fs. 0 or -ENOMEM. */
@@ -289,8 +300,10 @@ static int check_members(struct mc_vf *v, const struct mc_tar *t, const struct m
 			  v->bad - before - MEMBERS_SHOWN);
 	if (t->junk)
 		mc_vf_mismatch(v, "data after the end-of-archive marker (byte %zu)", t->junk);
-	mc_vf_say(v, "checked: %d members against %s (names, types, modes, sizes, digests, "
-		  "order)", t->n, MC_BUNDLE_MANIFEST);
+	mc_vf_say(v,
+		  "checked: %d members against %s (names, types, modes, sizes, digests, "
+		  "order)",
+		  t->n, MC_BUNDLE_MANIFEST);
 	return rc;
 }
 
@@ -322,14 +335,17 @@ static int check_signature(struct mc_vf *v, const struct walk *w, const char *pu
 	int rc;
 
 	if (!pubkey) {
-		mc_vf_say(v, "NOT AUTHENTICATED: no --key given, so this shows only that the bundle "
+		mc_vf_say(v,
+			  "NOT AUTHENTICATED: no --key given, so this shows only that the bundle "
 			  "is self-consistent; anyone can edit a result, re-render and bundle it "
 			  "again. Check it with the maker's key: migcheck verify BUNDLE --key "
-			  "MAKER.pub%s", w->sig ? " (it carries a signature)" : " (it is not signed)");
+			  "MAKER.pub%s",
+			  w->sig ? " (it carries a signature)" : " (it is not signed)");
 		return 0;
 	}
 	if (!w->sig) {
-		mc_vf_mismatch(v, "the bundle is not signed (no %s), so --key %s cannot vouch for it",
+		mc_vf_mismatch(v,
+			       "the bundle is not signed (no %s), so --key %s cannot vouch for it",
 			       SIGNATURE, pubkey);
 		return 1;
 	}

@@ -36,14 +36,15 @@ static void check_counts(struct mc_vf *v, const char *what, const struct mc_json
 		mc_json_int(mc_json_get(o, mc_status_name(s)), &got);
 		if (got != counts[s])
 			mc_vf_mismatch(v, "report.json: %s.%s is %lld, its cases give %d", what,
-				 mc_status_name(s), (long long)got, counts[s]);
+				       mc_status_name(s), (long long)got, counts[s]);
 	}
 }
 
 /* (2) what report.json records against what its case results and waivers give. */
 static void check_rollup(struct mc_vf *v, const struct mc_json *root, const struct mc_report *rep)
 {
-	const struct mc_json *cls = mc_json_get(root, "clauses"), *cases = mc_json_get(root, "cases");
+	const struct mc_json *cls = mc_json_get(root, "clauses"),
+			     *cases = mc_json_get(root, "cases");
 	char what[64];
 	int64_t code = -1, waived = -1, unjudged;
 
@@ -52,40 +53,47 @@ static void check_rollup(struct mc_vf *v, const struct mc_json *root, const stru
 		const struct mc_json *c = mc_json_at(cls, (size_t)i);
 
 		if (strcmp(jstr(c, "status"), mc_status_name(cr->status)))
-			mc_vf_mismatch(v, "report.json: clause %s is recorded as %s, its cases give %s",
-				 cr->clause->id, jstr(c, "status"), mc_status_name(cr->status));
+			mc_vf_mismatch(
+				v, "report.json: clause %s is recorded as %s, its cases give %s",
+				cr->clause->id, jstr(c, "status"), mc_status_name(cr->status));
 		snprintf(what, sizeof(what), "clause %s counts", cr->clause->id);
 		check_counts(v, what, mc_json_get(c, "counts"), cr->counts);
 		unjudged = 0;
 		mc_json_int(mc_json_get(c, "unjudged"), &unjudged);
 		if (unjudged != cr->unjudged)
-			mc_vf_mismatch(v, "report.json: clause %s records %lld case(s) not judged, its "
-				       "cases give %d", cr->clause->id, (long long)unjudged, cr->unjudged);
+			mc_vf_mismatch(
+				v,
+				"report.json: clause %s records %lld case(s) not judged, its "
+				"cases give %d",
+				cr->clause->id, (long long)unjudged, cr->unjudged);
 		if (rep->waivers && strcmp(jstr(c, "effective"), mc_clause_effective(cr)))
-			mc_vf_mismatch(v, "report.json: clause %s is recorded as effectively %s, its cases "
-				 "and the waivers give %s", cr->clause->id, jstr(c, "effective"),
-				 mc_clause_effective(cr));
+			mc_vf_mismatch(
+				v,
+				"report.json: clause %s is recorded as effectively %s, its cases "
+				"and the waivers give %s",
+				cr->clause->id, jstr(c, "effective"), mc_clause_effective(cr));
 	}
 	for (int i = 0; i < rep->ncases; i++) {
 		bool marked = mc_json_get(mc_json_at(cases, (size_t)i), "waiver") != NULL;
 
 		if (marked != (rep->cases[i].waiver != NULL))
-			mc_vf_mismatch(v, "report.json: case %s is %s waived, the waivers say it %s",
-				 rep->cases[i].name, marked ? "marked" : "not marked",
-				 rep->cases[i].waiver ? "is" : "is not");
+			mc_vf_mismatch(v,
+				       "report.json: case %s is %s waived, the waivers say it %s",
+				       rep->cases[i].name, marked ? "marked" : "not marked",
+				       rep->cases[i].waiver ? "is" : "is not");
 	}
 	check_counts(v, "summary.counts", mc_json_path(root, "summary.counts"), rep->counts);
 	if (strcmp(jstr(root, "summary.verdict"), mc_report_verdict(rep)))
 		mc_vf_mismatch(v, "report.json: summary.verdict is %s, the case results give %s",
-			 jstr(root, "summary.verdict"), mc_report_verdict(rep));
+			       jstr(root, "summary.verdict"), mc_report_verdict(rep));
 	mc_json_int(mc_json_path(root, "summary.exit_code"), &code);
 	if (code != mc_report_exit_code(rep))
 		mc_vf_mismatch(v, "report.json: summary.exit_code is %lld, the verdict gives %d",
-			 (long long)code, mc_report_exit_code(rep));
+			       (long long)code, mc_report_exit_code(rep));
 	mc_json_int(mc_json_path(root, "summary.waived"), &waived);
 	if (rep->waivers && waived != rep->waived[MC_FAIL] + rep->waived[MC_WARN])
 		mc_vf_mismatch(v, "report.json: summary.waived is %lld, the waivers cover %d cases",
-			 (long long)waived, rep->waived[MC_FAIL] + rep->waived[MC_WARN]);
+			       (long long)waived, rep->waived[MC_FAIL] + rep->waived[MC_WARN]);
 }
 
 static void scope_int(struct mc_vf *v, const struct mc_json *sc, const char *key, int want)
@@ -94,12 +102,15 @@ static void scope_int(struct mc_vf *v, const struct mc_json *sc, const char *key
 	int64_t got = -1;
 
 	if (!want && !strcmp(key, "cases_total") && mc_json_is(j, MC_JSON_NULL))
-		return;		/* the complete set's size is not known: null */
+		return; /* the complete set's size is not known: null */
 	if (mc_json_int(j, &got))
-		mc_vf_mismatch(v, "report.json: summary.scope.%s is not a number, its run and cases "
-			       "give %d", key, want);
+		mc_vf_mismatch(v,
+			       "report.json: summary.scope.%s is not a number, its run and cases "
+			       "give %d",
+			       key, want);
 	else if (got != want)
-		mc_vf_mismatch(v, "report.json: summary.scope.%s is %lld, its run and cases give %d",
+		mc_vf_mismatch(v,
+			       "report.json: summary.scope.%s is %lld, its run and cases give %d",
 			       key, (long long)got, want);
 }
 
@@ -117,13 +128,16 @@ static void check_scope(struct mc_vf *v, const struct mc_json *root, const struc
 	mc_report_scope(rep, &s);
 	if (!sc) {
 		if (mc_json_path(root, "run.cases_total"))
-			mc_vf_mismatch(v, "report.json: summary.scope is missing, the run gives \"%s\"",
-				       s.label);
+			mc_vf_mismatch(
+				v, "report.json: summary.scope is missing, the run gives \"%s\"",
+				s.label);
 		return;
 	}
 	if (strcmp(jstr(sc, "claim"), s.claim))
-		mc_vf_mismatch(v, "report.json: summary.scope.claim is \"%s\", its run and cases give "
-			       "\"%s\"", jstr(sc, "claim"), s.claim);
+		mc_vf_mismatch(v,
+			       "report.json: summary.scope.claim is \"%s\", its run and cases give "
+			       "\"%s\"",
+			       jstr(sc, "claim"), s.claim);
 	if (strcmp(jstr(sc, "device"), s.simulated ? "simulated" : "real"))
 		mc_vf_mismatch(v, "report.json: summary.scope.device is \"%s\", the device is %s",
 			       jstr(sc, "device"), s.simulated ? "simulated" : "real");
@@ -138,14 +152,19 @@ static void check_scope(struct mc_vf *v, const struct mc_json *root, const struc
 			continue;
 		got = mc_json_string(mc_json_at(rb, n++), NULL);
 		if (!got || strcmp(got, why))
-			mc_vf_mismatch(v, "report.json: summary.scope.restricted_by lacks \"%s\"", why);
+			mc_vf_mismatch(v, "report.json: summary.scope.restricted_by lacks \"%s\"",
+				       why);
 	}
 	if (!mc_json_is(rb, MC_JSON_ARRAY) || mc_json_count(rb) != n)
-		mc_vf_mismatch(v, "report.json: summary.scope.restricted_by is not the %zu "
-			       "restriction(s) its run and cases give", n);
+		mc_vf_mismatch(v,
+			       "report.json: summary.scope.restricted_by is not the %zu "
+			       "restriction(s) its run and cases give",
+			       n);
 	if (strcmp(jstr(sc, "label"), s.label))
-		mc_vf_mismatch(v, "report.json: summary.scope.label is \"%s\", its run and cases give "
-			       "\"%s\"", jstr(sc, "label"), s.label);
+		mc_vf_mismatch(v,
+			       "report.json: summary.scope.label is \"%s\", its run and cases give "
+			       "\"%s\"",
+			       jstr(sc, "label"), s.label);
 }
 
 /* The bundled waivers.txt against the waivers report.json recorded. */
@@ -158,8 +177,10 @@ static void check_waivers(struct mc_vf *v, const struct mc_rfiles *fs, const str
 
 	if (!wf) {
 		if (rec->n)
-			mc_vf_mismatch(v, "report.json records %d waiver(s) but the bundle has no "
-				 "waivers.txt", rec->n);
+			mc_vf_mismatch(v,
+				       "report.json records %d waiver(s) but the bundle has no "
+				       "waivers.txt",
+				       rec->n);
 		return;
 	}
 	if (mc_waivers_parse(wf->data, wf->len, "waivers.txt", &w, err, sizeof(err))) {
@@ -167,13 +188,17 @@ static void check_waivers(struct mc_vf *v, const struct mc_rfiles *fs, const str
 		return;
 	}
 	if (w.n != rec->n)
-		mc_vf_mismatch(v, "waivers.txt has %d waiver(s), report.json records %d", w.n, rec->n);
+		mc_vf_mismatch(v, "waivers.txt has %d waiver(s), report.json records %d", w.n,
+			       rec->n);
 	for (int i = 0; i < w.n; i++) {
 		const struct mc_waiver *r = mc_waiver_find(rec, w.w[i].clause);
 
 		if (!r || strcmp(r->reason, w.w[i].reason) || strcmp(r->ref, w.w[i].ref))
-			mc_vf_mismatch(v, "waivers.txt:%u: the waiver of %s is not the one report.json "
-				 "records", w.w[i].line, w.w[i].clause);
+			mc_vf_mismatch(
+				v,
+				"waivers.txt:%u: the waiver of %s is not the one report.json "
+				"records",
+				w.w[i].line, w.w[i].clause);
 	}
 	mc_vf_say(v, "checked: %d waiver(s) in waivers.txt", w.n);
 	mc_waivers_free(&w);
@@ -208,15 +233,17 @@ static void ktap_cases(struct mc_vf *v, const char *want, size_t wlen, const str
 	while (shown < 5 && next_result(&a, want + wlen, la, sizeof(la)) &&
 	       next_result(&b, got->data + got->len, lb, sizeof(lb))) {
 		if (strcmp(la, lb)) {
-			mc_vf_mismatch(v, "report.json's result renders as \"%s\", report.ktap has \"%s\"",
-				 la, lb);
+			mc_vf_mismatch(
+				v, "report.json's result renders as \"%s\", report.ktap has \"%s\"",
+				la, lb);
 			shown++;
 		}
 	}
 }
 
 /* (3) each derived file against its rendering from report.json. */
-static void check_renderings(struct mc_vf *v, const struct mc_rfiles *fs, const struct mc_report *rep)
+static void check_renderings(struct mc_vf *v, const struct mc_rfiles *fs,
+			     const struct mc_report *rep)
 {
 	static const char *const formats[] = { "junit", "ktap", "html" };
 	struct mc_render_extra e;
@@ -240,8 +267,9 @@ static void check_renderings(struct mc_vf *v, const struct mc_rfiles *fs, const 
 		for (k = 0; k < len && k < rf->len && buf[k] == rf->data[k]; k++)
 			line += buf[k] == '\n';
 		if (k != len || k != rf->len) {
-			mc_vf_mismatch(v, "%s does not match report.json (first difference at line %d)",
-				 name, line);
+			mc_vf_mismatch(
+				v, "%s does not match report.json (first difference at line %d)",
+				name, line);
 			if (!strcmp(formats[i], "ktap"))
 				ktap_cases(v, buf, len, rf);
 		}
@@ -288,12 +316,15 @@ static void check_klog(struct mc_vf *v, const struct mc_rfiles *fs, const struct
 		if (strcmp(c->clause->id, "ROB-01"))
 			continue;
 		if (c->status == MC_PASS && reports)
-			mc_vf_mismatch(v, "report.json: ROB-01 case %s is pass, but kernel.log has %d "
-				       "report line(s) it counts, the first: \"%s\"", c->name,
-				       reports, first);
+			mc_vf_mismatch(v,
+				       "report.json: ROB-01 case %s is pass, but kernel.log has %d "
+				       "report line(s) it counts, the first: \"%s\"",
+				       c->name, reports, first);
 		if (c->status == MC_FAIL && !reports)
-			mc_vf_mismatch(v, "report.json: ROB-01 case %s is fail, but kernel.log has no "
-				       "report line it counts", c->name);
+			mc_vf_mismatch(v,
+				       "report.json: ROB-01 case %s is fail, but kernel.log has no "
+				       "report line it counts",
+				       c->name);
 	}
 	mc_vf_say(v, "checked: ROB-01 against kernel.log (%d report line(s)%s)", reports,
 		  marked ? " in the run's window" : "");
@@ -318,15 +349,19 @@ static void check_kreports(struct mc_vf *v, const struct mc_report *rep)
 			if (!strcmp(rep->cases[c].name, k->where))
 				break;
 		if (k->in_case && c == rep->ncases)
-			mc_vf_mismatch(v, "report.json: kernel_reports[%d] is charged to case %s, "
-				       "which the report does not have", i, k->where);
+			mc_vf_mismatch(v,
+				       "report.json: kernel_reports[%d] is charged to case %s, "
+				       "which the report does not have",
+				       i, k->where);
 	}
 	for (int i = 0; i < rep->ncases && listed; i++)
 		if (rep->cases[i].clause && !strcmp(rep->cases[i].clause->id, "ROB-01") &&
 		    rep->cases[i].status == MC_PASS)
-			mc_vf_mismatch(v, "report.json: ROB-01 case %s is pass, but kernel_reports "
-				       "lists %d kernel report(s), the first %s in %s", rep->cases[i].name,
-				       listed, rep->nkreports ? rep->kreports[0].kind : "?",
+			mc_vf_mismatch(v,
+				       "report.json: ROB-01 case %s is pass, but kernel_reports "
+				       "lists %d kernel report(s), the first %s in %s",
+				       rep->cases[i].name, listed,
+				       rep->nkreports ? rep->kreports[0].kind : "?",
 				       rep->nkreports ? rep->kreports[0].where : "?");
 	mc_vf_say(v, "checked: %d kernel report(s) in kernel_reports against the cases", listed);
 }
@@ -356,8 +391,8 @@ static void check_coverage(struct mc_vf *v, const struct mc_report *rep)
 	fs = mc_json_get(drv, "files");
 	for (size_t i = 0; i < mc_json_count(fs); i++)
 		for (int k = 0; k < 2; k++) {
-			const struct mc_json *a = mc_json_get(mc_json_at(fs, i),
-							      k ? "function_hits" : "line_hits");
+			const struct mc_json *a =
+				mc_json_get(mc_json_at(fs, i), k ? "function_hits" : "line_hits");
 
 			for (size_t j = 0; j < mc_json_count(a); j++) {
 				const struct mc_json *e = mc_json_at(a, j);
@@ -370,10 +405,13 @@ static void check_coverage(struct mc_vf *v, const struct mc_report *rep)
 		}
 	for (int k = 0; k < 4; k++)
 		if (cov_int(drv, key[k]) != got[k])
-			mc_vf_mismatch(v, "report.json: coverage.driver.%s is %" PRId64 ", its files "
-				       "record %" PRId64, key[k], cov_int(drv, key[k]), got[k]);
+			mc_vf_mismatch(v,
+				       "report.json: coverage.driver.%s is %" PRId64 ", its files "
+				       "record %" PRId64,
+				       key[k], cov_int(drv, key[k]), got[k]);
 	if ((int64_t)mc_json_count(mc_json_get(drv, "never")) != got[2] - got[3])
-		mc_vf_mismatch(v, "report.json: coverage.driver.never lists %zu functions, its "
+		mc_vf_mismatch(v,
+			       "report.json: coverage.driver.never lists %zu functions, its "
 			       "files record %" PRId64 " never reached",
 			       mc_json_count(mc_json_get(drv, "never")), got[2] - got[3]);
 	for (size_t i = 0; i < mc_json_count(cs); i++) {
@@ -383,12 +421,15 @@ static void check_coverage(struct mc_vf *v, const struct mc_report *rep)
 		while (name && c < rep->ncases && strcmp(rep->cases[c].name, name))
 			c++;
 		if (!name || c == rep->ncases)
-			mc_vf_mismatch(v, "report.json: coverage.cases[%zu] is case %s, which the "
-				       "report does not have", i, name ? name : "(unnamed)");
+			mc_vf_mismatch(v,
+				       "report.json: coverage.cases[%zu] is case %s, which the "
+				       "report does not have",
+				       i, name ? name : "(unnamed)");
 	}
-	mc_vf_say(v, "checked: driver coverage (%" PRId64 " of %" PRId64 " lines, %" PRId64 " of %"
-		  PRId64 " functions) against its per-line record and the cases", got[1], got[0],
-		  got[3], got[2]);
+	mc_vf_say(v,
+		  "checked: driver coverage (%" PRId64 " of %" PRId64 " lines, %" PRId64
+		  " of %" PRId64 " functions) against its per-line record and the cases",
+		  got[1], got[0], got[3], got[2]);
 }
 
 /* environment.json's "run" against the run report.json records. */
@@ -413,8 +454,10 @@ static void check_env(struct mc_vf *v, const struct mc_rfiles *fs, const struct 
 		snprintf(path, sizeof(path), "run.%s", key);
 		got = mc_json_string(mc_json_path(mc_json_root(doc), path), NULL);
 		if (strcmp(got ? got : "", want ? want : ""))
-			mc_vf_mismatch(v, "environment.json: run.%s is \"%s\", report.json records "
-				       "\"%s\"", key, got ? got : "(missing)", want ? want : "");
+			mc_vf_mismatch(v,
+				       "environment.json: run.%s is \"%s\", report.json records "
+				       "\"%s\"",
+				       key, got ? got : "(missing)", want ? want : "");
 	}
 	mc_vf_say(v, "checked: the run in environment.json against report.json");
 	mc_json_free(doc);
@@ -426,9 +469,10 @@ void mc_vf_evidence(struct mc_vf *v, const struct mc_rfiles *fs, const struct mc
 	check_waivers(v, fs, rep);
 	check_rollup(v, root, rep);
 	check_scope(v, root, rep);
-	mc_vf_say(v, "checked: verdict recomputed from %d case results over %d clauses: %s "
-		  "(exit code %d)", rep->ncases, rep->nclauses, mc_report_verdict(rep),
-		  mc_report_exit_code(rep));
+	mc_vf_say(v,
+		  "checked: verdict recomputed from %d case results over %d clauses: %s "
+		  "(exit code %d)",
+		  rep->ncases, rep->nclauses, mc_report_verdict(rep), mc_report_exit_code(rep));
 	check_klog(v, fs, rep);
 	check_kreports(v, rep);
 	check_coverage(v, rep);

@@ -10,8 +10,8 @@
 #include "term.h"
 #include "verify_priv.h"
 
-__attribute__((format(printf, 3, 0)))
-static void vsay(struct mc_vf *v, const char *prefix, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vsay(struct mc_vf *v, const char *prefix,
+						       const char *fmt, va_list ap)
 {
 	fputs(prefix, v->out);
 	mc_term_vprintf(v->out, fmt, ap);

@@ -15,16 +15,14 @@
 
 struct mc_vf {
 	FILE *out;
-	int bad;	/* mismatches found */
-	bool quiet;	/* count mismatches without printing them */
+	int bad;    /* mismatches found */
+	bool quiet; /* count mismatches without printing them */
 };
 
 /* The output (verify_out.c). One line on @v->out, escaped as a whole (mc_term_vprintf). */
-__attribute__((format(printf, 2, 3)))
-void mc_vf_say(struct mc_vf *v, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void mc_vf_say(struct mc_vf *v, const char *fmt, ...);
 /* One "MISMATCH: " line, counted in @v->bad. */
-__attribute__((format(printf, 2, 3)))
-void mc_vf_mismatch(struct mc_vf *v, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void mc_vf_mismatch(struct mc_vf *v, const char *fmt, ...);
 
 /*
  * mc_vf_evidence: check report.json (@root, loaded as @rep) against the other files of

@@ -17,8 +17,7 @@
 
 #define WAIVER_FILE_MAX (1u << 20)
 
-__attribute__((format(printf, 3, 4)))
-static int bad(char *err, size_t len, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int bad(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -181,8 +180,7 @@ const struct mc_waiver *mc_waiver_for(const struct mc_waivers *w, const struct m
 	return mc_waiver_find(w, cl->id);
 }
 
-int mc_waivers_apply(struct mc_report *rep, const struct mc_waivers *w, char *err,
-		     size_t errlen)
+int mc_waivers_apply(struct mc_report *rep, const struct mc_waivers *w, char *err, size_t errlen)
 {
 	for (int i = 0; w && i < w->n; i++) {
 		bool known = false;
@@ -190,8 +188,8 @@ int mc_waivers_apply(struct mc_report *rep, const struct mc_waivers *w, char *er
 		for (int c = 0; c < rep->nclauses && !known; c++)
 			known = !strcmp(rep->clauses[c].clause->id, w->w[i].clause);
 		if (!known)
-			return bad(err, errlen, "%s:%u: %s is not a clause of this report", w->source,
-				   w->w[i].line, w->w[i].clause);
+			return bad(err, errlen, "%s:%u: %s is not a clause of this report",
+				   w->source, w->w[i].line, w->w[i].clause);
 	}
 	rep->waivers = w && w->n ? w : NULL;
 	for (int i = 0; i < rep->ncases; i++)

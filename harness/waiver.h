@@ -14,16 +14,16 @@
 #include "report.h"
 
 struct mc_waiver {
-	char clause[16];	/* "RES-04" */
+	char clause[16]; /* "RES-04" */
 	char reason[512];
-	char ref[512];		/* URL or ticket */
-	unsigned line;		/* in the file; 0 when read from a report */
+	char ref[512]; /* URL or ticket */
+	unsigned line; /* in the file; 0 when read from a report */
 };
 
 struct mc_waivers {
 	struct mc_waiver *w;
 	int n;
-	char source[256];	/* file name, for messages */
+	char source[256]; /* file name, for messages */
 };
 
 /*
@@ -52,8 +52,7 @@ const struct mc_waiver *mc_waiver_for(const struct mc_waivers *w, const struct m
  * with the reason in @err (a typo must not silently waive nothing). @w must outlive
  * @rep's use.
  */
-int mc_waivers_apply(struct mc_report *rep, const struct mc_waivers *w, char *err,
-		     size_t errlen);
+int mc_waivers_apply(struct mc_report *rep, const struct mc_waivers *w, char *err, size_t errlen);
 
 /* Write @w in the file format (what a bundle carries when the report recorded them). */
 void mc_waivers_write(FILE *f, const struct mc_waivers *w);

@@ -29,8 +29,10 @@ int mc_write_stream(struct mc_ctx *ctx, int fd)
 	}
 	n = mc_write_all(ctx->dev, fd, ctx->di->stream, ctx->di->stream_len, ctx->di->stream_len);
 	if (n < 0) {
-		mc_setup_violation(ctx, "RES-01", "writing the valid %zu-byte reference stream in "
-				   "RESUMING failed: %s", ctx->di->stream_len, mc_errno_name((int)n));
+		mc_setup_violation(ctx, "RES-01",
+				   "writing the valid %zu-byte reference stream in "
+				   "RESUMING failed: %s",
+				   ctx->di->stream_len, mc_errno_name((int)n));
 		return (int)n;
 	}
 	return 0;
@@ -54,14 +56,16 @@ int mc_reach(struct mc_ctx *ctx, uint32_t state, int *fd)
 		return rc ? rc : -EIO;
 	}
 	n = mc_model_path(ctx->flags, cur, state, path);
-	if (n < 0 && !ctx->di->flags_ok) {	/* a FEAT case on a device without STOP_COPY */
-		mc_setup_violation(ctx, "FEAT-01", "no path RUNNING->%s: the device reported no "
-				   "usable migration flags (%#llx)", mc_state_name(state),
-				   (unsigned long long)ctx->di->flags);
+	if (n < 0 && !ctx->di->flags_ok) { /* a FEAT case on a device without STOP_COPY */
+		mc_setup_violation(ctx, "FEAT-01",
+				   "no path RUNNING->%s: the device reported no "
+				   "usable migration flags (%#llx)",
+				   mc_state_name(state), (unsigned long long)ctx->di->flags);
 		return n;
 	}
 	if (n < 0) {
-		mc_harness_error(ctx, "setup: the model has no path RUNNING->%s", mc_state_name(state));
+		mc_harness_error(ctx, "setup: the model has no path RUNNING->%s",
+				 mc_state_name(state));
 		return n;
 	}
 	for (int i = 1; i <= n; i++) {
@@ -77,13 +81,16 @@ int mc_reach(struct mc_ctx *ctx, uint32_t state, int *fd)
 			rc = mc_get_state(ctx->dev, &cur);
 		if (rc || cur != path[i]) {
 			if (rc)
-				mc_setup_violation(ctx, "FSM-01", "single arc SET %s->%s, which the "
+				mc_setup_violation(ctx, "FSM-01",
+						   "single arc SET %s->%s, which the "
 						   "model allows, failed: %s",
-						   mc_state_name(path[i - 1]), mc_state_name(path[i]),
-						   mc_errno_name(rc));
+						   mc_state_name(path[i - 1]),
+						   mc_state_name(path[i]), mc_errno_name(rc));
 			else
-				mc_setup_violation(ctx, "FSM-01", "single arc SET %s->%s returned 0, "
-						   "then GET reported %s", mc_state_name(path[i - 1]),
+				mc_setup_violation(ctx, "FSM-01",
+						   "single arc SET %s->%s returned 0, "
+						   "then GET reported %s",
+						   mc_state_name(path[i - 1]),
 						   mc_state_name(path[i]), mc_state_name(cur));
 			mc_data_close(ctx->dev, nfd);
 			rc = rc ? rc : -EIO;
@@ -154,7 +161,8 @@ bool mc_obs_judge(uint64_t flags, uint32_t from, uint32_t to, const struct mc_ob
 		    mc_state_name(to), o->fd ? "returned" : "did not return",
 		    e.new_fd ? "starts a session" : "must return -1");
 	if (check_fd && o->rc && o->fd)
-		WHY("failed SET %s->%s returned a data_fd; ", mc_state_name(from), mc_state_name(to));
+		WHY("failed SET %s->%s returned a data_fd; ", mc_state_name(from),
+		    mc_state_name(to));
 #undef WHY
 	if (used >= 2 && used < len)
 		why[used - 2] = '\0';

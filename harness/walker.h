@@ -24,10 +24,10 @@ int mc_write_stream(struct mc_ctx *ctx, int fd);
 
 /* One observed SET. */
 struct mc_obs {
-	int rc;			/* 0 or -errno */
-	bool fd;		/* a data_fd was returned (it is closed by the probe) */
+	int rc;	 /* 0 or -errno */
+	bool fd; /* a data_fd was returned (it is closed by the probe) */
 	int get_rc;
-	uint32_t state;		/* GET afterwards (valid when get_rc == 0) */
+	uint32_t state; /* GET afterwards (valid when get_rc == 0) */
 };
 
 /*

@@ -60,7 +60,7 @@ static void child_setup(pid_t parent)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)	/* the runner died before the line above */
+	if (getppid() != parent) /* the runner died before the line above */
 		_exit(127);
 }
 
@@ -98,7 +98,7 @@ static enum mc_outcome watch(const struct mc_child *c, pid_t pid, int pidfd, uin
 {
 	uint64_t start = mc_now_ns(), case_end = start + limit;
 	uint64_t op_ns = (uint64_t)c->op_timeout_ms * 1000000ull;
-	uint64_t seen_seq = ~0ull, seen_at = start;	/* the op seen running, since when */
+	uint64_t seen_seq = ~0ull, seen_at = start; /* the op seen running, since when */
 	enum mc_outcome how = MC_RAN;
 
 	for (;;) {
@@ -155,7 +155,7 @@ enum mc_outcome mc_watchdog_run(const struct mc_child *c, int *sig, pid_t *stuck
 		*c->end_ns = mc_now_ns();
 		_exit(0);
 	}
-	setpgid(pid, pid);	/* also here: the group exists before anyone kills it */
+	setpgid(pid, pid); /* also here: the group exists before anyone kills it */
 	case_pgid = pid;
 	pidfd = getenv("MC_NO_PIDFD") ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
 	how = watch(c, pid, pidfd, limit, &status, &reaped);
@@ -183,4 +183,3 @@ enum mc_outcome mc_watchdog_run(const struct mc_child *c, int *sig, pid_t *stuck
 		return MC_CRASHED;
 	return *c->end_ns - start > limit ? MC_TIMED_OUT : MC_RAN;
 }
-

@@ -20,18 +20,24 @@
  * run was interrupted (mc_run_interrupt()) and the process killed.
  */
 enum mc_outcome {
-	MC_RAN, MC_CRASHED, MC_HUNG_OP, MC_HUNG_CASE, MC_TIMED_OUT, MC_STUCK, MC_INTERRUPTED
+	MC_RAN,
+	MC_CRASHED,
+	MC_HUNG_OP,
+	MC_HUNG_CASE,
+	MC_TIMED_OUT,
+	MC_STUCK,
+	MC_INTERRUPTED
 };
 
 /* What to run in the child; @watch, @end_ns and @done live in memory shared with it. */
 struct mc_child {
 	void (*fn)(void *ctx, void *arg);
 	void *ctx, *arg;
-	struct mc_watch *watch;		/* the child's current device operation */
-	uint64_t *end_ns;		/* set by the child when @fn returned */
-	const bool *done;		/* set by @fn when it wrote its result */
-	unsigned limit_ms;		/* the whole child */
-	unsigned op_timeout_ms;		/* each device operation */
+	struct mc_watch *watch; /* the child's current device operation */
+	uint64_t *end_ns;	/* set by the child when @fn returned */
+	const bool *done;	/* set by @fn when it wrote its result */
+	unsigned limit_ms;	/* the whole child */
+	unsigned op_timeout_ms; /* each device operation */
 };
 
 /*

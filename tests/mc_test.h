@@ -12,15 +12,15 @@
 
 #include "file.h"
 
-#define MC_TEST_MAIN(suite_fn)                                                   \
-	int main(void)                                                           \
-	{                                                                        \
-		SRunner *sr = srunner_create(suite_fn());                        \
-		int nfail;                                                       \
-		srunner_run_all(sr, CK_NORMAL);                                  \
-		nfail = srunner_ntests_failed(sr);                               \
-		srunner_free(sr);                                                \
-		return nfail ? EXIT_FAILURE : EXIT_SUCCESS;                      \
+#define MC_TEST_MAIN(suite_fn)                              \
+	int main(void)                                      \
+	{                                                   \
+		SRunner *sr = srunner_create(suite_fn());   \
+		int nfail;                                  \
+		srunner_run_all(sr, CK_NORMAL);             \
+		nfail = srunner_ntests_failed(sr);          \
+		srunner_free(sr);                           \
+		return nfail ? EXIT_FAILURE : EXIT_SUCCESS; \
 	}
 
 /*

@@ -25,7 +25,9 @@
 
 START_TEST(test_sha256_vectors)
 {
-	static const struct { const char *in, *hex; } v[] = {
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
 		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
 		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
 		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
@@ -145,7 +147,7 @@ START_TEST(test_tar_hostile)
 		}
 	}
 	memcpy(copy, buf, len);
-	copy[148] ^= 1;	/* the first header's checksum */
+	copy[148] ^= 1; /* the first header's checksum */
 	ck_assert_int_eq(mc_tar_parse(copy, len, &t, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "bad checksum"));
 	free(copy);
@@ -153,8 +155,7 @@ START_TEST(test_tar_hostile)
 }
 END_TEST
 
-__attribute__((format(printf, 1, 2)))
-static void sh(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
 {
 	char cmd[1024];
 	va_list ap;
@@ -206,8 +207,8 @@ struct hostile {
 	char type;
 	unsigned mode;
 	const char *data;
-	int at;		/* insert before member @at; -1 at the end; -2 after the end marker */
-	const char *replace;	/* or: replace this member's data by @data, manifest fixed up */
+	int at;		     /* insert before member @at; -1 at the end; -2 after the end marker */
+	const char *replace; /* or: replace this member's data by @data, manifest fixed up */
 };
 
 static void raw_member(FILE *f, const char *name, char type, unsigned mode, const void *data,
@@ -255,7 +256,8 @@ static void respin(const char *src, const char *dst, const struct hostile *h)
 		const char *slash = strchr(e->name, '/');
 
 		if (h->at == i && !h->replace)
-			raw_member(f, h->name, h->type, h->mode, h->data, strlen(h->data), e->mtime);
+			raw_member(f, h->name, h->type, h->mode, h->data, strlen(h->data),
+				   e->mtime);
 		if (h->replace && !strcmp(slash + 1, h->replace)) {
 			raw_member(f, e->name, '0', 0644, h->data, strlen(h->data), e->mtime);
 		} else if (h->replace && i == 0) {
@@ -287,7 +289,7 @@ static void rejects(const struct fx *x, const struct hostile *h, const char *wan
 	msg = verify(path, &rc);
 	ck_assert_msg(rc == 1 && strstr(msg, want), "%s: exit %d, wanted 1 and \"%s\":\n%s",
 		      h->name, rc, want, msg);
-	for (const char *p = msg; *p; p++)	/* nothing from the bundle reaches a terminal raw */
+	for (const char *p = msg; *p; p++) /* nothing from the bundle reaches a terminal raw */
 		ck_assert_msg(*p == '\n' || ((unsigned char)*p >= 0x20 && *p != 0x7f),
 			      "raw control byte 0x%02x in: %s", *p, msg);
 	free(msg);
@@ -308,9 +310,14 @@ START_TEST(test_verify_hostile_members)
 		{ "mtty/x\x1b]0;owned\x07\x1b[2J", '0', 0644, "", -1, NULL },
 	};
 	static const char *const want[] = {
-		"is not a file name inside mtty/", "is of type '5'", "is of type '5'",
-		"is of type '5'", "data after the end-of-archive marker",
-		"has mode 4777", "is of type '2'", "is in the bundle twice",
+		"is not a file name inside mtty/",
+		"is of type '5'",
+		"is of type '5'",
+		"is of type '5'",
+		"data after the end-of-archive marker",
+		"has mode 4777",
+		"is of type '2'",
+		"is in the bundle twice",
 		"x\\x1b]0;owned\\x07\\x1b[2J",
 	};
 	struct fx x;
@@ -348,9 +355,11 @@ START_TEST(test_verify_manifest_mutations)
 		FILE *f = fopen(path, "wb");
 
 		memcpy(copy, buf, len);
-		copy[at] = i % 3 == 0 ? '\n' : i % 3 == 1 ? ' ' : (char)(copy[at] ^ (1 + random() % 127));
+		copy[at] = i % 3 == 0 ? '\n' :
+			   i % 3 == 1 ? ' ' :
+					(char)(copy[at] ^ (1 + random() % 127));
 		if (copy[at] == buf[at])
-			copy[at] ^= 1;	/* always a change */
+			copy[at] ^= 1; /* always a change */
 		fwrite(copy, 1, len, f);
 		fclose(f);
 		msg = verify(path, &rc);
@@ -373,10 +382,12 @@ START_TEST(test_verify_escapes)
 
 	fixture(&x, NULL);
 	sh("sed -i 's/\"spec\": \"mdev:/\"spec\": \"\\\\u001b]0;pwned\\\\u0007\\\\u009b2Jmdev:/' "
-	   "'%s/report.json'", x.src);
+	   "'%s/report.json'",
+	   x.src);
 	sh("grep -q 'u001b]0;pwned' '%s/report.json'", x.src);
 	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar },
-					  x.out, sizeof(x.out)), 0);
+					  x.out, sizeof(x.out)),
+			 0);
 	msg = verify(x.tar, &rc);
 	ck_assert_msg(rc == 0, "%s", msg);
 	ck_assert_ptr_null(strchr(msg, 0x1b));
@@ -407,12 +418,12 @@ START_TEST(test_verify_not_regular)
 	msg = verify("/dev/zero", &rc);
 	ck_assert_int_eq(rc, 2);
 	free(msg);
-	msg = verify(dir, &rc);			/* the reason of every input path */
+	msg = verify(dir, &rc); /* the reason of every input path */
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(msg, "is a directory, not a file"), "%s", msg);
 	free(msg);
 	snprintf(path, sizeof(path), "%s/huge.tar", dir);
-	sh("truncate -s 2G '%s'", path);	/* sparse: refused by its size, never read */
+	sh("truncate -s 2G '%s'", path); /* sparse: refused by its size, never read */
 	msg = verify(path, &rc);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(msg, "larger than the 1 GiB a bundle may have"), "%s", msg);
@@ -447,11 +458,12 @@ START_TEST(test_bundle_hostile_dir)
 
 	fixture(&x, NULL);
 	sh("echo TOPSECRET > '%s/secret' && ln -s ../secret '%s/notes.txt' && "
-	   "mkdir '%s/sub' && ln -s .. '%s/fuzz' && touch \"%s/a$(printf '\\nb').txt\" '%s/%0120d'", x.dir, x.src,
-	   x.src, x.src, x.src, x.src, 0);
+	   "mkdir '%s/sub' && ln -s .. '%s/fuzz' && touch \"%s/a$(printf '\\nb').txt\" '%s/%0120d'",
+	   x.dir, x.src, x.src, x.src, x.src, x.src, 0);
 	snprintf(dotdot, sizeof(dotdot), "%s/sub/..", x.src);
 	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = dotdot, .out = x.tar },
-					  x.out, sizeof(x.out)), 0);
+					  x.out, sizeof(x.out)),
+			 0);
 	names_under_mtty(x.tar, "notes.txt");
 	msg = verify(x.tar, &rc);
 	ck_assert_msg(rc == 0, "%s", msg);
@@ -527,8 +539,10 @@ START_TEST(test_bundle_forged)
 	ck_assert_int_eq(mc_sign_keygen(forged, err, sizeof(err)), 0);
 	snprintf(forged, sizeof(forged), "%s/o", x.dir);
 	ck_assert_int_eq(mc_sign_keygen(forged, err, sizeof(err)), 0);
-	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar,
-			 .key = key }, x.out, sizeof(x.out)), 0);
+	ck_assert_int_eq(
+		mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar, .key = key },
+				 x.out, sizeof(x.out)),
+		0);
 	msg = verify_key(x.tar, pub, &rc);
 	ck_assert_msg(rc == 0 && strstr(msg, "intact and signed"), "%s", msg);
 	free(msg);
@@ -537,10 +551,12 @@ START_TEST(test_bundle_forged)
 	sh("sed -i 's/\"duration_us\": 1747,/\"duration_us\": 1,/' '%s/report.json'", x.src);
 	snprintf(forged, sizeof(forged), "%s/forged.tar", x.dir);
 	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = forged },
-					  x.out, sizeof(x.out)), 0);
+					  x.out, sizeof(x.out)),
+			 0);
 	msg = verify(forged, &rc);
 	ck_assert_msg(rc == 0 && strstr(msg, "NOT AUTHENTICATED") &&
-		      strstr(msg, "only that the bundle is self-consistent"), "%s", msg);
+			      strstr(msg, "only that the bundle is self-consistent"),
+		      "%s", msg);
 	free(msg);
 	msg = verify_key(forged, pub, &rc);
 	ck_assert_msg(rc == 1 && strstr(msg, "the bundle is not signed"), "%s", msg);
@@ -561,8 +577,11 @@ START_TEST(test_bundle_forged)
 	free(buf);
 
 	/* ... signed with the forger's own key */
-	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = forged,
-			 .key = okey }, x.out, sizeof(x.out)), 0);
+	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src,
+								    .out = forged,
+								    .key = okey },
+					  x.out, sizeof(x.out)),
+			 0);
 	msg = verify_key(forged, pub, &rc);
 	ck_assert_msg(rc == 1 && strstr(msg, "made with another key"), "%s", msg);
 	free(msg);
@@ -599,12 +618,15 @@ START_TEST(test_verify_recomputes)
 	free(env);
 
 	sh("printf '[  99.000001] WARNING: CPU: 0 PID: 1 at drivers/x.c:1 f+0x1/0x2\\n' >> "
-	   "'%s/kernel.log'", x.src);
+	   "'%s/kernel.log'",
+	   x.src);
 	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar },
-					  x.out, sizeof(x.out)), 0);
+					  x.out, sizeof(x.out)),
+			 0);
 	msg = verify(x.tar, &rc);
 	ck_assert_msg(rc == 1 && strstr(msg, "ROB-01 case rob.klog is pass, but kernel.log has 1 "
-					"report line(s)"), "%s", msg);
+					     "report line(s)"),
+		      "%s", msg);
 	free(msg);
 
 	/* A log with the run's window marked: only what is inside it counts. */
@@ -612,18 +634,23 @@ START_TEST(test_verify_recomputes)
 	   "\\n[ 103.0] BUG: KASAN: slab-use-after-free in later+0x1/0x2\\n' >> '%s/kernel.log'",
 	   x.src);
 	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar },
-					  x.out, sizeof(x.out)), 0);
+					  x.out, sizeof(x.out)),
+			 0);
 	msg = verify(x.tar, &rc);
 	ck_assert_msg(rc == 0 && strstr(msg, "checked: ROB-01 against kernel.log (0 report "
-					"line(s) in the run's window)"), "%s", msg);
+					     "line(s) in the run's window)"),
+		      "%s", msg);
 	free(msg);
 	sh("printf '[ 104.0] " MC_KLOG_MARK_FROM "\\n[ 105.0] UBSAN: shift-out-of-bounds in a.c:1:2"
-	   "\\n' >> '%s/kernel.log'", x.src);
+	   "\\n' >> '%s/kernel.log'",
+	   x.src);
 	ck_assert_int_eq(mc_bundle_create(&(struct mc_bundle_opts){ .dir = x.src, .out = x.tar },
-					  x.out, sizeof(x.out)), 0);
+					  x.out, sizeof(x.out)),
+			 0);
 	msg = verify(x.tar, &rc);
 	ck_assert_msg(rc == 1 && strstr(msg, "kernel.log has 1 report line(s) it counts, the "
-					"first: \"[ 105.0] UBSAN"), "%s", msg);
+					     "first: \"[ 105.0] UBSAN"),
+		      "%s", msg);
 	free(msg);
 	sh("rm -rf '%s'", x.dir);
 }
@@ -650,13 +677,15 @@ START_TEST(test_bundle_verify)
 	/* One result edited, the manifest left alone: named three ways. */
 	sh("cd '%s' && mkdir x && tar -xf mtty.tar -C x && cd x/mtty && sed -i "
 	   "'/\"id\": \"res.corrupt.header\"/,/\"status\"/ s/\"status\": \"fail\"/\"status\": \"pass\"/' report.json && "
-	   "cd .. && tar --format=ustar -cf ../edited.tar mtty", dir);
+	   "cd .. && tar --format=ustar -cf ../edited.tar mtty",
+	   dir);
 	snprintf(tar, sizeof(tar), "%s/edited.tar", dir);
 	msg = verify(tar, &rc);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_ptr_nonnull(strstr(msg, "MISMATCH: report.json: "));
 	ck_assert_ptr_nonnull(strstr(msg, "changed after bundling"));
-	ck_assert_ptr_nonnull(strstr(msg, "clause RES-04 is recorded as fail, its cases give pass"));
+	ck_assert_ptr_nonnull(
+		strstr(msg, "clause RES-04 is recorded as fail, its cases give pass"));
 	ck_assert_ptr_nonnull(strstr(msg, "not ok 359 res.corrupt.header [RES-04]"));
 	ck_assert_ptr_nonnull(strstr(msg, "bundle REJECTED"));
 	free(msg);

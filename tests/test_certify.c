@@ -45,7 +45,9 @@ END_TEST
 
 START_TEST(test_waiver_errors)
 {
-	static const struct { const char *text, *msg; } bad[] = {
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
 		{ "res-04 x ref=y\n", "is not a clause ID" },
 		{ "RES-4 x ref=y\n", "is not a clause ID" },
 		{ "RES-04 reason only\n", "must end with ref=" },
@@ -57,11 +59,13 @@ START_TEST(test_waiver_errors)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_int_eq(mc_waivers_parse(bad[i].text, strlen(bad[i].text), "f", &w, err,
-						  sizeof(err)), -EINVAL);
+						  sizeof(err)),
+				 -EINVAL);
 		ck_assert_msg(strstr(err, bad[i].msg) && !strncmp(err, "f:", 2), "%s: %s",
 			      bad[i].text, err);
 	}
-	ck_assert_int_eq(mc_waivers_parse("RES-04 a\0 ref=x", 16, "f", &w, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(mc_waivers_parse("RES-04 a\0 ref=x", 16, "f", &w, err, sizeof(err)),
+			 -EINVAL);
 	ck_assert_int_eq(mc_waivers_parse("ABC-01 a ref=x", 14, "f", &w, err, sizeof(err)), 0);
 	ck_assert_int_eq(mc_waivers_validate(&w, err, sizeof(err)), -EINVAL);
 	mc_waivers_free(&w);
@@ -95,16 +99,17 @@ START_TEST(test_waiver_apply)
 			waived++;
 		ck_assert(!r->waiver || r->status == MC_FAIL || r->status == MC_WARN);
 	}
-	ck_assert_int_eq(waived, 2);	/* res.corrupt.header (fail), log.start.twice (warn) */
+	ck_assert_int_eq(waived, 2); /* res.corrupt.header (fail), log.start.twice (warn) */
 	ck_assert_int_eq(rep->waived[MC_FAIL], 1);
 	ck_assert_str_eq(mc_report_verdict(rep), "pass");
 	ck_assert_int_eq(rep->exit_code, 0);
 	for (int i = 0; i < rep->nclauses; i++) {
-		const char *id = rep->clauses[i].clause->id, *eff = mc_clause_effective(&rep->clauses[i]);
+		const char *id = rep->clauses[i].clause->id,
+			   *eff = mc_clause_effective(&rep->clauses[i]);
 
 		if (!strcmp(id, "RES-04") || !strcmp(id, "LOG-03"))
 			ck_assert_str_eq(eff, "waived");
-		if (!strcmp(id, "FSM-01"))	/* a passing clause stays pass */
+		if (!strcmp(id, "FSM-01")) /* a passing clause stays pass */
 			ck_assert_str_eq(eff, "pass");
 	}
 	mc_waivers_free(&w);
@@ -137,8 +142,12 @@ START_TEST(test_load_roundtrip)
 	struct mc_waivers w;
 	struct mc_metric *m = &a->cases[0].metrics[0];
 
-	*m = (struct mc_metric){ .name = "initial_bytes", .unit = "B", .count = 1, .value = 0,
-				 .nseries = 3, .series = { 65824, 1234.5, 0 } };
+	*m = (struct mc_metric){ .name = "initial_bytes",
+				 .unit = "B",
+				 .count = 1,
+				 .value = 0,
+				 .nseries = 3,
+				 .series = { 65824, 1234.5, 0 } };
 	a->cases[0].nmetrics = 1;
 	ck_assert_int_eq(mc_waivers_parse(text, strlen(text), "w", &w, err, sizeof(err)), 0);
 	ck_assert_int_eq(mc_waivers_apply(a, &w, err, sizeof(err)), 0);
@@ -147,9 +156,11 @@ START_TEST(test_load_roundtrip)
 		char *json = render(a, "json", &lj), *x = render(a, fmts[f], &la), *y;
 
 		ck_assert_int_eq(mc_json_parse(json, lj, NULL, &doc, &je), 0);
-		ck_assert_msg(!mc_report_from_json(mc_json_root(doc), &b, err, sizeof(err)), "%s", err);
+		ck_assert_msg(!mc_report_from_json(mc_json_root(doc), &b, err, sizeof(err)), "%s",
+			      err);
 		y = render(b, fmts[f], &lb);
-		ck_assert_msg(la == lb && !memcmp(x, y, la), "%s differs after a round trip", fmts[f]);
+		ck_assert_msg(la == lb && !memcmp(x, y, la), "%s differs after a round trip",
+			      fmts[f]);
 		ck_assert_int_eq(b->cases[0].metrics[0].nseries, 3);
 		ck_assert(b->cases[0].metrics[0].series[1] == 1234.5);
 		ck_assert_ptr_nonnull(mc_waiver_find(mc_report_recorded_waivers(b), "RES-04"));
@@ -225,9 +236,11 @@ START_TEST(test_load_malformed)
 
 		ck_assert_ptr_nonnull(p);
 		ck_assert_int_ne(asprintf(&edited, "%.*s%s%s", (int)(p - json), json, subst[i][1],
-					  p + strlen(subst[i][0])), -1);
+					  p + strlen(subst[i][0])),
+				 -1);
 		ck_assert_int_eq(mc_json_parse(edited, strlen(edited), NULL, &doc, &je), 0);
-		ck_assert_int_eq(mc_report_from_json(mc_json_root(doc), &r2, err, sizeof(err)), -EINVAL);
+		ck_assert_int_eq(mc_report_from_json(mc_json_root(doc), &r2, err, sizeof(err)),
+				 -EINVAL);
 		ck_assert_ptr_null(r2);
 		ck_assert_msg(err[0], "no message for %s", subst[i][1]);
 		mc_json_free(doc);
@@ -313,24 +326,25 @@ START_TEST(test_diff)
 		if (!strcmp(b->cases[i].name, "time.arc:STOP->STOP_COPY"))
 			m = &b->cases[i].metrics[0];
 	ck_assert_ptr_nonnull(m);
-	m->p99 *= 1.2;		/* within the threshold */
+	m->p99 *= 1.2; /* within the threshold */
 	b->cases[0].status = MC_FAIL;
 	snprintf(b->info.ident.module_version, sizeof(b->info.ident.module_version), "0.2");
-	b->ncases--;		/* the last case, ROB-01's only one, vanished */
+	b->ncases--; /* the last case, ROB-01's only one, vanished */
 	mc_report_recount(b);
 	out = diff(a, b, 0.25, &worse);
 	snprintf(err, sizeof(err), "WORSE  case %s: pass -> fail", b->cases[0].name);
-	ck_assert_msg(worse == 4, "%s", out);	/* the case, its clause, ROB-01, the missing case */
+	ck_assert_msg(worse == 4, "%s", out); /* the case, its clause, ROB-01, the missing case */
 	ck_assert_ptr_nonnull(strstr(out, "       module version: 0.1 -> 0.2"));
 	ck_assert_ptr_nonnull(strstr(out, err));
 	ck_assert_ptr_nonnull(strstr(out, "WORSE  clause ROB-01: pass -> skip"));
 	ck_assert_ptr_nonnull(strstr(out, "WORSE  missing case rob.klog (was pass)"));
 	ck_assert_ptr_null(strstr(out, "latency p99"));
 	free(out);
-	m->p99 *= 2;		/* now beyond it: a latency that grew is worse */
+	m->p99 *= 2; /* now beyond it: a latency that grew is worse */
 	out = diff(a, b, 0.25, &worse);
 	ck_assert_int_eq(worse, 5);
-	ck_assert_ptr_nonnull(strstr(out, "WORSE  metric time.arc:STOP->STOP_COPY latency p99 (+140%)"));
+	ck_assert_ptr_nonnull(
+		strstr(out, "WORSE  metric time.arc:STOP->STOP_COPY latency p99 (+140%)"));
 	free(out);
 	mc_report_unload(a);
 	mc_report_unload(b);

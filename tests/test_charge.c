@@ -40,8 +40,14 @@ static char *slurp(const char *dir, const char *name)
 static struct mc_report *run_quiet(const char *device, const char *only, const char *out)
 {
 	struct mc_run_opts o = {
-		.device = device, .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = only, .out = out,
+		.device = device,
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = only,
+		.out = out,
 	};
 	struct mc_report *rep = NULL;
 	FILE *devnull = fopen("/dev/null", "w");
@@ -118,14 +124,14 @@ START_TEST(setup_failure_charges_the_violated_clause)
 
 	t = slurp(dir, "report.json");
 	ck_assert(strstr(t, "\"clause\": \"FSM-06\",\n      \"violates\": \"FSM-01\",\n      "
-			 "\"status\": \"fail\""));
+			    "\"status\": \"fail\""));
 	snprintf(path, sizeof(path), "\"unjudged\": %d\n", nfail);
 	ck_assert_msg(strstr(t, path), "no %s", path);
 	free(t);
 	t = slurp(dir, "junit.xml");
 	ck_assert(strstr(t, "type=\"FSM-01\">setup violates FSM-01: "));
 	ck_assert(!strstr(t, "type=\"FSM-06\""));
-	ck_assert(strstr(t, "name=\"fsm.sync:STOP [FSM-06]\""));	/* its identity stays */
+	ck_assert(strstr(t, "name=\"fsm.sync:STOP [FSM-06]\"")); /* its identity stays */
 	free(t);
 	t = slurp(dir, "report.html");
 	snprintf(path, sizeof(path), "</span> <span class=\"muted\">%d not judged</span>", nfail);
@@ -207,8 +213,8 @@ END_TEST
  */
 START_TEST(unfired_fault_is_the_device_s)
 {
-	struct mc_report *rep = run_quiet("sim:flags=7:defect=wrong_next_step", "fsm.failed.fault",
-					  NULL);
+	struct mc_report *rep =
+		run_quiet("sim:flags=7:defect=wrong_next_step", "fsm.failed.fault", NULL);
 	int charged = 0;
 
 	for (int i = 0; i < rep->ncases; i++) {
@@ -218,8 +224,10 @@ START_TEST(unfired_fault_is_the_device_s)
 		if (r->status != MC_FAIL)
 			continue;
 		ck_assert_msg(r->violates && !strcmp(r->violates->id, "FSM-01") &&
-			      strstr(r->detail, "returned 0 without taking that arc, then GET "
-				     "reported"), "%s: %s", r->name, r->detail);
+				      strstr(r->detail,
+					     "returned 0 without taking that arc, then GET "
+					     "reported"),
+			      "%s: %s", r->name, r->detail);
 		charged++;
 	}
 	ck_assert_int_gt(charged, 20);

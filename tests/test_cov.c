@@ -35,16 +35,15 @@ static const char ko_wide[] =
 	"  10:\te8 00 00 00 00       \tcall   15 <drv_cold+0x15>\t11: R_X86_64_PLT32\t__sanitizer_cov_trace_pc-0x4\n";
 
 /* objdump -d -r: relocations on lines of their own, a long instruction wrapped. */
-static const char ko_narrow[] =
-	"Disassembly of section .text:\n"
-	"  18:\te8 00 00 00 00       \tcall   1d <drv_used+0x1d>\n"
-	"\t\t\t19: R_X86_64_PLT32\t__sanitizer_cov_trace_pc-0x4\n"
-	"  48:\t0f 1f 84 00 00 00 00 \tnopl   0x0(%rax,%rax,1)\n"
-	"  4f:\t00 \n"
-	"  50:\te8 00 00 00 00       \tcall   55 <drv_used+0x55>\n"
-	"\t\t\t51: R_X86_64_PLT32\t__sanitizer_cov_trace_pc-0x4\n"
-	"  60:\te8 00 00 00 00       \tcall   65 <drv_used+0x65>\n"
-	"\t\t\t61: R_X86_64_PLT32\tprintk-0x4\n";
+static const char ko_narrow[] = "Disassembly of section .text:\n"
+				"  18:\te8 00 00 00 00       \tcall   1d <drv_used+0x1d>\n"
+				"\t\t\t19: R_X86_64_PLT32\t__sanitizer_cov_trace_pc-0x4\n"
+				"  48:\t0f 1f 84 00 00 00 00 \tnopl   0x0(%rax,%rax,1)\n"
+				"  4f:\t00 \n"
+				"  50:\te8 00 00 00 00       \tcall   55 <drv_used+0x55>\n"
+				"\t\t\t51: R_X86_64_PLT32\t__sanitizer_cov_trace_pc-0x4\n"
+				"  60:\te8 00 00 00 00       \tcall   65 <drv_used+0x65>\n"
+				"\t\t\t61: R_X86_64_PLT32\tprintk-0x4\n";
 
 /* objdump -d of vmlinux: linked, the call names its target. */
 static const char vmlinux_text[] =
@@ -92,10 +91,10 @@ START_TEST(sites_of_a_ko_with_relocation_lines)
 	struct mc_cov_obj o = { 0 };
 
 	ck_assert_int_eq(mc_cov_parse_sites(&o, ko_narrow), 0);
-	ck_assert_int_eq(o.nsite, 2);	/* the printk call is no coverage point */
+	ck_assert_int_eq(o.nsite, 2); /* the printk call is no coverage point */
 	ck_assert_uint_eq(o.site[0].addr, 0x1d);
 	ck_assert_uint_eq(o.site[1].addr, 0x55);
-	ck_assert_int_eq(o.site[0].fn, -1);	/* no symbols loaded */
+	ck_assert_int_eq(o.site[0].fn, -1); /* no symbols loaded */
 	free(o.sec);
 	free(o.site);
 }
@@ -106,7 +105,7 @@ START_TEST(sites_of_vmlinux_direct_calls)
 	struct mc_cov_obj o = { .linked = true };
 
 	ck_assert_int_eq(mc_cov_parse_sites(&o, vmlinux_text), 0);
-	ck_assert_int_eq(o.nsite, 1);	/* trace_cmp4 is no PC coverage point */
+	ck_assert_int_eq(o.nsite, 1); /* trace_cmp4 is no PC coverage point */
 	ck_assert_uint_eq(o.site[0].addr, 0xffffffff81200409ull);
 	free(o.sec);
 	free(o.site);
@@ -138,8 +137,8 @@ static bool build_fixture(char *dir, char *obj, size_t len)
 	char cmd[1024];
 
 	snprintf(obj, len, "%s/drv.o", dir);
-	snprintf(cmd, sizeof(cmd), "gcc -g -O2 -fsanitize-coverage=trace-pc -c %s/drv.c -o %s",
-		 FIX, obj);
+	snprintf(cmd, sizeof(cmd), "gcc -g -O2 -fsanitize-coverage=trace-pc -c %s/drv.c -o %s", FIX,
+		 obj);
 	return system(cmd) == 0;
 }
 
@@ -150,8 +149,8 @@ static int count_sites(const char *obj)
 	FILE *p;
 	int n = -1;
 
-	snprintf(cmd, sizeof(cmd), "objdump -d -r %s | grep -c 'R_X86_64_PLT32.__sanitizer_cov_trace_pc-'",
-		 obj);
+	snprintf(cmd, sizeof(cmd),
+		 "objdump -d -r %s | grep -c 'R_X86_64_PLT32.__sanitizer_cov_trace_pc-'", obj);
 	p = popen(cmd, "r");
 	if (p && fscanf(p, "%d", &n) != 1)
 		n = -1;
@@ -192,7 +191,8 @@ START_TEST(real_object_counted)
 	FILE *f;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	ck_assert_msg(build_fixture(dir, obj, sizeof(obj)), "gcc -fsanitize-coverage=trace-pc failed");
+	ck_assert_msg(build_fixture(dir, obj, sizeof(obj)),
+		      "gcc -fsanitize-coverage=trace-pc failed");
 	ck_assert_ptr_nonnull(realpath(FIX, src));
 	cv.src = src;
 	ck_assert_int_eq(mc_cov_obj_load(&cv, "drv", obj, 0, 0, err, sizeof(err)), 0);
@@ -202,7 +202,8 @@ START_TEST(real_object_counted)
 	f = fopen(pcs, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("# range drv 0xffffffffc0000000 0xffffffffc0001000 load 0xffffffffc0000000\n"
-	      "# case one\n", f);
+	      "# case one\n",
+	      f);
 	for (int i = 0; i < cv.obj[0].nfn; i++)
 		if (!strcmp(cv.obj[0].fn[i].name, "drv_used"))
 			used = i;
@@ -211,7 +212,8 @@ START_TEST(real_object_counted)
 		if (cv.obj[0].site[i].fn == used) {
 			fprintf(f, "0xffffffffc%07llx drv drv_used+0x%llx\n",
 				(unsigned long long)cv.obj[0].site[i].addr,
-				(unsigned long long)(cv.obj[0].site[i].addr - cv.obj[0].fn[used].addr));
+				(unsigned long long)(cv.obj[0].site[i].addr -
+						     cv.obj[0].fn[used].addr));
 			hits++;
 		}
 	fputs("# case two\n0xffffffffc0000fff drv drv_nowhere+0x1\n", f);
@@ -222,7 +224,7 @@ START_TEST(real_object_counted)
 	ck_assert_int_eq(cv.set[1].unmatched, 1);
 	mc_cov_count(&cv, -1, MC_COV_DRIVER, &c);
 	ck_assert_int_eq(c.fns_hit, 1);
-	ck_assert_int_ge(c.fns, 2);		/* drv_unused (drv_helper may be inlined) */
+	ck_assert_int_ge(c.fns, 2); /* drv_unused (drv_helper may be inlined) */
 	ck_assert_int_gt(c.lines_hit, 0);
 	ck_assert_int_lt(c.lines_hit, c.lines);
 	/* lines are those of coverage points: a function's first line alone is not one */
@@ -236,10 +238,16 @@ START_TEST(real_object_counted)
 	mc_cov_write_json(&cv, f);
 	fclose(f);
 	ck_assert_int_eq(mc_json_parse(json, jlen, NULL, &doc, &je), 0);
-	ck_assert_str_eq(mc_json_string(mc_json_at(mc_json_path(mc_json_root(doc), "driver.never"), 0),
-					NULL), "drv_unused");
-	ck_assert_str_eq(mc_json_string(mc_json_get(mc_json_at(mc_json_path(mc_json_root(doc),
-						"driver.files"), 0), "path"), NULL), "drv.c");
+	ck_assert_str_eq(
+		mc_json_string(mc_json_at(mc_json_path(mc_json_root(doc), "driver.never"), 0),
+			       NULL),
+		"drv_unused");
+	ck_assert_str_eq(
+		mc_json_string(
+			mc_json_get(mc_json_at(mc_json_path(mc_json_root(doc), "driver.files"), 0),
+				    "path"),
+			NULL),
+		"drv.c");
 	mc_json_free(doc);
 	free(json);
 	snprintf(out, sizeof(out), "%s/coverage.info", dir);
@@ -247,7 +255,8 @@ START_TEST(real_object_counted)
 	mc_cov_write_lcov(&cv, f);
 	fclose(f);
 	/* lcov is one of the build's packages (make deps): genhtml is always there */
-	ck_assert_msg(!access("/usr/bin/genhtml", X_OK), "no /usr/bin/genhtml (make deps installs lcov)");
+	ck_assert_msg(!access("/usr/bin/genhtml", X_OK),
+		      "no /usr/bin/genhtml (make deps installs lcov)");
 	snprintf(cmd, sizeof(cmd), "genhtml -q -o %s/html %s >%s/genhtml.log 2>&1", dir, out, dir);
 	ck_assert_msg(system(cmd) == 0, "genhtml rejected the tracefile (%s/genhtml.log)", dir);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
@@ -270,7 +279,8 @@ static struct mc_json_doc *coverage_doc(int hit)
 		 "\"line_hits\": [[1, %d], [2, 0]], \"function_hits\": [[\"a\", 12, 1], "
 		 "[\"b\", 20, 0]], \"source\": [\"one\", \"two <b>\"]}]}, \"core\": {\"lines\": 0, "
 		 "\"lines_hit\": 0, \"functions\": 0, \"functions_hit\": 0, \"files\": []}, "
-		 "\"cases\": []}", hit > 0, hit > 0, hit);
+		 "\"cases\": []}",
+		 hit > 0, hit > 0, hit);
 	ck_assert_int_eq(mc_json_parse(buf, strlen(buf), NULL, &doc, &je), 0);
 	return doc;
 }
@@ -286,7 +296,8 @@ START_TEST(report_carries_coverage)
 	int worse;
 	FILE *f;
 
-	ck_assert_msg(!mc_report_load_file("tests/data/mtty/report.json", &a, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!mc_report_load_file("tests/data/mtty/report.json", &a, err, sizeof(err)),
+		      "%s", err);
 	a->coverage = mc_json_root(ca);
 	ck_assert_int_eq(mc_render_mem(a, NULL, "json", &j1, &l1), 0);
 	ck_assert_int_eq(mc_json_parse(j1, l1, NULL, &doc, &je), 0);
@@ -298,7 +309,8 @@ START_TEST(report_carries_coverage)
 	ck_assert_int_eq(mc_render_mem(back, NULL, "html", &html, &lh), 0);
 	ck_assert_ptr_nonnull(strstr(html, "<section id=\"coverage\">"));
 	ck_assert_ptr_nonnull(strstr(html, "<span class=\"h\"><i>1</i><b>3</b>one</span>"));
-	ck_assert_ptr_nonnull(strstr(html, "<span class=\"m\"><i>2</i><b>0</b>two &lt;b&gt;</span>"));
+	ck_assert_ptr_nonnull(
+		strstr(html, "<span class=\"m\"><i>2</i><b>0</b>two &lt;b&gt;</span>"));
 	ck_assert_ptr_nonnull(strstr(html, "<p id=\"cov-never\" class=\"mono\">b</p>"));
 	/* the same run without mtty.c:1 reached: coverage lost, worse */
 	back->coverage = mc_json_root(cb);

@@ -11,12 +11,12 @@
 #include "expect.h"
 #include "mc_test.h"
 
-#define REPORT(only, flags, st2, extra)                                                  \
-	"{\"run\":{\"only\":" only "},\"kernel\":{\"release\":\"6.12.1\"},"              \
-	"\"device\":{\"driver\":\"mtty\",\"type\":\"mtty-2\",\"flags\":" flags "},"     \
-	"\"clauses\":[{\"id\":\"FSM-01\",\"status\":\"pass\"},"                          \
-	"{\"id\":\"ERR-02\",\"status\":\"" st2 "\"}],"                                   \
-	"\"cases\":[{\"id\":\"fsm.pair:STOP->RUNNING\",\"status\":\"pass\"},"           \
+#define REPORT(only, flags, st2, extra)                                             \
+	"{\"run\":{\"only\":" only "},\"kernel\":{\"release\":\"6.12.1\"},"         \
+	"\"device\":{\"driver\":\"mtty\",\"type\":\"mtty-2\",\"flags\":" flags "}," \
+	"\"clauses\":[{\"id\":\"FSM-01\",\"status\":\"pass\"},"                     \
+	"{\"id\":\"ERR-02\",\"status\":\"" st2 "\"}],"                              \
+	"\"cases\":[{\"id\":\"fsm.pair:STOP->RUNNING\",\"status\":\"pass\"},"       \
 	"{\"id\":\"err.fault:STOP\",\"status\":\"" st2 "\"}" extra "]}"
 
 static const char good[] = REPORT("null", "7", "skip", "");
@@ -97,17 +97,19 @@ START_TEST(device_and_partial_runs_reported)
 END_TEST
 
 /* The run of good on the simulated device, and runs that are not the complete case set. */
-#define SIM_REPORT                                                                       \
-	"{\"run\":{\"only\":null,\"cases_total\":2},\"device\":{\"spec\":\"sim:flags=7\","      \
-	"\"driver\":\"sim\",\"type\":\"sim\",\"flags\":7},\"clauses\":[{\"id\":\"FSM-01\","         \
-	"\"status\":\"pass\"}],\"cases\":[{\"id\":\"a\",\"status\":\"pass\"},"                    \
+#define SIM_REPORT                                                                          \
+	"{\"run\":{\"only\":null,\"cases_total\":2},\"device\":{\"spec\":\"sim:flags=7\","  \
+	"\"driver\":\"sim\",\"type\":\"sim\",\"flags\":7},\"clauses\":[{\"id\":\"FSM-01\"," \
+	"\"status\":\"pass\"}],\"cases\":[{\"id\":\"a\",\"status\":\"pass\"},"              \
 	"{\"id\":\"b\",\"status\":\"pass\"}]}"
 #define INTERRUPTED REPORT("null, \"cases_total\": 415", "7", "skip", "")
 #define CUSTOM_CASES REPORT("null, \"cases_dir\": \"/my/cases\"", "7", "skip", "")
 
 START_TEST(write_refuses_incomplete_runs)
 {
-	static const struct { const char *report, *why; } bad[] = {
+	static const struct {
+		const char *report, *why;
+	} bad[] = {
 		{ REPORT("\"FSM\"", "7", "skip", ""), "restricted with --only" },
 		{ REPORT("null", "7", "error", ""), "a case ended in a harness error" },
 		{ "{\"cases\":[],\"clauses\":[]}", "no cases" },
@@ -141,14 +143,16 @@ START_TEST(check_fails_partial_runs)
 
 	ck_assert_int_eq(roundtrip(good, INTERRUPTED, t, sizeof(t)), 1);
 	ck_assert_ptr_nonnull(strstr(t, "incomplete run: the run stopped early (interrupted?): 2 "
-				     "of the 415 cases of the complete set ran"));
+					"of the 415 cases of the complete set ran"));
 	ck_assert_int_eq(roundtrip(good, CUSTOM_CASES, t, sizeof(t)), 1);
 	ck_assert_ptr_nonnull(strstr(t, "incomplete run: the run used --cases DIR"));
 	/* A complete run that recorded its total, and --only naming the whole set, compare. */
 	ck_assert_int_eq(roundtrip(good, REPORT("null, \"cases_total\": 2", "7", "skip", ""), t,
-				   sizeof(t)), 0);
-	ck_assert_int_eq(roundtrip(good, REPORT("\"FSM,ERR\", \"cases_total\": 2", "7", "skip",
-						""), t, sizeof(t)), 0);
+				   sizeof(t)),
+			 0);
+	ck_assert_int_eq(roundtrip(good, REPORT("\"FSM,ERR\", \"cases_total\": 2", "7", "skip", ""),
+				   t, sizeof(t)),
+			 0);
 }
 END_TEST
 
@@ -168,7 +172,8 @@ START_TEST(malformed_expected_refused)
 		char err[256] = "";
 
 		ck_assert_int_eq(mc_expect_check(mc_json_root(d), mc_json_root(r), stdout, err,
-						 sizeof(err)), -EINVAL);
+						 sizeof(err)),
+				 -EINVAL);
 		ck_assert_msg(err[0], "no reason for bad file %zu", i);
 		mc_json_free(d);
 	}
@@ -177,12 +182,12 @@ START_TEST(malformed_expected_refused)
 END_TEST
 
 /* Two access paths of one device: the same report but for device.spec and device.access. */
-#define PATH_REPORT(access, st2, extra)                                                  \
-	"{\"run\":{\"only\":null},\"device\":{\"spec\":\"" access "-spec\","                    \
-	"\"access\":\"" access "\",\"driver\":\"mtty\",\"type\":\"mtty-2\",\"flags\":7},"        \
-	"\"clauses\":[{\"id\":\"FSM-01\",\"status\":\"pass\"},"                          \
-	"{\"id\":\"ERR-02\",\"status\":\"" st2 "\"}],"                                   \
-	"\"cases\":[{\"id\":\"fsm.pair:STOP->RUNNING\",\"status\":\"pass\"},"           \
+#define PATH_REPORT(access, st2, extra)                                                   \
+	"{\"run\":{\"only\":null},\"device\":{\"spec\":\"" access "-spec\","              \
+	"\"access\":\"" access "\",\"driver\":\"mtty\",\"type\":\"mtty-2\",\"flags\":7}," \
+	"\"clauses\":[{\"id\":\"FSM-01\",\"status\":\"pass\"},"                           \
+	"{\"id\":\"ERR-02\",\"status\":\"" st2 "\"}],"                                    \
+	"\"cases\":[{\"id\":\"fsm.pair:STOP->RUNNING\",\"status\":\"pass\"},"             \
 	"{\"id\":\"err.fault:STOP\",\"status\":\"" st2 "\"}" extra "]}"
 
 static int agree(const char *ra, const char *rb, char *text, size_t len)
@@ -203,7 +208,8 @@ START_TEST(access_paths_agree_despite_spec)
 	char t[1024] = "";
 
 	ck_assert_int_eq(agree(PATH_REPORT("group/container", "skip", ""),
-			       PATH_REPORT("cdev/iommufd", "skip", ""), t, sizeof(t)), 0);
+			       PATH_REPORT("cdev/iommufd", "skip", ""), t, sizeof(t)),
+			 0);
 	ck_assert_str_eq(t, "agree: group/container and cdev/iommufd, the same verdicts for 2 "
 			    "clauses and 2 cases\n");
 }
@@ -215,19 +221,25 @@ START_TEST(access_paths_differing_in_one_verdict)
 
 	/* One case and (through it) one clause: both named, with each path's verdict. */
 	ck_assert_int_eq(agree(PATH_REPORT("group/container", "skip", ""),
-			       PATH_REPORT("cdev/iommufd", "fail", ""), t, sizeof(t)), 2);
+			       PATH_REPORT("cdev/iommufd", "fail", ""), t, sizeof(t)),
+			 2);
 	ck_assert_ptr_nonnull(strstr(t, "case err.fault:STOP: group/container skip, "
-				     "cdev/iommufd fail\n"));
-	ck_assert_ptr_nonnull(strstr(t, "clause ERR-02: group/container skip, cdev/iommufd fail\n"));
+					"cdev/iommufd fail\n"));
+	ck_assert_ptr_nonnull(
+		strstr(t, "clause ERR-02: group/container skip, cdev/iommufd fail\n"));
 	ck_assert_ptr_nonnull(strstr(t, "disagree: 2 difference(s) between group/container and "
-				     "cdev/iommufd\n"));
+					"cdev/iommufd\n"));
 	/* A case only one path ran, either way round. */
-	ck_assert_int_eq(agree(PATH_REPORT("group/container", "skip", ""),
-			       PATH_REPORT("cdev/iommufd", "skip", ",{\"id\":\"x\",\"status\":\"pass\"}"),
-			       t, sizeof(t)), 1);
+	ck_assert_int_eq(
+		agree(PATH_REPORT("group/container", "skip", ""),
+		      PATH_REPORT("cdev/iommufd", "skip", ",{\"id\":\"x\",\"status\":\"pass\"}"), t,
+		      sizeof(t)),
+		1);
 	ck_assert_ptr_nonnull(strstr(t, "case x only in cdev/iommufd: pass\n"));
-	ck_assert_int_eq(agree(PATH_REPORT("group/container", "skip", ",{\"id\":\"x\",\"status\":\"fail\"}"),
-			       PATH_REPORT("cdev/iommufd", "skip", ""), t, sizeof(t)), 1);
+	ck_assert_int_eq(
+		agree(PATH_REPORT("group/container", "skip", ",{\"id\":\"x\",\"status\":\"fail\"}"),
+		      PATH_REPORT("cdev/iommufd", "skip", ""), t, sizeof(t)),
+		1);
 	ck_assert_ptr_nonnull(strstr(t, "case x only in group/container: fail\n"));
 }
 END_TEST
@@ -241,7 +253,7 @@ START_TEST(access_paths_other_device_or_bad_report)
 	/* good has no access: the runs are named by their order; its flags are the same. */
 	ck_assert_int_eq(agree(good, REPORT("null", "3", "skip", ""), t, sizeof(t)), 1);
 	ck_assert_ptr_nonnull(strstr(t, "device: the first run mtty mtty-2 flags 7, the second "
-				     "run mtty mtty-2 flags 3\n"));
+					"run mtty mtty-2 flags 3\n"));
 	f = fmemopen(t, sizeof(t), "w");
 	ck_assert_int_eq(mc_expect_agree(mc_json_root(a), mc_json_root(b), f, err, sizeof(err)),
 			 -EINVAL);

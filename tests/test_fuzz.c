@@ -50,8 +50,8 @@ START_TEST(targets_match_files)
 		size_t len = strlen(de->d_name);
 		char name[64];
 
-		if (len < 3 || strcmp(de->d_name + len - 2, ".c") || !strncmp(de->d_name, "fuzz_", 5) ||
-		    !strncmp(de->d_name, "driver_", 7))
+		if (len < 3 || strcmp(de->d_name + len - 2, ".c") ||
+		    !strncmp(de->d_name, "fuzz_", 5) || !strncmp(de->d_name, "driver_", 7))
 			continue;
 		snprintf(name, sizeof(name), "%.*s", (int)(len - 2), de->d_name);
 		ck_assert_msg(mc_fuzz_target_find(name), "fuzz/%s has no table entry", de->d_name);
@@ -74,13 +74,15 @@ START_TEST(random_inputs_are_clean)
 	uint8_t buf[600];
 
 	for (int i = 0; i < 150; i++) {
-		size_t len = (size_t)(i % 3 == 0 ? rnd8() % 16 : i % 3 == 1 ? rnd8() : 300 + rnd8());
+		size_t len = (size_t)(i % 3 == 0 ? rnd8() % 16 :
+				      i % 3 == 1 ? rnd8() :
+						   300 + rnd8());
 		int rc;
 
 		for (size_t k = 0; k < len; k++)
 			buf[k] = rnd8();
 		if (i % 5 == 0 && len)
-			buf[0] &= 0x3f;	/* resume_stream: the device's own base, options */
+			buf[0] &= 0x3f; /* resume_stream: the device's own base, options */
 		rc = mc_fuzz_run(ctx, t, buf, len, &f);
 		ck_assert_msg(rc == 0, "%s input #%d (%zu bytes): rc %d %s %s", t->name, i, len, rc,
 			      f.clause, f.msg);
@@ -104,7 +106,7 @@ START_TEST(no_state_leaks)
 		a[k] = rnd8();
 		b[k] = rnd8();
 	}
-	a[0] = 1;	/* resume_stream: the device's own stream */
+	a[0] = 1; /* resume_stream: the device's own stream */
 	ctx->trace_on = true;
 	ck_assert_int_eq(mc_fuzz_run(ctx, t, a, sizeof(a), &f), 0);
 	first = ctx->trace;
@@ -119,11 +121,13 @@ END_TEST
 /* Each oracle can fail: a small input finds a defect of its area. */
 START_TEST(oracles_find_defects)
 {
-	static const uint8_t set_get[] = { 0x0f, 0x03 };		/* SET STOP_COPY, GET */
-	static const uint8_t argsz15[] = { 0, 15, 0, 0, 0, 2, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-	static const uint8_t no_end[] = { 1, 0, 0, 0, 0x09, 0x11, 0, 0 };	/* own, cut to 4360 */
+	static const uint8_t set_get[] = { 0x0f, 0x03 }; /* SET STOP_COPY, GET */
+	static const uint8_t argsz15[] = {
+		0, 15, 0, 0, 0, 2, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0
+	};
+	static const uint8_t no_end[] = { 1, 0, 0, 0, 0x09, 0x11, 0, 0 }; /* own, cut to 4360 */
 	static const uint8_t split36[] = { 0, 36, 0 };
-	static const uint8_t own[] = { 1 };	/* the device's own stream, whole */
+	static const uint8_t own[] = { 1 }; /* the device's own stream, whole */
 	static const struct {
 		const char *target, *defect, *clause;
 		const uint8_t *in;
@@ -145,7 +149,8 @@ START_TEST(oracles_find_defects)
 
 		ck_assert_int_eq(mc_fuzz_run(ctx, t, cases[i].in, cases[i].len, &f), 0);
 		mc_fuzz_ctx_close(ctx);
-		snprintf(spec, sizeof(spec), "%s:defect=%s", MC_FUZZ_DEFAULT_DEVICE, cases[i].defect);
+		snprintf(spec, sizeof(spec), "%s:defect=%s", MC_FUZZ_DEFAULT_DEVICE,
+			 cases[i].defect);
 		ctx = open_ctx(spec);
 		ck_assert_int_eq(mc_fuzz_run(ctx, t, cases[i].in, cases[i].len, &f), 1);
 		ck_assert_str_eq(f.clause, cases[i].clause);
@@ -173,7 +178,8 @@ START_TEST(write_plan_accounts)
 	ck_assert_int_eq(mc_set_state(ctx->dev, VFIO_DEVICE_STATE_RESUMING, &fd), 0);
 	mc_fuzz_in_init(&in, plan, sizeof(plan));
 	ck_assert_int_eq(mc_fuzz_write_plan(ctx, fd, own, len, &in, 3,
-					    MC_FUZZ_W_FAULTS | MC_FUZZ_W_CONTINUE, &r, &f), 0);
+					    MC_FUZZ_W_FAULTS | MC_FUZZ_W_CONTINUE, &r, &f),
+			 0);
 	ck_assert_int_eq(r.first_err, -EFAULT);
 	ck_assert(r.faulted && r.gap);
 	/* 100 bytes, a gap of 16, 4 one-byte writes; the device refuses the misaligned rest. */
@@ -197,7 +203,9 @@ START_TEST(finding_key_and_klog)
 	ck_assert_int_eq(mc_fuzz_fail(&f, "FSM-01", -EINVAL, 3, "x %d", 1), 1);
 	snprintf(f.klog, sizeof(f.klog), "4,1234: WARNING: CPU: 0 PID: 1 at vfio_main.c");
 	mc_fuzz_finding_key(&f, key, sizeof(key));
-	ck_assert_str_eq(key, "state_sequence|FSM-01|EINVAL|STOP_COPY|warn: WARNING: CPU: ? PID: ? at vfio_main.c");
+	ck_assert_str_eq(
+		key,
+		"state_sequence|FSM-01|EINVAL|STOP_COPY|warn: WARNING: CPU: ? PID: ? at vfio_main.c");
 	ck_assert_str_eq(f.msg, "x 1");
 	ck_assert(mc_klog_is_report("4,99: BUG: KASAN: slab-use-after-free in mtty_save"));
 	ck_assert(!mc_klog_is_report("6,100: vfio-mdev: mtty created"));
@@ -267,13 +275,18 @@ START_TEST(finding_key_dedups_reports)
 		ck_assert_msg(strcmp(a, b), "two reports, one key: %s", a);
 	}
 	klog_key(same[0][0], a, sizeof(a));
-	ck_assert_str_eq(a, "resume_stream|ROB-01|0|ERROR|kasan: BUG: KASAN: slab-use-after-free in handle_bar_read [mtty]");
+	ck_assert_str_eq(
+		a,
+		"resume_stream|ROB-01|0|ERROR|kasan: BUG: KASAN: slab-use-after-free in handle_bar_read [mtty]");
 	klog_key(differ[0][1], a, sizeof(a));
-	ck_assert_str_eq(strrchr(a, '|'), "|ubsan: UBSAN: array-index-out-of-bounds in samples/vfio-mdev/mtty.c:548:13");
+	ck_assert_str_eq(
+		strrchr(a, '|'),
+		"|ubsan: UBSAN: array-index-out-of-bounds in samples/vfio-mdev/mtty.c:548:13");
 	klog_key(same[2][0], a, sizeof(a));
 	ck_assert_str_eq(strrchr(a, '|'), "|kmemleak: unreferenced object 0x? (size 64):");
 	klog_key(same[3][0], a, sizeof(a));
-	ck_assert_str_eq(strrchr(a, '|'), "|hung_task: INFO: task ? blocked for more than 120 seconds.");
+	ck_assert_str_eq(strrchr(a, '|'),
+			 "|hung_task: INFO: task ? blocked for more than 120 seconds.");
 	klog_key("", a, sizeof(a));
 	ck_assert_str_eq(strrchr(a, '|'), "|");
 }
@@ -313,7 +326,10 @@ START_TEST(finding_keep_first_input)
 		ck_assert(fread(text, 1, sizeof(text) - 1, in) < sizeof(text) - 1);
 		fclose(in);
 		if (len > 4 && !strcmp(de->d_name + len - 4, ".key"))
-			ck_assert_msg(!strncmp(text, "FINDING resume_stream|ROB-01|0|ERROR|ubsan: UBSAN: ", 51), "%s", text);
+			ck_assert_msg(
+				!strncmp(text,
+					 "FINDING resume_stream|ROB-01|0|ERROR|ubsan: UBSAN: ", 51),
+				"%s", text);
 		else
 			ck_assert_msg(!strcmp(text, "abc") || !strcmp(text, ""), "%s", text);
 		unlink(path);
@@ -351,7 +367,8 @@ START_TEST(kmsg_note_format)
 		n += (size_t)r;
 	got[n] = '\0';
 	close(p[0]);
-	n = (size_t)snprintf(want, sizeof(want), "<5>migcheck-fuzz: resume_stream len=3 hex=052a4f\n"
+	n = (size_t)snprintf(want, sizeof(want),
+			     "<5>migcheck-fuzz: resume_stream len=3 hex=052a4f\n"
 			     "<5>migcheck-fuzz: state_sequence len=300 hex=");
 	for (size_t i = 0; i < 256; i++)
 		n += (size_t)snprintf(want + n, sizeof(want) - n, "%02x", data[i]);

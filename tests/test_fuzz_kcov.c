@@ -93,7 +93,7 @@ START_TEST(pcs_and_edges_are_counted_and_saturate)
 	ck_assert_uint_eq(map[mc_fuzz_kcov_index(MC_FUZZ_KCOV_R_PC, 0, 0, 0x10, sizeof(map))], 255);
 	ck_assert_uint_eq(map[mc_fuzz_kcov_index(MC_FUZZ_KCOV_R_PC, 1, 0, 0x20, sizeof(map))], 255);
 	ck_assert_uint_eq(nonzero(map, 0, half), 2);
-	ck_assert_uint_eq(nonzero(map, half, sizeof(map)), 2);	/* mtty->core, core->mtty */
+	ck_assert_uint_eq(nonzero(map, half, sizeof(map)), 2); /* mtty->core, core->mtty */
 
 	/* one PC twice: its counter is 2, and the self-edge counts once */
 	memset(map, 0, sizeof(map));
@@ -129,7 +129,7 @@ START_TEST(indexes_do_not_move_with_the_load_address)
 	uint64_t pa[5], pb[5];
 
 	ranges(&ra, MTTY);
-	ranges(&rb, MTTY + 0x35000);	/* the driver reloaded elsewhere */
+	ranges(&rb, MTTY + 0x35000); /* the driver reloaded elsewhere */
 	for (int i = 0; i < 5; i++) {
 		pa[i] = MTTY + off[i];
 		pb[i] = MTTY + 0x35000 + off[i];
@@ -165,9 +165,12 @@ START_TEST(comparisons_reach_the_hook)
 	static uint8_t map[MC_FUZZ_KCOV_COUNTERS];
 	struct mc_kcov_ranges rs, moved;
 	/* KCOV_TRACE_CMP records: type, arg1, arg2, pc; type 7 = const, 8 bytes; 2 = 2 bytes */
-	const uint64_t rec[] = { 7, 0x4d54545953544154ull, 0x1122, MTTY + 0x80,
-				 2, 5, 6, 0xffffffff81000100ull,	/* not in the ranges */
-				 2, 0xbeef, 0xbeef, CORE + 0x8 };
+	const uint64_t rec[] = { 7,	 0x4d54545953544154ull,
+				 0x1122, MTTY + 0x80,
+				 2,	 5,
+				 6,	 0xffffffff81000100ull, /* not in the ranges */
+				 2,	 0xbeef,
+				 0xbeef, CORE + 0x8 };
 	uint64_t site;
 	size_t c = sizeof(map) - sizeof(map) / 8;
 
@@ -234,7 +237,7 @@ START_TEST(counters_wanted_only_where_they_count)
 	bool kcov = access(MC_KCOV_PATH, R_OK | W_OK) == 0;
 
 	unsetenv("MIGCHECK_FUZZ_KCOV");
-	ck_assert(!mc_fuzz_kcov_wanted(NULL));		/* the default device is sim */
+	ck_assert(!mc_fuzz_kcov_wanted(NULL)); /* the default device is sim */
 	ck_assert(!mc_fuzz_kcov_wanted("sim:flags=3"));
 	ck_assert(!mc_fuzz_kcov_wanted("sim"));
 	ck_assert(!mc_fuzz_kcov_wanted("mdev:not-a-uuid"));
@@ -270,7 +273,8 @@ START_TEST(init_text_does_not_stretch_the_core_span)
 	      "ffffffff81e00000 T _etext\n"
 	      "ffffffff8297e820 t vfio_iommu_type1_init\n"
 	      "ffffffff82a015d0 t vfio_iommu_type1_cleanup\n"
-	      "ffffffff82a02000 t other_init\n", f);
+	      "ffffffff82a02000 t other_init\n",
+	      f);
 	fclose(f);
 	ck_assert_int_eq(mc_kcov_add_kernel(&rs, vfio, dir), 0);
 	ck_assert_uint_eq(rs.r[0].start, 0xffffffff8190f740ull);

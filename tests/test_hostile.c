@@ -120,16 +120,17 @@ START_TEST(many_files)
 	ck_assert_int_eq(fs.n, 1000);
 	for (int i = 0; i < 1000; i++) {
 		nth(i, name, data);
-		ck_assert_str_eq(fs.f[i].name, name);		/* sorted once, at the end */
+		ck_assert_str_eq(fs.f[i].name, name); /* sorted once, at the end */
 		ck_assert_str_eq(mc_rfiles_get(&fs, name)->data, data);
 	}
 	for (int i = 0; i < 1000; i += 2)
 		mc_rfiles_del(&fs, (nth(i, name, data), name));
-	ck_assert_int_eq(mc_rfiles_put(&fs, "f0001", "new", 3), 0);	/* replaced */
+	ck_assert_int_eq(mc_rfiles_put(&fs, "f0001", "new", 3), 0); /* replaced */
 	for (int i = 1000; i < 1700; i++) {
 		nth(i, name, data);
 		ck_assert_int_eq(i & 1 ? mc_rfiles_append(&fs, name, data, strlen(data)) :
-				 mc_rfiles_put(&fs, name, data, strlen(data)), 0);
+					 mc_rfiles_put(&fs, name, data, strlen(data)),
+				 0);
 	}
 	ck_assert_int_eq(fs.n, 500 + 700);
 	ck_assert_str_eq(mc_rfiles_get(&fs, "f0001")->data, "new");
@@ -145,17 +146,26 @@ END_TEST
 START_TEST(regions_that_wrap)
 {
 	static const char *const bad_regions[] = {
-		"0@0xffffffffffffffff+2", "0@18446744073709551615+1", "0@18446744073709551616+1",
-		"0@-1+1", "0@ 1+1", "0@1+-1", NULL,
+		"0@0xffffffffffffffff+2",
+		"0@18446744073709551615+1",
+		"0@18446744073709551616+1",
+		"0@-1+1",
+		"0@ 1+1",
+		"0@1+-1",
+		NULL,
 	};
 	static const char *const bad_dirty[] = {
-		"0@0xffffffffffffffff=aabb", "0@18446744073709551616=aa", "0@-1=aa", NULL,
+		"0@0xffffffffffffffff=aabb",
+		"0@18446744073709551616=aa",
+		"0@-1=aa",
+		NULL,
 	};
 	struct mc_regaccs r;
 	char err[256];
 
 	for (int i = 0; bad_regions[i]; i++)
-		ck_assert_msg(mc_regacc_parse(bad_regions[i], false, &r, err, sizeof(err)) == -EINVAL,
+		ck_assert_msg(mc_regacc_parse(bad_regions[i], false, &r, err, sizeof(err)) ==
+				      -EINVAL,
 			      "--state-regions %s accepted", bad_regions[i]);
 	for (int i = 0; bad_dirty[i]; i++)
 		ck_assert_msg(mc_regacc_parse(bad_dirty[i], true, &r, err, sizeof(err)) == -EINVAL,

@@ -20,22 +20,39 @@
 
 START_TEST(num_strict)
 {
-	static const struct { const char *s; unsigned flags; uint64_t max; int rc; uint64_t v; } t[] = {
-		{ "0", 0, 10, 0, 0 }, { "10", 0, 10, 0, 10 }, { "0x10", 0, 100, 0, 16 },
-		{ "11", 0, 10, -ERANGE, 0 }, { "-1", 0, UINT64_MAX, -EINVAL, 0 },
-		{ " 1", 0, 10, -EINVAL, 0 }, { "+1", 0, 10, -EINVAL, 0 }, { "", 0, 10, -EINVAL, 0 },
-		{ "1 ", 0, 10, -EINVAL, 0 }, { "1k", 0, 4096, -EINVAL, 0 },
+	static const struct {
+		const char *s;
+		unsigned flags;
+		uint64_t max;
+		int rc;
+		uint64_t v;
+	} t[] = {
+		{ "0", 0, 10, 0, 0 },
+		{ "10", 0, 10, 0, 10 },
+		{ "0x10", 0, 100, 0, 16 },
+		{ "11", 0, 10, -ERANGE, 0 },
+		{ "-1", 0, UINT64_MAX, -EINVAL, 0 },
+		{ " 1", 0, 10, -EINVAL, 0 },
+		{ "+1", 0, 10, -EINVAL, 0 },
+		{ "", 0, 10, -EINVAL, 0 },
+		{ "1 ", 0, 10, -EINVAL, 0 },
+		{ "1k", 0, 4096, -EINVAL, 0 },
 		{ "18446744073709551615", 0, UINT64_MAX, 0, UINT64_MAX },
 		{ "18446744073709551616", 0, UINT64_MAX, -ERANGE, 0 },
-		{ "4k", MC_NUM_SIZE, UINT64_MAX, 0, 4096 }, { "2M", MC_NUM_SIZE, UINT64_MAX, 0, 2 << 20 },
+		{ "4k", MC_NUM_SIZE, UINT64_MAX, 0, 4096 },
+		{ "2M", MC_NUM_SIZE, UINT64_MAX, 0, 2 << 20 },
 		{ "1t", MC_NUM_SIZE, UINT64_MAX, 0, 1ull << 40 },
 		{ "17179869183g", MC_NUM_SIZE, UINT64_MAX, 0, 17179869183ull << 30 },
 		{ "17179869184g", MC_NUM_SIZE, UINT64_MAX, -ERANGE, 0 },
 		{ "17179869185g", MC_NUM_SIZE, UINT64_MAX, -ERANGE, 0 },
-		{ "4kb", MC_NUM_SIZE, UINT64_MAX, -EINVAL, 0 }, { "k", MC_NUM_SIZE, 10, -EINVAL, 0 },
-		{ "-4k", MC_NUM_SIZE, UINT64_MAX, -EINVAL, 0 }, { "4x", MC_NUM_SIZE, 10, -EINVAL, 0 },
-		{ "010", 0, 10, 0, 8 }, { "010", MC_NUM_DEC, 10, 0, 10 },	/* a seed, a count */
-		{ "0x10", MC_NUM_DEC, 100, -EINVAL, 0 }, { "-1", MC_NUM_DEC, 10, -EINVAL, 0 },
+		{ "4kb", MC_NUM_SIZE, UINT64_MAX, -EINVAL, 0 },
+		{ "k", MC_NUM_SIZE, 10, -EINVAL, 0 },
+		{ "-4k", MC_NUM_SIZE, UINT64_MAX, -EINVAL, 0 },
+		{ "4x", MC_NUM_SIZE, 10, -EINVAL, 0 },
+		{ "010", 0, 10, 0, 8 },
+		{ "010", MC_NUM_DEC, 10, 0, 10 }, /* a seed, a count */
+		{ "0x10", MC_NUM_DEC, 100, -EINVAL, 0 },
+		{ "-1", MC_NUM_DEC, 10, -EINVAL, 0 },
 		{ "18446744073709551616", MC_NUM_DEC, UINT64_MAX, -ERANGE, 0 },
 	};
 	uint64_t v;
@@ -43,7 +60,8 @@ START_TEST(num_strict)
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		v = 12345;
 		ck_assert_msg(mc_num_parse(t[i].s, t[i].flags, 0, t[i].max, &v) == t[i].rc,
-			      "'%s': rc %d", t[i].s, mc_num_parse(t[i].s, t[i].flags, 0, t[i].max, &v));
+			      "'%s': rc %d", t[i].s,
+			      mc_num_parse(t[i].s, t[i].flags, 0, t[i].max, &v));
 		ck_assert_msg(v == (t[i].rc ? 12345 : t[i].v), "'%s' gave %llu", t[i].s,
 			      (unsigned long long)v);
 	}
@@ -88,7 +106,7 @@ START_TEST(file_regular_only)
 	ck_assert_ptr_null(buf);
 	snprintf(link, sizeof(link), "%s/link", dir);
 	ck_assert_int_eq(symlink(reg, link), 0);
-	ck_assert_int_eq(mc_file_read(link, 10, 0, &buf, &len), 0);	/* followed */
+	ck_assert_int_eq(mc_file_read(link, 10, 0, &buf, &len), 0); /* followed */
 	free(buf);
 	ck_assert_int_eq(mc_file_read(link, 10, MC_FILE_NOFOLLOW, &buf, &len), -ELOOP);
 	unlink(link);
@@ -119,19 +137,29 @@ START_TEST(term_escapes)
 	ck_assert_str_eq(esc("a\0b", 3), "a\\x00b");
 	ck_assert_str_eq(esc("back\\slash", 10), "back\\\\slash");
 	ck_assert_str_eq(esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14),
-			 "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");	/* UTF-8 kept */
-	ck_assert_str_eq(esc("\xc2\x9b" "2J", 4), "\\xc2\\x9b2J");		/* C1 CSI */
-	ck_assert_str_eq(esc("\xe2\x80\xae", 3), "\\xe2\\x80\\xae");		/* RLO */
-	ck_assert_str_eq(esc("a\xe2\x80\x8b" "b", 5), "a\\xe2\\x80\\x8bb");	/* ZWSP */
-	ck_assert_str_eq(esc("\xe2\x81\xa0", 3), "\\xe2\\x81\\xa0");		/* WJ */
-	ck_assert_str_eq(esc("\xef\xbb\xbf", 3), "\\xef\\xbb\\xbf");		/* BOM */
+			 "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"); /* UTF-8 kept */
+	ck_assert_str_eq(esc("\xc2\x9b"
+			     "2J",
+			     4),
+			 "\\xc2\\x9b2J");			     /* C1 CSI */
+	ck_assert_str_eq(esc("\xe2\x80\xae", 3), "\\xe2\\x80\\xae"); /* RLO */
+	ck_assert_str_eq(esc("a\xe2\x80\x8b"
+			     "b",
+			     5),
+			 "a\\xe2\\x80\\x8bb");			     /* ZWSP */
+	ck_assert_str_eq(esc("\xe2\x81\xa0", 3), "\\xe2\\x81\\xa0"); /* WJ */
+	ck_assert_str_eq(esc("\xef\xbb\xbf", 3), "\\xef\\xbb\\xbf"); /* BOM */
 	ck_assert_str_eq(esc("\xe2\x80\x90\xef\xbb\xbe", 6),
-			 "\xe2\x80\x90\xef\xbb\xbe");	/* hyphen, U+FEFE kept */
-	ck_assert_str_eq(esc("\xff\xc3", 2), "\\xff\\xc3");			/* not UTF-8 */
-	ck_assert_str_eq(esc("\xc0\xaf", 2), "\\xc0\\xaf");			/* overlong */
-	ck_assert_str_eq(esc("\xed\xa0\x80", 3), "\\xed\\xa0\\x80");		/* surrogate */
-	ck_assert_uint_eq(mc_term_escape(small, 5, "ab\x1b" "cd", 5), 8);
-	ck_assert_str_eq(small, "ab");		/* cut before an escape that does not fit */
+			 "\xe2\x80\x90\xef\xbb\xbe");		     /* hyphen, U+FEFE kept */
+	ck_assert_str_eq(esc("\xff\xc3", 2), "\\xff\\xc3");	     /* not UTF-8 */
+	ck_assert_str_eq(esc("\xc0\xaf", 2), "\\xc0\\xaf");	     /* overlong */
+	ck_assert_str_eq(esc("\xed\xa0\x80", 3), "\\xed\\xa0\\x80"); /* surrogate */
+	ck_assert_uint_eq(mc_term_escape(small, 5,
+					 "ab\x1b"
+					 "cd",
+					 5),
+			  8);
+	ck_assert_str_eq(small, "ab"); /* cut before an escape that does not fit */
 	ck_assert_str_eq(mc_term_str(small, sizeof(small), "x\x1b"), "x\\x1b");
 }
 END_TEST
@@ -175,7 +203,7 @@ START_TEST(klog_long_line)
 	memcpy(log + n, "\nBUG: next\n", 11);
 	in = fmemopen(log, n + 11, "r");
 	o = fmemopen(out, sizeof(out), "w");
-	ck_assert_int_eq(mc_klog_filter(in, o), 1);	/* the long line's tail is not a line */
+	ck_assert_int_eq(mc_klog_filter(in, o), 1); /* the long line's tail is not a line */
 	fclose(in);
 	fclose(o);
 	ck_assert_str_eq(out, "BUG: next\n");

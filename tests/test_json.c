@@ -26,9 +26,13 @@ static struct mc_json_doc *parse_ok(const char *text)
 
 START_TEST(test_scalars)
 {
-	static const struct { const char *text; enum mc_json_type t; } rows[] = {
-		{ "null", MC_JSON_NULL }, { "true", MC_JSON_BOOL }, { "false", MC_JSON_BOOL },
-		{ "0", MC_JSON_NUMBER }, { "-0.5e+3", MC_JSON_NUMBER }, { "\"\"", MC_JSON_STRING },
+	static const struct {
+		const char *text;
+		enum mc_json_type t;
+	} rows[] = {
+		{ "null", MC_JSON_NULL },	  { "true", MC_JSON_BOOL },
+		{ "false", MC_JSON_BOOL },	  { "0", MC_JSON_NUMBER },
+		{ "-0.5e+3", MC_JSON_NUMBER },	  { "\"\"", MC_JSON_STRING },
 		{ " \t\r\n[]\n", MC_JSON_ARRAY }, { "{}", MC_JSON_OBJECT },
 	};
 
@@ -53,7 +57,7 @@ START_TEST(test_numbers)
 	ck_assert(i == INT64_MAX);
 	ck_assert_int_eq(mc_json_int(mc_json_at(a, 1), &i), 0);
 	ck_assert(i == INT64_MIN);
-	ck_assert_int_eq(mc_json_int(mc_json_at(a, 2), &i), -EINVAL);	/* 2^63 */
+	ck_assert_int_eq(mc_json_int(mc_json_at(a, 2), &i), -EINVAL); /* 2^63 */
 	ck_assert_int_eq(mc_json_number(mc_json_at(a, 2), &d), 0);
 	ck_assert(d == 9223372036854775808.0);
 	ck_assert_int_eq(mc_json_int(mc_json_at(a, 3), &i), 0);
@@ -63,7 +67,7 @@ START_TEST(test_numbers)
 	ck_assert(d == 1.5);
 	ck_assert_int_eq(mc_json_int(mc_json_at(a, 5), &i), 0);
 	ck_assert_int_eq(i, 0);
-	ck_assert_int_eq(mc_json_number(mc_json_at(a, 6), &d), 0);	/* underflow is 0 */
+	ck_assert_int_eq(mc_json_number(mc_json_at(a, 6), &d), 0); /* underflow is 0 */
 	ck_assert(d == 0.0);
 	ck_assert_int_eq(mc_json_number(mc_json_at(a, 7), &d), 0);
 	ck_assert(d == 0.1);
@@ -94,9 +98,9 @@ END_TEST
 
 START_TEST(test_lookup)
 {
-	struct mc_json_doc *doc = parse_ok(
-		"{\n  \"zeta\": 1,\n  \"alpha\": {\"b\": [10, {\"c\": true}]},\n"
-		"  \"mid\": null, \"\": \"empty\"\n}");
+	struct mc_json_doc *doc =
+		parse_ok("{\n  \"zeta\": 1,\n  \"alpha\": {\"b\": [10, {\"c\": true}]},\n"
+			 "  \"mid\": null, \"\": \"empty\"\n}");
 	const struct mc_json *r = mc_json_root(doc), *v;
 	const char *key;
 	bool b;
@@ -162,10 +166,10 @@ static const struct bad {
 	{ "\"a\tb\"", 1, 3, "control character" },
 	{ "\"a\nb\"", 1, 3, "control character" },
 	{ "\"\xc3\"", 1, 2, "UTF-8" },
-	{ "\"\xc0\xaf\"", 1, 2, "UTF-8" },		/* overlong '/' */
-	{ "\"\xed\xa0\x80\"", 1, 2, "UTF-8" },		/* encoded surrogate */
-	{ "\"\xf4\x90\x80\x80\"", 1, 2, "UTF-8" },	/* above U+10FFFF */
-	{ "[\"\xc3\xa9\xc3\xa9\", \"\xff\"]", 1, 9, "UTF-8" },	/* columns count chars */
+	{ "\"\xc0\xaf\"", 1, 2, "UTF-8" },		       /* overlong '/' */
+	{ "\"\xed\xa0\x80\"", 1, 2, "UTF-8" },		       /* encoded surrogate */
+	{ "\"\xf4\x90\x80\x80\"", 1, 2, "UTF-8" },	       /* above U+10FFFF */
+	{ "[\"\xc3\xa9\xc3\xa9\", \"\xff\"]", 1, 9, "UTF-8" }, /* columns count chars */
 	{ "\"abc", 1, 1, "unterminated" },
 	{ "\"abc\\", 1, 1, "unterminated" },
 	{ "01", 1, 1, "leading zero" },
@@ -202,14 +206,14 @@ START_TEST(test_invalid)
 	size_t len = strlen(b->text);
 	int rc;
 
-	if (!strcmp(b->text, "[1]"))	/* the embedded-NUL row */
+	if (!strcmp(b->text, "[1]")) /* the embedded-NUL row */
 		len = 4;
 	rc = mc_json_parse(b->text, len, NULL, &doc, &err);
 	ck_assert_msg(rc == -EINVAL, "row %d: rc %d for %s", _i, rc, b->text);
 	ck_assert_ptr_null(doc);
 	ck_assert_msg(err.line == b->line && err.col == b->col && strstr(err.msg, b->msg),
-		      "row %d (%s): got %u:%u \"%s\", want %u:%u \"%s\"", _i, b->text,
-		      err.line, err.col, err.msg, b->line, b->col, b->msg);
+		      "row %d (%s): got %u:%u \"%s\", want %u:%u \"%s\"", _i, b->text, err.line,
+		      err.col, err.msg, b->line, b->col, b->msg);
 }
 END_TEST
 
@@ -332,7 +336,8 @@ START_TEST(test_file)
 	fputs("{\"summary\": {\"counts\": {\"fail\": 2}}}\n", f);
 	fclose(f);
 	ck_assert_int_eq(mc_json_parse_file(path, NULL, &doc, &err), 0);
-	ck_assert_int_eq(mc_json_int(mc_json_path(mc_json_root(doc), "summary.counts.fail"), &i), 0);
+	ck_assert_int_eq(mc_json_int(mc_json_path(mc_json_root(doc), "summary.counts.fail"), &i),
+			 0);
 	ck_assert_int_eq(i, 2);
 	mc_json_free(doc);
 	unlink(path);
@@ -345,13 +350,26 @@ END_TEST
 
 START_TEST(test_utf8_decode)
 {
-	static const struct { const char *s; int n; uint32_t cp; } rows[] = {
-		{ "A", 1, 'A' }, { "\xc2\x80", 2, 0x80 }, { "\xdf\xbf", 2, 0x7ff },
-		{ "\xe0\xa0\x80", 3, 0x800 }, { "\xef\xbf\xbf", 3, 0xffff },
-		{ "\xf0\x90\x80\x80", 4, 0x10000 }, { "\xf4\x8f\xbf\xbf", 4, 0x10ffff },
-		{ "\x80", -1, 0 }, { "\xc1\xbf", -1, 0 }, { "\xe0\x9f\xbf", -1, 0 },
-		{ "\xed\xbf\xbf", -1, 0 }, { "\xf0\x8f\xbf\xbf", -1, 0 }, { "\xf5\x80\x80\x80", -1, 0 },
-		{ "\xe2\x82", -1, 0 }, { "\xe2\x28\xa1", -1, 0 },
+	static const struct {
+		const char *s;
+		int n;
+		uint32_t cp;
+	} rows[] = {
+		{ "A", 1, 'A' },
+		{ "\xc2\x80", 2, 0x80 },
+		{ "\xdf\xbf", 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 0x800 },
+		{ "\xef\xbf\xbf", 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 4, 0x10000 },
+		{ "\xf4\x8f\xbf\xbf", 4, 0x10ffff },
+		{ "\x80", -1, 0 },
+		{ "\xc1\xbf", -1, 0 },
+		{ "\xe0\x9f\xbf", -1, 0 },
+		{ "\xed\xbf\xbf", -1, 0 },
+		{ "\xf0\x8f\xbf\xbf", -1, 0 },
+		{ "\xf5\x80\x80\x80", -1, 0 },
+		{ "\xe2\x82", -1, 0 },
+		{ "\xe2\x28\xa1", -1, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {

@@ -83,8 +83,9 @@ START_TEST(pcset_keeps_in_range_once)
 {
 	struct mc_kcov_ranges rs = { 0 };
 	struct mc_pcset s = { 0 };
-	const uint64_t rec[] = { 0xffffffffc0200010ull, 0xffffffff81000100ull, 0xffffffffc0200010ull,
-				 0xffffffffc0200400ull, 0xffffffff81200404ull };
+	const uint64_t rec[] = { 0xffffffffc0200010ull, 0xffffffff81000100ull,
+				 0xffffffffc0200010ull, 0xffffffffc0200400ull,
+				 0xffffffff81200404ull };
 	uint64_t *sorted;
 
 	ck_assert_int_eq(mc_kcov_add_module(&rs, "mtty", FIX), 0);
@@ -162,7 +163,6 @@ START_TEST(one_read_gives_ranges_and_symbols)
 }
 END_TEST
 
-
 static void ranges_and_symtab(const char *dir, struct mc_kcov_ranges *rs,
 			      struct mc_kcov_symtab **st, struct mc_kallsyms **ks)
 {
@@ -200,7 +200,7 @@ START_TEST(spans_copy_answers_alike)
 	ck_assert_ptr_null(strstr(cut, "other_fn"));
 	ck_assert_ptr_null(strstr(cut, "startup_64"));
 	ck_assert_ptr_nonnull(strstr(cut, " _text"));
-	ck_assert_ptr_nonnull(strstr(cut, "iommufd_device_bind"));	/* ends the VFIO span */
+	ck_assert_ptr_nonnull(strstr(cut, "iommufd_device_bind")); /* ends the VFIO span */
 	free(cut);
 	ranges_and_symtab(dir, &b, &sb, &ks);
 	ck_assert_mem_eq(&a, &b, sizeof(a));
@@ -245,7 +245,8 @@ START_TEST(run_writes_pc_lists)
 	ck_assert_int_eq(mc_kcov_run_write(&kr, dir), 0);
 	snprintf(path, sizeof(path), "%s/kcov-total.pcs", dir);
 	text = mc_test_slurp(path, NULL);
-	ck_assert_str_eq(text,
+	ck_assert_str_eq(
+		text,
 		"# migcheck kcov: one PC a line, 0x<pc> <module|vmlinux> <symbol>+0x<offset>\n"
 		"# range mtty 0xffffffffc0200000 0xffffffffc0201000 load 0xffffffffc0200000\n"
 		"# range vmlinux 0xffffffff81200000 0xffffffff81201000 load 0xffffffff81200000\n"
@@ -256,7 +257,9 @@ START_TEST(run_writes_pc_lists)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/kcov-cases.pcs", dir);
 	text = mc_test_slurp(path, NULL);
-	ck_assert_ptr_nonnull(strstr(text, "# case FSM-01:a\n"
+	ck_assert_ptr_nonnull(strstr(
+		text,
+		"# case FSM-01:a\n"
 		"0xffffffff81200404 vmlinux vfio_ioctl_device_feature+0x4\n"
 		"0xffffffffc0200850 mtty mtty_save_device_data+0x50\n"
 		"# case FSM-01:b\n# lost overflow\n0xffffffffc0200304 mtty mtty_set_state+0x4\n"));

@@ -27,8 +27,8 @@
 #define UUID "5f3f1b3c-2a6e-4c1e-9d1f-0a1b2c3d4e5f"
 #define BDF "0000:00:04.0"
 
-static char base[PATH_MAX];	/* per run */
-static char root[PATH_MAX];	/* per test, inside base */
+static char base[PATH_MAX]; /* per run */
+static char root[PATH_MAX]; /* per test, inside base */
 
 /* <root>/<fmt...> into a static buffer (one live result at a time is enough here). */
 static const char *at(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -147,7 +147,8 @@ static void fake_mdev(void)
 	put(at("sys/module/mtty/srcversion"), "0123456789ABCDEF\n", 0644);
 	ln(at("sys/module/mtty"), at("sys/bus/mdev/drivers/mtty/module"));
 	ln(at("sys/bus/mdev/drivers/mtty"), at("sys/devices/virtual/mtty/mtty/%s/driver", UUID));
-	ln(at("sys/kernel/iommu_groups/7"), at("sys/devices/virtual/mtty/mtty/%s/iommu_group", UUID));
+	ln(at("sys/kernel/iommu_groups/7"),
+	   at("sys/devices/virtual/mtty/mtty/%s/iommu_group", UUID));
 	ln(at("sys/devices/virtual/mtty/mtty/mdev_supported_types/mtty-2"),
 	   at("sys/devices/virtual/mtty/mtty/%s/mdev_type", UUID));
 	ln(dev, at("sys/bus/mdev/devices/%s", UUID));
@@ -163,11 +164,13 @@ static void fake_pci(const char *bdf, const char *driver, bool group)
 	put(at("sys/devices/pci0000:00/%s/device", bdf), "0x1533\n", 0644);
 	if (driver) {
 		mkdir_p(at("sys/bus/pci/drivers/%s", driver));
-		ln(at("sys/bus/pci/drivers/%s", driver), at("sys/devices/pci0000:00/%s/driver", bdf));
+		ln(at("sys/bus/pci/drivers/%s", driver),
+		   at("sys/devices/pci0000:00/%s/driver", bdf));
 	}
 	if (group) {
 		mkdir_p(at("sys/kernel/iommu_groups/5"));
-		ln(at("sys/kernel/iommu_groups/5"), at("sys/devices/pci0000:00/%s/iommu_group", bdf));
+		ln(at("sys/kernel/iommu_groups/5"),
+		   at("sys/devices/pci0000:00/%s/iommu_group", bdf));
 	}
 	ln(dev, at("sys/bus/pci/devices/%s", bdf));
 }
@@ -312,7 +315,7 @@ START_TEST(test_noiommu_node)
 {
 	fake_pci(BDF, "vfio-pci", true);
 	put(at("dev/vfio/vfio"), "", 0666);
-	mkdir_p(at("dev/vfio/noiommu-5"));	/* a directory: opening it read-write fails */
+	mkdir_p(at("dev/vfio/noiommu-5")); /* a directory: opening it read-write fails */
 	open_fails("pci", BDF, EISDIR, "vfio/noiommu-5");
 }
 END_TEST
@@ -321,7 +324,8 @@ END_TEST
 static void expect_eacces(void)
 {
 	open_fails("mdev", UUID, EACCES, "permission denied opening ");
-	open_fails("mdev", UUID, EACCES, "vfio/7 (run as root or add the user to the group owning it)");
+	open_fails("mdev", UUID, EACCES,
+		   "vfio/7 (run as root or add the user to the group owning it)");
 }
 
 START_TEST(test_permission_denied)
@@ -342,7 +346,7 @@ START_TEST(test_permission_denied)
 	if (pid == 0) {
 		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 			_exit(77);
-		expect_eacces();	/* a failed assertion exits the child non-zero */
+		expect_eacces(); /* a failed assertion exits the child non-zero */
 		_exit(0);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -448,10 +452,10 @@ START_TEST(test_scan_lists_mdev_with_error)
 
 	fake_mdev();
 	fake_pci(BDF, "vfio-pci", true);
-	fake_pci("0000:00:05.0", "e1000e", true);	/* not VFIO: not listed */
+	fake_pci("0000:00:05.0", "e1000e", true); /* not VFIO: not listed */
 	put(at("dev/vfio/devices/vfio3"), "", 0666);
 	ln(at("sys/devices/pci0000:00/%s", BDF), at("sys/class/vfio-dev/vfio3/device"));
-	put(at("dev/vfio/devices/vfio9"), "", 0666);	/* no sysfs side: its own entry */
+	put(at("dev/vfio/devices/vfio9"), "", 0666); /* no sysfs side: its own entry */
 
 	ck_assert_int_eq(mc_devlist_scan(&list, &n, err, sizeof(err)), 0);
 	ck_assert_int_eq(count_fds(), before);
@@ -462,7 +466,8 @@ START_TEST(test_scan_lists_mdev_with_error)
 	ck_assert_int_eq(list[0].group, 7);
 	ck_assert_int_eq(list[0].open_err, -ENOENT);
 	ck_assert_msg(strstr(list[0].error, "mdev:" UUID ": no ") &&
-		      strstr(list[0].error, "is the vfio module loaded?"), "%s", list[0].error);
+			      strstr(list[0].error, "is the vfio module loaded?"),
+		      "%s", list[0].error);
 	ck_assert_str_eq(list[1].spec, "pci:" BDF);
 	ck_assert_str_eq(list[1].driver, "vfio-pci");
 	ck_assert_str_eq(list[1].type, "8086:1533");
@@ -484,7 +489,7 @@ START_TEST(test_pick)
 	memset(e, 0, sizeof(e));
 	e[0].open_err = -EBUSY;
 	e[0].mig_flags = 7;
-	e[1].mig_flags = 0;	/* opened, but no STOP_COPY */
+	e[1].mig_flags = 0; /* opened, but no STOP_COPY */
 	e[2].mig_flags = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P;
 	ck_assert_int_eq(mc_devlist_pick(e, 3), 2);
 	ck_assert_int_eq(mc_devlist_pick(e, 2), -1);

@@ -80,8 +80,8 @@ static void teardown(void)
 }
 
 static const char *const attr_files[] = {
-	"require-start", "require-end", "probability", "verbose", "task-filter",
-	"stacktrace-depth", "ignore-gfp-wait", NULL,
+	"require-start", "require-end",	     "probability",	"verbose",
+	"task-filter",	 "stacktrace-depth", "ignore-gfp-wait", NULL,
 };
 
 /* What a debug kernel has: fail-nth, and both attributes with their files. */
@@ -133,9 +133,12 @@ END_TEST
 START_TEST(span_from_sysfs_sections)
 {
 	static const char *const secs[][2] = {
-		{ ".text", "0xffffffffc3200000" }, { ".text.unlikely", "0xffffffffc3200800" },
-		{ ".exit.text", "0xffffffffc3200900" }, { ".rodata", "0xffffffffc3202000" },
-		{ ".data", "0xffffffffc3204000" }, { ".init.text", "0xffffffffc3300000" },
+		{ ".text", "0xffffffffc3200000" },
+		{ ".text.unlikely", "0xffffffffc3200800" },
+		{ ".exit.text", "0xffffffffc3200900" },
+		{ ".rodata", "0xffffffffc3202000" },
+		{ ".data", "0xffffffffc3204000" },
+		{ ".init.text", "0xffffffffc3300000" },
 		{ ".gnu.linkonce.this_module", "0xffffffffc3204100" },
 	};
 	char dir[160], leaf[256];

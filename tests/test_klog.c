@@ -17,8 +17,8 @@
 static const struct {
 	const char *file, *kind;
 	int reports;
-	const char *line;	/* one of the first report's first lines, or NULL */
-	const char *not;	/* a line near the first report that is not one of them */
+	const char *line;  /* one of the first report's first lines, or NULL */
+	const char * not ; /* a line near the first report that is not one of them */
 } excerpts[] = {
 	{ "kasan.txt", "kasan", 2, "Read of size 8 at addr ffff888004c1a018", "Disabling lock" },
 	{ "kfence.txt", "kfence", 2, "Use-after-free read at 0x00000000a1b2c3d4", NULL },
@@ -69,9 +69,11 @@ START_TEST(excerpt_kinds_and_first_lines)
 	ck_assert_int_eq(group_file(path, excerpts[_i].kind, first, sizeof(first)),
 			 excerpts[_i].reports);
 	if (excerpts[_i].line)
-		ck_assert_msg(strstr(first, excerpts[_i].line), "%s: first lines:\n%s", path, first);
-	if (excerpts[_i].not)
-		ck_assert_msg(!strstr(first, excerpts[_i].not), "%s: first lines:\n%s", path, first);
+		ck_assert_msg(strstr(first, excerpts[_i].line), "%s: first lines:\n%s", path,
+			      first);
+	if (excerpts[_i].not )
+		ck_assert_msg(!strstr(first, excerpts[_i].not ), "%s: first lines:\n%s", path,
+			      first);
 }
 END_TEST
 
@@ -87,7 +89,7 @@ START_TEST(first_lines_are_bounded)
 		kept += mc_klog_group_line(&g, line) == 2;
 	}
 	ck_assert_int_eq(kept, MC_KLOG_REPORT_LINES - 1);
-	ck_assert_ptr_null(g.kind);	/* closed after MC_KLOG_REPORT_SPAN lines */
+	ck_assert_ptr_null(g.kind); /* closed after MC_KLOG_REPORT_SPAN lines */
 	ck_assert_int_eq(mc_klog_group_line(&g, "4,200: a line after it"), 0);
 }
 END_TEST
@@ -95,20 +97,24 @@ END_TEST
 START_TEST(renderings)
 {
 	/* mc_klog_read()'s "prio,seq: ", dmesg's timestamps, a bare line, a journal's prefix */
-	ck_assert_str_eq(mc_klog_kind("3,812: BUG: KASAN: slab-out-of-bounds in f+0x1/0x2"), "kasan");
+	ck_assert_str_eq(mc_klog_kind("3,812: BUG: KASAN: slab-out-of-bounds in f+0x1/0x2"),
+			 "kasan");
 	ck_assert_str_eq(mc_klog_kind("[ 1.0] UBSAN: shift-out-of-bounds in a.c:1:2"), "ubsan");
 	ck_assert_str_eq(mc_klog_kind("unreferenced object 0xffff8880 (size 8):"), "kmemleak");
 	ck_assert_str_eq(mc_klog_kind("Dec 02 kernel: kmemleak: 1 new suspected memory leaks "
-				      "(see /sys/kernel/debug/kmemleak)"), "kmemleak");
+				      "(see /sys/kernel/debug/kmemleak)"),
+			 "kmemleak");
 	ck_assert_str_eq(mc_klog_kind("4,9: BUG kmalloc-64 (Not tainted): Poison overwritten"),
 			 "slab");
 	ck_assert_str_eq(mc_klog_kind("0,9: Kernel panic - not syncing: Fatal exception"), "panic");
 	ck_assert_str_eq(mc_klog_kind("4,9: Oops: general protection fault, probably for "
-				      "non-canonical address"), "oops");
+				      "non-canonical address"),
+			 "oops");
 	ck_assert_str_eq(mc_klog_kind("2,9: kernel BUG at mm/slub.c:512!"), "bug");
 	ck_assert_str_eq(mc_klog_kind("4,9: refcount_t: underflow; use-after-free."), "refcount");
 	ck_assert_ptr_null(mc_klog_kind("6,9: kmemleak: Automatic memory scanning thread started"));
-	ck_assert_ptr_null(mc_klog_kind("6,9: kasan: KernelAddressSanitizer initialized (generic)"));
+	ck_assert_ptr_null(
+		mc_klog_kind("6,9: kasan: KernelAddressSanitizer initialized (generic)"));
 	ck_assert_ptr_null(mc_klog_kind("6,9: DEBUG: no BUGS here"));
 	ck_assert(mc_klog_is_end("[ 1.0] ---[ end trace 0000000000000000 ]---"));
 	ck_assert(mc_klog_is_end("3,4: ==================================================="));

@@ -51,14 +51,22 @@ static int hook_end(void *priv, const struct mc_report *rep)
 }
 
 static const struct mc_reporter_ops hook_reporter = {
-	.name = "printk", .begin = hook_begin, .result = hook_result, .end = hook_end,
+	.name = "printk",
+	.begin = hook_begin,
+	.result = hook_result,
+	.end = hook_end,
 };
 
 static struct mc_report *run(const char *spec, const char *only, int *code)
 {
 	struct mc_run_opts o = {
-		.device = spec, .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = only,
+		.device = spec,
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = only,
 		.reporter = &hook_reporter,
 	};
 	struct mc_report *rep = NULL;
@@ -85,8 +93,8 @@ static void check_charged(const struct mc_report *rep, int code, const char *whe
 	for (int i = 0; i < rep->ncases; i++)
 		if (&rep->cases[i] != rob)
 			ck_assert_msg(rep->cases[i].status == MC_PASS ||
-				      rep->cases[i].status == MC_SKIP, "%s: %s",
-				      rep->cases[i].name, rep->cases[i].detail);
+					      rep->cases[i].status == MC_SKIP,
+				      "%s: %s", rep->cases[i].name, rep->cases[i].detail);
 	ck_assert_msg(rob->status == MC_FAIL, "%s", rob->detail);
 	ck_assert_msg(strstr(rob->detail, where), "want \"%s\" in:\n%s", where, rob->detail);
 	ck_assert_int_eq(code, 1);
@@ -148,7 +156,7 @@ START_TEST(phases_come_first)
 	const struct mc_case_result *rob;
 
 	report_line = "BUG: KFENCE: use-after-free read in sim_late+0x5c/0x1a0 [sim]";
-	at_result = -2;		/* after the last case, long after the cases' reports */
+	at_result = -2; /* after the last case, long after the cases' reports */
 	rep = run("sim:flags=7:defect=warn_on_bad_stream", NULL, &code);
 	rob = find(rep, "rob.klog");
 	ck_assert_msg(rob->status == MC_FAIL, "%s", rob->detail);
@@ -156,7 +164,7 @@ START_TEST(phases_come_first)
 		      rob->detail);
 	ck_assert_msg(strstr(rob->detail, ") (kfence): BUG: KFENCE: use-after-free"), "%s",
 		      rob->detail);
-	ck_assert_msg(strlen(rob->detail) > 900, "%zu", strlen(rob->detail));	/* full */
+	ck_assert_msg(strlen(rob->detail) > 900, "%zu", strlen(rob->detail)); /* full */
 	mc_report_free(rep);
 }
 END_TEST
@@ -186,7 +194,7 @@ START_TEST(report_after_the_last_case)
 	char want[512];
 
 	report_line = "unreferenced object 0xffff888004d2e800 (size 512):";
-	at_result = -2;		/* after the last case before ROB-01's */
+	at_result = -2; /* after the last case before ROB-01's */
 	rep = run("sim:flags=7", ONLY, &code);
 	snprintf(want, sizeof(want), "\nafter the last case (%s) (kmemleak): %s",
 		 rep->cases[rep->ncases - 2].name, report_line);
@@ -201,7 +209,7 @@ START_TEST(report_after_rob01_read_the_log)
 	struct mc_report *rep;
 
 	report_line = "UBSAN: shift-out-of-bounds in drivers/vfio/sim/sim.c:12:3";
-	at_result = -1;		/* after ROB-01's own result */
+	at_result = -1; /* after ROB-01's own result */
 	rep = run("sim:flags=7", ONLY, &code);
 	check_charged(rep, code, "\nafter the last case (ubsan): UBSAN: shift-out-of-bounds");
 	ck_assert_int_eq(rep->exit_code, 1);
@@ -221,13 +229,14 @@ START_TEST(leak_found_after_the_group)
 	rob = find(rep, "rob.klog");
 	ck_assert_msg(rob->status == MC_FAIL, "%s", rob->detail);
 	ck_assert_msg(strstr(rob->detail, "\nkmemleak scan after the RES cases (kmemleak): "
-				       "unreferenced object 0x"), "%s", rob->detail);
-	ck_assert_msg(strstr(rob->detail, "\n  |     mc_sim_resume_feed+0x1a0/0x400 [sim]\n"),
+					  "unreferenced object 0x"),
 		      "%s", rob->detail);
+	ck_assert_msg(strstr(rob->detail, "\n  |     mc_sim_resume_feed+0x1a0/0x400 [sim]\n"), "%s",
+		      rob->detail);
 	for (int i = 0; i < rep->ncases; i++)
 		ck_assert_msg(&rep->cases[i] == rob ||
-			      !strstr(rep->cases[i].detail, "kernel log report"), "%s: %s",
-			      rep->cases[i].name, rep->cases[i].detail);
+				      !strstr(rep->cases[i].detail, "kernel log report"),
+			      "%s: %s", rep->cases[i].name, rep->cases[i].detail);
 	ck_assert_int_eq(code, 1);
 	mc_report_free(rep);
 }
@@ -244,7 +253,10 @@ START_TEST(every_report_named_when_they_do_not_fit)
 		"UBSAN: invalid-load in /var/cache/migcheck/build/6.12.117+deb12-debug-3fc79937a1f6/src-83906a6b0c19/src/mtty.c:539:27",
 		"load of value 128 is not a valid value for type '_Bool'",
 		"CPU: 1 UID: 0 PID: 403 Comm: migcheck Tainted: G           O       6.12.117-mcdebug-3fc79937a1f6 #1",
-		"Tainted: [O]=OOT_MODULE", "Call Trace:", " <TASK>", " dump_stack_lvl+0x5d/0x80",
+		"Tainted: [O]=OOT_MODULE",
+		"Call Trace:",
+		" <TASK>",
+		" dump_stack_lvl+0x5d/0x80",
 	};
 	struct mc_klog_run kr;
 	char detail[MC_DETAIL_MAX], rob[MC_DETAIL_MAX];
@@ -264,17 +276,20 @@ START_TEST(every_report_named_when_they_do_not_fit)
 	snprintf(rob, sizeof(rob), "kernel log reports during the run (%d), by case or phase:\n%s",
 		 kr.nreports, mc_klog_run_evidence(&kr, MC_KLOG_EVIDENCE_ROOM));
 	ck_assert_msg(strstr(rob, "\nrob.outlive (kasan): BUG: KASAN: slab-use-after-free in "
-			     "mtty_save_read+0xc8/0x27a [mtty]\n"), "%s", rob);
-	ck_assert_msg(strstr(rob, "\nres.corrupt.sample (ubsan): UBSAN: invalid-load in "), "%s", rob);
+				  "mtty_save_read+0xc8/0x27a [mtty]\n"),
+		      "%s", rob);
+	ck_assert_msg(strstr(rob, "\nres.corrupt.sample (ubsan): UBSAN: invalid-load in "), "%s",
+		      rob);
 	/* whole reports when they fit */
 	mc_klog_run_free(&kr);
 	mc_klog_run_open(&kr, "sim:flags=7");
 	mc_sim_kernel_printk("BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]");
 	mc_sim_kernel_printk("Read of size 4 at addr ffff88800711c764 by task migcheck/458");
 	mc_klog_run_charge(&kr, "rob.outlive", NULL, 0);
-	ck_assert_str_eq(mc_klog_run_evidence(&kr, MC_KLOG_EVIDENCE_ROOM),
-			 "rob.outlive (kasan): BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]\n"
-			 "  | Read of size 4 at addr ffff88800711c764 by task migcheck/458\n");
+	ck_assert_str_eq(
+		mc_klog_run_evidence(&kr, MC_KLOG_EVIDENCE_ROOM),
+		"rob.outlive (kasan): BUG: KASAN: slab-use-after-free in mtty_save_read+0xc8/0x27a [mtty]\n"
+		"  | Read of size 4 at addr ffff88800711c764 by task migcheck/458\n");
 	mc_klog_run_free(&kr);
 }
 END_TEST
@@ -288,22 +303,23 @@ START_TEST(kernel_reader_starts_at_the_end)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/kmsg", dir);
-	f = fopen(path, "a");	/* appends, as the kernel's marks do */
+	f = fopen(path, "a"); /* appends, as the kernel's marks do */
 	ck_assert_ptr_nonnull(f);
 	fputs("4,100,5000,-;WARNING: CPU: 0 PID: 1 at before.c:1 f\n", f);
 	fflush(f);
 	setenv("MC_DEV_ROOT", dir, 1);
 	ck_assert_int_eq(mc_klog_open("mdev:83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", &kl, err,
-				      sizeof(err)), 0);
-	ck_assert_int_eq(mc_klog_next(kl, buf, sizeof(buf)), 0);	/* not what came before */
-	mc_klog_mark(kl, MC_KLOG_MARK_FROM);	/* read back (a file takes it as text) */
+				      sizeof(err)),
+			 0);
+	ck_assert_int_eq(mc_klog_next(kl, buf, sizeof(buf)), 0); /* not what came before */
+	mc_klog_mark(kl, MC_KLOG_MARK_FROM); /* read back (a file takes it as text) */
 	ck_assert_int_gt(mc_klog_next(kl, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "<5>" MC_KLOG_MARK_FROM "\n");
 	fputs("3,101,6000,-;BUG: KASAN: double-free in after+0x1/0x2\n", f);
 	fflush(f);
 	ck_assert_int_gt(mc_klog_next(kl, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "3,101: BUG: KASAN: double-free in after+0x1/0x2\n");
-	setenv("MC_SYSFS_ROOT", dir, 1);	/* no kernel/debug/kmemleak: nothing claimed */
+	setenv("MC_SYSFS_ROOT", dir, 1); /* no kernel/debug/kmemleak: nothing claimed */
 	ck_assert_int_eq(mc_klog_leaks(kl, buf, sizeof(buf)), -ENOENT);
 	unsetenv("MC_SYSFS_ROOT");
 	mc_klog_mark(kl, MC_KLOG_MARK_TO);
@@ -312,12 +328,13 @@ START_TEST(kernel_reader_starts_at_the_end)
 	f = fopen(path, "r");
 	ck_assert_int_eq(fseek(f, -(long)strlen(MC_KLOG_MARK_TO "\n"), SEEK_END), 0);
 	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
-	ck_assert_str_eq(buf, MC_KLOG_MARK_TO "\n");	/* the window's end */
+	ck_assert_str_eq(buf, MC_KLOG_MARK_TO "\n"); /* the window's end */
 	fclose(f);
 	unlink(path);
 	setenv("MC_DEV_ROOT", "/nonexistent-mc-dev", 1);
 	ck_assert_int_eq(mc_klog_open("mdev:83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", &kl, err,
-				      sizeof(err)), -ENOENT);
+				      sizeof(err)),
+			 -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent-mc-dev/kmsg"));
 	unsetenv("MC_DEV_ROOT");
 	rmdir(dir);

@@ -21,7 +21,8 @@
 
 #define DEBUG_CONFIG "tests/data/kconfig/debug.config"
 #define PROD_CONFIG "tests/data/kconfig/production.config"
-#define RIG_CMDLINE "console=ttyS0 slub_debug=FZPU panic_on_warn=0 rdinit=/init loglevel=5 " \
+#define RIG_CMDLINE                                                              \
+	"console=ttyS0 slub_debug=FZPU panic_on_warn=0 rdinit=/init loglevel=5 " \
 	"kasan_multi_shot kasan.fault=report kmemleak=on kmemleak.verbose=1 pci=noacpi"
 
 static const struct mc_koracle *oracle(const struct mc_kinfo *ki, const char *name)
@@ -61,13 +62,14 @@ START_TEST(debug_kernel_oracles)
 	expect(&ki, "atomic_sleep", MC_ORACLE_PRESENT, "invalid context");
 	expect(&ki, "kfence", MC_ORACLE_PRESENT, "every 100 ms");
 	expect(&ki, "hung_task", MC_ORACLE_PRESENT, "timeout 120s");
-	expect(&ki, "fault_injection", MC_ORACLE_PRESENT, "failslab yes, fail_page_alloc yes, "
+	expect(&ki, "fault_injection", MC_ORACLE_PRESENT,
+	       "failslab yes, fail_page_alloc yes, "
 	       "debugfs yes");
 	expect(&ki, "kcov", MC_ORACLE_PRESENT, "with comparisons");
 	ck_assert_int_eq(mc_kinfo_list(&ki, MC_ORACLE_ABSENT, list, sizeof(list)), 0);
 	/* only the options that bear on the oracles, not the whole command line */
 	ck_assert_str_eq(ki.boot_options, "slub_debug=FZPU panic_on_warn=0 kasan_multi_shot "
-			 "kasan.fault=report kmemleak=on kmemleak.verbose=1");
+					  "kasan.fault=report kmemleak=on kmemleak.verbose=1");
 	free(cfg);
 }
 END_TEST
@@ -78,15 +80,16 @@ START_TEST(boot_options_matter)
 	char *cfg = mc_test_slurp(DEBUG_CONFIG, NULL), *off;
 	struct mc_kinfo ki;
 
-	mc_kinfo_derive(&ki, cfg, "console=ttyS0 -- kasan_multi_shot", NULL);	/* init's, after -- */
-	expect(&ki, "kasan", MC_ORACLE_PRESENT, "first report only (booted without kasan_multi_shot)");
+	mc_kinfo_derive(&ki, cfg, "console=ttyS0 -- kasan_multi_shot", NULL); /* init's, after -- */
+	expect(&ki, "kasan", MC_ORACLE_PRESENT,
+	       "first report only (booted without kasan_multi_shot)");
 	ck_assert_str_eq(ki.boot_options, "");
 	expect(&ki, "kmemleak", MC_ORACLE_PRESENT, "scanned after each case group");
 	mc_kinfo_derive(&ki, cfg, "kasan=off kmemleak=off kfence.sample_interval=0", NULL);
 	expect(&ki, "kasan", MC_ORACLE_ABSENT, "turned off by kasan=off");
 	expect(&ki, "kmemleak", MC_ORACLE_ABSENT, "turned off by kmemleak=off");
 	expect(&ki, "kfence", MC_ORACLE_ABSENT, "sample interval 0");
-	ck_assert_str_eq(ki.flavour, "debug");	/* still a debug kernel: its config says so */
+	ck_assert_str_eq(ki.flavour, "debug"); /* still a debug kernel: its config says so */
 	/* kmemleak built off by default needs kmemleak=on */
 	off = malloc(strlen(cfg) + 64);
 	sprintf(off, "%sCONFIG_DEBUG_KMEMLEAK_DEFAULT_OFF=y\n", cfg);
@@ -119,7 +122,7 @@ START_TEST(production_kernel_oracles)
 	ck_assert_str_eq(list, "hung_task");
 	mc_kinfo_list(&ki, MC_ORACLE_ABSENT, list, sizeof(list));
 	ck_assert_str_eq(list, "kasan ubsan lockdep lockdep_rcu kmemleak atomic_sleep kfence "
-			 "fault_injection kcov");
+			       "fault_injection kcov");
 	free(cfg);
 }
 END_TEST
@@ -147,8 +150,14 @@ END_TEST
 static struct mc_report *run(const char *spec, const char *only, const char *out)
 {
 	struct mc_run_opts o = {
-		.device = spec, .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = only, .out = out,
+		.device = spec,
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = only,
+		.out = out,
 	};
 	struct mc_report *rep = NULL;
 
@@ -179,7 +188,8 @@ START_TEST(reports_listed_with_case_or_phase)
 		ck_assert_str_eq(k->kind, "warn");
 		ck_assert_msg(k->in_case && c, "report %d charged to %s", i, k->where);
 		ck_assert_msg(!strncmp(k->lines, "WARNING: CPU: 0 PID: ", 21), "%s", k->lines);
-		ck_assert_msg(strstr(c->detail, "kernel log report (warn): WARNING:"), "%s", c->detail);
+		ck_assert_msg(strstr(c->detail, "kernel log report (warn): WARNING:"), "%s",
+			      c->detail);
 	}
 	mc_report_free(rep);
 }
@@ -188,7 +198,8 @@ END_TEST
 /* (A test of its own: the simulated driver warns on the first open of the process.) */
 START_TEST(report_in_preflight_listed_with_phase)
 {
-	struct mc_report *rep = run("sim:flags=7:defect=warn_on_first_open", "FEAT-01,ROB-01", NULL);
+	struct mc_report *rep =
+		run("sim:flags=7:defect=warn_on_first_open", "FEAT-01,ROB-01", NULL);
 
 	ck_assert_int_eq(rep->nkreports, 1);
 	ck_assert(!rep->kreports[0].in_case);
@@ -249,8 +260,8 @@ START_TEST(html_rows_link_their_case)
 		char *row = strstr(p, "<tr class=\"kr-case\" id=\"kreport-"), head[64];
 
 		ck_assert_ptr_nonnull(row);
-		snprintf(head, sizeof(head), "<tr class=\"kr-case\" id=\"kreport-%d\" data-kind=\"warn\">",
-			 i + 1);
+		snprintf(head, sizeof(head),
+			 "<tr class=\"kr-case\" id=\"kreport-%d\" data-kind=\"warn\">", i + 1);
 		ck_assert_msg(!strncmp(row, head, strlen(head)), "%.80s", row);
 		/* the link names the case ... */
 		snprintf(want, sizeof(want), "case <a class=\"mono case-link\" href=\"#case-%s\">",
@@ -258,7 +269,8 @@ START_TEST(html_rows_link_their_case)
 		ck_assert_msg(strstr(row, want) && strstr(row, want) < strstr(row, "</tr>"),
 			      "row %d lacks %s", i, want);
 		/* ... and the case's row carries that id, once */
-		snprintf(want, sizeof(want), " id=\"case-%s\"><td class=\"mono\">%s</td>", name, name);
+		snprintf(want, sizeof(want), " id=\"case-%s\"><td class=\"mono\">%s</td>", name,
+			 name);
 		ck_assert_msg(strstr(page, want), "no row %s", want);
 		ck_assert_ptr_eq(strstr(strstr(page, want) + 1, want), NULL);
 		p = row + 1;
@@ -282,7 +294,8 @@ START_TEST(debug_kernel_fixture_rows)
 	int rows = 0;
 
 	ck_assert_msg(!mc_report_load_file("tests/data/mtty-debug/report.json", &rep, err,
-					   sizeof(err)), "%s", err);
+					   sizeof(err)),
+		      "%s", err);
 	ck_assert_str_eq(rep->info.kernel.flavour, "debug");
 	ck_assert_int_eq(rep->nkreports, 2);
 	page = render(rep, html);
@@ -292,19 +305,21 @@ START_TEST(debug_kernel_fixture_rows)
 	     row = strstr(row + 1, "<tr class=\"kr-")) {
 		char head[64];
 
-		snprintf(head, sizeof(head), "<tr class=\"kr-case\" id=\"kreport-%d\" data-kind=\"ubsan\">",
-			 rows + 1);
+		snprintf(head, sizeof(head),
+			 "<tr class=\"kr-case\" id=\"kreport-%d\" data-kind=\"ubsan\">", rows + 1);
 		ck_assert_msg(!strncmp(row, head, strlen(head)), "%.80s", row);
-		ck_assert_msg(strstr(row, link) && strstr(row, link) < strstr(row, "</tr>"), "%.600s",
-			      row);
+		ck_assert_msg(strstr(row, link) && strstr(row, link) < strstr(row, "</tr>"),
+			      "%.600s", row);
 		rows++;
 	}
 	ck_assert_int_eq(rows, 2);
 	ck_assert_msg(strstr(page, id) && !strstr(strstr(page, id) + 1, id), "row id of the case");
 	ck_assert(strstr(t, "UBSAN: array-index-out-of-bounds in "));
 	/* the case's row links back to both */
-	ck_assert(strstr(strstr(page, id), "Kernel reports during this case (they fail ROB-01): "
-			 "<a href=\"#kreport-1\">#1 ubsan</a>, <a href=\"#kreport-2\">#2 ubsan</a></p>"));
+	ck_assert(strstr(
+		strstr(page, id),
+		"Kernel reports during this case (they fail ROB-01): "
+		"<a href=\"#kreport-1\">#1 ubsan</a>, <a href=\"#kreport-2\">#2 ubsan</a></p>"));
 	free(page);
 	mc_report_unload(rep);
 }
@@ -313,12 +328,14 @@ END_TEST
 /* A report outside any case names its phase, without a link. */
 START_TEST(html_phase_row)
 {
-	struct mc_report *rep = run("sim:flags=7:defect=warn_on_first_open", "FEAT-01,ROB-01", NULL);
+	struct mc_report *rep =
+		run("sim:flags=7:defect=warn_on_first_open", "FEAT-01,ROB-01", NULL);
 	char *page = render(rep, html), *row = strstr(page, "<tr class=\"kr-phase\"");
 
 	ck_assert_ptr_nonnull(row);
 	ck_assert_msg(strstr(row, "<span class=\"phase\">phase: preflight (opening the device)"
-			     "</span>") < strstr(row, "</tr>"), "%.400s", row);
+				  "</span>") < strstr(row, "</tr>"),
+		      "%.400s", row);
 	ck_assert(!strstr(page, "case-link"));
 	free(page);
 	mc_report_free(rep);
@@ -332,15 +349,18 @@ START_TEST(renderers_name_the_kernel)
 	struct mc_json_doc *doc;
 	char *cfg = mc_test_slurp(DEBUG_CONFIG, NULL), *ktap, *junit, *page;
 
-	mc_kinfo_derive(&rep->info.kernel, cfg, RIG_CMDLINE, "debug 6.12.117+deb12-debug-3fc79937a1f6");
+	mc_kinfo_derive(&rep->info.kernel, cfg, RIG_CMDLINE,
+			"debug 6.12.117+deb12-debug-3fc79937a1f6");
 	back = reload(rep, &doc);
 	ktap = render(back, mc_ktap_write);
 	junit = render(back, mc_junit_write);
 	page = render(back, html);
 	ck_assert_msg(strstr(ktap, "\n# kernel: "), "%s", ktap);
-	ck_assert_msg(strstr(ktap, " flavour debug build debug 6.12.117+deb12-debug-3fc79937a1f6\n"
+	ck_assert_msg(strstr(ktap,
+			     " flavour debug build debug 6.12.117+deb12-debug-3fc79937a1f6\n"
 			     "# kernel oracles present: kasan ubsan lockdep lockdep_rcu kmemleak "
-			     "atomic_sleep kfence hung_task fault_injection kcov\n"), "%s", ktap);
+			     "atomic_sleep kfence hung_task fault_injection kcov\n"),
+		      "%s", ktap);
 	ck_assert_msg(strstr(ktap, "\n# kernel: debug, 0 kernel report(s)\n# scope: "), "%s", ktap);
 	ck_assert(strstr(junit, "<property name=\"kernel_flavour\" value=\"debug\"/>"));
 	ck_assert(strstr(junit, "<property name=\"kernel_oracles_absent\" value=\"\"/>"));
@@ -400,12 +420,16 @@ static int load_text(const char *json, char *err, size_t len)
 /* A malformed kernel block or report list is refused with its path. */
 START_TEST(bad_kernel_members_refused)
 {
-	static const struct { const char *from, *to, *msg; } edits[] = {
+	static const struct {
+		const char *from, *to, *msg;
+	} edits[] = {
 		{ "\"flavour\": \"debug\"", "\"flavour\": \"fast\"", "kernel.flavour: not debug" },
 		{ "\"state\": \"present\"", "\"state\": \"maybe\"", "kernel.oracles[0].state" },
-		{ "\"case\": \"", "\"phase\": \"x\", \"case\": \"", "kernel_reports[0]: needs exactly "
+		{ "\"case\": \"", "\"phase\": \"x\", \"case\": \"",
+		  "kernel_reports[0]: needs exactly "
 		  "one" },
-		{ "\"first_lines\": [", "\"first_lines\": [1, ", "kernel_reports[0].first_lines[0]" },
+		{ "\"first_lines\": [", "\"first_lines\": [1, ",
+		  "kernel_reports[0].first_lines[0]" },
 	};
 	struct mc_report *rep = run("sim:flags=7:defect=warn_on_bad_stream", "RES-04,ROB-01", NULL);
 	char *cfg = mc_test_slurp(DEBUG_CONFIG, NULL), *json, err[512];
@@ -433,9 +457,10 @@ END_TEST
 /* diff: a debug run against a production run names the flavour and each oracle lost. */
 START_TEST(diff_shows_kernel_change)
 {
-	struct mc_report *a = run("sim:flags=7", "FEAT-01", NULL), *b = run("sim:flags=7", "FEAT-01",
-									   NULL);
-	char *dbg = mc_test_slurp(DEBUG_CONFIG, NULL), *prod = mc_test_slurp(PROD_CONFIG, NULL), *out = NULL;
+	struct mc_report *a = run("sim:flags=7", "FEAT-01", NULL),
+			 *b = run("sim:flags=7", "FEAT-01", NULL);
+	char *dbg = mc_test_slurp(DEBUG_CONFIG, NULL), *prod = mc_test_slurp(PROD_CONFIG, NULL),
+	     *out = NULL;
 	size_t len = 0;
 	struct mc_diff_opts o = { .threshold = 10 };
 	FILE *f = open_memstream(&out, &len);
@@ -447,13 +472,14 @@ START_TEST(diff_shows_kernel_change)
 	fclose(f);
 	ck_assert_msg(strstr(out, "       kernel flavour: debug -> production\n"), "%s", out);
 	ck_assert_msg(strstr(out, "WORSE  kernel oracle kasan: present -> absent: CONFIG_KASAN is "
-			     "not set\n"), "%s", out);
+				  "not set\n"),
+		      "%s", out);
 	ck_assert_msg(!strstr(out, "kernel oracle hung_task"), "%s", out);
-	ck_assert_int_eq(worse, 9);	/* every oracle but hung_task */
+	ck_assert_int_eq(worse, 9); /* every oracle but hung_task */
 	free(out);
 	out = NULL;
 	f = open_memstream(&out, &len);
-	ck_assert_int_eq(mc_report_diff(b, a, &o, f, NULL), 0);	/* gaining oracles is better */
+	ck_assert_int_eq(mc_report_diff(b, a, &o, f, NULL), 0); /* gaining oracles is better */
 	fclose(f);
 	ck_assert_msg(strstr(out, "kernel oracle kasan: absent -> present"), "%s", out);
 	free(out);

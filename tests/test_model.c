@@ -17,14 +17,14 @@
  * Z=PRE_COPY_P2P. Rows and columns in uAPI order ERROR..PRE_COPY_P2P.
  */
 static const char *const spec_46[8][8] = {
-	[1] = { "XXXXXXXX", "ESRCMEEE", "ESRSSEEE", "ESSCSEEE", "ESSSMEEE", "XXXXXXXX",
-		"XXXXXXXX", "XXXXXXXX" },
-	[3] = { "XXXXXXXX", "ESPCMPEE", "EPRPPPEE", "ESSCSSEE", "ESSSMSEE", "ESRSSPEE",
-		"XXXXXXXX", "XXXXXXXX" },
-	[5] = { "XXXXXXXX", "ESRCMERE", "ESRSSEQE", "ESSCSEEE", "ESSSMESE", "XXXXXXXX",
-		"ERRCREQE", "XXXXXXXX" },
-	[7] = { "XXXXXXXX", "ESPCMPPP", "EPRPPPQP", "ESSCSSEE", "ESSSMSSS", "ESRSSPRZ",
-		"ERRZRRQZ", "EPPCPPQZ" },
+	[1] = { "XXXXXXXX", "ESRCMEEE", "ESRSSEEE", "ESSCSEEE", "ESSSMEEE", "XXXXXXXX", "XXXXXXXX",
+		"XXXXXXXX" },
+	[3] = { "XXXXXXXX", "ESPCMPEE", "EPRPPPEE", "ESSCSSEE", "ESSSMSEE", "ESRSSPEE", "XXXXXXXX",
+		"XXXXXXXX" },
+	[5] = { "XXXXXXXX", "ESRCMERE", "ESRSSEQE", "ESSCSEEE", "ESSSMESE", "XXXXXXXX", "ERRCREQE",
+		"XXXXXXXX" },
+	[7] = { "XXXXXXXX", "ESPCMPPP", "EPRPPPQP", "ESSCSSEE", "ESSSMSSS", "ESRSSPRZ", "ERRZRRQZ",
+		"EPPCPPQZ" },
 };
 
 static int code_state(char c)
@@ -45,16 +45,19 @@ START_TEST(next_step_tables)
 			int rc = mc_model_next(flags, from, to, &next, &warn);
 
 			if (want == 'X') {
-				ck_assert_msg(rc == -EINVAL && warn, "flags %lu %s->%s: want WARN+EINVAL",
-					      (unsigned long)flags, mc_state_name(from), mc_state_name(to));
+				ck_assert_msg(rc == -EINVAL && warn,
+					      "flags %lu %s->%s: want WARN+EINVAL",
+					      (unsigned long)flags, mc_state_name(from),
+					      mc_state_name(to));
 			} else if (want == 'E') {
-				ck_assert_msg(rc == -EINVAL && !warn, "flags %lu %s->%s: want EINVAL",
-					      (unsigned long)flags, mc_state_name(from), mc_state_name(to));
+				ck_assert_msg(rc == -EINVAL && !warn,
+					      "flags %lu %s->%s: want EINVAL", (unsigned long)flags,
+					      mc_state_name(from), mc_state_name(to));
 			} else {
 				ck_assert_msg(rc == 0 && (int)next == code_state(want),
 					      "flags %lu %s->%s: want %c got rc %d next %s",
-					      (unsigned long)flags, mc_state_name(from), mc_state_name(to),
-					      want, rc, mc_state_name(next));
+					      (unsigned long)flags, mc_state_name(from),
+					      mc_state_name(to), want, rc, mc_state_name(next));
 			}
 		}
 	}
@@ -157,8 +160,8 @@ static void check_path_line(uint64_t flags, const char *line)
 			      "flags %lu: %s: model gave a path", (unsigned long)flags, line);
 		return;
 	}
-	ck_assert_msg(n == nwant - 1, "flags %lu: %s: model path has %d arcs",
-		      (unsigned long)flags, line, n);
+	ck_assert_msg(n == nwant - 1, "flags %lu: %s: model path has %d arcs", (unsigned long)flags,
+		      line, n);
 	for (int i = 0; i < nwant; i++)
 		ck_assert_msg(path[i] == want[i], "flags %lu: %s: step %d is %s",
 			      (unsigned long)flags, line, i, mc_state_name(path[i]));
@@ -206,7 +209,8 @@ START_TEST(paths_flags3_are_flags7_restricted)
 			ck_assert_int_eq(e3.err, e7.err);
 			ck_assert_int_eq(e3.narcs, e7.narcs);
 			ck_assert_int_eq(e3.new_fd, e7.new_fd);
-			ck_assert(!memcmp(e3.path, e7.path, sizeof(uint32_t) * (size_t)(e3.narcs + 1)));
+			ck_assert(!memcmp(e3.path, e7.path,
+					  sizeof(uint32_t) * (size_t)(e3.narcs + 1)));
 		}
 	}
 }
@@ -262,7 +266,7 @@ START_TEST(sessions)
 	ck_assert_int_eq(mc_state_parse("pre_copy_p2p"), 7);
 	ck_assert_int_eq(mc_state_parse("0xffffffff"), 0xffffffffLL);
 	ck_assert_int_eq(mc_state_parse("bogus"), -1);
-	ck_assert_int_eq(mc_state_parse("-0"), -1);	/* strictly: no sign, no blank */
+	ck_assert_int_eq(mc_state_parse("-0"), -1); /* strictly: no sign, no blank */
 	ck_assert_int_eq(mc_state_parse("+1"), -1);
 	ck_assert_int_eq(mc_state_parse(" 1"), -1);
 	ck_assert_int_eq(mc_state_parse("-4294967295"), -1);

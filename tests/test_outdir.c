@@ -90,7 +90,7 @@ START_TEST(one_run_at_a_time)
 	ck_assert_int_eq(mc_outdir_open(dir, "second", &b, err, sizeof(err)), -EBUSY);
 	ck_assert_ptr_null(b);
 	ck_assert_msg(strstr(err, "in use by another migcheck run"), "%s", err);
-	ck_assert(exists("in-progress"));	/* the refused run leaves the holder's marker */
+	ck_assert(exists("in-progress")); /* the refused run leaves the holder's marker */
 	mc_outdir_close(a);
 	ck_assert(!exists("in-progress"));
 	ck_assert_int_eq(mc_outdir_open(dir, "third", &b, err, sizeof(err)), 0);
@@ -106,7 +106,7 @@ START_TEST(sets_switch_whole)
 	ck_assert_int_eq(mc_outdir_open(dir, NULL, &od, err, sizeof(err)), 0);
 	put(od, "report.json", "one");
 	put(od, "junit.xml", "one");
-	ck_assert_str_eq(get("report.json"), "");	/* nothing shows before the switch */
+	ck_assert_str_eq(get("report.json"), ""); /* nothing shows before the switch */
 	ck_assert_int_eq(mc_outdir_publish(od, err, sizeof(err)), 0);
 	mc_outdir_close(od);
 	ck_assert_str_eq(get("report.json"), "one");

@@ -23,8 +23,14 @@ static const char *const ids[] = {
 static struct mc_report *run(const char *device, const char *peer, const char *only, int *code)
 {
 	struct mc_run_opts o = {
-		.device = device, .peer = peer, .only = only, .quiet = true, .seed = 1,
-		.timeout_ms = 30000, .op_timeout_ms = 10000, .stream_limit = 64u << 20,
+		.device = device,
+		.peer = peer,
+		.only = only,
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 10000,
+		.stream_limit = 64u << 20,
 	};
 	struct mc_report *rep = NULL;
 
@@ -63,15 +69,15 @@ START_TEST(conforming_sim)
 		/* Rows needing both flags name the first the runner finds missing (P2P). */
 		if (pre && !(f & 4))
 			ck_assert_msg(r->status == MC_SKIP &&
-				      (strstr(r->detail, "VFIO_MIGRATION_PRE_COPY") ||
-				       (!(f & 2) && strstr(r->name, "p2p") &&
-					strstr(r->detail, "VFIO_MIGRATION_P2P"))),
+					      (strstr(r->detail, "VFIO_MIGRATION_PRE_COPY") ||
+					       (!(f & 2) && strstr(r->name, "p2p") &&
+						strstr(r->detail, "VFIO_MIGRATION_P2P"))),
 				      "%s: %s: %s %s", spec, r->name, mc_status_name(r->status),
 				      r->detail);
 		else if (r->status == MC_SKIP)
 			ck_assert_msg(!(f & 2) && strstr(r->detail, "VFIO_MIGRATION_P2P") &&
-				      strstr(r->name, "p2p"), "%s: %s skipped: %s", spec, r->name,
-				      r->detail);
+					      strstr(r->name, "p2p"),
+				      "%s: %s skipped: %s", spec, r->name, r->detail);
 		else
 			ck_assert_msg(r->status == MC_PASS, "%s: %s: %s %s", spec, r->name,
 				      mc_status_name(r->status), r->detail);
@@ -94,7 +100,8 @@ START_TEST(resume_on_peer)
 	ck_assert_int_eq(rep->ncases, 4);
 	for (int i = 0; i < rep->ncases; i++)
 		ck_assert_msg(rep->cases[i].status == MC_PASS &&
-			      strstr(rep->cases[i].detail, "resumed on the peer sim:flags=7"),
+				      strstr(rep->cases[i].detail,
+					     "resumed on the peer sim:flags=7"),
 			      "%s: %s", rep->cases[i].name, rep->cases[i].detail);
 	mc_report_free(rep);
 
@@ -102,7 +109,7 @@ START_TEST(resume_on_peer)
 	ck_assert_int_eq(code, 1);
 	for (int i = 0; i < rep->ncases; i++)
 		ck_assert_msg(rep->cases[i].status == MC_FAIL &&
-			      strstr(rep->cases[i].detail, "did not resume on the peer"),
+				      strstr(rep->cases[i].detail, "did not resume on the peer"),
 			      "%s: %s", rep->cases[i].name, rep->cases[i].detail);
 	mc_report_free(rep);
 }

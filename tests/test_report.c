@@ -85,12 +85,13 @@ static struct mc_report *make_report(bool strict)
 	for (int i = 0; i < NFIXED; i++)
 		fill_case(&rep->cases[i], &fixed_cases[i], 1000001u * (uint64_t)i + 5);
 	rep->have_matrix = true;
-	rep->matrix[1][2] = (struct mc_arc_cell){ .verdict = MC_CELL_MISMATCH, .exp_err = 0,
-		.obs_err = -EINVAL, .obs_state = 1 };
-	rep->matrix[1][3] = (struct mc_arc_cell){ .verdict = MC_CELL_MATCH, .exp_fd = true,
-		.obs_fd = true, .obs_state = 3 };
-	rep->matrix[0][2] = (struct mc_arc_cell){ .verdict = MC_CELL_UNTESTED,
-		.exp_err = -EINVAL };
+	rep->matrix[1][2] = (struct mc_arc_cell){
+		.verdict = MC_CELL_MISMATCH, .exp_err = 0, .obs_err = -EINVAL, .obs_state = 1
+	};
+	rep->matrix[1][3] = (struct mc_arc_cell){
+		.verdict = MC_CELL_MATCH, .exp_fd = true, .obs_fd = true, .obs_state = 3
+	};
+	rep->matrix[0][2] = (struct mc_arc_cell){ .verdict = MC_CELL_UNTESTED, .exp_err = -EINVAL };
 	rep->exit_code = 1;
 	mc_report_rollup(rep);
 	return rep;
@@ -154,13 +155,14 @@ START_TEST(test_clause_table)
 {
 	int n = mc_clause_count();
 
-	ck_assert_int_eq(n, 59);	/* docs/CLAUSES.md */
+	ck_assert_int_eq(n, 59); /* docs/CLAUSES.md */
 	for (int i = 0; i < n; i++) {
 		const struct mc_clause *c = &mc_clauses[i];
 		size_t g = strlen(c->group);
 
 		ck_assert_msg(!strncmp(c->id, c->group, g) && c->id[g] == '-' &&
-			      strlen(c->id) == g + 3, "bad id/group %s/%s", c->id, c->group);
+				      strlen(c->id) == g + 3,
+			      "bad id/group %s/%s", c->id, c->group);
 		ck_assert(c->level == MC_MUST || c->level == MC_SHOULD || c->level == MC_INFO);
 		ck_assert(strlen(c->text) > 20);
 		ck_assert_ptr_eq(mc_clause_find(c->id), c);
@@ -189,14 +191,17 @@ START_TEST(test_clause_markdown)
 		const char *at, *last = NULL;
 		char head[96];
 
-		ck_assert_msg(mc_clause_group_title(c->group) != c->group, "%s: no heading", c->group);
+		ck_assert_msg(mc_clause_group_title(c->group) != c->group, "%s: no heading",
+			      c->group);
 		snprintf(row, sizeof(row), "\n| %s | ", c->id);
 		ck_assert_msg((at = strstr(buf, row)) != NULL, "%s has no row", c->id);
 		ck_assert_msg(!strstr(at + 1, row), "%s has two rows", c->id);
 		for (const char *p = strstr(buf, "\n## "); p && p < at; p = strstr(p + 1, "\n## "))
 			last = p;
-		snprintf(head, sizeof(head), "\n## %s: %s\n", c->group, mc_clause_group_title(c->group));
-		ck_assert_msg(last && !strncmp(last, head, strlen(head)), "%s is not under %s", c->id, head);
+		snprintf(head, sizeof(head), "\n## %s: %s\n", c->group,
+			 mc_clause_group_title(c->group));
+		ck_assert_msg(last && !strncmp(last, head, strlen(head)), "%s is not under %s",
+			      c->id, head);
 	}
 	free(buf);
 }
@@ -240,7 +245,7 @@ static const struct rollup_row {
 	{ { MC_FAIL, MC_ERROR }, 2, MC_FAIL },
 	{ { MC_ERROR, MC_FAIL, MC_SKIP }, 3, MC_FAIL },
 	{ { MC_SKIP, MC_PASS, MC_WARN, MC_FAIL }, 4, MC_FAIL },
-	{ { (enum mc_status)42 }, 1, MC_ERROR },	/* garbage is the harness's fault */
+	{ { (enum mc_status)42 }, 1, MC_ERROR }, /* garbage is the harness's fault */
 };
 
 START_TEST(test_rollup_order)
@@ -376,7 +381,8 @@ START_TEST(test_ktap_strict)
 	char *out = ktap_of(rep);
 
 	ck_assert_ptr_nonnull(strstr(out, "# strict: "));
-	ck_assert_ptr_nonnull(strstr(out, "# warn: ENOTTY from GET_PRECOPY_INFO\nnot ok 3 pre.info [PRE-01]\n"));
+	ck_assert_ptr_nonnull(
+		strstr(out, "# warn: ENOTTY from GET_PRECOPY_INFO\nnot ok 3 pre.info [PRE-01]\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\nmigcheck: 2 passed, 3 failed, 1 skipped\n"));
 	free(out);
 	free_report(rep);
@@ -397,8 +403,7 @@ static const char *const hostile[] = {
 static struct mc_report *make_hostile_report(void)
 {
 	struct mc_report *rep = make_report(false);
-	static const enum mc_status st[] = { MC_SKIP, MC_FAIL, MC_WARN, MC_ERROR, MC_PASS,
-					     MC_FAIL };
+	static const enum mc_status st[] = { MC_SKIP, MC_FAIL, MC_WARN, MC_ERROR, MC_PASS, MC_FAIL };
 
 	rep->cases = realloc(rep->cases, NHOSTILE * sizeof(*rep->cases));
 	rep->ncases = NHOSTILE;
@@ -424,11 +429,12 @@ START_TEST(test_ktap_hostile)
 		const char *desc = NULL;
 
 		ck_assert_msg(!strncmp(l, "KTAP version 1", 14) || l[0] == '#' ||
-			      !strncmp(l, "1..", 3) || !strncmp(l, "ok ", 3) ||
-			      !strncmp(l, "not ok ", 7) || !strncmp(l, "migcheck: ", 10),
+				      !strncmp(l, "1..", 3) || !strncmp(l, "ok ", 3) ||
+				      !strncmp(l, "not ok ", 7) || !strncmp(l, "migcheck: ", 10),
 			      "stray line: %s", l);
 		for (const char *c = l; *c; c++)
-			ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f, "control char in %s", l);
+			ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f, "control char in %s",
+				      l);
 		if (!strncmp(l, "ok ", 3))
 			desc = l + 3;
 		else if (!strncmp(l, "not ok ", 7))
@@ -593,7 +599,7 @@ START_TEST(test_json_report)
 	ck_assert(mc_json_is(mc_json_path(r, "matrix.0.2.observed"), MC_JSON_NULL));
 
 	mc_json_free(doc);
-	rep->have_matrix = false;	/* then the key is null */
+	rep->have_matrix = false; /* then the key is null */
 	ck_assert_int_eq(run_reporter(&mc_json_reporter, rep, dir), 0);
 	doc = read_report(dir, "report.json");
 	ck_assert(mc_json_is(mc_json_get(mc_json_root(doc), "matrix"), MC_JSON_NULL));
@@ -607,13 +613,18 @@ END_TEST
 /* mc_json_str: every hostile string comes back as itself, invalid UTF-8 as U+FFFD. */
 START_TEST(test_json_str_roundtrip)
 {
-	static const struct { const char *in, *out; } rows[] = {
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
 		{ "", "" },
 		{ "plain", "plain" },
 		{ "q\"b\\s/", "q\"b\\s/" },
 		{ "\x01\x1f\x7f\t\r\n\b\f", "\x01\x1f\x7f\t\r\n\b\f" },
 		{ "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80", "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80" },
-		{ "a\xff" "b", "a\xef\xbf\xbd" "b" },
+		{ "a\xff"
+		  "b",
+		  "a\xef\xbf\xbd"
+		  "b" },
 		{ "\xc3", "\xef\xbf\xbd" },
 		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
 		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },
@@ -632,8 +643,8 @@ START_TEST(test_json_str_roundtrip)
 		for (size_t j = 0; j < len; j++)
 			ck_assert_msg((unsigned char)buf[j] >= 0x20 && buf[j] != 0x7f,
 				      "row %zu: raw control byte in %s", i, buf);
-		ck_assert_msg(!mc_json_parse(buf, len, NULL, &doc, &err), "row %zu: %s: %s", i,
-			      buf, err.msg);
+		ck_assert_msg(!mc_json_parse(buf, len, NULL, &doc, &err), "row %zu: %s: %s", i, buf,
+			      err.msg);
 		ck_assert_str_eq(mc_json_string(mc_json_root(doc), NULL), rows[i].out);
 		mc_json_free(doc);
 		free(buf);
@@ -657,7 +668,7 @@ START_TEST(test_json_hostile)
 	for (int i = 0; i < NHOSTILE; i++) {
 		const struct mc_json *c = mc_json_at(mc_json_get(r, "cases"), (size_t)i);
 
-		if (i == 2)	/* invalid UTF-8: replaced, but still there */
+		if (i == 2) /* invalid UTF-8: replaced, but still there */
 			ck_assert_ptr_nonnull(strstr(jstr(c, "id"), "bad utf8 \xef\xbf\xbd"));
 		else
 			ck_assert_str_eq(jstr(c, "id"), hostile[i]);
@@ -708,13 +719,14 @@ static const char *xml_check(const char *s)
 				ok |= !strncmp((const char *)p, ents[i], strlen(ents[i]));
 			if (!ok && p[1] == '#') {
 				char *end;
-				unsigned long v = p[2] == 'x' ? strtoul((const char *)p + 3, &end, 16)
-							      : strtoul((const char *)p + 2, &end, 10);
+				unsigned long v = p[2] == 'x' ?
+							  strtoul((const char *)p + 3, &end, 16) :
+							  strtoul((const char *)p + 2, &end, 10);
 
-				ok = *end == ';' && (v == 9 || v == 10 || v == 13 ||
-						     (v >= 0x20 && v <= 0xd7ff) ||
-						     (v >= 0xe000 && v <= 0xfffd) ||
-						     (v >= 0x10000 && v <= 0x10ffff));
+				ok = *end == ';' &&
+				     (v == 9 || v == 10 || v == 13 || (v >= 0x20 && v <= 0xd7ff) ||
+				      (v >= 0xe000 && v <= 0xfffd) ||
+				      (v >= 0x10000 && v <= 0x10ffff));
 			}
 			if (!ok)
 				return "bad entity or character reference";
@@ -833,31 +845,38 @@ START_TEST(test_junit_fixed)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	xml = junit_of(rep, dir);
-	ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"migcheck\" tests=\"6\" failures=\"1\" "
+	ck_assert_ptr_nonnull(strstr(xml,
+				     "<testsuites name=\"migcheck\" tests=\"6\" failures=\"1\" "
 				     "errors=\"1\" skipped=\"1\" time=\"15.000045\">"));
 	/* One suite per group that has cases, in clause-table order. */
 	ck_assert_int_eq(count_of(xml, "<testsuite "), 6);
 	ck_assert_ptr_nonnull(strstr(xml, "<testsuite name=\"FEAT\" tests=\"1\" failures=\"0\" "
-				     "errors=\"0\" skipped=\"0\" time=\"0.000005\""));
+					  "errors=\"0\" skipped=\"0\" time=\"0.000005\""));
 	ck_assert(strstr(xml, "name=\"FEAT\"") < strstr(xml, "name=\"FSM\""));
 	ck_assert(strstr(xml, "name=\"LOG\"") < strstr(xml, "name=\"TIME\""));
-	ck_assert_ptr_nonnull(strstr(xml, "<testcase classname=\"FSM\" "
-				     "name=\"fsm.pair:STOP-&gt;RUNNING [FSM-01]\" time=\"1.000006\">"));
-	ck_assert_ptr_nonnull(strstr(xml, "<failure message=\"SET returned EINVAL\" type=\"FSM-01\">"
+	ck_assert_ptr_nonnull(
+		strstr(xml, "<testcase classname=\"FSM\" "
+			    "name=\"fsm.pair:STOP-&gt;RUNNING [FSM-01]\" time=\"1.000006\">"));
+	ck_assert_ptr_nonnull(strstr(xml,
+				     "<failure message=\"SET returned EINVAL\" type=\"FSM-01\">"
 				     "SET returned EINVAL\nmodel expects success\n\noplog:\n"
 				     "set STOP-&gt;RUNNING = -EINVAL\nget = STOP\n</failure>"));
-	ck_assert_ptr_nonnull(strstr(xml, "<system-out>warn: ENOTTY from GET_PRECOPY_INFO</system-out>"));
+	ck_assert_ptr_nonnull(
+		strstr(xml, "<system-out>warn: ENOTTY from GET_PRECOPY_INFO</system-out>"));
 	ck_assert_ptr_nonnull(strstr(xml, "<skipped message=\"device lacks DMA logging\"/>"));
-	ck_assert_ptr_nonnull(strstr(xml, "<error message=\"setup: open failed: EBUSY\" type=\"error\">"));
+	ck_assert_ptr_nonnull(
+		strstr(xml, "<error message=\"setup: open failed: EBUSY\" type=\"error\">"));
 	ck_assert_ptr_nonnull(strstr(xml, "<system-out>p50=10us</system-out>"));
-	ck_assert_ptr_nonnull(strstr(xml, "<property name=\"seed\" value=\"18446744073709551615\"/>"));
+	ck_assert_ptr_nonnull(
+		strstr(xml, "<property name=\"seed\" value=\"18446744073709551615\"/>"));
 	free(xml);
 
 	/* Under strict, a warn is a failure. */
 	rep->info.strict = true;
 	xml = junit_of(rep, dir);
 	ck_assert_ptr_nonnull(strstr(xml, "tests=\"6\" failures=\"2\""));
-	ck_assert_ptr_nonnull(strstr(xml, "<failure message=\"ENOTTY from GET_PRECOPY_INFO\" type=\"warn\">"));
+	ck_assert_ptr_nonnull(
+		strstr(xml, "<failure message=\"ENOTTY from GET_PRECOPY_INFO\" type=\"warn\">"));
 	ck_assert_ptr_null(strstr(xml, "<system-out>warn:"));
 	free(xml);
 	free_report(rep);
@@ -875,8 +894,8 @@ START_TEST(test_junit_hostile)
 	xml = junit_of(rep, dir);
 	ck_assert_ptr_nonnull(strstr(xml, "xml ]]&gt; &lt;tag attr=&apos;x&apos;&gt; &amp;amp;"));
 	ck_assert_ptr_nonnull(strstr(xml, "name=\"quote&quot; back\\slash [FSM-07]\""));
-	ck_assert_ptr_nonnull(strstr(xml, "ctl \x7f tab&#9; cr&#13; nl&#10; end"));	/* attribute */
-	ck_assert_ptr_nonnull(strstr(xml, "ctl \x7f tab\t cr&#13; nl\n end"));	/* text */
+	ck_assert_ptr_nonnull(strstr(xml, "ctl \x7f tab&#9; cr&#13; nl&#10; end")); /* attribute */
+	ck_assert_ptr_nonnull(strstr(xml, "ctl \x7f tab\t cr&#13; nl\n end"));	    /* text */
 	ck_assert_ptr_null(strstr(xml, "\xef\xbf\xbe"));
 	free(xml);
 	free_report(rep);
@@ -918,7 +937,8 @@ START_TEST(test_atomic_missing_dir)
 	f = mc_atomic_open("/nonexistent/mc_dir", "report.json", tmp, sizeof(tmp));
 	ck_assert_ptr_null(f);
 	ck_assert_int_eq(errno, ENOENT);
-	ck_assert_int_eq(end_capturing(&mc_json_reporter, rep, "/nonexistent/mc_dir", &err), -ENOENT);
+	ck_assert_int_eq(end_capturing(&mc_json_reporter, rep, "/nonexistent/mc_dir", &err),
+			 -ENOENT);
 	ck_assert_int_eq(count_of(err, "\n"), 1);
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/mc_dir/report.json"));
 	free(err);
@@ -943,7 +963,7 @@ START_TEST(test_atomic_unwritable_dir)
 	struct mc_report *rep = make_report(false);
 	int tmps;
 
-	if (geteuid() == 0) {	/* root ignores the mode; /proc above covers it */
+	if (geteuid() == 0) { /* root ignores the mode; /proc above covers it */
 		free_report(rep);
 		return;
 	}

@@ -34,7 +34,8 @@ START_TEST(case_file_errors)
 	} bad[] = {
 		{ "a FSM-01 - pair_state -\n", "t.cases:1: expected 7 columns" },
 		{ "a FSM-01 - pair_state - model\n", "has no description" },
-		{ "# c\n\na FSM-99 - pair_state - model d\n", "t.cases:3: unknown clause 'FSM-99'" },
+		{ "# c\n\na FSM-99 - pair_state - model d\n",
+		  "t.cases:3: unknown clause 'FSM-99'" },
 		{ "a FSM-01 gpu pair_state - model d\n", "unknown precondition 'gpu'" },
 		{ "a FSM-01 - frobnicate - model d\n", "unknown operation 'frobnicate'" },
 		{ "a FSM-01 - pair_state x=1 model d\n", "takes args '-' and expect 'model'" },
@@ -50,8 +51,10 @@ START_TEST(case_file_errors)
 		{ "a RES-01 - resume_plan splits=99999999 - d\n", "expected a number 0..65536" },
 		{ "a TIME-01 - arc_latency reps=5x - d\n", "reps=5x: expected a number 1.." },
 		/* ... and parse strictly: no sign, no junk after the digits (they were 0, 16, 3) */
-		{ "a FEAT-03 - feature flags=GET,argsz=abc ok d\n", "argsz=abc: expected a number 0.." },
-		{ "a FEAT-03 - feature flags=GET,argsz=16x ok d\n", "argsz=16x: expected a number" },
+		{ "a FEAT-03 - feature flags=GET,argsz=abc ok d\n",
+		  "argsz=abc: expected a number 0.." },
+		{ "a FEAT-03 - feature flags=GET,argsz=16x ok d\n",
+		  "argsz=16x: expected a number" },
 		{ "a FEAT-03 - feature flags=GET|BIT+3 ok d\n", "args need flags=" },
 		{ "a FEAT-03 - feature flags=GET|+2 ok d\n", "args need flags=" },
 		{ "a PRE-01 pre_copy precopy_drain chunk=+16 model d\n", "chunk=1..4096" },
@@ -92,9 +95,15 @@ static struct mc_report *run_sim_only(const char *spec, const char *only,
 				      const struct mc_budgets *b, int *code)
 {
 	struct mc_run_opts o = {
-		.device = spec, .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .destructive = true,
-		.only = only, .budgets = b,
+		.device = spec,
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.destructive = true,
+		.only = only,
+		.budgets = b,
 	};
 	struct mc_report *rep = NULL;
 
@@ -136,8 +145,13 @@ END_TEST
 START_TEST(profiles_select_vmm_rows)
 {
 	struct mc_run_opts o = {
-		.device = "sim", .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = "vmm.qemu.save,VMM-05",
+		.device = "sim",
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = "vmm.qemu.save,VMM-05",
 	};
 	struct mc_report *rep = NULL;
 	unsigned on;
@@ -168,14 +182,15 @@ END_TEST
 /* --dirty and --state-regions lists: what parses, and what is refused with a reason. */
 START_TEST(region_lists)
 {
-	static const char *const bad_w[] = { "", "9@1=00", "0@1=0", "0@=00", "0@1=zz", "0@1",
-					     "bar6@0=00", "0@1=00,", "x@1=00", "0@1+4" };
+	static const char *const bad_w[] = { "",    "9@1=00",	 "0@1=0",   "0@=00",  "0@1=zz",
+					     "0@1", "bar6@0=00", "0@1=00,", "x@1=00", "0@1+4" };
 	static const char *const bad_r[] = { "0@1+0", "0@1+65", "0@1", "0@1=00", "config@+1" };
 	struct mc_regaccs l;
 	char err[256];
 
 	ck_assert_int_eq(mc_regacc_parse("0@7=a5,bar1@0x7=5A,config@64=0102", true, &l, err,
-					 sizeof(err)), 0);
+					 sizeof(err)),
+			 0);
 	ck_assert_int_eq(l.n, 3);
 	ck_assert_int_eq(l.a[1].index, 1);
 	ck_assert_int_eq(l.a[1].off, 7);
@@ -200,8 +215,13 @@ END_TEST
 START_TEST(res02_needs_a_changed_source)
 {
 	struct mc_run_opts o = {
-		.device = "sim:flags=7", .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 10000, .stream_limit = 64u << 20, .only = "RES-02",
+		.device = "sim:flags=7",
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 10000,
+		.stream_limit = 64u << 20,
+		.only = "RES-02",
 	};
 	struct mc_regaccs dirty, regions;
 	struct mc_report *rep = NULL;
@@ -279,7 +299,8 @@ START_TEST(defects_are_caught)
 				cr = &rep->clauses[i];
 		ck_assert_msg(cr, "%s: clause %s not in the report", d->name, id);
 		ck_assert_msg(cr->status == (cr->clause->level == MC_SHOULD ? MC_WARN : MC_FAIL),
-			      "defect %s: clause %s is %s", d->name, id, mc_status_name(cr->status));
+			      "defect %s: clause %s is %s", d->name, id,
+			      mc_status_name(cr->status));
 		break;
 	}
 	/* A defect whose intended clause is SHOULD only warns: exit 0 without --strict. */
@@ -299,13 +320,15 @@ END_TEST
  * cases that need the reference stream it spoiled fail too; without STOP_COPY every case
  * fails naming FEAT-01. No `error`, and the run exits 1, not 2.
  */
-static const struct { const char *spec, *only, *want, *op; } setup_faults[] = {
+static const struct {
+	const char *spec, *only, *want, *op;
+} setup_faults[] = {
 	{ "sim:flags=7:defect=stale_get", "FSM-06", "setup violates FSM-01: ", "SET RUNNING->" },
 	{ "sim:flags=7:defect=stale_get", "RES-01", "setup violates FSM-01: ", "SET RUNNING->" },
-	{ "sim:flags=7:defect=no_stop_copy_flag", "FSM-06", "setup violates FEAT-01: ",
-	  "GET MIGRATION" },
-	{ "sim:flags=7:defect=no_stop_copy_flag", "FEAT-04", "setup violates FEAT-01: ",
-	  "no usable migration flags" },
+	{ "sim:flags=7:defect=no_stop_copy_flag", "FSM-06",
+	  "setup violates FEAT-01: ", "GET MIGRATION" },
+	{ "sim:flags=7:defect=no_stop_copy_flag", "FEAT-04",
+	  "setup violates FEAT-01: ", "no usable migration flags" },
 };
 
 START_TEST(setup_faults_are_the_device_s)
@@ -323,7 +346,8 @@ START_TEST(setup_faults_are_the_device_s)
 			continue;
 		failed++;
 		ck_assert_msg(strstr(r->detail, setup_faults[_i].want) &&
-			      strstr(r->detail, setup_faults[_i].op), "%s: %s", r->name, r->detail);
+				      strstr(r->detail, setup_faults[_i].op),
+			      "%s: %s", r->name, r->detail);
 	}
 	ck_assert_int_gt(failed, 0);
 	ck_assert_int_eq(code, 1);
@@ -347,8 +371,13 @@ START_TEST(options_that_cannot_apply)
 	};
 	struct mc_budgets b = { 0 };
 	struct mc_run_opts o = {
-		.device = bad[_i].device, .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = bad[_i].only,
+		.device = bad[_i].device,
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = bad[_i].only,
 		.foreign = bad[_i].foreign,
 	};
 	struct mc_report *rep = NULL;
@@ -384,8 +413,13 @@ END_TEST
 START_TEST(foreign_that_breaks_saving)
 {
 	struct mc_run_opts o = {
-		.device = "sim:flags=7", .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = "RES-04",
+		.device = "sim:flags=7",
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = "RES-04",
 		.foreign = "sim:flags=7:id=9:defect=stale_get",
 	};
 	struct mc_report *rep = NULL;
@@ -439,7 +473,10 @@ static int stop_end(void *priv, const struct mc_report *rep)
 }
 
 static const struct mc_reporter_ops stop_reporter = {
-	.name = "stop", .begin = stop_begin, .result = stop_result, .end = stop_end,
+	.name = "stop",
+	.begin = stop_begin,
+	.result = stop_result,
+	.end = stop_end,
 };
 
 /*
@@ -450,8 +487,13 @@ static const struct mc_reporter_ops stop_reporter = {
 START_TEST(signal_after_the_last_case)
 {
 	struct mc_run_opts o = {
-		.device = "sim:flags=7", .quiet = true, .seed = 1, .timeout_ms = 30000,
-		.op_timeout_ms = 3000, .stream_limit = 64u << 20, .only = "FEAT-01,FSM-05",
+		.device = "sim:flags=7",
+		.quiet = true,
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = "FEAT-01,FSM-05",
 		.reporter = &stop_reporter,
 	};
 	struct mc_report *rep = NULL;
@@ -488,11 +530,13 @@ START_TEST(budgets_that_never_apply)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		ck_assert_msg(mc_budget_parse(bad[i], &b, err, sizeof(err)) == -EINVAL, "%s", bad[i]);
+		ck_assert_msg(mc_budget_parse(bad[i], &b, err, sizeof(err)) == -EINVAL, "%s",
+			      bad[i]);
 		ck_assert_msg(strstr(err, bad[i]), "%s: %s", bad[i], err);
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		ck_assert_msg(!mc_budget_parse(good[i], &b, err, sizeof(err)), "%s: %s", good[i], err);
+		ck_assert_msg(!mc_budget_parse(good[i], &b, err, sizeof(err)), "%s: %s", good[i],
+			      err);
 	/* Whether the device can take the arc depends on its flags. */
 	ck_assert_int_eq(mc_budget_check(&b, 7, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "arc=RUNNING->STOP:1ms"), "%s", err);
@@ -507,9 +551,13 @@ END_TEST
 
 START_TEST(bad_device_specs)
 {
-	static const char *const specs[] = { "bogus", "sim:flags=9", "sim:defect=nope",
-					     "mdev:not-a-uuid", "mdev:11111111-2222-3333-4444-555555555555",
-					     "pci:0000:ff:1f.7", "sim:flags" };
+	static const char *const specs[] = { "bogus",
+					     "sim:flags=9",
+					     "sim:defect=nope",
+					     "mdev:not-a-uuid",
+					     "mdev:11111111-2222-3333-4444-555555555555",
+					     "pci:0000:ff:1f.7",
+					     "sim:flags" };
 	int code;
 	struct mc_report *rep = run_sim(specs[_i], &code);
 
@@ -524,7 +572,8 @@ static const struct mc_case_result *first_case(const struct mc_report *rep, cons
 					       enum mc_status st)
 {
 	for (int i = 0; i < rep->ncases; i++)
-		if (!strncmp(rep->cases[i].name, prefix, strlen(prefix)) && rep->cases[i].status == st)
+		if (!strncmp(rep->cases[i].name, prefix, strlen(prefix)) &&
+		    rep->cases[i].status == st)
 			return &rep->cases[i];
 	return NULL;
 }
@@ -553,7 +602,8 @@ START_TEST(alloc_faults_are_judged)
 	ck_assert_ptr_nonnull(first_case(rep, "err.recover.fault", MC_PASS));
 	c = first_case(rep, "err.error_state", MC_SKIP);
 	ck_assert_ptr_nonnull(c);
-	ck_assert_ptr_nonnull(strstr(c->detail, "no failed allocation of the driver leads to ERROR"));
+	ck_assert_ptr_nonnull(
+		strstr(c->detail, "no failed allocation of the driver leads to ERROR"));
 	mc_report_free(rep);
 	rep = run_sim_only("sim:flags=7:variant=alloc_faults:defect=fail_off_path", "FSM-07", NULL,
 			   &code);

@@ -100,7 +100,7 @@ START_TEST(test_scope_profile)
 	ck_assert_str_eq(s.claim, "partial");
 	ck_assert_uint_eq(s.restricted, MC_SCOPE_SKIPS | MC_SCOPE_PROFILE);
 	ck_assert_str_eq(s.label, "PASS (422 of 422 cases, 421 judged, 1 skipped) — not a "
-			 "conformance claim (--profile)");
+				  "conformance claim (--profile)");
 	ck_assert_str_eq(mc_scope_reason(MC_SCOPE_PROFILE), "profile");
 	snprintf(rep.info.profiles, sizeof(rep.info.profiles), "qemu,cloud-hypervisor");
 	mc_report_scope(&rep, &s);
@@ -117,8 +117,13 @@ START_TEST(test_scope_everywhere)
 	size_t klen = 0;
 	FILE *kf = open_memstream(&ktap, &klen), *vf;
 	struct mc_run_opts o = {
-		.device = "sim:flags=7", .seed = 1, .timeout_ms = 30000, .op_timeout_ms = 3000,
-		.stream_limit = 64u << 20, .only = "FEAT-01", .out = dir,
+		.device = "sim:flags=7",
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = "FEAT-01",
+		.out = dir,
 	};
 	struct mc_bundle_opts bo = { .dir = dir };
 	struct mc_report *rep = NULL;
@@ -136,11 +141,15 @@ START_TEST(test_scope_everywhere)
 	snprintf(path, sizeof(path), "%s/report.json", dir);
 	ck_assert_int_eq(mc_json_parse_file(path, NULL, &doc, &je), 0);
 	ck_assert_str_eq(mc_json_string(mc_json_path(mc_json_root(doc), "summary.scope.label"),
-					NULL), ISSUE_LABEL);
+					NULL),
+			 ISSUE_LABEL);
 	ck_assert_str_eq(mc_json_string(mc_json_path(mc_json_root(doc), "summary.scope.claim"),
-					NULL), "simulated");
-	ck_assert_str_eq(mc_json_string(mc_json_path(mc_json_root(doc),
-						     "summary.scope.restricted_by.0"), NULL), "only");
+					NULL),
+			 "simulated");
+	ck_assert_str_eq(
+		mc_json_string(mc_json_path(mc_json_root(doc), "summary.scope.restricted_by.0"),
+			       NULL),
+		"only");
 	mc_json_free(doc);
 
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
@@ -180,7 +189,7 @@ START_TEST(test_scope_old_report)
 	ck_assert_str_eq(s.claim, "conformance");
 	ck_assert_int_eq(s.cases_total, 415);
 	ck_assert_str_eq(s.label, "FAIL (415 of 415 cases, 378 judged, 37 skipped) — conformance "
-			 "verdict");
+				  "verdict");
 	mc_report_unload(rep);
 }
 END_TEST
@@ -242,7 +251,9 @@ static void edit(const char *path, const char *from, const char *to)
 }
 
 /* A hand-edited summary.scope (a partial run claiming conformance, ...) is rejected by verify. */
-static const struct { const char *from, *to, *says; } scope_edits[] = {
+static const struct {
+	const char *from, *to, *says;
+} scope_edits[] = {
 	{ "\"claim\": \"simulated\"", "\"claim\": \"conformance\"",
 	  "summary.scope.claim is \"conformance\", its run and cases give \"simulated\"" },
 	{ "— simulated device, not a conformance claim\"\n", "— conformance verdict\"\n",
@@ -264,8 +275,14 @@ START_TEST(test_scope_verified)
 	char dir[] = "/tmp/mc_test_scope_XXXXXX", path[4096], json[4200], *text = NULL;
 	size_t len = 0;
 	struct mc_run_opts o = {
-		.device = "sim:flags=7", .seed = 1, .timeout_ms = 30000, .op_timeout_ms = 3000,
-		.stream_limit = 64u << 20, .only = "FEAT-01", .out = dir, .quiet = true,
+		.device = "sim:flags=7",
+		.seed = 1,
+		.timeout_ms = 30000,
+		.op_timeout_ms = 3000,
+		.stream_limit = 64u << 20,
+		.only = "FEAT-01",
+		.out = dir,
+		.quiet = true,
 	};
 	struct mc_bundle_opts bo = { .dir = dir };
 	struct mc_report *rep = NULL;

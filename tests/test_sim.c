@@ -136,7 +136,7 @@ static size_t save(void *dev, uint8_t **out, size_t chunk)
 	ck_assert_int_ge(fd, 0);
 	n = read_all(dev, fd, out, chunk);
 	ck_assert_int_ge(n, 0);
-	ck_assert_int_eq(OPS->data_read(dev, fd, *out, 1), 0);	/* EOF is permanent */
+	ck_assert_int_eq(OPS->data_read(dev, fd, *out, 1), 0); /* EOF is permanent */
 	go(dev, S_STOP);
 	ck_assert_int_eq(OPS->data_close(dev, fd), 0);
 	return (size_t)n;
@@ -161,7 +161,8 @@ static int resume_write(void *dev, const uint8_t *s, size_t len, enum split how)
 	ck_assert_int_eq(set_state(dev, S_RES, &fd), 0);
 	ck_assert_int_ge(fd, 0);
 	if (how == SPLIT_WRITEV) {
-		struct iovec iov[3] = { { (void *)s, 1 }, { (void *)(s + 1), 0 },
+		struct iovec iov[3] = { { (void *)s, 1 },
+					{ (void *)(s + 1), 0 },
 					{ (void *)(s + 1), len - 1 } };
 
 		ck_assert_int_eq(OPS->data_writev(dev, fd, iov, 3), (ssize_t)len);
@@ -179,8 +180,7 @@ static int resume_write(void *dev, const uint8_t *s, size_t len, enum split how)
 
 static void write_bar0(void *dev, uint64_t off, const char *text)
 {
-	ck_assert_int_eq(OPS->region_write(dev, 0, off, text, strlen(text)),
-			 (ssize_t)strlen(text));
+	ck_assert_int_eq(OPS->region_write(dev, 0, off, text, strlen(text)), (ssize_t)strlen(text));
 }
 
 static int precopy_info(void *dev, int fd, struct vfio_precopy_info *info)
@@ -199,7 +199,7 @@ START_TEST(test_feature_errno)
 	struct vfio_device_feature_mig_state mig = { 0 };
 	static const uint32_t probe_ok[][2] = {
 		{ 1, FGET }, { 2, FGET }, { 2, FSET }, { 2, FGET | FSET }, { 6, FSET },
-		{ 7, FSET }, { 8, FGET }, { 9, FGET }, { 1, 0 }, { 6, 0 },
+		{ 7, FSET }, { 8, FGET }, { 9, FGET }, { 1, 0 },	   { 6, 0 },
 	};
 
 	ck_assert_int_eq(OPS->feature(dev, buf, 4), -EFAULT);
@@ -218,7 +218,7 @@ START_TEST(test_feature_errno)
 	for (size_t i = 0; i < sizeof(probe_ok) / sizeof(probe_ok[0]); i++) {
 		v = 0xaaaaaaaaaaaaaaaa;
 		ck_assert_int_eq(feat(dev, FPROBE | probe_ok[i][1] | probe_ok[i][0], 8, &v, 8), 0);
-		ck_assert_uint_eq(v, 0xaaaaaaaaaaaaaaaa);	/* payload untouched */
+		ck_assert_uint_eq(v, 0xaaaaaaaaaaaaaaaa); /* payload untouched */
 	}
 	ck_assert_int_eq(feat(dev, FPROBE | FSET | 1, 16, &v, 8), -EINVAL);
 	ck_assert_int_eq(feat(dev, FSET | 1, 16, &v, 8), -EINVAL);
@@ -226,11 +226,11 @@ START_TEST(test_feature_errno)
 	ck_assert_int_eq(feat(dev, FGET | 1, 15, &v, 8), -EINVAL);
 	ck_assert_int_eq(feat(dev, FGET | 1, 16, &v, 8), 0);
 	ck_assert_uint_eq(v, 7);
-	ck_assert_int_eq(feat(dev, FGET | 6, 40, &v, 8), -EINVAL);	/* wrong op bit */
+	ck_assert_int_eq(feat(dev, FGET | 6, 40, &v, 8), -EINVAL); /* wrong op bit */
 	ck_assert_int_eq(feat(dev, FSET | 8, 40, &v, 8), -EINVAL);
 	ck_assert_int_eq(feat(dev, FGET | 2, 15, &mig, 8), -EINVAL);
-	ck_assert_int_eq(feat(dev, FGET | 2, 16, &mig, 4), -EFAULT);	/* past buflen */
-	ck_assert_int_eq(feat(dev, FGET | 2, 64, &mig, 8), 0);	/* bigger argsz is fine */
+	ck_assert_int_eq(feat(dev, FGET | 2, 16, &mig, 4), -EFAULT); /* past buflen */
+	ck_assert_int_eq(feat(dev, FGET | 2, 64, &mig, 8), 0);	     /* bigger argsz is fine */
 	ck_assert_uint_eq(mig.device_state, S_RUN);
 	ck_assert_int_eq(feat(dev, FGET | 9, 16, &v, 4), -EFAULT);
 	for (uint32_t bad = 0; bad < 3; bad++) {
@@ -345,7 +345,7 @@ START_TEST(test_roundtrip)
 		ck_assert_uint_eq(wc2, 2);
 		l2 = save(dst, &s2, 4096);
 		ck_assert_uint_eq(l1, l2);
-		ck_assert_mem_eq(s1, s2, l1);	/* RES-02: byte-identical re-save */
+		ck_assert_mem_eq(s1, s2, l1); /* RES-02: byte-identical re-save */
 		free(s2);
 		OPS->close(dst);
 	}
@@ -365,7 +365,7 @@ static int resume_result(const char *spec, const uint8_t *s, size_t len, bool wr
 		ssize_t n = OPS->data_write(dst, fd, s, len);
 
 		ck_assert_int_eq(n, write_fails ? -EINVAL : (ssize_t)len);
-		if (write_fails)	/* poisoned for good */
+		if (write_fails) /* poisoned for good */
 			ck_assert_int_eq(OPS->data_write(dst, fd, s, 1), -EINVAL);
 	}
 	ret = set_state(dst, S_STOP, NULL);
@@ -383,7 +383,7 @@ START_TEST(test_bad_streams)
 
 	t = malloc(len + 1);
 	ck_assert_int_eq(resume_result("sim:mem=8k", s, len, false), 0);
-	ck_assert_int_eq(resume_result("sim:mem=8k", s, 0, false), -EINVAL);	/* empty */
+	ck_assert_int_eq(resume_result("sim:mem=8k", s, 0, false), -EINVAL); /* empty */
 	ck_assert_int_eq(resume_result("sim:mem=8k", s, len - 1, false), -EINVAL);
 	ck_assert_int_eq(resume_result("sim:mem=8k", s, 40, false), -EINVAL);
 	ck_assert_int_eq(resume_result("sim:mem=8k:id=7", s, len, true), -EINVAL);
@@ -394,11 +394,10 @@ START_TEST(test_bad_streams)
 	for (size_t off = 0; off < len; off += off < 64 ? 1 : 997) {
 		memcpy(t, s, len);
 		t[off] ^= 0x20;
-		ck_assert_msg(resume_result("sim:mem=8k", t, len, true) == -EINVAL, "off %zu",
-			      off);
+		ck_assert_msg(resume_result("sim:mem=8k", t, len, true) == -EINVAL, "off %zu", off);
 	}
 	memcpy(t, s, len);
-	t[len] = 0;	/* a byte after END */
+	t[len] = 0; /* a byte after END */
 	ck_assert_int_eq(resume_result("sim:mem=8k", t, len + 1, true), -EINVAL);
 	free(t);
 	free(s);
@@ -433,8 +432,8 @@ END_TEST
 START_TEST(test_write_fault_short)
 {
 	void *src = sim_open("sim:mem=8k"), *dst = sim_open("sim:mem=8k");
-	uint8_t *s, *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			      -1, 0);
+	uint8_t *s,
+		*m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	size_t len = save(src, &s, 4096);
 	int fd;
 
@@ -510,8 +509,9 @@ END_TEST
 START_TEST(test_user_copy_faults)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	uint8_t *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), out[64];
+	uint8_t *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0),
+		out[64];
 
 	ck_assert_ptr_ne(m, MAP_FAILED);
 	memset(m, 0x5a, (size_t)pg);
@@ -593,7 +593,7 @@ START_TEST(test_precopy_v2)
 	ck_assert_int_eq(precopy_info(dev, fd, &info), 0);
 	ck_assert_uint_eq(info.flags, 0xfffffffe);
 	ck_assert_uint_eq(info.initial_bytes, 3 * PAGE_REC - 10);
-	ck_assert_uint_eq(info.dirty_bytes, 2 * PAGE_REC);	/* pages 0 and 1 (being sent) */
+	ck_assert_uint_eq(info.dirty_bytes, 2 * PAGE_REC); /* pages 0 and 1 (being sent) */
 	OPS->data_close(dev, fd);
 	ck_assert_int_eq(OPS->reset(dev), 0);
 
@@ -612,7 +612,7 @@ START_TEST(test_precopy_v2)
 	ck_assert_uint_eq(info.initial_bytes, PAGE_REC - 10 + image);
 	ck_assert_uint_eq(info.dirty_bytes, 0);
 	ck_assert_int_eq(precopy_info(dev, fd, &info), 0);
-	ck_assert_uint_eq(info.flags, 0);	/* told once */
+	ck_assert_uint_eq(info.flags, 0); /* told once */
 	OPS->data_close(dev, fd);
 	ck_assert_int_eq(OPS->reset(dev), 0);
 	OPS->close(dev);
@@ -626,7 +626,8 @@ START_TEST(test_precopy_v2)
 	OPS->data_close(dev, fd);
 	OPS->close(dev);
 	dev = sim_open("sim:flags=3");
-	ck_assert_int_eq(feat(dev, FPROBE | FSET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, 8, &v, 0),
+	ck_assert_int_eq(feat(dev, FPROBE | FSET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, 8, &v,
+			      0),
 			 -EINVAL);
 	OPS->close(dev);
 	dev = sim_open("sim:variant=precopy_v1");
@@ -655,7 +656,7 @@ START_TEST(test_precopy)
 	ck_assert_int_ge(fd, 0);
 	info.flags = 0x5a;
 	ck_assert_int_eq(precopy_info(src, fd, &info), 0);
-	ck_assert_uint_eq(info.flags, 0x5a);	/* echoed (6.12) */
+	ck_assert_uint_eq(info.flags, 0x5a); /* echoed (6.12) */
 	ck_assert_uint_eq(info.initial_bytes, 32 + 4 * PAGE_REC);
 	ck_assert_uint_eq(info.dirty_bytes, 0);
 	info.argsz = 23;
@@ -667,12 +668,12 @@ START_TEST(test_precopy)
 	while ((n = OPS->data_read(src, fd, buf + len, 1000)) > 0) {
 		len += (size_t)n;
 		ck_assert_int_eq(precopy_info(src, fd, &info), 0);
-		ck_assert_uint_le(info.initial_bytes, prev);	/* PRE-02 */
+		ck_assert_uint_le(info.initial_bytes, prev); /* PRE-02 */
 		ck_assert_uint_eq(info.initial_bytes, prev - (uint64_t)n);
 		ck_assert_uint_eq(info.dirty_bytes, 0);
 		prev = info.initial_bytes;
 	}
-	ck_assert_int_eq(n, -ENOMSG);	/* PRE-03 */
+	ck_assert_int_eq(n, -ENOMSG); /* PRE-03 */
 	ck_assert_uint_eq(len, 32 + 4 * PAGE_REC);
 	write_bar0(src, 4096 + 5, "sent page: dirty");
 	write_bar0(src, 4096 + 50, "still one page");
@@ -683,16 +684,16 @@ START_TEST(test_precopy)
 	len += 10;
 	ck_assert_int_eq(precopy_info(src, fd, &info), 0);
 	ck_assert_uint_eq(info.dirty_bytes, PAGE_REC - 10);
-	go(src, S_PREP2P);	/* inside the saving group: same session */
+	go(src, S_PREP2P); /* inside the saving group: same session */
 	ck_assert_int_eq(precopy_info(src, fd, &info), 0);
 	ck_assert_int_eq(set_state(src, S_SC, &fd2), 0);
 	ck_assert_int_eq(fd2, -1);
-	ck_assert_int_eq(precopy_info(src, fd, &info), -EINVAL);	/* not in STOP_COPY */
-	ck_assert_int_eq(OPS->region_write(src, 0, 0, "x", 1), -EIO);	/* stopped */
+	ck_assert_int_eq(precopy_info(src, fd, &info), -EINVAL);      /* not in STOP_COPY */
+	ck_assert_int_eq(OPS->region_write(src, 0, 0, "x", 1), -EIO); /* stopped */
 	ck_assert_int_eq(OPS->data_read(src, fd, buf, PAGE_REC - 10), PAGE_REC - 10);
-	ck_assert_int_gt(OPS->data_read(src, fd, buf, sizeof(buf)), 0);	/* the tail */
+	ck_assert_int_gt(OPS->data_read(src, fd, buf, sizeof(buf)), 0); /* the tail */
 	ck_assert_int_eq(OPS->data_read(src, fd, buf, sizeof(buf)), 0);
-	ck_assert_int_eq(OPS->data_read(src, fd, buf, sizeof(buf)), 0);	/* never ENOMSG */
+	ck_assert_int_eq(OPS->data_read(src, fd, buf, sizeof(buf)), 0); /* never ENOMSG */
 	OPS->close(src);
 }
 END_TEST
@@ -710,13 +711,13 @@ START_TEST(test_precopy_resume)
 		hl += (size_t)n;
 	write_bar0(src, 0, "dirty after send");
 	write_bar0(src, 3 * 4096, "unsent");
-	ck_assert_int_eq(set_state(src, S_SC, NULL), 0);	/* from PRE_COPY: same fd */
+	ck_assert_int_eq(set_state(src, S_SC, NULL), 0); /* from PRE_COPY: same fd */
 	n = read_all(src, fd, &tail, 4096);
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_eq(OPS->data_read(src, fd, head, 1), 0);
 	fd = resume_write(dst, head, hl, SPLIT_ONE);
 	ck_assert_int_eq(OPS->data_write(dst, fd, tail, (size_t)n), n);
-	ck_assert_int_eq(set_state(dst, S_STOP, NULL), 0);	/* PRE-04 */
+	ck_assert_int_eq(set_state(dst, S_STOP, NULL), 0); /* PRE-04 */
 	ck_assert_int_eq(OPS->data_close(dst, fd), 0);
 	ls = save(src, &s, 4096);
 	ld = save(dst, &d, 4096);
@@ -758,7 +759,7 @@ START_TEST(test_fd_semantics)
 	ck_assert_int_eq(rfd, -1);
 	ck_assert_int_eq(OPS->data_read(dev, fd, b, 4), 4);
 	go(dev, S_STOP);
-	ck_assert_int_eq(OPS->data_read(dev, fd, b, 4), -ENODEV);	/* SAVE-03 */
+	ck_assert_int_eq(OPS->data_read(dev, fd, b, 4), -ENODEV); /* SAVE-03 */
 	ck_assert_int_eq(OPS->data_close(dev, fd), 0);
 	ck_assert_int_eq(OPS->data_close(dev, fd), -EBADF);
 	ck_assert_int_eq(OPS->data_read(dev, fd, b, 4), -EBADF);
@@ -771,7 +772,7 @@ START_TEST(test_fd_semantics)
 	ck_assert_int_eq(OPS->data_ioctl(dev, rfd, VFIO_MIG_GET_PRECOPY_INFO, b), -ENOTTY);
 	ck_assert_int_eq(OPS->data_write(dev, rfd, "MCS", 3), 3);
 	ck_assert_int_eq(OPS->data_write(dev, rfd, "", 0), 0);
-	ck_assert_int_eq(OPS->reset(dev), 0);	/* ERR-04 */
+	ck_assert_int_eq(OPS->reset(dev), 0); /* ERR-04 */
 	ck_assert_uint_eq(get_state(dev), S_RUN);
 	ck_assert_int_eq(OPS->data_write(dev, rfd, "I", 1), -ENODEV);
 	ck_assert_int_eq(OPS->data_close(dev, rfd), 0);
@@ -806,12 +807,12 @@ START_TEST(test_regions)
 			ck_assert_int_eq(OPS->region_info(dev, i, &ri), -EINVAL);
 	ck_assert_int_eq(OPS->region_read(dev, 7, 0, b, 2), 2);
 	ck_assert_uint_eq(b[0] | b[1] << 8, 0x1b36);
-	ck_assert_int_eq(OPS->region_write(dev, 7, 0, "\xff\xff", 2), 2);	/* ignored */
+	ck_assert_int_eq(OPS->region_write(dev, 7, 0, "\xff\xff", 2), 2); /* ignored */
 	ck_assert_int_eq(OPS->region_read(dev, 7, 0, b, 2), 2);
 	ck_assert_uint_eq(b[0] | b[1] << 8, 0x1b36);
 	ck_assert_int_eq(OPS->region_read(dev, 1, 0, &v, 8), 8);
 	ck_assert_uint_eq(v, 0x1234);
-	ck_assert_int_eq(OPS->region_read(dev, 0, 8190, b, 16), 2);	/* clamped */
+	ck_assert_int_eq(OPS->region_read(dev, 0, 8190, b, 16), 2); /* clamped */
 	ck_assert_int_eq(OPS->region_read(dev, 0, 8192, b, 1), -EINVAL);
 	write_bar0(dev, 0, "a");
 	write_bar0(dev, 1, "b");
@@ -819,7 +820,7 @@ START_TEST(test_regions)
 	ck_assert_uint_eq(v, 2);
 	go(dev, S_STOP);
 	ck_assert_int_eq(OPS->region_write(dev, 0, 0, "c", 1), -EIO);
-	ck_assert_int_eq(OPS->region_write(dev, 7, 0x40, "c", 1), 1);	/* config still works */
+	ck_assert_int_eq(OPS->region_write(dev, 7, 0x40, "c", 1), 1); /* config still works */
 	OPS->close(dev);
 }
 END_TEST
@@ -829,7 +830,9 @@ END_TEST
 static int log_start(void *dev, uint64_t ps, uint32_t n, const void *ranges, uint64_t *ps_out)
 {
 	struct vfio_device_feature_dma_logging_control c = {
-		.page_size = ps, .num_ranges = n, .ranges = (uintptr_t)ranges,
+		.page_size = ps,
+		.num_ranges = n,
+		.ranges = (uintptr_t)ranges,
 	};
 	int ret = feat(dev, FSET | VFIO_DEVICE_FEATURE_DMA_LOGGING_START, 32, &c, sizeof(c));
 
@@ -841,7 +844,10 @@ static int log_start(void *dev, uint64_t ps, uint32_t n, const void *ranges, uin
 static int log_report(void *dev, uint64_t iova, uint64_t len, uint64_t ps, uint64_t *bm)
 {
 	struct vfio_device_feature_dma_logging_report r = {
-		.iova = iova, .length = len, .page_size = ps, .bitmap = (uintptr_t)bm,
+		.iova = iova,
+		.length = len,
+		.page_size = ps,
+		.bitmap = (uintptr_t)bm,
 	};
 
 	return feat(dev, FGET | VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, 40, &r, sizeof(r));
@@ -858,13 +864,14 @@ START_TEST(test_dma_logging)
 {
 	void *dev = sim_open("sim");
 	struct vfio_device_feature_dma_logging_range r[257], ok[2] = {
-		{ .iova = 0x10000, .length = 0x10000 }, { .iova = 0x40000, .length = 0x1000 },
+		{ .iova = 0x10000, .length = 0x10000 },
+		{ .iova = 0x40000, .length = 0x1000 },
 	};
 	uint64_t bm[4] = { 0 }, ps = 0, stopbuf = 0;
 
 	ck_assert_int_eq(feat(dev, FPROBE | FSET | 6, 8, NULL, 0), 0);
-	ck_assert_int_eq(log_report(dev, 0, 0x1000, 4096, bm), -EINVAL);	/* not started */
-	ck_assert_int_eq(feat(dev, FSET | 7, 8, NULL, 0), 0);	/* STOP without START */
+	ck_assert_int_eq(log_report(dev, 0, 0x1000, 4096, bm), -EINVAL); /* not started */
+	ck_assert_int_eq(feat(dev, FSET | 7, 8, NULL, 0), 0);		 /* STOP without START */
 	ck_assert_int_eq(log_start(dev, 4096, 0, ok, NULL), -EINVAL);
 	ck_assert_int_eq(log_start(dev, 4096, 257, r, NULL), -E2BIG);
 	ck_assert_int_eq(log_start(dev, 4096, 2, (void *)8, NULL), -EFAULT);
@@ -874,10 +881,11 @@ START_TEST(test_dma_logging)
 	ck_assert_int_eq(log_start(dev, 4096, 1, r, NULL), -EINVAL);
 	r[0] = (struct vfio_device_feature_dma_logging_range){ .iova = 0x1000, .length = 0x3000 };
 	r[1] = (struct vfio_device_feature_dma_logging_range){ .iova = 0x3000, .length = 0x1000 };
-	ck_assert_int_eq(log_start(dev, 4096, 2, r, NULL), -EINVAL);	/* overlap */
-	r[1] = (struct vfio_device_feature_dma_logging_range){ .iova = -0x1000ull, .length = 0x2000 };
+	ck_assert_int_eq(log_start(dev, 4096, 2, r, NULL), -EINVAL); /* overlap */
+	r[1] = (struct vfio_device_feature_dma_logging_range){ .iova = -0x1000ull,
+							       .length = 0x2000 };
 	ck_assert_int_eq(log_start(dev, 4096, 2, r, NULL), -EOVERFLOW);
-	ck_assert_int_eq(log_start(dev, 0x10000, 2, ok, &ps), -EINVAL);	/* 0x41000 unaligned */
+	ck_assert_int_eq(log_start(dev, 0x10000, 2, ok, &ps), -EINVAL); /* 0x41000 unaligned */
 	ck_assert_int_eq(log_start(dev, 8192, 2, ok, &ps), -EINVAL);
 	ck_assert_int_eq(log_start(dev, 4096, 2, ok, &ps), 0);
 	ck_assert_uint_eq(ps, 4096);
@@ -885,16 +893,16 @@ START_TEST(test_dma_logging)
 	ck_assert_int_eq(log_report(dev, 0, 0x1000, 2048, bm), -EINVAL);
 	ck_assert_int_eq(log_report(dev, 0, 0x1000, 12288, bm), -EINVAL);
 	ck_assert_int_eq(log_report(dev, -0x1000ull, 0x2000, 4096, bm), -EOVERFLOW);
-	dma(dev, 0xe000, 0x4000);	/* pages 0xe..0x11; logged: 0x10, 0x11 */
-	dma(dev, 0x40800, 1);		/* page 0x40 */
-	dma(dev, 0x80000, 0x1000);	/* not logged */
+	dma(dev, 0xe000, 0x4000);  /* pages 0xe..0x11; logged: 0x10, 0x11 */
+	dma(dev, 0x40800, 1);	   /* page 0x40 */
+	dma(dev, 0x80000, 0x1000); /* not logged */
 	ck_assert_int_eq(log_report(dev, 0, 0x100000, 4096, bm), 0);
 	/* Pages 0x10, 0x11 are bits 16, 17 of word 0; page 0x40 is bit 0 of word 1. */
 	ck_assert_uint_eq(bm[0], 3ull << 16);
 	ck_assert_uint_eq(bm[1], 1);
 	ck_assert_uint_eq(bm[2], 0);
 	memset(bm, 0, sizeof(bm));
-	ck_assert_int_eq(log_report(dev, 0, 0x100000, 4096, bm), 0);	/* read and clear */
+	ck_assert_int_eq(log_report(dev, 0, 0x100000, 4096, bm), 0); /* read and clear */
 	ck_assert_uint_eq(bm[0] | bm[1], 0);
 	dma(dev, 0x11000, 0x1000);
 	ck_assert_int_eq(log_report(dev, 0x10000, 0x10000, 8192, (void *)8), -EFAULT);
@@ -902,7 +910,7 @@ START_TEST(test_dma_logging)
 	ck_assert_uint_eq(bm[0], 1);
 	ck_assert_int_eq(feat(dev, FSET | 7, 8, &stopbuf, 0), 0);
 	ck_assert_int_eq(log_report(dev, 0, 0x1000, 4096, bm), -EINVAL);
-	ck_assert_int_eq(log_start(dev, 4096, 1, ok, &ps), 0);	/* START again after STOP */
+	ck_assert_int_eq(log_start(dev, 4096, 1, ok, &ps), 0); /* START again after STOP */
 	OPS->close(dev);
 }
 END_TEST
@@ -917,9 +925,9 @@ START_TEST(test_faults)
 
 	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_ARC_FAIL, S_P2P << 8 | S_STOP), 0);
 	ck_assert_int_eq(set_state(dev, S_SC, &fd), -EIO);
-	ck_assert_uint_eq(get_state(dev), S_P2P);	/* last state reached */
-	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_NONE, 0), 0);	/* it fired */
-	go(dev, S_SC);	/* the fault fired once */
+	ck_assert_uint_eq(get_state(dev), S_P2P);		/* last state reached */
+	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_NONE, 0), 0); /* it fired */
+	go(dev, S_SC);						/* the fault fired once */
 	/* Disarming a fault whose arc was never taken says so, once. */
 	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_ARC_FAIL, S_RUN << 8 | S_P2P), 0);
 	ck_assert_int_eq(OPS->fault(dev, MC_FAULT_NONE, 0), 1);
@@ -928,7 +936,7 @@ START_TEST(test_faults)
 	ck_assert_int_eq(set_state(dev, S_RUN, NULL), -EIO);
 	ck_assert_uint_eq(get_state(dev), VFIO_DEVICE_STATE_ERROR);
 	for (uint32_t st = 0; st < 9; st++)
-		ck_assert_int_eq(set_state(dev, st, NULL), -EIO);	/* ERR-02 */
+		ck_assert_int_eq(set_state(dev, st, NULL), -EIO); /* ERR-02 */
 	ck_assert_uint_eq(get_state(dev), VFIO_DEVICE_STATE_ERROR);
 	ck_assert_int_eq(OPS->reset(dev), 0);
 	ck_assert_uint_eq(get_state(dev), S_RUN);
@@ -947,9 +955,11 @@ END_TEST
 START_TEST(test_spec)
 {
 	static const char *const bad[] = {
-		"sim:flags=2", "sim:flags=x", "sim:color=red", "sim:defect=nope",
-		"sim:mem=100", "sim:mem=4095", "sim:mem=0", "sim:id=0x100000000", "sim:seed=-1",
-		"sim:defect=stale_get+nope",
+		"sim:flags=2",	 "sim:flags=x",
+		"sim:color=red", "sim:defect=nope",
+		"sim:mem=100",	 "sim:mem=4095",
+		"sim:mem=0",	 "sim:id=0x100000000",
+		"sim:seed=-1",	 "sim:defect=stale_get+nope",
 	};
 	char err[1024];
 	void *dev;
@@ -1039,7 +1049,7 @@ static void fsm_wrong_next_step(void *dev)
 	ck_assert_int_eq(set_state(dev, S_SC, &fd), 0);
 	ck_assert_int_eq(fd, -1);
 	ck_assert_uint_eq(get_state(dev), S_STOP);
-	go(dev, S_SC);	/* a one-arc SET still works */
+	go(dev, S_SC); /* a one-arc SET still works */
 }
 
 static void fsm_no_fd_resuming(void *dev)
@@ -1088,7 +1098,7 @@ static void fsm_stopcopy_to_precopy(void *dev)
 	ck_assert_int_eq(set_state(dev, S_PRE, &fd2), 0);
 	ck_assert_int_eq(fd2, -1);
 	ck_assert_uint_eq(get_state(dev), S_PRE);
-	ck_assert_int_eq(OPS->data_read(dev, fd, b, 8), 8);	/* session continues */
+	ck_assert_int_eq(OPS->data_read(dev, fd, b, 8), 8); /* session continues */
 }
 
 static void fsm_same_state_new_fd(void *dev)
@@ -1102,7 +1112,7 @@ static void fsm_same_state_new_fd(void *dev)
 	ck_assert_int_eq(OPS->data_read(dev, fd, b, 8), -ENODEV);
 	ck_assert_int_eq(OPS->data_read(dev, fd2, b, 8), 8);
 	go(dev, S_RUN);
-	ck_assert_int_eq(set_state(dev, S_RUN, &fd), 0);	/* not a saving state: no fd */
+	ck_assert_int_eq(set_state(dev, S_RUN, &fd), 0); /* not a saving state: no fd */
 	ck_assert_int_eq(fd, -1);
 }
 
@@ -1191,7 +1201,7 @@ START_TEST(test_defects_err_feat)
 	dev = sim_open("sim:defect=argsz_unchecked");
 	ck_assert_int_eq(feat(dev, FGET | 2, 8, &mig, 8), 0);
 	ck_assert_uint_eq(mig.device_state, S_RUN);
-	ck_assert_int_eq(feat(dev, FGET | 1, 15, &v, 8), -EINVAL);	/* only feature 2 */
+	ck_assert_int_eq(feat(dev, FGET | 1, 15, &v, 8), -EINVAL); /* only feature 2 */
 	OPS->close(dev);
 
 	dev = sim_open("sim:defect=no_stop_copy_flag");
@@ -1238,10 +1248,10 @@ START_TEST(test_defects_resume)
 	fd = resume_write(dev, s, len - 1, SPLIT_ONE);
 	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
 	OPS->data_close(dev, fd);
-	fd = resume_write(dev, s, len - 12, SPLIT_ONE);		/* no END at all */
+	fd = resume_write(dev, s, len - 12, SPLIT_ONE); /* no END at all */
 	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
 	OPS->data_close(dev, fd);
-	fd = resume_write(dev, s, len - 13, SPLIT_ONE);		/* REGS cut: refused */
+	fd = resume_write(dev, s, len - 13, SPLIT_ONE); /* REGS cut: refused */
 	ck_assert_int_eq(set_state(dev, S_STOP, NULL), -EINVAL);
 	OPS->data_close(dev, fd);
 	OPS->close(dev);
@@ -1259,7 +1269,7 @@ START_TEST(test_defects_resume)
 	ck_assert_int_eq(set_state(dev, S_STOP, NULL), 0);
 	OPS->data_close(dev, fd);
 	ck_assert_int_eq(set_state(dev, S_RES, &fd), 0);
-	ck_assert_int_eq(OPS->data_write(dev, fd, s, 36), 36);	/* 4 bytes of a record header */
+	ck_assert_int_eq(OPS->data_write(dev, fd, s, 36), 36); /* 4 bytes of a record header */
 	ck_assert_int_eq(OPS->data_write(dev, fd, s + 36, len - 36), -EINVAL);
 	OPS->data_close(dev, fd);
 	OPS->close(dev);

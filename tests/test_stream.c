@@ -24,9 +24,9 @@
 #define S_SC VFIO_DEVICE_STATE_STOP_COPY
 #define S_RES VFIO_DEVICE_STATE_RESUMING
 #define S_PRE VFIO_DEVICE_STATE_PRE_COPY
-#define SIM_HDR 32u		/* sim stream header (sim_stream.c) */
-#define SIM_PAGE_REC 4112u	/* sim PAGE record: 8 header + 8 index + 4096 */
-#define SIM_TAIL 228u		/* CONFIG, REGS and END records */
+#define SIM_HDR 32u	   /* sim stream header (sim_stream.c) */
+#define SIM_PAGE_REC 4112u /* sim PAGE record: 8 header + 8 index + 4096 */
+#define SIM_TAIL 228u	   /* CONFIG, REGS and END records */
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -59,8 +59,8 @@ static struct mc_plan plan_of(const char *text)
 
 static bool plan_eq(const struct mc_plan *a, const struct mc_plan *b)
 {
-	if (a->kind != b->kind || a->k != b->k || a->iovcnt != b->iovcnt ||
-	    a->seed != b->seed || a->max != b->max || a->nlist != b->nlist)
+	if (a->kind != b->kind || a->k != b->k || a->iovcnt != b->iovcnt || a->seed != b->seed ||
+	    a->max != b->max || a->nlist != b->nlist)
 		return false;
 	return !memcmp(a->list, b->list, sizeof(a->list));
 }
@@ -100,7 +100,7 @@ static void save_with(struct mc_dev *dev, const struct mc_plan *plan, size_t mem
 	rc = mc_stream_save(dev, fd, &o, out, &r);
 	ck_assert_msg(rc == 0 && r.end == 0, "save with %s: %d (end %d)", text, rc, r.end);
 	ck_assert_uint_eq(r.bytes, out->len);
-	ck_assert_uint_ge(r.calls, 2);	/* at least one read with data, one with EOF */
+	ck_assert_uint_ge(r.calls, 2); /* at least one read with data, one with EOF */
 	go(dev, S_STOP, NULL);
 	ck_assert_int_eq(mc_data_close(dev, fd), 0);
 }
@@ -206,9 +206,7 @@ START_TEST(plan_format_roundtrip)
 		memset(&p, 0, sizeof(p));
 		p.kind = (enum mc_plan_kind)(rnd() % 7);
 		switch (p.kind) {
-		case MC_PLAN_FIXED:
-			p.k = 1 + rnd() % MC_PLAN_MAX_CALL;
-			break;
+		case MC_PLAN_FIXED: p.k = 1 + rnd() % MC_PLAN_MAX_CALL; break;
 		case MC_PLAN_LIST:
 			p.nlist = 1 + (unsigned)(rnd() % MC_PLAN_MAX_LIST);
 			for (unsigned j = 0; j < p.nlist; j++)
@@ -218,15 +216,12 @@ START_TEST(plan_format_roundtrip)
 			p.seed = rnd();
 			p.max = 1 + rnd() % MC_PLAN_MAX_CALL;
 			break;
-		case MC_PLAN_SPLIT:
-			p.k = i % 2 ? rnd() : rnd() % (MC_PLAN_MAX_CALL + 1);
-			break;
+		case MC_PLAN_SPLIT: p.k = i % 2 ? rnd() : rnd() % (MC_PLAN_MAX_CALL + 1); break;
 		case MC_PLAN_WRITEV:
 			p.iovcnt = 1 + (unsigned)(rnd() % 1024);
 			p.k = 1 + rnd() % (MC_PLAN_MAX_CALL / p.iovcnt);
 			break;
-		default:
-			break;
+		default: break;
 		}
 		mc_plan_format(&p, buf, sizeof(buf));
 		ck_assert_msg(mc_plan_parse(buf, &q, err, sizeof(err)) == 0, "%s: %s", buf, err);
@@ -280,7 +275,7 @@ START_TEST(plan_parse_invalid)
 		ck_assert_msg(strstr(err, bad[i].want), "'%s': got '%s', want '%s'", bad[i].text,
 			      err, bad[i].want);
 		ck_assert_msg(!strchr(err, '\n'), "'%s': message is not one line", bad[i].text);
-		ck_assert_int_eq(p.kind, MC_PLAN_ONE);	/* a refused parse leaves no half plan */
+		ck_assert_int_eq(p.kind, MC_PLAN_ONE); /* a refused parse leaves no half plan */
 	}
 	strcpy(longtext, "list:1");
 	while (strlen(longtext) < sizeof(longtext) - 8)
@@ -308,7 +303,8 @@ static void check_sum(const struct mc_plan *p, uint64_t n)
 		/* Not ck_assert: in fork mode each passing check costs a message. */
 		if (c < 1 || c > n - sum || c > MC_PLAN_MAX_CALL)
 			ck_abort_msg("%s, N=%llu: call %lu of %zu with %llu remaining", text,
-				     (unsigned long long)n, calls, c, (unsigned long long)(n - sum));
+				     (unsigned long long)n, calls, c,
+				     (unsigned long long)(n - sum));
 		sum += c;
 		calls++;
 		boundary |= sum == p->k;
@@ -322,13 +318,15 @@ static void check_sum(const struct mc_plan *p, uint64_t n)
 START_TEST(plan_next_covers)
 {
 	static const char *const texts[] = {
-		"one", "fixed:1", "fixed:3", "fixed:4096", "fixed:1048576", "list:1/2/3",
-		"list:7", "list:4096/1/65536", "random:1", "random:2:1", "random:3:17",
-		"random:4:1048576", "page", "split:0", "split:1", "split:4095", "split:1048576", "split:1048577", "split:3145738",
-		"writev:3", "writev:7:5", "writev:1024:1024", "writev:1:1048576",
+		"one",		 "fixed:1",	     "fixed:3",		 "fixed:4096",
+		"fixed:1048576", "list:1/2/3",	     "list:7",		 "list:4096/1/65536",
+		"random:1",	 "random:2:1",	     "random:3:17",	 "random:4:1048576",
+		"page",		 "split:0",	     "split:1",		 "split:4095",
+		"split:1048576", "split:1048577",    "split:3145738",	 "writev:3",
+		"writev:7:5",	 "writev:1024:1024", "writev:1:1048576",
 	};
-	static const uint64_t sizes[] = { 1, 2, 3, 4094, 4095, 4096, 4097, 8192, 65537,
-					  1048575, 1048576, 1048577, 3145739 };
+	static const uint64_t sizes[] = { 1,	2,     3,	4094,	 4095,	  4096,	  4097,
+					  8192, 65537, 1048575, 1048576, 1048577, 3145739 };
 	struct mc_plan p;
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -364,7 +362,7 @@ START_TEST(plan_next_reads)
 	mc_plan_iter_init(&it, &p);
 	ck_assert_uint_eq(mc_plan_next(&it, 0), 10);
 	ck_assert_uint_eq(mc_plan_next(&it, 0), MC_PLAN_MAX_CALL);
-	p = plan_of("split:2500000");	/* past the call cap: the boundary stays */
+	p = plan_of("split:2500000"); /* past the call cap: the boundary stays */
 	mc_plan_iter_init(&it, &p);
 	ck_assert_uint_eq(mc_plan_next(&it, 0), MC_PLAN_MAX_CALL);
 	ck_assert_uint_eq(mc_plan_next(&it, 0), MC_PLAN_MAX_CALL);
@@ -415,7 +413,7 @@ static void build_spilled(struct mc_stream *s, const uint8_t *src, size_t len)
 	mc_stream_init(s, 4096);
 	rng_state = 5;
 	for (size_t off = 0; off < len;) {
-		size_t n = 1 + 2 * (rnd() % 5000);	/* odd sizes */
+		size_t n = 1 + 2 * (rnd() % 5000); /* odd sizes */
 
 		n = n > len - off ? len - off : n;
 		ck_assert_int_eq(mc_stream_append(s, src + off, n), 0);
@@ -481,7 +479,7 @@ static void check_diff(const struct mc_stream *s, const uint8_t *src, uint64_t a
 
 START_TEST(stream_spill_cmp_slice)
 {
-	static uint8_t src[SRC_LEN];	/* static: wrapping it must never free it */
+	static uint8_t src[SRC_LEN]; /* static: wrapping it must never free it */
 	static const uint64_t at[] = { 0, 100, 4095, 4096, 4097, 70000, 500000, SRC_LEN - 1 };
 	struct mc_stream s, w, t, u;
 	uint8_t *buf = malloc(SRC_LEN);
@@ -519,7 +517,7 @@ START_TEST(stream_spill_cmp_slice)
 	ck_assert_int_eq(mc_stream_slice(&s, SRC_LEN, 0, &t), 0);
 	ck_assert_uint_eq(t.len, 0);
 	mc_stream_free(&t);
-	mc_stream_free(&w);	/* must not free src (ASan would report it) */
+	mc_stream_free(&w); /* must not free src (ASan would report it) */
 	ck_assert_ptr_null(w.mem);
 	mc_stream_free(&s);
 	free(buf);
@@ -598,8 +596,8 @@ static void check_plan(struct mc_dev *src, struct mc_dev *dst, const struct mc_s
 static void plans_on(const char *src_spec, const char *dst_spec, size_t mem_limit, bool all)
 {
 	/* The first three issue a call every 1-3 bytes: too slow for the big device. */
-	static const char *const named[] = { "fixed:1", "writev:3", "list:1/4112/3", "one",
-					     "page", "writev:7:5", "fixed:4096" };
+	static const char *const named[] = { "fixed:1", "writev:3",   "list:1/4112/3", "one",
+					     "page",	"writev:7:5", "fixed:4096" };
 	struct mc_dev *src = dev_open(src_spec), *dst = dev_open(dst_spec);
 	struct mc_stream ref, other;
 	struct mc_plan p;
@@ -610,7 +608,7 @@ static void plans_on(const char *src_spec, const char *dst_spec, size_t mem_limi
 	ck_assert_uint_gt(ref.len, 4096);
 	scribble(dst, 0);
 	save_with(dst, NULL, mem_limit, &other);
-	ck_assert_int_eq(mc_stream_cmp(&ref, &other, NULL), 1);	/* the check can fail */
+	ck_assert_int_eq(mc_stream_cmp(&ref, &other, NULL), 1); /* the check can fail */
 	mc_stream_free(&other);
 	for (size_t i = all ? 0 : 3; i < sizeof(named) / sizeof(named[0]); i++) {
 		p = plan_of(named[i]);
@@ -623,7 +621,8 @@ static void plans_on(const char *src_spec, const char *dst_spec, size_t mem_limi
 	}
 	rng_state = 2024;
 	for (int i = 0; i < (all ? 60 : 6); i++) {
-		uint64_t max = i % 3 == 0 ? MC_PLAN_RANDOM_MAX : 1 + rnd() % (i % 3 == 1 ? 64 : 200000);
+		uint64_t max = i % 3 == 0 ? MC_PLAN_RANDOM_MAX :
+					    1 + rnd() % (i % 3 == 1 ? 64 : 200000);
 
 		snprintf(text, sizeof(text), "random:%d:%llu", 1000 + i, (unsigned long long)max);
 		p = plan_of(text);
@@ -675,7 +674,7 @@ START_TEST(save_precopy_then_stop_copy)
 	ck_assert_uint_eq(r.bytes, s.len);
 	pre = s.len;
 	ck_assert_uint_gt(pre, 0);
-	o.stop_at_enomsg = false;	/* ENOMSG without the option is an error */
+	o.stop_at_enomsg = false; /* ENOMSG without the option is an error */
 	ck_assert_int_eq(mc_stream_save(src, fd, &o, &s, &r), -ENOMSG);
 	ck_assert_uint_eq(r.bytes, 0);
 	go(src, S_SC, NULL);
@@ -749,7 +748,7 @@ START_TEST(resume_truncated)
 	ck_assert_uint_eq(r.acked, ref.len - 100);
 	ck_assert(mc_resume_complete(&r, t.len));
 	ck_assert(!mc_resume_complete(&r, ref.len));
-	ck_assert_int_ne(rc, 0);	/* the device refuses an incomplete stream */
+	ck_assert_int_ne(rc, 0); /* the device refuses an incomplete stream */
 
 	/* The same cut through off/len: bytes [100, len) lack the header. */
 	mc_reset(dst);
@@ -759,9 +758,9 @@ START_TEST(resume_truncated)
 	ck_assert_int_eq(r.first_err, -EINVAL);
 	ck_assert_uint_eq(r.first_err_off, 100);
 	ck_assert_uint_eq(r.acked, 0);
-	ck_assert_uint_eq(r.offered, 1000);	/* stopped at the first failure */
+	ck_assert_uint_eq(r.offered, 1000); /* stopped at the first failure */
 	ck_assert_uint_eq(r.calls, 1);
-	ck_assert_uint_eq(r.ngaps, 0);		/* gaps only with continue_after_error */
+	ck_assert_uint_eq(r.ngaps, 0); /* gaps only with continue_after_error */
 	ck_assert(!mc_resume_complete(&r, ref.len - 100));
 	ck_assert_int_ne(rc, 0);
 	ck_assert_int_eq(mc_stream_resume(dst, 0, &ref, ref.len, 1, &o, &r), -EINVAL);
@@ -810,7 +809,7 @@ END_TEST
  */
 struct holed {
 	struct mc_dev *src, *dst;
-	struct mc_stream ref, s;	/* the saved stream; its copy with holes (wrapped) */
+	struct mc_stream ref, s; /* the saved stream; its copy with holes (wrapped) */
 	uint8_t *map;
 	size_t maplen;
 };
@@ -821,8 +820,7 @@ static void holed_open(struct holed *h, const unsigned *bad, int nbad, size_t sh
 	h->dst = dev_open("sim:flags=7");
 	save_with(h->src, NULL, 0, &h->ref);
 	h->maplen = (shift + h->ref.len + 4095) & ~4095ull;
-	h->map = mmap(NULL, h->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		      0);
+	h->map = mmap(NULL, h->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ck_assert(h->map != MAP_FAILED);
 	ck_assert_int_eq(mc_stream_pread(&h->ref, h->map + shift, h->ref.len, 0),
 			 (ssize_t)h->ref.len);
@@ -867,7 +865,9 @@ START_TEST(resume_gaps_exact)
 	static const unsigned bad[] = { 3, 10 };
 	struct mc_plan p = plan_of("list:32/4112");
 	struct mc_io_opts o = { .plan = &p, .continue_after_error = true };
-	struct { uint64_t start, end; } want[8];
+	struct {
+		uint64_t start, end;
+	} want[8];
 	struct mc_resume_result r;
 	uint64_t pos, len, acked = 0, first = ~0ull;
 	unsigned nwant = 0, calls = 0;
@@ -876,7 +876,7 @@ START_TEST(resume_gaps_exact)
 
 	holed_open(&h, bad, 2, 0);
 	len = h.ref.len;
-	ck_assert_uint_eq(len - SIM_HDR - SIM_TAIL, 16 * SIM_PAGE_REC);	/* the layout */
+	ck_assert_uint_eq(len - SIM_HDR - SIM_TAIL, 16 * SIM_PAGE_REC); /* the layout */
 	for (pos = 0; pos < len; calls++) {
 		uint64_t n = pos ? SIM_PAGE_REC : SIM_HDR;
 
@@ -960,7 +960,7 @@ START_TEST(resume_short_then_fail)
 		ck_assert_uint_ge(r.gaps[0].end, chunk + 4096);
 		for (unsigned i = 0; i < r.ngaps; i++)
 			sum += r.gaps[i].end - r.gaps[i].start;
-		ck_assert_uint_eq(r.acked + sum, h.ref.len);	/* every byte accounted */
+		ck_assert_uint_eq(r.acked + sum, h.ref.len); /* every byte accounted */
 		ck_assert_uint_eq(r.offered, h.ref.len);
 	}
 	holed_close(&h);
@@ -998,7 +998,7 @@ START_TEST(uring_pipe)
 	ck_assert_mem_eq(dst, src, 5000);
 	ck_assert_int_eq(write(p[1], src + 5000, 7000), 7000);
 	ck_assert_int_eq(mc_uring_read(ur, p[0], dst, 4000), 4000);
-	ck_assert_int_eq(mc_uring_read(ur, p[0], dst + 4000, 8000), 3000);	/* short */
+	ck_assert_int_eq(mc_uring_read(ur, p[0], dst + 4000, 8000), 3000); /* short */
 	ck_assert_mem_eq(dst, src + 5000, 7000);
 	ck_assert_int_eq(mc_uring_writev(ur, p[1], iov, 3), 3000);
 	ck_assert_int_eq(read(p[0], dst, sizeof(dst)), 3000);
@@ -1007,7 +1007,7 @@ START_TEST(uring_pipe)
 	ck_assert_int_eq(mc_uring_read(ur, p[1], dst, 1), -EBADF);
 	ck_assert_int_eq(mc_uring_write(ur, p[0], src, 1), -EBADF);
 	close(p[1]);
-	ck_assert_int_eq(mc_uring_read(ur, p[0], dst, 10), 0);	/* EOF */
+	ck_assert_int_eq(mc_uring_read(ur, p[0], dst, 10), 0); /* EOF */
 	close(p[0]);
 	ck_assert_int_eq(mc_uring_read(ur, p[0], dst, 1), -EBADF);
 	mc_uring_close(ur);
@@ -1033,13 +1033,13 @@ START_TEST(uring_file)
 	ck_assert_int_eq(write(fd, src + 1000, 2000), 2000);
 	ck_assert_int_eq(mc_uring_writev(ur, fd, iov, 3), 6000);
 	ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 9000);
-	ck_assert_int_eq(pread(fd, dst, sizeof(dst), 0), 9000);	/* the file is A|B|C */
+	ck_assert_int_eq(pread(fd, dst, sizeof(dst), 0), 9000); /* the file is A|B|C */
 	ck_assert_mem_eq(dst, src, 9000);
 	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
 	memset(dst, 0, sizeof(dst));
 	ck_assert_int_eq(mc_uring_read(ur, fd, dst, 1500), 1500);
 	ck_assert_int_eq(read(fd, dst + 1500, 2500), 2500);
-	ck_assert_int_eq(mc_uring_read(ur, fd, dst + 4000, 16000), 5000);	/* short at EOF */
+	ck_assert_int_eq(mc_uring_read(ur, fd, dst + 4000, 16000), 5000); /* short at EOF */
 	ck_assert_int_eq(mc_uring_read(ur, fd, dst, 10), 0);
 	ck_assert_mem_eq(dst + 1500, src + 1500, 7500);
 	close(fd);

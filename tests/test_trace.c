@@ -13,7 +13,7 @@
 #include "fuzz_trace.h"
 #include "mc_test.h"
 
-#define OPLOG_N 24	/* dev.c keeps the last 24 operations */
+#define OPLOG_N 24 /* dev.c keeps the last 24 operations */
 #define DEFAULT MC_FUZZ_DEFAULT_DEVICE
 
 static struct mc_fuzz_ctx *open_ctx(const char *spec)
@@ -56,7 +56,7 @@ static long record_replay(struct mc_fuzz_ctx *ctx, struct mc_fuzz_bare *b,
 	long differ;
 
 	ck_assert_ptr_nonnull(tr);
-	mc_fuzz_run(ctx, t, data, len, &f);	/* reference streams made before the trace */
+	mc_fuzz_run(ctx, t, data, len, &f); /* reference streams made before the trace */
 	ck_assert_int_ge(mc_fuzz_trace_record(ctx, t, data, len, tr, &f), 0);
 	logged = mc_fuzz_trace_logged(tr);
 	ck_assert_msg(logged > 0, "%s: no device call recorded", what);
@@ -139,7 +139,8 @@ END_TEST
 /* A device that behaves otherwise gives other results: the comparison can fail. */
 START_TEST(replay_sees_another_device)
 {
-	static const char input[] = "corpus/state_sequence/defect-stale_get--get-after-set-reports-old-state";
+	static const char input[] =
+		"corpus/state_sequence/defect-stale_get--get-after-set-reports-old-state";
 	const struct mc_fuzz_target *t = mc_fuzz_target_find("state_sequence");
 	struct mc_fuzz_ctx *ctx = open_ctx(DEFAULT);
 	struct mc_fuzz_bare *good = open_bare(DEFAULT);

@@ -63,7 +63,7 @@ static void put64(struct bytes *s, uint64_t v)
 
 static FILE *readme;
 static const char *root;
-static char *old_readme;	/* the README being replaced, or NULL */
+static char *old_readme; /* the README being replaced, or NULL */
 
 static void seed(const char *target, const char *name, const struct bytes *s, const char *what)
 {
@@ -127,8 +127,8 @@ fail:
 /* ---------------------------------------------------------------- resume_stream */
 
 /* The 8-byte header of fuzz/README.md, then edits and plan records. */
-static void rs(struct bytes *s, uint8_t opts, uint32_t trunc, const uint8_t *edits,
-	       unsigned nedits, const uint8_t *recs, unsigned nrec)
+static void rs(struct bytes *s, uint8_t opts, uint32_t trunc, const uint8_t *edits, unsigned nedits,
+	       const uint8_t *recs, unsigned nrec)
 {
 	s->n = 0;
 	put8(s, opts);
@@ -142,21 +142,32 @@ static void rs(struct bytes *s, uint8_t opts, uint32_t trunc, const uint8_t *edi
 
 static void resume_stream_seeds(void)
 {
-	static const struct { const char *spec, *name, *what; bool dirty; } streams[] = {
-		{ "sim:flags=1:mem=4096", "raw-flags1-stream", "stream saved from sim:flags=1 (STOP_COPY only), one write", false },
-		{ "sim:flags=3:mem=4096", "raw-flags3-stream", "stream saved from sim:flags=3 (P2P), one write", false },
-		{ "sim:flags=5:mem=4096", "raw-flags5-stream", "stream saved from sim:flags=5 (PRE_COPY), one write", false },
-		{ "sim:flags=7:mem=4096", "raw-flags7-stream", "stream saved from sim:flags=7 (P2P and PRE_COPY), one write", false },
-		{ "sim:flags=7:mem=4096", "raw-flags7-precopy-dirty-page", "PRE_COPY then STOP_COPY stream in which page 0, written during pre-copy, is sent twice", true },
-		{ "sim:flags=7:mem=4096:id=1", "raw-foreign-id1", "stream of a device of another type (id 1): must be refused (RES-04)", false },
+	static const struct {
+		const char *spec, *name, *what;
+		bool dirty;
+	} streams[] = {
+		{ "sim:flags=1:mem=4096", "raw-flags1-stream",
+		  "stream saved from sim:flags=1 (STOP_COPY only), one write", false },
+		{ "sim:flags=3:mem=4096", "raw-flags3-stream",
+		  "stream saved from sim:flags=3 (P2P), one write", false },
+		{ "sim:flags=5:mem=4096", "raw-flags5-stream",
+		  "stream saved from sim:flags=5 (PRE_COPY), one write", false },
+		{ "sim:flags=7:mem=4096", "raw-flags7-stream",
+		  "stream saved from sim:flags=7 (P2P and PRE_COPY), one write", false },
+		{ "sim:flags=7:mem=4096", "raw-flags7-precopy-dirty-page",
+		  "PRE_COPY then STOP_COPY stream in which page 0, written during pre-copy, is sent twice",
+		  true },
+		{ "sim:flags=7:mem=4096:id=1", "raw-foreign-id1",
+		  "stream of a device of another type (id 1): must be refused (RES-04)", false },
 	};
 	static const uint8_t fixed7[] = { 3, 6, 0 }, writev3[] = { 7 | 1 << 3, 99, 0 },
-		rnd[] = { 4, 63, 0 }, bytes64[] = { 6 | 31 << 3, 0, 0, 6 | 31 << 3, 0, 0 },
-		pagepm1[] = { 0, 0xff, 0x0f, 0, 0x01, 0x10 },
-		zero[] = { 0, 0, 0, 0, 100, 0, 0, 0, 0, 1, 0, 0 },
-		gap[] = { 0, 0xd0, 0x07, 2, 15, 0 }, split36[] = { 0, 36, 0 },
-		flip_id[] = { 12, 0, 0, 1 }, flip_crc[] = { 0xff, 0xff, 0, 0x80 },
-		ins40[] = { 40, 0, 3, 0 }, del100[] = { 100, 0, 2, 0 };
+			     rnd[] = { 4, 63, 0 },
+			     bytes64[] = { 6 | 31 << 3, 0, 0, 6 | 31 << 3, 0, 0 },
+			     pagepm1[] = { 0, 0xff, 0x0f, 0, 0x01, 0x10 },
+			     zero[] = { 0, 0, 0, 0, 100, 0, 0, 0, 0, 1, 0, 0 },
+			     gap[] = { 0, 0xd0, 0x07, 2, 15, 0 }, split36[] = { 0, 36, 0 },
+			     flip_id[] = { 12, 0, 0, 1 }, flip_crc[] = { 0xff, 0xff, 0, 0x80 },
+			     ins40[] = { 40, 0, 3, 0 }, del100[] = { 100, 0, 2, 0 };
 	struct bytes s, st;
 
 	for (size_t i = 0; i < sizeof(streams) / sizeof(streams[0]); i++) {
@@ -170,64 +181,107 @@ static void resume_stream_seeds(void)
 	put(&s, st.b, st.n);
 	seed("resume_stream", "raw-flags7-fixed7", &s, "the flags=7 stream in 7-byte writes");
 	rs(&s, 1, 0, NULL, 0, NULL, 0);
-	seed("resume_stream", "own-one-write", &s, "the device's own stream (base 1), one write: accepted (RES-01)");
+	seed("resume_stream", "own-one-write", &s,
+	     "the device's own stream (base 1), one write: accepted (RES-01)");
 	rs(&s, 1, 1, NULL, 0, NULL, 0);
-	seed("resume_stream", "own-empty", &s, "own stream cut to 0 bytes: RESUMING->STOP must fail (RES-03)");
+	seed("resume_stream", "own-empty", &s,
+	     "own stream cut to 0 bytes: RESUMING->STOP must fail (RES-03)");
 	rs(&s, 1, (uint32_t)st.n, NULL, 0, NULL, 0);
-	seed("resume_stream", "own-cut-last-byte", &s, "own stream without its last byte (for a 4372-byte stream): refused (RES-03)");
+	seed("resume_stream", "own-cut-last-byte", &s,
+	     "own stream without its last byte (for a 4372-byte stream): refused (RES-03)");
 	rs(&s, 1, (uint32_t)st.n - 12, NULL, 0, NULL, 0);
-	seed("resume_stream", "own-cut-end-record", &s, "own stream without its 12-byte END record: refused (RES-03)");
+	seed("resume_stream", "own-cut-end-record", &s,
+	     "own stream without its 12-byte END record: refused (RES-03)");
 	rs(&s, 1, 25, NULL, 0, NULL, 0);
-	seed("resume_stream", "own-cut-at-24", &s, "own stream cut to its first 24 bytes: refused (RES-03)");
+	seed("resume_stream", "own-cut-at-24", &s,
+	     "own stream cut to its first 24 bytes: refused (RES-03)");
 	rs(&s, 1, 0, flip_id, 1, NULL, 0);
-	seed("resume_stream", "own-flip-device-id", &s, "own stream with the header's device id changed");
+	seed("resume_stream", "own-flip-device-id", &s,
+	     "own stream with the header's device id changed");
 	rs(&s, 1, 0, flip_crc, 1, NULL, 0);
-	seed("resume_stream", "own-flip-last-byte", &s, "own stream with a bit of its last byte (the crc) flipped");
+	seed("resume_stream", "own-flip-last-byte", &s,
+	     "own stream with a bit of its last byte (the crc) flipped");
 	rs(&s, 1, 0, ins40, 1, NULL, 0);
-	seed("resume_stream", "own-insert-byte-40", &s, "own stream with a byte inserted in the first record's page index");
+	seed("resume_stream", "own-insert-byte-40", &s,
+	     "own stream with a byte inserted in the first record's page index");
 	rs(&s, 1, 0, del100, 1, NULL, 0);
-	seed("resume_stream", "own-delete-byte-100", &s, "own stream with a byte of page data deleted");
+	seed("resume_stream", "own-delete-byte-100", &s,
+	     "own stream with a byte of page data deleted");
 	rs(&s, 1, 0, NULL, 0, writev3, 1);
-	seed("resume_stream", "own-writev-3x100", &s, "own stream by writev() of 3 iovecs of 100 bytes");
+	seed("resume_stream", "own-writev-3x100", &s,
+	     "own stream by writev() of 3 iovecs of 100 bytes");
 	rs(&s, 1, 0, NULL, 0, rnd, 1);
 	seed("resume_stream", "own-random-1-64", &s, "own stream in writes of random sizes 1..64");
 	rs(&s, 1, 0, NULL, 0, bytes64, 2);
-	seed("resume_stream", "own-bytes-first-64", &s, "own stream: 64 one-byte writes, then the rest");
+	seed("resume_stream", "own-bytes-first-64", &s,
+	     "own stream: 64 one-byte writes, then the rest");
 	rs(&s, 1, 0, NULL, 0, pagepm1, 2);
 	seed("resume_stream", "own-page-pm1", &s, "own stream: writes of 4095 and 4097 bytes");
 	rs(&s, 1, 0, NULL, 0, zero, 4);
-	seed("resume_stream", "own-zero-length-writes", &s, "own stream with zero-length writes between the chunks");
+	seed("resume_stream", "own-zero-length-writes", &s,
+	     "own stream with zero-length writes between the chunks");
 	rs(&s, 1, 0, NULL, 0, split36, 1);
-	seed("resume_stream", "own-split-record-header", &s, "own stream split 4 bytes into the first record header");
+	seed("resume_stream", "own-split-record-header", &s,
+	     "own stream split 4 bytes into the first record header");
 	rs(&s, 1 | 0x04 | 0x20, 0, NULL, 0, gap, 2);
-	seed("resume_stream", "own-efault-gap", &s, "own stream: 2000 bytes, 16 from an unreadable buffer (EFAULT), the rest: a gap, refused (RES-03)");
+	seed("resume_stream", "own-efault-gap", &s,
+	     "own stream: 2000 bytes, 16 from an unreadable buffer (EFAULT), the rest: a gap, refused (RES-03)");
 	rs(&s, 1 | 0x08, 0, NULL, 0, NULL, 0);
-	seed("resume_stream", "own-close-before-stop", &s, "own stream, resume fd closed before RESUMING->STOP (QEMU before 10.0): accepted");
+	seed("resume_stream", "own-close-before-stop", &s,
+	     "own stream, resume fd closed before RESUMING->STOP (QEMU before 10.0): accepted");
 	rs(&s, 1 | 0x10, 0, NULL, 0, split36, 1);
-	seed("resume_stream", "own-reset-instead-of-stop", &s, "own stream, then RESET instead of RESUMING->STOP: RUNNING, old fd dead (ERR-04)");
+	seed("resume_stream", "own-reset-instead-of-stop", &s,
+	     "own stream, then RESET instead of RESUMING->STOP: RUNNING, old fd dead (ERR-04)");
 	rs(&s, 2, 0, NULL, 0, NULL, 0);
-	seed("resume_stream", "foreign-one-write", &s, "the foreign device's stream (base 2), one write: refused (RES-04)");
+	seed("resume_stream", "foreign-one-write", &s,
+	     "the foreign device's stream (base 2), one write: refused (RES-04)");
 	rs(&s, 2, 0, NULL, 0, fixed7, 1);
-	seed("resume_stream", "foreign-fixed7", &s, "the foreign device's stream in 7-byte writes: refused (RES-04)");
+	seed("resume_stream", "foreign-fixed7", &s,
+	     "the foreign device's stream in 7-byte writes: refused (RES-04)");
 }
 
 /* ---------------------------------------------------------------- write_chunking */
 
 static void write_chunking_seeds(void)
 {
-	static const struct { const char *name, *what; uint8_t recs[24]; size_t n; } plans[] = {
+	static const struct {
+		const char *name, *what;
+		uint8_t recs[24];
+		size_t n;
+	} plans[] = {
 		{ "one-write", "no records: the whole stream in one write", { 0 }, 0 },
-		{ "bytes-96", "96 one-byte writes, then the rest", { 0xfe, 0, 0, 0xfe, 0, 0, 0xfe, 0, 0 }, 9 },
+		{ "bytes-96",
+		  "96 one-byte writes, then the rest",
+		  { 0xfe, 0, 0, 0xfe, 0, 0, 0xfe, 0, 0 },
+		  9 },
 		{ "fixed-7", "7-byte writes", { 3, 6, 0 }, 3 },
 		{ "fixed-4096", "4096-byte writes", { 3, 0xff, 0x0f }, 3 },
 		{ "page-pm1", "writes of 4095 and 4097 bytes", { 0, 0xff, 0x0f, 0, 0x01, 0x10 }, 6 },
 		{ "random-1-16", "random write sizes 1..16", { 4, 15, 0 }, 3 },
-		{ "writev-16x5", "writev() of 16 iovecs of 5 bytes, then the rest", { 1 | 15 << 3, 80, 0 }, 3 },
-		{ "writev-rest-9x1", "the rest by writev() of 9 one-byte iovecs per call", { 7 | 7 << 3, 0, 0 }, 3 },
-		{ "zero-length-writes", "zero-length writes between 100-byte chunks", { 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 100, 0 }, 12 },
-		{ "split-record-header", "a split 4 bytes into the first record header", { 0, 36, 0 }, 3 },
-		{ "split-header-32", "a split right after the 32-byte stream header", { 0, 32, 0 }, 3 },
-		{ "writev-zero-iovecs", "writev() of 8 iovecs over 3 bytes (some of zero length)", { 1 | 7 << 3, 3, 0 }, 3 },
+		{ "writev-16x5",
+		  "writev() of 16 iovecs of 5 bytes, then the rest",
+		  { 1 | 15 << 3, 80, 0 },
+		  3 },
+		{ "writev-rest-9x1",
+		  "the rest by writev() of 9 one-byte iovecs per call",
+		  { 7 | 7 << 3, 0, 0 },
+		  3 },
+		{ "zero-length-writes",
+		  "zero-length writes between 100-byte chunks",
+		  { 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 100, 0 },
+		  12 },
+		{ "split-record-header",
+		  "a split 4 bytes into the first record header",
+		  { 0, 36, 0 },
+		  3 },
+		{ "split-header-32",
+		  "a split right after the 32-byte stream header",
+		  { 0, 32, 0 },
+		  3 },
+		{ "writev-zero-iovecs",
+		  "writev() of 8 iovecs over 3 bytes (some of zero length)",
+		  { 1 | 7 << 3, 3, 0 },
+		  3 },
 	};
 	struct bytes s;
 
@@ -242,48 +296,92 @@ static void write_chunking_seeds(void)
 
 static void state_sequence_seeds(void)
 {
-	static const struct { const char *name, *what; uint8_t a[64]; size_t n; } seqs[] = {
-		{ "migrate-self", "SET STOP_COPY, read to EOF, SET RESUMING, write the stream back, SET RUNNING, GET",
-		  { 0, 3, 4, 0, 0, 4, 6, 8, 15, 2 }, 10 },
-		{ "precopy-migrate", "PRE_COPY with PRECOPY_INFO between reads and a BAR0 write, PRE_COPY_P2P, STOP_COPY, resume the whole stream",
-		  { 0, 6, 9, 0, 3, 1, 9, 0, 4, 0, 11, 0, 9, 0, 0, 7, 0, 3, 4, 0, 0, 4, 6, 8, 15, 1 }, 26 },
-		{ "walk-all-states", "SET and GET through every state",
-		  { 15, 1, 15, 2, 15, 3, 15, 5, 15, 6, 15, 7, 15, 3, 15, 4, 15, 2, 15, 7, 15, 1 }, 22 },
-		{ "bad-targets", "SET 8, 0xffffffff, ERROR and 0x80000000, then GET",
-		  { 0, 0xf8, 0, 0xff, 0, 0, 0, 0xfd, 1, 0 }, 10 },
-		{ "stopcopy-back", "STOP_COPY, then PRE_COPY and PRE_COPY_P2P (EINVAL), read on",
-		  { 0, 3, 0, 6, 0, 7, 1, 0, 4, 0 }, 10 },
-		{ "same-state", "same-state SETs in PRE_COPY and STOP_COPY with reads between",
-		  { 0, 6, 0, 6, 3, 4, 0, 3, 0, 3, 3, 4, 1, 0 }, 14 },
-		{ "reset-mid-resume", "RESUMING, 4096 bytes of the saved stream, RESET, a write to the old fd",
-		  { 0, 3, 4, 0, 0, 4, 5, 12, 2, 0, 5, 8, 1, 0 }, 14 },
-		{ "reset-in-precopy", "PRE_COPY, a read, RESET, a read of the old fd",
-		  { 0, 6, 3, 4, 2, 0, 3, 0, 1, 0 }, 10 },
-		{ "truncated-resume", "RESUMING with 4096 bytes of a saved stream, SET STOP (must fail), GET",
-		  { 0, 3, 4, 0, 0, 4, 5, 12, 0, 1, 1, 0 }, 12 },
-		{ "empty-resume", "RESUMING with nothing written, SET STOP (must fail), GET",
-		  { 0, 4, 0, 1, 1, 0 }, 6 },
-		{ "fault-arc-error", "fault STOP->STOP_COPY into ERROR, SET STOP_COPY, GET, SET in ERROR, RESET, GET",
-		  { 12, 1 | 3 << 3 | 0x40, 0, 3, 1, 0, 0, 2, 1, 0, 2, 0, 1, 0 }, 14 },
-		{ "fault-arc-fail", "fault RUNNING_P2P->STOP, SET STOP (fails on the path), GET, SET STOP",
-		  { 12, 5 | 1 << 3, 0, 1, 1, 0, 15, 1 }, 8 },
-		{ "alloc-fault-stop-copy", "the driver's first allocation in SET STOP_COPY fails (a kernel with fault injection; an arc fault on the simulated device), GET",
-		  { 12, 0, 0, 3, 1, 0 }, 6 },
-		{ "alloc-fault-stop-copy-3", "the driver's third allocation in SET STOP_COPY fails, GET, SET RUNNING, GET",
-		  { 12, 2, 0, 3, 1, 0, 0, 2, 1, 0 }, 10 },
-		{ "alloc-fault-resuming", "the driver's first allocation in SET RESUMING fails, GET",
-		  { 12, 0, 0, 4, 1, 0 }, 6 },
-		{ "alloc-fault-pre-copy", "the driver's first allocation in SET PRE_COPY fails, GET",
-		  { 12, 0, 0, 6, 1, 0 }, 6 },
-		{ "fd-ops", "lseek/read/write on save and resume fds",
-		  { 0, 3, 13, 0, 0, 4, 13, 8, 8, 0, 13, 0 }, 12 },
-		{ "data-size-each-state", "MIG_DATA_SIZE in STOP, STOP_COPY, RESUMING, PRE_COPY",
-		  { 0, 1, 10, 0, 0, 3, 10, 0, 0, 4, 10, 0, 2, 0, 0, 6, 10, 0 }, 18 },
+	static const struct {
+		const char *name, *what;
+		uint8_t a[64];
+		size_t n;
+	} seqs[] = {
+		{ "migrate-self",
+		  "SET STOP_COPY, read to EOF, SET RESUMING, write the stream back, SET RUNNING, GET",
+		  { 0, 3, 4, 0, 0, 4, 6, 8, 15, 2 },
+		  10 },
+		{ "precopy-migrate",
+		  "PRE_COPY with PRECOPY_INFO between reads and a BAR0 write, PRE_COPY_P2P, STOP_COPY, resume the whole stream",
+		  { 0, 6, 9, 0, 3, 1, 9, 0, 4, 0, 11, 0, 9, 0, 0, 7, 0, 3, 4, 0, 0, 4, 6, 8, 15, 1 },
+		  26 },
+		{ "walk-all-states",
+		  "SET and GET through every state",
+		  { 15, 1, 15, 2, 15, 3, 15, 5, 15, 6, 15, 7, 15, 3, 15, 4, 15, 2, 15, 7, 15, 1 },
+		  22 },
+		{ "bad-targets",
+		  "SET 8, 0xffffffff, ERROR and 0x80000000, then GET",
+		  { 0, 0xf8, 0, 0xff, 0, 0, 0, 0xfd, 1, 0 },
+		  10 },
+		{ "stopcopy-back",
+		  "STOP_COPY, then PRE_COPY and PRE_COPY_P2P (EINVAL), read on",
+		  { 0, 3, 0, 6, 0, 7, 1, 0, 4, 0 },
+		  10 },
+		{ "same-state",
+		  "same-state SETs in PRE_COPY and STOP_COPY with reads between",
+		  { 0, 6, 0, 6, 3, 4, 0, 3, 0, 3, 3, 4, 1, 0 },
+		  14 },
+		{ "reset-mid-resume",
+		  "RESUMING, 4096 bytes of the saved stream, RESET, a write to the old fd",
+		  { 0, 3, 4, 0, 0, 4, 5, 12, 2, 0, 5, 8, 1, 0 },
+		  14 },
+		{ "reset-in-precopy",
+		  "PRE_COPY, a read, RESET, a read of the old fd",
+		  { 0, 6, 3, 4, 2, 0, 3, 0, 1, 0 },
+		  10 },
+		{ "truncated-resume",
+		  "RESUMING with 4096 bytes of a saved stream, SET STOP (must fail), GET",
+		  { 0, 3, 4, 0, 0, 4, 5, 12, 0, 1, 1, 0 },
+		  12 },
+		{ "empty-resume",
+		  "RESUMING with nothing written, SET STOP (must fail), GET",
+		  { 0, 4, 0, 1, 1, 0 },
+		  6 },
+		{ "fault-arc-error",
+		  "fault STOP->STOP_COPY into ERROR, SET STOP_COPY, GET, SET in ERROR, RESET, GET",
+		  { 12, 1 | 3 << 3 | 0x40, 0, 3, 1, 0, 0, 2, 1, 0, 2, 0, 1, 0 },
+		  14 },
+		{ "fault-arc-fail",
+		  "fault RUNNING_P2P->STOP, SET STOP (fails on the path), GET, SET STOP",
+		  { 12, 5 | 1 << 3, 0, 1, 1, 0, 15, 1 },
+		  8 },
+		{ "alloc-fault-stop-copy",
+		  "the driver's first allocation in SET STOP_COPY fails (a kernel with fault injection; an arc fault on the simulated device), GET",
+		  { 12, 0, 0, 3, 1, 0 },
+		  6 },
+		{ "alloc-fault-stop-copy-3",
+		  "the driver's third allocation in SET STOP_COPY fails, GET, SET RUNNING, GET",
+		  { 12, 2, 0, 3, 1, 0, 0, 2, 1, 0 },
+		  10 },
+		{ "alloc-fault-resuming",
+		  "the driver's first allocation in SET RESUMING fails, GET",
+		  { 12, 0, 0, 4, 1, 0 },
+		  6 },
+		{ "alloc-fault-pre-copy",
+		  "the driver's first allocation in SET PRE_COPY fails, GET",
+		  { 12, 0, 0, 6, 1, 0 },
+		  6 },
+		{ "fd-ops",
+		  "lseek/read/write on save and resume fds",
+		  { 0, 3, 13, 0, 0, 4, 13, 8, 8, 0, 13, 0 },
+		  12 },
+		{ "data-size-each-state",
+		  "MIG_DATA_SIZE in STOP, STOP_COPY, RESUMING, PRE_COPY",
+		  { 0, 1, 10, 0, 0, 3, 10, 0, 0, 4, 10, 0, 2, 0, 0, 6, 10, 0 },
+		  18 },
 		{ "flags", "GET MIGRATION", { 14, 0 }, 2 },
-		{ "gets-in-stop", "SET STOP, then GET four times: the device never moves by itself (FSM-06)",
-		  { 0, 1, 1, 0, 1, 0, 1, 0, 1, 0 }, 10 },
-		{ "junk-then-stream", "RESUMING, junk bytes, then the rest of the saved stream",
-		  { 0, 3, 4, 0, 0, 4, 7, 9, 6, 8, 15, 1 }, 12 },
+		{ "gets-in-stop",
+		  "SET STOP, then GET four times: the device never moves by itself (FSM-06)",
+		  { 0, 1, 1, 0, 1, 0, 1, 0, 1, 0 },
+		  10 },
+		{ "junk-then-stream",
+		  "RESUMING, junk bytes, then the rest of the saved stream",
+		  { 0, 3, 4, 0, 0, 4, 7, 9, 6, 8, 15, 1 },
+		  12 },
 	};
 	struct bytes s;
 
@@ -319,7 +417,7 @@ static void start_payload(struct bytes *pl, uint64_t pgsize, uint32_t n)
 	put64(pl, pgsize);
 	put32(pl, n);
 	put32(pl, 0);
-	put64(pl, 0);	/* the ranges pointer: the interpreter's own array */
+	put64(pl, 0); /* the ranges pointer: the interpreter's own array */
 }
 
 static void report_payload(struct bytes *pl, uint64_t iova, uint64_t len, uint64_t pgsize)
@@ -328,7 +426,7 @@ static void report_payload(struct bytes *pl, uint64_t iova, uint64_t len, uint64
 	put64(pl, iova);
 	put64(pl, len);
 	put64(pl, pgsize);
-	put64(pl, 0);	/* the bitmap pointer: the interpreter's own */
+	put64(pl, 0); /* the bitmap pointer: the interpreter's own */
 }
 
 static void feature_ioctl_seeds(void)
@@ -341,24 +439,38 @@ static void feature_ioctl_seeds(void)
 		uint8_t plen;
 	} one[] = {
 		{ "get-migration", "GET MIGRATION, argsz 16", 0, 16, GET | 1, 8 },
-		{ "probe-migration", "PROBE|GET MIGRATION: 0, payload untouched (FEAT-02)", 0, 16, PROBE | GET | 1, 8 },
+		{ "probe-migration", "PROBE|GET MIGRATION: 0, payload untouched (FEAT-02)", 0, 16,
+		  PROBE | GET | 1, 8 },
 		{ "set-migration", "SET MIGRATION: EINVAL", 0, 16, SET | 1, 8 },
-		{ "get-state-argsz-15", "GET MIG_DEVICE_STATE with argsz 15: EINVAL (FEAT-03)", 0, 15, GET | 2, 8 },
+		{ "get-state-argsz-15", "GET MIG_DEVICE_STATE with argsz 15: EINVAL (FEAT-03)", 0,
+		  15, GET | 2, 8 },
 		{ "get-state-argsz-7", "argsz 7: EINVAL", 0, 7, GET | 2, 8 },
 		{ "flag-bit-19", "flag bit 19: EINVAL", 0, 16, GET | 2 | 1u << 19, 8 },
 		{ "get-and-set", "GET|SET without PROBE: EINVAL", 0, 16, GET | SET | 2, 8 },
-		{ "probe-get-set-state", "PROBE|GET|SET MIG_DEVICE_STATE: 0", 0, 16, PROBE | GET | SET | 2, 8 },
+		{ "probe-get-set-state", "PROBE|GET|SET MIG_DEVICE_STATE: 0", 0, 16,
+		  PROBE | GET | SET | 2, 8 },
 		{ "no-get-no-set", "neither GET nor SET: EINVAL", 0, 16, 2, 8 },
-		{ "unknown-feature-5", "an index without a handler: ENOTTY on 6.12", 0, 16, GET | 5, 8 },
-		{ "data-size-in-resuming", "GET MIG_DATA_SIZE in RESUMING (FEAT-04)", 4, 16, GET | 9, 8 },
-		{ "get-state-in-pre-copy-p2p", "GET MIG_DEVICE_STATE after walking to PRE_COPY_P2P", 7, 16, GET | 2, 8 },
-		{ "tight-header-4", "a 4-byte buffer ending at an unreadable page: EFAULT", 0x10, 16, GET | 1, 4 },
-		{ "tight-payload-12", "GET MIGRATION whose buffer ends 4 bytes into the payload: EFAULT", 0x10, 16, GET | 1, 12 },
-		{ "precopy-info", "VFIO_MIG_GET_PRECOPY_INFO, argsz 24, in PRE_COPY", 8 | 6, 24, 0, 8 },
+		{ "unknown-feature-5", "an index without a handler: ENOTTY on 6.12", 0, 16, GET | 5,
+		  8 },
+		{ "data-size-in-resuming", "GET MIG_DATA_SIZE in RESUMING (FEAT-04)", 4, 16,
+		  GET | 9, 8 },
+		{ "get-state-in-pre-copy-p2p", "GET MIG_DEVICE_STATE after walking to PRE_COPY_P2P",
+		  7, 16, GET | 2, 8 },
+		{ "tight-header-4", "a 4-byte buffer ending at an unreadable page: EFAULT", 0x10,
+		  16, GET | 1, 4 },
+		{ "tight-payload-12",
+		  "GET MIGRATION whose buffer ends 4 bytes into the payload: EFAULT", 0x10, 16,
+		  GET | 1, 12 },
+		{ "precopy-info", "VFIO_MIG_GET_PRECOPY_INFO, argsz 24, in PRE_COPY", 8 | 6, 24, 0,
+		  8 },
 		{ "precopy-info-argsz-23", "PRECOPY_INFO with argsz 23: EINVAL", 8 | 6, 23, 0, 8 },
-		{ "precopy-info-in-stop-copy", "PRECOPY_INFO after PRE_COPY->STOP_COPY: EINVAL (PRE-01)", 8 | 3, 24, 0, 8 },
-		{ "precopy-info-tight-16", "PRECOPY_INFO in a 16-byte buffer ending at an unreadable page: EFAULT", 8 | 0x10 | 6, 24, 0, 16 },
-		{ "precopy-unknown-cmd", "an unknown ioctl on the save fd: ENOTTY", 8 | 6 | 7 << 5, 24, 0, 8 },
+		{ "precopy-info-in-stop-copy",
+		  "PRECOPY_INFO after PRE_COPY->STOP_COPY: EINVAL (PRE-01)", 8 | 3, 24, 0, 8 },
+		{ "precopy-info-tight-16",
+		  "PRECOPY_INFO in a 16-byte buffer ending at an unreadable page: EFAULT",
+		  8 | 0x10 | 6, 24, 0, 16 },
+		{ "precopy-unknown-cmd", "an unknown ioctl on the save fd: ENOTTY", 8 | 6 | 7 << 5,
+		  24, 0, 8 },
 	};
 	struct bytes s, pl;
 
@@ -383,7 +495,8 @@ static void feature_ioctl_seeds(void)
 	report_payload(&pl, 1 << 20, 4096, 4096);
 	fcall(&s, 0, 40, GET | 8, &pl);
 	fcall(&s, 0, 8, SET | 7, NULL);
-	seed("feature_ioctl", "dma-start-report-stop", &s, "DMA_LOGGING_START of one range, REPORT over it (ending where it ends), STOP");
+	seed("feature_ioctl", "dma-start-report-stop", &s,
+	     "DMA_LOGGING_START of one range, REPORT over it (ending where it ends), STOP");
 	s.n = 0;
 	start_payload(&pl, 4096, 2);
 	fcall(&s, 0, 32, SET | 6, &pl);
@@ -393,19 +506,22 @@ static void feature_ioctl_seeds(void)
 	s.n = 0;
 	report_payload(&pl, 1 << 20, 4096, 4096);
 	fcall(&s, 0, 40, GET | 8, &pl);
-	seed("feature_ioctl", "dma-report-without-start", &s, "REPORT with logging never started (LOG-03)");
+	seed("feature_ioctl", "dma-report-without-start", &s,
+	     "REPORT with logging never started (LOG-03)");
 	s.n = 0;
 	start_payload(&pl, 4096, 1);
 	fcall(&s, 0, 32, SET | 6, &pl);
 	report_payload(&pl, 1 << 20, 4096, 2048);
 	fcall(&s, 0, 40, GET | 8, &pl);
-	seed("feature_ioctl", "dma-report-pgsize-2048", &s, "REPORT with page size 2048: EINVAL (LOG-04)");
+	seed("feature_ioctl", "dma-report-pgsize-2048", &s,
+	     "REPORT with page size 2048: EINVAL (LOG-04)");
 	s.n = 0;
 	start_payload(&pl, 4096, 0);
 	fcall(&s, 0, 32, SET | 6, &pl);
 	start_payload(&pl, 4096, 257);
 	fcall(&s, 0, 32, SET | 6, &pl);
-	seed("feature_ioctl", "dma-start-0-and-257-ranges", &s, "START with 0 ranges (EINVAL), then 257 (E2BIG)");
+	seed("feature_ioctl", "dma-start-0-and-257-ranges", &s,
+	     "START with 0 ranges (EINVAL), then 257 (E2BIG)");
 	s.n = 0;
 	start_payload(&pl, 4096, 2);
 	put8(&s, 0);
@@ -415,8 +531,9 @@ static void feature_ioctl_seeds(void)
 	put(&s, pl.b, pl.n);
 	put8(&s, 1);
 	put8(&s, 1);
-	put8(&s, 3);	/* range 1 overlaps range 0 */
-	seed("feature_ioctl", "dma-start-overlap", &s, "START with two overlapping ranges: EINVAL (LOG-02)");
+	put8(&s, 3); /* range 1 overlaps range 0 */
+	seed("feature_ioctl", "dma-start-overlap", &s,
+	     "START with two overlapping ranges: EINVAL (LOG-02)");
 }
 
 /* ---------------------------------------------------------------- README */
@@ -497,13 +614,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuzz_seeds: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
-	fprintf(readme, "# Fuzz corpora\n\n"
+	fprintf(readme,
+		"# Fuzz corpora\n\n"
 		"One directory per target (`fuzz/README.md` has the input layouts). Generated by\n"
 		"`make fuzz-seeds` (tools/fuzz_seeds.c) except the `defect-*` files: minimised\n"
 		"findings, committed by hand, that `make fuzz-check` replays twice - without a\n"
 		"finding on the conforming device, and with a finding on `%s:defect=NAME`\n"
 		"(the oracle's own regression test). Raw streams are for `%s`, the\n"
-		"default fuzzing device; `own-*` seeds use whatever device is fuzzed.\n", DEV, DEV);
+		"default fuzzing device; `own-*` seeds use whatever device is fuzzed.\n",
+		DEV, DEV);
 	for (int t = 0; t < 4; t++) {
 		fprintf(readme, "\n## %s\n\n| file | bytes | what it exercises |\n|---|---|---|\n",
 			targets[t]);
@@ -516,7 +635,8 @@ int main(int argc, char **argv)
 		else
 			feature_ioctl_seeds();
 	}
-	fprintf(readme, "\n## Regression inputs\n\n| target | file | defect | what the oracle sees |\n"
+	fprintf(readme,
+		"\n## Regression inputs\n\n| target | file | defect | what the oracle sees |\n"
 		"|---|---|---|---|\n");
 	for (int t = 0; t < 4; t++)
 		list_regressions(targets[t]);
