@@ -2,7 +2,12 @@
 /*
  * The device backend seam. Every way migcheck reaches a device (kernel VFIO, the
  * in-process simulated device) fills one const struct mc_backend_ops. The library
- * (dev.c) is the only caller; cases and fuzzers go through the mc_dev API.
+ * (dev.c) is the only caller; cases and fuzzers go through the mc_dev API. Two fuzz
+ * parts are handed a backend by dev.c on purpose: the bare trace replayer
+ * (mc_dev_backend_of(), fuzz_bare.c), the baseline a target's exec/s is measured
+ * against, which must not pay for the watchdog and the operation log; and the trace
+ * recorder (mc_dev_interpose(), fuzz_trace.c), itself a backend that forwards to the one
+ * it wraps. The backends' own unit tests (test_kernel.c, test_sim.c) call their ops too.
  *
  * Conventions for every member: return 0 (or a byte count) on success and -errno on
  * failure, captured right after the syscall. Members marked "may be NULL" are optional;
