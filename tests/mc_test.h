@@ -24,6 +24,15 @@
 	}
 
 /*
+ * The fields of struct mc_run_opts (runner.h) every quick run of the suites sets: quiet,
+ * seed 1, 30 s a case, 3 s an operation, streams up to 64 MiB. A test adds its device,
+ * rows and what else it needs after it.
+ */
+#define MC_TEST_RUN_OPTS                                                      \
+	.quiet = true, .seed = 1, .timeout_ms = 30000, .op_timeout_ms = 3000, \
+	.stream_limit = 64u << 20
+
+/*
  * mc_test_slurp: the whole file @path (at most 1 GiB, read as migcheck reads its inputs)
  * as a malloc'd, NUL-terminated string the caller frees; its length into *@len unless
  * @len is NULL. A file that cannot be read fails the test.

@@ -41,11 +41,7 @@ static struct mc_report *run_quiet(const char *device, const char *only, const c
 {
 	struct mc_run_opts o = {
 		.device = device,
-		.quiet = true,
-		.seed = 1,
-		.timeout_ms = 30000,
-		.op_timeout_ms = 3000,
-		.stream_limit = 64u << 20,
+		MC_TEST_RUN_OPTS,
 		.only = only,
 		.out = out,
 	};

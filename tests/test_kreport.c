@@ -151,11 +151,7 @@ static struct mc_report *run(const char *spec, const char *only, const char *out
 {
 	struct mc_run_opts o = {
 		.device = spec,
-		.quiet = true,
-		.seed = 1,
-		.timeout_ms = 30000,
-		.op_timeout_ms = 3000,
-		.stream_limit = 64u << 20,
+		MC_TEST_RUN_OPTS,
 		.only = only,
 		.out = out,
 	};

@@ -96,11 +96,7 @@ static struct mc_report *run_sim_only(const char *spec, const char *only,
 {
 	struct mc_run_opts o = {
 		.device = spec,
-		.quiet = true,
-		.seed = 1,
-		.timeout_ms = 30000,
-		.op_timeout_ms = 3000,
-		.stream_limit = 64u << 20,
+		MC_TEST_RUN_OPTS,
 		.destructive = true,
 		.only = only,
 		.budgets = b,
@@ -146,11 +142,7 @@ START_TEST(profiles_select_vmm_rows)
 {
 	struct mc_run_opts o = {
 		.device = "sim",
-		.quiet = true,
-		.seed = 1,
-		.timeout_ms = 30000,
-		.op_timeout_ms = 3000,
-		.stream_limit = 64u << 20,
+		MC_TEST_RUN_OPTS,
 		.only = "vmm.qemu.save,VMM-05",
 	};
 	struct mc_report *rep = NULL;
@@ -372,11 +364,7 @@ START_TEST(options_that_cannot_apply)
 	struct mc_budgets b = { 0 };
 	struct mc_run_opts o = {
 		.device = bad[_i].device,
-		.quiet = true,
-		.seed = 1,
-		.timeout_ms = 30000,
-		.op_timeout_ms = 3000,
-		.stream_limit = 64u << 20,
+		MC_TEST_RUN_OPTS,
 		.only = bad[_i].only,
 		.foreign = bad[_i].foreign,
 	};
@@ -414,11 +402,7 @@ START_TEST(foreign_that_breaks_saving)
 {
 	struct mc_run_opts o = {
 		.device = "sim:flags=7",
-		.quiet = true,
-		.seed = 1,
-		.timeout_ms = 30000,
-		.op_timeout_ms = 3000,
-		.stream_limit = 64u << 20,
+		MC_TEST_RUN_OPTS,
 		.only = "RES-04",
 		.foreign = "sim:flags=7:id=9:defect=stale_get",
 	};
@@ -488,11 +472,7 @@ START_TEST(signal_after_the_last_case)
 {
 	struct mc_run_opts o = {
 		.device = "sim:flags=7",
-		.quiet = true,
-		.seed = 1,
-		.timeout_ms = 30000,
-		.op_timeout_ms = 3000,
-		.stream_limit = 64u << 20,
+		MC_TEST_RUN_OPTS,
 		.only = "FEAT-01,FSM-05",
 		.reporter = &stop_reporter,
 	};
