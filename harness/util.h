@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Small helpers more than one file needs and none owns: the monotonic clock every timeout
- * and measurement reads, and bounded string copies and tests. Nothing here knows about
- * devices, cases or reports.
+ * and measurement reads, bounded string copies and tests, and the doubling growth of an
+ * array. Nothing here knows about devices, cases or reports.
  */
 #ifndef MC_UTIL_H
 #define MC_UTIL_H
