@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "fuzz_trace.h"
@@ -65,7 +64,6 @@ static int load(struct job *j, const char *dir)
 {
 	char *names[MAX_INPUTS], path[4096];
 	struct dirent *de;
-	struct stat sb;
 	int n = 0;
 	DIR *d = opendir(dir);
 
@@ -77,18 +75,9 @@ static int load(struct job *j, const char *dir)
 	closedir(d);
 	qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
 	for (int i = 0; i < n; i++) {
-		FILE *f;
-
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		free(names[i]);
-		if (stat(path, &sb) || !S_ISREG(sb.st_mode) || !(f = fopen(path, "rb")))
-			continue;
-		sb.st_size = sb.st_size > MC_FUZZ_MAX_INPUT ? MC_FUZZ_MAX_INPUT : sb.st_size;
-		j->in[j->n].data = malloc((size_t)sb.st_size + 1);
-		if (j->in[j->n].data)
-			j->in[j->n].len = fread(j->in[j->n].data, 1, (size_t)sb.st_size, f);
-		fclose(f);
-		if (j->in[j->n].data)
+		if (!mc_fuzz_read_input(path, &j->in[j->n].data, &j->in[j->n].len))
 			j->n++;
 	}
 	return j->n ? 0 : -ENOENT;

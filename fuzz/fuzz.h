@@ -318,4 +318,12 @@ void mc_fuzz_kmsg_note(struct mc_fuzz_ctx *ctx, const char *target, const uint8_
  */
 int mc_fuzz_replay_main(int argc, char **argv, const char *default_target);
 
+/*
+ * mc_fuzz_read_input: the first MC_FUZZ_MAX_INPUT bytes of the input file @path (a regular
+ * file: a FIFO is refused, never read) into a malloc'd *@buf of *@len bytes, as the
+ * engines cut an input; for the replay and the benchmark that replays a corpus. 0 or
+ * -errno.
+ */
+int mc_fuzz_read_input(const char *path, uint8_t **buf, size_t *len);
+
 #endif /* MC_FUZZ_H */

@@ -29,11 +29,10 @@ struct replay {
 	unsigned inputs, findings, errors, unexpected, defects;
 };
 
-/* The first MC_FUZZ_MAX_INPUT bytes of @path into a malloc'd *@buf. */
-static int read_file(const char *path, uint8_t **buf, size_t *len)
+int mc_fuzz_read_input(const char *path, uint8_t **buf, size_t *len)
 {
 	FILE *f = mc_file_fopen(path); /* a FIFO would block the replay */
-	uint8_t *b;
+	uint8_t *b, *fit;
 
 	if (!f)
 		return -errno;
@@ -44,7 +43,8 @@ static int read_file(const char *path, uint8_t **buf, size_t *len)
 	}
 	*len = fread(b, 1, MC_FUZZ_MAX_INPUT, f);
 	fclose(f);
-	*buf = b;
+	fit = realloc(b, *len ? *len : 1); /* a corpus is held whole: no 256 KiB each */
+	*buf = fit ? fit : b;
 	return 0;
 }
 
@@ -148,7 +148,7 @@ static void replay_file(struct replay *r, const char *path)
 		r->errors++;
 		return;
 	}
-	rc = read_file(path, &data, &len);
+	rc = mc_fuzz_read_input(path, &data, &len);
 	if (rc) {
 		printf("error: %s: %s\n", path, mc_file_strerror(rc));
 		r->errors++;
