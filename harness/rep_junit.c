@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * junit.xml for CI dashboards: one <testsuite> per clause group (FEAT, FSM, ...), one
- * <testcase> per case named "<case> [<CLAUSE>]". Mapping in reports/README.md. Every
+ * junit.xml for CI dashboards: one <testsuite> per clause group (FEAT, FSM, ...), named
+ * with the device so two devices' reports merged on a dashboard stay apart, one <testcase>
+ * per case named "<case> [<CLAUSE>]". Mapping in reports/README.md; the file validates
+ * against Jenkins xUnit's junit-10.xsd (tests/junit-10.xsd, make outputs-check). Every
  * string goes through the XML escaper, so the file is well-formed whatever a device
  * put into a detail or oplog.
  */
@@ -54,10 +56,14 @@ static void put_time(FILE *f, uint64_t us)
 	fprintf(f, "%" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
 }
 
-static void put_tally(FILE *f, const struct tally *t)
+/* junit-10.xsd allows skipped= on a <testsuite> only: <testsuites> leaves it out. */
+static void put_tally(FILE *f, const struct tally *t, bool skipped)
 {
-	fprintf(f, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"", t->tests,
-		t->failures, t->errors, t->skipped);
+	fprintf(f, " tests=\"%d\" failures=\"%d\" errors=\"%d\"", t->tests, t->failures,
+		t->errors);
+	if (skipped)
+		fprintf(f, " skipped=\"%d\"", t->skipped);
+	fputs(" time=\"", f);
 	put_time(f, t->us);
 	putc('"', f);
 }
@@ -229,6 +235,7 @@ static bool group_seen(const char *const *groups, int n, const char *g)
 
 static void put_suite(FILE *f, const struct mc_report *rep, const char *group)
 {
+	const char *spec = rep->info.device_spec ? rep->info.device_spec : "";
 	struct tally t = { 0 };
 	bool strict = rep->info.strict;
 
@@ -237,10 +244,18 @@ static void put_suite(FILE *f, const struct mc_report *rep, const char *group)
 			add(&t, &rep->cases[i], strict);
 	if (!t.tests)
 		return;
+	/* "FEAT (mdev:<uuid>)": dashboards merge suites by name across files. */
 	fputs("  <testsuite name=\"", f);
 	mc_xml_attr(f, group);
+	if (spec[0]) {
+		fputs(" (", f);
+		mc_xml_attr(f, spec);
+		putc(')', f);
+	}
+	fputs("\" package=\"", f);
+	mc_xml_attr(f, spec);
 	putc('"', f);
-	put_tally(f, &t);
+	put_tally(f, &t, true);
 	fputs(" timestamp=\"", f);
 	mc_xml_attr(f, rep->info.started);
 	fputs("\" hostname=\"", f);
@@ -271,7 +286,7 @@ int mc_junit_write(FILE *f, const struct mc_report *rep)
 		add(&all, &rep->cases[i], rep->info.strict);
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"migcheck\"", f);
-	put_tally(f, &all);
+	put_tally(f, &all, false);
 	fputs(">\n", f);
 	for (int i = 0; i < ngroups; i++)
 		put_suite(f, rep, groups[i]);
