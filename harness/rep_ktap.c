@@ -3,8 +3,10 @@
  * KTAP version 1 on stdout (kernel Documentation/dev-tools/ktap.rst), streamed and
  * flushed line by line so a hung or killed run still shows how far it got. Result
  * lines read "ok <n> <case name> [<CLAUSE>]"; the format is documented in
- * reports/README.md, with the trailer "# scope: <what the verdict covers>" and the
- * closing "migcheck: N passed, N failed, N skipped[, N not run][, N waived]".
+ * reports/README.md, with the trailer "# Totals: pass:N fail:N xfail:N xpass:0 skip:N
+ * error:N" (kselftest's), "# scope: <what the verdict covers>" and the closing
+ * "# migcheck: N passed, N failed, N skipped[, N not run][, N waived]". Every line after
+ * the last result is a diagnostic, so kunit.py parse reads the file as it is.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -294,11 +296,14 @@ static int ktap_end_on(struct ktap *k, const struct mc_report *rep)
 	if (rep->waivers)
 		fprintf(k->f, " waived=%d", waived);
 	line(k, "%s", "");
+	/* kselftest's count of the result lines: a waived case is its expected failure. */
+	line(k, "# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:%d", passed,
+	     failed - c[MC_ERROR], waived, sc.skipped, c[MC_ERROR]);
 	kernel_tail(k, rep);
 	fputs("# scope: ", k->f);
 	put_clean(k->f, sc.label, strlen(sc.label), false);
 	line(k, "%s", "");
-	fprintf(k->f, "migcheck: %d passed, %d failed, %d skipped", passed, failed, sc.skipped);
+	fprintf(k->f, "# migcheck: %d passed, %d failed, %d skipped", passed, failed, sc.skipped);
 	if (not_run)
 		fprintf(k->f, ", %d not run", not_run);
 	if (waived)

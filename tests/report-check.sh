@@ -92,8 +92,10 @@ for l in lines[1:]:
         n += 1
         assert int(m.group(2)) == n, l
         continue
-    assert re.match(r"^migcheck: \d+ passed, \d+ failed, \d+ skipped(, \d+ not run)?(, \d+ waived)?$", l), l
+    assert False, "neither a result, the plan nor a # diagnostic: " + l
 assert plan == n and n > 0, (plan, n)
+assert re.match(r"^# migcheck: \d+ passed, \d+ failed, \d+ skipped(, \d+ not run)?(, \d+ waived)?$",
+                lines[-2]), lines[-2]
 PYEOF
 }
 check "report.ktap follows the KTAP grammar" ktap_ok "$W/mtty/report.ktap"

@@ -339,9 +339,10 @@ static const char ktap_expected[] =
 	"# info: p50=10us\n"
 	"ok 6 time.arcs [TIME-01]\n"
 	"# totals: pass=2 fail=1 warn=1 skip=1 error=1\n"
+	"# Totals: pass:3 fail:1 xfail:0 xpass:0 skip:1 error:1\n"
 	"# scope: FAIL (6 of 6 cases, 4 judged, 1 skipped, 1 harness error) — simulated device, "
 	"not a conformance claim\n"
-	"migcheck: 3 passed, 2 failed, 1 skipped\n";
+	"# migcheck: 3 passed, 2 failed, 1 skipped\n";
 
 static char *ktap_of(const struct mc_report *rep)
 {
@@ -383,7 +384,8 @@ START_TEST(test_ktap_strict)
 	ck_assert_ptr_nonnull(strstr(out, "# strict: "));
 	ck_assert_ptr_nonnull(
 		strstr(out, "# warn: ENOTTY from GET_PRECOPY_INFO\nnot ok 3 pre.info [PRE-01]\n"));
-	ck_assert_ptr_nonnull(strstr(out, "\nmigcheck: 2 passed, 3 failed, 1 skipped\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n# Totals: pass:2 fail:2 xfail:0 xpass:0 skip:1 error:1\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n# migcheck: 2 passed, 3 failed, 1 skipped\n"));
 	free(out);
 	free_report(rep);
 }

@@ -136,7 +136,7 @@ START_TEST(test_scope_everywhere)
 	mc_ktap_set_stream(NULL);
 	fclose(kf);
 	mc_report_free(rep);
-	ck_assert_msg(strstr(ktap, "\n# scope: " ISSUE_LABEL "\nmigcheck: 1 passed"), "%s", ktap);
+	ck_assert_msg(strstr(ktap, "\n# scope: " ISSUE_LABEL "\n# migcheck: 1 passed"), "%s", ktap);
 
 	snprintf(path, sizeof(path), "%s/report.json", dir);
 	ck_assert_int_eq(mc_json_parse_file(path, NULL, &doc, &je), 0);
