@@ -19,15 +19,8 @@ SHOT=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3
 CHROMIUM=$(command -v chromium || true)
-failures=0
-
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; failures=$((failures + 1)); }
-check() { # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
-	local what=$1
-	shift
-	if "$@" >"$W/last.out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/     /' "$W/last.out" | head -20; fi
-}
+# shellcheck source=tests/check-lib.sh
+. "$HERE/check-lib.sh"
 expect_rc() { # expect_rc RC DESCRIPTION COMMAND...: COMMAND exits with RC (output in $W/last.out)
 	local want=$1 what=$2 rc
 	shift 2

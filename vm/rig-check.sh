@@ -28,9 +28,8 @@ set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mkdir -p "$1" && cd "$1" && pwd)
 MC=${2:-$REPO/build/migcheck}
-failures=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; failures=$((failures + 1)); }
+# shellcheck source=tests/check-lib.sh
+. "$REPO/tests/check-lib.sh"
 expect() { # expect DESCRIPTION COMMAND...: passes when COMMAND succeeds
 	local what=$1
 	shift
