@@ -151,7 +151,7 @@ bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
 check: deps all clauses-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
-       report-check mutants rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
+       report-check outputs-check mutants rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
 # The contributor's loop: what make check runs that needs no root (once `make deps` has
@@ -203,6 +203,8 @@ help:
 	@echo "  make hostile-check hostile input: wrapping numbers, FIFOs, NUL bytes, escapes"
 	@echo "  make mutants      every sim defect and conforming variant: kill matrix (MUTANT_JOBS=2)"
 	@echo "  make report-check HTML report in headless Chromium, render/bundle/verify/diff"
+	@echo "  make outputs-check junit.xml by xmllint (junit-10.xsd), KTAP by the kernel's kunit.py,"
+	@echo "                    report.json by python3-jsonschema (reports/report.schema.json)"
 	@echo "  make fuzz-check   replay the fuzz corpora, then each fuzz target briefly (make fuzz-help)"
 	@echo "  make deps         install missing Debian packages ($(DEB_PKGS)); every target"
 	@echo "                    installs what it needs (tools/apt-install.sh, as root)"

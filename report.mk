@@ -18,3 +18,14 @@ report-deps:
 # The screenshot lands in $(BUILD)/report-screenshot.png.
 report-check: report-deps $(BUILD)/migcheck
 	$(Q)tests/report-check.sh $(BUILD)/migcheck $(REPORT_CHECK_DIR) $(BUILD)/report-screenshot.png
+
+# Each output read by a consumer that is not migcheck: junit.xml by xmllint against Jenkins
+# xUnit's junit-10.xsd, the KTAP by the kernel's kunit.py (from the rig's linux-source-6.12,
+# vm/fetch.sh), report.json by python3-jsonschema against reports/report.schema.json.
+OUTPUTS_DEB_PKGS ?= libxml2-utils python3 python3-jsonschema xz-utils
+OUTPUTS_CHECK_DIR ?= $(BUILD)/outputs-check
+
+.PHONY: outputs-check
+outputs-check: $(BUILD)/migcheck
+	$(Q)tools/apt-install.sh $(OUTPUTS_DEB_PKGS)
+	$(Q)tests/outputs-check.sh $(BUILD)/migcheck $(OUTPUTS_CHECK_DIR)
