@@ -187,6 +187,9 @@ print("%d pages, device and verdict on each, %d clauses and %d cases whole" % (
 PYEOF
 }
 
+# The conforming simulated device: a passing page, whose summary says there is no finding.
+browse sim "$W/sim" 0 "" --narrow "$W/sim-narrow.png"
+
 # The real mtty run, its kernel.log next to it; the screenshots look at this one.
 "$PY" - "$W/mtty/report.json" <<'PYEOF' || bad "the mtty fixture is not what the browser checks expect"
 import json, sys
