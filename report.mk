@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Certification reports: the HTML report checked in a headless Chromium (key elements,
-# no console errors, no network, hostile strings inert, a screenshot), re-rendering from
+# no console errors, no network, hostile strings inert, screenshots, 390 px wide, printed
+# to PDF and read back with pdftotext), re-rendering from
 # report.json, bundles and their verification, and run diffs on the real mtty fixture.
 # Included from the top-level Makefile.
 
 LIBS += -lm
 
-REPORT_DEB_PKGS ?= chromium python3 signify-openbsd
+REPORT_DEB_PKGS ?= chromium python3 signify-openbsd poppler-utils
 REPORT_CHECK_DIR ?= $(BUILD)/report-check
 
 .PHONY: report-check report-deps

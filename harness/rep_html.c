@@ -26,10 +26,11 @@ static const char css[] =
 	"*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,'Segoe UI',"
 	"Roboto,'Noto Sans',sans-serif;color:var(--ink);background:#fff}"
 	"header{background:#24292f;color:#fff;padding:20px 32px;display:flex;align-items:center;"
-	"gap:24px}header h1{margin:0;font-size:22px;font-weight:600}header .sub{color:#c9d1d9;"
-	"font-size:13px;margin-top:2px}header .grow{flex:1}header .scope{margin-top:6px;"
-	"font-size:14px;font-weight:600}header .claim-partial,header .claim-simulated{"
-	"color:#ffd33d}header .claim-conformance{color:#7ee787}"
+	"flex-wrap:wrap;gap:12px 24px;overflow-wrap:anywhere}header h1{margin:0;font-size:22px;"
+	"font-weight:600}header .sub{color:#c9d1d9;font-size:13px;margin-top:2px}"
+	"header .grow{flex:1}header .scope{margin-top:6px;font-size:14px;font-weight:600}"
+	"header .claim-partial,header .claim-simulated{color:#ffd33d}"
+	"header .claim-conformance{color:#7ee787}"
 	"nav{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line);"
 	"padding:8px 32px;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:13px}"
 	"nav a{color:var(--waived);text-decoration:none}nav .tools{margin-left:auto}"
@@ -75,7 +76,8 @@ static const char css[] =
 	"table.matrix th{background:#eef1f4}td.m-match{background:#d2f4d9}"
 	"td.m-refuse{background:#e7eef6;color:#32475b}td.m-mismatch{background:#ffd6d6;"
 	"color:#82071e;font-weight:600}td.m-error{background:#eddeff}td.m-untested{background:#f3f4f6;"
-	"color:#8c959f}td.cell{cursor:help}"
+	"color:#8c959f}td.cell{cursor:pointer}td.cell:focus,td.cell.sel{outline:2px solid var(--ink);"
+	"outline-offset:-2px}#cell-info{margin-top:8px}"
 	".legend span{display:inline-block;margin-right:14px;font-size:12px}.legend i{display:"
 	"inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px}"
 	"details.clause{border:1px solid var(--line);border-radius:6px;margin:8px 0}"
@@ -84,7 +86,7 @@ static const char css[] =
 	"details.clause>summary:before{content:'▸';color:var(--muted)}"
 	"details.clause[open]>summary:before{content:'▾'}details.clause .body{padding:0 12px 12px}"
 	".cid{font-weight:600;min-width:64px}.lvl{color:var(--muted);font-size:12px;min-width:48px}"
-	".muted{color:var(--muted)}.req{flex:1}"
+	".muted{color:var(--muted)}.req{flex:1;min-width:0;overflow-wrap:anywhere}"
 	"svg.chart{width:100%;max-width:1000px;height:auto;font:12px system-ui,sans-serif}"
 	"svg .grid{stroke:#e1e4e8}svg .tick{fill:#6e7781;font-size:11px}svg .label{fill:#1f2328}"
 	"svg .value{fill:#59636e;font-size:11px}svg .legend{fill:#59636e;font-size:11px}"
@@ -93,13 +95,46 @@ static const char css[] =
 	"svg circle.initial{fill:#0969da}svg .dirty{stroke:#bc4c00;fill:none}"
 	"svg circle.dirty{fill:#bc4c00}svg .sparse{stroke-dasharray:5 4}"
 	"svg text.initial-l{fill:#0969da}svg text.dirty-l{fill:#bc4c00}"
-	".convs{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}"
+	".convs{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr));"
+	"gap:16px}"
 	".convs figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px}"
 	"figcaption{font-size:12px;color:var(--muted)}"
 	".note{background:#fff8c5;border:1px solid #d4a72c66;border-radius:6px;padding:8px 12px}"
 	"body.problems tr.st-pass,body.problems tr.st-skip,body.problems details.cl-pass,"
 	"body.problems details.cl-skip{display:none}"
-	"footer{color:var(--muted);font-size:12px;padding:16px 32px;border-top:1px solid var(--line)}";
+	"footer{color:var(--muted);font-size:12px;padding:16px 32px;border-top:1px solid var(--line)}"
+	"table.findings td{vertical-align:top}.finding .ev{display:block;white-space:nowrap;"
+	"overflow:hidden;text-overflow:ellipsis;max-width:70ch}"
+	/*
+	 * Narrow screens: a table scrolls in its .tscroll box, a chart in its .chartbox at a
+	 * width that keeps its 11 px labels at 9 px or more, never the page.
+	 */
+	".chartbox{max-width:100%;overflow-x:auto}svg.chart{min-width:760px}svg.conv{min-width:380px}"
+	"@media(max-width:600px){header{padding:12px 14px}header h1{font-size:18px}"
+	"nav{padding:6px 14px}main{padding:4px 12px 24px}footer{padding:12px 14px}"
+	"table.kv th{width:auto}.convs figure{padding:4px}}";
+
+/*
+ * Print (and print to PDF): every clause open, no navigation or controls, no block split
+ * across pages, and the device and verdict on every page in the page's margin (head()
+ * adds those strings, the page's own). Chromium prints a closed <details>' content once its
+ * ::details-content is visible; the script opens them too, for browsers without it.
+ */
+static const char css_print[] =
+	"@page{margin:18mm 12mm 14mm}"
+	"@media print{nav,#cell-info{display:none!important}"
+	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+	"header{padding:10px 14px}main{padding:0;max-width:none}footer{padding:8px 0}"
+	"details.clause::details-content{content-visibility:visible;display:block}"
+	"details.clause>summary:before{content:''}"
+	"body.problems tr.st-pass,body.problems tr.st-skip{display:table-row}"
+	"body.problems details.cl-pass,body.problems details.cl-skip{display:block}"
+	".tscroll,.chartbox,.src,pre.log{overflow:visible;max-height:none}"
+	"svg.chart,svg.conv{min-width:0}table.matrix td,table.matrix th{min-width:0;padding:3px 2px}"
+	"tr,.card,figure,svg,pre,.note,details.clause>summary,.legend{break-inside:avoid}"
+	"h2,h3,summary,thead{break-after:avoid}a{color:inherit;text-decoration:none}"
+	/* a case's name on one line: whole in the PDF's text too, where a reader searches it */
+	"table.cases td.mono{white-space:nowrap}tr:target td{background:none}}";
 
 /* Behaviour only (no data): pinned by its hash in the CSP. */
 static const char script[] =
@@ -113,7 +148,19 @@ static const char script[] =
 	"function reveal(){var id=decodeURIComponent(location.hash.slice(1)),el=id&&"
 	"document.getElementById(id),d=el&&el.closest('details');if(d)d.open=true;"
 	"if(el&&d&&el!==d)el.scrollIntoView();}"
-	"window.addEventListener('hashchange',reveal);reveal();})();";
+	"window.addEventListener('hashchange',reveal);reveal();"
+	/* a matrix cell's expectation on click, tap or Enter: no hover needed */
+	"var m=document.getElementById('arc-matrix'),ci=document.getElementById('cell-info');"
+	"function show(c){if(!c||!ci)return;var o=m.querySelector('td.sel');if(o)o.classList."
+	"remove('sel');c.classList.add('sel');ci.textContent=c.title;}"
+	"if(m){m.addEventListener('click',function(ev){show(ev.target.closest('td.cell'));});"
+	"m.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){"
+	"ev.preventDefault();show(ev.target.closest('td.cell'));}});}"
+	/* print every clause open (::details-content does it in Chromium), then as it was */
+	"var shut=[];window.addEventListener('beforeprint',function(){shut=Array.prototype."
+	"filter.call(document.querySelectorAll('details.clause'),function(d){return !d.open;});"
+	"shut.forEach(function(d){d.open=true;});});window.addEventListener('afterprint',"
+	"function(){shut.forEach(function(d){d.open=false;});shut=[];});})();";
 
 static void base64(const uint8_t *in, size_t n, char *out)
 {
@@ -131,6 +178,21 @@ static void base64(const uint8_t *in, size_t n, char *out)
 		out[o++] = i + 2 < n ? tab[v & 63] : '=';
 	}
 	out[o] = '\0';
+}
+
+/*
+ * @s inside a CSS string (the caller writes the quotes): every character that could end the string, the rule or
+ * the <style> element is a hex escape; UTF-8 passes as is (no byte of it is ASCII).
+ */
+static void css_str(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p >= 0x80 || (*p >= '0' && *p <= '9') ||
+		    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || strchr(" .,:_-/()+=@", *p))
+			fputc(*p, f);
+		else
+			fprintf(f, "\\%x ", *p);
+	}
 }
 
 static void head(FILE *f, const struct mc_report *rep)
@@ -160,7 +222,20 @@ static void head(FILE *f, const struct mc_report *rep)
 	fputs(" — ", f);
 	H(mc_report_verdict(rep));
 	fprintf(f, " (%s)", sc.claim);
-	fprintf(f, "</title>\n<style>%s</style>\n</head>\n", css);
+	fprintf(f, "</title>\n<style>%s</style>\n<style id=\"print-css\">%s", css, css_print);
+	/* the device and verdict at the top of every printed page */
+	fputs("@page{@top-left{content:\"", f);
+	css_str(f, "migcheck · ");
+	css_str(f, rep->info.ident.driver[0] ? rep->info.ident.driver : "device");
+	css_str(f, " · ");
+	css_str(f, rep->info.device_spec);
+	fputs("\";font:10px system-ui,sans-serif;color:#444}@top-right{content:\"", f);
+	css_str(f, "verdict ");
+	css_str(f, mc_verdict_word(mc_report_verdict(rep)));
+	css_str(f, " (");
+	css_str(f, sc.claim);
+	css_str(f, ")");
+	fputs("\";font:600 10px system-ui,sans-serif}}</style>\n</head>\n", f);
 }
 
 static void top(FILE *f, const struct mc_report *rep)
@@ -189,12 +264,7 @@ static void top(FILE *f, const struct mc_report *rep)
 	fprintf(f,
 		"</div></div><div id=\"verdict\" class=\"badge verdict b-%s\" data-verdict=\"%s\">",
 		v, v);
-	fprintf(f, "%s",
-		!strcmp(v, "pass")	  ? "PASS" :
-		!strcmp(v, "fail")	  ? "FAIL" :
-		!strcmp(v, "error")	  ? "ERROR" :
-		!strcmp(v, "interrupted") ? "INTERRUPTED" :
-					    "SKIPPED");
+	fputs(mc_verdict_word(v), f);
 	if (waived)
 		fprintf(f, " · %d waived", waived);
 	if (strcmp(sc.claim, "conformance")) /* never a bare PASS for a partial or sim run */
@@ -221,6 +291,98 @@ static void card(FILE *f, const char *cls, int n, const char *label)
 		cls, n, label);
 }
 
+static bool same_clause(const struct mc_clause *a, const struct mc_clause *b)
+{
+	return a == b || (a && b && !strcmp(a->id, b->id));
+}
+
+/* The first case charged to clause @cl whose shown status is @st (the clause's own). */
+static const struct mc_case_result *first_case(const struct mc_report *rep,
+					       const struct mc_clause *cl, const char *st)
+{
+	for (int k = 0; k < rep->ncases; k++) {
+		const struct mc_case_result *r = &rep->cases[k];
+
+		if (same_clause(mc_case_charged(r), cl) && !strcmp(mc_html_case_status(r), st))
+			return r;
+	}
+	return NULL;
+}
+
+/* The first line of @detail, at most 160 bytes cut at a character's start, then "…". */
+static void one_line(FILE *f, const char *detail)
+{
+	size_t n = strcspn(detail, "\n"), cut = n > 160 ? 160 : n;
+	char *line;
+
+	while (cut < n && cut && ((unsigned char)detail[cut] & 0xc0) == 0x80)
+		cut--; /* not in the middle of a UTF-8 sequence */
+	line = strndup(detail, cut);
+	if (!line)
+		return;
+	H(line);
+	free(line);
+	if (cut < n || detail[n])
+		fputs(" …", f);
+}
+
+/*
+ * What a reader must see first: every clause that failed, then had a harness error, then
+ * warned, with its level and the evidence of its first such case, linked to that case's
+ * row (following the link opens the clause). A report without any says so.
+ */
+static void findings(FILE *f, const struct mc_report *rep)
+{
+	static const char *const order[] = { "fail", "error", "warn" };
+	int n = 0;
+
+	for (int o = 0; o < 3; o++)
+		for (int i = 0; i < rep->nclauses; i++) {
+			const struct mc_clause_result *cr = &rep->clauses[i];
+			const struct mc_case_result *r;
+
+			if (strcmp(mc_clause_effective(cr), order[o]))
+				continue;
+			if (!n++)
+				fputs("<div id=\"findings\"><h3>Findings</h3><div class=\"tscroll\">"
+				      "<table class=\"findings\"><thead><tr><th>Clause</th><th>Level"
+				      "</th><th>Status</th><th>Evidence (the first such case)</th></tr>"
+				      "</thead><tbody>",
+				      f);
+			fprintf(f, "<tr class=\"finding st-%s\" data-clause=\"", order[o]);
+			A(cr->clause->id);
+			fputs("\"><td><a class=\"mono\" href=\"#c-", f);
+			A(cr->clause->id);
+			fputs("\">", f);
+			H(cr->clause->id);
+			fprintf(f, "</a></td><td>%s</td><td>", mc_level_name(cr->clause->level));
+			mc_html_badge(f, order[o]);
+			fputs("</td><td>", f);
+			r = first_case(rep, cr->clause, order[o]);
+			if (r) {
+				fputs("<a class=\"mono ev-case\" href=\"#", f);
+				mc_html_case_anchor(f, r);
+				fputs("\">", f);
+				H(r->name);
+				fputs("</a><span class=\"ev\">", f);
+				one_line(f, r->detail);
+				fputs("</span>", f);
+			} else {
+				H(cr->clause->text);
+			}
+			fputs("</td></tr>", f);
+		}
+	if (n)
+		fprintf(f,
+			"</tbody></table></div><p class=\"muted\">%d finding(s); the results "
+			"below hold every case.</p></div>",
+			n);
+	else
+		fputs("<p id=\"findings\" class=\"findings-none\"><b>No findings</b>: no clause "
+		      "failed, warned or had a harness error.</p>",
+		      f);
+}
+
 static void summary(FILE *f, const struct mc_report *rep)
 {
 	const int *c = rep->counts, *w = rep->waived;
@@ -235,7 +397,9 @@ static void summary(FILE *f, const struct mc_report *rep)
 		must_fail += cr->clause->level == MC_MUST && st == MC_FAIL;
 	}
 	mc_report_scope(rep, &sc);
-	fputs("<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">", f);
+	fputs("<section id=\"summary\"><h2>Summary</h2>", f);
+	findings(f, rep);
+	fputs("<div class=\"cards\">", f);
 	card(f, "pass", c[MC_PASS], "cases passed");
 	card(f, "fail", c[MC_FAIL] - w[MC_FAIL], "failed");
 	card(f, "warn", c[MC_WARN] - w[MC_WARN], "warnings");
@@ -281,7 +445,7 @@ static void identity(FILE *f, const struct mc_report *rep)
 	char buf[160];
 
 	fputs("<section id=\"identity\"><h2>Device and environment</h2><div class=\"two\">"
-	      "<div><h3>Device under test</h3><table class=\"kv\" id=\"device\">",
+	      "<div><h3>Device under test</h3><div class=\"tscroll\"><table class=\"kv\" id=\"device\">",
 	      f);
 	kv(f, "Driver", in->ident.driver);
 	kv(f, "Module version", in->ident.module_version);
@@ -305,7 +469,9 @@ static void identity(FILE *f, const struct mc_report *rep)
 		   in->unknown_feature_rc ? mc_errno_name(in->unknown_feature_rc) : "0 (accepted)");
 	}
 	kv(f, "Peer device", in->peer_spec ? in->peer_spec : "none");
-	fputs("</table></div><div><h3>Environment</h3><table class=\"kv\" id=\"environment\">", f);
+	fputs("</table></div></div><div><h3>Environment</h3><div class=\"tscroll\"><table class=\"kv\" "
+	      "id=\"environment\">",
+	      f);
 	kv(f, "Kernel release", in->kernel_release);
 	kv_cls(f, "Kernel config SHA-256", in->kernel_config, "hash");
 	kv(f, "Kernel config source", in->kernel_config_src);
@@ -321,7 +487,7 @@ static void identity(FILE *f, const struct mc_report *rep)
 	kv(f, "Case filter (--only)", in->only ? in->only : "none (complete run)");
 	kv(f, "VMM profiles (--profile)", in->profiles[0] ? in->profiles : "not recorded");
 	kv(f, "Strict", in->strict ? "yes" : "no");
-	fputs("</table></div></div></section>\n", f);
+	fputs("</table></div></div></div></section>\n", f);
 }
 
 static void counts_cells(FILE *f, const int *c)
@@ -336,7 +502,7 @@ static void clause_overview(FILE *f, const struct mc_report *rep)
 {
 	const char *last = "";
 
-	fputs("<section id=\"clauses\"><h2>Clauses</h2><table><thead><tr><th>Clause</th>"
+	fputs("<section id=\"clauses\"><h2>Clauses</h2><div class=\"tscroll\"><table><thead><tr><th>Clause</th>"
 	      "<th>Level</th><th>Status</th><th class=\"num\">pass</th><th class=\"num\">fail</th>"
 	      "<th class=\"num\">warn</th><th class=\"num\">skip</th><th class=\"num\">error</th>"
 	      "<th>Requirement</th></tr></thead><tbody>",
@@ -365,31 +531,10 @@ static void clause_overview(FILE *f, const struct mc_report *rep)
 		H(cr->clause->text);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</tbody></table><p class=\"muted\">The requirements are those of this report's "
+	fputs("</tbody></table></div><p class=\"muted\">The requirements are those of this report's "
 	      "migcheck version: its <code>docs/CLAUSES.md</code>, which <code>migcheck clauses"
 	      "</code> prints.</p></section>\n",
 	      f);
-}
-
-/* The last @max lines of @oplog. */
-static const char *oplog_tail(const char *oplog, int max)
-{
-	const char *p = oplog + strlen(oplog);
-	int n = 0;
-
-	if (p > oplog && p[-1] == '\n')
-		p--;
-	while (p > oplog) {
-		if (p[-1] == '\n' && ++n == max)
-			break;
-		p--;
-	}
-	return p;
-}
-
-static bool same_clause(const struct mc_clause *a, const struct mc_clause *b)
-{
-	return a == b || (a && b && !strcmp(a->id, b->id));
 }
 
 static void case_row(FILE *f, const struct mc_report *rep, const struct mc_case_result *r)
@@ -421,12 +566,18 @@ static void case_row(FILE *f, const struct mc_report *rep, const struct mc_case_
 	fputs("</pre>", f);
 	mc_html_case_kreports(f, rep, r);
 	if (r->oplog[0] && r->status != MC_PASS) {
-		const char *tail = oplog_tail(r->oplog, 8);
-		char *ops =
-			strndup(tail, strlen(tail) - (tail[0] && tail[strlen(tail) - 1] == '\n'));
+		/* the whole op log the case recorded (report.json's oplog), never a tail of it */
+		size_t len = strlen(r->oplog);
+		char *ops = strndup(r->oplog, len - (r->oplog[len - 1] == '\n'));
+		int nops = 1;
 
-		fputs("<pre class=\"log\" title=\"the last device operations\">", f);
-		H(ops ? ops : tail);
+		for (const char *p = ops ? ops : r->oplog; *p; p++)
+			nops += *p == '\n';
+		fprintf(f,
+			"<pre class=\"log oplog\" data-ops=\"%d\" title=\"the %d device operations "
+			"before the verdict, all the case recorded\">",
+			nops, nops);
+		H(ops ? ops : r->oplog);
 		fputs("</pre>", f);
 		free(ops);
 	}
@@ -494,14 +645,14 @@ static void results(FILE *f, const struct mc_report *rep)
 			if (!same_clause(mc_case_charged(r), cr->clause))
 				continue;
 			if (!n++)
-				fputs("<table class=\"cases\"><thead><tr><th>Case</th><th>Status</th>"
+				fputs("<div class=\"tscroll\"><table class=\"cases\"><thead><tr><th>Case</th><th>Status</th>"
 				      "<th>Evidence (errno, state, bytes; last device operations)"
 				      "</th><th class=\"num\">time</th></tr></thead><tbody>",
 				      f);
 			case_row(f, rep, r);
 		}
 		if (n)
-			fputs("</tbody></table>", f);
+			fputs("</tbody></table></div>", f);
 		if (!unjudged(f, rep, cr->clause) && !n)
 			fputs("<p class=\"muted\">No case of this run exercises this clause.</p>",
 			      f);

@@ -63,7 +63,8 @@ static void cases(FILE *f, const struct mc_json *cov, const struct mc_json *drv,
 	const struct mc_json *cs = mc_json_get(cov, "cases");
 
 	fprintf(f,
-		"<details><summary>Coverage by case (%zu)</summary><table id=\"cov-cases\">"
+		"<details><summary>Coverage by case (%zu)</summary><div class=\"tscroll\">"
+		"<table id=\"cov-cases\">"
 		"<thead><tr><th>Case</th><th>Driver lines</th><th>Driver functions</th>"
 		"<th>VFIO core lines</th><th></th></tr></thead><tbody>",
 		mc_json_count(cs));
@@ -82,14 +83,15 @@ static void cases(FILE *f, const struct mc_json *cov, const struct mc_json *drv,
 			num(drv, "functions"), num(c, "core_lines_hit"), num(core, "lines"),
 			lost ? "PCs lost (KCOV buffer full)" : "");
 	}
-	fputs("</tbody></table></details>", f);
+	fputs("</tbody></table></div></details>", f);
 }
 
 static void core_files(FILE *f, const struct mc_json *core)
 {
 	const struct mc_json *fs = mc_json_get(core, "files");
 
-	fputs("<details><summary>VFIO core by file</summary><table id=\"cov-core\"><thead><tr>"
+	fputs("<details><summary>VFIO core by file</summary><div class=\"tscroll\">"
+	      "<table id=\"cov-core\"><thead><tr>"
 	      "<th>File</th><th>Lines</th><th>Functions</th></tr></thead><tbody>",
 	      f);
 	for (size_t i = 0; i < mc_json_count(fs); i++) {
@@ -103,7 +105,7 @@ static void core_files(FILE *f, const struct mc_json *core)
 			num(c, "lines_hit"), num(c, "lines"), num(c, "functions_hit"),
 			num(c, "functions"));
 	}
-	fputs("</tbody></table></details>", f);
+	fputs("</tbody></table></div></details>", f);
 }
 
 /* One driver file's source, each instrumented line marked reached (h) or not (m). */

@@ -50,7 +50,7 @@ static void matrix_cell(FILE *f, uint32_t from, uint32_t to, const struct mc_arc
 		 c->exp_fd  ? " with a new data fd" :
 			      " without a data fd",
 		 obs, (unsigned)c->verdict <= MC_CELL_ERROR ? vnames[c->verdict] : "?");
-	fprintf(f, "<td class=\"cell m-%s\" data-verdict=\"%s\" title=\"", cls,
+	fprintf(f, "<td class=\"cell m-%s\" tabindex=\"0\" data-verdict=\"%s\" title=\"", cls,
 		(unsigned)c->verdict <= MC_CELL_ERROR ? vnames[c->verdict] : "error");
 	A(tip);
 	fputs("\">", f);
@@ -78,8 +78,8 @@ void mc_html_matrix(FILE *f, const struct mc_report *rep)
 	}
 	fputs("<p class=\"muted\">Row: the state the device was in; column: the state SET "
 	      "asked for. Each cell is what the device answered (errno, or ok, +fd when it "
-	      "returned a data fd). Hover a cell for the reference model's expectation.</p>"
-	      "<table class=\"matrix\" id=\"arc-matrix\"><tr><th>from \\ to</th>",
+	      "returned a data fd). Tap, click or hover a cell for the reference model's "
+	      "expectation.</p><div class=\"tscroll\"><table class=\"matrix\" id=\"arc-matrix\"><tr><th>from \\ to</th>",
 	      f);
 	for (uint32_t t = 0; t < MC_NSTATES; t++)
 		fprintf(f, "<th>%s</th>", mc_state_name(t));
@@ -94,7 +94,9 @@ void mc_html_matrix(FILE *f, const struct mc_report *rep)
 		fputs("</tr>\n", f);
 	}
 	fprintf(f,
-		"</table><p class=\"legend\"><span><i style=\"background:#d2f4d9\"></i>"
+		"</table></div><pre id=\"cell-info\" class=\"log\" aria-live=\"polite\">Tap or "
+		"click a cell: what the model expects and what the device did.</pre>"
+		"<p class=\"legend\"><span><i style=\"background:#d2f4d9\"></i>"
 		"succeeded as the model expects</span><span><i style=\"background:#e7eef6\"></i>"
 		"refused as the model expects</span><span><i style=\"background:#ffd6d6\"></i>"
 		"differs from the model</span><span><i style=\"background:#eddeff\"></i>harness "
@@ -124,7 +126,8 @@ static void metrics_table(FILE *f, const struct mc_report *rep)
 			char v[40], p50[40], p99[40], mx[40];
 
 			if (!any)
-				fputs("<h3>All measurements</h3><table id=\"metrics\"><thead><tr>"
+				fputs("<h3>All measurements</h3><div class=\"tscroll\">"
+				      "<table id=\"metrics\"><thead><tr>"
 				      "<th>Case</th><th>Metric</th><th class=\"num\">samples</th>"
 				      "<th class=\"num\">mean / value</th><th class=\"num\">p50</th>"
 				      "<th class=\"num\">p99</th><th class=\"num\">max</th></tr></thead>"
@@ -156,7 +159,7 @@ static void metrics_table(FILE *f, const struct mc_report *rep)
 		}
 	}
 	if (any)
-		fputs("</tbody></table>", f);
+		fputs("</tbody></table></div>", f);
 }
 
 void mc_html_timing(FILE *f, const struct mc_report *rep)
@@ -464,7 +467,7 @@ void mc_html_waivers(FILE *f, const struct mc_report *rep)
 		fputs("<p class=\"muted\">No waiver applied.</p></section>\n", f);
 		return;
 	}
-	fputs("<table id=\"waiver-table\"><thead><tr><th>Clause</th><th>Reason</th>"
+	fputs("<div class=\"tscroll\"><table id=\"waiver-table\"><thead><tr><th>Clause</th><th>Reason</th>"
 	      "<th>Reference</th><th class=\"num\">cases waived</th></tr></thead><tbody>",
 	      f);
 	for (int i = 0; i < w->n; i++) {
@@ -488,5 +491,5 @@ void mc_html_waivers(FILE *f, const struct mc_report *rep)
 		}
 		fprintf(f, "</td><td class=\"num\">%d</td></tr>", n);
 	}
-	fputs("</tbody></table></section>\n", f);
+	fputs("</tbody></table></div></section>\n", f);
 }

@@ -24,7 +24,7 @@ static void info(FILE *f, const struct mc_run_info *in)
 {
 	const struct mc_kinfo *ki = &in->kernel;
 
-	fputs("<table class=\"kv\" id=\"kernel-info\">", f);
+	fputs("<div class=\"tscroll\"><table class=\"kv\" id=\"kernel-info\">", f);
 	row(f, "Release", in->kernel_release, "not recorded");
 	if (ki->recorded) {
 		fprintf(f, "<tr><th>Flavour</th><td id=\"kernel-flavour\" data-flavour=\"%s\">",
@@ -41,7 +41,7 @@ static void info(FILE *f, const struct mc_run_info *in)
 	row(f, "Config source", in->kernel_config_src, "not recorded");
 	if (ki->recorded)
 		row(f, "Boot options (oracles)", ki->boot_options, "none that bear on the oracles");
-	fputs("</table>", f);
+	fputs("</table></div>", f);
 }
 
 static void oracles(FILE *f, const struct mc_kinfo *ki)
@@ -69,7 +69,7 @@ static void oracles(FILE *f, const struct mc_kinfo *ki)
 		H(names[0] ? names : "none");
 		fputs("</b>", f);
 	}
-	fputs(".</p><table id=\"oracle-table\"><thead><tr><th>Oracle</th><th>State</th>"
+	fputs(".</p><div class=\"tscroll\"><table id=\"oracle-table\"><thead><tr><th>Oracle</th><th>State</th>"
 	      "<th>Why (config, boot options)</th></tr></thead><tbody>",
 	      f);
 	for (int i = 0; i < ki->noracles && i < MC_KINFO_ORACLES; i++) {
@@ -86,7 +86,7 @@ static void oracles(FILE *f, const struct mc_kinfo *ki)
 		H(o->detail);
 		fputs("</td></tr>", f);
 	}
-	fputs("</tbody></table>", f);
+	fputs("</tbody></table></div>", f);
 }
 
 static const struct mc_case_result *case_named(const struct mc_report *rep, const char *name)
@@ -137,7 +137,7 @@ static void kreports(FILE *f, const struct mc_report *rep)
 				"list of kernel reports; the ROB-01 case's detail holds them.");
 		return;
 	}
-	fputs("<table id=\"kreport-table\"><thead><tr><th class=\"num\">#</th><th>Kind</th>"
+	fputs("<div class=\"tscroll\"><table id=\"kreport-table\"><thead><tr><th class=\"num\">#</th><th>Kind</th>"
 	      "<th>Charged to (with the case's own verdict; every report fails ROB-01)</th>"
 	      "<th>First lines</th></tr></thead><tbody>",
 	      f);
@@ -159,7 +159,7 @@ static void kreports(FILE *f, const struct mc_report *rep)
 		free(copy);
 		fputs("</pre></td></tr>", f);
 	}
-	fputs("</tbody></table>", f);
+	fputs("</tbody></table></div>", f);
 	if (rep->nkreports_omitted)
 		fprintf(f, "<p class=\"muted\">%d more report(s) not listed.</p>",
 			rep->nkreports_omitted);

@@ -46,7 +46,7 @@ static bool custom_cases(const struct mc_run_info *in)
 	return in->cases_dir || (!in->cases_total && strstr(in->cmdline, " --cases"));
 }
 
-static const char *verdict_word(const char *v)
+const char *mc_verdict_word(const char *v)
 {
 	return !strcmp(v, "pass")	 ? "PASS" :
 	       !strcmp(v, "fail")	 ? "FAIL" :
@@ -63,7 +63,7 @@ static void label(const struct mc_report *rep, struct mc_scope *s)
 
 #define PUT(...) (n += (size_t)snprintf(p + n, n < len ? len - n : 0, __VA_ARGS__))
 	n = 0;
-	PUT("%s (%s", verdict_word(mc_report_verdict(rep)), partial ? "partial: " : "");
+	PUT("%s (%s", mc_verdict_word(mc_report_verdict(rep)), partial ? "partial: " : "");
 	if (s->cases_total)
 		PUT("%d of %d cases", s->cases_run, s->cases_total);
 	else

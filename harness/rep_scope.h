@@ -37,6 +37,9 @@ struct mc_scope {
 };
 /* Compute @s for a rolled-up (or loaded) @rep; every renderer and `verify` use it. */
 void mc_report_scope(const struct mc_report *rep, struct mc_scope *s);
+
+/* Verdict @v ("pass", ...) as the label, the badge and the printed pages spell it: "PASS". */
+const char *mc_verdict_word(const char *v);
 /* The name of MC_SCOPE_* bit @bit in report.json's restricted_by ("only", ...), or NULL. */
 const char *mc_scope_reason(unsigned bit);
 

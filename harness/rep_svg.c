@@ -100,8 +100,9 @@ void mc_svg_bars(FILE *f, const char *id, const char *title, const struct mc_bar
 	dhi = (int)ceil(lg(hi));
 	if (dhi <= dlo)
 		dhi = dlo + 1;
+	/* in a box of its own: on a narrow screen the chart scrolls there at a readable size */
 	fprintf(f,
-		"<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %.0f\" role=\"img\" "
+		"<div class=\"chartbox\"><svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %.0f\" role=\"img\" "
 		"xmlns=\"http://www.w3.org/2000/svg\"><title>",
 		id, BAR_W, bottom + 24);
 	mc_xml_str(f, title);
@@ -136,7 +137,7 @@ void mc_svg_bars(FILE *f, const char *id, const char *title, const struct mc_bar
 		text(f, x1 + 10, y + 17, "start", "value", val);
 		fputs("</g>", f);
 	}
-	fputs("</svg>\n", f);
+	fputs("</svg></div>\n", f);
 }
 
 /* 1, 2 or 5 times a power of ten, at least @v. */
@@ -214,7 +215,7 @@ void mc_svg_lines(FILE *f, const struct mc_lines *c)
 	ax = axis_of(xmax, c->xaxis);
 	ay = axis_of(ymax, c->yaxis);
 	fprintf(f,
-		"<svg id=\"%s\" class=\"chart conv\" viewBox=\"0 0 440 230\" role=\"img\" "
+		"<div class=\"chartbox\"><svg id=\"%s\" class=\"chart conv\" viewBox=\"0 0 440 230\" role=\"img\" "
 		"xmlns=\"http://www.w3.org/2000/svg\"><title>",
 		c->id);
 	mc_xml_str(f, c->title);
@@ -240,5 +241,5 @@ void mc_svg_lines(FILE *f, const struct mc_lines *c)
 	text(f, 300, 16, "start", "legend initial-l", c->l1);
 	if (c->y2)
 		text(f, 80, 16, "start", "legend dirty-l", c->l2);
-	fputs("</svg>\n", f);
+	fputs("</svg></div>\n", f);
 }

@@ -4,8 +4,9 @@
 #  - report.json -> report.html/junit.xml/report.ktap, byte-identical to what a run wrote
 #    (also for the real mtty run in tests/data/mtty, whose junit.xml came from the VM);
 #  - junit.xml and KTAP well-formed; the HTML in headless Chromium: key elements, hover
-#    expectations, charts, driver coverage, no console error, no network, hostile strings
-#    inert; screenshots;
+#    expectations, charts, driver coverage, findings, whole op logs, no console error, no
+#    network, hostile strings inert; screenshots; at 390 px wide; printed to PDF on A4 and
+#    Letter (pdftotext); and a broken copy of the page that each of these checks fails;
 #  - bundle + verify (also cross-checked with GNU tar and sha256sum), a single edited result
 #    rejected, truncated/garbage bundles refused; signed bundles (keygen, bundle --sign,
 #    verify --key) checked both ways with the real signify-openbsd, the forged bundle
@@ -114,6 +115,11 @@ e = {"verdict": r["summary"]["verdict"], "driver": r["device"]["driver"], "kerne
      "kflavour": r["kernel"].get("flavour", ""), "oracles": len(r["kernel"].get("oracles", [])),
      "kreports": len(r.get("kernel_reports") or []),
      "kreports_cases": sum(1 for k in r.get("kernel_reports") or [] if "case" in k)}
+# the findings of the summary: each failed, errored and warned clause (in that order)
+eff = lambda c: c.get("effective") or c["status"]
+e["findings"] = [[c["id"], st, c["level"]] for st in ("fail", "error", "warn") for c in r["clauses"] if eff(c) == st]
+# the op log of each case that did not pass, whole: its number of operations
+e["oplogs"] = {c["id"]: len(c["oplog"]) for c in cs if c["status"] != "pass" and c.get("oplog")}
 cov = r.get("coverage")
 if cov:  # reports/README.md coverage: the cards as "%.1f%%" and "hit / total" (no total: not measured), as C prints them
     d, k = cov["driver"], cov["core"]
@@ -141,6 +147,44 @@ browse() { # browse NAME DIR FUZZROWS [HOSTILE] -- [--screenshot ...]
 	fi
 }
 
+pdf_ok() { # pdf_ok PDF REPORT.json: the printed report, its text as pdftotext gives it
+	"$PY" - "$@" <<'PYEOF'
+import json, re, subprocess, sys
+pdf, rep = sys.argv[1:3]
+r = json.load(open(rep))
+# without white space and hyphens (pdftotext drops the hyphen of a line broken after it)
+# and control characters (the page shows none)
+squash = lambda s: re.sub(r"[\s\x00-\x1f\x7f-]+", "", s)
+text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True,
+                      check=True).stdout
+pages = [squash(p) for p in text.split("\f")]
+pages = pages[:-1] if pages and not pages[-1] else pages
+assert pages, "no page"
+head = [squash(r["device"]["driver"] + " · " + r["device"]["spec"]),
+        squash("verdict " + r["summary"]["verdict"].upper())]
+bare = [i + 1 for i, p in enumerate(pages) if not all(h in p for h in head)]
+if bare:
+    print("%d of %d pages lack the device or verdict (%s): pages %s" % (
+          len(bare), len(pages), " / ".join(head), bare[:10]))
+body = "".join(pages)
+lost = [c["id"] + " " + w for c in r["clauses"] for w in ("id", "text")
+        if squash(c["id"] if w == "id" else c["text"]) not in body]
+lost += ["case " + c["id"] for c in r["cases"] if squash(c["id"]) not in body]
+# a detail's first 40 characters: the rest of a line the column wraps may come after the
+# row's other cells in pdftotext's reading order
+lost += ["detail of " + c["id"] for c in r["cases"] if squash(c["detail"].split("\n")[0][:40]) not in body]
+if lost:
+    print("%d pieces of clause content missing, the first: %s" % (len(lost), "; ".join(lost[:5])))
+if bare or lost:
+    sys.exit(1)
+print("%d pages, device and verdict on each, %d clauses and %d cases whole" % (
+    len(pages), len(r["clauses"]), len(r["cases"])))
+PYEOF
+}
+
+# The conforming simulated device: a passing page, whose summary says there is no finding.
+browse sim "$W/sim" 0 "" --narrow "$W/sim-narrow.png"
+
 # The real mtty run, its kernel.log next to it; the screenshots look at this one.
 "$PY" - "$W/mtty/report.json" <<'PYEOF' || bad "the mtty fixture is not what the browser checks expect"
 import json, sys
@@ -148,7 +192,48 @@ r = json.load(open(sys.argv[1]))
 assert r["device"]["driver"] == "mtty" and len(r["cases"]) == 415 and len(r["clauses"]) == 42
 PYEOF
 browse mtty "$W/mtty" 0 "" --screenshot "$SHOT:0:1900" \
-	--screenshot "${SHOT%.png}-2.png:2550:2300" --screenshot "${SHOT%.png}-3.png:4850:1500"
+	--screenshot "${SHOT%.png}-2.png:2550:2300" --screenshot "${SHOT%.png}-3.png:4850:1500" \
+	--pdf "$W/mtty-a4.pdf:A4" --pdf "$W/mtty-letter.pdf:Letter" --narrow "${SHOT%.png}-narrow.png"
+for paper in a4 letter; do
+	check "printed on $paper: device and verdict on every page, every clause whole" \
+		pdf_ok "$W/mtty-$paper.pdf" "$W/mtty/report.json"
+	sed 's/^/     /' "$W/last.out"
+done
+
+# Each check above fails on a page without what it checks: no print style and no script
+# (whose beforeprint opens the clauses too), tables and charts free to widen the page, no
+# findings, op logs cut to their last 8 operations (as they were), no place for a matrix
+# cell's expectation.
+mkdir -p "$W/broken"
+cp "$W/mtty/report.json" "$W/broken/"
+"$PY" - "$W/mtty/report.html" "$W/broken/report.html" <<'PYEOF'
+import re, sys
+s = open(sys.argv[1]).read()
+s, n1 = re.subn(r'<style id="print-css">.*?</style>', "", s, flags=re.S)
+s = s.replace("</head>", "<style>.tscroll,.chartbox{overflow:visible!important}"
+              "svg.chart{min-width:0!important}</style></head>", 1)
+s, n2 = re.subn(r'<div id="findings">.*?(?=<div class="cards">)', "", s, flags=re.S)
+s, n3 = re.subn(r'(<pre class="log oplog"[^>]*>)(.*?)(</pre>)',
+                lambda m: m.group(1) + "\n".join(m.group(2).split("\n")[-8:]) + m.group(3), s, flags=re.S)
+s, n4 = re.subn(r'<pre id="cell-info".*?</pre>', "", s, flags=re.S)
+s, n5 = re.subn(r'<script>.*?</script>', "", s, flags=re.S)
+assert n1 == n2 == n4 == n5 == 1 and n3 > 0, (n1, n2, n3, n4, n5)
+open(sys.argv[2], "w").write(s)
+PYEOF
+{ expect_of "$W/broken/report.json" 0 ""; cat "$HERE/report-checks.js"; } >"$W/broken.js"
+"$PY" "$HERE/report_browser.py" "$CHROMIUM" "$W/broken/report.html" "$W/broken.js" \
+	--pdf "$W/broken-a4.pdf:A4" --narrow "$W/broken-narrow.png" >"$W/broken.browser" 2>&1
+for c in "the summary begins with the findings" "findings: one row per" "every op log whole" \
+	"390 px: the page is no wider" "390 px: every table scrolls" "390 px: chart labels" \
+	"390 px: tapping a matrix cell"; do
+	if grep -q "^FAIL $c" "$W/broken.browser"; then ok "a broken page fails: $c"; else
+		bad "a broken page passes: $c"
+		sed 's/^/     /' "$W/broken.browser" | head -60
+	fi
+done
+expect_rc 1 "a page without the print style fails the PDF check" pdf_ok "$W/broken-a4.pdf" "$W/broken/report.json"
+has "pages lack the device or verdict"
+has "pieces of clause content missing"
 
 # The real mtty run on the rig's debug kernel (KERNEL=debug): the kernel block with its
 # oracles and the two UBSAN reports charged to res.corrupt.sample, as the guest wrote them.
@@ -251,7 +336,7 @@ check "the ROB-01 finding is waived in report.json" grep -q '"effective": "waive
 check "junit.xml: waived as skipped with the waiver as message" grep -q '<skipped message="waived fail: the simulated driver' "$W/defects/junit.xml"
 check "report.ktap: waived as XFAIL" grep -q '^ok [0-9]* rob.klog \[ROB-01\] # XFAIL waived: ' "$W/defects/report.ktap"
 check "report.ktap with waivers follows the KTAP grammar" ktap_ok "$W/defects/report.ktap"
-browse defects "$W/defects" 2 "" --screenshot "${SHOT%.png}-4.png:0:1400"
+browse defects "$W/defects" 2 "" --screenshot "${SHOT%.png}-4.png:0:1400" --narrow "$W/defects-narrow.png"
 
 # Hostile strings everywhere a device, a kernel or a file can put them.
 mkdir -p "$W/hostile"
@@ -301,7 +386,10 @@ json.dump({"target": h, "engine": h, "execs": 1, "exec_per_s": 1, "coverage": h,
 open(d + "/waivers.txt", "w").write("RES-04 %s ref=https://e.org/\"><script>window.__pwned=3</script>\n" % h)
 PYEOF
 expect_rc 0 "render of a report full of markup" "$MC" report render "$W/hostile/report.json" --waivers "$W/hostile/waivers.txt"
-browse hostile "$W/hostile" 1 '<script>window.__pwned=1</script>' 
+browse hostile "$W/hostile" 1 '<script>window.__pwned=1</script>' --narrow "$W/hostile-narrow.png" \
+	--pdf "$W/hostile-a4.pdf:A4"
+check "printed with markup in every string: the device and verdict as text on every page" \
+	pdf_ok "$W/hostile-a4.pdf" "$W/hostile/report.json"
 
 # ---------------------------------------------------------------- bundle and verify
 B=$W/bundle
@@ -493,4 +581,4 @@ if [ "$failures" -gt 0 ]; then
 	echo "report-check: $failures check(s) failed"
 	exit 1
 fi
-echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png ${SHOT%.png}-5.png ${SHOT%.png}-6.png)"
+echo "report-check: all passed (screenshots: $SHOT ${SHOT%.png}-2.png ${SHOT%.png}-3.png ${SHOT%.png}-4.png ${SHOT%.png}-5.png ${SHOT%.png}-6.png ${SHOT%.png}-narrow.png)"

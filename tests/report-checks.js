@@ -22,6 +22,34 @@
      text("#environment").indexOf("Kernel config SHA-256") >= 0 &&
      text("#environment").indexOf("Seed") >= 0 && text("#environment").indexOf("Command line") >= 0);
   ck("summary cards", q("#summary .card").length === 6, q("#summary .card").length);
+
+  // Findings first: every clause that failed, had an error or warned, in that order, with
+  // its level, a one-line evidence and a link to the row of the case it comes from.
+  var first = one("#summary h2") && one("#summary h2").nextElementSibling;
+  ck("the summary begins with the findings", first && first.id === "findings", first && first.id);
+  if (EXPECT.findings.length) {
+    var frows = q("#findings tr.finding"), fbad = [];
+    Array.prototype.forEach.call(frows, function (tr, i) {
+      var want = EXPECT.findings[i] || [], a = tr.querySelector("a.ev-case"), ev = tr.querySelector(".ev");
+      var t = a && document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      if (tr.dataset.clause !== want[0] || tr.cells[1].textContent !== want[2] ||
+          tr.querySelector(".badge").textContent !== want[1])
+        fbad.push(tr.dataset.clause + " " + tr.cells[1].textContent + " " + tr.querySelector(".badge").textContent +
+                  ", expected " + want.join(" "));
+      else if (!t || t.tagName !== "TR" || !t.closest("details#c-" + CSS.escape(want[0])) ||
+               t.cells[1].querySelector(".badge").textContent !== want[1] || t.cells[0].firstChild.textContent !== a.textContent)
+        fbad.push(want[0] + ": the link does not lead to a " + want[1] + " case of the clause");
+      else if (!ev || /\n/.test(ev.textContent) || ev.textContent.length > 170 ||
+               t.querySelector("pre").textContent.split("\n")[0].indexOf(ev.textContent.replace(/ …$/, "")) !== 0)
+        fbad.push(want[0] + ": the evidence is not the first line of the case's detail: " + (ev && ev.textContent));
+    });
+    ck("findings: one row per failed, errored and warned clause, each with level, status, one line of evidence and its case's row",
+       frows.length === EXPECT.findings.length && fbad.length === 0,
+       frows.length + " of " + EXPECT.findings.length + "; " + fbad.slice(0, 3).join("; "));
+  } else {
+    ck("a report without findings says so", /^No findings/.test(text("#findings")) && !one("#findings tr"),
+       text("#findings"));
+  }
   var cells = q("#arc-matrix td.cell");
   var tips = Array.prototype.every.call(cells, function (c) { return /model expects/.test(c.title); });
   ck("8x8 arc matrix with the model's expectation on hover", cells.length === 64 && tips, cells.length);
@@ -48,6 +76,18 @@
   ck("one row per case", q("table.cases tbody tr").length === EXPECT.cases, q("table.cases tbody tr").length);
   ck("requirement text in every clause", Array.prototype.every.call(q("details.clause .req"),
      function (e) { return e.textContent.length > 20; }));
+  // The whole op log of every case that did not pass, as report.json has it.
+  var obad = [], nlogs = 0;
+  Array.prototype.forEach.call(q("table.cases tbody tr"), function (tr) {
+    var want = EXPECT.oplogs[tr.cells[0].firstChild.textContent], pre = tr.querySelector("pre.oplog");
+    if (want === undefined) { if (pre) obad.push(tr.id + ": an op log it does not have"); return; }
+    nlogs++;
+    if (!pre || pre.textContent.split("\n").length !== want)
+      obad.push(tr.id + ": " + (pre ? pre.textContent.split("\n").length : 0) + " of " + want + " operations");
+  });
+  ck("every op log whole (report.json's oplog of each case that did not pass)",
+     nlogs === Object.keys(EXPECT.oplogs).length && obad.length === 0,
+     nlogs + " logs; " + obad.slice(0, 3).join("; "));
   ck("failing clauses open", Array.prototype.every.call(q("details.cl-fail"), function (d) { return d.open; }));
   ck("page fits 1400 px", document.documentElement.scrollWidth <= 1400, document.documentElement.scrollWidth);
 
@@ -150,6 +190,39 @@
   } else {
     ck("no coverage section without coverage", !one("#coverage"));
   }
+
+  // At 390 px (report_browser.py --narrow): nothing wider than the screen, every table in
+  // a box that scrolls, chart labels at 9 px or more, the matrix's expectations on a tap.
+  window.mcNarrow = function () {
+    var n = [], W = 390;
+    function nk(name, ok, d) { n.push([name, !!ok, d === undefined ? "" : String(d)]); }
+    nk("390 px: the page is no wider than the screen", document.documentElement.scrollWidth <= W,
+       document.documentElement.scrollWidth + " px in " + W);
+    var loose = Array.prototype.filter.call(q("main table"), function (t) {
+      for (var e = t.parentElement; e && e !== document.body; e = e.parentElement)
+        if (/auto|scroll/.test(getComputedStyle(e).overflowX)) return false;
+      return true; });
+    nk("390 px: every table scrolls inside its own box", loose.length === 0,
+       loose.slice(0, 3).map(function (t) { return t.id || t.className; }).join(" "));
+    var small = [];
+    Array.prototype.forEach.call(q("svg.chart"), function (g) {
+      var k = g.getBoundingClientRect().width / g.viewBox.baseVal.width;
+      Array.prototype.forEach.call(g.querySelectorAll("text"), function (t) {
+        var px = parseFloat(getComputedStyle(t).fontSize) * k;
+        if (t.textContent.trim() && px < 9) small.push(g.id + " " + px.toFixed(1) + " px");
+      });
+    });
+    nk("390 px: chart labels at 9 px or more", q("svg.chart").length === 0 || small.length === 0,
+       q("svg.chart").length + " charts; " + small.slice(0, 3).join(", "));
+    var cell = one("#arc-matrix td.cell:not([data-verdict=untested])"), info = one("#cell-info");
+    if (cell) {
+      cell.click();
+      nk("390 px: tapping a matrix cell shows the model's expectation", info &&
+         getComputedStyle(info).display !== "none" && /model expects/.test(info.textContent) &&
+         info.textContent === cell.title, info ? info.textContent : "no #cell-info");
+    }
+    return n;
+  };
 
   ck("no injected markup", window.__pwned === undefined && q("img, iframe, object, embed").length === 0 &&
      q("[onerror],[onload],[onclick],[onmouseover]").length === 0 && q("script").length === 1,

@@ -5,7 +5,10 @@ standard library only), run checks in the page and fail on any console error, un
 exception, CSP violation or network request other than the page itself.
 
 usage: report_browser.py CHROMIUM PAGE.html CHECKS.js [--screenshot OUT.png[:Y:H|:#ID]]...
-CHECKS.js is an expression evaluating to a list of [name, ok, detail] triples."""
+                         [--pdf OUT.pdf:A4|Letter]... [--narrow OUT.png]
+CHECKS.js is an expression evaluating to a list of [name, ok, detail] triples; it may define
+window.mcNarrow, a function giving more triples, which --narrow runs at a 390 px wide viewport
+before its screenshot. --pdf prints the page as Chromium's print to PDF does, on that paper."""
 import base64
 import fcntl
 import json
@@ -116,7 +119,13 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     exe, page, checks_file = sys.argv[1:4]
-    shots = [a for a in sys.argv[4:] if a != "--screenshot"]
+    opts = sys.argv[4:]
+    if len(opts) % 2 or any(o not in ("--screenshot", "--pdf", "--narrow") for o in opts[::2]):
+        print(__doc__, file=sys.stderr)
+        return 2
+    shots = [v for o, v in zip(opts[::2], opts[1::2]) if o == "--screenshot"]
+    pdfs = [v for o, v in zip(opts[::2], opts[1::2]) if o == "--pdf"]
+    narrow = [v for o, v in zip(opts[::2], opts[1::2]) if o == "--narrow"]
     url = "file://" + os.path.abspath(page)
     checks = open(checks_file).read()
     b = Browser(exe)
@@ -154,6 +163,37 @@ def main():
             with open(path, "wb") as f:
                 f.write(base64.b64decode(img["data"]))
             print("ok   screenshot %s (y=%d, %dx%d)" % (path, y, 1400, h))
+        for pdf in pdfs:  # inches, as printToPDF takes them
+            path, _, paper = pdf.partition(":")
+            w, h = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}[paper]
+            out = b.call("Page.printToPDF", {"paperWidth": w, "paperHeight": h,
+                         "printBackground": True}, session=s, timeout=300)
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(out["data"]))
+            print("ok   printed to %s (%s, %d bytes)" % (path, paper, os.path.getsize(path)))
+        for path in narrow:  # a phone: 390 CSS px wide
+            b.call("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844,
+                   "deviceScaleFactor": 1, "mobile": True}, session=s)
+            time.sleep(0.3)
+            res = b.call("Runtime.evaluate", {"expression": "window.mcNarrow ? mcNarrow() : "
+                         "[['the checks define mcNarrow', false, '']]", "returnByValue": True},
+                         session=s)
+            if "exceptionDetails" in res:
+                print("FAIL narrow checks threw: %s" % json.dumps(res["exceptionDetails"])[:500])
+                failed += 1
+            else:
+                for name, ok, detail in res["result"]["value"]:
+                    print("%s %s%s" % ("ok  " if ok else "FAIL", name,
+                                       (": " + str(detail)) if detail else ""))
+                    failed += not ok
+            hgt = b.call("Runtime.evaluate", {"expression": "document.documentElement.scrollHeight",
+                         "returnByValue": True}, session=s)["result"]["value"]
+            img = b.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                         "clip": {"x": 0, "y": 0, "width": 390, "height": min(hgt, 3000),
+                                  "scale": 1}}, session=s)
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(img["data"]))
+            print("ok   screenshot %s (390 px wide, %d high)" % (path, min(hgt, 3000)))
         b.call("Runtime.evaluate", {"expression": "1"}, session=s)  # flush pending events
         bad = problems(b.events, url)
         for p in bad:

@@ -908,6 +908,67 @@ START_TEST(test_junit_hostile)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- report.html */
+
+static char *html_of(const struct mc_report *rep)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(mc_html_write(f, rep, NULL), 0);
+	fclose(f);
+	return out;
+}
+
+/*
+ * The summary opens with the findings (fail, then error, then warn), each with a line of
+ * evidence and a link to its case; a case's op log is there whole, all 24 operations the
+ * harness keeps; the printed pages carry the device, escaped for CSS, and the verdict.
+ */
+START_TEST(test_html_findings_oplog_print)
+{
+	struct mc_report *rep = make_report(false);
+	char *html, *ops = rep->cases[1].oplog, *fail, *err, *warn, *cards;
+	size_t used = 0;
+
+	ops[0] = '\0';
+	for (int i = 1; i <= 24; i++)
+		used += (size_t)snprintf(ops + used, MC_OPLOG_MAX - used, "op %d = 0\n", i);
+	rep->info.device_spec = "x\";}</style><script>";
+	html = html_of(rep);
+	fail = strstr(html, "<tr class=\"finding st-fail\" data-clause=\"FSM-01\">");
+	err = strstr(html, "<tr class=\"finding st-error\" data-clause=\"ERR-01\">");
+	warn = strstr(html, "<tr class=\"finding st-warn\" data-clause=\"PRE-01\">");
+	cards = strstr(html, "<div class=\"cards\">");
+	ck_assert_msg(fail && err && warn && cards && fail < err && err < warn && warn < cards,
+		      "findings not first or not in order");
+	ck_assert_ptr_nonnull(strstr(fail, "<a class=\"mono ev-case\" href=\"#case-fsm.pair:STOP-"
+					   "&gt;RUNNING\">fsm.pair:STOP-&gt;RUNNING</a><span "
+					   "class=\"ev\">SET returned EINVAL …</span>"));
+	ck_assert_ptr_null(strstr(html, "No findings"));
+	ck_assert_ptr_nonnull(strstr(html, "<pre class=\"log oplog\" data-ops=\"24\""));
+	ck_assert_ptr_nonnull(strstr(html, ">op 1 = 0\nop 2 = 0\n"));
+	ck_assert_ptr_nonnull(strstr(html, "op 23 = 0\nop 24 = 0</pre>"));
+	ck_assert_ptr_nonnull(strstr(html, "@media print{"));
+	ck_assert_ptr_nonnull(strstr(html, "@top-left{content:\"migcheck · sim · x\\22 \\3b \\7d "
+					   "\\3c /style\\3e \\3c script\\3e \";"));
+	ck_assert_ptr_nonnull(strstr(html, "@top-right{content:\"verdict FAIL ("));
+	ck_assert_ptr_null(strstr(html, "</style><script>"));
+	free(html);
+	for (int i = 0; i < rep->ncases; i++)
+		rep->cases[i].status = MC_PASS;
+	mc_report_rollup(rep);
+	html = html_of(rep);
+	ck_assert_ptr_nonnull(strstr(html, "<p id=\"findings\" class=\"findings-none\"><b>No "
+					   "findings</b>"));
+	ck_assert_ptr_null(strstr(html, "class=\"finding "));
+	free(html);
+	free_report(rep);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- atomic writes */
 
 /* Run @ops->end with stderr captured; returns its rc, *@lines the lines it printed. */
@@ -1048,6 +1109,7 @@ static TCase *junit_tcase(void)
 	tcase_add_test(tc, test_xml_checker);
 	tcase_add_test(tc, test_junit_fixed);
 	tcase_add_test(tc, test_junit_hostile);
+	tcase_add_test(tc, test_html_findings_oplog_print);
 	tcase_add_test(tc, test_atomic_missing_dir);
 	tcase_add_test(tc, test_atomic_unwritable_dir);
 	tcase_add_test(tc, test_atomic_write_error);
