@@ -37,7 +37,7 @@ objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
 .PHONY: all static asan check test format layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
-        clauses-doc clauses-check
+        clauses-doc clauses-check cli-check
 .SECONDARY:
 all: $(BUILD)/migcheck
 
@@ -150,7 +150,7 @@ $(BUILD)/%/bench/bench.o: bench/bench.c | deps $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all clauses-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
+check: deps all clauses-check cli-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
        report-check mutants rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
@@ -158,8 +158,12 @@ check: deps all clauses-check layers-check unit sim-check interrupt-check hostil
 # installed the build's packages), no network and no VM: unit tests, the case set on the
 # simulated device, the fuzz corpora replayed under ASan/UBSan, the kill matrix, and the
 # layering of the harness's files.
-test: all clauses-check layers-check unit sim-check fuzz-replay mutants
+test: all clauses-check cli-check layers-check unit sim-check fuzz-replay mutants
 	@echo "make test: all passed (the full gate, with the real-kernel rig, is make check)"
+
+# The command line: every command answers --help, -h and help CMD; --version names a commit.
+cli-check: $(BUILD)/migcheck
+	$(Q)tests/cli-check.sh $(BUILD)/migcheck
 
 # The harness's files form a DAG of calls (tools/layers.sh; the simulated device counts
 # as one file).
@@ -198,6 +202,7 @@ help:
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
 	@echo "  make format       apply .clang-format (the kernel's style, 100 columns) to the C sources"
 	@echo "  make layers-check the harness's files call each other in no loop (tools/layers.sh)"
+	@echo "  make cli-check    every command answers --help, -h and help CMD; --version"
 	@echo "  make clauses-doc  write docs/CLAUSES.md from harness/clauses.c (clauses-check: it is current)"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
 	@echo "  make hostile-check hostile input: wrapping numbers, FIFOs, NUL bytes, escapes"
