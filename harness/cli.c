@@ -329,6 +329,23 @@ static void sanitize(const char *in, char *out, size_t len)
 	out[i] = '\0';
 }
 
+/*
+ * Where the reports of a run that got to its cases went, whatever its end: on stdout with
+ * --quiet (the one line a script reads), on stderr beside the KTAP on stdout (which stays
+ * KTAP alone). A run stopped before its cases has said why in its one line on stderr.
+ */
+static void where(const struct mc_run_opts *o, const struct mc_report *rep, int code)
+{
+	FILE *f = o->quiet ? stdout : stderr;
+
+	if (!rep || !rep->ncases)
+		return;
+	if (rep->published)
+		fprintf(f, "migcheck: %s: exit %d, reports in %s\n", o->device, code, o->out);
+	else
+		fprintf(f, "migcheck: %s: exit %d, no reports written\n", o->device, code);
+}
+
 /* SIGINT, SIGTERM, SIGHUP: stop the run, keep what ran (mc_run() returns 128 + sig). */
 static void on_signal(int sig)
 {
@@ -511,8 +528,8 @@ static int cmd_run(int argc, char **argv, bool walk)
 	code = mc_run(&o, &rep);
 	if (walk && rep && rep->have_matrix)
 		print_matrix(rep);
-	else if (!walk && rep && rep->ncases && o.quiet)
-		printf("migcheck: %s: exit %d, reports in %s\n", o.device, code, o.out);
+	else if (!walk)
+		where(&o, rep, code);
 	mc_report_free(rep);
 	return code;
 
