@@ -7,8 +7,11 @@ BUILD     ?= build
 V         ?= 0
 Q         := $(if $(filter 1,$(V)),,@)
 
-VERSION   := 0.1.0
-COMMIT    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# The version is VERSION's; the commit is git's in a checkout, else COMMIT's, which git
+# archive (make dist) fills in (.gitattributes export-subst), else "no git".
+VERSION   := $(shell cat VERSION)
+COMMIT    := $(if $(wildcard .git),$(shell git describe --always --dirty 2>/dev/null))
+COMMIT    := $(or $(COMMIT),$(shell grep -v '[$$]Format' COMMIT 2>/dev/null),no git)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wwrite-strings -Werror
@@ -36,7 +39,7 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check test format layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
+.PHONY: all static asan check test dist format layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
         clauses-doc clauses-check cli-check
 .SECONDARY:
 all: $(BUILD)/migcheck
@@ -185,6 +188,14 @@ DEB_PKGS ?= check pkg-config liburing-dev libsodium-dev lcov
 deps:
 	$(Q)tools/apt-install.sh $(DEB_PKGS)
 
+# A source tarball of HEAD; its COMMIT file holds HEAD's commit (.gitattributes), so a
+# build from it says `migcheck VERSION (COMMIT)`, not "no git".
+dist:
+	$(Q)mkdir -p $(BUILD)
+	$(Q)git archive --format=tar.gz --prefix=migcheck-$(VERSION)/ \
+	  -o $(BUILD)/migcheck-$(VERSION).tar.gz HEAD
+	@echo "  DIST $(BUILD)/migcheck-$(VERSION).tar.gz ($$(git rev-parse --short HEAD))"
+
 clean:
 	rm -rf $(BUILD)
 
@@ -211,6 +222,7 @@ help:
 	@echo "  make fuzz-check   replay the fuzz corpora, then each fuzz target briefly (make fuzz-help)"
 	@echo "  make deps         install missing Debian packages ($(DEB_PKGS)); every target"
 	@echo "                    installs what it needs (tools/apt-install.sh, as root)"
+	@echo "  make dist         $(BUILD)/migcheck-$(VERSION).tar.gz of HEAD (names its commit)"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 
