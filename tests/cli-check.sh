@@ -6,19 +6,12 @@
 # Usage: tests/cli-check.sh MIGCHECK
 set -u
 MC=${1:?usage: $0 MIGCHECK}
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-
-bad() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
+# shellcheck source=tests/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
 
 # The commands: the first word of each line of the commands section.
 "$MC" --help >"$W/help" || bad "migcheck --help exits $?"
-cmds=$(awk '/^commands:/ { f = 1; next } /^$/ { f = 0 } f && /^  [a-z]/ { print $1 }' \
-	"$W/help" | sort -u)
+cmds=$(commands "$W/help")
 n=$(echo "$cmds" | wc -w)
 [ "$n" -ge 15 ] || bad "migcheck --help lists $n commands, fewer than the 15 expected"
 for c in $cmds; do
@@ -40,5 +33,4 @@ v=$("$MC" --version) || bad "migcheck --version exits $?"
 echo "$v" | grep -q '^migcheck [0-9][0-9.]* (.*)$' || bad "version line '$v'"
 echo "$v" | grep -q '(unknown)' && bad "version line '$v' names no commit"
 
-[ $fails = 0 ] || { echo "cli-check: $fails failure(s)" >&2; exit 1; }
-echo "cli-check: ok ($n commands, --help, -h and help CMD each; $v)"
+finish cli-check "$n commands, --help, -h and help CMD each; $v"
