@@ -40,7 +40,7 @@ objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
 .PHONY: all static asan check test dist format layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
-        clauses-doc clauses-check cli-check man-check
+        clauses-doc clauses-check cli-check man-check completion-check
 .SECONDARY:
 all: $(BUILD)/migcheck
 
@@ -153,7 +153,7 @@ $(BUILD)/%/bench/bench.o: bench/bench.c | deps $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all clauses-check cli-check man-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
+check: deps all clauses-check cli-check man-check completion-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
        report-check mutants rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
@@ -161,7 +161,7 @@ check: deps all clauses-check cli-check man-check layers-check unit sim-check in
 # installed the build's packages), no network and no VM: unit tests, the case set on the
 # simulated device, the fuzz corpora replayed under ASan/UBSan, the kill matrix, and the
 # layering of the harness's files.
-test: all clauses-check cli-check man-check layers-check unit sim-check fuzz-replay mutants
+test: all clauses-check cli-check man-check completion-check layers-check unit sim-check fuzz-replay mutants
 	@echo "make test: all passed (the full gate, with the real-kernel rig, is make check)"
 
 # The command line: every command answers --help, -h and help CMD; --version names a commit.
@@ -171,6 +171,11 @@ cli-check: $(BUILD)/migcheck
 # migcheck(1) names every command and long option the binary's --help texts name.
 man-check: $(BUILD)/migcheck
 	$(Q)tests/man-check.sh $(BUILD)/migcheck doc/migcheck.1 VERSION
+
+# The bash completion offers the commands, options, devices, defects and clauses the
+# binary lists, and paths where a path goes.
+completion-check: $(BUILD)/migcheck
+	$(Q)tests/completion-check.sh $(BUILD)/migcheck completion/migcheck.bash
 
 # The harness's files form a DAG of calls (tools/layers.sh; the simulated device counts
 # as one file).
@@ -219,6 +224,7 @@ help:
 	@echo "  make layers-check the harness's files call each other in no loop (tools/layers.sh)"
 	@echo "  make cli-check    every command answers --help, -h and help CMD; --version"
 	@echo "  make man-check    doc/migcheck.1 names every command and option of --help; groff -ww"
+	@echo "  make completion-check  completion/migcheck.bash driven as bash drives it"
 	@echo "  make clauses-doc  write docs/CLAUSES.md from harness/clauses.c (clauses-check: it is current)"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
 	@echo "  make hostile-check hostile input: wrapping numbers, FIFOs, NUL bytes, escapes"

@@ -29,7 +29,9 @@ done
 "$MC" help no-such-command >/dev/null 2>&1 && bad "help of an unknown command exits 0"
 
 v=$("$MC" --version) || bad "migcheck --version exits $?"
-[ "$v" = "$("$MC" -V)" ] && [ "$v" = "$("$MC" version)" ] || bad "--version, -V and version differ"
+if [ "$v" != "$("$MC" -V)" ] || [ "$v" != "$("$MC" version)" ]; then
+	bad "--version, -V and version differ"
+fi
 echo "$v" | grep -q '^migcheck [0-9][0-9.]* (.*)$' || bad "version line '$v'"
 echo "$v" | grep -q '(unknown)' && bad "version line '$v' names no commit"
 

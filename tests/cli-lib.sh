@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
 # What the command-line checks (cli-check.sh, man-check.sh, completion-check.sh) share,
 # sourced: a scratch directory $W removed at exit, bad MESSAGE counting a failure,
 # commands HELPFILE (the first word of each line of --help's commands section), and
