@@ -153,7 +153,7 @@ $(BUILD)/%/bench/bench.o: bench/bench.c | deps $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all clauses-check cli-check man-check completion-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
+check: deps all clauses-check cli-check man-check completion-check install-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
        report-check mutants rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
@@ -234,10 +234,14 @@ help:
 	@echo "  make deps         install missing Debian packages ($(DEB_PKGS)); every target"
 	@echo "                    installs what it needs (tools/apt-install.sh, as root)"
 	@echo "  make dist         $(BUILD)/migcheck-$(VERSION).tar.gz of HEAD (names its commit)"
+	@echo "  make install      PREFIX=/usr/local DESTDIR=: migcheck, lib/migcheck/migcheck-static,"
+	@echo "                    the man page, bash completion, docs (make uninstall: removes them)"
+	@echo "  make install-check  install into a scratch DESTDIR, run it, uninstall"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 
 include vm/vm.mk
+include install.mk
 include report.mk
 include fuzz/fuzz.mk
 
