@@ -29,7 +29,7 @@ INSTALL_OWN_DIRS = $(DOCDIR)/cases $(DOCDIR) $(PKGLIBDIR)
 
 inst_field = $(word $(1),$(subst |, ,$(2)))
 
-.PHONY: install uninstall install-check
+.PHONY: install uninstall install-check deb
 
 install: $(BUILD)/migcheck $(BUILD)/migcheck-static
 	$(Q)set -e; $(foreach f,$(INSTALL_FILES),\
@@ -44,3 +44,15 @@ uninstall:
 # completion, uninstall, and find nothing left.
 install-check: $(BUILD)/migcheck $(BUILD)/migcheck-static
 	$(Q)tests/install-check.sh $(MAKE) $(BUILD)/install-check
+
+# A Debian package of HEAD, built from the tarball make dist makes (so from committed
+# files only, and its version names the commit), then checked with lintian: in
+# $(BUILD)/deb/. Installs its build tools through the project's installer.
+DEB_BUILD_PKGS ?= debhelper lintian fakeroot dpkg-dev
+deb: dist
+	$(Q)tools/apt-install.sh --no-recommends $(DEB_BUILD_PKGS)
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb
+	$(Q)tar -xzf $(BUILD)/migcheck-$(VERSION).tar.gz -C $(BUILD)/deb
+	$(Q)cd $(BUILD)/deb/migcheck-$(VERSION) && dpkg-buildpackage -b -uc -us
+	$(Q)lintian --fail-on warning $(BUILD)/deb/migcheck_$(VERSION)_*.deb
+	@echo "deb: $$(ls $(BUILD)/deb/*.deb), lintian clean"
