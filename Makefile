@@ -237,6 +237,7 @@ help:
 	@echo "  make install      PREFIX=/usr/local DESTDIR=: migcheck, lib/migcheck/migcheck-static,"
 	@echo "                    the man page, bash completion, docs (make uninstall: removes them)"
 	@echo "  make install-check  install into a scratch DESTDIR, run it, uninstall"
+	@echo "  make deb          Debian package of HEAD in $(BUILD)/deb (debian/), lintian-checked"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 
