@@ -137,7 +137,8 @@ static int cmd_usage(const char *cmd, FILE *out)
 		if (!strncmp(line, "options for run", 15))
 			tail = run;
 		if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ')
-			in = !strncmp(line + 2, cmd, len) && (!line[2 + len] || line[2 + len] == ' ');
+			in = !strncmp(line + 2, cmd, len) &&
+			     (!line[2 + len] || line[2 + len] == ' ');
 		else if (line[0] != ' ')
 			in = false;
 		if (in || tail) {

@@ -32,7 +32,9 @@ extern const struct mc_reporter_ops mc_ktap_reporter;  /* stdout, streaming */
 extern const struct mc_reporter_ops mc_json_reporter;  /* <outdir>/report.json */
 extern const struct mc_reporter_ops mc_junit_reporter; /* <outdir>/junit.xml */
 extern const struct mc_reporter_ops mc_html_reporter;  /* <outdir>/report.html */
-extern const struct mc_reporter_ops mc_ktap_file_reporter; /* <outdir>/report.ktap */
+
+/* <outdir>/report.ktap: the KTAP of the finished report, as `report render` writes it. */
+extern const struct mc_reporter_ops mc_ktap_file_reporter;
 
 /*
  * Render a complete, rolled-up report to @f (what the reporters' end() writes into
@@ -81,23 +83,23 @@ int mc_file_reporter_end(void *priv, const char *name,
  * @write (like the kernel's DEFINE_SHOW_ATTRIBUTE: the begin/end glue is the same for
  * every one-file format).
  */
-#define MC_DEFINE_FILE_REPORTER(ops, file, write)                                          \
-	static int ops##_begin(void **priv, const struct mc_run_info *info, int nplanned,  \
-			       const char *outdir)                                         \
-	{                                                                                  \
-		(void)info;                                                                \
-		(void)nplanned;                                                            \
-		return mc_file_reporter_begin(priv, outdir, file);                          \
-	}                                                                                  \
-	static int ops##_end(void *priv, const struct mc_report *rep)                      \
-	{                                                                                  \
-		return mc_file_reporter_end(priv, file, write, rep);                        \
-	}                                                                                  \
-	const struct mc_reporter_ops ops = {                                               \
-		.name = file,                                                              \
-		.begin = ops##_begin,                                                      \
-		.result = mc_file_reporter_result,                                         \
-		.end = ops##_end,                                                          \
+#define MC_DEFINE_FILE_REPORTER(ops, file, write)                                         \
+	static int ops##_begin(void **priv, const struct mc_run_info *info, int nplanned, \
+			       const char *outdir)                                        \
+	{                                                                                 \
+		(void)info;                                                               \
+		(void)nplanned;                                                           \
+		return mc_file_reporter_begin(priv, outdir, file);                        \
+	}                                                                                 \
+	static int ops##_end(void *priv, const struct mc_report *rep)                     \
+	{                                                                                 \
+		return mc_file_reporter_end(priv, file, write, rep);                      \
+	}                                                                                 \
+	const struct mc_reporter_ops ops = {                                              \
+		.name = file,                                                             \
+		.begin = ops##_begin,                                                     \
+		.result = mc_file_reporter_result,                                        \
+		.end = ops##_end,                                                         \
 	}
 
 #endif /* MC_REPORTER_H */
