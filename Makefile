@@ -7,8 +7,11 @@ BUILD     ?= build
 V         ?= 0
 Q         := $(if $(filter 1,$(V)),,@)
 
-VERSION   := 0.1.0
-COMMIT    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# The version is VERSION's; the commit is git's in a checkout, else COMMIT's, which git
+# archive (make dist) fills in (.gitattributes export-subst), else "no git".
+VERSION   := $(shell cat VERSION)
+COMMIT    := $(if $(wildcard .git),$(shell git describe --always --dirty 2>/dev/null))
+COMMIT    := $(or $(COMMIT),$(shell grep -v '[$$]Format' COMMIT 2>/dev/null),no git)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wwrite-strings -Werror
@@ -36,8 +39,8 @@ GEN_HDRS  := $(BUILD)/gen/mc_version.h
 objs = $(patsubst harness/%.c,$(BUILD)/$(1)/harness/%.o,$(LIB_SRCS)) \
        $(BUILD)/$(1)/gen/cases_embed.o
 
-.PHONY: all static asan check test format layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
-        clauses-doc clauses-check
+.PHONY: all static asan check test dist format layers-check unit sim-check interrupt-check hostile-check mutants bench deps help clean FORCE \
+        clauses-doc clauses-check cli-check man-check completion-check
 .SECONDARY:
 all: $(BUILD)/migcheck
 
@@ -150,16 +153,30 @@ $(BUILD)/%/bench/bench.o: bench/bench.c | deps $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all clauses-check layers-check unit sim-check interrupt-check hostile-check fuzz-check \
-       report-check outputs-check mutants rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
+check: deps all clauses-check cli-check man-check completion-check install-check layers-check \
+       unit sim-check interrupt-check hostile-check fuzz-check report-check outputs-check mutants \
+       rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
 # The contributor's loop: what make check runs that needs no root (once `make deps` has
 # installed the build's packages), no network and no VM: unit tests, the case set on the
 # simulated device, the fuzz corpora replayed under ASan/UBSan, the kill matrix, and the
 # layering of the harness's files.
-test: all clauses-check layers-check unit sim-check fuzz-replay mutants
+test: all clauses-check cli-check man-check completion-check layers-check unit sim-check fuzz-replay mutants
 	@echo "make test: all passed (the full gate, with the real-kernel rig, is make check)"
+
+# The command line: every command answers --help, -h and help CMD; --version names a commit.
+cli-check: $(BUILD)/migcheck
+	$(Q)tests/cli-check.sh $(BUILD)/migcheck
+
+# migcheck(1) names every command and long option the binary's --help texts name.
+man-check: $(BUILD)/migcheck
+	$(Q)tests/man-check.sh $(BUILD)/migcheck doc/migcheck.1 VERSION
+
+# The bash completion offers the commands, options, devices, defects and clauses the
+# binary lists, and paths where a path goes.
+completion-check: $(BUILD)/migcheck
+	$(Q)tests/completion-check.sh $(BUILD)/migcheck completion/migcheck.bash
 
 # The harness's files form a DAG of calls (tools/layers.sh; the simulated device counts
 # as one file).
@@ -181,6 +198,14 @@ DEB_PKGS ?= check pkg-config liburing-dev libsodium-dev lcov
 deps:
 	$(Q)tools/apt-install.sh $(DEB_PKGS)
 
+# A source tarball of HEAD; its COMMIT file holds HEAD's commit (.gitattributes), so a
+# build from it says `migcheck VERSION (COMMIT)`, not "no git".
+dist:
+	$(Q)mkdir -p $(BUILD)
+	$(Q)git archive --format=tar.gz --prefix=migcheck-$(VERSION)/ \
+	  -o $(BUILD)/migcheck-$(VERSION).tar.gz HEAD
+	@echo "  DIST $(BUILD)/migcheck-$(VERSION).tar.gz ($$(git rev-parse --short HEAD))"
+
 clean:
 	rm -rf $(BUILD)
 
@@ -198,6 +223,9 @@ help:
 	@echo "  make sim-check    case set on the simulated device only (SIM_FLAGS=\"1 3 5 7\")"
 	@echo "  make format       apply .clang-format (the kernel's style, 100 columns) to the C sources"
 	@echo "  make layers-check the harness's files call each other in no loop (tools/layers.sh)"
+	@echo "  make cli-check    every command answers --help, -h and help CMD; --version"
+	@echo "  make man-check    doc/migcheck.1 names every command and option of --help; groff -ww"
+	@echo "  make completion-check  completion/migcheck.bash driven as bash drives it"
 	@echo "  make clauses-doc  write docs/CLAUSES.md from harness/clauses.c (clauses-check: it is current)"
 	@echo "  make interrupt-check  signals, kill -9, concurrent runs and full disks end to end"
 	@echo "  make hostile-check hostile input: wrapping numbers, FIFOs, NUL bytes, escapes"
@@ -208,10 +236,16 @@ help:
 	@echo "  make fuzz-check   replay the fuzz corpora, then each fuzz target briefly (make fuzz-help)"
 	@echo "  make deps         install missing Debian packages ($(DEB_PKGS)); every target"
 	@echo "                    installs what it needs (tools/apt-install.sh, as root)"
+	@echo "  make dist         $(BUILD)/migcheck-$(VERSION).tar.gz of HEAD (names its commit)"
+	@echo "  make install      PREFIX=/usr/local DESTDIR=: migcheck, lib/migcheck/migcheck-static,"
+	@echo "                    the man page, bash completion, docs (make uninstall: removes them)"
+	@echo "  make install-check  install into a scratch DESTDIR, run it, uninstall"
+	@echo "  make deb          Debian package of HEAD in $(BUILD)/deb (debian/), lintian-checked"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 
 include vm/vm.mk
+include install.mk
 include report.mk
 include fuzz/fuzz.mk
 

@@ -67,7 +67,9 @@ static void usage(FILE *f)
 		"  klog [FILE]          the kernel-log lines of FILE (default stdin) that ROB-01\n"
 		"                       counts as reports (WARN, BUG, KASAN, ...); exit 1 if any\n"
 		"%s"
-		"  version              print the version\n"
+		"  version              the version and the commit it was built from (also\n"
+		"                       --version, -V)\n"
+		"  help [COMMAND]       this text, or COMMAND's usage (also COMMAND --help, -h)\n"
 		"\n"
 		"options for run and walk:\n"
 		"  --device SPEC        sim[:flags=N][:defect=NAME][:id=N][:mem=BYTES], mdev:<uuid>,\n"
@@ -108,6 +110,68 @@ static void usage(FILE *f)
 		"      4 every case was skipped, 128+N interrupted by signal N (reports kept)\n",
 		mc_cmd_report_usage);
 	fputs(mc_cmd_coverage_usage, f);
+}
+
+/*
+ * `migcheck CMD --help`: CMD's blocks of the usage text (a block is a line indented by two
+ * spaces whose first word is CMD, and the deeper-indented lines after it), so a command's
+ * help cannot differ from what `migcheck --help` says of it; run and walk add their options
+ * and the exit codes. Returns 0, or 2 when the usage text has no block for @cmd.
+ */
+static int cmd_usage(const char *cmd, FILE *out)
+{
+	bool run = !strcmp(cmd, "run") || !strcmp(cmd, "walk"), in = false, tail = false;
+	size_t len = strlen(cmd), n = 0;
+	char *text = NULL, *line, *save = NULL;
+	FILE *mem = open_memstream(&text, &n);
+	int found = 0;
+
+	if (!mem)
+		return EXIT_USAGE;
+	usage(mem);
+	if (fclose(mem)) {
+		free(text);
+		return EXIT_USAGE;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "options for run", 15))
+			tail = run;
+		if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ')
+			in = !strncmp(line + 2, cmd, len) &&
+			     (!line[2 + len] || line[2 + len] == ' ');
+		else if (line[0] != ' ')
+			in = false;
+		if (in || tail) {
+			if (!found)
+				fputs("usage:\n", out);
+			fprintf(out, "%s%s\n", tail && line[0] != ' ' ? "\n" : "", line);
+			found++;
+		}
+	}
+	free(text);
+	return found ? 0 : EXIT_USAGE;
+}
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+/*
+ * `migcheck CMD --help`, `CMD -h` and `help CMD`: CMD's usage on stdout, exit 0, before
+ * CMD reads any argument (klog would open a file named --help). replay's options are the
+ * fuzz replayer's, which says them itself.
+ */
+static int cmd_help(char *cmd)
+{
+	char help[] = "--help";
+
+	if (!strcmp(cmd, "replay"))
+		return mc_fuzz_replay_main(2, (char *[]){ cmd, help, NULL }, NULL);
+	if (!cmd_usage(cmd, stdout))
+		return 0;
+	mc_term_printf(stderr, "migcheck: unknown command '%s' (try migcheck help)\n", cmd);
+	return EXIT_USAGE;
 }
 
 /* The largest --stream-limit: the reference stream is kept in a shared mapping. */
@@ -266,6 +330,23 @@ static void sanitize(const char *in, char *out, size_t len)
 	out[i] = '\0';
 }
 
+/*
+ * Where the reports of a run that got to its cases went, whatever its end: on stdout with
+ * --quiet (the one line a script reads), on stderr beside the KTAP on stdout (which stays
+ * KTAP alone). A run stopped before its cases has said why in its one line on stderr.
+ */
+static void where(const struct mc_run_opts *o, const struct mc_report *rep, int code)
+{
+	FILE *f = o->quiet ? stdout : stderr;
+
+	if (!rep || !rep->ncases)
+		return;
+	if (rep->published)
+		fprintf(f, "migcheck: %s: exit %d, reports in %s\n", o->device, code, o->out);
+	else
+		fprintf(f, "migcheck: %s: exit %d, no reports written\n", o->device, code);
+}
+
 /* SIGINT, SIGTERM, SIGHUP: stop the run, keep what ran (mc_run() returns 128 + sig). */
 static void on_signal(int sig)
 {
@@ -331,7 +412,7 @@ static int cmd_run(int argc, char **argv, bool walk)
 			 i ? " " : "migcheck ", argv[i]);
 	o.cmdline = cmdline;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': o.device = optarg; break;
 		case 'p': o.peer = optarg; break;
@@ -405,8 +486,8 @@ static int cmd_run(int argc, char **argv, bool walk)
 				goto bad_value;
 			o.stream_limit = (size_t)v64;
 			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'h': return cmd_usage(walk ? "walk" : "run", stdout);
+		default: cmd_usage(walk ? "walk" : "run", stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
@@ -448,8 +529,8 @@ static int cmd_run(int argc, char **argv, bool walk)
 	code = mc_run(&o, &rep);
 	if (walk && rep && rep->have_matrix)
 		print_matrix(rep);
-	else if (!walk && rep && rep->ncases && o.quiet)
-		printf("migcheck: %s: exit %d, reports in %s\n", o.device, code, o.out);
+	else if (!walk)
+		where(&o, rep, code);
 	mc_report_free(rep);
 	return code;
 
@@ -591,11 +672,15 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
-	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+	if (argc >= 3 && is_help(argv[2]))
+		return cmd_help(argv[1]);
+	if (argc == 3 && (is_help(cmd) || !strcmp(cmd, "help")))
+		return cmd_help(argv[2]);
+	if (!cmd || is_help(cmd) || !strcmp(cmd, "help")) {
 		usage(cmd ? stdout : stderr);
 		return cmd ? 0 : EXIT_USAGE;
 	}
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("migcheck %s (%s)\n", MC_VERSION, MC_COMMIT);
 		return 0;
 	}

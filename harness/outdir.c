@@ -29,7 +29,6 @@
 #define SETS ".sets"
 #define LINK_TMP ".link." /* + name: a link made before the switch */
 #define MARKER "in-progress"
-#define RENDERED "report.ktap" /* what `report render` adds to the set's files */
 
 struct mc_outdir {
 	char dir[PATH_MAX];
@@ -383,7 +382,6 @@ static int prepare_links(struct mc_outdir *od, char (*names)[NAME_MAX + 1], int 
 int mc_outdir_publish(struct mc_outdir *od, char *err, size_t errlen)
 {
 	char names[16][NAME_MAX + 1], old[NAME_MAX + 1], tmp[NAME_MAX + 16];
-	struct stat st;
 	int n = 0, rc;
 
 	current_set(od->dfd, old, sizeof(old));
@@ -404,9 +402,6 @@ int mc_outdir_publish(struct mc_outdir *od, char *err, size_t errlen)
 		clean_leftovers(od);
 		return fail(err, errlen, rc, "cannot publish the reports in %s", od->dir);
 	}
-	/* A plain file `report render` wrote from the previous set's report.json is stale. */
-	if (!fstatat(od->dfd, RENDERED, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode))
-		unlinkat(od->dfd, RENDERED, 0);
 	fsync(od->dfd);
 	od->published = true;
 	if (old[0] && strcmp(old, od->id))

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * What the reporters that write one file from the finished report (report.json,
- * junit.xml, report.html) share (reporter.h): they keep the output directory at begin()
+ * junit.xml, report.html, report.ktap) share (reporter.h): they keep the output directory at begin()
  * and write their file atomically at end(), or leave the old one in place.
  */
 #include <errno.h>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KTAP version 1 on stdout (kernel Documentation/dev-tools/ktap.rst), streamed and
- * flushed line by line so a hung or killed run still shows how far it got. Result
+ * flushed line by line so a hung or killed run still shows how far it got, and in
+ * <outdir>/report.ktap, written from the finished report like the other files. Result
  * lines read "ok <n> <case name> [<CLAUSE>]"; the format is documented in
  * reports/README.md, with the trailer "# Totals: pass:N fail:N xfail:N xpass:0 skip:N
  * error:N" (kselftest's), "# scope: <what the verdict covers>" and the closing
@@ -363,3 +364,6 @@ int mc_ktap_write(FILE *f, const struct mc_report *rep)
 		ktap_result_on(&k, &rep->cases[i]);
 	return ktap_end_on(&k, rep);
 }
+
+/* What `report render` writes from report.json: stdout's KTAP, for a run that ran to the end. */
+MC_DEFINE_FILE_REPORTER(mc_ktap_file_reporter, "report.ktap", mc_ktap_write);

@@ -171,6 +171,7 @@ struct mc_report {
 	const struct mc_waivers *waivers; /* applied waiver file, or NULL */
 	int waived[MC_NSTATUS];		  /* waived cases by their own status (fail, warn) */
 	int interrupted; /* the signal that stopped the run early, 0 = it ran to the end */
+	bool published;	 /* the run's report files are the output directory's current set */
 	/*
 	 * The run's kernel-log reports in the order they appeared (owned by the report),
 	 * when kreports_known: the kernel log was read (a report from before the list was

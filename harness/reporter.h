@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The reporter seam: every output format of a run (KTAP on stdout, report.json,
- * junit.xml, report.html) fills one const struct mc_reporter_ops, which the runner
+ * The reporter seam: every output format of a run (KTAP on stdout and in report.ktap,
+ * report.json, junit.xml, report.html) fills one const struct mc_reporter_ops, which the runner
  * drives case by case; each format also renders a finished report into any FILE, for
  * `report render`, bundles and the unit tests. Adding a format is one new rep_*.c file.
  */
@@ -32,6 +32,9 @@ extern const struct mc_reporter_ops mc_ktap_reporter;  /* stdout, streaming */
 extern const struct mc_reporter_ops mc_json_reporter;  /* <outdir>/report.json */
 extern const struct mc_reporter_ops mc_junit_reporter; /* <outdir>/junit.xml */
 extern const struct mc_reporter_ops mc_html_reporter;  /* <outdir>/report.html */
+
+/* <outdir>/report.ktap: the KTAP of the finished report, as `report render` writes it. */
+extern const struct mc_reporter_ops mc_ktap_file_reporter;
 
 /*
  * Render a complete, rolled-up report to @f (what the reporters' end() writes into
@@ -64,8 +67,8 @@ int mc_html_write(FILE *f, const struct mc_report *rep, const struct mc_html_ext
 void mc_ktap_set_stream(FILE *f);
 
 /*
- * The three reporters that write one file from the finished report (report.json,
- * junit.xml, report.html) share these. begin: keep a copy of @outdir as *@priv (-EINVAL
+ * The four reporters that write one file from the finished report (report.json,
+ * junit.xml, report.html, report.ktap) share these. begin: keep a copy of @outdir as *@priv (-EINVAL
  * without one, -ENOMEM; a line on stderr naming @name either way). result: nothing to
  * do. end: write the file atomically into the kept directory, which it then frees.
  */
@@ -74,5 +77,29 @@ int mc_file_reporter_result(void *priv, const struct mc_case_result *r, int inde
 int mc_file_reporter_end(void *priv, const char *name,
 			 int (*write)(FILE *f, const struct mc_report *rep),
 			 const struct mc_report *rep);
+
+/*
+ * Define @ops, the reporter that writes @file into the output directory at end() with
+ * @write (like the kernel's DEFINE_SHOW_ATTRIBUTE: the begin/end glue is the same for
+ * every one-file format).
+ */
+#define MC_DEFINE_FILE_REPORTER(ops, file, write)                                         \
+	static int ops##_begin(void **priv, const struct mc_run_info *info, int nplanned, \
+			       const char *outdir)                                        \
+	{                                                                                 \
+		(void)info;                                                               \
+		(void)nplanned;                                                           \
+		return mc_file_reporter_begin(priv, outdir, file);                        \
+	}                                                                                 \
+	static int ops##_end(void *priv, const struct mc_report *rep)                     \
+	{                                                                                 \
+		return mc_file_reporter_end(priv, file, write, rep);                      \
+	}                                                                                 \
+	const struct mc_reporter_ops ops = {                                              \
+		.name = file,                                                             \
+		.begin = ops##_begin,                                                     \
+		.result = mc_file_reporter_result,                                        \
+		.end = ops##_end,                                                         \
+	}
 
 #endif /* MC_REPORTER_H */

@@ -800,13 +800,14 @@ static int finish(struct mc_report *rep, struct mc_outdir *od,
 		fprintf(stderr, "migcheck: %s\n", err);
 		written = false;
 	}
+	rep->published = od && written;
 	return written ? code : 2;
 }
 
 int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 {
-	const struct mc_reporter_ops *reps[5];
-	void *rpriv[5] = { NULL };
+	const struct mc_reporter_ops *reps[6];
+	void *rpriv[6] = { NULL };
 	struct runner r = { .o = o };
 	struct mc_caseset *csp = calloc(1, sizeof(*csp));
 	struct mc_outdir *od = NULL;
@@ -877,6 +878,7 @@ int mc_run(const struct mc_run_opts *o, struct mc_report **repp)
 		reps[nrep++] = &mc_json_reporter;
 		reps[nrep++] = &mc_junit_reporter;
 		reps[nrep++] = &mc_html_reporter;
+		reps[nrep++] = &mc_ktap_file_reporter;
 	}
 	if (o->reporter)
 		reps[nrep++] = o->reporter;

@@ -48,6 +48,7 @@ for f in report.json junit.xml report.html; do
 	check "re-rendered $f equals what the run wrote" cmp "$W/sim/$f" "$W/sim-r/$f"
 done
 check "re-rendered report.ktap equals the run's KTAP stdout" cmp "$W/sim.ktap" "$W/sim-r/report.ktap"
+check "the run's report.ktap equals its KTAP stdout" cmp "$W/sim.ktap" "$W/sim/report.ktap"
 
 cp -r "$HERE/data/mtty" "$W/mtty"
 cp "$W/mtty/junit.xml" "$W/mtty-vm-junit.xml"
