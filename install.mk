@@ -42,8 +42,11 @@ uninstall:
 
 # Install into a scratch DESTDIR, run the installed binary, read the installed page and
 # completion, uninstall, and find nothing left.
+# The make program is passed under another name: a recipe line naming $(MAKE) runs even
+# under make -n, and rig-check reads what `make -n check` would do.
+INSTALL_CHECK_MAKE = $(MAKE)
 install-check: $(BUILD)/migcheck $(BUILD)/migcheck-static
-	$(Q)tests/install-check.sh $(MAKE) $(BUILD)/install-check
+	$(Q)tests/install-check.sh $(INSTALL_CHECK_MAKE) $(BUILD)/install-check
 
 # A Debian package of HEAD, built from the tarball make dist makes (so from committed
 # files only, and its version names the commit), then checked with lintian: in
