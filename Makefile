@@ -194,7 +194,7 @@ format:
 # The build's Debian packages; every compile waits for them (see flavour_rules). All
 # installs go through tools/apt-install.sh (apt-get update once when the lists are missing
 # or stale): this target, fuzz-deps, report-deps and the VM rig's scripts.
-DEB_PKGS ?= check pkg-config liburing-dev libsodium-dev lcov
+DEB_PKGS ?= check pkg-config liburing-dev libsodium-dev lcov groff-base man-db
 deps:
 	$(Q)tools/apt-install.sh $(DEB_PKGS)
 
