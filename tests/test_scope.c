@@ -276,13 +276,9 @@ START_TEST(test_scope_verified)
 	size_t len = 0;
 	struct mc_run_opts o = {
 		.device = "sim:flags=7",
-		.seed = 1,
-		.timeout_ms = 30000,
-		.op_timeout_ms = 3000,
-		.stream_limit = 64u << 20,
+		MC_TEST_RUN_OPTS,
 		.only = "FEAT-01",
 		.out = dir,
-		.quiet = true,
 	};
 	struct mc_bundle_opts bo = { .dir = dir };
 	struct mc_report *rep = NULL;
