@@ -153,8 +153,8 @@ $(BUILD)/%/bench/bench.o: bench/bench.c | deps $(GEN_HDRS)
 bench: $(BUILD)/mcbench $(BUILD)/mcbench-static $(BUILD)/migcheck-static
 	$(Q)bench/run.sh $(BUILD) $(BENCH_STREAM_SIZE)
 
-check: deps all clauses-check cli-check man-check completion-check install-check layers-check \
-       unit sim-check interrupt-check hostile-check fuzz-check report-check outputs-check mutants \
+check: deps all clauses-check cli-check man-check completion-check install-check deb-check \
+       layers-check unit sim-check interrupt-check hostile-check fuzz-check report-check outputs-check mutants \
        rig-check vmcheck vmcheck-debug vmcheck-driver-src vmfuzz-guided-check vmfuzz-afl-check
 	@echo "make check: all passed"
 
@@ -241,6 +241,7 @@ help:
 	@echo "                    the man page, bash completion, docs (make uninstall: removes them)"
 	@echo "  make install-check  install into a scratch DESTDIR, run it, uninstall"
 	@echo "  make deb          Debian package of HEAD in $(BUILD)/deb (debian/), lintian-checked"
+	@echo "  make deb-check    install that package in a new Debian 12 root, run it, purge it"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "knobs: CC=cc BUILD=build OPT='-O2 -g' V=1 SIM_FLAGS='1 3 5 7'"
 

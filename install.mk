@@ -29,7 +29,7 @@ INSTALL_OWN_DIRS = $(DOCDIR)/cases $(DOCDIR) $(PKGLIBDIR)
 
 inst_field = $(word $(1),$(subst |, ,$(2)))
 
-.PHONY: install uninstall install-check deb
+.PHONY: install uninstall install-check deb deb-check
 
 install: $(BUILD)/migcheck $(BUILD)/migcheck-static
 	$(Q)set -e; $(foreach f,$(INSTALL_FILES),\
@@ -58,4 +58,9 @@ deb: dist
 	$(Q)tar -xzf $(BUILD)/migcheck-$(VERSION).tar.gz -C $(BUILD)/deb
 	$(Q)cd $(BUILD)/deb/migcheck-$(VERSION) && dpkg-buildpackage -b -uc -us
 	$(Q)lintian --fail-on warning $(BUILD)/deb/migcheck_$(VERSION)_*.deb
-	@echo "deb: $$(ls $(BUILD)/deb/*.deb), lintian clean"
+	@echo "deb: $(BUILD)/deb/migcheck_$(VERSION)_$$(dpkg --print-architecture).deb, lintian clean"
+
+# The package of make deb installed through apt in a new Debian 12 root, with nothing but
+# its Depends to find its libraries, runs the case set on the simulated device there.
+deb-check: deb
+	$(Q)tests/deb-check.sh $(BUILD)/deb/migcheck_$(VERSION)_$$(dpkg --print-architecture).deb
