@@ -51,9 +51,13 @@ install-check: $(BUILD)/migcheck $(BUILD)/migcheck-static
 # A Debian package of HEAD, built from the tarball make dist makes (so from committed
 # files only, and its version names the commit), then checked with lintian: in
 # $(BUILD)/deb/. Installs its build tools through the project's installer.
+# dpkg-buildpackage refuses to start without debian/control's Build-Depends, which are
+# installed from that one list (debhelper-compat is debhelper's, named above).
 DEB_BUILD_PKGS ?= debhelper lintian fakeroot dpkg-dev
+DEB_BUILD_DEPS := $(shell sed -n 's/^Build-Depends: //p' debian/control | tr , '\n' | \
+                    sed 's/[(].*[)]//; s/ //g' | grep -vx 'debhelper-compat')
 deb: dist
-	$(Q)tools/apt-install.sh --no-recommends $(DEB_BUILD_PKGS)
+	$(Q)tools/apt-install.sh --no-recommends $(DEB_BUILD_PKGS) $(DEB_BUILD_DEPS)
 	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb
 	$(Q)tar -xzf $(BUILD)/migcheck-$(VERSION).tar.gz -C $(BUILD)/deb
 	$(Q)cd $(BUILD)/deb/migcheck-$(VERSION) && dpkg-buildpackage -b -uc -us
