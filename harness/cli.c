@@ -158,7 +158,7 @@ static bool is_help(const char *arg)
 }
 
 /*
- * `migcheck CMD --help`, `CMD -h` and `help CMD`: CMD's usage on stdout, exit 0, before
+ * `migcheck CMD [ARG...] --help`, `CMD -h` and `help CMD`: CMD's usage on stdout, exit 0, before
  * CMD reads any argument (klog would open a file named --help). replay's options are the
  * fuzz replayer's, which says them itself.
  */
@@ -672,8 +672,10 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
-	if (argc >= 3 && is_help(argv[2]))
-		return cmd_help(argv[1]);
+	/* CMD's help wherever it is asked for among CMD's arguments, as getopt's tools do. */
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (is_help(argv[i]))
+			return cmd_help(argv[1]);
 	if (argc == 3 && (is_help(cmd) || !strcmp(cmd, "help")))
 		return cmd_help(argv[2]);
 	if (!cmd || is_help(cmd) || !strcmp(cmd, "help")) {

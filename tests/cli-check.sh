@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # The command line answers like its ecosystem: every command `migcheck --help` lists
-# answers `CMD --help`, `CMD -h` and `help CMD` on stdout with exit 0, nothing on stderr,
+# answers `CMD --help`, `CMD -h`, `help CMD` and `CMD ARG... --help` on stdout with exit 0, nothing on stderr,
 # and a text that names CMD; --version, -V and version agree and name a commit.
 # Usage: tests/cli-check.sh MIGCHECK
 set -u
@@ -15,7 +15,8 @@ cmds=$(commands "$W/help")
 n=$(echo "$cmds" | wc -w)
 [ "$n" -ge 15 ] || bad "migcheck --help lists $n commands, fewer than the 15 expected"
 for c in $cmds; do
-	for form in "$c --help" "$c -h" "help $c"; do
+	# After other arguments too, even ones the command would refuse.
+	for form in "$c --help" "$c -h" "help $c" "$c x -y --help"; do
 		# shellcheck disable=SC2086 # the form is two words on purpose
 		"$MC" $form </dev/null >"$W/out" 2>"$W/err"
 		rc=$?
