@@ -197,10 +197,13 @@ expect "vmfuzz summary: fuzz-stats.json says the guest panicked" \
 expect "vmfuzz summary: a panic without the campaign's mark has no coverage members" \
 	bash -c "grep -q '\"seconds_run\": null' '$P/fuzz-stats.json' && ! grep -q driver_pcs '$P/fuzz-stats.json'"
 # The same with the campaign's mark, progress rows and new kernel PCs in the replayed log
-# (the console may show a record twice: live and in the replay).
+# (the console may show a record twice: live and in the replay), after init's echo of the
+# command that writes the mark, whose start is not a number yet.
 Q=$W/vmfuzz-panic-kcov
 rm -rf "$Q" && mkdir -p "$Q"
-printf '%s\r\n' 'migcheck-fuzz: campaign kcov=guide start=1000' \
+# shellcheck disable=SC2016 # the guest's command line, as init echoes it
+printf '%s\r\n' '[vm] extra: resume_stream -help=1; echo "<6>migcheck-fuzz: campaign kcov=guide start=$(cat /out/fuzz-start)" >/dev/kmsg' \
+	'migcheck-fuzz: campaign kcov=guide start=1000' \
 	'migcheck-kcov: 0 # range mtty 0xffffffffa0018000 0xffffffffa002eab5 load 0xffffffffa0018000' \
 	'migcheck-fuzz: resume_stream len=1 hex=0a' \
 	'migcheck-kcov: 1005 0xffffffffa0018010 mtty mtty_open+0x10' \

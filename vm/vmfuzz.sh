@@ -134,7 +134,7 @@ salvage() {
 	why=$(grep -a -m1 -E 'Kernel panic' "$serial" | tr -d '\r' || true)
 	[ -n "$why" ] && guest=panic
 	local camp secs_run=null kcov_json=''
-	camp=$(grep -a -m1 -o 'migcheck-fuzz: campaign kcov=[a-z]* start=[0-9]*' "$serial" || true)
+	camp=$(grep -a -m1 -o 'migcheck-fuzz: campaign kcov=[a-z]* start=[0-9][0-9]*' "$serial" || true)
 	if [ -n "$camp" ]; then
 		echo "${camp##*start=}" >"$out/fuzz-start"
 		camp=${camp#*kcov=}
