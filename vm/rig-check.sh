@@ -9,6 +9,9 @@
 #  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json;
 #    on one with findings: their count, the in-guest replay's, the kernel reports apart;
 #    on a guest that panicked: each report's input salvaged from serial.log;
+#  - vm/vmfuzz-guided.sh judge on fixture stats (tests/data/vmfuzz-guided): a normal run, one
+#    whose feedback did not reach libFuzzer, a panicked one with its salvaged series (with and
+#    without a seed pass), one dead before any evidence: ok, FAIL, INCONCLUSIVE as documented;
 #  - vm/vmfuzz-loop.sh (busybox sh, as in the guest) with a stand-in fuzzer: started again
 #    with the time left after each early end, the inputs of every process counted, the
 #    progress table written; a process that ends loading its corpus started again, but not
@@ -224,6 +227,49 @@ expect "vmfuzz summary: ... the kernel PCs counted once each, the series from th
 		grep -q '\"driver_pcs\": 2, \"kcov_pcs\": 3' '$Q/fuzz-stats.json' &&
 		grep -q '\"kcov_series\": \[\[5, 1, 1\], \[9, 2, 3\]\]' '$Q/fuzz-stats.json' &&
 		grep -q '\"exec_series\": \[\[5, 1, 40\], \[9, 2, 55\]\]' '$Q/fuzz-stats.json'"
+
+# --- vmfuzz-guided.sh's judgement of a campaign, on fixture stats (tests/data/vmfuzz-guided) --
+V=$REPO/tests/data/vmfuzz-guided
+vg() { # vg NAME STATS [SEEDS' STATS]: vmfuzz-guided.sh judge, its output in $W/vg-NAME, its status echoed
+	local n=$1
+	shift
+	"$REPO/vm/vmfuzz-guided.sh" judge "$@" >"$W/vg-$n" 2>&1
+	echo $?
+}
+expect "vmfuzz-guided judge: a normal campaign, more features with the kernel's counters: ok" \
+	test "$(vg normal "$V/normal/fuzz-stats.json")" = 0
+expect "vmfuzz-guided judge: ... its figures in the ok line" \
+	grep -q '^vmfuzz-guided-check: ok (3224 inputs, 230 driver PCs, 184 driver lines; 1608 features with the kernel.s counters, 335 without, on the final corpus)$' "$W/vg-normal"
+expect "vmfuzz-guided judge: as many features without the kernel's counters: FAIL, exit 1" \
+	test "$(vg nofb "$V/no-feedback/fuzz-stats.json")" = 1
+expect "vmfuzz-guided judge: ... and says so" \
+	grep -q 'FAIL: the final corpus has 335 features with the kernel.s counters, 335 without' "$W/vg-nofb"
+expect "vmfuzz-guided judge: no feature count and no panic to explain it: FAIL, exit 1, no '?' compared" \
+	bash -c "'$REPO/vm/vmfuzz-guided.sh' judge '$V/lost-ft/fuzz-stats.json' >'$W/vg-lost' 2>&1; [ \$? = 1 ] &&
+		grep -q 'FAIL: no feature count of the final corpus' '$W/vg-lost' && ! grep -q '?' '$W/vg-lost'"
+expect "vmfuzz-guided judge: a guest that panicked, no seed pass: INCONCLUSIVE, exit 2" \
+	test "$(vg panic "$V/panic/fuzz-stats.json")" = 2
+expect "vmfuzz-guided judge: ... the panic reported as a finding: the crash's line, the input running, how to replay it" \
+	bash -c "grep -q '^FINDING: the guest.s kernel died during the campaign, after 75s and 2675 inputs: Oops: general protection fault' '$W/vg-panic' &&
+		grep -q 'running when it died: $V/panic/salvaged/5\$' '$W/vg-panic' &&
+		grep -q 'reproduce: make vmreplay KERNEL=debug TARGET=resume_stream INPUT=$V/panic/salvaged/5 ' '$W/vg-panic' &&
+		grep -q 'INCONCLUSIVE: the kernel.s feedback is not judged' '$W/vg-panic' && ! grep -q 'FAIL' '$W/vg-panic'"
+expect "vmfuzz-guided judge: a guest that panicked, the seed pass with more features with the kernel's counters: ok, exit 0" \
+	test "$(vg panic-seeds "$V/panic/fuzz-stats.json" "$V/panic-seeds/fuzz-stats.json")" = 0
+expect "vmfuzz-guided judge: ... the campaign's salvaged series judged, the features the seed pass's, the finding kept" \
+	bash -c "grep -q '^vmfuzz-guided-check: ok (2675 inputs, 228 driver PCs, 183 driver lines; 1064 features with the kernel.s counters, 189 without, on the seed corpus' '$W/vg-panic-seeds' &&
+		grep -q '^FINDING: ' '$W/vg-panic-seeds'"
+expect "vmfuzz-guided judge: a guest that panicked, a seed pass with no more features with the kernel's counters: FAIL, exit 1" \
+	test "$(vg panic-nofb "$V/panic/fuzz-stats.json" "$V/panic-seeds/no-feedback.json")" = 1
+expect "vmfuzz-guided judge: a guest dead at its 3rd input, a seed pass that died too: INCONCLUSIVE, exit 2" \
+	test "$(vg early "$V/panic-early/fuzz-stats.json" /dev/null)" = 2
+expect "vmfuzz-guided judge: ... its campaign not judged (not failed), its finding reported" \
+	bash -c "grep -q 'not judged: the campaign .*after 3 inputs, before it ran past its 32 seeds' '$W/vg-early' &&
+		grep -q '^FINDING: .*after 3 inputs: BUG: KASAN: slab-out-of-bounds' '$W/vg-early' && ! grep -q FAIL '$W/vg-early'"
+expect "vmfuzz-guided judge: a guest dead at its 3rd input, the seed pass judged: ok, exit 0" \
+	test "$(vg early-seeds "$V/panic-early/fuzz-stats.json" "$V/panic-seeds/fuzz-stats.json")" = 0
+expect "vmfuzz-guided judge: a bad call: usage, exit 2" \
+	test "$(vg usage)" = 2
 
 # --- what make targets build on a fresh machine ------------------------------------------
 expect "make bench builds the static migcheck its VM part boots" \
