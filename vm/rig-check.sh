@@ -12,6 +12,8 @@
 #  - vm/vmfuzz-guided.sh judge on fixture stats (tests/data/vmfuzz-guided): a normal run, one
 #    whose feedback did not reach libFuzzer, a panicked one with its salvaged series (with and
 #    without a seed pass), one dead before any evidence: ok, FAIL, INCONCLUSIVE as documented;
+#    vm/vmfuzz-afl.sh judge alike (tests/data/vmfuzz-afl): ok, no feedback, a panic after the
+#    seeds' maps (judged from the kernel log's records), a panic before them;
 #  - vm/vmfuzz-loop.sh (busybox sh, as in the guest) with a stand-in fuzzer: started again
 #    with the time left after each early end, the inputs of every process counted, the
 #    progress table written; a process that ends loading its corpus started again, but not
@@ -270,6 +272,30 @@ expect "vmfuzz-guided judge: a guest dead at its 3rd input, the seed pass judged
 	test "$(vg early-seeds "$V/panic-early/fuzz-stats.json" "$V/panic-seeds/fuzz-stats.json")" = 0
 expect "vmfuzz-guided judge: a bad call: usage, exit 2" \
 	test "$(vg usage)" = 2
+
+# --- vmfuzz-afl.sh's judgement of a report dir, on fixtures (tests/data/vmfuzz-afl) -------
+va() { # va NAME: vmfuzz-afl.sh judge on a copy of the fixture NAME, its output in $W/va-NAME, its status echoed
+	rm -rf "$W/va/$1" && mkdir -p "$W/va" && cp -r "$REPO/tests/data/vmfuzz-afl/$1" "$W/va/$1"
+	MIGCHECK_HOST=$MC "$REPO/vm/vmfuzz-afl.sh" judge resume_stream "$W/va/$1" >"$W/va-$1" 2>&1
+	echo $?
+}
+expect "vmfuzz-afl judge: more tuples with the kernel's coverage, afl-fuzz past its seeds: ok" \
+	test "$(va ok)" = 0
+expect "vmfuzz-afl judge: as many tuples without the kernel's coverage: FAIL, exit 1" \
+	test "$(va no-feedback)" = 1
+expect "vmfuzz-afl judge: ... for the seeds' maps and the queue's" \
+	test "$(grep -c 'FAIL: the .* maps: [0-9]* tuples with the kernel.s coverage' "$W/va-no-feedback")" = 2
+expect "vmfuzz-afl judge: a guest that panicked after the seeds' maps: the seeds judged, ok" \
+	test "$(va panic)" = 0
+expect "vmfuzz-afl judge: ... the panic a finding with its report line, the campaign not judged" \
+	bash -c "grep -q '^FINDING: the guest.s kernel died during the AFL++ check: Oops: general protection fault' '$W/va-panic' &&
+		grep -q 'not judged: how many inputs afl-fuzz ran' '$W/va-panic' && ! grep -q FAIL '$W/va-panic'"
+expect "vmfuzz-afl judge: a guest that panicked before the seeds' maps: INCONCLUSIVE, exit 2" \
+	test "$(va panic-early)" = 2
+expect "vmfuzz-afl judge: ... said so, nothing failed, no missing figure compared" \
+	bash -c "grep -q INCONCLUSIVE '$W/va-panic-early' && ! grep -q 'FAIL\|?' '$W/va-panic-early'"
+expect "vmfuzz-afl judge: no log and no panic in serial.log: a rig error, exit 2" \
+	bash -c "mkdir -p '$W/va/none' && '$REPO/vm/vmfuzz-afl.sh' judge resume_stream '$W/va/none' 2>&1 | grep -q 'shows no panic'"
 
 # --- what make targets build on a fresh machine ------------------------------------------
 expect "make bench builds the static migcheck its VM part boots" \
