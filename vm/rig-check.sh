@@ -9,6 +9,11 @@
 #  - vm/vmfuzz.sh --summary on a campaign without findings: exit 0 and its fuzz-stats.json;
 #    on one with findings: their count, the in-guest replay's, the kernel reports apart;
 #    on a guest that panicked: each report's input salvaged from serial.log;
+#  - vm/vmfuzz-guided.sh judge on fixture stats (tests/data/vmfuzz-guided): a normal run, one
+#    whose feedback did not reach libFuzzer, a panicked one with its salvaged series (with and
+#    without a seed pass), one dead before any evidence: ok, FAIL, INCONCLUSIVE as documented;
+#    vm/vmfuzz-afl.sh judge alike (tests/data/vmfuzz-afl): ok, no feedback, a panic after the
+#    seeds' maps (judged from the kernel log's records), a panic before them;
 #  - vm/vmfuzz-loop.sh (busybox sh, as in the guest) with a stand-in fuzzer: started again
 #    with the time left after each early end, the inputs of every process counted, the
 #    progress table written; a process that ends loading its corpus started again, but not
@@ -197,10 +202,13 @@ expect "vmfuzz summary: fuzz-stats.json says the guest panicked" \
 expect "vmfuzz summary: a panic without the campaign's mark has no coverage members" \
 	bash -c "grep -q '\"seconds_run\": null' '$P/fuzz-stats.json' && ! grep -q driver_pcs '$P/fuzz-stats.json'"
 # The same with the campaign's mark, progress rows and new kernel PCs in the replayed log
-# (the console may show a record twice: live and in the replay).
+# (the console may show a record twice: live and in the replay), after init's echo of the
+# command that writes the mark, whose start is not a number yet.
 Q=$W/vmfuzz-panic-kcov
 rm -rf "$Q" && mkdir -p "$Q"
-printf '%s\r\n' 'migcheck-fuzz: campaign kcov=guide start=1000' \
+# shellcheck disable=SC2016 # the guest's command line, as init echoes it
+printf '%s\r\n' '[vm] extra: resume_stream -help=1; echo "<6>migcheck-fuzz: campaign kcov=guide start=$(cat /out/fuzz-start)" >/dev/kmsg' \
+	'migcheck-fuzz: campaign kcov=guide start=1000' \
 	'migcheck-kcov: 0 # range mtty 0xffffffffa0018000 0xffffffffa002eab5 load 0xffffffffa0018000' \
 	'migcheck-fuzz: resume_stream len=1 hex=0a' \
 	'migcheck-kcov: 1005 0xffffffffa0018010 mtty mtty_open+0x10' \
@@ -221,6 +229,73 @@ expect "vmfuzz summary: ... the kernel PCs counted once each, the series from th
 		grep -q '\"driver_pcs\": 2, \"kcov_pcs\": 3' '$Q/fuzz-stats.json' &&
 		grep -q '\"kcov_series\": \[\[5, 1, 1\], \[9, 2, 3\]\]' '$Q/fuzz-stats.json' &&
 		grep -q '\"exec_series\": \[\[5, 1, 40\], \[9, 2, 55\]\]' '$Q/fuzz-stats.json'"
+
+# --- vmfuzz-guided.sh's judgement of a campaign, on fixture stats (tests/data/vmfuzz-guided) --
+V=$REPO/tests/data/vmfuzz-guided
+vg() { # vg NAME STATS [SEEDS' STATS]: vmfuzz-guided.sh judge, its output in $W/vg-NAME, its status echoed
+	local n=$1
+	shift
+	"$REPO/vm/vmfuzz-guided.sh" judge "$@" >"$W/vg-$n" 2>&1
+	echo $?
+}
+expect "vmfuzz-guided judge: a normal campaign, more features with the kernel's counters: ok" \
+	test "$(vg normal "$V/normal/fuzz-stats.json")" = 0
+expect "vmfuzz-guided judge: ... its figures in the ok line" \
+	grep -q '^vmfuzz-guided-check: ok (3224 inputs, 230 driver PCs, 184 driver lines; 1608 features with the kernel.s counters, 335 without, on the final corpus)$' "$W/vg-normal"
+expect "vmfuzz-guided judge: as many features without the kernel's counters: FAIL, exit 1" \
+	test "$(vg nofb "$V/no-feedback/fuzz-stats.json")" = 1
+expect "vmfuzz-guided judge: ... and says so" \
+	grep -q 'FAIL: the final corpus has 335 features with the kernel.s counters, 335 without' "$W/vg-nofb"
+expect "vmfuzz-guided judge: no feature count and no panic to explain it: FAIL, exit 1, no '?' compared" \
+	bash -c "'$REPO/vm/vmfuzz-guided.sh' judge '$V/lost-ft/fuzz-stats.json' >'$W/vg-lost' 2>&1; [ \$? = 1 ] &&
+		grep -q 'FAIL: no feature count of the final corpus' '$W/vg-lost' && ! grep -q '?' '$W/vg-lost'"
+expect "vmfuzz-guided judge: a guest that panicked, no seed pass: INCONCLUSIVE, exit 2" \
+	test "$(vg panic "$V/panic/fuzz-stats.json")" = 2
+expect "vmfuzz-guided judge: ... the panic reported as a finding: the crash's line, the input running, how to replay it" \
+	bash -c "grep -q '^FINDING: the guest.s kernel died during the campaign, after 75s and 2675 inputs: Oops: general protection fault' '$W/vg-panic' &&
+		grep -q 'running when it died: $V/panic/salvaged/5\$' '$W/vg-panic' &&
+		grep -q 'reproduce: make vmreplay KERNEL=debug TARGET=resume_stream INPUT=$V/panic/salvaged/5 ' '$W/vg-panic' &&
+		grep -q 'INCONCLUSIVE: the kernel.s feedback is not judged' '$W/vg-panic' && ! grep -q 'FAIL' '$W/vg-panic'"
+expect "vmfuzz-guided judge: a guest that panicked, the seed pass with more features with the kernel's counters: ok, exit 0" \
+	test "$(vg panic-seeds "$V/panic/fuzz-stats.json" "$V/panic-seeds/fuzz-stats.json")" = 0
+expect "vmfuzz-guided judge: ... the campaign's salvaged series judged, the features the seed pass's, the finding kept" \
+	bash -c "grep -q '^vmfuzz-guided-check: ok (2675 inputs, 228 driver PCs, 183 driver lines; 1064 features with the kernel.s counters, 189 without, on the seed corpus' '$W/vg-panic-seeds' &&
+		grep -q '^FINDING: ' '$W/vg-panic-seeds'"
+expect "vmfuzz-guided judge: a guest that panicked, a seed pass with no more features with the kernel's counters: FAIL, exit 1" \
+	test "$(vg panic-nofb "$V/panic/fuzz-stats.json" "$V/panic-seeds/no-feedback.json")" = 1
+expect "vmfuzz-guided judge: a guest dead at its 3rd input, a seed pass that died too: INCONCLUSIVE, exit 2" \
+	test "$(vg early "$V/panic-early/fuzz-stats.json" /dev/null)" = 2
+expect "vmfuzz-guided judge: ... its campaign not judged (not failed), its finding reported" \
+	bash -c "grep -q 'not judged: the campaign .*after 3 inputs, before it ran past its 32 seeds' '$W/vg-early' &&
+		grep -q '^FINDING: .*after 3 inputs: BUG: KASAN: slab-out-of-bounds' '$W/vg-early' && ! grep -q FAIL '$W/vg-early'"
+expect "vmfuzz-guided judge: a guest dead at its 3rd input, the seed pass judged: ok, exit 0" \
+	test "$(vg early-seeds "$V/panic-early/fuzz-stats.json" "$V/panic-seeds/fuzz-stats.json")" = 0
+expect "vmfuzz-guided judge: a bad call: usage, exit 2" \
+	test "$(vg usage)" = 2
+
+# --- vmfuzz-afl.sh's judgement of a report dir, on fixtures (tests/data/vmfuzz-afl) -------
+va() { # va NAME: vmfuzz-afl.sh judge on a copy of the fixture NAME, its output in $W/va-NAME, its status echoed
+	rm -rf "$W/va/$1" && mkdir -p "$W/va" && cp -r "$REPO/tests/data/vmfuzz-afl/$1" "$W/va/$1"
+	MIGCHECK_HOST=$MC "$REPO/vm/vmfuzz-afl.sh" judge resume_stream "$W/va/$1" >"$W/va-$1" 2>&1
+	echo $?
+}
+expect "vmfuzz-afl judge: more tuples with the kernel's coverage, afl-fuzz past its seeds: ok" \
+	test "$(va ok)" = 0
+expect "vmfuzz-afl judge: as many tuples without the kernel's coverage: FAIL, exit 1" \
+	test "$(va no-feedback)" = 1
+expect "vmfuzz-afl judge: ... for the seeds' maps and the queue's" \
+	test "$(grep -c 'FAIL: the .* maps: [0-9]* tuples with the kernel.s coverage' "$W/va-no-feedback")" = 2
+expect "vmfuzz-afl judge: a guest that panicked after the seeds' maps: the seeds judged, ok" \
+	test "$(va panic)" = 0
+expect "vmfuzz-afl judge: ... the panic a finding with its report line, the campaign not judged" \
+	bash -c "grep -q '^FINDING: the guest.s kernel died during the AFL++ check: Oops: general protection fault' '$W/va-panic' &&
+		grep -q 'not judged: how many inputs afl-fuzz ran' '$W/va-panic' && ! grep -q FAIL '$W/va-panic'"
+expect "vmfuzz-afl judge: a guest that panicked before the seeds' maps: INCONCLUSIVE, exit 2" \
+	test "$(va panic-early)" = 2
+expect "vmfuzz-afl judge: ... said so, nothing failed, no missing figure compared" \
+	bash -c "grep -q INCONCLUSIVE '$W/va-panic-early' && ! grep -q 'FAIL\|?' '$W/va-panic-early'"
+expect "vmfuzz-afl judge: no log and no panic in serial.log: a rig error, exit 2" \
+	bash -c "mkdir -p '$W/va/none' && '$REPO/vm/vmfuzz-afl.sh' judge resume_stream '$W/va/none' 2>&1 | grep -q 'shows no panic'"
 
 # --- what make targets build on a fresh machine ------------------------------------------
 expect "make bench builds the static migcheck its VM part boots" \

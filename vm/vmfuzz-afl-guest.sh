@@ -8,6 +8,8 @@
 #   AFL-FUZZ rc <n>               afl-fuzz -V <seconds>, guided, on the seed corpus
 #                                 (fuzzer_stats and its queue in /out/afl/default)
 #   AFL-MAP queue <off> <guide>   the same two maps of the campaign's queue
+# The AFL-MAP lines also go to the kernel log ("migcheck-afl: AFL-MAP ..."), which a guest
+# that panics replays to the serial console.
 # Usage: vmfuzz-afl-guest.sh <AFL++ target binary> <seconds>
 x=$1 secs=$2
 # afl-fuzz's checks that do not apply to a one-CPU guest without core dumps or cpufreq;
@@ -22,7 +24,13 @@ maps() {
 		MIGCHECK_FUZZ_KCOV=$m AFL_DEBUG_CHILD=1 afl-showmap -C -t 20000 -i "$1" -o "/out/afl-map-$2-$m" -- "$x" \
 			>"/out/afl-showmap-$2-$m.log" 2>&1
 		wc -l <"/out/afl-map-$2-$m" 2>/dev/null || echo 0
-	done | { read -r off; read -r guide; echo "AFL-MAP $2 ${off:-0} ${guide:-0}"; }
+	done | {
+		read -r off
+		read -r guide
+		echo "AFL-MAP $2 ${off:-0} ${guide:-0}"
+		# Also a kernel-log record: a guest that panics later (panic_print) keeps it.
+		echo "<6>migcheck-afl: AFL-MAP $2 ${off:-0} ${guide:-0}" >/dev/kmsg 2>/dev/null
+	}
 }
 
 maps /fuzz/corpus seeds

@@ -57,6 +57,11 @@ if [ -z "$out" ]; then
 	# the guest a minute later, its log on the console, instead of a silent hang until
 	# VM_TIMEOUT with nothing brought back.
 	export VM_APPEND="${VM_APPEND:+$VM_APPEND }printk.devkmsg=on log_buf_len=16M panic_print=0x20 oops=panic hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=60"
+	# Test hook, off by default (VMFUZZ_PANIC_ON_WARN=1): panic_on_warn=1 makes the driver's
+	# first UBSAN or KASAN report panic the guest, so that the path of a campaign whose
+	# kernel dies (the salvage below, vmfuzz-guided.sh's judgement) can be run on purpose:
+	# upstream mtty's reports come within seconds, its panics only now and then.
+	[ "${VMFUZZ_PANIC_ON_WARN:-0}" = 0 ] || VM_APPEND="$VM_APPEND panic_on_warn=1"
 	# Then, in the same boot, vmfuzz-replay.sh replays the first input of each distinct
 	# finding (the driver keeps them in /out/fuzz-findings.log.inputs) with `migcheck
 	# replay` on a reloaded driver and minimises it; the fuzzer's exit status stays the
@@ -134,7 +139,7 @@ salvage() {
 	why=$(grep -a -m1 -E 'Kernel panic' "$serial" | tr -d '\r' || true)
 	[ -n "$why" ] && guest=panic
 	local camp secs_run=null kcov_json=''
-	camp=$(grep -a -m1 -o 'migcheck-fuzz: campaign kcov=[a-z]* start=[0-9]*' "$serial" || true)
+	camp=$(grep -a -m1 -o 'migcheck-fuzz: campaign kcov=[a-z]* start=[0-9][0-9]*' "$serial" || true)
 	if [ -n "$camp" ]; then
 		echo "${camp##*start=}" >"$out/fuzz-start"
 		camp=${camp#*kcov=}
