@@ -15,8 +15,9 @@ if [ "${1:-}" = --inside ]; then
 	deb=$2 fails=0
 	bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y -q --no-install-recommends "$deb" >/tmp/apt.out 2>&1 ||
-		{ cat /tmp/apt.out; echo "FAIL: apt-get install $deb"; exit 1; }
+	# The project's one installer, copied in with the package: apt resolves the Depends.
+	bash /tmp/apt-install.sh --no-recommends "$deb" >/tmp/apt.out 2>&1 ||
+		{ cat /tmp/apt.out; echo "FAIL: apt-install.sh $deb"; exit 1; }
 	dpkg -L migcheck | sort >/tmp/files
 	for f in /usr/bin/migcheck /usr/lib/migcheck/migcheck-static /usr/share/man/man1/migcheck.1.gz \
 		/usr/share/bash-completion/completions/migcheck /usr/share/doc/migcheck/copyright; do
@@ -53,7 +54,7 @@ trap 'rm -rf "$W"' EXIT
 name=$(basename "$deb")
 # The hooks run on the host with the new root as $1; their output is the check's.
 mmdebstrap --variant=apt --quiet \
-	--customize-hook="copy-in '$deb' '$0' /tmp" \
+	--customize-hook="copy-in '$deb' '$0' tools/apt-install.sh /tmp" \
 	--customize-hook="chroot \"\$1\" sh /tmp/$(basename "$0") --inside /tmp/$name" \
 	bookworm /dev/null >"$W/log" 2>&1
 rc=$?
