@@ -142,7 +142,8 @@ $(FUZZ_SEEDS_BIN): tools/fuzz_seeds.c $(BUILD)/asan/libmigcheck.a
 
 FUZZ_ENV = MC_BUILD='$(BUILD)' MC_TARGET='$(TARGET)' MC_SECONDS='$(SECONDS)' MC_JOBS='$(JOBS)' \
            MC_MERGE='$(MERGE)' MC_ENGINE='$(ENGINE)' MC_INPUT='$(INPUT)' MC_SAVE='$(SAVE)' \
-           MC_OUT='$(FUZZ_OUT)' MC_FUZZ_DIR='$(FUZZ_DIR)' MC_LF_DIR='$(FUZZ_LF_DIR)'
+           MC_OUT='$(FUZZ_OUT)' MC_FUZZ_DIR='$(FUZZ_DIR)' MC_LF_DIR='$(FUZZ_LF_DIR)' \
+           MC_PARSER_TARGETS='$(FUZZ_PARSER_TARGETS)'
 
 # Compilers first: everything clang-14 or afl-clang-fast builds waits for them.
 fuzz-deps:

@@ -597,6 +597,14 @@ static void json_reader_seeds(void)
 		{ "report-schema-only", "{\"schema\":1}", "a report with nothing but its schema" },
 		{ "report-wrong-schema", "{\"schema\":99,\"run\":{}}", "a report of another schema" },
 		{ "report-not-object", "[{\"schema\":1}]", "a report that is not an object" },
+		/* The input ending inside or right after a token: where a reader's bounds live. */
+		{ "eof-number", "-1.5e+10", "a top-level number, the input ending in its exponent" },
+		{ "eof-true", "true", "a top-level literal, nothing after it" },
+		{ "eof-string", "\"\\u00e9\"", "a top-level string ending the input after an escape" },
+		{ "eof-in-number", "[1.", "the input ends after a decimal point: refused" },
+		{ "eof-in-key", "{\"a", "the input ends inside a key: refused" },
+		{ "eof-in-escape", "[\"\\u12", "the input ends inside a \\u escape: refused" },
+		{ "eof-in-literal", "[nul", "the input ends inside a literal: refused" },
 	};
 	struct bytes s = { .n = 0 };
 
