@@ -687,6 +687,8 @@ static void tar_reader_seeds(void)
 	one_member(&buf, &len);
 	tar_seed("half-end-marker", buf, len, len - MC_TAR_BLOCK,
 		 "one zero block of the two of the end marker");
+	one_member(&buf, &len);
+	tar_seed("cut-last-byte", buf, len, len - 1, "the end marker one byte short: refused");
 	buf = NULL;
 	f = tar_open(&buf, &len);
 	mc_tar_add(f, "../../etc/passwd", 0644, "x\n", 2, T);
