@@ -5,7 +5,7 @@
 # $MC_OUT/<target>[-afl]/stats.json (execs, exec/s, coverage, corpus, crashes, seconds).
 # Usage: campaign.sh libfuzzer|afl|minimize|smoke, configured by the MC_* variables that
 # fuzz.mk passes (MC_BUILD MC_TARGET MC_SECONDS MC_JOBS MC_MERGE MC_ENGINE MC_INPUT
-# MC_SAVE MC_OUT MC_FUZZ_DIR MC_LF_DIR).
+# MC_SAVE MC_OUT MC_FUZZ_DIR MC_LF_DIR MC_PARSER_TARGETS).
 set -euo pipefail
 
 mode=${1:?usage: campaign.sh libfuzzer|afl|minimize|smoke}
@@ -15,6 +15,8 @@ outroot=${MC_OUT:-$build/fuzz-out}
 seconds=${MC_SECONDS:-60}
 jobs=${MC_JOBS:-1}
 device=${MIGCHECK_FUZZ_DEVICE:-sim:flags=7:mem=4096}
+# The device of target $1: "none" for a parser target (MC_PARSER_TARGETS, fuzz.mk's list).
+dev_of() { case " ${MC_PARSER_TARGETS:-} " in *" $1 "*) echo none ;; *) echo "$device" ;; esac; }
 
 die() { echo "campaign: $*" >&2; exit 2; }
 
@@ -43,7 +45,7 @@ lf_stats() {
 	crashes=$(find "$d/artifacts" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' \
 		-o -name 'timeout-*' -o -name 'oom-*' \) 2>/dev/null | wc -l)
 	printf '{"engine": "libfuzzer", "target": "%s", "device": "%s", "seconds": %s, "execs": %s, "exec_per_sec": %s, "cov": %s, "ft": %s, "corpus_size": %s, "crashes": %s}\n' \
-		"$t" "$device" "$secs" "$execs" "${rate:-0}" "${cov:-0}" "${ft:-0}" \
+		"$t" "$(dev_of "$t")" "$secs" "$execs" "${rate:-0}" "${cov:-0}" "${ft:-0}" \
 		"$(count_files "$d/corpus")" "$crashes" > "$d/stats.json"
 }
 
@@ -69,7 +71,7 @@ libfuzzer)
 	copy_corpus "$t" "$d/corpus"
 	extra=()
 	[ "$jobs" -gt 1 ] && extra=(-fork="$jobs" -ignore_crashes=1)
-	echo "libFuzzer: $t on $device for ${seconds}s (${jobs} job(s)), output in $d"
+	echo "libFuzzer: $t on $(dev_of "$t") for ${seconds}s (${jobs} job(s)), output in $d"
 	rc=0
 	lf_run "$t" "$d" "$seconds" "${extra[@]}" || rc=$?
 	grep -E '^(FINDING|  [A-Z]+-[0-9]+:)' "$d/log" | head -n 20 || true
@@ -91,7 +93,7 @@ afl)
 	[ -n "$(ls -A "$d/in")" ] || printf '\0' > "$d/in/zero"
 	export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
 		AFL_SKIP_CRASHES=1 AFL_NO_AFFINITY=1 AFL_QUIET=1
-	echo "AFL++: $t on $device for ${seconds}s, $jobs instance(s), output in $d"
+	echo "AFL++: $t on $(dev_of "$t") for ${seconds}s, $jobs instance(s), output in $d"
 	start=$(date +%s)
 	pids=()
 	for i in $(seq 0 $((jobs - 1))); do
@@ -105,7 +107,7 @@ afl)
 	for p in "${pids[@]}"; do wait "$p" || rc=$?; done
 	secs=$(( $(date +%s) - start ))
 	[ -f "$d/sync/m0/fuzzer_stats" ] || { tail -n 20 "$d/afl-0.log"; die "afl-fuzz did not run"; }
-	awk -v t="$t" -v dev="$device" -v secs="$secs" -v jobs="$jobs" '
+	awk -v t="$t" -v dev="$(dev_of "$t")" -v secs="$secs" -v jobs="$jobs" '
 		$1 == "execs_done" { execs += $3 }
 		$1 == "execs_per_sec" { rate += $3 }
 		$1 == "bitmap_cvg" { sub("%", "", $3); if ($3 + 0 > cvg) cvg = $3 + 0 }
@@ -134,7 +136,7 @@ minimize)
 	fi
 	echo "minimised: $(wc -c < "$in") -> $(wc -c < "$min") bytes: $min"
 	"$build/asan/fuzz/replay_$t" --verbose --expect-finding "$min" ||
-		die "the minimised input gives no finding on $device"
+		die "the minimised input gives no finding on $(dev_of "$t")"
 	if [ -n "${MC_SAVE:-}" ]; then
 		cp "$min" "corpus/$t/$MC_SAVE"
 		echo "saved as corpus/$t/$MC_SAVE (commit it; defect-NAME--what files are checked against that defect)"

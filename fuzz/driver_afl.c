@@ -32,11 +32,13 @@ extern uint32_t mc_afl_map_size;
 
 __AFL_FUZZ_INIT();
 
-static int open_dev(struct mc_fuzz_ctx **ctx, char *err, size_t errlen)
+static int open_dev(const struct mc_fuzz_target *t, struct mc_fuzz_ctx **ctx, char *err,
+		    size_t errlen)
 {
 	int rc;
 
-	for (int i = 0; (rc = mc_fuzz_ctx_open(NULL, ctx, err, errlen)) == -EBUSY && i < 100; i++)
+	for (int i = 0; (rc = mc_fuzz_ctx_open_for(t, NULL, ctx, err, errlen)) == -EBUSY && i < 100;
+	     i++)
 		usleep(100 * 1000);
 	return rc;
 }
@@ -63,7 +65,7 @@ int main(void)
 	 * the next from opening it. Each child the fork server makes opens the device
 	 * itself, waiting up to 10 s for one that is busy (a child before it exiting).
 	 */
-	if (open_dev(&ctx, err, sizeof(err))) {
+	if (open_dev(target, &ctx, err, sizeof(err))) {
 		fprintf(stderr, "migcheck-afl: %s\n", err);
 		return 2;
 	}
@@ -72,7 +74,7 @@ int main(void)
 #ifdef __AFL_HAVE_MANUAL_CONTROL
 	__AFL_INIT();
 #endif
-	if (open_dev(&ctx, err, sizeof(err))) {
+	if (open_dev(target, &ctx, err, sizeof(err))) {
 		fprintf(stderr, "migcheck-afl: harness error in the fork server's child: %s\n",
 			err);
 		_exit(2);

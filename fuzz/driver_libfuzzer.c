@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		mc_fuzz_kcov_set_sink(kcov_counters ? &sink : NULL);
 		target = mc_fuzz_target_find(MC_STR(MC_FUZZ_TARGET));
-		if (!target || mc_fuzz_ctx_open(NULL, &ctx, err, sizeof(err))) {
+		if (!target || mc_fuzz_ctx_open_for(target, NULL, &ctx, err, sizeof(err))) {
 			fprintf(stderr, "migcheck-fuzz: %s\n", target ? err : "unknown target");
 			exit(2);
 		}

@@ -38,6 +38,12 @@
 enum {
 	MC_FUZZ_NEED_OWN = 1,	  /* the device's own stream, saved from RUNNING */
 	MC_FUZZ_NEED_RESAVED = 2, /* that stream resumed in one write, then saved again */
+	/*
+	 * A parser target: the input is an untrusted file for a reader of the library, no
+	 * device is opened or touched (no reopen, kernel log, KCOV or reference streams).
+	 * Such targets never run in a guest (make vmfuzz refuses them).
+	 */
+	MC_FUZZ_NO_DEVICE = 4,
 };
 
 /*
@@ -56,7 +62,13 @@ enum {
 	  "result checked against the model, session fds included")           \
 	X(feature_ioctl, 0,                                                   \
 	  "raw argsz, flags and payload for VFIO_DEVICE_FEATURE and "         \
-	  "VFIO_MIG_GET_PRECOPY_INFO: errno per SPEC §6, nothing outside the payload written")
+	  "VFIO_MIG_GET_PRECOPY_INFO: errno per SPEC §6, nothing outside the payload written") \
+	X(json_reader, MC_FUZZ_NO_DEVICE,                                     \
+	  "a JSON file (report.json): parsed, every value walked through the " \
+	  "accessors, then loaded as a report (no device)")                    \
+	X(tar_reader, MC_FUZZ_NO_DEVICE,                                      \
+	  "a tar file (a bundle): parsed as verify parses it, every member "  \
+	  "checked against the buffer and the writer (no device)")
 
 /* A violation an interpreter saw. Fields are NUL-terminated; "" when unknown. */
 struct mc_fuzz_finding {
@@ -156,6 +168,13 @@ const struct mc_fuzz_target *mc_fuzz_target_find(const char *name);
  * spec with another id). 0, or -errno with one line in @err.
  */
 int mc_fuzz_ctx_open(const char *spec, struct mc_fuzz_ctx **ctxp, char *err, size_t errlen);
+/*
+ * mc_fuzz_ctx_open_for: the context a driver of target @t needs: mc_fuzz_ctx_open(@spec)
+ * for a device target, one without a device (ctx->dev NULL, spec "none") for a
+ * MC_FUZZ_NO_DEVICE target, so that fuzzing a parser opens nothing.
+ */
+int mc_fuzz_ctx_open_for(const struct mc_fuzz_target *t, const char *spec,
+			 struct mc_fuzz_ctx **ctxp, char *err, size_t errlen);
 void mc_fuzz_ctx_close(struct mc_fuzz_ctx *ctx);
 
 /*

@@ -175,6 +175,24 @@ out_free:
 	return rc;
 }
 
+int mc_fuzz_ctx_open_for(const struct mc_fuzz_target *t, const char *spec,
+			 struct mc_fuzz_ctx **ctxp, char *err, size_t errlen)
+{
+	struct mc_fuzz_ctx *ctx;
+
+	if (!t || !(t->need & MC_FUZZ_NO_DEVICE))
+		return mc_fuzz_ctx_open(spec, ctxp, err, errlen);
+	*ctxp = ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		snprintf(err, errlen, "fuzz: out of memory");
+		return -ENOMEM;
+	}
+	ctx->kmsg_fd = -1;
+	snprintf(ctx->spec, sizeof(ctx->spec), "none");
+	sample_open(ctx);
+	return 0;
+}
+
 static void ref_free(struct mc_fuzz_ref *r)
 {
 	free(r->own);
@@ -279,6 +297,15 @@ int mc_fuzz_run(struct mc_fuzz_ctx *ctx, const struct mc_fuzz_target *t, const u
 	snprintf(f->target, sizeof(f->target), "%s", t->name);
 	if (size > MC_FUZZ_MAX_INPUT)
 		size = MC_FUZZ_MAX_INPUT;
+	/* A parser target: the input is a file, nothing around it touches a device. */
+	if (t->need & MC_FUZZ_NO_DEVICE) {
+		rc = t->run(ctx, data, size, f);
+		if (ctx->sample && ++ctx->sample_n % ctx->sample_every == 0)
+			sample_keep(ctx, data, size);
+		return rc;
+	}
+	if (!ctx->dev)
+		return mc_fuzz_broken(f, -ENODEV, "target %s needs a device", t->name);
 	if (ctx->reopen && (rc = reopen(ctx, f)))
 		return rc;
 	mc_dev_oplog_clear(ctx->dev);
@@ -337,9 +364,12 @@ void mc_fuzz_finding_key(const struct mc_fuzz_finding *f, char *buf, size_t len)
 {
 	char k[sizeof(f->klog) + 32];
 
+	const struct mc_fuzz_target *t = mc_fuzz_target_find(f->target);
+
 	mc_fuzz_klog_norm(f->klog, k, sizeof(k));
+	/* A parser's finding has no device state: "-" rather than state 0's name. */
 	snprintf(buf, len, "%s|%s|%s|%s|%s", f->target, f->clause, mc_errno_name(f->err),
-		 mc_state_name(f->state), k);
+		 t && (t->need & MC_FUZZ_NO_DEVICE) ? "-" : mc_state_name(f->state), k);
 }
 
 void mc_fuzz_finding_print(FILE *out, const struct mc_fuzz_finding *f)

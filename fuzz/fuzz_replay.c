@@ -64,16 +64,19 @@ static const struct mc_fuzz_target *target_of(const struct replay *r, const char
 	return mc_fuzz_target_find(start ? start + 1 : dir);
 }
 
-static void print_oplog(const struct replay *r)
+static void print_oplog(const struct replay *r, const struct mc_fuzz_target *t)
 {
 	char log[4096];
 
+	if (!r->ctx->dev || (t->need & MC_FUZZ_NO_DEVICE))
+		return; /* a parser's input made no device call */
 	mc_dev_oplog(r->ctx->dev, log, sizeof(log));
 	printf("  last device operations:\n%s", log);
 }
 
 /* Count a finding; print it the first time its key is seen. */
-static void report(struct replay *r, const struct mc_fuzz_finding *f, const char *path)
+static void report(struct replay *r, const struct mc_fuzz_target *t,
+		   const struct mc_fuzz_finding *f, const char *path)
 {
 	char key[512];
 
@@ -90,7 +93,7 @@ static void report(struct replay *r, const struct mc_fuzz_finding *f, const char
 	mc_fuzz_finding_print(stdout, f);
 	printf("  input: %s\n", path);
 	if (r->verbose && !r->trace)
-		print_oplog(r);
+		print_oplog(r, t);
 }
 
 /* "defect-NAME--what": NAME into @name. */
@@ -158,10 +161,10 @@ static void replay_file(struct replay *r, const char *path)
 	rc = mc_fuzz_run(r->ctx, t, data, len, &f);
 	if (r->trace) {
 		printf("%s:\n", path);
-		print_oplog(r);
+		print_oplog(r, t);
 	}
 	if (rc > 0) {
-		report(r, &f, path);
+		report(r, t, &f, path);
 		r->unexpected += !r->expect_finding;
 	} else if (rc < 0) {
 		printf("error: %s: %s\n", path, f.msg);
@@ -270,7 +273,9 @@ int mc_fuzz_replay_main(int argc, char **argv, const char *default_target)
 		usage(stderr);
 		return 2;
 	}
-	if (mc_fuzz_ctx_open(r.spec, &r.ctx, err, sizeof(err))) {
+	/* A parser target named for every file (a parser's replay driver) opens no device. */
+	if (mc_fuzz_ctx_open_for(r.target && !r.spec ? mc_fuzz_target_find(r.target) : NULL,
+				 r.spec, &r.ctx, err, sizeof(err))) {
 		fprintf(stderr, "migcheck replay: %s\n", err);
 		return 2;
 	}

@@ -44,6 +44,12 @@ static void octal(char *field, size_t len, uint64_t v)
 	field[len - 1] = '\0';
 }
 
+/* Does @v have at most @len - 1 octal digits (what octal() writes into @len bytes)? */
+static bool fits(size_t len, uint64_t v)
+{
+	return v >> (3 * (len - 1)) == 0;
+}
+
 /* Split @name into ustar name and prefix at a '/'; false when it cannot fit. */
 static bool put_name(struct ustar *h, const char *name)
 {
@@ -77,6 +83,13 @@ int mc_tar_header(uint8_t blk[MC_TAR_BLOCK], const char *name, char type, unsign
 	memset(h, 0, sizeof(*h));
 	if (!put_name(h, name))
 		return -ENAMETOOLONG;
+	/*
+	 * octal() keeps the leading digits of a value that does not fit its field: a time
+	 * past 2242 (8^11 s) or a size of 8 GiB would be written as another one.
+	 */
+	if (!fits(sizeof(h->mode), mode) || !fits(sizeof(h->size), size) ||
+	    !fits(sizeof(h->mtime), mtime > 0 ? (uint64_t)mtime : 0))
+		return -ERANGE;
 	octal(h->mode, sizeof(h->mode), mode);
 	octal(h->uid, sizeof(h->uid), 0);
 	octal(h->gid, sizeof(h->gid), 0);

@@ -18,15 +18,16 @@
 /*
  * mc_tar_header: build into @blk the ustar header this writer uses for @name of type
  * @type ('0' regular file, '5' directory, ...), permission bits @mode, @size bytes and
- * modification time @mtime (owner root:root, ids 0). Returns 0, or -ENAMETOOLONG when
- * @name is empty or does not fit a ustar header.
+ * modification time @mtime (owner root:root, ids 0; a negative one is written as 0).
+ * Returns 0, -ENAMETOOLONG when @name is empty or does not fit a ustar header, or -ERANGE
+ * when @mode, @size or @mtime does not fit its octal field (8^7, 8^11: 8 GiB, year 2242).
  */
 int mc_tar_header(uint8_t blk[MC_TAR_BLOCK], const char *name, char type, unsigned mode,
 		  uint64_t size, int64_t mtime);
 /*
  * mc_tar_add: append regular file @name (@len bytes at @data, permission bits @mode,
  * modification time @mtime) to @f. Returns 0, -ENAMETOOLONG when @name does not fit a
- * ustar header, or -EIO when @f reported an error.
+ * ustar header, -ERANGE as mc_tar_header(), or -EIO when @f reported an error.
  */
 int mc_tar_add(FILE *f, const char *name, unsigned mode, const void *data, size_t len,
 	       int64_t mtime);

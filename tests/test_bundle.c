@@ -117,6 +117,15 @@ START_TEST(test_tar_roundtrip)
 	memset(name300, 'n', sizeof(name300) - 1);
 	name300[sizeof(name300) - 1] = '\0';
 	ck_assert_int_eq(mc_tar_add(stdout, name300, 0644, "", 0, 0), -ENAMETOOLONG);
+	/* A value past its octal field is refused, not written as another (tar_reader found it). */
+	{
+		uint8_t h[MC_TAR_BLOCK];
+
+		ck_assert_int_eq(mc_tar_header(h, "a", '0', 0644, 0, 077777777777ll), 0);
+		ck_assert_int_eq(mc_tar_header(h, "a", '0', 0644, 0, 0100000000000ll), -ERANGE);
+		ck_assert_int_eq(mc_tar_header(h, "a", '0', 0644, 1ull << 33, 0), -ERANGE);
+		ck_assert_int_eq(mc_tar_header(h, "a", '0', 010000000, 0, 0), -ERANGE);
+	}
 	free(buf);
 }
 END_TEST

@@ -395,6 +395,37 @@ START_TEST(klog_skip_drops_what_is_there)
 }
 END_TEST
 
+/* A parser target's context opens no device; a device target refuses to run without one. */
+START_TEST(parser_targets_open_no_device)
+{
+	const struct mc_fuzz_target *json = mc_fuzz_target_find("json_reader"),
+				    *tar = mc_fuzz_target_find("tar_reader"),
+				    *seq = mc_fuzz_target_find("state_sequence");
+	static const char doc[] = "{\"schema\":1,\"a\":[1,\"x\"]}";
+	struct mc_fuzz_ctx *ctx = NULL;
+	struct mc_fuzz_finding f;
+	char err[256];
+	char key[512];
+
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(tar);
+	ck_assert(json->need & MC_FUZZ_NO_DEVICE);
+	ck_assert(!(seq->need & MC_FUZZ_NO_DEVICE));
+	ck_assert_int_eq(mc_fuzz_ctx_open_for(json, NULL, &ctx, err, sizeof(err)), 0);
+	ck_assert_ptr_null(ctx->dev);
+	ck_assert_str_eq(ctx->spec, "none");
+	ck_assert_int_eq(mc_fuzz_run(ctx, json, (const uint8_t *)doc, sizeof(doc) - 1, &f), 0);
+	ck_assert_int_eq(mc_fuzz_run(ctx, tar, (const uint8_t *)doc, sizeof(doc) - 1, &f), 0);
+	ck_assert_int_eq(mc_fuzz_run(ctx, seq, (const uint8_t *)"\x0f\x03", 2, &f), -ENODEV);
+	/* A parser's finding has no device state in its key. */
+	mc_fuzz_fail(&f, "TAR", 0, 0, "x");
+	snprintf(f.target, sizeof(f.target), "tar_reader");
+	mc_fuzz_finding_key(&f, key, sizeof(key));
+	ck_assert_str_eq(key, "tar_reader|TAR|0|-|");
+	mc_fuzz_ctx_close(ctx);
+}
+END_TEST
+
 static Suite *fuzz_suite(void)
 {
 	Suite *s = suite_create("fuzz");
@@ -407,6 +438,7 @@ static Suite *fuzz_suite(void)
 	tcase_add_loop_test(tc, random_inputs_are_clean, 0, n);
 	tcase_add_loop_test(tc, no_state_leaks, 0, n);
 	tcase_add_test(tc, oracles_find_defects);
+	tcase_add_test(tc, parser_targets_open_no_device);
 	tcase_add_test(tc, write_plan_accounts);
 	tcase_add_test(tc, finding_key_and_klog);
 	tcase_add_test(tc, finding_key_dedups_reports);

@@ -17,6 +17,7 @@
 #include "file.h"
 #include "fuzz.h"
 #include "model.h"
+#include "tar.h"
 
 #define DEV "sim:flags=7:mem=4096"
 
@@ -538,6 +539,204 @@ static void feature_ioctl_seeds(void)
 
 /* ---------------------------------------------------------------- README */
 
+/* ---------------------------------------------------------------- json_reader */
+
+static void text_seed(const char *target, const char *name, const char *text, const char *what)
+{
+	struct bytes s = { .n = 0 };
+
+	put(&s, text, strlen(text));
+	seed(target, name, &s, what);
+}
+
+static void nested_seed(const char *name, unsigned depth, const char *what)
+{
+	struct bytes s = { .n = 0 };
+
+	for (unsigned i = 0; i < depth; i++)
+		put(&s, i % 2 ? "{\"k\":" : "[", i % 2 ? 5 : 1);
+	put(&s, "1", 1);
+	for (unsigned i = depth; i-- > 0;)
+		put(&s, i % 2 ? "}" : "]", 1);
+	seed("json_reader", name, &s, what);
+}
+
+static void json_reader_seeds(void)
+{
+	static const struct {
+		const char *name, *text, *what;
+	} one[] = {
+		{ "empty", "", "no bytes: refused (a value is expected)" },
+		{ "whitespace", " \t\r\n ", "whitespace only: refused" },
+		{ "scalars", "[null,true,false,0,-0,1.5,\"\",{},[]]", "every type once" },
+		{ "escapes", "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u2028\\ud83d\\ude00\"]",
+		  "every escape, a BMP and a surrogate-pair \\u escape" },
+		{ "nul-in-key", "{\"a\\u0000b\":1,\"a\":2,\"s\":\"x\\u0000y\"}",
+		  "\\u0000 in a key and a string (lengths are authoritative)" },
+		{ "lone-surrogate", "[\"\\ud800\"]", "a lone high surrogate: refused" },
+		{ "bad-utf8-overlong", "[\"\xc0\xaf\"]", "an overlong UTF-8 sequence: refused" },
+		{ "bad-utf8-truncated", "[\"\xe2\x82\"]", "a UTF-8 sequence cut short: refused" },
+		{ "bad-utf8-surrogate", "[\"\xed\xa0\x80\"]", "a UTF-8-encoded surrogate: refused" },
+		{ "utf8-4byte", "[\"\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\"]", "4-byte UTF-8, U+10FFFF" },
+		{ "huge-numbers",
+		  "[1e308,-1.7976931348623157e308,9223372036854775807,-9223372036854775808,"
+		  "9223372036854775808,123456789012345678901234567890,1e-400,2.5E+3,0.0]",
+		  "numbers at and past the int64 and double limits" },
+		{ "number-out-of-range", "[1e309]", "a number past DBL_MAX: refused" },
+		{ "number-leading-zero", "[01]", "a leading zero: refused" },
+		{ "number-long", "[1234567890123456789012345678901234567890123456789012345678901234567890]",
+		  "a number longer than the reader's buffer" },
+		{ "nan", "[NaN,Infinity]", "NaN and Infinity: refused" },
+		{ "duplicate-key", "{\"a\":1,\"b\":2,\"a\":3}", "a duplicate key: refused" },
+		{ "trailing-comma", "{\"a\":[1,2,],}", "trailing commas: refused" },
+		{ "bom", "\xef\xbb\xbf{}", "a byte-order mark: refused" },
+		{ "comment", "{/* c */}", "a comment: refused" },
+		{ "two-values", "{} {}", "two top-level values: refused" },
+		{ "control-in-string", "[\"a\tb\"]", "a raw control character in a string: refused" },
+		{ "lines", "{\n\"a\":\n[\n1,\n\"\\u00\"\n]\n}", "an error on line 5 (a short \\u escape)" },
+		{ "report-schema-only", "{\"schema\":1}", "a report with nothing but its schema" },
+		{ "report-wrong-schema", "{\"schema\":99,\"run\":{}}", "a report of another schema" },
+		{ "report-not-object", "[{\"schema\":1}]", "a report that is not an object" },
+		/* The input ending inside or right after a token: where a reader's bounds live. */
+		{ "eof-number", "-1.5e+10", "a top-level number, the input ending in its exponent" },
+		{ "eof-true", "true", "a top-level literal, nothing after it" },
+		{ "eof-string", "\"\\u00e9\"", "a top-level string ending the input after an escape" },
+		{ "eof-in-number", "[1.", "the input ends after a decimal point: refused" },
+		{ "eof-in-key", "{\"a", "the input ends inside a key: refused" },
+		{ "eof-in-escape", "[\"\\u12", "the input ends inside a \\u escape: refused" },
+		{ "eof-in-literal", "[nul", "the input ends inside a literal: refused" },
+	};
+	struct bytes s = { .n = 0 };
+
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		text_seed("json_reader", one[i].name, one[i].text, one[i].what);
+	nested_seed("nest-64", 64, "arrays and objects 64 deep: the default limit, read");
+	nested_seed("nest-65", 65, "65 deep: refused (depth limit)");
+	nested_seed("nest-2000", 2000, "2000 deep: refused, no recursion past the limit");
+	put(&s, "[\"", 2);
+	for (int i = 0; i < 4000; i++)
+		put(&s, i % 50 ? "x" : "\\n", i % 50 ? 1 : 2);
+	put(&s, "\"]", 2);
+	seed("json_reader", "long-string", &s, "a 4 KiB string with escapes");
+	s.n = 0;
+	put(&s, "{\"a\":\"\0\"}", 9);
+	seed("json_reader", "raw-nul", &s, "a raw NUL byte in a string: refused");
+}
+
+/* ---------------------------------------------------------------- tar_reader */
+
+/* An archive built by the writer (tar.h) into @s; mtime fixed so seeds are stable. */
+static FILE *tar_open(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+	if (!f) {
+		fprintf(stderr, "fuzz_seeds: open_memstream: %s\n", strerror(errno));
+		exit(2);
+	}
+	return f;
+}
+
+static void tar_seed(const char *name, char *buf, size_t len, size_t cut, const char *what)
+{
+	struct bytes s = { .n = 0 };
+
+	put(&s, buf, cut < len ? cut : len);
+	seed("tar_reader", name, &s, what);
+	free(buf);
+}
+
+/* An archive of one small r/report.json, in a malloc'd *@buf of *@len bytes. */
+static void one_member(char **buf, size_t *len)
+{
+	static const char report[] = "{\"schema\":1}\n";
+	FILE *f;
+
+	*buf = NULL;
+	f = tar_open(buf, len);
+	mc_tar_add(f, "r/report.json", 0644, report, sizeof(report) - 1, 1767225600);
+	mc_tar_finish(f);
+	fclose(f);
+}
+
+static void tar_reader_seeds(void)
+{
+	static const char report[] = "{\"schema\":1}\n";
+	static const int64_t T = 1767225600; /* 2026-01-01 */
+	char name[300], *buf;
+	uint8_t blk[MC_TAR_BLOCK];
+	size_t len;
+	FILE *f;
+
+	buf = NULL;
+	f = tar_open(&buf, &len);
+	mc_tar_finish(f);
+	fclose(f);
+	tar_seed("end-marker-only", buf, len, len, "an empty archive: the end marker alone");
+	buf = NULL;
+	f = tar_open(&buf, &len);
+	mc_tar_add(f, "r/report.json", 0644, report, sizeof(report) - 1, T);
+	mc_tar_add(f, "r/empty", 0600, "", 0, T);
+	mc_tar_finish(f);
+	fclose(f);
+	tar_seed("two-files", buf, len, len, "two regular files, one of them empty");
+	one_member(&buf, &len);
+	tar_seed("truncated-data", buf, len, MC_TAR_BLOCK + 5, "cut inside a member's data");
+	one_member(&buf, &len);
+	tar_seed("truncated-header", buf, len, 300, "cut inside the first header");
+	one_member(&buf, &len);
+	tar_seed("half-end-marker", buf, len, len - MC_TAR_BLOCK,
+		 "one zero block of the two of the end marker");
+	one_member(&buf, &len);
+	tar_seed("cut-last-byte", buf, len, len - 1, "the end marker one byte short: refused");
+	buf = NULL;
+	f = tar_open(&buf, &len);
+	mc_tar_add(f, "../../etc/passwd", 0644, "x\n", 2, T);
+	mc_tar_add(f, "/etc/shadow", 0644, "y\n", 2, T);
+	mc_tar_add(f, "r/./../../x", 04777, "z", 1, T);
+	mc_tar_finish(f);
+	fclose(f);
+	tar_seed("path-traversal", buf, len, len,
+		 "members named ../../etc/passwd, /etc/shadow, r/./../../x (setuid mode)");
+	memset(name, 'd', 150);
+	name[150] = '/';
+	memset(name + 151, 'n', 99);
+	name[250] = '\0';
+	buf = NULL;
+	f = tar_open(&buf, &len);
+	mc_tar_add(f, name, 0644, "long", 4, T);
+	mc_tar_finish(f);
+	fclose(f);
+	tar_seed("long-name", buf, len, len, "a 250-byte name: 150-byte prefix and 99-byte name");
+	buf = NULL;
+	f = tar_open(&buf, &len);
+	mc_tar_header(blk, "r/dir", '5', 0755, 0, T);
+	fwrite(blk, 1, sizeof(blk), f);
+	mc_tar_header(blk, "r/link", '2', 0777, 0, T);
+	fwrite(blk, 1, sizeof(blk), f);
+	mc_tar_header(blk, "r/fifo", '6', 0644, 0, T);
+	fwrite(blk, 1, sizeof(blk), f);
+	mc_tar_finish(f);
+	fputs("junk after the end", f);
+	fclose(f);
+	tar_seed("types-and-junk", buf, len, len,
+		 "a directory, a symlink and a FIFO member, then junk after the end marker");
+	one_member(&buf, &len);
+	buf[148] ^= 1; /* the checksum field */
+	tar_seed("bad-checksum", buf, len, len, "a header whose checksum is off by one bit");
+	one_member(&buf, &len);
+	memcpy(buf + 124, "77777777777", 11); /* the size field */
+	{
+		unsigned sum = 0;
+
+		memset(buf + 148, ' ', 8);
+		for (int i = 0; i < MC_TAR_BLOCK; i++)
+			sum += (uint8_t)buf[i];
+		snprintf(buf + 148, 8, "%06o", sum);
+	}
+	tar_seed("huge-size", buf, len, len, "a valid header whose size runs past the archive");
+}
+
 /* The old README's row for @file of @target, its length in *@len; NULL when none. */
 static const char *old_row(const char *target, const char *file, size_t *len)
 {
@@ -593,10 +792,52 @@ static void list_regressions(const char *target)
 	free(n >= 0 ? names : NULL);
 }
 
+/*
+ * The inputs committed by hand into a parser target's corpus (real-* files: reports and
+ * bundles migcheck made; regress-*: inputs of fixed findings), as rows of its table: the
+ * size now, the description of the old README's row (written by hand), else the name.
+ */
+static void list_kept(const char *target)
+{
+	char dir[512], path[1024], head[300];
+	struct dirent **names;
+	struct stat sb;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/%s", root, target);
+	n = scandir(dir, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *d = names[i]->d_name, *p = old_readme, *what = NULL;
+		size_t wlen = 0;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, d);
+		if ((strncmp(d, "real-", 5) && strncmp(d, "regress-", 8)) || stat(path, &sb)) {
+			free(names[i]);
+			continue;
+		}
+		snprintf(head, sizeof(head), "| `%s` | ", d);
+		while (p && (p = strstr(p, head))) {
+			const char *col = strstr(p + strlen(head), " | "), *nl = strchr(p, '\n');
+
+			if (col && (!nl || col < nl)) {
+				what = col + 3;
+				wlen = (size_t)((nl ? nl : what + strlen(what)) - what);
+				while (wlen && (what[wlen - 1] == '|' || what[wlen - 1] == ' '))
+					wlen--;
+			}
+			break;
+		}
+		fprintf(readme, "| `%s` | %lld | %.*s |\n", d, (long long)sb.st_size,
+			what ? (int)wlen : 18, what ? what : "committed by hand");
+		free(names[i]);
+	}
+	free(n >= 0 ? names : NULL);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const targets[] = { "resume_stream", "write_chunking", "state_sequence",
-					       "feature_ioctl" };
+					       "feature_ioctl",	"json_reader",	  "tar_reader" };
 	char path[512];
 	size_t old_len;
 
@@ -623,22 +864,36 @@ int main(int argc, char **argv)
 		"(the oracle's own regression test). Raw streams are for `%s`, the\n"
 		"default fuzzing device; `own-*` seeds use whatever device is fuzzed.\n",
 		DEV, DEV);
-	for (int t = 0; t < 4; t++) {
-		fprintf(readme, "\n## %s\n\n| file | bytes | what it exercises |\n|---|---|---|\n",
-			targets[t]);
+	for (int t = 0; t < 6; t++) {
+		fprintf(readme, "\n## %s\n\n", targets[t]);
+		if (t >= 4)
+			fprintf(readme, "%s\n\n",
+				t == 4 ? "A JSON file (report.json) for the JSON reader and the report "
+					 "loader; no device. `real-*`: reports\n`migcheck run --device "
+					 "sim` wrote (some trimmed), committed by hand." :
+					 "A tar file (a bundle) for the tar reader and `migcheck verify`; "
+					 "no device. `real-*`:\nbundles `migcheck bundle` made, committed "
+					 "by hand; the others are built with tar.h's writer.");
+		fprintf(readme, "| file | bytes | what it exercises |\n|---|---|---|\n");
 		if (t == 0)
 			resume_stream_seeds();
 		else if (t == 1)
 			write_chunking_seeds();
 		else if (t == 2)
 			state_sequence_seeds();
-		else
+		else if (t == 3)
 			feature_ioctl_seeds();
+		else if (t == 4)
+			json_reader_seeds();
+		else
+			tar_reader_seeds();
+		if (t >= 4)
+			list_kept(targets[t]);
 	}
 	fprintf(readme,
 		"\n## Regression inputs\n\n| target | file | defect | what the oracle sees |\n"
 		"|---|---|---|---|\n");
-	for (int t = 0; t < 4; t++)
+	for (int t = 0; t < 6; t++)
 		list_regressions(targets[t]);
 	free(old_readme);
 	return fclose(readme) ? 2 : 0;
