@@ -16,8 +16,9 @@ if [ "${1:-}" = --inside ]; then
 	bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 	export DEBIAN_FRONTEND=noninteractive
 	# The project's one installer, copied in with the package: apt resolves the Depends.
-	bash /tmp/apt-install.sh --no-recommends "$deb" >/tmp/apt.out 2>&1 ||
-		{ cat /tmp/apt.out; echo "FAIL: apt-install.sh $deb"; exit 1; }
+	bash /tmp/apt-install.sh --no-recommends "$deb" >/tmp/apt.out 2>&1 &&
+		dpkg-query -W -f='${Status}' migcheck 2>/dev/null | grep -q 'install ok installed' ||
+		{ sed 's/^/  /' /tmp/apt.out; echo "FAIL: apt-install.sh $deb did not install migcheck"; exit 1; }
 	dpkg -L migcheck | sort >/tmp/files
 	for f in /usr/bin/migcheck /usr/lib/migcheck/migcheck-static /usr/share/man/man1/migcheck.1.gz \
 		/usr/share/bash-completion/completions/migcheck /usr/share/doc/migcheck/copyright; do
@@ -58,7 +59,7 @@ mmdebstrap --variant=apt --quiet \
 	--customize-hook="chroot \"\$1\" sh /tmp/$(basename "$0") --inside /tmp/$name" \
 	bookworm /dev/null >"$W/log" 2>&1
 rc=$?
-grep -E '^(FAIL|deb-check)' "$W/log"
+grep -E '^(FAIL|deb-check|  )' "$W/log"
 if [ $rc != 0 ] || ! grep -q '^deb-check: inside:' "$W/log"; then
 	grep -q '^FAIL' "$W/log" || tail -20 "$W/log"
 	echo "deb-check: FAIL ($name in a new Debian 12 root)" >&2
