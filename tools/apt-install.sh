@@ -61,12 +61,16 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
 	echo "apt-install: no dpkg/apt here; install the equivalents of: $*" >&2
 	exit 0
 fi
-mapfile -t todo < <(missing "$@")
+# Not mapfile < <(...): a process substitution needs /dev/fd, which a bare chroot lacks, and
+# its failure left todo unset and installed nothing with exit 0. A spec is one word.
+# shellcheck disable=SC2207
+todo=($(missing "$@")) || die "cannot ask dpkg which packages are installed"
 [ ${#todo[@]} -eq 0 ] && exit 0
 need_root "install: ${todo[*]}"
 lock
 # Another job may have installed them while this one waited for the lock.
-mapfile -t todo < <(missing "${todo[@]}")
+# shellcheck disable=SC2207
+todo=($(missing "${todo[@]}")) || die "cannot ask dpkg which packages are installed"
 [ ${#todo[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${todo[*]}" >&2
 install() {
