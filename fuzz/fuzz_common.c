@@ -120,18 +120,27 @@ static void sample_keep(struct mc_fuzz_ctx *ctx, const uint8_t *data, size_t siz
 	close(fd);
 }
 
-int mc_fuzz_ctx_open(const char *spec, struct mc_fuzz_ctx **ctxp, char *err, size_t errlen)
+/* A context with no device yet, or NULL with one line in @err. */
+static struct mc_fuzz_ctx *ctx_new(char *err, size_t errlen)
 {
 	struct mc_fuzz_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!ctx)
+		snprintf(err, errlen, "fuzz: out of memory");
+	else
+		ctx->kmsg_fd = -1;
+	return ctx;
+}
+
+int mc_fuzz_ctx_open(const char *spec, struct mc_fuzz_ctx **ctxp, char *err, size_t errlen)
+{
+	struct mc_fuzz_ctx *ctx = ctx_new(err, errlen);
 	uint8_t probe[8] = { 0 };
 	int rc;
 
 	*ctxp = NULL;
-	if (!ctx) {
-		snprintf(err, errlen, "fuzz: out of memory");
+	if (!ctx)
 		return -ENOMEM;
-	}
-	ctx->kmsg_fd = -1;
 	if (!spec)
 		spec = getenv("MIGCHECK_FUZZ_DEVICE");
 	snprintf(ctx->spec, sizeof(ctx->spec), "%s", spec && *spec ? spec : MC_FUZZ_DEFAULT_DEVICE);
@@ -182,12 +191,9 @@ int mc_fuzz_ctx_open_for(const struct mc_fuzz_target *t, const char *spec,
 
 	if (!t || !(t->need & MC_FUZZ_NO_DEVICE))
 		return mc_fuzz_ctx_open(spec, ctxp, err, errlen);
-	*ctxp = ctx = calloc(1, sizeof(*ctx));
-	if (!ctx) {
-		snprintf(err, errlen, "fuzz: out of memory");
+	*ctxp = ctx = ctx_new(err, errlen);
+	if (!ctx)
 		return -ENOMEM;
-	}
-	ctx->kmsg_fd = -1;
 	snprintf(ctx->spec, sizeof(ctx->spec), "none");
 	sample_open(ctx);
 	return 0;
@@ -362,9 +368,8 @@ int mc_fuzz_broken(struct mc_fuzz_finding *f, int err, const char *fmt, ...)
 
 void mc_fuzz_finding_key(const struct mc_fuzz_finding *f, char *buf, size_t len)
 {
-	char k[sizeof(f->klog) + 32];
-
 	const struct mc_fuzz_target *t = mc_fuzz_target_find(f->target);
+	char k[sizeof(f->klog) + 32];
 
 	mc_fuzz_klog_norm(f->klog, k, sizeof(k));
 	/* A parser's finding has no device state: "-" rather than state 0's name. */
