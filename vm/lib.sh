@@ -18,6 +18,17 @@ DEBUG_BASE_MODULES="vfio vfio_iommu_type1 mdev virtio_blk"
 
 die() { echo "error: $*" >&2; exit 2; }
 note() { echo "vm: $*" >&2; }
+# num VALUE: VALUE is a count (a figure read from a stats file, not "null" or empty).
+num() { [[ ${1:-} =~ ^[0-9]+$ ]]; }
+# panic_cause KERNEL-REPORTS SERIAL: what killed a guest whose kernel panicked, one line:
+# the report line just before the first panic line (the oops, the KASAN or UBSAN report
+# under panic_on_warn, the hung task), else the panic's own line from the serial log.
+panic_cause() {
+	local why
+	why=$(awk '/Kernel panic/ { print (prev != "" ? prev : $0); exit } { prev = $0 }' "$1" 2>/dev/null || true)
+	[ -n "$why" ] || why=$(grep -a -m1 'Kernel panic' "$2" 2>/dev/null | tr -d '\r' || true)
+	echo "$why"
+}
 
 need_cmd() {
 	local c

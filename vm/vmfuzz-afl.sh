@@ -74,8 +74,7 @@ if [ ! -s "$log" ]; then
 	"${MIGCHECK_HOST:-$BUILD_DIR/migcheck}" klog "$out/serial.log" >"$out/kernel-reports.log" || st=$?
 	[ "$st" -le 1 ] || die "migcheck klog failed on $out/serial.log"
 	# What killed it: the report line just before the first panic line, else the panic's own.
-	why=$(awk '/Kernel panic/ { print (prev != "" ? prev : $0); exit } { prev = $0 }' "$out/kernel-reports.log")
-	[ -n "$why" ] || why=$(grep -a -m1 'Kernel panic' "$out/serial.log" | tr -d '\r' || true)
+	why=$(panic_cause "$out/kernel-reports.log" "$out/serial.log")
 	echo "FINDING: the guest's kernel died during the AFL++ check: $why"
 	echo "  kernel report lines: $(wc -l <"$out/kernel-reports.log") in $out/kernel-reports.log (serial log $out/serial.log)"
 	echo "  (AFL++'s crashing input died with the guest: make vmfuzz KERNEL=debug TARGET=$t salvages its inputs from the kernel log)"
@@ -86,7 +85,6 @@ fi
 # AFL-MAP <what> <off> <guide>: the two maps' tuples.
 map() { sed -n "s/^AFL-MAP $1 \\([0-9]*\\) \\([0-9]*\\)\$/\\1 \\2/p" "$log" | tail -1; }
 afl_stat() { sed -n "s/^$1 *: *\\([0-9.]*\\).*/\\1/p" "$out/afl/default/fuzzer_stats" 2>/dev/null | head -1 || true; }
-num() { [[ ${1:-} =~ ^[0-9]+$ ]]; }
 ok=1
 s_off='' s_guide='' q_off='' q_guide=''
 read -r s_off s_guide < <(map seeds) || true

@@ -72,16 +72,10 @@ run() {
 	note "KCOV=$1: $STATS"
 }
 
-num() { [[ ${1:-} =~ ^[0-9]+$ ]]; }
-
 # finding <report dir>: a guest whose kernel died, reported as the driver's finding.
 finding() {
 	local d=$1 st=$1/fuzz-stats.json why n=0 at="" f r
-	# What killed it: the report line just before the first panic line (the oops, the
-	# KASAN or UBSAN report under panic_on_warn, the hung task), else the panic's own.
-	why=$(awk '/Kernel panic/ { print (prev != "" ? prev : $0); exit } { prev = $0 }' \
-		"$d/kernel-reports.log" 2>/dev/null || true)
-	[ -n "$why" ] || why=$(grep -a -m1 'Kernel panic' "$d/serial.log" 2>/dev/null | tr -d '\r' || true)
+	why=$(panic_cause "$d/kernel-reports.log" "$d/serial.log")
 	# The input that was running: the salvaged one whose report line is the crash's, else
 	# the last salvaged.
 	for r in "$d"/salvaged/*.report; do
